@@ -1,0 +1,38 @@
+using System.Reflection;
+using MediaCenter.Web.Live;
+
+namespace MediaCenter.Web.Api;
+
+/// <summary>The API root and the system status resource.</summary>
+internal static class SystemApi
+{
+    public static IEndpointRouteBuilder MapSystemApi(this IEndpointRouteBuilder endpoints)
+    {
+        var api = endpoints.MapGroup("/api").WithTags("system");
+
+        api.MapGet("/", () => Results.Ok(new ApiRoot(
+            "MediaCenter",
+            typeof(SystemApi).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "dev",
+            new Dictionary<string, string>
+            {
+                ["self"] = "/api",
+                ["systemStatus"] = "/api/system/status",
+                ["openApi"] = "/openapi/v1.json",
+                ["liveHub"] = LiveHub.Path,
+                ["health"] = "/health/ready",
+                ["metrics"] = "/metrics",
+            })))
+            .WithName("GetApiRoot")
+            .WithSummary("Entry point of the REST API with links to its resources.");
+
+        api.MapGet("/system/status", async (SystemStatusReader reader, CancellationToken cancellationToken) =>
+                Results.Ok(await reader.ReadAsync(cancellationToken)))
+            .WithName("GetSystemStatus")
+            .WithSummary("Active silos and the cluster pulse: the snapshot that the live system status updates.");
+
+        return endpoints;
+    }
+}
+
+/// <summary>The API root document.</summary>
+public sealed record ApiRoot(string Name, string Version, IReadOnlyDictionary<string, string> Links);

@@ -1,0 +1,26 @@
+using Microsoft.AspNetCore.SignalR;
+
+namespace MediaCenter.Web.Live;
+
+/// <summary>
+/// The one SignalR hub boards connect to. A connection joins groups for what it shows; the server
+/// pushes deltas to groups. Every connection is in the system group (cluster status).
+/// </summary>
+public sealed class LiveHub : Hub
+{
+    /// <summary>Where the hub is mapped.</summary>
+    public const string Path = "/hubs/live";
+
+    /// <summary>The group that receives system status.</summary>
+    public const string SystemGroup = "system";
+
+    /// <summary>The client method that receives a <see cref="SystemStatus"/>.</summary>
+    public const string SystemStatusMethod = "systemStatus";
+
+    /// <inheritdoc />
+    public override async Task OnConnectedAsync()
+    {
+        await Groups.AddToGroupAsync(Context.ConnectionId, SystemGroup);
+        await base.OnConnectedAsync();
+    }
+}

@@ -1,0 +1,48 @@
+using MediaCenter.Grains.Platform;
+using Orleans.Runtime;
+
+namespace MediaCenter.Web.Live;
+
+/// <summary>The cluster as a board shows it.</summary>
+public sealed record SystemStatus(
+    long Version,
+    DateTimeOffset At,
+    IReadOnlyList<SiloInfo> Silos,
+    ClusterPulseStatus? Pulse,
+    string WebInstance);
+
+/// <summary>One active silo.</summary>
+public sealed record SiloInfo(string Name, string Address, string Status, DateTimeOffset StartedAt);
+
+/// <summary>Reads the system status through the cluster (membership and the pulse grain).</summary>
+public sealed class SystemStatusReader(IClusterClient client, TimeProvider time)
+{
+    private long _version;
+    private string? _lastFingerprint;
+
+    /// <summary>Reads the current status; the version grows only when something other than the time changed.</summary>
+    public async Task<SystemStatus> ReadAsync(CancellationToken cancellationToken)
+    {
+        var management = client.GetGrain<IManagementGrain>(0);
+        var hosts = await management.GetDetailedHosts(onlyActive: true).WaitAsync(TimeSpan.FromSeconds(5), cancellationToken);
+        var pulse = await client.GetGrain<IClusterPulseGrain>(IClusterPulseGrain.DefaultKey).GetStatusAsync()
+            .WaitAsync(TimeSpan.FromSeconds(5), cancellationToken);
+
+        var silos = hosts
+            .Select(h => new SiloInfo(h.SiloName, h.SiloAddress.ToParsableString(), h.Status.ToString(), new DateTimeOffset(h.StartTime, TimeSpan.Zero)))
+            .OrderBy(s => s.Name, StringComparer.Ordinal)
+            .ToList();
+
+        var fingerprint = string.Join('|', silos.Select(s => s.Address + s.Status)) + "#" + pulse.Ticks;
+        lock (this)
+        {
+            if (fingerprint != _lastFingerprint)
+            {
+                _lastFingerprint = fingerprint;
+                _version++;
+            }
+
+            return new SystemStatus(_version, time.GetUtcNow(), silos, pulse, Environment.MachineName + ":" + Environment.ProcessId);
+        }
+    }
+}

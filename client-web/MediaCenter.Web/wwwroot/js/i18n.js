@@ -1,0 +1,43 @@
+// Chinese first; English on request. The choice is remembered per browser.
+(function () {
+  const messages = {
+    "zh-CN": {
+      "app.title": "文化传媒中心运营平台",
+      "live.connecting": "连接中…", "live.connected": "实时", "live.reconnecting": "重新连接中…", "live.disconnected": "已断开",
+      "system.title": "系统状态", "system.updated": "更新于", "system.silos": "在线节点", "system.pulse": "集群脉搏",
+      "system.lastPulse": "最近一次", "system.web": "当前 Web 实例", "system.siloName": "节点", "system.siloAddress": "地址",
+      "system.siloStatus": "状态", "system.siloStarted": "启动时间", "system.loading": "加载中…", "system.none": "没有在线节点",
+      "system.error": "无法读取系统状态：", "status.Active": "运行中", "lang.switch": "English"
+    },
+    "en": {
+      "app.title": "MediaCenter Operations",
+      "live.connecting": "Connecting…", "live.connected": "Live", "live.reconnecting": "Reconnecting…", "live.disconnected": "Disconnected",
+      "system.title": "System status", "system.updated": "Updated", "system.silos": "Active silos", "system.pulse": "Cluster pulse",
+      "system.lastPulse": "Last tick", "system.web": "This web instance", "system.siloName": "Silo", "system.siloAddress": "Address",
+      "system.siloStatus": "Status", "system.siloStarted": "Started", "system.loading": "Loading…", "system.none": "No active silo",
+      "system.error": "System status could not be read: ", "status.Active": "Active", "lang.switch": "中文"
+    }
+  };
+  const stored = localStorage.getItem("mc.lang");
+  let lang = stored && messages[stored] ? stored : "zh-CN";
+
+  function t(key) { return (messages[lang] && messages[lang][key]) || messages["zh-CN"][key] || key; }
+  function apply() {
+    document.documentElement.lang = lang;
+    document.querySelectorAll("[data-i18n]").forEach(el => { el.textContent = t(el.dataset.i18n); });
+    const button = document.getElementById("lang-switch");
+    if (button) { button.textContent = t("lang.switch"); }
+    document.dispatchEvent(new CustomEvent("mc:language", { detail: lang }));
+  }
+  function setLanguage(next) { lang = messages[next] ? next : "zh-CN"; localStorage.setItem("mc.lang", lang); apply(); }
+  function formatTime(value) {
+    if (!value) { return "—"; }
+    return new Date(value).toLocaleString(lang === "en" ? "en-GB" : "zh-CN", { hour12: false });
+  }
+
+  window.mcI18n = { t, apply, setLanguage, formatTime, get lang() { return lang; } };
+  document.addEventListener("DOMContentLoaded", () => {
+    document.getElementById("lang-switch")?.addEventListener("click", () => setLanguage(lang === "zh-CN" ? "en" : "zh-CN"));
+    apply();
+  });
+})();

@@ -1,0 +1,191 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using MediaCenter.Database;
+
+namespace MediaCenter.Launcher;
+
+/// <summary>The launcher's commands: up, db migrate, db status.</summary>
+public static class Commands
+{
+    /// <summary>Starts PostgreSQL (private or given), migrates, starts silo, web and gateway, waits for ready, runs until a signal.</summary>
+    public static async Task<int> UpAsync(LauncherSettings settings)
+    {
+        using var stop = new CancellationTokenSource();
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.Cancel(); });
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
+
+        var clock = Stopwatch.StartNew();
+        var logs = Path.Combine(settings.DataDir, "logs");
+        Directory.CreateDirectory(logs);
+
+        var (connectionString, cluster) = await OpenDatabaseAsync(settings, own: true);
+        var started = new List<ServiceProcess>();
+        var exitCode = 0;
+        try
+        {
+            var report = await Migrator.MigrateAsync(connectionString, stop.Token);
+            Console.WriteLine($"database: schema version {report.CurrentVersion} ({report.Applied.Count} migration(s) applied now)");
+
+            var common = new Dictionary<string, string>
+            {
+                ["ConnectionStrings__MediaCenter"] = connectionString,
+                ["Cluster__ClusterId"] = settings.ClusterId,
+                ["Cluster__ServiceId"] = "mediacenter",
+                ["DOTNET_ENVIRONMENT"] = "Production",
+                ["ASPNETCORE_ENVIRONMENT"] = "Production",
+                ["Logging__Console__FormatterName"] = "json",
+            };
+
+            var silo = Start(settings, "silo", "silo", "MediaCenter.Silo", settings.SiloHttpPort, logs, common, new()
+            {
+                ["Silo__Port"] = settings.SiloPort.ToString(),
+                ["Silo__GatewayPort"] = settings.SiloGatewayPort.ToString(),
+            });
+            started.Add(silo);
+            await RequireReadyAsync(silo, stop.Token);
+
+            var web = Start(settings, "web", "client-web", "MediaCenter.Web", settings.WebPort, logs, common, []);
+            started.Add(web);
+            var gateway = Start(settings, "gateway", "devices-gateway", "MediaCenter.DevicesGateway", settings.GatewayHttpPort, logs, common, new()
+            {
+                ["Mqtt__Port"] = settings.MqttPort.ToString(),
+            });
+            started.Add(gateway);
+            await Task.WhenAll(RequireReadyAsync(web, stop.Token), RequireReadyAsync(gateway, stop.Token));
+
+            Console.WriteLine(
+                $"MediaCenter ready in {clock.Elapsed.TotalSeconds:0.0} s: web http://127.0.0.1:{settings.WebPort}/ " +
+                $"mqtt mqtt://127.0.0.1:{settings.MqttPort} silo http://127.0.0.1:{settings.SiloHttpPort}/health/ready " +
+                $"gateway http://127.0.0.1:{settings.GatewayHttpPort}/health/ready logs {logs}");
+            Console.WriteLine("Press Ctrl-C to stop.");
+
+            // Run until a signal, or until a process dies on its own (then stop the rest and say why).
+            var exited = Task.WhenAny(started.Select(p => p.WaitForExitAsync(stop.Token)));
+            await Task.WhenAny(exited, Task.Delay(Timeout.Infinite, stop.Token)).ContinueWith(_ => { }, TaskScheduler.Default);
+            var dead = started.FirstOrDefault(p => p.HasExited);
+            if (dead is not null && !stop.IsCancellationRequested)
+            {
+                Console.Error.WriteLine($"The {dead.Name} exited unexpectedly (code {dead.ExitCode}); stopping. Last log lines:\n{dead.Tail()}");
+                exitCode = 1;
+            }
+        }
+        catch (LaunchException ex)
+        {
+            Console.Error.WriteLine(ex.Message);
+            exitCode = 1;
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            Console.WriteLine("Stopping…");
+            // Clients first, then the silo, then the database.
+            for (var i = started.Count - 1; i >= 0; i--)
+            {
+                await started[i].DisposeAsync();
+            }
+
+            if (cluster is not null)
+            {
+                await cluster.StopAsync();
+            }
+
+            Console.WriteLine("Stopped.");
+        }
+
+        return exitCode;
+    }
+
+    /// <summary>Applies migrations to MEDIACENTER_DB or the private cluster.</summary>
+    public static async Task<int> MigrateAsync(LauncherSettings settings)
+    {
+        var (connectionString, cluster) = await OpenDatabaseAsync(settings);
+        try
+        {
+            var report = await Migrator.MigrateAsync(connectionString);
+            foreach (var migration in report.Applied)
+            {
+                Console.WriteLine($"applied {migration.Version:D4}_{migration.Name}");
+            }
+
+            Console.WriteLine($"schema version {report.CurrentVersion} (was {report.PreviousVersion}; {report.Applied.Count} applied, this build needs {Migration.Latest})");
+            return 0;
+        }
+        finally
+        {
+            if (cluster is not null)
+            {
+                await cluster.StopAsync();
+            }
+        }
+    }
+
+    /// <summary>Prints the schema version without changing anything.</summary>
+    public static async Task<int> StatusAsync(LauncherSettings settings)
+    {
+        var (connectionString, cluster) = await OpenDatabaseAsync(settings);
+        try
+        {
+            var status = await Migrator.GetStatusAsync(connectionString);
+            Console.WriteLine($"schema version {status.CurrentVersion}; this build needs {status.RequiredVersion}; " +
+                (status.IsCurrent ? "up to date" : status.IsAhead ? "database is newer than this build" : "run './mediacenter db migrate'"));
+            return status.IsCurrent ? 0 : 3;
+        }
+        finally
+        {
+            if (cluster is not null)
+            {
+                await cluster.StopAsync();
+            }
+        }
+    }
+
+    // Returns the private cluster the caller must stop afterwards: `up` owns it for its lifetime (even one a
+    // crashed launcher left running); the db commands stop only a server they started themselves.
+    private static async Task<(string ConnectionString, PostgresCluster? OwnedCluster)> OpenDatabaseAsync(LauncherSettings settings, bool own = false)
+    {
+        if (settings.ExternalDatabase is not null)
+        {
+            Console.WriteLine("database: MEDIACENTER_DB");
+            return (settings.ExternalDatabase, null);
+        }
+
+        var cluster = new PostgresCluster(Path.Combine(settings.DataDir, "postgres"), settings.PostgresPort);
+        var reused = cluster.Exists;
+        var started = await cluster.StartAsync();
+        Console.WriteLine($"database: private PostgreSQL on 127.0.0.1:{cluster.Port} ({(reused ? "existing data" : "new cluster")}) under {cluster.Root}");
+        return (cluster.ConnectionString, started || own ? cluster : null);
+    }
+
+    private static ServiceProcess Start(LauncherSettings settings, string name, string folder, string project, int httpPort,
+        string logs, Dictionary<string, string> common, Dictionary<string, string> extra)
+    {
+        var environment = new Dictionary<string, string>(common) { ["Urls"] = $"http://127.0.0.1:{httpPort}" };
+        foreach (var (key, value) in extra)
+        {
+            environment[key] = value;
+        }
+
+        var process = ServiceProcess.Start(name, settings.Assembly(folder, project), Path.Combine(settings.Root, folder, project),
+            new Uri($"http://127.0.0.1:{httpPort}"), environment, Path.Combine(logs, name + ".log"));
+        Console.WriteLine($"{name}: started (pid {process.Pid}), log {process.LogPath}");
+        return process;
+    }
+
+    private static async Task RequireReadyAsync(ServiceProcess process, CancellationToken cancellationToken)
+    {
+        if (!await process.WaitReadyAsync(TimeSpan.FromSeconds(90), cancellationToken))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            throw new LaunchException(process.HasExited
+                ? $"The {process.Name} exited with code {process.ExitCode} before it was ready. Last log lines:\n{process.Tail()}"
+                : $"The {process.Name} was not ready within 90 s. Last log lines:\n{process.Tail()}");
+        }
+
+        Console.WriteLine($"{process.Name}: ready");
+    }
+}
+
+/// <summary>Start-up failed for a reason the operator must see.</summary>
+public sealed class LaunchException(string message) : Exception(message);

@@ -1,0 +1,24 @@
+using MediaCenter.Launcher;
+
+try
+{
+    var settings = LauncherSettings.From(args);
+    return args switch
+    {
+        ["up", ..] => await Commands.UpAsync(settings),
+        ["db", "migrate", ..] => await Commands.MigrateAsync(settings),
+        ["db", "status", ..] => await Commands.StatusAsync(settings),
+        _ => Usage(),
+    };
+}
+catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or FileNotFoundException or Npgsql.NpgsqlException)
+{
+    Console.Error.WriteLine($"mediacenter: {ex.Message}");
+    return 1;
+}
+
+static int Usage()
+{
+    Console.Error.WriteLine("usage: mediacenter up [--demo] | db migrate | db status");
+    return 2;
+}

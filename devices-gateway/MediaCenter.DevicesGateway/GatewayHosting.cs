@@ -1,0 +1,33 @@
+using MediaCenter.DevicesGateway.Mqtt;
+using MediaCenter.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace MediaCenter.DevicesGateway;
+
+/// <summary>Composition of the devices gateway: its broker side (embedded or external) and readiness.</summary>
+public static class GatewayHosting
+{
+    /// <summary>Adds the MQTT edge chosen by <c>Mqtt:Mode</c>.</summary>
+    public static WebApplicationBuilder AddMqttEdge(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<MqttSettings>().Bind(builder.Configuration.GetSection(MqttSettings.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<MqttSettings>, MqttSettingsValidator>();
+
+        var mode = builder.Configuration.GetValue(MqttSettings.Section + ":Mode", MqttMode.Embedded);
+        if (mode == MqttMode.Embedded)
+        {
+            services.AddSingleton<EmbeddedBroker>();
+            services.AddHostedService(sp => sp.GetRequiredService<EmbeddedBroker>());
+            services.AddHealthChecks().AddCheck<EmbeddedBroker>("mqtt", tags: [ServiceDefaults.ReadyTag]);
+        }
+        else
+        {
+            services.AddSingleton<ExternalBrokerSubscriber>();
+            services.AddHostedService(sp => sp.GetRequiredService<ExternalBrokerSubscriber>());
+            services.AddHealthChecks().AddCheck<ExternalBrokerSubscriber>("mqtt", tags: [ServiceDefaults.ReadyTag]);
+        }
+
+        return builder;
+    }
+}

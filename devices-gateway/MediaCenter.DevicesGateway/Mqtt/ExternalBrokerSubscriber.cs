@@ -1,0 +1,105 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+using MQTTnet;
+
+namespace MediaCenter.DevicesGateway.Mqtt;
+
+/// <summary>Subscribes to terminal topics on an external broker and keeps the connection alive.</summary>
+internal sealed partial class ExternalBrokerSubscriber(IOptions<MqttSettings> settings, ILogger<ExternalBrokerSubscriber> logger)
+    : BackgroundService, IHealthCheck
+{
+    private IMqttClient? _client;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var s = settings.Value;
+        var factory = new MqttClientFactory();
+        _client = factory.CreateMqttClient();
+        _client.ApplicationMessageReceivedAsync += e =>
+        {
+            var kind = TopicKinds.Classify(e.ApplicationMessage.Topic, out var dropReason);
+            if (kind is null)
+            {
+                MqttMetrics.Dropped.WithLabels(dropReason!).Inc();
+            }
+            else
+            {
+                MqttMetrics.Received.WithLabels(kind).Inc();
+            }
+
+            return Task.CompletedTask;
+        };
+
+        var builder = new MqttClientOptionsBuilder()
+            .WithTcpServer(s.Host, s.Port)
+            .WithClientId(s.ClientId)
+            .WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500)
+            .WithCleanStart(false)
+            .WithSessionExpiryInterval(3600);
+        if (!string.IsNullOrEmpty(s.Username))
+        {
+            builder = builder.WithCredentials(s.Username, s.Password);
+        }
+
+        var options = builder.Build();
+        var subscribe = factory.CreateSubscribeOptionsBuilder()
+            .WithTopicFilter($"{TopicKinds.Prefix}+/+", MQTTnet.Protocol.MqttQualityOfServiceLevel.AtLeastOnce)
+            .Build();
+
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                if (!await _client.TryPingAsync(stoppingToken))
+                {
+                    MqttMetrics.BrokerUp.Set(0);
+                    await _client.ConnectAsync(options, stoppingToken);
+                    await _client.SubscribeAsync(subscribe, stoppingToken);
+                    LogConnected(logger, s.Host, s.Port);
+                }
+
+                MqttMetrics.BrokerUp.Set(1);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex)
+            {
+                MqttMetrics.BrokerUp.Set(0);
+                LogConnectFailed(logger, s.Host, s.Port, ex.Message);
+            }
+
+            try
+            {
+                await Task.Delay(TimeSpan.FromSeconds(2), stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+
+        if (_client.IsConnected)
+        {
+            await _client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().Build(), CancellationToken.None);
+        }
+    }
+
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        Task.FromResult(_client?.IsConnected == true
+            ? HealthCheckResult.Healthy($"subscribed at {settings.Value.Host}:{settings.Value.Port}")
+            : HealthCheckResult.Unhealthy($"not connected to the broker at {settings.Value.Host}:{settings.Value.Port}"));
+
+    public override void Dispose()
+    {
+        _client?.Dispose();
+        base.Dispose();
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Subscribed to terminal topics at {Host}:{Port}")]
+    private static partial void LogConnected(ILogger logger, string host, int port);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Cannot reach the MQTT broker at {Host}:{Port}: {Reason}")]
+    private static partial void LogConnectFailed(ILogger logger, string host, int port, string reason);
+}

@@ -1,0 +1,59 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
+
+namespace MediaCenter.Hosting;
+
+/// <summary>Makes a process an Orleans client that finds the silos through the PostgreSQL membership table.</summary>
+public static class OrleansClientDefaults
+{
+    /// <summary>Adds the Orleans client, its readiness check and a connection loop that waits for the cluster.</summary>
+    public static IHostApplicationBuilder AddMediaCenterClusterClient(this IHostApplicationBuilder builder)
+    {
+        builder.UseOrleansClient(client =>
+        {
+            client.UseAdoNetClustering((OptionsBuilder<AdoNetClusteringClientOptions> options) =>
+                options.Configure<IOptions<DatabaseSettings>>((o, db) =>
+                {
+                    o.Invariant = "Npgsql";
+                    o.ConnectionString = db.Value.ConnectionString;
+                }));
+            client.UseConnectionRetryFilter<WaitForClusterRetryFilter>();
+        });
+
+        builder.Services.AddOptions<ClusterOptions>()
+            .Configure<IOptions<ClusterSettings>>((o, cluster) =>
+            {
+                o.ClusterId = cluster.Value.ClusterId;
+                o.ServiceId = cluster.Value.ServiceId;
+            });
+        builder.Services.AddHealthChecks().AddCheck<ClusterClientHealthCheck>("cluster", tags: [ServiceDefaults.ReadyTag]);
+        return builder;
+    }
+}
+
+/// <summary>Keeps trying to reach the cluster (silos may start after clients) until the host stops.</summary>
+internal sealed partial class WaitForClusterRetryFilter(ILogger<WaitForClusterRetryFilter> logger) : IClientConnectionRetryFilter
+{
+    private int _attempts;
+
+    public async Task<bool> ShouldRetryConnectionAttempt(Exception exception, CancellationToken cancellationToken)
+    {
+        var attempt = Interlocked.Increment(ref _attempts);
+        LogWaiting(logger, attempt, exception.Message);
+        try
+        {
+            await Task.Delay(TimeSpan.FromSeconds(Math.Min(attempt, 5)), cancellationToken);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Waiting for the Orleans cluster (attempt {Attempt}): {Reason}")]
+    private static partial void LogWaiting(ILogger logger, int attempt, string reason);
+}

@@ -1,0 +1,91 @@
+using Microsoft.Extensions.Options;
+
+namespace MediaCenter.Hosting;
+
+/// <summary>Where the PostgreSQL database is. Bound from <c>ConnectionStrings:MediaCenter</c>.</summary>
+public sealed class DatabaseSettings
+{
+    /// <summary>The configuration key, named in error messages.</summary>
+    public const string Key = "ConnectionStrings:MediaCenter";
+
+    /// <summary>An Npgsql connection string.</summary>
+    public string ConnectionString { get; set; } = "";
+}
+
+/// <summary>Which Orleans cluster a process belongs to. Bound from the <c>Cluster</c> section.</summary>
+public sealed class ClusterSettings
+{
+    /// <summary>The configuration section.</summary>
+    public const string Section = "Cluster";
+
+    /// <summary>The deployment: silos and clients with the same id form one cluster.</summary>
+    public string ClusterId { get; set; } = "mediacenter";
+
+    /// <summary>The service: grain state and reminders are keyed by it, so it survives redeployments.</summary>
+    public string ServiceId { get; set; } = "mediacenter";
+}
+
+internal sealed class DatabaseSettingsValidator : IValidateOptions<DatabaseSettings>
+{
+    public ValidateOptionsResult Validate(string? name, DatabaseSettings options)
+    {
+        if (string.IsNullOrWhiteSpace(options.ConnectionString))
+        {
+            return ValidateOptionsResult.Fail(
+                $"{DatabaseSettings.Key} is not set: give a PostgreSQL connection string " +
+                "(environment variable ConnectionStrings__MediaCenter, or MEDIACENTER_DB for ./mediacenter).");
+        }
+
+        try
+        {
+            _ = new Npgsql.NpgsqlConnectionStringBuilder(options.ConnectionString);
+        }
+        catch (ArgumentException ex)
+        {
+            return ValidateOptionsResult.Fail($"{DatabaseSettings.Key} is not a valid PostgreSQL connection string: {ex.Message}");
+        }
+
+        return ValidateOptionsResult.Success;
+    }
+}
+
+internal sealed class ClusterSettingsValidator : IValidateOptions<ClusterSettings>
+{
+    public ValidateOptionsResult Validate(string? name, ClusterSettings options)
+    {
+        var failures = new List<string>();
+        if (string.IsNullOrWhiteSpace(options.ClusterId))
+        {
+            failures.Add($"{ClusterSettings.Section}:ClusterId must not be empty.");
+        }
+
+        if (string.IsNullOrWhiteSpace(options.ServiceId))
+        {
+            failures.Add($"{ClusterSettings.Section}:ServiceId must not be empty.");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}
+
+/// <summary>Small helpers for validators that name the offending setting.</summary>
+public static class SettingRules
+{
+    /// <summary>Adds a failure unless <paramref name="port"/> is a usable TCP port.</summary>
+    public static void Port(List<string> failures, string key, int port)
+    {
+        if (port is < 1 or > 65535)
+        {
+            failures.Add($"{key} must be a TCP port between 1 and 65535 (was {port}).");
+        }
+    }
+
+    /// <summary>Adds a failure unless <paramref name="value"/> parses as an IP address.</summary>
+    public static void Address(List<string> failures, string key, string? value)
+    {
+        if (!System.Net.IPAddress.TryParse(value, out _))
+        {
+            failures.Add($"{key} must be an IP address (was '{value}').");
+        }
+    }
+}

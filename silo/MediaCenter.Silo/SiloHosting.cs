@@ -1,0 +1,118 @@
+using System.Net;
+using MediaCenter.Database;
+using MediaCenter.Grains;
+using MediaCenter.Grains.Platform;
+using MediaCenter.Hosting;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
+
+namespace MediaCenter.Silo;
+
+/// <summary>Composition of the silo: PostgreSQL clustering, grain storage and reminders, readiness.</summary>
+public static class SiloHosting
+{
+    /// <summary>The ADO.NET invariant of Npgsql.</summary>
+    public const string Invariant = "Npgsql";
+
+    /// <summary>Adds the Orleans silo with MediaCenter's providers and settings.</summary>
+    public static WebApplicationBuilder AddMediaCenterSilo(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<SiloSettings>().Bind(builder.Configuration.GetSection(SiloSettings.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<SiloSettings>, SiloSettingsValidator>();
+        services.AddOptions<PulseSettings>().Bind(builder.Configuration.GetSection(PulseSettings.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<PulseSettings>, PulseSettingsValidator>();
+
+        // Registered before Orleans so it runs first: a silo never starts on a database that is behind.
+        services.AddHostedService<SchemaGuard>();
+
+        builder.UseOrleans(silo =>
+        {
+            silo.UseAdoNetClustering((OptionsBuilder<AdoNetClusteringSiloOptions> options) => options.Configure<IOptions<DatabaseSettings>>((o, db) =>
+            {
+                o.Invariant = Invariant;
+                o.ConnectionString = db.Value.ConnectionString;
+            }));
+            silo.AddAdoNetGrainStorage(StorageNames.Main, (OptionsBuilder<AdoNetGrainStorageOptions> options) => options.Configure<IOptions<DatabaseSettings>>((o, db) =>
+            {
+                o.Invariant = Invariant;
+                o.ConnectionString = db.Value.ConnectionString;
+            }));
+            silo.UseAdoNetReminderService((OptionsBuilder<AdoNetReminderTableOptions> options) => options.Configure<IOptions<DatabaseSettings>>((o, db) =>
+            {
+                o.Invariant = Invariant;
+                o.ConnectionString = db.Value.ConnectionString;
+            }));
+            silo.AddStartupTask<StartClusterPulse>();
+        });
+
+        services.AddOptions<ClusterOptions>().Configure<IOptions<ClusterSettings>>((o, c) =>
+        {
+            o.ClusterId = c.Value.ClusterId;
+            o.ServiceId = c.Value.ServiceId;
+        });
+        services.AddOptions<EndpointOptions>().Configure<IOptions<SiloSettings>>((o, s) =>
+        {
+            var address = IPAddress.Parse(s.Value.AdvertisedAddress);
+            o.AdvertisedIPAddress = address;
+            o.SiloPort = s.Value.Port;
+            o.GatewayPort = s.Value.GatewayPort;
+            o.SiloListeningEndpoint = new IPEndPoint(address, s.Value.Port);
+            o.GatewayListeningEndpoint = new IPEndPoint(address, s.Value.GatewayPort);
+        });
+        services.AddOptions<SiloOptions>().Configure<IOptions<SiloSettings>>((o, s) =>
+        {
+            o.SiloName = s.Value.Name ?? $"{Environment.MachineName}-{s.Value.Port}";
+        });
+        // Failure detection and reminder granularity can be tuned per deployment (tests shorten them).
+        services.Configure<ClusterMembershipOptions>(builder.Configuration.GetSection("Orleans:Membership"));
+        services.Configure<ReminderOptions>(builder.Configuration.GetSection("Orleans:Reminders"));
+
+        services.AddHealthChecks().AddCheck<SiloActiveHealthCheck>("silo", tags: [ServiceDefaults.ReadyTag]);
+        return builder;
+    }
+}
+
+/// <summary>Refuses to start the silo when the database schema is not the version this build needs.</summary>
+internal sealed partial class SchemaGuard(IOptions<DatabaseSettings> database, ILogger<SchemaGuard> logger) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Migrator.EnsureCurrentAsync(database.Value.ConnectionString, cancellationToken);
+        }
+        catch (SchemaVersionException ex)
+        {
+            LogRefused(logger, ex.Message);
+            throw;
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "The silo will not start: {Reason}")]
+    private static partial void LogRefused(ILogger logger, string reason);
+}
+
+/// <summary>Ready when this silo is an active member of the cluster.</summary>
+internal sealed class SiloActiveHealthCheck(IClusterMembershipService membership, ILocalSiloDetails local) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        var snapshot = membership.CurrentSnapshot;
+        var status = snapshot.GetSiloStatus(local.SiloAddress);
+        var active = snapshot.Members.Values.Count(m => m.Status == SiloStatus.Active);
+        return Task.FromResult(status == SiloStatus.Active
+            ? HealthCheckResult.Healthy($"{local.Name} active; {active} active silo(s)")
+            : HealthCheckResult.Unhealthy($"{local.Name} is {status}"));
+    }
+}
+
+/// <summary>Makes sure the cluster pulse reminder exists once the silo is active.</summary>
+internal sealed class StartClusterPulse(IGrainFactory grains, IOptions<PulseSettings> settings) : IStartupTask
+{
+    public Task Execute(CancellationToken cancellationToken) =>
+        grains.GetGrain<IClusterPulseGrain>(IClusterPulseGrain.DefaultKey).StartAsync(settings.Value.Period);
+}
