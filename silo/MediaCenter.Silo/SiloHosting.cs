@@ -24,7 +24,7 @@ public static class SiloHosting
         services.AddOptions<PulseSettings>().Bind(builder.Configuration.GetSection(PulseSettings.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<PulseSettings>, PulseSettingsValidator>();
 
-        // Registered before Orleans so it runs first: a silo never starts on a database that is behind.
+        // A silo never starts on a database that is behind (or ahead of) this build.
         services.AddHostedService<SchemaGuard>();
 
         builder.UseOrleans(silo =>
@@ -66,8 +66,8 @@ public static class SiloHosting
             o.SiloName = s.Value.Name ?? $"{Environment.MachineName}-{s.Value.Port}";
         });
         // Failure detection and reminder granularity can be tuned per deployment (tests shorten them).
-        services.Configure<ClusterMembershipOptions>(builder.Configuration.GetSection("Orleans:Membership"));
-        services.Configure<ReminderOptions>(builder.Configuration.GetSection("Orleans:Reminders"));
+        services.Configure<ClusterMembershipOptions>(builder.Configuration.GetSection("ClusterTuning:Membership"));
+        services.Configure<ReminderOptions>(builder.Configuration.GetSection("ClusterTuning:Reminders"));
 
         services.AddHealthChecks().AddCheck<SiloActiveHealthCheck>("silo", tags: [ServiceDefaults.ReadyTag]);
         return builder;
@@ -75,9 +75,10 @@ public static class SiloHosting
 }
 
 /// <summary>Refuses to start the silo when the database schema is not the version this build needs.</summary>
-internal sealed partial class SchemaGuard(IOptions<DatabaseSettings> database, ILogger<SchemaGuard> logger) : IHostedService
+/// <remarks>Checks in <c>StartingAsync</c>, which runs before any hosted service (Orleans included) starts.</remarks>
+internal sealed partial class SchemaGuard(IOptions<DatabaseSettings> database, ILogger<SchemaGuard> logger) : IHostedLifecycleService
 {
-    public async Task StartAsync(CancellationToken cancellationToken)
+    public async Task StartingAsync(CancellationToken cancellationToken)
     {
         try
         {
@@ -90,7 +91,15 @@ internal sealed partial class SchemaGuard(IOptions<DatabaseSettings> database, I
         }
     }
 
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "The silo will not start: {Reason}")]
     private static partial void LogRefused(ILogger logger, string reason);

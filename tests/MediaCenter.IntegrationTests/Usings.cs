@@ -1,0 +1,2 @@
+global using MediaCenter.Testing;
+global using Xunit;

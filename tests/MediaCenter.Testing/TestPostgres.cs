@@ -1,0 +1,87 @@
+using MediaCenter.Database;
+using MediaCenter.Launcher;
+using Npgsql;
+
+namespace MediaCenter.Testing;
+
+/// <summary>
+/// A throwaway PostgreSQL server for one test assembly (or MEDIACENTER_TEST_DB, an existing server's
+/// connection string to the maintenance database). Each test class takes its own database.
+/// </summary>
+public sealed class TestPostgres : IAsyncDisposable
+{
+    private readonly PostgresCluster? _cluster;
+    private readonly string _adminConnectionString;
+    private readonly string? _root;
+    private int _databases;
+
+    private TestPostgres(PostgresCluster? cluster, string adminConnectionString, string? root)
+    {
+        _cluster = cluster;
+        _adminConnectionString = adminConnectionString;
+        _root = root;
+    }
+
+    /// <summary>Starts a private server in a temporary directory (about a second).</summary>
+    public static async Task<TestPostgres> StartAsync()
+    {
+        if (Environment.GetEnvironmentVariable("MEDIACENTER_TEST_DB") is { Length: > 0 } existing)
+        {
+            return new TestPostgres(null, existing, null);
+        }
+
+        // Under /tmp with mode 755 so the postgres user can reach it when tests run as root.
+        var root = Path.Combine(Path.GetTempPath(), "mc-test-pg-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(root);
+        File.SetUnixFileMode(root, (UnixFileMode)0b111_101_101);
+        var cluster = new PostgresCluster(Path.Combine(root, "pg"), FreePorts.Next(), database: "postgres", throwaway: true);
+        await cluster.StartAsync();
+        return new TestPostgres(cluster, cluster.ConnectionStringFor("postgres"), root);
+    }
+
+    /// <summary>Creates an empty database and returns its connection string.</summary>
+    public async Task<string> CreateDatabaseAsync(string prefix = "t")
+    {
+        var name = $"{prefix}_{Interlocked.Increment(ref _databases)}_{Guid.NewGuid():N}".ToLowerInvariant();
+        await using (var connection = new NpgsqlConnection(_adminConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var create = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
+            await create.ExecuteNonQueryAsync();
+        }
+
+        return new NpgsqlConnectionStringBuilder(_adminConnectionString) { Database = name }.ConnectionString;
+    }
+
+    /// <summary>Creates a database with every migration applied.</summary>
+    public async Task<string> CreateMigratedDatabaseAsync(string prefix = "t")
+    {
+        var connectionString = await CreateDatabaseAsync(prefix);
+        await Migrator.MigrateAsync(connectionString);
+        return connectionString;
+    }
+
+    /// <summary>Stops the server and removes its files.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        NpgsqlConnection.ClearAllPools();
+        if (_cluster is not null)
+        {
+            await _cluster.StopAsync("immediate");
+        }
+
+        if (_root is not null)
+        {
+            try
+            {
+                Directory.Delete(_root, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+            catch (UnauthorizedAccessException)
+            {
+            }
+        }
+    }
+}
