@@ -15,7 +15,7 @@ public sealed class Deployment(string connectionString, string? clusterId = null
 {
     private readonly List<ServiceProcess> _processes = [];
     private readonly List<IHost> _clients = [];
-    private readonly string _logs = Path.Combine(Path.GetTempPath(), "mc-test-logs", clusterId ?? "c");
+    private readonly string _logs = Path.Combine(Path.GetTempPath(), "mc-test-logs");
 
     /// <summary>The database all processes use.</summary>
     public string ConnectionString { get; } = connectionString;
