@@ -1,0 +1,3 @@
+// Like the launcher it drives, this runs processes the Unix way.
+[assembly: System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+[assembly: Xunit.CollectionBehavior(DisableTestParallelization = true)]
