@@ -15,6 +15,15 @@ public static class Commands
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
 
         var clock = Stopwatch.StartNew();
+        var busy = BusyPorts(settings);
+        if (busy.Count > 0)
+        {
+            Console.Error.WriteLine(
+                $"mediacenter: {string.Join(", ", busy)} already in use on 127.0.0.1. Is another MediaCenter running? " +
+                "Stop it, or choose other ports (MEDIACENTER_WEB_PORT, MEDIACENTER_MQTT_PORT, … see ./mediacenter help).");
+            return 1;
+        }
+
         var logs = Path.Combine(settings.DataDir, "logs");
         Directory.CreateDirectory(logs);
 
@@ -156,6 +165,30 @@ public static class Commands
         var started = await cluster.StartAsync();
         Console.WriteLine($"database: private PostgreSQL on 127.0.0.1:{cluster.Port} ({(reused ? "existing data" : "new cluster")}) under {cluster.Root}");
         return (cluster.ConnectionString, started || own ? cluster : null);
+    }
+
+    private static List<string> BusyPorts(LauncherSettings settings)
+    {
+        var wanted = new (string Name, int Port)[]
+        {
+            ("web", settings.WebPort), ("mqtt", settings.MqttPort), ("gateway http", settings.GatewayHttpPort),
+            ("silo http", settings.SiloHttpPort), ("silo", settings.SiloPort), ("silo gateway", settings.SiloGatewayPort),
+        };
+        var busy = new List<string>();
+        foreach (var (name, port) in wanted)
+        {
+            try
+            {
+                using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, port);
+                listener.Start();
+            }
+            catch (System.Net.Sockets.SocketException)
+            {
+                busy.Add($"port {port} ({name})");
+            }
+        }
+
+        return busy;
     }
 
     private static ServiceProcess Start(LauncherSettings settings, string name, string folder, string project, int httpPort,
