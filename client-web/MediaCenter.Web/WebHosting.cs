@@ -1,6 +1,10 @@
+using System.Threading.RateLimiting;
+using MediaCenter.Identity;
 using MediaCenter.Web.Api;
 using MediaCenter.Web.Live;
-using Microsoft.AspNetCore.Authentication.Cookies;
+using MediaCenter.Web.Security;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 
 namespace MediaCenter.Web;
@@ -18,27 +22,41 @@ public static class WebHosting
         services.AddExceptionHandler<ProblemExceptionHandler>();
         services.AddOpenApi();
 
-        // Sign-in arrives with the identity work; the schemes and the pipeline are in place now.
-        services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
-            .AddCookie(options =>
+        services.AddMediaCenterIdentity();
+        services.AddOptions<IdentitySettings>().Bind(builder.Configuration.GetSection(IdentitySettings.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<IdentitySettings>, IdentitySettingsValidator>();
+        services.AddAuthentication(SessionAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, SessionAuthenticationHandler>(SessionAuthenticationHandler.SchemeName, _ => { });
+        services.AddAuthorizationBuilder().AddMediaCenterPolicies();
+        services.AddSingleton<SecurityAlerts>();
+        services.AddScoped<SignIn>();
+        services.AddRateLimiter(options =>
+        {
+            options.AddPolicy(AuthApi.SignInRateLimit, context =>
             {
-                options.Cookie.Name = "mc.auth";
-                options.Cookie.HttpOnly = true;
-                options.Cookie.SameSite = SameSiteMode.Strict;
-                options.SlidingExpiration = true;
-                // An API call without a session gets a status code, never a redirect to an HTML page.
-                options.Events.OnRedirectToLogin = context =>
-                {
-                    context.Response.StatusCode = StatusCodes.Status401Unauthorized;
-                    return Task.CompletedTask;
-                };
-                options.Events.OnRedirectToAccessDenied = context =>
-                {
-                    context.Response.StatusCode = StatusCodes.Status403Forbidden;
-                    return Task.CompletedTask;
-                };
+                var perMinute = context.RequestServices.GetRequiredService<IOptions<IdentitySettings>>().Value.SignInRatePerMinute;
+                return RateLimitPartition.GetFixedWindowLimiter(context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                    _ => new FixedWindowRateLimiterOptions { PermitLimit = perMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 });
             });
-        services.AddAuthorization();
+            options.OnRejected = async (context, cancellationToken) =>
+            {
+                var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromMinutes(1);
+                context.HttpContext.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+                context.HttpContext.Response.Headers.RetryAfter = Math.Ceiling(retryAfter.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                await context.HttpContext.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+                {
+                    HttpContext = context.HttpContext,
+                    ProblemDetails = new ProblemDetails
+                    {
+                        Status = StatusCodes.Status429TooManyRequests,
+                        Title = "请求过于频繁 / Too many requests.",
+                        Detail = $"Retry after {Math.Ceiling(retryAfter.TotalSeconds):0} s.",
+                    },
+                });
+            };
+        });
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize =
+            builder.Configuration.GetValue<long?>("Web:MaxRequestBodyBytes") ?? 1_048_576);
 
         services.AddSignalR();
         services.AddSingleton<SystemStatusReader>();
@@ -49,11 +67,17 @@ public static class WebHosting
     /// <summary>The middleware pipeline.</summary>
     public static WebApplication UseWebPipeline(this WebApplication app)
     {
+        app.UseMiddleware<SecurityHeaders>();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseDefaultFiles();
         app.UseStaticFiles();
+        app.UseRouting();
+        app.UseRateLimiter();
         app.UseAuthentication();
+        app.UseMiddleware<CsrfCheck>();
+        // Before authorization, so refused calls are in the operation log too.
+        app.UseMiddleware<AuditTrail>();
         app.UseAuthorization();
         return app;
     }
@@ -61,8 +85,12 @@ public static class WebHosting
     /// <summary>Maps the API, the OpenAPI document and the hubs.</summary>
     public static WebApplication MapWebEndpoints(this WebApplication app)
     {
-        app.MapOpenApi("/openapi/{documentName}.json");
+        app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         app.MapSystemApi();
+        app.MapAuthApi();
+        app.MapUsersApi();
+        app.MapDirectoryApi();
+        app.MapAuditApi();
         app.MapHub<LiveHub>(LiveHub.Path);
         return app;
     }

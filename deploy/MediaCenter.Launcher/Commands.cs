@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using MediaCenter.Database;
+using MediaCenter.Identity;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace MediaCenter.Launcher;
 
@@ -34,6 +36,7 @@ public static class Commands
         {
             var report = await Migrator.MigrateAsync(connectionString, stop.Token);
             Console.WriteLine($"database: schema version {report.CurrentVersion} ({report.Applied.Count} migration(s) applied now)");
+            await SeedAccountsAsync(connectionString, settings.Demo, stop.Token);
 
             var common = new Dictionary<string, string>
             {
@@ -146,6 +149,40 @@ public static class Commands
             if (cluster is not null)
             {
                 await cluster.StopAsync();
+            }
+        }
+    }
+
+    // First run: the administrator (never a default password). --demo: one account per role, password shown once.
+    private static async Task SeedAccountsAsync(string connectionString, bool demo, CancellationToken cancellationToken)
+    {
+        await using var identity = IdentityServices.CreateStandalone(connectionString);
+        var users = identity.GetRequiredService<UserStore>();
+        var admin = await Bootstrap.EnsureAdminAsync(users, Environment.GetEnvironmentVariable("MEDIACENTER_BOOTSTRAP_ADMIN_PASSWORD"), cancellationToken);
+        if (admin is { Password: { } generated })
+        {
+            Console.WriteLine($"accounts: created the administrator '{admin.Username}' with password {generated}");
+            Console.WriteLine("          (shown this once; it must be changed at first sign-in)");
+        }
+        else if (admin is not null)
+        {
+            Console.WriteLine($"accounts: created the administrator '{admin.Username}' with MEDIACENTER_BOOTSTRAP_ADMIN_PASSWORD");
+        }
+
+        if (demo)
+        {
+            var (accounts, password) = await Bootstrap.SeedDemoAsync(users, identity.GetRequiredService<PartyDirectory>(), cancellationToken);
+            if (accounts.Count == 0)
+            {
+                Console.WriteLine("demo: the demonstration accounts exist already (their password was shown when they were created)");
+            }
+            else
+            {
+                Console.WriteLine($"demo: created {accounts.Count} accounts, all with password {password} (shown this once):");
+                foreach (var account in accounts)
+                {
+                    Console.WriteLine($"        {account.Username,-18} {account.Role}");
+                }
             }
         }
     }

@@ -17,6 +17,7 @@ public static class GatewayHosting
         var mode = builder.Configuration.GetValue(MqttSettings.Section + ":Mode", MqttMode.Embedded);
         if (mode == MqttMode.Embedded)
         {
+            services.AddSingleton<MediaCenter.Identity.TerminalCredentialStore>();
             services.AddSingleton<EmbeddedBroker>();
             services.AddHostedService(sp => sp.GetRequiredService<EmbeddedBroker>());
             services.AddHealthChecks().AddCheck<EmbeddedBroker>("mqtt", tags: [ServiceDefaults.ReadyTag]);

@@ -29,6 +29,7 @@ public static class ServiceDefaults
         builder.Services.AddSingleton<IValidateOptions<ClusterSettings>, ClusterSettingsValidator>();
 
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(sp => Npgsql.NpgsqlDataSource.Create(sp.GetRequiredService<IOptions<DatabaseSettings>>().Value.ConnectionString));
         builder.Services.AddProblemDetails();
         builder.Services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("database", tags: [ReadyTag]);
@@ -43,13 +44,14 @@ public static class ServiceDefaults
         {
             Predicate = _ => false,
             ResponseWriter = WriteReport,
-        });
+        }).AllowAnonymous();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions
         {
             Predicate = check => check.Tags.Contains(ReadyTag),
             ResponseWriter = WriteReport,
-        });
-        app.MapMetrics("/metrics");
+        }).AllowAnonymous();
+        // Health and metrics are for probes and Prometheus on the operations network: no sign-in.
+        app.MapMetrics("/metrics").AllowAnonymous();
         return app;
     }
 

@@ -25,6 +25,7 @@ public sealed class BrowserFixture : IAsyncLifetime
         Deployment = new Deployment(await _postgres.CreateMigratedDatabaseAsync("ui"));
         await Deployment.StartSiloAsync("silo-a");
         Web = await Deployment.StartWebAsync(settings: new Dictionary<string, string> { ["Live__SystemStatusInterval"] = "00:00:00.5" });
+        await Deployment.Identity.PlatformUserAsync("operator1", "operator");
 
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
@@ -38,6 +39,17 @@ public sealed class BrowserFixture : IAsyncLifetime
             ],
         });
         Directory.CreateDirectory(Screenshots);
+    }
+
+    /// <summary>Opens the shell and signs in as the operator.</summary>
+    public async Task<IPage> SignedInPageAsync(IBrowserContext context)
+    {
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(Web.Http.ToString());
+        await page.FillAsync("#username", "operator1");
+        await page.FillAsync("#password", TestIdentity.Password);
+        await page.ClickAsync("#sign-in-form button[type=submit]");
+        return page;
     }
 
     public async Task DisposeAsync()

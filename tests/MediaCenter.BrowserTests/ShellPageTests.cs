@@ -14,23 +14,37 @@ public sealed class ShellPageTests(BrowserFixture fixture)
         await using var context = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions { Locale = "zh-CN" });
         var page = await context.NewPageAsync();
         await page.GotoAsync(fixture.Web.Http.ToString());
+        await Assertions.Expect(page.Locator("#sign-in h1")).ToHaveTextAsync("登录", Soon);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.Screenshots, "sign-in-zh.png") });
+        await page.FillAsync("#username", "operator1");
+        await page.FillAsync("#password", "wrong-password");
+        await page.ClickAsync("#sign-in-form button[type=submit]");
+        await Assertions.Expect(page.Locator("#sign-in-error")).ToContainTextAsync("用户名或密码错误", new LocatorAssertionsToContainTextOptions { Timeout = 15_000 });
+        await page.FillAsync("#password", MediaCenter.Testing.TestIdentity.Password);
+        await page.ClickAsync("#sign-in-form button[type=submit]");
 
-        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("系统状态");
+        await Assertions.Expect(page.Locator("#system h1")).ToHaveTextAsync("系统状态", Soon);
         await Assertions.Expect(page.Locator("#connection")).ToHaveTextAsync("实时", Soon);
         await Assertions.Expect(page.Locator("#silo-count")).ToHaveTextAsync("1", Soon);
         await Assertions.Expect(page.Locator("#silo-rows tr[data-silo='silo-a']")).ToBeVisibleAsync();
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.Screenshots, "shell-zh.png"), FullPage = true });
 
         await page.ClickAsync("#lang-switch");
-        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("System status");
+        await Assertions.Expect(page.Locator("#system h1")).ToHaveTextAsync("System status");
         await Assertions.Expect(page.Locator("#connection")).ToHaveTextAsync("Live");
         Assert.Equal("en", await page.EvaluateAsync<string>("document.documentElement.lang"));
 
-        // The choice is remembered.
+        // The choice is remembered, and so is the session.
         await page.ReloadAsync();
-        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("System status");
+        await Assertions.Expect(page.Locator("#system h1")).ToHaveTextAsync("System status", Soon);
         await page.ClickAsync("#lang-switch");
-        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("系统状态");
+        await Assertions.Expect(page.Locator("#system h1")).ToHaveTextAsync("系统状态");
+
+        // Signing out revokes the session: the sign-in form is back.
+        await page.ClickAsync("#sign-out");
+        await Assertions.Expect(page.Locator("#sign-in h1")).ToBeVisibleAsync();
+        await page.ReloadAsync();
+        await Assertions.Expect(page.Locator("#sign-in h1")).ToBeVisibleAsync(new LocatorAssertionsToBeVisibleOptions { Timeout = 15_000 });
     }
 
     [Fact]
@@ -43,8 +57,7 @@ public sealed class ShellPageTests(BrowserFixture fixture)
             IsMobile = true,
             HasTouch = true,
         });
-        var page = await context.NewPageAsync();
-        await page.GotoAsync(fixture.Web.Http.ToString());
+        var page = await fixture.SignedInPageAsync(context);
         await Assertions.Expect(page.Locator("#connection")).ToHaveTextAsync("实时", Soon);
         var before = await page.Locator("#silo-count").TextContentAsync();
 

@@ -15,6 +15,7 @@ public sealed class Deployment(string connectionString, string? clusterId = null
 {
     private readonly List<ServiceProcess> _processes = [];
     private readonly List<IHost> _clients = [];
+    private TestIdentity? _identity;
     private readonly string _logs = Path.Combine(Path.GetTempPath(), "mc-test-logs");
 
     /// <summary>The database all processes use.</summary>
@@ -22,6 +23,9 @@ public sealed class Deployment(string connectionString, string? clusterId = null
 
     /// <summary>The cluster id: silos and clients of this deployment only see each other.</summary>
     public string ClusterId { get; } = clusterId ?? "test-" + Guid.NewGuid().ToString("N")[..10];
+
+    /// <summary>Direct access to the accounts in this deployment's database, for arranging tests.</summary>
+    public TestIdentity Identity => _identity ??= new TestIdentity(ConnectionString);
 
     /// <summary>Settings every process gets, before the per-process ones.</summary>
     public Dictionary<string, string> Common { get; } = new()
@@ -146,6 +150,11 @@ public sealed class Deployment(string connectionString, string? clusterId = null
         for (var i = _processes.Count - 1; i >= 0; i--)
         {
             await _processes[i].DisposeAsync();
+        }
+
+        if (_identity is not null)
+        {
+            await _identity.DisposeAsync();
         }
     }
 }

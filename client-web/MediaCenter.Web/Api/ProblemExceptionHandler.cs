@@ -1,3 +1,4 @@
+using MediaCenter.Identity;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 
@@ -8,9 +9,26 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
     {
+        if (exception is IdentityProblem problem)
+        {
+            return await WriteAsync(context, problem.Kind switch
+            {
+                ProblemKind.Invalid => StatusCodes.Status400BadRequest,
+                ProblemKind.Conflict => StatusCodes.Status409Conflict,
+                ProblemKind.NotFound => StatusCodes.Status404NotFound,
+                _ => StatusCodes.Status403Forbidden,
+            }, problem.Message, problem.Details.Count > 0 ? string.Join("; ", problem.Details) : null, problem.Details, exception);
+        }
+
+        if (exception is SignInRefused refused)
+        {
+            return await WriteAsync(context, StatusCodes.Status401Unauthorized, refused.Message, null, [], exception);
+        }
+
         var (status, title) = exception switch
         {
-            BadHttpRequestException => (StatusCodes.Status400BadRequest, "The request is malformed."),
+            BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => (StatusCodes.Status413PayloadTooLarge, "请求体过大 / The request body is too large."),
+            BadHttpRequestException => (StatusCodes.Status400BadRequest, "请求格式错误 / The request is malformed."),
             ArgumentException => (StatusCodes.Status400BadRequest, "The request is not valid."),
             TimeoutException => (StatusCodes.Status503ServiceUnavailable, "The service did not answer in time; retry with the same Idempotency-Key."),
             OrleansException => (StatusCodes.Status503ServiceUnavailable, "The service is temporarily unavailable; retry with the same Idempotency-Key."),
@@ -22,23 +40,24 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
             LogFailure(logger, context.Request.Method, context.Request.Path, exception);
         }
 
-        context.Response.StatusCode = status;
         if (status == StatusCodes.Status503ServiceUnavailable)
         {
             context.Response.Headers.RetryAfter = "2";
         }
 
-        return await problems.TryWriteAsync(new ProblemDetailsContext
+        return await WriteAsync(context, status, title, status < 500 ? exception.Message : null, [], exception);
+    }
+
+    private async Task<bool> WriteAsync(HttpContext context, int status, string title, string? detail, IReadOnlyList<string> errors, Exception exception)
+    {
+        context.Response.StatusCode = status;
+        var details = new ProblemDetails { Status = status, Title = title, Detail = detail };
+        if (errors.Count > 0)
         {
-            HttpContext = context,
-            Exception = exception,
-            ProblemDetails = new ProblemDetails
-            {
-                Status = status,
-                Title = title,
-                Detail = status < 500 ? exception.Message : null,
-            },
-        });
+            details.Extensions["errors"] = errors;
+        }
+
+        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, Exception = exception, ProblemDetails = details });
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "{Method} {Path} failed")]

@@ -17,16 +17,26 @@ internal static class SystemApi
             {
                 ["self"] = "/api",
                 ["systemStatus"] = "/api/system/status",
+                ["signIn"] = "/api/auth/sign-in",
+                ["tokens"] = "/api/auth/tokens",
+                ["me"] = "/api/auth/me",
+                ["users"] = "/api/users",
+                ["parties"] = "/api/parties",
+                ["channels"] = "/api/channels",
+                ["terminalCredentials"] = "/api/terminal-credentials",
+                ["audit"] = "/api/audit/operations",
                 ["openApi"] = "/openapi/v1.json",
                 ["liveHub"] = LiveHub.Path,
                 ["health"] = "/health/ready",
                 ["metrics"] = "/metrics",
             })))
+            .AllowAnonymous()
             .WithName("GetApiRoot")
             .WithSummary("Entry point of the REST API with links to its resources.");
 
         api.MapGet("/system/status", async (SystemStatusReader reader, CancellationToken cancellationToken) =>
                 Results.Ok(await reader.ReadAsync(cancellationToken)))
+            .RequireAuthorization(Security.Policies.SignedIn)
             .WithName("GetSystemStatus")
             .WithSummary("Active silos and the cluster pulse: the snapshot that the live system status updates.");
 

@@ -1,11 +1,16 @@
+using MediaCenter.Identity;
+using MediaCenter.Web.Security;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
 
 namespace MediaCenter.Web.Live;
 
 /// <summary>
 /// The one SignalR hub boards connect to. A connection joins groups for what it shows; the server
-/// pushes deltas to groups. Every connection is in the system group (cluster status).
+/// pushes deltas to groups. Every connection is in the system group (cluster status); administrators and
+/// auditors are also in the security group (early warnings).
 /// </summary>
+[Authorize(Policy = Policies.SignedIn)]
 public sealed class LiveHub : Hub
 {
     /// <summary>Where the hub is mapped.</summary>
@@ -14,6 +19,9 @@ public sealed class LiveHub : Hub
     /// <summary>The group that receives system status.</summary>
     public const string SystemGroup = "system";
 
+    /// <summary>The group that receives security alerts.</summary>
+    public const string SecurityGroup = "security";
+
     /// <summary>The client method that receives a <see cref="SystemStatus"/>.</summary>
     public const string SystemStatusMethod = "systemStatus";
 
@@ -21,6 +29,11 @@ public sealed class LiveHub : Hub
     public override async Task OnConnectedAsync()
     {
         await Groups.AddToGroupAsync(Context.ConnectionId, SystemGroup);
+        if (Context.GetHttpContext()?.CurrentUserOrNull() is { } user && (user.Is(PlatformRoles.Admin) || user.Is(PlatformRoles.Auditor)))
+        {
+            await Groups.AddToGroupAsync(Context.ConnectionId, SecurityGroup);
+        }
+
         await base.OnConnectedAsync();
     }
 }

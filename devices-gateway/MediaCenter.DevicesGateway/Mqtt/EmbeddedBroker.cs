@@ -1,4 +1,5 @@
 using System.Net;
+using MediaCenter.Identity;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using MQTTnet.Server;
@@ -6,7 +7,8 @@ using MQTTnet.Server;
 namespace MediaCenter.DevicesGateway.Mqtt;
 
 /// <summary>The gateway's own MQTT broker (MQTTnet 5), intercepting terminal publishes in-process.</summary>
-internal sealed partial class EmbeddedBroker(IOptions<MqttSettings> settings, ILogger<EmbeddedBroker> logger) : IHostedService, IHealthCheck, IAsyncDisposable
+internal sealed partial class EmbeddedBroker(
+    IOptions<MqttSettings> settings, TerminalCredentialStore credentials, ILogger<EmbeddedBroker> logger) : IHostedService, IHealthCheck, IAsyncDisposable
 {
     private MqttServer? _server;
 
@@ -23,6 +25,8 @@ internal sealed partial class EmbeddedBroker(IOptions<MqttSettings> settings, IL
             .Build();
 
         _server = factory.CreateMqttServer(options);
+        _server.ValidatingConnectionAsync += OnConnectingAsync;
+        _server.InterceptingSubscriptionAsync += OnSubscribingAsync;
         _server.InterceptingPublishAsync += OnPublishAsync;
         _server.ClientConnectedAsync += _ => { MqttMetrics.ConnectedClients.Inc(); return Task.CompletedTask; };
         _server.ClientDisconnectedAsync += _ => { MqttMetrics.ConnectedClients.Dec(); return Task.CompletedTask; };
@@ -38,11 +42,80 @@ internal sealed partial class EmbeddedBroker(IOptions<MqttSettings> settings, IL
         LogStarted(logger, s.Host, s.Port);
     }
 
+    // A terminal signs in with user name = its terminal id = its client id, and the password issued for it.
+    private async Task OnConnectingAsync(ValidatingConnectionEventArgs e)
+    {
+        if (!settings.Value.RequireAuthentication)
+        {
+            return;
+        }
+
+        string? refusal = null;
+        if (string.IsNullOrEmpty(e.UserName) || string.IsNullOrEmpty(e.Password))
+        {
+            refusal = "no_credentials";
+        }
+        else if (e.UserName != e.ClientId)
+        {
+            refusal = "client_id_mismatch";
+        }
+        else
+        {
+            try
+            {
+                refusal = await credentials.VerifyAsync(e.UserName, e.Password) switch
+                {
+                    TerminalAuthResult.Accepted => null,
+                    TerminalAuthResult.UnknownTerminal => "unknown_terminal",
+                    TerminalAuthResult.Revoked => "revoked",
+                    _ => "bad_secret",
+                };
+            }
+            catch (Exception ex)
+            {
+                // The database is away: refuse now, the terminal retries; never let an unchecked client in.
+                LogCheckFailed(logger, e.ClientId, ex.Message);
+                MqttMetrics.Refused.WithLabels("check_unavailable").Inc();
+                e.ReasonCode = MQTTnet.Protocol.MqttConnectReasonCode.ServerUnavailable;
+                return;
+            }
+        }
+
+        if (refusal is not null)
+        {
+            MqttMetrics.Refused.WithLabels(refusal).Inc();
+            e.ReasonCode = MQTTnet.Protocol.MqttConnectReasonCode.BadUserNameOrPassword;
+        }
+    }
+
+    // A terminal may subscribe only under its own prefix (its commands).
+    private Task OnSubscribingAsync(InterceptingSubscriptionEventArgs e)
+    {
+        if (settings.Value.RequireAuthentication && !e.TopicFilter.Topic.StartsWith(OwnPrefix(e.ClientId), StringComparison.Ordinal))
+        {
+            MqttMetrics.Refused.WithLabels("subscription_not_allowed").Inc();
+            e.ProcessSubscription = false;
+            e.Response.ReasonCode = MQTTnet.Protocol.MqttSubscribeReasonCode.NotAuthorized;
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private static string OwnPrefix(string clientId) => TopicKinds.Prefix + clientId + "/";
+
     private Task OnPublishAsync(InterceptingPublishEventArgs e)
     {
         // Messages from the server itself (retained state replays etc.) have no client id.
         if (string.IsNullOrEmpty(e.ClientId))
         {
+            return Task.CompletedTask;
+        }
+
+        // A terminal may publish only under its own prefix.
+        if (settings.Value.RequireAuthentication && !e.ApplicationMessage.Topic.StartsWith(OwnPrefix(e.ClientId), StringComparison.Ordinal))
+        {
+            MqttMetrics.Dropped.WithLabels("topic_not_allowed").Inc();
+            e.ProcessPublish = false;
             return Task.CompletedTask;
         }
 
@@ -77,6 +150,9 @@ internal sealed partial class EmbeddedBroker(IOptions<MqttSettings> settings, IL
         _server?.Dispose();
         return ValueTask.CompletedTask;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not check the credential of {ClientId}: {Reason}")]
+    private static partial void LogCheckFailed(ILogger logger, string clientId, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Embedded MQTT broker listening on {Host}:{Port}")]
     private static partial void LogStarted(ILogger logger, string host, int port);

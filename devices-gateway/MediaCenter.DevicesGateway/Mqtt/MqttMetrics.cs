@@ -13,6 +13,10 @@ internal static class MqttMetrics
         "mediacenter_mqtt_messages_dropped_total", "MQTT messages the gateway dropped, by reason.",
         new CounterConfiguration { LabelNames = ["reason"] });
 
+    public static readonly Counter Refused = Metrics.CreateCounter(
+        "mediacenter_mqtt_refused_total", "MQTT connections and subscriptions the gateway refused, by reason.",
+        new CounterConfiguration { LabelNames = ["reason"] });
+
     public static readonly Gauge ConnectedClients = Metrics.CreateGauge(
         "mediacenter_mqtt_connected_clients", "MQTT clients connected to the embedded broker.");
 

@@ -37,6 +37,9 @@ public sealed class MqttSettings
     /// <summary>External: password for the broker.</summary>
     public string? Password { get; set; }
 
+    /// <summary>Embedded: terminals must sign in with the credential issued for them (only tests turn this off).</summary>
+    public bool RequireAuthentication { get; set; } = true;
+
     /// <summary>Embedded: messages queued per subscriber before the broker starts dropping (and counting) them.</summary>
     public int MaxPendingMessagesPerClient { get; set; } = 1000;
 }

@@ -74,7 +74,13 @@ public sealed class WebTests(IntegrationFixture fixture)
         var openApi = await http.GetFromJsonAsync<JsonElement>("/openapi/v1.json");
         Assert.True(openApi.GetProperty("paths").TryGetProperty("/api/system/status", out _));
 
-        var missing = await http.GetAsync("/api/no-such-thing");
+        // Anonymous callers learn nothing about which paths exist; signed-in ones get a 404 problem.
+        var anonymous = await http.GetAsync("/api/no-such-thing");
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        Assert.Equal("application/problem+json", anonymous.Content.Headers.ContentType?.MediaType);
+        await deployment.Identity.PlatformUserAsync("reader", "operator");
+        using var signedIn = await TestIdentity.SignInAsync(web.Http, "reader");
+        var missing = await signedIn.GetAsync("/api/no-such-thing");
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
         Assert.Equal("application/problem+json", missing.Content.Headers.ContentType?.MediaType);
         var problem = await missing.Content.ReadFromJsonAsync<JsonElement>();
@@ -103,7 +109,9 @@ public sealed class WebTests(IntegrationFixture fixture)
         await using var deployment = await fixture.NewDeploymentAsync();
         await deployment.StartSiloAsync("first");
         var web = await deployment.StartWebAsync(settings: new Dictionary<string, string> { ["Live__SystemStatusInterval"] = "00:00:00.5" });
-        using var http = new HttpClient { BaseAddress = web.Http };
+        await deployment.Identity.PlatformUserAsync("watcher", "operator");
+        using var http = await TestIdentity.SignInAsync(web.Http, "watcher");
+        var token = http.DefaultRequestHeaders.Authorization!.Parameter!;
 
         var snapshot = await http.GetFromJsonAsync<JsonElement>("/api/system/status");
         Assert.Equal(1, snapshot.GetProperty("silos").GetArrayLength());
@@ -111,7 +119,11 @@ public sealed class WebTests(IntegrationFixture fixture)
         var pushes = new List<JsonElement>();
         var twoSilos = new TaskCompletionSource<JsonElement>(TaskCreationOptions.RunContinuationsAsynchronously);
         await using var connection = new HubConnectionBuilder()
-            .WithUrl(new Uri(web.Http, "/hubs/live"), HttpTransportType.WebSockets, o => o.SkipNegotiation = true)
+            .WithUrl(new Uri(web.Http, "/hubs/live"), HttpTransportType.WebSockets, o =>
+            {
+                o.SkipNegotiation = true;
+                o.AccessTokenProvider = () => Task.FromResult<string?>(token);
+            })
             .Build();
         connection.On<JsonElement>("systemStatus", status =>
         {

@@ -1,10 +1,28 @@
-// The shell: loads a snapshot over REST, then applies pushes from the live hub by version.
+// The shell: sign-in, then a snapshot over REST, then pushes from the live hub applied by version.
 (function () {
   const { t, formatTime } = window.mcI18n;
   let current = null;
+  let me = null;
+  let connection = null;
+
+  const $ = id => document.getElementById(id);
+  function show(id) { for (const s of ["sign-in", "change-password", "system"]) { $(s).hidden = s !== id; } }
+
+  async function api(path, options = {}) {
+    const headers = { "Accept": "application/json", ...(options.body ? { "Content-Type": "application/json" } : {}) };
+    if (me && me.csrfToken && options.method && options.method !== "GET") { headers["X-CSRF-Token"] = me.csrfToken; }
+    const response = await fetch(path, { credentials: "same-origin", ...options, headers });
+    if (!response.ok) {
+      const problem = await response.json().catch(() => ({}));
+      const error = new Error(problem.detail || problem.title || response.statusText);
+      error.status = response.status;
+      throw error;
+    }
+    return response.status === 204 ? null : response.json();
+  }
 
   function setConnection(state) {
-    const el = document.getElementById("connection");
+    const el = $("connection");
     el.dataset.state = state;
     el.dataset.i18n = "live." + state;
     el.className = "badge " + (state === "connected" ? "badge-ok" : state === "disconnected" ? "badge-bad" : "badge-wait");
@@ -20,12 +38,12 @@
 
   function render() {
     if (!current) { return; }
-    document.getElementById("status-at").textContent = formatTime(current.at);
-    document.getElementById("silo-count").textContent = String(current.silos.length);
-    document.getElementById("pulse-ticks").textContent = current.pulse ? String(current.pulse.ticks) : "—";
-    document.getElementById("pulse-last").textContent = formatTime(current.pulse && current.pulse.lastTickAt);
-    document.getElementById("web-instance").textContent = current.webInstance;
-    const rows = document.getElementById("silo-rows");
+    $("status-at").textContent = formatTime(current.at);
+    $("silo-count").textContent = String(current.silos.length);
+    $("pulse-ticks").textContent = current.pulse ? String(current.pulse.ticks) : "—";
+    $("pulse-last").textContent = formatTime(current.pulse && current.pulse.lastTickAt);
+    $("web-instance").textContent = current.webInstance;
+    const rows = $("silo-rows");
     rows.replaceChildren();
     if (current.silos.length === 0) {
       const tr = document.createElement("tr");
@@ -35,8 +53,9 @@
     for (const silo of current.silos) {
       const tr = document.createElement("tr");
       tr.dataset.silo = silo.name;
+      const status = t("status." + silo.status);
       tr.append(cell(silo.name, t("system.siloName")), cell(silo.address, t("system.siloAddress")),
-        cell(t("status." + silo.status) === "status." + silo.status ? silo.status : t("status." + silo.status), t("system.siloStatus")),
+        cell(status === "status." + silo.status ? silo.status : status, t("system.siloStatus")),
         cell(formatTime(silo.startedAt), t("system.siloStarted")));
       rows.appendChild(tr);
     }
@@ -46,45 +65,103 @@
     // Pushes are best-effort and may overtake a snapshot: never go back to an older version.
     if (current && status.version < current.version && status.webInstance === current.webInstance) { return; }
     current = status;
-    document.getElementById("status-error").hidden = true;
+    $("status-error").hidden = true;
     render();
   }
 
   async function loadSnapshot() {
     try {
-      const response = await fetch("/api/system/status", { headers: { "Accept": "application/json" } });
-      if (!response.ok) {
-        const problem = await response.json().catch(() => ({}));
-        throw new Error(problem.title || response.statusText);
-      }
-      accept(await response.json());
+      accept(await api("/api/system/status"));
     } catch (err) {
-      const el = document.getElementById("status-error");
-      el.textContent = t("system.error") + err.message;
-      el.hidden = false;
+      if (err.status === 401) { return signedOut(); }
+      $("status-error").textContent = t("system.error") + err.message;
+      $("status-error").hidden = false;
     }
   }
 
-  const connection = new signalR.HubConnectionBuilder()
-    .withUrl("/hubs/live")
-    .withAutomaticReconnect({ nextRetryDelayInMilliseconds: ctx => Math.min(1000 * (ctx.previousRetryCount + 1), 10000) })
-    .build();
-  connection.on("systemStatus", accept);
-  connection.onreconnecting(() => setConnection("reconnecting"));
-  connection.onreconnected(async () => { setConnection("connected"); await loadSnapshot(); });
-  connection.onclose(() => setConnection("disconnected"));
+  async function startLive() {
+    if (connection) { return; }
+    connection = new signalR.HubConnectionBuilder()
+      .withUrl("/hubs/live")
+      .withAutomaticReconnect({ nextRetryDelayInMilliseconds: ctx => Math.min(1000 * (ctx.previousRetryCount + 1), 10000) })
+      .build();
+    connection.on("systemStatus", accept);
+    connection.onreconnecting(() => setConnection("reconnecting"));
+    connection.onreconnected(async () => { setConnection("connected"); await loadSnapshot(); });
+    connection.onclose(() => setConnection("disconnected"));
+    const attempt = async () => {
+      try {
+        await connection.start();
+        setConnection("connected");
+        await loadSnapshot();
+      } catch {
+        setConnection("reconnecting");
+        setTimeout(attempt, 2000);
+      }
+    };
+    await attempt();
+  }
 
-  async function start() {
+  function signedIn(user) {
+    me = user;
+    $("user-name").textContent = user.displayName + " (" + user.username + ")";
+    $("user-name").hidden = false;
+    $("sign-out").hidden = false;
+    $("connection").hidden = false;
+    if (user.mustChangePassword) { show("change-password"); return; }
+    show("system");
+    startLive();
+  }
+
+  async function signedOut() {
+    me = null;
+    if (connection) { const c = connection; connection = null; await c.stop().catch(() => {}); }
+    $("user-name").hidden = true;
+    $("sign-out").hidden = true;
+    setConnection("disconnected");
+    $("connection").hidden = true;
+    show("sign-in");
+  }
+
+  async function boot() {
     try {
-      await connection.start();
-      setConnection("connected");
-      await loadSnapshot();
+      signedIn(await api("/api/auth/me"));
     } catch {
-      setConnection("reconnecting");
-      setTimeout(start, 2000);
+      await signedOut();
     }
   }
 
-  document.addEventListener("mc:language", () => { render(); if (document.getElementById("connection")) { setConnection(document.getElementById("connection").dataset.state); } });
-  document.addEventListener("DOMContentLoaded", start);
+  $("sign-in-form").addEventListener("submit", async event => {
+    event.preventDefault();
+    $("sign-in-error").hidden = true;
+    try {
+      const user = await api("/api/auth/sign-in", { method: "POST", body: JSON.stringify({ username: $("username").value, password: $("password").value }) });
+      $("password").value = "";
+      signedIn(user);
+    } catch (err) {
+      $("sign-in-error").textContent = err.message;
+      $("sign-in-error").hidden = false;
+    }
+  });
+
+  $("change-password-form").addEventListener("submit", async event => {
+    event.preventDefault();
+    $("change-error").hidden = true;
+    try {
+      await api("/api/auth/password", { method: "POST", body: JSON.stringify({ currentPassword: $("current-password").value, newPassword: $("new-password").value }) });
+      $("current-password").value = ""; $("new-password").value = "";
+      signedIn(await api("/api/auth/me"));
+    } catch (err) {
+      $("change-error").textContent = err.message;
+      $("change-error").hidden = false;
+    }
+  });
+
+  $("sign-out").addEventListener("click", async () => {
+    await api("/api/auth/sign-out", { method: "POST" }).catch(() => {});
+    await signedOut();
+  });
+
+  document.addEventListener("mc:language", () => { render(); setConnection($("connection").dataset.state); });
+  document.addEventListener("DOMContentLoaded", boot);
 })();

@@ -7,7 +7,10 @@
       "system.title": "系统状态", "system.updated": "更新于", "system.silos": "在线节点", "system.pulse": "集群脉搏",
       "system.lastPulse": "最近一次", "system.web": "当前 Web 实例", "system.siloName": "节点", "system.siloAddress": "地址",
       "system.siloStatus": "状态", "system.siloStarted": "启动时间", "system.loading": "加载中…", "system.none": "没有在线节点",
-      "system.error": "无法读取系统状态：", "status.Active": "运行中", "lang.switch": "English"
+      "system.error": "无法读取系统状态：", "status.Active": "运行中", "lang.switch": "English",
+      "auth.title": "登录", "auth.username": "用户名", "auth.password": "密码", "auth.submit": "登录", "auth.signOut": "退出",
+      "auth.changeTitle": "请设置新密码", "auth.changeHint": "首次登录或密码被重置后，需要先设置自己的密码。",
+      "auth.currentPassword": "当前密码", "auth.newPassword": "新密码", "auth.changeSubmit": "保存"
     },
     "en": {
       "app.title": "MediaCenter Operations",
@@ -15,7 +18,10 @@
       "system.title": "System status", "system.updated": "Updated", "system.silos": "Active silos", "system.pulse": "Cluster pulse",
       "system.lastPulse": "Last tick", "system.web": "This web instance", "system.siloName": "Silo", "system.siloAddress": "Address",
       "system.siloStatus": "Status", "system.siloStarted": "Started", "system.loading": "Loading…", "system.none": "No active silo",
-      "system.error": "System status could not be read: ", "status.Active": "Active", "lang.switch": "中文"
+      "system.error": "System status could not be read: ", "status.Active": "Active", "lang.switch": "中文",
+      "auth.title": "Sign in", "auth.username": "User name", "auth.password": "Password", "auth.submit": "Sign in", "auth.signOut": "Sign out",
+      "auth.changeTitle": "Choose a new password", "auth.changeHint": "After the first sign-in or a reset, set your own password first.",
+      "auth.currentPassword": "Current password", "auth.newPassword": "New password", "auth.changeSubmit": "Save"
     }
   };
   const stored = localStorage.getItem("mc.lang");

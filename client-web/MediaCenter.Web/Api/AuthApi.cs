@@ -1,0 +1,182 @@
+using MediaCenter.Identity;
+using MediaCenter.Web.Security;
+using Microsoft.Extensions.Options;
+
+namespace MediaCenter.Web.Api;
+
+/// <summary>Sign-in (browser cookie or bearer token), sign-out, who am I, password change.</summary>
+internal static class AuthApi
+{
+    public const string SignInRateLimit = "sign-in";
+
+    public sealed record SignInRequest(string? Username, string? Password);
+
+    public sealed record TokenRequest(string? Username, string? Password, string? Name, int? LifetimeDays);
+
+    public sealed record PasswordChange(string? CurrentPassword, string? NewPassword);
+
+    public sealed record Me(Guid Id, string Username, string DisplayName, string? PartyId, string? PartyRole,
+        IReadOnlyList<string> PlatformRoles, IReadOnlyList<ChannelMembership> Channels, bool MustChangePassword,
+        string? CsrfToken, DateTimeOffset? SessionExpiresAt);
+
+    public sealed record IssuedToken(string Token, DateTimeOffset ExpiresAt, string TokenType = "Bearer");
+
+    public static IEndpointRouteBuilder MapAuthApi(this IEndpointRouteBuilder endpoints)
+    {
+        var auth = endpoints.MapGroup("/api/auth").WithTags("auth");
+
+        auth.MapPost("/sign-in", async (SignInRequest body, HttpContext http, SignIn signIn, IOptions<IdentitySettings> settings) =>
+            {
+                var user = await signIn.VerifyAsync(body.Username, body.Password, "browser", http);
+                var session = await signIn.Sessions.IssueAsync(user.Id, "browser", settings.Value.BrowserSessionLifetime, http.RequestAborted);
+                http.Response.Cookies.Append(SessionAuthenticationHandler.CookieName, session.Token, new CookieOptions
+                {
+                    HttpOnly = true,
+                    SameSite = SameSiteMode.Strict,
+                    Secure = http.Request.IsHttps,
+                    Expires = session.ExpiresAt,
+                    Path = "/",
+                });
+                return Results.Ok(ToMe(user, Secrets.CsrfFor(session.Token), session.ExpiresAt));
+            })
+            .AllowAnonymous()
+            .RequireRateLimiting(SignInRateLimit)
+            .WithName("SignIn")
+            .WithSummary("Browser sign-in: sets the session cookie and returns the caller with its CSRF token.");
+
+        auth.MapPost("/tokens", async (TokenRequest body, HttpContext http, SignIn signIn, IOptions<IdentitySettings> settings) =>
+            {
+                var lifetime = body.LifetimeDays is { } days ? TimeSpan.FromDays(days) : settings.Value.TokenLifetime;
+                if (lifetime <= TimeSpan.Zero || lifetime > settings.Value.MaxTokenLifetime)
+                {
+                    throw new IdentityProblem(ProblemKind.Invalid, $"有效期需在 1–{settings.Value.MaxTokenLifetime.TotalDays:0} 天之间 / lifetimeDays must be 1–{settings.Value.MaxTokenLifetime.TotalDays:0}");
+                }
+
+                var user = await signIn.VerifyAsync(body.Username, body.Password, "token", http);
+                var name = string.IsNullOrWhiteSpace(body.Name) ? "api" : body.Name.Trim()[..Math.Min(body.Name.Trim().Length, 100)];
+                var session = await signIn.Sessions.IssueAsync(user.Id, name, lifetime, http.RequestAborted);
+                return Results.Ok(new IssuedToken(session.Token, session.ExpiresAt));
+            })
+            .AllowAnonymous()
+            .RequireRateLimiting(SignInRateLimit)
+            .WithName("IssueToken")
+            .WithSummary("API and mobile sign-in: returns a bearer token with an expiry.");
+
+        auth.MapPost("/sign-out", async (HttpContext http, SessionStore sessions) =>
+            {
+                if (http.CurrentSession() is { } session)
+                {
+                    await sessions.RevokeAsync(session.Id, http.RequestAborted);
+                }
+
+                http.Response.Cookies.Delete(SessionAuthenticationHandler.CookieName);
+                return Results.NoContent();
+            })
+            .RequireAuthorization(Policies.SignedIn)
+            .WithName("SignOut")
+            .WithSummary("Revokes the session or token this request used.");
+
+        auth.MapGet("/me", (HttpContext http) =>
+            {
+                var session = http.CurrentSession();
+                var csrf = http.Items.TryGetValue("mc.csrf.expected", out var expected) ? expected as string : null;
+                return Results.Ok(ToMe(http.CurrentUser(), csrf, session?.ExpiresAt));
+            })
+            .RequireAuthorization(Policies.SignedIn)
+            .WithName("GetMe")
+            .WithSummary("The signed-in caller, its roles, and (for browser sessions) the CSRF token.");
+
+        auth.MapPost("/password", async (PasswordChange body, HttpContext http, UserStore users) =>
+            {
+                await users.ChangePasswordAsync(http.CurrentUser().Id, body.CurrentPassword ?? "", body.NewPassword ?? "", http.RequestAborted);
+                http.Audit().Target = "user:" + http.CurrentUser().Id;
+                return Results.NoContent();
+            })
+            .RequireAuthorization(Policies.SignedIn)
+            .WithName("ChangePassword")
+            .WithSummary("Changes the caller's password (the current one is required).");
+
+        return endpoints;
+    }
+
+    private static Me ToMe(CurrentUser user, string? csrf, DateTimeOffset? expires) =>
+        new(user.Id, user.Username, user.DisplayName, user.PartyId, user.PartyRole, user.PlatformRoles, user.Channels,
+            user.MustChangePassword, csrf, expires);
+}
+
+/// <summary>Checks a password sign-in: lockout, login log, early warning on repeated failures.</summary>
+internal sealed class SignIn(
+    UserStore users, SessionStore sessions, AuditLog audit, SecurityAlerts alerts, IOptions<IdentitySettings> settings, TimeProvider time)
+{
+    public SessionStore Sessions => sessions;
+
+    /// <summary>The signed-in user, or an <see cref="UnauthorizedAccessException"/> with a reason the caller may see.</summary>
+    public async Task<CurrentUser> VerifyAsync(string? username, string? password, string method, HttpContext http)
+    {
+        var name = (username ?? "").Trim();
+        var ip = http.Connection.RemoteIpAddress?.ToString();
+        var agent = http.Request.Headers.UserAgent.ToString();
+        var account = name.Length == 0 ? null : await users.FindForSignInAsync(name, http.RequestAborted);
+        var now = time.GetUtcNow();
+
+        string? failure = null;
+        if (account is null)
+        {
+            failure = "unknown-user";
+        }
+        else if (account.Disabled)
+        {
+            failure = "disabled";
+        }
+        else if (account.LockedUntil > now)
+        {
+            failure = "locked";
+        }
+        else if (!Passwords.Verify(account.PasswordHash, password ?? ""))
+        {
+            failure = "wrong-password";
+            var lockedUntil = await users.RegisterFailureAsync(account.Id, settings.Value.LockoutThreshold, settings.Value.LockoutDuration, http.RequestAborted);
+            if (lockedUntil > now)
+            {
+                failure = "wrong-password-locked";
+            }
+        }
+
+        if (failure is null)
+        {
+            await users.RegisterSuccessAsync(account!.Id, http.RequestAborted);
+            await audit.LoginAsync(new LoginEntry(account.Username, account.Id, true, "ok", method, ip, agent), http.RequestAborted);
+            return await users.LoadCurrentAsync(account.Id, http.RequestAborted)
+                ?? throw new SignInRefused("账户不可用 / The account is not available.");
+        }
+
+        await audit.LoginAsync(new LoginEntry(name, account?.Id, false, failure, method, ip, agent), http.RequestAborted);
+        await WarnOnRepeatedFailuresAsync(name, ip);
+
+        // The caller learns that the account is locked (so they wait) but not whether a user name exists.
+        throw new SignInRefused(failure is "locked" or "wrong-password-locked"
+            ? $"账户已锁定，请 {settings.Value.LockoutDuration.TotalMinutes:0} 分钟后再试 / The account is locked; try again in {settings.Value.LockoutDuration.TotalMinutes:0} minutes."
+            : "用户名或密码错误 / Wrong user name or password.");
+    }
+
+    private async Task WarnOnRepeatedFailuresAsync(string username, string? ip)
+    {
+        var s = settings.Value;
+        var (forUser, fromAddress) = await audit.CountRecentFailuresAsync(username, ip, s.AlertWindow);
+        // Raise once when a count reaches the threshold, not on every later failure.
+        if (forUser == s.FailedSignInAlertThreshold)
+        {
+            await alerts.RaiseAsync("failed-sign-ins-account", username,
+                $"账户 {username} 在 {s.AlertWindow.TotalMinutes:0} 分钟内登录失败 {forUser} 次 / {forUser} failed sign-ins for {username} within {s.AlertWindow.TotalMinutes:0} minutes");
+        }
+
+        if (ip is not null && fromAddress == s.FailedSignInAlertThreshold)
+        {
+            await alerts.RaiseAsync("failed-sign-ins-address", ip,
+                $"地址 {ip} 在 {s.AlertWindow.TotalMinutes:0} 分钟内登录失败 {fromAddress} 次 / {fromAddress} failed sign-ins from {ip} within {s.AlertWindow.TotalMinutes:0} minutes");
+        }
+    }
+}
+
+/// <summary>A refused sign-in (401 with the reason).</summary>
+internal sealed class SignInRefused(string message) : Exception(message);

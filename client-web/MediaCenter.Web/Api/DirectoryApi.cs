@@ -1,0 +1,161 @@
+using MediaCenter.Identity;
+using MediaCenter.Web.Security;
+
+namespace MediaCenter.Web.Api;
+
+/// <summary>Access parties (接入方), the channel registry with channel roles, and terminal MQTT credentials.</summary>
+internal static class DirectoryApi
+{
+    public sealed record CreateParty(string? Id, string? Name);
+
+    public sealed record CreateChannel(string? Code, string? Name, string? PartyId);
+
+    public sealed record ChannelRoleRequest(int? ReviewLevel);
+
+    public sealed record IssueCredential(string? PartyId);
+
+    public sealed record IssuedCredential(string TerminalId, string PartyId, string Username, string Password, string TopicPrefix);
+
+    public static IEndpointRouteBuilder MapDirectoryApi(this IEndpointRouteBuilder endpoints)
+    {
+        var parties = endpoints.MapGroup("/api/parties").WithTags("access parties");
+        parties.MapGet("/", async (HttpContext http, PartyDirectory directory) =>
+            {
+                var caller = http.CurrentUser();
+                var only = caller.SpansAllParties || caller.Is(PlatformRoles.Management) ? null : caller.PartyId ?? "-";
+                return Results.Ok(await directory.PartiesAsync(only, http.RequestAborted));
+            })
+            .RequireAuthorization(Policies.PartyRead)
+            .WithName("ListParties")
+            .WithSummary("Access parties the caller may see.");
+        parties.MapPost("/", async (CreateParty body, HttpContext http, PartyDirectory directory) =>
+            {
+                await directory.CreatePartyAsync(body.Id ?? "", body.Name ?? "", http.RequestAborted);
+                http.Audit().Target = "party:" + body.Id;
+                return Results.Created($"/api/parties/{body.Id}", (await directory.PartiesAsync(body.Id, http.RequestAborted))[0]);
+            })
+            .RequireAuthorization(Policies.Operations)
+            .WithName("CreateParty")
+            .WithSummary("Registers an access party (operators and administrators).");
+
+        var channels = endpoints.MapGroup("/api/channels").WithTags("channels");
+        channels.MapGet("/", async (string? party, HttpContext http, PartyDirectory directory) =>
+                Results.Ok(await directory.ChannelsAsync(Scope.PartyFilter(http.CurrentUser(), party), http.RequestAborted)))
+            .RequireAuthorization(Policies.PartyRead)
+            .WithName("ListChannels")
+            .WithSummary("Channels the caller may see.");
+        channels.MapPost("/", async (CreateChannel body, HttpContext http, PartyDirectory directory) =>
+            {
+                var caller = http.CurrentUser();
+                var party = body.PartyId ?? caller.PartyId ?? throw new IdentityProblem(ProblemKind.Invalid, "需要 partyId / partyId is required");
+                Scope.RequireManageable(caller, party, "接入方 / access party");
+                await directory.CreateChannelAsync(body.Code ?? "", body.Name ?? "", party, http.RequestAborted);
+                http.Audit().Target = "channel:" + body.Code;
+                return Results.Created($"/api/channels/{body.Code}", await directory.ChannelAsync(body.Code!, http.RequestAborted));
+            })
+            .RequireAuthorization(Policies.PartyManage)
+            .WithName("CreateChannel")
+            .WithSummary("Registers a channel for an access party.");
+        channels.MapGet("/{code}", async (string code, HttpContext http, PartyDirectory directory) =>
+                Results.Ok(await VisibleChannelAsync(code, http, directory)))
+            .RequireAuthorization(Policies.PartyRead)
+            .WithName("GetChannel")
+            .WithSummary("One channel.");
+        channels.MapGet("/{code}/members", async (string code, HttpContext http, PartyDirectory directory) =>
+            {
+                await VisibleChannelAsync(code, http, directory);
+                return Results.Ok(await directory.MembersAsync(code, http.RequestAborted));
+            })
+            .RequireAuthorization(Policies.PartyRead)
+            .WithName("ListChannelMembers")
+            .WithSummary("The channel's members and their newsroom roles.");
+        channels.MapPut("/{code}/members/{userId:guid}/{role}", async (string code, Guid userId, string role, ChannelRoleRequest? body,
+                HttpContext http, PartyDirectory directory, UserStore users) =>
+            {
+                var channel = await VisibleChannelAsync(code, http, directory);
+                Scope.RequireManageable(http.CurrentUser(), channel.PartyId, "频道 / channel");
+                var member = await users.GetAsync(userId, http.RequestAborted);
+                if (member is null || member.PartyId != channel.PartyId)
+                {
+                    throw new IdentityProblem(ProblemKind.Invalid, "只能指派本接入方的用户 / only users of the channel's access party can hold its roles");
+                }
+
+                await users.AddChannelRoleAsync(code, userId, role, body?.ReviewLevel, http.RequestAborted);
+                http.Audit().Target = $"channel:{code}/user:{userId}";
+                http.Audit().Details["after"] = new { role, body?.ReviewLevel };
+                return Results.NoContent();
+            })
+            .RequireAuthorization(Policies.PartyManage)
+            .WithName("GrantChannelRole")
+            .WithSummary("Gives a user of the channel's access party a newsroom role (chief, editor, reviewer with level 1–3).");
+        channels.MapDelete("/{code}/members/{userId:guid}/{role}", async (string code, Guid userId, string role,
+                HttpContext http, PartyDirectory directory, UserStore users) =>
+            {
+                var channel = await VisibleChannelAsync(code, http, directory);
+                Scope.RequireManageable(http.CurrentUser(), channel.PartyId, "频道 / channel");
+                http.Audit().Target = $"channel:{code}/user:{userId}";
+                return await users.RemoveChannelRoleAsync(code, userId, role, http.RequestAborted)
+                    ? Results.NoContent()
+                    : throw new IdentityProblem(ProblemKind.NotFound, "该用户没有此角色 / the user does not hold this role");
+            })
+            .RequireAuthorization(Policies.PartyManage)
+            .WithName("RevokeChannelRole")
+            .WithSummary("Takes a newsroom role away.");
+
+        var credentials = endpoints.MapGroup("/api/terminal-credentials").WithTags("terminals");
+        credentials.MapGet("/", async (string? party, HttpContext http, TerminalCredentialStore store) =>
+                Results.Ok(await store.ListAsync(Scope.PartyFilter(http.CurrentUser(), party), http.RequestAborted)))
+            .RequireAuthorization(Policies.PartyRead)
+            .WithName("ListTerminalCredentials")
+            .WithSummary("Terminal MQTT credentials the caller may see (never the secrets).");
+        credentials.MapPost("/{terminalId}", async (string terminalId, IssueCredential? body, HttpContext http, TerminalCredentialStore store) =>
+            {
+                var caller = http.CurrentUser();
+                var existing = await store.GetAsync(terminalId, http.RequestAborted);
+                var party = existing?.PartyId ?? body?.PartyId ?? caller.PartyId
+                    ?? throw new IdentityProblem(ProblemKind.Invalid, "需要 partyId / partyId is required");
+                if (existing is not null && !caller.CanSeeParty(existing.PartyId))
+                {
+                    throw new IdentityProblem(ProblemKind.Conflict, $"终端标识已被使用 / terminal id '{terminalId}' is taken");
+                }
+
+                Scope.RequireManageable(caller, party, "接入方 / access party");
+                var secret = await store.IssueAsync(terminalId, party, caller.Id, http.RequestAborted);
+                http.Audit().Target = "terminal:" + terminalId;
+                http.Audit().Details["reissued"] = existing is not null;
+                return Results.Ok(new IssuedCredential(terminalId, party, terminalId, secret, $"mc/t/{terminalId}/"));
+            })
+            .RequireAuthorization(Policies.PartyManage)
+            .WithName("IssueTerminalCredential")
+            .WithSummary("Issues (or replaces) a terminal's MQTT credential; the password is shown once.");
+        credentials.MapDelete("/{terminalId}", async (string terminalId, HttpContext http, TerminalCredentialStore store) =>
+            {
+                var existing = await store.GetAsync(terminalId, http.RequestAborted);
+                if (existing is null)
+                {
+                    throw new IdentityProblem(ProblemKind.NotFound, "终端不存在 / terminal not found");
+                }
+
+                Scope.RequireManageable(http.CurrentUser(), existing.PartyId, "终端 / terminal");
+                await store.RevokeAsync(terminalId, http.RequestAborted);
+                http.Audit().Target = "terminal:" + terminalId;
+                return Results.NoContent();
+            })
+            .RequireAuthorization(Policies.PartyManage)
+            .WithName("RevokeTerminalCredential")
+            .WithSummary("Revokes a terminal's MQTT credential; its next connection is refused.");
+
+        return endpoints;
+    }
+
+    private static async Task<ChannelInfo> VisibleChannelAsync(string code, HttpContext http, PartyDirectory directory)
+    {
+        var channel = await directory.ChannelAsync(code, http.RequestAborted);
+        if (channel is null || !http.CurrentUser().CanSeeParty(channel.PartyId))
+        {
+            throw new IdentityProblem(ProblemKind.NotFound, "频道不存在 / channel not found");
+        }
+
+        return channel;
+    }
+}

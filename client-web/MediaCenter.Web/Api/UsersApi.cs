@@ -1,0 +1,139 @@
+using MediaCenter.Identity;
+using MediaCenter.Web.Security;
+
+namespace MediaCenter.Web.Api;
+
+/// <summary>Accounts: list and create (scoped to the caller's access party), password reset, personal data.</summary>
+internal static class UsersApi
+{
+    public sealed record CreateUser(string? Username, string? DisplayName, string? Password, string? PartyId, string? PartyRole,
+        IReadOnlyList<string>? PlatformRoles, string? Phone, string? Email, string? NationalId);
+
+    public sealed record PasswordReset(string? NewPassword);
+
+    public sealed record ResetResult(string Password, bool MustChangePassword, int SessionsRevoked);
+
+    public static IEndpointRouteBuilder MapUsersApi(this IEndpointRouteBuilder endpoints)
+    {
+        var users = endpoints.MapGroup("/api/users").WithTags("users");
+
+        users.MapGet("/", async (string? party, HttpContext http, UserStore store) =>
+                Results.Ok(await store.ListAsync(Scope.PartyFilter(http.CurrentUser(), party), http.RequestAborted)))
+            .RequireAuthorization(Policies.PartyRead)
+            .WithName("ListUsers")
+            .WithSummary("Accounts the caller may see (its own access party, or all for platform staff); personal data masked.");
+
+        users.MapPost("/", async (CreateUser body, HttpContext http, UserStore store) =>
+            {
+                var caller = http.CurrentUser();
+                if (body.PartyId is null)
+                {
+                    if (!caller.Is(PlatformRoles.Admin))
+                    {
+                        throw new IdentityProblem(ProblemKind.Forbidden, "只有平台管理员可以创建平台账户 / only platform administrators create platform accounts");
+                    }
+                }
+                else
+                {
+                    Scope.RequireManageable(caller, body.PartyId, "接入方 / access party");
+                }
+
+                var id = await store.CreateAsync(new NewUser(body.Username ?? "", body.DisplayName ?? "", body.Password ?? "", body.PartyId,
+                    body.PartyRole, body.PlatformRoles, new PersonalData(body.Phone, body.Email, body.NationalId)), http.RequestAborted);
+                var created = await store.GetAsync(id, http.RequestAborted);
+                http.Audit().Target = "user:" + id;
+                http.Audit().Details["after"] = new { created!.Username, created.PartyId, created.PartyRole, created.PlatformRoles };
+                return Results.Created($"/api/users/{id}", created);
+            })
+            .RequireAuthorization(Policies.PartyManage)
+            .WithName("CreateUser")
+            .WithSummary("Creates an account (platform accounts: administrators only; party accounts: that party's managers).");
+
+        users.MapGet("/{id:guid}", async (Guid id, HttpContext http, UserStore store) =>
+                Results.Ok(await VisibleUserAsync(id, http, store)))
+            .RequireAuthorization(Policies.PartyRead)
+            .WithName("GetUser")
+            .WithSummary("One account; personal data masked.");
+
+        users.MapPost("/{id:guid}/password-reset", async (Guid id, PasswordReset? body, HttpContext http, UserStore store, SessionStore sessions) =>
+            {
+                var target = await ManageableUserAsync(id, http, store);
+                var password = string.IsNullOrEmpty(body?.NewPassword) ? Passwords.Generate() : body.NewPassword;
+                await store.ResetPasswordAsync(target.Id, password, http.RequestAborted);
+                var revoked = await sessions.RevokeAllAsync(target.Id, http.RequestAborted);
+                http.Audit().Target = "user:" + id;
+                http.Audit().Details["sessionsRevoked"] = revoked;
+                return Results.Ok(new ResetResult(password, true, revoked));
+            })
+            .RequireAuthorization(Policies.PartyManage)
+            .WithName("ResetPassword")
+            .WithSummary("Sets a new password (given or generated, shown once), revokes the account's sessions, and requires a change at next sign-in.");
+
+        users.MapGet("/{id:guid}/personal-data", async (Guid id, HttpContext http, UserStore store) =>
+            {
+                var target = await ManageableUserAsync(id, http, store, personalData: true);
+                var data = await store.GetPersonalDataAsync(target.Id, http.RequestAborted);
+                http.Audit().Target = "user:" + id;
+                return Results.Ok(data);
+            })
+            .AddEndpointFilter<AuditedRead>()
+            .RequireAuthorization(Policies.PersonalData)
+            .WithName("GetPersonalData")
+            .WithSummary("The full personal data of an account; every view is written to the operation log.");
+
+        users.MapDelete("/{id:guid}/personal-data", async (Guid id, HttpContext http, UserStore store) =>
+            {
+                var target = await ManageableUserAsync(id, http, store, personalData: true);
+                await store.ErasePersonalDataAsync(target.Id, http.RequestAborted);
+                http.Audit().Target = "user:" + id;
+                http.Audit().Details["erased"] = new[] { "phone", "email", "nationalId" };
+                return Results.NoContent();
+            })
+            .RequireAuthorization(Policies.PersonalData)
+            .WithName("ErasePersonalData")
+            .WithSummary("Deletion on request: removes the account's personal data irreversibly.");
+
+        return endpoints;
+    }
+
+    private static async Task<UserSummary> VisibleUserAsync(Guid id, HttpContext http, UserStore store)
+    {
+        var caller = http.CurrentUser();
+        var user = await store.GetAsync(id, http.RequestAborted);
+        // Platform accounts are visible to platform staff only.
+        if (user is null || (user.PartyId is null ? !(caller.SpansAllParties || caller.Is(PlatformRoles.Management)) : !caller.CanSeeParty(user.PartyId)))
+        {
+            throw new IdentityProblem(ProblemKind.NotFound, "用户不存在 / user not found");
+        }
+
+        return user;
+    }
+
+    private static async Task<UserSummary> ManageableUserAsync(Guid id, HttpContext http, UserStore store, bool personalData = false)
+    {
+        var caller = http.CurrentUser();
+        var user = await VisibleUserAsync(id, http, store);
+        var allowed = user.PartyId is null
+            ? caller.Is(PlatformRoles.Admin)
+            : personalData ? caller.Is(PlatformRoles.Admin) || (caller.PartyId == user.PartyId && caller.PartyRole == PartyRoles.Admin)
+            : caller.CanManageParty(user.PartyId);
+        return allowed ? user : throw new IdentityProblem(ProblemKind.Forbidden, "没有权限 / you may not do this to this account");
+    }
+}
+
+/// <summary>Writes an operation-log entry for a read that must itself be audited (personal data views).</summary>
+internal sealed class AuditedRead(MediaCenter.Identity.AuditLog audit) : IEndpointFilter
+{
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        var notes = new AuditNotes();
+        http.Items[typeof(AuditNotes)] = notes;
+        var result = await next(context);
+        await audit.OperationAsync(new OperationEntry(http.CurrentUserOrNull()?.Username, $"VIEW {http.Request.Path}", notes.Target,
+            "ok", System.Diagnostics.Activity.Current?.TraceId.ToString() ?? http.TraceIdentifier,
+            http.Connection.RemoteIpAddress?.ToString(), http.Request.Headers.UserAgent.ToString(),
+            new Dictionary<string, object?> { ["method"] = "GET", ["personalData"] = true }));
+        return result;
+    }
+}

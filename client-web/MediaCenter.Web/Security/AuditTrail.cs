@@ -1,0 +1,115 @@
+using System.Diagnostics;
+using MediaCenter.Identity;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Options;
+
+namespace MediaCenter.Web.Security;
+
+/// <summary>What a handler adds to the operation log entry of its request (target, before/after summary).</summary>
+public sealed class AuditNotes
+{
+    /// <summary>The entity acted on, e.g. <c>user:…</c>; defaults to the route values.</summary>
+    public string? Target { get; set; }
+
+    /// <summary>Extra facts for the entry (before/after summaries). Never personal data in clear.</summary>
+    public Dictionary<string, object?> Details { get; } = [];
+}
+
+/// <summary>
+/// Writes an operation-log entry for every state-changing API call (whatever its outcome) after the
+/// response is decided, and raises the bulk-deletion warning.
+/// </summary>
+public sealed partial class AuditTrail(RequestDelegate next, ILogger<AuditTrail> logger)
+{
+    /// <summary>Sign-in attempts go to the login log instead.</summary>
+    private static readonly string[] NotAudited = ["/api/auth/sign-in", "/api/auth/tokens"];
+
+    public async Task InvokeAsync(HttpContext context, AuditLog audit, SecurityAlerts alerts, IOptions<IdentitySettings> settings)
+    {
+        var request = context.Request;
+        if (HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method) || HttpMethods.IsOptions(request.Method)
+            || !request.Path.StartsWithSegments("/api") || NotAudited.Any(p => request.Path.Equals(p, StringComparison.OrdinalIgnoreCase)))
+        {
+            await next(context);
+            return;
+        }
+
+        var notes = new AuditNotes();
+        context.Items[typeof(AuditNotes)] = notes;
+        try
+        {
+            await next(context);
+        }
+        finally
+        {
+            await WriteAsync(context, notes, audit, alerts, settings.Value);
+        }
+    }
+
+    private async Task WriteAsync(HttpContext context, AuditNotes notes, AuditLog audit, SecurityAlerts alerts, IdentitySettings settings)
+    {
+        var status = context.Response.StatusCode;
+        var result = status switch
+        {
+            < 400 => "ok",
+            401 or 403 => "denied",
+            < 500 => "rejected",
+            _ => "failed",
+        };
+        var endpoint = context.GetEndpoint();
+        var action = (endpoint as RouteEndpoint)?.RoutePattern.RawText is { } pattern
+            ? $"{context.Request.Method} {pattern}"
+            : $"{context.Request.Method} {context.Request.Path}";
+        var target = notes.Target ?? string.Join(',', context.Request.RouteValues.Select(v => $"{v.Key}={v.Value}"));
+        var actor = context.CurrentUserOrNull()?.Username;
+        notes.Details["method"] = context.Request.Method;
+        notes.Details["status"] = status;
+        try
+        {
+            await audit.OperationAsync(new OperationEntry(actor, action, string.IsNullOrEmpty(target) ? null : target, result,
+                Activity.Current?.TraceId.ToString() ?? context.TraceIdentifier,
+                context.Connection.RemoteIpAddress?.ToString(), context.Request.Headers.UserAgent.ToString(), notes.Details), CancellationToken.None);
+
+            if (actor is not null && result == "ok" && HttpMethods.IsDelete(context.Request.Method))
+            {
+                var deletions = await audit.CountRecentDeletionsAsync(actor, settings.AlertWindow, CancellationToken.None);
+                if (deletions == settings.BulkDeletionAlertThreshold)
+                {
+                    await alerts.RaiseAsync("bulk-deletion", actor,
+                        $"{actor} 在 {settings.AlertWindow.TotalMinutes:0} 分钟内删除了 {deletions} 项 / {actor} deleted {deletions} items within {settings.AlertWindow.TotalMinutes:0} minutes");
+                }
+            }
+        }
+        catch (Exception ex)
+        {
+            // The change itself is already stored; a lost log entry must be visible to operators.
+            LogAuditFailed(logger, action, ex);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The operation log entry for {Action} could not be written")]
+    private static partial void LogAuditFailed(ILogger logger, string action, Exception exception);
+}
+
+/// <summary>Early warnings (预警): stored, written to the operation log, and pushed live to administrators and auditors.</summary>
+public sealed class SecurityAlerts(AuditLog audit, IHubContext<Live.LiveHub> hub)
+{
+    /// <summary>The SignalR method that receives a <see cref="SecurityAlert"/>.</summary>
+    public const string Method = "securityAlert";
+
+    /// <summary>Raises an alert.</summary>
+    public async Task RaiseAsync(string kind, string subject, string message)
+    {
+        var alert = await audit.AlertAsync(kind, subject, message);
+        await audit.OperationAsync(new OperationEntry("system", "security-alert:" + kind, subject, "ok", null, null, null,
+            new Dictionary<string, object?> { ["message"] = message, ["alertId"] = alert.Id }));
+        await hub.Clients.Group(Live.LiveHub.SecurityGroup).SendAsync(Method, alert);
+    }
+}
+
+/// <summary>Shortcuts for handlers.</summary>
+public static class AuditNotesExtensions
+{
+    /// <summary>The operation-log notes of this request (a throwaway instance on requests that are not audited).</summary>
+    public static AuditNotes Audit(this HttpContext context) => context.Items[typeof(AuditNotes)] as AuditNotes ?? new AuditNotes();
+}

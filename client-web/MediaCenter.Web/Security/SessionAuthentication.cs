@@ -1,0 +1,128 @@
+using System.Security.Claims;
+using System.Text.Encodings.Web;
+using MediaCenter.Identity;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+
+namespace MediaCenter.Web.Security;
+
+/// <summary>
+/// One scheme for browsers and apps: a session token from the <c>mc.session</c> cookie or from
+/// <c>Authorization: Bearer</c>, checked against PostgreSQL on every request (so revocation and role
+/// changes apply at once). The caller's roles are loaded fresh into the principal.
+/// </summary>
+public sealed class SessionAuthenticationHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options,
+    ILoggerFactory logger,
+    UrlEncoder encoder,
+    SessionStore sessions,
+    UserStore users) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    /// <summary>The scheme name.</summary>
+    public const string SchemeName = "session";
+
+    /// <summary>The browser session cookie.</summary>
+    public const string CookieName = "mc.session";
+
+    /// <summary>Claim: the session id (for sign-out).</summary>
+    public const string SessionClaim = "mc:session";
+
+    /// <summary>Claim: where the token came from, <c>cookie</c> or <c>bearer</c>.</summary>
+    public const string SourceClaim = "mc:source";
+
+    /// <summary>Claim: the caller's access party.</summary>
+    public const string PartyClaim = "mc:party";
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        var (token, source) = ReadToken();
+        if (token is null)
+        {
+            return AuthenticateResult.NoResult();
+        }
+
+        var session = await sessions.AuthenticateAsync(token, Context.RequestAborted);
+        if (session is null)
+        {
+            return AuthenticateResult.Fail("The session is unknown, expired or revoked.");
+        }
+
+        var user = await users.LoadCurrentAsync(session.UserId, Context.RequestAborted);
+        if (user is null)
+        {
+            return AuthenticateResult.Fail("The account is disabled.");
+        }
+
+        Context.Items[typeof(CurrentUser)] = user;
+        Context.Items[typeof(ActiveSession)] = session;
+        if (source == "cookie")
+        {
+            Context.Items[CsrfCheck.ExpectedTokenKey] = Secrets.CsrfFor(token);
+        }
+
+        var claims = new List<Claim>
+        {
+            new(ClaimTypes.NameIdentifier, user.Id.ToString()),
+            new(ClaimTypes.Name, user.Username),
+            new(SessionClaim, session.Id.ToString()),
+            new(SourceClaim, source),
+        };
+        claims.AddRange(user.PlatformRoles.Select(r => new Claim(ClaimTypes.Role, r)));
+        if (user.PartyId is not null)
+        {
+            claims.Add(new Claim(PartyClaim, user.PartyId));
+            claims.Add(new Claim(ClaimTypes.Role, user.PartyRole!));
+        }
+
+        var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));
+        return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
+    }
+
+    protected override Task HandleChallengeAsync(AuthenticationProperties properties) =>
+        WriteProblemAsync(StatusCodes.Status401Unauthorized, "需要登录 / Sign-in required.");
+
+    protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
+        WriteProblemAsync(StatusCodes.Status403Forbidden, "没有权限 / You are not allowed to do this.");
+
+    private (string? Token, string Source) ReadToken()
+    {
+        var header = Request.Headers.Authorization.ToString();
+        if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            return (header["Bearer ".Length..].Trim(), "bearer");
+        }
+
+        // Browsers cannot set headers on WebSocket requests: the SignalR client sends the token in the query.
+        if (Request.Path.StartsWithSegments("/hubs") && Request.Query["access_token"].ToString() is { Length: > 0 } queryToken)
+        {
+            return (queryToken, "bearer");
+        }
+
+        return Request.Cookies.TryGetValue(CookieName, out var cookie) && !string.IsNullOrEmpty(cookie) ? (cookie, "cookie") : (null, "");
+    }
+
+    private async Task WriteProblemAsync(int status, string title)
+    {
+        Response.StatusCode = status;
+        var problems = Context.RequestServices.GetRequiredService<IProblemDetailsService>();
+        await problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = Context,
+            ProblemDetails = { Status = status, Title = title },
+        });
+    }
+}
+
+/// <summary>Access to the caller resolved by <see cref="SessionAuthenticationHandler"/>.</summary>
+public static class CurrentUserExtensions
+{
+    /// <summary>The signed-in caller; throws when the endpoint let an anonymous caller through.</summary>
+    public static CurrentUser CurrentUser(this HttpContext context) =>
+        context.Items[typeof(CurrentUser)] as CurrentUser ?? throw new InvalidOperationException("No signed-in user on this request.");
+
+    /// <summary>The signed-in caller, or null.</summary>
+    public static CurrentUser? CurrentUserOrNull(this HttpContext context) => context.Items[typeof(CurrentUser)] as CurrentUser;
+
+    /// <summary>The caller's session, or null.</summary>
+    public static ActiveSession? CurrentSession(this HttpContext context) => context.Items[typeof(ActiveSession)] as ActiveSession;
+}

@@ -1,0 +1,139 @@
+using Npgsql;
+using NpgsqlTypes;
+
+namespace MediaCenter.Identity;
+
+/// <summary>An access party (接入方).</summary>
+public sealed record AccessParty(string Id, string Name, DateTimeOffset CreatedAt);
+
+/// <summary>A registered channel and its owning access party.</summary>
+public sealed record ChannelInfo(string Code, string Name, string PartyId, DateTimeOffset CreatedAt);
+
+/// <summary>A member of a channel.</summary>
+public sealed record ChannelMember(Guid UserId, string Username, string DisplayName, string Role, int? ReviewLevel);
+
+/// <summary>Access parties and the channel registry (mc.access_parties, mc.channels).</summary>
+public sealed class PartyDirectory(NpgsqlDataSource db, TimeProvider time)
+{
+    /// <summary>Registers an access party.</summary>
+    public async Task CreatePartyAsync(string id, string name, CancellationToken cancellationToken = default)
+    {
+        ValidateCode(id, "接入方标识 / party id");
+        RequireName(name);
+        await using var command = db.CreateCommand("INSERT INTO mc.access_parties (id, name, created_at) VALUES (@id, @name, @now)");
+        command.Parameters.AddWithValue("id", id);
+        command.Parameters.AddWithValue("name", name.Trim());
+        command.Parameters.AddWithValue("now", time.GetUtcNow());
+        try
+        {
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)
+        {
+            throw new IdentityProblem(ProblemKind.Conflict, $"接入方已存在 / access party '{id}' exists");
+        }
+    }
+
+    /// <summary>Access parties, all or one.</summary>
+    public async Task<IReadOnlyList<AccessParty>> PartiesAsync(string? only, CancellationToken cancellationToken = default)
+    {
+        await using var command = db.CreateCommand("SELECT id, name, created_at FROM mc.access_parties WHERE @only::text IS NULL OR id = @only ORDER BY id");
+        command.Parameters.Add(new NpgsqlParameter("only", NpgsqlDbType.Text) { Value = (object?)only ?? DBNull.Value });
+        var list = new List<AccessParty>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            list.Add(new AccessParty(reader.GetString(0), reader.GetString(1), reader.GetFieldValue<DateTimeOffset>(2)));
+        }
+
+        return list;
+    }
+
+    /// <summary>Registers a channel owned by an access party.</summary>
+    public async Task CreateChannelAsync(string code, string name, string partyId, CancellationToken cancellationToken = default)
+    {
+        ValidateCode(code, "频道代码 / channel code");
+        RequireName(name);
+        await using var command = db.CreateCommand("INSERT INTO mc.channels (code, name, access_party_id, created_at) VALUES (@code, @name, @party, @now)");
+        command.Parameters.AddWithValue("code", code);
+        command.Parameters.AddWithValue("name", name.Trim());
+        command.Parameters.AddWithValue("party", partyId);
+        command.Parameters.AddWithValue("now", time.GetUtcNow());
+        try
+        {
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)
+        {
+            throw new IdentityProblem(ProblemKind.Conflict, $"频道已存在 / channel '{code}' exists");
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.ForeignKeyViolation)
+        {
+            throw new IdentityProblem(ProblemKind.Invalid, $"接入方不存在 / access party '{partyId}' does not exist");
+        }
+    }
+
+    /// <summary>Channels, all or of one access party.</summary>
+    public async Task<IReadOnlyList<ChannelInfo>> ChannelsAsync(string? partyId, CancellationToken cancellationToken = default)
+    {
+        await using var command = db.CreateCommand("""
+            SELECT code, name, access_party_id, created_at FROM mc.channels
+             WHERE @party::text IS NULL OR access_party_id = @party ORDER BY code
+            """);
+        command.Parameters.Add(new NpgsqlParameter("party", NpgsqlDbType.Text) { Value = (object?)partyId ?? DBNull.Value });
+        var list = new List<ChannelInfo>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            list.Add(new ChannelInfo(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetFieldValue<DateTimeOffset>(3)));
+        }
+
+        return list;
+    }
+
+    /// <summary>One channel, or null.</summary>
+    public async Task<ChannelInfo?> ChannelAsync(string code, CancellationToken cancellationToken = default)
+    {
+        await using var command = db.CreateCommand("SELECT code, name, access_party_id, created_at FROM mc.channels WHERE code = @code");
+        command.Parameters.AddWithValue("code", code);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken)
+            ? new ChannelInfo(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetFieldValue<DateTimeOffset>(3))
+            : null;
+    }
+
+    /// <summary>The members of a channel with their roles.</summary>
+    public async Task<IReadOnlyList<ChannelMember>> MembersAsync(string code, CancellationToken cancellationToken = default)
+    {
+        await using var command = db.CreateCommand("""
+            SELECT u.id, u.username, u.display_name, m.role, m.review_level
+              FROM mc.channel_members m JOIN mc.users u ON u.id = m.user_id
+             WHERE m.channel_code = @code ORDER BY u.username, m.role
+            """);
+        command.Parameters.AddWithValue("code", code);
+        var list = new List<ChannelMember>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            list.Add(new ChannelMember(reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.IsDBNull(4) ? null : reader.GetInt32(4)));
+        }
+
+        return list;
+    }
+
+    private static void ValidateCode(string code, string what)
+    {
+        if (string.IsNullOrEmpty(code) || code.Length is < 2 or > 63 || !code.All(c => c is >= 'a' and <= 'z' or >= '0' and <= '9' or '-') || code[0] == '-')
+        {
+            throw new IdentityProblem(ProblemKind.Invalid, $"{what} 只能由小写字母、数字和 - 组成（2–63 位）/ must be 2–63 lower-case letters, digits or '-'");
+        }
+    }
+
+    private static void RequireName(string name)
+    {
+        if (string.IsNullOrWhiteSpace(name) || name.Length > 200)
+        {
+            throw new IdentityProblem(ProblemKind.Invalid, "名称不能为空且不超过 200 字 / a name of at most 200 characters is required");
+        }
+    }
+}

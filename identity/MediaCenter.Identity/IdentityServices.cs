@@ -1,0 +1,41 @@
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace MediaCenter.Identity;
+
+/// <summary>Registers the identity stores. Needs an <see cref="NpgsqlDataSource"/> in the container.</summary>
+public static class IdentityServices
+{
+    /// <summary>The Data Protection application name: every MediaCenter process shares one key ring.</summary>
+    public const string ApplicationName = "MediaCenter";
+
+    /// <summary>Adds stores, Data Protection with keys in PostgreSQL, and the settings.</summary>
+    public static IServiceCollection AddMediaCenterIdentity(this IServiceCollection services)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddDataProtection().SetApplicationName(ApplicationName);
+        services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(sp =>
+            new ConfigureOptions<KeyManagementOptions>(o => o.XmlRepository = new PostgresXmlRepository(sp.GetRequiredService<NpgsqlDataSource>())));
+        services.AddSingleton<PersonalDataProtector>();
+        services.AddSingleton<UserStore>();
+        services.AddSingleton<SessionStore>();
+        services.AddSingleton<AuditLog>();
+        services.AddSingleton<PartyDirectory>();
+        services.AddSingleton<TerminalCredentialStore>();
+        return services;
+    }
+
+    /// <summary>A container with just the identity stores, for tools such as the launcher.</summary>
+    public static ServiceProvider CreateStandalone(string connectionString)
+    {
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
+        services.AddMediaCenterIdentity();
+        return services.BuildServiceProvider();
+    }
+}

@@ -1,0 +1,83 @@
+using Npgsql;
+
+namespace MediaCenter.Identity;
+
+/// <summary>An issued session or API token; the token itself is shown once and only its hash is kept.</summary>
+public sealed record IssuedSession(Guid Id, string Token, DateTimeOffset ExpiresAt);
+
+/// <summary>A valid session presented by a caller.</summary>
+public sealed record ActiveSession(Guid Id, Guid UserId, string Name, DateTimeOffset ExpiresAt);
+
+/// <summary>
+/// Browser sessions and API/mobile bearer tokens alike (mc.api_tokens): expiring, revocable, checked
+/// against the database on every request so a revocation applies at once.
+/// </summary>
+public sealed class SessionStore(NpgsqlDataSource db, TimeProvider time)
+{
+    /// <summary>Prefix of every token, so leaked tokens are recognisable.</summary>
+    public const string TokenPrefix = "mcs_";
+
+    /// <summary>Issues a session for a user.</summary>
+    public async Task<IssuedSession> IssueAsync(Guid userId, string name, TimeSpan lifetime, CancellationToken cancellationToken = default)
+    {
+        var token = Secrets.New(TokenPrefix);
+        var id = Guid.CreateVersion7();
+        var expires = time.GetUtcNow() + lifetime;
+        await using var command = db.CreateCommand("""
+            INSERT INTO mc.api_tokens (id, user_id, token_hash, name, created_at, expires_at)
+            VALUES (@id, @user, @hash, @name, @now, @expires)
+            """);
+        command.Parameters.AddWithValue("id", id);
+        command.Parameters.AddWithValue("user", userId);
+        command.Parameters.AddWithValue("hash", Secrets.Hash(token));
+        command.Parameters.AddWithValue("name", name);
+        command.Parameters.AddWithValue("now", time.GetUtcNow());
+        command.Parameters.AddWithValue("expires", expires);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+        return new IssuedSession(id, token, expires);
+    }
+
+    /// <summary>The session a token stands for, or null when unknown, expired or revoked.</summary>
+    public async Task<ActiveSession?> AuthenticateAsync(string token, CancellationToken cancellationToken = default)
+    {
+        if (!token.StartsWith(TokenPrefix, StringComparison.Ordinal) || token.Length > 100)
+        {
+            return null;
+        }
+
+        // last_used_at is written at most once a minute per session, not on every request.
+        await using var command = db.CreateCommand("""
+            WITH found AS (
+                SELECT id, user_id, name, expires_at, last_used_at FROM mc.api_tokens
+                 WHERE token_hash = @hash AND revoked_at IS NULL AND expires_at > @now),
+            touched AS (
+                UPDATE mc.api_tokens t SET last_used_at = @now FROM found f
+                 WHERE t.id = f.id AND (f.last_used_at IS NULL OR f.last_used_at < @now - interval '1 minute'))
+            SELECT id, user_id, name, expires_at FROM found
+            """);
+        command.Parameters.AddWithValue("hash", Secrets.Hash(token));
+        command.Parameters.AddWithValue("now", time.GetUtcNow());
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken)
+            ? new ActiveSession(reader.GetGuid(0), reader.GetGuid(1), reader.GetString(2), reader.GetFieldValue<DateTimeOffset>(3))
+            : null;
+    }
+
+    /// <summary>Revokes one session; false when it was not active.</summary>
+    public async Task<bool> RevokeAsync(Guid sessionId, CancellationToken cancellationToken = default)
+    {
+        await using var command = db.CreateCommand("UPDATE mc.api_tokens SET revoked_at = @now WHERE id = @id AND revoked_at IS NULL");
+        command.Parameters.AddWithValue("id", sessionId);
+        command.Parameters.AddWithValue("now", time.GetUtcNow());
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    /// <summary>Revokes every active session of a user (password reset, account disabled); returns how many.</summary>
+    public async Task<int> RevokeAllAsync(Guid userId, CancellationToken cancellationToken = default)
+    {
+        await using var command = db.CreateCommand("UPDATE mc.api_tokens SET revoked_at = @now WHERE user_id = @id AND revoked_at IS NULL");
+        command.Parameters.AddWithValue("id", userId);
+        command.Parameters.AddWithValue("now", time.GetUtcNow());
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+}

@@ -1,0 +1,121 @@
+using Npgsql;
+using NpgsqlTypes;
+
+namespace MediaCenter.Identity;
+
+/// <summary>How a terminal's MQTT sign-in was judged.</summary>
+public enum TerminalAuthResult
+{
+    /// <summary>Known terminal, right secret, not revoked.</summary>
+    Accepted,
+
+    /// <summary>No credential was ever issued for this terminal id.</summary>
+    UnknownTerminal,
+
+    /// <summary>The secret does not match.</summary>
+    BadSecret,
+
+    /// <summary>The credential was revoked.</summary>
+    Revoked,
+}
+
+/// <summary>A terminal credential as lists show it (never the secret).</summary>
+public sealed record TerminalCredential(string TerminalId, string PartyId, DateTimeOffset IssuedAt, DateTimeOffset? RevokedAt);
+
+/// <summary>Per-terminal MQTT credentials (mc.terminal_credentials): the secret is shown once at issue.</summary>
+public sealed class TerminalCredentialStore(NpgsqlDataSource db, TimeProvider time)
+{
+    /// <summary>Prefix of terminal secrets.</summary>
+    public const string SecretPrefix = "mct_";
+
+    /// <summary>Issues (or re-issues, replacing the old secret) a credential; returns the secret.</summary>
+    public async Task<string> IssueAsync(string terminalId, string partyId, Guid? issuedBy, CancellationToken cancellationToken = default)
+    {
+        if (string.IsNullOrEmpty(terminalId) || terminalId.Length > 64 || !char.IsAsciiLetterOrDigit(terminalId[0])
+            || !terminalId.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
+        {
+            throw new IdentityProblem(ProblemKind.Invalid, "终端标识只能由字母、数字、- 和 _ 组成（最多 64 位）/ terminal ids are up to 64 letters, digits, '-' or '_'");
+        }
+
+        var secret = Secrets.New(SecretPrefix);
+        await using var command = db.CreateCommand("""
+            INSERT INTO mc.terminal_credentials (terminal_id, access_party_id, secret_hash, issued_at, issued_by)
+            VALUES (@id, @party, @hash, @now, @by)
+            ON CONFLICT (terminal_id) DO UPDATE
+               SET secret_hash = EXCLUDED.secret_hash, issued_at = EXCLUDED.issued_at, issued_by = EXCLUDED.issued_by, revoked_at = NULL
+             WHERE mc.terminal_credentials.access_party_id = EXCLUDED.access_party_id
+            """);
+        command.Parameters.AddWithValue("id", terminalId);
+        command.Parameters.AddWithValue("party", partyId);
+        command.Parameters.AddWithValue("hash", Secrets.Hash(secret));
+        command.Parameters.AddWithValue("now", time.GetUtcNow());
+        command.Parameters.AddWithValue("by", (object?)issuedBy ?? DBNull.Value);
+        int rows;
+        try
+        {
+            rows = await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.ForeignKeyViolation)
+        {
+            throw new IdentityProblem(ProblemKind.Invalid, $"接入方不存在 / access party '{partyId}' does not exist");
+        }
+
+        // The id belongs to another access party: do not reveal it, do not take it over.
+        return rows == 1 ? secret : throw new IdentityProblem(ProblemKind.Conflict, $"终端标识已被使用 / terminal id '{terminalId}' is taken");
+    }
+
+    /// <summary>The credential of a terminal, or null.</summary>
+    public async Task<TerminalCredential?> GetAsync(string terminalId, CancellationToken cancellationToken = default)
+    {
+        var list = await QueryAsync("WHERE terminal_id = @id", p => p.AddWithValue("id", terminalId), cancellationToken);
+        return list.Count == 1 ? list[0] : null;
+    }
+
+    /// <summary>Credentials, all or of one access party.</summary>
+    public Task<IReadOnlyList<TerminalCredential>> ListAsync(string? partyId, CancellationToken cancellationToken = default) =>
+        QueryAsync("WHERE @party::text IS NULL OR access_party_id = @party",
+            p => p.Add(new NpgsqlParameter("party", NpgsqlDbType.Text) { Value = (object?)partyId ?? DBNull.Value }), cancellationToken);
+
+    /// <summary>Revokes a credential; false when it was not active.</summary>
+    public async Task<bool> RevokeAsync(string terminalId, CancellationToken cancellationToken = default)
+    {
+        await using var command = db.CreateCommand("UPDATE mc.terminal_credentials SET revoked_at = @now WHERE terminal_id = @id AND revoked_at IS NULL");
+        command.Parameters.AddWithValue("id", terminalId);
+        command.Parameters.AddWithValue("now", time.GetUtcNow());
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    /// <summary>Judges an MQTT sign-in.</summary>
+    public async Task<TerminalAuthResult> VerifyAsync(string terminalId, string secret, CancellationToken cancellationToken = default)
+    {
+        await using var command = db.CreateCommand("SELECT secret_hash, revoked_at IS NOT NULL FROM mc.terminal_credentials WHERE terminal_id = @id");
+        command.Parameters.AddWithValue("id", terminalId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            return TerminalAuthResult.UnknownTerminal;
+        }
+
+        if (!Secrets.Matches(secret, reader.GetString(0)))
+        {
+            return TerminalAuthResult.BadSecret;
+        }
+
+        return reader.GetBoolean(1) ? TerminalAuthResult.Revoked : TerminalAuthResult.Accepted;
+    }
+
+    private async Task<IReadOnlyList<TerminalCredential>> QueryAsync(string where, Action<NpgsqlParameterCollection> bind, CancellationToken cancellationToken)
+    {
+        await using var command = db.CreateCommand($"SELECT terminal_id, access_party_id, issued_at, revoked_at FROM mc.terminal_credentials {where} ORDER BY terminal_id");
+        bind(command.Parameters);
+        var list = new List<TerminalCredential>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            list.Add(new TerminalCredential(reader.GetString(0), reader.GetString(1), reader.GetFieldValue<DateTimeOffset>(2),
+                reader.IsDBNull(3) ? null : reader.GetFieldValue<DateTimeOffset>(3)));
+        }
+
+        return list;
+    }
+}

@@ -1,0 +1,378 @@
+using Npgsql;
+using NpgsqlTypes;
+
+namespace MediaCenter.Identity;
+
+/// <summary>A new account.</summary>
+public sealed record NewUser(
+    string Username,
+    string DisplayName,
+    string Password,
+    string? PartyId = null,
+    string? PartyRole = null,
+    IReadOnlyList<string>? PlatformRoles = null,
+    PersonalData? Personal = null,
+    bool MustChangePassword = false);
+
+/// <summary>Personal fields of a person (all optional).</summary>
+public sealed record PersonalData(string? Phone, string? Email, string? NationalId);
+
+/// <summary>An account as lists show it: personal data masked.</summary>
+public sealed record UserSummary(
+    Guid Id,
+    string Username,
+    string DisplayName,
+    string? PartyId,
+    string? PartyRole,
+    IReadOnlyList<string> PlatformRoles,
+    string? Phone,
+    string? Email,
+    string? NationalId,
+    bool Locked,
+    bool Disabled,
+    DateTimeOffset CreatedAt);
+
+/// <summary>What sign-in needs to know about an account.</summary>
+public sealed record SignInRecord(Guid Id, string Username, string PasswordHash, DateTimeOffset? LockedUntil, bool Disabled);
+
+/// <summary>Accounts in PostgreSQL (mc.users, mc.channel_members).</summary>
+public sealed class UserStore(NpgsqlDataSource db, PersonalDataProtector personal, TimeProvider time)
+{
+    private const string SummaryColumns = """
+        id, username, display_name, access_party_id, party_role, platform_roles, phone_masked, email_masked,
+        national_id_masked, locked_until, disabled, created_at
+        """;
+
+    /// <summary>Creates an account; refuses weak passwords, unknown roles and taken user names.</summary>
+    public async Task<Guid> CreateAsync(NewUser user, CancellationToken cancellationToken = default)
+    {
+        ValidateUsername(user.Username);
+        if (string.IsNullOrWhiteSpace(user.DisplayName))
+        {
+            throw new IdentityProblem(ProblemKind.Invalid, "显示名称不能为空 / display name is required");
+        }
+
+        var problems = Passwords.Check(user.Password, user.Username);
+        if (problems.Count > 0)
+        {
+            throw new IdentityProblem(ProblemKind.Invalid, "密码不符合要求 / the password does not meet the policy", problems);
+        }
+
+        var roles = user.PlatformRoles ?? [];
+        if (roles.Except(Identity.PlatformRoles.All).FirstOrDefault() is { } unknown)
+        {
+            throw new IdentityProblem(ProblemKind.Invalid, $"未知角色 / unknown platform role '{unknown}'");
+        }
+
+        if ((user.PartyId is null) != (user.PartyRole is null) || (user.PartyRole is not null && !PartyRoles.All.Contains(user.PartyRole)))
+        {
+            throw new IdentityProblem(ProblemKind.Invalid, "接入方成员必须同时指定接入方和角色 / a party member needs both a party and a party role");
+        }
+
+        if (user.PartyId is not null && roles.Count > 0)
+        {
+            throw new IdentityProblem(ProblemKind.Invalid, "接入方用户不能拥有平台角色 / access-party users cannot hold platform roles");
+        }
+
+        var id = Guid.CreateVersion7();
+        await using var command = db.CreateCommand("""
+            INSERT INTO mc.users (id, username, display_name, password_hash, security_stamp, access_party_id, party_role,
+                platform_roles, must_change_password, phone_protected, phone_masked, email_protected, email_masked,
+                national_id_protected, national_id_masked, created_at, password_changed_at)
+            VALUES (@id, @username, @display, @hash, @stamp, @party, @partyRole, @roles, @mustChange,
+                @phone, @phoneMasked, @email, @emailMasked, @nid, @nidMasked, @now, @now)
+            """);
+        command.Parameters.AddWithValue("id", id);
+        command.Parameters.AddWithValue("username", user.Username.Trim());
+        command.Parameters.AddWithValue("display", user.DisplayName.Trim());
+        command.Parameters.AddWithValue("hash", Passwords.Hash(user.Password));
+        command.Parameters.AddWithValue("stamp", Guid.NewGuid().ToString("N"));
+        command.Parameters.AddWithValue("party", (object?)user.PartyId ?? DBNull.Value);
+        command.Parameters.AddWithValue("partyRole", (object?)user.PartyRole ?? DBNull.Value);
+        command.Parameters.AddWithValue("roles", roles.ToArray());
+        command.Parameters.AddWithValue("mustChange", user.MustChangePassword);
+        AddPersonal(command, user.Personal);
+        command.Parameters.AddWithValue("now", time.GetUtcNow());
+        try
+        {
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)
+        {
+            throw new IdentityProblem(ProblemKind.Conflict, $"用户名已存在 / the user name '{user.Username}' is taken");
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.ForeignKeyViolation)
+        {
+            throw new IdentityProblem(ProblemKind.Invalid, $"接入方不存在 / access party '{user.PartyId}' does not exist");
+        }
+
+        return id;
+    }
+
+    /// <summary>How many accounts exist.</summary>
+    public async Task<long> CountAsync(CancellationToken cancellationToken = default)
+    {
+        await using var command = db.CreateCommand("SELECT count(*) FROM mc.users");
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    /// <summary>The account a sign-in names, or null.</summary>
+    public async Task<SignInRecord?> FindForSignInAsync(string username, CancellationToken cancellationToken = default)
+    {
+        await using var command = db.CreateCommand(
+            "SELECT id, username, password_hash, locked_until, disabled FROM mc.users WHERE lower(username) = lower(@u)");
+        command.Parameters.AddWithValue("u", username.Trim());
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            return null;
+        }
+
+        return new SignInRecord(reader.GetGuid(0), reader.GetString(1), reader.GetString(2),
+            reader.IsDBNull(3) ? null : reader.GetFieldValue<DateTimeOffset>(3), reader.GetBoolean(4));
+    }
+
+    /// <summary>Counts a failed sign-in; locks the account when the threshold is reached. Returns the lock end, if locked now.</summary>
+    public async Task<DateTimeOffset?> RegisterFailureAsync(Guid id, int threshold, TimeSpan lockout, CancellationToken cancellationToken = default)
+    {
+        await using var command = db.CreateCommand("""
+            UPDATE mc.users
+               SET locked_until = CASE WHEN failed_sign_ins + 1 >= @threshold THEN @until ELSE locked_until END,
+                   failed_sign_ins = CASE WHEN failed_sign_ins + 1 >= @threshold THEN 0 ELSE failed_sign_ins + 1 END
+             WHERE id = @id
+            RETURNING locked_until
+            """);
+        command.Parameters.AddWithValue("id", id);
+        command.Parameters.AddWithValue("threshold", threshold);
+        command.Parameters.AddWithValue("until", time.GetUtcNow() + lockout);
+        var result = await command.ExecuteScalarAsync(cancellationToken);
+        return result is DateTime dt ? new DateTimeOffset(dt, TimeSpan.Zero) : result as DateTimeOffset?;
+    }
+
+    /// <summary>Clears the failure count after a successful sign-in.</summary>
+    public async Task RegisterSuccessAsync(Guid id, CancellationToken cancellationToken = default)
+    {
+        await using var command = db.CreateCommand("UPDATE mc.users SET failed_sign_ins = 0, locked_until = NULL WHERE id = @id");
+        command.Parameters.AddWithValue("id", id);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>The caller as authorization sees them, or null when the account is gone or disabled.</summary>
+    public async Task<CurrentUser?> LoadCurrentAsync(Guid id, CancellationToken cancellationToken = default)
+    {
+        await using var batch = db.CreateBatch();
+        var user = new NpgsqlBatchCommand("""
+            SELECT id, username, display_name, access_party_id, party_role, platform_roles, must_change_password
+              FROM mc.users WHERE id = @id AND NOT disabled
+            """);
+        user.Parameters.AddWithValue("id", id);
+        var channels = new NpgsqlBatchCommand("SELECT channel_code, role, review_level FROM mc.channel_members WHERE user_id = @id ORDER BY 1, 2");
+        channels.Parameters.AddWithValue("id", id);
+        batch.BatchCommands.Add(user);
+        batch.BatchCommands.Add(channels);
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            return null;
+        }
+
+        var (userId, username, display) = (reader.GetGuid(0), reader.GetString(1), reader.GetString(2));
+        var party = reader.IsDBNull(3) ? null : reader.GetString(3);
+        var partyRole = reader.IsDBNull(4) ? null : reader.GetString(4);
+        var roles = reader.GetFieldValue<string[]>(5);
+        var mustChange = reader.GetBoolean(6);
+        await reader.NextResultAsync(cancellationToken);
+        var memberships = new List<ChannelMembership>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            memberships.Add(new ChannelMembership(reader.GetString(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetInt32(2)));
+        }
+
+        return new CurrentUser(userId, username, display, party, partyRole, roles, memberships, mustChange);
+    }
+
+    /// <summary>Changes a password after checking the current one; other sessions are left alone.</summary>
+    public async Task ChangePasswordAsync(Guid id, string current, string replacement, CancellationToken cancellationToken = default)
+    {
+        await using var read = db.CreateCommand("SELECT username, password_hash FROM mc.users WHERE id = @id");
+        read.Parameters.AddWithValue("id", id);
+        await using var reader = await read.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            throw new IdentityProblem(ProblemKind.NotFound, "用户不存在 / no such user");
+        }
+
+        var (username, hash) = (reader.GetString(0), reader.GetString(1));
+        await reader.DisposeAsync();
+        if (!Passwords.Verify(hash, current))
+        {
+            throw new IdentityProblem(ProblemKind.Invalid, "当前密码不正确 / the current password is wrong");
+        }
+
+        await SetPasswordAsync(id, username, replacement, mustChange: false, cancellationToken);
+    }
+
+    /// <summary>Sets a new password chosen by an administrator; the user must change it at next sign-in.</summary>
+    public async Task ResetPasswordAsync(Guid id, string replacement, CancellationToken cancellationToken = default)
+    {
+        await using var read = db.CreateCommand("SELECT username FROM mc.users WHERE id = @id");
+        read.Parameters.AddWithValue("id", id);
+        var username = await read.ExecuteScalarAsync(cancellationToken) as string
+            ?? throw new IdentityProblem(ProblemKind.NotFound, "用户不存在 / no such user");
+        await SetPasswordAsync(id, username, replacement, mustChange: true, cancellationToken);
+    }
+
+    /// <summary>Accounts, optionally of one access party, personal data masked.</summary>
+    public async Task<IReadOnlyList<UserSummary>> ListAsync(string? partyId, CancellationToken cancellationToken = default)
+    {
+        await using var command = db.CreateCommand($"""
+            SELECT {SummaryColumns} FROM mc.users
+             WHERE @party::text IS NULL OR access_party_id = @party
+             ORDER BY username
+            """);
+        command.Parameters.Add(new NpgsqlParameter("party", NpgsqlDbType.Text) { Value = (object?)partyId ?? DBNull.Value });
+        var list = new List<UserSummary>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            list.Add(ReadSummary(reader));
+        }
+
+        return list;
+    }
+
+    /// <summary>One account, personal data masked, or null.</summary>
+    public async Task<UserSummary?> GetAsync(Guid id, CancellationToken cancellationToken = default)
+    {
+        await using var command = db.CreateCommand($"SELECT {SummaryColumns} FROM mc.users WHERE id = @id");
+        command.Parameters.AddWithValue("id", id);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? ReadSummary(reader) : null;
+    }
+
+    /// <summary>The full personal data of an account (decrypted). Callers audit every use.</summary>
+    public async Task<PersonalData?> GetPersonalDataAsync(Guid id, CancellationToken cancellationToken = default)
+    {
+        await using var command = db.CreateCommand("SELECT phone_protected, email_protected, national_id_protected FROM mc.users WHERE id = @id");
+        command.Parameters.AddWithValue("id", id);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            return null;
+        }
+
+        string? Open(int i) => reader.IsDBNull(i) ? null : personal.Unprotect(reader.GetString(i));
+        return new PersonalData(Open(0), Open(1), Open(2));
+    }
+
+    /// <summary>Irreversibly removes an account's personal data (deletion on request).</summary>
+    public async Task<bool> ErasePersonalDataAsync(Guid id, CancellationToken cancellationToken = default)
+    {
+        await using var command = db.CreateCommand("""
+            UPDATE mc.users
+               SET phone_protected = NULL, phone_masked = NULL, email_protected = NULL, email_masked = NULL,
+                   national_id_protected = NULL, national_id_masked = NULL, personal_data_erased_at = @now
+             WHERE id = @id
+            """);
+        command.Parameters.AddWithValue("id", id);
+        command.Parameters.AddWithValue("now", time.GetUtcNow());
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    /// <summary>Gives a user a role in a channel (reviewers with a level 1–3).</summary>
+    public async Task AddChannelRoleAsync(string channel, Guid userId, string role, int? reviewLevel, CancellationToken cancellationToken = default)
+    {
+        if (!ChannelRoles.All.Contains(role))
+        {
+            throw new IdentityProblem(ProblemKind.Invalid, $"未知频道角色 / unknown channel role '{role}'");
+        }
+
+        if ((role == ChannelRoles.Reviewer) != (reviewLevel is not null) || reviewLevel is < 1 or > 3)
+        {
+            throw new IdentityProblem(ProblemKind.Invalid, "审核人需要 1–3 级审核级别，其他角色不能有 / a reviewer needs a review level 1–3; other roles have none");
+        }
+
+        await using var command = db.CreateCommand("""
+            INSERT INTO mc.channel_members (channel_code, user_id, role, review_level) VALUES (@c, @u, @r, @l)
+            ON CONFLICT (channel_code, user_id, role) DO UPDATE SET review_level = EXCLUDED.review_level
+            """);
+        command.Parameters.AddWithValue("c", channel);
+        command.Parameters.AddWithValue("u", userId);
+        command.Parameters.AddWithValue("r", role);
+        command.Parameters.AddWithValue("l", (object?)reviewLevel ?? DBNull.Value);
+        try
+        {
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.ForeignKeyViolation)
+        {
+            throw new IdentityProblem(ProblemKind.NotFound, "频道或用户不存在 / no such channel or user");
+        }
+    }
+
+    /// <summary>Removes a user's role in a channel; false when they did not hold it.</summary>
+    public async Task<bool> RemoveChannelRoleAsync(string channel, Guid userId, string role, CancellationToken cancellationToken = default)
+    {
+        await using var command = db.CreateCommand("DELETE FROM mc.channel_members WHERE channel_code = @c AND user_id = @u AND role = @r");
+        command.Parameters.AddWithValue("c", channel);
+        command.Parameters.AddWithValue("u", userId);
+        command.Parameters.AddWithValue("r", role);
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    private async Task SetPasswordAsync(Guid id, string username, string password, bool mustChange, CancellationToken cancellationToken)
+    {
+        var problems = Passwords.Check(password, username);
+        if (problems.Count > 0)
+        {
+            throw new IdentityProblem(ProblemKind.Invalid, "密码不符合要求 / the password does not meet the policy", problems);
+        }
+
+        await using var command = db.CreateCommand("""
+            UPDATE mc.users
+               SET password_hash = @hash, security_stamp = @stamp, must_change_password = @mustChange,
+                   password_changed_at = @now, failed_sign_ins = 0, locked_until = NULL
+             WHERE id = @id
+            """);
+        command.Parameters.AddWithValue("id", id);
+        command.Parameters.AddWithValue("hash", Passwords.Hash(password));
+        command.Parameters.AddWithValue("stamp", Guid.NewGuid().ToString("N"));
+        command.Parameters.AddWithValue("mustChange", mustChange);
+        command.Parameters.AddWithValue("now", time.GetUtcNow());
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private void AddPersonal(NpgsqlCommand command, PersonalData? data)
+    {
+        void Add(string name, string? value, Func<string, string> mask)
+        {
+            var present = !string.IsNullOrWhiteSpace(value);
+            command.Parameters.AddWithValue(name, present ? personal.Protect(value!.Trim()) : DBNull.Value);
+            command.Parameters.AddWithValue(name + "Masked", present ? mask(value!.Trim()) : DBNull.Value);
+        }
+
+        Add("phone", data?.Phone, Masking.Phone);
+        Add("email", data?.Email, Masking.Email);
+        Add("nid", data?.NationalId, Masking.NationalId);
+    }
+
+    private UserSummary ReadSummary(NpgsqlDataReader reader)
+    {
+        DateTimeOffset? lockedUntil = reader.IsDBNull(9) ? null : reader.GetFieldValue<DateTimeOffset>(9);
+        return new UserSummary(reader.GetGuid(0), reader.GetString(1), reader.GetString(2),
+            reader.IsDBNull(3) ? null : reader.GetString(3), reader.IsDBNull(4) ? null : reader.GetString(4),
+            reader.GetFieldValue<string[]>(5),
+            reader.IsDBNull(6) ? null : reader.GetString(6), reader.IsDBNull(7) ? null : reader.GetString(7),
+            reader.IsDBNull(8) ? null : reader.GetString(8),
+            lockedUntil > time.GetUtcNow(), reader.GetBoolean(10), reader.GetFieldValue<DateTimeOffset>(11));
+    }
+
+    private static void ValidateUsername(string username)
+    {
+        var value = username.Trim();
+        if (value.Length is < 3 or > 64 || !value.All(c => char.IsLetterOrDigit(c) || c is '.' or '-' or '_' or '@'))
+        {
+            throw new IdentityProblem(ProblemKind.Invalid, "用户名需 3–64 位字母、数字或 . - _ @ / user names are 3–64 letters, digits or . - _ @");
+        }
+    }
+}
