@@ -9,14 +9,46 @@ namespace MediaCenter.IntegrationTests;
 public sealed class IntegrationFixture : IAsyncLifetime
 {
     private TestPostgres? _postgres;
+    private readonly SemaphoreSlim _sharedLock = new(1, 1);
+    private SharedDeployment? _shared;
 
     /// <summary>The server.</summary>
     public TestPostgres Postgres => _postgres ?? throw new InvalidOperationException("PostgreSQL is not started.");
 
     public async Task InitializeAsync() => _postgres = await TestPostgres.StartAsync();
 
+    /// <summary>
+    /// One silo and one web process for the identity tests, started on first use. Tests that share it keep
+    /// their data apart by name; sign-in rate limiting is relaxed here (it is tested on its own instance).
+    /// </summary>
+    public async Task<SharedDeployment> SharedAsync()
+    {
+        await _sharedLock.WaitAsync();
+        try
+        {
+            if (_shared is null)
+            {
+                var deployment = await NewDeploymentAsync();
+                await deployment.StartSiloAsync("shared-silo");
+                var web = await deployment.StartWebAsync("shared-web", new Dictionary<string, string> { ["Identity__SignInRatePerMinute"] = "100000" });
+                _shared = new SharedDeployment(deployment, web);
+            }
+
+            return _shared;
+        }
+        finally
+        {
+            _sharedLock.Release();
+        }
+    }
+
     public async Task DisposeAsync()
     {
+        if (_shared is not null)
+        {
+            await _shared.Deployment.DisposeAsync();
+        }
+
         if (_postgres is not null)
         {
             await _postgres.DisposeAsync();
@@ -25,6 +57,16 @@ public sealed class IntegrationFixture : IAsyncLifetime
 
     /// <summary>A deployment on a fresh, migrated database.</summary>
     public async Task<Deployment> NewDeploymentAsync() => new(await Postgres.CreateMigratedDatabaseAsync());
+}
+
+/// <summary>The shared deployment and its web process.</summary>
+public sealed record SharedDeployment(Deployment Deployment, TestProcess Web)
+{
+    /// <summary>A signed-in HTTP client (bearer token).</summary>
+    public Task<HttpClient> SignInAsync(string username) => TestIdentity.SignInAsync(Web.Http, username);
+
+    /// <summary>An anonymous HTTP client.</summary>
+    public HttpClient Anonymous() => new() { BaseAddress = Web.Http };
 }
 
 [CollectionDefinition(Name)]

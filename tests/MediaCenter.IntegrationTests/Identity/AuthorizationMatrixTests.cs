@@ -1,0 +1,159 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using MediaCenter.Identity;
+
+namespace MediaCenter.IntegrationTests.Identity;
+
+/// <summary>
+/// Every API endpoint the running web process publishes (its OpenAPI document) × every role, and a user of
+/// another access party: allowed or denied as this table says. An endpoint added without a row here fails.
+/// </summary>
+[Collection(IntegrationCollection.Name)]
+public sealed class AuthorizationMatrixTests(IntegrationFixture fixture)
+{
+    private const string Anonymous = "anonymous";
+    private static readonly string[] Roles = [Anonymous, "admin", "operator", "management", "auditor", "party-admin", "party-member", "other-party-admin"];
+
+    private static readonly string[] Everyone = Roles;
+    private static readonly string[] SignedIn = Roles[1..];
+    private static readonly string[] PartyRead = ["admin", "operator", "management", "party-admin", "party-member"];
+    private static readonly string[] PartyManage = ["admin", "operator", "party-admin"];
+    private static readonly string[] Operations = ["admin", "operator"];
+    private static readonly string[] AuditRead = ["admin", "auditor"];
+    private static readonly string[] PersonalData = ["admin", "party-admin"];
+
+    // Who may call what, on resources of access party "mx-a". other-party-admin manages party "mx-b": lists
+    // answer it with its own party's rows (IsolationTests checks the contents), and creating without naming
+    // a party creates in its own. An empty POST /api/users asks for a platform account: administrators only.
+    private static readonly Dictionary<string, string[]> Expected = new()
+    {
+        ["GET /api"] = Everyone,
+        ["POST /api/auth/sign-in"] = Everyone,
+        ["POST /api/auth/tokens"] = Everyone,
+        ["POST /api/auth/sign-out"] = SignedIn,
+        ["GET /api/auth/me"] = SignedIn,
+        ["POST /api/auth/password"] = SignedIn,
+        ["GET /api/system/status"] = SignedIn,
+        ["GET /api/users"] = [.. PartyRead, "other-party-admin"],
+        ["POST /api/users"] = ["admin"],
+        ["GET /api/users/{id}"] = PartyRead,
+        ["POST /api/users/{id}/password-reset"] = PartyManage,
+        ["GET /api/users/{id}/personal-data"] = PersonalData,
+        ["DELETE /api/users/{id}/personal-data"] = PersonalData,
+        ["GET /api/parties"] = [.. PartyRead, "other-party-admin"],
+        ["POST /api/parties"] = Operations,
+        ["GET /api/channels"] = [.. PartyRead, "other-party-admin"],
+        ["POST /api/channels"] = [.. PartyManage, "other-party-admin"],
+        ["GET /api/channels/{code}"] = PartyRead,
+        ["GET /api/channels/{code}/members"] = PartyRead,
+        ["PUT /api/channels/{code}/members/{userId}/{role}"] = PartyManage,
+        ["DELETE /api/channels/{code}/members/{userId}/{role}"] = PartyManage,
+        ["GET /api/terminal-credentials"] = [.. PartyRead, "other-party-admin"],
+        ["POST /api/terminal-credentials/{terminalId}"] = PartyManage,
+        ["DELETE /api/terminal-credentials/{terminalId}"] = PartyManage,
+        ["GET /api/audit/operations"] = AuditRead,
+        ["GET /api/audit/operations.csv"] = AuditRead,
+        ["GET /api/audit/logins"] = AuditRead,
+        ["GET /api/audit/alerts"] = AuditRead,
+    };
+
+    [Fact]
+    public async Task Every_endpoint_allows_exactly_the_roles_in_the_matrix()
+    {
+        var shared = await fixture.SharedAsync();
+        var identity = shared.Deployment.Identity;
+        await identity.PartyAsync("mx-a");
+        await identity.PartyAsync("mx-b");
+        var target = await identity.PartyUserAsync("mx-a-target", "mx-a", PartyRoles.Member, new PersonalData("13812345678", null, null));
+        await identity.PlatformUserAsync("mx-admin", PlatformRoles.Admin);
+        await identity.PlatformUserAsync("mx-operator", PlatformRoles.Operator);
+        await identity.PlatformUserAsync("mx-management", PlatformRoles.Management);
+        await identity.PlatformUserAsync("mx-auditor", PlatformRoles.Auditor);
+        await identity.PartyUserAsync("mx-party-admin", "mx-a", PartyRoles.Admin);
+        await identity.PartyUserAsync("mx-party-member", "mx-a", PartyRoles.Member);
+        await identity.PartyUserAsync("mx-other-party-admin", "mx-b", PartyRoles.Admin);
+        await identity.Terminals.IssueAsync("mx-a-t1", "mx-a", null);
+
+        using var anonymous = shared.Anonymous();
+        var document = await anonymous.GetFromJsonAsync<JsonElement>("/openapi/v1.json");
+        var endpoints = document.GetProperty("paths").EnumerateObject()
+            .SelectMany(path => path.Value.EnumerateObject().Select(op => $"{op.Name.ToUpperInvariant()} {path.Name}"))
+            .ToList();
+
+        var unlisted = endpoints.Where(e => !Expected.ContainsKey(e)).ToList();
+        Assert.True(unlisted.Count == 0, "Endpoints without a row in the authorization matrix: " + string.Join(", ", unlisted));
+        Assert.Empty(Expected.Keys.Except(endpoints));
+
+        var clients = new Dictionary<string, HttpClient> { [Anonymous] = anonymous };
+        foreach (var role in Roles.Where(r => r != Anonymous))
+        {
+            clients[role] = await shared.SignInAsync("mx-" + role);
+        }
+
+        var failures = new List<string>();
+        var table = new List<string>();
+        foreach (var endpoint in endpoints.Order())
+        {
+            var row = new List<string>();
+            foreach (var role in Roles)
+            {
+                var allowedExpected = Expected[endpoint].Contains(role);
+                var status = await CallAsync(endpoint, role, clients, identity, target, shared);
+                // 409 is how another party's terminal id is refused (ids are global; it is not taken over).
+                var allowed = status is not (HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden or HttpStatusCode.NotFound or HttpStatusCode.Conflict);
+                row.Add(allowed ? "allow" : "deny");
+                if (allowed != allowedExpected)
+                {
+                    failures.Add($"{endpoint} as {role}: expected {(allowedExpected ? "allow" : "deny")}, got {(int)status}");
+                }
+            }
+
+            table.Add($"| `{endpoint}` | {string.Join(" | ", row)} |");
+        }
+
+        await File.WriteAllTextAsync(Path.Combine(Path.GetTempPath(), "mc-authorization-matrix.md"),
+            $"| endpoint | {string.Join(" | ", Roles)} |\n|---|{string.Concat(Roles.Select(_ => "---|"))}\n{string.Join('\n', table)}\n");
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
+        foreach (var client in clients.Values)
+        {
+            client.Dispose();
+        }
+    }
+
+    private static async Task<HttpStatusCode> CallAsync(string endpoint, string role, Dictionary<string, HttpClient> clients, TestIdentity identity,
+        Guid target, SharedDeployment shared)
+    {
+        var (method, template) = (endpoint[..endpoint.IndexOf(' ')], endpoint[(endpoint.IndexOf(' ') + 1)..]);
+        var path = template.Replace("{id}", target.ToString()).Replace("{userId}", target.ToString()).Replace("{code}", "mx-a-home")
+            .Replace("{role}", ChannelRoles.Editor).Replace("{terminalId}", "mx-a-t1");
+
+        var client = clients[role];
+        if (endpoint == "POST /api/auth/sign-out" && role != Anonymous)
+        {
+            // Signing out revokes the caller's token: use a fresh one so the other rows keep theirs.
+            client = await shared.SignInAsync("mx-" + role);
+        }
+
+        if (endpoint == "DELETE /api/channels/{code}/members/{userId}/{role}")
+        {
+            await identity.Users.AddChannelRoleAsync("mx-a-home", target, ChannelRoles.Editor, null);
+        }
+
+        using var request = new HttpRequestMessage(new HttpMethod(method), path);
+        if (method is "POST" or "PUT")
+        {
+            request.Content = JsonContent.Create(new { });
+        }
+
+        using var response = await client.SendAsync(request);
+        if (endpoint is "POST /api/auth/sign-in" or "POST /api/auth/tokens" && response.StatusCode == HttpStatusCode.Unauthorized)
+        {
+            // An empty sign-in is refused for its credentials, not for the caller's role: it reached the endpoint.
+            var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+            return problem.GetProperty("title").GetString()!.Contains("Wrong user name or password") ? HttpStatusCode.BadRequest : response.StatusCode;
+        }
+
+        return response.StatusCode;
+    }
+}
