@@ -69,7 +69,7 @@ public sealed class Deployment(string connectionString, string? clusterId = null
     public async Task<IClusterClient> ConnectClientAsync()
     {
         var builder = Host.CreateApplicationBuilder();
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Logging.SetMinimumLevel(LogLevel.Error);
         builder.UseOrleansClient(client =>
         {
             client.Configure<ClusterOptions>(o =>

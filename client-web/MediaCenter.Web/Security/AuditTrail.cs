@@ -58,7 +58,7 @@ public sealed partial class AuditTrail(RequestDelegate next, ILogger<AuditTrail>
         };
         var endpoint = context.GetEndpoint();
         var action = (endpoint as RouteEndpoint)?.RoutePattern.RawText is { } pattern
-            ? $"{context.Request.Method} {pattern}"
+            ? $"{context.Request.Method} {(pattern.Length > 1 ? pattern.TrimEnd('/') : pattern)}"
             : $"{context.Request.Method} {context.Request.Path}";
         var target = notes.Target ?? string.Join(',', context.Request.RouteValues.Select(v => $"{v.Key}={v.Value}"));
         var actor = context.CurrentUserOrNull()?.Username;

@@ -24,6 +24,7 @@ public sealed partial class LauncherSmokeTests : IDisposable
     {
         var first = await RunUpAsync();
         Assert.Contains("new cluster", first.Output);
+        Assert.Matches(@"created the administrator 'admin' with password \S{16}", first.Output);
         foreach (var port in new[] { _ports["WEB"], _ports["GATEWAY_HTTP"], _ports["SILO_HTTP"] })
         {
             using var http = new HttpClient();
@@ -36,16 +37,19 @@ public sealed partial class LauncherSmokeTests : IDisposable
         await StopAsync(first);
         Assert.All(children, pid => Assert.False(IsRunning(pid), $"process {pid} is still running after Ctrl-C"));
 
-        var second = await RunUpAsync();
+        var second = await RunUpAsync("--demo");
         Assert.Contains("existing data", second.Output);
         Assert.Contains("(0 migration(s) applied now)", second.Output);
+        Assert.DoesNotContain("created the administrator", second.Output);
+        Assert.Matches(@"demo: created 10 accounts, all with password \S{16}", second.Output);
+        Assert.Contains("demo-reviewer3", second.Output);
         await StopAsync(second);
         Assert.All(second.ChildPids.Append(second.PostgresPid), pid => Assert.False(IsRunning(pid)));
     }
 
     private sealed record Run(Process Launcher, string Output, IReadOnlyList<int> ChildPids, int PostgresPid);
 
-    private async Task<Run> RunUpAsync()
+    private async Task<Run> RunUpAsync(params string[] extra)
     {
         var info = new ProcessStartInfo("bash")
         {
@@ -55,7 +59,13 @@ public sealed partial class LauncherSmokeTests : IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        foreach (var arg in extra)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
         info.Environment.Remove("MEDIACENTER_DB");
+        info.Environment.Remove("MEDIACENTER_BOOTSTRAP_ADMIN_PASSWORD");
         info.Environment["MEDIACENTER_CONFIGURATION"] = Repo.Configuration;
         info.Environment["MEDIACENTER_DATA"] = _data;
         foreach (var (name, port) in _ports)
