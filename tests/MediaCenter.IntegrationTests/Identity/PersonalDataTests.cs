@@ -24,8 +24,14 @@ public sealed class PersonalDataTests(IntegrationFixture fixture)
 
         var created = await admin.PostAsJsonAsync("/api/users", new
         {
-            username = "pd-person", displayName = "张伟", password = TestIdentity.Password, partyId = "pd-party", partyRole = "party-member",
-            phone = Phone, email = Email, nationalId = NationalId,
+            username = "pd-person",
+            displayName = "张伟",
+            password = TestIdentity.Password,
+            partyId = "pd-party",
+            partyRole = "party-member",
+            phone = Phone,
+            email = Email,
+            nationalId = NationalId,
         });
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var createdBody = await created.Content.ReadAsStringAsync();
