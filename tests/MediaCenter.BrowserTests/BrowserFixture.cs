@@ -26,6 +26,7 @@ public sealed class BrowserFixture : IAsyncLifetime
         await Deployment.StartSiloAsync("silo-a");
         Web = await Deployment.StartWebAsync(settings: new Dictionary<string, string> { ["Live__SystemStatusInterval"] = "00:00:00.5" });
         await Deployment.Identity.PlatformUserAsync("operator1", "operator");
+        await Deployment.Identity.PlatformUserAsync("auditor1", "auditor");
 
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
@@ -42,13 +43,14 @@ public sealed class BrowserFixture : IAsyncLifetime
     }
 
     /// <summary>Opens the shell and signs in as the operator.</summary>
-    public async Task<IPage> SignedInPageAsync(IBrowserContext context)
+    public async Task<IPage> SignedInPageAsync(IBrowserContext context, string username = "operator1")
     {
         var page = await context.NewPageAsync();
         await page.GotoAsync(Web.Http.ToString());
-        await page.FillAsync("#username", "operator1");
+        await page.FillAsync("#username", username);
         await page.FillAsync("#password", TestIdentity.Password);
         await page.ClickAsync("#sign-in-form button[type=submit]");
+        await Assertions.Expect(page.Locator("#system")).ToBeVisibleAsync(new LocatorAssertionsToBeVisibleOptions { Timeout = 15_000 });
         return page;
     }
 

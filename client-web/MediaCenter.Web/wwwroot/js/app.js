@@ -6,7 +6,65 @@
   let connection = null;
 
   const $ = id => document.getElementById(id);
-  function show(id) { for (const s of ["sign-in", "change-password", "system"]) { $(s).hidden = s !== id; } }
+  function show(id) {
+    for (const s of ["sign-in", "change-password", "system", "audit"]) { $(s).hidden = s !== id; }
+    $("tabs").hidden = !(id === "system" || id === "audit");
+    document.querySelectorAll(".tab").forEach(tab => tab.classList.toggle("active", tab.dataset.view === id));
+  }
+
+  function canAudit() { return me && (me.platformRoles.includes("admin") || me.platformRoles.includes("auditor")); }
+
+  function auditQuery() {
+    const params = new URLSearchParams();
+    const put = (key, value) => { if (value) { params.set(key, value); } };
+    const iso = value => value ? new Date(value).toISOString() : "";
+    put("from", iso($("audit-from").value));
+    put("to", iso($("audit-to").value));
+    put("actor", $("audit-actor").value.trim());
+    put("result", $("audit-result").value);
+    if ($("audit-kind").value === "operations") { put("action", $("audit-action").value.trim()); }
+    return params;
+  }
+
+  async function loadAudit() {
+    const kind = $("audit-kind").value;
+    const params = auditQuery();
+    $("audit-export").href = "/api/audit/operations.csv?" + params.toString();
+    $("audit-export").hidden = kind !== "operations";
+    const rows = await api("/api/audit/" + kind + "?" + params.toString());
+    const body = $("audit-rows");
+    body.replaceChildren();
+    if (rows.length === 0) {
+      const tr = document.createElement("tr");
+      const td = cell(t("audit.none")); td.colSpan = 5; td.className = "muted";
+      tr.appendChild(td); body.appendChild(tr);
+    }
+    for (const row of rows) {
+      const tr = document.createElement("tr");
+      tr.append(cell(formatTime(row.at), t("audit.time")),
+        cell(kind === "operations" ? (row.actor || "—") : row.username, t("audit.actor")),
+        cell(kind === "operations" ? row.action : row.method + " (" + (row.clientIp || "") + ")", t("audit.action")),
+        cell(kind === "operations" ? (row.target || "") : row.reason, t("audit.target")),
+        cell(kind === "operations" ? row.result : (row.success ? "ok" : "failed"), t("audit.result")));
+      body.appendChild(tr);
+    }
+    renderAlerts(await api("/api/audit/alerts?limit=20"));
+  }
+
+  let alerts = [];
+  function renderAlerts(list) {
+    alerts = list;
+    const ul = $("alerts");
+    ul.replaceChildren();
+    if (alerts.length === 0) {
+      const li = document.createElement("li"); li.className = "empty"; li.textContent = t("audit.noAlerts"); ul.appendChild(li);
+    }
+    for (const alert of alerts) {
+      const li = document.createElement("li");
+      li.textContent = formatTime(alert.at) + " · " + alert.message;
+      ul.appendChild(li);
+    }
+  }
 
   async function api(path, options = {}) {
     const headers = { "Accept": "application/json", ...(options.body ? { "Content-Type": "application/json" } : {}) };
@@ -86,6 +144,7 @@
       .withAutomaticReconnect({ nextRetryDelayInMilliseconds: ctx => Math.min(1000 * (ctx.previousRetryCount + 1), 10000) })
       .build();
     connection.on("systemStatus", accept);
+    connection.on("securityAlert", alert => renderAlerts([alert, ...alerts].slice(0, 20)));
     connection.onreconnecting(() => setConnection("reconnecting"));
     connection.onreconnected(async () => { setConnection("connected"); await loadSnapshot(); });
     connection.onclose(() => setConnection("disconnected"));
@@ -109,6 +168,7 @@
     $("sign-out").hidden = false;
     $("connection").hidden = false;
     if (user.mustChangePassword) { show("change-password"); return; }
+    document.querySelectorAll(".tab[data-role=audit]").forEach(tab => { tab.hidden = !canAudit(); });
     show("system");
     startLive();
   }
@@ -155,6 +215,16 @@
       $("change-error").textContent = err.message;
       $("change-error").hidden = false;
     }
+  });
+
+  document.querySelectorAll(".tab").forEach(tab => tab.addEventListener("click", async () => {
+    show(tab.dataset.view);
+    if (tab.dataset.view === "audit") { await loadAudit().catch(err => renderAlerts([{ at: new Date().toISOString(), message: err.message }])); }
+  }));
+
+  $("audit-filter").addEventListener("submit", async event => {
+    event.preventDefault();
+    await loadAudit().catch(err => renderAlerts([{ at: new Date().toISOString(), message: err.message }]));
   });
 
   $("sign-out").addEventListener("click", async () => {

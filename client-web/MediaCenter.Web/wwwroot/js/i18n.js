@@ -10,7 +10,11 @@
       "system.error": "无法读取系统状态：", "status.Active": "运行中", "lang.switch": "English",
       "auth.title": "登录", "auth.username": "用户名", "auth.password": "密码", "auth.submit": "登录", "auth.signOut": "退出",
       "auth.changeTitle": "请设置新密码", "auth.changeHint": "首次登录或密码被重置后，需要先设置自己的密码。",
-      "auth.currentPassword": "当前密码", "auth.newPassword": "新密码", "auth.changeSubmit": "保存"
+      "auth.currentPassword": "当前密码", "auth.newPassword": "新密码", "auth.changeSubmit": "保存",
+      "nav.system": "系统状态", "nav.audit": "日志审计", "audit.title": "日志审计", "audit.export": "导出 CSV", "audit.kind": "日志",
+      "audit.operations": "操作日志", "audit.logins": "登录日志", "audit.from": "开始", "audit.to": "结束", "audit.actor": "操作人",
+      "audit.action": "操作", "audit.result": "结果", "audit.any": "全部", "audit.search": "查询", "audit.alerts": "安全预警",
+      "audit.time": "时间", "audit.target": "对象", "audit.noAlerts": "暂无预警", "audit.none": "没有符合条件的记录"
     },
     "en": {
       "app.title": "MediaCenter Operations",
@@ -21,7 +25,11 @@
       "system.error": "System status could not be read: ", "status.Active": "Active", "lang.switch": "中文",
       "auth.title": "Sign in", "auth.username": "User name", "auth.password": "Password", "auth.submit": "Sign in", "auth.signOut": "Sign out",
       "auth.changeTitle": "Choose a new password", "auth.changeHint": "After the first sign-in or a reset, set your own password first.",
-      "auth.currentPassword": "Current password", "auth.newPassword": "New password", "auth.changeSubmit": "Save"
+      "auth.currentPassword": "Current password", "auth.newPassword": "New password", "auth.changeSubmit": "Save",
+      "nav.system": "System", "nav.audit": "Audit logs", "audit.title": "Audit logs", "audit.export": "Export CSV", "audit.kind": "Log",
+      "audit.operations": "Operations", "audit.logins": "Sign-ins", "audit.from": "From", "audit.to": "To", "audit.actor": "Actor",
+      "audit.action": "Action", "audit.result": "Result", "audit.any": "Any", "audit.search": "Search", "audit.alerts": "Security alerts",
+      "audit.time": "Time", "audit.target": "Target", "audit.noAlerts": "No alerts", "audit.none": "No matching entries"
     }
   };
   const stored = localStorage.getItem("mc.lang");
