@@ -69,6 +69,9 @@ public static class SiloHosting
         services.Configure<ClusterMembershipOptions>(builder.Configuration.GetSection("ClusterTuning:Membership"));
         services.Configure<ReminderOptions>(builder.Configuration.GetSection("ClusterTuning:Reminders"));
 
+        services.AddOptions<Grains.Terminals.TerminalOptions>().Bind(builder.Configuration.GetSection(Grains.Terminals.TerminalOptions.Section));
+        services.AddSingleton<Grains.Terminals.ITerminalJournal, PostgresTerminalJournal>();
+
         services.AddHealthChecks().AddCheck<SiloActiveHealthCheck>("silo", tags: [ServiceDefaults.ReadyTag]);
         return builder;
     }

@@ -1,5 +1,8 @@
+using System.Collections.Concurrent;
 using MediaCenter.Grains;
+using MediaCenter.Grains.Terminals;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Orleans.TestingHost;
 
 namespace MediaCenter.Grains.Tests;
@@ -17,6 +20,12 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     /// <summary>Grain factory of the cluster's client.</summary>
     public IGrainFactory Grains => Cluster.GrainFactory;
+
+    /// <summary>The clock grains see (and their timers run on); tests move it.</summary>
+    public static FakeTimeProvider GrainClock { get; } = new(new DateTimeOffset(2026, 11, 26, 8, 0, 0, TimeSpan.Zero));
+
+    /// <summary>What terminal grains recorded.</summary>
+    public static RecordingTerminalJournal Journal { get; } = new();
 
     public async Task InitializeAsync()
     {
@@ -43,6 +52,9 @@ public sealed class ClusterFixture : IAsyncLifetime
             siloBuilder.UseInMemoryReminderService();
             siloBuilder.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromMilliseconds(200));
             siloBuilder.Services.AddSingleton(TimeProvider.System);
+            siloBuilder.Services.AddKeyedSingleton<TimeProvider>(TimeProviderNames.Grains, GrainClock);
+            siloBuilder.Services.AddSingleton<ITerminalJournal>(Journal);
+            siloBuilder.Services.AddOptions<TerminalOptions>();
         }
     }
 }
@@ -52,4 +64,21 @@ public sealed class ClusterFixture : IAsyncLifetime
 public sealed class ClusterCollection : ICollectionFixture<ClusterFixture>
 {
     public const string Name = "grain cluster";
+}
+
+/// <summary>An in-memory terminal journal that remembers what was recorded.</summary>
+public sealed class RecordingTerminalJournal : ITerminalJournal
+{
+    private readonly ConcurrentQueue<TerminalEvent> _events = new();
+
+    /// <summary>Events recorded for one terminal, in order.</summary>
+    public IReadOnlyList<TerminalEvent> EventsOf(string terminalId) => _events.Where(e => e.TerminalId == terminalId).ToList();
+
+    public Task RecordStateAsync(TerminalSnapshot snapshot, CancellationToken cancellationToken = default) => Task.CompletedTask;
+
+    public Task RecordEventAsync(TerminalEvent terminalEvent, CancellationToken cancellationToken = default)
+    {
+        _events.Enqueue(terminalEvent);
+        return Task.CompletedTask;
+    }
 }

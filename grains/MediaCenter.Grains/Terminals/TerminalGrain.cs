@@ -1,0 +1,378 @@
+using MediaCenter.Grains.Terminals;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Runtime;
+
+namespace MediaCenter.Grains.Terminals;
+
+/// <summary>Stored state of a terminal. The type name is stable: it is written into stored JSON.</summary>
+[GenerateSerializer, Alias("mc.TerminalState")]
+public sealed class TerminalState
+{
+    [Id(0)] public TerminalRegistration? Registration { get; set; }
+    [Id(1)] public TerminalHealth Health { get; set; }
+    [Id(2)] public DateTimeOffset? HealthSince { get; set; }
+    [Id(3)] public DateTimeOffset? LastSeen { get; set; }
+    [Id(4)] public TelemetrySample? Telemetry { get; set; }
+    [Id(5)] public List<string> DegradedBecause { get; set; } = [];
+    [Id(6)] public List<InspectionRecord> Inspections { get; set; } = [];
+    [Id(7)] public int FlapCount { get; set; }
+    [Id(8)] public DateTimeOffset? LastOfflineAlertAt { get; set; }
+    [Id(9)] public DateTimeOffset? LastDegradedAlertAt { get; set; }
+    [Id(10)] public long Version { get; set; }
+    [Id(11)] public List<string> AppliedOperations { get; set; } = [];
+    [Id(12)] public DateTimeOffset? RegisteredAt { get; set; }
+}
+
+/// <summary>
+/// One terminal. Heartbeats only move last-seen in memory and re-arm the deadline timer; state is written
+/// on health changes and on a checkpoint cadence. The deadline timer fires at last heartbeat + timeout,
+/// so a silent terminal is offline at its own deadline, not at the next sweep.
+/// </summary>
+internal sealed partial class TerminalGrain(
+    [PersistentState("terminal", StorageNames.Main)] IPersistentState<TerminalState> state,
+    [FromKeyedServices(TimeProviderNames.Grains)] TimeProvider time,
+    IOptions<TerminalOptions> options,
+    ITerminalJournal journal,
+    ILogger<TerminalGrain> logger) : Grain, ITerminalGrain
+{
+    private const int RememberedOperations = 100;
+    private IGrainTimer? _deadline;
+    private IGrainTimer? _checkpoint;
+    private bool _lastSeenDirty;
+
+    private string Id => this.GetPrimaryKeyString();
+
+    private TerminalOptions Options => options.Value;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _deadline = this.RegisterGrainTimer(OnDeadlineAsync, new GrainTimerCreationOptions(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan) { Interleave = false });
+        _checkpoint = this.RegisterGrainTimer(CheckpointAsync, new GrainTimerCreationOptions(Options.CheckpointInterval, Options.CheckpointInterval));
+        // After a restart or failover the deadline may already have passed while no silo watched it.
+        ArmDeadline();
+        return Task.CompletedTask;
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (_lastSeenDirty)
+        {
+            await CheckpointAsync(cancellationToken);
+        }
+    }
+
+    public async Task<TerminalSnapshot> RegisterAsync(TerminalRegistration registration, string operationId)
+    {
+        if (Applied(operationId))
+        {
+            return Snapshot();
+        }
+
+        Validate(registration);
+        state.State.Registration = registration;
+        state.State.RegisteredAt ??= time.GetUtcNow();
+        state.State.Version++;
+        Remember(operationId);
+        await state.WriteStateAsync();
+        await journal.RecordStateAsync(Snapshot());
+        Publish();
+        ArmDeadline();
+        return Snapshot();
+    }
+
+    public async Task ReceiveAsync(IReadOnlyList<TerminalMessage> messages)
+    {
+        if (state.State.Registration is null)
+        {
+            LogUnregistered(logger, Id, messages.Count);
+            return;
+        }
+
+        foreach (var message in messages)
+        {
+            if (message.Kind == TerminalMessageKind.Disconnected)
+            {
+                if (state.State.Health is TerminalHealth.Online or TerminalHealth.Degraded)
+                {
+                    await ChangeHealthAsync(TerminalHealth.Offline, "disconnected", []);
+                }
+
+                continue;
+            }
+
+            if (state.State.LastSeen is null || message.ReceivedAt > state.State.LastSeen)
+            {
+                state.State.LastSeen = message.ReceivedAt;
+                _lastSeenDirty = true;
+            }
+
+            var reasons = state.State.DegradedBecause;
+            if (message.Kind == TerminalMessageKind.Telemetry && message.Telemetry is { } sample)
+            {
+                state.State.Telemetry = sample;
+                reasons = Degradation(sample);
+            }
+
+            var wanted = reasons.Count > 0 ? TerminalHealth.Degraded : TerminalHealth.Online;
+            if (state.State.Health != TerminalHealth.Maintenance && (state.State.Health != wanted || !reasons.SequenceEqual(state.State.DegradedBecause)))
+            {
+                await ChangeHealthAsync(wanted, reasons.Count > 0 ? string.Join(",", reasons) : "heartbeat", reasons);
+            }
+        }
+
+        ArmDeadline();
+    }
+
+    public async Task<TerminalSnapshot> SetMaintenanceAsync(bool on, string operationId)
+    {
+        RequireRegistered();
+        if (!Applied(operationId))
+        {
+            Remember(operationId);
+            if (on && state.State.Health != TerminalHealth.Maintenance)
+            {
+                await ChangeHealthAsync(TerminalHealth.Maintenance, "maintenance", []);
+            }
+            else if (!on && state.State.Health == TerminalHealth.Maintenance)
+            {
+                // Out of maintenance it is offline until its next heartbeat proves otherwise.
+                var alive = state.State.LastSeen is { } seen && seen + OfflineTimeout() > time.GetUtcNow();
+                await ChangeHealthAsync(alive ? TerminalHealth.Online : TerminalHealth.Offline, "maintenance-ended", [], raiseAlerts: false);
+            }
+            else
+            {
+                await state.WriteStateAsync();
+            }
+        }
+
+        ArmDeadline();
+        return Snapshot();
+    }
+
+    public async Task<TerminalSnapshot> RecordInspectionAsync(InspectionRecord inspection, string operationId)
+    {
+        RequireRegistered();
+        if (string.IsNullOrWhiteSpace(inspection.Inspector))
+        {
+            throw new ArgumentException("The inspector is required.", nameof(inspection));
+        }
+
+        if (!Applied(operationId))
+        {
+            state.State.Inspections.Add(inspection);
+            state.State.Inspections.Sort((a, b) => a.At.CompareTo(b.At));
+            if (state.State.Inspections.Count > 20)
+            {
+                state.State.Inspections.RemoveRange(0, state.State.Inspections.Count - 20);
+            }
+
+            state.State.Version++;
+            Remember(operationId);
+            await state.WriteStateAsync();
+            await journal.RecordStateAsync(Snapshot());
+        }
+
+        return Snapshot();
+    }
+
+    public Task<TerminalSnapshot> GetAsync() => Task.FromResult(Snapshot());
+
+    private async Task ChangeHealthAsync(TerminalHealth health, string reason, List<string> degradedBecause, bool raiseAlerts = true)
+    {
+        var now = time.GetUtcNow();
+        var previous = state.State.Health;
+        state.State.Health = health;
+        state.State.HealthSince = now;
+        state.State.DegradedBecause = degradedBecause;
+        state.State.Version++;
+
+        TerminalEvent? announced = null;
+        var partyId = state.State.Registration!.PartyId;
+        if (raiseAlerts && health == TerminalHealth.Offline)
+        {
+            if (state.State.LastOfflineAlertAt is { } last && now - last < Options.FlapWindow)
+            {
+                // Flapping: the open alert stands; count it instead of raising another.
+                state.State.FlapCount++;
+            }
+            else
+            {
+                state.State.LastOfflineAlertAt = now;
+                announced = new TerminalEvent(Id, partyId, state.State.Version, "terminal.offline", $"terminal:{Id}:offline", now, reason);
+            }
+        }
+        else if (raiseAlerts && health == TerminalHealth.Degraded && previous != TerminalHealth.Degraded)
+        {
+            if (state.State.LastDegradedAlertAt is not { } last || now - last >= Options.FlapWindow)
+            {
+                state.State.LastDegradedAlertAt = now;
+                announced = new TerminalEvent(Id, partyId, state.State.Version, "terminal.degraded", $"terminal:{Id}:degraded", now, reason);
+            }
+        }
+        else if (previous == TerminalHealth.Offline && health is TerminalHealth.Online or TerminalHealth.Degraded)
+        {
+            announced = new TerminalEvent(Id, partyId, state.State.Version, "terminal.recovered", $"terminal:{Id}:offline", now, reason);
+        }
+
+        await state.WriteStateAsync();
+        _lastSeenDirty = false;
+        await journal.RecordStateAsync(Snapshot());
+        if (announced is not null)
+        {
+            await journal.RecordEventAsync(announced);
+        }
+
+        Publish();
+    }
+
+    private async Task OnDeadlineAsync(CancellationToken cancellationToken)
+    {
+        if (state.State.Health is not (TerminalHealth.Online or TerminalHealth.Degraded) || state.State.LastSeen is not { } seen)
+        {
+            return;
+        }
+
+        if (time.GetUtcNow() >= seen + OfflineTimeout())
+        {
+            await ChangeHealthAsync(TerminalHealth.Offline, "missed-heartbeats", []);
+        }
+        else
+        {
+            ArmDeadline();
+        }
+    }
+
+    private async Task CheckpointAsync(CancellationToken cancellationToken)
+    {
+        if (!_lastSeenDirty)
+        {
+            return;
+        }
+
+        _lastSeenDirty = false;
+        await state.WriteStateAsync(cancellationToken);
+        await journal.RecordStateAsync(Snapshot(), cancellationToken);
+    }
+
+    private void ArmDeadline()
+    {
+        if (_deadline is null || state.State.Registration is null)
+        {
+            return;
+        }
+
+        if (state.State.Health is TerminalHealth.Online or TerminalHealth.Degraded && state.State.LastSeen is { } seen)
+        {
+            var due = seen + OfflineTimeout() - time.GetUtcNow();
+            _deadline.Change(due > TimeSpan.Zero ? due : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
+        }
+        else
+        {
+            _deadline.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    private TimeSpan OfflineTimeout() =>
+        state.State.Registration!.OfflineTimeout ?? state.State.Registration.HeartbeatInterval * Options.MissedHeartbeats;
+
+    private List<string> Degradation(TelemetrySample sample)
+    {
+        var limits = Options.For(state.State.Registration!.Kind);
+        var reasons = new List<string>();
+        if (sample.Cpu > limits.Cpu)
+        {
+            reasons.Add("cpu");
+        }
+
+        if (sample.Memory > limits.Memory)
+        {
+            reasons.Add("memory");
+        }
+
+        if (sample.Disk > limits.Disk)
+        {
+            reasons.Add("disk");
+        }
+
+        if (sample.Temperature > limits.Temperature)
+        {
+            reasons.Add("temperature");
+        }
+
+        if (sample.Errors > limits.Errors)
+        {
+            reasons.Add("errors");
+        }
+
+        return reasons;
+    }
+
+    private void Publish()
+    {
+        var r = state.State.Registration!;
+        GrainFactory.GetGrain<IFleetPublisherGrain>(0).EnqueueAsync(
+            new TerminalDelta(Id, r.PartyId, r.Region, state.State.Health, state.State.LastSeen, state.State.Version, time.GetUtcNow())).Ignore();
+    }
+
+    private TerminalSnapshot Snapshot()
+    {
+        var s = state.State;
+        var lastInspection = s.Inspections.Count > 0 ? s.Inspections[^1].At : (DateTimeOffset?)null;
+        var inspectionDue = (lastInspection ?? s.RegisteredAt) + Options.InspectionPeriod;
+        DateTimeOffset? deadline = s.Registration is not null && s.Health is TerminalHealth.Online or TerminalHealth.Degraded && s.LastSeen is { } seen
+            ? seen + OfflineTimeout()
+            : null;
+        return new TerminalSnapshot(Id, s.Registration, s.Health, s.LastSeen, s.HealthSince, deadline, s.Telemetry, s.DegradedBecause,
+            lastInspection, inspectionDue, s.FlapCount, s.Version);
+    }
+
+    private bool Applied(string operationId)
+    {
+        if (string.IsNullOrWhiteSpace(operationId))
+        {
+            throw new ArgumentException("An operation id is required.", nameof(operationId));
+        }
+
+        return state.State.AppliedOperations.Contains(operationId);
+    }
+
+    private void Remember(string operationId)
+    {
+        state.State.AppliedOperations.Add(operationId);
+        if (state.State.AppliedOperations.Count > RememberedOperations)
+        {
+            state.State.AppliedOperations.RemoveRange(0, state.State.AppliedOperations.Count - RememberedOperations);
+        }
+    }
+
+    private void RequireRegistered()
+    {
+        if (state.State.Registration is null)
+        {
+            throw new InvalidOperationException($"Terminal '{Id}' is not registered.");
+        }
+    }
+
+    private static void Validate(TerminalRegistration r)
+    {
+        if (string.IsNullOrWhiteSpace(r.Name) || string.IsNullOrWhiteSpace(r.Region) || string.IsNullOrWhiteSpace(r.PartyId))
+        {
+            throw new ArgumentException("A terminal needs a name, a region and an access party.");
+        }
+
+        if (r.HeartbeatInterval < TimeSpan.FromSeconds(1) || r.HeartbeatInterval > TimeSpan.FromHours(1))
+        {
+            throw new ArgumentException("The heartbeat interval must be between 1 second and 1 hour.");
+        }
+
+        if (r.OfflineTimeout is { } t && (t < r.HeartbeatInterval || t > TimeSpan.FromDays(1)))
+        {
+            throw new ArgumentException("The offline timeout must be at least one heartbeat interval and at most a day.");
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Terminal {TerminalId} is not registered; {Count} message(s) ignored")]
+    private static partial void LogUnregistered(ILogger logger, string terminalId, int count);
+}

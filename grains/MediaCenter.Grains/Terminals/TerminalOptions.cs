@@ -1,0 +1,68 @@
+using MediaCenter.Grains.Terminals;
+
+namespace MediaCenter.Grains.Terminals;
+
+/// <summary>Telemetry limits past which a terminal is Degraded (percent, °C, errors since last sample).</summary>
+public sealed class DegradationThresholds
+{
+    /// <summary>CPU use, percent.</summary>
+    public double Cpu { get; set; } = 90;
+
+    /// <summary>Memory use, percent.</summary>
+    public double Memory { get; set; } = 90;
+
+    /// <summary>Disk use, percent.</summary>
+    public double Disk { get; set; } = 95;
+
+    /// <summary>Temperature, °C.</summary>
+    public double Temperature { get; set; } = 75;
+
+    /// <summary>Application errors reported in one sample.</summary>
+    public int Errors { get; set; } = 10;
+}
+
+/// <summary>Terminal rules. Bound from the silo's <c>Terminals</c> section.</summary>
+public sealed class TerminalOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string Section = "Terminals";
+
+    /// <summary>Heartbeats missed before a terminal is offline, when its own timeout is not set.</summary>
+    public int MissedHeartbeats { get; set; } = 3;
+
+    /// <summary>A terminal that goes offline again within this window after an alert raises no new alert (flapping).</summary>
+    public TimeSpan FlapWindow { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How often last-seen times are written while nothing else changes (no write per heartbeat).</summary>
+    public TimeSpan CheckpointInterval { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>A full inspection is due this long after the last one (six months).</summary>
+    public TimeSpan InspectionPeriod { get; set; } = TimeSpan.FromDays(182);
+
+    /// <summary>Degradation thresholds per kind (kinds not listed use the defaults).</summary>
+    public Dictionary<TerminalKind, DegradationThresholds> Thresholds { get; set; } = [];
+
+    /// <summary>The thresholds of a kind.</summary>
+    public DegradationThresholds For(TerminalKind kind) => Thresholds.TryGetValue(kind, out var t) ? t : new DegradationThresholds();
+}
+
+/// <summary>Where terminal grains record state changes and alerts (PostgreSQL on real silos).</summary>
+public interface ITerminalJournal
+{
+    /// <summary>Upserts the terminal's row in the read model (lists, reports, the board's snapshot).</summary>
+    Task RecordStateAsync(TerminalSnapshot snapshot, CancellationToken cancellationToken = default);
+
+    /// <summary>Appends an event (alert, recovery) with the terminal's version.</summary>
+    Task RecordEventAsync(TerminalEvent terminalEvent, CancellationToken cancellationToken = default);
+}
+
+/// <summary>An announced terminal event. Alerts carry a dedup key: one open incident per key.</summary>
+[GenerateSerializer, Immutable, Alias("mc.TerminalEvent")]
+public sealed record TerminalEvent(
+    [property: Id(0)] string TerminalId,
+    [property: Id(1)] string PartyId,
+    [property: Id(2)] long Version,
+    [property: Id(3)] string Type,
+    [property: Id(4)] string? DedupKey,
+    [property: Id(5)] DateTimeOffset At,
+    [property: Id(6)] string Reason);

@@ -1,0 +1,68 @@
+using System.Text.Json;
+using MediaCenter.Grains.Terminals;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace MediaCenter.Silo;
+
+/// <summary>Writes terminal state to mc.terminals and terminal events to mc.event_log.</summary>
+internal sealed class PostgresTerminalJournal(NpgsqlDataSource db) : ITerminalJournal
+{
+    public async Task RecordStateAsync(TerminalSnapshot s, CancellationToken cancellationToken = default)
+    {
+        if (s.Registration is not { } r)
+        {
+            return;
+        }
+
+        // Versions only move forward: a late write of an older snapshot changes nothing.
+        await using var command = db.CreateCommand("""
+            INSERT INTO mc.terminals (id, party_id, name, kind, region, health, health_since, last_seen, deadline, degraded_because,
+                last_inspection_at, inspection_due, flap_count, version, updated_at)
+            VALUES (@id, @party, @name, @kind, @region, @health, @since, @seen, @deadline, @degraded, @inspected, @due, @flaps, @version, now())
+            ON CONFLICT (id) DO UPDATE SET
+                party_id = EXCLUDED.party_id, name = EXCLUDED.name, kind = EXCLUDED.kind, region = EXCLUDED.region,
+                health = EXCLUDED.health, health_since = EXCLUDED.health_since, last_seen = EXCLUDED.last_seen,
+                deadline = EXCLUDED.deadline, degraded_because = EXCLUDED.degraded_because,
+                last_inspection_at = EXCLUDED.last_inspection_at, inspection_due = EXCLUDED.inspection_due,
+                flap_count = EXCLUDED.flap_count, version = EXCLUDED.version, updated_at = now()
+            WHERE mc.terminals.version <= EXCLUDED.version
+            """);
+        command.Parameters.AddWithValue("id", s.Id);
+        command.Parameters.AddWithValue("party", r.PartyId);
+        command.Parameters.AddWithValue("name", r.Name);
+        command.Parameters.AddWithValue("kind", r.Kind.ToString());
+        command.Parameters.AddWithValue("region", r.Region);
+        command.Parameters.AddWithValue("health", s.Health.ToString());
+        command.Parameters.Add(Time("since", s.HealthSince));
+        command.Parameters.Add(Time("seen", s.LastSeen));
+        command.Parameters.Add(Time("deadline", s.Deadline));
+        command.Parameters.AddWithValue("degraded", s.DegradedBecause.ToArray());
+        command.Parameters.Add(Time("inspected", s.LastInspectionAt));
+        command.Parameters.Add(Time("due", s.InspectionDue));
+        command.Parameters.AddWithValue("flaps", s.FlapCount);
+        command.Parameters.AddWithValue("version", s.Version);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task RecordEventAsync(TerminalEvent e, CancellationToken cancellationToken = default)
+    {
+        await using var command = db.CreateCommand("""
+            INSERT INTO mc.event_log (entity_type, entity_id, version, event_type, occurred_at, payload)
+            VALUES ('terminal', @id, @version, @type, @at, @payload)
+            ON CONFLICT (entity_type, entity_id, version) DO NOTHING
+            """);
+        command.Parameters.AddWithValue("id", e.TerminalId);
+        command.Parameters.AddWithValue("version", e.Version);
+        command.Parameters.AddWithValue("type", e.Type);
+        command.Parameters.AddWithValue("at", e.At);
+        command.Parameters.Add(new NpgsqlParameter("payload", NpgsqlDbType.Jsonb)
+        {
+            Value = JsonSerializer.Serialize(new { partyId = e.PartyId, dedupKey = e.DedupKey, reason = e.Reason }),
+        });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static NpgsqlParameter Time(string name, DateTimeOffset? value) =>
+        new(name, NpgsqlDbType.TimestampTz) { Value = (object?)value ?? DBNull.Value };
+}
