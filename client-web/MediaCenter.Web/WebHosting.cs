@@ -3,6 +3,7 @@ using MediaCenter.Identity;
 using MediaCenter.Web.Api;
 using MediaCenter.Web.Live;
 using MediaCenter.Web.Security;
+using MediaCenter.Web.Terminals;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
@@ -21,6 +22,7 @@ public static class WebHosting
 
         services.AddExceptionHandler<ProblemExceptionHandler>();
         services.AddOpenApi();
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
 
         services.AddMediaCenterIdentity();
         services.AddOptions<IdentitySettings>().Bind(builder.Configuration.GetSection(IdentitySettings.Section)).ValidateOnStart();
@@ -58,7 +60,10 @@ public static class WebHosting
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize =
             builder.Configuration.GetValue<long?>("Web:MaxRequestBodyBytes") ?? 1_048_576);
 
-        services.AddSignalR();
+        services.AddSingleton<Terminals.TerminalDirectory>();
+        services.AddHostedService<Terminals.FleetFeed>();
+        services.AddSignalR().AddJsonProtocol(o =>
+            o.PayloadSerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         services.AddSingleton<SystemStatusReader>();
         services.AddHostedService<SystemStatusBroadcaster>();
         return builder;
@@ -91,6 +96,7 @@ public static class WebHosting
         app.MapUsersApi();
         app.MapDirectoryApi();
         app.MapAuditApi();
+        app.MapTerminalsApi();
         app.MapHub<LiveHub>(LiveHub.Path);
         return app;
     }

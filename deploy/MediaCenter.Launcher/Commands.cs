@@ -36,7 +36,7 @@ public static class Commands
         {
             var report = await Migrator.MigrateAsync(connectionString, stop.Token);
             Console.WriteLine($"database: schema version {report.CurrentVersion} ({report.Applied.Count} migration(s) applied now)");
-            await SeedAccountsAsync(connectionString, settings.Demo, stop.Token);
+            var simulatorAccount = await SeedAccountsAsync(connectionString, settings.Demo, stop.Token);
 
             var common = new Dictionary<string, string>
             {
@@ -70,6 +70,10 @@ public static class Commands
                 $"mqtt mqtt://127.0.0.1:{settings.MqttPort} silo http://127.0.0.1:{settings.SiloHttpPort}/health/ready " +
                 $"gateway http://127.0.0.1:{settings.GatewayHttpPort}/health/ready logs {logs}");
             Console.WriteLine("Press Ctrl-C to stop.");
+            if (simulatorAccount is { } account)
+            {
+                _ = RunDemoFleetAsync(settings, account, stop.Token);
+            }
 
             // Run until a signal, or until a process dies on its own (then stop the rest and say why).
             var exited = Task.WhenAny(started.Select(p => p.WaitForExitAsync(stop.Token)));
@@ -107,6 +111,30 @@ public static class Commands
         }
 
         return exitCode;
+    }
+
+    /// <summary>Runs simulated terminals against a running MediaCenter (see <see cref="Simulator"/>).</summary>
+    public static async Task<int> SimulateAsync(LauncherSettings settings, string[] args)
+    {
+        var plan = Simulator.PlanFrom(args);
+        var username = Flag(args, "--user") ?? Environment.GetEnvironmentVariable("MEDIACENTER_SIM_USER")
+            ?? throw new ArgumentException("Give the account that registers the terminals: --user NAME (or MEDIACENTER_SIM_USER) and MEDIACENTER_SIM_PASSWORD.");
+        var password = Environment.GetEnvironmentVariable("MEDIACENTER_SIM_PASSWORD") ?? Flag(args, "--password")
+            ?? throw new ArgumentException("Set MEDIACENTER_SIM_PASSWORD to the password of --user.");
+        using var stop = new CancellationTokenSource();
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.Cancel(); });
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
+        using var http = new HttpClient { BaseAddress = new Uri(Flag(args, "--web") ?? $"http://127.0.0.1:{settings.WebPort}") };
+        var simulator = new Simulator(http, "127.0.0.1", settings.MqttPort, Console.Out);
+        await simulator.SignInAsync(username, password, stop.Token);
+        await simulator.RunAsync(plan, stop.Token);
+        return 0;
+    }
+
+    private static string? Flag(string[] args, string name)
+    {
+        var index = Array.IndexOf(args, name);
+        return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
     }
 
     /// <summary>Applies migrations to MEDIACENTER_DB or the private cluster.</summary>
@@ -154,7 +182,7 @@ public static class Commands
     }
 
     // First run: the administrator (never a default password). --demo: one account per role, password shown once.
-    private static async Task SeedAccountsAsync(string connectionString, bool demo, CancellationToken cancellationToken)
+    private static async Task<(string Username, string Password)?> SeedAccountsAsync(string connectionString, bool demo, CancellationToken cancellationToken)
     {
         await using var identity = IdentityServices.CreateStandalone(connectionString);
         var users = identity.GetRequiredService<UserStore>();
@@ -184,6 +212,31 @@ public static class Commands
                     Console.WriteLine($"        {account.Username,-18} {account.Role}");
                 }
             }
+
+            return await Bootstrap.SimulatorAccountAsync(users, "demo-news", cancellationToken);
+        }
+
+        return null;
+    }
+
+    // --demo: a small simulated fleet (one stops, one flaps, one runs hot) so the ops board has something to show.
+    private static async Task RunDemoFleetAsync(LauncherSettings settings, (string Username, string Password) account, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{settings.WebPort}") };
+            var simulator = new Simulator(http, "127.0.0.1", settings.MqttPort, TextWriter.Null);
+            await simulator.SignInAsync(account.Username, account.Password, cancellationToken);
+            Console.WriteLine("demo: 8 simulated terminals (sim-0001 … sim-0008) report over MQTT; sim-0001 stops after 60 s, sim-0002 flaps, sim-0008 runs hot");
+            await simulator.RunAsync(new SimulationPlan(8, TimeSpan.FromSeconds(5), "demo-news", "sim", "演示区", 1, TimeSpan.FromSeconds(60), 1, 1, 0, null),
+                cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        catch (Exception ex)
+        {
+            Console.Error.WriteLine($"demo: the simulated fleet stopped: {ex.Message}");
         }
     }
 

@@ -8,6 +8,7 @@ try
         ["up", ..] => await Commands.UpAsync(settings),
         ["db", "migrate", ..] => await Commands.MigrateAsync(settings),
         ["db", "status", ..] => await Commands.StatusAsync(settings),
+        ["simulate", ..] => await Commands.SimulateAsync(settings, args),
         _ => Usage(),
     };
 }
@@ -19,6 +20,6 @@ catch (Exception ex) when (ex is ArgumentException or InvalidOperationException 
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: mediacenter up [--demo] | db migrate | db status");
+    Console.Error.WriteLine("usage: mediacenter up [--demo] | db migrate | db status | simulate --terminals N --interval S …");
     return 2;
 }

@@ -14,6 +14,9 @@ public static class GatewayHosting
         services.AddOptions<MqttSettings>().Bind(builder.Configuration.GetSection(MqttSettings.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<MqttSettings>, MqttSettingsValidator>();
 
+        services.AddSingleton<Ingest.IngestPipeline>();
+        services.AddHostedService(sp => sp.GetRequiredService<Ingest.IngestPipeline>());
+
         var mode = builder.Configuration.GetValue(MqttSettings.Section + ":Mode", MqttMode.Embedded);
         if (mode == MqttMode.Embedded)
         {

@@ -28,6 +28,26 @@ public static class Bootstrap
     }
 
     /// <summary>
+    /// The account the demonstration simulator signs in with: created on first use, and given a new
+    /// generated password every time (never shown; the launcher hands it to the simulator directly).
+    /// </summary>
+    public static async Task<(string Username, string Password)> SimulatorAccountAsync(UserStore users, string party, CancellationToken cancellationToken = default)
+    {
+        const string username = "demo-simulator";
+        var password = Passwords.Generate();
+        if (await users.FindForSignInAsync(username, cancellationToken) is { } existing)
+        {
+            await users.ResetPasswordAsync(existing.Id, password, cancellationToken);
+        }
+        else
+        {
+            await users.CreateAsync(new NewUser(username, "终端模拟器", password, party, PartyRoles.Admin), cancellationToken);
+        }
+
+        return (username, password);
+    }
+
+    /// <summary>
     /// Demonstration data: two access parties with a channel each, and one account per role, all with
     /// one generated password. Accounts that exist already are left alone. Returns what was created.
     /// </summary>

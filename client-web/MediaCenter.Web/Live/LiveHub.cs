@@ -22,6 +22,12 @@ public sealed class LiveHub : Hub
     /// <summary>The group that receives security alerts.</summary>
     public const string SecurityGroup = "security";
 
+    /// <summary>The group that receives changes of every terminal (platform staff).</summary>
+    public const string FleetGroup = "fleet";
+
+    /// <summary>The group that receives changes of one access party's terminals.</summary>
+    public static string FleetGroupOf(string partyId) => "fleet:" + partyId;
+
     /// <summary>The client method that receives a <see cref="SystemStatus"/>.</summary>
     public const string SystemStatusMethod = "systemStatus";
 
@@ -29,9 +35,21 @@ public sealed class LiveHub : Hub
     public override async Task OnConnectedAsync()
     {
         await Groups.AddToGroupAsync(Context.ConnectionId, SystemGroup);
-        if (Context.GetHttpContext()?.CurrentUserOrNull() is { } user && (user.Is(PlatformRoles.Admin) || user.Is(PlatformRoles.Auditor)))
+        if (Context.GetHttpContext()?.CurrentUserOrNull() is { } user)
         {
-            await Groups.AddToGroupAsync(Context.ConnectionId, SecurityGroup);
+            if (user.Is(PlatformRoles.Admin) || user.Is(PlatformRoles.Auditor))
+            {
+                await Groups.AddToGroupAsync(Context.ConnectionId, SecurityGroup);
+            }
+
+            if (user.SpansAllParties || user.Is(PlatformRoles.Management))
+            {
+                await Groups.AddToGroupAsync(Context.ConnectionId, FleetGroup);
+            }
+            else if (user.PartyId is not null)
+            {
+                await Groups.AddToGroupAsync(Context.ConnectionId, FleetGroupOf(user.PartyId));
+            }
         }
 
         await base.OnConnectedAsync();

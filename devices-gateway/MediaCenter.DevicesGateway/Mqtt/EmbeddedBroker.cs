@@ -1,4 +1,6 @@
 using System.Net;
+using MediaCenter.DevicesGateway.Ingest;
+using MediaCenter.Grains.Terminals;
 using MediaCenter.Identity;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
@@ -8,7 +10,8 @@ namespace MediaCenter.DevicesGateway.Mqtt;
 
 /// <summary>The gateway's own MQTT broker (MQTTnet 5), intercepting terminal publishes in-process.</summary>
 internal sealed partial class EmbeddedBroker(
-    IOptions<MqttSettings> settings, TerminalCredentialStore credentials, ILogger<EmbeddedBroker> logger) : IHostedService, IHealthCheck, IAsyncDisposable
+    IOptions<MqttSettings> settings, TerminalCredentialStore credentials, IngestPipeline ingest, TimeProvider time, ILogger<EmbeddedBroker> logger)
+    : IHostedService, IHealthCheck, IAsyncDisposable
 {
     private MqttServer? _server;
 
@@ -29,7 +32,15 @@ internal sealed partial class EmbeddedBroker(
         _server.InterceptingSubscriptionAsync += OnSubscribingAsync;
         _server.InterceptingPublishAsync += OnPublishAsync;
         _server.ClientConnectedAsync += _ => { MqttMetrics.ConnectedClients.Inc(); return Task.CompletedTask; };
-        _server.ClientDisconnectedAsync += _ => { MqttMetrics.ConnectedClients.Dec(); return Task.CompletedTask; };
+        _server.ClientDisconnectedAsync += async e =>
+        {
+            MqttMetrics.ConnectedClients.Dec();
+            // A takeover is the same terminal reconnecting: not an outage.
+            if (e.DisconnectType != MqttClientDisconnectType.Takeover && !string.IsNullOrEmpty(e.ClientId))
+            {
+                await ingest.EnqueueAsync(new TerminalMessage(e.ClientId, TerminalMessageKind.Disconnected, time.GetUtcNow(), null, null, 0));
+            }
+        };
         _server.QueuedApplicationMessageOverwrittenAsync += _ =>
         {
             // A subscriber too slow to keep up: visible in metrics, never silent.
@@ -103,12 +114,12 @@ internal sealed partial class EmbeddedBroker(
 
     private static string OwnPrefix(string clientId) => TopicKinds.Prefix + clientId + "/";
 
-    private Task OnPublishAsync(InterceptingPublishEventArgs e)
+    private async Task OnPublishAsync(InterceptingPublishEventArgs e)
     {
         // Messages from the server itself (retained state replays etc.) have no client id.
         if (string.IsNullOrEmpty(e.ClientId))
         {
-            return Task.CompletedTask;
+            return;
         }
 
         // A terminal may publish only under its own prefix.
@@ -116,19 +127,13 @@ internal sealed partial class EmbeddedBroker(
         {
             MqttMetrics.Dropped.WithLabels("topic_not_allowed").Inc();
             e.ProcessPublish = false;
-            return Task.CompletedTask;
+            return;
         }
 
-        var kind = TopicKinds.Classify(e.ApplicationMessage.Topic, out var dropReason);
-        if (kind is null)
+        if (!await TerminalTraffic.AcceptAsync(e.ApplicationMessage.Topic, e.ApplicationMessage.Payload, ingest, time))
         {
-            MqttMetrics.Dropped.WithLabels(dropReason!).Inc();
             e.ProcessPublish = false;
-            return Task.CompletedTask;
         }
-
-        MqttMetrics.Received.WithLabels(kind).Inc();
-        return Task.CompletedTask;
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)

@@ -5,7 +5,8 @@ using MQTTnet;
 namespace MediaCenter.DevicesGateway.Mqtt;
 
 /// <summary>Subscribes to terminal topics on an external broker and keeps the connection alive.</summary>
-internal sealed partial class ExternalBrokerSubscriber(IOptions<MqttSettings> settings, ILogger<ExternalBrokerSubscriber> logger)
+internal sealed partial class ExternalBrokerSubscriber(
+    IOptions<MqttSettings> settings, Ingest.IngestPipeline ingest, TimeProvider time, ILogger<ExternalBrokerSubscriber> logger)
     : BackgroundService, IHealthCheck
 {
     private IMqttClient? _client;
@@ -15,20 +16,8 @@ internal sealed partial class ExternalBrokerSubscriber(IOptions<MqttSettings> se
         var s = settings.Value;
         var factory = new MqttClientFactory();
         _client = factory.CreateMqttClient();
-        _client.ApplicationMessageReceivedAsync += e =>
-        {
-            var kind = TopicKinds.Classify(e.ApplicationMessage.Topic, out var dropReason);
-            if (kind is null)
-            {
-                MqttMetrics.Dropped.WithLabels(dropReason!).Inc();
-            }
-            else
-            {
-                MqttMetrics.Received.WithLabels(kind).Inc();
-            }
-
-            return Task.CompletedTask;
-        };
+        _client.ApplicationMessageReceivedAsync += async e =>
+            await Ingest.TerminalTraffic.AcceptAsync(e.ApplicationMessage.Topic, e.ApplicationMessage.Payload, ingest, time);
 
         var builder = new MqttClientOptionsBuilder()
             .WithTcpServer(s.Host, s.Port)

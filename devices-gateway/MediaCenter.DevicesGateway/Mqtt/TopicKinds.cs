@@ -4,7 +4,7 @@ namespace MediaCenter.DevicesGateway.Mqtt;
 internal static class TopicKinds
 {
     public const string Prefix = "mc/t/";
-    public static readonly string[] Known = ["hb", "telemetry", "evt", "state", "ack"];
+    public static readonly string[] Known = ["hb", "telemetry", "evt", "state", "ack", "cmd"];
 
     /// <summary>Returns the kind of a terminal topic, or null with a drop reason when it is not one.</summary>
     public static string? Classify(string topic, out string? dropReason)

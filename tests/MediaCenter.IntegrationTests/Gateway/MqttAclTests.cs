@@ -71,7 +71,7 @@ public sealed class MqttAclTests(IntegrationFixture fixture)
         // A tries to send B a command and to speak as B: both are dropped and counted; its own heartbeat is accepted.
         await a.PublishStringAsync("mc/t/B-1/cmd", "{\"do\":\"reboot\"}", MqttQualityOfServiceLevel.AtLeastOnce);
         await a.PublishStringAsync("mc/t/B-1/hb", "{}", MqttQualityOfServiceLevel.AtLeastOnce);
-        await a.PublishStringAsync("mc/t/A-1/hb", "{}", MqttQualityOfServiceLevel.AtLeastOnce);
+        await a.PublishStringAsync("mc/t/A-1/hb", "{\"v\":1}", MqttQualityOfServiceLevel.AtLeastOnce);
 
         using var http = new HttpClient { BaseAddress = gateway.Http };
         var metrics = await Eventually.WaitAsync(() => http.GetStringAsync("/metrics"),

@@ -56,6 +56,12 @@ public sealed class AuthorizationMatrixTests(IntegrationFixture fixture)
         ["GET /api/audit/operations.csv"] = AuditRead,
         ["GET /api/audit/logins"] = AuditRead,
         ["GET /api/audit/alerts"] = AuditRead,
+        ["GET /api/terminals"] = [.. PartyRead, "other-party-admin"],
+        ["POST /api/terminals"] = [.. PartyManage, "other-party-admin"],
+        ["GET /api/terminals/{id}"] = PartyRead,
+        ["PUT /api/terminals/{id}/maintenance"] = PartyManage,
+        ["POST /api/terminals/{id}/inspections"] = PartyManage,
+        ["GET /api/terminals/inspections/overdue"] = [.. PartyRead, "other-party-admin"],
     };
 
     [Fact]
@@ -74,6 +80,12 @@ public sealed class AuthorizationMatrixTests(IntegrationFixture fixture)
         await identity.PartyUserAsync("mx-party-member", "mx-a", PartyRoles.Member);
         await identity.PartyUserAsync("mx-other-party-admin", "mx-b", PartyRoles.Admin);
         await identity.Terminals.IssueAsync("mx-a-t1", "mx-a", null);
+        using (var setup = await shared.SignInAsync("mx-admin"))
+        {
+            var registered = await setup.PostAsJsonAsync("/api/terminals",
+                new { id = "mx-a-term", name = "矩阵终端", kind = "Screen", region = "东区", partyId = "mx-a", heartbeatIntervalSeconds = 30 });
+            Assert.Equal(HttpStatusCode.OK, registered.StatusCode);
+        }
 
         using var anonymous = shared.Anonymous();
         var document = await anonymous.GetFromJsonAsync<JsonElement>("/openapi/v1.json");
@@ -125,7 +137,8 @@ public sealed class AuthorizationMatrixTests(IntegrationFixture fixture)
         Guid target, SharedDeployment shared)
     {
         var (method, template) = (endpoint[..endpoint.IndexOf(' ')], endpoint[(endpoint.IndexOf(' ') + 1)..]);
-        var path = template.Replace("{id}", target.ToString()).Replace("{userId}", target.ToString()).Replace("{code}", "mx-a-home")
+        var path = template.StartsWith("/api/terminals/{id}", StringComparison.Ordinal) ? template.Replace("{id}", "mx-a-term") : template;
+        path = path.Replace("{id}", target.ToString()).Replace("{userId}", target.ToString()).Replace("{code}", "mx-a-home")
             .Replace("{role}", ChannelRoles.Editor).Replace("{terminalId}", "mx-a-t1");
 
         var client = clients[role];

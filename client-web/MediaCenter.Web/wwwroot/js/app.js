@@ -7,9 +7,90 @@
 
   const $ = id => document.getElementById(id);
   function show(id) {
-    for (const s of ["sign-in", "change-password", "system", "audit"]) { $(s).hidden = s !== id; }
-    $("tabs").hidden = !(id === "system" || id === "audit");
+    for (const s of ["sign-in", "change-password", "system", "audit", "fleet"]) { $(s).hidden = s !== id; }
+    $("tabs").hidden = !(id === "system" || id === "audit" || id === "fleet");
     document.querySelectorAll(".tab").forEach(tab => tab.classList.toggle("active", tab.dataset.view === id));
+  }
+
+  // ---- the ops board: a snapshot from the read model, then coalesced pushes applied by version ----
+  const fleet = new Map();
+  let fleetLoaded = false;
+  let reloadTimer = null;
+
+  function canSeeFleet() { return me && !(me.platformRoles.length === 1 && me.platformRoles[0] === "auditor"); }
+
+  async function loadFleet() {
+    const data = await api("/api/terminals");
+    fleet.clear();
+    for (const row of data.terminals) { fleet.set(row.id, row); }
+    fleetLoaded = true;
+    renderFleet();
+  }
+
+  function applyTerminalChanges(changes) {
+    if (!fleetLoaded) { return; }
+    let unknown = false;
+    for (const change of changes) {
+      const row = fleet.get(change.id);
+      if (!row) { unknown = true; continue; }
+      if (change.version < row.version) { continue; }
+      row.health = change.health; row.lastSeen = change.lastSeen; row.version = change.version;
+    }
+    if (unknown && !reloadTimer) { reloadTimer = setTimeout(() => { reloadTimer = null; loadFleet().catch(() => {}); }, 1000); }
+    renderFleet();
+  }
+
+  function renderFleet() {
+    const counts = { Online: 0, Degraded: 0, Offline: 0, Maintenance: 0, Unknown: 0 };
+    const regions = new Set();
+    for (const row of fleet.values()) { counts[row.health] = (counts[row.health] || 0) + 1; regions.add(row.region); }
+    for (const key of Object.keys(counts)) { $("count-" + key).textContent = String(counts[key]); }
+    $("fleet-total").textContent = String(fleet.size);
+    const regionSelect = $("fleet-region");
+    const chosen = regionSelect.value;
+    const known = new Set([...regionSelect.options].map(o => o.value));
+    for (const region of [...regions].sort()) {
+      if (!known.has(region)) { const o = document.createElement("option"); o.value = region; o.textContent = region; regionSelect.appendChild(o); }
+    }
+    regionSelect.value = chosen;
+    const health = $("fleet-health").value, search = $("fleet-search").value.trim().toLowerCase();
+    const rows = [...fleet.values()].filter(r => (!health || r.health === health) && (!chosen || r.region === chosen)
+      && (!search || r.id.toLowerCase().includes(search) || r.name.toLowerCase().includes(search)));
+    const body = $("fleet-rows");
+    body.replaceChildren();
+    if (rows.length === 0) {
+      const tr = document.createElement("tr"); const td = cell(t("fleet.none")); td.colSpan = 5; td.className = "muted"; tr.appendChild(td); body.appendChild(tr);
+    }
+    for (const row of rows.slice(0, 500)) {
+      const tr = document.createElement("tr");
+      tr.dataset.terminal = row.id;
+      tr.dataset.health = row.health;
+      const pill = document.createElement("span"); pill.className = "pill " + row.health; pill.textContent = t("health." + row.health);
+      const healthCell = cell("", t("fleet.health")); healthCell.appendChild(pill);
+      tr.append(cell(row.id, t("fleet.id")), cell(row.name, t("fleet.name")), cell(row.region, t("fleet.region")), healthCell,
+        cell(formatTime(row.lastSeen), t("fleet.lastSeen")));
+      tr.addEventListener("click", () => showTerminal(row.id));
+      body.appendChild(tr);
+    }
+  }
+
+  async function showTerminal(id) {
+    const s = await api("/api/terminals/" + encodeURIComponent(id));
+    const panel = $("terminal-detail");
+    const dl = document.createElement("dl");
+    const add = (label, value) => { const dt = document.createElement("dt"); dt.textContent = label; const dd = document.createElement("dd"); dd.textContent = value; dl.append(dt, dd); };
+    const tm = s.telemetry;
+    add(t("fleet.id"), s.id + " · " + (s.registration ? s.registration.name : ""));
+    add(t("fleet.kind"), s.registration ? s.registration.kind : "");
+    add(t("fleet.health"), t("health." + s.health));
+    add(t("fleet.lastSeen"), formatTime(s.lastSeen));
+    add(t("fleet.deadline"), formatTime(s.deadline));
+    add(t("fleet.degradedBecause"), (s.degradedBecause || []).join(", ") || "—");
+    add(t("fleet.telemetry"), tm ? `CPU ${tm.cpu ?? "—"}% · MEM ${tm.memory ?? "—"}% · DISK ${tm.disk ?? "—"}% · ${tm.temperature ?? "—"}°C · v${tm.appVersion ?? "—"}` : "—");
+    add(t("fleet.inspectionDue"), formatTime(s.inspectionDue));
+    add(t("fleet.flaps"), String(s.flapCount));
+    panel.replaceChildren(dl);
+    panel.hidden = false;
   }
 
   function canAudit() { return me && (me.platformRoles.includes("admin") || me.platformRoles.includes("auditor")); }
@@ -145,8 +226,9 @@
       .build();
     connection.on("systemStatus", accept);
     connection.on("securityAlert", alert => renderAlerts([alert, ...alerts].slice(0, 20)));
+    connection.on("terminalChanges", applyTerminalChanges);
     connection.onreconnecting(() => setConnection("reconnecting"));
-    connection.onreconnected(async () => { setConnection("connected"); await loadSnapshot(); });
+    connection.onreconnected(async () => { setConnection("connected"); await loadSnapshot(); if (fleetLoaded) { await loadFleet().catch(() => {}); } });
     connection.onclose(() => setConnection("disconnected"));
     const attempt = async () => {
       try {
@@ -169,6 +251,7 @@
     $("connection").hidden = false;
     if (user.mustChangePassword) { show("change-password"); return; }
     document.querySelectorAll(".tab[data-role=audit]").forEach(tab => { tab.hidden = !canAudit(); });
+    document.querySelectorAll(".tab[data-role=fleet]").forEach(tab => { tab.hidden = !canSeeFleet(); });
     show("system");
     startLive();
   }
@@ -220,7 +303,11 @@
   document.querySelectorAll(".tab").forEach(tab => tab.addEventListener("click", async () => {
     show(tab.dataset.view);
     if (tab.dataset.view === "audit") { await loadAudit().catch(err => renderAlerts([{ at: new Date().toISOString(), message: err.message }])); }
+    if (tab.dataset.view === "fleet") { await loadFleet().catch(() => {}); }
   }));
+
+  for (const id of ["fleet-health", "fleet-region", "fleet-search"]) { $(id).addEventListener("input", renderFleet); }
+  $("fleet-filter").addEventListener("submit", event => event.preventDefault());
 
   $("audit-filter").addEventListener("submit", async event => {
     event.preventDefault();
@@ -232,6 +319,6 @@
     await signedOut();
   });
 
-  document.addEventListener("mc:language", () => { render(); setConnection($("connection").dataset.state); });
+  document.addEventListener("mc:language", () => { render(); renderFleet(); setConnection($("connection").dataset.state); });
   document.addEventListener("DOMContentLoaded", boot);
 })();

@@ -14,7 +14,12 @@
       "nav.system": "系统状态", "nav.audit": "日志审计", "audit.title": "日志审计", "audit.export": "导出 CSV", "audit.kind": "日志",
       "audit.operations": "操作日志", "audit.logins": "登录日志", "audit.from": "开始", "audit.to": "结束", "audit.actor": "操作人",
       "audit.action": "操作", "audit.result": "结果", "audit.any": "全部", "audit.search": "查询", "audit.alerts": "安全预警",
-      "audit.time": "时间", "audit.target": "对象", "audit.noAlerts": "暂无预警", "audit.none": "没有符合条件的记录"
+      "audit.time": "时间", "audit.target": "对象", "audit.noAlerts": "暂无预警", "audit.none": "没有符合条件的记录",
+      "nav.fleet": "智能终端", "fleet.title": "智能终端运行监控", "fleet.total": "终端总数", "fleet.health": "状态", "fleet.region": "区域",
+      "fleet.search": "搜索", "fleet.id": "终端", "fleet.name": "名称", "fleet.lastSeen": "最近心跳", "fleet.none": "没有终端",
+      "fleet.deadline": "离线判定时间", "fleet.telemetry": "遥测", "fleet.degradedBecause": "降级原因", "fleet.inspectionDue": "下次巡检",
+      "fleet.flaps": "抖动次数", "fleet.kind": "类型",
+      "health.Online": "在线", "health.Degraded": "降级", "health.Offline": "离线", "health.Maintenance": "维护中", "health.Unknown": "未上线"
     },
     "en": {
       "app.title": "MediaCenter Operations",
@@ -29,7 +34,12 @@
       "nav.system": "System", "nav.audit": "Audit logs", "audit.title": "Audit logs", "audit.export": "Export CSV", "audit.kind": "Log",
       "audit.operations": "Operations", "audit.logins": "Sign-ins", "audit.from": "From", "audit.to": "To", "audit.actor": "Actor",
       "audit.action": "Action", "audit.result": "Result", "audit.any": "Any", "audit.search": "Search", "audit.alerts": "Security alerts",
-      "audit.time": "Time", "audit.target": "Target", "audit.noAlerts": "No alerts", "audit.none": "No matching entries"
+      "audit.time": "Time", "audit.target": "Target", "audit.noAlerts": "No alerts", "audit.none": "No matching entries",
+      "nav.fleet": "Terminals", "fleet.title": "Smart terminal monitoring", "fleet.total": "Terminals", "fleet.health": "Health", "fleet.region": "Region",
+      "fleet.search": "Search", "fleet.id": "Terminal", "fleet.name": "Name", "fleet.lastSeen": "Last heartbeat", "fleet.none": "No terminals",
+      "fleet.deadline": "Offline at", "fleet.telemetry": "Telemetry", "fleet.degradedBecause": "Degraded because", "fleet.inspectionDue": "Next inspection",
+      "fleet.flaps": "Flaps", "fleet.kind": "Kind",
+      "health.Online": "Online", "health.Degraded": "Degraded", "health.Offline": "Offline", "health.Maintenance": "Maintenance", "health.Unknown": "Never seen"
     }
   };
   const stored = localStorage.getItem("mc.lang");

@@ -1,0 +1,73 @@
+using MediaCenter.Grains.Terminals;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace MediaCenter.Web.Terminals;
+
+/// <summary>A row of the terminal read model (mc.terminals).</summary>
+public sealed record TerminalRow(string Id, string PartyId, string Name, string Kind, string Region, string Health,
+    DateTimeOffset? HealthSince, DateTimeOffset? LastSeen, DateTimeOffset? Deadline, IReadOnlyList<string> DegradedBecause,
+    DateTimeOffset? LastInspectionAt, DateTimeOffset? InspectionDue, int FlapCount, long Version);
+
+/// <summary>Lists and look-ups of terminals from the read model the terminal grains keep current.</summary>
+public sealed class TerminalDirectory(NpgsqlDataSource db)
+{
+    private const string Columns = """
+        id, party_id, name, kind, region, health, health_since, last_seen, deadline, degraded_because,
+        last_inspection_at, inspection_due, flap_count, version
+        """;
+
+    /// <summary>Terminals, optionally of one party, health and region.</summary>
+    public async Task<IReadOnlyList<TerminalRow>> ListAsync(string? partyId, string? health, string? region, CancellationToken cancellationToken)
+    {
+        await using var command = db.CreateCommand($"""
+            SELECT {Columns} FROM mc.terminals
+             WHERE (@party::text IS NULL OR party_id = @party) AND (@health::text IS NULL OR health = @health)
+               AND (@region::text IS NULL OR region = @region)
+             ORDER BY id
+             LIMIT 10000
+            """);
+        command.Parameters.Add(Text("party", partyId));
+        command.Parameters.Add(Text("health", health));
+        command.Parameters.Add(Text("region", region));
+        return await ReadAsync(command, cancellationToken);
+    }
+
+    /// <summary>Terminals whose full inspection is overdue at <paramref name="now"/>.</summary>
+    public async Task<IReadOnlyList<TerminalRow>> OverdueInspectionsAsync(string? partyId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var command = db.CreateCommand($"""
+            SELECT {Columns} FROM mc.terminals
+             WHERE (@party::text IS NULL OR party_id = @party) AND inspection_due < @now
+             ORDER BY inspection_due
+            """);
+        command.Parameters.Add(Text("party", partyId));
+        command.Parameters.AddWithValue("now", now);
+        return await ReadAsync(command, cancellationToken);
+    }
+
+    /// <summary>The owning access party of a terminal, or null when it is not registered.</summary>
+    public async Task<string?> PartyOfAsync(string id, CancellationToken cancellationToken)
+    {
+        await using var command = db.CreateCommand("SELECT party_id FROM mc.terminals WHERE id = @id");
+        command.Parameters.AddWithValue("id", id);
+        return await command.ExecuteScalarAsync(cancellationToken) as string;
+    }
+
+    private static async Task<IReadOnlyList<TerminalRow>> ReadAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
+        var list = new List<TerminalRow>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            DateTimeOffset? Time(int i) => reader.IsDBNull(i) ? null : reader.GetFieldValue<DateTimeOffset>(i);
+            list.Add(new TerminalRow(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
+                reader.GetString(5), Time(6), Time(7), Time(8), reader.GetFieldValue<string[]>(9), Time(10), Time(11), reader.GetInt32(12),
+                reader.GetInt64(13)));
+        }
+
+        return list;
+    }
+
+    private static NpgsqlParameter Text(string name, string? value) => new(name, NpgsqlDbType.Text) { Value = (object?)value ?? DBNull.Value };
+}

@@ -1,0 +1,160 @@
+using MediaCenter.Grains.Terminals;
+using MediaCenter.Identity;
+using MediaCenter.Web.Api;
+using MediaCenter.Web.Security;
+
+namespace MediaCenter.Web.Terminals;
+
+/// <summary>Smart terminals (F8.5): registration, the fleet list, one terminal, maintenance, inspections.</summary>
+internal static class TerminalsApi
+{
+    public sealed record RegisterTerminal(string? Id, string? Name, TerminalKind? Kind, string? Region, string? PartyId,
+        int? HeartbeatIntervalSeconds, int? OfflineTimeoutSeconds);
+
+    public sealed record MqttCredential(string Username, string Password, string TopicPrefix);
+
+    public sealed record Registered(TerminalSnapshot Terminal, MqttCredential? Mqtt);
+
+    public sealed record Maintenance(bool On);
+
+    public sealed record Inspection(DateTimeOffset? At, string? Findings, bool? Passed);
+
+    public sealed record Fleet(IReadOnlyList<TerminalRow> Terminals, IReadOnlyDictionary<string, int> ByHealth, IReadOnlyDictionary<string, int> ByRegion);
+
+    public static IEndpointRouteBuilder MapTerminalsApi(this IEndpointRouteBuilder endpoints)
+    {
+        var terminals = endpoints.MapGroup("/api/terminals").WithTags("terminals");
+
+        terminals.MapGet("/", async (string? party, string? health, string? region, HttpContext http, TerminalDirectory directory) =>
+            {
+                var rows = await directory.ListAsync(Scope.PartyFilter(http.CurrentUser(), party), health, region, http.RequestAborted);
+                return Results.Ok(new Fleet(rows,
+                    rows.GroupBy(r => r.Health).ToDictionary(g => g.Key, g => g.Count()),
+                    rows.GroupBy(r => r.Region).ToDictionary(g => g.Key, g => g.Count())));
+            })
+            .RequireAuthorization(Policies.PartyRead)
+            .WithName("ListTerminals")
+            .WithSummary("The fleet the caller may see, with counts by health and region (the ops board's snapshot).");
+
+        terminals.MapPost("/", async (RegisterTerminal body, HttpContext http, IClusterClient cluster, TerminalDirectory directory,
+                TerminalCredentialStore credentials) =>
+            {
+                var caller = http.CurrentUser();
+                var id = body.Id?.Trim() ?? "";
+                var existingParty = id.Length == 0 ? null : await directory.PartyOfAsync(id, http.RequestAborted);
+                var party = existingParty ?? body.PartyId ?? caller.PartyId ?? throw new IdentityProblem(ProblemKind.Invalid, "需要 partyId / partyId is required");
+                if (existingParty is not null && body.PartyId is not null && body.PartyId != existingParty)
+                {
+                    throw new IdentityProblem(ProblemKind.Conflict, "终端已属于其他接入方 / the terminal belongs to another access party");
+                }
+
+                Scope.RequireManageable(caller, party, "接入方 / access party");
+                if (body.Kind is null || string.IsNullOrWhiteSpace(body.Name) || string.IsNullOrWhiteSpace(body.Region) || body.HeartbeatIntervalSeconds is null)
+                {
+                    throw new IdentityProblem(ProblemKind.Invalid, "需要 id、name、kind、region、heartbeatIntervalSeconds / id, name, kind, region and heartbeatIntervalSeconds are required");
+                }
+
+                // The credential comes first: it validates the id and refuses an id another party holds.
+                MqttCredential? mqtt = null;
+                if (await credentials.GetAsync(id, http.RequestAborted) is not { } credential)
+                {
+                    var secret = await credentials.IssueAsync(id, party, caller.Id, http.RequestAborted);
+                    mqtt = new MqttCredential(id, secret, $"mc/t/{id}/");
+                }
+                else if (credential.PartyId != party)
+                {
+                    throw new IdentityProblem(ProblemKind.Conflict, $"终端标识已被使用 / terminal id '{id}' is taken");
+                }
+
+                var registration = new TerminalRegistration(body.Name.Trim(), body.Kind.Value, body.Region.Trim(), party,
+                    TimeSpan.FromSeconds(body.HeartbeatIntervalSeconds.Value),
+                    body.OfflineTimeoutSeconds is { } t ? TimeSpan.FromSeconds(t) : null);
+                TerminalSnapshot snapshot;
+                try
+                {
+                    snapshot = await cluster.GetGrain<ITerminalGrain>(id).RegisterAsync(registration, OperationId(http));
+                }
+                catch (ArgumentException ex)
+                {
+                    throw new IdentityProblem(ProblemKind.Invalid, ex.Message);
+                }
+
+                http.Audit().Target = "terminal:" + id;
+                http.Audit().Details["after"] = new { registration.Name, Kind = registration.Kind.ToString(), registration.Region, registration.PartyId };
+                return Results.Ok(new Registered(snapshot, mqtt));
+            })
+            .RequireAuthorization(Policies.PartyManage)
+            .WithName("RegisterTerminal")
+            .WithSummary("Registers (or updates) a terminal; a new terminal gets its MQTT credential, shown once. Send an Idempotency-Key.");
+
+        terminals.MapGet("/{id}", async (string id, HttpContext http, IClusterClient cluster, TerminalDirectory directory) =>
+            {
+                await VisibleAsync(id, http, directory);
+                return Results.Ok(await cluster.GetGrain<ITerminalGrain>(id).GetAsync());
+            })
+            .RequireAuthorization(Policies.PartyRead)
+            .WithName("GetTerminal")
+            .WithSummary("One terminal now: health, last heartbeat, deadline, telemetry, inspections.");
+
+        terminals.MapPut("/{id}/maintenance", async (string id, Maintenance body, HttpContext http, IClusterClient cluster, TerminalDirectory directory) =>
+            {
+                var party = await VisibleAsync(id, http, directory);
+                Scope.RequireManageable(http.CurrentUser(), party, "终端 / terminal");
+                var snapshot = await cluster.GetGrain<ITerminalGrain>(id).SetMaintenanceAsync(body.On, OperationId(http));
+                http.Audit().Target = "terminal:" + id;
+                http.Audit().Details["after"] = new { maintenance = body.On };
+                return Results.Ok(snapshot);
+            })
+            .RequireAuthorization(Policies.PartyManage)
+            .WithName("SetTerminalMaintenance")
+            .WithSummary("Puts a terminal into maintenance (no alerts) or takes it out.");
+
+        terminals.MapPost("/{id}/inspections", async (string id, Inspection body, HttpContext http, IClusterClient cluster, TerminalDirectory directory,
+                TimeProvider time) =>
+            {
+                var party = await VisibleAsync(id, http, directory);
+                Scope.RequireManageable(http.CurrentUser(), party, "终端 / terminal");
+                if (string.IsNullOrWhiteSpace(body.Findings) || body.Passed is null)
+                {
+                    throw new IdentityProblem(ProblemKind.Invalid, "需要 findings 和 passed / findings and passed are required");
+                }
+
+                var at = body.At ?? time.GetUtcNow();
+                if (at > time.GetUtcNow() + TimeSpan.FromMinutes(5))
+                {
+                    throw new IdentityProblem(ProblemKind.Invalid, "巡检时间不能在将来 / an inspection cannot be in the future");
+                }
+
+                var snapshot = await cluster.GetGrain<ITerminalGrain>(id).RecordInspectionAsync(
+                    new InspectionRecord(at, http.CurrentUser().DisplayName, body.Findings.Trim(), body.Passed.Value), OperationId(http));
+                http.Audit().Target = "terminal:" + id;
+                return Results.Ok(snapshot);
+            })
+            .RequireAuthorization(Policies.PartyManage)
+            .WithName("RecordTerminalInspection")
+            .WithSummary("Records a full inspection (who, when, findings); the next is due six months later.");
+
+        terminals.MapGet("/inspections/overdue", async (HttpContext http, TerminalDirectory directory, TimeProvider time) =>
+                Results.Ok(await directory.OverdueInspectionsAsync(Scope.PartyFilter(http.CurrentUser(), null), time.GetUtcNow(), http.RequestAborted)))
+            .RequireAuthorization(Policies.PartyRead)
+            .WithName("ListOverdueInspections")
+            .WithSummary("Terminals whose six-monthly inspection is overdue.");
+
+        return endpoints;
+    }
+
+    private static async Task<string> VisibleAsync(string id, HttpContext http, TerminalDirectory directory)
+    {
+        var party = await directory.PartyOfAsync(id, http.RequestAborted);
+        if (party is null || !http.CurrentUser().CanSeeParty(party))
+        {
+            throw new IdentityProblem(ProblemKind.NotFound, "终端不存在 / terminal not found");
+        }
+
+        return party;
+    }
+
+    /// <summary>The caller's Idempotency-Key, or a fresh id when it sent none (then a retry is a new command).</summary>
+    internal static string OperationId(HttpContext http) =>
+        http.Request.Headers["Idempotency-Key"].ToString() is { Length: > 0 and <= 100 } key ? key : Guid.NewGuid().ToString("N");
+}

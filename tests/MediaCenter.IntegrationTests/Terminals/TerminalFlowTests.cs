@@ -1,0 +1,202 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using MediaCenter.Identity;
+using MQTTnet;
+using MQTTnet.Protocol;
+
+namespace MediaCenter.IntegrationTests.Terminals;
+
+/// <summary>Terminals end to end on the embedded broker: registration, heartbeats into grains, deadlines, bad payloads.</summary>
+[Collection(IntegrationCollection.Name)]
+public sealed class TerminalFlowTests(IntegrationFixture fixture)
+{
+    private sealed record Setup(Deployment Deployment, TestProcess Web, TestProcess Gateway, HttpClient Admin) : IAsyncDisposable
+    {
+        public int MqttPort => int.Parse(Gateway["Mqtt__Port"]);
+
+        public async ValueTask DisposeAsync()
+        {
+            Admin.Dispose();
+            await Deployment.DisposeAsync();
+        }
+    }
+
+    private async Task<Setup> StartAsync()
+    {
+        var deployment = await fixture.NewDeploymentAsync();
+        await deployment.StartSiloAsync("silo");
+        var web = await deployment.StartWebAsync();
+        var gateway = await deployment.StartGatewayAsync();
+        await deployment.Identity.PartyAsync("tf-party");
+        await deployment.Identity.PartyUserAsync("tf-admin", "tf-party", PartyRoles.Admin);
+        return new Setup(deployment, web, gateway, await TestIdentity.SignInAsync(web.Http, "tf-admin"));
+    }
+
+    private static async Task<string> RegisterAsync(Setup setup, string id, int heartbeatSeconds = 1, int? timeoutSeconds = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/terminals")
+        {
+            Content = JsonContent.Create(new { id, name = "测试终端 " + id, kind = "Kiosk", region = "北区", heartbeatIntervalSeconds = heartbeatSeconds, offlineTimeoutSeconds = timeoutSeconds }),
+        };
+        request.Headers.Add("Idempotency-Key", "register-" + id);
+        var response = await setup.Admin.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("Unknown", body.GetProperty("terminal").GetProperty("health").GetString());
+        return body.GetProperty("mqtt").GetProperty("password").GetString()!;
+    }
+
+    private static async Task<IMqttClient> ConnectAsync(Setup setup, string id, string secret, bool lastWill = true)
+    {
+        var client = new MqttClientFactory().CreateMqttClient();
+        var options = new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", setup.MqttPort).WithClientId(id).WithCredentials(id, secret);
+        if (lastWill)
+        {
+            options = options.WithWillTopic($"mc/t/{id}/state").WithWillPayload("offline").WithWillRetain();
+        }
+
+        await client.ConnectAsync(options.Build());
+        return client;
+    }
+
+    private static Task<JsonElement> TerminalAsync(Setup setup, string id) => setup.Admin.GetFromJsonAsync<JsonElement>($"/api/terminals/{id}");
+
+    [Fact]
+    public async Task Heartbeats_bring_a_terminal_online_and_silence_takes_it_offline_at_its_deadline()
+    {
+        await using var setup = await StartAsync();
+        var secret = await RegisterAsync(setup, "tf-k1", heartbeatSeconds: 1, timeoutSeconds: 3);
+        using var terminal = await ConnectAsync(setup, "tf-k1", secret);
+
+        for (var i = 0; i < 3; i++)
+        {
+            await terminal.PublishStringAsync("mc/t/tf-k1/hb", "{\"v\":1}", MqttQualityOfServiceLevel.AtLeastOnce);
+            await Task.Delay(500);
+        }
+
+        var online = await Eventually.WaitAsync(() => TerminalAsync(setup, "tf-k1"), t => t.GetProperty("health").GetString() == "Online",
+            TimeSpan.FromSeconds(10), "the terminal online");
+        await terminal.PublishStringAsync("mc/t/tf-k1/telemetry", "{\"v\":1,\"cpu\":12.5,\"mem\":40,\"disk\":60,\"temp\":41,\"screenOn\":true,\"appVersion\":\"2.3.1\",\"errors\":0}",
+            MqttQualityOfServiceLevel.AtLeastOnce);
+
+        // Silence (the connection stays open): offline at last heartbeat + 3 s.
+        var offline = await Eventually.WaitAsync(() => TerminalAsync(setup, "tf-k1"), t => t.GetProperty("health").GetString() == "Offline",
+            TimeSpan.FromSeconds(15), "the terminal offline");
+        var lastSeen = offline.GetProperty("lastSeen").GetDateTimeOffset();
+        var since = offline.GetProperty("healthSince").GetDateTimeOffset();
+        Assert.InRange(since - lastSeen, TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(3.5));
+        Assert.Equal(12.5, offline.GetProperty("telemetry").GetProperty("cpu").GetDouble());
+
+        // The read model and the alert for incidents.
+        var fleet = await setup.Admin.GetFromJsonAsync<JsonElement>("/api/terminals");
+        Assert.Equal(1, fleet.GetProperty("byHealth").GetProperty("Offline").GetInt32());
+        Assert.Equal(1, await ScalarAsync(setup, "SELECT count(*) FROM mc.event_log WHERE entity_id = 'tf-k1' AND event_type = 'terminal.offline' AND payload->>'dedupKey' = 'terminal:tf-k1:offline'"));
+
+        // It comes back.
+        await terminal.PublishStringAsync("mc/t/tf-k1/hb", "{\"v\":1}", MqttQualityOfServiceLevel.AtLeastOnce);
+        await Eventually.WaitAsync(() => TerminalAsync(setup, "tf-k1"), t => t.GetProperty("health").GetString() == "Online",
+            TimeSpan.FromSeconds(10), "the terminal online again");
+    }
+
+    [Fact]
+    public async Task A_lost_connection_makes_a_terminal_offline_at_once()
+    {
+        await using var setup = await StartAsync();
+        var secret = await RegisterAsync(setup, "tf-k2", heartbeatSeconds: 60);
+        var terminal = await ConnectAsync(setup, "tf-k2", secret);
+        await terminal.PublishStringAsync("mc/t/tf-k2/hb", "{\"v\":1}", MqttQualityOfServiceLevel.AtLeastOnce);
+        await Eventually.WaitAsync(() => TerminalAsync(setup, "tf-k2"), t => t.GetProperty("health").GetString() == "Online", TimeSpan.FromSeconds(10), "online");
+
+        // Its deadline is three minutes away; a dropped connection must not wait for it.
+        await terminal.DisconnectAsync();
+        terminal.Dispose();
+        var offline = await Eventually.WaitAsync(() => TerminalAsync(setup, "tf-k2"), t => t.GetProperty("health").GetString() == "Offline",
+            TimeSpan.FromSeconds(5), "offline after the disconnect");
+        Assert.True(offline.GetProperty("healthSince").GetDateTimeOffset() < offline.GetProperty("lastSeen").GetDateTimeOffset() + TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task Ten_thousand_malformed_or_random_payloads_crash_nothing_and_are_counted()
+    {
+        await using var setup = await StartAsync();
+        var secret = await RegisterAsync(setup, "tf-fuzz", heartbeatSeconds: 60);
+        using var terminal = await ConnectAsync(setup, "tf-fuzz", secret, lastWill: false);
+        var random = new Random(7);
+        string[] kinds = ["hb", "telemetry", "evt", "state"];
+        string[] shapes =
+        [
+            "{", "[]", "null", "{\"v\":2}", "{\"v\":\"1\"}", "{\"v\":1,\"cpu\":\"hot\"}", "{\"v\":1,\"cpu\":140}", "{\"v\":1,\"ts\":\"yesterday\"}",
+            "{\"v\":1,\"ts\":\"2001-01-01T00:00:00Z\"}", "{\"v\":1,\"type\":\"party\"}", "{\"v\":1,\"errors\":-3}", "maybe", new string('[', 100),
+        ];
+        for (var i = 0; i < 10_000; i++)
+        {
+            var kind = kinds[random.Next(kinds.Length)];
+            byte[] payload;
+            if (i % 3 == 0)
+            {
+                payload = new byte[random.Next(0, i % 300 == 0 ? 6000 : 300)];
+                random.NextBytes(payload);
+            }
+            else
+            {
+                payload = System.Text.Encoding.UTF8.GetBytes(shapes[random.Next(shapes.Length)]);
+            }
+
+            await terminal.PublishBinaryAsync($"mc/t/tf-fuzz/{kind}", payload, MqttQualityOfServiceLevel.AtMostOnce);
+        }
+
+        await terminal.PublishStringAsync("mc/t/tf-fuzz/hb", "{\"v\":1}", MqttQualityOfServiceLevel.AtLeastOnce);
+        using var http = new HttpClient { BaseAddress = setup.Gateway.Http };
+        var metrics = await Eventually.WaitAsync(() => http.GetStringAsync("/metrics"),
+            m => DroppedTotal(m) + Received(m, "hb") + Received(m, "telemetry") + Received(m, "evt") + Received(m, "state") >= 10_001,
+            TimeSpan.FromSeconds(30), "every message accounted for");
+        Assert.True(DroppedTotal(metrics) > 9_000, $"dropped {DroppedTotal(metrics)}");
+        Assert.Contains("reason=\"invalid_json\"", metrics);
+        Assert.Contains("reason=\"payload_too_large\"", metrics);
+        Assert.Contains("reason=\"clock_skew\"", metrics);
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/health/ready")).StatusCode);
+        Assert.True(terminal.IsConnected);
+        await Eventually.WaitAsync(() => TerminalAsync(setup, "tf-fuzz"), t => t.GetProperty("health").GetString() == "Online", TimeSpan.FromSeconds(10), "the valid heartbeat applied");
+    }
+
+    [Fact]
+    public async Task Maintenance_and_inspections_through_the_api()
+    {
+        await using var setup = await StartAsync();
+        await RegisterAsync(setup, "tf-k3", heartbeatSeconds: 30);
+
+        var maintenance = await setup.Admin.PutAsJsonAsync("/api/terminals/tf-k3/maintenance", new { on = true });
+        Assert.Equal("Maintenance", (await maintenance.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("health").GetString());
+
+        var inspected = await setup.Admin.PostAsJsonAsync("/api/terminals/tf-k3/inspections", new { findings = "外观完好，触控正常", passed = true });
+        Assert.Equal(HttpStatusCode.OK, inspected.StatusCode);
+        var body = await inspected.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.InRange(body.GetProperty("inspectionDue").GetDateTimeOffset() - DateTimeOffset.UtcNow, TimeSpan.FromDays(181), TimeSpan.FromDays(183));
+
+        // An inspection six months and a day ago makes it overdue.
+        await setup.Admin.PostAsJsonAsync("/api/terminals", new { id = "tf-k4", name = "旧终端", kind = "Screen", region = "北区", heartbeatIntervalSeconds = 30 });
+        await setup.Admin.PostAsJsonAsync("/api/terminals/tf-k4/inspections", new { at = DateTimeOffset.UtcNow.AddDays(-200), findings = "上次巡检", passed = true });
+        var overdue = await Eventually.WaitAsync(() => setup.Admin.GetFromJsonAsync<JsonElement>("/api/terminals/inspections/overdue"),
+            o => o.GetArrayLength() == 1, TimeSpan.FromSeconds(5), "one overdue terminal");
+        Assert.Equal("tf-k4", overdue[0].GetProperty("id").GetString());
+    }
+
+    private static double Received(string metrics, string kind) => Value(metrics, $"mediacenter_mqtt_messages_received_total{{kind=\"{kind}\"}}");
+
+    private static double DroppedTotal(string metrics) =>
+        metrics.Split('\n').Where(l => l.StartsWith("mediacenter_mqtt_messages_dropped_total{", StringComparison.Ordinal))
+            .Sum(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture));
+
+    private static double Value(string metrics, string series) =>
+        metrics.Split('\n').Where(l => l.StartsWith(series + " ", StringComparison.Ordinal))
+            .Select(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture)).FirstOrDefault();
+
+    private static async Task<long> ScalarAsync(Setup setup, string sql)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(setup.Deployment.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand(sql, connection);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+}
