@@ -16,6 +16,9 @@ public sealed class BrowserFixture : IAsyncLifetime
     public Deployment Deployment { get; private set; } = null!;
     public TestProcess Web { get; private set; } = null!;
 
+    /// <summary>The devices gateway (embedded broker) for simulated terminals.</summary>
+    public TestProcess Gateway { get; private set; } = null!;
+
     /// <summary>Where screenshots go (tests/TestResults/screenshots), for a person to look at.</summary>
     public static string Screenshots { get; } = Path.Combine(Repo.Root, "tests", "TestResults", "screenshots");
 
@@ -27,6 +30,9 @@ public sealed class BrowserFixture : IAsyncLifetime
         Web = await Deployment.StartWebAsync(settings: new Dictionary<string, string> { ["Live__SystemStatusInterval"] = "00:00:00.5" });
         await Deployment.Identity.PlatformUserAsync("operator1", "operator");
         await Deployment.Identity.PlatformUserAsync("auditor1", "auditor");
+        await Deployment.Identity.PartyAsync("ui-party");
+        await Deployment.Identity.PartyUserAsync("fleet-admin", "ui-party", "party-admin");
+        Gateway = await Deployment.StartGatewayAsync();
 
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions

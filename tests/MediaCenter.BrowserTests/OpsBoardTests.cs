@@ -1,0 +1,51 @@
+using MediaCenter.Launcher;
+using MediaCenter.Testing;
+using Microsoft.Playwright;
+
+namespace MediaCenter.BrowserTests;
+
+/// <summary>The ops board follows a simulated terminal over real MQTT, live, without a reload.</summary>
+[Collection(BrowserCollection.Name)]
+public sealed class OpsBoardTests(BrowserFixture fixture)
+{
+    private static readonly LocatorAssertionsToHaveAttributeOptions Soon = new() { Timeout = 20_000 };
+
+    [Fact]
+    public async Task The_ops_board_shows_a_simulated_terminal_go_offline_and_come_back()
+    {
+        await using var context = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions { Locale = "zh-CN" });
+        var page = await fixture.SignedInPageAsync(context);
+        var plan = new SimulationPlan(1, TimeSpan.FromSeconds(1), "ui-party", "ui-sim", "西区", 0, TimeSpan.Zero, 0, 0, 0, null);
+
+        using var run = new CancellationTokenSource();
+        var fleet = StartFleet(plan, run.Token);
+        await page.ClickAsync(".tab[data-view=fleet]");
+        var row = page.Locator("#fleet-rows tr[data-terminal='ui-sim-0001']");
+        await Assertions.Expect(row).ToHaveAttributeAsync("data-health", "Online", Soon);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.Screenshots, "fleet-online.png"), FullPage = true });
+
+        // The terminal goes away: the same page shows it offline (no reload).
+        await run.CancelAsync();
+        await fleet;
+        await Assertions.Expect(row).ToHaveAttributeAsync("data-health", "Offline", Soon);
+        await Assertions.Expect(page.Locator("#count-Offline")).ToHaveTextAsync("1");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.Screenshots, "fleet-offline.png"), FullPage = true });
+
+        // And comes back.
+        using var again = new CancellationTokenSource();
+        var back = StartFleet(plan, again.Token);
+        await Assertions.Expect(row).ToHaveAttributeAsync("data-health", "Online", Soon);
+        await row.ClickAsync();
+        await Assertions.Expect(page.Locator("#terminal-detail")).ToContainTextAsync("ui-sim-0001");
+        await again.CancelAsync();
+        await back;
+    }
+
+    private Task StartFleet(SimulationPlan plan, CancellationToken cancellationToken) => Task.Run(async () =>
+    {
+        using var http = new HttpClient { BaseAddress = fixture.Web.Http };
+        var simulator = new Simulator(http, "127.0.0.1", int.Parse(fixture.Gateway["Mqtt__Port"]), TextWriter.Null);
+        await simulator.SignInAsync("fleet-admin", TestIdentity.Password, CancellationToken.None);
+        await simulator.RunAsync(plan, cancellationToken);
+    });
+}
