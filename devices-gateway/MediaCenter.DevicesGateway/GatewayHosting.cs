@@ -22,16 +22,19 @@ public static class GatewayHosting
         {
             services.AddSingleton<MediaCenter.Identity.TerminalCredentialStore>();
             services.AddSingleton<EmbeddedBroker>();
+            services.AddSingleton<Ingest.ITerminalPublisher>(sp => sp.GetRequiredService<EmbeddedBroker>());
             services.AddHostedService(sp => sp.GetRequiredService<EmbeddedBroker>());
             services.AddHealthChecks().AddCheck<EmbeddedBroker>("mqtt", tags: [ServiceDefaults.ReadyTag]);
         }
         else
         {
             services.AddSingleton<ExternalBrokerSubscriber>();
+            services.AddSingleton<Ingest.ITerminalPublisher>(sp => sp.GetRequiredService<ExternalBrokerSubscriber>());
             services.AddHostedService(sp => sp.GetRequiredService<ExternalBrokerSubscriber>());
             services.AddHealthChecks().AddCheck<ExternalBrokerSubscriber>("mqtt", tags: [ServiceDefaults.ReadyTag]);
         }
 
+        services.AddHostedService<Ingest.CommandDelivery>();
         return builder;
     }
 }

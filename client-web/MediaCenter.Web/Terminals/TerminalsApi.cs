@@ -19,6 +19,8 @@ internal static class TerminalsApi
 
     public sealed record Inspection(DateTimeOffset? At, string? Findings, bool? Passed);
 
+    public sealed record CommandRequest(TerminalCommandType? Type, string? Text);
+
     public sealed record Fleet(IReadOnlyList<TerminalRow> Terminals, IReadOnlyDictionary<string, int> ByHealth, IReadOnlyDictionary<string, int> ByRegion);
 
     public static IEndpointRouteBuilder MapTerminalsApi(this IEndpointRouteBuilder endpoints)
@@ -133,6 +135,33 @@ internal static class TerminalsApi
             .RequireAuthorization(Policies.PartyManage)
             .WithName("RecordTerminalInspection")
             .WithSummary("Records a full inspection (who, when, findings); the next is due six months later.");
+
+        terminals.MapPost("/{id}/commands", async (string id, CommandRequest body, HttpContext http, IClusterClient cluster, TerminalDirectory directory) =>
+            {
+                var party = await VisibleAsync(id, http, directory);
+                Scope.RequireManageable(http.CurrentUser(), party, "终端 / terminal");
+                if (body.Type is null)
+                {
+                    throw new IdentityProblem(ProblemKind.Invalid, "需要 type（Notice、Refresh、Reboot）/ type is required: Notice, Refresh or Reboot");
+                }
+
+                TerminalCommand command;
+                try
+                {
+                    command = await cluster.GetGrain<ITerminalGrain>(id).SendCommandAsync(body.Type.Value, body.Text, OperationId(http));
+                }
+                catch (ArgumentException ex)
+                {
+                    throw new IdentityProblem(ProblemKind.Invalid, ex.Message);
+                }
+
+                http.Audit().Target = "terminal:" + id;
+                http.Audit().Details["command"] = new { command.Id, Type = command.Type.ToString() };
+                return Results.Accepted($"/api/terminals/{id}", command);
+            })
+            .RequireAuthorization(Policies.PartyManage)
+            .WithName("SendTerminalCommand")
+            .WithSummary("Sends a command (Notice with text, Refresh, Reboot); the terminal's acknowledgement or a 30 s timeout settles it. Send an Idempotency-Key.");
 
         terminals.MapGet("/inspections/overdue", async (HttpContext http, TerminalDirectory directory, TimeProvider time) =>
                 Results.Ok(await directory.OverdueInspectionsAsync(Scope.PartyFilter(http.CurrentUser(), null), time.GetUtcNow(), http.RequestAborted)))

@@ -82,6 +82,7 @@ public static class TerminalPayloads
                     "hb" => new TerminalMessage(terminalId, TerminalMessageKind.Heartbeat, now, null, null, 0),
                     "telemetry" => new TerminalMessage(terminalId, TerminalMessageKind.Telemetry, now, Telemetry(root, now), null, 0),
                     "evt" => Usage(terminalId, root, now),
+                    "ack" => Ack(terminalId, root, now),
                     _ => Drop("unknown_kind", out dropReason),
                 } ?? Drop("invalid_field", out dropReason);
             }
@@ -116,6 +117,19 @@ public static class TerminalPayloads
 
         var count = root.TryGetProperty("count", out var c) ? (c.TryGetInt32(out var n) && n is >= 1 and <= 10_000 ? n : throw new FormatException()) : 1;
         return new TerminalMessage(terminalId, TerminalMessageKind.Usage, now, null, type.GetString(), count);
+    }
+
+    private static TerminalMessage? Ack(string terminalId, JsonElement root, DateTimeOffset now)
+    {
+        if (!root.TryGetProperty("id", out var id) || id.GetString() is not { Length: > 0 and <= 120 } commandId
+            || !root.TryGetProperty("ok", out var ok) || ok.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
+        {
+            return null;
+        }
+
+        var message = root.TryGetProperty("message", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString() : null;
+        return new TerminalMessage(terminalId, TerminalMessageKind.Ack, now, null, message is { Length: > 200 } ? message[..200] : message, 0,
+            commandId, ok.ValueKind == JsonValueKind.True);
     }
 
     private static double? Percent(JsonElement root, string name) => Number(root, name, 0, 100);

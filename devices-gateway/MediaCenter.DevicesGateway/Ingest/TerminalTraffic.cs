@@ -16,7 +16,7 @@ internal static class TerminalTraffic
             return false;
         }
 
-        if (kind is "ack" or "cmd")
+        if (kind is "cmd")
         {
             MqttMetrics.Received.WithLabels(kind).Inc();
             return true;

@@ -4,6 +4,7 @@ using MediaCenter.Grains.Terminals;
 using MediaCenter.Identity;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
+using MQTTnet;
 using MQTTnet.Server;
 
 namespace MediaCenter.DevicesGateway.Mqtt;
@@ -11,7 +12,7 @@ namespace MediaCenter.DevicesGateway.Mqtt;
 /// <summary>The gateway's own MQTT broker (MQTTnet 5), intercepting terminal publishes in-process.</summary>
 internal sealed partial class EmbeddedBroker(
     IOptions<MqttSettings> settings, TerminalCredentialStore credentials, IngestPipeline ingest, TimeProvider time, ILogger<EmbeddedBroker> logger)
-    : IHostedService, IHealthCheck, IAsyncDisposable
+    : IHostedService, IHealthCheck, IAsyncDisposable, ITerminalPublisher
 {
     private MqttServer? _server;
 
@@ -134,6 +135,14 @@ internal sealed partial class EmbeddedBroker(
         {
             e.ProcessPublish = false;
         }
+    }
+
+    public Task PublishAsync(string topic, byte[] payload, CancellationToken cancellationToken)
+    {
+        var server = _server ?? throw new InvalidOperationException("The embedded broker is not running.");
+        var message = new MqttApplicationMessageBuilder().WithTopic(topic).WithPayload(payload)
+            .WithQualityOfServiceLevel(MQTTnet.Protocol.MqttQualityOfServiceLevel.AtLeastOnce).Build();
+        return server.InjectApplicationMessage(new InjectedMqttApplicationMessage(message), cancellationToken);
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)

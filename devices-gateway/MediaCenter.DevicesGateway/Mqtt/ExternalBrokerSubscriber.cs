@@ -7,7 +7,7 @@ namespace MediaCenter.DevicesGateway.Mqtt;
 /// <summary>Subscribes to terminal topics on an external broker and keeps the connection alive.</summary>
 internal sealed partial class ExternalBrokerSubscriber(
     IOptions<MqttSettings> settings, Ingest.IngestPipeline ingest, TimeProvider time, ILogger<ExternalBrokerSubscriber> logger)
-    : BackgroundService, IHealthCheck
+    : BackgroundService, IHealthCheck, Ingest.ITerminalPublisher
 {
     private IMqttClient? _client;
 
@@ -73,6 +73,12 @@ internal sealed partial class ExternalBrokerSubscriber(
         {
             await _client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().Build(), CancellationToken.None);
         }
+    }
+
+    public async Task PublishAsync(string topic, byte[] payload, CancellationToken cancellationToken)
+    {
+        var client = _client is { IsConnected: true } c ? c : throw new InvalidOperationException("Not connected to the MQTT broker.");
+        await client.PublishBinaryAsync(topic, payload, MQTTnet.Protocol.MqttQualityOfServiceLevel.AtLeastOnce, cancellationToken: cancellationToken);
     }
 
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>

@@ -23,6 +23,10 @@ public interface ITerminalGrain : IGrainWithStringKey
     [Alias("RecordInspection")]
     Task<TerminalSnapshot> RecordInspectionAsync(InspectionRecord inspection, string operationId);
 
+    /// <summary>Sends a command; it is delivered through the gateways and times out without an acknowledgement.</summary>
+    [Alias("SendCommand")]
+    Task<TerminalCommand> SendCommandAsync(TerminalCommandType type, string? text, string operationId);
+
     /// <summary>The terminal now.</summary>
     [Alias("Get")]
     Task<TerminalSnapshot> GetAsync();
@@ -73,4 +77,26 @@ public interface IFleetPublisherGrain : IGrainWithIntegerKey
     /// <summary>Queues a change (latest per terminal wins until the next flush).</summary>
     [Alias("Enqueue"), Orleans.Concurrency.OneWay]
     Task EnqueueAsync(TerminalDelta change);
+}
+
+/// <summary>A devices gateway, which delivers commands to the terminals connected to it.</summary>
+[Alias("mc.ICommandObserver")]
+public interface ICommandObserver : IGrainObserver
+{
+    /// <summary>Publishes a command on the terminal's command topic.</summary>
+    [Alias("Deliver")]
+    void Deliver(string terminalId, TerminalCommand command);
+}
+
+/// <summary>Where gateways subscribe to deliver commands (they re-subscribe periodically; subscriptions expire).</summary>
+[Alias("mc.ICommandRouterGrain")]
+public interface ICommandRouterGrain : IGrainWithIntegerKey
+{
+    /// <summary>Adds or refreshes a gateway.</summary>
+    [Alias("Subscribe")]
+    Task SubscribeAsync(ICommandObserver gateway);
+
+    /// <summary>Hands a command to every gateway (the one holding the terminal's connection delivers it).</summary>
+    [Alias("Route")]
+    Task<int> RouteAsync(string terminalId, TerminalCommand command);
 }

@@ -68,7 +68,48 @@ public sealed record TerminalSnapshot(
     [property: Id(8)] DateTimeOffset? LastInspectionAt,
     [property: Id(9)] DateTimeOffset? InspectionDue,
     [property: Id(10)] int FlapCount,
-    [property: Id(11)] long Version);
+    [property: Id(11)] long Version,
+    [property: Id(12)] IReadOnlyList<TerminalCommand>? Commands = null);
+
+/// <summary>What a command asks a terminal to do.</summary>
+public enum TerminalCommandType
+{
+    /// <summary>Show a notice on the screen (text required).</summary>
+    Notice,
+
+    /// <summary>Reload its content.</summary>
+    Refresh,
+
+    /// <summary>Restart.</summary>
+    Reboot,
+}
+
+/// <summary>Where a command stands.</summary>
+public enum TerminalCommandStatus
+{
+    /// <summary>Handed to the gateways for delivery.</summary>
+    Sent,
+
+    /// <summary>The terminal acknowledged it.</summary>
+    Acknowledged,
+
+    /// <summary>The terminal reported it could not carry it out.</summary>
+    Failed,
+
+    /// <summary>No acknowledgement within the timeout.</summary>
+    TimedOut,
+}
+
+/// <summary>A command to a terminal and its outcome.</summary>
+[GenerateSerializer, Immutable, Alias("mc.TerminalCommand")]
+public sealed record TerminalCommand(
+    [property: Id(0)] string Id,
+    [property: Id(1)] TerminalCommandType Type,
+    [property: Id(2)] string? Text,
+    [property: Id(3)] TerminalCommandStatus Status,
+    [property: Id(4)] DateTimeOffset SentAt,
+    [property: Id(5)] DateTimeOffset? CompletedAt,
+    [property: Id(6)] string? Message);
 
 /// <summary>What changed on a terminal, for live boards (coalesced: the latest per terminal wins).</summary>
 [GenerateSerializer, Immutable, Alias("mc.TerminalDelta")]
@@ -97,7 +138,9 @@ public sealed record TerminalMessage(
     [property: Id(2)] DateTimeOffset ReceivedAt,
     [property: Id(3)] TelemetrySample? Telemetry,
     [property: Id(4)] string? EventType,
-    [property: Id(5)] int EventCount);
+    [property: Id(5)] int EventCount,
+    [property: Id(6)] string? CommandId = null,
+    [property: Id(7)] bool CommandOk = false);
 
 /// <summary>Kinds of terminal messages.</summary>
 public enum TerminalMessageKind
@@ -116,4 +159,7 @@ public enum TerminalMessageKind
 
     /// <summary>The connection was lost, cleanly or by Last Will.</summary>
     Disconnected,
+
+    /// <summary>An acknowledgement of a command.</summary>
+    Ack,
 }

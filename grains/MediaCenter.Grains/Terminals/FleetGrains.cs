@@ -63,3 +63,21 @@ internal sealed class FleetSubscriptionGrain(ILogger<FleetSubscriptionGrain> log
         return Task.CompletedTask;
     }
 }
+
+/// <summary>Gateways subscribe here; a command goes to every gateway, and the one holding the terminal delivers it.</summary>
+internal sealed class CommandRouterGrain(ILogger<CommandRouterGrain> logger) : Grain, ICommandRouterGrain
+{
+    private readonly ObserverManager<ICommandObserver> _gateways = new(TimeSpan.FromMinutes(2), logger);
+
+    public Task SubscribeAsync(ICommandObserver gateway)
+    {
+        _gateways.Subscribe(gateway, gateway);
+        return Task.CompletedTask;
+    }
+
+    public Task<int> RouteAsync(string terminalId, TerminalCommand command)
+    {
+        _gateways.Notify(g => g.Deliver(terminalId, command));
+        return Task.FromResult(_gateways.Count);
+    }
+}

@@ -23,6 +23,7 @@ public sealed class TerminalState
     [Id(10)] public long Version { get; set; }
     [Id(11)] public List<string> AppliedOperations { get; set; } = [];
     [Id(12)] public DateTimeOffset? RegisteredAt { get; set; }
+    [Id(13)] public List<TerminalCommand> Commands { get; set; } = [];
 }
 
 /// <summary>
@@ -38,6 +39,11 @@ internal sealed partial class TerminalGrain(
     ILogger<TerminalGrain> logger) : Grain, ITerminalGrain
 {
     private const int RememberedOperations = 100;
+    private const int RememberedCommands = 20;
+
+    /// <summary>How long a terminal has to acknowledge a command.</summary>
+    internal static readonly TimeSpan CommandTimeout = TimeSpan.FromSeconds(30);
+    private IGrainTimer? _commandTimeouts;
     private IGrainTimer? _deadline;
     private IGrainTimer? _checkpoint;
     private bool _lastSeenDirty;
@@ -50,6 +56,8 @@ internal sealed partial class TerminalGrain(
     {
         _deadline = this.RegisterGrainTimer(OnDeadlineAsync, new GrainTimerCreationOptions(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan) { Interleave = false });
         _checkpoint = this.RegisterGrainTimer(CheckpointAsync, new GrainTimerCreationOptions(Options.CheckpointInterval, Options.CheckpointInterval));
+        _commandTimeouts = this.RegisterGrainTimer(ExpireCommandsAsync, new GrainTimerCreationOptions(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan));
+        ArmCommandTimeouts();
         // After a restart or failover the deadline may already have passed while no silo watched it.
         ArmDeadline();
         return Task.CompletedTask;
@@ -92,6 +100,12 @@ internal sealed partial class TerminalGrain(
 
         foreach (var message in messages)
         {
+            if (message.Kind == TerminalMessageKind.Ack)
+            {
+                await AcknowledgeAsync(message);
+                continue;
+            }
+
             if (message.Kind == TerminalMessageKind.Disconnected)
             {
                 if (state.State.Health is TerminalHealth.Online or TerminalHealth.Degraded)
@@ -177,7 +191,93 @@ internal sealed partial class TerminalGrain(
         return Snapshot();
     }
 
+    public async Task<TerminalCommand> SendCommandAsync(TerminalCommandType type, string? text, string operationId)
+    {
+        RequireRegistered();
+        if (Applied(operationId))
+        {
+            return state.State.Commands.First(c => c.Id == CommandId(operationId));
+        }
+
+        if (type == TerminalCommandType.Notice && (string.IsNullOrWhiteSpace(text) || text.Length > 500))
+        {
+            throw new ArgumentException("A notice needs a text of at most 500 characters.");
+        }
+
+        var command = new TerminalCommand(CommandId(operationId), type, text?.Trim(), TerminalCommandStatus.Sent, time.GetUtcNow(), null, null);
+        state.State.Commands.Add(command);
+        if (state.State.Commands.Count > RememberedCommands)
+        {
+            state.State.Commands.RemoveRange(0, state.State.Commands.Count - RememberedCommands);
+        }
+
+        Remember(operationId);
+        state.State.Version++;
+        await state.WriteStateAsync();
+        await GrainFactory.GetGrain<ICommandRouterGrain>(0).RouteAsync(Id, command);
+        ArmCommandTimeouts();
+        return command;
+    }
+
     public Task<TerminalSnapshot> GetAsync() => Task.FromResult(Snapshot());
+
+    // The command id is derived from the caller's operation id, so a retried send is recognised by the terminal too.
+    private static string CommandId(string operationId) => "cmd-" + operationId;
+
+    private async Task AcknowledgeAsync(TerminalMessage ack)
+    {
+        var index = state.State.Commands.FindIndex(c => c.Id == ack.CommandId && c.Status == TerminalCommandStatus.Sent);
+        if (index < 0)
+        {
+            return;
+        }
+
+        state.State.Commands[index] = state.State.Commands[index] with
+        {
+            Status = ack.CommandOk ? TerminalCommandStatus.Acknowledged : TerminalCommandStatus.Failed,
+            CompletedAt = ack.ReceivedAt,
+            Message = ack.EventType,
+        };
+        state.State.Version++;
+        await state.WriteStateAsync();
+        ArmCommandTimeouts();
+    }
+
+    private async Task ExpireCommandsAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var changed = false;
+        for (var i = 0; i < state.State.Commands.Count; i++)
+        {
+            var command = state.State.Commands[i];
+            if (command.Status == TerminalCommandStatus.Sent && now >= command.SentAt + CommandTimeout)
+            {
+                state.State.Commands[i] = command with { Status = TerminalCommandStatus.TimedOut, CompletedAt = now };
+                changed = true;
+            }
+        }
+
+        if (changed)
+        {
+            state.State.Version++;
+            await state.WriteStateAsync(cancellationToken);
+        }
+
+        ArmCommandTimeouts();
+    }
+
+    private void ArmCommandTimeouts()
+    {
+        var next = state.State.Commands.Where(c => c.Status == TerminalCommandStatus.Sent).Select(c => c.SentAt + CommandTimeout).DefaultIfEmpty().Min();
+        if (next == default)
+        {
+            _commandTimeouts?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            return;
+        }
+
+        var due = next - time.GetUtcNow();
+        _commandTimeouts?.Change(due > TimeSpan.Zero ? due : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
+    }
 
     private async Task ChangeHealthAsync(TerminalHealth health, string reason, List<string> degradedBecause, bool raiseAlerts = true)
     {
@@ -325,7 +425,7 @@ internal sealed partial class TerminalGrain(
             ? seen + OfflineTimeout()
             : null;
         return new TerminalSnapshot(Id, s.Registration, s.Health, s.LastSeen, s.HealthSince, deadline, s.Telemetry, s.DegradedBecause,
-            lastInspection, inspectionDue, s.FlapCount, s.Version);
+            lastInspection, inspectionDue, s.FlapCount, s.Version, s.Commands.AsEnumerable().Reverse().ToList());
     }
 
     private bool Applied(string operationId)

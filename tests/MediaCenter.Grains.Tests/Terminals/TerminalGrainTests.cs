@@ -189,4 +189,23 @@ public sealed class TerminalGrainTests(ClusterFixture fixture)
         var repeat = await terminal.RegisterAsync(new TerminalRegistration("信息屏", TerminalKind.Screen, "东区", "party-a", Interval, null), "op-1");
         Assert.Equal(first.Version, repeat.Version);
     }
+
+    [Fact]
+    public async Task A_command_times_out_without_an_acknowledgement_and_an_ack_settles_another()
+    {
+        var terminal = await RegisteredAsync();
+        var id = terminal.GetPrimaryKeyString();
+        var unanswered = await terminal.SendCommandAsync(TerminalCommandType.Reboot, null, "reboot-1");
+        var answered = await terminal.SendCommandAsync(TerminalCommandType.Notice, "闭馆通知", "notice-1");
+        Assert.Equal(TerminalCommandStatus.Sent, unanswered.Status);
+        Assert.Equal(unanswered, await terminal.SendCommandAsync(TerminalCommandType.Reboot, null, "reboot-1"));
+
+        await terminal.ReceiveAsync([new TerminalMessage(id, TerminalMessageKind.Ack, Clock.GetUtcNow(), null, "shown", 0, answered.Id, true)]);
+        ClusterFixture.GrainClock.Advance(TimeSpan.FromSeconds(30));
+        var snapshot = await EventuallyAsync(terminal, s => s.Commands!.Any(c => c.Status == TerminalCommandStatus.TimedOut));
+
+        Assert.Equal(TerminalCommandStatus.TimedOut, snapshot.Commands!.Single(c => c.Id == unanswered.Id).Status);
+        Assert.Equal(TerminalCommandStatus.Acknowledged, snapshot.Commands!.Single(c => c.Id == answered.Id).Status);
+        await Assert.ThrowsAsync<ArgumentException>(() => terminal.SendCommandAsync(TerminalCommandType.Notice, " ", "notice-empty"));
+    }
 }

@@ -61,6 +61,7 @@ public sealed class AuthorizationMatrixTests(IntegrationFixture fixture)
         ["GET /api/terminals/{id}"] = PartyRead,
         ["PUT /api/terminals/{id}/maintenance"] = PartyManage,
         ["POST /api/terminals/{id}/inspections"] = PartyManage,
+        ["POST /api/terminals/{id}/commands"] = PartyManage,
         ["GET /api/terminals/inspections/overdue"] = [.. PartyRead, "other-party-admin"],
     };
 

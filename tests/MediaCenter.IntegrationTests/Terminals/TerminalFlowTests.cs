@@ -182,6 +182,40 @@ public sealed class TerminalFlowTests(IntegrationFixture fixture)
         Assert.Equal("tf-k4", overdue[0].GetProperty("id").GetString());
     }
 
+    [Fact]
+    public async Task A_command_reaches_the_terminal_and_its_acknowledgement_settles_it()
+    {
+        await using var setup = await StartAsync();
+        var secret = await RegisterAsync(setup, "tf-cmd", heartbeatSeconds: 30);
+        using var terminal = await ConnectAsync(setup, "tf-cmd", secret);
+        var received = new TaskCompletionSource<JsonElement>(TaskCreationOptions.RunContinuationsAsynchronously);
+        terminal.ApplicationMessageReceivedAsync += e =>
+        {
+            received.TrySetResult(JsonDocument.Parse(e.ApplicationMessage.ConvertPayloadToString()).RootElement.Clone());
+            return Task.CompletedTask;
+        };
+        await terminal.SubscribeAsync("mc/t/tf-cmd/cmd", MqttQualityOfServiceLevel.AtLeastOnce);
+        await Task.Delay(500);
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/terminals/tf-cmd/commands")
+        {
+            Content = JsonContent.Create(new { type = "Notice", text = "今日 18:00 闭馆" }),
+        };
+        request.Headers.Add("Idempotency-Key", "notice-1");
+        var sent = await setup.Admin.SendAsync(request);
+        Assert.Equal(HttpStatusCode.Accepted, sent.StatusCode);
+
+        var command = await received.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal("cmd-notice-1", command.GetProperty("id").GetString());
+        Assert.Equal("notice", command.GetProperty("type").GetString());
+        Assert.Equal("今日 18:00 闭馆", command.GetProperty("text").GetString());
+
+        await terminal.PublishStringAsync("mc/t/tf-cmd/ack", "{\"v\":1,\"id\":\"cmd-notice-1\",\"ok\":true,\"message\":\"shown\"}", MqttQualityOfServiceLevel.AtLeastOnce);
+        var settled = await Eventually.WaitAsync(() => TerminalAsync(setup, "tf-cmd"),
+            t => t.GetProperty("commands")[0].GetProperty("status").GetString() == "Acknowledged", TimeSpan.FromSeconds(10), "the command acknowledged");
+        Assert.Equal("shown", settled.GetProperty("commands")[0].GetProperty("message").GetString());
+    }
+
     private static double Received(string metrics, string kind) => Value(metrics, $"mediacenter_mqtt_messages_received_total{{kind=\"{kind}\"}}");
 
     private static double DroppedTotal(string metrics) =>

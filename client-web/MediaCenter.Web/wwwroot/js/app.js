@@ -89,8 +89,40 @@
     add(t("fleet.telemetry"), tm ? `CPU ${tm.cpu ?? "—"}% · MEM ${tm.memory ?? "—"}% · DISK ${tm.disk ?? "—"}% · ${tm.temperature ?? "—"}°C · v${tm.appVersion ?? "—"}` : "—");
     add(t("fleet.inspectionDue"), formatTime(s.inspectionDue));
     add(t("fleet.flaps"), String(s.flapCount));
+    for (const c of (s.commands || []).slice(0, 5)) {
+      add(t("fleet.command") + " " + formatTime(c.sentAt), t("command." + c.type) + " · " + t("commandStatus." + c.status) + (c.text ? " · " + c.text : ""));
+    }
     panel.replaceChildren(dl);
+    if (canManageTerminals()) {
+      const form = document.createElement("form");
+      form.className = "filters";
+      form.innerHTML = `<label><span>${t("fleet.noticeText")}</span><input name="text" maxlength="500"></label>`;
+      for (const type of ["Notice", "Refresh", "Reboot"]) {
+        const button = document.createElement("button");
+        button.type = "button"; button.className = "lang"; button.dataset.command = type; button.textContent = t("command." + type);
+        button.addEventListener("click", async () => {
+          const text = form.elements.text.value;
+          try {
+            await api("/api/terminals/" + encodeURIComponent(id) + "/commands", {
+              method: "POST", body: JSON.stringify({ type, text: type === "Notice" ? text : null }),
+              headers: { "Idempotency-Key": crypto.randomUUID ? crypto.randomUUID() : String(Date.now()) },
+            });
+            setTimeout(() => showTerminal(id), 1500);
+          } catch (err) { alertLine(err.message); }
+        });
+        form.appendChild(button);
+      }
+      panel.appendChild(form);
+    }
     panel.hidden = false;
+  }
+
+  function canManageTerminals() {
+    return me && (me.platformRoles.includes("admin") || me.platformRoles.includes("operator") || me.partyRole === "party-admin");
+  }
+
+  function alertLine(message) {
+    const p = document.createElement("p"); p.className = "error"; p.textContent = message; $("terminal-detail").appendChild(p);
   }
 
   function canAudit() { return me && (me.platformRoles.includes("admin") || me.platformRoles.includes("auditor")); }
@@ -148,9 +180,9 @@
   }
 
   async function api(path, options = {}) {
-    const headers = { "Accept": "application/json", ...(options.body ? { "Content-Type": "application/json" } : {}) };
+    const headers = { "Accept": "application/json", ...(options.body ? { "Content-Type": "application/json" } : {}), ...(options.headers || {}) };
     if (me && me.csrfToken && options.method && options.method !== "GET") { headers["X-CSRF-Token"] = me.csrfToken; }
-    const response = await fetch(path, { credentials: "same-origin", ...options, headers });
+    const response = await fetch(path, { credentials: "same-origin", ...options, headers: headers });
     if (!response.ok) {
       const problem = await response.json().catch(() => ({}));
       const error = new Error(problem.detail || problem.title || response.statusText);

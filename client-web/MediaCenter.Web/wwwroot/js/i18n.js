@@ -18,7 +18,9 @@
       "nav.fleet": "智能终端", "fleet.title": "智能终端运行监控", "fleet.total": "终端总数", "fleet.health": "状态", "fleet.region": "区域",
       "fleet.search": "搜索", "fleet.id": "终端", "fleet.name": "名称", "fleet.lastSeen": "最近心跳", "fleet.none": "没有终端",
       "fleet.deadline": "离线判定时间", "fleet.telemetry": "遥测", "fleet.degradedBecause": "降级原因", "fleet.inspectionDue": "下次巡检",
-      "fleet.flaps": "抖动次数", "fleet.kind": "类型",
+      "fleet.flaps": "抖动次数", "fleet.kind": "类型", "fleet.command": "指令", "fleet.noticeText": "通知内容",
+      "command.Notice": "发布通知", "command.Refresh": "刷新内容", "command.Reboot": "重启",
+      "commandStatus.Sent": "已发送", "commandStatus.Acknowledged": "已确认", "commandStatus.Failed": "执行失败", "commandStatus.TimedOut": "超时",
       "health.Online": "在线", "health.Degraded": "降级", "health.Offline": "离线", "health.Maintenance": "维护中", "health.Unknown": "未上线"
     },
     "en": {
@@ -38,7 +40,9 @@
       "nav.fleet": "Terminals", "fleet.title": "Smart terminal monitoring", "fleet.total": "Terminals", "fleet.health": "Health", "fleet.region": "Region",
       "fleet.search": "Search", "fleet.id": "Terminal", "fleet.name": "Name", "fleet.lastSeen": "Last heartbeat", "fleet.none": "No terminals",
       "fleet.deadline": "Offline at", "fleet.telemetry": "Telemetry", "fleet.degradedBecause": "Degraded because", "fleet.inspectionDue": "Next inspection",
-      "fleet.flaps": "Flaps", "fleet.kind": "Kind",
+      "fleet.flaps": "Flaps", "fleet.kind": "Kind", "fleet.command": "Command", "fleet.noticeText": "Notice text",
+      "command.Notice": "Show notice", "command.Refresh": "Refresh", "command.Reboot": "Reboot",
+      "commandStatus.Sent": "sent", "commandStatus.Acknowledged": "acknowledged", "commandStatus.Failed": "failed", "commandStatus.TimedOut": "timed out",
       "health.Online": "Online", "health.Degraded": "Degraded", "health.Offline": "Offline", "health.Maintenance": "Maintenance", "health.Unknown": "Never seen"
     }
   };
