@@ -63,6 +63,29 @@ internal sealed class PostgresTerminalJournal(NpgsqlDataSource db) : ITerminalJo
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    public async Task RecordActivityAsync(TerminalActivity a, CancellationToken cancellationToken = default)
+    {
+        // Counters only grow within a day: a late or repeated write never lowers them.
+        await using var command = db.CreateCommand("""
+            INSERT INTO mc.terminal_activity (terminal_id, day, party_id, heartbeats, sessions, interactions, screen_on_seconds, updated_at)
+            VALUES (@id, @day, @party, @hb, @sessions, @interactions, @screen, now())
+            ON CONFLICT (terminal_id, day) DO UPDATE SET
+                heartbeats = GREATEST(mc.terminal_activity.heartbeats, EXCLUDED.heartbeats),
+                sessions = GREATEST(mc.terminal_activity.sessions, EXCLUDED.sessions),
+                interactions = GREATEST(mc.terminal_activity.interactions, EXCLUDED.interactions),
+                screen_on_seconds = GREATEST(mc.terminal_activity.screen_on_seconds, EXCLUDED.screen_on_seconds),
+                updated_at = now()
+            """);
+        command.Parameters.AddWithValue("id", a.TerminalId);
+        command.Parameters.AddWithValue("day", a.Day);
+        command.Parameters.AddWithValue("party", a.PartyId);
+        command.Parameters.AddWithValue("hb", a.Heartbeats);
+        command.Parameters.AddWithValue("sessions", a.Sessions);
+        command.Parameters.AddWithValue("interactions", a.Interactions);
+        command.Parameters.AddWithValue("screen", a.ScreenOnSeconds);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     private static NpgsqlParameter Time(string name, DateTimeOffset? value) =>
         new(name, NpgsqlDbType.TimestampTz) { Value = (object?)value ?? DBNull.Value };
 }

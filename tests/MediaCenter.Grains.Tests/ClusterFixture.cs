@@ -76,6 +76,17 @@ public sealed class RecordingTerminalJournal : ITerminalJournal
 
     public Task RecordStateAsync(TerminalSnapshot snapshot, CancellationToken cancellationToken = default) => Task.CompletedTask;
 
+    private readonly ConcurrentDictionary<(string, DateOnly), TerminalActivity> _activity = new();
+
+    /// <summary>The last stored usage of a terminal on a day.</summary>
+    public TerminalActivity? ActivityOf(string terminalId, DateOnly day) => _activity.GetValueOrDefault((terminalId, day));
+
+    public Task RecordActivityAsync(TerminalActivity activity, CancellationToken cancellationToken = default)
+    {
+        _activity[(activity.TerminalId, activity.Day)] = activity;
+        return Task.CompletedTask;
+    }
+
     public Task RecordEventAsync(TerminalEvent terminalEvent, CancellationToken cancellationToken = default)
     {
         _events.Enqueue(terminalEvent);

@@ -9,6 +9,9 @@ public sealed record TerminalRow(string Id, string PartyId, string Name, string 
     DateTimeOffset? HealthSince, DateTimeOffset? LastSeen, DateTimeOffset? Deadline, IReadOnlyList<string> DegradedBecause,
     DateTimeOffset? LastInspectionAt, DateTimeOffset? InspectionDue, int FlapCount, long Version);
 
+/// <summary>One terminal's usage on one day.</summary>
+public sealed record ActivityRow(string TerminalId, string PartyId, DateOnly Day, int Heartbeats, int Sessions, int Interactions, int ScreenOnSeconds);
+
 /// <summary>Lists and look-ups of terminals from the read model the terminal grains keep current.</summary>
 public sealed class TerminalDirectory(NpgsqlDataSource db)
 {
@@ -44,6 +47,29 @@ public sealed class TerminalDirectory(NpgsqlDataSource db)
         command.Parameters.Add(Text("party", partyId));
         command.Parameters.AddWithValue("now", now);
         return await ReadAsync(command, cancellationToken);
+    }
+
+    /// <summary>Daily usage (使用活跃度) in a date range, optionally of one party.</summary>
+    public async Task<IReadOnlyList<ActivityRow>> ActivityAsync(string? partyId, DateOnly from, DateOnly to, CancellationToken cancellationToken)
+    {
+        await using var command = db.CreateCommand("""
+            SELECT terminal_id, party_id, day, heartbeats, sessions, interactions, screen_on_seconds FROM mc.terminal_activity
+             WHERE (@party::text IS NULL OR party_id = @party) AND day BETWEEN @from AND @to
+             ORDER BY day, terminal_id
+             LIMIT 100000
+            """);
+        command.Parameters.Add(Text("party", partyId));
+        command.Parameters.AddWithValue("from", from);
+        command.Parameters.AddWithValue("to", to);
+        var list = new List<ActivityRow>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            list.Add(new ActivityRow(reader.GetString(0), reader.GetString(1), reader.GetFieldValue<DateOnly>(2), reader.GetInt32(3),
+                reader.GetInt32(4), reader.GetInt32(5), reader.GetInt32(6)));
+        }
+
+        return list;
     }
 
     /// <summary>The owning access party of a terminal, or null when it is not registered.</summary>

@@ -163,6 +163,31 @@ internal static class TerminalsApi
             .WithName("SendTerminalCommand")
             .WithSummary("Sends a command (Notice with text, Refresh, Reboot); the terminal's acknowledgement or a 30 s timeout settles it. Send an Idempotency-Key.");
 
+        terminals.MapGet("/activity", async (DateOnly? from, DateOnly? to, string? party, HttpContext http, TerminalDirectory directory, TimeProvider time) =>
+            {
+                var (first, last) = Range(from, to, time);
+                return Results.Ok(await directory.ActivityAsync(Scope.PartyFilter(http.CurrentUser(), party), first, last, http.RequestAborted));
+            })
+            .RequireAuthorization(Policies.PartyRead)
+            .WithName("TerminalActivity")
+            .WithSummary("Daily usage per terminal (heartbeats, sessions, interactions, screen-on seconds); default: the last 7 days.");
+
+        terminals.MapGet("/activity.csv", async (DateOnly? from, DateOnly? to, string? party, HttpContext http, TerminalDirectory directory, TimeProvider time) =>
+            {
+                var (first, last) = Range(from, to, time);
+                var rows = await directory.ActivityAsync(Scope.PartyFilter(http.CurrentUser(), party), first, last, http.RequestAborted);
+                var csv = new System.Text.StringBuilder("\uFEFFday,terminal_id,party_id,heartbeats,sessions,interactions,screen_on_seconds\r\n");
+                foreach (var r in rows)
+                {
+                    csv.Append(System.FormattableString.Invariant($"{r.Day:yyyy-MM-dd},{r.TerminalId},{r.PartyId},{r.Heartbeats},{r.Sessions},{r.Interactions},{r.ScreenOnSeconds}\r\n"));
+                }
+
+                return Results.File(System.Text.Encoding.UTF8.GetBytes(csv.ToString()), "text/csv; charset=utf-8", $"terminal-activity-{first:yyyyMMdd}-{last:yyyyMMdd}.csv");
+            })
+            .RequireAuthorization(Policies.PartyRead)
+            .WithName("ExportTerminalActivity")
+            .WithSummary("The same usage report as CSV.");
+
         terminals.MapGet("/inspections/overdue", async (HttpContext http, TerminalDirectory directory, TimeProvider time) =>
                 Results.Ok(await directory.OverdueInspectionsAsync(Scope.PartyFilter(http.CurrentUser(), null), time.GetUtcNow(), http.RequestAborted)))
             .RequireAuthorization(Policies.PartyRead)
@@ -170,6 +195,18 @@ internal static class TerminalsApi
             .WithSummary("Terminals whose six-monthly inspection is overdue.");
 
         return endpoints;
+    }
+
+    private static (DateOnly From, DateOnly To) Range(DateOnly? from, DateOnly? to, TimeProvider time)
+    {
+        var last = to ?? DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime.AddHours(8));
+        var first = from ?? last.AddDays(-6);
+        if (first > last || last.DayNumber - first.DayNumber > 366)
+        {
+            throw new IdentityProblem(ProblemKind.Invalid, "日期范围需在一年以内，且开始不晚于结束 / from must not be after to, and the range at most a year");
+        }
+
+        return (first, last);
     }
 
     private static async Task<string> VisibleAsync(string id, HttpContext http, TerminalDirectory directory)

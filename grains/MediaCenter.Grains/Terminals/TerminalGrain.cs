@@ -24,6 +24,8 @@ public sealed class TerminalState
     [Id(11)] public List<string> AppliedOperations { get; set; } = [];
     [Id(12)] public DateTimeOffset? RegisteredAt { get; set; }
     [Id(13)] public List<TerminalCommand> Commands { get; set; } = [];
+    [Id(14)] public TerminalActivity? Activity { get; set; }
+    [Id(15)] public DateTimeOffset? LastScreenSampleAt { get; set; }
 }
 
 /// <summary>
@@ -116,6 +118,7 @@ internal sealed partial class TerminalGrain(
                 continue;
             }
 
+            await CountAsync(message);
             if (state.State.LastSeen is null || message.ReceivedAt > state.State.LastSeen)
             {
                 state.State.LastSeen = message.ReceivedAt;
@@ -354,6 +357,51 @@ internal sealed partial class TerminalGrain(
         _lastSeenDirty = false;
         await state.WriteStateAsync(cancellationToken);
         await journal.RecordStateAsync(Snapshot(), cancellationToken);
+        if (state.State.Activity is { } activity)
+        {
+            await journal.RecordActivityAsync(activity, cancellationToken);
+        }
+    }
+
+    // Usage counters for the calendar day (in the configured time zone); a new day first stores the old one.
+    private async Task CountAsync(TerminalMessage message)
+    {
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(Options.ActivityTimeZone);
+        var day = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(message.ReceivedAt, zone).DateTime);
+        var activity = state.State.Activity;
+        if (activity is null || activity.Day != day)
+        {
+            if (activity is not null)
+            {
+                await journal.RecordActivityAsync(activity);
+            }
+
+            activity = new TerminalActivity(Id, state.State.Registration!.PartyId, day, 0, 0, 0, 0);
+        }
+
+        activity = message.Kind switch
+        {
+            TerminalMessageKind.Heartbeat => activity with { Heartbeats = activity.Heartbeats + 1 },
+            TerminalMessageKind.Usage when message.EventType == "session" => activity with { Sessions = activity.Sessions + message.EventCount },
+            TerminalMessageKind.Usage => activity with { Interactions = activity.Interactions + message.EventCount },
+            _ => activity,
+        };
+
+        if (message.Kind == TerminalMessageKind.Telemetry && message.Telemetry?.ScreenOn is { } screenOn)
+        {
+            // Screen-on time between two samples counts when the later one says "on", at most three heartbeats' worth.
+            if (screenOn && state.State.LastScreenSampleAt is { } previous && message.ReceivedAt > previous)
+            {
+                var span = message.ReceivedAt - previous;
+                var cap = state.State.Registration!.HeartbeatInterval * 3;
+                activity = activity with { ScreenOnSeconds = activity.ScreenOnSeconds + (int)(span < cap ? span : cap).TotalSeconds };
+            }
+
+            state.State.LastScreenSampleAt = message.ReceivedAt;
+        }
+
+        state.State.Activity = activity;
+        _lastSeenDirty = true;
     }
 
     private void ArmDeadline()

@@ -39,6 +39,9 @@ public sealed class TerminalOptions
     /// <summary>A full inspection is due this long after the last one (six months).</summary>
     public TimeSpan InspectionPeriod { get; set; } = TimeSpan.FromDays(182);
 
+    /// <summary>The time zone whose calendar days usage statistics are counted in.</summary>
+    public string ActivityTimeZone { get; set; } = "Asia/Shanghai";
+
     /// <summary>Degradation thresholds per kind (kinds not listed use the defaults).</summary>
     public Dictionary<TerminalKind, DegradationThresholds> Thresholds { get; set; } = [];
 
@@ -54,7 +57,21 @@ public interface ITerminalJournal
 
     /// <summary>Appends an event (alert, recovery) with the terminal's version.</summary>
     Task RecordEventAsync(TerminalEvent terminalEvent, CancellationToken cancellationToken = default);
+
+    /// <summary>Stores the day's usage counters (absolute values: writing twice is harmless).</summary>
+    Task RecordActivityAsync(TerminalActivity activity, CancellationToken cancellationToken = default);
 }
+
+/// <summary>One terminal's usage (使用活跃度) on one calendar day.</summary>
+[GenerateSerializer, Alias("mc.TerminalActivity")]
+public sealed record TerminalActivity(
+    [property: Id(0)] string TerminalId,
+    [property: Id(1)] string PartyId,
+    [property: Id(2)] DateOnly Day,
+    [property: Id(3)] int Heartbeats,
+    [property: Id(4)] int Sessions,
+    [property: Id(5)] int Interactions,
+    [property: Id(6)] int ScreenOnSeconds);
 
 /// <summary>An announced terminal event. Alerts carry a dedup key: one open incident per key.</summary>
 [GenerateSerializer, Immutable, Alias("mc.TerminalEvent")]

@@ -208,4 +208,39 @@ public sealed class TerminalGrainTests(ClusterFixture fixture)
         Assert.Equal(TerminalCommandStatus.Acknowledged, snapshot.Commands!.Single(c => c.Id == answered.Id).Status);
         await Assert.ThrowsAsync<ArgumentException>(() => terminal.SendCommandAsync(TerminalCommandType.Notice, " ", "notice-empty"));
     }
+
+    [Fact]
+    public async Task Usage_is_counted_per_calendar_day_and_a_new_day_stores_the_last_one()
+    {
+        var terminal = await RegisteredAsync();
+        var id = terminal.GetPrimaryKeyString();
+        var zone = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
+        var local = TimeZoneInfo.ConvertTime(Clock.GetUtcNow(), zone);
+        var today = DateOnly.FromDateTime(local.DateTime);
+        var untilMidnight = local.Date.AddDays(1) - local.DateTime;
+        if (untilMidnight < TimeSpan.FromMinutes(2))
+        {
+            ClusterFixture.GrainClock.Advance(untilMidnight + TimeSpan.FromMinutes(1));
+            local = TimeZoneInfo.ConvertTime(Clock.GetUtcNow(), zone);
+            today = DateOnly.FromDateTime(local.DateTime);
+            untilMidnight = local.Date.AddDays(1) - local.DateTime;
+        }
+
+        await terminal.ReceiveAsync([Heartbeat(terminal), Heartbeat(terminal), Heartbeat(terminal),
+            new TerminalMessage(id, TerminalMessageKind.Usage, Clock.GetUtcNow(), null, "session", 1),
+            new TerminalMessage(id, TerminalMessageKind.Usage, Clock.GetUtcNow(), null, "interaction", 3),
+            Telemetry(terminal, cpu: 20)]);
+        ClusterFixture.GrainClock.Advance(TimeSpan.FromSeconds(20));
+        await terminal.ReceiveAsync([Telemetry(terminal, cpu: 20)]);
+
+        ClusterFixture.GrainClock.Advance(untilMidnight);
+        await terminal.ReceiveAsync([Heartbeat(terminal)]);
+
+        var stored = ClusterFixture.Journal.ActivityOf(id, today);
+        Assert.NotNull(stored);
+        Assert.Equal(3, stored.Heartbeats);
+        Assert.Equal(1, stored.Sessions);
+        Assert.Equal(3, stored.Interactions);
+        Assert.Equal(20, stored.ScreenOnSeconds);
+    }
 }

@@ -216,6 +216,28 @@ public sealed class TerminalFlowTests(IntegrationFixture fixture)
         Assert.Equal("shown", settled.GetProperty("commands")[0].GetProperty("message").GetString());
     }
 
+    [Fact]
+    public async Task Daily_usage_lands_in_the_database_and_is_reported()
+    {
+        await using var setup = await StartAsync();
+        var secret = await RegisterAsync(setup, "tf-use", heartbeatSeconds: 30);
+        using var terminal = await ConnectAsync(setup, "tf-use", secret);
+        for (var i = 0; i < 4; i++)
+        {
+            await terminal.PublishStringAsync("mc/t/tf-use/hb", "{\"v\":1}", MqttQualityOfServiceLevel.AtLeastOnce);
+        }
+
+        await terminal.PublishStringAsync("mc/t/tf-use/evt", "{\"v\":1,\"type\":\"session\",\"count\":2}", MqttQualityOfServiceLevel.AtLeastOnce);
+        await terminal.PublishStringAsync("mc/t/tf-use/evt", "{\"v\":1,\"type\":\"interaction\",\"count\":5}", MqttQualityOfServiceLevel.AtLeastOnce);
+
+        var report = await Eventually.WaitAsync(() => setup.Admin.GetFromJsonAsync<JsonElement>("/api/terminals/activity"),
+            r => r.GetArrayLength() == 1 && r[0].GetProperty("heartbeats").GetInt32() == 4 && r[0].GetProperty("interactions").GetInt32() == 5,
+            TimeSpan.FromSeconds(15), "the usage row");
+        Assert.Equal(2, report[0].GetProperty("sessions").GetInt32());
+        var csv = await setup.Admin.GetStringAsync("/api/terminals/activity.csv");
+        Assert.Contains(",tf-use,tf-party,4,2,5,", csv);
+    }
+
     private static double Received(string metrics, string kind) => Value(metrics, $"mediacenter_mqtt_messages_received_total{{kind=\"{kind}\"}}");
 
     private static double DroppedTotal(string metrics) =>
