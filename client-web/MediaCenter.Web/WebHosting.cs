@@ -2,6 +2,7 @@ using System.Threading.RateLimiting;
 using MediaCenter.Identity;
 using MediaCenter.Web.Api;
 using MediaCenter.Web.Live;
+using MediaCenter.Web.Operations;
 using MediaCenter.Web.Security;
 using MediaCenter.Web.Terminals;
 using Microsoft.AspNetCore.Authentication;
@@ -97,6 +98,7 @@ public static class WebHosting
         app.MapDirectoryApi();
         app.MapAuditApi();
         app.MapTerminalsApi();
+        app.MapPatrolApi();
         app.MapHub<LiveHub>(LiveHub.Path);
         return app;
     }

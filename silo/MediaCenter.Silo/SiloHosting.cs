@@ -45,6 +45,7 @@ public static class SiloHosting
                 o.ConnectionString = db.Value.ConnectionString;
             }));
             silo.AddStartupTask<StartClusterPulse>();
+            silo.AddStartupTask<ScheduleDailyPatrol>();
         });
 
         services.AddOptions<ClusterOptions>().Configure<IOptions<ClusterSettings>>((o, c) =>
@@ -71,6 +72,9 @@ public static class SiloHosting
 
         services.AddOptions<Grains.Terminals.TerminalOptions>().Bind(builder.Configuration.GetSection(Grains.Terminals.TerminalOptions.Section));
         services.AddSingleton<Grains.Terminals.ITerminalJournal, PostgresTerminalJournal>();
+        services.AddSingleton<Grains.Operations.IPatrolProbes, PostgresPatrolProbes>();
+        services.AddOptions<PatrolSettings>().Bind(builder.Configuration.GetSection(PatrolSettings.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<PatrolSettings>, PatrolSettingsValidator>();
 
         services.AddHealthChecks().AddCheck<SiloActiveHealthCheck>("silo", tags: [ServiceDefaults.ReadyTag]);
         return builder;
@@ -127,4 +131,11 @@ internal sealed class StartClusterPulse(IGrainFactory grains, IOptions<PulseSett
 {
     public Task Execute(CancellationToken cancellationToken) =>
         grains.GetGrain<IClusterPulseGrain>(IClusterPulseGrain.DefaultKey).StartAsync(settings.Value.Period);
+}
+
+/// <summary>Makes sure the daily patrol is scheduled once the silo is active.</summary>
+internal sealed class ScheduleDailyPatrol(IGrainFactory grains, IOptions<PatrolSettings> settings) : IStartupTask
+{
+    public Task Execute(CancellationToken cancellationToken) =>
+        grains.GetGrain<Grains.Operations.IPatrolGrain>(Grains.Operations.IPatrolGrain.DefaultKey).ScheduleAsync(settings.Value.TimeOfDay, settings.Value.TimeZone);
 }

@@ -56,3 +56,35 @@ internal sealed class PulseSettingsValidator : IValidateOptions<PulseSettings>
             ? ValidateOptionsResult.Success
             : ValidateOptionsResult.Fail($"{PulseSettings.Section}:Period must be a positive time span such as 00:01:00 (was {options.Period}).");
 }
+
+/// <summary>When the daily patrol runs. Bound from the <c>Patrol</c> section.</summary>
+public sealed class PatrolSettings
+{
+    /// <summary>The configuration section.</summary>
+    public const string Section = "Patrol";
+
+    /// <summary>Local time of day of the run.</summary>
+    public TimeSpan TimeOfDay { get; set; } = new(2, 0, 0);
+
+    /// <summary>The time zone of <see cref="TimeOfDay"/>.</summary>
+    public string TimeZone { get; set; } = "Asia/Shanghai";
+}
+
+internal sealed class PatrolSettingsValidator : IValidateOptions<PatrolSettings>
+{
+    public ValidateOptionsResult Validate(string? name, PatrolSettings options)
+    {
+        var failures = new List<string>();
+        if (options.TimeOfDay < TimeSpan.Zero || options.TimeOfDay >= TimeSpan.FromDays(1))
+        {
+            failures.Add($"{PatrolSettings.Section}:TimeOfDay must be a time of day such as 02:00:00 (was {options.TimeOfDay}).");
+        }
+
+        if (!TimeZoneInfo.TryFindSystemTimeZoneById(options.TimeZone, out _))
+        {
+            failures.Add($"{PatrolSettings.Section}:TimeZone '{options.TimeZone}' is not a known time zone (e.g. Asia/Shanghai).");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

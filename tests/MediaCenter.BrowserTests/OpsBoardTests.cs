@@ -41,6 +41,20 @@ public sealed class OpsBoardTests(BrowserFixture fixture)
         await back;
     }
 
+    [Fact]
+    public async Task An_operator_runs_the_daily_patrol_from_the_system_page()
+    {
+        await using var context = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions { Locale = "zh-CN" });
+        var page = await fixture.SignedInPageAsync(context);
+
+        await page.ClickAsync("#patrol-run");
+
+        await Assertions.Expect(page.Locator("#patrol-checks li[data-check=database]")).ToHaveClassAsync("ok",
+            new LocatorAssertionsToHaveClassOptions { Timeout = 20_000 });
+        await Assertions.Expect(page.Locator("#patrol-checks li[data-check=silos]")).ToContainTextAsync("正常");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.Screenshots, "patrol-zh.png"), FullPage = true });
+    }
+
     private Task StartFleet(SimulationPlan plan, CancellationToken cancellationToken) => Task.Run(async () =>
     {
         using var http = new HttpClient { BaseAddress = fixture.Web.Http };

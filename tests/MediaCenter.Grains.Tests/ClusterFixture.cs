@@ -24,6 +24,9 @@ public sealed class ClusterFixture : IAsyncLifetime
     /// <summary>The clock grains see (and their timers run on); tests move it.</summary>
     public static FakeTimeProvider GrainClock { get; } = new(new DateTimeOffset(2026, 11, 26, 8, 0, 0, TimeSpan.Zero));
 
+    /// <summary>What the patrol reads, set by the tests.</summary>
+    public static FakePatrolProbes Probes { get; } = new();
+
     /// <summary>What terminal grains recorded.</summary>
     public static RecordingTerminalJournal Journal { get; } = new();
 
@@ -54,6 +57,7 @@ public sealed class ClusterFixture : IAsyncLifetime
             siloBuilder.Services.AddSingleton(TimeProvider.System);
             siloBuilder.Services.AddKeyedSingleton<TimeProvider>(TimeProviderNames.Grains, GrainClock);
             siloBuilder.Services.AddSingleton<ITerminalJournal>(Journal);
+            siloBuilder.Services.AddSingleton<MediaCenter.Grains.Operations.IPatrolProbes>(Probes);
             siloBuilder.Services.AddOptions<TerminalOptions>();
         }
     }
@@ -91,5 +95,30 @@ public sealed class RecordingTerminalJournal : ITerminalJournal
     {
         _events.Enqueue(terminalEvent);
         return Task.CompletedTask;
+    }
+}
+
+/// <summary>Patrol probes whose answers the tests set.</summary>
+public sealed class FakePatrolProbes : MediaCenter.Grains.Operations.IPatrolProbes
+{
+    public bool DatabaseDown { get; set; }
+    public MediaCenter.Grains.Operations.TerminalCensus Census { get; set; } = new(10, 0, 0, 0, 0);
+    public List<MediaCenter.Grains.Operations.PatrolReport> Stored { get; } = [];
+
+    public Task<MediaCenter.Grains.Operations.PatrolCheck> DatabaseAsync(CancellationToken cancellationToken) =>
+        DatabaseDown ? throw new InvalidOperationException("connection refused")
+            : Task.FromResult(new MediaCenter.Grains.Operations.PatrolCheck("database", MediaCenter.Grains.Operations.PatrolStatus.Ok, "schema 7/7"));
+
+    public Task<MediaCenter.Grains.Operations.TerminalCensus> TerminalsAsync(DateTimeOffset now, CancellationToken cancellationToken) => Task.FromResult(Census);
+
+    public Task<long> SecurityAlertsSinceAsync(DateTimeOffset since, CancellationToken cancellationToken) => Task.FromResult(0L);
+
+    public Task<long> StoreAsync(MediaCenter.Grains.Operations.PatrolReport report, CancellationToken cancellationToken)
+    {
+        lock (Stored)
+        {
+            Stored.Add(report);
+            return Task.FromResult((long)Stored.Count);
+        }
     }
 }

@@ -19,6 +19,9 @@ public static class Policies
     /// <summary>Administrators and operators (运营方).</summary>
     public const string Operations = "operations";
 
+    /// <summary>Reading operations reports (patrol): administrators, operators and management.</summary>
+    public const string OperationsRead = "operations-read";
+
     /// <summary>Reading the logs: administrators and auditors.</summary>
     public const string AuditRead = "audit-read";
 
@@ -45,6 +48,7 @@ public static class Policies
             .AddPolicy(PlatformAdmin, Roles(PlatformRoles.Admin))
             .AddPolicy(Operations, Roles(PlatformRoles.Admin, PlatformRoles.Operator))
             .AddPolicy(AuditRead, Roles(PlatformRoles.Admin, PlatformRoles.Auditor))
+            .AddPolicy(OperationsRead, Roles(PlatformRoles.Admin, PlatformRoles.Operator, PlatformRoles.Management))
             .AddPolicy(PartyManage, Roles(PlatformRoles.Admin, PlatformRoles.Operator, PartyRoles.Admin))
             .AddPolicy(PartyRead, Roles(PlatformRoles.Admin, PlatformRoles.Operator, PlatformRoles.Management, PartyRoles.Admin, PartyRoles.Member))
             .AddPolicy(PersonalData, Roles(PlatformRoles.Admin, PartyRoles.Admin));

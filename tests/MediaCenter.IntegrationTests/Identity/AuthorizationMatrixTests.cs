@@ -63,6 +63,8 @@ public sealed class AuthorizationMatrixTests(IntegrationFixture fixture)
         ["POST /api/terminals/{id}/inspections"] = PartyManage,
         ["POST /api/terminals/{id}/commands"] = PartyManage,
         ["GET /api/terminals/inspections/overdue"] = [.. PartyRead, "other-party-admin"],
+        ["GET /api/patrol/reports"] = ["admin", "operator", "management"],
+        ["POST /api/patrol/run"] = Operations,
         ["GET /api/terminals/activity"] = [.. PartyRead, "other-party-admin"],
         ["GET /api/terminals/activity.csv"] = [.. PartyRead, "other-party-admin"],
     };

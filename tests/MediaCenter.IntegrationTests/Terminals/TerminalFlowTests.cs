@@ -238,6 +238,36 @@ public sealed class TerminalFlowTests(IntegrationFixture fixture)
         Assert.Contains(",tf-use,tf-party,4,2,5,", csv);
     }
 
+    [Fact]
+    public async Task The_patrol_checks_the_running_system_stores_its_report_and_records_anomalies()
+    {
+        await using var setup = await StartAsync();
+        await RegisterAsync(setup, "tf-p1", heartbeatSeconds: 1, timeoutSeconds: 2);
+        var secret = await RegisterAsync(setup, "tf-p2", heartbeatSeconds: 1, timeoutSeconds: 2);
+        using (var terminal = await ConnectAsync(setup, "tf-p2", secret, lastWill: false))
+        {
+            await terminal.PublishStringAsync("mc/t/tf-p2/hb", "{\"v\":1}", MqttQualityOfServiceLevel.AtLeastOnce);
+        }
+
+        await Eventually.WaitAsync(() => TerminalAsync(setup, "tf-p2"), t => t.GetProperty("health").GetString() == "Offline", TimeSpan.FromSeconds(10), "offline");
+        await setup.Deployment.Identity.PlatformUserAsync("tf-operator", PlatformRoles.Operator);
+        using var operatorClient = await TestIdentity.SignInAsync(setup.Web.Http, "tf-operator");
+
+        var run = await operatorClient.PostAsync("/api/patrol/run", null);
+        Assert.Equal(HttpStatusCode.OK, run.StatusCode);
+        var report = await run.Content.ReadFromJsonAsync<JsonElement>();
+        var checks = report.GetProperty("checks").EnumerateArray().ToDictionary(c => c.GetProperty("name").GetString()!, c => c);
+        Assert.Equal("Ok", checks["database"].GetProperty("status").GetString());
+        Assert.Equal("Ok", checks["silos"].GetProperty("status").GetString());
+        Assert.Equal("Warning", checks["terminals"].GetProperty("status").GetString());
+        Assert.Contains("2 registered, 1 offline", checks["terminals"].GetProperty("detail").GetString());
+
+        var stored = await operatorClient.GetFromJsonAsync<JsonElement>("/api/patrol/reports");
+        Assert.Equal(report.GetProperty("id").GetInt64(), stored[0].GetProperty("id").GetInt64());
+        Assert.Equal("warning", stored[0].GetProperty("status").GetString());
+        Assert.True(await ScalarAsync(setup, "SELECT count(*) FROM mc.event_log WHERE entity_type = 'patrol' AND entity_id = 'terminals' AND payload->>'dedupKey' = 'patrol:terminals'") >= 1);
+    }
+
     private static double Received(string metrics, string kind) => Value(metrics, $"mediacenter_mqtt_messages_received_total{{kind=\"{kind}\"}}");
 
     private static double DroppedTotal(string metrics) =>

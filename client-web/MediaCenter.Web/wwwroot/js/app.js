@@ -125,6 +125,34 @@
     const p = document.createElement("p"); p.className = "error"; p.textContent = message; $("terminal-detail").appendChild(p);
   }
 
+  function canSeePatrol() { return me && ["admin", "operator", "management"].some(r => me.platformRoles.includes(r)); }
+
+  function renderPatrol(report) {
+    if (!report) { $("patrol-status").textContent = t("patrol.none"); return; }
+    $("patrol-at").textContent = formatTime(report.finishedAt);
+    const status = String(report.status).toLowerCase();
+    $("patrol-status").textContent = t("patrolStatus." + status);
+    const list = $("patrol-checks");
+    list.replaceChildren();
+    const checks = report.checks || [];
+    for (const check of checks) {
+      const li = document.createElement("li");
+      const state = String(check.status).toLowerCase();
+      li.className = state;
+      li.dataset.check = check.name;
+      li.textContent = t("check." + check.name) + " — " + t("patrolStatus." + state) + " · " + check.detail;
+      list.appendChild(li);
+    }
+  }
+
+  async function loadPatrol() {
+    if (!canSeePatrol()) { return; }
+    $("patrol").hidden = false;
+    $("patrol-run").hidden = !(me.platformRoles.includes("admin") || me.platformRoles.includes("operator"));
+    const reports = await api("/api/patrol/reports?limit=1");
+    renderPatrol(reports[0]);
+  }
+
   function canAudit() { return me && (me.platformRoles.includes("admin") || me.platformRoles.includes("auditor")); }
 
   function auditQuery() {
@@ -286,6 +314,7 @@
     document.querySelectorAll(".tab[data-role=fleet]").forEach(tab => { tab.hidden = !canSeeFleet(); });
     show("system");
     startLive();
+    loadPatrol().catch(() => {});
   }
 
   async function signedOut() {
@@ -338,6 +367,12 @@
     if (tab.dataset.view === "fleet") { await loadFleet().catch(() => {}); }
   }));
 
+  $("patrol-run").addEventListener("click", async () => {
+    $("patrol-run").disabled = true;
+    try { renderPatrol(await api("/api/patrol/run", { method: "POST" })); } catch (err) { $("patrol-status").textContent = err.message; }
+    finally { $("patrol-run").disabled = false; }
+  });
+
   for (const id of ["fleet-health", "fleet-region", "fleet-search"]) { $(id).addEventListener("input", renderFleet); }
   $("fleet-filter").addEventListener("submit", event => event.preventDefault());
 
@@ -351,6 +386,9 @@
     await signedOut();
   });
 
-  document.addEventListener("mc:language", () => { render(); renderFleet(); setConnection($("connection").dataset.state); });
+  document.addEventListener("mc:language", () => {
+    render(); renderFleet(); setConnection($("connection").dataset.state);
+    if (me && !$("patrol").hidden) { loadPatrol().catch(() => {}); }
+  });
   document.addEventListener("DOMContentLoaded", boot);
 })();

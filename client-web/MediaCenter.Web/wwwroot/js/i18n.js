@@ -21,6 +21,10 @@
       "fleet.flaps": "抖动次数", "fleet.kind": "类型", "fleet.command": "指令", "fleet.noticeText": "通知内容",
       "command.Notice": "发布通知", "command.Refresh": "刷新内容", "command.Reboot": "重启",
       "commandStatus.Sent": "已发送", "commandStatus.Acknowledged": "已确认", "commandStatus.Failed": "执行失败", "commandStatus.TimedOut": "超时",
+      "check.database": "数据库", "check.silos": "集群节点", "check.scheduler": "定时任务", "check.terminals": "智能终端",
+      "check.ingest": "数据接入", "check.inspections": "终端巡检", "check.security": "安全预警",
+      "patrol.title": "每日巡视", "patrol.run": "立即巡视", "patrol.last": "最近一次", "patrol.none": "尚无巡视报告",
+      "patrolStatus.ok": "正常", "patrolStatus.warning": "需关注", "patrolStatus.failed": "故障",
       "health.Online": "在线", "health.Degraded": "降级", "health.Offline": "离线", "health.Maintenance": "维护中", "health.Unknown": "未上线"
     },
     "en": {
@@ -43,6 +47,10 @@
       "fleet.flaps": "Flaps", "fleet.kind": "Kind", "fleet.command": "Command", "fleet.noticeText": "Notice text",
       "command.Notice": "Show notice", "command.Refresh": "Refresh", "command.Reboot": "Reboot",
       "commandStatus.Sent": "sent", "commandStatus.Acknowledged": "acknowledged", "commandStatus.Failed": "failed", "commandStatus.TimedOut": "timed out",
+      "check.database": "Database", "check.silos": "Silos", "check.scheduler": "Scheduler", "check.terminals": "Terminals",
+      "check.ingest": "Ingest", "check.inspections": "Inspections", "check.security": "Security",
+      "patrol.title": "Daily patrol", "patrol.run": "Run now", "patrol.last": "Last run", "patrol.none": "No patrol report yet",
+      "patrolStatus.ok": "OK", "patrolStatus.warning": "needs a look", "patrolStatus.failed": "failed",
       "health.Online": "Online", "health.Degraded": "Degraded", "health.Offline": "Offline", "health.Maintenance": "Maintenance", "health.Unknown": "Never seen"
     }
   };

@@ -1,0 +1,161 @@
+using MediaCenter.Grains.Operations;
+using MediaCenter.Grains.Platform;
+using Microsoft.Extensions.Logging;
+using Orleans.Runtime;
+
+namespace MediaCenter.Grains.Operations;
+
+/// <summary>What the patrol reads outside the grains (PostgreSQL on real silos).</summary>
+public interface IPatrolProbes
+{
+    /// <summary>Database reachable and at the schema this build needs.</summary>
+    Task<PatrolCheck> DatabaseAsync(CancellationToken cancellationToken);
+
+    /// <summary>Terminal counts from the read model.</summary>
+    Task<TerminalCensus> TerminalsAsync(DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>Security alerts raised since a time.</summary>
+    Task<long> SecurityAlertsSinceAsync(DateTimeOffset since, CancellationToken cancellationToken);
+
+    /// <summary>Stores a report (and an event per anomaly); returns its id.</summary>
+    Task<long> StoreAsync(PatrolReport report, CancellationToken cancellationToken);
+}
+
+/// <summary>Terminal figures the patrol judges.</summary>
+public sealed record TerminalCensus(int Registered, int Offline, int Stale, int OverdueInspections, int OfflineOverADay);
+
+/// <summary>Stored state of the patrol. The type name is stable: it is written into stored JSON.</summary>
+[GenerateSerializer, Alias("mc.PatrolState")]
+public sealed class PatrolState
+{
+    [Id(0)] public TimeSpan? TimeOfDay { get; set; }
+    [Id(1)] public string? TimeZone { get; set; }
+    [Id(2)] public long LastReportId { get; set; }
+    [Id(3)] public DateTimeOffset? LastRunAt { get; set; }
+}
+
+internal sealed partial class PatrolGrain(
+    [PersistentState("patrol", StorageNames.Main)] IPersistentState<PatrolState> state,
+    IPatrolProbes probes,
+    TimeProvider time,
+    ILogger<PatrolGrain> logger) : Grain, IPatrolGrain, IRemindable
+{
+    internal const string ReminderName = "daily-patrol";
+
+    public async Task ScheduleAsync(TimeSpan localTimeOfDay, string timeZone)
+    {
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(timeZone);
+        if (state.State.TimeOfDay == localTimeOfDay && state.State.TimeZone == timeZone && await this.GetReminder(ReminderName) is not null)
+        {
+            return;
+        }
+
+        var now = TimeZoneInfo.ConvertTime(time.GetUtcNow(), zone);
+        var next = new DateTimeOffset(now.Date + localTimeOfDay, now.Offset);
+        if (next <= now)
+        {
+            next = next.AddDays(1);
+        }
+
+        await this.RegisterOrUpdateReminder(ReminderName, next - now, TimeSpan.FromDays(1));
+        state.State.TimeOfDay = localTimeOfDay;
+        state.State.TimeZone = timeZone;
+        await state.WriteStateAsync();
+    }
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        // Reminders may fire twice: one scheduled run per 12 hours is enough.
+        if (reminderName == ReminderName && (state.State.LastRunAt is not { } last || time.GetUtcNow() - last > TimeSpan.FromHours(12)))
+        {
+            await RunAsync("scheduled");
+        }
+    }
+
+    public async Task<PatrolReport> RunAsync(string trigger)
+    {
+        var started = time.GetUtcNow();
+        var checks = new List<PatrolCheck>();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+
+        checks.Add(await Guard("database", () => probes.DatabaseAsync(timeout.Token)));
+        checks.Add(await Guard("silos", async () =>
+        {
+            var hosts = await GrainFactory.GetGrain<IManagementGrain>(0).GetDetailedHosts(onlyActive: true);
+            return new PatrolCheck("silos", hosts.Length > 0 ? PatrolStatus.Ok : PatrolStatus.Failed,
+                $"{hosts.Length} active: {string.Join(", ", hosts.Select(h => h.SiloName))}");
+        }));
+        checks.Add(await Guard("scheduler", async () =>
+        {
+            var pulse = await GrainFactory.GetGrain<IClusterPulseGrain>(IClusterPulseGrain.DefaultKey).GetStatusAsync();
+            var late = pulse.LastTickAt is not { } tick || started - tick > pulse.Period * 3;
+            return new PatrolCheck("scheduler", late ? PatrolStatus.Warning : PatrolStatus.Ok,
+                pulse.LastTickAt is { } t ? $"cluster pulse: {pulse.Ticks} ticks, last at {t:O}, period {pulse.Period}" : "cluster pulse has not ticked yet");
+        }));
+        var census = await GuardValue(() => probes.TerminalsAsync(started, timeout.Token));
+        if (census is not null)
+        {
+            var share = census.Registered == 0 ? 0 : (double)census.Offline / census.Registered;
+            checks.Add(new PatrolCheck("terminals", share > 0.2 || census.OfflineOverADay > 0 ? PatrolStatus.Warning : PatrolStatus.Ok,
+                $"{census.Registered} registered, {census.Offline} offline ({Math.Round(share * 100):0}%), {census.OfflineOverADay} offline for over a day"));
+            checks.Add(new PatrolCheck("ingest", census.Stale > 0 ? PatrolStatus.Warning : PatrolStatus.Ok,
+                census.Stale > 0 ? $"{census.Stale} terminals still shown online a minute past their deadline: health updates are not flowing"
+                    : "terminal health is current"));
+            checks.Add(new PatrolCheck("inspections", census.OverdueInspections > 0 ? PatrolStatus.Warning : PatrolStatus.Ok,
+                $"{census.OverdueInspections} terminals overdue for their six-monthly inspection"));
+        }
+        else
+        {
+            checks.Add(new PatrolCheck("terminals", PatrolStatus.Failed, "the terminal read model could not be read"));
+        }
+
+        checks.Add(await Guard("security", async () =>
+        {
+            var alerts = await probes.SecurityAlertsSinceAsync(started - TimeSpan.FromDays(1), timeout.Token);
+            return new PatrolCheck("security", alerts > 0 ? PatrolStatus.Warning : PatrolStatus.Ok, $"{alerts} security alerts in the last 24 hours");
+        }));
+
+        var status = checks.Max(c => c.Status);
+        var report = new PatrolReport(0, started, time.GetUtcNow(), trigger, status, checks);
+        try
+        {
+            report = report with { Id = await probes.StoreAsync(report, CancellationToken.None) };
+            state.State.LastReportId = report.Id;
+        }
+        catch (Exception ex)
+        {
+            LogStoreFailed(logger, ex.Message);
+        }
+
+        state.State.LastRunAt = started;
+        await state.WriteStateAsync();
+        return report;
+    }
+
+    private static async Task<PatrolCheck> Guard(string name, Func<Task<PatrolCheck>> check)
+    {
+        try
+        {
+            return await check();
+        }
+        catch (Exception ex)
+        {
+            return new PatrolCheck(name, PatrolStatus.Failed, ex.Message);
+        }
+    }
+
+    private static async Task<T?> GuardValue<T>(Func<Task<T>> read) where T : class
+    {
+        try
+        {
+            return await read();
+        }
+        catch (Exception)
+        {
+            return null;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The patrol report could not be stored: {Reason}")]
+    private static partial void LogStoreFailed(ILogger logger, string reason);
+}
