@@ -85,7 +85,8 @@ public sealed class TerminalFlowTests(IntegrationFixture fixture)
             TimeSpan.FromSeconds(15), "the terminal offline");
         var lastSeen = offline.GetProperty("lastSeen").GetDateTimeOffset();
         var since = offline.GetProperty("healthSince").GetDateTimeOffset();
-        Assert.InRange(since - lastSeen, TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(3.5));
+        // Offline at the deadline, at most a second late (the target of benchmark B2).
+        Assert.InRange(since - lastSeen, TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(4));
         Assert.Equal(12.5, offline.GetProperty("telemetry").GetProperty("cpu").GetDouble());
 
         // The read model and the alert for incidents.
