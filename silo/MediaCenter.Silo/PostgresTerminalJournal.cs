@@ -63,6 +63,30 @@ internal sealed class PostgresTerminalJournal(NpgsqlDataSource db) : ITerminalJo
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    public async Task RecordTelemetryAsync(TelemetryBucket b, CancellationToken cancellationToken = default)
+    {
+        await using var command = db.CreateCommand("""
+            INSERT INTO mc.terminal_telemetry (terminal_id, bucket_start, samples, cpu_avg, cpu_max, mem_avg, disk_avg, temp_max)
+            VALUES (@id, @start, @samples, @cpuAvg, @cpuMax, @memAvg, @diskAvg, @tempMax)
+            ON CONFLICT (terminal_id, bucket_start) DO UPDATE SET
+                samples = EXCLUDED.samples, cpu_avg = EXCLUDED.cpu_avg, cpu_max = EXCLUDED.cpu_max, mem_avg = EXCLUDED.mem_avg,
+                disk_avg = EXCLUDED.disk_avg, temp_max = EXCLUDED.temp_max
+            WHERE mc.terminal_telemetry.samples <= EXCLUDED.samples
+            """);
+        command.Parameters.AddWithValue("id", b.TerminalId);
+        command.Parameters.AddWithValue("start", b.Start);
+        command.Parameters.AddWithValue("samples", b.Samples);
+        command.Parameters.Add(Number("cpuAvg", b.CpuAvg));
+        command.Parameters.Add(Number("cpuMax", b.CpuMax));
+        command.Parameters.Add(Number("memAvg", b.MemoryAvg));
+        command.Parameters.Add(Number("diskAvg", b.DiskAvg));
+        command.Parameters.Add(Number("tempMax", b.TemperatureMax));
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static NpgsqlParameter Number(string name, double? value) =>
+        new(name, NpgsqlDbType.Double) { Value = (object?)value ?? DBNull.Value };
+
     public async Task RecordActivityAsync(TerminalActivity a, CancellationToken cancellationToken = default)
     {
         // Counters only grow within a day: a late or repeated write never lowers them.

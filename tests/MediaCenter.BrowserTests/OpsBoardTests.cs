@@ -37,6 +37,9 @@ public sealed class OpsBoardTests(BrowserFixture fixture)
         await Assertions.Expect(row).ToHaveAttributeAsync("data-health", "Online", Soon);
         await row.ClickAsync();
         await Assertions.Expect(page.Locator("#terminal-detail")).ToContainTextAsync("ui-sim-0001");
+        // Telemetry history is drawn as a chart (ECharts renders into a canvas).
+        await Assertions.Expect(page.Locator("#telemetry-chart canvas")).ToBeVisibleAsync(new LocatorAssertionsToBeVisibleOptions { Timeout = 15_000 });
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.Screenshots, "terminal-detail.png"), FullPage = true });
         await again.CancelAsync();
         await back;
     }

@@ -85,6 +85,18 @@ public sealed class RecordingTerminalJournal : ITerminalJournal
     /// <summary>The last stored usage of a terminal on a day.</summary>
     public TerminalActivity? ActivityOf(string terminalId, DateOnly day) => _activity.GetValueOrDefault((terminalId, day));
 
+    private readonly ConcurrentDictionary<(string, DateTimeOffset), TelemetryBucket> _telemetry = new();
+
+    /// <summary>Stored telemetry buckets of a terminal, oldest first.</summary>
+    public IReadOnlyList<TelemetryBucket> TelemetryOf(string terminalId) =>
+        _telemetry.Values.Where(b => b.TerminalId == terminalId).OrderBy(b => b.Start).ToList();
+
+    public Task RecordTelemetryAsync(TelemetryBucket bucket, CancellationToken cancellationToken = default)
+    {
+        _telemetry[(bucket.TerminalId, bucket.Start)] = bucket;
+        return Task.CompletedTask;
+    }
+
     public Task RecordActivityAsync(TerminalActivity activity, CancellationToken cancellationToken = default)
     {
         _activity[(activity.TerminalId, activity.Day)] = activity;

@@ -40,6 +40,7 @@ public sealed class Deployment(string connectionString, string? clusterId = null
         ["ClusterTuning__Reminders__MinimumReminderPeriod"] = "00:00:01",
         ["Pulse__Period"] = "00:00:02",
         ["Terminals__CheckpointInterval"] = "00:00:01",
+        ["Terminals__TelemetryBucket"] = "00:00:02",
     };
 
     /// <summary>Starts a silo and waits until it is ready.</summary>

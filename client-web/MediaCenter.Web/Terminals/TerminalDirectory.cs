@@ -12,6 +12,9 @@ public sealed record TerminalRow(string Id, string PartyId, string Name, string 
 /// <summary>One terminal's usage on one day.</summary>
 public sealed record ActivityRow(string TerminalId, string PartyId, DateOnly Day, int Heartbeats, int Sessions, int Interactions, int ScreenOnSeconds);
 
+/// <summary>One telemetry bucket (averages and peaks).</summary>
+public sealed record TelemetryPoint(DateTimeOffset Start, int Samples, double? CpuAvg, double? CpuMax, double? MemoryAvg, double? DiskAvg, double? TemperatureMax);
+
 /// <summary>Lists and look-ups of terminals from the read model the terminal grains keep current.</summary>
 public sealed class TerminalDirectory(NpgsqlDataSource db)
 {
@@ -67,6 +70,26 @@ public sealed class TerminalDirectory(NpgsqlDataSource db)
         {
             list.Add(new ActivityRow(reader.GetString(0), reader.GetString(1), reader.GetFieldValue<DateOnly>(2), reader.GetInt32(3),
                 reader.GetInt32(4), reader.GetInt32(5), reader.GetInt32(6)));
+        }
+
+        return list;
+    }
+
+    /// <summary>Telemetry history of a terminal since a time, oldest first.</summary>
+    public async Task<IReadOnlyList<TelemetryPoint>> TelemetryAsync(string id, DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        await using var command = db.CreateCommand("""
+            SELECT bucket_start, samples, cpu_avg, cpu_max, mem_avg, disk_avg, temp_max FROM mc.terminal_telemetry
+             WHERE terminal_id = @id AND bucket_start >= @since ORDER BY bucket_start LIMIT 5000
+            """);
+        command.Parameters.AddWithValue("id", id);
+        command.Parameters.AddWithValue("since", since);
+        var list = new List<TelemetryPoint>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            double? N(int i) => reader.IsDBNull(i) ? null : reader.GetDouble(i);
+            list.Add(new TelemetryPoint(reader.GetFieldValue<DateTimeOffset>(0), reader.GetInt32(1), N(2), N(3), N(4), N(5), N(6)));
         }
 
         return list;

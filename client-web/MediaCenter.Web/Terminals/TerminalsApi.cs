@@ -98,6 +98,16 @@ internal static class TerminalsApi
             .WithName("GetTerminal")
             .WithSummary("One terminal now: health, last heartbeat, deadline, telemetry, inspections.");
 
+        terminals.MapGet("/{id}/telemetry", async (string id, int? hours, HttpContext http, TerminalDirectory directory, TimeProvider time) =>
+            {
+                await VisibleAsync(id, http, directory);
+                var span = TimeSpan.FromHours(Math.Clamp(hours ?? 24, 1, 24 * 31));
+                return Results.Ok(await directory.TelemetryAsync(id, time.GetUtcNow() - span, http.RequestAborted));
+            })
+            .RequireAuthorization(Policies.PartyRead)
+            .WithName("GetTerminalTelemetry")
+            .WithSummary("Telemetry history (averages and peaks per 5-minute bucket) over the last hours (default 24, at most 744).");
+
         terminals.MapPut("/{id}/maintenance", async (string id, Maintenance body, HttpContext http, IClusterClient cluster, TerminalDirectory directory) =>
             {
                 var party = await VisibleAsync(id, http, directory);

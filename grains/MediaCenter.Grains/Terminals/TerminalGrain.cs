@@ -26,6 +26,7 @@ public sealed class TerminalState
     [Id(13)] public List<TerminalCommand> Commands { get; set; } = [];
     [Id(14)] public TerminalActivity? Activity { get; set; }
     [Id(15)] public DateTimeOffset? LastScreenSampleAt { get; set; }
+    [Id(16)] public TelemetryBucket? TelemetryBucket { get; set; }
 }
 
 /// <summary>
@@ -129,6 +130,7 @@ internal sealed partial class TerminalGrain(
             if (message.Kind == TerminalMessageKind.Telemetry && message.Telemetry is { } sample)
             {
                 state.State.Telemetry = sample;
+                await AddToBucketAsync(sample, message.ReceivedAt);
                 reasons = Degradation(sample);
             }
 
@@ -361,6 +363,30 @@ internal sealed partial class TerminalGrain(
         {
             await journal.RecordActivityAsync(activity, cancellationToken);
         }
+
+        if (state.State.TelemetryBucket is { } bucket)
+        {
+            await journal.RecordTelemetryAsync(bucket, cancellationToken);
+        }
+    }
+
+    // Samples are folded into the current bucket; a sample of a later bucket first stores the finished one.
+    private async Task AddToBucketAsync(TelemetrySample sample, DateTimeOffset at)
+    {
+        var size = Options.TelemetryBucket.Ticks;
+        var start = new DateTimeOffset(at.UtcTicks - (at.UtcTicks % size), TimeSpan.Zero);
+        var bucket = state.State.TelemetryBucket;
+        if (bucket is null || bucket.Start != start)
+        {
+            if (bucket is not null)
+            {
+                await journal.RecordTelemetryAsync(bucket);
+            }
+
+            bucket = new TelemetryBucket(Id, start, 0, null, null, null, null, null);
+        }
+
+        state.State.TelemetryBucket = bucket.Add(sample);
     }
 
     // Usage counters for the calendar day (in the configured time zone); a new day first stores the old one.

@@ -39,6 +39,9 @@ public sealed class TerminalOptions
     /// <summary>A full inspection is due this long after the last one (six months).</summary>
     public TimeSpan InspectionPeriod { get; set; } = TimeSpan.FromDays(182);
 
+    /// <summary>Telemetry history is kept as averages and peaks per bucket of this length.</summary>
+    public TimeSpan TelemetryBucket { get; set; } = TimeSpan.FromMinutes(5);
+
     /// <summary>The time zone whose calendar days usage statistics are counted in.</summary>
     public string ActivityTimeZone { get; set; } = "Asia/Shanghai";
 
@@ -57,6 +60,9 @@ public interface ITerminalJournal
 
     /// <summary>Appends an event (alert, recovery) with the terminal's version.</summary>
     Task RecordEventAsync(TerminalEvent terminalEvent, CancellationToken cancellationToken = default);
+
+    /// <summary>Stores a telemetry bucket (absolute values: writing it again replaces it).</summary>
+    Task RecordTelemetryAsync(TelemetryBucket bucket, CancellationToken cancellationToken = default);
 
     /// <summary>Stores the day's usage counters (absolute values: writing twice is harmless).</summary>
     Task RecordActivityAsync(TerminalActivity activity, CancellationToken cancellationToken = default);
@@ -83,3 +89,32 @@ public sealed record TerminalEvent(
     [property: Id(4)] string? DedupKey,
     [property: Id(5)] DateTimeOffset At,
     [property: Id(6)] string Reason);
+
+/// <summary>Telemetry of one terminal over one bucket of time: averages and peaks.</summary>
+[GenerateSerializer, Alias("mc.TelemetryBucket")]
+public sealed record TelemetryBucket(
+    [property: Id(0)] string TerminalId,
+    [property: Id(1)] DateTimeOffset Start,
+    [property: Id(2)] int Samples,
+    [property: Id(3)] double? CpuAvg,
+    [property: Id(4)] double? CpuMax,
+    [property: Id(5)] double? MemoryAvg,
+    [property: Id(6)] double? DiskAvg,
+    [property: Id(7)] double? TemperatureMax)
+{
+    /// <summary>The bucket with one more sample folded in.</summary>
+    public TelemetryBucket Add(TelemetrySample s)
+    {
+        static double? Avg(double? avg, int n, double? value) => value is null ? avg : avg is null ? value : (avg * n + value) / (n + 1);
+        static double? Max(double? max, double? value) => value is null ? max : max is null ? value : Math.Max(max.Value, value.Value);
+        return this with
+        {
+            Samples = Samples + 1,
+            CpuAvg = Avg(CpuAvg, Samples, s.Cpu),
+            CpuMax = Max(CpuMax, s.Cpu),
+            MemoryAvg = Avg(MemoryAvg, Samples, s.Memory),
+            DiskAvg = Avg(DiskAvg, Samples, s.Disk),
+            TemperatureMax = Max(TemperatureMax, s.Temperature),
+        };
+    }
+}

@@ -243,4 +243,26 @@ public sealed class TerminalGrainTests(ClusterFixture fixture)
         Assert.Equal(3, stored.Interactions);
         Assert.Equal(20, stored.ScreenOnSeconds);
     }
+
+    [Fact]
+    public async Task Telemetry_history_is_kept_as_averages_and_peaks_per_bucket()
+    {
+        var terminal = await RegisteredAsync();
+        var id = terminal.GetPrimaryKeyString();
+        var now = Clock.GetUtcNow();
+        var toNextBucket = TimeSpan.FromMinutes(5) - TimeSpan.FromTicks(now.UtcTicks % TimeSpan.FromMinutes(5).Ticks);
+        ClusterFixture.GrainClock.Advance(toNextBucket + TimeSpan.FromSeconds(1));
+
+        await terminal.ReceiveAsync([Telemetry(terminal, cpu: 20)]);
+        ClusterFixture.GrainClock.Advance(TimeSpan.FromSeconds(30));
+        await terminal.ReceiveAsync([Telemetry(terminal, cpu: 60)]);
+        ClusterFixture.GrainClock.Advance(TimeSpan.FromMinutes(5));
+        await terminal.ReceiveAsync([Telemetry(terminal, cpu: 10)]);
+
+        var first = Assert.Single(ClusterFixture.Journal.TelemetryOf(id));
+        Assert.Equal(2, first.Samples);
+        Assert.Equal(40, first.CpuAvg);
+        Assert.Equal(60, first.CpuMax);
+        Assert.Equal(0, first.Start.UtcTicks % TimeSpan.FromMinutes(5).Ticks);
+    }
 }

@@ -59,6 +59,7 @@ public sealed class AuthorizationMatrixTests(IntegrationFixture fixture)
         ["GET /api/terminals"] = [.. PartyRead, "other-party-admin"],
         ["POST /api/terminals"] = [.. PartyManage, "other-party-admin"],
         ["GET /api/terminals/{id}"] = PartyRead,
+        ["GET /api/terminals/{id}/telemetry"] = PartyRead,
         ["PUT /api/terminals/{id}/maintenance"] = PartyManage,
         ["POST /api/terminals/{id}/inspections"] = PartyManage,
         ["POST /api/terminals/{id}/commands"] = PartyManage,

@@ -94,6 +94,11 @@ public sealed class TerminalFlowTests(IntegrationFixture fixture)
         Assert.Equal(1, fleet.GetProperty("byHealth").GetProperty("Offline").GetInt32());
         Assert.Equal(1, await ScalarAsync(setup, "SELECT count(*) FROM mc.event_log WHERE entity_id = 'tf-k1' AND event_type = 'terminal.offline' AND payload->>'dedupKey' = 'terminal:tf-k1:offline'"));
 
+        // Telemetry history (bucketed) is stored for the charts.
+        var history = await Eventually.WaitAsync(() => setup.Admin.GetFromJsonAsync<JsonElement>("/api/terminals/tf-k1/telemetry"),
+            h => h.GetArrayLength() >= 1, TimeSpan.FromSeconds(10), "a telemetry bucket");
+        Assert.Equal(12.5, history[0].GetProperty("cpuAvg").GetDouble());
+
         // It comes back.
         await terminal.PublishStringAsync("mc/t/tf-k1/hb", "{\"v\":1}", MqttQualityOfServiceLevel.AtLeastOnce);
         await Eventually.WaitAsync(() => TerminalAsync(setup, "tf-k1"), t => t.GetProperty("health").GetString() == "Online",

@@ -93,6 +93,11 @@
       add(t("fleet.command") + " " + formatTime(c.sentAt), t("command." + c.type) + " · " + t("commandStatus." + c.status) + (c.text ? " · " + c.text : ""));
     }
     panel.replaceChildren(dl);
+    const chart = document.createElement("div");
+    chart.id = "telemetry-chart";
+    chart.className = "chart";
+    panel.appendChild(chart);
+    renderTelemetry(id, chart).catch(err => { chart.textContent = err.message; });
     if (canManageTerminals()) {
       const form = document.createElement("form");
       form.className = "filters";
@@ -115,6 +120,36 @@
       panel.appendChild(form);
     }
     panel.hidden = false;
+  }
+
+  let echartsLoading = null;
+  function loadEcharts() {
+    if (window.echarts) { return Promise.resolve(); }
+    echartsLoading ??= new Promise((resolve, reject) => {
+      const script = document.createElement("script");
+      script.src = "/lib/echarts.min.js";
+      script.onload = resolve; script.onerror = () => reject(new Error("echarts"));
+      document.head.appendChild(script);
+    });
+    return echartsLoading;
+  }
+
+  async function renderTelemetry(id, element) {
+    const points = await api("/api/terminals/" + encodeURIComponent(id) + "/telemetry?hours=24");
+    element.dataset.points = String(points.length);
+    if (points.length === 0) { element.textContent = t("fleet.noTelemetry"); element.classList.add("muted"); return; }
+    await loadEcharts();
+    const series = (key, name) => ({ name, type: "line", showSymbol: false, data: points.map(p => [p.start, p[key]]) });
+    const chart = window.echarts.init(element);
+    chart.setOption({
+      animation: false,
+      tooltip: { trigger: "axis" },
+      legend: { top: 0 },
+      grid: { left: 40, right: 16, top: 32, bottom: 28 },
+      xAxis: { type: "time" },
+      yAxis: { type: "value" },
+      series: [series("cpuAvg", "CPU %"), series("memoryAvg", t("fleet.memory")), series("diskAvg", t("fleet.disk")), series("temperatureMax", "°C")],
+    });
   }
 
   function canManageTerminals() {
