@@ -14,6 +14,7 @@ public static class GatewayHosting
         services.AddOptions<MqttSettings>().Bind(builder.Configuration.GetSection(MqttSettings.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<MqttSettings>, MqttSettingsValidator>();
 
+        services.AddSingleton<DropLog>();
         services.AddSingleton<Ingest.IngestPipeline>();
         services.AddHostedService(sp => sp.GetRequiredService<Ingest.IngestPipeline>());
 

@@ -29,6 +29,8 @@ public sealed class OpsBoardTests(BrowserFixture fixture)
         await fleet;
         await Assertions.Expect(row).ToHaveAttributeAsync("data-health", "Offline", Soon);
         await Assertions.Expect(page.Locator("#count-Offline")).ToHaveTextAsync("1");
+        await Assertions.Expect(page.Locator("#fleet-alerts li[data-terminal='ui-sim-0001']").First).ToContainTextAsync("离线",
+            new LocatorAssertionsToContainTextOptions { Timeout = 10_000 });
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.Screenshots, "fleet-offline.png"), FullPage = true });
 
         // And comes back.

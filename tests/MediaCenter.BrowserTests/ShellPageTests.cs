@@ -59,6 +59,8 @@ public sealed class ShellPageTests(BrowserFixture fixture)
         });
         var page = await fixture.SignedInPageAsync(context);
         await Assertions.Expect(page.Locator("#connection")).ToHaveTextAsync("实时", Soon);
+        // The badge turns live a moment before the snapshot arrives: wait for a number.
+        await Assertions.Expect(page.Locator("#silo-count")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^\d+$"), Soon);
         var before = await page.Locator("#silo-count").TextContentAsync();
 
         await fixture.Deployment.StartSiloAsync("silo-b-" + Guid.NewGuid().ToString("N")[..4]);

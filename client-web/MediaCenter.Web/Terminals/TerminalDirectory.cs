@@ -15,6 +15,9 @@ public sealed record ActivityRow(string TerminalId, string PartyId, DateOnly Day
 /// <summary>One telemetry bucket (averages and peaks).</summary>
 public sealed record TelemetryPoint(DateTimeOffset Start, int Samples, double? CpuAvg, double? CpuMax, double? MemoryAvg, double? DiskAvg, double? TemperatureMax);
 
+/// <summary>A terminal alert or recovery from the event log.</summary>
+public sealed record TerminalAlert(long Id, DateTimeOffset At, string TerminalId, string Type, string? DedupKey, string? Reason);
+
 /// <summary>Lists and look-ups of terminals from the read model the terminal grains keep current.</summary>
 public sealed class TerminalDirectory(NpgsqlDataSource db)
 {
@@ -90,6 +93,27 @@ public sealed class TerminalDirectory(NpgsqlDataSource db)
         {
             double? N(int i) => reader.IsDBNull(i) ? null : reader.GetDouble(i);
             list.Add(new TelemetryPoint(reader.GetFieldValue<DateTimeOffset>(0), reader.GetInt32(1), N(2), N(3), N(4), N(5), N(6)));
+        }
+
+        return list;
+    }
+
+    /// <summary>The latest terminal alerts and recoveries, optionally of one party, newest first.</summary>
+    public async Task<IReadOnlyList<TerminalAlert>> AlertsAsync(string? partyId, int limit, CancellationToken cancellationToken)
+    {
+        await using var command = db.CreateCommand("""
+            SELECT id, occurred_at, entity_id, event_type, payload->>'dedupKey', payload->>'reason' FROM mc.event_log
+             WHERE entity_type = 'terminal' AND (@party::text IS NULL OR payload->>'partyId' = @party)
+             ORDER BY id DESC LIMIT @limit
+            """);
+        command.Parameters.Add(Text("party", partyId));
+        command.Parameters.AddWithValue("limit", Math.Clamp(limit, 1, 500));
+        var list = new List<TerminalAlert>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            list.Add(new TerminalAlert(reader.GetInt64(0), reader.GetFieldValue<DateTimeOffset>(1), reader.GetString(2), reader.GetString(3),
+                reader.IsDBNull(4) ? null : reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetString(5)));
         }
 
         return list;

@@ -173,6 +173,12 @@ internal static class TerminalsApi
             .WithName("SendTerminalCommand")
             .WithSummary("Sends a command (Notice with text, Refresh, Reboot); the terminal's acknowledgement or a 30 s timeout settles it. Send an Idempotency-Key.");
 
+        terminals.MapGet("/alerts", async (int? limit, HttpContext http, TerminalDirectory directory) =>
+                Results.Ok(await directory.AlertsAsync(Scope.PartyFilter(http.CurrentUser(), null), limit ?? 50, http.RequestAborted)))
+            .RequireAuthorization(Policies.PartyRead)
+            .WithName("ListTerminalAlerts")
+            .WithSummary("The alert feed: terminals going offline or degraded, and recovering, newest first.");
+
         terminals.MapGet("/activity", async (DateOnly? from, DateOnly? to, string? party, HttpContext http, TerminalDirectory directory, TimeProvider time) =>
             {
                 var (first, last) = Range(from, to, time);

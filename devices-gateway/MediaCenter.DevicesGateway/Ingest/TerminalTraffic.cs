@@ -7,12 +7,12 @@ namespace MediaCenter.DevicesGateway.Ingest;
 internal static class TerminalTraffic
 {
     /// <summary>Classifies, validates and queues a publish; false when it was dropped (counted by reason).</summary>
-    public static async Task<bool> AcceptAsync(string topic, ReadOnlySequence<byte> payload, IngestPipeline ingest, TimeProvider time)
+    public static async Task<bool> AcceptAsync(string? clientId, string topic, ReadOnlySequence<byte> payload, IngestPipeline ingest, DropLog drops, TimeProvider time)
     {
         var kind = TopicKinds.Classify(topic, out var dropReason);
         if (kind is null)
         {
-            MqttMetrics.Dropped.WithLabels(dropReason!).Inc();
+            drops.Dropped(dropReason!, clientId, topic);
             return false;
         }
 
@@ -26,7 +26,7 @@ internal static class TerminalTraffic
         var message = TerminalPayloads.Parse(terminalId, kind, payload, time.GetUtcNow(), out dropReason);
         if (message is null)
         {
-            MqttMetrics.Dropped.WithLabels(dropReason!).Inc();
+            drops.Dropped(dropReason!, clientId, topic);
             return false;
         }
 

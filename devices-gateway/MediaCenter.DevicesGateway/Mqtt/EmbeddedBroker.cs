@@ -11,7 +11,8 @@ namespace MediaCenter.DevicesGateway.Mqtt;
 
 /// <summary>The gateway's own MQTT broker (MQTTnet 5), intercepting terminal publishes in-process.</summary>
 internal sealed partial class EmbeddedBroker(
-    IOptions<MqttSettings> settings, TerminalCredentialStore credentials, IngestPipeline ingest, TimeProvider time, ILogger<EmbeddedBroker> logger)
+    IOptions<MqttSettings> settings, TerminalCredentialStore credentials, IngestPipeline ingest, DropLog drops, TimeProvider time,
+    ILogger<EmbeddedBroker> logger)
     : IHostedService, IHealthCheck, IAsyncDisposable, ITerminalPublisher
 {
     private MqttServer? _server;
@@ -45,7 +46,7 @@ internal sealed partial class EmbeddedBroker(
         _server.QueuedApplicationMessageOverwrittenAsync += _ =>
         {
             // A subscriber too slow to keep up: visible in metrics, never silent.
-            MqttMetrics.Dropped.WithLabels("subscriber_queue_full").Inc();
+            drops.Dropped("subscriber_queue_full", null, "-");
             return Task.CompletedTask;
         };
 
@@ -87,7 +88,7 @@ internal sealed partial class EmbeddedBroker(
             {
                 // The database is away: refuse now, the terminal retries; never let an unchecked client in.
                 LogCheckFailed(logger, e.ClientId, ex.Message);
-                MqttMetrics.Refused.WithLabels("check_unavailable").Inc();
+                drops.Refused("check_unavailable", e.ClientId);
                 e.ReasonCode = MQTTnet.Protocol.MqttConnectReasonCode.ServerUnavailable;
                 return;
             }
@@ -95,7 +96,7 @@ internal sealed partial class EmbeddedBroker(
 
         if (refusal is not null)
         {
-            MqttMetrics.Refused.WithLabels(refusal).Inc();
+            drops.Refused(refusal, e.ClientId);
             e.ReasonCode = MQTTnet.Protocol.MqttConnectReasonCode.BadUserNameOrPassword;
         }
     }
@@ -105,7 +106,7 @@ internal sealed partial class EmbeddedBroker(
     {
         if (settings.Value.RequireAuthentication && !e.TopicFilter.Topic.StartsWith(OwnPrefix(e.ClientId), StringComparison.Ordinal))
         {
-            MqttMetrics.Refused.WithLabels("subscription_not_allowed").Inc();
+            drops.Refused("subscription_not_allowed", e.ClientId);
             e.ProcessSubscription = false;
             e.Response.ReasonCode = MQTTnet.Protocol.MqttSubscribeReasonCode.NotAuthorized;
         }
@@ -126,12 +127,12 @@ internal sealed partial class EmbeddedBroker(
         // A terminal may publish only under its own prefix.
         if (settings.Value.RequireAuthentication && !e.ApplicationMessage.Topic.StartsWith(OwnPrefix(e.ClientId), StringComparison.Ordinal))
         {
-            MqttMetrics.Dropped.WithLabels("topic_not_allowed").Inc();
+            drops.Dropped("topic_not_allowed", e.ClientId, e.ApplicationMessage.Topic);
             e.ProcessPublish = false;
             return;
         }
 
-        if (!await TerminalTraffic.AcceptAsync(e.ApplicationMessage.Topic, e.ApplicationMessage.Payload, ingest, time))
+        if (!await TerminalTraffic.AcceptAsync(e.ClientId, e.ApplicationMessage.Topic, e.ApplicationMessage.Payload, ingest, drops, time))
         {
             e.ProcessPublish = false;
         }

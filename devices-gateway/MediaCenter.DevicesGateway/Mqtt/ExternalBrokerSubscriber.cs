@@ -6,7 +6,7 @@ namespace MediaCenter.DevicesGateway.Mqtt;
 
 /// <summary>Subscribes to terminal topics on an external broker and keeps the connection alive.</summary>
 internal sealed partial class ExternalBrokerSubscriber(
-    IOptions<MqttSettings> settings, Ingest.IngestPipeline ingest, TimeProvider time, ILogger<ExternalBrokerSubscriber> logger)
+    IOptions<MqttSettings> settings, Ingest.IngestPipeline ingest, DropLog drops, TimeProvider time, ILogger<ExternalBrokerSubscriber> logger)
     : BackgroundService, IHealthCheck, Ingest.ITerminalPublisher
 {
     private IMqttClient? _client;
@@ -17,7 +17,7 @@ internal sealed partial class ExternalBrokerSubscriber(
         var factory = new MqttClientFactory();
         _client = factory.CreateMqttClient();
         _client.ApplicationMessageReceivedAsync += async e =>
-            await Ingest.TerminalTraffic.AcceptAsync(e.ApplicationMessage.Topic, e.ApplicationMessage.Payload, ingest, time);
+            await Ingest.TerminalTraffic.AcceptAsync(null, e.ApplicationMessage.Topic, e.ApplicationMessage.Payload, ingest, drops, time);
 
         var builder = new MqttClientOptionsBuilder()
             .WithTcpServer(s.Host, s.Port)

@@ -66,6 +66,7 @@ public sealed class AuthorizationMatrixTests(IntegrationFixture fixture)
         ["GET /api/terminals/inspections/overdue"] = [.. PartyRead, "other-party-admin"],
         ["GET /api/patrol/reports"] = ["admin", "operator", "management"],
         ["POST /api/patrol/run"] = Operations,
+        ["GET /api/terminals/alerts"] = [.. PartyRead, "other-party-admin"],
         ["GET /api/terminals/activity"] = [.. PartyRead, "other-party-admin"],
         ["GET /api/terminals/activity.csv"] = [.. PartyRead, "other-party-admin"],
     };

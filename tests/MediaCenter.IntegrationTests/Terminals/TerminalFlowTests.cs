@@ -93,6 +93,9 @@ public sealed class TerminalFlowTests(IntegrationFixture fixture)
         var fleet = await setup.Admin.GetFromJsonAsync<JsonElement>("/api/terminals");
         Assert.Equal(1, fleet.GetProperty("byHealth").GetProperty("Offline").GetInt32());
         Assert.Equal(1, await ScalarAsync(setup, "SELECT count(*) FROM mc.event_log WHERE entity_id = 'tf-k1' AND event_type = 'terminal.offline' AND payload->>'dedupKey' = 'terminal:tf-k1:offline'"));
+        var feed = await setup.Admin.GetFromJsonAsync<JsonElement>("/api/terminals/alerts");
+        Assert.Equal("terminal.offline", feed[0].GetProperty("type").GetString());
+        Assert.Equal("missed-heartbeats", feed[0].GetProperty("reason").GetString());
 
         // Telemetry history (bucketed) is stored for the charts.
         var history = await Eventually.WaitAsync(() => setup.Admin.GetFromJsonAsync<JsonElement>("/api/terminals/tf-k1/telemetry"),
@@ -163,6 +166,10 @@ public sealed class TerminalFlowTests(IntegrationFixture fixture)
         Assert.Contains("reason=\"clock_skew\"", metrics);
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/health/ready")).StatusCode);
         Assert.True(terminal.IsConnected);
+
+        // Logged, but at a bounded rate: one line per reason per 10 s, not one per message.
+        var logged = setup.Gateway.Process.Tail(200_000).Split('\n').Count(l => l.Contains("Dropped a message", StringComparison.Ordinal));
+        Assert.InRange(logged, 1, 40);
         await Eventually.WaitAsync(() => TerminalAsync(setup, "tf-fuzz"), t => t.GetProperty("health").GetString() == "Online", TimeSpan.FromSeconds(10), "the valid heartbeat applied");
     }
 

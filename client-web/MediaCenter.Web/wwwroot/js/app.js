@@ -25,6 +25,22 @@
     for (const row of data.terminals) { fleet.set(row.id, row); }
     fleetLoaded = true;
     renderFleet();
+    await loadFleetAlerts();
+  }
+
+  let alertsTimer = null;
+  async function loadFleetAlerts() {
+    const list = await api("/api/terminals/alerts?limit=10");
+    const ul = $("fleet-alerts");
+    ul.replaceChildren();
+    if (list.length === 0) { const li = document.createElement("li"); li.className = "empty"; li.textContent = t("fleet.noAlerts"); ul.appendChild(li); }
+    for (const alert of list) {
+      const li = document.createElement("li");
+      if (alert.type === "terminal.recovered") { li.className = "recovered"; }
+      li.dataset.terminal = alert.terminalId;
+      li.textContent = formatTime(alert.at) + " · " + alert.terminalId + " " + t("alert." + alert.type) + (alert.reason ? " (" + alert.reason + ")" : "");
+      ul.appendChild(li);
+    }
   }
 
   function applyTerminalChanges(changes) {
@@ -37,6 +53,8 @@
       row.health = change.health; row.lastSeen = change.lastSeen; row.version = change.version;
     }
     if (unknown && !reloadTimer) { reloadTimer = setTimeout(() => { reloadTimer = null; loadFleet().catch(() => {}); }, 1000); }
+    // Health changes may have raised alerts: refresh the feed, at most once a second.
+    if (!alertsTimer) { alertsTimer = setTimeout(() => { alertsTimer = null; loadFleetAlerts().catch(() => {}); }, 1000); }
     renderFleet();
   }
 
@@ -46,6 +64,9 @@
     for (const row of fleet.values()) { counts[row.health] = (counts[row.health] || 0) + 1; regions.add(row.region); }
     for (const key of Object.keys(counts)) { $("count-" + key).textContent = String(counts[key]); }
     $("fleet-total").textContent = String(fleet.size);
+    const byRegion = {};
+    for (const row of fleet.values()) { byRegion[row.region] = (byRegion[row.region] || 0) + 1; }
+    $("region-counts").textContent = Object.keys(byRegion).sort().map(r => r + " " + byRegion[r]).join(" · ");
     const regionSelect = $("fleet-region");
     const chosen = regionSelect.value;
     const known = new Set([...regionSelect.options].map(o => o.value));
