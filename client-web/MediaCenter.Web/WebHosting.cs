@@ -1,12 +1,8 @@
-using System.Threading.RateLimiting;
-using MediaCenter.Identity;
 using MediaCenter.Web.Api;
 using MediaCenter.Web.Live;
 using MediaCenter.Web.Operations;
 using MediaCenter.Web.Security;
 using MediaCenter.Web.Terminals;
-using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 
 namespace MediaCenter.Web;
@@ -25,39 +21,7 @@ public static class WebHosting
         services.AddOpenApi();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
 
-        services.AddMediaCenterIdentity();
-        services.AddOptions<IdentitySettings>().Bind(builder.Configuration.GetSection(IdentitySettings.Section)).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<IdentitySettings>, IdentitySettingsValidator>();
-        services.AddAuthentication(SessionAuthenticationHandler.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, SessionAuthenticationHandler>(SessionAuthenticationHandler.SchemeName, _ => { });
-        services.AddAuthorizationBuilder().AddMediaCenterPolicies();
-        services.AddSingleton<SecurityAlerts>();
-        services.AddScoped<SignIn>();
-        services.AddRateLimiter(options =>
-        {
-            options.AddPolicy(AuthApi.SignInRateLimit, context =>
-            {
-                var perMinute = context.RequestServices.GetRequiredService<IOptions<IdentitySettings>>().Value.SignInRatePerMinute;
-                return RateLimitPartition.GetFixedWindowLimiter(context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-                    _ => new FixedWindowRateLimiterOptions { PermitLimit = perMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 });
-            });
-            options.OnRejected = async (context, cancellationToken) =>
-            {
-                var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromMinutes(1);
-                context.HttpContext.Response.StatusCode = StatusCodes.Status429TooManyRequests;
-                context.HttpContext.Response.Headers.RetryAfter = Math.Ceiling(retryAfter.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
-                await context.HttpContext.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
-                {
-                    HttpContext = context.HttpContext,
-                    ProblemDetails = new ProblemDetails
-                    {
-                        Status = StatusCodes.Status429TooManyRequests,
-                        Title = "请求过于频繁 / Too many requests.",
-                        Detail = $"Retry after {Math.Ceiling(retryAfter.TotalSeconds):0} s.",
-                    },
-                });
-            };
-        });
+        builder.AddWebSecurity();
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize =
             builder.Configuration.GetValue<long?>("Web:MaxRequestBodyBytes") ?? 1_048_576);
 

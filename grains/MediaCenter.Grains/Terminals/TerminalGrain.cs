@@ -50,6 +50,7 @@ internal sealed partial class TerminalGrain(
     private IGrainTimer? _deadline;
     private IGrainTimer? _checkpoint;
     private bool _lastSeenDirty;
+    private TimeZoneInfo? _activityZone;
 
     private string Id => this.GetPrimaryKeyString();
 
@@ -392,7 +393,8 @@ internal sealed partial class TerminalGrain(
     // Usage counters for the calendar day (in the configured time zone); a new day first stores the old one.
     private async Task CountAsync(TerminalMessage message)
     {
-        var zone = TimeZoneInfo.FindSystemTimeZoneById(Options.ActivityTimeZone);
+        // Looked up once per activation: this runs for every message.
+        var zone = _activityZone ??= TimeZoneInfo.FindSystemTimeZoneById(Options.ActivityTimeZone);
         var day = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(message.ReceivedAt, zone).DateTime);
         var activity = state.State.Activity;
         if (activity is null || activity.Day != day)

@@ -49,7 +49,9 @@ public sealed class TerminalOptions
     public Dictionary<TerminalKind, DegradationThresholds> Thresholds { get; set; } = [];
 
     /// <summary>The thresholds of a kind.</summary>
-    public DegradationThresholds For(TerminalKind kind) => Thresholds.TryGetValue(kind, out var t) ? t : new DegradationThresholds();
+    public DegradationThresholds For(TerminalKind kind) => Thresholds.TryGetValue(kind, out var t) ? t : _defaults;
+
+    private readonly DegradationThresholds _defaults = new();
 }
 
 /// <summary>Where terminal grains record state changes and alerts (PostgreSQL on real silos).</summary>

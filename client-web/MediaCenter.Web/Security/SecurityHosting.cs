@@ -1,0 +1,53 @@
+using System.Threading.RateLimiting;
+using MediaCenter.Identity;
+using MediaCenter.Web.Api;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+
+namespace MediaCenter.Web.Security;
+
+/// <summary>Composition of identity and security: stores, the session scheme, policies, sign-in rate limits.</summary>
+public static class SecurityHosting
+{
+    /// <summary>Registers what authentication, authorization, auditing and rate limiting need.</summary>
+    public static WebApplicationBuilder AddWebSecurity(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddMediaCenterIdentity();
+        services.AddOptions<IdentitySettings>().Bind(builder.Configuration.GetSection(IdentitySettings.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<IdentitySettings>, IdentitySettingsValidator>();
+        services.AddAuthentication(SessionAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, SessionAuthenticationHandler>(SessionAuthenticationHandler.SchemeName, _ => { });
+        services.AddAuthorizationBuilder().AddMediaCenterPolicies();
+        services.AddSingleton<SecurityAlerts>();
+        services.AddScoped<SignIn>();
+        services.AddRateLimiter(options =>
+        {
+            options.AddPolicy(AuthApi.SignInRateLimit, context =>
+            {
+                var perMinute = context.RequestServices.GetRequiredService<IOptions<IdentitySettings>>().Value.SignInRatePerMinute;
+                return RateLimitPartition.GetFixedWindowLimiter(context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                    _ => new FixedWindowRateLimiterOptions { PermitLimit = perMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 });
+            });
+            options.OnRejected = async (context, cancellationToken) =>
+            {
+                var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromMinutes(1);
+                context.HttpContext.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+                context.HttpContext.Response.Headers.RetryAfter = Math.Ceiling(retryAfter.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                await context.HttpContext.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+                {
+                    HttpContext = context.HttpContext,
+                    ProblemDetails = new ProblemDetails
+                    {
+                        Status = StatusCodes.Status429TooManyRequests,
+                        Title = "请求过于频繁 / Too many requests.",
+                        Detail = $"Retry after {Math.Ceiling(retryAfter.TotalSeconds):0} s.",
+                    },
+                });
+            };
+        });
+
+        return builder;
+    }
+}
