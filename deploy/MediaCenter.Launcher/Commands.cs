@@ -131,6 +131,52 @@ public static class Commands
         return 0;
     }
 
+    /// <summary>Backs the database up into a directory (the off-site location) with retention.</summary>
+    public static async Task<int> BackupAsync(LauncherSettings settings, string[] args)
+    {
+        var directory = Flag(args, "--to") ?? throw new ArgumentException("Give the backup directory: backup --to DIR.");
+        var keep = Flag(args, "--keep") is { } k ? (int.TryParse(k, out var n) ? n : throw new ArgumentException($"--keep must be a number (was '{k}').")) : 14;
+        var (connectionString, cluster) = await OpenDatabaseAsync(settings);
+        try
+        {
+            var clock = Stopwatch.StartNew();
+            var file = await Backups.BackupAsync(connectionString, directory, keep, TimeProvider.System);
+            Console.WriteLine($"backup: {file} ({new FileInfo(file).Length / 1024.0:0.0} KiB, {clock.Elapsed.TotalSeconds:0.0} s); keeping the newest {keep}");
+            return 0;
+        }
+        finally
+        {
+            if (cluster is not null)
+            {
+                await cluster.StopAsync();
+            }
+        }
+    }
+
+    /// <summary>Restores a backup into a fresh database of the same server.</summary>
+    public static async Task<int> RestoreAsync(LauncherSettings settings, string[] args)
+    {
+        var file = Flag(args, "--from") ?? throw new ArgumentException("Give the backup file: restore --from FILE --into DATABASE.");
+        var database = Flag(args, "--into") ?? throw new ArgumentException("Give a new database name: restore --from FILE --into DATABASE.");
+        var (connectionString, cluster) = await OpenDatabaseAsync(settings);
+        try
+        {
+            var clock = Stopwatch.StartNew();
+            await Backups.RestoreAsync(connectionString, file, database);
+            var status = await Migrator.GetStatusAsync(new Npgsql.NpgsqlConnectionStringBuilder(connectionString) { Database = database }.ConnectionString);
+            Console.WriteLine($"restore: {file} → database '{database}' in {clock.Elapsed.TotalSeconds:0.0} s (schema version {status.CurrentVersion})");
+            Console.WriteLine("          point MEDIACENTER_DB (Database=" + database + ") at it, or swap it in, to run on the restored data");
+            return 0;
+        }
+        finally
+        {
+            if (cluster is not null)
+            {
+                await cluster.StopAsync();
+            }
+        }
+    }
+
     private static string? Flag(string[] args, string name)
     {
         var index = Array.IndexOf(args, name);

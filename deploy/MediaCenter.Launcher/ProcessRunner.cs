@@ -14,7 +14,8 @@ public static class ProcessRunner
     }
 
     /// <summary>Runs a command to completion, optionally as another user (root only, through runuser).</summary>
-    public static async Task<Result> RunAsync(string file, IEnumerable<string> args, string? asUser = null, TimeSpan? timeout = null)
+    public static async Task<Result> RunAsync(string file, IEnumerable<string> args, string? asUser = null, TimeSpan? timeout = null,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         var info = asUser is not null && Posix.IsRoot
             ? new ProcessStartInfo("runuser") { ArgumentList = { "-u", asUser, "--", file } }
@@ -22,6 +23,11 @@ public static class ProcessRunner
         foreach (var arg in args)
         {
             info.ArgumentList.Add(arg);
+        }
+
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[key] = value;
         }
 
         info.RedirectStandardOutput = true;

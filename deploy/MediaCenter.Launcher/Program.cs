@@ -9,6 +9,8 @@ try
         ["db", "migrate", ..] => await Commands.MigrateAsync(settings),
         ["db", "status", ..] => await Commands.StatusAsync(settings),
         ["simulate", ..] => await Commands.SimulateAsync(settings, args),
+        ["backup", ..] => await Commands.BackupAsync(settings, args),
+        ["restore", ..] => await Commands.RestoreAsync(settings, args),
         _ => Usage(),
     };
 }
@@ -20,6 +22,6 @@ catch (Exception ex) when (ex is ArgumentException or InvalidOperationException 
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: mediacenter up [--demo] | db migrate | db status | simulate --terminals N --interval S …");
+    Console.Error.WriteLine("usage: mediacenter up [--demo] | db migrate | db status | backup --to DIR [--keep N] | restore --from FILE --into DB | simulate …");
     return 2;
 }
