@@ -48,26 +48,40 @@ public static class Commands
                 ["Logging__Console__FormatterName"] = "json",
             };
 
-            var silo = Start(settings, "silo", "silo", "MediaCenter.Silo", settings.SiloHttpPort, logs, common, new()
+            // Silo i listens on the base ports + i; its health port and web instance i's port are 10 apart per instance.
+            var silos = new List<ServiceProcess>();
+            for (var i = 0; i < settings.Silos; i++)
             {
-                ["Silo__Port"] = settings.SiloPort.ToString(),
-                ["Silo__GatewayPort"] = settings.SiloGatewayPort.ToString(),
-            });
-            started.Add(silo);
-            await RequireReadyAsync(silo, stop.Token);
+                var silo = Start(settings, Numbered("silo", i), "silo", "MediaCenter.Silo", settings.SiloHttpPort + (10 * i), logs, common, new()
+                {
+                    ["Silo__Name"] = $"{Environment.MachineName}-silo{i + 1}",
+                    ["Silo__Port"] = (settings.SiloPort + i).ToString(),
+                    ["Silo__GatewayPort"] = (settings.SiloGatewayPort + i).ToString(),
+                });
+                started.Add(silo);
+                silos.Add(silo);
+            }
 
-            var web = Start(settings, "web", "client-web", "MediaCenter.Web", settings.WebPort, logs, common, []);
-            started.Add(web);
-            var gateway = Start(settings, "gateway", "devices-gateway", "MediaCenter.DevicesGateway", settings.GatewayHttpPort, logs, common, new()
+            await Task.WhenAll(silos.Select(s => RequireReadyAsync(s, stop.Token)));
+
+            var clients = new List<ServiceProcess>();
+            for (var i = 0; i < settings.WebInstances; i++)
+            {
+                clients.Add(Start(settings, Numbered("web", i), "client-web", "MediaCenter.Web", settings.WebPort + (10 * i), logs, common, []));
+            }
+
+            clients.Add(Start(settings, "gateway", "devices-gateway", "MediaCenter.DevicesGateway", settings.GatewayHttpPort, logs, common, new()
             {
                 ["Mqtt__Port"] = settings.MqttPort.ToString(),
-            });
-            started.Add(gateway);
-            await Task.WhenAll(RequireReadyAsync(web, stop.Token), RequireReadyAsync(gateway, stop.Token));
+            }));
+            started.AddRange(clients);
+            await Task.WhenAll(clients.Select(c => RequireReadyAsync(c, stop.Token)));
 
+            var webs = string.Join(" ", Enumerable.Range(0, settings.WebInstances).Select(i => $"http://127.0.0.1:{settings.WebPort + (10 * i)}/"));
+            var siloHealth = string.Join(" ", Enumerable.Range(0, settings.Silos).Select(i => $"http://127.0.0.1:{settings.SiloHttpPort + (10 * i)}/health/ready"));
             Console.WriteLine(
-                $"MediaCenter ready in {clock.Elapsed.TotalSeconds:0.0} s: web http://127.0.0.1:{settings.WebPort}/ " +
-                $"mqtt mqtt://127.0.0.1:{settings.MqttPort} silo http://127.0.0.1:{settings.SiloHttpPort}/health/ready " +
+                $"MediaCenter ready in {clock.Elapsed.TotalSeconds:0.0} s: web {webs} " +
+                $"mqtt mqtt://127.0.0.1:{settings.MqttPort} silo {siloHealth} " +
                 $"gateway http://127.0.0.1:{settings.GatewayHttpPort}/health/ready logs {logs}");
             Console.WriteLine("Press Ctrl-C to stop.");
             if (simulatorAccount is { } account)
@@ -303,13 +317,23 @@ public static class Commands
         return (cluster.ConnectionString, started || own ? cluster : null);
     }
 
+    private static string Numbered(string name, int index) => index == 0 ? name : $"{name}{index + 1}";
+
     private static List<string> BusyPorts(LauncherSettings settings)
     {
-        var wanted = new (string Name, int Port)[]
+        var wanted = new List<(string Name, int Port)> { ("mqtt", settings.MqttPort), ("gateway http", settings.GatewayHttpPort) };
+        for (var i = 0; i < settings.WebInstances; i++)
         {
-            ("web", settings.WebPort), ("mqtt", settings.MqttPort), ("gateway http", settings.GatewayHttpPort),
-            ("silo http", settings.SiloHttpPort), ("silo", settings.SiloPort), ("silo gateway", settings.SiloGatewayPort),
-        };
+            wanted.Add((Numbered("web", i), settings.WebPort + (10 * i)));
+        }
+
+        for (var i = 0; i < settings.Silos; i++)
+        {
+            wanted.Add((Numbered("silo", i) + " http", settings.SiloHttpPort + (10 * i)));
+            wanted.Add((Numbered("silo", i), settings.SiloPort + i));
+            wanted.Add((Numbered("silo", i) + " gateway", settings.SiloGatewayPort + i));
+        }
+
         var busy = new List<string>();
         foreach (var (name, port) in wanted)
         {

@@ -25,6 +25,12 @@ public sealed class LauncherSettings
     public string ClusterId { get; init; } = "mediacenter";
     public bool Demo { get; init; }
 
+    /// <summary>How many silos <c>cluster up</c> starts (1 for <c>up</c>).</summary>
+    public int Silos { get; init; } = 1;
+
+    /// <summary>How many client-web instances <c>cluster up</c> starts (1 for <c>up</c>).</summary>
+    public int WebInstances { get; init; } = 1;
+
     /// <summary>Reads the environment, then lets flags override it.</summary>
     public static LauncherSettings From(string[] args)
     {
@@ -58,12 +64,25 @@ public sealed class LauncherSettings
             SiloGatewayPort = Port("MEDIACENTER_SILO_GATEWAY_PORT", 30000, "--silo-gateway-port"),
             ClusterId = Env("MEDIACENTER_CLUSTER_ID", "mediacenter"),
             Demo = args.Contains("--demo"),
+            Silos = Count(args, "--silos"),
+            WebInstances = Count(args, "--web"),
         };
     }
 
     /// <summary>The path of a built project's assembly.</summary>
     public string Assembly(string folder, string project) =>
         Path.Combine(Root, folder, project, "bin", Configuration, "net10.0", project + ".dll");
+
+    private static int Count(string[] args, string flag)
+    {
+        var text = Flag(args, flag);
+        if (text is null)
+        {
+            return 1;
+        }
+
+        return int.TryParse(text, out var n) && n is >= 1 and <= 8 ? n : throw new ArgumentException($"{flag} must be between 1 and 8 (was '{text}').");
+    }
 
     private static string? Flag(string[] args, string name)
     {

@@ -6,6 +6,7 @@ try
     return args switch
     {
         ["up", ..] => await Commands.UpAsync(settings),
+        ["cluster", "up", ..] => await Commands.UpAsync(settings),
         ["db", "migrate", ..] => await Commands.MigrateAsync(settings),
         ["db", "status", ..] => await Commands.StatusAsync(settings),
         ["simulate", ..] => await Commands.SimulateAsync(settings, args),
@@ -22,6 +23,6 @@ catch (Exception ex) when (ex is ArgumentException or InvalidOperationException 
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: mediacenter up [--demo] | db migrate | db status | backup --to DIR [--keep N] | restore --from FILE --into DB | simulate …");
+    Console.Error.WriteLine("usage: mediacenter up [--demo] | cluster up --silos N --web M | db migrate | db status | backup --to DIR [--keep N] | restore --from FILE --into DB | simulate …");
     return 2;
 }

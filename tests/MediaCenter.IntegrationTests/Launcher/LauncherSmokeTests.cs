@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using MediaCenter.Launcher;
 
@@ -49,17 +50,44 @@ public sealed partial class LauncherSmokeTests : IDisposable
 
     private sealed record Run(Process Launcher, string Output, IReadOnlyList<int> ChildPids, int PostgresPid);
 
-    private async Task<Run> RunUpAsync(params string[] extra)
+    [Fact]
+    public async Task Cluster_up_runs_two_silos_and_two_web_instances_that_both_see_the_whole_cluster()
+    {
+        var run = await RunUpAsync(["cluster", "up"], "--silos", "2", "--web", "2");
+        try
+        {
+            var password = System.Text.RegularExpressions.Regex.Match(run.Output, @"with password (\S+)").Groups[1].Value;
+            Assert.NotEmpty(password);
+            Assert.Equal(5, run.ChildPids.Count);
+            foreach (var web in new[] { _ports["WEB"], _ports["WEB"] + 10 })
+            {
+                using var client = await TestIdentity.SignInAsync(new Uri($"http://127.0.0.1:{web}"), "admin", password);
+                var status = await Eventually.WaitAsync(() => client.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/system/status"),
+                    s => s.GetProperty("silos").GetArrayLength() == 2, TimeSpan.FromSeconds(20), "two silos seen from web on " + web);
+                Assert.Equal(2, status.GetProperty("silos").GetArrayLength());
+            }
+        }
+        finally
+        {
+            await StopAsync(run);
+        }
+
+        Assert.All(run.ChildPids.Append(run.PostgresPid), pid => Assert.False(IsRunning(pid)));
+    }
+
+    private Task<Run> RunUpAsync(params string[] extra) => RunUpAsync(["up"], extra);
+
+    private async Task<Run> RunUpAsync(string[] command, params string[] extra)
     {
         var info = new ProcessStartInfo("bash")
         {
-            ArgumentList = { Path.Combine(Repo.Root, "mediacenter"), "up", "--no-build" },
+            ArgumentList = { Path.Combine(Repo.Root, "mediacenter") },
             WorkingDirectory = Repo.Root,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in extra)
+        foreach (var arg in command.Append("--no-build").Concat(extra))
         {
             info.ArgumentList.Add(arg);
         }
