@@ -38,9 +38,16 @@ public static class Commands
             Console.WriteLine($"database: schema version {report.CurrentVersion} ({report.Applied.Count} migration(s) applied now)");
             var simulatorAccount = await SeedAccountsAsync(connectionString, settings.Demo, stop.Token);
 
+            // Bound each pool, so silos, web and gateway instances together stay under the server's connection limit.
+            var pooled = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+            if (!connectionString.Contains("Maximum Pool Size", StringComparison.OrdinalIgnoreCase) && !connectionString.Contains("MaxPoolSize", StringComparison.OrdinalIgnoreCase))
+            {
+                pooled.MaxPoolSize = 20;
+            }
+
             var common = new Dictionary<string, string>
             {
-                ["ConnectionStrings__MediaCenter"] = connectionString,
+                ["ConnectionStrings__MediaCenter"] = pooled.ConnectionString,
                 ["Cluster__ClusterId"] = settings.ClusterId,
                 ["Cluster__ServiceId"] = "mediacenter",
                 ["DOTNET_ENVIRONMENT"] = "Production",

@@ -113,7 +113,8 @@ public sealed class PostgresCluster
         {
             Directory.CreateDirectory(SocketDir);
             ChownToServer(SocketDir);
-            var options = $"-p {Port} -k {SocketDir} -c listen_addresses=127.0.0.1";
+            // Every process keeps two pools (Orleans' providers and the application's data source): room for several processes.
+            var options = $"-p {Port} -k {SocketDir} -c listen_addresses=127.0.0.1 -c max_connections=300";
             if (Throwaway)
             {
                 options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off";

@@ -1,0 +1,3 @@
+using MediaCenter.Benchmarks;
+
+return await BenchRunner.RunAsync(args);
