@@ -130,9 +130,7 @@ internal sealed class AuditedRead(MediaCenter.Identity.AuditLog audit) : IEndpoi
         var notes = new AuditNotes();
         http.Items[typeof(AuditNotes)] = notes;
         var result = await next(context);
-        await audit.OperationAsync(new OperationEntry(http.CurrentUserOrNull()?.Username, $"VIEW {http.Request.Path}", notes.Target,
-            "ok", System.Diagnostics.Activity.Current?.TraceId.ToString() ?? http.TraceIdentifier,
-            http.Connection.RemoteIpAddress?.ToString(), http.Request.Headers.UserAgent.ToString(),
+        await audit.OperationAsync(http.OperationEntry($"VIEW {http.Request.Path}", notes.Target, "ok",
             new Dictionary<string, object?> { ["method"] = "GET", ["personalData"] = true }));
         return result;
     }

@@ -66,9 +66,8 @@ public sealed partial class AuditTrail(RequestDelegate next, ILogger<AuditTrail>
         notes.Details["status"] = status;
         try
         {
-            await audit.OperationAsync(new OperationEntry(actor, action, string.IsNullOrEmpty(target) ? null : target, result,
-                Activity.Current?.TraceId.ToString() ?? context.TraceIdentifier,
-                context.Connection.RemoteIpAddress?.ToString(), context.Request.Headers.UserAgent.ToString(), notes.Details), CancellationToken.None);
+            await audit.OperationAsync(context.OperationEntry(action, string.IsNullOrEmpty(target) ? null : target, result, notes.Details),
+                CancellationToken.None);
 
             if (actor is not null && result == "ok" && HttpMethods.IsDelete(context.Request.Method))
             {
@@ -110,6 +109,12 @@ public sealed class SecurityAlerts(AuditLog audit, IHubContext<Live.LiveHub> hub
 /// <summary>Shortcuts for handlers.</summary>
 public static class AuditNotesExtensions
 {
+    /// <summary>An operation-log entry for this request: the caller, trace id, address and user agent come from the request.</summary>
+    public static OperationEntry OperationEntry(this HttpContext context, string action, string? target, string result,
+        IReadOnlyDictionary<string, object?> details) =>
+        new(context.CurrentUserOrNull()?.Username, action, target, result, Activity.Current?.TraceId.ToString() ?? context.TraceIdentifier,
+            context.Connection.RemoteIpAddress?.ToString(), context.Request.Headers.UserAgent.ToString(), details);
+
     /// <summary>The operation-log notes of this request (a throwaway instance on requests that are not audited).</summary>
     public static AuditNotes Audit(this HttpContext context) => context.Items[typeof(AuditNotes)] as AuditNotes ?? new AuditNotes();
 }

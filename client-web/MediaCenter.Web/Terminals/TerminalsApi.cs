@@ -110,8 +110,7 @@ internal static class TerminalsApi
 
         terminals.MapPut("/{id}/maintenance", async (string id, Maintenance body, HttpContext http, IClusterClient cluster, TerminalDirectory directory) =>
             {
-                var party = await VisibleAsync(id, http, directory);
-                Scope.RequireManageable(http.CurrentUser(), party, "终端 / terminal");
+                await ManageableAsync(id, http, directory);
                 var snapshot = await cluster.GetGrain<ITerminalGrain>(id).SetMaintenanceAsync(body.On, OperationId(http));
                 http.Audit().Target = "terminal:" + id;
                 http.Audit().Details["after"] = new { maintenance = body.On };
@@ -124,8 +123,7 @@ internal static class TerminalsApi
         terminals.MapPost("/{id}/inspections", async (string id, Inspection body, HttpContext http, IClusterClient cluster, TerminalDirectory directory,
                 TimeProvider time) =>
             {
-                var party = await VisibleAsync(id, http, directory);
-                Scope.RequireManageable(http.CurrentUser(), party, "终端 / terminal");
+                await ManageableAsync(id, http, directory);
                 if (string.IsNullOrWhiteSpace(body.Findings) || body.Passed is null)
                 {
                     throw new IdentityProblem(ProblemKind.Invalid, "需要 findings 和 passed / findings and passed are required");
@@ -148,8 +146,7 @@ internal static class TerminalsApi
 
         terminals.MapPost("/{id}/commands", async (string id, CommandRequest body, HttpContext http, IClusterClient cluster, TerminalDirectory directory) =>
             {
-                var party = await VisibleAsync(id, http, directory);
-                Scope.RequireManageable(http.CurrentUser(), party, "终端 / terminal");
+                await ManageableAsync(id, http, directory);
                 if (body.Type is null)
                 {
                     throw new IdentityProblem(ProblemKind.Invalid, "需要 type（Notice、Refresh、Reboot）/ type is required: Notice, Refresh or Reboot");
@@ -224,6 +221,9 @@ internal static class TerminalsApi
 
         return (first, last);
     }
+
+    private static async Task ManageableAsync(string id, HttpContext http, TerminalDirectory directory) =>
+        Scope.RequireManageable(http.CurrentUser(), await VisibleAsync(id, http, directory), "终端 / terminal");
 
     private static async Task<string> VisibleAsync(string id, HttpContext http, TerminalDirectory directory)
     {

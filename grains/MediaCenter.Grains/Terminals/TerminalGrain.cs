@@ -59,7 +59,8 @@ internal sealed partial class TerminalGrain(
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _deadline = this.RegisterGrainTimer(OnDeadlineAsync, new GrainTimerCreationOptions(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan) { Interleave = false });
-        _checkpoint = this.RegisterGrainTimer(CheckpointAsync, new GrainTimerCreationOptions(Options.CheckpointInterval, Options.CheckpointInterval));
+        // Armed only while there is something to write: an idle terminal costs no timer callbacks.
+        _checkpoint = this.RegisterGrainTimer(CheckpointAsync, new GrainTimerCreationOptions(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan));
         _commandTimeouts = this.RegisterGrainTimer(ExpireCommandsAsync, new GrainTimerCreationOptions(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan));
         ArmCommandTimeouts();
         // After a restart or failover the deadline may already have passed while no silo watched it.
@@ -124,7 +125,7 @@ internal sealed partial class TerminalGrain(
             if (state.State.LastSeen is null || message.ReceivedAt > state.State.LastSeen)
             {
                 state.State.LastSeen = message.ReceivedAt;
-                _lastSeenDirty = true;
+                MarkDirty();
             }
 
             var reasons = state.State.DegradedBecause;
@@ -350,6 +351,15 @@ internal sealed partial class TerminalGrain(
         }
     }
 
+    private void MarkDirty()
+    {
+        if (!_lastSeenDirty)
+        {
+            _lastSeenDirty = true;
+            _checkpoint?.Change(Options.CheckpointInterval, Timeout.InfiniteTimeSpan);
+        }
+    }
+
     private async Task CheckpointAsync(CancellationToken cancellationToken)
     {
         if (!_lastSeenDirty)
@@ -429,7 +439,7 @@ internal sealed partial class TerminalGrain(
         }
 
         state.State.Activity = activity;
-        _lastSeenDirty = true;
+        MarkDirty();
     }
 
     private void ArmDeadline()
