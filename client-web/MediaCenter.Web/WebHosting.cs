@@ -1,5 +1,6 @@
 using MediaCenter.Web.Api;
 using MediaCenter.Web.Live;
+using MediaCenter.Web.Newsroom;
 using MediaCenter.Web.Operations;
 using MediaCenter.Web.Security;
 using MediaCenter.Web.Terminals;
@@ -27,6 +28,9 @@ public static class WebHosting
 
         services.AddSingleton<Terminals.TerminalDirectory>();
         services.AddHostedService<Terminals.FleetFeed>();
+        services.AddSingleton<Newsroom.NewsroomReadModel>();
+        services.AddSingleton<Newsroom.MediaStore>();
+        services.AddHostedService<Newsroom.BoardFeed>();
         services.AddSignalR().AddJsonProtocol(o =>
             o.PayloadSerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         services.AddSingleton<SystemStatusReader>();
@@ -42,6 +46,13 @@ public static class WebHosting
         app.UseStatusCodePages();
         app.UseDefaultFiles();
         app.UseStaticFiles();
+        // The interactive API reference (Swagger UI, served from the package: no CDN) over the OpenAPI document.
+        app.UseSwaggerUI(o =>
+        {
+            o.RoutePrefix = "api/reference";
+            o.SwaggerEndpoint("/openapi/v1.json", "MediaCenter v1");
+            o.DocumentTitle = "MediaCenter API";
+        });
         app.UseRouting();
         app.UseRateLimiter();
         app.UseAuthentication();
@@ -63,6 +74,9 @@ public static class WebHosting
         app.MapAuditApi();
         app.MapTerminalsApi();
         app.MapPatrolApi();
+        app.MapNewsroomApi();
+        app.MapMediaApi(app.Configuration.GetValue<long?>("Newsroom:MaxUploadBytes") ?? MediaStore.DefaultMaxBytes);
+        app.MapFeeds();
         app.MapHub<LiveHub>(LiveHub.Path);
         return app;
     }

@@ -73,6 +73,7 @@ public static class SiloHosting
         services.AddOptions<Grains.Terminals.TerminalOptions>().Bind(builder.Configuration.GetSection(Grains.Terminals.TerminalOptions.Section));
         services.AddSingleton<Grains.Terminals.ITerminalJournal, PostgresTerminalJournal>();
         services.AddSingleton<Grains.Operations.IPatrolProbes, PostgresPatrolProbes>();
+        services.AddSingleton<Grains.Newsroom.INewsroomJournal, PostgresNewsroomJournal>();
         services.AddOptions<PatrolSettings>().Bind(builder.Configuration.GetSection(PatrolSettings.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<PatrolSettings>, PatrolSettingsValidator>();
 

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using MediaCenter.Grains;
+using MediaCenter.Grains.Newsroom;
 using MediaCenter.Grains.Terminals;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
@@ -30,6 +31,9 @@ public sealed class ClusterFixture : IAsyncLifetime
     /// <summary>What terminal grains recorded.</summary>
     public static RecordingTerminalJournal Journal { get; } = new();
 
+    /// <summary>What article grains stored: draft versions, timeline events, projected cards (the feeds' table).</summary>
+    public static RecordingNewsroomJournal Newsroom { get; } = new();
+
     public async Task InitializeAsync()
     {
         var builder = new TestClusterBuilder(initialSilosCount: 1);
@@ -57,6 +61,7 @@ public sealed class ClusterFixture : IAsyncLifetime
             siloBuilder.Services.AddSingleton(TimeProvider.System);
             siloBuilder.Services.AddKeyedSingleton<TimeProvider>(TimeProviderNames.Grains, GrainClock);
             siloBuilder.Services.AddSingleton<ITerminalJournal>(Journal);
+            siloBuilder.Services.AddSingleton<INewsroomJournal>(Newsroom);
             siloBuilder.Services.AddSingleton<MediaCenter.Grains.Operations.IPatrolProbes>(Probes);
             siloBuilder.Services.AddOptions<TerminalOptions>();
         }
@@ -108,6 +113,63 @@ public sealed class RecordingTerminalJournal : ITerminalJournal
         _events.Enqueue(terminalEvent);
         return Task.CompletedTask;
     }
+}
+
+/// <summary>
+/// An in-memory newsroom journal: every draft version, every timeline event, and the latest projected card and
+/// draft per story (the highest card version wins, like the version-guarded table). Projections can be made to
+/// fail, to stand for a feeds' table that cannot be written.
+/// </summary>
+public sealed class RecordingNewsroomJournal : INewsroomJournal
+{
+    private readonly ConcurrentDictionary<(string ArticleId, int Version), StoredDraft> _drafts = new();
+    private readonly ConcurrentQueue<(ArticleCard Card, ArticleHistoryEntry Entry)> _events = new();
+    private readonly ConcurrentDictionary<string, Projection> _projections = new(StringComparer.Ordinal);
+
+    /// <summary>When true, every projection throws (the read model and the feeds' table are unreachable).</summary>
+    public bool FailProjections { get; set; }
+
+    /// <summary>Stored draft versions of a story, oldest first.</summary>
+    public IReadOnlyList<StoredDraft> DraftsOf(string articleId) =>
+        [.. _drafts.Values.Where(d => d.ArticleId == articleId).OrderBy(d => d.Version)];
+
+    /// <summary>Timeline entries recorded for a story, in order.</summary>
+    public IReadOnlyList<ArticleHistoryEntry> EventsOf(string articleId) =>
+        [.. _events.Where(e => e.Card.Id == articleId).Select(e => e.Entry)];
+
+    /// <summary>The latest projected card and draft of a story, or null when none was projected.</summary>
+    public Projection? ProjectionOf(string articleId) => _projections.GetValueOrDefault(articleId);
+
+    public Task SaveDraftAsync(string articleId, int version, DraftContent draft, Person by, DateTimeOffset at, CancellationToken cancellationToken = default)
+    {
+        // Idempotent per (story, version): a replay of a stored version changes nothing.
+        _drafts.TryAdd((articleId, version), new StoredDraft(articleId, version, draft, by, at));
+        return Task.CompletedTask;
+    }
+
+    public Task RecordEventAsync(ArticleCard card, ArticleHistoryEntry entry, CancellationToken cancellationToken = default)
+    {
+        _events.Enqueue((card, entry));
+        return Task.CompletedTask;
+    }
+
+    public Task ProjectAsync(ArticleCard card, DraftContent? draft, CancellationToken cancellationToken = default)
+    {
+        if (FailProjections)
+        {
+            throw new InvalidOperationException("the feeds' table cannot be written (test)");
+        }
+
+        _projections.AddOrUpdate(card.Id, new Projection(card, draft),
+            (_, known) => card.Version > known.Card.Version ? new Projection(card, draft) : known);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>A stored draft version.</summary>
+    public sealed record StoredDraft(string ArticleId, int Version, DraftContent Content, Person By, DateTimeOffset At);
+
+    /// <summary>What the read model and the feeds hold of a story.</summary>
+    public sealed record Projection(ArticleCard Card, DraftContent? Draft);
 }
 
 /// <summary>Patrol probes whose answers the tests set.</summary>

@@ -11,7 +11,7 @@ namespace MediaCenter.Web.Live;
 /// auditors are also in the security group (early warnings).
 /// </summary>
 [Authorize(Policy = Policies.SignedIn)]
-public sealed class LiveHub : Hub
+public sealed class LiveHub(PartyDirectory directory) : Hub
 {
     /// <summary>Where the hub is mapped.</summary>
     public const string Path = "/hubs/live";
@@ -27,6 +27,26 @@ public sealed class LiveHub : Hub
 
     /// <summary>The group that receives changes of one access party's terminals.</summary>
     public static string FleetGroupOf(string partyId) => "fleet:" + partyId;
+
+    /// <summary>The group that receives the changes of one channel's board.</summary>
+    public static string BoardGroupOf(string channel) => "board:" + channel;
+
+    /// <summary>Starts receiving a channel's board changes (<c>boardChanged</c>); false when the caller may not see the channel.</summary>
+    public async Task<bool> WatchBoard(string channel)
+    {
+        var user = Context.GetHttpContext()?.CurrentUserOrNull();
+        var info = user is null ? null : await directory.ChannelAsync(channel, Context.ConnectionAborted);
+        if (info is null || !user!.CanSeeParty(info.PartyId))
+        {
+            return false;
+        }
+
+        await Groups.AddToGroupAsync(Context.ConnectionId, BoardGroupOf(channel));
+        return true;
+    }
+
+    /// <summary>Stops receiving a channel's board changes.</summary>
+    public Task UnwatchBoard(string channel) => Groups.RemoveFromGroupAsync(Context.ConnectionId, BoardGroupOf(channel));
 
     /// <summary>The client method that receives a <see cref="SystemStatus"/>.</summary>
     public const string SystemStatusMethod = "systemStatus";

@@ -1,0 +1,144 @@
+using System.Globalization;
+using System.Text;
+using System.Xml;
+using MediaCenter.Grains.Newsroom;
+using MediaCenter.Identity;
+
+namespace MediaCenter.Web.Newsroom;
+
+/// <summary>
+/// The outputs sites and apps read (F7.5): per channel and target, a JSON Feed 1.1 and RSS 2.0 of published
+/// items, newest first. Anonymous and cache-friendly: ETag and Last-Modified change whenever an item is
+/// published or withdrawn, and conditional requests answer 304. A suspended channel answers 503.
+/// </summary>
+internal static class FeedsApi
+{
+    /// <summary>Items in a feed.</summary>
+    public const int Items = 50;
+
+    public static IEndpointRouteBuilder MapFeeds(this IEndpointRouteBuilder endpoints)
+    {
+        var feeds = endpoints.MapGroup("/feeds").WithTags("feeds").AllowAnonymous();
+        feeds.MapGet("/{code}/{target}.json", (string code, string target, HttpContext http, PartyDirectory directory, IClusterClient cluster,
+                NewsroomReadModel read) => ServeAsync(code, target, json: true, http, directory, cluster, read))
+            .WithName("JsonFeed")
+            .WithSummary("JSON Feed 1.1 of a channel's live items on a target (pc, wap, app).");
+        feeds.MapGet("/{code}/{target}.rss", (string code, string target, HttpContext http, PartyDirectory directory, IClusterClient cluster,
+                NewsroomReadModel read) => ServeAsync(code, target, json: false, http, directory, cluster, read))
+            .WithName("RssFeed")
+            .WithSummary("RSS 2.0 of a channel's live items on a target (pc, wap, app).");
+        return endpoints;
+    }
+
+    private static async Task<IResult> ServeAsync(string code, string targetName, bool json, HttpContext http, PartyDirectory directory,
+        IClusterClient cluster, NewsroomReadModel read)
+    {
+        var channel = await directory.ChannelAsync(code, http.RequestAborted);
+        if (channel is null || !Enum.TryParse<PublishTarget>(targetName, ignoreCase: true, out var target) || !Enum.IsDefined(target))
+        {
+            throw new IdentityProblem(ProblemKind.NotFound, "没有这个输出 / no such feed");
+        }
+
+        var policy = await cluster.GetGrain<IChannelGrain>(code).GetPolicyAsync();
+        if (policy.Suspended)
+        {
+            http.Response.Headers.RetryAfter = "300";
+            return Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable,
+                title: "该频道暂停对外服务 / This channel is temporarily suspended.",
+                detail: policy.SuspendedReason);
+        }
+
+        if (!policy.Targets.Contains(target))
+        {
+            throw new IdentityProblem(ProblemKind.NotFound, "频道未启用此发布终端 / the channel does not publish to this target");
+        }
+
+        var (lastModified, rows) = await read.FeedStampAsync(code, target, http.RequestAborted);
+        var etag = $"\"{(json ? "j" : "r")}{rows}-{lastModified?.UtcTicks ?? 0}\"";
+        var modified = lastModified is { } lm ? new DateTimeOffset(lm.UtcTicks / TimeSpan.TicksPerSecond * TimeSpan.TicksPerSecond, TimeSpan.Zero) : (DateTimeOffset?)null;
+        var headers = http.Response.Headers;
+        headers.ETag = etag;
+        headers.CacheControl = "public, max-age=30";
+        if (modified is { } m)
+        {
+            headers.LastModified = m.ToString("R", CultureInfo.InvariantCulture);
+        }
+
+        var request = http.Request.GetTypedHeaders();
+        if (request.IfNoneMatch.Count > 0
+            ? request.IfNoneMatch.Any(t => t.Tag.ToString() == etag || t.Tag == "*")
+            : request.IfModifiedSince is { } since && modified is { } mod && mod <= since)
+        {
+            return Results.StatusCode(StatusCodes.Status304NotModified);
+        }
+
+        var items = await read.FeedAsync(code, target, Items, http.RequestAborted);
+        var self = $"{http.Request.Scheme}://{http.Request.Host}";
+        return json ? JsonFeed(channel, target, items, self) : Rss(channel, target, items, self, modified);
+    }
+
+    private static IResult JsonFeed(ChannelInfo channel, PublishTarget target, IReadOnlyList<PublishedItem> items, string self)
+    {
+        var feed = new Dictionary<string, object?>
+        {
+            ["version"] = "https://jsonfeed.org/version/1.1",
+            ["title"] = $"{channel.Name} · {target}",
+            ["home_page_url"] = self + "/",
+            ["feed_url"] = $"{self}/feeds/{channel.Code}/{target.ToString().ToLowerInvariant()}.json",
+            ["language"] = "zh-CN",
+            ["items"] = items.Select(i => new Dictionary<string, object?>
+            {
+                ["id"] = i.ArticleId,
+                ["title"] = i.Title,
+                ["summary"] = i.Summary,
+                ["content_html"] = i.BodyHtml,
+                ["date_published"] = i.PublishedAt.ToString("O", CultureInfo.InvariantCulture),
+                ["date_modified"] = i.UpdatedAt.ToString("O", CultureInfo.InvariantCulture),
+                ["authors"] = new[] { new { name = i.AuthorName } },
+                ["attachments"] = i.MediaIds.Select(id => new { url = $"{self}/api/v1/media/{id}", mime_type = "application/octet-stream" }).ToArray(),
+                ["_mediacenter"] = new { kind = i.Kind, video_url = i.VideoUrl, interaction = i.Interaction },
+            }).ToArray(),
+        };
+        return Results.Json(feed, NewsroomReadModel.Json, "application/feed+json; charset=utf-8");
+    }
+
+    private static IResult Rss(ChannelInfo channel, PublishTarget target, IReadOnlyList<PublishedItem> items, string self, DateTimeOffset? modified)
+    {
+        var buffer = new MemoryStream();
+        using (var xml = XmlWriter.Create(buffer, new XmlWriterSettings { Encoding = new UTF8Encoding(false), Indent = true }))
+        {
+            xml.WriteStartDocument();
+            xml.WriteStartElement("rss");
+            xml.WriteAttributeString("version", "2.0");
+            xml.WriteStartElement("channel");
+            xml.WriteElementString("title", $"{channel.Name} · {target}");
+            xml.WriteElementString("link", self + "/");
+            xml.WriteElementString("description", $"{channel.Name}（{target}）发布内容 / published items");
+            xml.WriteElementString("language", "zh-cn");
+            if (modified is { } m)
+            {
+                xml.WriteElementString("lastBuildDate", m.ToString("R", CultureInfo.InvariantCulture));
+            }
+
+            foreach (var i in items)
+            {
+                xml.WriteStartElement("item");
+                xml.WriteElementString("title", i.Title);
+                xml.WriteStartElement("guid");
+                xml.WriteAttributeString("isPermaLink", "false");
+                xml.WriteString(i.ArticleId);
+                xml.WriteEndElement();
+                xml.WriteElementString("description", i.Summary.Length > 0 ? i.Summary : i.BodyHtml);
+                xml.WriteElementString("pubDate", i.PublishedAt.ToUniversalTime().ToString("R", CultureInfo.InvariantCulture));
+                xml.WriteElementString("category", i.Kind);
+                xml.WriteEndElement();
+            }
+
+            xml.WriteEndElement();
+            xml.WriteEndElement();
+            xml.WriteEndDocument();
+        }
+
+        return Results.Bytes(buffer.ToArray(), "application/rss+xml; charset=utf-8");
+    }
+}

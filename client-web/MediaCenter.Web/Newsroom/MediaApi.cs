@@ -1,0 +1,92 @@
+using MediaCenter.Identity;
+using MediaCenter.Web.Security;
+using Microsoft.AspNetCore.Mvc;
+
+namespace MediaCenter.Web.Newsroom;
+
+/// <summary>Uploading and fetching materials and media (素材, video).</summary>
+internal static class MediaApi
+{
+    public static IEndpointRouteBuilder MapMediaApi(this IEndpointRouteBuilder endpoints, long maxBytes)
+    {
+        var v1 = endpoints.MapGroup("/api/v1").WithTags("newsroom");
+
+        v1.MapPost("/channels/{code}/media", async (string code, HttpContext http, PartyDirectory directory, MediaStore store) =>
+            {
+                var channel = await NewsroomAccess.VisibleChannelAsync(code, http, directory);
+                var caller = http.CurrentUser();
+                if (!NewsroomAccess.IsMember(caller, code) && !caller.CanManageParty(channel.PartyId))
+                {
+                    throw new IdentityProblem(ProblemKind.Forbidden, "只有频道成员可以上传素材 / only members of the channel upload materials");
+                }
+
+                if (!http.Request.HasFormContentType)
+                {
+                    throw new IdentityProblem(ProblemKind.Invalid, "请以 multipart/form-data 上传，字段名 file / upload as multipart/form-data with a field named file");
+                }
+
+                var form = await http.Request.ReadFormAsync(http.RequestAborted);
+                if (form.Files.GetFile("file") is not { } file || file.Length == 0)
+                {
+                    throw new IdentityProblem(ProblemKind.Invalid, "没有文件（字段名 file）/ no file in the field named file");
+                }
+
+                if (file.Length > maxBytes)
+                {
+                    return Results.Problem(statusCode: StatusCodes.Status413PayloadTooLarge,
+                        title: $"文件过大（最大 {maxBytes / 1024 / 1024} MB）/ The file is larger than {maxBytes / 1024 / 1024} MB.");
+                }
+
+                using var buffer = new MemoryStream((int)file.Length);
+                await file.CopyToAsync(buffer, http.RequestAborted);
+                var data = buffer.ToArray();
+                var name = Path.GetFileName(file.FileName);
+                var type = MediaStore.Sniff(data.AsSpan(0, Math.Min(data.Length, 4096)), name);
+                if (type is null)
+                {
+                    return Results.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType,
+                        title: "不支持的文件类型 / This type of file is not accepted.",
+                        detail: "接受 JPEG、PNG、GIF、WebP、PDF、MP4/MOV、MP3、DOCX/XLSX/PPTX、UTF-8 文本 / accepted: JPEG, PNG, GIF, WebP, PDF, MP4/MOV, MP3, DOCX/XLSX/PPTX, UTF-8 text");
+                }
+
+                var info = await store.SaveAsync(code, name.Length > 0 ? name : "file", type, data, caller.Id, http.RequestAborted);
+                http.Audit().Target = "media:" + info.Id;
+                http.Audit().Details["file"] = new { info.FileName, info.ContentType, info.SizeBytes, info.Sha256 };
+                return Results.Created($"/api/v1/media/{info.Id}", info);
+            })
+            .WithMetadata(new RequestSizeLimitAttribute(maxBytes + 64 * 1024))
+            .DisableAntiforgery()
+            .RequireAuthorization(Policies.PartyRead)
+            .WithName("UploadMedia")
+            .WithSummary("Uploads a material or media file (multipart field `file`); the type is checked from its bytes, the size is limited.");
+
+        v1.MapGet("/media/{id:guid}", async (Guid id, HttpContext http, PartyDirectory directory, MediaStore store) =>
+            {
+                var info = await store.InfoAsync(id, http.RequestAborted) ?? throw new IdentityProblem(ProblemKind.NotFound, "文件不存在 / file not found");
+
+                // Files shown by a live publication are public (sites and apps embed them); the rest only for the channel's party.
+                var published = await store.IsPublishedAsync(id, http.RequestAborted);
+                if (!published)
+                {
+                    if (http.CurrentUserOrNull() is null)
+                    {
+                        throw new IdentityProblem(ProblemKind.NotFound, "文件不存在 / file not found");
+                    }
+
+                    await NewsroomAccess.VisibleChannelAsync(info.Channel, http, directory);
+                }
+
+                var data = await store.DataAsync(id, http.RequestAborted) ?? throw new IdentityProblem(ProblemKind.NotFound, "文件不存在 / file not found");
+                http.Response.Headers.CacheControl = published ? "public, max-age=3600" : "private, max-age=300";
+                var inline = info.ContentType.StartsWith("image/", StringComparison.Ordinal) || info.ContentType.StartsWith("video/", StringComparison.Ordinal)
+                    || info.ContentType.StartsWith("audio/", StringComparison.Ordinal);
+                return Results.File(data, info.ContentType, inline ? null : info.FileName, entityTag: new Microsoft.Net.Http.Headers.EntityTagHeaderValue($"\"{info.Sha256}\""),
+                    enableRangeProcessing: true);
+            })
+            .AllowAnonymous()
+            .WithName("GetMedia")
+            .WithSummary("A file: public when a live publication shows it, otherwise for people who may see its channel.");
+
+        return endpoints;
+    }
+}

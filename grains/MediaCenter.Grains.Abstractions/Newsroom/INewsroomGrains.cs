@@ -1,0 +1,69 @@
+namespace MediaCenter.Grains.Newsroom;
+
+/// <summary>One story from pitch to withdrawal: its state machine, draft versions, review trail and publishing targets.</summary>
+[Alias("mc.IArticleGrain")]
+public interface IArticleGrain : IGrainWithStringKey
+{
+    /// <summary>Applies a command (idempotent per operation id: a repeat returns the first result).</summary>
+    [Alias("Execute")]
+    Task<CommandResult> ExecuteAsync(ArticleCommand command, NewsroomActor actor, string operationId);
+
+    /// <summary>The story in full, or null when it was never filed.</summary>
+    [Alias("Get")]
+    Task<ArticleView?> GetAsync();
+}
+
+/// <summary>A channel's newsroom: review policy and targets, suspension, the id sequence, and the board index of its stories.</summary>
+[Alias("mc.IChannelGrain")]
+public interface IChannelGrain : IGrainWithStringKey
+{
+    /// <summary>Gives the id for a new story filed under this operation id (the same id on a repeat).</summary>
+    [Alias("AllocateArticleId")]
+    Task<string> AllocateArticleIdAsync(string operationId);
+
+    /// <summary>The review policy, targets and suspension.</summary>
+    [Alias("GetPolicy"), Orleans.Concurrency.ReadOnly]
+    Task<ChannelPolicy> GetPolicyAsync();
+
+    /// <summary>Sets review levels (1–3) and the enabled targets.</summary>
+    [Alias("Configure")]
+    Task<ChannelPolicy> ConfigureAsync(int reviewLevels, IReadOnlyList<PublishTarget> targets, string operationId);
+
+    /// <summary>Suspends the channel's outward service (publishing refused, feeds 503) or reopens it.</summary>
+    [Alias("SetSuspended")]
+    Task<ChannelPolicy> SetSuspendedAsync(bool suspended, string? reason, string operationId);
+
+    /// <summary>A story changed: the board index takes cards in version order and tells the boards.</summary>
+    [Alias("UpdateCard")]
+    Task UpdateCardAsync(ArticleCard card);
+
+    /// <summary>The board now.</summary>
+    [Alias("GetBoard"), Orleans.Concurrency.ReadOnly]
+    Task<BoardSnapshot> GetBoardAsync();
+}
+
+/// <summary>A web host showing live boards.</summary>
+[Alias("mc.IBoardObserver")]
+public interface IBoardObserver : IGrainObserver
+{
+    /// <summary>A board changed.</summary>
+    [Alias("OnBoardChanged")]
+    void OnBoardChanged(BoardDelta delta);
+}
+
+/// <summary>Where web hosts subscribe to board changes (subscriptions expire unless refreshed).</summary>
+[Alias("mc.IBoardSubscriptionGrain")]
+public interface IBoardSubscriptionGrain : IGrainWithIntegerKey
+{
+    /// <summary>Adds or refreshes a subscription.</summary>
+    [Alias("Subscribe")]
+    Task SubscribeAsync(IBoardObserver observer);
+
+    /// <summary>Removes a subscription.</summary>
+    [Alias("Unsubscribe")]
+    Task UnsubscribeAsync(IBoardObserver observer);
+
+    /// <summary>Tells every subscriber.</summary>
+    [Alias("Publish"), Orleans.Concurrency.OneWay]
+    Task PublishAsync(BoardDelta delta);
+}

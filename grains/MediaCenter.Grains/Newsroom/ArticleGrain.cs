@@ -1,0 +1,630 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Orleans.Runtime;
+
+namespace MediaCenter.Grains.Newsroom;
+
+/// <summary>An applied operation id and what it answered, so a repeat gets the first result.</summary>
+[GenerateSerializer, Alias("mc.AppliedArticleOperation")]
+public sealed record AppliedArticleOperation([property: Id(0)] string OperationId, [property: Id(1)] CommandResult Result);
+
+/// <summary>Stored state of a story. The type name is stable: it is written into stored JSON.</summary>
+[GenerateSerializer, Alias("mc.ArticleState")]
+public sealed class ArticleState
+{
+    [Id(0)] public string? Channel { get; set; }
+    [Id(1)] public ArticleStage Stage { get; set; }
+    [Id(2)] public ArticleKind Kind { get; set; }
+    [Id(3)] public string Title { get; set; } = "";
+    [Id(4)] public string Angle { get; set; } = "";
+    [Id(5)] public List<Material> Materials { get; set; } = [];
+    [Id(6)] public Person? Author { get; set; }
+    [Id(7)] public List<Person> Assignees { get; set; } = [];
+    [Id(8)] public DateTimeOffset? DueAt { get; set; }
+    [Id(9)] public int Progress { get; set; }
+    [Id(10)] public string? ProgressNote { get; set; }
+    [Id(11)] public DraftContent? Draft { get; set; }
+    [Id(12)] public int DraftVersion { get; set; }
+    [Id(13)] public int ReviewLevel { get; set; }
+    [Id(14)] public int ReviewLevels { get; set; }
+    [Id(15)] public DateTimeOffset? ScheduledAt { get; set; }
+    [Id(16)] public List<PublishTarget> ScheduledTargets { get; set; } = [];
+    [Id(17)] public List<TargetState> Targets { get; set; } = [];
+    [Id(18)] public string? LastComment { get; set; }
+    [Id(19)] public List<ArticleHistoryEntry> History { get; set; } = [];
+    [Id(20)] public long Version { get; set; }
+    [Id(21)] public DateTimeOffset UpdatedAt { get; set; }
+    [Id(22)] public List<AppliedArticleOperation> Applied { get; set; } = [];
+}
+
+/// <summary>
+/// One story. Every command is checked against <see cref="ArticleWorkflow"/> (state, then role), validated,
+/// applied, written, and only then acknowledged; the board and the read model follow. Publishing and
+/// withdrawal reach the feeds' table before the acknowledgement, so an acknowledged publication is never
+/// missing from a feed. A schedule is a reminder: it survives silo restarts.
+/// </summary>
+internal sealed partial class ArticleGrain(
+    [PersistentState("article", StorageNames.Main)] IPersistentState<ArticleState> state,
+    [FromKeyedServices(TimeProviderNames.Grains)] TimeProvider time,
+    INewsroomJournal journal,
+    Orleans.Serialization.DeepCopier<ArticleState> copier,
+    Microsoft.Extensions.Options.IOptions<ReminderOptions> reminders,
+    ILogger<ArticleGrain> logger) : Grain, IArticleGrain, IRemindable
+{
+    internal const string ScheduleReminder = "publish";
+    private const int RememberedOperations = 50;
+    private const int MaxTitle = 200;
+    private const int MaxText = 4000;
+    private const int MaxBody = 500_000;
+    private const int MaxMaterials = 30;
+    private const int MaxAssignees = 10;
+    private IGrainTimer? _catchUp;
+    private bool _projectionBehind;
+    private bool _reminderBehind;
+    private long? _eventsFrom;
+
+    private ArticleState S => state.State;
+
+    private string Id => this.GetPrimaryKeyString();
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (S.Channel is not null)
+        {
+            // A write may have been acknowledged while the board, the read model or the reminder table was unreachable.
+            _projectionBehind = true;
+            _reminderBehind = S.Stage == ArticleStage.Scheduled;
+            _eventsFrom = S.History.Count > 0 ? S.History[^1].Version : null;
+            await CatchUpAsync(cancellationToken);
+        }
+    }
+
+    public Task<ArticleView?> GetAsync() =>
+        Task.FromResult(S.Channel is null ? null : new ArticleView(Card(), S.Angle, S.Materials, S.Draft, S.ProgressNote, S.History));
+
+    public async Task<CommandResult> ExecuteAsync(ArticleCommand command, NewsroomActor actor, string operationId)
+    {
+        if (string.IsNullOrWhiteSpace(operationId))
+        {
+            return Refuse(CommandOutcome.Invalid, "需要操作标识 / an operation id (Idempotency-Key) is required");
+        }
+
+        var repeat = S.Applied.FirstOrDefault(a => a.OperationId == operationId);
+        if (repeat is not null)
+        {
+            return repeat.Result;
+        }
+
+        if (S.Channel is null && command.Type != ArticleCommandType.File)
+        {
+            return new CommandResult(CommandOutcome.NotFound, "稿件不存在 / no such story", null, [], null);
+        }
+
+        ArticleStage? from = S.Channel is null ? null : S.Stage;
+        var transition = ArticleWorkflow.Find(from, command.Type);
+        if (transition is null)
+        {
+            var allowed = ArticleWorkflow.AllowedIn(from);
+            return Refuse(CommandOutcome.IllegalMove,
+                $"当前状态 {from?.ToString() ?? "(新)"} 不允许 {command.Type}；允许：{string.Join("、", allowed)} / " +
+                $"{command.Type} is not allowed in state {from?.ToString() ?? "(new)"}; allowed: {string.Join(", ", allowed)}");
+        }
+
+        var roles = RolesOf(actor);
+        if ((transition.Roles & roles) == 0)
+        {
+            return Refuse(CommandOutcome.Forbidden,
+                $"需要角色 {transition.Roles} / {command.Type} needs the role {transition.Roles}" +
+                (transition.Roles == NewsroomRole.Reviewer ? $" (level {S.ReviewLevel} {ArticleWorkflow.LevelName(S.ReviewLevel)})" : ""));
+        }
+
+        var before = from ?? ArticleStage.Pitched;
+        var levelBefore = S.ReviewLevel;
+
+        // Commands change the state in place; if anything fails before the write is done, the state goes back to
+        // what storage holds, so a retry is judged afresh and never answered from a write that did not happen.
+        var backup = copier.Copy(S);
+        (CommandResult Result, ArticleHistoryEntry? Entry) applied;
+        try
+        {
+            applied = await ApplyAndWriteAsync(command, actor, operationId, transition, before, levelBefore);
+        }
+        catch (Exception ex)
+        {
+            state.State = backup;
+            if (ex is Orleans.Storage.InconsistentStateException)
+            {
+                // Storage moved on under this activation: start again from what is stored.
+                this.DeactivateOnIdle();
+            }
+
+            throw;
+        }
+
+        if (applied.Entry is { } entry)
+        {
+            await AfterWriteAsync(command, applied.Result.Card!, entry);
+        }
+
+        return applied.Result;
+    }
+
+    private async Task<(CommandResult, ArticleHistoryEntry?)> ApplyAndWriteAsync(ArticleCommand command, NewsroomActor actor, string operationId,
+        Transition transition, ArticleStage before, int levelBefore)
+    {
+        var refusal = await ApplyAsync(command, actor, transition);
+        if (refusal is not null)
+        {
+            return (refusal, null);
+        }
+
+        var now = time.GetUtcNow();
+        S.Version++;
+        S.UpdatedAt = now;
+        // The level a review decision was taken at; for a submission, the level it now waits at.
+        int? level = command.Type is ArticleCommandType.Approve or ArticleCommandType.Reject ? levelBefore
+            : S.Stage == ArticleStage.InReview ? S.ReviewLevel : null;
+        var entry = new ArticleHistoryEntry(S.Version, now, actor.Person, command.Type, before, S.Stage, command.Comment?.Trim() is { Length: > 0 } c ? c : null, level);
+        S.History.Add(entry);
+        var card = Card();
+        var result = new CommandResult(CommandOutcome.Applied, null, S.Stage, ArticleWorkflow.AllowedIn(S.Stage), card);
+        S.Applied.Add(new AppliedArticleOperation(operationId, result));
+        if (S.Applied.Count > RememberedOperations)
+        {
+            S.Applied.RemoveAt(0);
+        }
+
+        if (command.Type is ArticleCommandType.Publish or ArticleCommandType.FireSchedule or ArticleCommandType.Withdraw)
+        {
+            // The feeds must hold what is acknowledged: project first; a failure here refuses the command.
+            await journal.ProjectAsync(card, S.Draft);
+        }
+
+        await state.WriteStateAsync();
+        return (result, entry);
+    }
+
+    /// <summary>What follows an acknowledged write: the schedule's reminder, the event log, the read model and the board.</summary>
+    private async Task AfterWriteAsync(ArticleCommand command, ArticleCard card, ArticleHistoryEntry entry)
+    {
+        if (command.Type is ArticleCommandType.Schedule or ArticleCommandType.CancelSchedule or ArticleCommandType.Publish or ArticleCommandType.FireSchedule)
+        {
+            _reminderBehind = true;
+        }
+
+        await FollowAsync(card, entry);
+    }
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName != ScheduleReminder)
+        {
+            return;
+        }
+
+        if (S.Stage != ArticleStage.Scheduled || S.ScheduledAt is not { } at)
+        {
+            await ScheduleReminderAsync();
+            return;
+        }
+
+        if (time.GetUtcNow() < at)
+        {
+            return;
+        }
+
+        var result = await ExecuteAsync(new ArticleCommand { Type = ArticleCommandType.FireSchedule }, NewsroomActor.System,
+            "schedule:" + at.ToUnixTimeMilliseconds());
+        if (!result.Ok)
+        {
+            // A suspended channel: the reminder keeps ticking and publishes once the channel is reopened.
+            LogScheduleHeld(logger, Id, result.Message ?? result.Outcome.ToString());
+        }
+    }
+
+    private NewsroomRole RolesOf(NewsroomActor actor)
+    {
+        if (actor.UserId == Guid.Empty)
+        {
+            return NewsroomRole.System;
+        }
+
+        var roles = NewsroomRole.None;
+        if (actor.Chief)
+        {
+            roles |= NewsroomRole.Chief;
+        }
+
+        if (actor.Editor)
+        {
+            roles |= NewsroomRole.Editor;
+            if (S.Author?.Id == actor.UserId)
+            {
+                roles |= NewsroomRole.Author;
+            }
+
+            if (S.Assignees.Any(a => a.Id == actor.UserId))
+            {
+                roles |= NewsroomRole.Assignee;
+            }
+        }
+
+        if (S.Stage == ArticleStage.InReview && actor.ReviewLevels.Contains(S.ReviewLevel))
+        {
+            roles |= NewsroomRole.Reviewer;
+        }
+
+        return roles;
+    }
+
+    private async Task<CommandResult?> ApplyAsync(ArticleCommand c, NewsroomActor actor, Transition transition)
+    {
+        var now = time.GetUtcNow();
+        switch (c.Type)
+        {
+            case ArticleCommandType.File:
+                if (string.IsNullOrWhiteSpace(c.Channel))
+                {
+                    return Invalid("需要频道 / the channel is required");
+                }
+
+                if (PitchProblem(c, required: true) is { } filed)
+                {
+                    return Invalid(filed);
+                }
+
+                S.Channel = c.Channel;
+                S.Author = actor.Person;
+                S.Kind = c.Kind ?? ArticleKind.ImageText;
+                TakePitch(c);
+                break;
+
+            case ArticleCommandType.EditPitch:
+            case ArticleCommandType.Refile:
+                if (PitchProblem(c, required: false) is { } edited)
+                {
+                    return Invalid(edited);
+                }
+
+                TakePitch(c);
+                if (c.Kind is { } kind)
+                {
+                    S.Kind = kind;
+                }
+
+                break;
+
+            case ArticleCommandType.ReturnPitch:
+            case ArticleCommandType.Reject:
+            case ArticleCommandType.Withdraw:
+                if (string.IsNullOrWhiteSpace(c.Comment))
+                {
+                    return Invalid("需要填写原因 / a reason is required");
+                }
+
+                if (c.Comment.Length > MaxText)
+                {
+                    return Invalid($"原因过长（最多 {MaxText} 字）/ the reason is too long (at most {MaxText})");
+                }
+
+                break;
+
+            case ArticleCommandType.Assign:
+                if (c.Assignees is not { Count: > 0 } people || people.Count > MaxAssignees || people.Any(p => p.Id == Guid.Empty))
+                {
+                    return Invalid($"需要 1 到 {MaxAssignees} 名编辑 / assign 1 to {MaxAssignees} editors");
+                }
+
+                if (c.DueAt is not { } due || due <= now)
+                {
+                    return Invalid("截止时间必须在将来 / the due time must be in the future");
+                }
+
+                S.Assignees = [.. people.DistinctBy(p => p.Id)];
+                S.DueAt = due;
+                break;
+
+            case ArticleCommandType.ReportProgress:
+                if (c.Progress is not (>= 0 and <= 100))
+                {
+                    return Invalid("进度必须在 0 到 100 之间 / progress must be 0 to 100");
+                }
+
+                S.Progress = c.Progress.Value;
+                S.ProgressNote = c.Comment?.Trim();
+                break;
+
+            case ArticleCommandType.SaveDraft:
+                if (c.Draft is not { } draft)
+                {
+                    return Invalid("需要稿件内容 / the draft is required");
+                }
+
+                if (c.BaseVersion is null)
+                {
+                    return Invalid("需要 baseVersion（编辑所基于的稿件版本，首稿为 0）/ baseVersion is required: the draft version you edited (0 for the first)");
+                }
+
+                if (c.BaseVersion != S.DraftVersion)
+                {
+                    var last = S.History.LastOrDefault(h => h.Command == ArticleCommandType.SaveDraft);
+                    return Refuse(CommandOutcome.VersionConflict,
+                        $"稿件已被 {last?.Actor.Name} 保存为第 {S.DraftVersion} 版，请基于最新版本修改 / the draft is at version {S.DraftVersion} " +
+                        $"(saved by {last?.Actor.Name}); you edited version {c.BaseVersion?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "(none)"}");
+                }
+
+                if (DraftProblem(draft) is { } bad)
+                {
+                    return Invalid(bad);
+                }
+
+                // The version is stored before it is acknowledged: the history of drafts is never shorter than the grain's.
+                await journal.SaveDraftAsync(Id, S.DraftVersion + 1, draft, actor.Person, now);
+                S.DraftVersion++;
+                S.Draft = draft with
+                {
+                    MediaIds = draft.MediaIds.ToList(),
+                    Interaction = draft.Interaction is { } poll ? poll with { Options = poll.Options.ToList() } : null,
+                };
+                S.Title = draft.Title;
+                S.Kind = draft.Kind;
+                break;
+
+            case ArticleCommandType.Submit:
+                if (S.Draft is null)
+                {
+                    return Invalid("没有可提交的稿件 / there is no draft to submit");
+                }
+
+                S.ReviewLevels = (await Channel().GetPolicyAsync()).ReviewLevels;
+                S.ReviewLevel = 1;
+                S.LastComment = null;
+                break;
+
+            case ArticleCommandType.Approve:
+                if (S.ReviewLevel < S.ReviewLevels)
+                {
+                    S.Stage = ArticleStage.InReview;
+                    S.ReviewLevel++;
+                    return null;
+                }
+
+                S.Stage = ArticleStage.Approved;
+                S.ReviewLevel = 0;
+                return null;
+
+            case ArticleCommandType.Publish:
+            case ArticleCommandType.Schedule:
+            case ArticleCommandType.FireSchedule:
+                var policy = await Channel().GetPolicyAsync();
+                if (policy.Suspended)
+                {
+                    return Refuse(CommandOutcome.ChannelSuspended,
+                        $"频道已暂停对外服务，不能发布：{policy.SuspendedReason} / the channel is suspended and refuses publishing: {policy.SuspendedReason}");
+                }
+
+                var targets = c.Type == ArticleCommandType.FireSchedule ? S.ScheduledTargets : c.Targets is { Count: > 0 } t ? [.. t.Distinct()] : policy.Targets;
+                var disabled = targets.Where(t => !policy.Targets.Contains(t)).ToList();
+                if (targets.Count == 0 || disabled.Count > 0)
+                {
+                    return Invalid($"频道未启用发布终端 {string.Join("、", disabled)} / the channel does not publish to {string.Join(", ", disabled)}");
+                }
+
+                if (c.Type == ArticleCommandType.Schedule)
+                {
+                    if (c.At is not { } at || at <= now)
+                    {
+                        return Invalid("定时发布时间必须在将来 / the scheduled time must be in the future");
+                    }
+
+                    S.ScheduledAt = at;
+                    S.ScheduledTargets = [.. targets];
+                    break;
+                }
+
+                S.ScheduledAt = null;
+                S.ScheduledTargets = [];
+                S.Targets = [.. targets.Order().Select(t => new TargetState(t, now, null))];
+                break;
+
+            case ArticleCommandType.CancelSchedule:
+                S.ScheduledAt = null;
+                S.ScheduledTargets = [];
+                break;
+        }
+
+        if (c.Type is ArticleCommandType.ReturnPitch or ArticleCommandType.Reject or ArticleCommandType.Withdraw or ArticleCommandType.Delete)
+        {
+            S.LastComment = c.Comment?.Trim();
+        }
+
+        if (c.Type == ArticleCommandType.Withdraw)
+        {
+            S.Targets = [.. S.Targets.Select(t => t with { WithdrawnAt = t.WithdrawnAt ?? now })];
+        }
+
+        if (c.Type == ArticleCommandType.Reject)
+        {
+            S.ReviewLevel = 0;
+        }
+
+        S.Stage = transition.To ?? S.Stage;
+        return null;
+    }
+
+    private void TakePitch(ArticleCommand c)
+    {
+        if (c.Title is { } title)
+        {
+            S.Title = title.Trim();
+        }
+
+        if (c.Angle is { } angle)
+        {
+            S.Angle = angle.Trim();
+        }
+
+        if (c.Materials is { } materials)
+        {
+            S.Materials = [.. materials.Select(m => m with { Text = m.Text.Trim(), Url = m.Url?.Trim() })];
+        }
+    }
+
+    private static string? PitchProblem(ArticleCommand c, bool required)
+    {
+        if ((required || c.Title is not null) && (string.IsNullOrWhiteSpace(c.Title) || c.Title.Trim().Length > MaxTitle))
+        {
+            return $"命题必填，最多 {MaxTitle} 字 / the title is required, at most {MaxTitle} characters";
+        }
+
+        if (c.Angle is { Length: > MaxText })
+        {
+            return $"思路最多 {MaxText} 字 / the angle is at most {MaxText} characters";
+        }
+
+        if (c.Materials is { } materials)
+        {
+            if (materials.Count > MaxMaterials)
+            {
+                return $"素材最多 {MaxMaterials} 项 / at most {MaxMaterials} materials";
+            }
+
+            foreach (var m in materials)
+            {
+                if (m.Text.Length > MaxText)
+                {
+                    return $"素材说明最多 {MaxText} 字 / a material's text is at most {MaxText} characters";
+                }
+
+                switch (m.Kind)
+                {
+                    case MaterialKind.Note when string.IsNullOrWhiteSpace(m.Text):
+                        return "文字素材不能为空 / a note cannot be empty";
+                    case MaterialKind.Link when !IsWebAddress(m.Url):
+                        return $"链接必须是 http(s) 地址：{m.Url} / a link must be an http(s) address: {m.Url}";
+                    case MaterialKind.File when m.MediaId is null:
+                        return "文件素材需要先上传 / a file material needs an uploaded file (mediaId)";
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private static string? DraftProblem(DraftContent d)
+    {
+        if (string.IsNullOrWhiteSpace(d.Title) || d.Title.Length > MaxTitle)
+        {
+            return $"标题必填，最多 {MaxTitle} 字 / the title is required, at most {MaxTitle} characters";
+        }
+
+        if (d.BodyHtml.Length > MaxBody || d.Summary.Length > MaxText)
+        {
+            return $"正文最多 {MaxBody} 字符，摘要最多 {MaxText} 字 / the body is at most {MaxBody} characters and the summary {MaxText}";
+        }
+
+        switch (d.Kind)
+        {
+            case ArticleKind.ImageText when string.IsNullOrWhiteSpace(d.BodyHtml):
+                return "图文稿件需要正文 / an image-text story needs a body";
+            case ArticleKind.Video when d.MediaIds.Count == 0 && !IsWebAddress(d.VideoUrl):
+                return "视频稿件需要上传视频或填写视频链接 / a video story needs an uploaded video or a video link";
+            case ArticleKind.Interactive when d.Interaction is not { } i || string.IsNullOrWhiteSpace(i.Question)
+                || i.Options.Count is < 2 or > 10 || i.Options.Any(string.IsNullOrWhiteSpace):
+                return "互动稿件需要问题和 2 到 10 个选项 / an interactive story needs a question and 2 to 10 options";
+            default:
+                return null;
+        }
+    }
+
+    private static bool IsWebAddress(string? url) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps);
+
+    private CommandResult Invalid(string message) => Refuse(CommandOutcome.Invalid, message);
+
+    private CommandResult Refuse(CommandOutcome outcome, string message)
+    {
+        ArticleStage? stage = S.Channel is null ? null : S.Stage;
+        return new CommandResult(outcome, message, stage, ArticleWorkflow.AllowedIn(stage), S.Channel is null ? null : Card());
+    }
+
+    private IChannelGrain Channel() => GrainFactory.GetGrain<IChannelGrain>(S.Channel!);
+
+    private ArticleCard Card() => new(Id, S.Channel ?? "", S.Stage, S.Kind, S.Title, S.Author ?? new Person(Guid.Empty, ""), S.Assignees, S.DueAt,
+        S.Progress, S.ReviewLevel, S.ReviewLevels, S.ScheduledAt, S.Targets, S.LastComment, S.DraftVersion, S.Version, S.UpdatedAt);
+
+    private async Task ScheduleReminderAsync()
+    {
+        if (S.Stage == ArticleStage.Scheduled && S.ScheduledAt is { } at)
+        {
+            var due = at - time.GetUtcNow();
+            // The period is the shortest the deployment allows: a schedule that fell due while no silo ran fires
+            // at most one period after a silo takes it over.
+            var period = reminders.Value.MinimumReminderPeriod > TimeSpan.Zero ? reminders.Value.MinimumReminderPeriod : TimeSpan.FromMinutes(1);
+            await this.RegisterOrUpdateReminder(ScheduleReminder, due < TimeSpan.Zero ? TimeSpan.Zero : due, period);
+        }
+        else if (await this.GetReminder(ScheduleReminder) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+        }
+    }
+
+    /// <summary>Tells the board and the read model; on failure retries on a timer (the state is already safe).</summary>
+    private async Task FollowAsync(ArticleCard card, ArticleHistoryEntry entry)
+    {
+        _eventsFrom ??= entry.Version;
+        _projectionBehind = true;
+        await CatchUpAsync(CancellationToken.None);
+    }
+
+    private async Task CatchUpAsync(CancellationToken cancellationToken)
+    {
+        if (!_projectionBehind && !_reminderBehind && _eventsFrom is null)
+        {
+            return;
+        }
+
+        var card = Card();
+        try
+        {
+            if (_eventsFrom is { } from)
+            {
+                // Idempotent per (story, version): replaying an entry the log already holds changes nothing.
+                foreach (var entry in S.History.Where(h => h.Version >= from))
+                {
+                    await journal.RecordEventAsync(card, entry, cancellationToken);
+                    _eventsFrom = entry.Version + 1;
+                }
+
+                _eventsFrom = null;
+            }
+
+            if (_reminderBehind)
+            {
+                await ScheduleReminderAsync();
+                _reminderBehind = false;
+            }
+
+            if (_projectionBehind)
+            {
+                await journal.ProjectAsync(card, S.Draft, cancellationToken);
+                await Channel().UpdateCardAsync(card);
+                _projectionBehind = false;
+            }
+
+            _catchUp?.Dispose();
+            _catchUp = null;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogFollowFailed(logger, Id, "event log, board, read model or schedule", ex.Message);
+            _catchUp ??= this.RegisterGrainTimer(CatchUpAsync, new GrainTimerCreationOptions(TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5)));
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Story {ArticleId}: could not update the {What} yet: {Reason}")]
+    private static partial void LogFollowFailed(ILogger logger, string articleId, string what, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Story {ArticleId}: scheduled publishing held: {Reason}")]
+    private static partial void LogScheduleHeld(ILogger logger, string articleId, string reason);
+}

@@ -1,0 +1,182 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Orleans.Runtime;
+using Orleans.Utilities;
+
+namespace MediaCenter.Grains.Newsroom;
+
+/// <summary>Stored state of a channel's newsroom. The type name is stable: it is written into stored JSON.</summary>
+[GenerateSerializer, Alias("mc.ChannelState")]
+public sealed class ChannelState
+{
+    [Id(0)] public ChannelPolicy Policy { get; set; } = ChannelPolicy.Default;
+    [Id(1)] public long NextNumber { get; set; }
+    [Id(2)] public List<KeyValuePair<string, string>> Allocations { get; set; } = [];
+    [Id(3)] public Dictionary<string, ArticleCard> Cards { get; set; } = new(StringComparer.Ordinal);
+    [Id(4)] public long BoardVersion { get; set; }
+    [Id(5)] public List<string> AppliedOperations { get; set; } = [];
+}
+
+/// <summary>A channel's newsroom: policy, suspension, story ids, and the board index (one card per live story).</summary>
+internal sealed class ChannelGrain(
+    [PersistentState("channel", StorageNames.Main)] IPersistentState<ChannelState> state,
+    [FromKeyedServices(TimeProviderNames.Grains)] TimeProvider time) : Grain, IChannelGrain
+{
+    /// <summary>Published and withdrawn stories the board keeps (the most recent).</summary>
+    internal const int FinishedOnBoard = 100;
+    private const int RememberedOperations = 500;
+
+    private string Code => this.GetPrimaryKeyString();
+
+    public async Task<string> AllocateArticleIdAsync(string operationId)
+    {
+        foreach (var (op, id) in state.State.Allocations)
+        {
+            if (op == operationId)
+            {
+                return id;
+            }
+        }
+
+        state.State.NextNumber++;
+        var allocated = $"{Code}-{state.State.NextNumber:D4}";
+        state.State.Allocations.Add(new(operationId, allocated));
+        if (state.State.Allocations.Count > RememberedOperations)
+        {
+            state.State.Allocations.RemoveAt(0);
+        }
+
+        await state.WriteStateAsync();
+        return allocated;
+    }
+
+    public Task<ChannelPolicy> GetPolicyAsync() => Task.FromResult(state.State.Policy);
+
+    public async Task<ChannelPolicy> ConfigureAsync(int reviewLevels, IReadOnlyList<PublishTarget> targets, string operationId)
+    {
+        if (state.State.AppliedOperations.Contains(operationId))
+        {
+            return state.State.Policy;
+        }
+
+        if (reviewLevels is < 1 or > 3)
+        {
+            throw new ArgumentException("审核级数只能是 1 到 3 / review levels must be 1 to 3");
+        }
+
+        if (targets.Count == 0)
+        {
+            throw new ArgumentException("至少启用一个发布终端 / enable at least one target (Pc, Wap, App)");
+        }
+
+        state.State.Policy = state.State.Policy with { ReviewLevels = reviewLevels, Targets = targets.Distinct().Order().ToList() };
+        await ChangedAsync(operationId, null);
+        return state.State.Policy;
+    }
+
+    public async Task<ChannelPolicy> SetSuspendedAsync(bool suspended, string? reason, string operationId)
+    {
+        if (state.State.AppliedOperations.Contains(operationId))
+        {
+            return state.State.Policy;
+        }
+
+        if (suspended && string.IsNullOrWhiteSpace(reason))
+        {
+            throw new ArgumentException("暂停服务需要说明原因 / suspending needs a reason");
+        }
+
+        state.State.Policy = state.State.Policy with
+        {
+            Suspended = suspended,
+            SuspendedReason = suspended ? reason!.Trim() : null,
+            SuspendedAt = suspended ? time.GetUtcNow() : null,
+        };
+        await ChangedAsync(operationId, null);
+        return state.State.Policy;
+    }
+
+    public async Task UpdateCardAsync(ArticleCard card)
+    {
+        var cards = state.State.Cards;
+        if (cards.TryGetValue(card.Id, out var known) && known.Version >= card.Version)
+        {
+            return;
+        }
+
+        if (card.Stage == ArticleStage.Deleted)
+        {
+            if (!cards.Remove(card.Id))
+            {
+                return;
+            }
+        }
+        else
+        {
+            cards[card.Id] = card;
+            Prune(cards);
+        }
+
+        await ChangedAsync(null, card);
+    }
+
+    public Task<BoardSnapshot> GetBoardAsync() =>
+        Task.FromResult(new BoardSnapshot(Code, state.State.BoardVersion, state.State.Policy, [.. state.State.Cards.Values.OrderByDescending(c => c.UpdatedAt)]));
+
+    private static void Prune(Dictionary<string, ArticleCard> cards)
+    {
+        var finished = cards.Values.Where(c => c.Stage is ArticleStage.Published or ArticleStage.Withdrawn).ToList();
+        if (finished.Count <= FinishedOnBoard)
+        {
+            return;
+        }
+
+        foreach (var old in finished.OrderByDescending(c => c.UpdatedAt).Skip(FinishedOnBoard))
+        {
+            cards.Remove(old.Id);
+        }
+    }
+
+    private async Task ChangedAsync(string? operationId, ArticleCard? card)
+    {
+        state.State.BoardVersion++;
+        if (operationId is not null)
+        {
+            state.State.AppliedOperations.Add(operationId);
+            if (state.State.AppliedOperations.Count > RememberedOperations)
+            {
+                state.State.AppliedOperations.RemoveAt(0);
+            }
+        }
+
+        await state.WriteStateAsync();
+        var delta = card is null
+            ? new BoardDelta(Code, state.State.BoardVersion, null, state.State.Policy)
+            : new BoardDelta(Code, state.State.BoardVersion, card, null);
+        await GrainFactory.GetGrain<IBoardSubscriptionGrain>(0).PublishAsync(delta);
+    }
+}
+
+/// <summary>Web hosts subscribe here for board changes; subscriptions expire unless refreshed.</summary>
+internal sealed class BoardSubscriptionGrain(ILogger<BoardSubscriptionGrain> logger) : Grain, IBoardSubscriptionGrain
+{
+    private readonly ObserverManager<IBoardObserver> _observers = new(TimeSpan.FromMinutes(2), logger);
+
+    public Task SubscribeAsync(IBoardObserver observer)
+    {
+        _observers.Subscribe(observer, observer);
+        return Task.CompletedTask;
+    }
+
+    public Task UnsubscribeAsync(IBoardObserver observer)
+    {
+        _observers.Unsubscribe(observer);
+        return Task.CompletedTask;
+    }
+
+    public Task PublishAsync(BoardDelta delta)
+    {
+        _observers.Notify(o => o.OnBoardChanged(delta));
+        return Task.CompletedTask;
+    }
+}

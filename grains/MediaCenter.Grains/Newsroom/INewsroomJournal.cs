@@ -1,0 +1,18 @@
+namespace MediaCenter.Grains.Newsroom;
+
+/// <summary>
+/// Where stories leave the grains: draft versions, the timeline in the event log, the read model behind
+/// lists and "my tasks", and the publications the feeds read. Implemented on PostgreSQL by the silo.
+/// Every write is idempotent and version-guarded, so a retry or a replay after activation is harmless.
+/// </summary>
+public interface INewsroomJournal
+{
+    /// <summary>Stores a draft version (before the grain acknowledges it).</summary>
+    Task SaveDraftAsync(string articleId, int version, DraftContent draft, Person by, DateTimeOffset at, CancellationToken cancellationToken = default);
+
+    /// <summary>Appends a timeline entry to the event log.</summary>
+    Task RecordEventAsync(ArticleCard card, ArticleHistoryEntry entry, CancellationToken cancellationToken = default);
+
+    /// <summary>Brings the read model and the publications (what the feeds list) up to the card's version.</summary>
+    Task ProjectAsync(ArticleCard card, DraftContent? draft, CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,118 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using MediaCenter.Grains.Newsroom;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace MediaCenter.Silo;
+
+/// <summary>Writes draft versions, the story timeline, the read model and the publications the feeds read.</summary>
+internal sealed class PostgresNewsroomJournal(NpgsqlDataSource db) : INewsroomJournal
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
+
+    public async Task SaveDraftAsync(string articleId, int version, DraftContent draft, Person by, DateTimeOffset at, CancellationToken cancellationToken = default)
+    {
+        // A version number the grain never acknowledged (its state write failed) is reused: the newer content wins.
+        await using var command = db.CreateCommand("""
+            INSERT INTO mc.article_versions (article_id, version, title, content, saved_by, saved_by_name, saved_at)
+            VALUES (@id, @version, @title, @content, @by, @byName, @at)
+            ON CONFLICT (article_id, version) DO UPDATE SET
+                title = EXCLUDED.title, content = EXCLUDED.content, saved_by = EXCLUDED.saved_by,
+                saved_by_name = EXCLUDED.saved_by_name, saved_at = EXCLUDED.saved_at
+            """);
+        command.Parameters.AddWithValue("id", articleId);
+        command.Parameters.AddWithValue("version", version);
+        command.Parameters.AddWithValue("title", draft.Title);
+        command.Parameters.Add(Jsonb("content", draft));
+        command.Parameters.AddWithValue("by", by.Id);
+        command.Parameters.AddWithValue("byName", by.Name);
+        command.Parameters.AddWithValue("at", at);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task RecordEventAsync(ArticleCard card, ArticleHistoryEntry entry, CancellationToken cancellationToken = default)
+    {
+        await using var command = db.CreateCommand("""
+            INSERT INTO mc.event_log (entity_type, entity_id, version, event_type, actor, occurred_at, payload)
+            VALUES ('article', @id, @version, @type, @actor, @at, @payload)
+            ON CONFLICT (entity_type, entity_id, version) DO NOTHING
+            """);
+        command.Parameters.AddWithValue("id", card.Id);
+        command.Parameters.AddWithValue("version", entry.Version);
+        command.Parameters.AddWithValue("type", entry.Command.ToString());
+        command.Parameters.AddWithValue("actor", entry.Actor.Name);
+        command.Parameters.AddWithValue("at", entry.At);
+        command.Parameters.Add(Jsonb("payload", new { card.Channel, From = entry.From.ToString(), To = entry.To.ToString(), entry.Comment, entry.ReviewLevel }));
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task ProjectAsync(ArticleCard card, DraftContent? draft, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var article = new NpgsqlCommand("""
+            INSERT INTO mc.articles (id, channel_code, stage, kind, title, author_id, assignee_ids, due_at, scheduled_at, card, version, updated_at)
+            VALUES (@id, @channel, @stage, @kind, @title, @author, @assignees, @due, @scheduled, @card, @version, @updated)
+            ON CONFLICT (id) DO UPDATE SET
+                stage = EXCLUDED.stage, kind = EXCLUDED.kind, title = EXCLUDED.title, assignee_ids = EXCLUDED.assignee_ids,
+                due_at = EXCLUDED.due_at, scheduled_at = EXCLUDED.scheduled_at, card = EXCLUDED.card,
+                version = EXCLUDED.version, updated_at = EXCLUDED.updated_at
+            WHERE mc.articles.version <= EXCLUDED.version
+            """, connection, transaction))
+        {
+            article.Parameters.AddWithValue("id", card.Id);
+            article.Parameters.AddWithValue("channel", card.Channel);
+            article.Parameters.AddWithValue("stage", card.Stage.ToString());
+            article.Parameters.AddWithValue("kind", card.Kind.ToString());
+            article.Parameters.AddWithValue("title", card.Title);
+            article.Parameters.AddWithValue("author", card.Author.Id);
+            article.Parameters.AddWithValue("assignees", card.Assignees.Select(a => a.Id).ToArray());
+            article.Parameters.Add(Time("due", card.DueAt));
+            article.Parameters.Add(Time("scheduled", card.ScheduledAt));
+            article.Parameters.Add(Jsonb("card", card));
+            article.Parameters.AddWithValue("version", card.Version);
+            article.Parameters.AddWithValue("updated", card.UpdatedAt);
+            await article.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        foreach (var target in card.Targets)
+        {
+            await using var publication = new NpgsqlCommand("""
+                INSERT INTO mc.publications (article_id, target, channel_code, kind, title, summary, body_html, author_name, media_ids,
+                    video_url, interaction, published_at, withdrawn_at, version, updated_at)
+                VALUES (@id, @target, @channel, @kind, @title, @summary, @body, @author, @media, @video, @interaction, @published, @withdrawn,
+                    @version, clock_timestamp())
+                ON CONFLICT (article_id, target) DO UPDATE SET
+                    kind = EXCLUDED.kind, title = EXCLUDED.title, summary = EXCLUDED.summary, body_html = EXCLUDED.body_html,
+                    author_name = EXCLUDED.author_name, media_ids = EXCLUDED.media_ids, video_url = EXCLUDED.video_url,
+                    interaction = EXCLUDED.interaction, published_at = EXCLUDED.published_at, withdrawn_at = EXCLUDED.withdrawn_at,
+                    version = EXCLUDED.version, updated_at = clock_timestamp()
+                WHERE mc.publications.version < EXCLUDED.version
+                """, connection, transaction);
+            publication.Parameters.AddWithValue("id", card.Id);
+            publication.Parameters.AddWithValue("target", target.Target.ToString());
+            publication.Parameters.AddWithValue("channel", card.Channel);
+            publication.Parameters.AddWithValue("kind", card.Kind.ToString());
+            publication.Parameters.AddWithValue("title", draft?.Title ?? card.Title);
+            publication.Parameters.AddWithValue("summary", draft?.Summary ?? "");
+            publication.Parameters.AddWithValue("body", draft?.BodyHtml ?? "");
+            publication.Parameters.AddWithValue("author", string.Join("、", card.Assignees.Select(a => a.Name).DefaultIfEmpty(card.Author.Name)));
+            publication.Parameters.AddWithValue("media", (draft?.MediaIds ?? []).ToArray());
+            publication.Parameters.Add(new NpgsqlParameter("video", NpgsqlDbType.Text) { Value = (object?)draft?.VideoUrl ?? DBNull.Value });
+            publication.Parameters.Add(draft?.Interaction is { } i ? Jsonb("interaction", i) : new NpgsqlParameter("interaction", NpgsqlDbType.Jsonb) { Value = DBNull.Value });
+            publication.Parameters.AddWithValue("published", target.PublishedAt);
+            publication.Parameters.Add(Time("withdrawn", target.WithdrawnAt));
+            publication.Parameters.AddWithValue("version", card.Version);
+            await publication.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    private static NpgsqlParameter Jsonb<T>(string name, T value) =>
+        new(name, NpgsqlDbType.Jsonb) { Value = JsonSerializer.Serialize(value, Json) };
+
+    private static NpgsqlParameter Time(string name, DateTimeOffset? value) =>
+        new(name, NpgsqlDbType.TimestampTz) { Value = value is { } v ? v : DBNull.Value };
+}

@@ -1,0 +1,318 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Xml.Linq;
+
+namespace MediaCenter.IntegrationTests.Newsroom;
+
+/// <summary>The newsroom through its HTTP API on real PostgreSQL: workflow, roles, idempotency, drafts, feeds, suspension.</summary>
+[Collection(IntegrationCollection.Name)]
+public sealed class NewsroomFlowTests(IntegrationFixture fixture)
+{
+    private async Task<(SharedDeployment Shared, NewsroomStaff Staff)> StaffAsync(string prefix)
+    {
+        var shared = await fixture.SharedAsync();
+        return (shared, await NewsroomStaff.CreateAsync(shared.Deployment, shared.Web.Http, prefix));
+    }
+
+    private static async Task<string> ApprovedStoryAsync(NewsroomStaff staff, string title)
+    {
+        var id = await staff.Editor.FileAsync(staff.Channel, title);
+        await staff.Chief.OkAsync(id, "confirm");
+        await staff.Chief.OkAsync(id, "assign", new { assignees = new[] { staff.IdOf("editor") }, dueAt = DateTimeOffset.UtcNow.AddDays(1) });
+        await staff.Editor.OkAsync(id, "save-draft", new
+        {
+            baseVersion = 0,
+            draft = new { kind = "ImageText", title, summary = "摘要：" + title, bodyHtml = "<p>正文 " + title + "</p>" },
+        });
+        await staff.Editor.OkAsync(id, "submit");
+        for (var level = 1; level <= 3; level++)
+        {
+            await staff.Reviewer(level).OkAsync(id, "approve", new { comment = "同意" });
+        }
+
+        return id;
+    }
+
+    [Fact]
+    public async Task A_story_goes_from_pitch_through_three_reviews_to_the_feeds_and_out_again()
+    {
+        var (shared, staff) = await StaffAsync("nrf");
+        await using var _ = staff;
+        var id = await staff.Editor.FileAsync(staff.Channel, "乡村振兴新观察");
+
+        var confirmed = await staff.Chief.OkAsync(id, "confirm");
+        Assert.Equal("Confirmed", confirmed.Stage());
+        var assigned = await staff.Chief.OkAsync(id, "assign", new { assignees = new[] { staff.IdOf("editor") }, dueAt = DateTimeOffset.UtcNow.AddHours(6) });
+        Assert.Equal("Assigned", assigned.Stage());
+        await staff.Editor.OkAsync(id, "report-progress", new { progress = 40, comment = "采访完成" });
+        var drafted = await staff.Editor.OkAsync(id, "save-draft", new
+        {
+            baseVersion = 0,
+            draft = new { kind = "ImageText", title = "乡村振兴新观察", summary = "一个村的十年", bodyHtml = "<h2>十年</h2><p>正文</p>" },
+        });
+        Assert.Equal(1, drafted.GetProperty("draftVersion").GetInt32());
+        var inReview = await staff.Editor.OkAsync(id, "submit");
+        Assert.Equal("InReview", inReview.Stage());
+        Assert.Equal(1, inReview.GetProperty("reviewLevel").GetInt32());
+
+        // Only the reviewer of the current level acts.
+        Assert.Equal(HttpStatusCode.Forbidden, (await staff.Reviewer(2).CommandAsync(id, "approve")).StatusCode);
+        Assert.Equal(2, (await staff.Reviewer(1).OkAsync(id, "approve")).GetProperty("reviewLevel").GetInt32());
+        Assert.Equal(3, (await staff.Reviewer(2).OkAsync(id, "approve")).GetProperty("reviewLevel").GetInt32());
+        Assert.Equal("Approved", (await staff.Reviewer(3).OkAsync(id, "approve", new { comment = "终审通过" })).Stage());
+
+        var published = await staff.Chief.OkAsync(id, "publish", new { targets = new[] { "Pc", "App" } });
+        Assert.Equal("Published", published.Stage());
+        Assert.Equal(["Pc", "App"], published.GetProperty("targets").EnumerateArray().Select(t => t.GetProperty("target").GetString()!).ToArray());
+
+        using var anonymous = shared.Anonymous();
+        var json = await anonymous.GetAsync($"/feeds/{staff.Channel}/pc.json");
+        Assert.Equal(HttpStatusCode.OK, json.StatusCode);
+        Assert.Equal("application/feed+json", json.Content.Headers.ContentType!.MediaType);
+        var feed = await json.Content.ReadFromJsonAsync<JsonElement>();
+        var item = feed.GetProperty("items").EnumerateArray().Single(i => i.GetProperty("id").GetString() == id);
+        Assert.Equal("乡村振兴新观察", item.GetProperty("title").GetString());
+        Assert.Contains("<h2>十年</h2>", item.GetProperty("content_html").GetString());
+        var rss = XDocument.Parse(await anonymous.GetStringAsync($"/feeds/{staff.Channel}/app.rss"));
+        Assert.Contains(rss.Descendants("item"), i => i.Element("guid")!.Value == id);
+        var wap = await anonymous.GetFromJsonAsync<JsonElement>($"/feeds/{staff.Channel}/wap.json");
+        Assert.DoesNotContain(wap.GetProperty("items").EnumerateArray(), i => i.GetProperty("id").GetString() == id);
+
+        // Cache-friendly: the same ETag answers 304 until something changes.
+        var etag = json.Headers.ETag!;
+        using var conditional = new HttpRequestMessage(HttpMethod.Get, $"/feeds/{staff.Channel}/pc.json");
+        conditional.Headers.IfNoneMatch.Add(etag);
+        Assert.Equal(HttpStatusCode.NotModified, (await anonymous.SendAsync(conditional)).StatusCode);
+        Assert.NotNull(json.Content.Headers.LastModified);
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, (await staff.Chief.CommandAsync(id, "withdraw", new { })).StatusCode);
+        Assert.Equal("Withdrawn", (await staff.Chief.OkAsync(id, "withdraw", new { comment = "事实核查发现错误" })).Stage());
+        using var after = new HttpRequestMessage(HttpMethod.Get, $"/feeds/{staff.Channel}/pc.json");
+        after.Headers.IfNoneMatch.Add(etag);
+        var changed = await anonymous.SendAsync(after);
+        Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
+        Assert.DoesNotContain((await changed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("items").EnumerateArray(), i => i.GetProperty("id").GetString() == id);
+        var rssAfter = XDocument.Parse(await anonymous.GetStringAsync($"/feeds/{staff.Channel}/app.rss"));
+        Assert.DoesNotContain(rssAfter.Descendants("item"), i => i.Element("guid")!.Value == id);
+
+        // The whole timeline is kept: actor, time, comment, level.
+        var story = await staff.Chief.GetFromJsonAsync<JsonElement>($"/api/v1/articles/{id}");
+        var history = story.GetProperty("history").EnumerateArray().ToList();
+        Assert.Equal(["File", "Confirm", "Assign", "ReportProgress", "SaveDraft", "Submit", "Approve", "Approve", "Approve", "Publish", "Withdraw"],
+            history.Select(h => h.GetProperty("command").GetString()!).ToArray());
+        Assert.Equal("终审通过", history[8].GetProperty("comment").GetString());
+        Assert.Equal($"nrf-rev3", history[8].GetProperty("actor").GetProperty("name").GetString());
+    }
+
+    [Fact]
+    public async Task Illegal_moves_answer_409_with_the_state_and_allowed_moves_and_wrong_roles_403()
+    {
+        var (_, staff) = await StaffAsync("nri");
+        await using var _ = staff;
+        var id = await staff.Editor.FileAsync(staff.Channel, "非法操作测试");
+
+        var illegal = await staff.Chief.CommandAsync(id, "publish");
+        Assert.Equal(HttpStatusCode.Conflict, illegal.StatusCode);
+        var problem = await illegal.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("Pitched", problem.GetProperty("currentState").GetString());
+        Assert.Equal(["EditPitch", "ReturnPitch", "Confirm", "Delete"], problem.GetProperty("allowedMoves").EnumerateArray().Select(m => m.GetString()!).ToArray());
+        Assert.Equal("IllegalMove", problem.GetProperty("code").GetString());
+
+        Assert.Equal(HttpStatusCode.Forbidden, (await staff.Editor.CommandAsync(id, "confirm")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await staff.Outsider.CommandAsync(id, "confirm")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await staff.Outsider.SendAsync(HttpMethod.Post, $"/api/v1/channels/{staff.Channel}/pitches",
+            new { title = "无权报题" }, "k1")).StatusCode);
+        // Another party's story looks absent.
+        Assert.Equal(HttpStatusCode.NotFound, (await staff.Stranger.CommandAsync(id, "confirm")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await staff.Stranger.GetAsync($"/api/v1/articles/{id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await staff.Stranger.GetAsync($"/api/v1/channels/{staff.Channel}/board")).StatusCode);
+
+        // Every command needs an Idempotency-Key.
+        var keyless = await staff.Chief.SendAsync(HttpMethod.Post, $"/api/v1/articles/{id}/confirm", new { }, key: null);
+        Assert.Equal(HttpStatusCode.BadRequest, keyless.StatusCode);
+        Assert.Contains("Idempotency-Key", await keyless.Content.ReadAsStringAsync());
+
+        // A repeat returns the first result and applies nothing.
+        var first = await staff.Chief.CommandAsync(id, "return-pitch", new { comment = "角度不够新" }, key: "same-key");
+        var repeat = await staff.Chief.CommandAsync(id, "return-pitch", new { comment = "角度不够新" }, key: "same-key");
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, repeat.StatusCode);
+        Assert.Equal((await first.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("version").GetInt64(),
+            (await repeat.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("version").GetInt64());
+        var story = await staff.Editor.GetFromJsonAsync<JsonElement>($"/api/v1/articles/{id}");
+        Assert.Single(story.GetProperty("history").EnumerateArray(), h => h.GetProperty("command").GetString() == "ReturnPitch");
+
+        // The returned pitch goes back to its editor, who revises and refiles it.
+        Assert.Equal("PitchReturned", story.GetProperty("card").Stage());
+        Assert.Equal("角度不够新", story.GetProperty("card").GetProperty("lastComment").GetString());
+        Assert.Equal(HttpStatusCode.Forbidden, (await staff.Editor2.CommandAsync(id, "refile")).StatusCode);
+        Assert.Equal("Pitched", (await staff.Editor.OkAsync(id, "refile", new { title = "非法操作测试（修改版）" })).Stage());
+
+        var tasks = await staff.Editor.GetFromJsonAsync<JsonElement>("/api/v1/me/tasks");
+        Assert.Contains(tasks.EnumerateArray(), t => t.GetProperty("id").GetString() == id);
+    }
+
+    [Fact]
+    public async Task Drafts_are_sanitised_versioned_and_a_stale_save_is_a_conflict()
+    {
+        var (_, staff) = await StaffAsync("nrd");
+        await using var _ = staff;
+        var id = await staff.Editor.FileAsync(staff.Channel, "版本测试");
+        await staff.Chief.OkAsync(id, "confirm");
+        await staff.Chief.OkAsync(id, "assign", new { assignees = new[] { staff.IdOf("editor"), staff.IdOf("editor2") }, dueAt = DateTimeOffset.UtcNow.AddDays(2) });
+
+        var saved = await staff.Editor.OkAsync(id, "save-draft", new
+        {
+            baseVersion = 0,
+            draft = new
+            {
+                kind = "ImageText",
+                title = "版本测试",
+                summary = "",
+                bodyHtml = "<p onclick=\"steal()\">正文<script>alert(1)</script><a href=\"javascript:alert(2)\">链接</a><img src=x onerror=alert(3)></p>",
+            },
+        });
+        Assert.Equal(1, saved.GetProperty("draftVersion").GetInt32());
+        var view = await staff.Editor.GetFromJsonAsync<JsonElement>($"/api/v1/articles/{id}");
+        var body = view.GetProperty("draft").GetProperty("bodyHtml").GetString()!;
+        Assert.Contains("正文", body);
+        Assert.DoesNotContain("script", body, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("onclick", body, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("onerror", body, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("javascript:", body, StringComparison.OrdinalIgnoreCase);
+
+        // Both editors start from version 1; the second save is a conflict, not a silent overwrite.
+        var draft = new { kind = "ImageText", title = "版本测试", summary = "", bodyHtml = "<p>编辑甲的修改</p>" };
+        await staff.Editor.OkAsync(id, "save-draft", new { baseVersion = 1, draft });
+        var stale = await staff.Editor2.CommandAsync(id, "save-draft", new { baseVersion = 1, draft = draft with { bodyHtml = "<p>编辑乙的修改</p>" } });
+        Assert.Equal(HttpStatusCode.Conflict, stale.StatusCode);
+        var conflict = await stale.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("VersionConflict", conflict.GetProperty("code").GetString());
+        Assert.Equal(2, conflict.GetProperty("draftVersion").GetInt32());
+
+        var versions = await staff.Editor.GetFromJsonAsync<JsonElement>($"/api/v1/articles/{id}/versions");
+        Assert.Equal([2, 1], versions.EnumerateArray().Select(v => v.GetProperty("version").GetInt32()).ToArray());
+        var second = await staff.Editor.GetFromJsonAsync<JsonElement>($"/api/v1/articles/{id}/versions/2");
+        Assert.Equal("<p>编辑甲的修改</p>", second.GetProperty("content").GetProperty("bodyHtml").GetString());
+        Assert.Equal("nrd-editor", second.GetProperty("savedByName").GetString());
+
+        // Kinds have their own requirements.
+        var video = await staff.Editor.CommandAsync(id, "save-draft", new { baseVersion = 2, draft = new { kind = "Video", title = "视频", summary = "", bodyHtml = "" } });
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, video.StatusCode);
+        var poll = await staff.Editor.OkAsync(id, "save-draft", new
+        {
+            baseVersion = 2,
+            draft = new { kind = "Interactive", title = "你最关心哪项政策？", summary = "", bodyHtml = "", interaction = new { type = "Poll", question = "你最关心哪项政策？", options = new[] { "教育", "医疗", "住房" } } },
+        });
+        Assert.Equal("Interactive", poll.GetProperty("kind").GetString());
+    }
+
+    [Fact]
+    public async Task Uploads_are_type_checked_and_size_limited_and_private_until_published()
+    {
+        var (shared, staff) = await StaffAsync("nru");
+        await using var _ = staff;
+
+        static MultipartFormDataContent Form(byte[] data, string name)
+        {
+            var form = new MultipartFormDataContent();
+            var file = new ByteArrayContent(data);
+            file.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+            form.Add(file, "file", name);
+            return form;
+        }
+
+        var png = Convert.FromBase64String("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==");
+        var uploaded = await staff.Editor.PostAsync($"/api/v1/channels/{staff.Channel}/media", Form(png, "photo.png"));
+        Assert.Equal(HttpStatusCode.Created, uploaded.StatusCode);
+        var media = await uploaded.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("image/png", media.GetProperty("contentType").GetString());
+        var mediaId = media.GetProperty("id").GetGuid();
+
+        // The type comes from the bytes: an executable named .png is refused.
+        var fake = await staff.Editor.PostAsync($"/api/v1/channels/{staff.Channel}/media", Form([0x4D, 0x5A, 0x90, 0x00, 0x03, 0x00], "photo.png"));
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, fake.StatusCode);
+        // The limit is enforced from Content-Length before the body is read: a client that waits for 100-continue gets 413 at once.
+        using var big = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/channels/{staff.Channel}/media") { Content = Form(new byte[21 * 1024 * 1024], "big.png") };
+        big.Headers.ExpectContinue = true;
+        var huge = await staff.Editor.SendAsync(big);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, huge.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await staff.Outsider.PostAsync($"/api/v1/channels/{staff.Channel}/media", Form(png, "p.png"))).StatusCode);
+
+        using var anonymous = shared.Anonymous();
+        Assert.Equal(HttpStatusCode.NotFound, (await anonymous.GetAsync($"/api/v1/media/{mediaId}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await staff.Stranger.GetAsync($"/api/v1/media/{mediaId}")).StatusCode);
+        Assert.Equal(png, await staff.Chief.GetByteArrayAsync($"/api/v1/media/{mediaId}"));
+
+        // A pitch cites it; a published story shows it, and then anyone may fetch it.
+        var id = await staff.Editor.FileAsync(staff.Channel, "带图的报题",
+            new { title = "带图的报题", materials = new object[] { new { kind = "File", text = "现场照片", mediaId }, new { kind = "Link", text = "来源", url = "https://example.org/a" } } });
+        var badLink = await staff.Editor.SendAsync(HttpMethod.Post, $"/api/v1/channels/{staff.Channel}/pitches",
+            new { title = "坏链接", materials = new object[] { new { kind = "Link", text = "来源", url = "javascript:alert(1)" } } }, Guid.NewGuid().ToString());
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, badLink.StatusCode);
+        await staff.Chief.OkAsync(id, "confirm");
+        await staff.Chief.OkAsync(id, "assign", new { assignees = new[] { staff.IdOf("editor") }, dueAt = DateTimeOffset.UtcNow.AddDays(1) });
+        await staff.Editor.OkAsync(id, "save-draft", new { baseVersion = 0, draft = new { kind = "ImageText", title = "带图", summary = "", bodyHtml = "<p>图</p>", mediaIds = new[] { mediaId } } });
+        await staff.Editor.OkAsync(id, "submit");
+        for (var level = 1; level <= 3; level++)
+        {
+            await staff.Reviewer(level).OkAsync(id, "approve");
+        }
+
+        await staff.Chief.OkAsync(id, "publish");
+        Assert.Equal(png, await anonymous.GetByteArrayAsync($"/api/v1/media/{mediaId}"));
+    }
+
+    [Fact]
+    public async Task A_suspended_channel_refuses_publishing_and_its_feeds_answer_503_until_reopened()
+    {
+        var (shared, staff) = await StaffAsync("nrs");
+        await using var _ = staff;
+        var id = await ApprovedStoryAsync(staff, "暂停测试");
+
+        Assert.Equal(HttpStatusCode.Forbidden, (await staff.Chief.SendAsync(HttpMethod.Put, $"/api/v1/channels/{staff.Channel}/suspension",
+            new { suspended = true, reason = "x" }, "s0")).StatusCode);
+        var suspend = await staff.Operator.SendAsync(HttpMethod.Put, $"/api/v1/channels/{staff.Channel}/suspension",
+            new { suspended = true, reason = "安全事件处置中" }, "s1");
+        Assert.Equal(HttpStatusCode.OK, suspend.StatusCode);
+
+        var refused = await staff.Chief.CommandAsync(id, "publish");
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        var problem = await refused.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("ChannelSuspended", problem.GetProperty("code").GetString());
+        Assert.Contains("安全事件处置中", problem.GetProperty("detail").GetString());
+        using var anonymous = shared.Anonymous();
+        var feed = await anonymous.GetAsync($"/feeds/{staff.Channel}/pc.json");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, feed.StatusCode);
+        Assert.Contains("安全事件处置中", await feed.Content.ReadAsStringAsync());
+
+        Assert.Equal(HttpStatusCode.OK, (await staff.Operator.SendAsync(HttpMethod.Put, $"/api/v1/channels/{staff.Channel}/suspension",
+            new { suspended = false }, "s2")).StatusCode);
+        Assert.Equal("Published", (await staff.Chief.OkAsync(id, "publish")).Stage());
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync($"/feeds/{staff.Channel}/pc.json")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_channel_with_one_review_level_needs_one_approval_and_publishes_only_to_its_targets()
+    {
+        var (_, staff) = await StaffAsync("nrp");
+        await using var _ = staff;
+        Assert.Equal(HttpStatusCode.Forbidden, (await staff.Editor.SendAsync(HttpMethod.Put, $"/api/v1/channels/{staff.Channel}/policy",
+            new { reviewLevels = 1, targets = new[] { "Pc" } }, "p0")).StatusCode);
+        var policy = await staff.Chief.SendAsync(HttpMethod.Put, $"/api/v1/channels/{staff.Channel}/policy", new { reviewLevels = 1, targets = new[] { "Pc", "Wap" } }, "p1");
+        Assert.Equal(HttpStatusCode.OK, policy.StatusCode);
+
+        var id = await staff.Editor.FileAsync(staff.Channel, "一级审核");
+        await staff.Chief.OkAsync(id, "confirm");
+        await staff.Chief.OkAsync(id, "assign", new { assignees = new[] { staff.IdOf("editor") }, dueAt = DateTimeOffset.UtcNow.AddDays(1) });
+        await staff.Editor.OkAsync(id, "save-draft", new { baseVersion = 0, draft = new { kind = "ImageText", title = "一级审核", summary = "", bodyHtml = "<p>x</p>" } });
+        await staff.Editor.OkAsync(id, "submit");
+        Assert.Equal("Approved", (await staff.Reviewer(1).OkAsync(id, "approve")).Stage());
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, (await staff.Chief.CommandAsync(id, "publish", new { targets = new[] { "App" } })).StatusCode);
+        var published = await staff.Chief.OkAsync(id, "publish");
+        Assert.Equal(["Pc", "Wap"], published.GetProperty("targets").EnumerateArray().Select(t => t.GetProperty("target").GetString()!).ToArray());
+    }
+}
