@@ -36,7 +36,7 @@ public static class Commands
         {
             var report = await Migrator.MigrateAsync(connectionString, stop.Token);
             Console.WriteLine($"database: schema version {report.CurrentVersion} ({report.Applied.Count} migration(s) applied now)");
-            var simulatorAccount = await SeedAccountsAsync(connectionString, settings.Demo, stop.Token);
+            var (simulatorAccount, demoPassword) = await SeedAccountsAsync(connectionString, settings.Demo, stop.Token);
 
             // Bound each pool, so silos, web and gateway instances together stay under the server's connection limit.
             var pooled = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
@@ -94,6 +94,11 @@ public static class Commands
             if (simulatorAccount is { } account)
             {
                 _ = RunDemoFleetAsync(settings, account, stop.Token);
+            }
+
+            if (demoPassword is not null)
+            {
+                _ = SeedNewsroomAsync(settings, demoPassword, stop.Token);
             }
 
             // Run until a signal, or until a process dies on its own (then stop the rest and say why).
@@ -249,7 +254,9 @@ public static class Commands
     }
 
     // First run: the administrator (never a default password). --demo: one account per role, password shown once.
-    private static async Task<(string Username, string Password)?> SeedAccountsAsync(string connectionString, bool demo, CancellationToken cancellationToken)
+    // Returns the simulator's account and, when the demonstration accounts were created now, their password.
+    private static async Task<((string Username, string Password)? Simulator, string? DemoPassword)> SeedAccountsAsync(string connectionString, bool demo,
+        CancellationToken cancellationToken)
     {
         await using var identity = IdentityServices.CreateStandalone(connectionString);
         var users = identity.GetRequiredService<UserStore>();
@@ -267,6 +274,7 @@ public static class Commands
         if (demo)
         {
             var (accounts, password) = await Bootstrap.SeedDemoAsync(users, identity.GetRequiredService<PartyDirectory>(), cancellationToken);
+            var newsroomDesk = accounts.Any(a => a.Username == "demo-chief") ? password : null;
             if (accounts.Count == 0)
             {
                 Console.WriteLine("demo: the demonstration accounts exist already (their password was shown when they were created)");
@@ -280,10 +288,24 @@ public static class Commands
                 }
             }
 
-            return await Bootstrap.SimulatorAccountAsync(users, "demo-news", cancellationToken);
+            return (await Bootstrap.SimulatorAccountAsync(users, "demo-news", cancellationToken), newsroomDesk);
         }
 
-        return null;
+        return (null, null);
+    }
+
+    // --demo, first run: stories in every column of the demonstration boards, made through the API by the demo staff.
+    private static async Task SeedNewsroomAsync(LauncherSettings settings, string password, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var count = await new NewsroomDemo(new Uri($"http://127.0.0.1:{settings.WebPort}"), password).SeedAsync(cancellationToken);
+            Console.WriteLine($"demo: newsroom boards filled: {count} stories in demo-news-home, demo-news-gov, demo-news-life (sign in as demo-chief, demo-editor, demo-reviewer1…3)");
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            Console.Error.WriteLine($"demo: could not fill the newsroom boards: {ex.Message}");
+        }
     }
 
     // --demo: a small simulated fleet (one stops, one flaps, one runs hot) so the ops board has something to show.

@@ -47,6 +47,10 @@ public static class Bootstrap
         return (username, password);
     }
 
+    /// <summary>The demonstration party's newsroom channels (the first is created with the party).</summary>
+    public static IReadOnlyList<(string Code, string Name)> NewsroomChannels { get; } =
+        [("demo-news-home", "演示融媒体中心·首页"), ("demo-news-gov", "演示融媒体中心·政务"), ("demo-news-life", "演示融媒体中心·民生")];
+
     /// <summary>
     /// Demonstration data: two access parties with a channel each, and one account per role, all with
     /// one generated password. Accounts that exist already are left alone. Returns what was created.
@@ -62,6 +66,15 @@ public static class Bootstrap
             {
                 await directory.CreatePartyAsync(id, name, cancellationToken);
                 await directory.CreateChannelAsync(id + "-home", name + "·首页", id, cancellationToken);
+            }
+        }
+
+        var channels = await directory.ChannelsAsync("demo-news", cancellationToken);
+        foreach (var (code, name) in NewsroomChannels.Skip(1))
+        {
+            if (channels.All(c => c.Code != code))
+            {
+                await directory.CreateChannelAsync(code, name, "demo-news", cancellationToken);
             }
         }
 
@@ -90,7 +103,11 @@ public static class Bootstrap
             var id = await users.CreateAsync(new NewUser(p.User, p.Display, password, p.Party, p.PartyRole, p.Platform), cancellationToken);
             if (p.Channel is { } c)
             {
-                await users.AddChannelRoleAsync(c.Channel, id, c.Role, c.Level, cancellationToken);
+                // The newsroom staff hold their role in every demonstration channel of their party.
+                foreach (var (code, _) in NewsroomChannels)
+                {
+                    await users.AddChannelRoleAsync(code, id, c.Role, c.Level, cancellationToken);
+                }
             }
 
             created.Add(new SeededAccount(p.User, p.Role, password));

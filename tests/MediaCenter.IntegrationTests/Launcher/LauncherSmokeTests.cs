@@ -44,6 +44,19 @@ public sealed partial class LauncherSmokeTests : IDisposable
         Assert.DoesNotContain("created the administrator", second.Output);
         Assert.Matches(@"demo: created 10 accounts, all with password \S{16}", second.Output);
         Assert.Contains("demo-reviewer3", second.Output);
+
+        // The demonstration opens onto boards with stories in every column, made through the API by the demo staff.
+        var demoPassword = System.Text.RegularExpressions.Regex.Match(second.Output, @"all with password (\S+)").Groups[1].Value;
+        using (var chief = await TestIdentity.SignInAsync(new Uri($"http://127.0.0.1:{_ports["WEB"]}"), "demo-chief", demoPassword))
+        {
+            string[] columns = ["Pitched", "PitchReturned", "Confirmed", "Assigned", "Drafting", "InReview", "Rejected", "Approved", "Scheduled", "Published", "Withdrawn"];
+            var board = await Eventually.WaitAsync(() => chief.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/v1/channels/demo-news-home/board"),
+                b => columns.All(c => b.GetProperty("cards").EnumerateArray().Any(card => card.GetProperty("stage").GetString() == c)),
+                TimeSpan.FromSeconds(60), "a story in every column of the demo board");
+            Assert.Equal([1, 2, 3], board.GetProperty("cards").EnumerateArray().Where(c => c.GetProperty("stage").GetString() == "InReview")
+                .Select(c => c.GetProperty("reviewLevel").GetInt32()).Order().ToArray());
+        }
+
         await StopAsync(second);
         Assert.All(second.ChildPids.Append(second.PostgresPid), pid => Assert.False(IsRunning(pid)));
     }
