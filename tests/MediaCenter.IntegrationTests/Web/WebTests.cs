@@ -73,6 +73,13 @@ public sealed class WebTests(IntegrationFixture fixture)
 
         var openApi = await http.GetFromJsonAsync<JsonElement>("/openapi/v1.json");
         Assert.True(openApi.GetProperty("paths").TryGetProperty("/api/system/status", out _));
+        Assert.True(openApi.GetProperty("paths").TryGetProperty("/api/v1/articles/{id}/approve", out _));
+
+        // The interactive reference is served from the package (no CDN) and reads the same document.
+        var reference = await http.GetAsync("/api/reference/index.html");
+        Assert.Equal(HttpStatusCode.OK, reference.StatusCode);
+        Assert.Contains("swagger-ui", await reference.Content.ReadAsStringAsync());
+        Assert.Contains("/openapi/v1.json", await http.GetStringAsync("/api/reference/index.js"));
 
         // Anonymous callers learn nothing about which paths exist; signed-in ones get a 404 problem.
         var anonymous = await http.GetAsync("/api/no-such-thing");
