@@ -31,6 +31,7 @@ public static class WebHosting
         services.AddSingleton<Newsroom.NewsroomReadModel>();
         services.AddSingleton<Newsroom.MediaStore>();
         services.AddHostedService<Newsroom.BoardFeed>();
+        services.AddHostedService<LiveFeed>();
         services.AddSignalR().AddJsonProtocol(o =>
             o.PayloadSerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         services.AddSingleton<SystemStatusReader>();

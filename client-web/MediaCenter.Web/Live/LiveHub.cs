@@ -28,6 +28,21 @@ public sealed class LiveHub(PartyDirectory directory) : Hub
     /// <summary>The group that receives changes of one access party's terminals.</summary>
     public static string FleetGroupOf(string partyId) => "fleet:" + partyId;
 
+    /// <summary>Every signed-in connection (hot-event banners).</summary>
+    public const string AllGroup = "all";
+
+    /// <summary>Platform staff: administrators and operators (incidents, escalations).</summary>
+    public const string OpsGroup = "ops";
+
+    /// <summary>The management side (管理方).</summary>
+    public const string ManagementGroup = "management";
+
+    /// <summary>The users of one access party.</summary>
+    public static string PartyGroupOf(string partyId) => "party:" + partyId;
+
+    /// <summary>One user's connections.</summary>
+    public static string UserGroupOf(Guid userId) => "user:" + userId.ToString("N");
+
     /// <summary>The group that receives the changes of one channel's board.</summary>
     public static string BoardGroupOf(string channel) => "board:" + channel;
 
@@ -60,6 +75,22 @@ public sealed class LiveHub(PartyDirectory directory) : Hub
             if (user.Is(PlatformRoles.Admin) || user.Is(PlatformRoles.Auditor))
             {
                 await Groups.AddToGroupAsync(Context.ConnectionId, SecurityGroup);
+            }
+
+            await Groups.AddToGroupAsync(Context.ConnectionId, UserGroupOf(user.Id));
+            if (user.SpansAllParties)
+            {
+                await Groups.AddToGroupAsync(Context.ConnectionId, OpsGroup);
+            }
+
+            if (user.Is(PlatformRoles.Management))
+            {
+                await Groups.AddToGroupAsync(Context.ConnectionId, ManagementGroup);
+            }
+
+            if (user.PartyId is not null)
+            {
+                await Groups.AddToGroupAsync(Context.ConnectionId, PartyGroupOf(user.PartyId));
             }
 
             if (user.SpansAllParties || user.Is(PlatformRoles.Management))
