@@ -19,6 +19,12 @@ public sealed class BrowserFixture : IAsyncLifetime
     /// <summary>The devices gateway (embedded broker) for simulated terminals.</summary>
     public TestProcess Gateway { get; private set; } = null!;
 
+    /// <summary>The newsroom channel (of the access party <c>nr-party</c>) and its people: chief, editor, reviewers of levels 1–3.</summary>
+    public const string NewsChannel = "nr-party-home";
+
+    /// <summary>User ids of the newsroom people by user name (nr-chief, nr-editor, nr-reviewer1 … nr-reviewer3).</summary>
+    public Dictionary<string, Guid> NewsPeople { get; } = [];
+
     /// <summary>Where screenshots go (tests/TestResults/screenshots), for a person to look at.</summary>
     public static string Screenshots { get; } = Path.Combine(Repo.Root, "tests", "TestResults", "screenshots");
 
@@ -27,11 +33,18 @@ public sealed class BrowserFixture : IAsyncLifetime
         _postgres = await TestPostgres.StartAsync();
         Deployment = new Deployment(await _postgres.CreateMigratedDatabaseAsync("ui"));
         await Deployment.StartSiloAsync("silo-a");
-        Web = await Deployment.StartWebAsync(settings: new Dictionary<string, string> { ["Live__SystemStatusInterval"] = "00:00:00.5" });
+        // Many people sign in from one address here (the newsroom tests alone sign in a dozen times); the limit
+        // itself is tested in the integration tests.
+        Web = await Deployment.StartWebAsync(settings: new Dictionary<string, string>
+        {
+            ["Live__SystemStatusInterval"] = "00:00:00.5",
+            ["Identity__SignInRatePerMinute"] = "1000",
+        });
         await Deployment.Identity.PlatformUserAsync("operator1", "operator");
         await Deployment.Identity.PlatformUserAsync("auditor1", "auditor");
         await Deployment.Identity.PartyAsync("ui-party");
         await Deployment.Identity.PartyUserAsync("fleet-admin", "ui-party", "party-admin");
+        await SeedNewsroomAsync();
         Gateway = await Deployment.StartGatewayAsync();
 
         _playwright = await Playwright.CreateAsync();
@@ -46,6 +59,23 @@ public sealed class BrowserFixture : IAsyncLifetime
             ],
         });
         Directory.CreateDirectory(Screenshots);
+    }
+
+    private async Task SeedNewsroomAsync()
+    {
+        var identity = Deployment.Identity;
+        await identity.Directory.CreatePartyAsync("nr-party", "融媒体中心");
+        await identity.Directory.CreateChannelAsync(NewsChannel, "融媒体中心·首页", "nr-party");
+        foreach (var (name, role, level) in new (string, string, int?)[]
+                 {
+                     ("nr-chief", "chief", null), ("nr-editor", "editor", null),
+                     ("nr-reviewer1", "reviewer", 1), ("nr-reviewer2", "reviewer", 2), ("nr-reviewer3", "reviewer", 3),
+                 })
+        {
+            var id = await identity.PartyUserAsync(name, "nr-party", "party-member");
+            await identity.Users.AddChannelRoleAsync(NewsChannel, id, role, level);
+            NewsPeople[name] = id;
+        }
     }
 
     /// <summary>Opens the shell and signs in as the operator.</summary>

@@ -6,9 +6,12 @@
   let connection = null;
 
   const $ = id => document.getElementById(id);
+  const views = ["system", "audit", "fleet", "newsroom"];
   function show(id) {
-    for (const s of ["sign-in", "change-password", "system", "audit", "fleet"]) { $(s).hidden = s !== id; }
-    $("tabs").hidden = !(id === "system" || id === "audit" || id === "fleet");
+    for (const s of ["sign-in", "change-password", ...views]) { $(s).hidden = s !== id; }
+    $("tabs").hidden = !views.includes(id);
+    // The newsroom board spreads its columns over the whole width.
+    document.querySelector("main").classList.toggle("wide", id === "newsroom");
     document.querySelectorAll(".tab").forEach(tab => tab.classList.toggle("active", tab.dataset.view === id));
   }
 
@@ -264,13 +267,15 @@
   }
 
   async function api(path, options = {}) {
-    const headers = { "Accept": "application/json", ...(options.body ? { "Content-Type": "application/json" } : {}), ...(options.headers || {}) };
+    // JSON bodies are strings; FormData (uploads) sets its own multipart content type.
+    const headers = { "Accept": "application/json", ...(typeof options.body === "string" ? { "Content-Type": "application/json" } : {}), ...(options.headers || {}) };
     if (me && me.csrfToken && options.method && options.method !== "GET") { headers["X-CSRF-Token"] = me.csrfToken; }
     const response = await fetch(path, { credentials: "same-origin", ...options, headers: headers });
     if (!response.ok) {
       const problem = await response.json().catch(() => ({}));
       const error = new Error(problem.detail || problem.title || response.statusText);
       error.status = response.status;
+      error.problem = problem;
       throw error;
     }
     return response.status === 204 ? null : response.json();
@@ -334,22 +339,53 @@
     }
   }
 
+  // Other pages (newsroom.js) listen on the one connection through these: handlers survive sign-out and a new connection.
+  const liveHandlers = [];
+  const reconnectedHooks = [];
+  let connectedWaiters = [];
+  function onLive(method, handler) {
+    liveHandlers.push([method, handler]);
+    if (connection) { connection.on(method, handler); }
+  }
+  function onReconnected(hook) { reconnectedHooks.push(hook); }
+  function connected() {
+    const waiters = connectedWaiters; connectedWaiters = [];
+    for (const resolve of waiters) { resolve(); }
+  }
+  function whenConnected() {
+    if (connection && connection.state === signalR.HubConnectionState.Connected) { return Promise.resolve(); }
+    return new Promise(resolve => connectedWaiters.push(resolve));
+  }
+  async function invokeLive(method, ...args) {
+    await whenConnected();
+    return connection.invoke(method, ...args);
+  }
+
   async function startLive() {
     if (connection) { return; }
-    connection = new signalR.HubConnectionBuilder()
+    const live = new signalR.HubConnectionBuilder()
       .withUrl("/hubs/live")
       .withAutomaticReconnect({ nextRetryDelayInMilliseconds: ctx => Math.min(1000 * (ctx.previousRetryCount + 1), 10000) })
       .build();
+    connection = live;
     connection.on("systemStatus", accept);
     connection.on("securityAlert", alert => renderAlerts([alert, ...alerts].slice(0, 20)));
     connection.on("terminalChanges", applyTerminalChanges);
+    for (const [method, handler] of liveHandlers) { connection.on(method, handler); }
     connection.onreconnecting(() => setConnection("reconnecting"));
-    connection.onreconnected(async () => { setConnection("connected"); await loadSnapshot(); if (fleetLoaded) { await loadFleet().catch(() => {}); } });
+    connection.onreconnected(async () => {
+      setConnection("connected");
+      connected();
+      for (const hook of reconnectedHooks) { Promise.resolve().then(hook).catch(() => {}); }
+      await loadSnapshot(); if (fleetLoaded) { await loadFleet().catch(() => {}); }
+    });
     connection.onclose(() => setConnection("disconnected"));
     const attempt = async () => {
+      if (connection !== live) { return; }
       try {
         await connection.start();
         setConnection("connected");
+        connected();
         await loadSnapshot();
       } catch {
         setConnection("reconnecting");
@@ -368,10 +404,15 @@
     if (user.mustChangePassword) { show("change-password"); return; }
     document.querySelectorAll(".tab[data-role=audit]").forEach(tab => { tab.hidden = !canAudit(); });
     document.querySelectorAll(".tab[data-role=fleet]").forEach(tab => { tab.hidden = !canSeeFleet(); });
+    document.querySelectorAll(".tab[data-role=newsroom]").forEach(tab => { tab.hidden = !inNewsroom(); });
     show("system");
     startLive();
     loadPatrol().catch(() => {});
+    document.dispatchEvent(new CustomEvent("mc:signed-in", { detail: user }));
   }
+
+  // Newsroom people: anyone holding a channel role, or a role in an access party.
+  function inNewsroom() { return me && ((me.channels || []).length > 0 || !!me.partyRole); }
 
   async function signedOut() {
     me = null;
@@ -381,6 +422,7 @@
     setConnection("disconnected");
     $("connection").hidden = true;
     show("sign-in");
+    document.dispatchEvent(new CustomEvent("mc:signed-out"));
   }
 
   async function boot() {
@@ -421,6 +463,7 @@
     show(tab.dataset.view);
     if (tab.dataset.view === "audit") { await loadAudit().catch(err => renderAlerts([{ at: new Date().toISOString(), message: err.message }])); }
     if (tab.dataset.view === "fleet") { await loadFleet().catch(() => {}); }
+    document.dispatchEvent(new CustomEvent("mc:view", { detail: tab.dataset.view }));
   }));
 
   $("patrol-run").addEventListener("click", async () => {
@@ -447,4 +490,11 @@
     if (me && !$("patrol").hidden) { loadPatrol().catch(() => {}); }
   });
   document.addEventListener("DOMContentLoaded", boot);
+
+  // What other scripts of the shell may use (newsroom.js): one API helper, one live connection, one notion of "me".
+  window.mc = {
+    api,
+    me: () => me,
+    live: { on: onLive, invoke: invokeLive, whenConnected, onReconnected },
+  };
 })();
