@@ -1,9 +1,10 @@
 using MediaCenter.Hosting;
 using MediaCenter.Web;
+using Orleans.Dashboard;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
-builder.AddMediaCenterClusterClient();
+builder.AddMediaCenterClusterClient(client => client.AddDashboard());
 builder.AddWebServices();
 
 var app = builder.Build();

@@ -1,10 +1,12 @@
 using MediaCenter.Web.Api;
+using MediaCenter.Web.Incidents;
 using MediaCenter.Web.Live;
 using MediaCenter.Web.Newsroom;
 using MediaCenter.Web.Operations;
 using MediaCenter.Web.Security;
 using MediaCenter.Web.Terminals;
 using Microsoft.Extensions.Options;
+using Orleans.Dashboard;
 
 namespace MediaCenter.Web;
 
@@ -32,10 +34,12 @@ public static class WebHosting
         services.AddSingleton<Newsroom.MediaStore>();
         services.AddHostedService<Newsroom.BoardFeed>();
         services.AddHostedService<LiveFeed>();
+        services.AddSingleton<Incidents.IncidentReadModel>();
         services.AddSignalR().AddJsonProtocol(o =>
             o.PayloadSerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         services.AddSingleton<SystemStatusReader>();
         services.AddHostedService<SystemStatusBroadcaster>();
+        builder.AddPlansAndHotEvents();
         return builder;
     }
 
@@ -78,7 +82,15 @@ public static class WebHosting
         app.MapNewsroomApi();
         app.MapMediaApi(app.Configuration.GetValue<long?>("Newsroom:MaxUploadBytes") ?? MediaStore.DefaultMaxBytes);
         app.MapFeeds();
+        app.MapIncidentsApi();
+        app.MapAlertCentreApi();
+        app.MapPlansApi();
+        app.MapHotEventsApi();
+        app.MapCampaignsApi();
         app.MapHub<LiveHub>(LiveHub.Path);
+
+        // The cluster itself (silos, activations, grain call rates): Orleans' own dashboard, for operators only.
+        app.MapOrleansDashboard(routePrefix: "/dashboard").RequireAuthorization(Policies.Operations).ExcludeFromDescription();
         return app;
     }
 }

@@ -10,7 +10,7 @@ namespace MediaCenter.Hosting;
 public static class OrleansClientDefaults
 {
     /// <summary>Adds the Orleans client, its readiness check and a connection loop that waits for the cluster.</summary>
-    public static IHostApplicationBuilder AddMediaCenterClusterClient(this IHostApplicationBuilder builder)
+    public static IHostApplicationBuilder AddMediaCenterClusterClient(this IHostApplicationBuilder builder, Action<IClientBuilder>? configure = null)
     {
         builder.UseOrleansClient(client =>
         {
@@ -21,6 +21,7 @@ public static class OrleansClientDefaults
                     o.ConnectionString = db.Value.ConnectionString;
                 }));
             client.UseConnectionRetryFilter<WaitForClusterRetryFilter>();
+            configure?.Invoke(client);
         });
 
         builder.Services.AddOptions<ClusterOptions>()

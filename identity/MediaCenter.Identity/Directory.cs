@@ -91,8 +91,28 @@ public sealed class PartyDirectory(NpgsqlDataSource db, TimeProvider time)
         return list;
     }
 
+    // Channels never change once registered (no rename, no move to another party, no removal), so a found one is
+    // kept: the newsroom and the public feeds look a channel up on every request.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, ChannelInfo> _channels = new(StringComparer.Ordinal);
+
     /// <summary>One channel, or null.</summary>
     public async Task<ChannelInfo?> ChannelAsync(string code, CancellationToken cancellationToken = default)
+    {
+        if (_channels.TryGetValue(code, out var known))
+        {
+            return known;
+        }
+
+        var found = await ReadChannelAsync(code, cancellationToken);
+        if (found is not null && _channels.Count < 100_000)
+        {
+            _channels[code] = found;
+        }
+
+        return found;
+    }
+
+    private async Task<ChannelInfo?> ReadChannelAsync(string code, CancellationToken cancellationToken)
     {
         await using var command = db.CreateCommand("SELECT code, name, access_party_id, created_at FROM mc.channels WHERE code = @code");
         command.Parameters.AddWithValue("code", code);

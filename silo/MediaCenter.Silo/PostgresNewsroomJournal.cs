@@ -47,6 +47,26 @@ internal sealed class PostgresNewsroomJournal(NpgsqlDataSource db) : INewsroomJo
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    public async Task<IReadOnlyList<ArticleCard>> BoardCardsAsync(string channel, CancellationToken cancellationToken = default)
+    {
+        await using var command = db.CreateCommand("""
+            (SELECT card::text FROM mc.articles WHERE channel_code = @channel AND stage NOT IN ('Published', 'Withdrawn', 'Deleted'))
+            UNION ALL
+            (SELECT card::text FROM mc.articles WHERE channel_code = @channel AND stage IN ('Published', 'Withdrawn') ORDER BY updated_at DESC LIMIT 100)
+            """);
+        command.Parameters.AddWithValue("channel", channel);
+        var cards = new List<ArticleCard>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var card = JsonSerializer.Deserialize<ArticleCard>(reader.GetString(0), Json)!;
+            // Stored cards become grain state again: concrete lists only (stored state JSON names runtime types).
+            cards.Add(card with { Assignees = card.Assignees.ToList(), Targets = card.Targets.ToList() });
+        }
+
+        return cards;
+    }
+
     public async Task ProjectAsync(ArticleCard card, DraftContent? draft, CancellationToken cancellationToken = default)
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);

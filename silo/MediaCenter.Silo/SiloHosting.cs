@@ -6,6 +6,7 @@ using MediaCenter.Hosting;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
+using Orleans.Dashboard;
 
 namespace MediaCenter.Silo;
 
@@ -44,6 +45,8 @@ public static class SiloHosting
                 o.Invariant = Invariant;
                 o.ConnectionString = db.Value.ConnectionString;
             }));
+            // Feeds the Orleans Dashboard that client-web serves to operators (/dashboard).
+            silo.AddDashboard();
             silo.AddStartupTask<StartClusterPulse>();
             silo.AddStartupTask<ScheduleDailyPatrol>();
         });
@@ -74,6 +77,12 @@ public static class SiloHosting
         services.AddSingleton<Grains.Terminals.ITerminalJournal, PostgresTerminalJournal>();
         services.AddSingleton<Grains.Operations.IPatrolProbes, PostgresPatrolProbes>();
         services.AddSingleton<Grains.Newsroom.INewsroomJournal, PostgresNewsroomJournal>();
+        services.AddSingleton<Grains.Operations.IHotEventJournal, PostgresHotEventJournal>();
+        services.AddOptions<Grains.Incidents.IncidentOptions>().Bind(builder.Configuration.GetSection(Grains.Incidents.IncidentOptions.Section));
+        services.AddSingleton<Grains.Incidents.IIncidentJournal, PostgresIncidentJournal>();
+        services.AddOptions<WebhookSettings>().Bind(builder.Configuration.GetSection(WebhookSettings.Section));
+        services.AddHttpClient(WebhookDispatcher.Client);
+        services.AddHostedService<WebhookDispatcher>();
         services.AddOptions<PatrolSettings>().Bind(builder.Configuration.GetSection(PatrolSettings.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<PatrolSettings>, PatrolSettingsValidator>();
 

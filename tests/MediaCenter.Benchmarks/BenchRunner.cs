@@ -12,7 +12,7 @@ namespace MediaCenter.Benchmarks;
 /// <summary>
 /// The benchmark suite (apart from the tests): each benchmark runs against the real processes on loopback,
 /// measures its own baseline in the same run, prints a table and rewrites docs/BENCHMARKS.md.
-/// Implemented so far: B2 (offline detection at the deadline) and B6 (memory per terminal grain).
+/// Implemented so far: B2 (offline detection at the deadline), B4 (newsroom transitions) and B6 (memory per terminal grain).
 /// </summary>
 public static class BenchRunner
 {
@@ -20,17 +20,29 @@ public static class BenchRunner
     {
         var b2Terminals = Option(args, "--b2-terminals", 200);
         var b6Terminals = Option(args, "--b6-terminals", 100_000);
+        var b4Users = Option(args, "--b4-users", 50);
+        var b4Seconds = Option(args, "--b4-seconds", 30);
+        var only = OnlyOption(args);
+        bool Runs(string id) => only.Count == 0 || only.Contains(id);
         var rows = new List<string[]>();
         Console.WriteLine($"machine: {Machine()}");
 
         await using var postgres = await TestPostgres.StartAsync();
-        await using (var deployment = await ProductionLikeAsync(postgres))
+        if (Runs("B2"))
         {
+            await using var deployment = await ProductionLikeAsync(postgres);
             rows.Add(await OfflineDetectionAsync(deployment, b2Terminals));
         }
 
-        await using (var deployment = await ProductionLikeAsync(postgres))
+        if (Runs("B4"))
         {
+            await using var deployment = await ProductionLikeAsync(postgres);
+            rows.Add(await ArticleTransitions.RunAsync(deployment, b4Users, TimeSpan.FromSeconds(b4Seconds)));
+        }
+
+        if (Runs("B6"))
+        {
+            await using var deployment = await ProductionLikeAsync(postgres);
             rows.Add(await MemoryPerTerminalAsync(deployment, b6Terminals));
         }
 
@@ -181,6 +193,13 @@ public static class BenchRunner
         var cpu = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "unknown CPU";
         var memory = File.ReadLines("/proc/meminfo").First(l => l.StartsWith("MemTotal", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1];
         return $"{Environment.ProcessorCount} cores, {long.Parse(memory, CultureInfo.InvariantCulture) / 1_048_576.0:0.0} GiB, {cpu}";
+    }
+
+    // --only B4,B6 runs a subset (docs/BENCHMARKS.md is then rewritten with that subset only).
+    private static HashSet<string> OnlyOption(string[] args)
+    {
+        var i = Array.IndexOf(args, "--only");
+        return i >= 0 && i + 1 < args.Length ? [.. args[i + 1].ToUpperInvariant().Split(',', StringSplitOptions.RemoveEmptyEntries)] : [];
     }
 
     private static int Option(string[] args, string name, int fallback)

@@ -28,6 +28,12 @@ public sealed class ClusterFixture : IAsyncLifetime
     /// <summary>What the patrol reads, set by the tests.</summary>
     public static FakePatrolProbes Probes { get; } = new();
 
+    /// <summary>What incident grains recorded and notified.</summary>
+    public static RecordingIncidentJournal Incidents { get; } = new();
+
+    /// <summary>What hot event grains recorded (timeline and read model).</summary>
+    public static MediaCenter.Grains.Tests.Operations.RecordingHotEventJournal HotEvents { get; } = new();
+
     /// <summary>What terminal grains recorded.</summary>
     public static RecordingTerminalJournal Journal { get; } = new();
 
@@ -62,7 +68,10 @@ public sealed class ClusterFixture : IAsyncLifetime
             siloBuilder.Services.AddKeyedSingleton<TimeProvider>(TimeProviderNames.Grains, GrainClock);
             siloBuilder.Services.AddSingleton<ITerminalJournal>(Journal);
             siloBuilder.Services.AddSingleton<INewsroomJournal>(Newsroom);
+            siloBuilder.Services.AddSingleton<MediaCenter.Grains.Incidents.IIncidentJournal>(Incidents);
+            siloBuilder.Services.AddOptions<MediaCenter.Grains.Incidents.IncidentOptions>();
             siloBuilder.Services.AddSingleton<MediaCenter.Grains.Operations.IPatrolProbes>(Probes);
+            siloBuilder.Services.AddSingleton<MediaCenter.Grains.Operations.IHotEventJournal>(HotEvents);
             siloBuilder.Services.AddOptions<TerminalOptions>();
         }
     }
@@ -153,6 +162,10 @@ public sealed class RecordingNewsroomJournal : INewsroomJournal
         return Task.CompletedTask;
     }
 
+    public Task<IReadOnlyList<ArticleCard>> BoardCardsAsync(string channel, CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<ArticleCard>>(_projections.Values.Where(p => p.Card.Channel == channel && p.Card.Stage != ArticleStage.Deleted)
+            .Select(p => p.Card).ToList());
+
     public Task ProjectAsync(ArticleCard card, DraftContent? draft, CancellationToken cancellationToken = default)
     {
         if (FailProjections)
@@ -194,5 +207,43 @@ public sealed class FakePatrolProbes : MediaCenter.Grains.Operations.IPatrolProb
             Stored.Add(report);
             return Task.FromResult((long)Stored.Count);
         }
+    }
+}
+
+/// <summary>An in-memory incident journal: the latest snapshot per incident and every notification, in order.</summary>
+public sealed class RecordingIncidentJournal : MediaCenter.Grains.Incidents.IIncidentJournal
+{
+    private readonly ConcurrentDictionary<string, MediaCenter.Grains.Incidents.IncidentSnapshot> _snapshots = new();
+    private readonly ConcurrentQueue<MediaCenter.Grains.Incidents.IncidentNotification> _notifications = new();
+
+    /// <summary>When set, notifying fails (the alert centre is unreachable).</summary>
+    public bool FailNotifications { get; set; }
+
+    /// <summary>The latest recorded snapshot of an incident.</summary>
+    public MediaCenter.Grains.Incidents.IncidentSnapshot? SnapshotOf(string id) => _snapshots.GetValueOrDefault(id);
+
+    /// <summary>Notifications of one incident, in order.</summary>
+    public IReadOnlyList<MediaCenter.Grains.Incidents.IncidentNotification> NotificationsOf(string id) => _notifications.Where(n => n.IncidentId == id).ToList();
+
+    public Task RecordAsync(MediaCenter.Grains.Incidents.IncidentSnapshot snapshot, MediaCenter.Grains.Incidents.IncidentTimelineEntry? entry,
+        CancellationToken cancellationToken = default)
+    {
+        _snapshots.AddOrUpdate(snapshot.Id, snapshot, (_, old) => old.Version > snapshot.Version ? old : snapshot);
+        return Task.CompletedTask;
+    }
+
+    public Task NotifyAsync(MediaCenter.Grains.Incidents.IncidentNotification notification, CancellationToken cancellationToken = default)
+    {
+        if (FailNotifications)
+        {
+            throw new InvalidOperationException("the alert centre is unreachable");
+        }
+
+        if (_notifications.All(n => n.Id != notification.Id))
+        {
+            _notifications.Enqueue(notification);
+        }
+
+        return Task.CompletedTask;
     }
 }

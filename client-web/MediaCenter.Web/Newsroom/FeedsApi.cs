@@ -18,7 +18,8 @@ internal static class FeedsApi
 
     public static IEndpointRouteBuilder MapFeeds(this IEndpointRouteBuilder endpoints)
     {
-        var feeds = endpoints.MapGroup("/feeds").WithTags("feeds").AllowAnonymous();
+        // Public: under the public rate limit, which switches to the hot profile during a hot event.
+        var feeds = endpoints.MapGroup("/feeds").WithTags("feeds").AllowAnonymous().RequireRateLimiting(Operations.OperationsPlansHosting.PublicRateLimit);
         feeds.MapGet("/{code}/{target}.json", (string code, string target, HttpContext http, PartyDirectory directory, IClusterClient cluster,
                 NewsroomReadModel read) => ServeAsync(code, target, json: true, http, directory, cluster, read))
             .WithName("JsonFeed")

@@ -193,8 +193,10 @@ internal static partial class NewsroomApi
     private static async Task<IResult> ExecuteAsync(ArticleCommandType type, string id, CommandBody body, HttpContext http, PartyDirectory directory,
         IClusterClient cluster, MediaStore media)
     {
-        var article = await VisibleArticleAsync(id, http, directory, cluster);
-        var channel = article.Card.Channel;
+        var card = await cluster.GetGrain<IArticleGrain>(id).GetCardAsync()
+            ?? throw new IdentityProblem(ProblemKind.NotFound, $"稿件 {id} 不存在 / story {id} not found");
+        await NewsroomAccess.VisibleChannelAsync(card.Channel, http, directory);
+        var channel = card.Channel;
         var actor = NewsroomAccess.Actor(http.CurrentUser(), channel);
         var operation = NewsroomAccess.OperationId(http);
         IReadOnlyList<Person>? assignees = null;

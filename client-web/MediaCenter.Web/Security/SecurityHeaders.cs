@@ -16,9 +16,10 @@ public sealed class SecurityHeaders(RequestDelegate next)
             headers.XFrameOptions = "DENY";
             headers["Referrer-Policy"] = "no-referrer";
             headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()";
-            // The API reference page (Swagger UI from its package) sets a few inline styles; nothing else gets them.
-            headers.ContentSecurityPolicy = context.Request.Path.StartsWithSegments("/api/reference")
-                ? ContentSecurityPolicy.Replace("style-src 'self'", "style-src 'self' 'unsafe-inline'", StringComparison.Ordinal)
+            // The API reference (Swagger UI) and the Orleans Dashboard come from their packages and set inline styles
+            // (and the dashboard embeds its fonts); nothing else gets them.
+            headers.ContentSecurityPolicy = context.Request.Path.StartsWithSegments("/api/reference") || context.Request.Path.StartsWithSegments("/dashboard")
+                ? ContentSecurityPolicy.Replace("style-src 'self'", "style-src 'self' 'unsafe-inline'; font-src 'self' data:", StringComparison.Ordinal)
                 : ContentSecurityPolicy;
             if (context.Request.IsHttps)
             {

@@ -8,6 +8,10 @@ public interface IArticleGrain : IGrainWithStringKey
     [Alias("Execute")]
     Task<CommandResult> ExecuteAsync(ArticleCommand command, NewsroomActor actor, string operationId);
 
+    /// <summary>The story's card (what the board shows), or null when it was never filed.</summary>
+    [Alias("GetCard"), Orleans.Concurrency.ReadOnly]
+    Task<ArticleCard?> GetCardAsync();
+
     /// <summary>The story in full, or null when it was never filed.</summary>
     [Alias("Get")]
     Task<ArticleView?> GetAsync();

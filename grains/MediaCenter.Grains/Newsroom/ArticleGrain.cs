@@ -79,6 +79,8 @@ internal sealed partial class ArticleGrain(
         }
     }
 
+    public Task<ArticleCard?> GetCardAsync() => Task.FromResult(S.Channel is null ? null : Card());
+
     public Task<ArticleView?> GetAsync() =>
         Task.FromResult(S.Channel is null ? null : new ArticleView(Card(), S.Angle, S.Materials, S.Draft, S.ProgressNote, S.History));
 
@@ -189,7 +191,17 @@ internal sealed partial class ArticleGrain(
     {
         if (command.Type is ArticleCommandType.Schedule or ArticleCommandType.CancelSchedule or ArticleCommandType.Publish or ArticleCommandType.FireSchedule)
         {
-            _reminderBehind = true;
+            // Before the answer: an acknowledged schedule has its durable reminder. Should the reminder table be
+            // unreachable, the state is already safe and the catch-up timer registers it.
+            try
+            {
+                await ScheduleReminderAsync();
+            }
+            catch (Exception ex)
+            {
+                LogFollowFailed(logger, Id, "schedule reminder", ex.Message);
+                _reminderBehind = true;
+            }
         }
 
         await FollowAsync(card, entry);
@@ -213,12 +225,38 @@ internal sealed partial class ArticleGrain(
             return;
         }
 
-        var result = await ExecuteAsync(new ArticleCommand { Type = ArticleCommandType.FireSchedule }, NewsroomActor.System,
-            "schedule:" + at.ToUnixTimeMilliseconds());
+        CommandResult result;
+        try
+        {
+            result = await ExecuteAsync(new ArticleCommand { Type = ArticleCommandType.FireSchedule }, NewsroomActor.System,
+                "schedule:" + at.ToUnixTimeMilliseconds());
+        }
+        catch (Exception ex)
+        {
+            // A publication that could not be written is a publishing failure: an incident, and the reminder tries again.
+            await ReportPublishingFailureAsync(ex.Message);
+            throw;
+        }
+
         if (!result.Ok)
         {
             // A suspended channel: the reminder keeps ticking and publishes once the channel is reopened.
             LogScheduleHeld(logger, Id, result.Message ?? result.Outcome.ToString());
+        }
+    }
+
+    private async Task ReportPublishingFailureAsync(string reason)
+    {
+        try
+        {
+            var report = new Incidents.IncidentReport($"article:{Id}:publish", Incidents.IncidentSource.Publishing, Incidents.IncidentSeverity.P2,
+                $"定时发布失败：{S.Title} / scheduled publishing failed", reason, null, S.Channel, "article:" + Id, time.GetUtcNow());
+            await GrainFactory.GetGrain<Incidents.IIncidentDeskGrain>(report.DedupKey)
+                .ReportAsync(report, Incidents.IncidentActor.System, $"publish-failed:{Id}:{time.GetUtcNow().UtcTicks}");
+        }
+        catch (Exception ex)
+        {
+            LogFollowFailed(logger, Id, "incident desk", ex.Message);
         }
     }
 
@@ -570,11 +608,16 @@ internal sealed partial class ArticleGrain(
     }
 
     /// <summary>Tells the board and the read model; on failure retries on a timer (the state is already safe).</summary>
-    private async Task FollowAsync(ArticleCard card, ArticleHistoryEntry entry)
+    private Task FollowAsync(ArticleCard card, ArticleHistoryEntry entry)
     {
         _eventsFrom ??= entry.Version;
         _projectionBehind = true;
-        await CatchUpAsync(CancellationToken.None);
+
+        // Right after this call has answered (a grain timer does not interleave with it): the caller does not wait
+        // for the event log, the read model or the board, which are already safe to derive from the written state.
+        _catchUp ??= this.RegisterGrainTimer(CatchUpAsync, new GrainTimerCreationOptions(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan));
+        _catchUp.Change(TimeSpan.Zero, TimeSpan.FromSeconds(5));
+        return Task.CompletedTask;
     }
 
     private async Task CatchUpAsync(CancellationToken cancellationToken)
@@ -612,13 +655,13 @@ internal sealed partial class ArticleGrain(
                 _projectionBehind = false;
             }
 
-            _catchUp?.Dispose();
-            _catchUp = null;
+            _catchUp?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             LogFollowFailed(logger, Id, "event log, board, read model or schedule", ex.Message);
             _catchUp ??= this.RegisterGrainTimer(CatchUpAsync, new GrainTimerCreationOptions(TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5)));
+            _catchUp.Change(TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5));
         }
     }
 

@@ -18,10 +18,57 @@ public sealed class ChannelState
 }
 
 /// <summary>A channel's newsroom: policy, suspension, story ids, and the board index (one card per live story).</summary>
-internal sealed class ChannelGrain(
+internal sealed partial class ChannelGrain(
     [PersistentState("channel", StorageNames.Main)] IPersistentState<ChannelState> state,
-    [FromKeyedServices(TimeProviderNames.Grains)] TimeProvider time) : Grain, IChannelGrain
+    [FromKeyedServices(TimeProviderNames.Grains)] TimeProvider time,
+    INewsroomJournal journal,
+    ILogger<ChannelGrain> logger) : Grain, IChannelGrain
 {
+    /// <summary>How long board changes may stay unwritten (the board index is derivable from the read model).</summary>
+    internal static readonly TimeSpan BoardCheckpoint = TimeSpan.FromMilliseconds(500);
+    private IGrainTimer? _checkpoint;
+    private bool _dirty;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _checkpoint = this.RegisterGrainTimer(CheckpointAsync, new GrainTimerCreationOptions(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan));
+
+        // Cards changed after the last checkpoint (a crash) are in the read model: take any newer than what is stored.
+        try
+        {
+            var merged = 0;
+            foreach (var card in await journal.BoardCardsAsync(Code, cancellationToken))
+            {
+                if (!state.State.Cards.TryGetValue(card.Id, out var known) || known.Version < card.Version)
+                {
+                    state.State.Cards[card.Id] = card;
+                    merged++;
+                }
+            }
+
+            if (merged > 0)
+            {
+                Prune(state.State.Cards);
+                state.State.Cards = state.State.Cards.Where(c => c.Value.Stage != ArticleStage.Deleted).ToDictionary(StringComparer.Ordinal);
+                // A jump: boards holding an older version see a gap on the next delta and reload.
+                state.State.BoardVersion += merged + 1;
+                MarkDirty();
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogRebuildFailed(logger, Code, ex.Message);
+        }
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (_dirty)
+        {
+            await CheckpointAsync(cancellationToken);
+        }
+    }
+
     /// <summary>Published and withdrawn stories the board keeps (the most recent).</summary>
     internal const int FinishedOnBoard = 100;
     private const int RememberedOperations = 500;
@@ -117,7 +164,38 @@ internal sealed class ChannelGrain(
             Prune(cards);
         }
 
-        await ChangedAsync(null, card);
+        // The board changes at once and its boards hear of it at once; the index is written on a short cadence.
+        state.State.BoardVersion++;
+        MarkDirty();
+        await GrainFactory.GetGrain<IBoardSubscriptionGrain>(0).PublishAsync(new BoardDelta(Code, state.State.BoardVersion, card, null));
+    }
+
+    private void MarkDirty()
+    {
+        if (!_dirty)
+        {
+            _dirty = true;
+            _checkpoint?.Change(BoardCheckpoint, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    private async Task CheckpointAsync(CancellationToken cancellationToken)
+    {
+        if (!_dirty)
+        {
+            return;
+        }
+
+        _dirty = false;
+        try
+        {
+            await state.WriteStateAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogRebuildFailed(logger, Code, "checkpoint: " + ex.Message);
+            MarkDirty();
+        }
     }
 
     public Task<BoardSnapshot> GetBoardAsync() =>
@@ -149,12 +227,20 @@ internal sealed class ChannelGrain(
             }
         }
 
+        _dirty = false;
         await state.WriteStateAsync();
         var delta = card is null
             ? new BoardDelta(Code, state.State.BoardVersion, null, state.State.Policy)
             : new BoardDelta(Code, state.State.BoardVersion, card, null);
         await GrainFactory.GetGrain<IBoardSubscriptionGrain>(0).PublishAsync(delta);
     }
+}
+
+/// <summary>Log messages of the channel grain.</summary>
+internal sealed partial class ChannelGrain
+{
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Channel {Channel}: board index: {Reason}")]
+    private static partial void LogRebuildFailed(ILogger logger, string channel, string reason);
 }
 
 /// <summary>Web hosts subscribe here for board changes; subscriptions expire unless refreshed.</summary>

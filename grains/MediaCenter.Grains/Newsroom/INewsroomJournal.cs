@@ -13,6 +13,9 @@ public interface INewsroomJournal
     /// <summary>Appends a timeline entry to the event log.</summary>
     Task RecordEventAsync(ArticleCard card, ArticleHistoryEntry entry, CancellationToken cancellationToken = default);
 
+    /// <summary>The cards of a channel's board as the read model has them (live stories and the 100 latest finished ones).</summary>
+    Task<IReadOnlyList<ArticleCard>> BoardCardsAsync(string channel, CancellationToken cancellationToken = default);
+
     /// <summary>Brings the read model and the publications (what the feeds list) up to the card's version.</summary>
     Task ProjectAsync(ArticleCard card, DraftContent? draft, CancellationToken cancellationToken = default);
 }

@@ -127,9 +127,33 @@ internal sealed partial class PatrolGrain(
             LogStoreFailed(logger, ex.Message);
         }
 
+        await ReportIncidentsAsync(report);
         state.State.LastRunAt = started;
         await state.WriteStateAsync();
         return report;
+    }
+
+    /// <summary>Each failed or warning check opens (or counts on) the incident of that check: one open incident per check.</summary>
+    private async Task ReportIncidentsAsync(PatrolReport report)
+    {
+        foreach (var check in report.Checks.Where(c => c.Status != PatrolStatus.Ok))
+        {
+            try
+            {
+                var source = check.Name is "database" or "silos" ? Incidents.IncidentSource.Application : Incidents.IncidentSource.Metric;
+                var severity = check.Status == PatrolStatus.Failed ? Incidents.IncidentSeverity.P2
+                    : check.Name == "inspections" ? Incidents.IncidentSeverity.P4 : Incidents.IncidentSeverity.P3;
+                var incident = new Incidents.IncidentReport("patrol:" + check.Name, source, severity,
+                    $"每日巡视：{check.Name} {(check.Status == PatrolStatus.Failed ? "失败" : "异常")} / daily patrol: {check.Name} {check.Status}",
+                    check.Detail, null, null, "patrol:" + check.Name, report.FinishedAt);
+                await GrainFactory.GetGrain<Incidents.IIncidentDeskGrain>(incident.DedupKey)
+                    .ReportAsync(incident, Incidents.IncidentActor.System, $"patrol:{report.StartedAt.UtcTicks}:{check.Name}");
+            }
+            catch (Exception ex)
+            {
+                LogStoreFailed(logger, $"incident for {check.Name}: {ex.Message}");
+            }
+        }
     }
 
     private static async Task<PatrolCheck> Guard(string name, Func<Task<PatrolCheck>> check)

@@ -329,9 +329,45 @@ internal sealed partial class TerminalGrain(
         if (announced is not null)
         {
             await journal.RecordEventAsync(announced);
+            await ReportIncidentAsync(announced);
         }
 
         Publish();
+    }
+
+    /// <summary>
+    /// Offline and degraded alerts open (or count on) the fault's incident; a recovery is noted on it. Best-effort:
+    /// the alert itself is already in the event log, and the terminal's health never waits on the incident desk.
+    /// </summary>
+    private async Task ReportIncidentAsync(TerminalEvent alert)
+    {
+        try
+        {
+            var desk = GrainFactory.GetGrain<Incidents.IIncidentDeskGrain>(alert.DedupKey!);
+            var name = state.State.Registration!.Name;
+            if (alert.Type == "terminal.recovered")
+            {
+                if (await desk.OpenIncidentAsync() is { } open)
+                {
+                    await GrainFactory.GetGrain<Incidents.IIncidentGrain>(open).ExecuteAsync(
+                        new Incidents.IncidentCommand { Type = Incidents.IncidentCommandType.Comment, Text = $"终端已恢复在线 / the terminal is back: {alert.Reason}" },
+                        Incidents.IncidentActor.System, $"{Id}:recovered:{alert.Version}");
+                }
+
+                return;
+            }
+
+            var offline = alert.Type == "terminal.offline";
+            var report = new Incidents.IncidentReport(alert.DedupKey!, Incidents.IncidentSource.Terminal,
+                offline ? Incidents.IncidentSeverity.P3 : Incidents.IncidentSeverity.P4,
+                offline ? $"终端离线：{name}（{Id}）/ terminal offline" : $"终端降级：{name}（{Id}）/ terminal degraded",
+                $"{state.State.Registration.Region} · {alert.Reason}", alert.PartyId, null, "terminal:" + Id, alert.At);
+            await desk.ReportAsync(report, Incidents.IncidentActor.System, $"{Id}:{alert.Type}:{alert.Version}");
+        }
+        catch (Exception ex)
+        {
+            LogIncidentReportFailed(logger, Id, ex.Message);
+        }
     }
 
     private async Task OnDeadlineAsync(CancellationToken cancellationToken)
@@ -558,6 +594,9 @@ internal sealed partial class TerminalGrain(
             throw new ArgumentException("The offline timeout must be at least one heartbeat interval and at most a day.");
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Terminal {TerminalId}: could not report the incident: {Reason}")]
+    private static partial void LogIncidentReportFailed(ILogger logger, string terminalId, string reason);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Terminal {TerminalId} is not registered; {Count} message(s) ignored")]
     private static partial void LogUnregistered(ILogger logger, string terminalId, int count);

@@ -33,7 +33,8 @@ public sealed class ChannelBoardTests(ClusterFixture fixture)
         {
             var card = await Desk.MustAsync(story, await desk.ValidForAsync(story, command), actor);
 
-            var board = await desk.ChannelGrain.GetBoardAsync();
+            // The board follows right after the command has answered.
+            var board = await BoardAsync(desk, b => b.Cards.Any(c => c.Id == id && c.Version == card.Version));
             Assert.Equal(desk.Channel, board.Channel);
             Assert.True(board.Version > boardVersion, $"after {command} the board version stayed {board.Version}");
             boardVersion = board.Version;
@@ -44,18 +45,33 @@ public sealed class ChannelBoardTests(ClusterFixture fixture)
         Assert.Equal(ArticleStage.Withdrawn, Assert.Single((await desk.ChannelGrain.GetBoardAsync()).Cards).Stage);
     }
 
+    private static async Task<BoardSnapshot> BoardAsync(Desk desk, Func<BoardSnapshot, bool> done)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (true)
+        {
+            var board = await desk.ChannelGrain.GetBoardAsync();
+            if (done(board) || DateTime.UtcNow > deadline)
+            {
+                return board;
+            }
+
+            await Task.Delay(20);
+        }
+    }
+
     [Fact]
     public async Task A_deleted_story_leaves_the_board()
     {
         var desk = Desk.Fresh(fixture.Grains, "bd");
         var kept = await desk.StoryInAsync(ArticleStage.Confirmed);
         var deleted = await desk.StoryInAsync(ArticleStage.Confirmed);
-        var before = await desk.ChannelGrain.GetBoardAsync();
+        var before = await BoardAsync(desk, b => b.Cards.Count == 2 && b.Cards.All(c => c.Stage == ArticleStage.Confirmed));
         Assert.Equal(2, before.Cards.Count);
 
         await Desk.MustAsync(deleted, new() { Type = ArticleCommandType.Delete, Comment = "重复选题" }, Staff.Chief);
 
-        var after = await desk.ChannelGrain.GetBoardAsync();
+        var after = await BoardAsync(desk, b => b.Cards.Count == 1);
         Assert.True(after.Version > before.Version);
         Assert.Equal([kept.GetPrimaryKeyString()], after.Cards.Select(c => c.Id));
         Assert.Equal(ArticleStage.Deleted, (await Desk.ViewAsync(deleted)).Card.Stage);
@@ -67,7 +83,7 @@ public sealed class ChannelBoardTests(ClusterFixture fixture)
         var desk = Desk.Fresh(fixture.Grains, "bd");
         var story = await desk.StoryInAsync(ArticleStage.Assigned);
         var id = story.GetPrimaryKeyString();
-        var before = await desk.ChannelGrain.GetBoardAsync();
+        var before = await BoardAsync(desk, b => b.Cards.Count == 1 && b.Cards[0].Stage == ArticleStage.Assigned);
         var current = Assert.Single(before.Cards);
 
         await desk.ChannelGrain.UpdateCardAsync(current with { Version = current.Version - 1, Stage = ArticleStage.Confirmed, Title = "旧标题" });

@@ -101,6 +101,75 @@ public sealed class AuthorizationMatrixTests(IntegrationFixture fixture)
         ["GET /api/v1/me/tasks"] = SignedIn,
         ["GET /feeds/{code}/{target}.json"] = Everyone,
         ["GET /feeds/{code}/{target}.rss"] = Everyone,
+        // Plans, drills, campaigns, hot events (docs/OPERATIONS-PLANS.md). Creating is for users of an access party (other-party-admin
+        // creates in its own party); things addressed by id do not exist here and are 404 for everyone: OperationsPlansTests and
+        // HotEventFlowTests prove who may act on real ones (party users write, management approves plans, operators acknowledge and support).
+        ["GET /api/v1/plans"] = [.. PartyRead, "other-party-admin"],
+        ["GET /api/v1/plans/workflow"] = SignedIn,
+        ["POST /api/v1/plans"] = ["party-admin", "party-member", "other-party-admin"],
+        ["GET /api/v1/plans/{id}"] = [],
+        ["GET /api/v1/plans/{id}/versions/{version}"] = [],
+        ["GET /api/v1/plans/{id}/effective"] = [],
+        ["PUT /api/v1/plans/{id}/draft"] = [],
+        ["POST /api/v1/plans/{id}/submit"] = [],
+        ["POST /api/v1/plans/{id}/approve"] = [],
+        ["POST /api/v1/plans/{id}/return"] = [],
+        ["GET /api/v1/drills"] = [.. PartyRead, "other-party-admin"],
+        ["POST /api/v1/drills"] = ["party-admin", "party-member", "other-party-admin"],
+        ["GET /api/v1/drills/{id}"] = [],
+        ["POST /api/v1/drills/{id}/record"] = [],
+        ["POST /api/v1/drills/{id}/cancel"] = [],
+        ["GET /api/v1/campaigns"] = [.. PartyRead, "other-party-admin"],
+        ["POST /api/v1/campaigns"] = ["party-admin", "party-member", "other-party-admin"],
+        ["GET /api/v1/campaigns/{id}"] = [],
+        ["PUT /api/v1/campaigns/{id}/support"] = [],
+        ["GET /api/v1/hot-events"] = [.. PartyRead, "other-party-admin"],
+        ["POST /api/v1/hot-events"] = ["party-admin", "party-member", "other-party-admin"],
+        ["GET /api/v1/hot-events/{id}"] = [],
+        ["PUT /api/v1/hot-events/{id}"] = [],
+        ["PUT /api/v1/hot-events/{id}/qa"] = [],
+        ["POST /api/v1/hot-events/{id}/acknowledge"] = [],
+        ["POST /api/v1/hot-events/{id}/cancel"] = [],
+        ["POST /api/v1/hot-events/{id}/stop"] = [],
+        ["GET /api/v1/hot-events/{id}/traffic"] = [],
+        ["GET /api/v1/hot-mode"] = SignedIn,
+        ["GET /public/hot-events"] = Everyone,
+        ["GET /public/hot-events/{id}/qa"] = [],
+
+        // Incidents (docs/INCIDENTS.md). Lists and figures: party readers, another party's admin answered with its own party's rows.
+        // Reporting by hand: operators, and any access-party user for its own party (an empty report without an Idempotency-Key
+        // reaches the handler and is 400); management and auditors may not report. {id} is a user id here, so no incident has it:
+        // the incident and every command on it are 404 to all who pass the policy. IncidentFlowTests prove the roles on real incidents.
+        ["GET /api/v1/incidents"] = [.. PartyRead, "other-party-admin"],
+        ["GET /api/v1/incidents/stats"] = [.. PartyRead, "other-party-admin"],
+        ["POST /api/v1/incidents"] = ["admin", "operator", "party-admin", "party-member", "other-party-admin"],
+        ["GET /api/v1/incidents/{id}"] = [],
+        ["POST /api/v1/incidents/{id}/acknowledge"] = [],
+        ["POST /api/v1/incidents/{id}/suspend-service"] = [],
+        ["POST /api/v1/incidents/{id}/resume-service"] = [],
+        ["POST /api/v1/incidents/{id}/mitigate"] = [],
+        ["POST /api/v1/incidents/{id}/resolve"] = [],
+        ["POST /api/v1/incidents/{id}/record-root-cause"] = [],
+        ["POST /api/v1/incidents/{id}/update-action"] = [],
+        ["POST /api/v1/incidents/{id}/send-feedback"] = [],
+        ["POST /api/v1/incidents/{id}/read-feedback"] = [],
+        ["POST /api/v1/incidents/{id}/close"] = [],
+        ["POST /api/v1/incidents/{id}/reopen"] = [],
+        ["POST /api/v1/incidents/{id}/set-severity"] = [],
+        ["POST /api/v1/incidents/{id}/cite-plan"] = [],
+        ["POST /api/v1/incidents/{id}/comment"] = [],
+
+        // The alert centre: everyone signed in has one (an auditor's is empty); marking an unknown id read changes nothing (204).
+        ["GET /api/v1/notifications"] = SignedIn,
+        ["GET /api/v1/notifications/unread-count"] = SignedIn,
+        ["POST /api/v1/notifications/{id}/read"] = NewsroomOnly, // an id the caller cannot see is 404 for everyone
+        ["POST /api/v1/notifications/read-all"] = SignedIn,
+
+        // Webhooks: operators, and a party's admins for their own party (an empty body is 400). {id} is no webhook here: 404.
+        ["GET /api/v1/webhooks"] = [.. PartyManage, "other-party-admin"],
+        ["POST /api/v1/webhooks"] = [.. PartyManage, "other-party-admin"],
+        ["DELETE /api/v1/webhooks/{id}"] = [],
+        ["GET /api/v1/webhooks/{id}/deliveries"] = [],
     };
 
     [Fact]

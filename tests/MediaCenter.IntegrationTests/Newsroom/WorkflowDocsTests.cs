@@ -1,9 +1,10 @@
 using System.Text;
+using MediaCenter.Grains.Incidents;
 using MediaCenter.Grains.Newsroom;
 
 namespace MediaCenter.IntegrationTests.Newsroom;
 
-/// <summary>The transition table in docs/NEWSROOM.md is the one the grains run: the docs are generated from the code and checked here.</summary>
+/// <summary>The state tables in docs/ are the ones the grains run: the docs are generated from the code and checked here.</summary>
 public sealed class WorkflowDocsTests
 {
     private const string Start = "<!-- transitions:start -->";
@@ -22,21 +23,39 @@ public sealed class WorkflowDocsTests
         return text.ToString();
     }
 
-    [Fact]
-    public void The_transition_table_in_the_docs_is_the_one_the_grains_run()
+    /// <summary>The incident lifecycle as Markdown.</summary>
+    public static string RenderIncidents()
     {
-        var path = Path.Combine(MediaCenter.Testing.Repo.Root, "docs", "NEWSROOM.md");
+        var text = new StringBuilder("| from | command | who may | to |\n|---|---|---|---|\n");
+        foreach (var t in IncidentWorkflow.Transitions)
+        {
+            var roles = string.Join(", ", Enum.GetValues<IncidentRole>().Where(r => r != IncidentRole.None && t.Roles.HasFlag(r)));
+            text.Append($"| {t.From?.ToString() ?? "(new)"} | {t.Command} | {roles} | {t.To} |\n");
+        }
+
+        return text.ToString();
+    }
+
+    [Fact]
+    public void The_transition_table_in_the_docs_is_the_one_the_grains_run() => Check("NEWSROOM.md", Render());
+
+    [Fact]
+    public void The_incident_lifecycle_in_the_docs_is_the_one_the_grains_run() => Check("INCIDENTS.md", RenderIncidents());
+
+    private static void Check(string file, string expected)
+    {
+        var path = Path.Combine(MediaCenter.Testing.Repo.Root, "docs", file);
         var docs = File.ReadAllText(path).ReplaceLineEndings("\n");
         var from = docs.IndexOf(Start, StringComparison.Ordinal);
         var to = docs.IndexOf(End, StringComparison.Ordinal);
         Assert.True(from >= 0 && to > from, $"{path} needs the markers {Start} and {End}");
         var documented = docs[(from + Start.Length)..to].Trim('\n') + "\n";
-        var expected = Render();
+        var written = Path.Combine(Path.GetTempPath(), file.Replace(".md", ".transitions.md", StringComparison.Ordinal));
         if (documented != expected)
         {
-            File.WriteAllText(Path.Combine(Path.GetTempPath(), "NEWSROOM.transitions.md"), expected);
+            File.WriteAllText(written, expected);
         }
 
-        Assert.True(documented == expected, $"docs/NEWSROOM.md is out of date; the table the code runs is in {Path.Combine(Path.GetTempPath(), "NEWSROOM.transitions.md")}");
+        Assert.True(documented == expected, $"docs/{file} is out of date; the table the code runs is in {written}");
     }
 }

@@ -81,12 +81,23 @@ public sealed class WebTests(IntegrationFixture fixture)
         Assert.Contains("swagger-ui", await reference.Content.ReadAsStringAsync());
         Assert.Contains("/openapi/v1.json", await http.GetStringAsync("/api/reference/index.js"));
 
+        // The Orleans Dashboard is for operators only.
+        Assert.Equal(HttpStatusCode.Unauthorized, (await http.GetAsync("/dashboard/")).StatusCode);
+
         // Anonymous callers learn nothing about which paths exist; signed-in ones get a 404 problem.
         var anonymous = await http.GetAsync("/api/no-such-thing");
         Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
         Assert.Equal("application/problem+json", anonymous.Content.Headers.ContentType?.MediaType);
         await deployment.Identity.PlatformUserAsync("reader", "operator");
         using var signedIn = await TestIdentity.SignInAsync(web.Http, "reader");
+        Assert.Equal(HttpStatusCode.OK, (await signedIn.GetAsync("/dashboard/")).StatusCode);
+        await deployment.Identity.PartyAsync("dash-party");
+        await deployment.Identity.PartyUserAsync("dash-party-admin", "dash-party", "party-admin");
+        using (var partyAdmin = await TestIdentity.SignInAsync(web.Http, "dash-party-admin"))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, (await partyAdmin.GetAsync("/dashboard/")).StatusCode);
+        }
+
         var missing = await signedIn.GetAsync("/api/no-such-thing");
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
         Assert.Equal("application/problem+json", missing.Content.Headers.ContentType?.MediaType);

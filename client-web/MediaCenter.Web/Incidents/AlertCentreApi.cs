@@ -1,0 +1,118 @@
+using MediaCenter.Identity;
+using MediaCenter.Web.Api;
+using MediaCenter.Web.Security;
+
+namespace MediaCenter.Web.Incidents;
+
+/// <summary>The alert centre (告警中心: notifications with unread counts) and outbound webhooks.</summary>
+internal static class AlertCentreApi
+{
+    public static IEndpointRouteBuilder MapAlertCentreApi(this IEndpointRouteBuilder endpoints)
+    {
+        var v1 = endpoints.MapGroup("/api/v1").WithTags("alert centre");
+
+        v1.MapGet("/notifications", async (int? limit, HttpContext http, IncidentReadModel read) =>
+            {
+                var caller = http.CurrentUser();
+                return Results.Ok(await read.NotificationsAsync(caller.Id, IncidentReadModel.AudiencesOf(caller), limit ?? 50, http.RequestAborted));
+            })
+            .RequireAuthorization(Policies.SignedIn)
+            .WithName("ListNotifications")
+            .WithSummary("The caller's notifications, newest first, each with whether the caller has read it.");
+
+        v1.MapGet("/notifications/unread-count", async (HttpContext http, IncidentReadModel read) =>
+            {
+                var caller = http.CurrentUser();
+                return Results.Ok(new { unread = await read.UnreadAsync(caller.Id, IncidentReadModel.AudiencesOf(caller), http.RequestAborted) });
+            })
+            .RequireAuthorization(Policies.SignedIn)
+            .WithName("UnreadNotifications")
+            .WithSummary("How many of the caller's notifications are unread.");
+
+        v1.MapPost("/notifications/{id}/read", async (string id, HttpContext http, IncidentReadModel read) =>
+            {
+                var caller = http.CurrentUser();
+                return await read.MarkReadAsync(caller.Id, IncidentReadModel.AudiencesOf(caller), id, http.RequestAborted) > 0
+                    ? Results.NoContent()
+                    : throw new IdentityProblem(ProblemKind.NotFound, "通知不存在 / notification not found");
+            })
+            .RequireAuthorization(Policies.SignedIn)
+            .WithName("ReadNotification")
+            .WithSummary("Marks one notification read.");
+
+        v1.MapPost("/notifications/read-all", async (HttpContext http, IncidentReadModel read) =>
+            {
+                var caller = http.CurrentUser();
+                return Results.Ok(new { marked = await read.MarkReadAsync(caller.Id, IncidentReadModel.AudiencesOf(caller), null, http.RequestAborted) });
+            })
+            .RequireAuthorization(Policies.SignedIn)
+            .WithName("ReadAllNotifications")
+            .WithSummary("Marks every notification of the caller read.");
+
+        var hooks = endpoints.MapGroup("/api/v1/webhooks").WithTags("alert centre");
+        hooks.MapGet("/", async (HttpContext http, IncidentReadModel read) =>
+            {
+                var caller = http.CurrentUser();
+                return Results.Ok(await read.WebhooksAsync(caller.SpansAllParties ? null : caller.PartyId ?? "-", http.RequestAborted));
+            })
+            .RequireAuthorization(Policies.PartyManage)
+            .WithName("ListWebhooks")
+            .WithSummary("Webhooks the caller manages (never their secrets).");
+
+        hooks.MapPost("/", async (IncidentsApi.WebhookBody body, HttpContext http, IncidentReadModel read) =>
+            {
+                var caller = http.CurrentUser();
+                if (!Uri.TryCreate(body.Url, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
+                {
+                    throw new IdentityProblem(ProblemKind.Invalid, "需要 http(s) 地址 / url must be an http(s) address");
+                }
+
+                // Platform staff attach to the on-call audiences; a party's administrators to their own party's notifications.
+                var audience = caller.SpansAllParties ? body.Audience ?? "ops" : "party:" + caller.PartyId;
+                if (caller.SpansAllParties && audience is not ("ops" or "role:admin" or "management") && !audience.StartsWith("party:", StringComparison.Ordinal))
+                {
+                    throw new IdentityProblem(ProblemKind.Invalid, "audience 只能是 ops、role:admin、management 或 party:{id} / audience must be ops, role:admin, management or party:{id}");
+                }
+
+                var party = audience.StartsWith("party:", StringComparison.Ordinal) ? audience["party:".Length..] : null;
+                var (hook, secret) = await read.CreateWebhookAsync(audience, party, url.ToString(), body.Kinds ?? [], caller.Id, http.RequestAborted);
+                http.Audit().Target = "webhook:" + hook.Id;
+                http.Audit().Details["after"] = new { hook.Audience, hook.Url, hook.Kinds };
+                return Results.Created($"/api/v1/webhooks/{hook.Id}", new IncidentsApi.CreatedWebhook(hook, secret));
+            })
+            .RequireAuthorization(Policies.PartyManage)
+            .WithName("CreateWebhook")
+            .WithSummary("Attaches a webhook: signed JSON POSTs (X-MediaCenter-Signature: sha256=HMAC of \"{timestamp}.{body}\"), retried with backoff. The secret is shown once.");
+
+        hooks.MapDelete("/{id:guid}", async (Guid id, HttpContext http, IncidentReadModel read) =>
+            {
+                await ManageableAsync(id, http, read);
+                http.Audit().Target = "webhook:" + id;
+                return await read.DeactivateWebhookAsync(id, http.RequestAborted) ? Results.NoContent() : Results.NotFound();
+            })
+            .RequireAuthorization(Policies.PartyManage)
+            .WithName("DeleteWebhook")
+            .WithSummary("Stops a webhook; its delivery history stays.");
+
+        hooks.MapGet("/{id:guid}/deliveries", async (Guid id, HttpContext http, IncidentReadModel read) =>
+            {
+                await ManageableAsync(id, http, read);
+                return Results.Ok(await read.DeliveriesAsync(id, http.RequestAborted));
+            })
+            .RequireAuthorization(Policies.PartyManage)
+            .WithName("WebhookDeliveries")
+            .WithSummary("A webhook's deliveries, each with every attempt (time, HTTP status, error, duration).");
+
+        return endpoints;
+    }
+
+    private static async Task ManageableAsync(Guid id, HttpContext http, IncidentReadModel read)
+    {
+        var caller = http.CurrentUser();
+        var hooks = await read.WebhooksAsync(caller.SpansAllParties ? null : caller.PartyId ?? "-", http.RequestAborted);
+        if (hooks.All(h => h.Id != id))
+        {
+            throw new IdentityProblem(ProblemKind.NotFound, "webhook 不存在 / webhook not found");
+        }
+    }
+}

@@ -1,0 +1,196 @@
+using System.Text.RegularExpressions;
+using MediaCenter.Grains.Incidents;
+using MediaCenter.Identity;
+using MediaCenter.Web.Api;
+using MediaCenter.Web.Newsroom;
+using MediaCenter.Web.Security;
+
+namespace MediaCenter.Web.Incidents;
+
+/// <summary>Incidents (F9.2): reports, the lifecycle commands, lists and monthly figures; the alert centre; webhooks.</summary>
+internal static partial class IncidentsApi
+{
+    public sealed record ReportBody(string? Title, string? Detail, IncidentSeverity? Severity, string? PartyId, string? Channel, string? DedupKey);
+
+    public sealed record ActionBody(int? Number, string? Description, string? Owner, DateOnly? Due);
+
+    /// <summary>Arguments of an incident command (which matter depends on the command; CitePlan takes planId, its effective version is looked up).</summary>
+    public sealed record CommandBody(string? Text, IncidentSeverity? Severity, string? Channel, string? Technical, string? Management, ActionBody? Action,
+        string? PlanId, int? PlanVersion);
+
+    public sealed record WebhookBody(string? Url, string? Audience, IReadOnlyList<string>? Kinds);
+
+    public sealed record CreatedWebhook(WebhookRow Webhook, string Secret);
+
+    public static string Slug(IncidentCommandType command) => Kebab().Replace(command.ToString(), "-$1").ToLowerInvariant();
+
+    /// <summary>The caller as an incident actor.</summary>
+    public static IncidentActor Actor(CurrentUser user)
+    {
+        var roles = IncidentRole.None;
+        if (user.SpansAllParties)
+        {
+            roles |= IncidentRole.Operator;
+        }
+
+        if (user.Is(PlatformRoles.Management))
+        {
+            roles |= IncidentRole.Management;
+        }
+
+        if (user.PartyId is not null)
+        {
+            roles |= IncidentRole.Party;
+        }
+
+        return new IncidentActor(user.Id, user.DisplayName, roles, user.PartyId);
+    }
+
+    public static IEndpointRouteBuilder MapIncidentsApi(this IEndpointRouteBuilder endpoints)
+    {
+        var v1 = endpoints.MapGroup("/api/v1").WithTags("incidents");
+
+        v1.MapGet("/incidents", async (string? stage, string? party, int? limit, HttpContext http, IncidentReadModel read) =>
+            {
+                var caller = http.CurrentUser();
+                var filter = Scope.PartyFilter(caller, party);
+                return Results.Ok(await read.ListAsync(filter, caller.SpansAllParties || caller.Is(PlatformRoles.Management), stage, limit ?? 100, http.RequestAborted));
+            })
+            .RequireAuthorization(Policies.PartyRead)
+            .WithName("ListIncidents")
+            .WithSummary("Incidents the caller may see, newest first (platform staff and management: all; access parties: their own).");
+
+        v1.MapGet("/incidents/stats", async (int? months, HttpContext http, IncidentReadModel read) =>
+                Results.Ok(await read.MonthsAsync(Scope.PartyFilter(http.CurrentUser(), null), months ?? 6, http.RequestAborted)))
+            .RequireAuthorization(Policies.PartyRead)
+            .WithName("IncidentStats")
+            .WithSummary("Per month: reported, acknowledged, resolved, mean minutes to acknowledge (MTTA) and to resolve (MTTR).");
+
+        v1.MapGet("/incidents/{id}", async (string id, HttpContext http, IClusterClient cluster) =>
+                Results.Ok(await VisibleAsync(id, http, cluster)))
+            .RequireAuthorization(Policies.PartyRead)
+            .WithName("GetIncident")
+            .WithSummary("One incident with its whole timeline.");
+
+        v1.MapPost("/incidents", async (ReportBody body, HttpContext http, IClusterClient cluster, PartyDirectory directory, TimeProvider time) =>
+            {
+                var caller = http.CurrentUser();
+                var actor = Actor(caller);
+                var party = caller.SpansAllParties ? body.PartyId : caller.PartyId;
+                if (!caller.SpansAllParties && caller.PartyId is null)
+                {
+                    throw new IdentityProblem(ProblemKind.Forbidden, "只有运营方或接入方可以上报故障 / only operators and access parties report incidents");
+                }
+
+                if (body.Channel is { } code && (await directory.ChannelAsync(code, http.RequestAborted) is not { } channel || (party is not null && channel.PartyId != party)))
+                {
+                    throw new IdentityProblem(ProblemKind.Invalid, $"频道 {code} 不存在或不属于该接入方 / channel {code} is not one of the party's");
+                }
+
+                if (party is not null && (await directory.PartiesAsync(party, http.RequestAborted)).Count == 0)
+                {
+                    throw new IdentityProblem(ProblemKind.Invalid, $"接入方 {party} 不存在 / no access party {party}");
+                }
+
+                var operation = NewsroomAccess.OperationId(http);
+                var key = string.IsNullOrWhiteSpace(body.DedupKey) ? "manual:" + operation : $"manual:{party ?? "platform"}:{body.DedupKey.Trim()}";
+                var report = new IncidentReport(key, caller.SpansAllParties ? IncidentSource.Staff : IncidentSource.AccessParty,
+                    body.Severity ?? IncidentSeverity.P3, body.Title?.Trim() ?? "", body.Detail?.Trim() ?? "", party, body.Channel, null, time.GetUtcNow());
+                string id;
+                try
+                {
+                    id = await cluster.GetGrain<IIncidentDeskGrain>(key).ReportAsync(report, actor, operation);
+                }
+                catch (ArgumentException ex)
+                {
+                    throw new IdentityProblem(ProblemKind.Invalid, ex.Message);
+                }
+
+                http.Audit().Target = "incident:" + id;
+                return Results.Created($"/api/v1/incidents/{id}", await cluster.GetGrain<IIncidentGrain>(id).GetAsync());
+            })
+            .RequireAuthorization(Policies.PartyRead)
+            .WithName("ReportIncident")
+            .WithSummary("Reports a fault by hand (operators, or an access party for itself); repeats with the same dedupKey count on the open incident. Requires an Idempotency-Key.");
+
+        foreach (var command in Enum.GetValues<IncidentCommandType>().Where(c => c is not (IncidentCommandType.Report or IncidentCommandType.Escalate)))
+        {
+            v1.MapPost($"/incidents/{{id}}/{Slug(command)}", (string id, CommandBody? body, HttpContext http, IClusterClient cluster, PartyDirectory directory,
+                    Operations.PlanStore plans) =>
+                    ExecuteAsync(command, id, body ?? new CommandBody(null, null, null, null, null, null, null, null), http, cluster, directory, plans))
+                .RequireAuthorization(Policies.PartyRead)
+                .WithName("Incident" + command)
+                .WithSummary($"{command}: see the incident lifecycle (docs/INCIDENTS.md). Requires an Idempotency-Key; a repeat returns the first result.");
+        }
+
+        return endpoints;
+    }
+
+    private static async Task<IResult> ExecuteAsync(IncidentCommandType type, string id, CommandBody body, HttpContext http, IClusterClient cluster,
+        PartyDirectory directory, Operations.PlanStore plans)
+    {
+        var incident = await VisibleAsync(id, http, cluster);
+        int? planVersion = body.PlanVersion;
+        if (type == IncidentCommandType.CitePlan)
+        {
+            // An incident follows a plan's effective (approved) version: looked up here, never taken from the caller.
+            var effective = string.IsNullOrWhiteSpace(body.PlanId) ? null : await plans.EffectiveAsync(body.PlanId, http.RequestAborted);
+            if (effective is null || (incident.PartyId is not null && effective.PartyId != incident.PartyId))
+            {
+                throw new IdentityProblem(ProblemKind.Invalid,
+                    $"预案 {body.PlanId} 不存在、未经批准或不属于受影响的接入方 / plan {body.PlanId} does not exist, is not approved, or is not the affected party's");
+            }
+
+            planVersion = effective.Version;
+        }
+
+        if (type == IncidentCommandType.SuspendService && body.Channel is { } code
+            && (await directory.ChannelAsync(code, http.RequestAborted) is not { } channel || (incident.PartyId is not null && channel.PartyId != incident.PartyId)))
+        {
+            throw new IdentityProblem(ProblemKind.Invalid, $"频道 {code} 不存在或不属于受影响的接入方 / channel {code} is not one of the affected party's");
+        }
+
+        var command = new IncidentCommand
+        {
+            Type = type,
+            Text = body.Text,
+            Severity = body.Severity,
+            Channel = body.Channel,
+            RootCause = body.Technical is null && body.Management is null ? null : new RootCause(body.Technical ?? "", body.Management ?? ""),
+            Action = body.Action is { } a ? new CorrectiveAction(a.Number ?? 0, a.Description ?? "", a.Owner ?? "", a.Due ?? DateOnly.MinValue, null) : null,
+            PlanId = body.PlanId,
+            PlanVersion = planVersion,
+        };
+        var result = await cluster.GetGrain<IIncidentGrain>(id).ExecuteAsync(command, Actor(http.CurrentUser()), NewsroomAccess.OperationId(http));
+        http.Audit().Target = "incident:" + id;
+        if (result.Ok)
+        {
+            return Results.Ok(await cluster.GetGrain<IIncidentGrain>(id).GetAsync());
+        }
+
+        var (status, title) = result.Outcome switch
+        {
+            IncidentOutcome.IllegalMove => (StatusCodes.Status409Conflict, "当前状态不允许此操作 / This move is not allowed in the current state."),
+            IncidentOutcome.Forbidden => (StatusCodes.Status403Forbidden, "没有此操作的角色 / You do not hold the role this move needs."),
+            IncidentOutcome.NotFound => (StatusCodes.Status404NotFound, "故障不存在 / No such incident."),
+            _ => (StatusCodes.Status422UnprocessableEntity, "内容不符合要求 / The request cannot be applied."),
+        };
+        return Results.Problem(statusCode: status, title: title, detail: result.Message, extensions: new Dictionary<string, object?>
+        {
+            ["code"] = result.Outcome.ToString(),
+            ["currentState"] = result.Stage?.ToString(),
+            ["allowedMoves"] = result.AllowedMoves.Select(m => m.ToString()).ToArray(),
+        });
+    }
+
+    private static async Task<IncidentSnapshot> VisibleAsync(string id, HttpContext http, IClusterClient cluster)
+    {
+        var caller = http.CurrentUser();
+        var incident = await cluster.GetGrain<IIncidentGrain>(id).GetAsync();
+        var visible = incident is not null && (incident.PartyId is { } party ? caller.CanSeeParty(party) : caller.SpansAllParties || caller.Is(PlatformRoles.Management));
+        return visible ? incident! : throw new IdentityProblem(ProblemKind.NotFound, $"故障 {id} 不存在 / incident {id} not found");
+    }
+
+    [GeneratedRegex("(?<!^)([A-Z])")]
+    private static partial Regex Kebab();
+}

@@ -1,0 +1,301 @@
+namespace MediaCenter.Grains.Incidents;
+
+/// <summary>Where an incident (故障) is in its handling (F9.2).</summary>
+public enum IncidentStage
+{
+    /// <summary>上报: reported, waiting for someone on call to acknowledge; escalates while it waits.</summary>
+    Reported,
+
+    /// <summary>已确认: someone on call owns it.</summary>
+    Acknowledged,
+
+    /// <summary>暂停对外服务: the affected channel's outward service is suspended.</summary>
+    ServiceSuspended,
+
+    /// <summary>已缓解: the impact is contained.</summary>
+    Mitigated,
+
+    /// <summary>已解决.</summary>
+    Resolved,
+
+    /// <summary>已记录原因: technical and management causes and corrective actions recorded (F9.2.3).</summary>
+    RootCauseRecorded,
+
+    /// <summary>已反馈: feedback sent to the access party and management (F9.2.4).</summary>
+    FeedbackSent,
+
+    /// <summary>已关闭.</summary>
+    Closed,
+}
+
+/// <summary>P1 (most urgent) to P4.</summary>
+public enum IncidentSeverity
+{
+    /// <summary>Outward service down or wrong information public.</summary>
+    P1,
+
+    /// <summary>Major impairment.</summary>
+    P2,
+
+    /// <summary>Minor impairment (a terminal offline).</summary>
+    P3,
+
+    /// <summary>Cosmetic or informational.</summary>
+    P4,
+}
+
+/// <summary>Where a report came from.</summary>
+public enum IncidentSource
+{
+    /// <summary>A terminal went offline or degraded.</summary>
+    Terminal,
+
+    /// <summary>A publication failed.</summary>
+    Publishing,
+
+    /// <summary>Another application anomaly (the daily patrol, a service).</summary>
+    Application,
+
+    /// <summary>A metric crossed its threshold.</summary>
+    Metric,
+
+    /// <summary>Reported by platform staff.</summary>
+    Staff,
+
+    /// <summary>Reported by an access party.</summary>
+    AccessParty,
+}
+
+/// <summary>What can be done to an incident; <see cref="IncidentWorkflow.Transitions"/> says where and by whom.</summary>
+public enum IncidentCommandType
+{
+    /// <summary>Open an incident.</summary>
+    Report,
+
+    /// <summary>Take ownership; stops escalation.</summary>
+    Acknowledge,
+
+    /// <summary>The platform escalates an unacknowledged incident to the next on-call level.</summary>
+    Escalate,
+
+    /// <summary>Suspend the affected channel's outward service (publishing refused, feeds 503).</summary>
+    SuspendService,
+
+    /// <summary>Reopen the outward service after verification.</summary>
+    ResumeService,
+
+    /// <summary>Record that the impact is contained.</summary>
+    Mitigate,
+
+    /// <summary>Record the fix.</summary>
+    Resolve,
+
+    /// <summary>Record the technical and management causes and corrective actions.</summary>
+    RecordRootCause,
+
+    /// <summary>Add or complete a corrective action.</summary>
+    UpdateAction,
+
+    /// <summary>Send feedback to the access party and management.</summary>
+    SendFeedback,
+
+    /// <summary>Confirm having read the feedback (read receipt).</summary>
+    ReadFeedback,
+
+    /// <summary>Close the incident.</summary>
+    Close,
+
+    /// <summary>Reopen it (the fault is back, or the fix did not hold).</summary>
+    Reopen,
+
+    /// <summary>Change the severity.</summary>
+    SetSeverity,
+
+    /// <summary>Cite the emergency plan being followed.</summary>
+    CitePlan,
+
+    /// <summary>Add a note to the timeline.</summary>
+    Comment,
+}
+
+/// <summary>Who may give an incident command.</summary>
+[Flags]
+public enum IncidentRole
+{
+    /// <summary>Nobody.</summary>
+    None = 0,
+
+    /// <summary>Platform administrators and operators (运营方, on call).</summary>
+    Operator = 1,
+
+    /// <summary>The management side (管理方).</summary>
+    Management = 2,
+
+    /// <summary>Users of the affected access party.</summary>
+    Party = 4,
+
+    /// <summary>The platform itself (automatic reports, escalation, repeats).</summary>
+    System = 8,
+}
+
+/// <summary>Who is acting.</summary>
+[GenerateSerializer, Alias("mc.IncidentActor")]
+public sealed record IncidentActor(
+    [property: Id(0)] Guid UserId,
+    [property: Id(1)] string Name,
+    [property: Id(2)] IncidentRole Roles,
+    [property: Id(3)] string? PartyId)
+{
+    /// <summary>The platform's own actor.</summary>
+    public static IncidentActor System { get; } = new(Guid.Empty, "系统 / system", IncidentRole.System, null);
+}
+
+/// <summary>A report of a fault.</summary>
+[GenerateSerializer, Alias("mc.IncidentReport")]
+public sealed record IncidentReport(
+    [property: Id(0)] string DedupKey,
+    [property: Id(1)] IncidentSource Source,
+    [property: Id(2)] IncidentSeverity Severity,
+    [property: Id(3)] string Title,
+    [property: Id(4)] string Detail,
+    [property: Id(5)] string? PartyId,
+    [property: Id(6)] string? Channel,
+    [property: Id(7)] string? Subject,
+    [property: Id(8)] DateTimeOffset At);
+
+/// <summary>A corrective action (整改措施) tracked to done.</summary>
+[GenerateSerializer, Alias("mc.CorrectiveAction")]
+public sealed record CorrectiveAction(
+    [property: Id(0)] int Number,
+    [property: Id(1)] string Description,
+    [property: Id(2)] string Owner,
+    [property: Id(3)] DateOnly Due,
+    [property: Id(4)] DateTimeOffset? DoneAt);
+
+/// <summary>Technical and management causes (F9.2.3).</summary>
+[GenerateSerializer, Alias("mc.RootCause")]
+public sealed record RootCause([property: Id(0)] string Technical, [property: Id(1)] string Management);
+
+/// <summary>A read receipt of the feedback.</summary>
+[GenerateSerializer, Alias("mc.FeedbackReceipt")]
+public sealed record FeedbackReceipt([property: Id(0)] Guid UserId, [property: Id(1)] string Name, [property: Id(2)] DateTimeOffset At);
+
+/// <summary>The arguments of a command; which matter depends on the command.</summary>
+[GenerateSerializer, Alias("mc.IncidentCommand")]
+public sealed record IncidentCommand
+{
+    /// <summary>What to do.</summary>
+    [Id(0)] public required IncidentCommandType Type { get; init; }
+
+    /// <summary>Report: what happened.</summary>
+    [Id(1)] public IncidentReport? Report { get; init; }
+
+    /// <summary>A note: the reason, the verification, the feedback text, the comment.</summary>
+    [Id(2)] public string? Text { get; init; }
+
+    /// <summary>SetSeverity.</summary>
+    [Id(3)] public IncidentSeverity? Severity { get; init; }
+
+    /// <summary>SuspendService: the channel to suspend (default: the incident's channel).</summary>
+    [Id(4)] public string? Channel { get; init; }
+
+    /// <summary>RecordRootCause.</summary>
+    [Id(5)] public RootCause? RootCause { get; init; }
+
+    /// <summary>RecordRootCause / UpdateAction: a new action (Number 0) or the one to mark done.</summary>
+    [Id(6)] public CorrectiveAction? Action { get; init; }
+
+    /// <summary>CitePlan: the plan id and its effective version.</summary>
+    [Id(7)] public string? PlanId { get; init; }
+
+    /// <summary>CitePlan: the plan version followed.</summary>
+    [Id(8)] public int? PlanVersion { get; init; }
+}
+
+/// <summary>How a command ended.</summary>
+public enum IncidentOutcome
+{
+    /// <summary>Applied (or a repeat of an applied operation id).</summary>
+    Applied,
+
+    /// <summary>Not allowed in the current stage (409).</summary>
+    IllegalMove,
+
+    /// <summary>The caller lacks the role (403).</summary>
+    Forbidden,
+
+    /// <summary>The arguments are not acceptable (422).</summary>
+    Invalid,
+
+    /// <summary>No such incident (404).</summary>
+    NotFound,
+}
+
+/// <summary>One entry of the timeline.</summary>
+[GenerateSerializer, Alias("mc.IncidentTimelineEntry")]
+public sealed record IncidentTimelineEntry(
+    [property: Id(0)] long Version,
+    [property: Id(1)] DateTimeOffset At,
+    [property: Id(2)] string Actor,
+    [property: Id(3)] IncidentCommandType Command,
+    [property: Id(4)] IncidentStage From,
+    [property: Id(5)] IncidentStage To,
+    [property: Id(6)] string? Text);
+
+/// <summary>An incident now.</summary>
+[GenerateSerializer, Alias("mc.IncidentSnapshot")]
+public sealed record IncidentSnapshot(
+    [property: Id(0)] string Id,
+    [property: Id(1)] IncidentStage Stage,
+    [property: Id(2)] IncidentSeverity Severity,
+    [property: Id(3)] IncidentSource Source,
+    [property: Id(4)] string DedupKey,
+    [property: Id(5)] string Title,
+    [property: Id(6)] string Detail,
+    [property: Id(7)] string? PartyId,
+    [property: Id(8)] string? Channel,
+    [property: Id(9)] string? Subject,
+    [property: Id(10)] DateTimeOffset ReportedAt,
+    [property: Id(11)] DateTimeOffset? AcknowledgedAt,
+    [property: Id(12)] DateTimeOffset? ResolvedAt,
+    [property: Id(13)] DateTimeOffset? ClosedAt,
+    [property: Id(14)] int Occurrences,
+    [property: Id(15)] DateTimeOffset LastOccurrenceAt,
+    [property: Id(16)] int EscalationLevel,
+    [property: Id(17)] DateTimeOffset? EscalatesAt,
+    [property: Id(18)] string? SuspendedChannel,
+    [property: Id(19)] RootCause? RootCause,
+    [property: Id(20)] IReadOnlyList<CorrectiveAction> Actions,
+    [property: Id(21)] string? Feedback,
+    [property: Id(22)] IReadOnlyList<FeedbackReceipt> FeedbackReads,
+    [property: Id(23)] string? PlanId,
+    [property: Id(24)] int? PlanVersion,
+    [property: Id(25)] string? Owner,
+    [property: Id(26)] long Version,
+    [property: Id(27)] IReadOnlyList<IncidentTimelineEntry> Timeline);
+
+/// <summary>The result of a command.</summary>
+[GenerateSerializer, Alias("mc.IncidentResult")]
+public sealed record IncidentResult(
+    [property: Id(0)] IncidentOutcome Outcome,
+    [property: Id(1)] string? Message,
+    [property: Id(2)] IncidentStage? Stage,
+    [property: Id(3)] IReadOnlyList<IncidentCommandType> AllowedMoves,
+    [property: Id(4)] long Version)
+{
+    /// <summary>True when applied.</summary>
+    public bool Ok => Outcome == IncidentOutcome.Applied;
+}
+
+/// <summary>A notification for the alert centre and webhooks.</summary>
+[GenerateSerializer, Alias("mc.IncidentNotification")]
+public sealed record IncidentNotification(
+    [property: Id(0)] string Id,
+    [property: Id(1)] string Audience,
+    [property: Id(2)] string Kind,
+    [property: Id(3)] string IncidentId,
+    [property: Id(4)] string? PartyId,
+    [property: Id(5)] IncidentSeverity Severity,
+    [property: Id(6)] string Title,
+    [property: Id(7)] string Body,
+    [property: Id(8)] DateTimeOffset At);

@@ -1,0 +1,590 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using MediaCenter.Grains.Newsroom;
+using MediaCenter.Grains.Platform;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Runtime;
+
+namespace MediaCenter.Grains.Incidents;
+
+/// <summary>An applied operation id and its result.</summary>
+[GenerateSerializer, Alias("mc.AppliedIncidentOperation")]
+public sealed record AppliedIncidentOperation([property: Id(0)] string OperationId, [property: Id(1)] IncidentResult Result);
+
+/// <summary>Stored state of an incident. The type name is stable: it is written into stored JSON.</summary>
+[GenerateSerializer, Alias("mc.IncidentState")]
+public sealed class IncidentState
+{
+    [Id(0)] public bool Reported { get; set; }
+    [Id(1)] public IncidentStage Stage { get; set; }
+    [Id(2)] public IncidentSeverity Severity { get; set; }
+    [Id(3)] public IncidentSource Source { get; set; }
+    [Id(4)] public string DedupKey { get; set; } = "";
+    [Id(5)] public string Title { get; set; } = "";
+    [Id(6)] public string Detail { get; set; } = "";
+    [Id(7)] public string? PartyId { get; set; }
+    [Id(8)] public string? Channel { get; set; }
+    [Id(9)] public string? Subject { get; set; }
+    [Id(10)] public DateTimeOffset ReportedAt { get; set; }
+    [Id(11)] public DateTimeOffset? AcknowledgedAt { get; set; }
+    [Id(12)] public DateTimeOffset? ResolvedAt { get; set; }
+    [Id(13)] public DateTimeOffset? ClosedAt { get; set; }
+    [Id(14)] public int Occurrences { get; set; }
+    [Id(15)] public DateTimeOffset LastOccurrenceAt { get; set; }
+    [Id(16)] public int EscalationLevel { get; set; }
+    [Id(17)] public DateTimeOffset? EscalatesAt { get; set; }
+    [Id(18)] public string? SuspendedChannel { get; set; }
+    [Id(19)] public RootCause? RootCause { get; set; }
+    [Id(20)] public List<CorrectiveAction> Actions { get; set; } = [];
+    [Id(21)] public string? Feedback { get; set; }
+    [Id(22)] public List<FeedbackReceipt> FeedbackReads { get; set; } = [];
+    [Id(23)] public string? PlanId { get; set; }
+    [Id(24)] public int? PlanVersion { get; set; }
+    [Id(25)] public string? Owner { get; set; }
+    [Id(26)] public long Version { get; set; }
+    [Id(27)] public List<IncidentTimelineEntry> Timeline { get; set; } = [];
+    [Id(28)] public List<AppliedIncidentOperation> Applied { get; set; } = [];
+
+    /// <summary>The outbox: notifications written with the state and removed once stored in the alert centre.</summary>
+    [Id(29)] public List<IncidentNotification> Outbox { get; set; } = [];
+}
+
+/// <summary>
+/// One incident. Commands follow <see cref="IncidentWorkflow"/>; state is written before a command is acknowledged,
+/// with the notifications it raises (an outbox, delivered to the alert centre and webhooks afterwards and again
+/// after a restart until stored). While it waits for acknowledgement it escalates one on-call level per severity's
+/// acknowledgement time: a timer on the grain clock, backed by a reminder so a restart cannot lose it.
+/// </summary>
+internal sealed partial class IncidentGrain(
+    [PersistentState("incident", StorageNames.Main)] IPersistentState<IncidentState> state,
+    [FromKeyedServices(TimeProviderNames.Grains)] TimeProvider time,
+    IIncidentJournal journal,
+    IOptions<IncidentOptions> options,
+    IOptions<ReminderOptions> reminders,
+    Orleans.Serialization.DeepCopier<IncidentState> copier,
+    ILogger<IncidentGrain> logger) : Grain, IIncidentGrain, IRemindable
+{
+    internal const string EscalationReminder = "escalation";
+    private const int RememberedOperations = 50;
+    private const int MaxTimeline = 500;
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
+    private IGrainTimer? _escalation;
+    private IGrainTimer? _checkpoint;
+    private IGrainTimer? _catchUp;
+    private bool _occurrencesDirty;
+    private bool _behind;
+
+    private IncidentState S => state.State;
+
+    private string Id => this.GetPrimaryKeyString();
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _escalation = this.RegisterGrainTimer(EscalateIfDueAsync, new GrainTimerCreationOptions(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan) { Interleave = false });
+        _checkpoint = this.RegisterGrainTimer(CheckpointAsync, new GrainTimerCreationOptions(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan) { Interleave = false });
+        ArmEscalation();
+        if (S.Reported)
+        {
+            _behind = true;
+            await CatchUpAsync(cancellationToken);
+        }
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (_occurrencesDirty)
+        {
+            await CheckpointAsync(cancellationToken);
+        }
+    }
+
+    public Task<IncidentSnapshot?> GetAsync() => Task.FromResult(S.Reported ? Snapshot() : null);
+
+    public async Task<bool> RecurAsync(IncidentReport report)
+    {
+        if (!S.Reported || S.Stage == IncidentStage.Closed)
+        {
+            return false;
+        }
+
+        if (S.Stage is IncidentStage.Resolved or IncidentStage.RootCauseRecorded or IncidentStage.FeedbackSent)
+        {
+            await ExecuteAsync(new IncidentCommand { Type = IncidentCommandType.Reopen, Text = "故障再次出现 / the fault recurred: " + report.Detail },
+                IncidentActor.System, $"recur:{report.At.UtcTicks}");
+        }
+
+        S.Occurrences++;
+        if (report.At > S.LastOccurrenceAt)
+        {
+            S.LastOccurrenceAt = report.At;
+        }
+
+        // Repeats are coalesced: the first report was written at once, the count is written on a cadence.
+        if (!_occurrencesDirty)
+        {
+            _occurrencesDirty = true;
+            _checkpoint?.Change(options.Value.OccurrenceCheckpoint, Timeout.InfiniteTimeSpan);
+        }
+
+        return true;
+    }
+
+    public async Task<IncidentResult> ExecuteAsync(IncidentCommand command, IncidentActor actor, string operationId)
+    {
+        if (string.IsNullOrWhiteSpace(operationId))
+        {
+            return Refuse(IncidentOutcome.Invalid, "需要操作标识 / an operation id (Idempotency-Key) is required");
+        }
+
+        if (S.Applied.FirstOrDefault(a => a.OperationId == operationId) is { } repeat)
+        {
+            return repeat.Result;
+        }
+
+        if (!S.Reported && command.Type != IncidentCommandType.Report)
+        {
+            return new IncidentResult(IncidentOutcome.NotFound, "故障不存在 / no such incident", null, [], 0);
+        }
+
+        IncidentStage? from = S.Reported ? S.Stage : null;
+        var transition = IncidentWorkflow.Find(from, command.Type);
+        if (transition is null)
+        {
+            var allowed = IncidentWorkflow.AllowedIn(from);
+            return Refuse(IncidentOutcome.IllegalMove,
+                $"当前状态 {from?.ToString() ?? "(新)"} 不允许 {command.Type}；允许：{string.Join("、", allowed)} / " +
+                $"{command.Type} is not allowed in state {from?.ToString() ?? "(new)"}; allowed: {string.Join(", ", allowed)}");
+        }
+
+        // The Party role is the affected party's: another party's users are nobody here, also when reporting.
+        var roles = actor.Roles;
+        var affected = S.Reported ? S.PartyId : command.Report?.PartyId;
+        if (affected is null || actor.PartyId != affected)
+        {
+            roles &= ~IncidentRole.Party;
+        }
+
+        if ((transition.Roles & roles) == 0)
+        {
+            return Refuse(IncidentOutcome.Forbidden, $"需要角色 {transition.Roles} / {command.Type} needs the role {transition.Roles}");
+        }
+
+        var backup = copier.Copy(S);
+        IncidentResult result;
+        try
+        {
+            result = await ApplyAndWriteAsync(command, actor, operationId, transition, from ?? IncidentStage.Reported);
+        }
+        catch (Exception ex)
+        {
+            state.State = backup;
+            if (ex is Orleans.Storage.InconsistentStateException)
+            {
+                this.DeactivateOnIdle();
+            }
+
+            throw;
+        }
+
+        if (result.Ok)
+        {
+            ArmEscalation();
+            await EnsureReminderAsync();
+            if (command.Type == IncidentCommandType.Close)
+            {
+                await GrainFactory.GetGrain<IIncidentDeskGrain>(S.DedupKey).ReleaseAsync(Id);
+            }
+            else if (command.Type == IncidentCommandType.Reopen)
+            {
+                // Reopened after closing: the fault's repeats belong to this incident again (unless a new one opened meanwhile).
+                await GrainFactory.GetGrain<IIncidentDeskGrain>(S.DedupKey).ClaimAsync(Id);
+            }
+
+            _behind = true;
+            await CatchUpAsync(CancellationToken.None);
+        }
+
+        return result;
+    }
+
+    private async Task<IncidentResult> ApplyAndWriteAsync(IncidentCommand c, IncidentActor actor, string operationId, IncidentTransition transition,
+        IncidentStage before)
+    {
+        var now = time.GetUtcNow();
+        var notices = new List<(string Audience, string Kind, string Body)>();
+        var text = c.Text?.Trim() is { Length: > 0 } t ? t : null;
+        if (text is { Length: > 4000 })
+        {
+            return Refuse(IncidentOutcome.Invalid, "说明最多 4000 字 / the text is at most 4000 characters");
+        }
+
+        switch (c.Type)
+        {
+            case IncidentCommandType.Report:
+                if (c.Report is not { } r || string.IsNullOrWhiteSpace(r.Title) || r.Title.Length > 200 || r.Detail.Length > 4000)
+                {
+                    return Refuse(IncidentOutcome.Invalid, "需要标题（最多 200 字）/ a title (at most 200 characters) is required");
+                }
+
+                S.Reported = true;
+                S.Severity = r.Severity;
+                S.Source = r.Source;
+                S.DedupKey = r.DedupKey;
+                S.Title = r.Title.Trim();
+                S.Detail = r.Detail.Trim();
+                S.PartyId = r.PartyId;
+                S.Channel = r.Channel;
+                S.Subject = r.Subject;
+                S.ReportedAt = now;
+                S.Occurrences = 1;
+                S.LastOccurrenceAt = r.At;
+                S.EscalationLevel = 1;
+                S.EscalatesAt = now + options.Value.AcknowledgeWithin(r.Severity);
+                notices.Add((OnCall.AudienceOf(1), "incident.reported", $"{r.Severity} {S.Title}：{S.Detail}"));
+                notices.Add(("management", "incident.reported", $"{r.Severity} {S.Title}"));
+                break;
+
+            case IncidentCommandType.Acknowledge:
+                S.AcknowledgedAt = now;
+                S.Owner = actor.Name;
+                S.EscalatesAt = null;
+                break;
+
+            case IncidentCommandType.Escalate:
+                if (S.EscalationLevel < OnCall.Levels)
+                {
+                    S.EscalationLevel++;
+                }
+
+                S.EscalatesAt = now + options.Value.AcknowledgeWithin(S.Severity);
+                notices.Add((OnCall.AudienceOf(S.EscalationLevel), "incident.escalated",
+                    $"未确认已升级至第 {S.EscalationLevel} 级 / unacknowledged, escalated to level {S.EscalationLevel}: {S.Severity} {S.Title}"));
+                break;
+
+            case IncidentCommandType.SuspendService:
+                var channel = c.Channel ?? S.Channel;
+                if (channel is null || text is null)
+                {
+                    return Refuse(IncidentOutcome.Invalid, "需要频道和原因 / the channel and a reason are required");
+                }
+
+                // The channel stops publishing and its feeds answer 503 before this is acknowledged.
+                await GrainFactory.GetGrain<IChannelGrain>(channel).SetSuspendedAsync(true, $"{S.Title}：{text}", $"{Id}:suspend:{S.Version}");
+                S.SuspendedChannel = channel;
+                notices.Add(("management", "incident.suspended", $"频道 {channel} 暂停对外服务 / channel {channel} suspended: {text}"));
+                break;
+
+            case IncidentCommandType.ResumeService:
+                if (S.SuspendedChannel is not { } suspended)
+                {
+                    return Refuse(IncidentOutcome.Invalid, "没有暂停的服务 / no service is suspended");
+                }
+
+                if (text is null)
+                {
+                    return Refuse(IncidentOutcome.Invalid, "恢复服务需要验证说明 / reopening needs a note of the verification");
+                }
+
+                await GrainFactory.GetGrain<IChannelGrain>(suspended).SetSuspendedAsync(false, null, $"{Id}:resume:{S.Version}");
+                S.SuspendedChannel = null;
+                notices.Add(("management", "incident.resumed", $"频道 {suspended} 经验证恢复服务 / channel {suspended} reopened after verification: {text}"));
+                break;
+
+            case IncidentCommandType.Resolve:
+                if (S.SuspendedChannel is not null)
+                {
+                    return Refuse(IncidentOutcome.Invalid,
+                        $"频道 {S.SuspendedChannel} 仍暂停服务，请验证后先恢复 / channel {S.SuspendedChannel} is still suspended: reopen it after verification first");
+                }
+
+                S.ResolvedAt = now;
+                notices.Add(("management", "incident.resolved", $"{S.Title} 已解决 / resolved"));
+                break;
+
+            case IncidentCommandType.RecordRootCause:
+                if (c.RootCause is not { } cause || string.IsNullOrWhiteSpace(cause.Technical) || string.IsNullOrWhiteSpace(cause.Management))
+                {
+                    return Refuse(IncidentOutcome.Invalid, "需要技术原因和管理原因 / technical and management causes are required");
+                }
+
+                S.RootCause = new RootCause(cause.Technical.Trim(), cause.Management.Trim());
+                if (c.Action is { } first && AddAction(first, now) is { } bad)
+                {
+                    return Refuse(IncidentOutcome.Invalid, bad);
+                }
+
+                break;
+
+            case IncidentCommandType.UpdateAction:
+                if (c.Action is not { } action)
+                {
+                    return Refuse(IncidentOutcome.Invalid, "需要整改措施 / a corrective action is required");
+                }
+
+                if (AddAction(action, now) is { } problem)
+                {
+                    return Refuse(IncidentOutcome.Invalid, problem);
+                }
+
+                break;
+
+            case IncidentCommandType.SendFeedback:
+                if (text is null)
+                {
+                    return Refuse(IncidentOutcome.Invalid, "需要反馈内容 / the feedback text is required");
+                }
+
+                S.Feedback = text;
+                S.FeedbackReads = [];
+                notices.Add(("management", "incident.feedback", text));
+                break;
+
+            case IncidentCommandType.ReadFeedback:
+                if (S.FeedbackReads.All(r => r.UserId != actor.UserId))
+                {
+                    S.FeedbackReads.Add(new FeedbackReceipt(actor.UserId, actor.Name, now));
+                }
+
+                break;
+
+            case IncidentCommandType.Close:
+                if (S.Actions.Any(a => a.DoneAt is null))
+                {
+                    return Refuse(IncidentOutcome.Invalid, "整改措施尚未全部完成 / corrective actions are still open");
+                }
+
+                S.ClosedAt = now;
+                break;
+
+            case IncidentCommandType.Reopen:
+                S.ResolvedAt = null;
+                S.ClosedAt = null;
+                S.AcknowledgedAt = null;
+                S.Owner = null;
+                S.EscalationLevel = 1;
+                S.EscalatesAt = now + options.Value.AcknowledgeWithin(S.Severity);
+                notices.Add((OnCall.AudienceOf(1), "incident.reopened", $"{S.Severity} {S.Title}：{text}"));
+                notices.Add(("management", "incident.reopened", $"{S.Severity} {S.Title}"));
+                break;
+
+            case IncidentCommandType.SetSeverity:
+                if (c.Severity is not { } severity)
+                {
+                    return Refuse(IncidentOutcome.Invalid, "需要 severity（P1–P4）/ severity (P1–P4) is required");
+                }
+
+                S.Severity = severity;
+                if (S.Stage == IncidentStage.Reported)
+                {
+                    S.EscalatesAt = now + options.Value.AcknowledgeWithin(severity);
+                }
+
+                break;
+
+            case IncidentCommandType.CitePlan:
+                if (string.IsNullOrWhiteSpace(c.PlanId) || c.PlanVersion is not > 0)
+                {
+                    return Refuse(IncidentOutcome.Invalid, "需要预案及其生效版本 / the plan and its effective version are required");
+                }
+
+                S.PlanId = c.PlanId;
+                S.PlanVersion = c.PlanVersion;
+                break;
+
+            case IncidentCommandType.Comment:
+            case IncidentCommandType.Mitigate:
+                if (c.Type == IncidentCommandType.Comment && text is null)
+                {
+                    return Refuse(IncidentOutcome.Invalid, "需要内容 / the text is required");
+                }
+
+                break;
+        }
+
+        // The affected access party is told of everything that concerns it.
+        if (S.PartyId is { } party && notices.Count > 0)
+        {
+            notices.Add(($"party:{party}", notices[0].Kind, notices[0].Body));
+        }
+
+        S.Stage = transition.To;
+        S.Version++;
+        var entry = new IncidentTimelineEntry(S.Version, now, actor.Name, c.Type, before, S.Stage, text ?? ActionText(c));
+        S.Timeline.Add(entry);
+        if (S.Timeline.Count > MaxTimeline)
+        {
+            S.Timeline.RemoveAt(0);
+        }
+
+        foreach (var (audience, kind, body) in notices.DistinctBy(n => n.Audience))
+        {
+            S.Outbox.Add(new IncidentNotification($"{Id}:{S.Version}:{audience}", audience, kind, Id, S.PartyId, S.Severity, S.Title, body, now));
+        }
+
+        var result = new IncidentResult(IncidentOutcome.Applied, null, S.Stage, IncidentWorkflow.AllowedIn(S.Stage), S.Version);
+        S.Applied.Add(new AppliedIncidentOperation(operationId, result));
+        if (S.Applied.Count > RememberedOperations)
+        {
+            S.Applied.RemoveAt(0);
+        }
+
+        _occurrencesDirty = false;
+        await state.WriteStateAsync();
+        return result;
+    }
+
+    private static string? ActionText(IncidentCommand c) => c.Type switch
+    {
+        IncidentCommandType.RecordRootCause => c.RootCause is { } r ? $"技术原因：{r.Technical}；管理原因：{r.Management}" : null,
+        IncidentCommandType.UpdateAction => c.Action is { Number: 0 } a ? $"整改：{a.Description}（{a.Owner}，{a.Due:yyyy-MM-dd}）" : $"整改措施 {c.Action?.Number} 已完成",
+        IncidentCommandType.SetSeverity => c.Severity?.ToString(),
+        IncidentCommandType.CitePlan => $"预案 {c.PlanId} v{c.PlanVersion}",
+        IncidentCommandType.SuspendService => c.Channel,
+        _ => null,
+    };
+
+    private string? AddAction(CorrectiveAction action, DateTimeOffset now)
+    {
+        if (action.Number == 0)
+        {
+            if (string.IsNullOrWhiteSpace(action.Description) || string.IsNullOrWhiteSpace(action.Owner))
+            {
+                return "整改措施需要内容、负责人和完成期限 / an action needs a description, an owner and a due date";
+            }
+
+            S.Actions.Add(new CorrectiveAction(S.Actions.Count + 1, action.Description.Trim(), action.Owner.Trim(), action.Due, null));
+            return null;
+        }
+
+        var index = S.Actions.FindIndex(a => a.Number == action.Number);
+        if (index < 0)
+        {
+            return $"没有第 {action.Number} 项整改措施 / no action {action.Number}";
+        }
+
+        S.Actions[index] = S.Actions[index] with { DoneAt = S.Actions[index].DoneAt ?? now };
+        return null;
+    }
+
+    private IncidentResult Refuse(IncidentOutcome outcome, string message)
+    {
+        IncidentStage? stage = S.Reported ? S.Stage : null;
+        return new IncidentResult(outcome, message, stage, IncidentWorkflow.AllowedIn(stage), S.Version);
+    }
+
+    private IncidentSnapshot Snapshot() => new(Id, S.Stage, S.Severity, S.Source, S.DedupKey, S.Title, S.Detail, S.PartyId, S.Channel, S.Subject,
+        S.ReportedAt, S.AcknowledgedAt, S.ResolvedAt, S.ClosedAt, S.Occurrences, S.LastOccurrenceAt, S.EscalationLevel, S.EscalatesAt,
+        S.SuspendedChannel, S.RootCause, S.Actions, S.Feedback, S.FeedbackReads, S.PlanId, S.PlanVersion, S.Owner, S.Version, S.Timeline);
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName == EscalationReminder)
+        {
+            await EscalateIfDueAsync(CancellationToken.None);
+            await EnsureReminderAsync();
+        }
+    }
+
+    private async Task EscalateIfDueAsync(CancellationToken cancellationToken)
+    {
+        if (S.Reported && S.Stage == IncidentStage.Reported && S.EscalatesAt is { } due && time.GetUtcNow() >= due)
+        {
+            await ExecuteAsync(new IncidentCommand { Type = IncidentCommandType.Escalate }, IncidentActor.System, $"escalate:{due.UtcTicks}");
+        }
+    }
+
+    private void ArmEscalation()
+    {
+        if (S.Reported && S.Stage == IncidentStage.Reported && S.EscalatesAt is { } due)
+        {
+            var wait = due - time.GetUtcNow();
+            _escalation?.Change(wait > TimeSpan.Zero ? wait : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
+        }
+        else
+        {
+            _escalation?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    /// <summary>While it waits for acknowledgement a reminder keeps the incident alive across restarts; afterwards none.</summary>
+    private async Task EnsureReminderAsync()
+    {
+        var waiting = S.Reported && S.Stage == IncidentStage.Reported;
+        var existing = await this.GetReminder(EscalationReminder);
+        if (waiting && existing is null)
+        {
+            var period = reminders.Value.MinimumReminderPeriod > TimeSpan.Zero ? reminders.Value.MinimumReminderPeriod : TimeSpan.FromMinutes(1);
+            await this.RegisterOrUpdateReminder(EscalationReminder, period, period);
+        }
+        else if (!waiting && existing is not null)
+        {
+            await this.UnregisterReminder(existing);
+        }
+    }
+
+    private async Task CheckpointAsync(CancellationToken cancellationToken)
+    {
+        if (!_occurrencesDirty)
+        {
+            return;
+        }
+
+        _occurrencesDirty = false;
+        await state.WriteStateAsync(cancellationToken);
+        _behind = true;
+        await CatchUpAsync(cancellationToken);
+    }
+
+    /// <summary>Delivers the outbox, the read model and the live boards; retried on a timer until they are reachable.</summary>
+    private async Task CatchUpAsync(CancellationToken cancellationToken)
+    {
+        if (!_behind && S.Outbox.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            var snapshot = Snapshot();
+            await journal.RecordAsync(snapshot, S.Timeline.Count > 0 ? S.Timeline[^1] : null, cancellationToken);
+            var delivered = new List<IncidentNotification>();
+            foreach (var notification in S.Outbox)
+            {
+                await journal.NotifyAsync(notification, cancellationToken);
+                delivered.Add(notification);
+                await Live(notification.Audience, "notification", notification);
+            }
+
+            var card = snapshot with { Timeline = [] };
+            await Live("ops", "incidentChanged", card);
+            await Live("management", "incidentChanged", card);
+            if (S.PartyId is { } party)
+            {
+                await Live("party:" + party, "incidentChanged", card);
+            }
+
+            _behind = false;
+            if (delivered.Count > 0)
+            {
+                S.Outbox.RemoveAll(delivered.Contains);
+                await state.WriteStateAsync(cancellationToken);
+            }
+
+            _catchUp?.Dispose();
+            _catchUp = null;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogCatchUpFailed(logger, Id, ex.Message);
+            _catchUp ??= this.RegisterGrainTimer(CatchUpAsync, new GrainTimerCreationOptions(TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5)));
+        }
+    }
+
+    private Task Live<T>(string group, string method, T payload) =>
+        GrainFactory.GetGrain<ILiveFeedGrain>(0).PublishAsync(new LiveMessage(group, method, JsonSerializer.Serialize(payload, Json)));
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Incident {IncidentId}: could not deliver notifications or update the read model yet: {Reason}")]
+    private static partial void LogCatchUpFailed(ILogger logger, string incidentId, string reason);
+}

@@ -1,0 +1,530 @@
+using System.Text.Json;
+using MediaCenter.Grains.Platform;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Orleans.Runtime;
+
+namespace MediaCenter.Grains.Operations;
+
+/// <summary>An applied operation id and what it answered, so a repeat gets the first result.</summary>
+[GenerateSerializer, Alias("mc.AppliedHotEventOperation")]
+public sealed record AppliedHotEventOperation([property: Id(0)] string OperationId, [property: Id(1)] HotEventResult Result);
+
+/// <summary>Stored state of a hot event. The type name is stable: it is written into stored JSON.</summary>
+[GenerateSerializer, Alias("mc.HotEventState")]
+public sealed class HotEventState
+{
+    [Id(0)] public string? PartyId { get; set; }
+    [Id(1)] public HotEventStatus Status { get; set; }
+    [Id(2)] public string Title { get; set; } = "";
+    [Id(3)] public string Policy { get; set; } = "";
+    [Id(4)] public DateTimeOffset StartsAt { get; set; }
+    [Id(5)] public DateTimeOffset EndsAt { get; set; }
+    [Id(6)] public double TrafficMultiple { get; set; } = 1;
+    [Id(7)] public List<string> Channels { get; set; } = [];
+    [Id(8)] public List<HotEventQa> Qa { get; set; } = [];
+    [Id(9)] public HotEventPerson? RegisteredBy { get; set; }
+    [Id(10)] public HotEventPerson? AcknowledgedBy { get; set; }
+    [Id(11)] public string? LastComment { get; set; }
+    [Id(12)] public List<HotEventHistoryEntry> History { get; set; } = [];
+    [Id(13)] public long Version { get; set; }
+    [Id(14)] public DateTimeOffset UpdatedAt { get; set; }
+    [Id(15)] public List<AppliedHotEventOperation> Applied { get; set; } = [];
+}
+
+/// <summary>
+/// One hot event. Commands are checked against <see cref="HotEventWorkflow"/> (state, then role), validated,
+/// applied, written, and only then acknowledged. The window opens and closes by itself: a grain timer on the
+/// grains' clock fires at the exact moment, and a reminder (stored in PostgreSQL) is the durable backstop that
+/// wakes the grain after a restart. Acknowledged and active events are tracked by <see cref="IHotModeGrain"/>.
+/// </summary>
+internal sealed partial class HotEventGrain(
+    [PersistentState("hotEvent", StorageNames.Main)] IPersistentState<HotEventState> state,
+    [FromKeyedServices(TimeProviderNames.Grains)] TimeProvider time,
+    IHotEventJournal journal,
+    Orleans.Serialization.DeepCopier<HotEventState> copier,
+    Microsoft.Extensions.Options.IOptions<ReminderOptions> reminders,
+    ILogger<HotEventGrain> logger) : Grain, IHotEventGrain, IRemindable
+{
+    internal const string WindowReminder = "hot-window";
+    private const int RememberedOperations = 50;
+    private const int MaxTitle = 200;
+    private const int MaxPolicy = 8000;
+    private const int MaxQuestion = 500;
+    private const int MaxAnswer = 4000;
+    private const int MaxQa = 200;
+    private const int MaxChannels = 20;
+    private static readonly TimeSpan MaxWindow = TimeSpan.FromDays(31);
+    private static readonly TimeSpan MaxLead = TimeSpan.FromDays(366);
+
+    // Timers and reminders are armed at most this far ahead; when one fires early it is armed again.
+    private static readonly TimeSpan MaxTimerDue = TimeSpan.FromDays(1);
+    private static readonly TimeSpan MaxReminderDue = TimeSpan.FromDays(20);
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    private IGrainTimer? _window;
+    private IGrainTimer? _catchUp;
+    private DateTimeOffset? _reminderFor;
+    private bool _projectionBehind;
+    private long? _eventsFrom;
+
+    private HotEventState S => state.State;
+
+    private string Id => this.GetPrimaryKeyString();
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _window = this.RegisterGrainTimer(OnWindowAsync, new GrainTimerCreationOptions(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan) { Interleave = false });
+        if (S.PartyId is not null)
+        {
+            // A write may have been acknowledged while the read model or the hot-mode registry was unreachable,
+            // and the window may have opened or closed while no silo watched it.
+            _projectionBehind = true;
+            _eventsFrom = S.History.Count > 0 ? S.History[^1].Version : null;
+            await CatchUpAsync(cancellationToken);
+            await AdvanceAsync();
+            if (!HotEventWorkflow.IsFinal(S.Status))
+            {
+                // A final event has nothing to arm; a reminder left behind removes itself when it fires.
+                await ArmAsync(force: true);
+            }
+        }
+    }
+
+    public Task<HotEventView?> GetAsync() =>
+        Task.FromResult(S.PartyId is null ? null : new HotEventView(Card(), S.Policy, S.Qa, S.History));
+
+    public Task<HotEventScript?> GetScriptAsync() =>
+        Task.FromResult(S.PartyId is not null && HotEventWorkflow.IsPublic(S.Status) && time.GetUtcNow() < S.EndsAt
+            ? new HotEventScript(Id, S.Title, S.Policy, S.Status, S.StartsAt, S.EndsAt, S.Qa, S.Version)
+            : null);
+
+    public async Task<HotEventResult> ExecuteAsync(HotEventCommand command, HotEventActor actor, string operationId)
+    {
+        var result = await ExecuteOneAsync(command, actor, operationId);
+        if (result.Ok && actor.Roles != HotEventRole.System)
+        {
+            // An acknowledgement after the window opened activates the event at once.
+            if (await AdvanceAsync())
+            {
+                result = result with { Status = S.Status, AllowedMoves = HotEventWorkflow.AllowedIn(S.Status), Card = Card() };
+            }
+
+            await ArmAsync(force: false);
+        }
+
+        return result;
+    }
+
+    private async Task<HotEventResult> ExecuteOneAsync(HotEventCommand command, HotEventActor actor, string operationId)
+    {
+        if (string.IsNullOrWhiteSpace(operationId))
+        {
+            return Refuse(HotEventOutcome.Invalid, "需要操作标识 / an operation id (Idempotency-Key) is required");
+        }
+
+        var repeat = S.Applied.FirstOrDefault(a => a.OperationId == operationId);
+        if (repeat is not null)
+        {
+            return repeat.Result;
+        }
+
+        if (S.PartyId is null && command.Type != HotEventCommandType.Register)
+        {
+            return new HotEventResult(HotEventOutcome.NotFound, "热点事件不存在 / no such hot event", null, [], null);
+        }
+
+        HotEventStatus? from = S.PartyId is null ? null : S.Status;
+        var transition = HotEventWorkflow.Find(from, command.Type);
+        if (transition is null)
+        {
+            var allowed = HotEventWorkflow.AllowedIn(from);
+            return Refuse(HotEventOutcome.IllegalMove,
+                $"当前状态 {from?.ToString() ?? "(新)"} 不允许 {command.Type}；允许：{string.Join("、", allowed)} / " +
+                $"{command.Type} is not allowed in state {from?.ToString() ?? "(new)"}; allowed: {string.Join(", ", allowed)}");
+        }
+
+        if ((transition.Roles & actor.Roles) == 0)
+        {
+            return Refuse(HotEventOutcome.Forbidden, $"需要角色 {transition.Roles} / {command.Type} needs the role {transition.Roles}");
+        }
+
+        var backup = copier.Copy(S);
+        HotEventHistoryEntry? entry;
+        HotEventResult result;
+        try
+        {
+            var refusal = Apply(command, actor);
+            if (refusal is not null)
+            {
+                // Validation may have changed fields before it refused: answer from the state as stored.
+                state.State = backup;
+                return Refuse(refusal.Outcome, refusal.Message ?? refusal.Outcome.ToString());
+            }
+
+            var now = time.GetUtcNow();
+            S.Status = transition.To;
+            S.Version++;
+            S.UpdatedAt = now;
+            entry = new HotEventHistoryEntry(S.Version, now, actor.Person, command.Type, from, S.Status,
+                command.Comment?.Trim() is { Length: > 0 } c ? c : null);
+            S.History.Add(entry);
+            result = new HotEventResult(HotEventOutcome.Applied, null, S.Status, HotEventWorkflow.AllowedIn(S.Status), Card());
+            S.Applied.Add(new AppliedHotEventOperation(operationId, result));
+            if (S.Applied.Count > RememberedOperations)
+            {
+                S.Applied.RemoveAt(0);
+            }
+
+            await state.WriteStateAsync();
+        }
+        catch (Exception ex)
+        {
+            // The state goes back to what storage holds, so a retry is judged afresh.
+            state.State = backup;
+            if (ex is Orleans.Storage.InconsistentStateException)
+            {
+                this.DeactivateOnIdle();
+            }
+
+            throw;
+        }
+
+        LogChanged(logger, Id, command.Type.ToString(), from?.ToString() ?? "(new)", S.Status.ToString());
+        _eventsFrom ??= entry.Version;
+        _projectionBehind = true;
+        await CatchUpAsync(CancellationToken.None);
+        return result;
+    }
+
+    private HotEventResult? Apply(HotEventCommand c, HotEventActor actor)
+    {
+        var now = time.GetUtcNow();
+        switch (c.Type)
+        {
+            case HotEventCommandType.Register:
+                if (string.IsNullOrWhiteSpace(c.PartyId))
+                {
+                    return Invalid("需要接入方 / the access party is required");
+                }
+
+                S.PartyId = c.PartyId;
+                S.RegisteredBy = actor.Person;
+                return TakeDetails(c, required: true, now);
+
+            case HotEventCommandType.Edit:
+                S.AcknowledgedBy = null;
+                return TakeDetails(c, required: false, now);
+
+            case HotEventCommandType.UpdateScript:
+                if (c.Qa is null)
+                {
+                    return Invalid("需要应答口径 qa / the Q&A script (qa) is required");
+                }
+
+                return TakeScript(c.Qa);
+
+            case HotEventCommandType.Acknowledge:
+                S.AcknowledgedBy = actor.Person;
+                S.LastComment = c.Comment?.Trim() is { Length: > 0 } note ? note : null;
+                return null;
+
+            case HotEventCommandType.Cancel:
+            case HotEventCommandType.Stop:
+                if (string.IsNullOrWhiteSpace(c.Comment) || c.Comment.Length > MaxPolicy)
+                {
+                    return Invalid("需要填写原因 / a reason is required");
+                }
+
+                if (c.Type == HotEventCommandType.Cancel && now >= S.StartsAt)
+                {
+                    return Refuse(HotEventOutcome.IllegalMove, "时间窗口已开始，不能再取消 / the window has opened: it can no longer be cancelled");
+                }
+
+                S.LastComment = c.Comment.Trim();
+                return null;
+
+            default:
+                // Start, End, Expire: the platform's own moves carry no arguments.
+                return null;
+        }
+    }
+
+    private HotEventResult? TakeDetails(HotEventCommand c, bool required, DateTimeOffset now)
+    {
+        if ((required || c.Title is not null) && (string.IsNullOrWhiteSpace(c.Title) || c.Title.Trim().Length > MaxTitle))
+        {
+            return Invalid($"标题必填，最多 {MaxTitle} 字 / the title is required, at most {MaxTitle} characters");
+        }
+
+        if ((required || c.Policy is not null) && (string.IsNullOrWhiteSpace(c.Policy) || c.Policy.Length > MaxPolicy))
+        {
+            return Invalid($"需要发布的政策内容，最多 {MaxPolicy} 字 / the policy is required, at most {MaxPolicy} characters");
+        }
+
+        if (required && (c.StartsAt is null || c.EndsAt is null || c.Qa is null))
+        {
+            return Invalid("需要时间窗口 startsAt、endsAt 和应答口径 qa / startsAt, endsAt and the Q&A script (qa) are required");
+        }
+
+        // Stored in UTC (PostgreSQL's timestamptz takes UTC offsets only); clients may send any offset.
+        var starts = (c.StartsAt ?? S.StartsAt).ToUniversalTime();
+        var ends = (c.EndsAt ?? S.EndsAt).ToUniversalTime();
+        if (starts <= now)
+        {
+            return Invalid("时间窗口必须在将来开始 / the window must open in the future");
+        }
+
+        if (ends <= starts || ends - starts > MaxWindow || starts - now > MaxLead)
+        {
+            return Invalid($"结束时间必须晚于开始时间，窗口最长 {MaxWindow.TotalDays:0} 天，最多提前一年登记 / the window must end after it opens, last at most {MaxWindow.TotalDays:0} days and open within a year");
+        }
+
+        var multiple = c.TrafficMultiple ?? (required ? 1 : S.TrafficMultiple);
+        if (double.IsNaN(multiple) || multiple is < 1 or > 1000)
+        {
+            return Invalid("预计流量倍数必须在 1 到 1000 之间 / the expected traffic multiple must be 1 to 1000");
+        }
+
+        if (c.Channels is { } channels)
+        {
+            var distinct = channels.Select(ch => ch.Trim()).Where(ch => ch.Length > 0).Distinct(StringComparer.Ordinal).ToList();
+            if (distinct.Count > MaxChannels || distinct.Count != channels.Count)
+            {
+                return Invalid($"受影响频道最多 {MaxChannels} 个，不能为空或重复 / at most {MaxChannels} affected channels, none empty or repeated");
+            }
+
+            S.Channels = distinct;
+        }
+
+        if (c.Qa is { } qa && TakeScript(qa) is { } bad)
+        {
+            return bad;
+        }
+
+        if (c.Title is { } title)
+        {
+            S.Title = title.Trim();
+        }
+
+        if (c.Policy is { } policy)
+        {
+            S.Policy = policy.Trim();
+        }
+
+        S.StartsAt = starts;
+        S.EndsAt = ends;
+        S.TrafficMultiple = multiple;
+        return null;
+    }
+
+    private HotEventResult? TakeScript(IReadOnlyList<HotEventQa> qa)
+    {
+        if (qa.Count is 0 or > MaxQa)
+        {
+            return Invalid($"应答口径需要 1 到 {MaxQa} 条问答 / the Q&A script needs 1 to {MaxQa} question/answer pairs");
+        }
+
+        foreach (var pair in qa)
+        {
+            if (string.IsNullOrWhiteSpace(pair.Question) || pair.Question.Length > MaxQuestion
+                || string.IsNullOrWhiteSpace(pair.Answer) || pair.Answer.Length > MaxAnswer)
+            {
+                return Invalid($"每条问答都需要问题（最多 {MaxQuestion} 字）和答案（最多 {MaxAnswer} 字）/ every pair needs a question (at most {MaxQuestion}) and an answer (at most {MaxAnswer})");
+            }
+        }
+
+        S.Qa = qa.Select(p => new HotEventQa(p.Question.Trim(), p.Answer.Trim())).ToList();
+        return null;
+    }
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName != WindowReminder)
+        {
+            return;
+        }
+
+        _reminderFor = null;
+        await AdvanceAsync();
+        await ArmAsync(force: true);
+    }
+
+    private async Task OnWindowAsync(CancellationToken cancellationToken)
+    {
+        await AdvanceAsync();
+        await ArmAsync(force: false);
+    }
+
+    /// <summary>Applies the platform's moves that are due now (start, end, expiry); true when any was applied.</summary>
+    private async Task<bool> AdvanceAsync()
+    {
+        var any = false;
+        while (S.PartyId is not null && Due() is { } due)
+        {
+            var result = await ExecuteOneAsync(new HotEventCommand { Type = due }, HotEventActor.System, $"system:{due}:{S.Version}");
+            if (!result.Ok)
+            {
+                LogWindowHeld(logger, Id, due.ToString(), result.Message ?? result.Outcome.ToString());
+                break;
+            }
+
+            any = true;
+        }
+
+        return any;
+    }
+
+    private HotEventCommandType? Due()
+    {
+        var now = time.GetUtcNow();
+        return S.Status switch
+        {
+            HotEventStatus.Registered when now >= S.EndsAt => HotEventCommandType.Expire,
+            HotEventStatus.Acknowledged when now >= S.EndsAt => HotEventCommandType.End,
+            HotEventStatus.Acknowledged when now >= S.StartsAt => HotEventCommandType.Start,
+            HotEventStatus.Active when now >= S.EndsAt => HotEventCommandType.End,
+            _ => null,
+        };
+    }
+
+    /// <summary>The next moment the event changes by itself, or null when it never will.</summary>
+    private DateTimeOffset? NextMoment() => S.PartyId is null ? null : S.Status switch
+    {
+        HotEventStatus.Registered => S.EndsAt,
+        HotEventStatus.Acknowledged => S.StartsAt,
+        HotEventStatus.Active => S.EndsAt,
+        _ => null,
+    };
+
+    /// <summary>Arms the timer for the next moment (exact, on the grains' clock) and the reminder (durable backstop).</summary>
+    private async Task ArmAsync(bool force)
+    {
+        var next = NextMoment();
+        var now = time.GetUtcNow();
+        if (next is { } at)
+        {
+            var due = at - now;
+            due = due < TimeSpan.Zero ? TimeSpan.Zero : due;
+            _window?.Change(due > MaxTimerDue ? MaxTimerDue : due, Timeout.InfiniteTimeSpan);
+            if (due < TimeSpan.FromHours(2))
+            {
+                // Stay in memory until the moment, so the exact timer (not the reminder) is what fires.
+                DelayDeactivation(due + TimeSpan.FromMinutes(1));
+            }
+        }
+        else
+        {
+            _window?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        }
+
+        if (!force && _reminderFor == next)
+        {
+            return;
+        }
+
+        try
+        {
+            if (next is { } moment)
+            {
+                var due = moment - now;
+                due = due < TimeSpan.Zero ? TimeSpan.Zero : due > MaxReminderDue ? MaxReminderDue : due;
+                // The period is the shortest the deployment allows: a moment that passed while no silo ran is caught
+                // at most one period after a silo takes the reminder over.
+                var period = reminders.Value.MinimumReminderPeriod > TimeSpan.Zero ? reminders.Value.MinimumReminderPeriod : TimeSpan.FromMinutes(1);
+                await this.RegisterOrUpdateReminder(WindowReminder, due, period);
+            }
+            else if (await this.GetReminder(WindowReminder) is { } reminder)
+            {
+                await this.UnregisterReminder(reminder);
+            }
+
+            _reminderFor = next;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The timer still fires while this activation lives; the next command or tick tries again.
+            LogFollowFailed(logger, Id, "reminder", ex.Message);
+            _reminderFor = DateTimeOffset.MinValue;
+        }
+    }
+
+    private async Task CatchUpAsync(CancellationToken cancellationToken)
+    {
+        if (!_projectionBehind && _eventsFrom is null)
+        {
+            return;
+        }
+
+        var card = Card();
+        try
+        {
+            if (_eventsFrom is { } from)
+            {
+                // Idempotent per (event, version): replaying an entry the log already holds changes nothing.
+                foreach (var entry in S.History.Where(h => h.Version >= from))
+                {
+                    await journal.RecordEventAsync(card, entry, cancellationToken);
+                    _eventsFrom = entry.Version + 1;
+                }
+
+                _eventsFrom = null;
+            }
+
+            if (_projectionBehind)
+            {
+                await journal.ProjectAsync(card, cancellationToken);
+                var mode = GrainFactory.GetGrain<IHotModeGrain>(0);
+                if (HotEventWorkflow.IsPublic(S.Status))
+                {
+                    await mode.TrackAsync(new HotModeEntry(Id, S.PartyId!, S.Title, S.Status, S.StartsAt, S.EndsAt, S.TrafficMultiple,
+                        S.Channels.ToList(), S.Version));
+                }
+                else
+                {
+                    await mode.ForgetAsync(Id, S.Version);
+                }
+
+                _projectionBehind = false;
+                Announce(card);
+            }
+
+            _catchUp?.Dispose();
+            _catchUp = null;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogFollowFailed(logger, Id, "event log, read model or hot-mode registry", ex.Message);
+            _catchUp ??= this.RegisterGrainTimer(CatchUpAsync, new GrainTimerCreationOptions(TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5)));
+        }
+    }
+
+    /// <summary>Tells boards (platform staff and the event's party) that the event changed; best-effort.</summary>
+    private void Announce(HotEventCard card)
+    {
+        var payload = JsonSerializer.Serialize(new { card.Id, card.PartyId, card.Title, Status = card.Status.ToString(), card.StartsAt, card.EndsAt, card.Version }, Json);
+        var feed = GrainFactory.GetGrain<ILiveFeedGrain>(0);
+        _ = feed.PublishAsync(new LiveMessage("ops", "hotEventChanged", payload));
+        _ = feed.PublishAsync(new LiveMessage("party:" + card.PartyId, "hotEventChanged", payload));
+    }
+
+    private HotEventResult Invalid(string message) => Refuse(HotEventOutcome.Invalid, message);
+
+    private HotEventResult Refuse(HotEventOutcome outcome, string message)
+    {
+        HotEventStatus? status = S.PartyId is null ? null : S.Status;
+        return new HotEventResult(outcome, message, status, HotEventWorkflow.AllowedIn(status), S.PartyId is null ? null : Card());
+    }
+
+    private HotEventCard Card() => new(Id, S.PartyId ?? "", S.Title, S.Status, S.StartsAt, S.EndsAt, S.TrafficMultiple, S.Channels.ToList(), S.Qa.Count,
+        S.RegisteredBy ?? new HotEventPerson(Guid.Empty, ""), S.AcknowledgedBy, S.LastComment, S.Version, S.UpdatedAt);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Hot event {EventId}: {Command} {From} -> {To}")]
+    private static partial void LogChanged(ILogger logger, string eventId, string command, string from, string to);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Hot event {EventId}: could not update the {What} yet: {Reason}")]
+    private static partial void LogFollowFailed(ILogger logger, string eventId, string what, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Hot event {EventId}: {Move} refused: {Reason}")]
+    private static partial void LogWindowHeld(ILogger logger, string eventId, string move, string reason);
+}

@@ -1,0 +1,167 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Prometheus;
+
+namespace MediaCenter.Silo;
+
+/// <summary>Webhook delivery settings (section <c>Webhooks</c>).</summary>
+public sealed class WebhookSettings
+{
+    /// <summary>The configuration section.</summary>
+    public const string Section = "Webhooks";
+
+    /// <summary>The waits when none are configured.</summary>
+    public static readonly IReadOnlyList<TimeSpan> DefaultBackoff =
+        [TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(2), TimeSpan.FromMinutes(10), TimeSpan.FromHours(1)];
+
+    /// <summary>
+    /// Waits between attempts; a delivery is abandoned (failed) after one attempt more than there are waits. Empty here
+    /// (the configuration binder appends to a pre-filled list): <see cref="Waits"/> applies the defaults.
+    /// </summary>
+    public List<TimeSpan> Backoff { get; set; } = [];
+
+    /// <summary>The configured waits, or the defaults.</summary>
+    public IReadOnlyList<TimeSpan> Waits => Backoff.Count > 0 ? Backoff : DefaultBackoff;
+
+    /// <summary>How long one attempt may take.</summary>
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How often due deliveries are looked for.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+}
+
+/// <summary>
+/// Delivers the webhook outbox: signed JSON POSTs, retried with backoff, every attempt recorded. Any number of
+/// silos run it; each delivery is claimed with <c>FOR UPDATE SKIP LOCKED</c> and a lease, so one silo sends it.
+/// </summary>
+internal sealed partial class WebhookDispatcher(NpgsqlDataSource db, IHttpClientFactory clients, IOptions<WebhookSettings> options,
+    TimeProvider time, ILogger<WebhookDispatcher> logger) : BackgroundService
+{
+    /// <summary>The HTTP client name.</summary>
+    public const string Client = "webhooks";
+
+    private static readonly Counter Attempts = Metrics.CreateCounter(
+        "mediacenter_webhook_attempts_total", "Webhook delivery attempts, by result (delivered, retry, failed).",
+        new CounterConfiguration { LabelNames = ["result"] });
+
+    private sealed record Due(long Id, int Attempts, string Url, string Secret, string Payload, string Kind);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.PollInterval);
+        do
+        {
+            try
+            {
+                foreach (var due in await ClaimAsync(stoppingToken))
+                {
+                    await DeliverAsync(due, stoppingToken);
+                }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LogPollFailed(logger, ex.Message);
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    private async Task<List<Due>> ClaimAsync(CancellationToken cancellationToken)
+    {
+        await using var command = db.CreateCommand("""
+            UPDATE mc.webhook_deliveries d SET locked_until = now() + interval '60 seconds'
+              FROM (SELECT id FROM mc.webhook_deliveries
+                     WHERE status = 'pending' AND next_attempt_at <= now() AND (locked_until IS NULL OR locked_until < now())
+                     ORDER BY next_attempt_at LIMIT 20 FOR UPDATE SKIP LOCKED) due,
+                   mc.webhooks w, mc.notifications n
+             WHERE d.id = due.id AND w.id = d.webhook_id AND n.id = d.notification_id
+            RETURNING d.id, d.attempts, w.url, w.secret,
+                json_build_object('id', n.id, 'kind', n.kind, 'audience', n.audience, 'incidentId', n.incident_id, 'partyId', n.party_id,
+                    'severity', n.severity, 'title', n.title, 'body', n.body, 'createdAt', n.created_at)::text,
+                n.kind
+            """);
+        var list = new List<Due>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            list.Add(new Due(reader.GetInt64(0), reader.GetInt32(1), reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetString(5)));
+        }
+
+        return list;
+    }
+
+    /// <summary>The signature of a delivery: hex HMAC-SHA256 of "{timestamp}.{body}" with the webhook's secret.</summary>
+    public static string Sign(string secret, string timestamp, string body) =>
+        Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes($"{timestamp}.{body}")));
+
+    private async Task DeliverAsync(Due due, CancellationToken cancellationToken)
+    {
+        var attempt = due.Attempts + 1;
+        var timestamp = time.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        int? status = null;
+        string? error = null;
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, due.Url) { Content = new StringContent(due.Payload, Encoding.UTF8, "application/json") };
+            request.Headers.Add("X-MediaCenter-Event", due.Kind);
+            request.Headers.Add("X-MediaCenter-Delivery", due.Id.ToString(CultureInfo.InvariantCulture));
+            request.Headers.Add("X-MediaCenter-Timestamp", timestamp);
+            request.Headers.Add("X-MediaCenter-Signature", "sha256=" + Sign(due.Secret, timestamp, due.Payload));
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(options.Value.Timeout);
+            using var response = await clients.CreateClient(Client).SendAsync(request, timeout.Token);
+            status = (int)response.StatusCode;
+            if (!response.IsSuccessStatusCode)
+            {
+                error = $"HTTP {status}";
+            }
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            error = ex is OperationCanceledException ? $"timed out after {options.Value.Timeout.TotalSeconds:0} s" : ex.Message;
+        }
+
+        var backoff = options.Value.Waits;
+        var outcome = error is null ? "delivered" : attempt > backoff.Count ? "failed" : "retry";
+        Attempts.WithLabels(outcome).Inc();
+        await using var batch = db.CreateBatch();
+        var record = new NpgsqlBatchCommand("""
+            INSERT INTO mc.webhook_attempts (delivery_id, attempt, status_code, error, duration_ms) VALUES (@id, @attempt, @status, @error, @ms)
+            """);
+        record.Parameters.AddWithValue("id", due.Id);
+        record.Parameters.AddWithValue("attempt", attempt);
+        record.Parameters.Add(new NpgsqlParameter("status", NpgsqlTypes.NpgsqlDbType.Integer) { Value = (object?)status ?? DBNull.Value });
+        record.Parameters.Add(new NpgsqlParameter("error", NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)error ?? DBNull.Value });
+        record.Parameters.AddWithValue("ms", (int)clock.ElapsedMilliseconds);
+        batch.BatchCommands.Add(record);
+        var update = new NpgsqlBatchCommand("""
+            UPDATE mc.webhook_deliveries SET attempts = @attempt, status = @status, last_error = @error, locked_until = NULL,
+                delivered_at = CASE WHEN @status = 'delivered' THEN now() END,
+                next_attempt_at = now() + @wait
+             WHERE id = @id
+            """);
+        update.Parameters.AddWithValue("id", due.Id);
+        update.Parameters.AddWithValue("attempt", attempt);
+        update.Parameters.AddWithValue("status", outcome == "retry" ? "pending" : outcome);
+        update.Parameters.Add(new NpgsqlParameter("error", NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)error ?? DBNull.Value });
+        update.Parameters.AddWithValue("wait", outcome == "retry" ? backoff[attempt - 1] : TimeSpan.Zero);
+        batch.BatchCommands.Add(update);
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+        if (error is not null)
+        {
+            LogAttemptFailed(logger, due.Id, attempt, due.Url, error);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook outbox poll failed: {Reason}")]
+    private static partial void LogPollFailed(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Webhook delivery {DeliveryId} attempt {Attempt} to {Url} failed: {Reason}")]
+    private static partial void LogAttemptFailed(ILogger logger, long deliveryId, int attempt, string url, string reason);
+}

@@ -1,0 +1,159 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json;
+using MediaCenter.Identity;
+using MediaCenter.Testing;
+using Npgsql;
+
+namespace MediaCenter.Benchmarks;
+
+/// <summary>
+/// B4: newsroom transitions through the HTTP API on PostgreSQL with N concurrent users, each walking stories from pitch
+/// to publication (file, confirm, assign, save draft, submit, three approvals, publish). Baseline in the same run: single-row
+/// upserts per second through Npgsql on the same database with the same concurrency.
+/// </summary>
+internal static class ArticleTransitions
+{
+    private static readonly string[] Steps = ["file", "confirm", "assign", "save-draft", "submit", "approve-1", "approve-2", "approve-3", "publish"];
+
+    public static async Task<string[]> RunAsync(Deployment deployment, int users, TimeSpan duration)
+    {
+        Console.WriteLine($"B4: {users} concurrent users, {duration.TotalSeconds:0} s of story transitions through the API …");
+        await deployment.StartSiloAsync("bench-silo");
+        var web = await deployment.StartWebAsync("bench-web", new Dictionary<string, string> { ["Identity__SignInRatePerMinute"] = "100000" });
+        var identity = deployment.Identity;
+        await identity.PartyAsync("b4");
+        const string channel = "b4-home";
+        var reviewers = new HttpClient[3];
+        for (var level = 1; level <= 3; level++)
+        {
+            var id = await identity.PartyUserAsync($"b4-rev{level}", "b4", PartyRoles.Member);
+            await identity.Users.AddChannelRoleAsync(channel, id, ChannelRoles.Reviewer, level);
+            reviewers[level - 1] = await TestIdentity.SignInAsync(web.Http, $"b4-rev{level}");
+        }
+
+        var staff = new List<(Guid Id, HttpClient Client)>();
+        for (var i = 0; i < users; i++)
+        {
+            var id = await identity.PartyUserAsync($"b4-user{i}", "b4", PartyRoles.Member);
+            await identity.Users.AddChannelRoleAsync(channel, id, ChannelRoles.Chief, null);
+            await identity.Users.AddChannelRoleAsync(channel, id, ChannelRoles.Editor, null);
+            staff.Add((id, await TestIdentity.SignInAsync(web.Http, $"b4-user{i}")));
+        }
+
+        var baseline = await UpsertBaselineAsync(deployment.ConnectionString, users, TimeSpan.FromSeconds(10));
+        Console.WriteLine($"B4 baseline: {baseline:0} single-row upserts/s with {users} connections");
+
+        // Warm-up: one story per user (grain activation, JIT, pools), not measured.
+        await Task.WhenAll(staff.Select(s => StoryAsync(s.Client, s.Id, reviewers, channel, null, CancellationToken.None)));
+
+        var latencies = new ConcurrentBag<double>();
+        var failures = 0;
+        using var stop = new CancellationTokenSource(duration);
+        var clock = Stopwatch.StartNew();
+        var workers = staff.Select(async s =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                try
+                {
+                    await StoryAsync(s.Client, s.Id, reviewers, channel, latencies, stop.Token);
+                }
+                catch (OperationCanceledException) when (stop.IsCancellationRequested)
+                {
+                }
+                catch (Exception ex)
+                {
+                    if (Interlocked.Increment(ref failures) <= 3)
+                    {
+                        Console.WriteLine($"B4: a transition failed: {ex.Message}");
+                    }
+                }
+            }
+        }).ToList();
+        await Task.WhenAll(workers);
+        var elapsed = clock.Elapsed.TotalSeconds;
+        var sorted = latencies.OrderBy(x => x).ToList();
+        var rate = sorted.Count / elapsed;
+        var p50 = Pct(sorted, 0.5);
+        var p99 = Pct(sorted, 0.99);
+        var ratio = rate / baseline;
+        var verdict = ratio >= 0.5 && p99 <= 50 && failures == 0 ? "met" : "not met";
+        Console.WriteLine($"B4: {sorted.Count} transitions in {elapsed:0.0} s = {rate:0}/s ({ratio:0.00} × baseline), p50 {p50:0.0} ms, p99 {p99:0.0} ms, {failures} failed");
+        foreach (var client in staff.Select(s => s.Client).Concat(reviewers))
+        {
+            client.Dispose();
+        }
+
+        return ["B4", $"story transitions through the API ({string.Join(" → ", Steps)}), {users} concurrent users, {duration.TotalSeconds:0} s",
+            $"{baseline:0} single-row upserts/s (Npgsql, {users} connections, same database)",
+            $"{rate:0} transitions/s = {ratio:0.00} × baseline; p50 {p50:0.0} ms, p99 {p99:0.0} ms; {failures} failed",
+            "≥ 0.5 × baseline, p99 ≤ 50 ms", verdict];
+    }
+
+    private static async Task StoryAsync(HttpClient user, Guid userId, HttpClient[] reviewers, string channel, ConcurrentBag<double>? latencies,
+        CancellationToken cancellationToken)
+    {
+        var filed = await TimedAsync(user, $"/api/v1/channels/{channel}/pitches", new { title = "基准稿件", angle = "压测" }, latencies, cancellationToken);
+        var id = filed.GetProperty("id").GetString()!;
+        await TimedAsync(user, $"/api/v1/articles/{id}/confirm", new { }, latencies, cancellationToken);
+        await TimedAsync(user, $"/api/v1/articles/{id}/assign", new { assignees = new[] { userId }, dueAt = DateTimeOffset.UtcNow.AddDays(1) }, latencies, cancellationToken);
+        await TimedAsync(user, $"/api/v1/articles/{id}/save-draft",
+            new { baseVersion = 0, draft = new { kind = "ImageText", title = "基准稿件", summary = "摘要", bodyHtml = "<p>正文</p>" } }, latencies, cancellationToken);
+        await TimedAsync(user, $"/api/v1/articles/{id}/submit", new { }, latencies, cancellationToken);
+        foreach (var reviewer in reviewers)
+        {
+            await TimedAsync(reviewer, $"/api/v1/articles/{id}/approve", new { }, latencies, cancellationToken);
+        }
+
+        await TimedAsync(user, $"/api/v1/articles/{id}/publish", new { }, latencies, cancellationToken);
+    }
+
+    private static async Task<JsonElement> TimedAsync(HttpClient client, string path, object body, ConcurrentBag<double>? latencies, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) };
+        request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString("N"));
+        var clock = Stopwatch.StartNew();
+        using var response = await client.SendAsync(request, cancellationToken);
+        var text = await response.Content.ReadAsStringAsync(cancellationToken);
+        var ms = clock.Elapsed.TotalMilliseconds;
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"{path}: {(int)response.StatusCode} {text}");
+        }
+
+        latencies?.Add(ms);
+        return JsonDocument.Parse(text).RootElement;
+    }
+
+    private static async Task<double> UpsertBaselineAsync(string connectionString, int concurrency, TimeSpan duration)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString) { MaxPoolSize = concurrency + 5 };
+        await using var db = NpgsqlDataSource.Create(builder.ConnectionString);
+        await using (var create = db.CreateCommand("CREATE TABLE IF NOT EXISTS bench_upserts (id int PRIMARY KEY, v bigint NOT NULL, at timestamptz NOT NULL)"))
+        {
+            await create.ExecuteNonQueryAsync();
+        }
+
+        long count = 0;
+        using var stop = new CancellationTokenSource(duration);
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async worker =>
+        {
+            var random = new Random(worker);
+            while (!stop.IsCancellationRequested)
+            {
+                await using var command = db.CreateCommand("""
+                    INSERT INTO bench_upserts (id, v, at) VALUES (@id, 1, now()) ON CONFLICT (id) DO UPDATE SET v = bench_upserts.v + 1, at = now()
+                    """);
+                command.Parameters.AddWithValue("id", random.Next(10_000));
+                await command.ExecuteNonQueryAsync();
+                Interlocked.Increment(ref count);
+            }
+        }));
+        return count / clock.Elapsed.TotalSeconds;
+    }
+
+    private static double Pct(List<double> sorted, double p) => sorted.Count == 0 ? double.NaN : sorted[(int)Math.Min(sorted.Count - 1, Math.Floor(p * sorted.Count))];
+}

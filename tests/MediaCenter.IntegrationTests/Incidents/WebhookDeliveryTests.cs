@@ -1,0 +1,106 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using MediaCenter.Identity;
+
+namespace MediaCenter.IntegrationTests.Incidents;
+
+/// <summary>Webhooks on real processes: signed deliveries to a local receiver, retried with the configured backoff, every attempt recorded.</summary>
+[Collection(IntegrationCollection.Name)]
+public sealed class WebhookDeliveryTests(IntegrationFixture fixture)
+{
+    private static readonly TimeSpan Backoff = TimeSpan.FromSeconds(1);
+
+    /// <summary>The signature a receiver computes: "sha256=" + hex HMAC-SHA256(secret, "{timestamp}.{raw body}").</summary>
+    private static string Signature(string secret, string timestamp, byte[] body)
+    {
+        var signed = Encoding.UTF8.GetBytes(timestamp + ".").Concat(body).ToArray();
+        return "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), signed));
+    }
+
+    [Fact]
+    public async Task A_failing_receiver_gets_the_same_signed_delivery_until_it_answers_and_every_attempt_is_recorded()
+    {
+        await using var deployment = await fixture.NewDeploymentAsync();
+        await deployment.StartSiloAsync("silo", new Dictionary<string, string>
+        {
+            ["Webhooks__Backoff__0"] = "00:00:01",
+            ["Webhooks__Backoff__1"] = "00:00:01",
+            ["Webhooks__Backoff__2"] = "00:00:01",
+            ["Webhooks__PollInterval"] = "00:00:00.200",
+        });
+        var web = await deployment.StartWebAsync();
+        await deployment.Identity.PlatformUserAsync("wh-admin", PlatformRoles.Admin);
+        using var admin = await TestIdentity.SignInAsync(web.Http, "wh-admin");
+        await using var receiver = HookReceiver.Start(failFirst: 2);
+
+        var created = await admin.PostAsJsonAsync("/api/v1/webhooks", new { url = new Uri(receiver.Url, "hooks/ops").ToString(), audience = "ops" });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var hook = await created.Content.ReadFromJsonAsync<JsonElement>();
+        var secret = hook.Str("secret");
+        var hookId = hook.GetProperty("webhook").Str("id");
+        Assert.StartsWith("whsec_", secret, StringComparison.Ordinal);
+        Assert.Equal("ops", hook.GetProperty("webhook").Str("audience"));
+        // The secret is shown once: the list never has it.
+        Assert.DoesNotContain(secret, await admin.GetStringAsync("/api/v1/webhooks"), StringComparison.Ordinal);
+
+        var incident = await admin.ReportAsync(new { title = "稿件接口超时", detail = "网关 502 比例 12%", severity = "P2" });
+        var incidentId = incident.Str("id");
+
+        // Three attempts: the first at once, each retry one backoff (1 s) after the failure before it.
+        var clock = Stopwatch.StartNew();
+        while (receiver.Received.Count < 3 && clock.Elapsed < TimeSpan.FromSeconds(25))
+        {
+            await Task.Delay(100);
+        }
+
+        var received = receiver.Received;
+        var deliveries = await admin.GetStringAsync($"/api/v1/webhooks/{hookId}/deliveries");
+        Assert.True(received.Count >= 3,
+            $"with Webhooks:Backoff = 1 s, 1 s, 1 s the third attempt should come within seconds; after {clock.Elapsed.TotalSeconds:0} s the receiver got " +
+            $"[{string.Join(", ", received)}]; the deliveries: {deliveries}");
+        Assert.Equal(3, received.Count);
+        Assert.Equal([500, 500, 200], received.Select(r => r.AnsweredWith));
+        Assert.InRange(received[1].At - received[0].At, Backoff * 0.9, Backoff * 10);
+        Assert.InRange(received[2].At - received[1].At, Backoff * 0.9, Backoff * 10);
+
+        // The same delivery every time, each attempt signed over its own timestamp.
+        var delivery = received[0].Header("X-MediaCenter-Delivery");
+        Assert.False(string.IsNullOrEmpty(delivery));
+        foreach (var attempt in received)
+        {
+            Assert.Equal("/hooks/ops", attempt.Path);
+            Assert.Equal(delivery, attempt.Header("X-MediaCenter-Delivery"));
+            Assert.Equal("incident.reported", attempt.Header("X-MediaCenter-Event"));
+            Assert.StartsWith("application/json", attempt.Header("Content-Type"), StringComparison.Ordinal);
+            Assert.Equal(received[0].Text, attempt.Text);
+            var timestamp = attempt.Header("X-MediaCenter-Timestamp")!;
+            Assert.InRange(long.Parse(timestamp, System.Globalization.CultureInfo.InvariantCulture),
+                DateTimeOffset.UtcNow.AddMinutes(-5).ToUnixTimeSeconds(), DateTimeOffset.UtcNow.AddMinutes(1).ToUnixTimeSeconds());
+            Assert.Equal(Signature(secret, timestamp, attempt.Body), attempt.Header("X-MediaCenter-Signature"));
+            Assert.NotEqual(Signature("whsec_wrong", timestamp, attempt.Body), attempt.Header("X-MediaCenter-Signature"));
+        }
+
+        var payload = JsonDocument.Parse(received[0].Text).RootElement;
+        Assert.Equal((incidentId, "ops", "incident.reported", "P2"), (payload.Str("incidentId"), payload.Str("audience"), payload.Str("kind"), payload.Str("severity")));
+        Assert.Equal($"{incidentId}:1:ops", payload.Str("id"));
+        Assert.Equal("稿件接口超时", payload.Str("title"));
+
+        // The history: one delivery (the management notification is not for this hook), delivered on the third of three attempts.
+        var recorded = await Eventually.WaitAsync(() => admin.GetFromJsonAsync<JsonElement>($"/api/v1/webhooks/{hookId}/deliveries"),
+            d => d.GetArrayLength() == 1 && d[0].Str("status") == "delivered", TimeSpan.FromSeconds(10), "the delivery recorded as delivered");
+        var row = recorded[0];
+        Assert.Equal(delivery, row.GetProperty("id").GetInt64().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal($"{incidentId}:1:ops", row.Str("notificationId"));
+        Assert.Equal(3, row.GetProperty("attempts").GetInt32());
+        Assert.Equal(JsonValueKind.String, row.GetProperty("deliveredAt").ValueKind);
+        var history = row.GetProperty("history").EnumerateArray().ToList();
+        Assert.Equal([1, 2, 3], history.Select(h => h.GetProperty("attempt").GetInt32()));
+        Assert.Equal([500, 500, 200], history.Select(h => h.GetProperty("statusCode").GetInt32()));
+        Assert.Equal(["HTTP 500", "HTTP 500"], history.Take(2).Select(h => h.Str("error")));
+        Assert.Equal(JsonValueKind.Null, history[2].GetProperty("error").ValueKind);
+    }
+}
