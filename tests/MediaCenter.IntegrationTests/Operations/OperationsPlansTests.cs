@@ -260,4 +260,24 @@ public sealed class OperationsPlansTests(IntegrationFixture fixture)
             .EnumerateArray(), c => c.Str("partyId") == people.PartyA);
         Assert.Equal(HttpStatusCode.NotFound, await people.OtherParty.StatusAsync(HttpMethod.Get, $"/api/v1/campaigns/{id}"));
     }
+    [Fact]
+    public async Task An_incident_cites_only_the_effective_version_of_a_plan_of_its_party()
+    {
+        var shared = await fixture.SharedAsync();
+        await using var people = await OpsPeople.CreateAsync(shared.Deployment, shared.Web.Http, "opc");
+        var draft = await people.Member.MustAsync(HttpMethod.Post, "/api/v1/plans", new { title = "未批准的预案", scenario = "终端离线", content = Content() },
+            HttpStatusCode.Created);
+        var approved = await ApprovedPlanAsync(people, "终端离线应急预案");
+        var incident = await people.Member.MustAsync(HttpMethod.Post, "/api/v1/incidents",
+            new { title = "大屏离线", detail = "东区三块大屏离线", severity = "P2" }, HttpStatusCode.Created);
+        var id = incident.Str("id");
+
+        // A plan nobody approved is not in force: it cannot be cited.
+        Assert.Equal(HttpStatusCode.BadRequest, await people.Operator.StatusAsync(HttpMethod.Post, $"/api/v1/incidents/{id}/cite-plan",
+            new { planId = draft.GetProperty("plan").Str("id") }));
+        var cited = await people.Operator.MustAsync(HttpMethod.Post, $"/api/v1/incidents/{id}/cite-plan",
+            new { planId = approved.GetProperty("plan").Str("id"), planVersion = 99 }, HttpStatusCode.OK);
+        Assert.Equal(approved.GetProperty("plan").Str("id"), cited.Str("planId"));
+        Assert.Equal(1, cited.GetProperty("planVersion").GetInt32());
+    }
 }
