@@ -198,10 +198,25 @@ public sealed class NewsroomBoardTests(BrowserFixture fixture)
         // Open it, write, save: version 1.
         await task.ClickAsync();
         await Assertions.Expect(page.Locator("#nr-editor")).ToBeVisibleAsync(Soon);
+        await Assertions.Expect(page.Locator("#nr-versions")).ToContainTextAsync("还没有保存过的版本", new() { Timeout = 15_000 });
         await page.FillAsync("#nr-draft-title", title + "（初稿）");
         await page.FillAsync("#nr-draft-body", "现场记录：街口早市人来人往。");
+
+        // The versions list follows the save at once, without reopening the panel, even while the stored list is slow to come.
+        var versionsHeld = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await page.RouteAsync("**/api/v1/articles/*/versions", async route =>
+        {
+            await versionsHeld.Task;
+            await route.ContinueAsync();
+        });
         await page.ClickAsync("#nr-draft-save");
         await Assertions.Expect(page.Locator("#nr-draft-status")).ToHaveAttributeAsync("data-draft-version", "1", Live);
+        await Assertions.Expect(page.Locator("#nr-versions li[data-version='1']")).ToBeVisibleAsync(Soon);
+        await Assertions.Expect(page.Locator("#nr-versions")).Not.ToContainTextAsync("还没有保存过的版本");
+        versionsHeld.SetResult();
+        await page.UnrouteAllAsync(new() { Behavior = UnrouteBehavior.Wait });
+        await Assertions.Expect(page.Locator("#nr-versions li[data-version='1']")).ToContainTextAsync("nr-editor", new() { Timeout = 15_000 });
+        await Assertions.Expect(page.Locator("#nr-versions li")).ToHaveCountAsync(1);
         await AssertFitsAsync(page);
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Shot("newsroom-phone-2-draft.png") });
 

@@ -34,6 +34,9 @@ public sealed class LiveHub(PartyDirectory directory) : Hub
     /// <summary>Platform staff: administrators and operators (incidents, escalations).</summary>
     public const string OpsGroup = "ops";
 
+    /// <summary>Platform administrators (the second on-call level of incidents).</summary>
+    public const string AdminGroup = "role:admin";
+
     /// <summary>The management side (管理方).</summary>
     public const string ManagementGroup = "management";
 
@@ -81,6 +84,11 @@ public sealed class LiveHub(PartyDirectory directory) : Hub
             if (user.SpansAllParties)
             {
                 await Groups.AddToGroupAsync(Context.ConnectionId, OpsGroup);
+            }
+
+            if (user.Is(PlatformRoles.Admin))
+            {
+                await Groups.AddToGroupAsync(Context.ConnectionId, AdminGroup);
             }
 
             if (user.Is(PlatformRoles.Management))

@@ -6,7 +6,7 @@
   let connection = null;
 
   const $ = id => document.getElementById(id);
-  const views = ["system", "audit", "fleet", "newsroom"];
+  const views = ["system", "audit", "fleet", "newsroom", "incidents"];
   function show(id) {
     for (const s of ["sign-in", "change-password", ...views]) { $(s).hidden = s !== id; }
     $("tabs").hidden = !views.includes(id);
@@ -491,9 +491,10 @@
   });
   document.addEventListener("DOMContentLoaded", boot);
 
-  // What other scripts of the shell may use (newsroom.js): one API helper, one live connection, one notion of "me".
+  // What other scripts of the shell may use (newsroom.js, incidents.js): one API helper, one live connection, one notion of "me".
   window.mc = {
     api,
+    loadEcharts,
     me: () => me,
     live: { on: onLive, invoke: invokeLive, whenConnected, onReconnected },
   };

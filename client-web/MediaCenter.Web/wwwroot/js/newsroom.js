@@ -709,7 +709,8 @@
     if (token !== detailToken || !detail || detail.id !== id) { return; }
     detail.view = article;
     detail.card = article.card;
-    if (detail.editor && article.card.draftVersion !== detail.baseVersion) {
+    // While my own save is on its way, its answer decides (a newer version seen now may be that very save).
+    if (detail.editor && article.card.draftVersion !== detail.baseVersion && !detail.saving) {
       if (detail.dirty) { detail.newer = article.card.draftVersion; } else { detail.editor = null; detail.baseVersion = article.card.draftVersion; }
     }
     renderDetail();
@@ -938,18 +939,29 @@
     const editor = detail.editor;
     const id = detail.id;
     editor.clear();
+    const draft = editor.collect();
+    const saving = detail;
+    saving.saving = true;
     try {
-      const card = await detail.save(key => command(id, "SaveDraft", { draft: editor.collect(), baseVersion: detail.baseVersion }, key));
+      const card = await detail.save(key => command(id, "SaveDraft", { draft, baseVersion: detail.baseVersion }, key));
       if (!detail || detail.id !== id) { return; }
       detail.baseVersion = card.draftVersion;
       detail.dirty = false;
       detail.newer = null;
       detail.card = card;
       editor.status();
+      // The version just saved heads the versions list at once; the stored list follows.
+      const user = me() || {};
+      const saved = { version: card.draftVersion, title: draft.title, savedBy: user.id, savedByName: user.displayName, savedAt: card.updatedAt };
+      detail.versions = [saved, ...(detail.versions || []).filter(v => v.version !== saved.version)];
+      renderVersions();
       applied(card);
+      loadVersions().catch(() => {});
     } catch (err) {
       editor.fail(err);
       throw err;
+    } finally {
+      saving.saving = false;
     }
   }
 
@@ -997,8 +1009,12 @@
     const versions = await mc.api("/api/v1/articles/" + encodeURIComponent(id) + "/versions");
     if (!detail || detail.id !== id) { return; }
     detail.versions = versions;
+    renderVersions();
+  }
+
+  function renderVersions() {
     const section = $("nr-versions") && $("nr-versions").closest("section");
-    if (section) { section.replaceWith(versionsSection()); }
+    if (section && detail) { section.replaceWith(versionsSection()); }
   }
 
   // ---------------------------------------------------------------- opening the newsroom
