@@ -61,6 +61,18 @@ public sealed class TestPostgres : IAsyncDisposable
         return connectionString;
     }
 
+    /// <summary>Stops the server, keeping its files (an outage); <see cref="ResumeAsync"/> starts it again.</summary>
+    public Task PauseAsync() =>
+        (_cluster ?? throw new InvalidOperationException("Only a private test server can be stopped.")).StopAsync("fast");
+
+    /// <summary>Starts a server stopped by <see cref="PauseAsync"/>.</summary>
+    public async Task ResumeAsync()
+    {
+        // This process's pooled connections died with the server.
+        NpgsqlConnection.ClearAllPools();
+        await (_cluster ?? throw new InvalidOperationException("Only a private test server can be started.")).StartAsync();
+    }
+
     /// <summary>Stops the server and removes its files.</summary>
     public async ValueTask DisposeAsync()
     {

@@ -31,6 +31,9 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
             BadHttpRequestException => (StatusCodes.Status400BadRequest, "请求格式错误 / The request is malformed."),
             ArgumentException => (StatusCodes.Status400BadRequest, "The request is not valid."),
             TimeoutException => (StatusCodes.Status503ServiceUnavailable, "The service did not answer in time; retry with the same Idempotency-Key."),
+            // The database is unreachable (an outage, a failover): nothing was acknowledged, the same request may be retried.
+            _ when IsDatabase(exception) =>
+                (StatusCodes.Status503ServiceUnavailable, "数据库暂时不可用，请稍后用同一个 Idempotency-Key 重试 / The database is unavailable; retry with the same Idempotency-Key."),
             OrleansException => (StatusCodes.Status503ServiceUnavailable, "The service is temporarily unavailable; retry with the same Idempotency-Key."),
             _ => (StatusCodes.Status500InternalServerError, "An unexpected error occurred."),
         };
@@ -47,6 +50,12 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
 
         return await WriteAsync(context, status, title, status < 500 ? exception.Message : null, [], exception);
     }
+
+    // A database error here, or one a grain raised that reached us as an exception Orleans could not carry as itself.
+    private static bool IsDatabase(Exception exception) =>
+        exception is System.Data.Common.DbException
+        || exception.InnerException is System.Data.Common.DbException
+        || (exception is Orleans.Serialization.CodecNotFoundException && exception.Message.Contains("Npgsql", StringComparison.Ordinal));
 
     private async Task<bool> WriteAsync(HttpContext context, int status, string title, string? detail, IReadOnlyList<string> errors, Exception exception)
     {
