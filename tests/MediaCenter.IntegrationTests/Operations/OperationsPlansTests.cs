@@ -264,7 +264,7 @@ public sealed class OperationsPlansTests(IntegrationFixture fixture)
     public async Task An_incident_cites_only_the_effective_version_of_a_plan_of_its_party()
     {
         var shared = await fixture.SharedAsync();
-        await using var people = await OpsPeople.CreateAsync(shared.Deployment, shared.Web.Http, "opc");
+        await using var people = await OpsPeople.CreateAsync(shared.Deployment, shared.Web.Http, "opi");
         var draft = await people.Member.MustAsync(HttpMethod.Post, "/api/v1/plans", new { title = "未批准的预案", scenario = "终端离线", content = Content() },
             HttpStatusCode.Created);
         var approved = await ApprovedPlanAsync(people, "终端离线应急预案");
