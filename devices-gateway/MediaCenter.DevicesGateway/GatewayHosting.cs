@@ -36,6 +36,9 @@ public static class GatewayHosting
         }
 
         services.AddHostedService<Ingest.CommandDelivery>();
+
+        // Last: beats only once the broker listens, and says "stopping" before the broker closes.
+        services.AddHostedService<Ingest.PresenceBeat>();
         return builder;
     }
 }

@@ -16,6 +16,7 @@ internal sealed partial class EmbeddedBroker(
     : IHostedService, IHealthCheck, IAsyncDisposable, ITerminalPublisher
 {
     private MqttServer? _server;
+    private volatile bool _stopping;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -37,8 +38,9 @@ internal sealed partial class EmbeddedBroker(
         _server.ClientDisconnectedAsync += async e =>
         {
             MqttMetrics.ConnectedClients.Dec();
-            // A takeover is the same terminal reconnecting: not an outage.
-            if (e.DisconnectType != MqttClientDisconnectType.Takeover && !string.IsNullOrEmpty(e.ClientId))
+            // A takeover is the same terminal reconnecting: not an outage. Neither is this gateway closing its own
+            // connections on shutdown: the terminals reconnect (here or to another gateway) within their grace.
+            if (!_stopping && e.DisconnectType != MqttClientDisconnectType.Takeover && !string.IsNullOrEmpty(e.ClientId))
             {
                 await ingest.EnqueueAsync(new TerminalMessage(e.ClientId, TerminalMessageKind.Disconnected, time.GetUtcNow(), null, null, 0));
             }
@@ -148,6 +150,7 @@ internal sealed partial class EmbeddedBroker(
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        _stopping = true;
         if (_server is not null)
         {
             await _server.StopAsync();

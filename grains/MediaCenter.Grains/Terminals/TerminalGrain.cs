@@ -377,13 +377,35 @@ internal sealed partial class TerminalGrain(
             return;
         }
 
-        if (time.GetUtcNow() >= seen + OfflineTimeout())
-        {
-            await ChangeHealthAsync(TerminalHealth.Offline, "missed-heartbeats", []);
-        }
-        else
+        var now = time.GetUtcNow();
+        if (now < seen + OfflineTimeout())
         {
             ArmDeadline();
+            return;
+        }
+
+        // Silence while no gateway delivered anything is the gateway's, not the terminal's: judge it later (bounded).
+        if (await IngestDeferralAsync(seen, now) is { } later)
+        {
+            _deadline?.Change(later - now, Timeout.InfiniteTimeSpan);
+            return;
+        }
+
+        await ChangeHealthAsync(TerminalHealth.Offline, "missed-heartbeats", []);
+    }
+
+    private async Task<DateTimeOffset?> IngestDeferralAsync(DateTimeOffset seen, DateTimeOffset now)
+    {
+        try
+        {
+            var presence = await GrainFactory.GetGrain<IIngestPresenceGrain>(IIngestPresenceGrain.Key).GetAsync();
+            return presence.Defer(seen, OfflineTimeout(), now, Options.GatewayOutageGrace);
+        }
+        catch (Exception ex)
+        {
+            // Without the answer the terminal is judged by its own deadline, as it would be with no gateway information.
+            LogPresenceUnavailable(logger, Id, ex.Message);
+            return null;
         }
     }
 
@@ -597,6 +619,9 @@ internal sealed partial class TerminalGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Terminal {TerminalId}: could not report the incident: {Reason}")]
     private static partial void LogIncidentReportFailed(ILogger logger, string terminalId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Terminal {TerminalId}: could not ask whether gateways are up ({Reason}); judging by its own deadline")]
+    private static partial void LogPresenceUnavailable(ILogger logger, string terminalId, string reason);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Terminal {TerminalId} is not registered; {Count} message(s) ignored")]
     private static partial void LogUnregistered(ILogger logger, string terminalId, int count);

@@ -33,6 +33,15 @@ public sealed class TerminalOptions
     /// <summary>A terminal that goes offline again within this window after an alert raises no new alert (flapping).</summary>
     public TimeSpan FlapWindow { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>A devices gateway silent this long is gone (gateways beat every second).</summary>
+    public TimeSpan GatewayBeatTimeout { get; set; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>
+    /// While no gateway is up, terminals are not judged offline for up to this long after the outage began, and after it ends
+    /// each gets a full timeout to reconnect: a gateway restart is not a fleet-wide outage. A longer outage shows as one.
+    /// </summary>
+    public TimeSpan GatewayOutageGrace { get; set; } = TimeSpan.FromMinutes(2);
+
     /// <summary>How often last-seen times are written while nothing else changes (no write per heartbeat).</summary>
     public TimeSpan CheckpointInterval { get; set; } = TimeSpan.FromMinutes(5);
 
