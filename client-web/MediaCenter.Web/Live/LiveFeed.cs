@@ -30,7 +30,7 @@ internal sealed partial class LiveFeed(IClusterClient cluster, IHubContext<LiveH
         {
             do
             {
-                if (DateTimeOffset.UtcNow - lastSubscribed > TimeSpan.FromSeconds(30))
+                if (DateTimeOffset.UtcNow - lastSubscribed > MediaCenter.Hosting.ClusterObservers.Renew)
                 {
                     try
                     {

@@ -34,8 +34,8 @@ internal sealed partial class BoardFeed(IClusterClient cluster, IHubContext<Live
         {
             do
             {
-                // Subscriptions expire: refresh well inside their lifetime, and retry while the cluster is away.
-                if (DateTimeOffset.UtcNow - lastSubscribed > TimeSpan.FromSeconds(30))
+                // Renewed often: subscriptions expire, and a subscription grain that moved after a silo loss starts empty.
+                if (DateTimeOffset.UtcNow - lastSubscribed > MediaCenter.Hosting.ClusterObservers.Renew)
                 {
                     try
                     {

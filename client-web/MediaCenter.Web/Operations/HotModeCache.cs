@@ -131,7 +131,7 @@ public sealed partial class HotModeCache(IClusterClient cluster, IOptions<HotEve
             {
                 try
                 {
-                    if (DateTimeOffset.UtcNow - lastSubscribed > TimeSpan.FromSeconds(30))
+                    if (DateTimeOffset.UtcNow - lastSubscribed > MediaCenter.Hosting.ClusterObservers.Renew)
                     {
                         await feed.SubscribeAsync(reference);
                         lastSubscribed = DateTimeOffset.UtcNow;

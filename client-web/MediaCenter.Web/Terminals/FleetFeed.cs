@@ -44,7 +44,7 @@ internal sealed partial class FleetFeed(IClusterClient cluster, IHubContext<Live
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
                 // Subscriptions expire: refresh well inside their lifetime, and retry while the cluster is away.
-                if (DateTimeOffset.UtcNow - lastSubscribed > TimeSpan.FromSeconds(30))
+                if (DateTimeOffset.UtcNow - lastSubscribed > MediaCenter.Hosting.ClusterObservers.Renew)
                 {
                     try
                     {

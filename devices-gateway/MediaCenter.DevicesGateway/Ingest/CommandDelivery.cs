@@ -61,7 +61,7 @@ public sealed partial class CommandDelivery(IClusterClient cluster, ITerminalPub
 
             try
             {
-                await Task.Delay(TimeSpan.FromSeconds(30), stoppingToken);
+                await Task.Delay(MediaCenter.Hosting.ClusterObservers.Renew, stoppingToken);
             }
             catch (OperationCanceledException)
             {

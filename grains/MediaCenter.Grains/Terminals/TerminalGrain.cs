@@ -50,6 +50,10 @@ internal sealed partial class TerminalGrain(
     private IGrainTimer? _deadline;
     private IGrainTimer? _checkpoint;
     private bool _lastSeenDirty;
+
+    // Since when this activation has been listening: silence before it (a failover, a cluster restart) is not held against
+    // the terminal, which is judged a full timeout after it.
+    private DateTimeOffset _listeningSince;
     private TimeZoneInfo? _activityZone;
 
     private string Id => this.GetPrimaryKeyString();
@@ -58,12 +62,14 @@ internal sealed partial class TerminalGrain(
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        _listeningSince = time.GetUtcNow();
         _deadline = this.RegisterGrainTimer(OnDeadlineAsync, new GrainTimerCreationOptions(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan) { Interleave = false });
         // Armed only while there is something to write: an idle terminal costs no timer callbacks.
         _checkpoint = this.RegisterGrainTimer(CheckpointAsync, new GrainTimerCreationOptions(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan));
         _commandTimeouts = this.RegisterGrainTimer(ExpireCommandsAsync, new GrainTimerCreationOptions(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan));
         ArmCommandTimeouts();
-        // After a restart or failover the deadline may already have passed while no silo watched it.
+        // After a restart or failover the deadline may have passed while no silo listened: silence then is not the
+        // terminal's fault, so it gets a full timeout from now to be heard (the silo's terminal watch wakes it if nothing does).
         ArmDeadline();
         return Task.CompletedTask;
     }
@@ -378,7 +384,7 @@ internal sealed partial class TerminalGrain(
         }
 
         var now = time.GetUtcNow();
-        if (now < seen + OfflineTimeout())
+        if (now < Max(seen, _listeningSince) + OfflineTimeout())
         {
             ArmDeadline();
             return;
@@ -500,6 +506,8 @@ internal sealed partial class TerminalGrain(
         MarkDirty();
     }
 
+    private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
+
     private void ArmDeadline()
     {
         if (_deadline is null || state.State.Registration is null)
@@ -509,7 +517,7 @@ internal sealed partial class TerminalGrain(
 
         if (state.State.Health is TerminalHealth.Online or TerminalHealth.Degraded && state.State.LastSeen is { } seen)
         {
-            var due = seen + OfflineTimeout() - time.GetUtcNow();
+            var due = Max(seen, _listeningSince) + OfflineTimeout() - time.GetUtcNow();
             _deadline.Change(due > TimeSpan.Zero ? due : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
         }
         else

@@ -1,8 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using MediaCenter.Grains.Terminals;
-using MQTTnet;
-using MQTTnet.Protocol;
 using Npgsql;
 
 namespace MediaCenter.IntegrationTests.Failures;
@@ -17,76 +15,6 @@ public sealed class GatewayRestartTests(IntegrationFixture fixture)
 {
     private static readonly TimeSpan Heartbeat = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(3);
-
-    /// <summary>A terminal as the field runs it: heartbeats every second, reconnects whenever its connection is gone.</summary>
-    private sealed class FieldTerminal(string id, string secret, int port) : IAsyncDisposable
-    {
-        private readonly IMqttClient _mqtt = new MqttClientFactory().CreateMqttClient();
-        private readonly CancellationTokenSource _stop = new();
-        private Task? _loop;
-
-        public string Id => id;
-
-        public int Connects { get; private set; }
-
-        public DateTimeOffset? LastConnectedAt { get; private set; }
-
-        public void Start() => _loop = RunAsync(_stop.Token);
-
-        /// <summary>Stops for good, without a word (power cut): no DISCONNECT, no more heartbeats.</summary>
-        public async Task DieAsync()
-        {
-            await _stop.CancelAsync();
-            if (_loop is not null)
-            {
-                await _loop;
-            }
-
-            _mqtt.Dispose();
-        }
-
-        private async Task RunAsync(CancellationToken stop)
-        {
-            while (!stop.IsCancellationRequested)
-            {
-                try
-                {
-                    if (!_mqtt.IsConnected)
-                    {
-                        using var connecting = CancellationTokenSource.CreateLinkedTokenSource(stop);
-                        connecting.CancelAfter(TimeSpan.FromSeconds(2));
-                        await _mqtt.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", port).WithClientId(id)
-                            .WithCredentials(id, secret).WithKeepAlivePeriod(TimeSpan.FromSeconds(30)).WithTimeout(TimeSpan.FromSeconds(2)).Build(),
-                            connecting.Token);
-                        Connects++;
-                        LastConnectedAt = DateTimeOffset.UtcNow;
-                    }
-
-                    await _mqtt.PublishStringAsync($"mc/t/{id}/hb", "{\"v\":1}", MqttQualityOfServiceLevel.AtMostOnce, cancellationToken: stop);
-                    await Task.Delay(Heartbeat, stop);
-                }
-                catch (OperationCanceledException) when (stop.IsCancellationRequested)
-                {
-                    return;
-                }
-                catch (Exception)
-                {
-                    // The gateway is away: try again shortly, as terminals in the field do.
-                    await Task.Delay(TimeSpan.FromMilliseconds(250), CancellationToken.None);
-                }
-            }
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            if (!_stop.IsCancellationRequested)
-            {
-                await DieAsync();
-            }
-
-            _stop.Dispose();
-        }
-    }
 
     [Fact]
     public async Task A_gateway_restart_reconnects_every_terminal_without_a_false_offline_storm_and_still_flags_the_ones_that_died()
@@ -106,7 +34,7 @@ public sealed class GatewayRestartTests(IntegrationFixture fixture)
             var secret = await deployment.Identity.Terminals.IssueAsync(id, "gwr-party", null);
             await cluster.GetGrain<ITerminalGrain>(id).RegisterAsync(
                 new TerminalRegistration("重启测试 " + id, TerminalKind.Screen, "北区", "gwr-party", Heartbeat, Timeout), "register-" + id);
-            fleet.Add(new FieldTerminal(id, secret, port));
+            fleet.Add(new FieldTerminal(id, secret, port, Heartbeat));
         }
 
         try
