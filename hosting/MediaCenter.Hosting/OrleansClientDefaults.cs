@@ -9,6 +9,9 @@ namespace MediaCenter.Hosting;
 /// <summary>Makes a process an Orleans client that finds the silos through the PostgreSQL membership table.</summary>
 public static class OrleansClientDefaults
 {
+    /// <summary>How long a web or gateway call to the cluster may wait for its answer (<c>ClusterTuning:ClientMessaging:ResponseTimeout</c>).</summary>
+    public static readonly TimeSpan DefaultResponseTimeout = TimeSpan.FromSeconds(10);
+
     /// <summary>Adds the Orleans client, its readiness check and a connection loop that waits for the cluster.</summary>
     public static IHostApplicationBuilder AddMediaCenterClusterClient(this IHostApplicationBuilder builder, Action<IClientBuilder>? configure = null)
     {
@@ -30,6 +33,11 @@ public static class OrleansClientDefaults
                 o.ClusterId = cluster.Value.ClusterId;
                 o.ServiceId = cluster.Value.ServiceId;
             });
+        // A call whose silo died with it is only answered by this timeout (the client does not fail requests pending on a
+        // lost gateway), so keep it short for interactive processes: a person would not wait 30 s, Orleans' default.
+        builder.Services.AddOptions<ClientMessagingOptions>()
+            .Configure(o => o.ResponseTimeout = DefaultResponseTimeout)
+            .Bind(builder.Configuration.GetSection("ClusterTuning:ClientMessaging"));
         builder.Services.AddHealthChecks().AddCheck<ClusterClientHealthCheck>("cluster", tags: [ServiceDefaults.ReadyTag]);
         return builder;
     }

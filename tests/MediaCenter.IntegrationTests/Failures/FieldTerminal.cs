@@ -21,13 +21,18 @@ internal sealed class FieldTerminal(string id, string secret, int port, TimeSpan
     /// <summary>Stops for good, without a word (power cut): no DISCONNECT, no more heartbeats.</summary>
     public async Task DieAsync()
     {
+        await FallSilentAsync();
+        _mqtt.Dispose();
+    }
+
+    /// <summary>Hangs: the connection stays open, but no heartbeat comes any more (only its deadline can tell).</summary>
+    public async Task FallSilentAsync()
+    {
         await _stop.CancelAsync();
         if (_loop is not null)
         {
             await _loop;
         }
-
-        _mqtt.Dispose();
     }
 
     private async Task RunAsync(CancellationToken stop)
