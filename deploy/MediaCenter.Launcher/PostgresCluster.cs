@@ -146,6 +146,55 @@ public sealed class PostgresCluster
         await ProcessRunner.RunAsync(Bin("pg_ctl"), ["-D", DataDir, "-m", mode, "-w", "-t", "60", "stop"], RunAs);
     }
 
+    /// <summary>
+    /// Makes a streaming-replication standby of this (running) cluster under <paramref name="root"/>: a base backup taken over
+    /// the replication protocol with the WAL it needs, <c>standby.signal</c> and <c>primary_conninfo</c> written by
+    /// pg_basebackup -R. The standby is not started; <see cref="StartAsync"/> starts it (read-only, following this cluster).
+    /// </summary>
+    public async Task<PostgresCluster> CreateStandbyAsync(string root, int port)
+    {
+        var standby = new PostgresCluster(root, port, Database, Throwaway);
+        if (standby.Exists)
+        {
+            throw new InvalidOperationException($"{standby.DataDir} already holds a cluster.");
+        }
+
+        Directory.CreateDirectory(standby.Root);
+        File.Copy(PasswordFile, standby.PasswordFile);
+        File.SetUnixFileMode(standby.PasswordFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        File.SetUnixFileMode(standby.Root, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        ChownToServer(standby.Root);
+        var result = await ProcessRunner.RunAsync(Bin("pg_basebackup"),
+            ["-h", "127.0.0.1", "-p", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-U", ServerUser, "-D", standby.DataDir,
+             "-R", "-X", "stream", "-c", "fast", "--no-password"],
+            RunAs, TimeSpan.FromMinutes(30), new Dictionary<string, string> { ["PGPASSWORD"] = File.ReadAllText(PasswordFile).Trim() });
+        if (!result.Ok)
+        {
+            throw new InvalidOperationException($"pg_basebackup from port {Port} failed:\n{result.Output}");
+        }
+
+        return standby;
+    }
+
+    /// <summary>True while the server is a standby replaying its primary's WAL.</summary>
+    public async Task<bool> IsStandbyAsync()
+    {
+        await using var connection = new NpgsqlConnection(ConnectionStringFor("postgres"));
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT pg_is_in_recovery()", connection);
+        return (bool)(await command.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>Promotes a standby to a primary that accepts writes (fail-over); waits until it does.</summary>
+    public async Task PromoteAsync()
+    {
+        var result = await ProcessRunner.RunAsync(Bin("pg_ctl"), ["-D", DataDir, "-w", "-t", "60", "promote"], RunAs);
+        if (!result.Ok)
+        {
+            throw new InvalidOperationException($"pg_ctl promote failed for {DataDir}:\n{result.Output}");
+        }
+    }
+
     /// <summary>The port of the server running on this data directory, or null when it is not running.</summary>
     public int? RunningPort()
     {

@@ -17,7 +17,7 @@ public sealed class BackupTests(IntegrationFixture fixture) : IDisposable
     private static readonly string[] Tables =
     [
         "mc.access_parties", "mc.users", "mc.channels", "mc.terminals", "mc.terminal_credentials", "mc.audit_log", "mc.login_log",
-        "mc.event_log", "mc.data_protection_keys", "orleansstorage", "orleansreminderstable",
+        "mc.event_log", "mc.data_protection_keys", "mc.articles", "mc.article_versions", "mc.incidents", "orleansstorage", "orleansreminderstable",
     ];
 
     [Fact]
@@ -34,8 +34,17 @@ public sealed class BackupTests(IntegrationFixture fixture) : IDisposable
             Assert.Equal(HttpStatusCode.OK, registered.StatusCode);
         }
 
+        // A story in the newsroom and an incident on the desk.
+        await using (var staff = await Newsroom.NewsroomStaff.CreateAsync(deployment, web.Http, "bkn"))
+        {
+            await Newsroom.NewsroomCalls.FileAsync(staff.Editor, staff.Channel, "备份中的稿件");
+            await Incidents.IncidentCalls.ReportAsync(staff.Operator, new { title = "备份前的故障", severity = "P3", partyId = "bkn" });
+        }
+
         var client = await deployment.ConnectClientAsync();
         Assert.Equal(1, await client.GetGrain<ISequenceGrain>("incident/bk").NextAsync("first"));
+        await Eventually.WaitAsync(() => CountsAsync(deployment.ConnectionString), c => c["mc.articles"] > 0 && c["mc.incidents"] > 0,
+            TimeSpan.FromSeconds(15), "the story and the incident in their tables");
         var before = await CountsAsync(deployment.ConnectionString);
 
         var file = await Backups.BackupAsync(deployment.ConnectionString, _directory, keep: 3, TimeProvider.System);
@@ -45,7 +54,11 @@ public sealed class BackupTests(IntegrationFixture fixture) : IDisposable
         var restored = new NpgsqlConnectionStringBuilder(deployment.ConnectionString) { Database = restoredName }.ConnectionString;
         Assert.Equal(before, await CountsAsync(restored));
         Assert.True((await Migrator.GetStatusAsync(restored)).IsCurrent);
-        foreach (var table in new[] { "mc.users", "mc.terminals", "mc.terminal_credentials", "mc.audit_log", "mc.login_log", "mc.data_protection_keys", "orleansstorage" })
+        foreach (var table in new[]
+                 {
+                     "mc.users", "mc.terminals", "mc.terminal_credentials", "mc.audit_log", "mc.login_log", "mc.data_protection_keys", "mc.articles",
+                     "mc.incidents", "orleansstorage",
+                 })
         {
             Assert.True(before[table] > 0, $"{table} was empty before the backup: the test proves nothing about it");
         }
