@@ -75,6 +75,7 @@ public static class SiloHosting
 
         services.AddOptions<Grains.Terminals.TerminalOptions>().Bind(builder.Configuration.GetSection(Grains.Terminals.TerminalOptions.Section));
         services.AddSingleton<Grains.Terminals.ITerminalJournal, PostgresTerminalJournal>();
+        services.AddSingleton<Grains.Terminals.ITerminalMetrics, PrometheusTerminalMetrics>();
         services.AddSingleton<Grains.Operations.IPatrolProbes, PostgresPatrolProbes>();
         services.AddSingleton<Grains.Newsroom.INewsroomJournal, PostgresNewsroomJournal>();
         services.AddSingleton<Grains.Operations.IHotEventJournal, PostgresHotEventJournal>();

@@ -57,27 +57,27 @@ internal static class ArticleTransitions
             "≥ 0.5 × baseline, p99 ≤ 50 ms", verdict];
     }
 
-    /// <summary>Creates and signs in the staff of channel b4-home (party b4).</summary>
-    public static async Task<Staff> StaffAsync(Deployment deployment, TestProcess web, int users)
+    /// <summary>Creates and signs in the staff of channel {party}-home (party b4 unless given).</summary>
+    public static async Task<Staff> StaffAsync(Deployment deployment, TestProcess web, int users, string party = "b4")
     {
         var identity = deployment.Identity;
-        await identity.PartyAsync("b4");
-        const string channel = "b4-home";
+        await identity.PartyAsync(party);
+        var channel = party + "-home";
         var reviewers = new HttpClient[3];
         for (var level = 1; level <= 3; level++)
         {
-            var id = await identity.PartyUserAsync($"b4-rev{level}", "b4", PartyRoles.Member);
+            var id = await identity.PartyUserAsync($"{party}-rev{level}", party, PartyRoles.Member);
             await identity.Users.AddChannelRoleAsync(channel, id, ChannelRoles.Reviewer, level);
-            reviewers[level - 1] = await TestIdentity.SignInAsync(web.Http, $"b4-rev{level}");
+            reviewers[level - 1] = await TestIdentity.SignInAsync(web.Http, $"{party}-rev{level}");
         }
 
         var staff = new List<(Guid Id, HttpClient Client)>();
         for (var i = 0; i < users; i++)
         {
-            var id = await identity.PartyUserAsync($"b4-user{i}", "b4", PartyRoles.Member);
+            var id = await identity.PartyUserAsync($"{party}-user{i}", party, PartyRoles.Member);
             await identity.Users.AddChannelRoleAsync(channel, id, ChannelRoles.Chief, null);
             await identity.Users.AddChannelRoleAsync(channel, id, ChannelRoles.Editor, null);
-            staff.Add((id, await TestIdentity.SignInAsync(web.Http, $"b4-user{i}")));
+            staff.Add((id, await TestIdentity.SignInAsync(web.Http, $"{party}-user{i}")));
         }
 
         return new Staff(channel, staff, reviewers);
@@ -85,8 +85,10 @@ internal static class ArticleTransitions
 
     /// <summary>
     /// Every user walks stories until the time is up (zero: exactly one story each, a warm-up); returns how many failed.
+    /// With a <paramref name="pace"/>, each user makes at most one transition per pace (B3's steady newsroom); without, as fast as answered.
     /// </summary>
-    public static async Task<int> LoadAsync(Staff staff, TimeSpan duration, ConcurrentBag<double>? latencies, CancellationToken cancellationToken)
+    public static async Task<int> LoadAsync(Staff staff, TimeSpan duration, ConcurrentBag<double>? latencies, CancellationToken cancellationToken,
+        TimeSpan pace = default)
     {
         var failures = 0;
         var once = duration == TimeSpan.Zero;
@@ -102,7 +104,7 @@ internal static class ArticleTransitions
             {
                 try
                 {
-                    await StoryAsync(s.Client, s.Id, staff.Reviewers, staff.Channel, latencies, once ? CancellationToken.None : stop.Token);
+                    await StoryAsync(s.Client, s.Id, staff.Reviewers, staff.Channel, latencies, pace, once ? CancellationToken.None : stop.Token);
                 }
                 catch (OperationCanceledException) when (stop.IsCancellationRequested)
                 {
@@ -122,24 +124,26 @@ internal static class ArticleTransitions
     }
 
     private static async Task StoryAsync(HttpClient user, Guid userId, HttpClient[] reviewers, string channel, ConcurrentBag<double>? latencies,
-        CancellationToken cancellationToken)
+        TimeSpan pace, CancellationToken cancellationToken)
     {
-        var filed = await TimedAsync(user, $"/api/v1/channels/{channel}/pitches", new { title = "基准稿件", angle = "压测" }, latencies, cancellationToken);
+        var filed = await TimedAsync(user, $"/api/v1/channels/{channel}/pitches", new { title = "基准稿件", angle = "压测" }, latencies, pace, cancellationToken);
         var id = filed.GetProperty("id").GetString()!;
-        await TimedAsync(user, $"/api/v1/articles/{id}/confirm", new { }, latencies, cancellationToken);
-        await TimedAsync(user, $"/api/v1/articles/{id}/assign", new { assignees = new[] { userId }, dueAt = DateTimeOffset.UtcNow.AddDays(1) }, latencies, cancellationToken);
+        await TimedAsync(user, $"/api/v1/articles/{id}/confirm", new { }, latencies, pace, cancellationToken);
+        await TimedAsync(user, $"/api/v1/articles/{id}/assign", new { assignees = new[] { userId }, dueAt = DateTimeOffset.UtcNow.AddDays(1) }, latencies, pace,
+            cancellationToken);
         await TimedAsync(user, $"/api/v1/articles/{id}/save-draft",
-            new { baseVersion = 0, draft = new { kind = "ImageText", title = "基准稿件", summary = "摘要", bodyHtml = "<p>正文</p>" } }, latencies, cancellationToken);
-        await TimedAsync(user, $"/api/v1/articles/{id}/submit", new { }, latencies, cancellationToken);
+            new { baseVersion = 0, draft = new { kind = "ImageText", title = "基准稿件", summary = "摘要", bodyHtml = "<p>正文</p>" } }, latencies, pace, cancellationToken);
+        await TimedAsync(user, $"/api/v1/articles/{id}/submit", new { }, latencies, pace, cancellationToken);
         foreach (var reviewer in reviewers)
         {
-            await TimedAsync(reviewer, $"/api/v1/articles/{id}/approve", new { }, latencies, cancellationToken);
+            await TimedAsync(reviewer, $"/api/v1/articles/{id}/approve", new { }, latencies, pace, cancellationToken);
         }
 
-        await TimedAsync(user, $"/api/v1/articles/{id}/publish", new { }, latencies, cancellationToken);
+        await TimedAsync(user, $"/api/v1/articles/{id}/publish", new { }, latencies, pace, cancellationToken);
     }
 
-    private static async Task<JsonElement> TimedAsync(HttpClient client, string path, object body, ConcurrentBag<double>? latencies, CancellationToken cancellationToken)
+    private static async Task<JsonElement> TimedAsync(HttpClient client, string path, object body, ConcurrentBag<double>? latencies, TimeSpan pace,
+        CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) };
         request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString("N"));
@@ -153,6 +157,11 @@ internal static class ArticleTransitions
         }
 
         latencies?.Add(ms);
+        if (pace > clock.Elapsed)
+        {
+            await Task.Delay(pace - clock.Elapsed, cancellationToken);
+        }
+
         return JsonDocument.Parse(text).RootElement;
     }
 

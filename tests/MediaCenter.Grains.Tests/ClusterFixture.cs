@@ -37,6 +37,9 @@ public sealed class ClusterFixture : IAsyncLifetime
     /// <summary>What terminal grains recorded.</summary>
     public static RecordingTerminalJournal Journal { get; } = new();
 
+    /// <summary>What terminal grains reported as applied.</summary>
+    public static RecordingTerminalMetrics Metrics { get; } = new();
+
     /// <summary>What article grains stored: draft versions, timeline events, projected cards (the feeds' table).</summary>
     public static RecordingNewsroomJournal Newsroom { get; } = new();
 
@@ -67,6 +70,7 @@ public sealed class ClusterFixture : IAsyncLifetime
             siloBuilder.Services.AddSingleton(TimeProvider.System);
             siloBuilder.Services.AddKeyedSingleton<TimeProvider>(TimeProviderNames.Grains, GrainClock);
             siloBuilder.Services.AddSingleton<ITerminalJournal>(Journal);
+            siloBuilder.Services.AddSingleton<ITerminalMetrics>(Metrics);
             siloBuilder.Services.AddSingleton<INewsroomJournal>(Newsroom);
             siloBuilder.Services.AddSingleton<MediaCenter.Grains.Incidents.IIncidentJournal>(Incidents);
             siloBuilder.Services.AddOptions<MediaCenter.Grains.Incidents.IncidentOptions>();
@@ -82,6 +86,18 @@ public sealed class ClusterFixture : IAsyncLifetime
 public sealed class ClusterCollection : ICollectionFixture<ClusterFixture>
 {
     public const string Name = "grain cluster";
+}
+
+/// <summary>Remembers every message terminal grains reported as applied, with the instant.</summary>
+public sealed class RecordingTerminalMetrics : ITerminalMetrics
+{
+    private readonly ConcurrentQueue<(TerminalMessage Message, DateTimeOffset AppliedAt)> _applied = new();
+
+    /// <summary>Messages of one terminal applied so far, in order.</summary>
+    public IReadOnlyList<(TerminalMessage Message, DateTimeOffset AppliedAt)> AppliedOf(string terminalId) =>
+        _applied.Where(a => a.Message.TerminalId == terminalId).ToList();
+
+    public void Applied(TerminalMessage message, DateTimeOffset appliedAt) => _applied.Enqueue((message, appliedAt));
 }
 
 /// <summary>An in-memory terminal journal that remembers what was recorded.</summary>

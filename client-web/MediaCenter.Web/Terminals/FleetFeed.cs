@@ -38,11 +38,14 @@ internal sealed partial class FleetFeed(IClusterClient cluster, IHubContext<Live
         var reference = cluster.CreateObjectReference<IFleetObserver>(this);
         var subscriptions = cluster.GetGrain<IFleetSubscriptionGrain>(0);
         var lastSubscribed = DateTimeOffset.MinValue;
-        using var timer = new PeriodicTimer(Cadence);
         try
         {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
+            // A delay after each send rather than a periodic timer: a periodic timer that ticked late ticks again at once, and a
+            // board got two messages well inside one cadence (benchmark B3 saw three in one second). This keeps a whole cadence
+            // between two sends.
+            while (true)
             {
+                await Task.Delay(Cadence, stoppingToken);
                 // Subscriptions expire: refresh well inside their lifetime, and retry while the cluster is away.
                 if (DateTimeOffset.UtcNow - lastSubscribed > MediaCenter.Hosting.ClusterObservers.Renew)
                 {

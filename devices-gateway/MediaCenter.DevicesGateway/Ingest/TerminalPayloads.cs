@@ -62,6 +62,7 @@ public static class TerminalPayloads
                 return Drop("unsupported_version", out dropReason);
             }
 
+            DateTimeOffset? sentAt = null;
             if (root.TryGetProperty("ts", out var ts))
             {
                 if (ts.ValueKind != JsonValueKind.String || !ts.TryGetDateTimeOffset(out var sent))
@@ -73,18 +74,27 @@ public static class TerminalPayloads
                 {
                     return Drop("clock_skew", out dropReason);
                 }
+
+                sentAt = sent;
             }
 
             try
             {
-                return kind switch
+                var message = kind switch
                 {
                     "hb" => new TerminalMessage(terminalId, TerminalMessageKind.Heartbeat, now, null, null, 0),
                     "telemetry" => new TerminalMessage(terminalId, TerminalMessageKind.Telemetry, now, Telemetry(root, now), null, 0),
                     "evt" => Usage(terminalId, root, now),
                     "ack" => Ack(terminalId, root, now),
                     _ => Drop("unknown_kind", out dropReason),
-                } ?? Drop("invalid_field", out dropReason);
+                };
+                if (message is null)
+                {
+                    return Drop("invalid_field", out dropReason);
+                }
+
+                // The terminal's send time travels with the message so the silo can measure ingest lag (never deadlines).
+                return sentAt is null ? message : message with { SentAt = sentAt };
             }
             catch (FormatException)
             {

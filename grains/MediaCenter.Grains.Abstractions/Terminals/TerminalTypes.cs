@@ -130,7 +130,10 @@ public sealed record InspectionRecord(
     [property: Id(2)] string Findings,
     [property: Id(3)] bool Passed);
 
-/// <summary>A message from a terminal as the gateway hands it to the cluster.</summary>
+/// <summary>
+/// A message from a terminal as the gateway hands it to the cluster. <see cref="ReceivedAt"/> is the gateway's clock (deadlines
+/// run from it); <see cref="SentAt"/> is the terminal's own <c>ts</c>, when it sent one, used only to measure ingest lag.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("mc.TerminalMessage")]
 public sealed record TerminalMessage(
     [property: Id(0)] string TerminalId,
@@ -140,7 +143,8 @@ public sealed record TerminalMessage(
     [property: Id(4)] string? EventType,
     [property: Id(5)] int EventCount,
     [property: Id(6)] string? CommandId = null,
-    [property: Id(7)] bool CommandOk = false);
+    [property: Id(7)] bool CommandOk = false,
+    [property: Id(8)] DateTimeOffset? SentAt = null);
 
 /// <summary>Kinds of terminal messages.</summary>
 public enum TerminalMessageKind

@@ -39,6 +39,7 @@ internal sealed partial class TerminalGrain(
     [FromKeyedServices(TimeProviderNames.Grains)] TimeProvider time,
     IOptions<TerminalOptions> options,
     ITerminalJournal journal,
+    ITerminalMetrics metrics,
     ILogger<TerminalGrain> logger) : Grain, ITerminalGrain
 {
     private const int RememberedOperations = 100;
@@ -150,6 +151,12 @@ internal sealed partial class TerminalGrain(
         }
 
         ArmDeadline();
+        // Applied means: in memory, deadline re-armed (and written, where the health changed).
+        var appliedAt = time.GetUtcNow();
+        foreach (var message in messages)
+        {
+            metrics.Applied(message, appliedAt);
+        }
     }
 
     public async Task<TerminalSnapshot> SetMaintenanceAsync(bool on, string operationId)

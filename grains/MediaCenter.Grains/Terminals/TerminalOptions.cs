@@ -79,6 +79,13 @@ public interface ITerminalJournal
     Task RecordActivityAsync(TerminalActivity activity, CancellationToken cancellationToken = default);
 }
 
+/// <summary>Where terminal grains report each message they applied (Prometheus on real silos): rate and ingest lag.</summary>
+public interface ITerminalMetrics
+{
+    /// <summary>A message was applied by its terminal grain at <paramref name="appliedAt"/> (the grains' clock).</summary>
+    void Applied(TerminalMessage message, DateTimeOffset appliedAt);
+}
+
 /// <summary>One terminal's usage (使用活跃度) on one calendar day.</summary>
 [GenerateSerializer, Alias("mc.TerminalActivity")]
 public sealed record TerminalActivity(

@@ -66,6 +66,27 @@ public sealed class TerminalGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task Each_applied_message_is_reported_with_its_send_time_once_the_deadline_moved()
+    {
+        var terminal = await RegisteredAsync();
+        var id = terminal.GetPrimaryKeyString();
+        var sent = Clock.GetUtcNow() - TimeSpan.FromMilliseconds(40);
+        await terminal.ReceiveAsync([Heartbeat(terminal) with { SentAt = sent }, Heartbeat(terminal)]);
+
+        var applied = ClusterFixture.Metrics.AppliedOf(id);
+        Assert.Equal(2, applied.Count);
+        Assert.Equal(sent, applied[0].Message.SentAt);
+        Assert.Null(applied[1].Message.SentAt);
+        Assert.All(applied, a => Assert.Equal(Clock.GetUtcNow(), a.AppliedAt));
+        Assert.Equal(Clock.GetUtcNow() + (Interval * 3), (await terminal.GetAsync()).Deadline);
+
+        // Messages for a terminal nobody registered are ignored, and so not counted as applied.
+        var stranger = fixture.Grains.GetGrain<ITerminalGrain>("T-unregistered-" + Guid.NewGuid().ToString("N")[..6]);
+        await stranger.ReceiveAsync([Heartbeat(stranger)]);
+        Assert.Empty(ClusterFixture.Metrics.AppliedOf(stranger.GetPrimaryKeyString()));
+    }
+
+    [Fact]
     public async Task Each_heartbeat_moves_the_deadline_and_a_terminal_setting_overrides_the_default()
     {
         var terminal = await RegisteredAsync(timeout: TimeSpan.FromSeconds(15));

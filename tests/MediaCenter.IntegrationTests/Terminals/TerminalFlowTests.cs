@@ -11,7 +11,7 @@ namespace MediaCenter.IntegrationTests.Terminals;
 [Collection(IntegrationCollection.Name)]
 public sealed class TerminalFlowTests(IntegrationFixture fixture)
 {
-    private sealed record Setup(Deployment Deployment, TestProcess Web, TestProcess Gateway, HttpClient Admin) : IAsyncDisposable
+    private sealed record Setup(Deployment Deployment, TestProcess Silo, TestProcess Web, TestProcess Gateway, HttpClient Admin) : IAsyncDisposable
     {
         public int MqttPort => int.Parse(Gateway["Mqtt__Port"]);
 
@@ -25,12 +25,12 @@ public sealed class TerminalFlowTests(IntegrationFixture fixture)
     private async Task<Setup> StartAsync()
     {
         var deployment = await fixture.NewDeploymentAsync();
-        await deployment.StartSiloAsync("silo");
+        var silo = await deployment.StartSiloAsync("silo");
         var web = await deployment.StartWebAsync();
         var gateway = await deployment.StartGatewayAsync();
         await deployment.Identity.PartyAsync("tf-party");
         await deployment.Identity.PartyUserAsync("tf-admin", "tf-party", PartyRoles.Admin);
-        return new Setup(deployment, web, gateway, await TestIdentity.SignInAsync(web.Http, "tf-admin"));
+        return new Setup(deployment, silo, web, gateway, await TestIdentity.SignInAsync(web.Http, "tf-admin"));
     }
 
     private static async Task<string> RegisterAsync(Setup setup, string id, int heartbeatSeconds = 1, int? timeoutSeconds = null)
@@ -77,6 +77,13 @@ public sealed class TerminalFlowTests(IntegrationFixture fixture)
 
         var online = await Eventually.WaitAsync(() => TerminalAsync(setup, "tf-k1"), t => t.GetProperty("health").GetString() == "Online",
             TimeSpan.FromSeconds(10), "the terminal online");
+
+        // A heartbeat that carries its send time is measured from it to the grain (the ingest lag metric of benchmark B1).
+        await terminal.PublishStringAsync("mc/t/tf-k1/hb", $"{{\"v\":1,\"ts\":\"{DateTimeOffset.UtcNow:O}\"}}", MqttQualityOfServiceLevel.AtLeastOnce);
+        using var silo = new HttpClient { BaseAddress = setup.Silo.Http };
+        var metrics = await Eventually.WaitAsync(() => silo.GetStringAsync("/metrics"),
+            m => m.Contains("mediacenter_terminal_ingest_lag_seconds_count{from=\"sent\"} 1", StringComparison.Ordinal), TimeSpan.FromSeconds(10), "the lag metric");
+        Assert.Contains("mediacenter_terminal_messages_applied_total{kind=\"heartbeat\"} 4", metrics, StringComparison.Ordinal);
         await terminal.PublishStringAsync("mc/t/tf-k1/telemetry", "{\"v\":1,\"cpu\":12.5,\"mem\":40,\"disk\":60,\"temp\":41,\"screenOn\":true,\"appVersion\":\"2.3.1\",\"errors\":0}",
             MqttQualityOfServiceLevel.AtLeastOnce);
 
