@@ -83,6 +83,7 @@ public static class SiloHosting
         services.AddOptions<WebhookSettings>().Bind(builder.Configuration.GetSection(WebhookSettings.Section));
         services.AddHttpClient(WebhookDispatcher.Client);
         services.AddHostedService<WebhookDispatcher>();
+        services.AddHostedService<TerminalCensusMetric>();
         services.AddOptions<PatrolSettings>().Bind(builder.Configuration.GetSection(PatrolSettings.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<PatrolSettings>, PatrolSettingsValidator>();
 
