@@ -117,7 +117,20 @@ public sealed partial class PublishedImageTests(IntegrationFixture fixture)
             var policy = await admin.SendAsync(request);
             Assert.Equal(HttpStatusCode.OK, policy.StatusCode);
 
+            // A registered terminal shows in the silo's census of the fleet (health unknown until it reports).
+            using var register = new HttpRequestMessage(HttpMethod.Post, "/api/terminals")
+            {
+                Content = JsonContent.Create(new { id = "deploy-k1", name = "大厅一号机", kind = "Kiosk", region = "hall", partyId = "deploy", heartbeatIntervalSeconds = 30 }),
+            };
+            register.Headers.Add("Idempotency-Key", "deploy-terminal-1");
+            var registered = await admin.SendAsync(register);
+            Assert.True(registered.IsSuccessStatusCode, $"{registered.StatusCode}: {await registered.Content.ReadAsStringAsync()}");
+
             using var http = new HttpClient();
+            await Eventually.WaitAsync(() => http.GetStringAsync(new Uri(silo.Process.HttpBase, "/metrics")),
+                m => m.Contains("mediacenter_terminals{health=\"unknown\"} 1\n", StringComparison.Ordinal), TimeSpan.FromSeconds(20),
+                "the registered terminal counted in mediacenter_terminals");
+
             var webMetrics = await Eventually.WaitAsync(() => http.GetStringAsync(new Uri(web.Process.HttpBase, "/metrics")),
                 m => BoardPushes().Match(m) is { Success: true } found && double.Parse(found.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) >= 1,
                 TimeSpan.FromSeconds(20), "a board push counted in mediacenter_live_push_delay_seconds");
