@@ -28,6 +28,7 @@ public static class WebHosting
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize =
             builder.Configuration.GetValue<long?>("Web:MaxRequestBodyBytes") ?? 1_048_576);
 
+        services.AddSingleton<LivePushMetrics>();
         services.AddSingleton<Terminals.TerminalDirectory>();
         services.AddHostedService<Terminals.FleetFeed>();
         services.AddSingleton<Newsroom.NewsroomReadModel>();

@@ -209,8 +209,11 @@ public static class Commands
         return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
     }
 
-    /// <summary>Applies migrations to MEDIACENTER_DB or the private cluster.</summary>
-    public static async Task<int> MigrateAsync(LauncherSettings settings)
+    /// <summary>
+    /// Applies migrations to MEDIACENTER_DB or the private cluster; with <paramref name="bootstrapAdmin"/> also creates the
+    /// administrator on a database without accounts, as <c>up</c> does (the one-shot migrator of a container deployment).
+    /// </summary>
+    public static async Task<int> MigrateAsync(LauncherSettings settings, bool bootstrapAdmin = false)
     {
         var (connectionString, cluster) = await OpenDatabaseAsync(settings);
         try
@@ -222,6 +225,11 @@ public static class Commands
             }
 
             Console.WriteLine($"schema version {report.CurrentVersion} (was {report.PreviousVersion}; {report.Applied.Count} applied, this build needs {Migration.Latest})");
+            if (bootstrapAdmin)
+            {
+                await SeedAccountsAsync(connectionString, demo: false, CancellationToken.None);
+            }
+
             return 0;
         }
         finally

@@ -7,7 +7,7 @@ try
     {
         ["up", ..] => await Commands.UpAsync(settings),
         ["cluster", "up", ..] => await Commands.UpAsync(settings),
-        ["db", "migrate", ..] => await Commands.MigrateAsync(settings),
+        ["db", "migrate", ..] => await Commands.MigrateAsync(settings, bootstrapAdmin: args.Contains("--bootstrap-admin")),
         ["db", "status", ..] => await Commands.StatusAsync(settings),
         ["db", "standby", ..] => await StandbyCommands.StandbyAsync(settings, args),
         ["db", "promote", ..] => await StandbyCommands.PromoteAsync(settings, args),
@@ -25,6 +25,6 @@ catch (Exception ex) when (ex is ArgumentException or InvalidOperationException 
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: mediacenter up [--demo] | cluster up --silos N --web M | db migrate | db status | db standby --standby-dir DIR | db promote --standby-dir DIR | backup --to DIR [--keep N] | restore --from FILE --into DB | simulate …");
+    Console.Error.WriteLine("usage: mediacenter up [--demo] | cluster up --silos N --web M | db migrate [--bootstrap-admin] | db status | db standby --standby-dir DIR | db promote --standby-dir DIR | backup --to DIR [--keep N] | restore --from FILE --into DB | simulate …");
     return 2;
 }

@@ -28,6 +28,9 @@ public static class SiloHosting
         // A silo never starts on a database that is behind (or ahead of) this build.
         services.AddHostedService<SchemaGuard>();
 
+        // Read here because it decides the composition; the validator above checks the pod's variables at start-up.
+        var kubernetes = builder.Configuration.GetValue<bool>($"{SiloSettings.Section}:{nameof(SiloSettings.Kubernetes)}");
+
         builder.UseOrleans(silo =>
         {
             silo.UseAdoNetClustering((OptionsBuilder<AdoNetClusteringSiloOptions> options) => options.Configure<IOptions<DatabaseSettings>>((o, db) =>
@@ -49,6 +52,11 @@ public static class SiloHosting
             silo.AddDashboard();
             silo.AddStartupTask<StartClusterPulse>();
             silo.AddStartupTask<ScheduleDailyPatrol>();
+            if (kubernetes)
+            {
+                // Name, advertised address (POD_IP), listening on any address, cluster ids, and pods watched.
+                silo.UseKubernetesHosting();
+            }
         });
 
         services.AddOptions<ClusterOptions>().Configure<IOptions<ClusterSettings>>((o, c) =>
@@ -58,17 +66,28 @@ public static class SiloHosting
         });
         services.AddOptions<EndpointOptions>().Configure<IOptions<SiloSettings>>((o, s) =>
         {
-            var address = IPAddress.Parse(s.Value.AdvertisedAddress);
-            o.AdvertisedIPAddress = address;
             o.SiloPort = s.Value.Port;
             o.GatewayPort = s.Value.GatewayPort;
+            if (kubernetes)
+            {
+                // Left unset on purpose: the Kubernetes hosting fills in the pod's address and listens on any address.
+                return;
+            }
+
+            var address = IPAddress.Parse(s.Value.AdvertisedAddress);
+            o.AdvertisedIPAddress = address;
             o.SiloListeningEndpoint = new IPEndPoint(address, s.Value.Port);
             o.GatewayListeningEndpoint = new IPEndPoint(address, s.Value.GatewayPort);
         });
-        services.AddOptions<SiloOptions>().Configure<IOptions<SiloSettings>>((o, s) =>
+        if (!kubernetes)
         {
-            o.SiloName = s.Value.Name ?? $"{Environment.MachineName}-{s.Value.Port}";
-        });
+            // In Kubernetes the Kubernetes hosting names the silo after its pod (POD_NAME).
+            services.AddOptions<SiloOptions>().Configure<IOptions<SiloSettings>>((o, s) =>
+            {
+                o.SiloName = s.Value.Name ?? $"{Environment.MachineName}-{s.Value.Port}";
+            });
+        }
+
         // Failure detection and reminder granularity can be tuned per deployment (tests shorten them).
         services.Configure<ClusterMembershipOptions>(builder.Configuration.GetSection("ClusterTuning:Membership"));
         services.Configure<ReminderOptions>(builder.Configuration.GetSection("ClusterTuning:Reminders"));
@@ -85,6 +104,7 @@ public static class SiloHosting
         services.AddHttpClient(WebhookDispatcher.Client);
         services.AddHostedService<WebhookDispatcher>();
         services.AddHostedService<TerminalWatch>();
+        services.AddHostedService<TerminalCensusMetric>();
         services.AddOptions<PatrolSettings>().Bind(builder.Configuration.GetSection(PatrolSettings.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<PatrolSettings>, PatrolSettingsValidator>();
 

@@ -20,6 +20,14 @@ public sealed class SiloSettings
 
     /// <summary>Client gateway port.</summary>
     public int GatewayPort { get; set; } = 30000;
+
+    /// <summary>
+    /// Run as a Kubernetes pod (Orleans' Kubernetes hosting): the name, the advertised address and the cluster
+    /// ids come from the pod (POD_NAME, POD_IP, ORLEANS_CLUSTER_ID …), the silo listens on every address, and
+    /// silos whose pods are deleted are declared dead at once. <see cref="Name"/> and <see cref="AdvertisedAddress"/>
+    /// are not used then.
+    /// </summary>
+    public bool Kubernetes { get; set; }
 }
 
 /// <summary>The cluster pulse (see IClusterPulseGrain). Bound from the <c>Pulse</c> section.</summary>
@@ -32,12 +40,23 @@ public sealed class PulseSettings
     public TimeSpan Period { get; set; } = TimeSpan.FromMinutes(1);
 }
 
-internal sealed class SiloSettingsValidator : IValidateOptions<SiloSettings>
+internal sealed class SiloSettingsValidator(IOptions<ClusterSettings> cluster) : IValidateOptions<SiloSettings>
 {
+    /// <summary>What Orleans' Kubernetes hosting reads from the pod: set by the manifest through the downward API.</summary>
+    private static readonly string[] PodVariables = ["POD_NAME", "POD_NAMESPACE", "POD_IP"];
+
     public ValidateOptionsResult Validate(string? name, SiloSettings options)
     {
         var failures = new List<string>();
-        SettingRules.Address(failures, $"{SiloSettings.Section}:AdvertisedAddress", options.AdvertisedAddress);
+        if (options.Kubernetes)
+        {
+            ValidateKubernetes(failures, options);
+        }
+        else
+        {
+            SettingRules.Address(failures, $"{SiloSettings.Section}:AdvertisedAddress", options.AdvertisedAddress);
+        }
+
         SettingRules.Port(failures, $"{SiloSettings.Section}:Port", options.Port);
         SettingRules.Port(failures, $"{SiloSettings.Section}:GatewayPort", options.GatewayPort);
         if (options.Port == options.GatewayPort)
@@ -46,6 +65,49 @@ internal sealed class SiloSettingsValidator : IValidateOptions<SiloSettings>
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static string? Environment(string variable) => System.Environment.GetEnvironmentVariable(variable);
+
+    // Orleans reads these from the environment itself; checking them here turns a pod that was set up wrong into one
+    // clear start-up failure instead of a silo that joins under the wrong name or address, or a cluster of its own.
+    private void ValidateKubernetes(List<string> failures, SiloSettings options)
+    {
+        var key = $"{SiloSettings.Section}:Kubernetes";
+        if (string.IsNullOrEmpty(Environment("KUBERNETES_SERVICE_HOST")))
+        {
+            failures.Add($"{key} is true but KUBERNETES_SERVICE_HOST is not set: this process is not running in a Kubernetes pod.");
+        }
+
+        foreach (var variable in PodVariables)
+        {
+            if (string.IsNullOrWhiteSpace(Environment(variable)))
+            {
+                failures.Add($"{key} is true but the environment variable {variable} is not set (give it from the pod with the downward API, fieldRef).");
+            }
+        }
+
+        if (Environment("POD_IP") is { Length: > 0 } podIp && !System.Net.IPAddress.TryParse(podIp, out _))
+        {
+            failures.Add($"{key} is true but POD_IP is not an IP address (was '{podIp}'; use fieldRef status.podIP).");
+        }
+
+        if (options.Name is { Length: > 0 } siloName && Environment("POD_NAME") is { Length: > 0 } podName && siloName != podName)
+        {
+            failures.Add($"{SiloSettings.Section}:Name must be empty or the pod's name with {key} (was '{siloName}', the pod is '{podName}'): Orleans names the silo after its pod.");
+        }
+
+        // Orleans' Kubernetes hosting takes the ids from these variables; web and gateway take them from Cluster:*.
+        Same(failures, "ORLEANS_CLUSTER_ID", $"{ClusterSettings.Section}:ClusterId", cluster.Value.ClusterId);
+        Same(failures, "ORLEANS_SERVICE_ID", $"{ClusterSettings.Section}:ServiceId", cluster.Value.ServiceId);
+    }
+
+    private static void Same(List<string> failures, string variable, string setting, string expected)
+    {
+        if (Environment(variable) is { Length: > 0 } actual && actual != expected)
+        {
+            failures.Add($"{variable} ('{actual}') must equal {setting} ('{expected}'): clients find the silos by {setting}.");
+        }
     }
 }
 

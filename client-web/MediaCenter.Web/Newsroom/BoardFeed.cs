@@ -10,7 +10,7 @@ namespace MediaCenter.Web.Newsroom;
 /// go to the SignalR group of their channel in arrival order, each with its board version. A board that
 /// sees a gap in versions reloads its snapshot; a duplicate is ignored by version.
 /// </summary>
-internal sealed partial class BoardFeed(IClusterClient cluster, IHubContext<LiveHub> hub, ILogger<BoardFeed> logger) : BackgroundService, IBoardObserver
+internal sealed partial class BoardFeed(IClusterClient cluster, IHubContext<LiveHub> hub, LivePushMetrics metrics, ILogger<BoardFeed> logger) : BackgroundService, IBoardObserver
 {
     /// <summary>The client method receiving a <see cref="BoardDelta"/>.</summary>
     public const string Method = "boardChanged";
@@ -77,6 +77,7 @@ internal sealed partial class BoardFeed(IClusterClient cluster, IHubContext<Live
                 try
                 {
                     await hub.Clients.Group(LiveHub.BoardGroupOf(delta.Channel)).SendAsync(Method, delta, stoppingToken);
+                    metrics.BoardSent(delta.At);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {

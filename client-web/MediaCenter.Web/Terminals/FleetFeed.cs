@@ -9,7 +9,7 @@ namespace MediaCenter.Web.Terminals;
 /// they are coalesced per terminal (latest wins) and sent to the boards on a fixed cadence, so a browser
 /// receives at most one message per cadence however hot the fleet is.
 /// </summary>
-internal sealed partial class FleetFeed(IClusterClient cluster, IHubContext<LiveHub> hub, ILogger<FleetFeed> logger) : BackgroundService, IFleetObserver
+internal sealed partial class FleetFeed(IClusterClient cluster, IHubContext<LiveHub> hub, LivePushMetrics metrics, ILogger<FleetFeed> logger) : BackgroundService, IFleetObserver
 {
     /// <summary>How often boards receive terminal changes.</summary>
     public static readonly TimeSpan Cadence = TimeSpan.FromMilliseconds(500);
@@ -94,6 +94,11 @@ internal sealed partial class FleetFeed(IClusterClient cluster, IHubContext<Live
         }
 
         await hub.Clients.Group(LiveHub.FleetGroup).SendAsync(Method, batch, cancellationToken);
+        foreach (var change in batch)
+        {
+            metrics.FleetSent(change.At);
+        }
+
         foreach (var party in batch.GroupBy(d => d.PartyId))
         {
             await hub.Clients.Group(LiveHub.FleetGroupOf(party.Key)).SendAsync(Method, party.ToList(), cancellationToken);

@@ -46,6 +46,10 @@ public sealed partial class IngestPipeline(IClusterClient cluster, ILogger<Inges
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // Publishes the ingest metrics (created with this type) at zero before the first message, so dashboards and
+        // alerts see the series from the start.
+        QueueDepth.Set(0);
+
         // Not disposed: batches still in flight at shutdown release it after this method returns.
         var slots = new SemaphoreSlim(MaxInFlight);
         var batch = new List<TerminalMessage>(MaxBatch);

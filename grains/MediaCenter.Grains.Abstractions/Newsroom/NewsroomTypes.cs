@@ -379,10 +379,11 @@ public sealed record BoardSnapshot(
     [property: Id(2)] ChannelPolicy Policy,
     [property: Id(3)] IReadOnlyList<ArticleCard> Cards);
 
-/// <summary>One change of a board: applies on top of <see cref="Version"/> − 1.</summary>
+/// <summary>One change of a board: applies on top of <see cref="Version"/> − 1; <see cref="At"/> is when the channel grain sent it.</summary>
 [GenerateSerializer, Alias("mc.BoardDelta")]
 public sealed record BoardDelta(
     [property: Id(0)] string Channel,
     [property: Id(1)] long Version,
     [property: Id(2)] ArticleCard? Card,
-    [property: Id(3)] ChannelPolicy? Policy);
+    [property: Id(3)] ChannelPolicy? Policy,
+    [property: Id(4)] DateTimeOffset At);

@@ -167,7 +167,7 @@ internal sealed partial class ChannelGrain(
         // The board changes at once and its boards hear of it at once; the index is written on a short cadence.
         state.State.BoardVersion++;
         MarkDirty();
-        await GrainFactory.GetGrain<IBoardSubscriptionGrain>(0).PublishAsync(new BoardDelta(Code, state.State.BoardVersion, card, null));
+        await GrainFactory.GetGrain<IBoardSubscriptionGrain>(0).PublishAsync(new BoardDelta(Code, state.State.BoardVersion, card, null, time.GetUtcNow()));
     }
 
     private void MarkDirty()
@@ -230,8 +230,8 @@ internal sealed partial class ChannelGrain(
         _dirty = false;
         await state.WriteStateAsync();
         var delta = card is null
-            ? new BoardDelta(Code, state.State.BoardVersion, null, state.State.Policy)
-            : new BoardDelta(Code, state.State.BoardVersion, card, null);
+            ? new BoardDelta(Code, state.State.BoardVersion, null, state.State.Policy, time.GetUtcNow())
+            : new BoardDelta(Code, state.State.BoardVersion, card, null, time.GetUtcNow());
         await GrainFactory.GetGrain<IBoardSubscriptionGrain>(0).PublishAsync(delta);
     }
 }
