@@ -32,6 +32,13 @@ public sealed partial class IngestPipeline(IClusterClient cluster, ILogger<Inges
         SingleReader = true,
     });
 
+    /// <summary>
+    /// How far behind the queue is: the age of the oldest message still waiting (zero when empty). Reported to the cluster
+    /// with each presence beat, so a terminal whose heartbeat may still be waiting here is not judged offline for it.
+    /// </summary>
+    public TimeSpan Backlog(DateTimeOffset now) =>
+        _queue.Reader.TryPeek(out var oldest) && now > oldest.ReceivedAt ? now - oldest.ReceivedAt : TimeSpan.Zero;
+
     /// <summary>Queues a message; waits (holding up the sender) while the queue is full.</summary>
     public async ValueTask EnqueueAsync(TerminalMessage message, CancellationToken cancellationToken = default)
     {

@@ -7,7 +7,7 @@ namespace MediaCenter.DevicesGateway.Ingest;
 /// is not taken for every terminal failing at once (see <see cref="IIngestPresenceGrain"/>). Registered after the broker:
 /// it starts beating once the broker listens and says it is stopping before the broker closes.
 /// </summary>
-public sealed partial class PresenceBeat(IClusterClient cluster, TimeProvider time, ILogger<PresenceBeat> logger) : BackgroundService
+public sealed partial class PresenceBeat(IClusterClient cluster, IngestPipeline ingest, TimeProvider time, ILogger<PresenceBeat> logger) : BackgroundService
 {
     internal static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
 
@@ -22,7 +22,7 @@ public sealed partial class PresenceBeat(IClusterClient cluster, TimeProvider ti
         {
             try
             {
-                await cluster.GetGrain<IIngestPresenceGrain>(IIngestPresenceGrain.Key).BeatAsync(Name);
+                await cluster.GetGrain<IIngestPresenceGrain>(IIngestPresenceGrain.Key).BeatAsync(Name, ingest.Backlog(time.GetUtcNow()));
                 failing = false;
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)

@@ -13,9 +13,9 @@ public interface IIngestPresenceGrain : IGrainWithStringKey
     /// <summary>The one key.</summary>
     public const string Key = "mqtt";
 
-    /// <summary>A gateway is up and delivering.</summary>
+    /// <summary>A gateway is up and delivering; <paramref name="backlog"/> is the age of the oldest message it has not yet handed over.</summary>
     [Alias("Beat")]
-    Task BeatAsync(string gateway);
+    Task BeatAsync(string gateway, TimeSpan backlog);
 
     /// <summary>A gateway is shutting down on purpose (its clients will be cut off without it being their fault).</summary>
     [Alias("Stopping")]
@@ -29,7 +29,7 @@ public interface IIngestPresenceGrain : IGrainWithStringKey
 /// <summary>
 /// The ingest path: <see cref="Known"/> once any gateway has beaten since this grain activated; <see cref="DownSince"/> while
 /// no gateway is up; <see cref="OutageStart"/>–<see cref="OutageEnd"/> the most recent outage that has ended;
-/// <see cref="LastBeat"/> the newest beat of a gateway that is up.
+/// <see cref="LastBeat"/> the newest beat of a gateway that is up; <see cref="Backlog"/> the largest ingest backlog they reported.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("mc.IngestPresence")]
 public sealed record IngestPresence(
@@ -38,7 +38,8 @@ public sealed record IngestPresence(
     [property: Id(2)] DateTimeOffset? OutageStart,
     [property: Id(3)] DateTimeOffset? OutageEnd,
     [property: Id(4)] int GatewaysUp,
-    [property: Id(5)] DateTimeOffset? LastBeat = null)
+    [property: Id(5)] DateTimeOffset? LastBeat = null,
+    [property: Id(6)] TimeSpan Backlog = default)
 {
     /// <summary>Nothing known (no gateway has beaten yet).</summary>
     public static readonly IngestPresence Unknown = new(false, null, null, null, 0);
@@ -80,6 +81,13 @@ public sealed record IngestPresence(
         if (LastBeat is { } beat && now - beat > Suspect && now - beat < grace)
         {
             return now + Recheck;
+        }
+
+        // Messages wait in a gateway's queue: a heartbeat the terminal sent in time may not be applied yet. Its deadline
+        // moves by the backlog (bounded by the grace: a gateway that stays that far behind is an outage of its own).
+        if (Backlog > Recheck && Backlog < grace && lastSeen + timeout + Backlog is var later && now < later)
+        {
+            return later;
         }
 
         return null;

@@ -14,12 +14,13 @@ internal sealed partial class IngestPresenceGrain(
     ILogger<IngestPresenceGrain> logger) : Grain, IIngestPresenceGrain
 {
     private readonly Dictionary<string, DateTimeOffset> _beats = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, TimeSpan> _backlogs = new(StringComparer.Ordinal);
     private bool _known;
     private DateTimeOffset? _downSince;
     private DateTimeOffset? _outageStart;
     private DateTimeOffset? _outageEnd;
 
-    public Task BeatAsync(string gateway)
+    public Task BeatAsync(string gateway, TimeSpan backlog)
     {
         var now = time.GetUtcNow();
         Refresh(now);
@@ -32,6 +33,7 @@ internal sealed partial class IngestPresenceGrain(
         }
 
         _beats[gateway] = now;
+        _backlogs[gateway] = backlog;
         _known = true;
         return Task.CompletedTask;
     }
@@ -52,7 +54,8 @@ internal sealed partial class IngestPresenceGrain(
     {
         Refresh(time.GetUtcNow());
         return Task.FromResult(_known ? new IngestPresence(true, _downSince, _outageStart, _outageEnd, _beats.Count,
-            _beats.Count == 0 ? null : _beats.Values.Max()) : IngestPresence.Unknown);
+            _beats.Count == 0 ? null : _beats.Values.Max(),
+            _beats.Keys.Select(g => _backlogs.GetValueOrDefault(g)).DefaultIfEmpty().Max()) : IngestPresence.Unknown);
     }
 
     // Gateways silent past the beat timeout are gone; when the last one goes, the outage starts at its last beat (or now,

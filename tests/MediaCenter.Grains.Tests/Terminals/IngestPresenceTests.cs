@@ -30,7 +30,7 @@ public sealed class IngestPresenceTests(ClusterFixture fixture)
     public async Task A_gateway_that_stops_beating_is_gone_after_the_beat_timeout_and_the_outage_starts_at_its_last_beat()
     {
         var grain = NewPresence();
-        await grain.BeatAsync("gw-1");
+        await grain.BeatAsync("gw-1", TimeSpan.Zero);
         var lastBeat = Now;
         Assert.Equal(1, (await grain.GetAsync()).GatewaysUp);
 
@@ -44,7 +44,7 @@ public sealed class IngestPresenceTests(ClusterFixture fixture)
         Assert.Equal(lastBeat, down.DownSince);
 
         ClusterFixture.GrainClock.Advance(TimeSpan.FromSeconds(1));
-        await grain.BeatAsync("gw-2");
+        await grain.BeatAsync("gw-2", TimeSpan.Zero);
         var back = await grain.GetAsync();
         Assert.Null(back.DownSince);
         Assert.Equal(lastBeat, back.OutageStart);
@@ -55,8 +55,8 @@ public sealed class IngestPresenceTests(ClusterFixture fixture)
     public async Task A_gateway_stopping_on_purpose_starts_the_outage_at_once_unless_another_gateway_is_up()
     {
         var grain = NewPresence();
-        await grain.BeatAsync("gw-1");
-        await grain.BeatAsync("gw-2");
+        await grain.BeatAsync("gw-1", TimeSpan.Zero);
+        await grain.BeatAsync("gw-2", TimeSpan.Zero);
         await grain.StoppingAsync("gw-1");
         Assert.Null((await grain.GetAsync()).DownSince);
 
@@ -116,9 +116,30 @@ public sealed class IngestPresenceTests(ClusterFixture fixture)
     public async Task The_newest_beat_of_the_gateways_up_is_reported()
     {
         var grain = NewPresence();
-        await grain.BeatAsync("gw-1");
+        await grain.BeatAsync("gw-1", TimeSpan.Zero);
         ClusterFixture.GrainClock.Advance(TimeSpan.FromMilliseconds(500));
-        await grain.BeatAsync("gw-2");
+        await grain.BeatAsync("gw-2", TimeSpan.Zero);
         Assert.Equal(Now, (await grain.GetAsync()).LastBeat);
+    }
+
+    [Fact]
+    public void A_gateway_behind_with_its_queue_moves_a_terminals_deadline_by_its_backlog()
+    {
+        var seen = T0 - Timeout;
+        var behind = new IngestPresence(true, null, null, null, 1, T0, TimeSpan.FromSeconds(2));
+        Assert.Equal(T0 + TimeSpan.FromSeconds(2), behind.Defer(seen, Timeout, T0, Grace));
+        var later = T0 + TimeSpan.FromSeconds(2);
+        Assert.Null((behind with { LastBeat = later }).Defer(seen, Timeout, later, Grace));
+        var keepingUp = behind with { Backlog = TimeSpan.FromMilliseconds(100) };
+        Assert.Null(keepingUp.Defer(seen, Timeout, T0, Grace));
+    }
+
+    [Fact]
+    public async Task The_largest_backlog_of_the_gateways_up_is_reported()
+    {
+        var grain = NewPresence();
+        await grain.BeatAsync("gw-1", TimeSpan.FromSeconds(3));
+        await grain.BeatAsync("gw-2", TimeSpan.FromMilliseconds(200));
+        Assert.Equal(TimeSpan.FromSeconds(3), (await grain.GetAsync()).Backlog);
     }
 }
