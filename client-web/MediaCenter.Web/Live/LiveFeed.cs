@@ -34,7 +34,7 @@ internal sealed partial class LiveFeed(IClusterClient cluster, IHubContext<LiveH
                 {
                     try
                     {
-                        await feed.SubscribeAsync(reference);
+                        await feed.SubscribeAsync(reference).WaitAsync(MediaCenter.Hosting.ClusterObservers.Renew, stoppingToken);
                         lastSubscribed = DateTimeOffset.UtcNow;
                     }
                     catch (Exception ex)

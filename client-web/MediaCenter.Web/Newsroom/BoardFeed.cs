@@ -39,7 +39,7 @@ internal sealed partial class BoardFeed(IClusterClient cluster, IHubContext<Live
                 {
                     try
                     {
-                        await subscriptions.SubscribeAsync(reference);
+                        await subscriptions.SubscribeAsync(reference).WaitAsync(MediaCenter.Hosting.ClusterObservers.Renew, stoppingToken);
                         lastSubscribed = DateTimeOffset.UtcNow;
                     }
                     catch (Exception ex)

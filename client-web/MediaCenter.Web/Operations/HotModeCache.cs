@@ -133,7 +133,7 @@ public sealed partial class HotModeCache(IClusterClient cluster, IOptions<HotEve
                 {
                     if (DateTimeOffset.UtcNow - lastSubscribed > MediaCenter.Hosting.ClusterObservers.Renew)
                     {
-                        await feed.SubscribeAsync(reference);
+                        await feed.SubscribeAsync(reference).WaitAsync(MediaCenter.Hosting.ClusterObservers.Renew, stoppingToken);
                         lastSubscribed = DateTimeOffset.UtcNow;
                     }
 

@@ -51,7 +51,7 @@ internal sealed partial class FleetFeed(IClusterClient cluster, IHubContext<Live
                 {
                     try
                     {
-                        await subscriptions.SubscribeAsync(reference);
+                        await subscriptions.SubscribeAsync(reference).WaitAsync(MediaCenter.Hosting.ClusterObservers.Renew, stoppingToken);
                         lastSubscribed = DateTimeOffset.UtcNow;
                     }
                     catch (Exception ex)

@@ -52,7 +52,7 @@ public sealed partial class CommandDelivery(IClusterClient cluster, ITerminalPub
         {
             try
             {
-                await router.SubscribeAsync(reference);
+                await router.SubscribeAsync(reference).WaitAsync(MediaCenter.Hosting.ClusterObservers.Renew, stoppingToken);
             }
             catch (Exception ex)
             {
