@@ -203,7 +203,7 @@ public static class Commands
         }
     }
 
-    private static string? Flag(string[] args, string name)
+    internal static string? Flag(string[] args, string name)
     {
         var index = Array.IndexOf(args, name);
         return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;

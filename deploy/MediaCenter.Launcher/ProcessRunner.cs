@@ -13,9 +13,9 @@ public static class ProcessRunner
         public bool Ok => ExitCode == 0;
     }
 
-    /// <summary>Runs a command to completion, optionally as another user (root only, through runuser).</summary>
+    /// <summary>Runs a command to completion (in <paramref name="workingDirectory"/>, else /), optionally as another user (root only, through runuser).</summary>
     public static async Task<Result> RunAsync(string file, IEnumerable<string> args, string? asUser = null, TimeSpan? timeout = null,
-        IReadOnlyDictionary<string, string>? environment = null)
+        IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null)
     {
         var info = asUser is not null && Posix.IsRoot
             ? new ProcessStartInfo("runuser") { ArgumentList = { "-u", asUser, "--", file } }
@@ -33,7 +33,7 @@ public static class ProcessRunner
         info.RedirectStandardOutput = true;
         info.RedirectStandardError = true;
         info.UseShellExecute = false;
-        info.WorkingDirectory = "/";
+        info.WorkingDirectory = workingDirectory ?? "/";
 
         using var process = Process.Start(info) ?? throw new InvalidOperationException($"Could not start {file}.");
         var output = new StringBuilder();

@@ -18,8 +18,8 @@ public static class StandbyCommands
             throw new ArgumentException("db standby follows the private PostgreSQL; for MEDIACENTER_DB use pg_basebackup -R on the standby host (docs/OPERATIONS.md).");
         }
 
-        var directory = Flag(args, "--standby-dir") ?? throw new ArgumentException("Give the standby's directory: db standby --standby-dir DIR [--standby-port N].");
-        var port = Flag(args, "--standby-port") is { } p
+        var directory = Commands.Flag(args, "--standby-dir") ?? throw new ArgumentException("Give the standby's directory: db standby --standby-dir DIR [--standby-port N].");
+        var port = Commands.Flag(args, "--standby-port") is { } p
             ? int.TryParse(p, CultureInfo.InvariantCulture, out var n) && n is > 0 and < 65536 ? n : throw new ArgumentException($"--standby-port must be a port number (was '{p}').")
             : settings.PostgresPort + 1;
         var primary = new PostgresCluster(Path.Combine(settings.DataDir, "postgres"), settings.PostgresPort);
@@ -51,8 +51,8 @@ public static class StandbyCommands
     /// <summary><c>db promote --standby-dir DIR [--standby-port N]</c>.</summary>
     public static async Task<int> PromoteAsync(LauncherSettings settings, string[] args)
     {
-        var directory = Flag(args, "--standby-dir") ?? throw new ArgumentException("Give the standby's directory: db promote --standby-dir DIR.");
-        var port = Flag(args, "--standby-port") is { } p && int.TryParse(p, CultureInfo.InvariantCulture, out var n) ? n : settings.PostgresPort + 1;
+        var directory = Commands.Flag(args, "--standby-dir") ?? throw new ArgumentException("Give the standby's directory: db promote --standby-dir DIR.");
+        var port = Commands.Flag(args, "--standby-port") is { } p && int.TryParse(p, CultureInfo.InvariantCulture, out var n) ? n : settings.PostgresPort + 1;
         var standby = new PostgresCluster(directory, port);
         if (!standby.Exists)
         {
@@ -74,11 +74,5 @@ public static class StandbyCommands
         Console.WriteLine("run the system on it with: MEDIACENTER_DB='<its connection string>' ./mediacenter up --no-build " +
             $"(user postgres, password in {Path.Combine(standby.Root, "password")}, database {standby.Database})");
         return 0;
-    }
-
-    private static string? Flag(string[] args, string name)
-    {
-        var index = Array.IndexOf(args, name);
-        return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
     }
 }

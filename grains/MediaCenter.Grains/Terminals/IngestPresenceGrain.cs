@@ -13,8 +13,8 @@ internal sealed partial class IngestPresenceGrain(
     IOptions<TerminalOptions> options,
     ILogger<IngestPresenceGrain> logger) : Grain, IIngestPresenceGrain
 {
-    private readonly Dictionary<string, DateTimeOffset> _beats = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, TimeSpan> _backlogs = new(StringComparer.Ordinal);
+    // The gateways up: each one's last beat and the backlog it reported then.
+    private readonly Dictionary<string, (DateTimeOffset At, TimeSpan Backlog)> _beats = new(StringComparer.Ordinal);
     private bool _known;
     private DateTimeOffset? _downSince;
     private DateTimeOffset? _outageStart;
@@ -32,8 +32,7 @@ internal sealed partial class IngestPresenceGrain(
             LogBack(logger, gateway, (now - down).TotalSeconds);
         }
 
-        _beats[gateway] = now;
-        _backlogs[gateway] = backlog;
+        _beats[gateway] = (now, backlog);
         _known = true;
         return Task.CompletedTask;
     }
@@ -54,8 +53,8 @@ internal sealed partial class IngestPresenceGrain(
     {
         Refresh(time.GetUtcNow());
         return Task.FromResult(_known ? new IngestPresence(true, _downSince, _outageStart, _outageEnd, _beats.Count,
-            _beats.Count == 0 ? null : _beats.Values.Max(),
-            _beats.Keys.Select(g => _backlogs.GetValueOrDefault(g)).DefaultIfEmpty().Max()) : IngestPresence.Unknown);
+            _beats.Count == 0 ? null : _beats.Values.Max(b => b.At),
+            _beats.Values.Select(b => b.Backlog).DefaultIfEmpty().Max()) : IngestPresence.Unknown);
     }
 
     // Gateways silent past the beat timeout are gone; when the last one goes, the outage starts at its last beat (or now,
@@ -63,7 +62,7 @@ internal sealed partial class IngestPresenceGrain(
     private void Refresh(DateTimeOffset now, DateTimeOffset? lostAt = null)
     {
         var timeout = options.Value.GatewayBeatTimeout;
-        foreach (var (gateway, last) in _beats.Where(b => now - b.Value > timeout).ToList())
+        foreach (var (gateway, (last, _)) in _beats.Where(b => now - b.Value.At > timeout).ToList())
         {
             _beats.Remove(gateway);
             lostAt = lostAt is { } at && at > last ? at : last;

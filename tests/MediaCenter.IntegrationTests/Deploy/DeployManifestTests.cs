@@ -403,7 +403,7 @@ public sealed partial class DeployManifestTests
 
     private static async Task PassesAsync(string promtool, string[] arguments, string dir)
     {
-        var (exit, output) = await RunAsync(promtool, arguments, dir, timeout: TimeSpan.FromMinutes(1));
+        var (exit, output) = await MediaCenter.Launcher.ProcessRunner.RunAsync(promtool, arguments, timeout: TimeSpan.FromMinutes(1), workingDirectory: dir);
         Assert.True(exit == 0, $"promtool {string.Join(' ', arguments)} failed:\n{output}");
     }
 

@@ -30,8 +30,8 @@ public sealed partial class PublishedImageTests(IntegrationFixture fixture)
         {
             foreach (var image in new[] { "silo", "web", "gateway", "migrator" })
             {
-                var (exit, output) = await RunAsync("bash", [PathOf("images", "publish.sh"), image, Path.Combine(publish, image)], Repo.Root,
-                    timeout: TimeSpan.FromMinutes(10));
+                var (exit, output) = await ProcessRunner.RunAsync("bash", [PathOf("images", "publish.sh"), image, Path.Combine(publish, image)],
+                    timeout: TimeSpan.FromMinutes(10), workingDirectory: Repo.Root);
                 Assert.True(exit == 0, $"publishing {image} failed:\n{output}");
             }
 
@@ -44,10 +44,10 @@ public sealed partial class PublishedImageTests(IntegrationFixture fixture)
             migratorEnv["MEDIACENTER_DB"] = database;
             migratorEnv["MEDIACENTER_BOOTSTRAP_ADMIN_PASSWORD"] = TestIdentity.Password;
             string[] migrate = ["mediacenter-launcher.dll", "db", "migrate", "--bootstrap-admin"];
-            var first = await RunAsync("dotnet", migrate, Path.Combine(publish, "migrator"), migratorEnv, TimeSpan.FromMinutes(2));
+            var first = await ProcessRunner.RunAsync("dotnet", migrate, timeout: TimeSpan.FromMinutes(2), environment: migratorEnv, workingDirectory: Path.Combine(publish, "migrator"));
             Assert.True(first.ExitCode == 0, first.Output);
             Assert.Contains("created the administrator 'admin' with MEDIACENTER_BOOTSTRAP_ADMIN_PASSWORD", first.Output);
-            var again = await RunAsync("dotnet", migrate, Path.Combine(publish, "migrator"), migratorEnv, TimeSpan.FromMinutes(2));
+            var again = await ProcessRunner.RunAsync("dotnet", migrate, timeout: TimeSpan.FromMinutes(2), environment: migratorEnv, workingDirectory: Path.Combine(publish, "migrator"));
             Assert.True(again.ExitCode == 0, again.Output);
             Assert.Contains("0 applied", again.Output);
             Assert.DoesNotContain("created the administrator", again.Output);
@@ -95,11 +95,11 @@ public sealed partial class PublishedImageTests(IntegrationFixture fixture)
             // The images' HEALTHCHECK command, against each process.
             foreach (var (name, port) in new[] { ("silo", silo.HttpPort), ("web", web.HttpPort), ("gateway", gateway.HttpPort) })
             {
-                var (exit, output) = await RunAsync("bash", [PathOf("images", "healthcheck.sh"), port.ToString(), "/health/live"], Repo.Root);
+                var (exit, output) = await ProcessRunner.RunAsync("bash", [PathOf("images", "healthcheck.sh"), port.ToString(), "/health/live"], workingDirectory: Repo.Root);
                 Assert.True(exit == 0, $"the {name} healthcheck failed: {output}");
             }
 
-            var (refused, _) = await RunAsync("bash", [PathOf("images", "healthcheck.sh"), FreePorts.Next().ToString(), "/health/live"], Repo.Root);
+            var (refused, _) = await ProcessRunner.RunAsync("bash", [PathOf("images", "healthcheck.sh"), FreePorts.Next().ToString(), "/health/live"], workingDirectory: Repo.Root);
             Assert.NotEqual(0, refused);
 
             // The administrator the migrator created signs in; a board change reaches the web host's push metric.

@@ -1,5 +1,6 @@
 using MQTTnet;
 using MQTTnet.Protocol;
+using Npgsql;
 
 namespace MediaCenter.IntegrationTests.Failures;
 
@@ -11,8 +12,6 @@ internal sealed class FieldTerminal(string id, string secret, int port, TimeSpan
     private Task? _loop;
 
     public string Id => id;
-
-    public int Connects { get; private set; }
 
     public DateTimeOffset? LastConnectedAt { get; private set; }
 
@@ -48,7 +47,6 @@ internal sealed class FieldTerminal(string id, string secret, int port, TimeSpan
                     await _mqtt.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", port).WithClientId(id)
                         .WithCredentials(id, secret).WithKeepAlivePeriod(TimeSpan.FromSeconds(30)).WithTimeout(TimeSpan.FromSeconds(2)).Build(),
                         connecting.Token);
-                    Connects++;
                     LastConnectedAt = DateTimeOffset.UtcNow;
                 }
 
@@ -75,5 +73,22 @@ internal sealed class FieldTerminal(string id, string secret, int port, TimeSpan
         }
 
         _stop.Dispose();
+    }
+
+    /// <summary>The terminals an offline alert was recorded for (in mc.event_log) since the given instant, once per alert.</summary>
+    public static async Task<List<string>> OfflineAlertsSinceAsync(string connectionString, DateTimeOffset since)
+    {
+        await using var db = NpgsqlDataSource.Create(connectionString);
+        await using var command = db.CreateCommand(
+            "SELECT entity_id FROM mc.event_log WHERE entity_type = 'terminal' AND event_type = 'terminal.offline' AND occurred_at >= @since");
+        command.Parameters.AddWithValue("since", since);
+        var ids = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            ids.Add(reader.GetString(0));
+        }
+
+        return ids;
     }
 }

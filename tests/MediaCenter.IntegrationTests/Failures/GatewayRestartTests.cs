@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using MediaCenter.Grains.Terminals;
-using Npgsql;
 
 namespace MediaCenter.IntegrationTests.Failures;
 
@@ -79,7 +78,7 @@ public sealed class GatewayRestartTests(IntegrationFixture fixture)
 
                 // Give the grace time to run out for the dead ones, then count the offline events since the gateway went away.
                 await Task.Delay(Timeout + TimeSpan.FromSeconds(2));
-                var offline = await OfflineEventsSinceAsync(deployment.ConnectionString, from);
+                var offline = await FieldTerminal.OfflineAlertsSinceAsync(deployment.ConnectionString, from);
                 var falseAlarms = offline.Where(id => alive.Any(t => t.Id == id)).ToList();
                 Assert.True(falseAlarms.Count == 0, $"live terminals flagged offline after a gateway {(crash ? "crash" : "stop")}: {string.Join(", ", falseAlarms)}");
                 Assert.Equal(dying.Select(t => t.Id).Order(), offline.Order());
@@ -114,20 +113,4 @@ public sealed class GatewayRestartTests(IntegrationFixture fixture)
 
     private static async Task<List<TerminalHealth>> HealthAsync(IClusterClient cluster, IReadOnlyList<FieldTerminal> terminals) =>
         [.. await Task.WhenAll(terminals.Select(async t => (await cluster.GetGrain<ITerminalGrain>(t.Id).GetAsync()).Health))];
-
-    private static async Task<List<string>> OfflineEventsSinceAsync(string connectionString, DateTimeOffset since)
-    {
-        await using var db = NpgsqlDataSource.Create(connectionString);
-        await using var command = db.CreateCommand(
-            "SELECT entity_id FROM mc.event_log WHERE entity_type = 'terminal' AND event_type = 'terminal.offline' AND occurred_at >= @since");
-        command.Parameters.AddWithValue("since", since);
-        var ids = new List<string>();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-        {
-            ids.Add(reader.GetString(0));
-        }
-
-        return ids;
-    }
 }
