@@ -23,6 +23,9 @@ public sealed class PostgresCluster
     /// <summary>Test clusters trade durability for speed (fsync off); the run command never does.</summary>
     public bool Throwaway { get; }
 
+    /// <summary>Further server settings for <c>pg_ctl -o</c> (e.g. <c>-c shared_preload_libraries=pg_stat_statements</c>).</summary>
+    public string ServerOptions { get; init; } = "";
+
     private string DataDir => Path.Combine(Root, "data");
     private string SocketDir => Path.Combine(Root, "run");
     private string PasswordFile => Path.Combine(Root, "password");
@@ -92,6 +95,10 @@ public sealed class PostgresCluster
 
     private string? RunAs => Posix.IsRoot ? ServerUser : null;
 
+    /// <summary>True when the PostgreSQL build here has the pg_stat_statements module (Debian ships it with the server).</summary>
+    public static bool HasStatementStatistics =>
+        FindBinaries() is { } bin && File.Exists(Path.Combine(Path.GetDirectoryName(bin)!, "lib", "pg_stat_statements.so"));
+
     /// <summary>True when the cluster has been initialised before.</summary>
     public bool Exists => File.Exists(Path.Combine(DataDir, "PG_VERSION"));
 
@@ -118,6 +125,11 @@ public sealed class PostgresCluster
             if (Throwaway)
             {
                 options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off";
+            }
+
+            if (ServerOptions.Length > 0)
+            {
+                options += " " + ServerOptions;
             }
 
             var result = await ProcessRunner.RunAsync(Bin("pg_ctl"),

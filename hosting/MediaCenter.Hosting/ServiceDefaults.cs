@@ -20,7 +20,7 @@ public static class ServiceDefaults
     public static IHostApplicationBuilder AddServiceDefaults(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<DatabaseSettings>()
-            .Configure(o => o.ConnectionString = builder.Configuration[DatabaseSettings.Key] ?? "")
+            .Configure(o => o.ConnectionString = DatabaseSettings.WithDefaults(builder.Configuration[DatabaseSettings.Key] ?? ""))
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<DatabaseSettings>, DatabaseSettingsValidator>();
         builder.Services.AddOptions<ClusterSettings>()

@@ -10,6 +10,45 @@ public sealed class DatabaseSettings
 
     /// <summary>An Npgsql connection string.</summary>
     public string ConnectionString { get; set; } = "";
+
+    /// <summary>
+    /// The connection string with MediaCenter's defaults where it says nothing: statements that repeat are prepared on
+    /// the server once per connection (Npgsql's automatic preparation), so PostgreSQL does not parse and plan them on
+    /// every call; and a pooled connection is not reset each time it goes back to the pool (MediaCenter never changes
+    /// session settings: every lock and setting it takes is transaction-scoped or released explicitly). A connection string
+    /// that sets <c>Max Auto Prepare</c> or <c>No Reset On Close</c> keeps its own value.
+    /// </summary>
+    public static string WithDefaults(string connectionString)
+    {
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            return connectionString;
+        }
+
+        try
+        {
+            var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+            // Npgsql's own ContainsKey answers for every keyword it knows: look at what the string itself says.
+            var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
+            if (!given.ContainsKey("Max Auto Prepare") && !given.ContainsKey("MaxAutoPrepare"))
+            {
+                builder.MaxAutoPrepare = 64;
+                builder.AutoPrepareMinUsages = 2;
+            }
+
+            if (!given.ContainsKey("No Reset On Close") && !given.ContainsKey("NoResetOnClose"))
+            {
+                builder.NoResetOnClose = true;
+            }
+
+            return builder.ConnectionString;
+        }
+        catch (ArgumentException)
+        {
+            // The validator names the problem.
+            return connectionString;
+        }
+    }
 }
 
 /// <summary>Which Orleans cluster a process belongs to. Bound from the <c>Cluster</c> section.</summary>

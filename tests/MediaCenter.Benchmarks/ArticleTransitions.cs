@@ -32,7 +32,7 @@ internal static class ArticleTransitions
     public static async Task<string[]> RunAsync(Deployment deployment, int users, TimeSpan duration)
     {
         Console.WriteLine($"B4: {users} concurrent users, {duration.TotalSeconds:0} s of story transitions through the API …");
-        await deployment.StartSiloAsync("bench-silo");
+        var silo = await deployment.StartSiloAsync("bench-silo");
         var web = await deployment.StartWebAsync("bench-web", new Dictionary<string, string> { ["Identity__SignInRatePerMinute"] = "100000" });
         using var staff = await StaffAsync(deployment, web, users);
         var baseline = await UpsertBaselineAsync(deployment.ConnectionString, users, TimeSpan.FromSeconds(10));
@@ -40,10 +40,40 @@ internal static class ArticleTransitions
 
         // Warm-up: one story per user (grain activation, JIT, pools), not measured.
         await LoadAsync(staff, TimeSpan.Zero, null, CancellationToken.None);
+
+        // One user alone first: the latency of a transition when nothing queues.
+        var alone = new ConcurrentBag<double>();
+        await LoadAsync(staff with { Users = staff.Users.Take(1).ToList() }, TimeSpan.FromSeconds(5), alone, CancellationToken.None);
+
+        var aloneSorted = alone.OrderBy(x => x).ToList();
+        Console.WriteLine($"B4: one user alone: {aloneSorted.Count / 5.0:0}/s, p50 {Pct(aloneSorted, 0.5):0.0} ms, p99 {Pct(aloneSorted, 0.99):0.0} ms");
+        var pids = new Dictionary<string, int>
+        {
+            ["silo"] = silo.Process.Pid,
+            ["web"] = web.Process.Pid,
+            ["load generator"] = Environment.ProcessId,
+        };
         var latencies = new ConcurrentBag<double>();
+        var statements = await StatementStatistics.ResetAsync(deployment.ConnectionString);
+        var cpuBefore = CpuUse.Read(pids);
         var clock = Stopwatch.StartNew();
         var failures = await LoadAsync(staff, duration, latencies, CancellationToken.None);
         var elapsed = clock.Elapsed.TotalSeconds;
+        var cpu = CpuUse.Between(cpuBefore, CpuUse.Read(pids), clock.Elapsed);
+        Console.WriteLine($"B4: CPU in cores: {cpu}");
+        if (statements)
+        {
+            Console.WriteLine("B4: database time by statement (pg_stat_statements, the measured window):");
+            foreach (var line in await StatementStatistics.TopAsync(deployment.ConnectionString, 12, latencies.Count))
+            {
+                Console.WriteLine("  " + line);
+            }
+        }
+
+        foreach (var line in await StatementStatistics.GrainStateSizesAsync(deployment.ConnectionString))
+        {
+            Console.WriteLine("B4: grain state " + line);
+        }
         var sorted = latencies.OrderBy(x => x).ToList();
         var rate = sorted.Count / elapsed;
         var p50 = Pct(sorted, 0.5);

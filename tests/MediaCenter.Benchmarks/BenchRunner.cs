@@ -30,7 +30,9 @@ public static class BenchRunner
         Console.WriteLine($"machine: {Machine()}");
         var clock = Stopwatch.StartNew();
 
-        await using var postgres = await TestPostgres.StartAsync();
+        // pg_stat_statements (when this PostgreSQL has it) lets B4 say which statements the database time went to.
+        await using var postgres = await TestPostgres.StartAsync(
+            Launcher.PostgresCluster.HasStatementStatistics ? "-c shared_preload_libraries=pg_stat_statements" : "");
         // B3 needs B1's load, and B2 is measured inside B1's fleet whenever B1 runs.
         var ingest = Runs("B1") || Runs("B3");
         if (ingest)

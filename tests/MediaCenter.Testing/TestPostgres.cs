@@ -22,8 +22,8 @@ public sealed class TestPostgres : IAsyncDisposable
         _root = root;
     }
 
-    /// <summary>Starts a private server in a temporary directory (about a second).</summary>
-    public static async Task<TestPostgres> StartAsync()
+    /// <summary>Starts a private server in a temporary directory (about a second), with further server settings if given.</summary>
+    public static async Task<TestPostgres> StartAsync(string serverOptions = "")
     {
         if (Environment.GetEnvironmentVariable("MEDIACENTER_TEST_DB") is { Length: > 0 } existing)
         {
@@ -34,7 +34,10 @@ public sealed class TestPostgres : IAsyncDisposable
         var root = Path.Combine(Path.GetTempPath(), "mc-test-pg-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(root);
         File.SetUnixFileMode(root, (UnixFileMode)0b111_101_101);
-        var cluster = new PostgresCluster(Path.Combine(root, "pg"), FreePorts.Next(), database: "postgres", throwaway: true);
+        var cluster = new PostgresCluster(Path.Combine(root, "pg"), FreePorts.Next(), database: "postgres", throwaway: true)
+        {
+            ServerOptions = serverOptions,
+        };
         await cluster.StartAsync();
         return new TestPostgres(cluster, cluster.ConnectionStringFor("postgres"), root);
     }
