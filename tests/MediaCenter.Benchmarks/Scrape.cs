@@ -43,6 +43,13 @@ internal sealed class Scrape
         return new Scrape(samples, at);
     }
 
+    /// <summary>The sum of every sample whose name contains <paramref name="part"/>; null when there is none.</summary>
+    public double? SumOf(string part)
+    {
+        var matching = _samples.Where(kv => kv.Key.Contains(part, StringComparison.Ordinal)).ToList();
+        return matching.Count == 0 ? null : matching.Sum(kv => kv.Value);
+    }
+
     /// <summary>A sample's value, 0 when absent (a counter never incremented).</summary>
     public double this[string name] => _samples.GetValueOrDefault(name);
 

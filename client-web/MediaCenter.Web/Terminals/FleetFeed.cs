@@ -6,18 +6,22 @@ namespace MediaCenter.Web.Terminals;
 
 /// <summary>
 /// This web host's subscription to terminal changes: the cluster pushes batches here (an Orleans observer);
-/// they are coalesced per terminal (latest wins) and sent to the boards on a fixed cadence, so a browser
-/// receives at most one message per cadence however hot the fleet is.
+/// they are coalesced per terminal (latest wins) and sent to the boards at once when the last message left at least
+/// <see cref="MinimumGap"/> ago, else when that gap is over. A browser receives at most one message per gap however
+/// hot the fleet is, and a change in a quiet fleet is not held back.
 /// </summary>
 internal sealed partial class FleetFeed(IClusterClient cluster, IHubContext<LiveHub> hub, LivePushMetrics metrics, ILogger<FleetFeed> logger) : BackgroundService, IFleetObserver
 {
-    /// <summary>How often boards receive terminal changes.</summary>
-    public static readonly TimeSpan Cadence = TimeSpan.FromMilliseconds(500);
+    /// <summary>The least time between two messages to a board: at most 10 a second.</summary>
+    public static readonly TimeSpan MinimumGap = TimeSpan.FromMilliseconds(100);
 
     /// <summary>The client method receiving a batch of <see cref="TerminalDelta"/>.</summary>
     public const string Method = "terminalChanges";
 
+    private static readonly TimeSpan RetrySubscribe = TimeSpan.FromMilliseconds(500);
+
     private readonly Dictionary<string, TerminalDelta> _pending = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _changed = new(0, 1);
 
     public void OnChanges(IReadOnlyList<TerminalDelta> changes)
     {
@@ -30,6 +34,11 @@ internal sealed partial class FleetFeed(IClusterClient cluster, IHubContext<Live
                     _pending[change.Id] = change;
                 }
             }
+
+            if (_changed.CurrentCount == 0)
+            {
+                _changed.Release();
+            }
         }
     }
 
@@ -40,14 +49,13 @@ internal sealed partial class FleetFeed(IClusterClient cluster, IHubContext<Live
         var lastSubscribed = DateTimeOffset.MinValue;
         try
         {
-            // A delay after each send rather than a periodic timer: a periodic timer that ticked late ticks again at once, and a
-            // board got two messages well inside one cadence (benchmark B3 saw three in one second). This keeps a whole cadence
-            // between two sends.
+            // The gap is measured from the end of one send to the start of the next, so two sends are never closer than
+            // the gap (a periodic timer that ticked late ticked again at once: benchmark B3 once saw three in one second).
+            var lastSent = DateTimeOffset.MinValue;
             while (true)
             {
-                await Task.Delay(Cadence, stoppingToken);
                 // Subscriptions expire: refresh well inside their lifetime, and retry while the cluster is away.
-                if (DateTimeOffset.UtcNow - lastSubscribed > MediaCenter.Hosting.ClusterObservers.Renew)
+                if (DateTimeOffset.UtcNow - lastSubscribed >= MediaCenter.Hosting.ClusterObservers.Renew)
                 {
                     try
                     {
@@ -57,10 +65,27 @@ internal sealed partial class FleetFeed(IClusterClient cluster, IHubContext<Live
                     catch (Exception ex)
                     {
                         LogSubscribeFailed(logger, ex.Message);
+                        lastSubscribed = DateTimeOffset.UtcNow - MediaCenter.Hosting.ClusterObservers.Renew + RetrySubscribe;
                     }
                 }
 
-                await FlushAsync(stoppingToken);
+                // Wake on a change, or when the subscription is due for renewal.
+                var renewIn = lastSubscribed + MediaCenter.Hosting.ClusterObservers.Renew - DateTimeOffset.UtcNow;
+                if (renewIn > TimeSpan.Zero && !await _changed.WaitAsync(renewIn, stoppingToken))
+                {
+                    continue;
+                }
+
+                var wait = lastSent + MinimumGap - DateTimeOffset.UtcNow;
+                if (lastSent != DateTimeOffset.MinValue && wait > TimeSpan.Zero)
+                {
+                    await Task.Delay(wait, stoppingToken);
+                }
+
+                if (await FlushAsync(stoppingToken))
+                {
+                    lastSent = DateTimeOffset.UtcNow;
+                }
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -79,14 +104,15 @@ internal sealed partial class FleetFeed(IClusterClient cluster, IHubContext<Live
         }
     }
 
-    private async Task FlushAsync(CancellationToken cancellationToken)
+    /// <summary>Sends what is pending; false when nothing was.</summary>
+    private async Task<bool> FlushAsync(CancellationToken cancellationToken)
     {
         List<TerminalDelta> batch;
         lock (_pending)
         {
             if (_pending.Count == 0)
             {
-                return;
+                return false;
             }
 
             batch = [.. _pending.Values];
@@ -103,6 +129,8 @@ internal sealed partial class FleetFeed(IClusterClient cluster, IHubContext<Live
         {
             await hub.Clients.Group(LiveHub.FleetGroupOf(party.Key)).SendAsync(Method, party.ToList(), cancellationToken);
         }
+
+        return true;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not subscribe to terminal changes: {Reason}")]

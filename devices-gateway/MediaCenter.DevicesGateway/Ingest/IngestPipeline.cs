@@ -17,7 +17,7 @@ public sealed partial class IngestPipeline(IClusterClient cluster, ILogger<Inges
 
     private const int MaxBatch = 500;
     private const int MaxInFlight = 8;
-    private static readonly TimeSpan MaxWait = TimeSpan.FromMilliseconds(20);
+    private static readonly TimeSpan MaxWait = TimeSpan.FromMilliseconds(5);
 
     private static readonly Gauge QueueDepth = Metrics.CreateGauge("mediacenter_ingest_queue_depth", "Terminal messages waiting for the cluster.");
     private static readonly Counter Delivered = Metrics.CreateCounter("mediacenter_ingest_messages_total", "Terminal messages delivered to terminal grains.");

@@ -70,7 +70,7 @@ public interface IFleetSubscriptionGrain : IGrainWithIntegerKey
     Task PublishAsync(IReadOnlyList<TerminalDelta> changes);
 }
 
-/// <summary>Per-silo coalescing publisher (a stateless worker): terminal grains hand it deltas; it flushes on a cadence.</summary>
+/// <summary>Per-silo coalescing publisher (a stateless worker): terminal grains hand it deltas; it sends them at once, or after a short minimum gap between batches.</summary>
 [Alias("mc.IFleetPublisherGrain")]
 public interface IFleetPublisherGrain : IGrainWithIntegerKey
 {

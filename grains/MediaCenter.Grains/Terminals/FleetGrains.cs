@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using MediaCenter.Grains.Terminals;
 using Microsoft.Extensions.Logging;
 using Orleans.Concurrency;
@@ -6,15 +7,18 @@ using Orleans.Utilities;
 namespace MediaCenter.Grains.Terminals;
 
 /// <summary>
-/// Per-silo publisher: keeps the latest change per terminal and flushes a batch every 250 ms to the
-/// subscription grain, so a hot fleet costs a few calls a second, not one per heartbeat.
+/// Per-silo publisher: keeps the latest change per terminal and sends them to the subscription grain as one batch,
+/// at once when the last batch left at least <see cref="MinimumGap"/> ago, else when that gap is over: a lone change
+/// is not held back, and a hot fleet costs at most 1/<see cref="MinimumGap"/> calls a second, not one per heartbeat.
 /// </summary>
 [StatelessWorker(1)]
-internal sealed class FleetPublisherGrain : Grain, IFleetPublisherGrain
+internal sealed class FleetPublisherGrain([FromKeyedServices(TimeProviderNames.Grains)] TimeProvider time) : Grain, IFleetPublisherGrain
 {
-    internal static readonly TimeSpan Cadence = TimeSpan.FromMilliseconds(250);
+    internal static readonly TimeSpan MinimumGap = TimeSpan.FromMilliseconds(50);
     private readonly Dictionary<string, TerminalDelta> _pending = new(StringComparer.Ordinal);
     private IGrainTimer? _timer;
+    private DateTimeOffset _lastFlush = DateTimeOffset.MinValue;
+    private bool _scheduled;
 
     public Task EnqueueAsync(TerminalDelta change)
     {
@@ -23,17 +27,26 @@ internal sealed class FleetPublisherGrain : Grain, IFleetPublisherGrain
             _pending[change.Id] = change;
         }
 
-        _timer ??= this.RegisterGrainTimer(FlushAsync, new GrainTimerCreationOptions(Cadence, Cadence) { KeepAlive = false });
+        if (!_scheduled)
+        {
+            _scheduled = true;
+            var due = _lastFlush == DateTimeOffset.MinValue ? TimeSpan.Zero : _lastFlush + MinimumGap - time.GetUtcNow();
+            _timer ??= this.RegisterGrainTimer(FlushAsync, new GrainTimerCreationOptions(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan) { KeepAlive = false });
+            _timer.Change(due > TimeSpan.Zero ? due : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
+        }
+
         return Task.CompletedTask;
     }
 
     private async Task FlushAsync(CancellationToken cancellationToken)
     {
+        _scheduled = false;
         if (_pending.Count == 0)
         {
             return;
         }
 
+        _lastFlush = time.GetUtcNow();
         var batch = _pending.Values.ToList();
         _pending.Clear();
         await GrainFactory.GetGrain<IFleetSubscriptionGrain>(0).PublishAsync(batch);

@@ -1,0 +1,112 @@
+using System.Collections.Concurrent;
+using MediaCenter.Grains.Terminals;
+
+namespace MediaCenter.Grains.Tests.Terminals;
+
+/// <summary>
+/// Terminal changes leave each silo as batches, latest per terminal: a lone change at once, the next one no sooner than the
+/// minimum gap after the previous batch (grain time; the shared fixture's other terminals may send batches of their own,
+/// which only ever make a change wait for the gap, never longer).
+/// </summary>
+[Collection(ClusterCollection.Name)]
+public sealed class FleetPublisherTests(ClusterFixture fixture)
+{
+    private static readonly TimeSpan Step = TimeSpan.FromMilliseconds(10);
+
+    [Fact]
+    public async Task A_lone_change_leaves_at_once_and_the_next_waits_out_the_gap_coalesced_per_terminal()
+    {
+        var prefix = "fleet-" + Guid.NewGuid().ToString("N")[..8];
+        var board = new Board(prefix);
+        var reference = fixture.Grains.CreateObjectReference<IFleetObserver>(board);
+        var subscriptions = fixture.Grains.GetGrain<IFleetSubscriptionGrain>(0);
+        await subscriptions.SubscribeAsync(reference);
+        var publisher = fixture.Grains.GetGrain<IFleetPublisherGrain>(0);
+        try
+        {
+            ClusterFixture.GrainClock.Advance(TimeSpan.FromSeconds(1));
+            var othersBefore = board.Others;
+            await publisher.EnqueueAsync(Delta(prefix + "-a", 1));
+            var first = await GrainTimeUntilAsync(board, prefix + "-a");
+            if (board.Others == othersBefore)
+            {
+                Assert.Equal(TimeSpan.Zero, first);
+            }
+            else
+            {
+                // Another test's terminal sent a batch just before: this one waited for the gap, and no longer.
+                Assert.True(first <= FleetPublisherGrain.MinimumGap, $"the lone change waited {first.TotalMilliseconds} ms of grain time");
+            }
+
+            await publisher.EnqueueAsync(Delta(prefix + "-b", 1));
+            await publisher.EnqueueAsync(Delta(prefix + "-b", 2));
+            var second = await GrainTimeUntilAsync(board, prefix + "-b");
+            Assert.InRange(second, FleetPublisherGrain.MinimumGap - Step, FleetPublisherGrain.MinimumGap + Step);
+
+            var b = Assert.Single(board.Received, d => d.Id == prefix + "-b");
+            Assert.Equal(2, b.Version);
+        }
+        finally
+        {
+            await subscriptions.UnsubscribeAsync(reference);
+        }
+    }
+
+    /// <summary>Moves grain time on in small steps until the board has the terminal's change; returns how much had to pass.</summary>
+    private static async Task<TimeSpan> GrainTimeUntilAsync(Board board, string id)
+    {
+        var advanced = TimeSpan.Zero;
+        while (advanced <= TimeSpan.FromMilliseconds(500))
+        {
+            if (await board.WaitForAsync(id, TimeSpan.FromMilliseconds(150)))
+            {
+                return advanced;
+            }
+
+            ClusterFixture.GrainClock.Advance(Step);
+            advanced += Step;
+        }
+
+        throw new TimeoutException($"{id} never reached the board");
+    }
+
+    private static TerminalDelta Delta(string id, long version) =>
+        new(id, "party", "region", TerminalHealth.Online, ClusterFixture.GrainClock.GetUtcNow(), version, ClusterFixture.GrainClock.GetUtcNow());
+
+    private sealed class Board(string prefix) : IFleetObserver
+    {
+        private readonly SemaphoreSlim _arrived = new(0);
+
+        private int _others;
+
+        public ConcurrentQueue<TerminalDelta> Received { get; } = new();
+
+        /// <summary>Changes of terminals other than this test's.</summary>
+        public int Others => Volatile.Read(ref _others);
+
+        public void OnChanges(IReadOnlyList<TerminalDelta> changes)
+        {
+            Interlocked.Add(ref _others, changes.Count(c => !c.Id.StartsWith(prefix, StringComparison.Ordinal)));
+            foreach (var change in changes.Where(c => c.Id.StartsWith(prefix, StringComparison.Ordinal)))
+            {
+                Received.Enqueue(change);
+                _arrived.Release();
+            }
+        }
+
+        public async Task<bool> WaitForAsync(string id, TimeSpan within)
+        {
+            var deadline = DateTime.UtcNow + within;
+            while (!Received.Any(d => d.Id == id))
+            {
+                var left = deadline - DateTime.UtcNow;
+                if (left <= TimeSpan.Zero || !await _arrived.WaitAsync(left))
+                {
+                    return Received.Any(d => d.Id == id);
+                }
+            }
+
+            return true;
+        }
+    }
+}
