@@ -1,5 +1,5 @@
-using Microsoft.Extensions.DependencyInjection;
 using MediaCenter.Grains.Terminals;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Orleans.Concurrency;
 using Orleans.Utilities;
