@@ -61,19 +61,22 @@ internal static class ArticleTransitions
         var elapsed = clock.Elapsed.TotalSeconds;
         var cpu = CpuUse.Between(cpuBefore, CpuUse.Read(pids), clock.Elapsed);
         Console.WriteLine($"B4: CPU in cores: {cpu}");
-        if (statements)
+        var top = statements ? await StatementStatistics.TopAsync(deployment.ConnectionString, 12, latencies.Count) : [];
+        if (top.Count > 0)
         {
             Console.WriteLine("B4: database time by statement (pg_stat_statements, the measured window):");
-            foreach (var line in await StatementStatistics.TopAsync(deployment.ConnectionString, 12, latencies.Count))
+            foreach (var statement in top)
             {
-                Console.WriteLine("  " + line);
+                Console.WriteLine("  " + statement);
             }
         }
 
-        foreach (var line in await StatementStatistics.GrainStateSizesAsync(deployment.ConnectionString))
+        var sizes = await StatementStatistics.GrainStateSizesAsync(deployment.ConnectionString);
+        foreach (var line in sizes)
         {
             Console.WriteLine("B4: grain state " + line);
         }
+
         var sorted = latencies.OrderBy(x => x).ToList();
         var rate = sorted.Count / elapsed;
         var p50 = Pct(sorted, 0.5);
@@ -83,7 +86,10 @@ internal static class ArticleTransitions
         Console.WriteLine($"B4: {sorted.Count} transitions in {elapsed:0.0} s = {rate:0}/s ({ratio:0.00} × baseline), p50 {p50:0.0} ms, p99 {p99:0.0} ms, {failures} failed");
         return ["B4", $"story transitions through the API ({string.Join(" → ", Steps)}), {users} concurrent users, {duration.TotalSeconds:0} s",
             $"{baseline:0} single-row upserts/s (Npgsql, {users} connections, same database)",
-            $"{rate:0} transitions/s = {ratio:0.00} × baseline; p50 {p50:0.0} ms, p99 {p99:0.0} ms; {failures} failed",
+            $"{rate:0} transitions/s = {ratio:0.00} × baseline; p50 {p50:0.0} ms, p99 {p99:0.0} ms; {failures} failed. One user alone: p50 " +
+            $"{Pct(aloneSorted, 0.5):0.0} ms, p99 {Pct(aloneSorted, 0.99):0.0} ms. CPU in cores over the window: {cpu}. Database execution time " +
+            $"(pg_stat_statements): {(top.Count == 0 ? "not available" : string.Join(", ", top.Take(5).Select(t => t.Short())))}; " +
+            $"{(sizes.Count > 0 ? "grain state " + sizes[0] : "")}",
             "≥ 0.5 × baseline, p99 ≤ 50 ms", verdict];
     }
 

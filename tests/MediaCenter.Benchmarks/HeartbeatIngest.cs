@@ -63,7 +63,7 @@ internal static class HeartbeatIngest
         Console.WriteLine("B1: warm-up 30 s (the fleet comes online over 20 s) …");
         var warmUp = fleet.RunAsync(o.Rate, TimeSpan.FromSeconds(30), MqttQualityOfServiceLevel.AtMostOnce, ramp: TimeSpan.FromSeconds(20));
         await Task.Delay(TimeSpan.FromSeconds(20));
-        await using var watchers = await LiveWatchers.ConnectAsync(specs, LiveWatchers.ProductMethods);
+        await using var watchers = await RemoteWatchers.ConnectAsync(specs, LiveWatchers.ProductMethods);
         var warmed = await warmUp;
         Console.WriteLine($"B1: warm-up sent {warmed.Rate:0}/s on average (could not send {warmed.CouldNotSend}, failed {warmed.Failed})");
 
@@ -83,11 +83,12 @@ internal static class HeartbeatIngest
             ["silo"] = silo.Process.Pid,
             ["gateway"] = gateway.Process.Pid,
             ["web"] = web.Process.Pid,
-            ["load generator and clients"] = Environment.ProcessId,
+            ["load generator (MQTT terminals, staff)"] = Environment.ProcessId,
+            ["SignalR clients"] = watchers.Pid,
         };
         Console.WriteLine($"B1: measuring {o.Seconds} s at QoS 0 with B3's watchers and staff …");
         var window = TimeSpan.FromSeconds(o.Seconds);
-        watchers.Record();
+        await watchers.RecordAsync();
         var transitions = new System.Collections.Concurrent.ConcurrentBag<double>();
         var staffRun = ArticleTransitions.LoadAsync(staff, window, transitions, CancellationToken.None, Pace);
         var cpuBefore = CpuUse.Read(pids);
@@ -109,7 +110,7 @@ internal static class HeartbeatIngest
         await sampling.CancelAsync();
         var tenSecondRates = await samples;
         var staffFailures = await staffRun;
-        var live = watchers.Stop();
+        var live = await watchers.StopAsync();
 
         // QoS 1, shorter: the silent terminals stay silent. Its warm-up runs while B2 is read, so nobody misses a deadline meanwhile.
         var allSilent = silentFrom.Select(t => t == TimeSpan.MaxValue ? t : TimeSpan.Zero).ToArray();
@@ -340,12 +341,12 @@ internal static class HeartbeatIngest
         await using (app)
         {
             var specs = Enumerable.Range(0, connections).Select(_ => new LiveWatchers.Spec(hub, null, "plain", null)).ToList();
-            await using var watchers = await LiveWatchers.ConnectAsync(specs, [PlainHub.Method]);
+            await using var watchers = await RemoteWatchers.ConnectAsync(specs, [PlainHub.Method]);
             await PlainHub.BroadcastAsync(app, perClient, TimeSpan.FromSeconds(3));
-            watchers.Record();
+            await watchers.RecordAsync();
             await PlainHub.BroadcastAsync(app, perClient, TimeSpan.FromSeconds(15));
             await Task.Delay(500);
-            var summary = watchers.Stop();
+            var summary = await watchers.StopAsync();
             var latencies = summary.Latencies[PlainHub.Method];
             var result = new PlainResult(connections, perClient, ArticleTransitions.Pct(latencies, 0.5), ArticleTransitions.Pct(latencies, 0.99), latencies.Count,
                 summary.Disconnected);

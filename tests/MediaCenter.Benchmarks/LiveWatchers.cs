@@ -228,3 +228,132 @@ internal sealed class PlainHub : Hub
         }
     }
 }
+
+/// <summary>
+/// B3's SignalR clients in a process of their own (this program with <c>watch SPECFILE</c>), as browsers are: their receive
+/// instants are not held up by the MQTT load generator's work and collections in the suite's process. Commands on standard
+/// input: <c>record</c>, <c>stop FILE</c> (the summary as JSON into FILE), <c>exit</c>.
+/// </summary>
+internal sealed class RemoteWatchers : IAsyncDisposable
+{
+    private static readonly JsonSerializerOptions Json = new() { IncludeFields = true };
+    private readonly Process _process;
+
+    private RemoteWatchers(Process process) => _process = process;
+
+    /// <summary>The process's id (for its CPU time).</summary>
+    public int Pid => _process.Id;
+
+    private sealed record Setup(List<LiveWatchers.Spec> Specs, List<string> Methods);
+
+    /// <summary>Starts the process and waits until every connection is open (its progress lines are echoed).</summary>
+    public static async Task<RemoteWatchers> ConnectAsync(IReadOnlyList<LiveWatchers.Spec> specs, IReadOnlyList<string> methods)
+    {
+        var setupFile = Path.Combine(Path.GetTempPath(), $"mc-bench-watch-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(setupFile, JsonSerializer.Serialize(new Setup([.. specs], [.. methods]), Json));
+        File.SetUnixFileMode(setupFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        var start = new ProcessStartInfo("dotnet")
+        {
+            ArgumentList = { typeof(RemoteWatchers).Assembly.Location, "watch", setupFile },
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        };
+        start.Environment["DOTNET_gcServer"] = "1";
+        var process = Process.Start(start) ?? throw new InvalidOperationException("the SignalR clients' process did not start");
+        var remote = new RemoteWatchers(process);
+        try
+        {
+            await remote.ExpectAsync("ready", TimeSpan.FromMinutes(3));
+        }
+        finally
+        {
+            File.Delete(setupFile);
+        }
+
+        return remote;
+    }
+
+    /// <summary>Starts recording (second 0 is now).</summary>
+    public async Task RecordAsync()
+    {
+        await _process.StandardInput.WriteLineAsync("record");
+        await ExpectAsync("recording", TimeSpan.FromSeconds(30));
+    }
+
+    /// <summary>Stops recording and returns what the connections received.</summary>
+    public async Task<LiveWatchers.Summary> StopAsync()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"mc-bench-watched-{Guid.NewGuid():N}.json");
+        await _process.StandardInput.WriteLineAsync("stop " + file);
+        await ExpectAsync("stopped", TimeSpan.FromMinutes(1));
+        try
+        {
+            return JsonSerializer.Deserialize<LiveWatchers.Summary>(await File.ReadAllTextAsync(file), Json)
+                ?? throw new InvalidOperationException("the SignalR clients' process wrote no summary");
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    /// <summary>The process side: opens the connections, then follows the commands on standard input.</summary>
+    public static async Task<int> ServeAsync(string setupFile)
+    {
+        var setup = JsonSerializer.Deserialize<Setup>(await File.ReadAllTextAsync(setupFile), Json)
+            ?? throw new InvalidOperationException("no setup in " + setupFile);
+        await using var watchers = await LiveWatchers.ConnectAsync(setup.Specs, setup.Methods);
+        Console.WriteLine("ready");
+        while (await Console.In.ReadLineAsync() is { } line && line != "exit")
+        {
+            if (line == "record")
+            {
+                watchers.Record();
+                Console.WriteLine("recording");
+            }
+            else if (line.StartsWith("stop ", StringComparison.Ordinal))
+            {
+                await File.WriteAllTextAsync(line[5..], JsonSerializer.Serialize(watchers.Stop(), Json));
+                Console.WriteLine("stopped");
+            }
+        }
+
+        return 0;
+    }
+
+    private async Task ExpectAsync(string expected, TimeSpan within)
+    {
+        using var timeout = new CancellationTokenSource(within);
+        while (await _process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
+        {
+            if (line == expected)
+            {
+                return;
+            }
+
+            Console.WriteLine(line);
+        }
+
+        throw new InvalidOperationException($"the SignalR clients' process ended before saying '{expected}' (exit code {(_process.HasExited ? _process.ExitCode : -1)})");
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            if (!_process.HasExited)
+            {
+                await _process.StandardInput.WriteLineAsync("exit");
+                await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+            }
+        }
+        catch (Exception ex) when (ex is TimeoutException or IOException or InvalidOperationException)
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+
+        _process.Dispose();
+    }
+}

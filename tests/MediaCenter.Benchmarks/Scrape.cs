@@ -17,14 +17,16 @@ internal sealed class Scrape
         At = at;
     }
 
-    /// <summary>When it was read.</summary>
+    /// <summary>When it was read: the middle of the request.</summary>
     public DateTimeOffset At { get; }
 
     /// <summary>Reads <c>/metrics</c> of a process.</summary>
     public static async Task<Scrape> ReadAsync(HttpClient http, Uri process)
     {
-        var at = DateTimeOffset.UtcNow;
+        var started = DateTimeOffset.UtcNow;
         var text = await http.GetStringAsync(new Uri(process, "/metrics"));
+        // The counters were read somewhere within the request, which takes tens of milliseconds from a loaded process.
+        var at = started + ((DateTimeOffset.UtcNow - started) / 2);
         var samples = new Dictionary<string, double>(StringComparer.Ordinal);
         foreach (var line in text.Split('\n'))
         {

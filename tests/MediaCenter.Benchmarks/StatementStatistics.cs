@@ -28,8 +28,20 @@ internal static class StatementStatistics
         }
     }
 
-    /// <summary>The statements with the most execution time since the reset: share, calls per unit of work, mean time, text.</summary>
-    public static async Task<List<string>> TopAsync(string connectionString, int count, int units)
+    /// <summary>One statement's share of the database's execution time.</summary>
+    public sealed record Statement(double Share, double PerUnit, double MeanMs, string Query)
+    {
+        /// <summary>A console line: share, calls per unit of work, mean time, the statement's start.</summary>
+        public override string ToString() => string.Create(CultureInfo.InvariantCulture,
+            $"{Share,6:P1}  {PerUnit,5:0.00}/unit  mean {MeanMs,7:0.000} ms  {(Query.Length > 110 ? Query[..110] + "…" : Query)}");
+
+        /// <summary>For the table: the statement's first words, share and mean.</summary>
+        public string Short() => string.Create(CultureInfo.InvariantCulture,
+            $"`{(Query.Length > 48 ? Query[..48] + "…" : Query)}` {Share:P0} (mean {MeanMs:0.00} ms)");
+    }
+
+    /// <summary>The statements with the most execution time since the reset, per unit of work (e.g. per transition).</summary>
+    public static async Task<List<Statement>> TopAsync(string connectionString, int count, int units)
     {
         await using var db = NpgsqlDataSource.Create(connectionString);
         await using var command = db.CreateCommand("""
@@ -41,18 +53,15 @@ internal static class StatementStatistics
             LIMIT $1
             """);
         command.Parameters.AddWithValue(count);
-        var lines = new List<string>();
+        var statements = new List<Statement>();
         await using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync())
         {
-            var calls = reader.GetInt64(0);
-            var share = reader.GetDouble(1) / Math.Max(1, reader.GetDouble(3));
-            var query = reader.GetString(4);
-            lines.Add(string.Create(CultureInfo.InvariantCulture,
-                $"{share,6:P1}  {(double)calls / Math.Max(1, units),5:0.00}/unit  mean {reader.GetDouble(2),7:0.000} ms  {(query.Length > 110 ? query[..110] + "…" : query)}"));
+            statements.Add(new Statement(reader.GetDouble(1) / Math.Max(1, reader.GetDouble(3)), (double)reader.GetInt64(0) / Math.Max(1, units),
+                reader.GetDouble(2), reader.GetString(4)));
         }
 
-        return lines;
+        return statements;
     }
 
     /// <summary>Stored grain state by grain type: rows, mean payload bytes, mean bytes on disk (after PostgreSQL's compression).</summary>
