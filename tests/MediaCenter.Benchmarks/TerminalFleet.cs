@@ -54,7 +54,10 @@ internal sealed class TerminalFleet : IDisposable
         return new TerminalFleet(terminals);
     }
 
-    /// <summary>Connects every terminal to a broker (new connections), with bounded parallelism; prints progress.</summary>
+    /// <summary>
+    /// Connects every terminal to a broker (new connections), with bounded parallelism, and subscribes it to its command topic as a
+    /// real terminal does (docs/MQTT.md), so the broker routes each publish among 10,000 subscribed sessions; prints progress.
+    /// </summary>
     public async Task ConnectAsync(int port, string what)
     {
         DisposeClients();
@@ -73,6 +76,8 @@ internal sealed class TerminalFleet : IDisposable
                 try
                 {
                     await client.ConnectAsync(options, cancellationToken);
+                    await client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder()
+                        .WithTopicFilter($"mc/t/{id}/cmd", MqttQualityOfServiceLevel.AtLeastOnce).Build(), cancellationToken);
                     break;
                 }
                 catch (Exception ex) when (attempt < 5)

@@ -134,7 +134,11 @@ internal sealed partial class EmbeddedBroker(
             return;
         }
 
-        if (!await TerminalTraffic.AcceptAsync(e.ClientId, e.ApplicationMessage.Topic, e.ApplicationMessage.Payload, ingest, drops, time))
+        // Taken in, the message has reached its one consumer. With authentication on, no other client may subscribe to a
+        // terminal's topics, so routing it through the broker's sessions (10,000 subscribed terminals) would find nobody: skip it.
+        // Without authentication (development), it is routed, so a debugging client can watch the traffic.
+        var accepted = await TerminalTraffic.AcceptAsync(e.ClientId, e.ApplicationMessage.Topic, e.ApplicationMessage.Payload, ingest, drops, time);
+        if (!accepted || settings.Value.RequireAuthentication)
         {
             e.ProcessPublish = false;
         }
