@@ -55,10 +55,10 @@ internal sealed class TerminalFleet : IDisposable
     }
 
     /// <summary>
-    /// Connects every terminal to a broker (new connections), with bounded parallelism, and subscribes it to its command topic as a
-    /// real terminal does (docs/MQTT.md), so the broker routes each publish among 10,000 subscribed sessions; prints progress.
+    /// Connects every terminal to a broker (new connections), with bounded parallelism; prints progress. With
+    /// <paramref name="subscribe"/>, each also subscribes to its command topic, as a real terminal does (docs/MQTT.md).
     /// </summary>
-    public async Task ConnectAsync(int port, string what)
+    public async Task ConnectAsync(int port, string what, bool subscribe)
     {
         DisposeClients();
         var factory = new MqttClientFactory();
@@ -76,8 +76,12 @@ internal sealed class TerminalFleet : IDisposable
                 try
                 {
                     await client.ConnectAsync(options, cancellationToken);
-                    await client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder()
-                        .WithTopicFilter($"mc/t/{id}/cmd", MqttQualityOfServiceLevel.AtLeastOnce).Build(), cancellationToken);
+                    if (subscribe)
+                    {
+                        await client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder()
+                            .WithTopicFilter($"mc/t/{id}/cmd", MqttQualityOfServiceLevel.AtLeastOnce).Build(), cancellationToken);
+                    }
+
                     break;
                 }
                 catch (Exception ex) when (attempt < 5)
