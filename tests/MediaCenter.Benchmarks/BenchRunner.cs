@@ -323,7 +323,7 @@ public static class BenchRunner
               `ts` and sending counts as latency. With the server collector it was paused 0.95 s; with the SignalR clients in their
               own process 0.2 s, and at 15,000/s offered p99 went to ≤ 75 ms (99.7 % within 100 ms), received → applied p99 ≤ 40 ms
               (one run, 07:50). That offer cannot show "≥ 15,000/s applied" in every window, so the suite now offers 15,500/s; there
-              the machine is at 1.7–1.8 of 2 cores and p99 was ≤ 150–200 ms (96.5–97.3 % within 100 ms) in four runs, 16,000/s
+              the machine is at 1.6–1.8 of 2 cores and p99 was ≤ 150–200 ms (96.5–97.4 % within 100 ms) in five runs, 16,000/s
               alike: the knee of two shared cores, not a queue in the product (the gateway's queue never filled, everything offered
               was applied). Per heartbeat the silo spends about 30 µs and the gateway about 27 µs (most of it the MQTTnet server),
               with no storage write (state and read model are written on health changes and every 5 min); their collectors paused
@@ -338,15 +338,17 @@ public static class BenchRunner
               of the planned 10,337/s sent) and then left its /metrics unanswered for 30 s, so the run could not finish. Before
               this stop the simulated terminals did not subscribe, which hid it. The baseline's terminals do not subscribe.
             - B3. At 06:06 terminal changes took p99 809 ms: they waited for fixed cadences, 250 ms at the silo and 500 ms at the
-              web. They are now sent at once and only paced (50 ms, 100 ms between batches): p99 170–310 ms with the clients in the
-              suite's process, 170 ms in their own, where board deltas took p99 135 ms (the web's own share ≤ 100 ms).
+              web. They are now sent at once and only paced (50 ms, 100 ms between batches): p99 196–374 ms over five runs with the
+              clients in the suite's process and 170–425 ms over seven with the clients in their own (met in two of those, with
+              board deltas p99 135–311 ms). The web's own share is p99 ≤ 100 ms for board deltas and ≤ 250 ms for terminal changes
+              (pacing included); the rest is delivery to 1,000 sockets on a machine at about 1.7 of 2 cores.
             - B4. At 07:21, 348 transitions/s at 50 users with the machine at 1.94 of 2 cores: PostgreSQL 0.93 (2.7 ms per
               transition), silo 0.61, web 0.31. pg_stat_statements (loaded by the suite's private PostgreSQL) put 66 % of the
               database's execution time in the grain-state write (0.83 ms each): a story's state is JSON of about 15.6 KB (its
               history and the answers it remembers for repeated Idempotency-Keys) and PostgreSQL compressed it with pglz. The column
               now uses lz4 (migration 0012): 0.21 ms. Every process now prepares repeated statements (Npgsql automatic preparation)
-              and does not reset a pooled connection on each use (a `DISCARD ALL` per borrow, 6.7 per transition). Together: 474–520
-              transitions/s, p99 260–300 ms, PostgreSQL 1.4 ms of CPU per transition. It is still CPU-bound, now the silo first
+              and does not reset a pooled connection on each use (a `DISCARD ALL` per borrow, 6.7 per transition). Together: 462–520
+              transitions/s, p99 236–300 ms, PostgreSQL 1.4 ms of CPU per transition. It is still CPU-bound, now the silo first
               (about 1.5 ms per transition, a third of it Newtonsoft JSON of the story's state and of the channel's board index,
               236 KB every 500 ms), then PostgreSQL and the web (sign-in check: token, user and roles, three queries). The baseline
               is one prepared round trip; a transition is an HTTP request, three session queries, two grain calls, the state write,
