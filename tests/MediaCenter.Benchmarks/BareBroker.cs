@@ -47,15 +47,7 @@ internal static class BareBroker
     /// <summary>Starts the broker process on a port and waits until it listens.</summary>
     public static async Task<Process> StartAsync(int port)
     {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            ArgumentList = { typeof(BareBroker).Assembly.Location, "bare-broker", port.ToString(System.Globalization.CultureInfo.InvariantCulture) },
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            UseShellExecute = false,
-        };
-        start.Environment["DOTNET_gcServer"] = "1";
-        var process = Process.Start(start) ?? throw new InvalidOperationException("the baseline broker did not start");
+        var process = BenchProcess.Start("the baseline broker", "bare-broker", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
         var first = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30));
         if (first != "listening")
         {

@@ -252,16 +252,7 @@ internal sealed class RemoteWatchers : IAsyncDisposable
         var setupFile = Path.Combine(Path.GetTempPath(), $"mc-bench-watch-{Guid.NewGuid():N}.json");
         await File.WriteAllTextAsync(setupFile, JsonSerializer.Serialize(new Setup([.. specs], [.. methods]), Json));
         File.SetUnixFileMode(setupFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        var start = new ProcessStartInfo("dotnet")
-        {
-            ArgumentList = { typeof(RemoteWatchers).Assembly.Location, "watch", setupFile },
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            UseShellExecute = false,
-        };
-        start.Environment["DOTNET_gcServer"] = "1";
-        var process = Process.Start(start) ?? throw new InvalidOperationException("the SignalR clients' process did not start");
-        var remote = new RemoteWatchers(process);
+        var remote = new RemoteWatchers(BenchProcess.Start("the SignalR clients' process", "watch", setupFile));
         try
         {
             await remote.ExpectAsync("ready", TimeSpan.FromMinutes(3));

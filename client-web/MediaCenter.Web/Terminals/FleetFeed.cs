@@ -77,7 +77,7 @@ internal sealed partial class FleetFeed(IClusterClient cluster, IHubContext<Live
                 }
 
                 var wait = lastSent + MinimumGap - DateTimeOffset.UtcNow;
-                if (lastSent != DateTimeOffset.MinValue && wait > TimeSpan.Zero)
+                if (wait > TimeSpan.Zero)
                 {
                     await Task.Delay(wait, stoppingToken);
                 }

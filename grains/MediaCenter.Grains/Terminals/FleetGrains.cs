@@ -30,7 +30,7 @@ internal sealed class FleetPublisherGrain([FromKeyedServices(TimeProviderNames.G
         if (!_scheduled)
         {
             _scheduled = true;
-            var due = _lastFlush == DateTimeOffset.MinValue ? TimeSpan.Zero : _lastFlush + MinimumGap - time.GetUtcNow();
+            var due = _lastFlush + MinimumGap - time.GetUtcNow();
             _timer ??= this.RegisterGrainTimer(FlushAsync, new GrainTimerCreationOptions(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan) { KeepAlive = false });
             _timer.Change(due > TimeSpan.Zero ? due : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
         }
