@@ -1,4 +1,5 @@
 using System.Text.Json;
+using MediaCenter.Hosting.Outbound;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
@@ -27,6 +28,9 @@ public static class ServiceDefaults
             .Bind(builder.Configuration.GetSection(ClusterSettings.Section))
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<ClusterSettings>, ClusterSettingsValidator>();
+
+        // Every process checks the outbound settings at start-up, whether or not it makes outbound requests today.
+        builder.Services.AddOutboundGuard(builder.Configuration);
 
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(sp => Npgsql.NpgsqlDataSource.Create(sp.GetRequiredService<IOptions<DatabaseSettings>>().Value.ConnectionString));

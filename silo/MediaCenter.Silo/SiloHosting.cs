@@ -3,6 +3,7 @@ using MediaCenter.Database;
 using MediaCenter.Grains;
 using MediaCenter.Grains.Platform;
 using MediaCenter.Hosting;
+using MediaCenter.Hosting.Outbound;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
@@ -101,7 +102,7 @@ public static class SiloHosting
         services.AddOptions<Grains.Incidents.IncidentOptions>().Bind(builder.Configuration.GetSection(Grains.Incidents.IncidentOptions.Section));
         services.AddSingleton<Grains.Incidents.IIncidentJournal, PostgresIncidentJournal>();
         services.AddOptions<WebhookSettings>().Bind(builder.Configuration.GetSection(WebhookSettings.Section));
-        services.AddHttpClient(WebhookDispatcher.Client);
+        services.AddHttpClient(WebhookDispatcher.Client).UseOutboundGuard();
         services.AddHostedService<WebhookDispatcher>();
         services.AddHostedService<TerminalWatch>();
         services.AddHostedService<TerminalCensusMetric>();

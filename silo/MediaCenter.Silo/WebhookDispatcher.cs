@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
+using MediaCenter.Hosting.Outbound;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Prometheus;
@@ -38,6 +38,8 @@ public sealed class WebhookSettings
 /// <summary>
 /// Delivers the webhook outbox: signed JSON POSTs, retried with backoff, every attempt recorded. Any number of
 /// silos run it; each delivery is claimed with <c>FOR UPDATE SKIP LOCKED</c> and a lease, so one silo sends it.
+/// Requests go through the outbound guard (<see cref="OutboundGuard"/>): a target it refuses is not retried, and what the
+/// attempt history shows is the kind of failure only (no exception text; no status or duration for a refused target).
 /// </summary>
 internal sealed partial class WebhookDispatcher(NpgsqlDataSource db, IHttpClientFactory clients, IOptions<WebhookSettings> options,
     TimeProvider time, ILogger<WebhookDispatcher> logger) : BackgroundService
@@ -105,6 +107,7 @@ internal sealed partial class WebhookDispatcher(NpgsqlDataSource db, IHttpClient
         var timestamp = time.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
         int? status = null;
         string? error = null;
+        var refused = false;
         var clock = Stopwatch.StartNew();
         try
         {
@@ -124,11 +127,16 @@ internal sealed partial class WebhookDispatcher(NpgsqlDataSource db, IHttpClient
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
-            error = ex is OperationCanceledException ? $"timed out after {options.Value.Timeout.TotalSeconds:0} s" : ex.Message;
+            var failure = OutboundFailures.Classify(ex);
+            refused = failure == OutboundFailure.Refused;
+            error = OutboundFailures.Describe(failure);
+            // The details are for operators only.
+            LogAttemptError(logger, due.Id, attempt, due.Url, ex.Message);
         }
 
         var backoff = options.Value.Waits;
-        var outcome = error is null ? "delivered" : attempt > backoff.Count ? "failed" : "retry";
+        // A refused target stays refused: retrying it would only repeat the refusal.
+        var outcome = error is null ? "delivered" : refused || attempt > backoff.Count ? "failed" : "retry";
         Attempts.WithLabels(outcome).Inc();
         await using var batch = db.CreateBatch();
         var record = new NpgsqlBatchCommand("""
@@ -138,7 +146,8 @@ internal sealed partial class WebhookDispatcher(NpgsqlDataSource db, IHttpClient
         record.Parameters.AddWithValue("attempt", attempt);
         record.Parameters.Add(new NpgsqlParameter("status", NpgsqlTypes.NpgsqlDbType.Integer) { Value = (object?)status ?? DBNull.Value });
         record.Parameters.Add(new NpgsqlParameter("error", NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)error ?? DBNull.Value });
-        record.Parameters.AddWithValue("ms", (int)clock.ElapsedMilliseconds);
+        // How long a refused target took to refuse would tell a prober something about it: not recorded.
+        record.Parameters.AddWithValue("ms", refused ? 0 : (int)clock.ElapsedMilliseconds);
         batch.BatchCommands.Add(record);
         var update = new NpgsqlBatchCommand("""
             UPDATE mc.webhook_deliveries SET attempts = @attempt, status = @status, last_error = @error, locked_until = NULL,
@@ -161,6 +170,9 @@ internal sealed partial class WebhookDispatcher(NpgsqlDataSource db, IHttpClient
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook outbox poll failed: {Reason}")]
     private static partial void LogPollFailed(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Webhook delivery {DeliveryId} attempt {Attempt} to {Url}: {Error}")]
+    private static partial void LogAttemptError(ILogger logger, long deliveryId, int attempt, string url, string error);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Webhook delivery {DeliveryId} attempt {Attempt} to {Url} failed: {Reason}")]
     private static partial void LogAttemptFailed(ILogger logger, long deliveryId, int attempt, string url, string reason);

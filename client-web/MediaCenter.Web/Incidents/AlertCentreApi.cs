@@ -1,3 +1,4 @@
+using MediaCenter.Hosting.Outbound;
 using MediaCenter.Identity;
 using MediaCenter.Web.Api;
 using MediaCenter.Web.Security;
@@ -59,12 +60,19 @@ internal static class AlertCentreApi
             .WithName("ListWebhooks")
             .WithSummary("Webhooks the caller manages (never their secrets).");
 
-        hooks.MapPost("/", async (IncidentsApi.WebhookBody body, HttpContext http, IncidentReadModel read) =>
+        hooks.MapPost("/", async (IncidentsApi.WebhookBody body, HttpContext http, IncidentReadModel read, OutboundGuard guard) =>
             {
                 var caller = http.CurrentUser();
                 if (!Uri.TryCreate(body.Url, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
                 {
                     throw new IdentityProblem(ProblemKind.Invalid, "需要 http(s) 地址 / url must be an http(s) address");
+                }
+
+                // Refused before it is stored, with the same words whatever the reason (the silo checks every connection again).
+                if (await guard.CheckAsync(url, http.RequestAborted) is { } refusal)
+                {
+                    http.Audit().Details["refused"] = refusal;
+                    throw new IdentityProblem(ProblemKind.Invalid, OutboundGuard.RefusedMessage);
                 }
 
                 // Platform staff attach to the on-call audiences; a party's administrators to their own party's notifications.

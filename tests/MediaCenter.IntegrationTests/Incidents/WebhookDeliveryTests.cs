@@ -21,18 +21,25 @@ public sealed class WebhookDeliveryTests(IntegrationFixture fixture)
         return "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), signed));
     }
 
+    /// <summary>The receivers here are plain http on loopback: both processes must be told that these may be reached.</summary>
+    internal static readonly Dictionary<string, string> LoopbackReceiversAllowed = new()
+    {
+        ["Outbound__AllowHttp"] = "true",
+        ["Outbound__AllowedNetworks__0"] = "127.0.0.1/32",
+    };
+
     [Fact]
     public async Task A_failing_receiver_gets_the_same_signed_delivery_until_it_answers_and_every_attempt_is_recorded()
     {
         await using var deployment = await fixture.NewDeploymentAsync();
-        await deployment.StartSiloAsync("silo", new Dictionary<string, string>
+        await deployment.StartSiloAsync("silo", new Dictionary<string, string>(LoopbackReceiversAllowed)
         {
             ["Webhooks__Backoff__0"] = "00:00:01",
             ["Webhooks__Backoff__1"] = "00:00:01",
             ["Webhooks__Backoff__2"] = "00:00:01",
             ["Webhooks__PollInterval"] = "00:00:00.200",
         });
-        var web = await deployment.StartWebAsync();
+        var web = await deployment.StartWebAsync(settings: LoopbackReceiversAllowed);
         await deployment.Identity.PlatformUserAsync("wh-admin", PlatformRoles.Admin);
         using var admin = await TestIdentity.SignInAsync(web.Http, "wh-admin");
         await using var receiver = HookReceiver.Start(failFirst: 2);
