@@ -47,6 +47,8 @@ public static class WebHosting
     /// <summary>The middleware pipeline.</summary>
     public static WebApplication UseWebPipeline(this WebApplication app)
     {
+        // First: everything after sees the client's address and scheme (from configured proxies only, Web:ForwardedHeaders).
+        app.UseForwardedHeaders();
         app.UseMiddleware<SecurityHeaders>();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
@@ -65,6 +67,7 @@ public static class WebHosting
         app.UseMiddleware<CsrfCheck>();
         // Before authorization, so refused calls are in the operation log too.
         app.UseMiddleware<AuditTrail>();
+        app.UseMiddleware<PasswordChangeGate>();
         app.UseAuthorization();
         return app;
     }
@@ -88,7 +91,8 @@ public static class WebHosting
         app.MapPlansApi();
         app.MapHotEventsApi();
         app.MapCampaignsApi();
-        app.MapHub<LiveHub>(LiveHub.Path);
+        // A connection ends when its session expires (the ticket carries the expiry), not only when it is revoked.
+        app.MapHub<LiveHub>(LiveHub.Path, o => o.CloseOnAuthenticationExpiration = true);
 
         // The cluster itself (silos, activations, grain call rates): Orleans' own dashboard, for operators only.
         app.MapOrleansDashboard(routePrefix: "/dashboard").RequireAuthorization(Policies.Operations).ExcludeFromDescription();

@@ -88,6 +88,11 @@ public static class Migrator
                 newlyApplied.Add(migration);
             }
 
+            if (newlyApplied.Count > 0)
+            {
+                await ApplyPrivilegesAsync(connection, cancellationToken);
+            }
+
             var current = Math.Max(previous, newlyApplied.Count == 0 ? 0 : newlyApplied[^1].Version);
             return new MigrationReport(previous, current, newlyApplied);
         }
@@ -112,7 +117,37 @@ public static class Migrator
         }
 
         var history = await ReadHistoryAsync(connection, cancellationToken);
-        return new SchemaStatus(history.Count == 0 ? 0 : history.Keys.Max(), Migration.Latest);
+        return new SchemaStatus(EffectiveVersion(history.Keys), Migration.Latest);
+    }
+
+    /// <summary>
+    /// The version a database counts as: its newest applied migration, or, when a migration this build ships is missing below that
+    /// one (applied out of order on a development database), the last version before the gap, so the database is not current.
+    /// </summary>
+    internal static int EffectiveVersion(IReadOnlyCollection<int> applied)
+    {
+        if (applied.Count == 0)
+        {
+            return 0;
+        }
+
+        var newest = applied.Max();
+        var missing = Migration.All.FirstOrDefault(m => m.Version < newest && !applied.Contains(m.Version));
+        return missing is null ? newest : Migration.All.Where(m => m.Version < missing.Version).Select(m => m.Version).DefaultIfEmpty(0).Max();
+    }
+
+    /// <summary>
+    /// Hands what the migrations created to the owner role and grants the application role its rights (migration 0015's
+    /// <c>mc.apply_privileges</c>), so that a migration after it need not repeat its grants.
+    /// </summary>
+    private static async Task ApplyPrivilegesAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        await using var exists = new NpgsqlCommand("SELECT to_regprocedure('mc.apply_privileges()') IS NOT NULL", connection);
+        if ((bool)(await exists.ExecuteScalarAsync(cancellationToken))!)
+        {
+            await using var apply = new NpgsqlCommand("SELECT mc.apply_privileges()", connection);
+            await apply.ExecuteNonQueryAsync(cancellationToken);
+        }
     }
 
     /// <summary>Throws with an operator-facing message unless the database is exactly at this build's version.</summary>

@@ -32,4 +32,10 @@ public sealed class IdentitySettings
 
     /// <summary>Sign-in attempts per client address per minute before 429.</summary>
     public int SignInRatePerMinute { get; set; } = 20;
+
+    /// <summary>
+    /// How often each web instance checks that the sessions of its live (SignalR) connections are still valid, closing those that
+    /// are not. A session ended on the same instance closes its connections at once; this bounds the delay for the others.
+    /// </summary>
+    public TimeSpan LiveSessionCheck { get; set; } = TimeSpan.FromSeconds(5);
 }

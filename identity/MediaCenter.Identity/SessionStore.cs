@@ -10,7 +10,9 @@ public sealed record ActiveSession(Guid Id, Guid UserId, string Name, DateTimeOf
 
 /// <summary>
 /// Browser sessions and API/mobile bearer tokens alike (mc.api_tokens): expiring, revocable, checked
-/// against the database on every request so a revocation applies at once.
+/// against the database on every request so a revocation applies at once. Each session keeps the account's security stamp
+/// from when it was issued: a password change, reset, disablement or role change gives the account a new stamp, and from
+/// then on only sessions carried over explicitly (the one that changed its own password) are accepted.
 /// </summary>
 public sealed class SessionStore(NpgsqlDataSource db, TimeProvider time)
 {
@@ -24,8 +26,8 @@ public sealed class SessionStore(NpgsqlDataSource db, TimeProvider time)
         var id = Guid.CreateVersion7();
         var expires = time.GetUtcNow() + lifetime;
         await using var command = db.CreateCommand("""
-            INSERT INTO mc.api_tokens (id, user_id, token_hash, name, created_at, expires_at)
-            VALUES (@id, @user, @hash, @name, @now, @expires)
+            INSERT INTO mc.api_tokens (id, user_id, token_hash, name, created_at, expires_at, security_stamp)
+            SELECT @id, @user, @hash, @name, @now, @expires, security_stamp FROM mc.users WHERE id = @user
             """);
         command.Parameters.AddWithValue("id", id);
         command.Parameters.AddWithValue("user", userId);
@@ -48,8 +50,9 @@ public sealed class SessionStore(NpgsqlDataSource db, TimeProvider time)
         // last_used_at is written at most once a minute per session, not on every request.
         await using var command = db.CreateCommand("""
             WITH found AS (
-                SELECT id, user_id, name, expires_at, last_used_at FROM mc.api_tokens
-                 WHERE token_hash = @hash AND revoked_at IS NULL AND expires_at > @now),
+                SELECT t.id, t.user_id, t.name, t.expires_at, t.last_used_at FROM mc.api_tokens t JOIN mc.users u ON u.id = t.user_id
+                 WHERE t.token_hash = @hash AND t.revoked_at IS NULL AND t.expires_at > @now
+                   AND t.security_stamp = u.security_stamp AND NOT u.disabled),
             touched AS (
                 UPDATE mc.api_tokens t SET last_used_at = @now FROM found f
                  WHERE t.id = f.id AND (f.last_used_at IS NULL OR f.last_used_at < @now - interval '1 minute'))
@@ -61,6 +64,30 @@ public sealed class SessionStore(NpgsqlDataSource db, TimeProvider time)
         return await reader.ReadAsync(cancellationToken)
             ? new ActiveSession(reader.GetGuid(0), reader.GetGuid(1), reader.GetString(2), reader.GetFieldValue<DateTimeOffset>(3))
             : null;
+    }
+
+    /// <summary>Of the given sessions, those still accepted (not revoked, not expired, stamp current, account enabled).</summary>
+    public async Task<IReadOnlySet<Guid>> StillValidAsync(IReadOnlyCollection<Guid> sessionIds, CancellationToken cancellationToken = default)
+    {
+        var valid = new HashSet<Guid>();
+        if (sessionIds.Count == 0)
+        {
+            return valid;
+        }
+
+        await using var command = db.CreateCommand("""
+            SELECT t.id FROM mc.api_tokens t JOIN mc.users u ON u.id = t.user_id
+             WHERE t.id = ANY (@ids) AND t.revoked_at IS NULL AND t.expires_at > @now AND t.security_stamp = u.security_stamp AND NOT u.disabled
+            """);
+        command.Parameters.AddWithValue("ids", sessionIds.ToArray());
+        command.Parameters.AddWithValue("now", time.GetUtcNow());
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            valid.Add(reader.GetGuid(0));
+        }
+
+        return valid;
     }
 
     /// <summary>Revokes one session; false when it was not active.</summary>

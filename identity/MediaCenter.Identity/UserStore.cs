@@ -191,8 +191,11 @@ public sealed class UserStore(NpgsqlDataSource db, PersonalDataProtector persona
         return new CurrentUser(userId, username, display, party, partyRole, roles, memberships, mustChange);
     }
 
-    /// <summary>Changes a password after checking the current one; other sessions are left alone.</summary>
-    public async Task ChangePasswordAsync(Guid id, string current, string replacement, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Changes a password after checking the current one. Every other session and token of the account ends; the one that made the
+    /// change (<paramref name="keepSession"/>) goes on. Returns how many were ended.
+    /// </summary>
+    public async Task<int> ChangePasswordAsync(Guid id, string current, string replacement, Guid? keepSession = null, CancellationToken cancellationToken = default)
     {
         await using var read = db.CreateCommand("SELECT username, password_hash FROM mc.users WHERE id = @id");
         read.Parameters.AddWithValue("id", id);
@@ -209,17 +212,41 @@ public sealed class UserStore(NpgsqlDataSource db, PersonalDataProtector persona
             throw new IdentityProblem(ProblemKind.Invalid, "当前密码不正确 / the current password is wrong");
         }
 
-        await SetPasswordAsync(id, username, replacement, mustChange: false, cancellationToken);
+        return await SetPasswordAsync(id, username, replacement, mustChange: false, keepSession, cancellationToken);
     }
 
-    /// <summary>Sets a new password chosen by an administrator; the user must change it at next sign-in.</summary>
-    public async Task ResetPasswordAsync(Guid id, string replacement, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Sets a new password chosen by an administrator; the user must change it at next sign-in, and every session and token of the
+    /// account ends. Returns how many were ended.
+    /// </summary>
+    public async Task<int> ResetPasswordAsync(Guid id, string replacement, CancellationToken cancellationToken = default)
     {
         await using var read = db.CreateCommand("SELECT username FROM mc.users WHERE id = @id");
         read.Parameters.AddWithValue("id", id);
         var username = await read.ExecuteScalarAsync(cancellationToken) as string
             ?? throw new IdentityProblem(ProblemKind.NotFound, "用户不存在 / no such user");
-        await SetPasswordAsync(id, username, replacement, mustChange: true, cancellationToken);
+        return await SetPasswordAsync(id, username, replacement, mustChange: true, keepSession: null, cancellationToken);
+    }
+
+    /// <summary>
+    /// Disables or enables an account. Disabling ends every session and token (enabling brings none back). False when there is no such
+    /// account; otherwise how many sessions ended.
+    /// </summary>
+    public async Task<int?> SetDisabledAsync(Guid id, bool disabled, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using var update = new NpgsqlCommand("UPDATE mc.users SET disabled = @disabled WHERE id = @id", connection, transaction);
+        update.Parameters.AddWithValue("id", id);
+        update.Parameters.AddWithValue("disabled", disabled);
+        if (await update.ExecuteNonQueryAsync(cancellationToken) == 0)
+        {
+            return null;
+        }
+
+        var revoked = disabled ? await NewStampAsync(connection, transaction, id, keepSession: null, cancellationToken) : 0;
+        await transaction.CommitAsync(cancellationToken);
+        return revoked;
     }
 
     /// <summary>Accounts, optionally of one access party, personal data masked.</summary>
@@ -292,35 +319,74 @@ public sealed class UserStore(NpgsqlDataSource db, PersonalDataProtector persona
             throw new IdentityProblem(ProblemKind.Invalid, "审核人需要 1–3 级审核级别，其他角色不能有 / a reviewer needs a review level 1–3; other roles have none");
         }
 
-        await using var command = db.CreateCommand("""
+        // A role given or taken away (or a review level changed) ends the person's sessions: they sign in again with what they now hold.
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using var grant = new NpgsqlCommand("""
             INSERT INTO mc.channel_members (channel_code, user_id, role, review_level) VALUES (@c, @u, @r, @l)
             ON CONFLICT (channel_code, user_id, role) DO UPDATE SET review_level = EXCLUDED.review_level
-            """);
-        command.Parameters.AddWithValue("c", channel);
-        command.Parameters.AddWithValue("u", userId);
-        command.Parameters.AddWithValue("r", role);
-        command.Parameters.AddWithValue("l", (object?)reviewLevel ?? DBNull.Value);
+             WHERE channel_members.review_level IS DISTINCT FROM EXCLUDED.review_level
+            """, connection, transaction);
+        grant.Parameters.AddWithValue("c", channel);
+        grant.Parameters.AddWithValue("u", userId);
+        grant.Parameters.AddWithValue("r", role);
+        grant.Parameters.AddWithValue("l", (object?)reviewLevel ?? DBNull.Value);
         try
         {
-            await command.ExecuteNonQueryAsync(cancellationToken);
+            if (await grant.ExecuteNonQueryAsync(cancellationToken) > 0)
+            {
+                await NewStampAsync(connection, transaction, userId, keepSession: null, cancellationToken);
+            }
         }
         catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.ForeignKeyViolation)
         {
             throw new IdentityProblem(ProblemKind.NotFound, "频道或用户不存在 / no such channel or user");
         }
+
+        await transaction.CommitAsync(cancellationToken);
     }
 
-    /// <summary>Removes a user's role in a channel; false when they did not hold it.</summary>
+    /// <summary>Removes a user's role in a channel (ending their sessions); false when they did not hold it.</summary>
     public async Task<bool> RemoveChannelRoleAsync(string channel, Guid userId, string role, CancellationToken cancellationToken = default)
     {
-        await using var command = db.CreateCommand("DELETE FROM mc.channel_members WHERE channel_code = @c AND user_id = @u AND role = @r");
-        command.Parameters.AddWithValue("c", channel);
-        command.Parameters.AddWithValue("u", userId);
-        command.Parameters.AddWithValue("r", role);
-        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using var remove = new NpgsqlCommand("DELETE FROM mc.channel_members WHERE channel_code = @c AND user_id = @u AND role = @r", connection, transaction);
+        remove.Parameters.AddWithValue("c", channel);
+        remove.Parameters.AddWithValue("u", userId);
+        remove.Parameters.AddWithValue("r", role);
+        if (await remove.ExecuteNonQueryAsync(cancellationToken) == 0)
+        {
+            return false;
+        }
+
+        await NewStampAsync(connection, transaction, userId, keepSession: null, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return true;
     }
 
-    private async Task SetPasswordAsync(Guid id, string username, string password, bool mustChange, CancellationToken cancellationToken)
+    /// <summary>
+    /// Gives the account a new security stamp inside the caller's transaction: the kept session (if any) is carried over to it, every
+    /// other active session and token is revoked. Returns how many were revoked.
+    /// </summary>
+    private async Task<int> NewStampAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid userId, Guid? keepSession,
+        CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("""
+            WITH stamped AS (UPDATE mc.users SET security_stamp = @stamp WHERE id = @id),
+                 kept AS (UPDATE mc.api_tokens SET security_stamp = @stamp WHERE id = @keep AND user_id = @id),
+                 revoked AS (UPDATE mc.api_tokens SET revoked_at = @now
+                              WHERE user_id = @id AND revoked_at IS NULL AND expires_at > @now AND id IS DISTINCT FROM @keep RETURNING 1)
+            SELECT count(*)::int FROM revoked
+            """, connection, transaction);
+        command.Parameters.AddWithValue("id", userId);
+        command.Parameters.AddWithValue("stamp", Guid.NewGuid().ToString("N"));
+        command.Parameters.Add(new NpgsqlParameter("keep", NpgsqlDbType.Uuid) { Value = (object?)keepSession ?? DBNull.Value });
+        command.Parameters.AddWithValue("now", time.GetUtcNow());
+        return (int)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    private async Task<int> SetPasswordAsync(Guid id, string username, string password, bool mustChange, Guid? keepSession, CancellationToken cancellationToken)
     {
         var problems = Passwords.Check(password, username);
         if (problems.Count > 0)
@@ -328,18 +394,22 @@ public sealed class UserStore(NpgsqlDataSource db, PersonalDataProtector persona
             throw new IdentityProblem(ProblemKind.Invalid, "密码不符合要求 / the password does not meet the policy", problems);
         }
 
-        await using var command = db.CreateCommand("""
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using var update = new NpgsqlCommand("""
             UPDATE mc.users
-               SET password_hash = @hash, security_stamp = @stamp, must_change_password = @mustChange,
+               SET password_hash = @hash, must_change_password = @mustChange,
                    password_changed_at = @now, failed_sign_ins = 0, locked_until = NULL
              WHERE id = @id
-            """);
-        command.Parameters.AddWithValue("id", id);
-        command.Parameters.AddWithValue("hash", Passwords.Hash(password));
-        command.Parameters.AddWithValue("stamp", Guid.NewGuid().ToString("N"));
-        command.Parameters.AddWithValue("mustChange", mustChange);
-        command.Parameters.AddWithValue("now", time.GetUtcNow());
-        await command.ExecuteNonQueryAsync(cancellationToken);
+            """, connection, transaction);
+        update.Parameters.AddWithValue("id", id);
+        update.Parameters.AddWithValue("hash", Passwords.Hash(password));
+        update.Parameters.AddWithValue("mustChange", mustChange);
+        update.Parameters.AddWithValue("now", time.GetUtcNow());
+        await update.ExecuteNonQueryAsync(cancellationToken);
+        var revoked = await NewStampAsync(connection, transaction, id, keepSession, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return revoked;
     }
 
     private void AddPersonal(NpgsqlCommand command, PersonalData? data)

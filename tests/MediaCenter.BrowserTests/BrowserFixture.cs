@@ -31,7 +31,7 @@ public sealed class BrowserFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _postgres = await TestPostgres.StartAsync();
-        Deployment = new Deployment(await _postgres.CreateMigratedDatabaseAsync("ui"));
+        Deployment = await _postgres.NewDeploymentAsync("ui");
         await Deployment.StartSiloAsync("silo-a");
         // Many people sign in from one address here (the newsroom tests alone sign in a dozen times); the limit
         // itself is tested in the integration tests.

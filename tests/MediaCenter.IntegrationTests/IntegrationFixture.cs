@@ -56,7 +56,7 @@ public sealed class IntegrationFixture : IAsyncLifetime
     }
 
     /// <summary>A deployment on a fresh, migrated database.</summary>
-    public async Task<Deployment> NewDeploymentAsync() => new(await Postgres.CreateMigratedDatabaseAsync());
+    public Task<Deployment> NewDeploymentAsync() => Postgres.NewDeploymentAsync();
 }
 
 /// <summary>The shared deployment and its web process.</summary>

@@ -9,17 +9,22 @@ namespace MediaCenter.Testing;
 
 /// <summary>
 /// A MediaCenter deployment made of the real built processes (silo, web, gateway) on loopback ports,
-/// against one PostgreSQL database, with its own cluster id. Disposing it stops every process.
+/// against one PostgreSQL database, with its own cluster id. Disposing it stops every process. The processes log in with
+/// <paramref name="applicationConnectionString"/> when given (the application role, as in production), else with
+/// <paramref name="connectionString"/>, which the tests use to arrange and inspect data.
 /// </summary>
-public sealed class Deployment(string connectionString, string? clusterId = null) : IAsyncDisposable
+public sealed class Deployment(string connectionString, string? clusterId = null, string? applicationConnectionString = null) : IAsyncDisposable
 {
     private readonly List<ServiceProcess> _processes = [];
     private readonly List<IHost> _clients = [];
     private TestIdentity? _identity;
     private readonly string _logs = Path.Combine(Path.GetTempPath(), "mc-test-logs");
 
-    /// <summary>The database all processes use.</summary>
+    /// <summary>The database all processes use, as its administrator (for arranging and inspecting data).</summary>
     public string ConnectionString { get; } = connectionString;
+
+    /// <summary>How the processes log in to the database.</summary>
+    public string ProcessConnectionString { get; } = applicationConnectionString ?? connectionString;
 
     /// <summary>The cluster id: silos and clients of this deployment only see each other.</summary>
     public string ClusterId { get; } = clusterId ?? "test-" + Guid.NewGuid().ToString("N")[..10];
@@ -97,7 +102,7 @@ public sealed class Deployment(string connectionString, string? clusterId = null
         var httpPort = FreePorts.Next();
         var all = new Dictionary<string, string>(Common)
         {
-            ["ConnectionStrings__MediaCenter"] = ConnectionString,
+            ["ConnectionStrings__MediaCenter"] = ProcessConnectionString,
             ["Cluster__ClusterId"] = ClusterId,
             ["Cluster__ServiceId"] = "mediacenter",
             ["Urls"] = $"http://127.0.0.1:{httpPort}",

@@ -13,6 +13,8 @@ public sealed class TestPostgres : IAsyncDisposable
     private readonly PostgresCluster? _cluster;
     private readonly string _adminConnectionString;
     private readonly string? _root;
+    private readonly string _appLogin = "mc_test_app_" + Guid.NewGuid().ToString("N")[..8];
+    private readonly string _appPassword = Guid.NewGuid().ToString("N");
     private int _databases;
 
     private TestPostgres(PostgresCluster? cluster, string adminConnectionString, string? root)
@@ -27,7 +29,9 @@ public sealed class TestPostgres : IAsyncDisposable
     {
         if (Environment.GetEnvironmentVariable("MEDIACENTER_TEST_DB") is { Length: > 0 } existing)
         {
-            return new TestPostgres(null, existing, null);
+            var shared = new TestPostgres(null, existing, null);
+            await shared.CreateApplicationLoginAsync();
+            return shared;
         }
 
         // Under /tmp with mode 755 so the postgres user can reach it when tests run as root.
@@ -39,7 +43,24 @@ public sealed class TestPostgres : IAsyncDisposable
             ServerOptions = serverOptions,
         };
         await cluster.StartAsync();
-        return new TestPostgres(cluster, cluster.ConnectionStringFor("postgres"), root);
+        var postgres = new TestPostgres(cluster, cluster.ConnectionStringFor("postgres"), root);
+        await postgres.CreateApplicationLoginAsync();
+        return postgres;
+    }
+
+    // The processes under test log in as the application role, as a production deployment does; tests arrange and inspect data
+    // with the server's administrator (ConnectionString of a Deployment).
+    private Task CreateApplicationLoginAsync() => DatabaseRoles.EnsureApplicationLoginAsync(_adminConnectionString, _appLogin, _appPassword);
+
+    /// <summary>The same database as <paramref name="connectionString"/>, logged in as a member of the application role only.</summary>
+    public string ApplicationConnectionString(string connectionString) =>
+        new NpgsqlConnectionStringBuilder(connectionString) { Username = _appLogin, Password = _appPassword }.ConnectionString;
+
+    /// <summary>A deployment on a fresh, migrated database whose processes log in as the application role.</summary>
+    public async Task<Deployment> NewDeploymentAsync(string prefix = "t")
+    {
+        var database = await CreateMigratedDatabaseAsync(prefix);
+        return new Deployment(database, applicationConnectionString: ApplicationConnectionString(database));
     }
 
     /// <summary>Creates an empty database and returns its connection string.</summary>
@@ -80,6 +101,18 @@ public sealed class TestPostgres : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         NpgsqlConnection.ClearAllPools();
+        if (_cluster is null)
+        {
+            // A shared server keeps running: take this run's login away (a private one goes with its files).
+            try
+            {
+                await DatabaseRoles.DropLoginAsync(_adminConnectionString, _appLogin);
+            }
+            catch (NpgsqlException)
+            {
+            }
+        }
+
         if (_cluster is not null)
         {
             await _cluster.StopAsync("immediate");

@@ -25,18 +25,11 @@ internal static class AuthApi
     {
         var auth = endpoints.MapGroup("/api/auth").WithTags("auth");
 
-        auth.MapPost("/sign-in", async (SignInRequest body, HttpContext http, SignIn signIn, IOptions<IdentitySettings> settings) =>
+        auth.MapPost("/sign-in", async (SignInRequest body, HttpContext http, SignIn signIn, SessionCookie cookie, IOptions<IdentitySettings> settings) =>
             {
                 var user = await signIn.VerifyAsync(body.Username, body.Password, "browser", http);
                 var session = await signIn.Sessions.IssueAsync(user.Id, "browser", settings.Value.BrowserSessionLifetime, http.RequestAborted);
-                http.Response.Cookies.Append(SessionAuthenticationHandler.CookieName, session.Token, new CookieOptions
-                {
-                    HttpOnly = true,
-                    SameSite = SameSiteMode.Strict,
-                    Secure = http.Request.IsHttps,
-                    Expires = session.ExpiresAt,
-                    Path = "/",
-                });
+                cookie.Append(http.Response, session.Token, session.ExpiresAt);
                 return Results.Ok(ToMe(user, Secrets.CsrfFor(session.Token), session.ExpiresAt));
             })
             .AllowAnonymous()
@@ -62,19 +55,20 @@ internal static class AuthApi
             .WithName("IssueToken")
             .WithSummary("API and mobile sign-in: returns a bearer token with an expiry.");
 
-        auth.MapPost("/sign-out", async (HttpContext http, SessionStore sessions) =>
+        auth.MapPost("/sign-out", async (HttpContext http, SessionStore sessions, SessionCookie cookie, LiveConnections live) =>
             {
                 if (http.CurrentSession() is { } session)
                 {
                     await sessions.RevokeAsync(session.Id, http.RequestAborted);
+                    live.CloseSession(session.Id);
                 }
 
-                http.Response.Cookies.Delete(SessionAuthenticationHandler.CookieName);
+                cookie.Delete(http.Response);
                 return Results.NoContent();
             })
             .RequireAuthorization(Policies.SignedIn)
             .WithName("SignOut")
-            .WithSummary("Revokes the session or token this request used.");
+            .WithSummary("Revokes the session or token this request used and closes its live connections.");
 
         auth.MapGet("/me", (HttpContext http) =>
             {
@@ -86,15 +80,19 @@ internal static class AuthApi
             .WithName("GetMe")
             .WithSummary("The signed-in caller, its roles, and (for browser sessions) the CSRF token.");
 
-        auth.MapPost("/password", async (PasswordChange body, HttpContext http, UserStore users) =>
+        auth.MapPost("/password", async (PasswordChange body, HttpContext http, UserStore users, LiveConnections live) =>
             {
-                await users.ChangePasswordAsync(http.CurrentUser().Id, body.CurrentPassword ?? "", body.NewPassword ?? "", http.RequestAborted);
-                http.Audit().Target = "user:" + http.CurrentUser().Id;
+                var caller = http.CurrentUser();
+                var kept = http.CurrentSession()?.Id;
+                var revoked = await users.ChangePasswordAsync(caller.Id, body.CurrentPassword ?? "", body.NewPassword ?? "", kept, http.RequestAborted);
+                live.CloseUser(caller.Id, keep: kept);
+                http.Audit().Target = "user:" + caller.Id;
+                http.Audit().Details["sessionsRevoked"] = revoked;
                 return Results.NoContent();
             })
             .RequireAuthorization(Policies.SignedIn)
             .WithName("ChangePassword")
-            .WithSummary("Changes the caller's password (the current one is required).");
+            .WithSummary("Changes the caller's password (the current one is required); every other session and token of the caller ends.");
 
         return endpoints;
     }

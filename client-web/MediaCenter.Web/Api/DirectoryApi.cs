@@ -70,10 +70,16 @@ internal static class DirectoryApi
             .WithName("ListChannelMembers")
             .WithSummary("The channel's members and their newsroom roles.");
         channels.MapPut("/{code}/members/{userId:guid}/{role}", async (string code, Guid userId, string role, ChannelRoleRequest? body,
-                HttpContext http, PartyDirectory directory, UserStore users) =>
+                HttpContext http, PartyDirectory directory, UserStore users, LiveConnections live) =>
             {
                 var channel = await VisibleChannelAsync(code, http, directory);
                 Scope.RequireManageable(http.CurrentUser(), channel.PartyId, "频道 / channel");
+                if (userId == http.CurrentUser().Id)
+                {
+                    // Separation of duties: a manager who could give themselves editor, reviewer and chief could approve their own story.
+                    throw new IdentityProblem(ProblemKind.Forbidden, "不能给自己授予角色 / nobody grants roles to themselves");
+                }
+
                 var member = await users.GetAsync(userId, http.RequestAborted);
                 if (member is null || member.PartyId != channel.PartyId)
                 {
@@ -81,26 +87,31 @@ internal static class DirectoryApi
                 }
 
                 await users.AddChannelRoleAsync(code, userId, role, body?.ReviewLevel, http.RequestAborted);
+                live.CloseUser(userId);
                 http.Audit().Target = $"channel:{code}/user:{userId}";
                 http.Audit().Details["after"] = new { role, body?.ReviewLevel };
                 return Results.NoContent();
             })
             .RequireAuthorization(Policies.PartyManage)
             .WithName("GrantChannelRole")
-            .WithSummary("Gives a user of the channel's access party a newsroom role (chief, editor, reviewer with level 1–3).");
+            .WithSummary("Gives a user of the channel's access party a newsroom role (chief, editor, reviewer with level 1–3); never to the caller. The user signs in again.");
         channels.MapDelete("/{code}/members/{userId:guid}/{role}", async (string code, Guid userId, string role,
-                HttpContext http, PartyDirectory directory, UserStore users) =>
+                HttpContext http, PartyDirectory directory, UserStore users, LiveConnections live) =>
             {
                 var channel = await VisibleChannelAsync(code, http, directory);
                 Scope.RequireManageable(http.CurrentUser(), channel.PartyId, "频道 / channel");
                 http.Audit().Target = $"channel:{code}/user:{userId}";
-                return await users.RemoveChannelRoleAsync(code, userId, role, http.RequestAborted)
-                    ? Results.NoContent()
-                    : throw new IdentityProblem(ProblemKind.NotFound, "该用户没有此角色 / the user does not hold this role");
+                if (!await users.RemoveChannelRoleAsync(code, userId, role, http.RequestAborted))
+                {
+                    throw new IdentityProblem(ProblemKind.NotFound, "该用户没有此角色 / the user does not hold this role");
+                }
+
+                live.CloseUser(userId);
+                return Results.NoContent();
             })
             .RequireAuthorization(Policies.PartyManage)
             .WithName("RevokeChannelRole")
-            .WithSummary("Takes a newsroom role away.");
+            .WithSummary("Takes a newsroom role away; the user's sessions and live connections end.");
 
         var credentials = endpoints.MapGroup("/api/terminal-credentials").WithTags("terminals");
         credentials.MapGet("/", async (string? party, HttpContext http, TerminalCredentialStore store) =>

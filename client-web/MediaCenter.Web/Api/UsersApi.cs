@@ -3,7 +3,10 @@ using MediaCenter.Web.Security;
 
 namespace MediaCenter.Web.Api;
 
-/// <summary>Accounts: list and create (scoped to the caller's access party), password reset, personal data.</summary>
+/// <summary>
+/// Accounts: list and create (scoped to the caller's access party), password reset, disablement, personal data. Accounts that may
+/// see unmasked personal data (party administrators) are created and reset by platform administrators only.
+/// </summary>
 internal static class UsersApi
 {
     public sealed record CreateUser(string? Username, string? DisplayName, string? Password, string? PartyId, string? PartyRole,
@@ -12,6 +15,10 @@ internal static class UsersApi
     public sealed record PasswordReset(string? NewPassword);
 
     public sealed record ResetResult(string Password, bool MustChangePassword, int SessionsRevoked);
+
+    public sealed record DisabledRequest(bool? Disabled);
+
+    public sealed record DisabledResult(bool Disabled, int SessionsRevoked);
 
     public static IEndpointRouteBuilder MapUsersApi(this IEndpointRouteBuilder endpoints)
     {
@@ -36,6 +43,10 @@ internal static class UsersApi
                 else
                 {
                     Scope.RequireManageable(caller, body.PartyId, "接入方 / access party");
+                    if (body.PartyRole == PartyRoles.Admin && !caller.Is(PlatformRoles.Admin))
+                    {
+                        throw new IdentityProblem(ProblemKind.Forbidden, "只有平台管理员可以创建接入方管理员 / only platform administrators create party administrators");
+                    }
                 }
 
                 var id = await store.CreateAsync(new NewUser(body.Username ?? "", body.DisplayName ?? "", body.Password ?? "", body.PartyId,
@@ -47,7 +58,7 @@ internal static class UsersApi
             })
             .RequireAuthorization(Policies.PartyManage)
             .WithName("CreateUser")
-            .WithSummary("Creates an account (platform accounts: administrators only; party accounts: that party's managers).");
+            .WithSummary("Creates an account (platform accounts and party administrators: platform administrators only; other party accounts: that party's managers).");
 
         users.MapGet("/{id:guid}", async (Guid id, HttpContext http, UserStore store) =>
                 Results.Ok(await VisibleUserAsync(id, http, store)))
@@ -55,19 +66,40 @@ internal static class UsersApi
             .WithName("GetUser")
             .WithSummary("One account; personal data masked.");
 
-        users.MapPost("/{id:guid}/password-reset", async (Guid id, PasswordReset? body, HttpContext http, UserStore store, SessionStore sessions) =>
+        users.MapPost("/{id:guid}/password-reset", async (Guid id, PasswordReset? body, HttpContext http, UserStore store, LiveConnections live) =>
             {
                 var target = await ManageableUserAsync(id, http, store);
                 var password = string.IsNullOrEmpty(body?.NewPassword) ? Passwords.Generate() : body.NewPassword;
-                await store.ResetPasswordAsync(target.Id, password, http.RequestAborted);
-                var revoked = await sessions.RevokeAllAsync(target.Id, http.RequestAborted);
+                var revoked = await store.ResetPasswordAsync(target.Id, password, http.RequestAborted);
+                live.CloseUser(target.Id);
                 http.Audit().Target = "user:" + id;
                 http.Audit().Details["sessionsRevoked"] = revoked;
                 return Results.Ok(new ResetResult(password, true, revoked));
             })
             .RequireAuthorization(Policies.PartyManage)
             .WithName("ResetPassword")
-            .WithSummary("Sets a new password (given or generated, shown once), revokes the account's sessions, and requires a change at next sign-in.");
+            .WithSummary("Sets a new password (given or generated, shown once), ends the account's sessions, tokens and live connections, and requires a change at next sign-in.");
+
+        users.MapPut("/{id:guid}/disabled", async (Guid id, DisabledRequest? body, HttpContext http, UserStore store, LiveConnections live) =>
+            {
+                var target = await ManageableUserAsync(id, http, store);
+                var disabled = body?.Disabled ?? throw new IdentityProblem(ProblemKind.Invalid, "需要 disabled / disabled (true or false) is required");
+                if (target.Id == http.CurrentUser().Id)
+                {
+                    throw new IdentityProblem(ProblemKind.Forbidden, "不能停用自己的账户 / you cannot disable your own account");
+                }
+
+                var revoked = await store.SetDisabledAsync(target.Id, disabled, http.RequestAborted)
+                    ?? throw new IdentityProblem(ProblemKind.NotFound, "用户不存在 / user not found");
+                live.CloseUser(target.Id);
+                http.Audit().Target = "user:" + id;
+                http.Audit().Details["after"] = new { disabled };
+                http.Audit().Details["sessionsRevoked"] = revoked;
+                return Results.Ok(new DisabledResult(disabled, revoked));
+            })
+            .RequireAuthorization(Policies.PartyManage)
+            .WithName("SetUserDisabled")
+            .WithSummary("Disables (ending every session, token and live connection) or enables an account; nobody disables their own.");
 
         users.MapGet("/{id:guid}/personal-data", async (Guid id, HttpContext http, UserStore store) =>
             {
@@ -113,9 +145,12 @@ internal static class UsersApi
     {
         var caller = http.CurrentUser();
         var user = await VisibleUserAsync(id, http, store);
+        // Platform accounts and party administrators (who see unmasked personal data) are administered by platform administrators
+        // only: otherwise an operator or a fellow party administrator could reset one, receive the password and act as it.
         var allowed = user.PartyId is null
             ? caller.Is(PlatformRoles.Admin)
             : personalData ? caller.Is(PlatformRoles.Admin) || (caller.PartyId == user.PartyId && caller.PartyRole == PartyRoles.Admin)
+            : user.PartyRole == PartyRoles.Admin ? caller.Is(PlatformRoles.Admin)
             : caller.CanManageParty(user.PartyId);
         return allowed ? user : throw new IdentityProblem(ProblemKind.Forbidden, "没有权限 / you may not do this to this account");
     }

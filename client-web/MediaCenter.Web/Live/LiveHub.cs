@@ -11,7 +11,7 @@ namespace MediaCenter.Web.Live;
 /// auditors are also in the security group (early warnings).
 /// </summary>
 [Authorize(Policy = Policies.SignedIn)]
-public sealed class LiveHub(PartyDirectory directory) : Hub
+public sealed class LiveHub(PartyDirectory directory, LiveConnections connections) : Hub
 {
     /// <summary>Where the hub is mapped.</summary>
     public const string Path = "/hubs/live";
@@ -75,6 +75,13 @@ public sealed class LiveHub(PartyDirectory directory) : Hub
         await Groups.AddToGroupAsync(Context.ConnectionId, SystemGroup);
         if (Context.GetHttpContext()?.CurrentUserOrNull() is { } user)
         {
+            // Groups are fixed here: the connection is closed when its session ends (sign-out, expiry, password or role change,
+            // disablement), and the client reconnects with what the person now holds.
+            if (Context.GetHttpContext()?.CurrentSession() is { } session)
+            {
+                connections.Add(Context, session.Id, user.Id);
+            }
+
             if (user.Is(PlatformRoles.Admin) || user.Is(PlatformRoles.Auditor))
             {
                 await Groups.AddToGroupAsync(Context.ConnectionId, SecurityGroup);
@@ -112,5 +119,12 @@ public sealed class LiveHub(PartyDirectory directory) : Hub
         }
 
         await base.OnConnectedAsync();
+    }
+
+    /// <inheritdoc />
+    public override Task OnDisconnectedAsync(Exception? exception)
+    {
+        connections.Remove(Context.ConnectionId);
+        return base.OnDisconnectedAsync(exception);
     }
 }

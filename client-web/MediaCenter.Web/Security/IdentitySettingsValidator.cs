@@ -32,6 +32,7 @@ internal sealed class IdentitySettingsValidator : IValidateOptions<IdentitySetti
         Positive(nameof(o.BrowserSessionLifetime), o.BrowserSessionLifetime);
         Positive(nameof(o.TokenLifetime), o.TokenLifetime);
         Positive(nameof(o.AlertWindow), o.AlertWindow);
+        Positive(nameof(o.LiveSessionCheck), o.LiveSessionCheck);
         if (o.TokenLifetime > o.MaxTokenLifetime)
         {
             failures.Add($"{IdentitySettings.Section}:TokenLifetime ({o.TokenLifetime}) must not exceed {IdentitySettings.Section}:MaxTokenLifetime ({o.MaxTokenLifetime}).");

@@ -22,6 +22,12 @@ public static class SecurityHosting
         services.AddAuthorizationBuilder().AddMediaCenterPolicies();
         services.AddSingleton<SecurityAlerts>();
         services.AddScoped<SignIn>();
+        services.AddSingleton<SessionCookie>();
+        services.AddSingleton<LiveConnections>();
+        services.AddHostedService<LiveSessionWatch>();
+        services.AddOptions<ProxySettings>().Bind(builder.Configuration.GetSection(ProxySettings.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ProxySettings>, ProxySettingsValidator>();
+        services.AddSingleton<IConfigureOptions<Microsoft.AspNetCore.Builder.ForwardedHeadersOptions>, ConfigureForwardedHeaders>();
         services.AddRateLimiter(options =>
         {
             options.AddPolicy(AuthApi.SignInRateLimit, context =>

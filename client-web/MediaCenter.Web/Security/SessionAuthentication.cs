@@ -7,22 +7,21 @@ using Microsoft.Extensions.Options;
 namespace MediaCenter.Web.Security;
 
 /// <summary>
-/// One scheme for browsers and apps: a session token from the <c>mc.session</c> cookie or from
+/// One scheme for browsers and apps: a session token from the session cookie (see <see cref="SessionCookie"/>) or from
 /// <c>Authorization: Bearer</c>, checked against PostgreSQL on every request (so revocation and role
-/// changes apply at once). The caller's roles are loaded fresh into the principal.
+/// changes apply at once). The caller's roles are loaded fresh into the principal; the ticket carries the session's expiry, at
+/// which the live hub closes the connection.
 /// </summary>
 public sealed class SessionAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
     SessionStore sessions,
-    UserStore users) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+    UserStore users,
+    SessionCookie cookie) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     /// <summary>The scheme name.</summary>
     public const string SchemeName = "session";
-
-    /// <summary>The browser session cookie.</summary>
-    public const string CookieName = "mc.session";
 
     /// <summary>Claim: the session id (for sign-out).</summary>
     public const string SessionClaim = "mc:session";
@@ -75,7 +74,7 @@ public sealed class SessionAuthenticationHandler(
         }
 
         var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));
-        return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
+        return AuthenticateResult.Success(new AuthenticationTicket(principal, new AuthenticationProperties { ExpiresUtc = session.ExpiresAt }, SchemeName));
     }
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties) =>
@@ -98,7 +97,7 @@ public sealed class SessionAuthenticationHandler(
             return (queryToken, "bearer");
         }
 
-        return Request.Cookies.TryGetValue(CookieName, out var cookie) && !string.IsNullOrEmpty(cookie) ? (cookie, "cookie") : (null, "");
+        return Request.Cookies.TryGetValue(cookie.Name(Request), out var value) && !string.IsNullOrEmpty(value) ? (value, "cookie") : (null, "");
     }
 
     private async Task WriteProblemAsync(int status, string title)

@@ -22,7 +22,7 @@ public sealed class PostgresOutageTests
     {
         // Its own server: the outage must not touch the other tests.
         await using var postgres = await TestPostgres.StartAsync();
-        await using var deployment = new Deployment(await postgres.CreateMigratedDatabaseAsync("outage"));
+        await using var deployment = await postgres.NewDeploymentAsync("outage");
         await deployment.StartSiloAsync("outage-silo");
         var web = await deployment.StartWebAsync("outage-web");
         await using var staff = await NewsroomStaff.CreateAsync(deployment, web.Http, "pgo");

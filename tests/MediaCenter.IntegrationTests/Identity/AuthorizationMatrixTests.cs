@@ -43,6 +43,7 @@ public sealed class AuthorizationMatrixTests(IntegrationFixture fixture)
         ["POST /api/users"] = ["admin"],
         ["GET /api/users/{id}"] = PartyRead,
         ["POST /api/users/{id}/password-reset"] = PartyManage,
+        ["PUT /api/users/{id}/disabled"] = PartyManage,
         ["GET /api/users/{id}/personal-data"] = PersonalData,
         ["DELETE /api/users/{id}/personal-data"] = PersonalData,
         ["GET /api/parties"] = [.. PartyRead, "other-party-admin"],
