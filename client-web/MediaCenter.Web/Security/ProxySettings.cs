@@ -63,7 +63,9 @@ internal sealed class ConfigureForwardedHeaders(IOptions<ProxySettings> proxies)
 {
     public void Configure(ForwardedHeadersOptions options)
     {
-        options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+        // The middleware believes every sender when both lists are empty: with no proxy configured, it must read nothing at all.
+        var configured = proxies.Value.KnownProxies.Count > 0 || proxies.Value.KnownNetworks.Count > 0;
+        options.ForwardedHeaders = configured ? ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto : ForwardedHeaders.None;
         options.ForwardLimit = proxies.Value.ForwardLimit;
         options.KnownProxies.Clear();
         options.KnownIPNetworks.Clear();

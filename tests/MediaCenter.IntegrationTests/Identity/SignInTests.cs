@@ -85,14 +85,15 @@ public sealed class SignInTests(IntegrationFixture fixture)
     {
         var shared = await fixture.SharedAsync();
         await shared.Deployment.Identity.PlatformUserAsync("browser-user", "operator");
-        var cookies = new CookieContainer();
-        using var http = new HttpClient(new HttpClientHandler { CookieContainer = cookies }) { BaseAddress = shared.Web.Http };
+        // The cookie is Secure even over plain http (a TLS proxy may be in front): send it as a browser would, by hand.
+        using var http = new HttpClient(new HttpClientHandler { UseCookies = false }) { BaseAddress = shared.Web.Http };
 
         var signIn = await http.PostAsJsonAsync("/api/auth/sign-in", new { username = "browser-user", password = TestIdentity.Password });
         Assert.Equal(HttpStatusCode.OK, signIn.StatusCode);
         var setCookie = signIn.Headers.GetValues("Set-Cookie").Single();
         Assert.Contains("httponly", setCookie, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("samesite=strict", setCookie, StringComparison.OrdinalIgnoreCase);
+        http.DefaultRequestHeaders.Add("Cookie", setCookie[..setCookie.IndexOf(';')]);
         var csrf = (await signIn.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("csrfToken").GetString()!;
 
         var change = new { currentPassword = TestIdentity.Password, newPassword = "Another-Passw0rd!" };
