@@ -28,6 +28,10 @@ public static class ServiceDefaults
             .Bind(builder.Configuration.GetSection(ClusterSettings.Section))
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<ClusterSettings>, ClusterSettingsValidator>();
+        builder.Services.AddOptions<ObservabilitySettings>()
+            .Bind(builder.Configuration.GetSection(ObservabilitySettings.Section))
+            .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<ObservabilitySettings>, ObservabilitySettingsValidator>();
 
         // Every process checks the outbound settings at start-up, whether or not it makes outbound requests today.
         builder.Services.AddOutboundGuard(builder.Configuration);
@@ -44,6 +48,17 @@ public static class ServiceDefaults
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
         app.UseHttpMetrics();
+        // Metrics name silos, addresses and versions: only for the networks Prometheus scrapes from (Observability:Networks).
+        app.Use(async (context, next) =>
+        {
+            if (context.Request.Path.Equals("/metrics", StringComparison.OrdinalIgnoreCase) && !ObservabilitySettings.MayObserve(context))
+            {
+                context.Response.StatusCode = StatusCodes.Status404NotFound;
+                return;
+            }
+
+            await next(context);
+        });
         app.MapHealthChecks("/health/live", new HealthCheckOptions
         {
             Predicate = _ => false,
@@ -54,7 +69,7 @@ public static class ServiceDefaults
             Predicate = check => check.Tags.Contains(ReadyTag),
             ResponseWriter = WriteReport,
         }).AllowAnonymous();
-        // Health and metrics are for probes and Prometheus on the operations network: no sign-in.
+        // Health and metrics are for probes and Prometheus on the operations network: no sign-in, but only readiness's status leaves it.
         app.MapMetrics("/metrics").AllowAnonymous();
         return app;
     }
@@ -62,6 +77,12 @@ public static class ServiceDefaults
     private static Task WriteReport(HttpContext context, HealthReport report)
     {
         context.Response.ContentType = "application/json; charset=utf-8";
+        if (!ObservabilitySettings.MayObserve(context))
+        {
+            // Load balancers need the status (and the HTTP code); the checks' names, silos and errors are for operators.
+            return context.Response.WriteAsync(JsonSerializer.Serialize(new { status = report.Status.ToString() }, JsonOptions));
+        }
+
         var body = new
         {
             status = report.Status.ToString(),

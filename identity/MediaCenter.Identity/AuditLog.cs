@@ -198,8 +198,8 @@ public sealed class AuditLog(NpgsqlDataSource db, TimeProvider time)
             return "";
         }
 
-        // Cells starting with = + - @ would run as formulas in a spreadsheet: neutralise them.
-        if (value[0] is '=' or '+' or '-' or '@')
+        // Cells starting with = + - @ (or a tab or carriage return before one) would run as formulas in a spreadsheet: neutralise them.
+        if (value[0] is '=' or '+' or '-' or '@' or '\t' or '\r')
         {
             value = "'" + value;
         }

@@ -17,7 +17,7 @@ public sealed class CsrfCheck(RequestDelegate next)
 
     internal const string ExpectedTokenKey = "mc.csrf.expected";
 
-    public async Task InvokeAsync(HttpContext context, IProblemDetailsService problems)
+    public async Task InvokeAsync(HttpContext context, IProblemDetailsService problems, RefusalAudit audit)
     {
         if (context.Items[ExpectedTokenKey] is string && context.Request.Path.StartsWithSegments("/hubs"))
         {
@@ -25,6 +25,7 @@ public sealed class CsrfCheck(RequestDelegate next)
             if (origin.Length > 0 && (!Uri.TryCreate(origin, UriKind.Absolute, out var originUri)
                 || !string.Equals(originUri.Authority, context.Request.Host.Value, StringComparison.OrdinalIgnoreCase)))
             {
+                await audit.WriteAsync(context, "csrf-refused", throttled: false, new Dictionary<string, object?> { ["origin"] = origin });
                 await RefuseAsync(context, problems, "The live hub accepts browser sessions from this site only.");
                 return;
             }
@@ -35,6 +36,7 @@ public sealed class CsrfCheck(RequestDelegate next)
             var presented = context.Request.Headers[HeaderName].ToString();
             if (!CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(presented), Encoding.ASCII.GetBytes(expected)))
             {
+                await audit.WriteAsync(context, "csrf-refused", throttled: false, new Dictionary<string, object?>());
                 await RefuseAsync(context, problems, $"Send the csrfToken from /api/auth/me in the {HeaderName} header.");
                 return;
             }

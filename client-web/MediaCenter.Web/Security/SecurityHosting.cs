@@ -23,6 +23,7 @@ public static class SecurityHosting
         services.AddSingleton<SecurityAlerts>();
         services.AddScoped<SignIn>();
         services.AddSingleton<SessionCookie>();
+        services.AddSingleton<RefusalAudit>();
         services.AddSingleton<LiveConnections>();
         services.AddHostedService<LiveSessionWatch>();
         services.AddOptions<ProxySettings>().Bind(builder.Configuration.GetSection(ProxySettings.Section)).ValidateOnStart();
@@ -39,6 +40,8 @@ public static class SecurityHosting
             options.OnRejected = async (context, cancellationToken) =>
             {
                 var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromMinutes(1);
+                await context.HttpContext.RequestServices.GetRequiredService<RefusalAudit>().WriteAsync(context.HttpContext, "rate-limited", throttled: true,
+                    new Dictionary<string, object?> { ["status"] = StatusCodes.Status429TooManyRequests });
                 context.HttpContext.Response.StatusCode = StatusCodes.Status429TooManyRequests;
                 context.HttpContext.Response.Headers.RetryAfter = Math.Ceiling(retryAfter.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
                 await context.HttpContext.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
