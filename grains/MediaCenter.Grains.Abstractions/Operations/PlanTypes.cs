@@ -33,9 +33,6 @@ public enum PlanCommandType
 
     /// <summary>Management returns the submission to draft, with a reason.</summary>
     Return,
-
-    /// <summary>Sets how often the plan is drilled (every N days; none clears it). The plan's state stays.</summary>
-    SetDrillCadence,
 }
 
 /// <summary>A plan command: one typed record per command.</summary>
@@ -52,8 +49,7 @@ public sealed record CreatePlan(
     [property: Id(0)] string PartyId,
     [property: Id(1)] string? Title,
     [property: Id(2)] string? Scenario,
-    [property: Id(3)] PlanContent? Content,
-    [property: Id(4)] int? DrillEveryDays) : PlanCommand
+    [property: Id(3)] PlanContent? Content) : PlanCommand
 {
     /// <inheritdoc />
     public override PlanCommandType Type => PlanCommandType.Create;
@@ -95,18 +91,14 @@ public sealed record ReturnPlan([property: Id(0)] int? Version, [property: Id(1)
     public override PlanCommandType Type => PlanCommandType.Return;
 }
 
-/// <summary>Sets the drill cadence: a drill every <see cref="EveryDays"/> days (1–3650); null: no cadence.</summary>
-[GenerateSerializer, Immutable, Alias("mc.SetDrillCadence")]
-public sealed record SetDrillCadence([property: Id(0)] int? EveryDays) : PlanCommand
-{
-    /// <inheritdoc />
-    public override PlanCommandType Type => PlanCommandType.SetDrillCadence;
-}
-
 /// <summary>
 /// The structured content of a plan version: organisation and duties, resources, risks (likelihood and impact
-/// 1–5, scored), prevention, ordered response steps, fallback arrangements.
+/// 1–5, scored), prevention, ordered response steps, fallback arrangements, and how often the plan is drilled.
 /// </summary>
+/// <param name="DrillEveryDays">
+/// 定期演练: a drill is due this many days (1–3650) after the last one held; null: no cadence. Part of the content, so
+/// a change is approved like any other, and the cadence in force is the effective version's.
+/// </param>
 [GenerateSerializer, Immutable, Alias("mc.PlanContent")]
 public sealed record PlanContent(
     [property: Id(0)] IReadOnlyList<PlanDuty>? Organisation,
@@ -114,7 +106,8 @@ public sealed record PlanContent(
     [property: Id(2)] IReadOnlyList<PlanRisk>? Risks,
     [property: Id(3)] IReadOnlyList<PlanMeasure>? Prevention,
     [property: Id(4)] IReadOnlyList<PlanStep>? ResponseSteps,
-    [property: Id(5)] IReadOnlyList<PlanFallback>? Fallback);
+    [property: Id(5)] IReadOnlyList<PlanFallback>? Fallback,
+    [property: Id(6)] int? DrillEveryDays = null);
 
 /// <summary>组织与职责: a role, who holds it, its duties.</summary>
 [GenerateSerializer, Immutable, Alias("mc.PlanDuty")]
@@ -143,7 +136,7 @@ public sealed record PlanStep([property: Id(0)] int? Order, [property: Id(1)] st
 public sealed record PlanFallback([property: Id(0)] string? Arrangement, [property: Id(1)] string? Trigger, [property: Id(2)] string? Owner);
 
 /// <summary>A plan as lists show it.</summary>
-/// <param name="DrillEveryDays">The drill cadence: a drill is due this many days after the last one held (null: none set).</param>
+/// <param name="DrillEveryDays">The drill cadence in force (the effective version's): a drill is due this many days after the last one held.</param>
 [GenerateSerializer, Immutable, Alias("mc.PlanSummary")]
 public sealed record PlanSummary(
     [property: Id(0)] string Id,

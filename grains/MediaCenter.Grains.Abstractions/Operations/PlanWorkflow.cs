@@ -24,12 +24,9 @@ public static class PlanWorkflow
         new(null, PlanCommandType.Create, Author, PlanState.Draft, "version 1; the operator names the party"),
         new(PlanState.Draft, PlanCommandType.SaveDraft, Author, PlanState.Draft, "same version; needs the plan's current revision"),
         new(PlanState.Draft, PlanCommandType.Submit, Author, PlanState.Submitted, "every section filled, every risk rated"),
-        new(PlanState.Draft, PlanCommandType.SetDrillCadence, Author | Management, PlanState.Draft, "a drill every N days (1–3650) or none"),
         new(PlanState.Submitted, PlanCommandType.Approve, Management, PlanState.Approved, "becomes effective; the previously approved version becomes Superseded"),
         new(PlanState.Submitted, PlanCommandType.Return, Management, PlanState.Draft, "reason required"),
-        new(PlanState.Submitted, PlanCommandType.SetDrillCadence, Author | Management, PlanState.Submitted, "a drill every N days (1–3650) or none"),
         new(PlanState.Approved, PlanCommandType.SaveDraft, Author, PlanState.Draft, "a new version; the approved one stays effective until the new one is approved"),
-        new(PlanState.Approved, PlanCommandType.SetDrillCadence, Author | Management, PlanState.Approved, "a drill every N days (1–3650) or none"),
     ];
 
     /// <summary>The move for a command on a latest version in a state, or null when it is illegal there.</summary>
