@@ -70,8 +70,15 @@ internal sealed class PostgresHotEventJournal(NpgsqlDataSource db, IGrainFactory
         {
             var payload = JsonSerializer.Serialize(new
             {
-                Id = id, Audience, Kind, IncidentId = (string?)null, card.PartyId, Severity = (string?)null,
-                Title = "热点事件登记 / Hot event registered: " + card.Title, Body = body, At = entry.At,
+                Id = id,
+                Audience,
+                Kind,
+                IncidentId = (string?)null,
+                card.PartyId,
+                Severity = (string?)null,
+                Title = "热点事件登记 / Hot event registered: " + card.Title,
+                Body = body,
+                At = entry.At,
             }, Json);
             await grains.GetGrain<ILiveFeedGrain>(0).PublishAsync(new LiveMessage(Audience, "notification", payload));
         }

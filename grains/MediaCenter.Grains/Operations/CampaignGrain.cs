@@ -100,80 +100,80 @@ internal sealed partial class CampaignGrain : Grain, ICampaignGrain
         switch (command)
         {
             case RegisterCampaign c:
-            {
-                if (string.IsNullOrWhiteSpace(c.PartyId))
                 {
-                    return Invalid("需要接入方 / the access party is required");
-                }
+                    if (string.IsNullOrWhiteSpace(c.PartyId))
+                    {
+                        return Invalid("需要接入方 / the access party is required");
+                    }
 
-                if (Details(c.Title, c.Kind, c.StartsOn, c.EndsOn, c.Description, null) is { } refusal)
-                {
-                    return refusal;
-                }
+                    if (Details(c.Title, c.Kind, c.StartsOn, c.EndsOn, c.Description, null) is { } refusal)
+                    {
+                        return refusal;
+                    }
 
-                S.Campaign = new CampaignView(Id, c.PartyId, c.Title!.Trim(), c.Kind!.Value, c.StartsOn!.Value, c.EndsOn!.Value,
-                    OpsGrainSupport.Optional(c.Description) ?? "", CampaignSupport.Pending, null, null, null, actor.Name, now, now, to, null, null, 1,
-                    actor.UserId);
-                break;
-            }
+                    S.Campaign = new CampaignView(Id, c.PartyId, c.Title!.Trim(), c.Kind!.Value, c.StartsOn!.Value, c.EndsOn!.Value,
+                        OpsGrainSupport.Optional(c.Description) ?? "", CampaignSupport.Pending, null, null, null, actor.Name, now, now, to, null, null, 1,
+                        actor.UserId);
+                    break;
+                }
 
             case EditCampaign c:
-            {
-                var known = S.Campaign!;
-                if (Details(c.Title ?? known.Title, c.Kind ?? known.Kind, c.StartsOn ?? known.StartsOn, c.EndsOn ?? known.EndsOn,
-                        c.Description ?? known.Description, known) is { } refusal)
                 {
-                    return refusal;
-                }
+                    var known = S.Campaign!;
+                    if (Details(c.Title ?? known.Title, c.Kind ?? known.Kind, c.StartsOn ?? known.StartsOn, c.EndsOn ?? known.EndsOn,
+                            c.Description ?? known.Description, known) is { } refusal)
+                    {
+                        return refusal;
+                    }
 
-                // The operator decides again on what will really run.
-                S.Campaign = known with
-                {
-                    Title = (c.Title ?? known.Title).Trim(),
-                    Kind = c.Kind ?? known.Kind,
-                    StartsOn = c.StartsOn ?? known.StartsOn,
-                    EndsOn = c.EndsOn ?? known.EndsOn,
-                    Description = c.Description is null ? known.Description : OpsGrainSupport.Optional(c.Description) ?? "",
-                    State = to,
-                    Support = CampaignSupport.Pending,
-                    SupportNote = null,
-                    SupportedBy = null,
-                    SupportedAt = null,
-                };
-                break;
-            }
+                    // The operator decides again on what will really run.
+                    S.Campaign = known with
+                    {
+                        Title = (c.Title ?? known.Title).Trim(),
+                        Kind = c.Kind ?? known.Kind,
+                        StartsOn = c.StartsOn ?? known.StartsOn,
+                        EndsOn = c.EndsOn ?? known.EndsOn,
+                        Description = c.Description is null ? known.Description : OpsGrainSupport.Optional(c.Description) ?? "",
+                        State = to,
+                        Support = CampaignSupport.Pending,
+                        SupportNote = null,
+                        SupportedBy = null,
+                        SupportedAt = null,
+                    };
+                    break;
+                }
 
             case DecideCampaign c:
-            {
-                if (!OpsGrainSupport.FitsOptional(c.Note, MaxNote))
                 {
-                    return Invalid($"说明最多 {MaxNote} 字 / the note is at most {MaxNote} characters");
-                }
+                    if (!OpsGrainSupport.FitsOptional(c.Note, MaxNote))
+                    {
+                        return Invalid($"说明最多 {MaxNote} 字 / the note is at most {MaxNote} characters");
+                    }
 
-                S.Campaign = S.Campaign! with
-                {
-                    State = to,
-                    Support = c.Supported ? CampaignSupport.Supported : CampaignSupport.Declined,
-                    SupportNote = OpsGrainSupport.Optional(c.Note),
-                    SupportedBy = actor.Name,
-                    SupportedAt = now,
-                };
-                comment = S.Campaign.SupportNote;
-                break;
-            }
+                    S.Campaign = S.Campaign! with
+                    {
+                        State = to,
+                        Support = c.Supported ? CampaignSupport.Supported : CampaignSupport.Declined,
+                        SupportNote = OpsGrainSupport.Optional(c.Note),
+                        SupportedBy = actor.Name,
+                        SupportedAt = now,
+                    };
+                    comment = S.Campaign.SupportNote;
+                    break;
+                }
 
             case WithdrawCampaign c:
-            {
-                var reason = OpsGrainSupport.Required(c.Reason, MaxText);
-                if (reason is null)
                 {
-                    return Invalid($"需要撤回原因（最多 {MaxText} 字）/ a reason (at most {MaxText} characters) is required");
-                }
+                    var reason = OpsGrainSupport.Required(c.Reason, MaxText);
+                    if (reason is null)
+                    {
+                        return Invalid($"需要撤回原因（最多 {MaxText} 字）/ a reason (at most {MaxText} characters) is required");
+                    }
 
-                S.Campaign = S.Campaign! with { State = to, WithdrawReason = reason, WithdrawnAt = now };
-                comment = reason;
-                break;
-            }
+                    S.Campaign = S.Campaign! with { State = to, WithdrawReason = reason, WithdrawnAt = now };
+                    comment = reason;
+                    break;
+                }
 
             default:
                 return Invalid("未知命令 / unknown command");

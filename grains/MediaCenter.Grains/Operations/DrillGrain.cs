@@ -103,76 +103,76 @@ internal sealed partial class DrillGrain : Grain, IDrillGrain
         switch (command)
         {
             case ScheduleDrill c:
-            {
-                var scenario = OpsGrainSupport.Required(c.Scenario, MaxText);
-                if (scenario is null || c.ScheduledAt is not { } at)
                 {
-                    return Invalid($"需要场景（最多 {MaxText} 字）和 scheduledAt / a scenario (at most {MaxText} characters) and scheduledAt are required");
-                }
+                    var scenario = OpsGrainSupport.Required(c.Scenario, MaxText);
+                    if (scenario is null || c.ScheduledAt is not { } at)
+                    {
+                        return Invalid($"需要场景（最多 {MaxText} 字）和 scheduledAt / a scenario (at most {MaxText} characters) and scheduledAt are required");
+                    }
 
-                var plan = string.IsNullOrWhiteSpace(c.PlanId) ? null : await GrainFactory.GetGrain<IPlanGrain>(c.PlanId).GetAsync();
-                if (plan is null)
-                {
-                    return Invalid($"预案 {c.PlanId} 不存在 / plan {c.PlanId} not found");
-                }
+                    var plan = string.IsNullOrWhiteSpace(c.PlanId) ? null : await GrainFactory.GetGrain<IPlanGrain>(c.PlanId).GetAsync();
+                    if (plan is null)
+                    {
+                        return Invalid($"预案 {c.PlanId} 不存在 / plan {c.PlanId} not found");
+                    }
 
-                S.Drill = new DrillView(Id, plan.Plan.Id, plan.Plan.PartyId, scenario, at.ToUniversalTime(), to, null, null, null, new List<DrillParticipant>(),
-                    new List<string>(), new List<DrillFollowUp>(), null, null,
-                    actor.Name, null, null, now, 1, false, now);
-                break;
-            }
+                    S.Drill = new DrillView(Id, plan.Plan.Id, plan.Plan.PartyId, scenario, at.ToUniversalTime(), to, null, null, null, new List<DrillParticipant>(),
+                        new List<string>(), new List<DrillFollowUp>(), null, null,
+                        actor.Name, null, null, now, 1, false, now);
+                    break;
+                }
 
             case RecordDrill c:
-            {
-                if (c.StartedAt is not { } started || c.EndedAt is not { } ended || ended < started || ended > now + ClockSkew)
                 {
-                    return Invalid("需要 startedAt 和 endedAt，结束不早于开始、不晚于现在 / startedAt and endedAt are required; it ends after it starts and not in the future");
-                }
+                    if (c.StartedAt is not { } started || c.EndedAt is not { } ended || ended < started || ended > now + ClockSkew)
+                    {
+                        return Invalid("需要 startedAt 和 endedAt，结束不早于开始、不晚于现在 / startedAt and endedAt are required; it ends after it starts and not in the future");
+                    }
 
-                var participants = (c.Participants ?? []).Where(p => p is not null).ToList();
-                if (participants.Count is 0 or > MaxParticipants || participants.Any(p => string.IsNullOrWhiteSpace(p.Name)))
-                {
-                    return Invalid($"需要 1 到 {MaxParticipants} 名参与人，每人有姓名 / 1 to {MaxParticipants} participants, each with a name");
-                }
+                    var participants = (c.Participants ?? []).Where(p => p is not null).ToList();
+                    if (participants.Count is 0 or > MaxParticipants || participants.Any(p => string.IsNullOrWhiteSpace(p.Name)))
+                    {
+                        return Invalid($"需要 1 到 {MaxParticipants} 名参与人，每人有姓名 / 1 to {MaxParticipants} participants, each with a name");
+                    }
 
-                var findings = (c.Findings ?? []).Where(f => !string.IsNullOrWhiteSpace(f)).Select(f => f.Trim()).ToList();
-                var followUps = (c.FollowUps ?? []).Where(f => f is not null).ToList();
-                if (findings.Count > MaxItems || followUps.Count > MaxItems || followUps.Any(f => string.IsNullOrWhiteSpace(f.Action))
-                    || findings.Any(f => f.Length > MaxText) || !OpsGrainSupport.FitsOptional(c.Summary, MaxText))
-                {
-                    return Invalid($"发现和整改项各最多 {MaxItems} 条，整改项需要内容，文字最多 {MaxText} 字 / at most {MaxItems} findings and follow-ups; a follow-up needs its action; texts are at most {MaxText} characters");
-                }
+                    var findings = (c.Findings ?? []).Where(f => !string.IsNullOrWhiteSpace(f)).Select(f => f.Trim()).ToList();
+                    var followUps = (c.FollowUps ?? []).Where(f => f is not null).ToList();
+                    if (findings.Count > MaxItems || followUps.Count > MaxItems || followUps.Any(f => string.IsNullOrWhiteSpace(f.Action))
+                        || findings.Any(f => f.Length > MaxText) || !OpsGrainSupport.FitsOptional(c.Summary, MaxText))
+                    {
+                        return Invalid($"发现和整改项各最多 {MaxItems} 条，整改项需要内容，文字最多 {MaxText} 字 / at most {MaxItems} findings and follow-ups; a follow-up needs its action; texts are at most {MaxText} characters");
+                    }
 
-                // The plan version in force when the drill is recorded (null when the plan has none approved).
-                var effective = await GrainFactory.GetGrain<IPlanGrain>(S.Drill!.PlanId).GetEffectiveAsync();
-                S.Drill = S.Drill with
-                {
-                    State = to,
-                    StartedAt = started.ToUniversalTime(),
-                    EndedAt = ended.ToUniversalTime(),
-                    Participants = participants.Select(p => new DrillParticipant(p.Name!.Trim(), OpsGrainSupport.Optional(p.Role), OpsGrainSupport.Optional(p.Organisation))).ToList(),
-                    Findings = findings,
-                    FollowUps = followUps.Select(f => new DrillFollowUp(f.Action!.Trim(), OpsGrainSupport.Optional(f.Owner), f.DueOn)).ToList(),
-                    Summary = OpsGrainSupport.Optional(c.Summary),
-                    PlanVersion = effective?.Version,
-                    RecordedBy = actor.Name,
-                    RecordedAt = now,
-                };
-                break;
-            }
+                    // The plan version in force when the drill is recorded (null when the plan has none approved).
+                    var effective = await GrainFactory.GetGrain<IPlanGrain>(S.Drill!.PlanId).GetEffectiveAsync();
+                    S.Drill = S.Drill with
+                    {
+                        State = to,
+                        StartedAt = started.ToUniversalTime(),
+                        EndedAt = ended.ToUniversalTime(),
+                        Participants = participants.Select(p => new DrillParticipant(p.Name!.Trim(), OpsGrainSupport.Optional(p.Role), OpsGrainSupport.Optional(p.Organisation))).ToList(),
+                        Findings = findings,
+                        FollowUps = followUps.Select(f => new DrillFollowUp(f.Action!.Trim(), OpsGrainSupport.Optional(f.Owner), f.DueOn)).ToList(),
+                        Summary = OpsGrainSupport.Optional(c.Summary),
+                        PlanVersion = effective?.Version,
+                        RecordedBy = actor.Name,
+                        RecordedAt = now,
+                    };
+                    break;
+                }
 
             case CancelDrill c:
-            {
-                var reason = OpsGrainSupport.Required(c.Reason, MaxText);
-                if (reason is null)
                 {
-                    return Invalid($"需要取消原因（最多 {MaxText} 字）/ a reason (at most {MaxText} characters) is required");
-                }
+                    var reason = OpsGrainSupport.Required(c.Reason, MaxText);
+                    if (reason is null)
+                    {
+                        return Invalid($"需要取消原因（最多 {MaxText} 字）/ a reason (at most {MaxText} characters) is required");
+                    }
 
-                S.Drill = S.Drill! with { State = to, CancelReason = reason, RecordedBy = actor.Name };
-                comment = reason;
-                break;
-            }
+                    S.Drill = S.Drill! with { State = to, CancelReason = reason, RecordedBy = actor.Name };
+                    comment = reason;
+                    break;
+                }
 
             default:
                 return Invalid("未知命令 / unknown command");

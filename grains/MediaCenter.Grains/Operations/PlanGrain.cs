@@ -131,126 +131,126 @@ internal sealed partial class PlanGrain : Grain, IPlanGrain
         switch (command)
         {
             case CreatePlan c:
-            {
-                var title = OpsGrainSupport.Required(c.Title, MaxTitle);
-                var scenario = OpsGrainSupport.Required(c.Scenario, MaxTitle);
-                if (string.IsNullOrWhiteSpace(c.PartyId) || title is null || scenario is null)
                 {
-                    return Invalid($"需要接入方、标题和场景（最多 {MaxTitle} 字）/ the party, a title and a scenario (at most {MaxTitle} characters) are required");
-                }
+                    var title = OpsGrainSupport.Required(c.Title, MaxTitle);
+                    var scenario = OpsGrainSupport.Required(c.Scenario, MaxTitle);
+                    if (string.IsNullOrWhiteSpace(c.PartyId) || title is null || scenario is null)
+                    {
+                        return Invalid($"需要接入方、标题和场景（最多 {MaxTitle} 字）/ the party, a title and a scenario (at most {MaxTitle} characters) are required");
+                    }
 
-                var (content, errors) = PlanRules.Normalize(c.Content);
-                if (content is null)
-                {
-                    return Invalid("预案内容不符合要求 / the plan content is not valid: " + string.Join("; ", errors), errors);
-                }
+                    var (content, errors) = PlanRules.Normalize(c.Content);
+                    if (content is null)
+                    {
+                        return Invalid("预案内容不符合要求 / the plan content is not valid: " + string.Join("; ", errors), errors);
+                    }
 
-                S.PartyId = c.PartyId;
-                S.Title = title;
-                S.Scenario = scenario;
-                S.CreatedById = actor.UserId;
-                S.CreatedBy = actor.Name;
-                S.CreatedAt = now;
-                S.Versions.Add(NewVersion(1, title, scenario, content, actor, now));
-                break;
-            }
+                    S.PartyId = c.PartyId;
+                    S.Title = title;
+                    S.Scenario = scenario;
+                    S.CreatedById = actor.UserId;
+                    S.CreatedBy = actor.Name;
+                    S.CreatedAt = now;
+                    S.Versions.Add(NewVersion(1, title, scenario, content, actor, now));
+                    break;
+                }
 
             case SavePlanDraft c:
-            {
-                if (c.Revision is not { } revision)
                 {
-                    return Invalid("需要 revision（编辑所基于的预案修订号）/ revision is required: the plan revision you edited");
-                }
-
-                if (revision != S.Revision)
-                {
-                    return Refuse(OpsOutcome.VersionConflict,
-                        $"预案当前修订号为 {S.Revision}，你编辑的是 {revision} / the plan is at revision {S.Revision}; you edited revision {revision}");
-                }
-
-                var title = c.Title is null ? Latest(S).Info.Title : OpsGrainSupport.Required(c.Title, MaxTitle);
-                var scenario = c.Scenario is null ? Latest(S).Info.Scenario : OpsGrainSupport.Required(c.Scenario, MaxTitle);
-                if (title is null || scenario is null)
-                {
-                    return Invalid($"标题和场景不能为空，最多 {MaxTitle} 字 / title and scenario must not be blank, at most {MaxTitle} characters");
-                }
-
-                // Content left out stays as it is; an edit sends the whole content.
-                var (content, errors) = c.Content is null ? (Latest(S).Content, []) : PlanRules.Normalize(c.Content);
-                if (content is null)
-                {
-                    return Invalid("预案内容不符合要求 / the plan content is not valid: " + string.Join("; ", errors), errors);
-                }
-
-                var latest = Latest(S);
-                if (latest.Info.State == PlanState.Draft)
-                {
-                    Replace(latest with
+                    if (c.Revision is not { } revision)
                     {
-                        Info = latest.Info with { Title = title, Scenario = scenario, EditedBy = actor.Name, EditedAt = now },
-                        Content = content,
-                    });
-                }
-                else
-                {
-                    // From an approved plan: a new version; the approved one stays effective until this one is approved.
-                    S.Versions.Add(NewVersion(latest.Info.Version + 1, title, scenario, content, actor, now));
-                }
+                        return Invalid("需要 revision（编辑所基于的预案修订号）/ revision is required: the plan revision you edited");
+                    }
 
-                S.Title = title;
-                S.Scenario = scenario;
-                break;
-            }
+                    if (revision != S.Revision)
+                    {
+                        return Refuse(OpsOutcome.VersionConflict,
+                            $"预案当前修订号为 {S.Revision}，你编辑的是 {revision} / the plan is at revision {S.Revision}; you edited revision {revision}");
+                    }
+
+                    var title = c.Title is null ? Latest(S).Info.Title : OpsGrainSupport.Required(c.Title, MaxTitle);
+                    var scenario = c.Scenario is null ? Latest(S).Info.Scenario : OpsGrainSupport.Required(c.Scenario, MaxTitle);
+                    if (title is null || scenario is null)
+                    {
+                        return Invalid($"标题和场景不能为空，最多 {MaxTitle} 字 / title and scenario must not be blank, at most {MaxTitle} characters");
+                    }
+
+                    // Content left out stays as it is; an edit sends the whole content.
+                    var (content, errors) = c.Content is null ? (Latest(S).Content, []) : PlanRules.Normalize(c.Content);
+                    if (content is null)
+                    {
+                        return Invalid("预案内容不符合要求 / the plan content is not valid: " + string.Join("; ", errors), errors);
+                    }
+
+                    var latest = Latest(S);
+                    if (latest.Info.State == PlanState.Draft)
+                    {
+                        Replace(latest with
+                        {
+                            Info = latest.Info with { Title = title, Scenario = scenario, EditedBy = actor.Name, EditedAt = now },
+                            Content = content,
+                        });
+                    }
+                    else
+                    {
+                        // From an approved plan: a new version; the approved one stays effective until this one is approved.
+                        S.Versions.Add(NewVersion(latest.Info.Version + 1, title, scenario, content, actor, now));
+                    }
+
+                    S.Title = title;
+                    S.Scenario = scenario;
+                    break;
+                }
 
             case SubmitPlan:
-            {
-                var missing = PlanRules.Missing(Latest(S).Content);
-                if (missing.Count > 0)
                 {
-                    return Invalid("预案不完整，不能提交 / the plan is incomplete and cannot be submitted: " + string.Join("; ", missing), missing);
-                }
+                    var missing = PlanRules.Missing(Latest(S).Content);
+                    if (missing.Count > 0)
+                    {
+                        return Invalid("预案不完整，不能提交 / the plan is incomplete and cannot be submitted: " + string.Join("; ", missing), missing);
+                    }
 
-                var latest = Latest(S);
-                Replace(latest with { Info = latest.Info with { State = to, SubmittedBy = actor.Name, SubmittedAt = now } });
-                break;
-            }
+                    var latest = Latest(S);
+                    Replace(latest with { Info = latest.Info with { State = to, SubmittedBy = actor.Name, SubmittedAt = now } });
+                    break;
+                }
 
             case ApprovePlan c:
-            {
-                if (WrongVersion(c.Version) is { } conflict)
                 {
-                    return conflict;
-                }
+                    if (WrongVersion(c.Version) is { } conflict)
+                    {
+                        return conflict;
+                    }
 
-                if (S.EffectiveVersion is { } previous && S.Versions.FirstOrDefault(v => v.Info.Version == previous) is { } old)
-                {
-                    Replace(old with { Info = old.Info with { State = PlanState.Superseded, SupersededAt = now } });
-                }
+                    if (S.EffectiveVersion is { } previous && S.Versions.FirstOrDefault(v => v.Info.Version == previous) is { } old)
+                    {
+                        Replace(old with { Info = old.Info with { State = PlanState.Superseded, SupersededAt = now } });
+                    }
 
-                var latest = Latest(S);
-                Replace(latest with { Info = latest.Info with { State = to, ApprovedBy = actor.Name, ApprovedById = actor.UserId, ApprovedAt = now } });
-                S.EffectiveVersion = latest.Info.Version;
-                break;
-            }
+                    var latest = Latest(S);
+                    Replace(latest with { Info = latest.Info with { State = to, ApprovedBy = actor.Name, ApprovedById = actor.UserId, ApprovedAt = now } });
+                    S.EffectiveVersion = latest.Info.Version;
+                    break;
+                }
 
             case ReturnPlan c:
-            {
-                if (WrongVersion(c.Version) is { } conflict)
                 {
-                    return conflict;
-                }
+                    if (WrongVersion(c.Version) is { } conflict)
+                    {
+                        return conflict;
+                    }
 
-                var reason = OpsGrainSupport.Required(c.Reason, MaxReason);
-                if (reason is null)
-                {
-                    return Invalid($"需要退回原因（最多 {MaxReason} 字）/ a reason (at most {MaxReason} characters) is required");
-                }
+                    var reason = OpsGrainSupport.Required(c.Reason, MaxReason);
+                    if (reason is null)
+                    {
+                        return Invalid($"需要退回原因（最多 {MaxReason} 字）/ a reason (at most {MaxReason} characters) is required");
+                    }
 
-                var latest = Latest(S);
-                Replace(latest with { Info = latest.Info with { State = to, ReturnedBy = actor.Name, ReturnedAt = now, ReturnReason = reason } });
-                comment = reason;
-                break;
-            }
+                    var latest = Latest(S);
+                    Replace(latest with { Info = latest.Info with { State = to, ReturnedBy = actor.Name, ReturnedAt = now, ReturnReason = reason } });
+                    comment = reason;
+                    break;
+                }
 
             default:
                 return Invalid("未知命令 / unknown command");
