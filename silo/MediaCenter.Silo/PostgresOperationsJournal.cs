@@ -23,15 +23,25 @@ internal sealed class PostgresOperationsJournal(NpgsqlDataSource db) : IOperatio
     public async Task<PlanRecord?> LoadPlanAsync(string id, CancellationToken cancellationToken = default)
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
-        Row? plan;
+        Func<PlanState, PlanSummary>? summaryOf = null;
+        var createdById = Guid.Empty;
         await using (var command = new NpgsqlCommand("SELECT * FROM mc.plans WHERE id = @id", connection))
         {
             command.Parameters.AddWithValue("id", id);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            plan = await reader.ReadAsync(cancellationToken) ? new Row(reader) : null;
+            if (await reader.ReadAsync(cancellationToken))
+            {
+                // Read while the reader is open; the latest version's state comes from the versions below.
+                var p = new Row(reader);
+                var (party, title, scenario, latest, effective, revision) =
+                    (p.Text("party_id"), p.Text("title"), p.Text("scenario"), p.Int("latest_version"), p.IntOrNull("effective_version"), p.Long("revision"));
+                var (createdBy, createdAt, updatedAt, drillEvery) = (p.Text("created_by_name"), p.Time("created_at"), p.Time("updated_at"), p.IntOrNull("drill_every_days"));
+                createdById = p.Guid("created_by");
+                summaryOf = state => new PlanSummary(id, party, title, scenario, latest, state, effective, revision, createdBy, createdAt, updatedAt, drillEvery);
+            }
         }
 
-        if (plan is null)
+        if (summaryOf is null)
         {
             return null;
         }
@@ -52,11 +62,8 @@ internal sealed class PostgresOperationsJournal(NpgsqlDataSource db) : IOperatio
             }
         }
 
-        var latest = plan.Int("latest_version");
-        var summary = new PlanSummary(id, plan.Text("party_id"), plan.Text("title"), plan.Text("scenario"), latest,
-            versions.FirstOrDefault(v => v.Info.Version == latest)?.Info.State ?? PlanState.Draft, plan.IntOrNull("effective_version"), plan.Long("revision"),
-            plan.Text("created_by_name"), plan.Time("created_at"), plan.Time("updated_at"), plan.IntOrNull("drill_every_days"));
-        return new PlanRecord(summary, plan.Guid("created_by"), versions);
+        var latestState = versions.Count > 0 ? versions[^1].Info.State : PlanState.Draft;
+        return new PlanRecord(summaryOf(latestState), createdById, versions);
     }
 
     public async Task RecordPlanAsync(PlanRecord plan, PlanHistoryEntry? entry, CancellationToken cancellationToken = default)

@@ -143,11 +143,12 @@ public sealed class OperationsCorrectionsTests(IntegrationFixture fixture)
     {
         var shared = await fixture.SharedAsync();
         await using var people = await OpsPeople.CreateAsync(shared.Deployment, shared.Web.Http, "ocb");
-        var title = "重大政策发布 " + Guid.NewGuid().ToString("N")[..6];
+        var suffix = Guid.NewGuid().ToString("N")[..6];
+        var title = "重大政策发布 " + suffix;
         var starts = DateTimeOffset.UtcNow.AddDays(2);
         var body = new { title, policy = "关于文化惠民的若干措施", startsAt = starts, endsAt = starts.AddHours(3), trafficMultiple = 5, qa = new[] { new { question = "问", answer = "答" } } };
-        await people.Member.MustAsync(HttpMethod.Post, "/api/v1/hot-events", body, HttpStatusCode.Created, "register-" + title);
-        await people.Member.MustAsync(HttpMethod.Post, "/api/v1/hot-events", body, HttpStatusCode.Created, "register-" + title);
+        await people.Member.MustAsync(HttpMethod.Post, "/api/v1/hot-events", body, HttpStatusCode.Created, "register-" + suffix);
+        await people.Member.MustAsync(HttpMethod.Post, "/api/v1/hot-events", body, HttpStatusCode.Created, "register-" + suffix);
 
         var notifications = await people.Management.GetFromJsonAsync<JsonElement>("/api/v1/notifications?limit=100");
         var notice = Assert.Single(notifications.EnumerateArray(), n => n.Str("kind") == "hotEventRegistered" && n.Str("title").Contains(title, StringComparison.Ordinal));
