@@ -1,13 +1,14 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using MediaCenter.Grains.Operations;
+using MediaCenter.Grains.Platform;
 using Npgsql;
 using NpgsqlTypes;
 
 namespace MediaCenter.Silo;
 
 /// <summary>Writes the hot events' timeline (mc.event_log) and read model (mc.hot_events); idempotent and version-guarded.</summary>
-internal sealed class PostgresHotEventJournal(NpgsqlDataSource db) : IHotEventJournal
+internal sealed class PostgresHotEventJournal(NpgsqlDataSource db, IGrainFactory grains) : IHotEventJournal
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
 
@@ -28,6 +29,59 @@ internal sealed class PostgresHotEventJournal(NpgsqlDataSource db) : IHotEventJo
             Value = JsonSerializer.Serialize(new { card.PartyId, From = entry.From?.ToString(), To = entry.To.ToString(), entry.Comment }, Json),
         });
         await command.ExecuteNonQueryAsync(cancellationToken);
+        if (entry.Command == HotEventCommandType.Register)
+        {
+            await NotifyManagementAsync(card, entry, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Standard §9.3.2: management hears of every registered hot event, in the alert centre (and its webhooks) and live.
+    /// Idempotent by the notification id, because a timeline entry is recorded again until it succeeds.
+    /// </summary>
+    private async Task NotifyManagementAsync(HotEventCard card, HotEventHistoryEntry entry, CancellationToken cancellationToken)
+    {
+        const string Audience = "management";
+        const string Kind = "hotEventRegistered";
+        var id = $"{card.Id}:{entry.Version}:{Audience}";
+        var body = $"{card.PartyId} 登记了热点事件「{card.Title}」，{card.StartsAt:yyyy-MM-dd HH:mm}–{card.EndsAt:yyyy-MM-dd HH:mm} (UTC)，预计流量 ×{card.TrafficMultiple:0.##} / " +
+            $"{card.PartyId} registered the hot event \"{card.Title}\", {card.StartsAt:yyyy-MM-dd HH:mm}–{card.EndsAt:yyyy-MM-dd HH:mm} UTC, expected traffic ×{card.TrafficMultiple:0.##}";
+        await using var command = db.CreateCommand("""
+            WITH stored AS (
+                INSERT INTO mc.notifications (id, audience, kind, incident_id, party_id, severity, title, body, created_at)
+                VALUES (@id, @audience, @kind, NULL, @party, NULL, @title, @body, @at)
+                ON CONFLICT (id) DO NOTHING
+                RETURNING id),
+            queued AS (
+                INSERT INTO mc.webhook_deliveries (webhook_id, notification_id)
+                SELECT w.id, stored.id FROM stored JOIN mc.webhooks w
+                    ON w.active AND w.audience = @audience AND (cardinality(w.kinds) = 0 OR @kind = ANY (w.kinds))
+                ON CONFLICT (webhook_id, notification_id) DO NOTHING)
+            SELECT count(*) FROM stored
+            """);
+        command.Parameters.AddWithValue("id", id);
+        command.Parameters.AddWithValue("audience", Audience);
+        command.Parameters.AddWithValue("kind", Kind);
+        command.Parameters.AddWithValue("party", card.PartyId);
+        command.Parameters.AddWithValue("title", "热点事件登记 / Hot event registered: " + card.Title);
+        command.Parameters.AddWithValue("body", body);
+        command.Parameters.AddWithValue("at", entry.At);
+        if (await command.ExecuteScalarAsync(cancellationToken) is long and > 0)
+        {
+            var payload = JsonSerializer.Serialize(new
+            {
+                Id = id,
+                Audience,
+                Kind,
+                IncidentId = (string?)null,
+                card.PartyId,
+                Severity = (string?)null,
+                Title = "热点事件登记 / Hot event registered: " + card.Title,
+                Body = body,
+                At = entry.At,
+            }, Json);
+            await grains.GetGrain<ILiveFeedGrain>(0).PublishAsync(new LiveMessage(Audience, "notification", payload));
+        }
     }
 
     public async Task ProjectAsync(HotEventCard card, CancellationToken cancellationToken = default)

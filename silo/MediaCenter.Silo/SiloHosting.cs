@@ -99,6 +99,7 @@ public static class SiloHosting
         services.AddSingleton<Grains.Operations.IPatrolProbes, PostgresPatrolProbes>();
         services.AddSingleton<Grains.Newsroom.INewsroomJournal, PostgresNewsroomJournal>();
         services.AddSingleton<Grains.Operations.IHotEventJournal, PostgresHotEventJournal>();
+        services.AddSingleton<Grains.Operations.IOperationsJournal, PostgresOperationsJournal>();
         services.AddOptions<Grains.Incidents.IncidentOptions>().Bind(builder.Configuration.GetSection(Grains.Incidents.IncidentOptions.Section));
         services.AddSingleton<Grains.Incidents.IIncidentJournal, PostgresIncidentJournal>();
         services.AddOptions<WebhookSettings>().Bind(builder.Configuration.GetSection(WebhookSettings.Section));

@@ -125,6 +125,7 @@ public sealed class OperationsPageTests(BrowserFixture fixture)
         await party.ClickAsync("#plan-create");
         await party.FillAsync("#plan-title", title);
         await party.FillAsync("#plan-scenario", "发布系统故障");
+        await party.FillAsync("#plan-drill-every", "90");
         await Row(party, "organisation", 0, ("role", "总指挥"), ("person", "王主任"), ("duties", "决定启动与终止响应"), ("contact", "13800000000"));
         await Row(party, "resources", 0, ("name", "备用服务器"), ("kind", "设备"), ("quantity", "2"), ("location", "机房"), ("custodian", "技术组"));
         await Row(party, "risks", 0, ("name", "发布系统宕机"), ("description", "主服务器故障"), ("mitigation", "主备切换"));
@@ -166,6 +167,8 @@ public sealed class OperationsPageTests(BrowserFixture fixture)
         await Assertions.Expect(detail).ToHaveAttributeAsync("data-state", "Approved", Live);
         await Assertions.Expect(detail.Locator("#plan-effective")).ToContainTextAsync("v1");
         await Assertions.Expect(detail.Locator("#plan-versions li[data-version='1']")).ToHaveAttributeAsync("data-state", "Approved");
+        await Assertions.Expect(detail.Locator("#plan-drill-status")).ToContainTextAsync("90");
+        await Assertions.Expect(detail.Locator("#plan-drill-status")).ToHaveAttributeAsync("data-overdue", "false");
         await Shot(party, "ops-plan-3-party-effective.png");
 
         // A drill of the plan: scheduled, then recorded.
@@ -219,6 +222,50 @@ public sealed class OperationsPageTests(BrowserFixture fixture)
         await Assertions.Expect(partyCard).ToHaveAttributeAsync("data-support", "Supported", Live);
         await Assertions.Expect(partyCard).ToContainTextAsync("首页焦点图支持");
         await Shot(party, "ops-campaign-2-party.png");
+
+        // The party edits it: the operator's card goes back to pending without a reload; then the party withdraws it.
+        Assert.Equal(0, await card.Locator("[data-action=Edit]").CountAsync());
+        await partyCard.Locator("[data-action=Edit]").ClickAsync();
+        await party.FillAsync("#camp-title", title + " 延长");
+        await party.ClickAsync("#camp-submit");
+        await Assertions.Expect(party.Locator("#ops-dialog")).ToBeHiddenAsync(new() { Timeout = 15_000 });
+        var renamed = op.Locator($"#ops-camp-list .camp-card[data-id='{await partyCard.GetAttributeAsync("data-id")}']");
+        await Assertions.Expect(renamed).ToHaveAttributeAsync("data-support", "Pending", Live);
+        await Assertions.Expect(renamed).ToHaveAttributeAsync("data-title", title + " 延长", Live);
+        await party.Locator($"#ops-camp-list .camp-card[data-title='{title} 延长'] [data-action=Withdraw]").ClickAsync();
+        await party.FillAsync("#ops-reason", "活动取消");
+        await party.ClickAsync("#ops-reason-submit");
+        await Assertions.Expect(renamed).ToHaveAttributeAsync("data-state", "Withdrawn", Live);
+        await Assertions.Expect(renamed.Locator("[data-action=Support]")).ToHaveCountAsync(0);
+        await Shot(op, "ops-campaign-3-withdrawn-phone.png", fullPage: true);
+        Assert.Empty(errors);
+    }
+
+    [Fact]
+    public async Task A_plan_the_operator_writes_for_a_party_appears_on_the_partys_page_without_a_reload()
+    {
+        var (partyId, member) = await NewPartyAsync();
+        await using var partyContext = await fixture.Browser.NewContextAsync(Desktop);
+        await using var operatorContext = await fixture.Browser.NewContextAsync(Desktop);
+        var errors = ConsoleErrors(partyContext, operatorContext);
+        var party = await OpenOpsAsync(await fixture.SignedInPageAsync(partyContext, member), "plans");
+        var op = await OpenOpsAsync(await fixture.SignedInPageAsync(operatorContext), "plans");
+
+        var title = "机房断电应急预案 " + Guid.NewGuid().ToString("N")[..6];
+        await op.ClickAsync("#plan-create");
+        await op.SelectOptionAsync("#plan-party", partyId);
+        await op.FillAsync("#plan-title", title);
+        await op.FillAsync("#plan-scenario", "机房断电");
+        await Row(op, "organisation", 0, ("role", "总指挥"), ("duties", "决定启动与终止响应"));
+        await op.ClickAsync("#plan-save");
+        await Assertions.Expect(op.Locator("#ops-detail")).ToHaveAttributeAsync("data-state", "Draft", Live);
+        await Assertions.Expect(op.Locator("#ops-detail #plan-actions [data-action=Submit]")).ToBeVisibleAsync(Soon);
+
+        // The party's list shows the plan written for it, pushed, not polled.
+        var partyCard = party.Locator($"#ops-plan-list .plan-card[data-title='{title}']");
+        await Assertions.Expect(partyCard).ToHaveAttributeAsync("data-party", partyId, Live);
+        await Assertions.Expect(partyCard).ToHaveAttributeAsync("data-state", "Draft", Live);
+        await Shot(party, "ops-plan-5-written-by-operator.png");
         Assert.Empty(errors);
     }
 

@@ -34,6 +34,9 @@ public sealed class ClusterFixture : IAsyncLifetime
     /// <summary>What hot event grains recorded (timeline and read model).</summary>
     public static MediaCenter.Grains.Tests.Operations.RecordingHotEventJournal HotEvents { get; } = new();
 
+    /// <summary>What plan, drill and campaign grains recorded, and the rows they load when their state is empty.</summary>
+    public static MediaCenter.Grains.Tests.Operations.RecordingOperationsJournal Operations { get; } = new();
+
     /// <summary>What terminal grains recorded.</summary>
     public static RecordingTerminalJournal Journal { get; } = new();
 
@@ -76,6 +79,7 @@ public sealed class ClusterFixture : IAsyncLifetime
             siloBuilder.Services.AddOptions<MediaCenter.Grains.Incidents.IncidentOptions>();
             siloBuilder.Services.AddSingleton<MediaCenter.Grains.Operations.IPatrolProbes>(Probes);
             siloBuilder.Services.AddSingleton<MediaCenter.Grains.Operations.IHotEventJournal>(HotEvents);
+            siloBuilder.Services.AddSingleton<MediaCenter.Grains.Operations.IOperationsJournal>(Operations);
             siloBuilder.Services.AddOptions<TerminalOptions>();
         }
     }

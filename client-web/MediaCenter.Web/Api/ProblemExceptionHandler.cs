@@ -20,6 +20,13 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
             }, problem.Message, problem.Details.Count > 0 ? string.Join("; ", problem.Details) : null, problem.Details, exception);
         }
 
+        if (exception is Operations.CommandRefused command)
+        {
+            // The same mapping as a grain's refusal: one outcome → problem details for the whole API.
+            await command.ToResult().ExecuteAsync(context);
+            return true;
+        }
+
         if (exception is SignInRefused refused)
         {
             return await WriteAsync(context, StatusCodes.Status401Unauthorized, refused.Message, null, [], exception);

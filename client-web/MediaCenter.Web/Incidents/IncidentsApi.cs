@@ -115,9 +115,8 @@ internal static partial class IncidentsApi
 
         foreach (var command in Enum.GetValues<IncidentCommandType>().Where(c => c is not (IncidentCommandType.Report or IncidentCommandType.Escalate)))
         {
-            v1.MapPost($"/incidents/{{id}}/{Slug(command)}", (string id, CommandBody? body, HttpContext http, IClusterClient cluster, PartyDirectory directory,
-                    Operations.PlanStore plans) =>
-                    ExecuteAsync(command, id, body ?? new CommandBody(null, null, null, null, null, null, null, null), http, cluster, directory, plans))
+            v1.MapPost($"/incidents/{{id}}/{Slug(command)}", (string id, CommandBody? body, HttpContext http, IClusterClient cluster, PartyDirectory directory) =>
+                    ExecuteAsync(command, id, body ?? new CommandBody(null, null, null, null, null, null, null, null), http, cluster, directory))
                 .RequireAuthorization(Policies.PartyRead)
                 .WithName("Incident" + command)
                 .WithSummary($"{command}: see the incident lifecycle (docs/INCIDENTS.md). Requires an Idempotency-Key; a repeat returns the first result.");
@@ -127,14 +126,14 @@ internal static partial class IncidentsApi
     }
 
     private static async Task<IResult> ExecuteAsync(IncidentCommandType type, string id, CommandBody body, HttpContext http, IClusterClient cluster,
-        PartyDirectory directory, Operations.PlanStore plans)
+        PartyDirectory directory)
     {
         var incident = await VisibleAsync(id, http, cluster);
         int? planVersion = body.PlanVersion;
         if (type == IncidentCommandType.CitePlan)
         {
             // An incident follows a plan's effective (approved) version: looked up here, never taken from the caller.
-            var effective = string.IsNullOrWhiteSpace(body.PlanId) ? null : await plans.EffectiveAsync(body.PlanId, http.RequestAborted);
+            var effective = string.IsNullOrWhiteSpace(body.PlanId) ? null : await cluster.GetGrain<Grains.Operations.IPlanGrain>(body.PlanId).GetEffectiveAsync();
             if (effective is null || (incident.PartyId is not null && effective.PartyId != incident.PartyId))
             {
                 throw new IdentityProblem(ProblemKind.Invalid,
@@ -168,19 +167,7 @@ internal static partial class IncidentsApi
             return Results.Ok(await cluster.GetGrain<IIncidentGrain>(id).GetAsync());
         }
 
-        var (status, title) = result.Outcome switch
-        {
-            IncidentOutcome.IllegalMove => (StatusCodes.Status409Conflict, "当前状态不允许此操作 / This move is not allowed in the current state."),
-            IncidentOutcome.Forbidden => (StatusCodes.Status403Forbidden, "没有此操作的角色 / You do not hold the role this move needs."),
-            IncidentOutcome.NotFound => (StatusCodes.Status404NotFound, "故障不存在 / No such incident."),
-            _ => (StatusCodes.Status422UnprocessableEntity, "内容不符合要求 / The request cannot be applied."),
-        };
-        return Results.Problem(statusCode: status, title: title, detail: result.Message, extensions: new Dictionary<string, object?>
-        {
-            ["code"] = result.Outcome.ToString(),
-            ["currentState"] = result.Stage?.ToString(),
-            ["allowedMoves"] = result.AllowedMoves.Select(m => m.ToString()).ToArray(),
-        });
+        return GrainOutcomes.Problem(result.Outcome.ToString(), result.Message, result.Stage?.ToString(), result.AllowedMoves, "故障 incident");
     }
 
     private static async Task<IncidentSnapshot> VisibleAsync(string id, HttpContext http, IClusterClient cluster)

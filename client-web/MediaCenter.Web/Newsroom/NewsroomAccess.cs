@@ -57,27 +57,13 @@ internal static class NewsroomAccess
             return Results.Ok(result.Card);
         }
 
-        var (status, title) = result.Outcome switch
-        {
-            CommandOutcome.IllegalMove => (StatusCodes.Status409Conflict, "当前状态不允许此操作 / This move is not allowed in the current state."),
-            CommandOutcome.VersionConflict => (StatusCodes.Status409Conflict, "稿件版本冲突 / The draft was changed by someone else."),
-            CommandOutcome.ChannelSuspended => (StatusCodes.Status409Conflict, "频道已暂停对外服务 / The channel is suspended."),
-            CommandOutcome.Forbidden => (StatusCodes.Status403Forbidden, "没有此操作的角色 / You do not hold the role this move needs."),
-            CommandOutcome.NotFound => (StatusCodes.Status404NotFound, "稿件不存在 / No such story."),
-            _ => (StatusCodes.Status422UnprocessableEntity, "内容不符合要求 / The request cannot be applied."),
-        };
-        var extensions = new Dictionary<string, object?>
-        {
-            ["code"] = result.Outcome.ToString(),
-            ["currentState"] = result.Stage?.ToString(),
-            ["allowedMoves"] = result.AllowedMoves.Select(m => m.ToString()).ToArray(),
-        };
+        var more = new Dictionary<string, object?>();
         if (result.Card is { } card)
         {
-            extensions["version"] = card.Version;
-            extensions["draftVersion"] = card.DraftVersion;
+            more["version"] = card.Version;
+            more["draftVersion"] = card.DraftVersion;
         }
 
-        return Results.Problem(statusCode: status, title: title, detail: result.Message, extensions: extensions);
+        return GrainOutcomes.Problem(result.Outcome.ToString(), result.Message, result.Stage?.ToString(), result.AllowedMoves, "稿件 story", more);
     }
 }

@@ -1,3 +1,4 @@
+using MediaCenter.Grains.Operations;
 using MediaCenter.Identity;
 using MediaCenter.Web.Api;
 using MediaCenter.Web.Security;
@@ -5,75 +6,76 @@ using MediaCenter.Web.Security;
 namespace MediaCenter.Web.Operations;
 
 /// <summary>
-/// Promotion campaigns (推广活动, F9.1) under /api/v1/campaigns: an access party registers a holiday or topical
-/// campaign with its dates; an operator marks whether the platform supports it; the ops board lists them by date.
+/// Promotion campaigns (推广活动, F9.1) under /api/v1/campaigns: HTTP to the campaign grains, the list from the read
+/// table. An access party registers a holiday or topical campaign with its dates, edits or withdraws it; an operator
+/// marks whether the platform supports it; the ops board lists them by date.
 /// </summary>
 internal static class CampaignsApi
 {
-    public sealed record RegisterBody(string? PartyId, string? Title, CampaignKind? Kind, DateOnly? StartsOn, DateOnly? EndsOn, string? Description);
+    public sealed record CampaignBody(string? PartyId, string? Title, CampaignKind? Kind, DateOnly? StartsOn, DateOnly? EndsOn, string? Description);
 
     public sealed record SupportBody(bool? Supported, string? Note);
 
+    public sealed record ReasonBody(string? Reason);
+
+    private const string What = "推广活动 campaign";
+
     public static IEndpointRouteBuilder MapCampaignsApi(this IEndpointRouteBuilder endpoints)
     {
-        var campaigns = endpoints.MapGroup("/api/v1/campaigns").WithTags("campaigns").Problems();
+        var campaigns = endpoints.MapGroup("/api/v1/campaigns").WithTags("campaigns");
 
-        campaigns.MapGet("/", async (DateOnly? from, DateOnly? to, string? partyId, HttpContext http, CampaignStore store) =>
-                Results.Ok(await store.ListAsync(Scope.PartyFilter(http.CurrentUser(), partyId), from, to, http.RequestAborted)))
+        campaigns.MapGet("/", async (DateOnly? from, DateOnly? to, string? partyId, HttpContext http, CampaignReadModel read) =>
+                Results.Ok(await read.ListAsync(Scope.PartyFilter(http.CurrentUser(), partyId), from, to, http.RequestAborted)))
             .RequireAuthorization(Policies.PartyRead)
             .WithName("ListCampaigns")
             .WithSummary("Campaigns whose dates overlap from–to (yyyy-MM-dd; either may be left out), by start date: every party's for platform staff and management.");
 
-        campaigns.MapPost("/", (RegisterBody? body, HttpContext http, CampaignStore store, OpsRequests requests) =>
+        campaigns.MapGet("/workflow", () => Results.Ok(CampaignWorkflow.Rows()))
+            .RequireAuthorization(Policies.SignedIn)
+            .WithName("CampaignWorkflow")
+            .WithSummary("The campaign state table (state × command × who → next state).");
+
+        campaigns.MapPost("/", async (CampaignBody? body, HttpContext http, IClusterClient cluster) =>
             {
                 var user = http.CurrentUser();
-                var party = OpsHttp.OwnParty(user, body?.PartyId, "推广活动 campaign");
-                return requests.RunAsync(http, "campaign.register", async (connection, transaction) =>
-                {
-                    var title = OpsHttp.Required(body?.Title, "title", 200);
-                    var description = OpsHttp.Optional(body?.Description, "description", 4000) ?? "";
-                    if (body?.Kind is not { } kind || !Enum.IsDefined(kind))
-                    {
-                        throw OpsProblem.Invalid("需要 kind：Holiday（节日）或 Topical（专题）/ kind is required: Holiday or Topical");
-                    }
-
-                    if (body.StartsOn is not { } starts || body.EndsOn is not { } ends || ends < starts || ends.DayNumber - starts.DayNumber > 366)
-                    {
-                        throw OpsProblem.Invalid("需要 startsOn 和 endsOn，结束不早于开始，最长一年 / startsOn and endsOn are required; it ends on or after it starts, within a year");
-                    }
-
-                    var id = OpsHttp.NewId("camp");
-                    var campaign = await store.RegisterAsync(connection, transaction, id, party, title, kind, starts, ends, description, user.Id, user.DisplayName,
-                        http.RequestAborted);
-                    http.Audit().Target = "campaign:" + id;
-                    return new OpsAnswer(StatusCodes.Status201Created, campaign, $"/api/v1/campaigns/{id}");
-                });
+                var party = OpsHttp.OwnParty(user, body?.PartyId, What);
+                var operation = OpsHttp.OperationId(http);
+                var id = OpsHttp.IdFor("camp", operation);
+                var command = new RegisterCampaign(party, body?.Title, body?.Kind, body?.StartsOn, body?.EndsOn, body?.Description);
+                var result = await cluster.GetGrain<ICampaignGrain>(id).ExecuteAsync(command, OpsHttp.Actor(user, party), operation);
+                http.Audit().Target = "campaign:" + id;
+                return Answer(http, result, created: true);
             })
             .RequireAuthorization(Policies.PartyRead)
             .WithName("RegisterCampaign")
             .WithSummary("A party user registers a campaign: title, kind (Holiday, Topical), startsOn, endsOn, description. Requires an Idempotency-Key.");
 
-        campaigns.MapGet("/{id}", async (string id, HttpContext http, CampaignStore store) => Results.Ok(await VisibleAsync(id, http, store)))
+        campaigns.MapGet("/{id}", async (string id, HttpContext http, IClusterClient cluster) => Results.Ok(await VisibleAsync(id, http, cluster)))
             .RequireAuthorization(Policies.PartyRead)
             .WithName("GetCampaign")
             .WithSummary("A campaign with its support decision.");
 
-        campaigns.MapPut("/{id}/support", async (string id, SupportBody? body, HttpContext http, CampaignStore store, OpsRequests requests) =>
-            {
-                await VisibleAsync(id, http, store);
-                return await requests.RunAsync(http, "campaign.support:" + id, async (connection, transaction) =>
-                {
-                    if (body?.Supported is not { } supported)
-                    {
-                        throw OpsProblem.Invalid("需要 supported（true 或 false）/ supported (true or false) is required");
-                    }
+        campaigns.MapPut("/{id}", (string id, CampaignBody? body, HttpContext http, IClusterClient cluster) =>
+                ExecuteAsync(id, new EditCampaign(body?.Title, body?.Kind, body?.StartsOn, body?.EndsOn, body?.Description), http, cluster))
+            .RequireAuthorization(Policies.PartyRead)
+            .WithName("EditCampaign")
+            .WithSummary("The party changes its campaign (fields left out stay); a decided campaign goes back to Pending for the operator to decide again.");
 
-                    var campaign = await store.SupportAsync(connection, transaction, id, supported ? CampaignSupport.Supported : CampaignSupport.Declined,
-                        OpsHttp.Optional(body.Note, "note", 2000), http.CurrentUser().DisplayName, http.RequestAborted);
-                    http.Audit().Target = "campaign:" + id;
-                    http.Audit().Details["support"] = campaign.Support.ToString();
-                    return new OpsAnswer(StatusCodes.Status200OK, campaign);
-                });
+        campaigns.MapPost("/{id}/withdraw", (string id, ReasonBody? body, HttpContext http, IClusterClient cluster) =>
+                ExecuteAsync(id, new WithdrawCampaign(body?.Reason), http, cluster))
+            .RequireAuthorization(Policies.PartyRead)
+            .WithName("WithdrawCampaign")
+            .WithSummary("The party withdraws its campaign with a reason; nothing changes it afterwards.");
+
+        campaigns.MapPut("/{id}/support", async (string id, SupportBody? body, HttpContext http, IClusterClient cluster) =>
+            {
+                if (body?.Supported is not { } supported)
+                {
+                    await VisibleAsync(id, http, cluster);
+                    throw new CommandRefused("Invalid", "需要 supported（true 或 false）/ supported (true or false) is required", What);
+                }
+
+                return await ExecuteAsync(id, new DecideCampaign(supported, body.Note), http, cluster);
             })
             .RequireAuthorization(Policies.Operations)
             .WithName("SupportCampaign")
@@ -82,9 +84,33 @@ internal static class CampaignsApi
         return endpoints;
     }
 
-    private static async Task<CampaignView> VisibleAsync(string id, HttpContext http, CampaignStore store)
+    private static async Task<IResult> ExecuteAsync(string id, CampaignCommand command, HttpContext http, IClusterClient cluster)
     {
-        var campaign = await store.GetAsync(id, http.RequestAborted);
+        var campaign = await VisibleAsync(id, http, cluster);
+        var result = await cluster.GetGrain<ICampaignGrain>(id).ExecuteAsync(command, OpsHttp.Actor(http.CurrentUser(), campaign.PartyId),
+            OpsHttp.OperationId(http));
+        http.Audit().Target = "campaign:" + id;
+        return Answer(http, result, created: false);
+    }
+
+    private static IResult Answer(HttpContext http, CampaignResult result, bool created)
+    {
+        if (!result.Ok)
+        {
+            return GrainOutcomes.Problem(result.Outcome.ToString(), result.Message, result.State?.ToString(), result.AllowedMoves, What,
+                new Dictionary<string, object?> { ["errors"] = result.Message is { } m ? new[] { m } : [] });
+        }
+
+        OpsHttp.MarkReplay(http, result.Replay);
+        var campaign = result.Campaign!;
+        http.Audit().Details["state"] = campaign.State.ToString();
+        http.Audit().Details["support"] = campaign.Support.ToString();
+        return created ? Results.Created($"/api/v1/campaigns/{campaign.Id}", campaign) : Results.Ok(campaign);
+    }
+
+    private static async Task<CampaignView> VisibleAsync(string id, HttpContext http, IClusterClient cluster)
+    {
+        var campaign = await cluster.GetGrain<ICampaignGrain>(id).GetAsync();
         if (campaign is null || !http.CurrentUser().CanSeeParty(campaign.PartyId))
         {
             throw new IdentityProblem(ProblemKind.NotFound, $"推广活动 {id} 不存在 / campaign {id} not found");

@@ -61,16 +61,14 @@ public static class OperationsPlansHosting
     /// <summary>The rate-limit policy of the public endpoints: the normal or the hot profile, per client address.</summary>
     public const string PublicRateLimit = "public-hot-profile";
 
-    /// <summary>Registers the stores, the hot-mode cache, live traffic counting and the public rate-limit policy.</summary>
+    /// <summary>Registers the read models, the hot-mode cache, live traffic counting and the public rate-limit policy.</summary>
     public static WebApplicationBuilder AddPlansAndHotEvents(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
         services.AddOptions<HotEventSettings>().Bind(builder.Configuration.GetSection(HotEventSettings.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<HotEventSettings>, HotEventSettingsValidator>();
-        services.AddSingleton<OpsRequests>();
-        services.AddSingleton<PlanStore>();
-        services.AddSingleton<DrillStore>();
-        services.AddSingleton<CampaignStore>();
+        services.AddSingleton<PlanReadModel>();
+        services.AddSingleton<CampaignReadModel>();
         services.AddSingleton<HotModeCache>();
         services.AddHostedService(sp => sp.GetRequiredService<HotModeCache>());
         services.AddSingleton<HotTraffic>();

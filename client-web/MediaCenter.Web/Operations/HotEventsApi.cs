@@ -38,7 +38,7 @@ internal static class HotEventsApi
 
     public static IEndpointRouteBuilder MapHotEventsApi(this IEndpointRouteBuilder endpoints)
     {
-        var events = endpoints.MapGroup("/api/v1/hot-events").WithTags("hot-events").Problems();
+        var events = endpoints.MapGroup("/api/v1/hot-events").WithTags("hot-events");
 
         events.MapGet("/", async (DateTimeOffset? from, DateTimeOffset? to, string? partyId, HttpContext http, NpgsqlDataSource db, TimeProvider time) =>
                 Results.Ok(await ListAsync(db, Scope.PartyFilter(http.CurrentUser(), partyId), from ?? time.GetUtcNow().AddDays(-30), to, http.RequestAborted)))
@@ -243,7 +243,7 @@ internal static class HotEventsApi
                 var channel = string.IsNullOrWhiteSpace(code) ? null : await directory.ChannelAsync(code.Trim(), cancellationToken);
                 if (channel is null || channel.PartyId != partyId)
                 {
-                    throw OpsProblem.Invalid($"频道 {code} 不存在或不属于本接入方 / channel {code} is not a channel of this access party");
+                    throw new CommandRefused("Invalid", $"频道 {code} 不存在或不属于本接入方 / channel {code} is not a channel of this access party", "热点事件 hot event");
                 }
             }
         }
@@ -288,18 +288,6 @@ internal static class HotEventsApi
             return Results.Ok(result.Card);
         }
 
-        var (status, title) = result.Outcome switch
-        {
-            HotEventOutcome.IllegalMove => (StatusCodes.Status409Conflict, "当前状态不允许此操作 / This move is not allowed in the current state."),
-            HotEventOutcome.Forbidden => (StatusCodes.Status403Forbidden, "没有此操作的角色 / You do not hold the role this move needs."),
-            HotEventOutcome.NotFound => (StatusCodes.Status404NotFound, "热点事件不存在 / No such hot event."),
-            _ => (StatusCodes.Status422UnprocessableEntity, "内容不符合要求 / The request cannot be applied."),
-        };
-        return Results.Problem(statusCode: status, title: title, detail: result.Message, extensions: new Dictionary<string, object?>
-        {
-            ["code"] = result.Outcome.ToString(),
-            ["currentState"] = result.Status?.ToString(),
-            ["allowedMoves"] = result.AllowedMoves.Select(m => m.ToString()).ToArray(),
-        });
+        return GrainOutcomes.Problem(result.Outcome.ToString(), result.Message, result.Status?.ToString(), result.AllowedMoves, "热点事件 hot event");
     }
 }

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using MediaCenter.Grains.Operations;
 using MediaCenter.Identity;
 using MediaCenter.Web.Api;
 using MediaCenter.Web.Security;
@@ -9,57 +10,11 @@ using Npgsql;
 
 namespace MediaCenter.Web.Operations;
 
-/// <summary>
-/// A refusal with its HTTP status and extra members (e.g. <c>code</c>, <c>currentState</c>, <c>allowedMoves</c>),
-/// turned into problem details by <see cref="OpsHttp.Problems"/>. Thrown inside a transaction, it also rolls it back.
-/// </summary>
-internal sealed class OpsProblem(int status, string title, string detail, IReadOnlyDictionary<string, object?>? extensions = null) : Exception(detail)
-{
-    public int Status { get; } = status;
-
-    public string Title { get; } = title;
-
-    public IReadOnlyDictionary<string, object?> Extensions { get; } = extensions ?? new Dictionary<string, object?>();
-
-    /// <summary>409: the move is not allowed in the current state.</summary>
-    public static OpsProblem IllegalMove(string currentState, IEnumerable<string> allowedMoves, string detail) =>
-        new(StatusCodes.Status409Conflict, "当前状态不允许此操作 / This move is not allowed in the current state.", detail, new Dictionary<string, object?>
-        {
-            ["code"] = "IllegalMove",
-            ["currentState"] = currentState,
-            ["allowedMoves"] = allowedMoves.ToArray(),
-        });
-
-    /// <summary>422: the content cannot be accepted.</summary>
-    public static OpsProblem Invalid(string detail, IReadOnlyList<string>? errors = null) =>
-        new(StatusCodes.Status422UnprocessableEntity, "内容不符合要求 / The request cannot be applied.", detail, new Dictionary<string, object?>
-        {
-            ["code"] = "Invalid",
-            ["errors"] = errors ?? [detail],
-        });
-
-    public IResult ToResult() => Results.Problem(statusCode: Status, title: Title, detail: Message, extensions: Extensions);
-}
-
 /// <summary>Shared rules of the plans, drills, campaigns and hot-events APIs.</summary>
 internal static class OpsHttp
 {
-    /// <summary>JSON as the API writes it (camelCase, enums as names): also used for stored answers.</summary>
+    /// <summary>JSON as the API writes it (camelCase, enums as names), for what the read tables hold as JSON.</summary>
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
-
-    /// <summary>An endpoint filter turning <see cref="OpsProblem"/> into problem details.</summary>
-    public static TBuilder Problems<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
-        builder.AddEndpointFilter(async (context, next) =>
-        {
-            try
-            {
-                return await next(context);
-            }
-            catch (OpsProblem problem)
-            {
-                return problem.ToResult();
-            }
-        });
 
     /// <summary>
     /// The caller's Idempotency-Key, scoped to the caller (two people reusing a key never collide). Every
@@ -77,10 +32,7 @@ internal static class OpsHttp
         return $"{http.CurrentUser().Id:N}:{key}";
     }
 
-    /// <summary>A new random id with a prefix, e.g. <c>plan-3f9a0c1b2d4e</c>.</summary>
-    public static string NewId(string prefix) => prefix + "-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
-
-    /// <summary>An id derived from an operation id: a retry gets the same id, nobody else can guess it.</summary>
+    /// <summary>An id derived from an operation id: a retry reaches the same grain, nobody else can guess it.</summary>
     public static string IdFor(string prefix, string operationId) =>
         prefix + "-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(operationId)))[..20];
 
@@ -103,111 +55,81 @@ internal static class OpsHttp
         return user.PartyId;
     }
 
-    /// <summary>404 unless the caller may see the party's data; 403 unless the caller is a user of that party.</summary>
-    public static void RequirePartyUser(CurrentUser user, string partyId, string what)
+    /// <summary>The caller as it acts on something of <paramref name="partyId"/>: the party's users, platform staff, management.</summary>
+    public static OpsActor Actor(CurrentUser user, string partyId)
     {
-        Scope.RequireVisible(user, partyId, what);
-        if (!IsPartyUser(user, partyId))
+        var roles = OpsRole.None;
+        if (IsPartyUser(user, partyId))
         {
-            throw new IdentityProblem(ProblemKind.Forbidden, $"只有该接入方的用户可以修改{what} / only users of the owning access party change the {what}");
+            roles |= OpsRole.Party;
         }
+
+        if (user.SpansAllParties)
+        {
+            roles |= OpsRole.Operator;
+        }
+
+        if (user.Is(PlatformRoles.Management))
+        {
+            roles |= OpsRole.Management;
+        }
+
+        return new OpsActor(user.Id, user.DisplayName, roles);
     }
 
-    /// <summary>A trimmed text, or a 422 when it is missing or too long.</summary>
-    public static string Required(string? value, string field, int max)
+    /// <summary>Marks an answer that repeats the first answer to the same Idempotency-Key.</summary>
+    public static void MarkReplay(HttpContext http, bool replay)
     {
-        if (string.IsNullOrWhiteSpace(value) || value.Trim().Length > max)
+        if (replay)
         {
-            throw OpsProblem.Invalid($"{field} 必填，最多 {max} 字 / {field} is required, at most {max} characters");
+            http.Response.Headers["Idempotent-Replay"] = "true";
         }
-
-        return value.Trim();
-    }
-
-    /// <summary>A trimmed optional text (null when blank), or a 422 when too long.</summary>
-    public static string? Optional(string? value, string field, int max)
-    {
-        if (value is not null && value.Trim().Length > max)
-        {
-            throw OpsProblem.Invalid($"{field} 最多 {max} 字 / {field} is at most {max} characters");
-        }
-
-        return string.IsNullOrWhiteSpace(value) ? null : value.Trim();
     }
 }
 
-/// <summary>What a state-changing call answers; stored with its Idempotency-Key so a repeat gets the same answer.</summary>
-internal sealed record OpsAnswer(int Status, object Body, string? Location = null);
-
 /// <summary>
-/// Runs a plan, drill or campaign command in one PostgreSQL transaction together with its Idempotency-Key
-/// (<c>mc.ops_requests</c>): the key is claimed first (a concurrent repeat waits for the first to finish),
-/// the change is made, the answer stored, and all of it commits at once. A refused command (an exception)
-/// rolls back, key included, so a corrected retry is judged afresh.
+/// A request refused before it reached a grain (e.g. a channel that is not the party's), answered through the same
+/// outcome mapping as a grain's refusal (<see cref="GrainOutcomes"/>).
 /// </summary>
-internal sealed class OpsRequests(NpgsqlDataSource db)
+internal sealed class CommandRefused(string outcome, string message, string what) : Exception(message)
 {
-    public async Task<IResult> RunAsync(HttpContext http, string action, Func<NpgsqlConnection, NpgsqlTransaction, Task<OpsAnswer>> work)
-    {
-        var operationId = OpsHttp.OperationId(http);
-        var cancellationToken = http.RequestAborted;
-        await using var connection = await db.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using (var claim = new NpgsqlCommand("""
-            INSERT INTO mc.ops_requests (operation_id, action, status, body) VALUES (@id, @action, 0, 'null'::jsonb)
-            ON CONFLICT (operation_id) DO NOTHING
-            """, connection, transaction))
-        {
-            claim.Parameters.AddWithValue("id", operationId);
-            claim.Parameters.AddWithValue("action", action);
-            if (await claim.ExecuteNonQueryAsync(cancellationToken) == 0)
-            {
-                await transaction.RollbackAsync(cancellationToken);
-                return await ReplayAsync(http, operationId, action, cancellationToken);
-            }
-        }
+    /// <summary>The outcome's name (<c>Invalid</c>, <c>Forbidden</c> …).</summary>
+    public string Outcome { get; } = outcome;
 
-        var answer = await work(connection, transaction);
-        var body = JsonSerializer.Serialize(answer.Body, OpsHttp.Json);
-        await using (var store = new NpgsqlCommand("UPDATE mc.ops_requests SET status = @status, body = @body::jsonb WHERE operation_id = @id",
-            connection, transaction))
-        {
-            store.Parameters.AddWithValue("id", operationId);
-            store.Parameters.AddWithValue("status", answer.Status);
-            store.Parameters.AddWithValue("body", body);
-            await store.ExecuteNonQueryAsync(cancellationToken);
-        }
+    /// <summary>What the request was about.</summary>
+    public string What { get; } = what;
 
-        await transaction.CommitAsync(cancellationToken);
-        return Answer(http, answer.Status, body, answer.Location);
-    }
+    /// <summary>The problem details of the refusal.</summary>
+    public IResult ToResult() => GrainOutcomes.Problem<string>(Outcome, Message, null, [], What,
+        new Dictionary<string, object?> { ["errors"] = new[] { Message } });
+}
 
-    private async Task<IResult> ReplayAsync(HttpContext http, string operationId, string action, CancellationToken cancellationToken)
-    {
-        await using var read = db.CreateCommand("SELECT action, status, body::text FROM mc.ops_requests WHERE operation_id = @id");
-        read.Parameters.AddWithValue("id", operationId);
-        await using var reader = await read.ExecuteReaderAsync(cancellationToken);
-        if (!await reader.ReadAsync(cancellationToken))
-        {
-            throw new InvalidOperationException("The stored answer of an Idempotency-Key vanished.");
-        }
+/// <summary>One row read by column name, so a column added to a table never shifts what is read.</summary>
+internal sealed class OpsRow(NpgsqlDataReader reader)
+{
+    private int At(string column) => reader.GetOrdinal(column);
 
-        if (reader.GetString(0) != action)
-        {
-            throw OpsProblem.Invalid("这个 Idempotency-Key 已用于另一个请求 / this Idempotency-Key was already used for another request");
-        }
+    public string Text(string column) => reader.GetString(At(column));
 
-        http.Response.Headers["Idempotent-Replay"] = "true";
-        return Answer(http, reader.GetInt32(1), reader.GetString(2), null);
-    }
+    public string? TextOrNull(string column) => reader.IsDBNull(At(column)) ? null : reader.GetString(At(column));
 
-    private static IResult Answer(HttpContext http, int status, string body, string? location)
-    {
-        if (location is not null)
-        {
-            http.Response.Headers.Location = location;
-        }
+    public int Int(string column) => reader.GetInt32(At(column));
 
-        return Results.Content(body, "application/json; charset=utf-8", Encoding.UTF8, status);
-    }
+    public int? IntOrNull(string column) => reader.IsDBNull(At(column)) ? null : reader.GetInt32(At(column));
+
+    public long Long(string column) => reader.GetInt64(At(column));
+
+    public bool Bool(string column) => reader.GetBoolean(At(column));
+
+    public Guid Guid(string column) => reader.GetGuid(At(column));
+
+    public DateTimeOffset Time(string column) => reader.GetFieldValue<DateTimeOffset>(At(column));
+
+    public DateTimeOffset? TimeOrNull(string column) => reader.IsDBNull(At(column)) ? null : reader.GetFieldValue<DateTimeOffset>(At(column));
+
+    public DateOnly Date(string column) => reader.GetFieldValue<DateOnly>(At(column));
+
+    public T Enum<T>(string column) where T : struct, System.Enum => System.Enum.Parse<T>(Text(column));
+
+    public T Json<T>(string column) => JsonSerializer.Deserialize<T>(Text(column), OpsHttp.Json)!;
 }

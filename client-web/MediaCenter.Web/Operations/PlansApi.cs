@@ -1,3 +1,4 @@
+using MediaCenter.Grains.Operations;
 using MediaCenter.Identity;
 using MediaCenter.Web.Api;
 using MediaCenter.Web.Security;
@@ -5,9 +6,10 @@ using MediaCenter.Web.Security;
 namespace MediaCenter.Web.Operations;
 
 /// <summary>
-/// Emergency plans and drills (应急预案, 演练; F9.3, F10.2.1) under /api/v1/plans and /api/v1/drills. A plan belongs to
-/// an access party: its users write and submit it, management approves or returns it, platform staff read every
-/// party's. A plan is effective only once approved. Every state-changing call requires an Idempotency-Key.
+/// Emergency plans and drills (应急预案, 演练; F9.3, F10.2.1) under /api/v1/plans and /api/v1/drills: HTTP to the plan
+/// and drill grains, lists from the read tables. The operator (for any party) and the plan's own party write a plan,
+/// management approves or returns it, platform staff and management read every party's. A plan is effective only once
+/// approved. Every state-changing call requires an Idempotency-Key; the grains keep it with their state.
 /// </summary>
 internal static class PlansApi
 {
@@ -24,57 +26,53 @@ internal static class PlansApi
 
     public sealed record ReasonBody(string? Reason);
 
-    private const int MaxTitle = 200;
-    private const int MaxText = 4000;
+    /// <summary>A plan in full as the API answers it: the grain's detail and the drill status from the read tables.</summary>
+    public sealed record PlanAnswer(PlanSummary Plan, IReadOnlyList<PlanVersionInfo> Versions, PlanContent LatestContent,
+        IReadOnlyList<PlanCommandType> AllowedMoves, PlanDrillStatus DrillStatus);
+
+    private const string PlanWhat = "预案 plan";
+    private const string DrillWhat = "演练 drill";
 
     public static IEndpointRouteBuilder MapPlansApi(this IEndpointRouteBuilder endpoints)
     {
-        var plans = endpoints.MapGroup("/api/v1/plans").WithTags("plans").Problems();
+        var plans = endpoints.MapGroup("/api/v1/plans").WithTags("plans");
 
-        plans.MapGet("/", async (string? partyId, HttpContext http, PlanStore store) =>
-                Results.Ok(await store.ListAsync(Scope.PartyFilter(http.CurrentUser(), partyId), http.RequestAborted)))
+        plans.MapGet("/", async (string? partyId, bool? drillOverdue, HttpContext http, PlanReadModel read) =>
+                Results.Ok(await read.ListAsync(Scope.PartyFilter(http.CurrentUser(), partyId), drillOverdue, http.RequestAborted)))
             .RequireAuthorization(Policies.PartyRead)
             .WithName("ListPlans")
-            .WithSummary("Emergency plans, newest change first: every party's for platform staff and management, the caller's own party's otherwise.");
+            .WithSummary("Emergency plans, newest change first, each with its drill status (drillEveryDays, lastDrillAt, nextDrillDueAt, drillOverdue); drillOverdue=true lists those whose drill is due and not held.");
 
-        plans.MapGet("/workflow", () => Results.Ok(PlanWorkflow.Transitions.Select(t =>
-                new { From = t.From?.ToString(), Command = t.Command.ToString(), Who = t.Who.ToString(), To = t.To.ToString(), t.Note })))
+        plans.MapGet("/workflow", () => Results.Ok(PlanWorkflow.Rows()))
             .RequireAuthorization(Policies.SignedIn)
             .WithName("PlanWorkflow")
             .WithSummary("The plan state table (state of the latest version × command × who → next state); boards derive a plan's actions from it.");
 
-        plans.MapPost("/", (CreatePlanBody? body, HttpContext http, PlanStore store, OpsRequests requests) =>
+        plans.MapPost("/", async (CreatePlanBody? body, HttpContext http, IClusterClient cluster, PartyDirectory directory, PlanReadModel read) =>
             {
                 var user = http.CurrentUser();
-                var party = OpsHttp.OwnParty(user, body?.PartyId, "预案 plan");
-                return requests.RunAsync(http, "plan.create", async (connection, transaction) =>
-                {
-                    var title = OpsHttp.Required(body?.Title, "title", MaxTitle);
-                    var scenario = OpsHttp.Required(body?.Scenario, "scenario", MaxTitle);
-                    var content = PlanStore.Normalize(body?.Content);
-                    var id = OpsHttp.NewId("plan");
-                    var plan = await store.CreateAsync(connection, transaction, id, party, title, scenario, content, Actor(user), http.RequestAborted);
-                    http.Audit().Target = "plan:" + id;
-                    return new OpsAnswer(StatusCodes.Status201Created, plan, $"/api/v1/plans/{id}");
-                });
+                var party = await AuthorPartyAsync(user, body?.PartyId, directory, http.RequestAborted);
+                var operation = OpsHttp.OperationId(http);
+                var id = OpsHttp.IdFor("plan", operation);
+                var result = await cluster.GetGrain<IPlanGrain>(id)
+                    .ExecuteAsync(new CreatePlan(party, body?.Title, body?.Scenario, body?.Content), OpsHttp.Actor(user, party), operation);
+                http.Audit().Target = "plan:" + id;
+                return await AnswerAsync(http, cluster, read, id, result, created: true);
             })
             .RequireAuthorization(Policies.PartyRead)
             .WithName("CreatePlan")
-            .WithSummary("A party user creates a plan: version 1, a draft. Content sections: organisation, resources, risks, prevention, responseSteps, fallback.");
+            .WithSummary("The operator (naming partyId) or a user of the party creates a plan: version 1, a draft. Content sections: organisation, resources, risks, prevention, responseSteps, fallback, and drillEveryDays.");
 
-        plans.MapGet("/{id}", async (string id, HttpContext http, PlanStore store) =>
-            {
-                await VisiblePlanAsync(id, http, store);
-                return Results.Ok(await store.GetAsync(id, http.RequestAborted));
-            })
+        plans.MapGet("/{id}", async (string id, HttpContext http, IClusterClient cluster, PlanReadModel read) =>
+                Results.Ok(await WithDrillsAsync(await VisiblePlanAsync(id, http, cluster), read, http.RequestAborted)))
             .RequireAuthorization(Policies.PartyRead)
             .WithName("GetPlan")
-            .WithSummary("A plan: its state, every version's life (drafted, submitted, approved, returned, superseded) and the latest content.");
+            .WithSummary("A plan: its state, every version's life (drafted, submitted, approved, returned, superseded), the latest content and its drill status.");
 
-        plans.MapGet("/{id}/versions/{version:int}", async (string id, int version, HttpContext http, PlanStore store) =>
+        plans.MapGet("/{id}/versions/{version:int}", async (string id, int version, HttpContext http, IClusterClient cluster) =>
             {
-                await VisiblePlanAsync(id, http, store);
-                return await store.VersionAsync(id, version, http.RequestAborted) is { } document
+                await VisiblePlanAsync(id, http, cluster);
+                return await cluster.GetGrain<IPlanGrain>(id).GetVersionAsync(version) is { } document
                     ? Results.Ok(document)
                     : throw new IdentityProblem(ProblemKind.NotFound, $"没有第 {version} 版 / no version {version}");
             })
@@ -82,72 +80,39 @@ internal static class PlansApi
             .WithName("GetPlanVersion")
             .WithSummary("One version of a plan with its content (every version is kept).");
 
-        plans.MapGet("/{id}/effective", async (string id, HttpContext http, PlanStore store) =>
+        plans.MapGet("/{id}/effective", async (string id, HttpContext http, IClusterClient cluster) =>
             {
-                var plan = await VisiblePlanAsync(id, http, store);
-                return await store.EffectiveAsync(id, http.RequestAborted) is { } effective
+                var plan = await VisiblePlanAsync(id, http, cluster);
+                return await cluster.GetGrain<IPlanGrain>(id).GetEffectiveAsync() is { } effective
                     ? Results.Ok(effective)
-                    : Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "预案尚未生效 / The plan is not in force.",
-                        detail: "预案经管理方批准后才生效 / a plan is effective only once management approved it",
-                        extensions: new Dictionary<string, object?>
-                        {
-                            ["code"] = "NotEffective",
-                            ["currentState"] = plan.LatestState.ToString(),
-                            ["latestVersion"] = plan.LatestVersion,
-                        });
+                    : GrainOutcomes.Problem("NotEffective", "预案经管理方批准后才生效 / a plan is effective only once management approved it",
+                        plan.Plan.LatestState.ToString(), plan.AllowedMoves, PlanWhat,
+                        new Dictionary<string, object?> { ["latestVersion"] = plan.Plan.LatestVersion });
             })
             .RequireAuthorization(Policies.PartyRead)
             .WithName("GetEffectivePlan")
             .WithSummary("The version in force (the latest approved one), which an incident cites; 409 NotEffective while none is approved.");
 
-        plans.MapPut("/{id}/draft", async (string id, DraftBody? body, HttpContext http, PlanStore store, OpsRequests requests) =>
-            {
-                var user = http.CurrentUser();
-                var plan = await VisiblePlanAsync(id, http, store);
-                OpsHttp.RequirePartyUser(user, plan.PartyId, "预案 plan");
-                return await requests.RunAsync(http, "plan.draft:" + id, async (connection, transaction) =>
-                {
-                    if (body?.Revision is not { } revision)
-                    {
-                        throw OpsProblem.Invalid("需要 revision（编辑所基于的预案修订号）/ revision is required: the plan revision you edited");
-                    }
-
-                    var title = OpsHttp.Optional(body.Title, "title", MaxTitle);
-                    var scenario = OpsHttp.Optional(body.Scenario, "scenario", MaxTitle);
-                    var saved = await store.SaveDraftAsync(connection, transaction, id, revision, title, scenario, PlanStore.Normalize(body.Content), Actor(user),
-                        http.RequestAborted);
-                    Note(http, id, saved);
-                    return new OpsAnswer(StatusCodes.Status200OK, saved);
-                });
-            })
+        plans.MapPut("/{id}/draft", (string id, DraftBody? body, HttpContext http, IClusterClient cluster, PlanReadModel read) =>
+                ExecuteAsync(id, new SavePlanDraft(body?.Revision, body?.Title, body?.Scenario, body?.Content), http, cluster, read))
             .RequireAuthorization(Policies.PartyRead)
             .WithName("SavePlanDraft")
-            .WithSummary("Saves the draft (needs the plan's current revision); on an approved plan it starts a new draft version, while the approved one stays effective.");
+            .WithSummary("Saves the draft (needs the plan's current revision; content left out stays); on an approved plan it starts a new draft version, while the approved one stays effective.");
 
-        plans.MapPost("/{id}/submit", async (string id, HttpContext http, PlanStore store, OpsRequests requests) =>
-            {
-                var user = http.CurrentUser();
-                var plan = await VisiblePlanAsync(id, http, store);
-                OpsHttp.RequirePartyUser(user, plan.PartyId, "预案 plan");
-                return await requests.RunAsync(http, "plan.submit:" + id, async (connection, transaction) =>
-                {
-                    var submitted = await store.SubmitAsync(connection, transaction, id, Actor(user), http.RequestAborted);
-                    Note(http, id, submitted);
-                    return new OpsAnswer(StatusCodes.Status200OK, submitted);
-                });
-            })
+        plans.MapPost("/{id}/submit", (string id, HttpContext http, IClusterClient cluster, PlanReadModel read) =>
+                ExecuteAsync(id, new SubmitPlan(), http, cluster, read))
             .RequireAuthorization(Policies.PartyRead)
             .WithName("SubmitPlan")
             .WithSummary("Submits the draft for management's approval; 422 lists what is missing (every section filled, every risk rated).");
 
-        plans.MapPost("/{id}/approve", (string id, DecisionBody? body, HttpContext http, PlanStore store, OpsRequests requests) =>
-                DecideAsync(id, approve: true, body, http, store, requests))
+        plans.MapPost("/{id}/approve", (string id, DecisionBody? body, HttpContext http, IClusterClient cluster, PlanReadModel read) =>
+                ExecuteAsync(id, new ApprovePlan(body?.Version), http, cluster, read))
             .RequireAuthorization(Policies.PartyRead)
             .WithName("ApprovePlan")
             .WithSummary("Management approves the submitted version (optionally naming it: version): it becomes the effective one.");
 
-        plans.MapPost("/{id}/return", (string id, DecisionBody? body, HttpContext http, PlanStore store, OpsRequests requests) =>
-                DecideAsync(id, approve: false, body, http, store, requests))
+        plans.MapPost("/{id}/return", (string id, DecisionBody? body, HttpContext http, IClusterClient cluster, PlanReadModel read) =>
+                ExecuteAsync(id, new ReturnPlan(body?.Version, body?.Reason), http, cluster, read))
             .RequireAuthorization(Policies.PartyRead)
             .WithName("ReturnPlan")
             .WithSummary("Management returns the submitted version to draft with a reason.");
@@ -158,15 +123,21 @@ internal static class PlansApi
 
     private static void MapDrills(IEndpointRouteBuilder endpoints)
     {
-        var drills = endpoints.MapGroup("/api/v1/drills").WithTags("plans").Problems();
+        var drills = endpoints.MapGroup("/api/v1/drills").WithTags("plans");
 
-        drills.MapGet("/", async (string? partyId, string? planId, DateTimeOffset? from, DateTimeOffset? to, HttpContext http, DrillStore store) =>
-                Results.Ok(await store.ListAsync(Scope.PartyFilter(http.CurrentUser(), partyId), planId, from, to, http.RequestAborted)))
+        drills.MapGet("/", async (string? partyId, string? planId, DateTimeOffset? from, DateTimeOffset? to, bool? overdue, HttpContext http,
+                PlanReadModel read) =>
+                Results.Ok(await read.DrillsAsync(Scope.PartyFilter(http.CurrentUser(), partyId), planId, from, to, overdue, http.RequestAborted)))
             .RequireAuthorization(Policies.PartyRead)
             .WithName("ListDrills")
-            .WithSummary("Drills by scheduled time, newest first; filters: partyId, planId, from, to.");
+            .WithSummary("Drills by scheduled time, newest first, each flagged overdue when its time passed without a record; filters: partyId, planId, from, to, overdue.");
 
-        drills.MapPost("/", async (ScheduleDrillBody? body, HttpContext http, PlanStore plans, DrillStore store, OpsRequests requests) =>
+        drills.MapGet("/workflow", () => Results.Ok(DrillWorkflow.Rows()))
+            .RequireAuthorization(Policies.SignedIn)
+            .WithName("DrillWorkflow")
+            .WithSummary("The drill state table (state × command × who → next state).");
+
+        drills.MapPost("/", async (ScheduleDrillBody? body, HttpContext http, IClusterClient cluster) =>
             {
                 var user = http.CurrentUser();
                 if (user.PartyId is null || user.PartyRole is null)
@@ -179,120 +150,119 @@ internal static class PlansApi
                     throw new IdentityProblem(ProblemKind.Invalid, "需要 planId / planId is required");
                 }
 
-                var plan = await VisiblePlanAsync(body.PlanId, http, plans);
-                OpsHttp.RequirePartyUser(user, plan.PartyId, "预案 plan");
-                return await requests.RunAsync(http, "drill.schedule", async (connection, transaction) =>
-                {
-                    var scenario = OpsHttp.Required(body.Scenario, "scenario", MaxText);
-                    if (body.ScheduledAt is not { } at)
-                    {
-                        throw OpsProblem.Invalid("需要 scheduledAt / scheduledAt is required");
-                    }
-
-                    var id = OpsHttp.NewId("drill");
-                    var drill = await store.ScheduleAsync(connection, transaction, id, plan, scenario, at, user.DisplayName, http.RequestAborted);
-                    http.Audit().Target = "drill:" + id;
-                    http.Audit().Details["plan"] = plan.Id;
-                    return new OpsAnswer(StatusCodes.Status201Created, drill, $"/api/v1/drills/{id}");
-                });
+                var plan = await VisiblePlanAsync(body.PlanId, http, cluster);
+                var operation = OpsHttp.OperationId(http);
+                var id = OpsHttp.IdFor("drill", operation);
+                var result = await cluster.GetGrain<IDrillGrain>(id)
+                    .ExecuteAsync(new ScheduleDrill(plan.Plan.Id, body.Scenario, body.ScheduledAt), OpsHttp.Actor(user, plan.Plan.PartyId), operation);
+                http.Audit().Target = "drill:" + id;
+                http.Audit().Details["plan"] = plan.Plan.Id;
+                return DrillAnswer(http, result, created: true);
             })
             .RequireAuthorization(Policies.PartyRead)
             .WithName("ScheduleDrill")
             .WithSummary("A party user schedules a drill of one of the party's plans: planId, scenario, scheduledAt.");
 
-        drills.MapGet("/{id}", async (string id, HttpContext http, DrillStore store) => Results.Ok(await VisibleDrillAsync(id, http, store)))
+        drills.MapGet("/{id}", async (string id, HttpContext http, IClusterClient cluster) => Results.Ok(await VisibleDrillAsync(id, http, cluster)))
             .RequireAuthorization(Policies.PartyRead)
             .WithName("GetDrill")
             .WithSummary("A drill: schedule, and once run, its participants, findings, follow-ups and the plan version in force.");
 
-        drills.MapPost("/{id}/record", async (string id, RecordDrillBody? body, HttpContext http, DrillStore store, OpsRequests requests, TimeProvider time) =>
-            {
-                var user = http.CurrentUser();
-                var drill = await VisibleDrillAsync(id, http, store);
-                OpsHttp.RequirePartyUser(user, drill.PartyId, "演练 drill");
-                return await requests.RunAsync(http, "drill.record:" + id, async (connection, transaction) =>
-                {
-                    if (body?.StartedAt is not { } started || body.EndedAt is not { } ended || ended < started || ended > time.GetUtcNow().AddMinutes(5))
-                    {
-                        throw OpsProblem.Invalid("需要 startedAt 和 endedAt，结束不早于开始、不晚于现在 / startedAt and endedAt are required; it ends after it starts and not in the future");
-                    }
-
-                    var participants = (body.Participants ?? []).Where(p => p is not null).ToList();
-                    if (participants.Count is 0 or > 500 || participants.Any(p => string.IsNullOrWhiteSpace(p.Name)))
-                    {
-                        throw OpsProblem.Invalid("需要 1 到 500 名参与人，每人有姓名 / 1 to 500 participants, each with a name");
-                    }
-
-                    var findings = (body.Findings ?? []).Where(f => !string.IsNullOrWhiteSpace(f)).Select(f => OpsHttp.Required(f, "finding", MaxText)).ToList();
-                    var followUps = (body.FollowUps ?? []).Where(f => f is not null).ToList();
-                    if (findings.Count > 200 || followUps.Count > 200 || followUps.Any(f => string.IsNullOrWhiteSpace(f.Action)))
-                    {
-                        throw OpsProblem.Invalid("发现和整改项各最多 200 条，整改项需要内容 / at most 200 findings and follow-ups; a follow-up needs its action");
-                    }
-
-                    var recorded = await store.RecordAsync(connection, transaction, id, started, ended,
-                        participants.Select(p => new DrillParticipant(p.Name!.Trim(), p.Role?.Trim(), p.Organisation?.Trim())).ToList(), findings,
-                        followUps.Select(f => new DrillFollowUp(f.Action!.Trim(), f.Owner?.Trim(), f.DueOn)).ToList(),
-                        OpsHttp.Optional(body.Summary, "summary", MaxText), user.DisplayName, http.RequestAborted);
-                    http.Audit().Target = "drill:" + id;
-                    http.Audit().Details["state"] = recorded.State.ToString();
-                    return new OpsAnswer(StatusCodes.Status200OK, recorded);
-                });
-            })
+        drills.MapPost("/{id}/record", (string id, RecordDrillBody? body, HttpContext http, IClusterClient cluster) =>
+                ExecuteDrillAsync(id, new RecordDrill(body?.StartedAt, body?.EndedAt, body?.Participants, body?.Findings, body?.FollowUps, body?.Summary),
+                    http, cluster))
             .RequireAuthorization(Policies.PartyRead)
             .WithName("RecordDrill")
             .WithSummary("Records a scheduled drill as run: startedAt, endedAt, participants, findings, followUps, summary. Once only.");
 
-        drills.MapPost("/{id}/cancel", async (string id, ReasonBody? body, HttpContext http, DrillStore store, OpsRequests requests) =>
-            {
-                var user = http.CurrentUser();
-                var drill = await VisibleDrillAsync(id, http, store);
-                OpsHttp.RequirePartyUser(user, drill.PartyId, "演练 drill");
-                return await requests.RunAsync(http, "drill.cancel:" + id, async (connection, transaction) =>
-                {
-                    var reason = OpsHttp.Required(body?.Reason, "reason", MaxText);
-                    var cancelled = await store.CancelAsync(connection, transaction, id, reason, user.DisplayName, http.RequestAborted);
-                    http.Audit().Target = "drill:" + id;
-                    return new OpsAnswer(StatusCodes.Status200OK, cancelled);
-                });
-            })
+        drills.MapPost("/{id}/cancel", (string id, ReasonBody? body, HttpContext http, IClusterClient cluster) =>
+                ExecuteDrillAsync(id, new CancelDrill(body?.Reason), http, cluster))
             .RequireAuthorization(Policies.PartyRead)
             .WithName("CancelDrill")
             .WithSummary("Cancels a scheduled drill with a reason.");
     }
 
-    private static async Task<IResult> DecideAsync(string id, bool approve, DecisionBody? body, HttpContext http, PlanStore store, OpsRequests requests)
+    /// <summary>
+    /// The party a new plan belongs to: a party user's own (naming another looks absent), or the one the operator
+    /// names (it must exist). Anyone else does not write plans.
+    /// </summary>
+    private static async Task<string> AuthorPartyAsync(CurrentUser user, string? requested, PartyDirectory directory, CancellationToken cancellationToken)
     {
-        var user = http.CurrentUser();
-        await VisiblePlanAsync(id, http, store);
-        if (!user.Is(PlatformRoles.Management))
+        if (!user.SpansAllParties)
         {
-            throw new IdentityProblem(ProblemKind.Forbidden, "只有管理方可以审批预案 / only management approves or returns plans");
+            return OpsHttp.OwnParty(user, requested, PlanWhat);
         }
 
-        return await requests.RunAsync(http, (approve ? "plan.approve:" : "plan.return:") + id, async (connection, transaction) =>
+        if (string.IsNullOrWhiteSpace(requested) || (await directory.PartiesAsync(requested, cancellationToken)).Count == 0)
         {
-            PlanDetail decided;
-            if (approve)
+            throw new CommandRefused("Invalid", $"运营方编写预案需要指明存在的接入方 partyId / the operator names an existing access party (partyId): {requested}",
+                PlanWhat);
+        }
+
+        return requested;
+    }
+
+    private static async Task<IResult> ExecuteAsync(string id, PlanCommand command, HttpContext http, IClusterClient cluster, PlanReadModel read)
+    {
+        var plan = await VisiblePlanAsync(id, http, cluster);
+        var result = await cluster.GetGrain<IPlanGrain>(id).ExecuteAsync(command, OpsHttp.Actor(http.CurrentUser(), plan.Plan.PartyId),
+            OpsHttp.OperationId(http));
+        http.Audit().Target = "plan:" + id;
+        return await AnswerAsync(http, cluster, read, id, result, created: false);
+    }
+
+    private static async Task<IResult> AnswerAsync(HttpContext http, IClusterClient cluster, PlanReadModel read, string id, PlanResult result, bool created)
+    {
+        if (!result.Ok)
+        {
+            var more = new Dictionary<string, object?> { ["errors"] = result.Errors ?? (result.Message is { } m ? [m] : []) };
+            if (result.Plan is { } plan)
             {
-                decided = await store.ApproveAsync(connection, transaction, id, body?.Version, Actor(user), http.RequestAborted);
-            }
-            else
-            {
-                var reason = OpsHttp.Required(body?.Reason, "reason", MaxText);
-                decided = await store.ReturnAsync(connection, transaction, id, body?.Version, reason, Actor(user), http.RequestAborted);
+                more["revision"] = plan.Revision;
+                more["latestVersion"] = plan.LatestVersion;
             }
 
-            Note(http, id, decided);
-            return new OpsAnswer(StatusCodes.Status200OK, decided);
-        });
+            return GrainOutcomes.Problem(result.Outcome.ToString(), result.Message, result.State?.ToString(), result.AllowedMoves, PlanWhat, more);
+        }
+
+        OpsHttp.MarkReplay(http, result.Replay);
+        var detail = await WithDrillsAsync((await cluster.GetGrain<IPlanGrain>(id).GetAsync())!, read, http.RequestAborted);
+        http.Audit().Details["version"] = detail.Plan.LatestVersion;
+        http.Audit().Details["state"] = detail.Plan.LatestState.ToString();
+        http.Audit().Details["effectiveVersion"] = detail.Plan.EffectiveVersion;
+        return created ? Results.Created($"/api/v1/plans/{id}", detail) : Results.Ok(detail);
+    }
+
+    private static async Task<PlanAnswer> WithDrillsAsync(PlanDetail detail, PlanReadModel read, CancellationToken cancellationToken) =>
+        new(detail.Plan, detail.Versions, detail.LatestContent, detail.AllowedMoves, await read.DrillStatusAsync(detail.Plan.Id, cancellationToken));
+
+    private static async Task<IResult> ExecuteDrillAsync(string id, DrillCommand command, HttpContext http, IClusterClient cluster)
+    {
+        var drill = await VisibleDrillAsync(id, http, cluster);
+        var result = await cluster.GetGrain<IDrillGrain>(id).ExecuteAsync(command, OpsHttp.Actor(http.CurrentUser(), drill.PartyId), OpsHttp.OperationId(http));
+        http.Audit().Target = "drill:" + id;
+        return DrillAnswer(http, result, created: false);
+    }
+
+    private static IResult DrillAnswer(HttpContext http, DrillResult result, bool created)
+    {
+        if (!result.Ok)
+        {
+            return GrainOutcomes.Problem(result.Outcome.ToString(), result.Message, result.State?.ToString(), result.AllowedMoves, DrillWhat,
+                new Dictionary<string, object?> { ["errors"] = result.Message is { } m ? new[] { m } : [] });
+        }
+
+        OpsHttp.MarkReplay(http, result.Replay);
+        var drill = result.Drill!;
+        http.Audit().Details["state"] = drill.State.ToString();
+        return created ? Results.Created($"/api/v1/drills/{drill.Id}", drill) : Results.Ok(drill);
     }
 
     /// <summary>The plan when the caller may see it; 404 otherwise (another party's plan looks absent).</summary>
-    private static async Task<PlanSummary> VisiblePlanAsync(string id, HttpContext http, PlanStore store)
+    private static async Task<PlanDetail> VisiblePlanAsync(string id, HttpContext http, IClusterClient cluster)
     {
-        var plan = await store.SummaryAsync(id, http.RequestAborted);
-        if (plan is null || !http.CurrentUser().CanSeeParty(plan.PartyId))
+        var plan = await cluster.GetGrain<IPlanGrain>(id).GetAsync();
+        if (plan is null || !http.CurrentUser().CanSeeParty(plan.Plan.PartyId))
         {
             throw new IdentityProblem(ProblemKind.NotFound, $"预案 {id} 不存在 / plan {id} not found");
         }
@@ -300,24 +270,14 @@ internal static class PlansApi
         return plan;
     }
 
-    private static async Task<DrillView> VisibleDrillAsync(string id, HttpContext http, DrillStore store)
+    private static async Task<DrillView> VisibleDrillAsync(string id, HttpContext http, IClusterClient cluster)
     {
-        var drill = await store.GetAsync(id, http.RequestAborted);
+        var drill = await cluster.GetGrain<IDrillGrain>(id).GetAsync();
         if (drill is null || !http.CurrentUser().CanSeeParty(drill.PartyId))
         {
             throw new IdentityProblem(ProblemKind.NotFound, $"演练 {id} 不存在 / drill {id} not found");
         }
 
         return drill;
-    }
-
-    private static PlanStore.Actor Actor(CurrentUser user) => new(user.Id, user.DisplayName);
-
-    private static void Note(HttpContext http, string id, PlanDetail plan)
-    {
-        http.Audit().Target = "plan:" + id;
-        http.Audit().Details["version"] = plan.Plan.LatestVersion;
-        http.Audit().Details["state"] = plan.Plan.LatestState.ToString();
-        http.Audit().Details["effectiveVersion"] = plan.Plan.EffectiveVersion;
     }
 }

@@ -25,20 +25,23 @@ public sealed class OperationsDocsTests(IntegrationFixture fixture)
     [Fact]
     public void The_hot_event_lifecycle_in_the_docs_is_the_one_the_grains_run() => Check("hot-events", RenderHotEvents());
 
-    [Fact]
-    public async Task The_plan_state_table_in_the_docs_is_the_one_the_web_runs()
+    [Theory]
+    [InlineData("plans")]
+    [InlineData("drills")]
+    [InlineData("campaigns")]
+    public async Task The_state_table_in_the_docs_is_the_one_the_api_serves_and_the_grains_run(string table)
     {
         var shared = await fixture.SharedAsync();
-        await shared.Deployment.Identity.PlatformUserAsync("opdocs-reader", MediaCenter.Identity.PlatformRoles.Auditor);
-        using var reader = await shared.SignInAsync("opdocs-reader");
-        var rows = await reader.GetFromJsonAsync<JsonElement>("/api/v1/plans/workflow");
-        var text = new StringBuilder("| latest version | command | who may | to | note |\n|---|---|---|---|---|\n");
+        await shared.Deployment.Identity.PlatformUserAsync("opdocs-reader-" + table, MediaCenter.Identity.PlatformRoles.Auditor);
+        using var reader = await shared.SignInAsync("opdocs-reader-" + table);
+        var rows = await reader.GetFromJsonAsync<JsonElement>($"/api/v1/{table}/workflow");
+        var text = new StringBuilder("| from | command | who may | to | note |\n|---|---|---|---|---|\n");
         foreach (var row in rows.EnumerateArray())
         {
             text.Append($"| {row.GetProperty("from").GetString() ?? "(new)"} | {row.Str("command")} | {row.Str("who")} | {row.Str("to")} | {row.Str("note")} |\n");
         }
 
-        Check("plans", text.ToString());
+        Check(table, text.ToString());
     }
 
     private static void Check(string table, string expected)

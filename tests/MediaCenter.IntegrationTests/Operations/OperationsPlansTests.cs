@@ -158,7 +158,10 @@ public sealed class OperationsPlansTests(IntegrationFixture fixture)
         Assert.Contains((await people.Member.GetFromJsonAsync<JsonElement>("/api/v1/plans")).EnumerateArray(), p => p.Str("id") == id);
         Assert.DoesNotContain((await people.OtherParty.GetFromJsonAsync<JsonElement>("/api/v1/plans")).EnumerateArray(), p => p.Str("id") == id);
         Assert.Equal(HttpStatusCode.Forbidden, await people.Auditor.StatusAsync(HttpMethod.Get, "/api/v1/plans"));
-        Assert.Equal(HttpStatusCode.Forbidden, await people.Operator.StatusAsync(HttpMethod.Post, "/api/v1/plans", new { title = "运营方不写预案" }));
+
+        // Management approves and does not write; the operator writes, but only naming the party the plan is for.
+        Assert.Equal(HttpStatusCode.Forbidden, await people.Management.StatusAsync(HttpMethod.Post, "/api/v1/plans", new { title = "管理方不写预案" }));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, await people.Operator.StatusAsync(HttpMethod.Post, "/api/v1/plans", new { title = "未指明接入方" }));
     }
 
     [Fact]

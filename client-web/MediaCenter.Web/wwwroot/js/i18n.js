@@ -255,7 +255,10 @@
     "drill.recordedBy": "记录人", "drill.period": "实施时间", "drill.participants": "参与人员", "drill.findings": "发现的问题", "drill.followUps": "后续整改",
     "drill.record": "记录演练", "drill.cancel": "取消演练", "drill.name": "姓名", "drill.role": "角色", "drill.organisation": "单位", "drill.finding": "问题",
     "drill.action": "整改事项", "drill.owner": "负责人", "drill.dueOn": "完成期限", "drill.startedAt": "开始时间", "drill.endedAt": "结束时间", "drill.summary": "总结",
-    "drill.state.Scheduled": "计划中", "drill.state.Completed": "已完成", "drill.state.Cancelled": "已取消"
+    "drill.state.Scheduled": "计划中", "drill.state.Completed": "已完成", "drill.state.Cancelled": "已取消",
+    "plan.f.drillEveryDays": "演练周期（天）", "plan.drillEvery": "每 {n} 天演练一次", "plan.drillNone": "未设演练周期", "plan.drillLast": "上次演练",
+    "plan.drillDue": "下次应于", "plan.drillOverdue": "演练逾期", "plan.drillNever": "尚未演练", "drill.overdue": "已过计划时间未演练",
+    "camp.edit": "修改", "camp.editTitle": "修改推广活动", "camp.withdraw": "撤回", "camp.state.Withdrawn": "已撤回"
   });
   Object.assign(messages["en"], {
     "nav.ops": "Operations", "ops.title": "Operations", "ops.hot": "Hot events", "ops.campaigns": "Campaigns", "ops.plans": "Emergency plans",
@@ -296,7 +299,10 @@
     "drill.participants": "Participants", "drill.findings": "Findings", "drill.followUps": "Follow-ups", "drill.record": "Record the drill",
     "drill.cancel": "Cancel the drill", "drill.name": "Name", "drill.role": "Role", "drill.organisation": "Organisation", "drill.finding": "Finding",
     "drill.action": "Action", "drill.owner": "Owner", "drill.dueOn": "Due", "drill.startedAt": "Started", "drill.endedAt": "Ended",
-    "drill.summary": "Summary", "drill.state.Scheduled": "Scheduled", "drill.state.Completed": "Completed", "drill.state.Cancelled": "Cancelled"
+    "drill.summary": "Summary", "drill.state.Scheduled": "Scheduled", "drill.state.Completed": "Completed", "drill.state.Cancelled": "Cancelled",
+    "plan.f.drillEveryDays": "Drill every (days)", "plan.drillEvery": "A drill every {n} days", "plan.drillNone": "No drill cadence", "plan.drillLast": "last drill",
+    "plan.drillDue": "next due", "plan.drillOverdue": "Drill overdue", "plan.drillNever": "never drilled", "drill.overdue": "Past its time, not held",
+    "camp.edit": "Edit", "camp.editTitle": "Edit the campaign", "camp.withdraw": "Withdraw", "camp.state.Withdrawn": "Withdrawn"
   });
   const stored = localStorage.getItem("mc.lang");
   let lang = stored && messages[stored] ? stored : "zh-CN";

@@ -1,7 +1,8 @@
 // Operations (运营): the hot-event banner on every page (F9.3.2), and the operations tab with hot events, promotion
 // campaigns (F9.1) and emergency plans with their drills (F9.3, F10.2.1). Uses the shell's helpers from app.js
-// (window.mc): the API helper, the one live connection, the signed-in user. Plans and campaigns have no live
-// message: the open list is re-read every few seconds while it is shown.
+// (window.mc): the API helper, the one live connection, the signed-in user. Nothing polls: the grains push
+// hotEventChanged, planChanged, drillChanged and campaignChanged, and the page re-reads what it shows when a change is
+// newer than what it holds (and everything after a reconnect).
 (function () {
   const mc = window.mc;
   const i18n = window.mcI18n;
@@ -82,6 +83,8 @@
   function isManagement() { return has("management"); }
   function isPartyUser(partyId) { const u = me(); return !!u && !!u.partyId && !!u.partyRole && (!partyId || u.partyId === partyId); }
   function canSeeOps() { return isOperator() || isManagement() || isPartyUser(); }
+  // Standard §9.3.3: the operator writes plans for any party; a party's own users write theirs; management approves.
+  function canWritePlans(partyId) { return isOperator() || isPartyUser(partyId); }
   function seesTraffic(event) { return isOperator() || isManagement() || isPartyUser(event.partyId); }
 
   function field(labelText, control) { return h("label", {}, h("span", { text: labelText }), control); }
@@ -174,7 +177,6 @@
 
   let started = false;
   let view = "hot";
-  let pollTimer = null;
   const hot = new Map();
   let hotLoaded = false;
   let campaigns = [];
@@ -339,21 +341,39 @@
     renderCampaigns();
   }
 
+  function onCampaignChanged(change) {
+    if (!started || !change || !change.id) { return; }
+    const known = campaigns.findIndex(c => c.id === change.id);
+    if (known >= 0) {
+      if (change.version > (campaigns[known].version || 0)) { campaigns[known] = change; renderCampaigns(); }
+      return;
+    }
+    if (view === "campaigns" && !$("ops").hidden) { refreshCampaigns().catch(() => {}); }
+  }
+
   function renderCampaigns() {
     const root = $("ops-camp-list");
     root.dataset.loaded = String(campaignsLoaded);
     $("camp-register").hidden = !isPartyUser();
     root.replaceChildren(...(campaigns.length === 0 ? [h("p", { class: "muted ops-empty", text: campaignsLoaded ? t("camp.none") : t("ops.loading") })] : campaigns.map(c =>
-      h("article", { class: "ops-card camp-card", dataset: { id: c.id, support: c.support, party: c.partyId, title: c.title } },
-        h("div", { class: "ops-card-top" }, chip("camp.support", c.support), h("span", { class: "chip", text: t("camp.kind." + c.kind) })),
+      h("article", { class: "ops-card camp-card", dataset: { id: c.id, support: c.support, state: c.state, version: c.version, party: c.partyId, title: c.title } },
+        h("div", { class: "ops-card-top" }, c.state === "Withdrawn" ? chip("camp.state", c.state) : chip("camp.support", c.support),
+          h("span", { class: "chip", text: t("camp.kind." + c.kind) })),
         h("h3", { class: "ops-card-title", text: c.title }),
         h("div", { class: "ops-line muted", text: partyName(c.partyId) + " · " + c.registeredBy }),
         h("div", { class: "ops-line" }, h("span", { class: "nr-label", text: t("camp.dates") }), " ", c.startsOn, " – ", c.endsOn),
         c.description ? h("p", { class: "ops-line inc-text", text: c.description }) : null,
         c.supportNote || c.supportedBy ? h("div", { class: "ops-line nr-comment", text: (c.supportedBy ? c.supportedBy + "：" : "") + (c.supportNote || "") }) : null,
-        isOperator() ? h("div", { class: "nr-actions" },
-          h("button", { type: "button", class: "nr-act main", dataset: { action: "Support" }, text: t("camp.support"), onclick: () => supportDialog(c, true) }),
-          h("button", { type: "button", class: "nr-act danger", dataset: { action: "Decline" }, text: t("camp.decline"), onclick: () => supportDialog(c, false) })) : null))));
+        c.withdrawReason ? h("div", { class: "ops-line nr-comment", text: "“" + c.withdrawReason + "”" }) : null,
+        c.state !== "Withdrawn" && (isOperator() || isPartyUser(c.partyId)) ? h("div", { class: "nr-actions" },
+          isOperator() ? h("button", { type: "button", class: "nr-act main", dataset: { action: "Support" }, text: t("camp.support"), onclick: () => supportDialog(c, true) }) : null,
+          isOperator() ? h("button", { type: "button", class: "nr-act danger", dataset: { action: "Decline" }, text: t("camp.decline"), onclick: () => supportDialog(c, false) }) : null,
+          isPartyUser(c.partyId) ? h("button", { type: "button", class: "nr-act", dataset: { action: "Edit" }, text: t("camp.edit"), onclick: () => openCampaignForm(c) }) : null,
+          isPartyUser(c.partyId) ? h("button", { type: "button", class: "nr-act danger", dataset: { action: "Withdraw" }, text: t("camp.withdraw"),
+            onclick: () => reasonDialog(t("camp.withdraw") + " · " + c.title, async (reason, key) => {
+              await send("POST", `/api/v1/campaigns/${encodeURIComponent(c.id)}/withdraw`, { reason }, key);
+              await refreshCampaigns();
+            }) }) : null) : null))));
   }
 
   function supportDialog(c, supported) {
@@ -366,19 +386,25 @@
     });
   }
 
-  function openCampaignRegister() {
+  function openCampaignRegister() { openCampaignForm(null); }
+
+  // Registers a campaign, or edits one of the caller's party (the operator then decides on it again).
+  function openCampaignForm(c) {
     const form = h("form", { class: "form nr-form", id: "camp-form" },
-      field(t("camp.title"), h("input", { name: "title", id: "camp-title", required: true, maxlength: "200" })),
-      field(t("camp.kindLabel"), h("select", { name: "kind", id: "camp-kind" }, ["Holiday", "Topical"].map(k => h("option", { value: k, text: t("camp.kind." + k) })))),
+      field(t("camp.title"), h("input", { name: "title", id: "camp-title", required: true, maxlength: "200", value: c ? c.title : "" })),
+      field(t("camp.kindLabel"), h("select", { name: "kind", id: "camp-kind" }, ["Holiday", "Topical"].map(k => h("option", { value: k, selected: !!c && c.kind === k, text: t("camp.kind." + k) })))),
       h("div", { class: "ops-pair" },
-        field(t("camp.startsOn"), h("input", { name: "startsOn", id: "camp-starts", type: "date", required: true, value: day(7) })),
-        field(t("camp.endsOn"), h("input", { name: "endsOn", id: "camp-ends", type: "date", required: true, value: day(14) }))),
-      field(t("camp.description"), h("textarea", { name: "description", id: "camp-description", rows: "3", maxlength: "4000" })));
-    formDialog(t("camp.register"), form, "camp-submit", t("camp.register"), async key => {
-      await send("POST", "/api/v1/campaigns", {
+        field(t("camp.startsOn"), h("input", { name: "startsOn", id: "camp-starts", type: "date", required: true, value: c ? c.startsOn : day(7) })),
+        field(t("camp.endsOn"), h("input", { name: "endsOn", id: "camp-ends", type: "date", required: true, value: c ? c.endsOn : day(14) }))),
+      field(t("camp.description"), h("textarea", { name: "description", id: "camp-description", rows: "3", maxlength: "4000", value: c ? c.description : "" })));
+    const title = c ? t("camp.editTitle") : t("camp.register");
+    formDialog(title, form, "camp-submit", c ? t("camp.edit") : t("camp.register"), async key => {
+      const body = {
         title: form.elements.title.value.trim(), kind: form.elements.kind.value, startsOn: form.elements.startsOn.value,
         endsOn: form.elements.endsOn.value, description: form.elements.description.value.trim(),
-      }, key);
+      };
+      if (c) { await send("PUT", `/api/v1/campaigns/${encodeURIComponent(c.id)}`, body, key); }
+      else { await send("POST", "/api/v1/campaigns", body, key); }
       await refreshCampaigns();
     });
   }
@@ -395,6 +421,26 @@
     { key: "fallback", fields: [["arrangement", "textarea"], ["trigger"], ["owner"]] },
   ];
 
+  function onPlanChanged(change) {
+    if (!started || !change || !change.id) { return; }
+    const known = plans.findIndex(p => p.id === change.id);
+    if (known >= 0 && change.revision > plans[known].revision) {
+      // The drill status is the read side's: kept from the list until the next read.
+      plans[known] = { ...plans[known], ...change };
+      renderPlans();
+    } else if (known < 0 && view === "plans" && !$("ops").hidden) {
+      refreshPlans().catch(() => {});
+    }
+    if (detail && detail.kind === "plan" && !detail.editing && detail.id === change.id && change.revision > detail.data.plan.revision) { openPlan(change.id); }
+  }
+
+  function onDrillChanged(change) {
+    if (!started || !change || !change.planId) { return; }
+    if (detail && detail.kind === "plan" && !detail.editing && detail.id === change.planId) { openPlan(change.planId); }
+    // A drill held or due changes its plan's drill status in the list.
+    if (view === "plans" && !$("ops").hidden) { refreshPlans().catch(() => {}); }
+  }
+
   async function refreshPlans() {
     const rows = await mc.api("/api/v1/plans");
     if (!started) { return; }
@@ -410,12 +456,14 @@
   function renderPlans() {
     const root = $("ops-plan-list");
     root.dataset.loaded = String(plansLoaded);
-    $("plan-create").hidden = !isPartyUser();
+    $("plan-create").hidden = !canWritePlans();
     root.replaceChildren(...(plans.length === 0 ? [h("p", { class: "muted ops-empty", text: plansLoaded ? t("plan.none") : t("ops.loading") })] : plans.map(p =>
-      h("article", { class: "ops-card plan-card", tabindex: "0", dataset: { id: p.id, state: p.latestState, effective: p.effectiveVersion ?? "", party: p.partyId, title: p.title, revision: p.revision },
+      h("article", { class: "ops-card plan-card", tabindex: "0", dataset: { id: p.id, state: p.latestState, effective: p.effectiveVersion ?? "", party: p.partyId, title: p.title, revision: p.revision,
+        drillOverdue: String(!!p.drillOverdue) },
         onclick: () => openPlan(p.id), onkeydown: ev => { if (ev.key === "Enter") { openPlan(p.id); } } },
       h("div", { class: "ops-card-top" }, chip("plan.state", p.latestState), h("span", { class: "chip", text: "v" + p.latestVersion }),
-        p.effectiveVersion ? h("span", { class: "chip plan-effective", text: tf("plan.effectiveV", { v: p.effectiveVersion }) }) : h("span", { class: "chip plan-not-effective", text: t("plan.notEffective") })),
+        p.effectiveVersion ? h("span", { class: "chip plan-effective", text: tf("plan.effectiveV", { v: p.effectiveVersion }) }) : h("span", { class: "chip plan-not-effective", text: t("plan.notEffective") }),
+        p.drillOverdue ? h("span", { class: "chip plan-drill-overdue", text: t("plan.drillOverdue") }) : null),
       h("h3", { class: "ops-card-title", text: p.title }),
       h("div", { class: "ops-line muted", text: partyName(p.partyId) + " · " + p.scenario }),
       h("div", { class: "ops-line muted" }, t("plan.updated"), " ", formatTime(p.updatedAt))))));
@@ -434,7 +482,7 @@
 
   function planMoves(data) {
     const allowed = data.allowedMoves || [];
-    return allowed.filter(m => ((m === "SaveDraft" || m === "Submit") && isPartyUser(data.plan.partyId)) || ((m === "Approve" || m === "Return") && isManagement()));
+    return allowed.filter(m => ((m === "SaveDraft" || m === "Submit") && canWritePlans(data.plan.partyId)) || ((m === "Approve" || m === "Return") && isManagement()));
   }
 
   function renderPlanDetail() {
@@ -455,7 +503,8 @@
       h("dl", { class: "inc-facts" },
         h("dt", { text: t("plan.scenario") }), h("dd", { text: p.scenario }),
         h("dt", { text: t("ops.party") }), h("dd", { text: partyName(p.partyId) }),
-        h("dt", { text: t("plan.latest") }), h("dd", { text: "v" + p.latestVersion + " · " + t("plan.revision") + " " + p.revision })),
+        h("dt", { text: t("plan.latest") }), h("dd", { text: "v" + p.latestVersion + " · " + t("plan.revision") + " " + p.revision }),
+        h("dt", { text: t("drill.title") }), h("dd", { id: "plan-drill-status", dataset: { overdue: String(!!(data.drillStatus && data.drillStatus.overdue)) } }, drillStatusText(data.drillStatus))),
       moves.length ? h("div", { class: "nr-actions", id: "plan-actions" },
         moves.includes("SaveDraft") ? act("SaveDraft", "main") : null, moves.includes("Submit") ? act("Submit", "main") : null,
         moves.includes("Approve") ? act("Approve", "main") : null, moves.includes("Return") ? act("Return", "danger") : null) : null,
@@ -477,6 +526,14 @@
     ]);
   }
 
+  function drillStatusText(s) {
+    if (!s || !s.everyDays) { return [t("plan.drillNone")]; }
+    return [tf("plan.drillEvery", { n: s.everyDays }),
+      " · ", t("plan.drillLast"), " ", s.lastHeldAt ? formatTime(s.lastHeldAt) : t("plan.drillNever"),
+      s.nextDueAt ? [" · ", t("plan.drillDue"), " ", formatTime(s.nextDueAt)] : null,
+      s.overdue ? [" ", h("span", { class: "chip plan-drill-overdue", text: t("plan.drillOverdue") })] : null];
+  }
+
   async function showVersion(id, version) {
     try {
       const doc = await mc.api(`/api/v1/plans/${encodeURIComponent(id)}/versions/${version}`);
@@ -491,6 +548,8 @@
   function contentView(content, id) {
     content = content || {};
     return h("div", { class: "plan-content", id },
+      h("p", { class: "ops-line", dataset: { drillEveryDays: content.drillEveryDays ?? "" } }, h("span", { class: "nr-label", text: t("plan.f.drillEveryDays") }), " ",
+        content.drillEveryDays ? String(content.drillEveryDays) : t("plan.empty")),
       SECTIONS.map(s => {
         const rows = content[s.key] || [];
         const fields = s.key === "risks" ? [...s.fields, ["score"], ["level"]] : s.key === "responseSteps" ? [["order"], ...s.fields] : s.fields;
@@ -537,6 +596,8 @@
         return any ? item : null;
       }).filter(Boolean);
     }
+    const every = form.elements.drillEveryDays.value.trim();
+    content.drillEveryDays = every === "" ? null : Number(every);
     return content;
   }
 
@@ -550,6 +611,11 @@
     const form = h("form", { class: "form nr-form", id: "plan-form" },
       field(t("plan.title"), h("input", { name: "title", id: "plan-title", required: true, maxlength: "200", value: p ? p.title : "" })),
       field(t("plan.scenario"), h("input", { name: "scenario", id: "plan-scenario", required: true, maxlength: "200", value: p ? p.scenario : "" })),
+      // The operator writes for any party and names it; a party's own users write for their party.
+      !p && isOperator() ? field(t("ops.party"), h("select", { name: "partyId", id: "plan-party", required: true },
+        [...parties.entries()].map(([pid, name]) => h("option", { value: pid, text: name + " (" + pid + ")" })))) : null,
+      field(t("plan.f.drillEveryDays"), h("input", { name: "drillEveryDays", id: "plan-drill-every", type: "number", min: "1", max: "3650",
+        value: content && content.drillEveryDays ? String(content.drillEveryDays) : "" })),
       SECTIONS.map(s => rowEditor(s, content ? content[s.key] : null)),
       error, h("div", { class: "nr-buttons" }, save, cancel));
     if (existing) { detail.editing = true; }
@@ -562,6 +628,7 @@
       error.hidden = true;
       save.disabled = true;
       const body = { title: form.elements.title.value.trim(), scenario: form.elements.scenario.value.trim(), content: collectContent(form) };
+      if (!p && form.elements.partyId) { body.partyId = form.elements.partyId.value; }
       try {
         const result = existing
           ? await once(key => send("PUT", `/api/v1/plans/${encodeURIComponent(p.id)}/draft`, { revision: p.revision, ...body }, key))
@@ -600,8 +667,8 @@
     const mine = isPartyUser(plan.partyId);
     return h("section", { class: "nr-section", id: "plan-drills" }, h("h3", { text: t("drill.title") }),
       mine ? h("button", { type: "button", class: "lang", id: "drill-schedule", text: t("drill.schedule"), onclick: () => scheduleDrill(plan) }) : null,
-      drills.length === 0 ? h("p", { class: "muted", text: t("drill.none") }) : h("ul", { class: "ops-drills" }, drills.map(d => h("li", { dataset: { id: d.id, state: d.state } },
-        h("div", {}, chip("drill.state", d.state), " ", h("strong", { text: d.scenario })),
+      drills.length === 0 ? h("p", { class: "muted", text: t("drill.none") }) : h("ul", { class: "ops-drills" }, drills.map(d => h("li", { dataset: { id: d.id, state: d.state, overdue: String(!!d.overdue) } },
+        h("div", {}, chip("drill.state", d.state), " ", d.overdue ? h("span", { class: "chip drill-overdue", text: t("drill.overdue") }) : null, " ", h("strong", { text: d.scenario })),
         h("div", { class: "muted" }, t("drill.scheduledAt"), " ", formatTime(d.scheduledAt), d.planVersion ? " · v" + d.planVersion : "",
           d.recordedBy ? " · " + t("drill.recordedBy") + " " + d.recordedBy : ""),
         d.state === "Completed" ? h("div", { class: "ops-drill-record" },
@@ -726,22 +793,16 @@
   async function start() {
     $("ops-hot-register").hidden = !isPartyUser();
     $("camp-register").hidden = !isPartyUser();
-    $("plan-create").hidden = !isPartyUser();
+    $("plan-create").hidden = !canWritePlans();
     if (!started) {
       started = true;
       try { for (const p of await mc.api("/api/parties")) { parties.set(p.id, p.name); } } catch { /* ids then */ }
     }
     showView(view);
-    clearInterval(pollTimer);
-    pollTimer = setInterval(() => {
-      if (!started || $("ops").hidden || document.visibilityState === "hidden") { return; }
-      refreshCurrent().catch(() => {});
-    }, 4000);
   }
 
   function reset() {
     started = false;
-    clearInterval(pollTimer);
     hot.clear(); hotLoaded = false; campaigns = []; campaignsLoaded = false; plans = []; plansLoaded = false;
     parties.clear(); channels = null;
     closePanel();
@@ -754,6 +815,9 @@
 
   mc.live.on("hotEventMode", mode => applyMode(mode, true));
   mc.live.on("hotEventChanged", onHotChanged);
+  mc.live.on("planChanged", onPlanChanged);
+  mc.live.on("drillChanged", onDrillChanged);
+  mc.live.on("campaignChanged", onCampaignChanged);
   mc.live.onReconnected(() => {
     loadMode().catch(() => {});
     if (started && !$("ops").hidden) { refreshCurrent().catch(() => {}); }
