@@ -19,7 +19,7 @@ public sealed partial class DeployManifestTests
         ["silo"] = ["silo", "hosting", "grains"],
         ["web"] = ["client-web", "hosting", "identity"],
         ["gateway"] = ["devices-gateway", "hosting", "identity"],
-        ["migrator"] = ["deploy/MediaCenter.Launcher", "deploy/MediaCenter.Database", "identity"],
+        ["migrator"] = ["tools/MediaCenter.Launcher", "hosting/MediaCenter.Database", "identity"],
     };
 
     /// <summary>Settings of .NET itself (hosting, logging), read by every process.</summary>
