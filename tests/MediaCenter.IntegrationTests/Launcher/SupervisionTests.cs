@@ -69,7 +69,7 @@ public sealed partial class SupervisionTests : IAsyncLifetime
         Assert.Contains("restarts: 3", status);
         foreach (var (name, restarts) in new[] { ("silo", 0), ("silo2", 1), ("web", 1), ("gateway", 1) })
         {
-            Assert.Matches(new Regex($@"^{name}\s+\d+\s+ready\s+ready\s+{restarts}\s", RegexOptions.Multiline), status);
+            Assert.Matches(new Regex($@"^{name}\s+\d+\s+ready\s+\S+\s+{restarts}\s", RegexOptions.Multiline), status);
         }
 
         Console.WriteLine($"supervision: {acknowledgedIds.Count} stories acknowledged across three kills, {acknowledgedIds.Count} present, 0 lost");
