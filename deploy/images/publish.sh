@@ -10,7 +10,7 @@ case "${1:-}" in
   silo) project=silo/MediaCenter.Silo/MediaCenter.Silo.csproj ;;
   web) project=client-web/MediaCenter.Web/MediaCenter.Web.csproj ;;
   gateway) project=devices-gateway/MediaCenter.DevicesGateway/MediaCenter.DevicesGateway.csproj ;;
-  migrator) project=deploy/MediaCenter.Launcher/MediaCenter.Launcher.csproj ;;
+  migrator) project=tools/MediaCenter.Launcher/MediaCenter.Launcher.csproj ;;
   *) echo "usage: $0 silo|web|gateway|migrator OUT_DIR" >&2; exit 2 ;;
 esac
 [ -n "${2:-}" ] || { echo "usage: $0 silo|web|gateway|migrator OUT_DIR" >&2; exit 2; }

@@ -89,7 +89,15 @@ public static class SiloHosting
             });
         }
 
-        // Failure detection and reminder granularity can be tuned per deployment (tests shorten them).
+        // A silo that stops answering is suspected after two missed 2 s probes (Orleans' defaults: three of 5 s), and every silo
+        // reads the membership table every 10 s (default 60 s), so the cluster stops routing to a dead silo within seconds;
+        // docs/OPERATIONS.md (Supervision and recovery) has the measurements. Deployments can tune all of it (tests shorten it further).
+        services.Configure<ClusterMembershipOptions>(o =>
+        {
+            o.ProbeTimeout = TimeSpan.FromSeconds(2);
+            o.NumMissedProbesLimit = 2;
+            o.TableRefreshTimeout = TimeSpan.FromSeconds(10);
+        });
         services.Configure<ClusterMembershipOptions>(builder.Configuration.GetSection("ClusterTuning:Membership"));
         services.Configure<ReminderOptions>(builder.Configuration.GetSection("ClusterTuning:Reminders"));
 

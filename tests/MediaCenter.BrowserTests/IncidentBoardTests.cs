@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Net;
-using MediaCenter.Launcher;
+using MediaCenter.Simulator;
 using MediaCenter.Testing;
 using Microsoft.Playwright;
 
@@ -319,7 +319,7 @@ public sealed class IncidentBoardTests(BrowserFixture fixture)
     private Task StartFleet(SimulationPlan plan, CancellationToken cancellationToken) => Task.Run(async () =>
     {
         using var http = new HttpClient { BaseAddress = fixture.Web.Http };
-        var simulator = new Simulator(http, "127.0.0.1", int.Parse(fixture.Gateway["Mqtt__Port"], CultureInfo.InvariantCulture), TextWriter.Null);
+        var simulator = new TerminalSimulator(http, "127.0.0.1", int.Parse(fixture.Gateway["Mqtt__Port"], CultureInfo.InvariantCulture), TextWriter.Null);
         await simulator.SignInAsync("operator1", TestIdentity.Password, CancellationToken.None);
         await simulator.RunAsync(plan, cancellationToken);
     });

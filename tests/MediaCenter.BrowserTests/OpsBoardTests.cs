@@ -1,4 +1,4 @@
-using MediaCenter.Launcher;
+using MediaCenter.Simulator;
 using MediaCenter.Testing;
 using Microsoft.Playwright;
 
@@ -63,7 +63,7 @@ public sealed class OpsBoardTests(BrowserFixture fixture)
     private Task StartFleet(SimulationPlan plan, CancellationToken cancellationToken) => Task.Run(async () =>
     {
         using var http = new HttpClient { BaseAddress = fixture.Web.Http };
-        var simulator = new Simulator(http, "127.0.0.1", int.Parse(fixture.Gateway["Mqtt__Port"]), TextWriter.Null);
+        var simulator = new TerminalSimulator(http, "127.0.0.1", int.Parse(fixture.Gateway["Mqtt__Port"]), TextWriter.Null);
         await simulator.SignInAsync("fleet-admin", TestIdentity.Password, CancellationToken.None);
         await simulator.RunAsync(plan, cancellationToken);
     });

@@ -29,9 +29,18 @@ public sealed class IntegrationFixture : IAsyncLifetime
             if (_shared is null)
             {
                 var deployment = await NewDeploymentAsync();
-                await deployment.StartSiloAsync("shared-silo");
-                var web = await deployment.StartWebAsync("shared-web", new Dictionary<string, string> { ["Identity__SignInRatePerMinute"] = "100000" });
-                _shared = new SharedDeployment(deployment, web);
+                try
+                {
+                    await deployment.StartSiloAsync("shared-silo");
+                    var web = await deployment.StartWebAsync("shared-web", new Dictionary<string, string> { ["Identity__SignInRatePerMinute"] = "100000" });
+                    _shared = new SharedDeployment(deployment, web);
+                }
+                catch
+                {
+                    // A silo that started for a web that did not must not outlive the failure.
+                    await deployment.DisposeAsync();
+                    throw;
+                }
             }
 
             return _shared;

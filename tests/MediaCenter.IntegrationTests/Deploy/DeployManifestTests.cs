@@ -19,11 +19,33 @@ public sealed partial class DeployManifestTests
         ["silo"] = ["silo", "hosting", "grains"],
         ["web"] = ["client-web", "hosting", "identity"],
         ["gateway"] = ["devices-gateway", "hosting", "identity"],
-        ["migrator"] = ["deploy/MediaCenter.Launcher", "deploy/MediaCenter.Database", "identity"],
+        ["migrator"] = ["tools/MediaCenter.Launcher", "hosting/MediaCenter.Database", "identity"],
     };
 
     /// <summary>Settings of .NET itself (hosting, logging), read by every process.</summary>
     private static readonly string[] FrameworkSettings = ["Urls", "DOTNET_ENVIRONMENT", "ASPNETCORE_ENVIRONMENT"];
+
+    [Fact]
+    public void Deploy_holds_deployment_files_only_and_the_images_publish_projects_that_exist()
+    {
+        // The launcher and simulator live in tools/, the migrator next to hosting/: no code project under deploy/.
+        // (Build output a clone kept from before the move, bin/ and obj/, is not in the repository.)
+        var code = Directory.GetFiles(Root, "*", SearchOption.AllDirectories)
+            .Where(f => f.EndsWith(".cs", StringComparison.Ordinal) || f.EndsWith(".csproj", StringComparison.Ordinal))
+            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
+                && !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            .Select(f => Path.GetRelativePath(Repo.Root, f))
+            .ToList();
+        Assert.Empty(code);
+
+        var publish = File.ReadAllText(PathOf("images", "publish.sh"));
+        var projects = Regex.Matches(publish, @"project=(\S+\.csproj)").Select(m => m.Groups[1].Value).ToList();
+        Assert.Equal(4, projects.Count);
+        Assert.Contains("tools/MediaCenter.Launcher/MediaCenter.Launcher.csproj", projects);
+        Assert.All(projects, p => Assert.True(File.Exists(Path.Combine(Repo.Root, p)), $"publish.sh names {p}, which does not exist"));
+        Assert.All(ImageSources.Values.SelectMany(folders => folders), folder =>
+            Assert.True(Directory.Exists(Path.Combine(Repo.Root, folder)), $"the settings check reads {folder}, which does not exist"));
+    }
 
     [Fact]
     public void Every_yaml_and_json_file_under_deploy_parses()

@@ -25,12 +25,21 @@ public sealed class TerminalFlowTests(IntegrationFixture fixture)
     private async Task<Setup> StartAsync()
     {
         var deployment = await fixture.NewDeploymentAsync();
-        var silo = await deployment.StartSiloAsync("silo");
-        var web = await deployment.StartWebAsync();
-        var gateway = await deployment.StartGatewayAsync();
-        await deployment.Identity.PartyAsync("tf-party");
-        await deployment.Identity.PartyUserAsync("tf-admin", "tf-party", PartyRoles.Admin);
-        return new Setup(deployment, silo, web, gateway, await TestIdentity.SignInAsync(web.Http, "tf-admin"));
+        try
+        {
+            var silo = await deployment.StartSiloAsync("silo");
+            var web = await deployment.StartWebAsync();
+            var gateway = await deployment.StartGatewayAsync();
+            await deployment.Identity.PartyAsync("tf-party");
+            await deployment.Identity.PartyUserAsync("tf-admin", "tf-party", PartyRoles.Admin);
+            return new Setup(deployment, silo, web, gateway, await TestIdentity.SignInAsync(web.Http, "tf-admin"));
+        }
+        catch
+        {
+            // Half a setup still has processes running: they stop here, since no Setup will dispose them.
+            await deployment.DisposeAsync();
+            throw;
+        }
     }
 
     private static async Task<string> RegisterAsync(Setup setup, string id, int heartbeatSeconds = 1, int? timeoutSeconds = null)

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 
 namespace MediaCenter.Launcher;
 
@@ -11,17 +10,14 @@ namespace MediaCenter.Launcher;
 public static class StandbyCommands
 {
     /// <summary><c>db standby --standby-dir DIR [--standby-port N]</c>.</summary>
-    public static async Task<int> StandbyAsync(LauncherSettings settings, string[] args)
+    public static async Task<int> StandbyAsync(LauncherSettings settings, string directory, int? standbyPort)
     {
         if (settings.ExternalDatabase is not null)
         {
             throw new ArgumentException("db standby follows the private PostgreSQL; for MEDIACENTER_DB use pg_basebackup -R on the standby host (docs/OPERATIONS.md).");
         }
 
-        var directory = Commands.Flag(args, "--standby-dir") ?? throw new ArgumentException("Give the standby's directory: db standby --standby-dir DIR [--standby-port N].");
-        var port = Commands.Flag(args, "--standby-port") is { } p
-            ? int.TryParse(p, CultureInfo.InvariantCulture, out var n) && n is > 0 and < 65536 ? n : throw new ArgumentException($"--standby-port must be a port number (was '{p}').")
-            : settings.PostgresPort + 1;
+        var port = standbyPort ?? settings.PostgresPort + 1;
         var primary = new PostgresCluster(Path.Combine(settings.DataDir, "postgres"), settings.PostgresPort);
         if (!primary.Exists)
         {
@@ -49,10 +45,9 @@ public static class StandbyCommands
     }
 
     /// <summary><c>db promote --standby-dir DIR [--standby-port N]</c>.</summary>
-    public static async Task<int> PromoteAsync(LauncherSettings settings, string[] args)
+    public static async Task<int> PromoteAsync(LauncherSettings settings, string directory, int? standbyPort)
     {
-        var directory = Commands.Flag(args, "--standby-dir") ?? throw new ArgumentException("Give the standby's directory: db promote --standby-dir DIR.");
-        var port = Commands.Flag(args, "--standby-port") is { } p && int.TryParse(p, CultureInfo.InvariantCulture, out var n) ? n : settings.PostgresPort + 1;
+        var port = standbyPort ?? settings.PostgresPort + 1;
         var standby = new PostgresCluster(directory, port);
         if (!standby.Exists)
         {

@@ -5,7 +5,7 @@ using System.Text.Json;
 using MQTTnet;
 using MQTTnet.Protocol;
 
-namespace MediaCenter.Launcher;
+namespace MediaCenter.Simulator;
 
 /// <summary>What the simulated fleet does.</summary>
 public sealed record SimulationPlan(
@@ -17,7 +17,7 @@ public sealed record SimulationPlan(
 /// API, then heartbeats, telemetry and usage events; some can stop (Last Will), flap, degrade or send
 /// malformed payloads. For demos, tests and benchmarks.
 /// </summary>
-public sealed class Simulator(HttpClient api, string mqttHost, int mqttPort, TextWriter output)
+public sealed class TerminalSimulator(HttpClient api, string mqttHost, int mqttPort, TextWriter output)
 {
     private readonly Random _random = new(42);
 
@@ -180,29 +180,5 @@ public sealed class Simulator(HttpClient api, string mqttHost, int mqttPort, Tex
                 await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
             }
         }
-    }
-
-    /// <summary>Reads the simulate command's flags.</summary>
-    public static SimulationPlan PlanFrom(string[] args)
-    {
-        string? Flag(string name)
-        {
-            var i = Array.IndexOf(args, name);
-            return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
-        }
-
-        int Int(string name, int fallback) => Flag(name) is { } v ? (int.TryParse(v, out var n) && n >= 0 ? n : throw new ArgumentException($"{name} must be a whole number (was '{v}').")) : fallback;
-        double Seconds(string name, double fallback) => Flag(name) is { } v ? (double.TryParse(v, System.Globalization.CultureInfo.InvariantCulture, out var d) && d > 0 ? d : throw new ArgumentException($"{name} must be a number of seconds (was '{v}').")) : fallback;
-
-        var terminals = Int("--terminals", 10);
-        if (terminals is < 1 or > 100_000)
-        {
-            throw new ArgumentException("--terminals must be between 1 and 100000.");
-        }
-
-        return new SimulationPlan(terminals, TimeSpan.FromSeconds(Seconds("--interval", 5)), Flag("--party") ?? "demo-news",
-            Flag("--prefix") ?? "sim", Flag("--region") ?? "演示区", Int("--stop", 0), TimeSpan.FromSeconds(Seconds("--stop-after", 30)),
-            Int("--flap", 0), Int("--degrade", 0), Int("--malformed", 0),
-            Flag("--duration") is not null ? TimeSpan.FromSeconds(Seconds("--duration", 60)) : null);
     }
 }

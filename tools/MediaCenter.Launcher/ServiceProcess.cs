@@ -8,6 +8,7 @@ public sealed class ServiceProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly StreamWriter _log;
     private readonly Task _pumps;
+    private bool _disposed;
 
     /// <summary>A short name: silo, web, gateway.</summary>
     public string Name { get; }
@@ -15,11 +16,14 @@ public sealed class ServiceProcess : IAsyncDisposable
     /// <summary>The HTTP base address that serves /health and /metrics.</summary>
     public Uri HttpBase { get; }
 
+    /// <summary>The built assembly it runs (<c>dotnet ASSEMBLY</c>).</summary>
+    public string Assembly { get; }
+
     /// <summary>The log file the process writes to.</summary>
     public string LogPath { get; }
 
     /// <summary>The OS process id.</summary>
-    public int Pid => _process.Id;
+    public int Pid { get; }
 
     /// <summary>True once the process has exited.</summary>
     public bool HasExited => _process.HasExited;
@@ -27,9 +31,11 @@ public sealed class ServiceProcess : IAsyncDisposable
     /// <summary>The exit code (only after <see cref="HasExited"/>).</summary>
     public int ExitCode => _process.ExitCode;
 
-    private ServiceProcess(string name, Uri httpBase, string logPath, Process process, StreamWriter log)
+    private ServiceProcess(string name, string assembly, Uri httpBase, string logPath, Process process, StreamWriter log)
     {
         Name = name;
+        Assembly = assembly;
+        Pid = process.Id;
         HttpBase = httpBase;
         LogPath = logPath;
         _process = process;
@@ -62,7 +68,7 @@ public sealed class ServiceProcess : IAsyncDisposable
         Directory.CreateDirectory(Path.GetDirectoryName(logPath)!);
         var log = new StreamWriter(new FileStream(logPath, FileMode.Append, FileAccess.Write, FileShare.ReadWrite)) { AutoFlush = true };
         var process = Process.Start(info) ?? throw new InvalidOperationException($"Could not start the {name}.");
-        return new ServiceProcess(name, httpBase, logPath, process, log);
+        return new ServiceProcess(name, assembly, httpBase, logPath, process, log);
     }
 
     /// <summary>Waits until /health/ready answers 200, the process exits, or the timeout passes.</summary>
@@ -119,6 +125,9 @@ public sealed class ServiceProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Ends the process at once (SIGKILL), as a crash would.</summary>
+    public void Kill() => Posix.Signal(_process.Id, Posix.SigKill);
+
     /// <summary>Waits for the process to exit on its own.</summary>
     public Task WaitForExitAsync(CancellationToken cancellationToken) => _process.WaitForExitAsync(cancellationToken);
 
@@ -151,6 +160,12 @@ public sealed class ServiceProcess : IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
         await StopAsync(TimeSpan.FromSeconds(10));
         await _pumps;
         await _log.DisposeAsync();

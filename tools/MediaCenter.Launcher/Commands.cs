@@ -1,15 +1,20 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Runtime.InteropServices;
 using MediaCenter.Database;
 using MediaCenter.Identity;
+using MediaCenter.Simulator;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace MediaCenter.Launcher;
 
-/// <summary>The launcher's commands: up, db migrate, db status.</summary>
+/// <summary>The launcher's commands: up (and cluster up), status, db, backup, restore, simulate.</summary>
 public static class Commands
 {
-    /// <summary>Starts PostgreSQL (private or given), migrates, starts silo, web and gateway, waits for ready, runs until a signal.</summary>
+    /// <summary>
+    /// Starts PostgreSQL (private or given), migrates, starts silos, web instances and the gateway, waits until they are ready,
+    /// and keeps them running (<see cref="Supervisor"/>) until SIGINT or SIGTERM.
+    /// </summary>
     public static async Task<int> UpAsync(LauncherSettings settings)
     {
         using var stop = new CancellationTokenSource();
@@ -17,26 +22,32 @@ public static class Commands
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
 
         var clock = Stopwatch.StartNew();
-        var busy = BusyPorts(settings);
-        if (busy.Count > 0)
+        // Refusals come before anything starts: each is one line naming the setting and the rule.
+        CheckBootstrapPassword(settings.BootstrapAdminPassword);
+        await LauncherState.ClaimAsync(settings.StateFile, settings.DataDir, Console.Out);
+        var privateCluster = settings.ExternalDatabase is null ? new PostgresCluster(Path.Combine(settings.DataDir, "postgres"), settings.PostgresPort) : null;
+        CheckPorts(settings, includePostgres: privateCluster is not null && privateCluster.RunningPort() is null);
+        if (privateCluster is not null)
         {
-            Console.Error.WriteLine(
-                $"mediacenter: {string.Join(", ", busy)} already in use on 127.0.0.1. Is another MediaCenter running? " +
-                "Stop it, or choose other ports (MEDIACENTER_WEB_PORT, MEDIACENTER_MQTT_PORT, … see ./mediacenter help).");
-            return 1;
+            await PostgresRequirements.CheckPrivateAsync(privateCluster);
+        }
+        else
+        {
+            await PostgresRequirements.CheckExternalAsync(settings.ExternalDatabase!, stop.Token);
         }
 
         var logs = Path.Combine(settings.DataDir, "logs");
         Directory.CreateDirectory(logs);
 
         var (connectionString, cluster) = await OpenDatabaseAsync(settings, own: true);
-        var started = new List<ServiceProcess>();
+        var state = new LauncherState(settings.StateFile, DateTimeOffset.UtcNow);
+        Supervisor? supervisor = null;
         var exitCode = 0;
         try
         {
             var report = await Migrator.MigrateAsync(connectionString, stop.Token);
             Console.WriteLine($"database: schema version {report.CurrentVersion} ({report.Applied.Count} migration(s) applied now)");
-            var (simulatorAccount, demoPassword) = await SeedAccountsAsync(connectionString, settings.Demo, stop.Token);
+            var (simulatorAccount, demoPassword) = await SeedAccountsAsync(connectionString, settings.Demo, settings.BootstrapAdminPassword, stop.Token);
 
             // Bound each pool, so silos, web and gateway instances together stay under the server's connection limit.
             var pooled = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
@@ -55,42 +66,44 @@ public static class Commands
                 ["Logging__Console__FormatterName"] = "json",
             };
 
-            // Silo i listens on the base ports + i; its health port and web instance i's port are 10 apart per instance.
-            var silos = new List<ServiceProcess>();
-            for (var i = 0; i < settings.Silos; i++)
+            // The ports were free a moment ago, so whatever the membership table still calls alive at this launcher's silo
+            // endpoints is a silo of an earlier run that died without saying so: the new silos must not wait for it.
+            var siloPorts = Enumerable.Range(0, settings.Silos).Select(i => settings.SiloPort + i).ToList();
+            var declared = await SiloMembership.DeclareDeadAsync(connectionString, settings.ClusterId, SiloAddress, siloPorts, stop.Token);
+            if (declared > 0)
             {
-                var silo = Start(settings, Numbered("silo", i), "silo", "MediaCenter.Silo", settings.SiloHttpPort + (10 * i), logs, common, new()
+                Console.WriteLine($"membership: {declared} silo(s) of an earlier run that did not stop cleanly declared dead (nothing listens on their ports)");
+            }
+
+            supervisor = new Supervisor(settings, logs, state,
+                spec => spec.SiloPort is { } port ? SiloMembership.DeclareDeadAsync(connectionString, settings.ClusterId, SiloAddress, [port]) : Task.CompletedTask,
+                Console.Out, Console.Error, TimeProvider.System);
+
+            // Silo i listens on the base ports + i; its health port and web instance i's port are 10 apart per instance.
+            // Web and gateway start together with the silos (their cluster clients wait for the cluster), which saves their
+            // start-up time on a restart; they stop first, in reverse order.
+            var silos = Enumerable.Range(0, settings.Silos).Select(i => new ProcessSpec(Numbered("silo", i), ProcessKind.Silo, "silo", "MediaCenter.Silo",
+                settings.SiloHttpPort + (10 * i), With(common, new()
                 {
                     ["Silo__Name"] = $"{Environment.MachineName}-silo{i + 1}",
-                    ["Silo__Port"] = (settings.SiloPort + i).ToString(),
-                    ["Silo__GatewayPort"] = (settings.SiloGatewayPort + i).ToString(),
-                });
-                started.Add(silo);
-                silos.Add(silo);
-            }
-
-            await Task.WhenAll(silos.Select(s => RequireReadyAsync(s, stop.Token)));
-
-            var clients = new List<ServiceProcess>();
-            for (var i = 0; i < settings.WebInstances; i++)
-            {
-                clients.Add(Start(settings, Numbered("web", i), "client-web", "MediaCenter.Web", settings.WebPort + (10 * i), logs, common, []));
-            }
-
-            clients.Add(Start(settings, "gateway", "devices-gateway", "MediaCenter.DevicesGateway", settings.GatewayHttpPort, logs, common, new()
-            {
-                ["Mqtt__Port"] = settings.MqttPort.ToString(),
-            }));
-            started.AddRange(clients);
-            await Task.WhenAll(clients.Select(c => RequireReadyAsync(c, stop.Token)));
+                    ["Silo__Port"] = (settings.SiloPort + i).ToString(CultureInfo.InvariantCulture),
+                    ["Silo__GatewayPort"] = (settings.SiloGatewayPort + i).ToString(CultureInfo.InvariantCulture),
+                }), settings.SiloPort + i));
+            var clients = Enumerable.Range(0, settings.WebInstances)
+                .Select(i => new ProcessSpec(Numbered("web", i), ProcessKind.Web, "client-web", "MediaCenter.Web", settings.WebPort + (10 * i), common))
+                .Append(new ProcessSpec("gateway", ProcessKind.Gateway, "devices-gateway", "MediaCenter.DevicesGateway", settings.GatewayHttpPort,
+                    With(common, new() { ["Mqtt__Port"] = settings.MqttPort.ToString(CultureInfo.InvariantCulture) })));
+            await supervisor.StartAsync(silos.Concat(clients), stop.Token);
+            supervisor.Watch(stop.Token);
+            state.MarkReady();
 
             var webs = string.Join(" ", Enumerable.Range(0, settings.WebInstances).Select(i => $"http://127.0.0.1:{settings.WebPort + (10 * i)}/"));
             var siloHealth = string.Join(" ", Enumerable.Range(0, settings.Silos).Select(i => $"http://127.0.0.1:{settings.SiloHttpPort + (10 * i)}/health/ready"));
-            Console.WriteLine(
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"MediaCenter ready in {clock.Elapsed.TotalSeconds:0.0} s: web {webs} " +
                 $"mqtt mqtt://127.0.0.1:{settings.MqttPort} silo {siloHealth} " +
-                $"gateway http://127.0.0.1:{settings.GatewayHttpPort}/health/ready logs {logs}");
-            Console.WriteLine("Press Ctrl-C to stop.");
+                $"gateway http://127.0.0.1:{settings.GatewayHttpPort}/health/ready logs {logs}"));
+            Console.WriteLine("A process that dies is restarted (./mediacenter status shows them). Press Ctrl-C to stop.");
             if (simulatorAccount is { } account)
             {
                 _ = RunDemoFleetAsync(settings, account, stop.Token);
@@ -101,15 +114,8 @@ public static class Commands
                 _ = SeedNewsroomAsync(settings, demoPassword, stop.Token);
             }
 
-            // Run until a signal, or until a process dies on its own (then stop the rest and say why).
-            var exited = Task.WhenAny(started.Select(p => p.WaitForExitAsync(stop.Token)));
-            await Task.WhenAny(exited, Task.Delay(Timeout.Infinite, stop.Token)).ContinueWith(_ => { }, TaskScheduler.Default);
-            var dead = started.FirstOrDefault(p => p.HasExited);
-            if (dead is not null && !stop.IsCancellationRequested)
-            {
-                Console.Error.WriteLine($"The {dead.Name} exited unexpectedly (code {dead.ExitCode}); stopping. Last log lines:\n{dead.Tail()}");
-                exitCode = 1;
-            }
+            // Only a signal ends this: processes that die are the supervisor's business.
+            await Task.Delay(Timeout.Infinite, stop.Token).ContinueWith(_ => { }, TaskScheduler.Default);
         }
         catch (LaunchException ex)
         {
@@ -122,10 +128,10 @@ public static class Commands
         finally
         {
             Console.WriteLine("Stopping…");
-            // Clients first, then the silo, then the database.
-            for (var i = started.Count - 1; i >= 0; i--)
+            stop.Cancel();
+            if (supervisor is not null)
             {
-                await started[i].DisposeAsync();
+                await supervisor.StopAsync();
             }
 
             if (cluster is not null)
@@ -133,35 +139,71 @@ public static class Commands
                 await cluster.StopAsync();
             }
 
+            state.Remove();
             Console.WriteLine("Stopped.");
         }
 
         return exitCode;
     }
 
-    /// <summary>Runs simulated terminals against a running MediaCenter (see <see cref="Simulator"/>).</summary>
-    public static async Task<int> SimulateAsync(LauncherSettings settings, string[] args)
+    /// <summary>Prints what the launcher running on this data directory supervises (exit 3 when none runs).</summary>
+    public static async Task<int> StatusAsync(LauncherSettings settings)
     {
-        var plan = Simulator.PlanFrom(args);
-        var username = Flag(args, "--user") ?? Environment.GetEnvironmentVariable("MEDIACENTER_SIM_USER")
-            ?? throw new ArgumentException("Give the account that registers the terminals: --user NAME (or MEDIACENTER_SIM_USER) and MEDIACENTER_SIM_PASSWORD.");
-        var password = Environment.GetEnvironmentVariable("MEDIACENTER_SIM_PASSWORD") ?? Flag(args, "--password")
-            ?? throw new ArgumentException("Set MEDIACENTER_SIM_PASSWORD to the password of --user.");
+        if (LauncherState.Read(settings.StateFile) is not { } snapshot || !LauncherState.IsLauncher(snapshot.LauncherPid))
+        {
+            Console.WriteLine($"not running: no launcher runs on {settings.DataDir}");
+            return 3;
+        }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"launcher pid {snapshot.LauncherPid}, up since {snapshot.StartedAt.ToLocalTime():yyyy-MM-dd HH:mm:ss}, {(snapshot.Ready ? "ready" : "starting")}; restarts: {snapshot.TotalRestarts}"));
+        Console.WriteLine($"{"process",-10} {"pid",-8} {"state",-11} {"health",-10} {"restarts",-9} last exit");
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        foreach (var process in snapshot.Processes)
+        {
+            string health;
+            try
+            {
+                using var response = await http.GetAsync(new Uri(new Uri(process.Http), "/health/ready"));
+                health = response.IsSuccessStatusCode ? "ready" : $"{(int)response.StatusCode}";
+            }
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+            {
+                health = "no-answer";
+            }
+
+            var lastExit = process.LastExit is { } code ? string.Create(CultureInfo.InvariantCulture, $"code {code} at {process.LastExitAt?.ToLocalTime():HH:mm:ss}") : "—";
+            var state = process.State switch
+            {
+                SupervisedState.GaveUp => "gave-up",
+                _ => process.State.ToString().ToLowerInvariant(),
+            };
+            Console.WriteLine($"{process.Name,-10} {process.Pid,-8} {state,-11} {health,-10} {process.Restarts,-9} {lastExit}");
+        }
+
+        return 0;
+    }
+
+    /// <summary>Runs simulated terminals against a running MediaCenter (see <see cref="TerminalSimulator"/>).</summary>
+    public static async Task<int> SimulateAsync(LauncherSettings settings, SimulationPlan plan, string? user, string? password, Uri? web)
+    {
+        var username = user ?? Environment.GetEnvironmentVariable("MEDIACENTER_SIM_USER")
+            ?? throw new LaunchRefusal("--user / MEDIACENTER_SIM_USER: give the account that registers the terminals (its password in MEDIACENTER_SIM_PASSWORD).");
+        var secret = Environment.GetEnvironmentVariable("MEDIACENTER_SIM_PASSWORD") ?? password
+            ?? throw new LaunchRefusal($"MEDIACENTER_SIM_PASSWORD: set it to the password of '{username}'.");
         using var stop = new CancellationTokenSource();
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.Cancel(); });
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
-        using var http = new HttpClient { BaseAddress = new Uri(Flag(args, "--web") ?? $"http://127.0.0.1:{settings.WebPort}") };
-        var simulator = new Simulator(http, "127.0.0.1", settings.MqttPort, Console.Out);
-        await simulator.SignInAsync(username, password, stop.Token);
+        using var http = new HttpClient { BaseAddress = web ?? new Uri($"http://127.0.0.1:{settings.WebPort}") };
+        var simulator = new TerminalSimulator(http, "127.0.0.1", settings.MqttPort, Console.Out);
+        await simulator.SignInAsync(username, secret, stop.Token);
         await simulator.RunAsync(plan, stop.Token);
         return 0;
     }
 
     /// <summary>Backs the database up into a directory (the off-site location) with retention.</summary>
-    public static async Task<int> BackupAsync(LauncherSettings settings, string[] args)
+    public static async Task<int> BackupAsync(LauncherSettings settings, string directory, int keep)
     {
-        var directory = Flag(args, "--to") ?? throw new ArgumentException("Give the backup directory: backup --to DIR.");
-        var keep = Flag(args, "--keep") is { } k ? (int.TryParse(k, out var n) ? n : throw new ArgumentException($"--keep must be a number (was '{k}').")) : 14;
         var (connectionString, cluster) = await OpenDatabaseAsync(settings);
         try
         {
@@ -180,10 +222,8 @@ public static class Commands
     }
 
     /// <summary>Restores a backup into a fresh database of the same server.</summary>
-    public static async Task<int> RestoreAsync(LauncherSettings settings, string[] args)
+    public static async Task<int> RestoreAsync(LauncherSettings settings, string file, string database)
     {
-        var file = Flag(args, "--from") ?? throw new ArgumentException("Give the backup file: restore --from FILE --into DATABASE.");
-        var database = Flag(args, "--into") ?? throw new ArgumentException("Give a new database name: restore --from FILE --into DATABASE.");
         var (connectionString, cluster) = await OpenDatabaseAsync(settings);
         try
         {
@@ -201,12 +241,6 @@ public static class Commands
                 await cluster.StopAsync();
             }
         }
-    }
-
-    internal static string? Flag(string[] args, string name)
-    {
-        var index = Array.IndexOf(args, name);
-        return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
     }
 
     /// <summary>
@@ -227,7 +261,7 @@ public static class Commands
             Console.WriteLine($"schema version {report.CurrentVersion} (was {report.PreviousVersion}; {report.Applied.Count} applied, this build needs {Migration.Latest})");
             if (bootstrapAdmin)
             {
-                await SeedAccountsAsync(connectionString, demo: false, CancellationToken.None);
+                await SeedAccountsAsync(connectionString, demo: false, settings.BootstrapAdminPassword, CancellationToken.None);
             }
 
             return 0;
@@ -242,7 +276,7 @@ public static class Commands
     }
 
     /// <summary>Prints the schema version without changing anything.</summary>
-    public static async Task<int> StatusAsync(LauncherSettings settings)
+    public static async Task<int> SchemaStatusAsync(LauncherSettings settings)
     {
         var (connectionString, cluster) = await OpenDatabaseAsync(settings);
         try
@@ -264,11 +298,12 @@ public static class Commands
     // First run: the administrator (never a default password). --demo: one account per role, password shown once.
     // Returns the simulator's account and, when the demonstration accounts were created now, their password.
     private static async Task<((string Username, string Password)? Simulator, string? DemoPassword)> SeedAccountsAsync(string connectionString, bool demo,
-        CancellationToken cancellationToken)
+        string? adminPassword, CancellationToken cancellationToken)
     {
+        CheckBootstrapPassword(adminPassword);
         await using var identity = IdentityServices.CreateStandalone(connectionString);
         var users = identity.GetRequiredService<UserStore>();
-        var admin = await Bootstrap.EnsureAdminAsync(users, Environment.GetEnvironmentVariable("MEDIACENTER_BOOTSTRAP_ADMIN_PASSWORD"), cancellationToken);
+        var admin = await Bootstrap.EnsureAdminAsync(users, adminPassword, cancellationToken);
         if (admin is { Password: { } generated })
         {
             Console.WriteLine($"accounts: created the administrator '{admin.Username}' with password {generated}");
@@ -322,7 +357,7 @@ public static class Commands
         try
         {
             using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{settings.WebPort}") };
-            var simulator = new Simulator(http, "127.0.0.1", settings.MqttPort, TextWriter.Null);
+            var simulator = new TerminalSimulator(http, "127.0.0.1", settings.MqttPort, TextWriter.Null);
             await simulator.SignInAsync(account.Username, account.Password, cancellationToken);
             Console.WriteLine("demo: 8 simulated terminals (sim-0001 … sim-0008) report over MQTT; sim-0001 stops after 60 s, sim-0002 flaps, sim-0008 runs hot");
             await simulator.RunAsync(new SimulationPlan(8, TimeSpan.FromSeconds(5), "demo-news", "sim", "演示区", 1, TimeSpan.FromSeconds(60), 1, 1, 0, null),
@@ -356,23 +391,48 @@ public static class Commands
 
     private static string Numbered(string name, int index) => index == 0 ? name : $"{name}{index + 1}";
 
-    private static List<string> BusyPorts(LauncherSettings settings)
+    // The policy the administrator's password must meet, checked before anything starts (identity's own rule).
+    private static void CheckBootstrapPassword(string? password)
     {
-        var wanted = new List<(string Name, int Port)> { ("mqtt", settings.MqttPort), ("gateway http", settings.GatewayHttpPort) };
+        if (password is null)
+        {
+            return;
+        }
+
+        var problems = Passwords.Check(password, Bootstrap.AdminUsername);
+        if (problems.Count > 0)
+        {
+            throw new LaunchRefusal($"MEDIACENTER_BOOTSTRAP_ADMIN_PASSWORD does not meet the password policy: {string.Join("; ", problems)} " +
+                $"(the administrator is '{Bootstrap.AdminUsername}'); choose another, or unset it to have one generated.");
+        }
+    }
+
+    private static void CheckPorts(LauncherSettings settings, bool includePostgres)
+    {
+        var wanted = new List<(PortSetting Setting, string Name, int Port)>
+        {
+            (PortSetting.Mqtt, "mqtt", settings.MqttPort),
+            (PortSetting.GatewayHttp, "gateway http", settings.GatewayHttpPort),
+        };
+        if (includePostgres)
+        {
+            wanted.Add((PortSetting.Postgres, "private PostgreSQL", settings.PostgresPort));
+        }
+
         for (var i = 0; i < settings.WebInstances; i++)
         {
-            wanted.Add((Numbered("web", i), settings.WebPort + (10 * i)));
+            wanted.Add((PortSetting.Web, Numbered("web", i), settings.WebPort + (10 * i)));
         }
 
         for (var i = 0; i < settings.Silos; i++)
         {
-            wanted.Add((Numbered("silo", i) + " http", settings.SiloHttpPort + (10 * i)));
-            wanted.Add((Numbered("silo", i), settings.SiloPort + i));
-            wanted.Add((Numbered("silo", i) + " gateway", settings.SiloGatewayPort + i));
+            wanted.Add((PortSetting.SiloHttp, Numbered("silo", i) + " http", settings.SiloHttpPort + (10 * i)));
+            wanted.Add((PortSetting.Silo, Numbered("silo", i), settings.SiloPort + i));
+            wanted.Add((PortSetting.SiloGateway, Numbered("silo", i) + " gateway", settings.SiloGatewayPort + i));
         }
 
         var busy = new List<string>();
-        foreach (var (name, port) in wanted)
+        foreach (var (setting, name, port) in wanted)
         {
             try
             {
@@ -381,40 +441,30 @@ public static class Commands
             }
             catch (System.Net.Sockets.SocketException)
             {
-                busy.Add($"port {port} ({name})");
+                busy.Add($"{setting.Names}: port {port} ({name})");
             }
         }
 
-        return busy;
+        if (busy.Count > 0)
+        {
+            throw new LaunchRefusal($"{string.Join(", ", busy)} already in use on 127.0.0.1; every port MediaCenter listens on must be free " +
+                "(is another MediaCenter running? stop it, or choose other ports: ./mediacenter up --help).");
+        }
     }
 
-    private static ServiceProcess Start(LauncherSettings settings, string name, string folder, string project, int httpPort,
-        string logs, Dictionary<string, string> common, Dictionary<string, string> extra)
+    private static Dictionary<string, string> With(Dictionary<string, string> common, Dictionary<string, string> extra)
     {
-        var environment = new Dictionary<string, string>(common) { ["Urls"] = $"http://127.0.0.1:{httpPort}" };
+        var all = new Dictionary<string, string>(common);
         foreach (var (key, value) in extra)
         {
-            environment[key] = value;
+            all[key] = value;
         }
 
-        var process = ServiceProcess.Start(name, settings.Assembly(folder, project), Path.Combine(settings.Root, folder, project),
-            new Uri($"http://127.0.0.1:{httpPort}"), environment, Path.Combine(logs, name + ".log"));
-        Console.WriteLine($"{name}: started (pid {process.Pid}), log {process.LogPath}");
-        return process;
+        return all;
     }
 
-    private static async Task RequireReadyAsync(ServiceProcess process, CancellationToken cancellationToken)
-    {
-        if (!await process.WaitReadyAsync(TimeSpan.FromSeconds(90), cancellationToken))
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            throw new LaunchException(process.HasExited
-                ? $"The {process.Name} exited with code {process.ExitCode} before it was ready. Last log lines:\n{process.Tail()}"
-                : $"The {process.Name} was not ready within 90 s. Last log lines:\n{process.Tail()}");
-        }
-
-        Console.WriteLine($"{process.Name}: ready");
-    }
+    // Silos advertise loopback when the launcher runs them (silo/appsettings.json).
+    private const string SiloAddress = "127.0.0.1";
 }
 
 /// <summary>Start-up failed for a reason the operator must see.</summary>

@@ -102,6 +102,10 @@ public sealed class PostgresCluster
     /// <summary>True when the cluster has been initialised before.</summary>
     public bool Exists => File.Exists(Path.Combine(DataDir, "PG_VERSION"));
 
+    /// <summary>The PostgreSQL major version that made the data directory, or null when there is none yet.</summary>
+    public int? DataMajorVersion =>
+        Exists && int.TryParse(File.ReadAllText(Path.Combine(DataDir, "PG_VERSION")).Trim(), System.Globalization.CultureInfo.InvariantCulture, out var major) ? major : null;
+
     /// <summary>Initialises (first time), starts (unless already running) and creates the database. Returns true if this call started the server.</summary>
     public async Task<bool> StartAsync()
     {
