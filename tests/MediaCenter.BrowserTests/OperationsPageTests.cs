@@ -225,11 +225,12 @@ public sealed class OperationsPageTests(BrowserFixture fixture)
 
         // The party edits it: the operator's card goes back to pending without a reload; then the party withdraws it.
         Assert.Equal(0, await card.Locator("[data-action=Edit]").CountAsync());
+        var id = await partyCard.GetAttributeAsync("data-id");
         await partyCard.Locator("[data-action=Edit]").ClickAsync();
         await party.FillAsync("#camp-title", title + " 延长");
         await party.ClickAsync("#camp-submit");
         await Assertions.Expect(party.Locator("#ops-dialog")).ToBeHiddenAsync(new() { Timeout = 15_000 });
-        var renamed = op.Locator($"#ops-camp-list .camp-card[data-id='{await partyCard.GetAttributeAsync("data-id")}']");
+        var renamed = op.Locator($"#ops-camp-list .camp-card[data-id='{id}']");
         await Assertions.Expect(renamed).ToHaveAttributeAsync("data-support", "Pending", Live);
         await Assertions.Expect(renamed).ToHaveAttributeAsync("data-title", title + " 延长", Live);
         await party.Locator($"#ops-camp-list .camp-card[data-title='{title} 延长'] [data-action=Withdraw]").ClickAsync();
