@@ -2,10 +2,13 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using MediaCenter.Grains.Newsroom;
 using MediaCenter.Grains.Platform;
+using MediaCenter.Grains.Workflow;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Runtime;
+using IncidentPipeline = MediaCenter.Grains.Workflow.CommandPipeline<MediaCenter.Grains.Incidents.IncidentState, MediaCenter.Grains.Incidents.IncidentStage,
+    MediaCenter.Grains.Incidents.IncidentCommandType, MediaCenter.Grains.Incidents.IncidentRole, MediaCenter.Grains.Incidents.IncidentResult>;
 
 namespace MediaCenter.Grains.Incidents;
 
@@ -72,7 +75,7 @@ internal sealed partial class IncidentGrain(
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
     private IGrainTimer? _escalation;
     private IGrainTimer? _checkpoint;
-    private IGrainTimer? _catchUp;
+    private IncidentPipeline? _pipeline;
     private bool _occurrencesDirty;
     private bool _behind;
 
@@ -88,7 +91,7 @@ internal sealed partial class IncidentGrain(
         if (S.Reported)
         {
             _behind = true;
-            await CatchUpAsync(cancellationToken);
+            await Pipeline.Announcer.RunAsync(cancellationToken);
         }
     }
 
@@ -131,34 +134,41 @@ internal sealed partial class IncidentGrain(
         return true;
     }
 
-    public async Task<IncidentResult> ExecuteAsync(IncidentCommand command, IncidentActor actor, string operationId)
+    public Task<IncidentResult> ExecuteAsync(IncidentCommand command, IncidentActor actor, string operationId) =>
+        Pipeline.ExecuteAsync(new()
+        {
+            OperationId = operationId,
+            Command = command.Type,
+            Roles = () => RolesOf(command, actor),
+            Decide = transition => DecideAsync(command, actor, transition),
+            AfterWrite = _ => AfterWriteAsync(command.Type),
+        });
+
+    private IncidentPipeline Pipeline => _pipeline ??= CommandPipeline.For(this, state, new WorkflowSpec<IncidentState, IncidentStage, IncidentCommandType, IncidentRole, IncidentResult>
     {
-        if (string.IsNullOrWhiteSpace(operationId))
+        Table = IncidentWorkflow.Transitions,
+        StageOf = s => s.Reported ? s.Stage : null,
+        Operations = OperationMemory<IncidentState, IncidentResult>.Over(s => s.Applied, a => a.OperationId, a => a.Result,
+            (id, result) => new AppliedIncidentOperation(id, result), RememberedOperations),
+        Copy = copier.Copy,
+        IsApplied = r => r.Ok,
+        Refuse = (refusal, message) => refusal switch
         {
-            return Refuse(IncidentOutcome.Invalid, "需要操作标识 / an operation id (Idempotency-Key) is required");
-        }
+            WorkflowRefusal.NotFound => new IncidentResult(IncidentOutcome.NotFound, message, null, [], 0),
+            WorkflowRefusal.IllegalMove => Refuse(IncidentOutcome.IllegalMove, message),
+            WorkflowRefusal.Forbidden => Refuse(IncidentOutcome.Forbidden, message),
+            _ => Refuse(IncidentOutcome.Invalid, message),
+        },
+        RefusalAsStored = r => Refuse(r.Outcome, r.Message ?? r.Outcome.ToString()),
+        NotFoundMessage = "故障不存在 / no such incident",
+        Announce = CatchUpAsync,
+        AnnounceFailed = ex => LogCatchUpFailed(logger, Id, ex.Message),
+        Reread = () => _behind = true,
+    });
 
-        if (S.Applied.FirstOrDefault(a => a.OperationId == operationId) is { } repeat)
-        {
-            return repeat.Result;
-        }
-
-        if (!S.Reported && command.Type != IncidentCommandType.Report)
-        {
-            return new IncidentResult(IncidentOutcome.NotFound, "故障不存在 / no such incident", null, [], 0);
-        }
-
-        IncidentStage? from = S.Reported ? S.Stage : null;
-        var transition = IncidentWorkflow.Find(from, command.Type);
-        if (transition is null)
-        {
-            var allowed = IncidentWorkflow.AllowedIn(from);
-            return Refuse(IncidentOutcome.IllegalMove,
-                $"当前状态 {from?.ToString() ?? "(新)"} 不允许 {command.Type}；允许：{string.Join("、", allowed)} / " +
-                $"{command.Type} is not allowed in state {from?.ToString() ?? "(new)"}; allowed: {string.Join(", ", allowed)}");
-        }
-
-        // The Party role is the affected party's: another party's users are nobody here, also when reporting.
+    /// <summary>The Party role is the affected party's: another party's users are nobody here, also when reporting.</summary>
+    private IncidentRole RolesOf(IncidentCommand command, IncidentActor actor)
+    {
         var roles = actor.Roles;
         var affected = S.Reported ? S.PartyId : command.Report?.PartyId;
         if (affected is null || actor.PartyId != affected)
@@ -166,52 +176,32 @@ internal sealed partial class IncidentGrain(
             roles &= ~IncidentRole.Party;
         }
 
-        if ((transition.Roles & roles) == 0)
-        {
-            return Refuse(IncidentOutcome.Forbidden, $"需要角色 {transition.Roles} / {command.Type} needs the role {transition.Roles}");
-        }
-
-        var backup = copier.Copy(S);
-        IncidentResult result;
-        try
-        {
-            result = await ApplyAndWriteAsync(command, actor, operationId, transition, from ?? IncidentStage.Reported);
-        }
-        catch (Exception ex)
-        {
-            state.State = backup;
-            if (ex is Orleans.Storage.InconsistentStateException)
-            {
-                this.DeactivateOnIdle();
-            }
-
-            throw;
-        }
-
-        if (result.Ok)
-        {
-            ArmEscalation();
-            await EnsureReminderAsync();
-            if (command.Type == IncidentCommandType.Close)
-            {
-                await GrainFactory.GetGrain<IIncidentDeskGrain>(S.DedupKey).ReleaseAsync(Id);
-            }
-            else if (command.Type == IncidentCommandType.Reopen)
-            {
-                // Reopened after closing: the fault's repeats belong to this incident again (unless a new one opened meanwhile).
-                await GrainFactory.GetGrain<IIncidentDeskGrain>(S.DedupKey).ClaimAsync(Id);
-            }
-
-            _behind = true;
-            await CatchUpAsync(CancellationToken.None);
-        }
-
-        return result;
+        return roles;
     }
 
-    private async Task<IncidentResult> ApplyAndWriteAsync(IncidentCommand c, IncidentActor actor, string operationId, IncidentTransition transition,
-        IncidentStage before)
+    /// <summary>What follows a written command before the answer: escalation timer and reminder, the fault's desk, then the announcement.</summary>
+    private async Task AfterWriteAsync(IncidentCommandType command)
     {
+        // The write carried the coalesced occurrence count too.
+        _occurrencesDirty = false;
+        _behind = true;
+        ArmEscalation();
+        await EnsureReminderAsync();
+        if (command == IncidentCommandType.Close)
+        {
+            await GrainFactory.GetGrain<IIncidentDeskGrain>(S.DedupKey).ReleaseAsync(Id);
+        }
+        else if (command == IncidentCommandType.Reopen)
+        {
+            // Reopened after closing: the fault's repeats belong to this incident again (unless a new one opened meanwhile).
+            await GrainFactory.GetGrain<IIncidentDeskGrain>(S.DedupKey).ClaimAsync(Id);
+        }
+    }
+
+    /// <summary>Applies a move to the state; the pipeline writes it (or puts the state back on a refusal).</summary>
+    private async Task<IncidentResult> DecideAsync(IncidentCommand c, IncidentActor actor, Transition<IncidentStage, IncidentCommandType, IncidentRole> transition)
+    {
+        var before = transition.From ?? IncidentStage.Reported;
         var now = time.GetUtcNow();
         var notices = new List<(string Audience, string Kind, string Body)>();
         var text = c.Text?.Trim() is { Length: > 0 } t ? t : null;
@@ -409,7 +399,7 @@ internal sealed partial class IncidentGrain(
             notices.Add(($"party:{party}", notices[0].Kind, notices[0].Body));
         }
 
-        S.Stage = transition.To;
+        S.Stage = transition.To ?? S.Stage;
         S.Version++;
         var entry = new IncidentTimelineEntry(S.Version, now, actor.Name, c.Type, before, S.Stage, text ?? ActionText(c));
         S.Timeline.Add(entry);
@@ -423,16 +413,7 @@ internal sealed partial class IncidentGrain(
             S.Outbox.Add(new IncidentNotification($"{Id}:{S.Version}:{audience}", audience, kind, Id, S.PartyId, S.Severity, S.Title, body, now));
         }
 
-        var result = new IncidentResult(IncidentOutcome.Applied, null, S.Stage, IncidentWorkflow.AllowedIn(S.Stage), S.Version);
-        S.Applied.Add(new AppliedIncidentOperation(operationId, result));
-        if (S.Applied.Count > RememberedOperations)
-        {
-            S.Applied.RemoveAt(0);
-        }
-
-        _occurrencesDirty = false;
-        await state.WriteStateAsync();
-        return result;
+        return new IncidentResult(IncidentOutcome.Applied, null, S.Stage, IncidentWorkflow.AllowedIn(S.Stage), S.Version);
     }
 
     private static string? ActionText(IncidentCommand c) => c.Type switch
@@ -534,10 +515,10 @@ internal sealed partial class IncidentGrain(
         _occurrencesDirty = false;
         await state.WriteStateAsync(cancellationToken);
         _behind = true;
-        await CatchUpAsync(cancellationToken);
+        await Pipeline.Announcer.RunAsync(cancellationToken);
     }
 
-    /// <summary>Delivers the outbox, the read model and the live boards; retried on a timer until they are reachable.</summary>
+    /// <summary>Delivers the outbox, the read model and the live boards; throws while they are unreachable (the pipeline retries on a timer).</summary>
     private async Task CatchUpAsync(CancellationToken cancellationToken)
     {
         if (!_behind && S.Outbox.Count == 0)
@@ -545,40 +526,29 @@ internal sealed partial class IncidentGrain(
             return;
         }
 
-        try
+        var snapshot = Snapshot();
+        await journal.RecordAsync(snapshot, S.Timeline.Count > 0 ? S.Timeline[^1] : null, cancellationToken);
+        var delivered = new List<IncidentNotification>();
+        foreach (var notification in S.Outbox)
         {
-            var snapshot = Snapshot();
-            await journal.RecordAsync(snapshot, S.Timeline.Count > 0 ? S.Timeline[^1] : null, cancellationToken);
-            var delivered = new List<IncidentNotification>();
-            foreach (var notification in S.Outbox)
-            {
-                await journal.NotifyAsync(notification, cancellationToken);
-                delivered.Add(notification);
-                await Live(notification.Audience, "notification", notification);
-            }
-
-            var card = snapshot with { Timeline = [] };
-            await Live("ops", "incidentChanged", card);
-            await Live("management", "incidentChanged", card);
-            if (S.PartyId is { } party)
-            {
-                await Live("party:" + party, "incidentChanged", card);
-            }
-
-            _behind = false;
-            if (delivered.Count > 0)
-            {
-                S.Outbox.RemoveAll(delivered.Contains);
-                await state.WriteStateAsync(cancellationToken);
-            }
-
-            _catchUp?.Dispose();
-            _catchUp = null;
+            await journal.NotifyAsync(notification, cancellationToken);
+            delivered.Add(notification);
+            await Live(notification.Audience, "notification", notification);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+
+        var card = snapshot with { Timeline = [] };
+        await Live("ops", "incidentChanged", card);
+        await Live("management", "incidentChanged", card);
+        if (S.PartyId is { } party)
         {
-            LogCatchUpFailed(logger, Id, ex.Message);
-            _catchUp ??= this.RegisterGrainTimer(CatchUpAsync, new GrainTimerCreationOptions(TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5)));
+            await Live("party:" + party, "incidentChanged", card);
+        }
+
+        _behind = false;
+        if (delivered.Count > 0)
+        {
+            S.Outbox.RemoveAll(delivered.Contains);
+            await state.WriteStateAsync(cancellationToken);
         }
     }
 

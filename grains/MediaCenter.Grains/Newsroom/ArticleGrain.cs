@@ -1,6 +1,9 @@
+using MediaCenter.Grains.Workflow;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Orleans.Runtime;
+using ArticlePipeline = MediaCenter.Grains.Workflow.CommandPipeline<MediaCenter.Grains.Newsroom.ArticleState, MediaCenter.Grains.Newsroom.ArticleStage,
+    MediaCenter.Grains.Newsroom.ArticleCommandType, MediaCenter.Grains.Newsroom.NewsroomRole, MediaCenter.Grains.Newsroom.CommandResult>;
 
 namespace MediaCenter.Grains.Newsroom;
 
@@ -58,7 +61,7 @@ internal sealed partial class ArticleGrain(
     private const int MaxBody = 500_000;
     private const int MaxMaterials = 30;
     private const int MaxAssignees = 10;
-    private IGrainTimer? _catchUp;
+    private ArticlePipeline? _pipeline;
     private bool _projectionBehind;
     private bool _reminderBehind;
     private long? _eventsFrom;
@@ -72,10 +75,8 @@ internal sealed partial class ArticleGrain(
         if (S.Channel is not null)
         {
             // A write may have been acknowledged while the board, the read model or the reminder table was unreachable.
-            _projectionBehind = true;
-            _reminderBehind = S.Stage == ArticleStage.Scheduled;
-            _eventsFrom = S.History.Count > 0 ? S.History[^1].Version : null;
-            await CatchUpAsync(cancellationToken);
+            Behind();
+            await Pipeline.Announcer.RunAsync(cancellationToken);
         }
     }
 
@@ -84,76 +85,56 @@ internal sealed partial class ArticleGrain(
     public Task<ArticleView?> GetAsync() =>
         Task.FromResult(S.Channel is null ? null : new ArticleView(Card(), S.Angle, S.Materials, S.Draft, S.ProgressNote, S.History));
 
-    public async Task<CommandResult> ExecuteAsync(ArticleCommand command, NewsroomActor actor, string operationId)
+    public Task<CommandResult> ExecuteAsync(ArticleCommand command, NewsroomActor actor, string operationId)
     {
-        if (string.IsNullOrWhiteSpace(operationId))
+        ArticleHistoryEntry? entry = null;
+        return Pipeline.ExecuteAsync(new()
         {
-            return Refuse(CommandOutcome.Invalid, "需要操作标识 / an operation id (Idempotency-Key) is required");
-        }
-
-        var repeat = S.Applied.FirstOrDefault(a => a.OperationId == operationId);
-        if (repeat is not null)
-        {
-            return repeat.Result;
-        }
-
-        if (S.Channel is null && command.Type != ArticleCommandType.File)
-        {
-            return new CommandResult(CommandOutcome.NotFound, "稿件不存在 / no such story", null, [], null);
-        }
-
-        ArticleStage? from = S.Channel is null ? null : S.Stage;
-        var transition = ArticleWorkflow.Find(from, command.Type);
-        if (transition is null)
-        {
-            var allowed = ArticleWorkflow.AllowedIn(from);
-            return Refuse(CommandOutcome.IllegalMove,
-                $"当前状态 {from?.ToString() ?? "(新)"} 不允许 {command.Type}；允许：{string.Join("、", allowed)} / " +
-                $"{command.Type} is not allowed in state {from?.ToString() ?? "(new)"}; allowed: {string.Join(", ", allowed)}");
-        }
-
-        var roles = RolesOf(actor);
-        if ((transition.Roles & roles) == 0)
-        {
-            return Refuse(CommandOutcome.Forbidden,
-                $"需要角色 {transition.Roles} / {command.Type} needs the role {transition.Roles}" +
-                (transition.Roles == NewsroomRole.Reviewer ? $" (level {S.ReviewLevel} {ArticleWorkflow.LevelName(S.ReviewLevel)})" : ""));
-        }
-
-        var before = from ?? ArticleStage.Pitched;
-        var levelBefore = S.ReviewLevel;
-
-        // Commands change the state in place; if anything fails before the write is done, the state goes back to
-        // what storage holds, so a retry is judged afresh and never answered from a write that did not happen.
-        var backup = copier.Copy(S);
-        (CommandResult Result, ArticleHistoryEntry? Entry) applied;
-        try
-        {
-            applied = await ApplyAndWriteAsync(command, actor, operationId, transition, before, levelBefore);
-        }
-        catch (Exception ex)
-        {
-            state.State = backup;
-            if (ex is Orleans.Storage.InconsistentStateException)
+            OperationId = operationId,
+            Command = command.Type,
+            Roles = () => RolesOf(actor),
+            Decide = async transition =>
             {
-                // Storage moved on under this activation: start again from what is stored.
-                this.DeactivateOnIdle();
-            }
-
-            throw;
-        }
-
-        if (applied.Entry is { } entry)
-        {
-            await AfterWriteAsync(command, applied.Result.Card!, entry);
-        }
-
-        return applied.Result;
+                var (result, written) = await DecideAsync(command, actor, transition);
+                entry = written;
+                return result;
+            },
+            AfterWrite = result => AfterWriteAsync(command, entry!),
+        });
     }
 
-    private async Task<(CommandResult, ArticleHistoryEntry?)> ApplyAndWriteAsync(ArticleCommand command, NewsroomActor actor, string operationId,
-        Transition transition, ArticleStage before, int levelBefore)
+    private ArticlePipeline Pipeline => _pipeline ??= CommandPipeline.For(this, state, new WorkflowSpec<ArticleState, ArticleStage, ArticleCommandType, NewsroomRole, CommandResult>
     {
+        Table = ArticleWorkflow.Transitions,
+        StageOf = s => s.Channel is null ? null : s.Stage,
+        Operations = OperationMemory<ArticleState, CommandResult>.Over(s => s.Applied, a => a.OperationId, a => a.Result,
+            (id, result) => new AppliedArticleOperation(id, result), RememberedOperations),
+        Copy = copier.Copy,
+        IsApplied = r => r.Ok,
+        Refuse = (refusal, message) => refusal switch
+        {
+            WorkflowRefusal.NotFound => new CommandResult(CommandOutcome.NotFound, message, null, [], null),
+            WorkflowRefusal.IllegalMove => Refuse(CommandOutcome.IllegalMove, message),
+            WorkflowRefusal.Forbidden => Refuse(CommandOutcome.Forbidden, message),
+            _ => Refuse(CommandOutcome.Invalid, message),
+        },
+        RefusalAsStored = r => Refuse(r.Outcome, r.Message ?? r.Outcome.ToString()),
+        NotFoundMessage = "稿件不存在 / no such story",
+        RoleHint = t => t.Roles == NewsroomRole.Reviewer ? $" (level {S.ReviewLevel} {ArticleWorkflow.LevelName(S.ReviewLevel)})" : "",
+        // The caller does not wait for the event log, the read model or the board, which are already safe to derive
+        // from the written state.
+        Announce = CatchUpAsync,
+        AnnounceTiming = AnnounceTiming.AfterAnswer,
+        AnnounceFailed = ex => LogFollowFailed(logger, Id, "event log, board, read model or schedule", ex.Message),
+        Reread = Behind,
+    });
+
+    /// <summary>Applies a move to the state; the pipeline writes it (or puts the state back on a refusal).</summary>
+    private async Task<(CommandResult, ArticleHistoryEntry?)> DecideAsync(ArticleCommand command, NewsroomActor actor,
+        Transition<ArticleStage, ArticleCommandType, NewsroomRole> transition)
+    {
+        var before = transition.From ?? ArticleStage.Pitched;
+        var levelBefore = S.ReviewLevel;
         var refusal = await ApplyAsync(command, actor, transition);
         if (refusal is not null)
         {
@@ -169,26 +150,20 @@ internal sealed partial class ArticleGrain(
         var entry = new ArticleHistoryEntry(S.Version, now, actor.Person, command.Type, before, S.Stage, command.Comment?.Trim() is { Length: > 0 } c ? c : null, level);
         S.History.Add(entry);
         var card = Card();
-        var result = new CommandResult(CommandOutcome.Applied, null, S.Stage, ArticleWorkflow.AllowedIn(S.Stage), card);
-        S.Applied.Add(new AppliedArticleOperation(operationId, result));
-        if (S.Applied.Count > RememberedOperations)
-        {
-            S.Applied.RemoveAt(0);
-        }
-
         if (command.Type is ArticleCommandType.Publish or ArticleCommandType.FireSchedule or ArticleCommandType.Withdraw)
         {
             // The feeds must hold what is acknowledged: project first; a failure here refuses the command.
             await journal.ProjectAsync(card, S.Draft);
         }
 
-        await state.WriteStateAsync();
-        return (result, entry);
+        return (new CommandResult(CommandOutcome.Applied, null, S.Stage, ArticleWorkflow.AllowedIn(S.Stage), card), entry);
     }
 
-    /// <summary>What follows an acknowledged write: the schedule's reminder, the event log, the read model and the board.</summary>
-    private async Task AfterWriteAsync(ArticleCommand command, ArticleCard card, ArticleHistoryEntry entry)
+    /// <summary>What follows an acknowledged write before the answer: the schedule's reminder; then the event log, the read model and the board.</summary>
+    private async Task AfterWriteAsync(ArticleCommand command, ArticleHistoryEntry entry)
     {
+        _eventsFrom ??= entry.Version;
+        _projectionBehind = true;
         if (command.Type is ArticleCommandType.Schedule or ArticleCommandType.CancelSchedule or ArticleCommandType.Publish or ArticleCommandType.FireSchedule)
         {
             // Before the answer: an acknowledged schedule has its durable reminder. Should the reminder table be
@@ -203,8 +178,17 @@ internal sealed partial class ArticleGrain(
                 _reminderBehind = true;
             }
         }
+    }
 
-        await FollowAsync(card, entry);
+    /// <summary>The stored state may hold moves this activation did not announce (on activation, or after reading it again).</summary>
+    private void Behind()
+    {
+        _projectionBehind = true;
+        _reminderBehind = S.Stage == ArticleStage.Scheduled;
+        if (S.History.Count > 0 && (_eventsFrom is null || _eventsFrom > S.History[^1].Version))
+        {
+            _eventsFrom = S.History[^1].Version;
+        }
     }
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
@@ -295,7 +279,7 @@ internal sealed partial class ArticleGrain(
         return roles;
     }
 
-    private async Task<CommandResult?> ApplyAsync(ArticleCommand c, NewsroomActor actor, Transition transition)
+    private async Task<CommandResult?> ApplyAsync(ArticleCommand c, NewsroomActor actor, Transition<ArticleStage, ArticleCommandType, NewsroomRole> transition)
     {
         var now = time.GetUtcNow();
         switch (c.Type)
@@ -607,19 +591,7 @@ internal sealed partial class ArticleGrain(
         }
     }
 
-    /// <summary>Tells the board and the read model; on failure retries on a timer (the state is already safe).</summary>
-    private Task FollowAsync(ArticleCard card, ArticleHistoryEntry entry)
-    {
-        _eventsFrom ??= entry.Version;
-        _projectionBehind = true;
-
-        // Right after this call has answered (a grain timer does not interleave with it): the caller does not wait
-        // for the event log, the read model or the board, which are already safe to derive from the written state.
-        _catchUp ??= this.RegisterGrainTimer(CatchUpAsync, new GrainTimerCreationOptions(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan));
-        _catchUp.Change(TimeSpan.Zero, TimeSpan.FromSeconds(5));
-        return Task.CompletedTask;
-    }
-
+    /// <summary>Brings the event log, the reminder, the read model and the board up to the state; throws while any is unreachable.</summary>
     private async Task CatchUpAsync(CancellationToken cancellationToken)
     {
         if (!_projectionBehind && !_reminderBehind && _eventsFrom is null)
@@ -628,40 +600,29 @@ internal sealed partial class ArticleGrain(
         }
 
         var card = Card();
-        try
+        if (_eventsFrom is { } from)
         {
-            if (_eventsFrom is { } from)
+            // Idempotent per (story, version): replaying an entry the log already holds changes nothing.
+            foreach (var entry in S.History.Where(h => h.Version >= from))
             {
-                // Idempotent per (story, version): replaying an entry the log already holds changes nothing.
-                foreach (var entry in S.History.Where(h => h.Version >= from))
-                {
-                    await journal.RecordEventAsync(card, entry, cancellationToken);
-                    _eventsFrom = entry.Version + 1;
-                }
-
-                _eventsFrom = null;
+                await journal.RecordEventAsync(card, entry, cancellationToken);
+                _eventsFrom = entry.Version + 1;
             }
 
-            if (_reminderBehind)
-            {
-                await ScheduleReminderAsync();
-                _reminderBehind = false;
-            }
-
-            if (_projectionBehind)
-            {
-                await journal.ProjectAsync(card, S.Draft, cancellationToken);
-                await Channel().UpdateCardAsync(card);
-                _projectionBehind = false;
-            }
-
-            _catchUp?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            _eventsFrom = null;
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+
+        if (_reminderBehind)
         {
-            LogFollowFailed(logger, Id, "event log, board, read model or schedule", ex.Message);
-            _catchUp ??= this.RegisterGrainTimer(CatchUpAsync, new GrainTimerCreationOptions(TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5)));
-            _catchUp.Change(TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5));
+            await ScheduleReminderAsync();
+            _reminderBehind = false;
+        }
+
+        if (_projectionBehind)
+        {
+            await journal.ProjectAsync(card, S.Draft, cancellationToken);
+            await Channel().UpdateCardAsync(card);
+            _projectionBehind = false;
         }
     }
 
