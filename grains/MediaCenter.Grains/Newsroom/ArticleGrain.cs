@@ -93,6 +93,7 @@ internal sealed partial class ArticleGrain(
             OperationId = operationId,
             Command = command.Type,
             Roles = () => RolesOf(actor),
+            Vet = _ => command.Type == ArticleCommandType.Approve ? ReviewConflict(actor) : null,
             Decide = async transition =>
             {
                 var (result, written) = await DecideAsync(command, actor, transition);
@@ -277,6 +278,29 @@ internal sealed partial class ArticleGrain(
         }
 
         return roles;
+    }
+
+    /// <summary>
+    /// 三审 means three different people (separation of duties): whoever wrote the story — its author, an assignee,
+    /// anyone who saved a draft of it — never approves it, and one person approves at most one review level of it,
+    /// whatever levels they hold and however many review rounds it goes through.
+    /// </summary>
+    private string? ReviewConflict(NewsroomActor actor)
+    {
+        if (S.Author?.Id == actor.UserId || S.Assignees.Any(a => a.Id == actor.UserId)
+            || S.History.Any(h => h.Command == ArticleCommandType.SaveDraft && h.Actor.Id == actor.UserId))
+        {
+            return "稿件的作者和写稿人不能审核通过自己的稿件 / the author or a writer of a story never approves it";
+        }
+
+        var approved = S.History.FirstOrDefault(h => h.Command == ArticleCommandType.Approve && h.Actor.Id == actor.UserId && h.ReviewLevel != S.ReviewLevel);
+        if (approved?.ReviewLevel is { } level)
+        {
+            return $"同一人只能审核通过一个级别，你已通过{ArticleWorkflow.LevelName(level)} / one person approves at most one review level of a story: " +
+                $"you approved level {level} ({ArticleWorkflow.LevelName(level)}), this is level {S.ReviewLevel} ({ArticleWorkflow.LevelName(S.ReviewLevel)})";
+        }
+
+        return null;
     }
 
     private async Task<CommandResult?> ApplyAsync(ArticleCommand c, NewsroomActor actor, Transition<ArticleStage, ArticleCommandType, NewsroomRole> transition)

@@ -45,14 +45,16 @@ public sealed class ArticleReviewTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public async Task A_reviewer_of_several_levels_may_approve_each_of_them()
+    public async Task A_reviewer_of_several_levels_approves_one_of_them_and_another_reviewer_the_next()
     {
         var desk = await DeskAsync(2);
         var story = await desk.StoryInAsync(ArticleStage.InReview);
         var both = Staff.Reviewer(1) with { ReviewLevels = [1, 2] };
 
         Assert.Equal(2, (await Desk.MustAsync(story, Approve, both)).ReviewLevel);
-        Assert.Equal(ArticleStage.Approved, (await Desk.MustAsync(story, Approve, both)).Stage);
+        // 三审 means different people: the second level is someone else's (ReviewSeparationTests covers the rule).
+        Assert.Equal(CommandOutcome.Forbidden, (await Desk.RunAsync(story, Approve, both)).Outcome);
+        Assert.Equal(ArticleStage.Approved, (await Desk.MustAsync(story, Approve, Staff.Reviewer(2))).Stage);
     }
 
     [Fact]
