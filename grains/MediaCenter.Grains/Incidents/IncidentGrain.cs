@@ -114,7 +114,7 @@ internal sealed partial class IncidentGrain(
 
         if (S.Stage is IncidentStage.Resolved or IncidentStage.RootCauseRecorded or IncidentStage.FeedbackSent)
         {
-            await ExecuteAsync(new IncidentCommand { Type = IncidentCommandType.Reopen, Text = "故障再次出现 / the fault recurred: " + report.Detail },
+            await ExecuteAsync(new IncidentCommand.Reopen { Text = "故障再次出现 / the fault recurred: " + report.Detail },
                 IncidentActor.System, $"recur:{report.At.UtcTicks}");
         }
 
@@ -170,7 +170,7 @@ internal sealed partial class IncidentGrain(
     private IncidentRole RolesOf(IncidentCommand command, IncidentActor actor)
     {
         var roles = actor.Roles;
-        var affected = S.Reported ? S.PartyId : command.Report?.PartyId;
+        var affected = S.Reported ? S.PartyId : (command as IncidentCommand.Report)?.Fault?.PartyId;
         if (affected is null || actor.PartyId != affected)
         {
             roles &= ~IncidentRole.Party;
@@ -210,10 +210,10 @@ internal sealed partial class IncidentGrain(
             return Refuse(IncidentOutcome.Invalid, "说明最多 4000 字 / the text is at most 4000 characters");
         }
 
-        switch (c.Type)
+        switch (c)
         {
-            case IncidentCommandType.Report:
-                if (c.Report is not { } r || string.IsNullOrWhiteSpace(r.Title) || r.Title.Length > 200 || r.Detail.Length > 4000)
+            case IncidentCommand.Report report:
+                if (report.Fault is not { } r || string.IsNullOrWhiteSpace(r.Title) || r.Title.Length > 200 || r.Detail.Length > 4000)
                 {
                     return Refuse(IncidentOutcome.Invalid, "需要标题（最多 200 字）/ a title (at most 200 characters) is required");
                 }
@@ -236,13 +236,13 @@ internal sealed partial class IncidentGrain(
                 notices.Add(("management", "incident.reported", $"{r.Severity} {S.Title}"));
                 break;
 
-            case IncidentCommandType.Acknowledge:
+            case IncidentCommand.Acknowledge:
                 S.AcknowledgedAt = now;
                 S.Owner = actor.Name;
                 S.EscalatesAt = null;
                 break;
 
-            case IncidentCommandType.Escalate:
+            case IncidentCommand.Escalate:
                 if (S.EscalationLevel < OnCall.Levels)
                 {
                     S.EscalationLevel++;
@@ -253,8 +253,8 @@ internal sealed partial class IncidentGrain(
                     $"未确认已升级至第 {S.EscalationLevel} 级 / unacknowledged, escalated to level {S.EscalationLevel}: {S.Severity} {S.Title}"));
                 break;
 
-            case IncidentCommandType.SuspendService:
-                var channel = c.Channel ?? S.Channel;
+            case IncidentCommand.SuspendService suspend:
+                var channel = suspend.Channel ?? S.Channel;
                 if (channel is null || text is null)
                 {
                     return Refuse(IncidentOutcome.Invalid, "需要频道和原因 / the channel and a reason are required");
@@ -266,7 +266,7 @@ internal sealed partial class IncidentGrain(
                 notices.Add(("management", "incident.suspended", $"频道 {channel} 暂停对外服务 / channel {channel} suspended: {text}"));
                 break;
 
-            case IncidentCommandType.ResumeService:
+            case IncidentCommand.ResumeService:
                 if (S.SuspendedChannel is not { } suspended)
                 {
                     return Refuse(IncidentOutcome.Invalid, "没有暂停的服务 / no service is suspended");
@@ -282,7 +282,7 @@ internal sealed partial class IncidentGrain(
                 notices.Add(("management", "incident.resumed", $"频道 {suspended} 经验证恢复服务 / channel {suspended} reopened after verification: {text}"));
                 break;
 
-            case IncidentCommandType.Resolve:
+            case IncidentCommand.Resolve:
                 if (S.SuspendedChannel is not null)
                 {
                     return Refuse(IncidentOutcome.Invalid,
@@ -293,22 +293,22 @@ internal sealed partial class IncidentGrain(
                 notices.Add(("management", "incident.resolved", $"{S.Title} 已解决 / resolved"));
                 break;
 
-            case IncidentCommandType.RecordRootCause:
-                if (c.RootCause is not { } cause || string.IsNullOrWhiteSpace(cause.Technical) || string.IsNullOrWhiteSpace(cause.Management))
+            case IncidentCommand.RecordRootCause recorded:
+                if (recorded.RootCause is not { } cause || string.IsNullOrWhiteSpace(cause.Technical) || string.IsNullOrWhiteSpace(cause.Management))
                 {
                     return Refuse(IncidentOutcome.Invalid, "需要技术原因和管理原因 / technical and management causes are required");
                 }
 
                 S.RootCause = new RootCause(cause.Technical.Trim(), cause.Management.Trim());
-                if (c.Action is { } first && AddAction(first, now) is { } bad)
+                if (recorded.Action is { } first && AddAction(first, now) is { } bad)
                 {
                     return Refuse(IncidentOutcome.Invalid, bad);
                 }
 
                 break;
 
-            case IncidentCommandType.UpdateAction:
-                if (c.Action is not { } action)
+            case IncidentCommand.UpdateAction update:
+                if (update.Action is not { } action)
                 {
                     return Refuse(IncidentOutcome.Invalid, "需要整改措施 / a corrective action is required");
                 }
@@ -320,7 +320,7 @@ internal sealed partial class IncidentGrain(
 
                 break;
 
-            case IncidentCommandType.SendFeedback:
+            case IncidentCommand.SendFeedback:
                 if (text is null)
                 {
                     return Refuse(IncidentOutcome.Invalid, "需要反馈内容 / the feedback text is required");
@@ -331,7 +331,7 @@ internal sealed partial class IncidentGrain(
                 notices.Add(("management", "incident.feedback", text));
                 break;
 
-            case IncidentCommandType.ReadFeedback:
+            case IncidentCommand.ReadFeedback:
                 if (S.FeedbackReads.All(r => r.UserId != actor.UserId))
                 {
                     S.FeedbackReads.Add(new FeedbackReceipt(actor.UserId, actor.Name, now));
@@ -339,7 +339,7 @@ internal sealed partial class IncidentGrain(
 
                 break;
 
-            case IncidentCommandType.Close:
+            case IncidentCommand.Close:
                 if (S.Actions.Any(a => a.DoneAt is null))
                 {
                     return Refuse(IncidentOutcome.Invalid, "整改措施尚未全部完成 / corrective actions are still open");
@@ -348,7 +348,7 @@ internal sealed partial class IncidentGrain(
                 S.ClosedAt = now;
                 break;
 
-            case IncidentCommandType.Reopen:
+            case IncidentCommand.Reopen:
                 S.ResolvedAt = null;
                 S.ClosedAt = null;
                 S.AcknowledgedAt = null;
@@ -359,8 +359,8 @@ internal sealed partial class IncidentGrain(
                 notices.Add(("management", "incident.reopened", $"{S.Severity} {S.Title}"));
                 break;
 
-            case IncidentCommandType.SetSeverity:
-                if (c.Severity is not { } severity)
+            case IncidentCommand.SetSeverity set:
+                if (set.Severity is not { } severity)
                 {
                     return Refuse(IncidentOutcome.Invalid, "需要 severity（P1–P4）/ severity (P1–P4) is required");
                 }
@@ -373,19 +373,18 @@ internal sealed partial class IncidentGrain(
 
                 break;
 
-            case IncidentCommandType.CitePlan:
-                if (string.IsNullOrWhiteSpace(c.PlanId) || c.PlanVersion is not > 0)
+            case IncidentCommand.CitePlan cite:
+                if (string.IsNullOrWhiteSpace(cite.PlanId) || cite.PlanVersion is not > 0)
                 {
                     return Refuse(IncidentOutcome.Invalid, "需要预案及其生效版本 / the plan and its effective version are required");
                 }
 
-                S.PlanId = c.PlanId;
-                S.PlanVersion = c.PlanVersion;
+                S.PlanId = cite.PlanId;
+                S.PlanVersion = cite.PlanVersion;
                 break;
 
-            case IncidentCommandType.Comment:
-            case IncidentCommandType.Mitigate:
-                if (c.Type == IncidentCommandType.Comment && text is null)
+            case IncidentCommand.Comment:
+                if (text is null)
                 {
                     return Refuse(IncidentOutcome.Invalid, "需要内容 / the text is required");
                 }
@@ -416,13 +415,14 @@ internal sealed partial class IncidentGrain(
         return new IncidentResult(IncidentOutcome.Applied, null, S.Stage, IncidentWorkflow.AllowedIn(S.Stage), S.Version);
     }
 
-    private static string? ActionText(IncidentCommand c) => c.Type switch
+    private static string? ActionText(IncidentCommand c) => c switch
     {
-        IncidentCommandType.RecordRootCause => c.RootCause is { } r ? $"技术原因：{r.Technical}；管理原因：{r.Management}" : null,
-        IncidentCommandType.UpdateAction => c.Action is { Number: 0 } a ? $"整改：{a.Description}（{a.Owner}，{a.Due:yyyy-MM-dd}）" : $"整改措施 {c.Action?.Number} 已完成",
-        IncidentCommandType.SetSeverity => c.Severity?.ToString(),
-        IncidentCommandType.CitePlan => $"预案 {c.PlanId} v{c.PlanVersion}",
-        IncidentCommandType.SuspendService => c.Channel,
+        IncidentCommand.RecordRootCause { RootCause: { } r } => $"技术原因：{r.Technical}；管理原因：{r.Management}",
+        IncidentCommand.UpdateAction { Action: { Number: 0 } a } => $"整改：{a.Description}（{a.Owner}，{a.Due:yyyy-MM-dd}）",
+        IncidentCommand.UpdateAction update => $"整改措施 {update.Action?.Number} 已完成",
+        IncidentCommand.SetSeverity set => set.Severity?.ToString(),
+        IncidentCommand.CitePlan cite => $"预案 {cite.PlanId} v{cite.PlanVersion}",
+        IncidentCommand.SuspendService suspend => suspend.Channel,
         _ => null,
     };
 
@@ -472,7 +472,7 @@ internal sealed partial class IncidentGrain(
     {
         if (S.Reported && S.Stage == IncidentStage.Reported && S.EscalatesAt is { } due && time.GetUtcNow() >= due)
         {
-            await ExecuteAsync(new IncidentCommand { Type = IncidentCommandType.Escalate }, IncidentActor.System, $"escalate:{due.UtcTicks}");
+            await ExecuteAsync(new IncidentCommand.Escalate(), IncidentActor.System, $"escalate:{due.UtcTicks}");
         }
     }
 

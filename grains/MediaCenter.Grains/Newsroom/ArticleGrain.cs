@@ -213,7 +213,7 @@ internal sealed partial class ArticleGrain(
         CommandResult result;
         try
         {
-            result = await ExecuteAsync(new ArticleCommand { Type = ArticleCommandType.FireSchedule }, NewsroomActor.System,
+            result = await ExecuteAsync(new ArticleCommand.FireSchedule(), NewsroomActor.System,
                 "schedule:" + at.ToUnixTimeMilliseconds());
         }
         catch (Exception ex)
@@ -306,43 +306,40 @@ internal sealed partial class ArticleGrain(
     private async Task<CommandResult?> ApplyAsync(ArticleCommand c, NewsroomActor actor, Transition<ArticleStage, ArticleCommandType, NewsroomRole> transition)
     {
         var now = time.GetUtcNow();
-        switch (c.Type)
+        switch (c)
         {
-            case ArticleCommandType.File:
-                if (string.IsNullOrWhiteSpace(c.Channel))
+            case ArticleCommand.File file:
+                if (string.IsNullOrWhiteSpace(file.Channel))
                 {
                     return Invalid("需要频道 / the channel is required");
                 }
 
-                if (PitchProblem(c, required: true) is { } filed)
+                if (PitchProblem(file, required: true) is { } filed)
                 {
                     return Invalid(filed);
                 }
 
-                S.Channel = c.Channel;
+                S.Channel = file.Channel;
                 S.Author = actor.Person;
-                S.Kind = c.Kind ?? ArticleKind.ImageText;
-                TakePitch(c);
+                S.Kind = file.Kind ?? ArticleKind.ImageText;
+                TakePitch(file);
                 break;
 
-            case ArticleCommandType.EditPitch:
-            case ArticleCommandType.Refile:
-                if (PitchProblem(c, required: false) is { } edited)
+            case ArticleCommand.PitchCommand pitch:
+                if (PitchProblem(pitch, required: false) is { } edited)
                 {
                     return Invalid(edited);
                 }
 
-                TakePitch(c);
-                if (c.Kind is { } kind)
+                TakePitch(pitch);
+                if (pitch.Kind is { } kind)
                 {
                     S.Kind = kind;
                 }
 
                 break;
 
-            case ArticleCommandType.ReturnPitch:
-            case ArticleCommandType.Reject:
-            case ArticleCommandType.Withdraw:
+            case ArticleCommand.ReturnPitch or ArticleCommand.Reject or ArticleCommand.Withdraw:
                 if (string.IsNullOrWhiteSpace(c.Comment))
                 {
                     return Invalid("需要填写原因 / a reason is required");
@@ -355,13 +352,13 @@ internal sealed partial class ArticleGrain(
 
                 break;
 
-            case ArticleCommandType.Assign:
-                if (c.Assignees is not { Count: > 0 } people || people.Count > MaxAssignees || people.Any(p => p.Id == Guid.Empty))
+            case ArticleCommand.Assign assign:
+                if (assign.Assignees is not { Count: > 0 } people || people.Count > MaxAssignees || people.Any(p => p.Id == Guid.Empty))
                 {
                     return Invalid($"需要 1 到 {MaxAssignees} 名编辑 / assign 1 to {MaxAssignees} editors");
                 }
 
-                if (c.DueAt is not { } due || due <= now)
+                if (assign.DueAt is not { } due || due <= now)
                 {
                     return Invalid("截止时间必须在将来 / the due time must be in the future");
                 }
@@ -370,33 +367,33 @@ internal sealed partial class ArticleGrain(
                 S.DueAt = due;
                 break;
 
-            case ArticleCommandType.ReportProgress:
-                if (c.Progress is not (>= 0 and <= 100))
+            case ArticleCommand.ReportProgress report:
+                if (report.Progress is not (>= 0 and <= 100))
                 {
                     return Invalid("进度必须在 0 到 100 之间 / progress must be 0 to 100");
                 }
 
-                S.Progress = c.Progress.Value;
+                S.Progress = report.Progress.Value;
                 S.ProgressNote = c.Comment?.Trim();
                 break;
 
-            case ArticleCommandType.SaveDraft:
-                if (c.Draft is not { } draft)
+            case ArticleCommand.SaveDraft save:
+                if (save.Draft is not { } draft)
                 {
                     return Invalid("需要稿件内容 / the draft is required");
                 }
 
-                if (c.BaseVersion is null)
+                if (save.BaseVersion is null)
                 {
                     return Invalid("需要 baseVersion（编辑所基于的稿件版本，首稿为 0）/ baseVersion is required: the draft version you edited (0 for the first)");
                 }
 
-                if (c.BaseVersion != S.DraftVersion)
+                if (save.BaseVersion != S.DraftVersion)
                 {
                     var last = S.History.LastOrDefault(h => h.Command == ArticleCommandType.SaveDraft);
                     return Refuse(CommandOutcome.VersionConflict,
                         $"稿件已被 {last?.Actor.Name} 保存为第 {S.DraftVersion} 版，请基于最新版本修改 / the draft is at version {S.DraftVersion} " +
-                        $"(saved by {last?.Actor.Name}); you edited version {c.BaseVersion?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "(none)"}");
+                        $"(saved by {last?.Actor.Name}); you edited version {save.BaseVersion?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "(none)"}");
                 }
 
                 if (DraftProblem(draft) is { } bad)
@@ -416,7 +413,7 @@ internal sealed partial class ArticleGrain(
                 S.Kind = draft.Kind;
                 break;
 
-            case ArticleCommandType.Submit:
+            case ArticleCommand.Submit:
                 if (S.Draft is null)
                 {
                     return Invalid("没有可提交的稿件 / there is no draft to submit");
@@ -427,7 +424,7 @@ internal sealed partial class ArticleGrain(
                 S.LastComment = null;
                 break;
 
-            case ArticleCommandType.Approve:
+            case ArticleCommand.Approve:
                 if (S.ReviewLevel < S.ReviewLevels)
                 {
                     S.Stage = ArticleStage.InReview;
@@ -439,9 +436,7 @@ internal sealed partial class ArticleGrain(
                 S.ReviewLevel = 0;
                 return null;
 
-            case ArticleCommandType.Publish:
-            case ArticleCommandType.Schedule:
-            case ArticleCommandType.FireSchedule:
+            case ArticleCommand.Publish or ArticleCommand.Schedule or ArticleCommand.FireSchedule:
                 var policy = await Channel().GetPolicyAsync();
                 if (policy.Suspended)
                 {
@@ -449,16 +444,22 @@ internal sealed partial class ArticleGrain(
                         $"频道已暂停对外服务，不能发布：{policy.SuspendedReason} / the channel is suspended and refuses publishing: {policy.SuspendedReason}");
                 }
 
-                var targets = c.Type == ArticleCommandType.FireSchedule ? S.ScheduledTargets : c.Targets is { Count: > 0 } t ? [.. t.Distinct()] : policy.Targets;
+                var asked = c switch
+                {
+                    ArticleCommand.Publish publish => publish.Targets,
+                    ArticleCommand.Schedule schedule => schedule.Targets,
+                    _ => S.ScheduledTargets,
+                };
+                var targets = c is ArticleCommand.FireSchedule ? S.ScheduledTargets : asked is { Count: > 0 } t ? [.. t.Distinct()] : policy.Targets;
                 var disabled = targets.Where(t => !policy.Targets.Contains(t)).ToList();
                 if (targets.Count == 0 || disabled.Count > 0)
                 {
                     return Invalid($"频道未启用发布终端 {string.Join("、", disabled)} / the channel does not publish to {string.Join(", ", disabled)}");
                 }
 
-                if (c.Type == ArticleCommandType.Schedule)
+                if (c is ArticleCommand.Schedule scheduled)
                 {
-                    if (c.At is not { } at || at <= now)
+                    if (scheduled.At is not { } at || at <= now)
                     {
                         return Invalid("定时发布时间必须在将来 / the scheduled time must be in the future");
                     }
@@ -473,23 +474,23 @@ internal sealed partial class ArticleGrain(
                 S.Targets = [.. targets.Order().Select(t => new TargetState(t, now, null))];
                 break;
 
-            case ArticleCommandType.CancelSchedule:
+            case ArticleCommand.CancelSchedule:
                 S.ScheduledAt = null;
                 S.ScheduledTargets = [];
                 break;
         }
 
-        if (c.Type is ArticleCommandType.ReturnPitch or ArticleCommandType.Reject or ArticleCommandType.Withdraw or ArticleCommandType.Delete)
+        if (c is ArticleCommand.ReturnPitch or ArticleCommand.Reject or ArticleCommand.Withdraw or ArticleCommand.Delete)
         {
             S.LastComment = c.Comment?.Trim();
         }
 
-        if (c.Type == ArticleCommandType.Withdraw)
+        if (c is ArticleCommand.Withdraw)
         {
             S.Targets = [.. S.Targets.Select(t => t with { WithdrawnAt = t.WithdrawnAt ?? now })];
         }
 
-        if (c.Type == ArticleCommandType.Reject)
+        if (c is ArticleCommand.Reject)
         {
             S.ReviewLevel = 0;
         }
@@ -498,7 +499,7 @@ internal sealed partial class ArticleGrain(
         return null;
     }
 
-    private void TakePitch(ArticleCommand c)
+    private void TakePitch(ArticleCommand.PitchCommand c)
     {
         if (c.Title is { } title)
         {
@@ -516,7 +517,7 @@ internal sealed partial class ArticleGrain(
         }
     }
 
-    private static string? PitchProblem(ArticleCommand c, bool required)
+    private static string? PitchProblem(ArticleCommand.PitchCommand c, bool required)
     {
         if ((required || c.Title is not null) && (string.IsNullOrWhiteSpace(c.Title) || c.Title.Trim().Length > MaxTitle))
         {

@@ -185,43 +185,42 @@ internal sealed partial class HotEventGrain(
     private HotEventResult? Apply(HotEventCommand c, HotEventActor actor)
     {
         var now = time.GetUtcNow();
-        switch (c.Type)
+        switch (c)
         {
-            case HotEventCommandType.Register:
-                if (string.IsNullOrWhiteSpace(c.PartyId))
+            case HotEventCommand.Register register:
+                if (string.IsNullOrWhiteSpace(register.PartyId))
                 {
                     return Invalid("需要接入方 / the access party is required");
                 }
 
-                S.PartyId = c.PartyId;
+                S.PartyId = register.PartyId;
                 S.RegisteredBy = actor.Person;
-                return TakeDetails(c, required: true, now);
+                return TakeDetails(register, required: true, now);
 
-            case HotEventCommandType.Edit:
+            case HotEventCommand.Edit edit:
                 S.AcknowledgedBy = null;
-                return TakeDetails(c, required: false, now);
+                return TakeDetails(edit, required: false, now);
 
-            case HotEventCommandType.UpdateScript:
-                if (c.Qa is null)
+            case HotEventCommand.UpdateScript script:
+                if (script.Qa is null)
                 {
                     return Invalid("需要应答口径 qa / the Q&A script (qa) is required");
                 }
 
-                return TakeScript(c.Qa);
+                return TakeScript(script.Qa);
 
-            case HotEventCommandType.Acknowledge:
+            case HotEventCommand.Acknowledge:
                 S.AcknowledgedBy = actor.Person;
                 S.LastComment = c.Comment?.Trim() is { Length: > 0 } note ? note : null;
                 return null;
 
-            case HotEventCommandType.Cancel:
-            case HotEventCommandType.Stop:
+            case HotEventCommand.Cancel or HotEventCommand.Stop:
                 if (string.IsNullOrWhiteSpace(c.Comment) || c.Comment.Length > MaxPolicy)
                 {
                     return Invalid("需要填写原因 / a reason is required");
                 }
 
-                if (c.Type == HotEventCommandType.Cancel && now >= S.StartsAt)
+                if (c is HotEventCommand.Cancel && now >= S.StartsAt)
                 {
                     return Refuse(HotEventOutcome.IllegalMove, "时间窗口已开始，不能再取消 / the window has opened: it can no longer be cancelled");
                 }
@@ -235,7 +234,7 @@ internal sealed partial class HotEventGrain(
         }
     }
 
-    private HotEventResult? TakeDetails(HotEventCommand c, bool required, DateTimeOffset now)
+    private HotEventResult? TakeDetails(HotEventCommand.DetailsCommand c, bool required, DateTimeOffset now)
     {
         if ((required || c.Title is not null) && (string.IsNullOrWhiteSpace(c.Title) || c.Title.Trim().Length > MaxTitle))
         {
@@ -347,7 +346,13 @@ internal sealed partial class HotEventGrain(
         var any = false;
         while (S.PartyId is not null && Due() is { } due)
         {
-            var result = await ExecuteOneAsync(new HotEventCommand { Type = due }, HotEventActor.System, $"system:{due}:{S.Version}");
+            HotEventCommand move = due switch
+            {
+                HotEventCommandType.Start => new HotEventCommand.Start(),
+                HotEventCommandType.End => new HotEventCommand.End(),
+                _ => new HotEventCommand.Expire(),
+            };
+            var result = await ExecuteOneAsync(move, HotEventActor.System, $"system:{due}:{S.Version}");
             if (!result.Ok)
             {
                 LogWindowHeld(logger, Id, due.ToString(), result.Message ?? result.Outcome.ToString());

@@ -296,7 +296,7 @@ internal sealed partial class TerminalGrain(
                 if (await desk.OpenIncidentAsync() is { } open)
                 {
                     await GrainFactory.GetGrain<Incidents.IIncidentGrain>(open).ExecuteAsync(
-                        new Incidents.IncidentCommand { Type = Incidents.IncidentCommandType.Comment, Text = $"终端已恢复在线 / the terminal is back: {alert.Reason}" },
+                        new Incidents.IncidentCommand.Comment { Text = $"终端已恢复在线 / the terminal is back: {alert.Reason}" },
                         Incidents.IncidentActor.System, $"{Id}:recovered:{alert.Version}");
                 }
 

@@ -9,7 +9,7 @@ namespace MediaCenter.Grains.Tests.Newsroom;
 [Collection(ClusterCollection.Name)]
 public sealed class ReviewSeparationTests(ClusterFixture fixture)
 {
-    private static ArticleCommand Approve => new() { Type = ArticleCommandType.Approve, Comment = "通过" };
+    private static ArticleCommand Approve => new ArticleCommand.Approve { Comment = "通过" };
 
     private Task<Desk> DeskAsync(int reviewLevels) => Desk.Fresh(fixture.Grains, "sod").WithPolicyAsync(reviewLevels);
 
@@ -52,8 +52,8 @@ public sealed class ReviewSeparationTests(ClusterFixture fixture)
     {
         var desk = await DeskAsync(1);
         var story = await desk.StoryInAsync(ArticleStage.Drafting);
-        await Desk.MustAsync(story, new() { Type = ArticleCommandType.Assign, Assignees = [Staff.CoWriter.Person], DueAt = Desk.Now.AddDays(3) }, Staff.Chief);
-        await Desk.MustAsync(story, new() { Type = ArticleCommandType.Submit }, Staff.CoWriter);
+        await Desk.MustAsync(story, new ArticleCommand.Assign { Assignees = [Staff.CoWriter.Person], DueAt = Desk.Now.AddDays(3) }, Staff.Chief);
+        await Desk.MustAsync(story, new ArticleCommand.Submit(), Staff.CoWriter);
 
         await AssertRefusedAsync(story, Staff.Writer with { ReviewLevels = [1] }, "the author or a writer of a story never approves it");
         Assert.Equal(ArticleStage.Approved, (await Desk.MustAsync(story, Approve, Staff.Reviewer(1))).Stage);
@@ -96,9 +96,9 @@ public sealed class ReviewSeparationTests(ClusterFixture fixture)
         var story = await desk.StoryInAsync(ArticleStage.InReview);
         var both = Staff.OtherEditor with { ReviewLevels = [1, 2] };
         await Desk.MustAsync(story, Approve, both);
-        await Desk.MustAsync(story, new() { Type = ArticleCommandType.Reject, Comment = "补充出处" }, Staff.Reviewer(2));
-        await Desk.MustAsync(story, new() { Type = ArticleCommandType.SaveDraft, Draft = Desk.TextDraft(body: "<p>补充了出处</p>"), BaseVersion = 1 }, Staff.Writer);
-        await Desk.MustAsync(story, new() { Type = ArticleCommandType.Submit }, Staff.Writer);
+        await Desk.MustAsync(story, new ArticleCommand.Reject { Comment = "补充出处" }, Staff.Reviewer(2));
+        await Desk.MustAsync(story, new ArticleCommand.SaveDraft { Draft = Desk.TextDraft(body: "<p>补充了出处</p>"), BaseVersion = 1 }, Staff.Writer);
+        await Desk.MustAsync(story, new ArticleCommand.Submit(), Staff.Writer);
 
         // The same level again is the same duty; the other level would be a second one.
         Assert.Equal(2, (await Desk.MustAsync(story, Approve, both)).ReviewLevel);
@@ -125,7 +125,7 @@ public sealed class ReviewSeparationTests(ClusterFixture fixture)
         var desk = await DeskAsync(1);
         var story = await desk.StoryInAsync(ArticleStage.InReview);
 
-        var rejected = await Desk.MustAsync(story, new() { Type = ArticleCommandType.Reject, Comment = "我发现一处错误" }, Staff.Writer with { ReviewLevels = [1] });
+        var rejected = await Desk.MustAsync(story, new ArticleCommand.Reject { Comment = "我发现一处错误" }, Staff.Writer with { ReviewLevels = [1] });
 
         Assert.Equal(ArticleStage.Rejected, rejected.Stage);
     }
