@@ -149,17 +149,30 @@ internal static partial class IncidentsApi
             throw new IdentityProblem(ProblemKind.Invalid, $"频道 {code} 不存在或不属于受影响的接入方 / channel {code} is not one of the affected party's");
         }
 
-        var command = new IncidentCommand
+        var action = body.Action is { } a ? new CorrectiveAction(a.Number ?? 0, a.Description ?? "", a.Owner ?? "", a.Due ?? DateOnly.MinValue, null) : null;
+        IncidentCommand command = type switch
         {
-            Type = type,
-            Text = body.Text,
-            Severity = body.Severity,
-            Channel = body.Channel,
-            RootCause = body.Technical is null && body.Management is null ? null : new RootCause(body.Technical ?? "", body.Management ?? ""),
-            Action = body.Action is { } a ? new CorrectiveAction(a.Number ?? 0, a.Description ?? "", a.Owner ?? "", a.Due ?? DateOnly.MinValue, null) : null,
-            PlanId = body.PlanId,
-            PlanVersion = planVersion,
+            IncidentCommandType.Acknowledge => new IncidentCommand.Acknowledge(),
+            IncidentCommandType.SuspendService => new IncidentCommand.SuspendService { Channel = body.Channel },
+            IncidentCommandType.ResumeService => new IncidentCommand.ResumeService(),
+            IncidentCommandType.Mitigate => new IncidentCommand.Mitigate(),
+            IncidentCommandType.Resolve => new IncidentCommand.Resolve(),
+            IncidentCommandType.RecordRootCause => new IncidentCommand.RecordRootCause
+            {
+                RootCause = body.Technical is null && body.Management is null ? null : new RootCause(body.Technical ?? "", body.Management ?? ""),
+                Action = action,
+            },
+            IncidentCommandType.UpdateAction => new IncidentCommand.UpdateAction { Action = action },
+            IncidentCommandType.SendFeedback => new IncidentCommand.SendFeedback(),
+            IncidentCommandType.ReadFeedback => new IncidentCommand.ReadFeedback(),
+            IncidentCommandType.Close => new IncidentCommand.Close(),
+            IncidentCommandType.Reopen => new IncidentCommand.Reopen(),
+            IncidentCommandType.SetSeverity => new IncidentCommand.SetSeverity { Severity = body.Severity },
+            IncidentCommandType.CitePlan => new IncidentCommand.CitePlan { PlanId = body.PlanId, PlanVersion = planVersion },
+            IncidentCommandType.Comment => new IncidentCommand.Comment(),
+            _ => throw new IdentityProblem(ProblemKind.NotFound, $"没有这个命令 / no such command: {type}"),
         };
+        command = command with { Text = body.Text };
         var result = await cluster.GetGrain<IIncidentGrain>(id).ExecuteAsync(command, Actor(http.CurrentUser()), NewsroomAccess.OperationId(http));
         http.Audit().Target = "incident:" + id;
         if (result.Ok)

@@ -127,9 +127,8 @@ internal static partial class NewsroomApi
                 var operation = NewsroomAccess.OperationId(http);
                 var materials = await MaterialsAsync(body.Materials, code, media, http.RequestAborted);
                 var id = await cluster.GetGrain<IChannelGrain>(code).AllocateArticleIdAsync(operation);
-                var result = await cluster.GetGrain<IArticleGrain>(id).ExecuteAsync(new ArticleCommand
+                var result = await cluster.GetGrain<IArticleGrain>(id).ExecuteAsync(new ArticleCommand.File
                 {
-                    Type = ArticleCommandType.File,
                     Channel = code,
                     Title = body.Title,
                     Angle = body.Angle ?? "",
@@ -212,22 +211,42 @@ internal static partial class NewsroomApi
             assignees = [.. ids.Distinct().Select(i => new Person(i, editors[i].DisplayName))];
         }
 
-        var command = new ArticleCommand
+        ArticleCommand command = type switch
         {
-            Type = type,
-            Title = body.Title,
-            Angle = body.Angle,
-            Materials = await MaterialsAsync(body.Materials, channel, media, http.RequestAborted),
-            Kind = body.Kind,
-            Comment = body.Comment,
-            Assignees = assignees ?? (body.Assignees is null ? null : []),
-            DueAt = body.DueAt,
-            Progress = body.Progress,
-            Draft = body.Draft is null ? null : await DraftAsync(body.Draft, channel, media, http.RequestAborted),
-            BaseVersion = body.BaseVersion,
-            Targets = body.Targets,
-            At = body.At,
+            ArticleCommandType.EditPitch => new ArticleCommand.EditPitch
+            {
+                Title = body.Title,
+                Angle = body.Angle,
+                Materials = await MaterialsAsync(body.Materials, channel, media, http.RequestAborted),
+                Kind = body.Kind,
+            },
+            ArticleCommandType.Refile => new ArticleCommand.Refile
+            {
+                Title = body.Title,
+                Angle = body.Angle,
+                Materials = await MaterialsAsync(body.Materials, channel, media, http.RequestAborted),
+                Kind = body.Kind,
+            },
+            ArticleCommandType.ReturnPitch => new ArticleCommand.ReturnPitch(),
+            ArticleCommandType.Delete => new ArticleCommand.Delete(),
+            ArticleCommandType.Confirm => new ArticleCommand.Confirm(),
+            ArticleCommandType.Assign => new ArticleCommand.Assign { Assignees = assignees ?? (body.Assignees is null ? null : []), DueAt = body.DueAt },
+            ArticleCommandType.ReportProgress => new ArticleCommand.ReportProgress { Progress = body.Progress },
+            ArticleCommandType.SaveDraft => new ArticleCommand.SaveDraft
+            {
+                Draft = body.Draft is null ? null : await DraftAsync(body.Draft, channel, media, http.RequestAborted),
+                BaseVersion = body.BaseVersion,
+            },
+            ArticleCommandType.Submit => new ArticleCommand.Submit(),
+            ArticleCommandType.Approve => new ArticleCommand.Approve(),
+            ArticleCommandType.Reject => new ArticleCommand.Reject(),
+            ArticleCommandType.Publish => new ArticleCommand.Publish { Targets = body.Targets },
+            ArticleCommandType.Schedule => new ArticleCommand.Schedule { At = body.At, Targets = body.Targets },
+            ArticleCommandType.CancelSchedule => new ArticleCommand.CancelSchedule(),
+            ArticleCommandType.Withdraw => new ArticleCommand.Withdraw(),
+            _ => throw new IdentityProblem(ProblemKind.NotFound, $"没有这个命令 / no such command: {type}"),
         };
+        command = command with { Comment = body.Comment };
         var result = await cluster.GetGrain<IArticleGrain>(id).ExecuteAsync(command, actor, operation);
         http.Audit().Target = "article:" + id;
         if (result.Ok)

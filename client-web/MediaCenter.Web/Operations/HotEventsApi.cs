@@ -51,7 +51,7 @@ internal static class HotEventsApi
                 var user = http.CurrentUser();
                 var party = OpsHttp.OwnParty(user, null, "热点事件 hot event");
                 var operation = OpsHttp.OperationId(http);
-                var command = await CommandAsync(HotEventCommandType.Register, body, party, directory, http.RequestAborted) with { PartyId = party };
+                var command = await CommandAsync(new HotEventCommand.Register { PartyId = party }, body, party, directory, http.RequestAborted);
                 var id = OpsHttp.IdFor("he", operation);
                 var result = await cluster.GetGrain<IHotEventGrain>(id).ExecuteAsync(command, Actor(user, party), operation);
                 http.Audit().Target = "hot-event:" + id;
@@ -69,7 +69,7 @@ internal static class HotEventsApi
         events.MapPut("/{id}", async (string id, EventBody? body, HttpContext http, IClusterClient cluster, PartyDirectory directory) =>
             {
                 var view = await VisibleAsync(id, http, cluster);
-                var command = await CommandAsync(HotEventCommandType.Edit, body, view.Card.PartyId, directory, http.RequestAborted);
+                var command = await CommandAsync(new HotEventCommand.Edit(), body, view.Card.PartyId, directory, http.RequestAborted);
                 return await ExecuteAsync(id, view, command, http, cluster);
             })
             .RequireAuthorization(Policies.PartyRead)
@@ -79,26 +79,26 @@ internal static class HotEventsApi
         events.MapPut("/{id}/qa", async (string id, ScriptBody? body, HttpContext http, IClusterClient cluster) =>
             {
                 var view = await VisibleAsync(id, http, cluster);
-                return await ExecuteAsync(id, view, new HotEventCommand { Type = HotEventCommandType.UpdateScript, Qa = Script(body?.Qa) }, http, cluster);
+                return await ExecuteAsync(id, view, new HotEventCommand.UpdateScript { Qa = Script(body?.Qa) }, http, cluster);
             })
             .RequireAuthorization(Policies.PartyRead)
             .WithName("UpdateHotEventScript")
             .WithSummary("The party replaces the Q&A script (应答口径), also while the event is active; the public endpoint serves the new version at once.");
 
-        foreach (var (slug, type, summary) in new[]
+        foreach (var (slug, command, summary) in new (string, HotEventCommand, string)[]
         {
-            ("acknowledge", HotEventCommandType.Acknowledge, "An operator acknowledges the event (comment optional); it becomes active by itself when its window opens."),
-            ("cancel", HotEventCommandType.Cancel, "The party cancels the event before its window opens (reason required)."),
-            ("stop", HotEventCommandType.Stop, "An operator ends an active event before its window closes (reason required)."),
+            ("acknowledge", new HotEventCommand.Acknowledge(), "An operator acknowledges the event (comment optional); it becomes active by itself when its window opens."),
+            ("cancel", new HotEventCommand.Cancel(), "The party cancels the event before its window opens (reason required)."),
+            ("stop", new HotEventCommand.Stop(), "An operator ends an active event before its window closes (reason required)."),
         })
         {
             events.MapPost($"/{{id}}/{slug}", async (string id, CommentBody? body, HttpContext http, IClusterClient cluster) =>
                 {
                     var view = await VisibleAsync(id, http, cluster);
-                    return await ExecuteAsync(id, view, new HotEventCommand { Type = type, Comment = body?.Reason ?? body?.Comment }, http, cluster);
+                    return await ExecuteAsync(id, view, command with { Comment = body?.Reason ?? body?.Comment }, http, cluster);
                 })
                 .RequireAuthorization(Policies.PartyRead)
-                .WithName("HotEvent" + type)
+                .WithName("HotEvent" + command.Type)
                 .WithSummary(summary + " Requires an Idempotency-Key.");
         }
 
@@ -233,7 +233,7 @@ internal static class HotEventsApi
         return true;
     }
 
-    private static async Task<HotEventCommand> CommandAsync(HotEventCommandType type, EventBody? body, string partyId, PartyDirectory directory,
+    private static async Task<HotEventCommand> CommandAsync(HotEventCommand.DetailsCommand command, EventBody? body, string partyId, PartyDirectory directory,
         CancellationToken cancellationToken)
     {
         if (body?.Channels is { } channels)
@@ -248,9 +248,8 @@ internal static class HotEventsApi
             }
         }
 
-        return new HotEventCommand
+        return command with
         {
-            Type = type,
             Title = body?.Title,
             Policy = body?.Policy,
             StartsAt = body?.StartsAt,

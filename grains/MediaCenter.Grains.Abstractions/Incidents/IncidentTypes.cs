@@ -180,36 +180,171 @@ public sealed record RootCause([property: Id(0)] string Technical, [property: Id
 [GenerateSerializer, Alias("mc.FeedbackReceipt")]
 public sealed record FeedbackReceipt([property: Id(0)] Guid UserId, [property: Id(1)] string Name, [property: Id(2)] DateTimeOffset At);
 
-/// <summary>The arguments of a command; which matter depends on the command.</summary>
+/// <summary>
+/// A command to an incident: one record per kind of move, carrying only its own arguments (nullable where the caller
+/// may omit them, so the grain answers with its own 422 message). <see cref="Text"/> is the note any command may carry
+/// into the timeline: the reason, the verification, the feedback, the comment.
+/// </summary>
 [GenerateSerializer, Alias("mc.IncidentCommand")]
-public sealed record IncidentCommand
+public abstract record IncidentCommand
 {
-    /// <summary>What to do.</summary>
-    [Id(0)] public required IncidentCommandType Type { get; init; }
-
-    /// <summary>Report: what happened.</summary>
-    [Id(1)] public IncidentReport? Report { get; init; }
+    /// <summary>The row set of <see cref="IncidentWorkflow.Transitions"/> this command is checked against.</summary>
+    public abstract IncidentCommandType Type { get; }
 
     /// <summary>A note: the reason, the verification, the feedback text, the comment.</summary>
-    [Id(2)] public string? Text { get; init; }
+    [Id(0)] public string? Text { get; init; }
 
-    /// <summary>SetSeverity.</summary>
-    [Id(3)] public IncidentSeverity? Severity { get; init; }
+    /// <summary>Opens an incident.</summary>
+    [GenerateSerializer, Alias("mc.IncidentCommand.Report")]
+    public sealed record Report : IncidentCommand
+    {
+        /// <inheritdoc/>
+        public override IncidentCommandType Type => IncidentCommandType.Report;
 
-    /// <summary>SuspendService: the channel to suspend (default: the incident's channel).</summary>
-    [Id(4)] public string? Channel { get; init; }
+        /// <summary>What happened.</summary>
+        [Id(0)] public IncidentReport? Fault { get; init; }
+    }
 
-    /// <summary>RecordRootCause.</summary>
-    [Id(5)] public RootCause? RootCause { get; init; }
+    /// <summary>Someone on call takes ownership; escalation stops.</summary>
+    [GenerateSerializer, Alias("mc.IncidentCommand.Acknowledge")]
+    public sealed record Acknowledge : IncidentCommand
+    {
+        /// <inheritdoc/>
+        public override IncidentCommandType Type => IncidentCommandType.Acknowledge;
+    }
 
-    /// <summary>RecordRootCause / UpdateAction: a new action (Number 0) or the one to mark done.</summary>
-    [Id(6)] public CorrectiveAction? Action { get; init; }
+    /// <summary>The platform escalates an unacknowledged incident to the next on-call level.</summary>
+    [GenerateSerializer, Alias("mc.IncidentCommand.Escalate")]
+    public sealed record Escalate : IncidentCommand
+    {
+        /// <inheritdoc/>
+        public override IncidentCommandType Type => IncidentCommandType.Escalate;
+    }
 
-    /// <summary>CitePlan: the plan id and its effective version.</summary>
-    [Id(7)] public string? PlanId { get; init; }
+    /// <summary>Suspends the affected channel's outward service; <see cref="Text"/> is the reason (required).</summary>
+    [GenerateSerializer, Alias("mc.IncidentCommand.SuspendService")]
+    public sealed record SuspendService : IncidentCommand
+    {
+        /// <inheritdoc/>
+        public override IncidentCommandType Type => IncidentCommandType.SuspendService;
 
-    /// <summary>CitePlan: the plan version followed.</summary>
-    [Id(8)] public int? PlanVersion { get; init; }
+        /// <summary>The channel to suspend (default: the incident's channel).</summary>
+        [Id(0)] public string? Channel { get; init; }
+    }
+
+    /// <summary>Reopens the outward service; <see cref="Text"/> notes the verification (required).</summary>
+    [GenerateSerializer, Alias("mc.IncidentCommand.ResumeService")]
+    public sealed record ResumeService : IncidentCommand
+    {
+        /// <inheritdoc/>
+        public override IncidentCommandType Type => IncidentCommandType.ResumeService;
+    }
+
+    /// <summary>Records that the impact is contained.</summary>
+    [GenerateSerializer, Alias("mc.IncidentCommand.Mitigate")]
+    public sealed record Mitigate : IncidentCommand
+    {
+        /// <inheritdoc/>
+        public override IncidentCommandType Type => IncidentCommandType.Mitigate;
+    }
+
+    /// <summary>Records the fix.</summary>
+    [GenerateSerializer, Alias("mc.IncidentCommand.Resolve")]
+    public sealed record Resolve : IncidentCommand
+    {
+        /// <inheritdoc/>
+        public override IncidentCommandType Type => IncidentCommandType.Resolve;
+    }
+
+    /// <summary>Records the technical and management causes, and optionally a first corrective action.</summary>
+    [GenerateSerializer, Alias("mc.IncidentCommand.RecordRootCause")]
+    public sealed record RecordRootCause : IncidentCommand
+    {
+        /// <inheritdoc/>
+        public override IncidentCommandType Type => IncidentCommandType.RecordRootCause;
+
+        /// <summary>Both causes (required).</summary>
+        [Id(0)] public RootCause? RootCause { get; init; }
+
+        /// <summary>A first corrective action (Number 0).</summary>
+        [Id(1)] public CorrectiveAction? Action { get; init; }
+    }
+
+    /// <summary>Adds a corrective action (Number 0) or marks one done (its number).</summary>
+    [GenerateSerializer, Alias("mc.IncidentCommand.UpdateAction")]
+    public sealed record UpdateAction : IncidentCommand
+    {
+        /// <inheritdoc/>
+        public override IncidentCommandType Type => IncidentCommandType.UpdateAction;
+
+        /// <summary>The action.</summary>
+        [Id(0)] public CorrectiveAction? Action { get; init; }
+    }
+
+    /// <summary>Sends feedback to the access party and management; <see cref="Text"/> is the feedback (required).</summary>
+    [GenerateSerializer, Alias("mc.IncidentCommand.SendFeedback")]
+    public sealed record SendFeedback : IncidentCommand
+    {
+        /// <inheritdoc/>
+        public override IncidentCommandType Type => IncidentCommandType.SendFeedback;
+    }
+
+    /// <summary>Confirms having read the feedback (read receipt).</summary>
+    [GenerateSerializer, Alias("mc.IncidentCommand.ReadFeedback")]
+    public sealed record ReadFeedback : IncidentCommand
+    {
+        /// <inheritdoc/>
+        public override IncidentCommandType Type => IncidentCommandType.ReadFeedback;
+    }
+
+    /// <summary>Closes the incident (every corrective action done).</summary>
+    [GenerateSerializer, Alias("mc.IncidentCommand.Close")]
+    public sealed record Close : IncidentCommand
+    {
+        /// <inheritdoc/>
+        public override IncidentCommandType Type => IncidentCommandType.Close;
+    }
+
+    /// <summary>Reopens it: the fault is back, or the fix did not hold.</summary>
+    [GenerateSerializer, Alias("mc.IncidentCommand.Reopen")]
+    public sealed record Reopen : IncidentCommand
+    {
+        /// <inheritdoc/>
+        public override IncidentCommandType Type => IncidentCommandType.Reopen;
+    }
+
+    /// <summary>Changes the severity.</summary>
+    [GenerateSerializer, Alias("mc.IncidentCommand.SetSeverity")]
+    public sealed record SetSeverity : IncidentCommand
+    {
+        /// <inheritdoc/>
+        public override IncidentCommandType Type => IncidentCommandType.SetSeverity;
+
+        /// <summary>P1–P4 (required).</summary>
+        [Id(0)] public IncidentSeverity? Severity { get; init; }
+    }
+
+    /// <summary>Cites the emergency plan followed, at its effective version.</summary>
+    [GenerateSerializer, Alias("mc.IncidentCommand.CitePlan")]
+    public sealed record CitePlan : IncidentCommand
+    {
+        /// <inheritdoc/>
+        public override IncidentCommandType Type => IncidentCommandType.CitePlan;
+
+        /// <summary>The plan.</summary>
+        [Id(0)] public string? PlanId { get; init; }
+
+        /// <summary>The plan's effective version followed.</summary>
+        [Id(1)] public int? PlanVersion { get; init; }
+    }
+
+    /// <summary>Adds a note to the timeline; <see cref="Text"/> is the note (required).</summary>
+    [GenerateSerializer, Alias("mc.IncidentCommand.Comment")]
+    public sealed record Comment : IncidentCommand
+    {
+        /// <inheritdoc/>
+        public override IncidentCommandType Type => IncidentCommandType.Comment;
+    }
 }
 
 /// <summary>How a command ended.</summary>

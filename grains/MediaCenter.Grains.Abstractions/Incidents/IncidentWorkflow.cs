@@ -1,7 +1,6 @@
-namespace MediaCenter.Grains.Incidents;
+using MediaCenter.Grains.Workflow;
 
-/// <summary>One allowed incident move: in <see cref="From"/> (null: a new incident), <see cref="Command"/> by one of <see cref="Roles"/> leads to <see cref="To"/>.</summary>
-public sealed record IncidentTransition(IncidentStage? From, IncidentCommandType Command, IncidentRole Roles, IncidentStage To);
+namespace MediaCenter.Grains.Incidents;
 
 /// <summary>The incident lifecycle as data (F9.2). Anything not listed is an illegal move (409); a listed move without the role is 403.</summary>
 public static class IncidentWorkflow
@@ -15,11 +14,11 @@ public static class IncidentWorkflow
         [IncidentStage.Reported, IncidentStage.Acknowledged, IncidentStage.ServiceSuspended, IncidentStage.Mitigated];
 
     /// <summary>Every allowed move.</summary>
-    public static IReadOnlyList<IncidentTransition> Transitions { get; } = Build();
+    public static WorkflowTable<IncidentStage, IncidentCommandType, IncidentRole> Transitions { get; } = new(Build());
 
-    private static List<IncidentTransition> Build()
+    private static List<Transition<IncidentStage, IncidentCommandType, IncidentRole>> Build()
     {
-        var rows = new List<IncidentTransition>
+        var rows = new List<Transition<IncidentStage, IncidentCommandType, IncidentRole>>
         {
             new(null, IncidentCommandType.Report, Operator | Party | System, IncidentStage.Reported),
             new(IncidentStage.Reported, IncidentCommandType.Acknowledge, Operator, IncidentStage.Acknowledged),
@@ -66,12 +65,11 @@ public static class IncidentWorkflow
     }
 
     /// <summary>The move for a command in a stage, or null when it is illegal there.</summary>
-    public static IncidentTransition? Find(IncidentStage? from, IncidentCommandType command) =>
-        Transitions.FirstOrDefault(t => t.From == from && t.Command == command);
+    public static Transition<IncidentStage, IncidentCommandType, IncidentRole>? Find(IncidentStage? from, IncidentCommandType command) =>
+        Transitions.Find(from, command);
 
     /// <summary>Commands allowed in a stage (a concrete list: results are kept in grain state).</summary>
-    public static IReadOnlyList<IncidentCommandType> AllowedIn(IncidentStage? from) =>
-        Transitions.Where(t => t.From == from).Select(t => t.Command).Distinct().ToList();
+    public static IReadOnlyList<IncidentCommandType> AllowedIn(IncidentStage? from) => Transitions.AllowedIn(from);
 
     /// <summary>True while the incident is open for new occurrences of its fault (not closed).</summary>
     public static bool IsOpen(IncidentStage stage) => stage != IncidentStage.Closed;

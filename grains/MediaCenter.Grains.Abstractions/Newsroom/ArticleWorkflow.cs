@@ -1,8 +1,6 @@
-namespace MediaCenter.Grains.Newsroom;
+using MediaCenter.Grains.Workflow;
 
-/// <summary>One allowed move: in state <see cref="From"/> (null: a new story), <see cref="Command"/> by one of <see cref="Roles"/> leads to <see cref="To"/>.</summary>
-/// <param name="To">The next state; null when the command decides (approval: the next review level, or Approved after the last).</param>
-public sealed record Transition(ArticleStage? From, ArticleCommandType Command, NewsroomRole Roles, ArticleStage? To);
+namespace MediaCenter.Grains.Newsroom;
 
 /// <summary>
 /// The newsroom's state machine as data (F6.1–F6.5). Everything not listed is an illegal move (409 naming
@@ -16,8 +14,8 @@ public static class ArticleWorkflow
     private const NewsroomRole Assignee = NewsroomRole.Assignee;
     private const NewsroomRole Reviewer = NewsroomRole.Reviewer;
 
-    /// <summary>Every allowed move.</summary>
-    public static IReadOnlyList<Transition> Transitions { get; } =
+    /// <summary>Every allowed move. A move's <c>To</c> is null when the command decides (approval: the next review level, or Approved after the last).</summary>
+    public static WorkflowTable<ArticleStage, ArticleCommandType, NewsroomRole> Transitions { get; } = new(
     [
         new(null, ArticleCommandType.File, NewsroomRole.Editor, ArticleStage.Pitched),
 
@@ -60,20 +58,18 @@ public static class ArticleWorkflow
         new(ArticleStage.Scheduled, ArticleCommandType.FireSchedule, NewsroomRole.System, ArticleStage.Published),
 
         new(ArticleStage.Published, ArticleCommandType.Withdraw, Chief, ArticleStage.Withdrawn),
-    ];
+    ]);
 
     /// <summary>The move for a command in a state, or null when it is illegal there.</summary>
-    public static Transition? Find(ArticleStage? from, ArticleCommandType command) =>
-        Transitions.FirstOrDefault(t => t.From == from && t.Command == command);
+    public static Transition<ArticleStage, ArticleCommandType, NewsroomRole>? Find(ArticleStage? from, ArticleCommandType command) =>
+        Transitions.Find(from, command);
 
     /// <summary>Commands allowed in a state (by someone).</summary>
     /// <remarks>A concrete list: results are kept in grain state, whose JSON names runtime types.</remarks>
-    public static IReadOnlyList<ArticleCommandType> AllowedIn(ArticleStage? from) =>
-        Transitions.Where(t => t.From == from).Select(t => t.Command).ToList();
+    public static IReadOnlyList<ArticleCommandType> AllowedIn(ArticleStage? from) => Transitions.AllowedIn(from);
 
     /// <summary>Commands allowed in a state to a caller holding the given roles.</summary>
-    public static IReadOnlyList<ArticleCommandType> AllowedIn(ArticleStage? from, NewsroomRole roles) =>
-        Transitions.Where(t => t.From == from && (t.Roles & roles) != 0).Select(t => t.Command).ToList();
+    public static IReadOnlyList<ArticleCommandType> AllowedIn(ArticleStage? from, NewsroomRole roles) => Transitions.AllowedIn(from, roles);
 
     /// <summary>Names of the review levels: 1 初审, 2 复审, 3 终审.</summary>
     public static string LevelName(int level) => level switch { 1 => "初审", 2 => "复审", 3 => "终审", _ => level.ToString(System.Globalization.CultureInfo.InvariantCulture) };

@@ -216,51 +216,199 @@ public sealed record DraftContent(
     [property: Id(5)] string? VideoUrl,
     [property: Id(6)] Interaction? Interaction);
 
-/// <summary>The arguments of a command; which fields matter depends on the command.</summary>
+/// <summary>
+/// A command to a story: one record per kind of move, carrying only its own arguments. Arguments the caller may omit
+/// are nullable, so the grain answers a missing one with its own 422 message. <see cref="Comment"/> is the note any
+/// command may carry into the story's timeline (the reason of a return, deletion, rejection or withdrawal).
+/// </summary>
 [GenerateSerializer, Alias("mc.ArticleCommand")]
-public sealed record ArticleCommand
+public abstract record ArticleCommand
 {
-    /// <summary>What to do.</summary>
-    [Id(0)] public required ArticleCommandType Type { get; init; }
+    /// <summary>The row set of <see cref="ArticleWorkflow.Transitions"/> this command is checked against.</summary>
+    public abstract ArticleCommandType Type { get; }
 
-    /// <summary>File / EditPitch / Refile: title (命题).</summary>
-    [Id(1)] public string? Title { get; init; }
+    /// <summary>A note for the timeline; the reason where one is required.</summary>
+    [Id(0)] public string? Comment { get; init; }
 
-    /// <summary>File / EditPitch / Refile: angle or outline (思路).</summary>
-    [Id(2)] public string? Angle { get; init; }
+    /// <summary>The pitch fields filing, editing and refiling share: title (命题), angle (思路), materials (素材), kind.</summary>
+    [GenerateSerializer, Alias("mc.ArticleCommand.Pitch")]
+    public abstract record PitchCommand : ArticleCommand
+    {
+        /// <summary>Title (命题); null keeps it (required when filing).</summary>
+        [Id(0)] public string? Title { get; init; }
 
-    /// <summary>File / EditPitch / Refile: materials (素材).</summary>
-    [Id(3)] public IReadOnlyList<Material>? Materials { get; init; }
+        /// <summary>Angle or outline (思路); null keeps it.</summary>
+        [Id(1)] public string? Angle { get; init; }
 
-    /// <summary>ReturnPitch / Delete / Reject / Withdraw: reason; Approve / ReportProgress: comment.</summary>
-    [Id(4)] public string? Comment { get; init; }
+        /// <summary>Materials; null keeps them.</summary>
+        [Id(2)] public IReadOnlyList<Material>? Materials { get; init; }
 
-    /// <summary>Assign: the editors.</summary>
-    [Id(5)] public IReadOnlyList<Person>? Assignees { get; init; }
+        /// <summary>The kind of story planned; null keeps it (image-text when filing).</summary>
+        [Id(3)] public ArticleKind? Kind { get; init; }
+    }
 
-    /// <summary>Assign: when it is due.</summary>
-    [Id(6)] public DateTimeOffset? DueAt { get; init; }
+    /// <summary>报题: an editor files a pitch to a channel.</summary>
+    [GenerateSerializer, Alias("mc.ArticleCommand.File")]
+    public sealed record File : PitchCommand
+    {
+        /// <inheritdoc/>
+        public override ArticleCommandType Type => ArticleCommandType.File;
 
-    /// <summary>ReportProgress: 0–100.</summary>
-    [Id(7)] public int? Progress { get; init; }
+        /// <summary>The channel the pitch is filed to.</summary>
+        [Id(0)] public string? Channel { get; init; }
+    }
 
-    /// <summary>SaveDraft: the content.</summary>
-    [Id(8)] public DraftContent? Draft { get; init; }
+    /// <summary>The chief edits the pitch; the author revises it.</summary>
+    [GenerateSerializer, Alias("mc.ArticleCommand.EditPitch")]
+    public sealed record EditPitch : PitchCommand
+    {
+        /// <inheritdoc/>
+        public override ArticleCommandType Type => ArticleCommandType.EditPitch;
+    }
 
-    /// <summary>SaveDraft: the draft version it was edited from (0 for the first); a stale one is a conflict.</summary>
-    [Id(9)] public int? BaseVersion { get; init; }
+    /// <summary>The author refiles a returned pitch (with revisions, if any).</summary>
+    [GenerateSerializer, Alias("mc.ArticleCommand.Refile")]
+    public sealed record Refile : PitchCommand
+    {
+        /// <inheritdoc/>
+        public override ArticleCommandType Type => ArticleCommandType.Refile;
+    }
 
-    /// <summary>Publish / Schedule: targets (default: every target the channel enables).</summary>
-    [Id(10)] public IReadOnlyList<PublishTarget>? Targets { get; init; }
+    /// <summary>The chief returns a pitch; <see cref="Comment"/> is the reason (required).</summary>
+    [GenerateSerializer, Alias("mc.ArticleCommand.ReturnPitch")]
+    public sealed record ReturnPitch : ArticleCommand
+    {
+        /// <inheritdoc/>
+        public override ArticleCommandType Type => ArticleCommandType.ReturnPitch;
+    }
 
-    /// <summary>Schedule: when.</summary>
-    [Id(11)] public DateTimeOffset? At { get; init; }
+    /// <summary>The chief deletes a pitch or topic (the author a returned pitch).</summary>
+    [GenerateSerializer, Alias("mc.ArticleCommand.Delete")]
+    public sealed record Delete : ArticleCommand
+    {
+        /// <inheritdoc/>
+        public override ArticleCommandType Type => ArticleCommandType.Delete;
+    }
 
-    /// <summary>File: the kind of story planned.</summary>
-    [Id(12)] public ArticleKind? Kind { get; init; }
+    /// <summary>The chief confirms a pitch into the topic library.</summary>
+    [GenerateSerializer, Alias("mc.ArticleCommand.Confirm")]
+    public sealed record Confirm : ArticleCommand
+    {
+        /// <inheritdoc/>
+        public override ArticleCommandType Type => ArticleCommandType.Confirm;
+    }
 
-    /// <summary>File: the channel the pitch is filed to.</summary>
-    [Id(13)] public string? Channel { get; init; }
+    /// <summary>The chief assigns (or reassigns) the story to editors with a due time.</summary>
+    [GenerateSerializer, Alias("mc.ArticleCommand.Assign")]
+    public sealed record Assign : ArticleCommand
+    {
+        /// <inheritdoc/>
+        public override ArticleCommandType Type => ArticleCommandType.Assign;
+
+        /// <summary>The editors (1–10).</summary>
+        [Id(0)] public IReadOnlyList<Person>? Assignees { get; init; }
+
+        /// <summary>When it is due (in the future).</summary>
+        [Id(1)] public DateTimeOffset? DueAt { get; init; }
+    }
+
+    /// <summary>An assignee reports progress; <see cref="Comment"/> is the progress note.</summary>
+    [GenerateSerializer, Alias("mc.ArticleCommand.ReportProgress")]
+    public sealed record ReportProgress : ArticleCommand
+    {
+        /// <inheritdoc/>
+        public override ArticleCommandType Type => ArticleCommandType.ReportProgress;
+
+        /// <summary>0–100.</summary>
+        [Id(0)] public int? Progress { get; init; }
+    }
+
+    /// <summary>An assignee saves a draft: a new version.</summary>
+    [GenerateSerializer, Alias("mc.ArticleCommand.SaveDraft")]
+    public sealed record SaveDraft : ArticleCommand
+    {
+        /// <inheritdoc/>
+        public override ArticleCommandType Type => ArticleCommandType.SaveDraft;
+
+        /// <summary>The content.</summary>
+        [Id(0)] public DraftContent? Draft { get; init; }
+
+        /// <summary>The draft version it was edited from (0 for the first); a stale one is a conflict.</summary>
+        [Id(1)] public int? BaseVersion { get; init; }
+    }
+
+    /// <summary>An assignee submits the draft for review.</summary>
+    [GenerateSerializer, Alias("mc.ArticleCommand.Submit")]
+    public sealed record Submit : ArticleCommand
+    {
+        /// <inheritdoc/>
+        public override ArticleCommandType Type => ArticleCommandType.Submit;
+    }
+
+    /// <summary>A reviewer of the current level approves.</summary>
+    [GenerateSerializer, Alias("mc.ArticleCommand.Approve")]
+    public sealed record Approve : ArticleCommand
+    {
+        /// <inheritdoc/>
+        public override ArticleCommandType Type => ArticleCommandType.Approve;
+    }
+
+    /// <summary>A reviewer of the current level rejects; <see cref="Comment"/> is the reason (required).</summary>
+    [GenerateSerializer, Alias("mc.ArticleCommand.Reject")]
+    public sealed record Reject : ArticleCommand
+    {
+        /// <inheritdoc/>
+        public override ArticleCommandType Type => ArticleCommandType.Reject;
+    }
+
+    /// <summary>The chief publishes now.</summary>
+    [GenerateSerializer, Alias("mc.ArticleCommand.Publish")]
+    public sealed record Publish : ArticleCommand
+    {
+        /// <inheritdoc/>
+        public override ArticleCommandType Type => ArticleCommandType.Publish;
+
+        /// <summary>The targets (default: every target the channel enables).</summary>
+        [Id(0)] public IReadOnlyList<PublishTarget>? Targets { get; init; }
+    }
+
+    /// <summary>The chief schedules publishing.</summary>
+    [GenerateSerializer, Alias("mc.ArticleCommand.Schedule")]
+    public sealed record Schedule : ArticleCommand
+    {
+        /// <inheritdoc/>
+        public override ArticleCommandType Type => ArticleCommandType.Schedule;
+
+        /// <summary>When (in the future).</summary>
+        [Id(0)] public DateTimeOffset? At { get; init; }
+
+        /// <summary>The targets (default: every target the channel enables).</summary>
+        [Id(1)] public IReadOnlyList<PublishTarget>? Targets { get; init; }
+    }
+
+    /// <summary>The chief cancels a schedule.</summary>
+    [GenerateSerializer, Alias("mc.ArticleCommand.CancelSchedule")]
+    public sealed record CancelSchedule : ArticleCommand
+    {
+        /// <inheritdoc/>
+        public override ArticleCommandType Type => ArticleCommandType.CancelSchedule;
+    }
+
+    /// <summary>The platform publishes a scheduled story when its time comes (to the scheduled targets).</summary>
+    [GenerateSerializer, Alias("mc.ArticleCommand.FireSchedule")]
+    public sealed record FireSchedule : ArticleCommand
+    {
+        /// <inheritdoc/>
+        public override ArticleCommandType Type => ArticleCommandType.FireSchedule;
+    }
+
+    /// <summary>The chief withdraws (撤稿) a published story; <see cref="Comment"/> is the reason (required).</summary>
+    [GenerateSerializer, Alias("mc.ArticleCommand.Withdraw")]
+    public sealed record Withdraw : ArticleCommand
+    {
+        /// <inheritdoc/>
+        public override ArticleCommandType Type => ArticleCommandType.Withdraw;
+    }
 }
 
 /// <summary>How a command ended.</summary>

@@ -108,39 +108,123 @@ public sealed record HotEventActor([property: Id(0)] Guid UserId, [property: Id(
 [GenerateSerializer, Immutable, Alias("mc.HotEventQa")]
 public sealed record HotEventQa([property: Id(0)] string Question, [property: Id(1)] string Answer);
 
-/// <summary>The arguments of a command; which fields matter depends on the command.</summary>
+/// <summary>
+/// A command to a hot event: one record per kind of move, carrying only its own arguments (nullable where the caller
+/// may omit them, so the grain answers with its own 422 message). <see cref="Comment"/> is the note any command may
+/// carry into the timeline (the reason of a cancellation or a stop, an acknowledgement's note).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("mc.HotEventCommand")]
-public sealed record HotEventCommand
+public abstract record HotEventCommand
 {
-    /// <summary>What to do.</summary>
-    [Id(0)] public required HotEventCommandType Type { get; init; }
-
-    /// <summary>Register: the access party the event belongs to.</summary>
-    [Id(1)] public string? PartyId { get; init; }
-
-    /// <summary>Register / Edit: title of the release.</summary>
-    [Id(2)] public string? Title { get; init; }
-
-    /// <summary>Register / Edit: the policy released (政策).</summary>
-    [Id(3)] public string? Policy { get; init; }
-
-    /// <summary>Register / Edit: the window opens.</summary>
-    [Id(4)] public DateTimeOffset? StartsAt { get; init; }
-
-    /// <summary>Register / Edit: the window closes.</summary>
-    [Id(5)] public DateTimeOffset? EndsAt { get; init; }
-
-    /// <summary>Register / Edit: expected traffic as a multiple of normal (1–1000).</summary>
-    [Id(6)] public double? TrafficMultiple { get; init; }
-
-    /// <summary>Register / Edit: the affected channels (codes of the party's channels).</summary>
-    [Id(7)] public IReadOnlyList<string>? Channels { get; init; }
-
-    /// <summary>Register / Edit / UpdateScript: the Q&amp;A script.</summary>
-    [Id(8)] public IReadOnlyList<HotEventQa>? Qa { get; init; }
+    /// <summary>The row set of <see cref="HotEventWorkflow.Transitions"/> this command is checked against.</summary>
+    public abstract HotEventCommandType Type { get; }
 
     /// <summary>Cancel / Stop: the reason; Acknowledge: an optional note.</summary>
-    [Id(9)] public string? Comment { get; init; }
+    [Id(0)] public string? Comment { get; init; }
+
+    /// <summary>The details registering and editing share; null keeps a detail when editing.</summary>
+    [GenerateSerializer, Immutable, Alias("mc.HotEventCommand.Details")]
+    public abstract record DetailsCommand : HotEventCommand
+    {
+        /// <summary>Title of the release.</summary>
+        [Id(0)] public string? Title { get; init; }
+
+        /// <summary>The policy released (政策).</summary>
+        [Id(1)] public string? Policy { get; init; }
+
+        /// <summary>The window opens.</summary>
+        [Id(2)] public DateTimeOffset? StartsAt { get; init; }
+
+        /// <summary>The window closes.</summary>
+        [Id(3)] public DateTimeOffset? EndsAt { get; init; }
+
+        /// <summary>Expected traffic as a multiple of normal (1–1000).</summary>
+        [Id(4)] public double? TrafficMultiple { get; init; }
+
+        /// <summary>The affected channels (codes of the party's channels).</summary>
+        [Id(5)] public IReadOnlyList<string>? Channels { get; init; }
+
+        /// <summary>The Q&amp;A script.</summary>
+        [Id(6)] public IReadOnlyList<HotEventQa>? Qa { get; init; }
+    }
+
+    /// <summary>The access party registers the event.</summary>
+    [GenerateSerializer, Immutable, Alias("mc.HotEventCommand.Register")]
+    public sealed record Register : DetailsCommand
+    {
+        /// <inheritdoc/>
+        public override HotEventCommandType Type => HotEventCommandType.Register;
+
+        /// <summary>The access party the event belongs to.</summary>
+        [Id(0)] public string? PartyId { get; init; }
+    }
+
+    /// <summary>The access party changes the event before its window; the acknowledgement must be given again.</summary>
+    [GenerateSerializer, Immutable, Alias("mc.HotEventCommand.Edit")]
+    public sealed record Edit : DetailsCommand
+    {
+        /// <inheritdoc/>
+        public override HotEventCommandType Type => HotEventCommandType.Edit;
+    }
+
+    /// <summary>The access party replaces the Q&amp;A script (应答口径), also during the window.</summary>
+    [GenerateSerializer, Immutable, Alias("mc.HotEventCommand.UpdateScript")]
+    public sealed record UpdateScript : HotEventCommand
+    {
+        /// <inheritdoc/>
+        public override HotEventCommandType Type => HotEventCommandType.UpdateScript;
+
+        /// <summary>The new script (required).</summary>
+        [Id(0)] public IReadOnlyList<HotEventQa>? Qa { get; init; }
+    }
+
+    /// <summary>An operator acknowledges the event.</summary>
+    [GenerateSerializer, Immutable, Alias("mc.HotEventCommand.Acknowledge")]
+    public sealed record Acknowledge : HotEventCommand
+    {
+        /// <inheritdoc/>
+        public override HotEventCommandType Type => HotEventCommandType.Acknowledge;
+    }
+
+    /// <summary>The access party cancels the event before its window opens; <see cref="Comment"/> is the reason (required).</summary>
+    [GenerateSerializer, Immutable, Alias("mc.HotEventCommand.Cancel")]
+    public sealed record Cancel : HotEventCommand
+    {
+        /// <inheritdoc/>
+        public override HotEventCommandType Type => HotEventCommandType.Cancel;
+    }
+
+    /// <summary>An operator ends an active event early; <see cref="Comment"/> is the reason (required).</summary>
+    [GenerateSerializer, Immutable, Alias("mc.HotEventCommand.Stop")]
+    public sealed record Stop : HotEventCommand
+    {
+        /// <inheritdoc/>
+        public override HotEventCommandType Type => HotEventCommandType.Stop;
+    }
+
+    /// <summary>The platform: the window of an acknowledged event opened.</summary>
+    [GenerateSerializer, Immutable, Alias("mc.HotEventCommand.Start")]
+    public sealed record Start : HotEventCommand
+    {
+        /// <inheritdoc/>
+        public override HotEventCommandType Type => HotEventCommandType.Start;
+    }
+
+    /// <summary>The platform: the window of an acknowledged or active event closed.</summary>
+    [GenerateSerializer, Immutable, Alias("mc.HotEventCommand.End")]
+    public sealed record End : HotEventCommand
+    {
+        /// <inheritdoc/>
+        public override HotEventCommandType Type => HotEventCommandType.End;
+    }
+
+    /// <summary>The platform: the window of an unacknowledged event closed.</summary>
+    [GenerateSerializer, Immutable, Alias("mc.HotEventCommand.Expire")]
+    public sealed record Expire : HotEventCommand
+    {
+        /// <inheritdoc/>
+        public override HotEventCommandType Type => HotEventCommandType.Expire;
+    }
 }
 
 /// <summary>A hot event as lists and boards show it (no Q&amp;A).</summary>

@@ -1,7 +1,6 @@
-namespace MediaCenter.Grains.Operations;
+using MediaCenter.Grains.Workflow;
 
-/// <summary>One allowed move: in state <see cref="From"/> (null: a new event), <see cref="Command"/> by one of <see cref="Roles"/> leads to <see cref="To"/>.</summary>
-public sealed record HotEventTransition(HotEventStatus? From, HotEventCommandType Command, HotEventRole Roles, HotEventStatus To);
+namespace MediaCenter.Grains.Operations;
 
 /// <summary>
 /// The hot-event state machine as data (F9.3.2). Everything not listed is an illegal move (409 naming the
@@ -21,7 +20,7 @@ public static class HotEventWorkflow
     private const HotEventRole System = HotEventRole.System;
 
     /// <summary>Every allowed move.</summary>
-    public static IReadOnlyList<HotEventTransition> Transitions { get; } =
+    public static WorkflowTable<HotEventStatus, HotEventCommandType, HotEventRole> Transitions { get; } = new(
     [
         new(null, HotEventCommandType.Register, Party, HotEventStatus.Registered),
 
@@ -40,16 +39,15 @@ public static class HotEventWorkflow
         new(HotEventStatus.Active, HotEventCommandType.UpdateScript, Party, HotEventStatus.Active),
         new(HotEventStatus.Active, HotEventCommandType.Stop, Operator, HotEventStatus.Ended),
         new(HotEventStatus.Active, HotEventCommandType.End, System, HotEventStatus.Ended),
-    ];
+    ]);
 
     /// <summary>The move for a command in a state, or null when it is illegal there.</summary>
-    public static HotEventTransition? Find(HotEventStatus? from, HotEventCommandType command) =>
-        Transitions.FirstOrDefault(t => t.From == from && t.Command == command);
+    public static Transition<HotEventStatus, HotEventCommandType, HotEventRole>? Find(HotEventStatus? from, HotEventCommandType command) =>
+        Transitions.Find(from, command);
 
     /// <summary>Commands allowed in a state (by someone).</summary>
     /// <remarks>A concrete list: results are kept in grain state, whose JSON names runtime types.</remarks>
-    public static List<HotEventCommandType> AllowedIn(HotEventStatus? from) =>
-        Transitions.Where(t => t.From == from).Select(t => t.Command).ToList();
+    public static List<HotEventCommandType> AllowedIn(HotEventStatus? from) => Transitions.AllowedIn(from);
 
     /// <summary>True for states the public Q&amp;A is served in.</summary>
     public static bool IsPublic(HotEventStatus status) => status is HotEventStatus.Acknowledged or HotEventStatus.Active;

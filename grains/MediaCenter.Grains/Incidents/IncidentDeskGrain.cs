@@ -40,7 +40,7 @@ internal sealed class IncidentDeskGrain(
         Remember(operationId, incidentId);
         await state.WriteStateAsync();
         var result = await GrainFactory.GetGrain<IIncidentGrain>(incidentId).ExecuteAsync(
-            new IncidentCommand { Type = IncidentCommandType.Report, Report = report with { DedupKey = this.GetPrimaryKeyString() } }, actor, operationId);
+            new IncidentCommand.Report { Fault = report with { DedupKey = this.GetPrimaryKeyString() } }, actor, operationId);
         if (!result.Ok)
         {
             state.State.OpenIncidentId = null;

@@ -2,10 +2,13 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using MediaCenter.Grains.Newsroom;
 using MediaCenter.Grains.Platform;
+using MediaCenter.Grains.Workflow;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Runtime;
+using IncidentPipeline = MediaCenter.Grains.Workflow.CommandPipeline<MediaCenter.Grains.Incidents.IncidentState, MediaCenter.Grains.Incidents.IncidentStage,
+    MediaCenter.Grains.Incidents.IncidentCommandType, MediaCenter.Grains.Incidents.IncidentRole, MediaCenter.Grains.Incidents.IncidentResult>;
 
 namespace MediaCenter.Grains.Incidents;
 
@@ -72,7 +75,7 @@ internal sealed partial class IncidentGrain(
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
     private IGrainTimer? _escalation;
     private IGrainTimer? _checkpoint;
-    private IGrainTimer? _catchUp;
+    private IncidentPipeline? _pipeline;
     private bool _occurrencesDirty;
     private bool _behind;
 
@@ -88,7 +91,7 @@ internal sealed partial class IncidentGrain(
         if (S.Reported)
         {
             _behind = true;
-            await CatchUpAsync(cancellationToken);
+            await Pipeline.Announcer.RunAsync(cancellationToken);
         }
     }
 
@@ -111,7 +114,7 @@ internal sealed partial class IncidentGrain(
 
         if (S.Stage is IncidentStage.Resolved or IncidentStage.RootCauseRecorded or IncidentStage.FeedbackSent)
         {
-            await ExecuteAsync(new IncidentCommand { Type = IncidentCommandType.Reopen, Text = "故障再次出现 / the fault recurred: " + report.Detail },
+            await ExecuteAsync(new IncidentCommand.Reopen { Text = "故障再次出现 / the fault recurred: " + report.Detail },
                 IncidentActor.System, $"recur:{report.At.UtcTicks}");
         }
 
@@ -131,87 +134,74 @@ internal sealed partial class IncidentGrain(
         return true;
     }
 
-    public async Task<IncidentResult> ExecuteAsync(IncidentCommand command, IncidentActor actor, string operationId)
+    public Task<IncidentResult> ExecuteAsync(IncidentCommand command, IncidentActor actor, string operationId) =>
+        Pipeline.ExecuteAsync(new()
+        {
+            OperationId = operationId,
+            Command = command.Type,
+            Roles = () => RolesOf(command, actor),
+            Decide = transition => DecideAsync(command, actor, transition),
+            AfterWrite = _ => AfterWriteAsync(command.Type),
+        });
+
+    private IncidentPipeline Pipeline => _pipeline ??= CommandPipeline.For(this, state, new WorkflowSpec<IncidentState, IncidentStage, IncidentCommandType, IncidentRole, IncidentResult>
     {
-        if (string.IsNullOrWhiteSpace(operationId))
+        Table = IncidentWorkflow.Transitions,
+        StageOf = s => s.Reported ? s.Stage : null,
+        Operations = OperationMemory<IncidentState, IncidentResult>.Over(s => s.Applied, a => a.OperationId, a => a.Result,
+            (id, result) => new AppliedIncidentOperation(id, result), RememberedOperations),
+        Copy = copier.Copy,
+        IsApplied = r => r.Ok,
+        Refuse = (refusal, message) => refusal switch
         {
-            return Refuse(IncidentOutcome.Invalid, "需要操作标识 / an operation id (Idempotency-Key) is required");
-        }
+            WorkflowRefusal.NotFound => new IncidentResult(IncidentOutcome.NotFound, message, null, [], 0),
+            WorkflowRefusal.IllegalMove => Refuse(IncidentOutcome.IllegalMove, message),
+            WorkflowRefusal.Forbidden => Refuse(IncidentOutcome.Forbidden, message),
+            _ => Refuse(IncidentOutcome.Invalid, message),
+        },
+        RefusalAsStored = r => Refuse(r.Outcome, r.Message ?? r.Outcome.ToString()),
+        NotFoundMessage = "故障不存在 / no such incident",
+        Announce = CatchUpAsync,
+        AnnounceFailed = ex => LogCatchUpFailed(logger, Id, ex.Message),
+        Reread = () => _behind = true,
+    });
 
-        if (S.Applied.FirstOrDefault(a => a.OperationId == operationId) is { } repeat)
-        {
-            return repeat.Result;
-        }
-
-        if (!S.Reported && command.Type != IncidentCommandType.Report)
-        {
-            return new IncidentResult(IncidentOutcome.NotFound, "故障不存在 / no such incident", null, [], 0);
-        }
-
-        IncidentStage? from = S.Reported ? S.Stage : null;
-        var transition = IncidentWorkflow.Find(from, command.Type);
-        if (transition is null)
-        {
-            var allowed = IncidentWorkflow.AllowedIn(from);
-            return Refuse(IncidentOutcome.IllegalMove,
-                $"当前状态 {from?.ToString() ?? "(新)"} 不允许 {command.Type}；允许：{string.Join("、", allowed)} / " +
-                $"{command.Type} is not allowed in state {from?.ToString() ?? "(new)"}; allowed: {string.Join(", ", allowed)}");
-        }
-
-        // The Party role is the affected party's: another party's users are nobody here, also when reporting.
+    /// <summary>The Party role is the affected party's: another party's users are nobody here, also when reporting.</summary>
+    private IncidentRole RolesOf(IncidentCommand command, IncidentActor actor)
+    {
         var roles = actor.Roles;
-        var affected = S.Reported ? S.PartyId : command.Report?.PartyId;
+        var affected = S.Reported ? S.PartyId : (command as IncidentCommand.Report)?.Fault?.PartyId;
         if (affected is null || actor.PartyId != affected)
         {
             roles &= ~IncidentRole.Party;
         }
 
-        if ((transition.Roles & roles) == 0)
-        {
-            return Refuse(IncidentOutcome.Forbidden, $"需要角色 {transition.Roles} / {command.Type} needs the role {transition.Roles}");
-        }
-
-        var backup = copier.Copy(S);
-        IncidentResult result;
-        try
-        {
-            result = await ApplyAndWriteAsync(command, actor, operationId, transition, from ?? IncidentStage.Reported);
-        }
-        catch (Exception ex)
-        {
-            state.State = backup;
-            if (ex is Orleans.Storage.InconsistentStateException)
-            {
-                this.DeactivateOnIdle();
-            }
-
-            throw;
-        }
-
-        if (result.Ok)
-        {
-            ArmEscalation();
-            await EnsureReminderAsync();
-            if (command.Type == IncidentCommandType.Close)
-            {
-                await GrainFactory.GetGrain<IIncidentDeskGrain>(S.DedupKey).ReleaseAsync(Id);
-            }
-            else if (command.Type == IncidentCommandType.Reopen)
-            {
-                // Reopened after closing: the fault's repeats belong to this incident again (unless a new one opened meanwhile).
-                await GrainFactory.GetGrain<IIncidentDeskGrain>(S.DedupKey).ClaimAsync(Id);
-            }
-
-            _behind = true;
-            await CatchUpAsync(CancellationToken.None);
-        }
-
-        return result;
+        return roles;
     }
 
-    private async Task<IncidentResult> ApplyAndWriteAsync(IncidentCommand c, IncidentActor actor, string operationId, IncidentTransition transition,
-        IncidentStage before)
+    /// <summary>What follows a written command before the answer: escalation timer and reminder, the fault's desk, then the announcement.</summary>
+    private async Task AfterWriteAsync(IncidentCommandType command)
     {
+        // The write carried the coalesced occurrence count too.
+        _occurrencesDirty = false;
+        _behind = true;
+        ArmEscalation();
+        await EnsureReminderAsync();
+        if (command == IncidentCommandType.Close)
+        {
+            await GrainFactory.GetGrain<IIncidentDeskGrain>(S.DedupKey).ReleaseAsync(Id);
+        }
+        else if (command == IncidentCommandType.Reopen)
+        {
+            // Reopened after closing: the fault's repeats belong to this incident again (unless a new one opened meanwhile).
+            await GrainFactory.GetGrain<IIncidentDeskGrain>(S.DedupKey).ClaimAsync(Id);
+        }
+    }
+
+    /// <summary>Applies a move to the state; the pipeline writes it (or puts the state back on a refusal).</summary>
+    private async Task<IncidentResult> DecideAsync(IncidentCommand c, IncidentActor actor, Transition<IncidentStage, IncidentCommandType, IncidentRole> transition)
+    {
+        var before = transition.From ?? IncidentStage.Reported;
         var now = time.GetUtcNow();
         var notices = new List<(string Audience, string Kind, string Body)>();
         var text = c.Text?.Trim() is { Length: > 0 } t ? t : null;
@@ -220,10 +210,10 @@ internal sealed partial class IncidentGrain(
             return Refuse(IncidentOutcome.Invalid, "说明最多 4000 字 / the text is at most 4000 characters");
         }
 
-        switch (c.Type)
+        switch (c)
         {
-            case IncidentCommandType.Report:
-                if (c.Report is not { } r || string.IsNullOrWhiteSpace(r.Title) || r.Title.Length > 200 || r.Detail.Length > 4000)
+            case IncidentCommand.Report report:
+                if (report.Fault is not { } r || string.IsNullOrWhiteSpace(r.Title) || r.Title.Length > 200 || r.Detail.Length > 4000)
                 {
                     return Refuse(IncidentOutcome.Invalid, "需要标题（最多 200 字）/ a title (at most 200 characters) is required");
                 }
@@ -246,13 +236,13 @@ internal sealed partial class IncidentGrain(
                 notices.Add(("management", "incident.reported", $"{r.Severity} {S.Title}"));
                 break;
 
-            case IncidentCommandType.Acknowledge:
+            case IncidentCommand.Acknowledge:
                 S.AcknowledgedAt = now;
                 S.Owner = actor.Name;
                 S.EscalatesAt = null;
                 break;
 
-            case IncidentCommandType.Escalate:
+            case IncidentCommand.Escalate:
                 if (S.EscalationLevel < OnCall.Levels)
                 {
                     S.EscalationLevel++;
@@ -263,8 +253,8 @@ internal sealed partial class IncidentGrain(
                     $"未确认已升级至第 {S.EscalationLevel} 级 / unacknowledged, escalated to level {S.EscalationLevel}: {S.Severity} {S.Title}"));
                 break;
 
-            case IncidentCommandType.SuspendService:
-                var channel = c.Channel ?? S.Channel;
+            case IncidentCommand.SuspendService suspend:
+                var channel = suspend.Channel ?? S.Channel;
                 if (channel is null || text is null)
                 {
                     return Refuse(IncidentOutcome.Invalid, "需要频道和原因 / the channel and a reason are required");
@@ -276,7 +266,7 @@ internal sealed partial class IncidentGrain(
                 notices.Add(("management", "incident.suspended", $"频道 {channel} 暂停对外服务 / channel {channel} suspended: {text}"));
                 break;
 
-            case IncidentCommandType.ResumeService:
+            case IncidentCommand.ResumeService:
                 if (S.SuspendedChannel is not { } suspended)
                 {
                     return Refuse(IncidentOutcome.Invalid, "没有暂停的服务 / no service is suspended");
@@ -292,7 +282,7 @@ internal sealed partial class IncidentGrain(
                 notices.Add(("management", "incident.resumed", $"频道 {suspended} 经验证恢复服务 / channel {suspended} reopened after verification: {text}"));
                 break;
 
-            case IncidentCommandType.Resolve:
+            case IncidentCommand.Resolve:
                 if (S.SuspendedChannel is not null)
                 {
                     return Refuse(IncidentOutcome.Invalid,
@@ -303,22 +293,22 @@ internal sealed partial class IncidentGrain(
                 notices.Add(("management", "incident.resolved", $"{S.Title} 已解决 / resolved"));
                 break;
 
-            case IncidentCommandType.RecordRootCause:
-                if (c.RootCause is not { } cause || string.IsNullOrWhiteSpace(cause.Technical) || string.IsNullOrWhiteSpace(cause.Management))
+            case IncidentCommand.RecordRootCause recorded:
+                if (recorded.RootCause is not { } cause || string.IsNullOrWhiteSpace(cause.Technical) || string.IsNullOrWhiteSpace(cause.Management))
                 {
                     return Refuse(IncidentOutcome.Invalid, "需要技术原因和管理原因 / technical and management causes are required");
                 }
 
                 S.RootCause = new RootCause(cause.Technical.Trim(), cause.Management.Trim());
-                if (c.Action is { } first && AddAction(first, now) is { } bad)
+                if (recorded.Action is { } first && AddAction(first, now) is { } bad)
                 {
                     return Refuse(IncidentOutcome.Invalid, bad);
                 }
 
                 break;
 
-            case IncidentCommandType.UpdateAction:
-                if (c.Action is not { } action)
+            case IncidentCommand.UpdateAction update:
+                if (update.Action is not { } action)
                 {
                     return Refuse(IncidentOutcome.Invalid, "需要整改措施 / a corrective action is required");
                 }
@@ -330,7 +320,7 @@ internal sealed partial class IncidentGrain(
 
                 break;
 
-            case IncidentCommandType.SendFeedback:
+            case IncidentCommand.SendFeedback:
                 if (text is null)
                 {
                     return Refuse(IncidentOutcome.Invalid, "需要反馈内容 / the feedback text is required");
@@ -341,7 +331,7 @@ internal sealed partial class IncidentGrain(
                 notices.Add(("management", "incident.feedback", text));
                 break;
 
-            case IncidentCommandType.ReadFeedback:
+            case IncidentCommand.ReadFeedback:
                 if (S.FeedbackReads.All(r => r.UserId != actor.UserId))
                 {
                     S.FeedbackReads.Add(new FeedbackReceipt(actor.UserId, actor.Name, now));
@@ -349,7 +339,7 @@ internal sealed partial class IncidentGrain(
 
                 break;
 
-            case IncidentCommandType.Close:
+            case IncidentCommand.Close:
                 if (S.Actions.Any(a => a.DoneAt is null))
                 {
                     return Refuse(IncidentOutcome.Invalid, "整改措施尚未全部完成 / corrective actions are still open");
@@ -358,7 +348,7 @@ internal sealed partial class IncidentGrain(
                 S.ClosedAt = now;
                 break;
 
-            case IncidentCommandType.Reopen:
+            case IncidentCommand.Reopen:
                 S.ResolvedAt = null;
                 S.ClosedAt = null;
                 S.AcknowledgedAt = null;
@@ -369,8 +359,8 @@ internal sealed partial class IncidentGrain(
                 notices.Add(("management", "incident.reopened", $"{S.Severity} {S.Title}"));
                 break;
 
-            case IncidentCommandType.SetSeverity:
-                if (c.Severity is not { } severity)
+            case IncidentCommand.SetSeverity set:
+                if (set.Severity is not { } severity)
                 {
                     return Refuse(IncidentOutcome.Invalid, "需要 severity（P1–P4）/ severity (P1–P4) is required");
                 }
@@ -383,19 +373,18 @@ internal sealed partial class IncidentGrain(
 
                 break;
 
-            case IncidentCommandType.CitePlan:
-                if (string.IsNullOrWhiteSpace(c.PlanId) || c.PlanVersion is not > 0)
+            case IncidentCommand.CitePlan cite:
+                if (string.IsNullOrWhiteSpace(cite.PlanId) || cite.PlanVersion is not > 0)
                 {
                     return Refuse(IncidentOutcome.Invalid, "需要预案及其生效版本 / the plan and its effective version are required");
                 }
 
-                S.PlanId = c.PlanId;
-                S.PlanVersion = c.PlanVersion;
+                S.PlanId = cite.PlanId;
+                S.PlanVersion = cite.PlanVersion;
                 break;
 
-            case IncidentCommandType.Comment:
-            case IncidentCommandType.Mitigate:
-                if (c.Type == IncidentCommandType.Comment && text is null)
+            case IncidentCommand.Comment:
+                if (text is null)
                 {
                     return Refuse(IncidentOutcome.Invalid, "需要内容 / the text is required");
                 }
@@ -409,7 +398,7 @@ internal sealed partial class IncidentGrain(
             notices.Add(($"party:{party}", notices[0].Kind, notices[0].Body));
         }
 
-        S.Stage = transition.To;
+        S.Stage = transition.To ?? S.Stage;
         S.Version++;
         var entry = new IncidentTimelineEntry(S.Version, now, actor.Name, c.Type, before, S.Stage, text ?? ActionText(c));
         S.Timeline.Add(entry);
@@ -423,25 +412,17 @@ internal sealed partial class IncidentGrain(
             S.Outbox.Add(new IncidentNotification($"{Id}:{S.Version}:{audience}", audience, kind, Id, S.PartyId, S.Severity, S.Title, body, now));
         }
 
-        var result = new IncidentResult(IncidentOutcome.Applied, null, S.Stage, IncidentWorkflow.AllowedIn(S.Stage), S.Version);
-        S.Applied.Add(new AppliedIncidentOperation(operationId, result));
-        if (S.Applied.Count > RememberedOperations)
-        {
-            S.Applied.RemoveAt(0);
-        }
-
-        _occurrencesDirty = false;
-        await state.WriteStateAsync();
-        return result;
+        return new IncidentResult(IncidentOutcome.Applied, null, S.Stage, IncidentWorkflow.AllowedIn(S.Stage), S.Version);
     }
 
-    private static string? ActionText(IncidentCommand c) => c.Type switch
+    private static string? ActionText(IncidentCommand c) => c switch
     {
-        IncidentCommandType.RecordRootCause => c.RootCause is { } r ? $"技术原因：{r.Technical}；管理原因：{r.Management}" : null,
-        IncidentCommandType.UpdateAction => c.Action is { Number: 0 } a ? $"整改：{a.Description}（{a.Owner}，{a.Due:yyyy-MM-dd}）" : $"整改措施 {c.Action?.Number} 已完成",
-        IncidentCommandType.SetSeverity => c.Severity?.ToString(),
-        IncidentCommandType.CitePlan => $"预案 {c.PlanId} v{c.PlanVersion}",
-        IncidentCommandType.SuspendService => c.Channel,
+        IncidentCommand.RecordRootCause { RootCause: { } r } => $"技术原因：{r.Technical}；管理原因：{r.Management}",
+        IncidentCommand.UpdateAction { Action: { Number: 0 } a } => $"整改：{a.Description}（{a.Owner}，{a.Due:yyyy-MM-dd}）",
+        IncidentCommand.UpdateAction update => $"整改措施 {update.Action?.Number} 已完成",
+        IncidentCommand.SetSeverity set => set.Severity?.ToString(),
+        IncidentCommand.CitePlan cite => $"预案 {cite.PlanId} v{cite.PlanVersion}",
+        IncidentCommand.SuspendService suspend => suspend.Channel,
         _ => null,
     };
 
@@ -491,7 +472,7 @@ internal sealed partial class IncidentGrain(
     {
         if (S.Reported && S.Stage == IncidentStage.Reported && S.EscalatesAt is { } due && time.GetUtcNow() >= due)
         {
-            await ExecuteAsync(new IncidentCommand { Type = IncidentCommandType.Escalate }, IncidentActor.System, $"escalate:{due.UtcTicks}");
+            await ExecuteAsync(new IncidentCommand.Escalate(), IncidentActor.System, $"escalate:{due.UtcTicks}");
         }
     }
 
@@ -534,10 +515,10 @@ internal sealed partial class IncidentGrain(
         _occurrencesDirty = false;
         await state.WriteStateAsync(cancellationToken);
         _behind = true;
-        await CatchUpAsync(cancellationToken);
+        await Pipeline.Announcer.RunAsync(cancellationToken);
     }
 
-    /// <summary>Delivers the outbox, the read model and the live boards; retried on a timer until they are reachable.</summary>
+    /// <summary>Delivers the outbox, the read model and the live boards; throws while they are unreachable (the pipeline retries on a timer).</summary>
     private async Task CatchUpAsync(CancellationToken cancellationToken)
     {
         if (!_behind && S.Outbox.Count == 0)
@@ -545,40 +526,29 @@ internal sealed partial class IncidentGrain(
             return;
         }
 
-        try
+        var snapshot = Snapshot();
+        await journal.RecordAsync(snapshot, S.Timeline.Count > 0 ? S.Timeline[^1] : null, cancellationToken);
+        var delivered = new List<IncidentNotification>();
+        foreach (var notification in S.Outbox)
         {
-            var snapshot = Snapshot();
-            await journal.RecordAsync(snapshot, S.Timeline.Count > 0 ? S.Timeline[^1] : null, cancellationToken);
-            var delivered = new List<IncidentNotification>();
-            foreach (var notification in S.Outbox)
-            {
-                await journal.NotifyAsync(notification, cancellationToken);
-                delivered.Add(notification);
-                await Live(notification.Audience, "notification", notification);
-            }
-
-            var card = snapshot with { Timeline = [] };
-            await Live("ops", "incidentChanged", card);
-            await Live("management", "incidentChanged", card);
-            if (S.PartyId is { } party)
-            {
-                await Live("party:" + party, "incidentChanged", card);
-            }
-
-            _behind = false;
-            if (delivered.Count > 0)
-            {
-                S.Outbox.RemoveAll(delivered.Contains);
-                await state.WriteStateAsync(cancellationToken);
-            }
-
-            _catchUp?.Dispose();
-            _catchUp = null;
+            await journal.NotifyAsync(notification, cancellationToken);
+            delivered.Add(notification);
+            await Live(notification.Audience, "notification", notification);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+
+        var card = snapshot with { Timeline = [] };
+        await Live("ops", "incidentChanged", card);
+        await Live("management", "incidentChanged", card);
+        if (S.PartyId is { } party)
         {
-            LogCatchUpFailed(logger, Id, ex.Message);
-            _catchUp ??= this.RegisterGrainTimer(CatchUpAsync, new GrainTimerCreationOptions(TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5)));
+            await Live("party:" + party, "incidentChanged", card);
+        }
+
+        _behind = false;
+        if (delivered.Count > 0)
+        {
+            S.Outbox.RemoveAll(delivered.Contains);
+            await state.WriteStateAsync(cancellationToken);
         }
     }
 

@@ -1,6 +1,9 @@
+using MediaCenter.Grains.Workflow;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Orleans.Runtime;
+using ArticlePipeline = MediaCenter.Grains.Workflow.CommandPipeline<MediaCenter.Grains.Newsroom.ArticleState, MediaCenter.Grains.Newsroom.ArticleStage,
+    MediaCenter.Grains.Newsroom.ArticleCommandType, MediaCenter.Grains.Newsroom.NewsroomRole, MediaCenter.Grains.Newsroom.CommandResult>;
 
 namespace MediaCenter.Grains.Newsroom;
 
@@ -58,7 +61,7 @@ internal sealed partial class ArticleGrain(
     private const int MaxBody = 500_000;
     private const int MaxMaterials = 30;
     private const int MaxAssignees = 10;
-    private IGrainTimer? _catchUp;
+    private ArticlePipeline? _pipeline;
     private bool _projectionBehind;
     private bool _reminderBehind;
     private long? _eventsFrom;
@@ -72,10 +75,8 @@ internal sealed partial class ArticleGrain(
         if (S.Channel is not null)
         {
             // A write may have been acknowledged while the board, the read model or the reminder table was unreachable.
-            _projectionBehind = true;
-            _reminderBehind = S.Stage == ArticleStage.Scheduled;
-            _eventsFrom = S.History.Count > 0 ? S.History[^1].Version : null;
-            await CatchUpAsync(cancellationToken);
+            Behind();
+            await Pipeline.Announcer.RunAsync(cancellationToken);
         }
     }
 
@@ -84,76 +85,57 @@ internal sealed partial class ArticleGrain(
     public Task<ArticleView?> GetAsync() =>
         Task.FromResult(S.Channel is null ? null : new ArticleView(Card(), S.Angle, S.Materials, S.Draft, S.ProgressNote, S.History));
 
-    public async Task<CommandResult> ExecuteAsync(ArticleCommand command, NewsroomActor actor, string operationId)
+    public Task<CommandResult> ExecuteAsync(ArticleCommand command, NewsroomActor actor, string operationId)
     {
-        if (string.IsNullOrWhiteSpace(operationId))
+        ArticleHistoryEntry? entry = null;
+        return Pipeline.ExecuteAsync(new()
         {
-            return Refuse(CommandOutcome.Invalid, "需要操作标识 / an operation id (Idempotency-Key) is required");
-        }
-
-        var repeat = S.Applied.FirstOrDefault(a => a.OperationId == operationId);
-        if (repeat is not null)
-        {
-            return repeat.Result;
-        }
-
-        if (S.Channel is null && command.Type != ArticleCommandType.File)
-        {
-            return new CommandResult(CommandOutcome.NotFound, "稿件不存在 / no such story", null, [], null);
-        }
-
-        ArticleStage? from = S.Channel is null ? null : S.Stage;
-        var transition = ArticleWorkflow.Find(from, command.Type);
-        if (transition is null)
-        {
-            var allowed = ArticleWorkflow.AllowedIn(from);
-            return Refuse(CommandOutcome.IllegalMove,
-                $"当前状态 {from?.ToString() ?? "(新)"} 不允许 {command.Type}；允许：{string.Join("、", allowed)} / " +
-                $"{command.Type} is not allowed in state {from?.ToString() ?? "(new)"}; allowed: {string.Join(", ", allowed)}");
-        }
-
-        var roles = RolesOf(actor);
-        if ((transition.Roles & roles) == 0)
-        {
-            return Refuse(CommandOutcome.Forbidden,
-                $"需要角色 {transition.Roles} / {command.Type} needs the role {transition.Roles}" +
-                (transition.Roles == NewsroomRole.Reviewer ? $" (level {S.ReviewLevel} {ArticleWorkflow.LevelName(S.ReviewLevel)})" : ""));
-        }
-
-        var before = from ?? ArticleStage.Pitched;
-        var levelBefore = S.ReviewLevel;
-
-        // Commands change the state in place; if anything fails before the write is done, the state goes back to
-        // what storage holds, so a retry is judged afresh and never answered from a write that did not happen.
-        var backup = copier.Copy(S);
-        (CommandResult Result, ArticleHistoryEntry? Entry) applied;
-        try
-        {
-            applied = await ApplyAndWriteAsync(command, actor, operationId, transition, before, levelBefore);
-        }
-        catch (Exception ex)
-        {
-            state.State = backup;
-            if (ex is Orleans.Storage.InconsistentStateException)
+            OperationId = operationId,
+            Command = command.Type,
+            Roles = () => RolesOf(actor),
+            Vet = _ => command.Type == ArticleCommandType.Approve ? ReviewConflict(actor) : null,
+            Decide = async transition =>
             {
-                // Storage moved on under this activation: start again from what is stored.
-                this.DeactivateOnIdle();
-            }
-
-            throw;
-        }
-
-        if (applied.Entry is { } entry)
-        {
-            await AfterWriteAsync(command, applied.Result.Card!, entry);
-        }
-
-        return applied.Result;
+                var (result, written) = await DecideAsync(command, actor, transition);
+                entry = written;
+                return result;
+            },
+            AfterWrite = result => AfterWriteAsync(command, entry!),
+        });
     }
 
-    private async Task<(CommandResult, ArticleHistoryEntry?)> ApplyAndWriteAsync(ArticleCommand command, NewsroomActor actor, string operationId,
-        Transition transition, ArticleStage before, int levelBefore)
+    private ArticlePipeline Pipeline => _pipeline ??= CommandPipeline.For(this, state, new WorkflowSpec<ArticleState, ArticleStage, ArticleCommandType, NewsroomRole, CommandResult>
     {
+        Table = ArticleWorkflow.Transitions,
+        StageOf = s => s.Channel is null ? null : s.Stage,
+        Operations = OperationMemory<ArticleState, CommandResult>.Over(s => s.Applied, a => a.OperationId, a => a.Result,
+            (id, result) => new AppliedArticleOperation(id, result), RememberedOperations),
+        Copy = copier.Copy,
+        IsApplied = r => r.Ok,
+        Refuse = (refusal, message) => refusal switch
+        {
+            WorkflowRefusal.NotFound => new CommandResult(CommandOutcome.NotFound, message, null, [], null),
+            WorkflowRefusal.IllegalMove => Refuse(CommandOutcome.IllegalMove, message),
+            WorkflowRefusal.Forbidden => Refuse(CommandOutcome.Forbidden, message),
+            _ => Refuse(CommandOutcome.Invalid, message),
+        },
+        RefusalAsStored = r => Refuse(r.Outcome, r.Message ?? r.Outcome.ToString()),
+        NotFoundMessage = "稿件不存在 / no such story",
+        RoleHint = t => t.Roles == NewsroomRole.Reviewer ? $" (level {S.ReviewLevel} {ArticleWorkflow.LevelName(S.ReviewLevel)})" : "",
+        // The caller does not wait for the event log, the read model or the board, which are already safe to derive
+        // from the written state.
+        Announce = CatchUpAsync,
+        AnnounceTiming = AnnounceTiming.AfterAnswer,
+        AnnounceFailed = ex => LogFollowFailed(logger, Id, "event log, board, read model or schedule", ex.Message),
+        Reread = Behind,
+    });
+
+    /// <summary>Applies a move to the state; the pipeline writes it (or puts the state back on a refusal).</summary>
+    private async Task<(CommandResult, ArticleHistoryEntry?)> DecideAsync(ArticleCommand command, NewsroomActor actor,
+        Transition<ArticleStage, ArticleCommandType, NewsroomRole> transition)
+    {
+        var before = transition.From ?? ArticleStage.Pitched;
+        var levelBefore = S.ReviewLevel;
         var refusal = await ApplyAsync(command, actor, transition);
         if (refusal is not null)
         {
@@ -169,26 +151,20 @@ internal sealed partial class ArticleGrain(
         var entry = new ArticleHistoryEntry(S.Version, now, actor.Person, command.Type, before, S.Stage, command.Comment?.Trim() is { Length: > 0 } c ? c : null, level);
         S.History.Add(entry);
         var card = Card();
-        var result = new CommandResult(CommandOutcome.Applied, null, S.Stage, ArticleWorkflow.AllowedIn(S.Stage), card);
-        S.Applied.Add(new AppliedArticleOperation(operationId, result));
-        if (S.Applied.Count > RememberedOperations)
-        {
-            S.Applied.RemoveAt(0);
-        }
-
         if (command.Type is ArticleCommandType.Publish or ArticleCommandType.FireSchedule or ArticleCommandType.Withdraw)
         {
             // The feeds must hold what is acknowledged: project first; a failure here refuses the command.
             await journal.ProjectAsync(card, S.Draft);
         }
 
-        await state.WriteStateAsync();
-        return (result, entry);
+        return (new CommandResult(CommandOutcome.Applied, null, S.Stage, ArticleWorkflow.AllowedIn(S.Stage), card), entry);
     }
 
-    /// <summary>What follows an acknowledged write: the schedule's reminder, the event log, the read model and the board.</summary>
-    private async Task AfterWriteAsync(ArticleCommand command, ArticleCard card, ArticleHistoryEntry entry)
+    /// <summary>What follows an acknowledged write before the answer: the schedule's reminder; then the event log, the read model and the board.</summary>
+    private async Task AfterWriteAsync(ArticleCommand command, ArticleHistoryEntry entry)
     {
+        _eventsFrom ??= entry.Version;
+        _projectionBehind = true;
         if (command.Type is ArticleCommandType.Schedule or ArticleCommandType.CancelSchedule or ArticleCommandType.Publish or ArticleCommandType.FireSchedule)
         {
             // Before the answer: an acknowledged schedule has its durable reminder. Should the reminder table be
@@ -203,8 +179,17 @@ internal sealed partial class ArticleGrain(
                 _reminderBehind = true;
             }
         }
+    }
 
-        await FollowAsync(card, entry);
+    /// <summary>The stored state may hold moves this activation did not announce (on activation, or after reading it again).</summary>
+    private void Behind()
+    {
+        _projectionBehind = true;
+        _reminderBehind = S.Stage == ArticleStage.Scheduled;
+        if (S.History.Count > 0 && (_eventsFrom is null || _eventsFrom > S.History[^1].Version))
+        {
+            _eventsFrom = S.History[^1].Version;
+        }
     }
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
@@ -228,7 +213,7 @@ internal sealed partial class ArticleGrain(
         CommandResult result;
         try
         {
-            result = await ExecuteAsync(new ArticleCommand { Type = ArticleCommandType.FireSchedule }, NewsroomActor.System,
+            result = await ExecuteAsync(new ArticleCommand.FireSchedule(), NewsroomActor.System,
                 "schedule:" + at.ToUnixTimeMilliseconds());
         }
         catch (Exception ex)
@@ -295,46 +280,66 @@ internal sealed partial class ArticleGrain(
         return roles;
     }
 
-    private async Task<CommandResult?> ApplyAsync(ArticleCommand c, NewsroomActor actor, Transition transition)
+    /// <summary>
+    /// 三审 means three different people (separation of duties): whoever wrote the story — its author, an assignee,
+    /// anyone who saved a draft of it — never approves it, and one person approves at most one review level of it,
+    /// whatever levels they hold and however many review rounds it goes through.
+    /// </summary>
+    private string? ReviewConflict(NewsroomActor actor)
+    {
+        if (S.Author?.Id == actor.UserId || S.Assignees.Any(a => a.Id == actor.UserId)
+            || S.History.Any(h => h.Command == ArticleCommandType.SaveDraft && h.Actor.Id == actor.UserId))
+        {
+            return "稿件的作者和写稿人不能审核通过自己的稿件 / the author or a writer of a story never approves it";
+        }
+
+        var approved = S.History.FirstOrDefault(h => h.Command == ArticleCommandType.Approve && h.Actor.Id == actor.UserId && h.ReviewLevel != S.ReviewLevel);
+        if (approved?.ReviewLevel is { } level)
+        {
+            return $"同一人只能审核通过一个级别，你已通过{ArticleWorkflow.LevelName(level)} / one person approves at most one review level of a story: " +
+                $"you approved level {level} ({ArticleWorkflow.LevelName(level)}), this is level {S.ReviewLevel} ({ArticleWorkflow.LevelName(S.ReviewLevel)})";
+        }
+
+        return null;
+    }
+
+    private async Task<CommandResult?> ApplyAsync(ArticleCommand c, NewsroomActor actor, Transition<ArticleStage, ArticleCommandType, NewsroomRole> transition)
     {
         var now = time.GetUtcNow();
-        switch (c.Type)
+        switch (c)
         {
-            case ArticleCommandType.File:
-                if (string.IsNullOrWhiteSpace(c.Channel))
+            case ArticleCommand.File file:
+                if (string.IsNullOrWhiteSpace(file.Channel))
                 {
                     return Invalid("需要频道 / the channel is required");
                 }
 
-                if (PitchProblem(c, required: true) is { } filed)
+                if (PitchProblem(file, required: true) is { } filed)
                 {
                     return Invalid(filed);
                 }
 
-                S.Channel = c.Channel;
+                S.Channel = file.Channel;
                 S.Author = actor.Person;
-                S.Kind = c.Kind ?? ArticleKind.ImageText;
-                TakePitch(c);
+                S.Kind = file.Kind ?? ArticleKind.ImageText;
+                TakePitch(file);
                 break;
 
-            case ArticleCommandType.EditPitch:
-            case ArticleCommandType.Refile:
-                if (PitchProblem(c, required: false) is { } edited)
+            case ArticleCommand.PitchCommand pitch:
+                if (PitchProblem(pitch, required: false) is { } edited)
                 {
                     return Invalid(edited);
                 }
 
-                TakePitch(c);
-                if (c.Kind is { } kind)
+                TakePitch(pitch);
+                if (pitch.Kind is { } kind)
                 {
                     S.Kind = kind;
                 }
 
                 break;
 
-            case ArticleCommandType.ReturnPitch:
-            case ArticleCommandType.Reject:
-            case ArticleCommandType.Withdraw:
+            case ArticleCommand.ReturnPitch or ArticleCommand.Reject or ArticleCommand.Withdraw:
                 if (string.IsNullOrWhiteSpace(c.Comment))
                 {
                     return Invalid("需要填写原因 / a reason is required");
@@ -347,13 +352,13 @@ internal sealed partial class ArticleGrain(
 
                 break;
 
-            case ArticleCommandType.Assign:
-                if (c.Assignees is not { Count: > 0 } people || people.Count > MaxAssignees || people.Any(p => p.Id == Guid.Empty))
+            case ArticleCommand.Assign assign:
+                if (assign.Assignees is not { Count: > 0 } people || people.Count > MaxAssignees || people.Any(p => p.Id == Guid.Empty))
                 {
                     return Invalid($"需要 1 到 {MaxAssignees} 名编辑 / assign 1 to {MaxAssignees} editors");
                 }
 
-                if (c.DueAt is not { } due || due <= now)
+                if (assign.DueAt is not { } due || due <= now)
                 {
                     return Invalid("截止时间必须在将来 / the due time must be in the future");
                 }
@@ -362,33 +367,33 @@ internal sealed partial class ArticleGrain(
                 S.DueAt = due;
                 break;
 
-            case ArticleCommandType.ReportProgress:
-                if (c.Progress is not (>= 0 and <= 100))
+            case ArticleCommand.ReportProgress report:
+                if (report.Progress is not (>= 0 and <= 100))
                 {
                     return Invalid("进度必须在 0 到 100 之间 / progress must be 0 to 100");
                 }
 
-                S.Progress = c.Progress.Value;
+                S.Progress = report.Progress.Value;
                 S.ProgressNote = c.Comment?.Trim();
                 break;
 
-            case ArticleCommandType.SaveDraft:
-                if (c.Draft is not { } draft)
+            case ArticleCommand.SaveDraft save:
+                if (save.Draft is not { } draft)
                 {
                     return Invalid("需要稿件内容 / the draft is required");
                 }
 
-                if (c.BaseVersion is null)
+                if (save.BaseVersion is null)
                 {
                     return Invalid("需要 baseVersion（编辑所基于的稿件版本，首稿为 0）/ baseVersion is required: the draft version you edited (0 for the first)");
                 }
 
-                if (c.BaseVersion != S.DraftVersion)
+                if (save.BaseVersion != S.DraftVersion)
                 {
                     var last = S.History.LastOrDefault(h => h.Command == ArticleCommandType.SaveDraft);
                     return Refuse(CommandOutcome.VersionConflict,
                         $"稿件已被 {last?.Actor.Name} 保存为第 {S.DraftVersion} 版，请基于最新版本修改 / the draft is at version {S.DraftVersion} " +
-                        $"(saved by {last?.Actor.Name}); you edited version {c.BaseVersion?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "(none)"}");
+                        $"(saved by {last?.Actor.Name}); you edited version {save.BaseVersion?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "(none)"}");
                 }
 
                 if (DraftProblem(draft) is { } bad)
@@ -408,7 +413,7 @@ internal sealed partial class ArticleGrain(
                 S.Kind = draft.Kind;
                 break;
 
-            case ArticleCommandType.Submit:
+            case ArticleCommand.Submit:
                 if (S.Draft is null)
                 {
                     return Invalid("没有可提交的稿件 / there is no draft to submit");
@@ -419,7 +424,7 @@ internal sealed partial class ArticleGrain(
                 S.LastComment = null;
                 break;
 
-            case ArticleCommandType.Approve:
+            case ArticleCommand.Approve:
                 if (S.ReviewLevel < S.ReviewLevels)
                 {
                     S.Stage = ArticleStage.InReview;
@@ -431,9 +436,7 @@ internal sealed partial class ArticleGrain(
                 S.ReviewLevel = 0;
                 return null;
 
-            case ArticleCommandType.Publish:
-            case ArticleCommandType.Schedule:
-            case ArticleCommandType.FireSchedule:
+            case ArticleCommand.Publish or ArticleCommand.Schedule or ArticleCommand.FireSchedule:
                 var policy = await Channel().GetPolicyAsync();
                 if (policy.Suspended)
                 {
@@ -441,16 +444,22 @@ internal sealed partial class ArticleGrain(
                         $"频道已暂停对外服务，不能发布：{policy.SuspendedReason} / the channel is suspended and refuses publishing: {policy.SuspendedReason}");
                 }
 
-                var targets = c.Type == ArticleCommandType.FireSchedule ? S.ScheduledTargets : c.Targets is { Count: > 0 } t ? [.. t.Distinct()] : policy.Targets;
+                var asked = c switch
+                {
+                    ArticleCommand.Publish publish => publish.Targets,
+                    ArticleCommand.Schedule schedule => schedule.Targets,
+                    _ => S.ScheduledTargets,
+                };
+                var targets = c is ArticleCommand.FireSchedule ? S.ScheduledTargets : asked is { Count: > 0 } t ? [.. t.Distinct()] : policy.Targets;
                 var disabled = targets.Where(t => !policy.Targets.Contains(t)).ToList();
                 if (targets.Count == 0 || disabled.Count > 0)
                 {
                     return Invalid($"频道未启用发布终端 {string.Join("、", disabled)} / the channel does not publish to {string.Join(", ", disabled)}");
                 }
 
-                if (c.Type == ArticleCommandType.Schedule)
+                if (c is ArticleCommand.Schedule scheduled)
                 {
-                    if (c.At is not { } at || at <= now)
+                    if (scheduled.At is not { } at || at <= now)
                     {
                         return Invalid("定时发布时间必须在将来 / the scheduled time must be in the future");
                     }
@@ -465,23 +474,23 @@ internal sealed partial class ArticleGrain(
                 S.Targets = [.. targets.Order().Select(t => new TargetState(t, now, null))];
                 break;
 
-            case ArticleCommandType.CancelSchedule:
+            case ArticleCommand.CancelSchedule:
                 S.ScheduledAt = null;
                 S.ScheduledTargets = [];
                 break;
         }
 
-        if (c.Type is ArticleCommandType.ReturnPitch or ArticleCommandType.Reject or ArticleCommandType.Withdraw or ArticleCommandType.Delete)
+        if (c is ArticleCommand.ReturnPitch or ArticleCommand.Reject or ArticleCommand.Withdraw or ArticleCommand.Delete)
         {
             S.LastComment = c.Comment?.Trim();
         }
 
-        if (c.Type == ArticleCommandType.Withdraw)
+        if (c is ArticleCommand.Withdraw)
         {
             S.Targets = [.. S.Targets.Select(t => t with { WithdrawnAt = t.WithdrawnAt ?? now })];
         }
 
-        if (c.Type == ArticleCommandType.Reject)
+        if (c is ArticleCommand.Reject)
         {
             S.ReviewLevel = 0;
         }
@@ -490,7 +499,7 @@ internal sealed partial class ArticleGrain(
         return null;
     }
 
-    private void TakePitch(ArticleCommand c)
+    private void TakePitch(ArticleCommand.PitchCommand c)
     {
         if (c.Title is { } title)
         {
@@ -508,7 +517,7 @@ internal sealed partial class ArticleGrain(
         }
     }
 
-    private static string? PitchProblem(ArticleCommand c, bool required)
+    private static string? PitchProblem(ArticleCommand.PitchCommand c, bool required)
     {
         if ((required || c.Title is not null) && (string.IsNullOrWhiteSpace(c.Title) || c.Title.Trim().Length > MaxTitle))
         {
@@ -607,19 +616,7 @@ internal sealed partial class ArticleGrain(
         }
     }
 
-    /// <summary>Tells the board and the read model; on failure retries on a timer (the state is already safe).</summary>
-    private Task FollowAsync(ArticleCard card, ArticleHistoryEntry entry)
-    {
-        _eventsFrom ??= entry.Version;
-        _projectionBehind = true;
-
-        // Right after this call has answered (a grain timer does not interleave with it): the caller does not wait
-        // for the event log, the read model or the board, which are already safe to derive from the written state.
-        _catchUp ??= this.RegisterGrainTimer(CatchUpAsync, new GrainTimerCreationOptions(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan));
-        _catchUp.Change(TimeSpan.Zero, TimeSpan.FromSeconds(5));
-        return Task.CompletedTask;
-    }
-
+    /// <summary>Brings the event log, the reminder, the read model and the board up to the state; throws while any is unreachable.</summary>
     private async Task CatchUpAsync(CancellationToken cancellationToken)
     {
         if (!_projectionBehind && !_reminderBehind && _eventsFrom is null)
@@ -628,40 +625,29 @@ internal sealed partial class ArticleGrain(
         }
 
         var card = Card();
-        try
+        if (_eventsFrom is { } from)
         {
-            if (_eventsFrom is { } from)
+            // Idempotent per (story, version): replaying an entry the log already holds changes nothing.
+            foreach (var entry in S.History.Where(h => h.Version >= from))
             {
-                // Idempotent per (story, version): replaying an entry the log already holds changes nothing.
-                foreach (var entry in S.History.Where(h => h.Version >= from))
-                {
-                    await journal.RecordEventAsync(card, entry, cancellationToken);
-                    _eventsFrom = entry.Version + 1;
-                }
-
-                _eventsFrom = null;
+                await journal.RecordEventAsync(card, entry, cancellationToken);
+                _eventsFrom = entry.Version + 1;
             }
 
-            if (_reminderBehind)
-            {
-                await ScheduleReminderAsync();
-                _reminderBehind = false;
-            }
-
-            if (_projectionBehind)
-            {
-                await journal.ProjectAsync(card, S.Draft, cancellationToken);
-                await Channel().UpdateCardAsync(card);
-                _projectionBehind = false;
-            }
-
-            _catchUp?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            _eventsFrom = null;
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+
+        if (_reminderBehind)
         {
-            LogFollowFailed(logger, Id, "event log, board, read model or schedule", ex.Message);
-            _catchUp ??= this.RegisterGrainTimer(CatchUpAsync, new GrainTimerCreationOptions(TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5)));
-            _catchUp.Change(TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5));
+            await ScheduleReminderAsync();
+            _reminderBehind = false;
+        }
+
+        if (_projectionBehind)
+        {
+            await journal.ProjectAsync(card, S.Draft, cancellationToken);
+            await Channel().UpdateCardAsync(card);
+            _projectionBehind = false;
         }
     }
 

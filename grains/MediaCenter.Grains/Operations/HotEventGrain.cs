@@ -1,8 +1,11 @@
 using System.Text.Json;
 using MediaCenter.Grains.Platform;
+using MediaCenter.Grains.Workflow;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Orleans.Runtime;
+using HotEventPipeline = MediaCenter.Grains.Workflow.CommandPipeline<MediaCenter.Grains.Operations.HotEventState, MediaCenter.Grains.Operations.HotEventStatus,
+    MediaCenter.Grains.Operations.HotEventCommandType, MediaCenter.Grains.Operations.HotEventRole, MediaCenter.Grains.Operations.HotEventResult>;
 
 namespace MediaCenter.Grains.Operations;
 
@@ -63,7 +66,7 @@ internal sealed partial class HotEventGrain(
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     private IGrainTimer? _window;
-    private IGrainTimer? _catchUp;
+    private HotEventPipeline? _pipeline;
     private DateTimeOffset? _reminderFor;
     private bool _projectionBehind;
     private long? _eventsFrom;
@@ -81,7 +84,7 @@ internal sealed partial class HotEventGrain(
             // and the window may have opened or closed while no silo watched it.
             _projectionBehind = true;
             _eventsFrom = S.History.Count > 0 ? S.History[^1].Version : null;
-            await CatchUpAsync(cancellationToken);
+            await Pipeline.Announcer.RunAsync(cancellationToken);
             await AdvanceAsync();
             if (!HotEventWorkflow.IsFinal(S.Status))
             {
@@ -116,127 +119,108 @@ internal sealed partial class HotEventGrain(
         return result;
     }
 
-    private async Task<HotEventResult> ExecuteOneAsync(HotEventCommand command, HotEventActor actor, string operationId)
+    private Task<HotEventResult> ExecuteOneAsync(HotEventCommand command, HotEventActor actor, string operationId)
     {
-        if (string.IsNullOrWhiteSpace(operationId))
+        HotEventStatus? from = null;
+        return Pipeline.ExecuteAsync(new()
         {
-            return Refuse(HotEventOutcome.Invalid, "需要操作标识 / an operation id (Idempotency-Key) is required");
-        }
-
-        var repeat = S.Applied.FirstOrDefault(a => a.OperationId == operationId);
-        if (repeat is not null)
-        {
-            return repeat.Result;
-        }
-
-        if (S.PartyId is null && command.Type != HotEventCommandType.Register)
-        {
-            return new HotEventResult(HotEventOutcome.NotFound, "热点事件不存在 / no such hot event", null, [], null);
-        }
-
-        HotEventStatus? from = S.PartyId is null ? null : S.Status;
-        var transition = HotEventWorkflow.Find(from, command.Type);
-        if (transition is null)
-        {
-            var allowed = HotEventWorkflow.AllowedIn(from);
-            return Refuse(HotEventOutcome.IllegalMove,
-                $"当前状态 {from?.ToString() ?? "(新)"} 不允许 {command.Type}；允许：{string.Join("、", allowed)} / " +
-                $"{command.Type} is not allowed in state {from?.ToString() ?? "(new)"}; allowed: {string.Join(", ", allowed)}");
-        }
-
-        if ((transition.Roles & actor.Roles) == 0)
-        {
-            return Refuse(HotEventOutcome.Forbidden, $"需要角色 {transition.Roles} / {command.Type} needs the role {transition.Roles}");
-        }
-
-        var backup = copier.Copy(S);
-        HotEventHistoryEntry? entry;
-        HotEventResult result;
-        try
-        {
-            var refusal = Apply(command, actor);
-            if (refusal is not null)
+            OperationId = operationId,
+            Command = command.Type,
+            Roles = () => actor.Roles,
+            Decide = transition =>
             {
-                // Validation may have changed fields before it refused: answer from the state as stored.
-                state.State = backup;
-                return Refuse(refusal.Outcome, refusal.Message ?? refusal.Outcome.ToString());
-            }
-
-            var now = time.GetUtcNow();
-            S.Status = transition.To;
-            S.Version++;
-            S.UpdatedAt = now;
-            entry = new HotEventHistoryEntry(S.Version, now, actor.Person, command.Type, from, S.Status,
-                command.Comment?.Trim() is { Length: > 0 } c ? c : null);
-            S.History.Add(entry);
-            result = new HotEventResult(HotEventOutcome.Applied, null, S.Status, HotEventWorkflow.AllowedIn(S.Status), Card());
-            S.Applied.Add(new AppliedHotEventOperation(operationId, result));
-            if (S.Applied.Count > RememberedOperations)
+                from = transition.From;
+                return Task.FromResult(Decide(command, actor, transition));
+            },
+            AfterWrite = _ =>
             {
-                S.Applied.RemoveAt(0);
-            }
+                LogChanged(logger, Id, command.Type.ToString(), from?.ToString() ?? "(new)", S.Status.ToString());
+                _eventsFrom ??= S.Version;
+                _projectionBehind = true;
+                return Task.CompletedTask;
+            },
+        });
+    }
 
-            await state.WriteStateAsync();
-        }
-        catch (Exception ex)
+    private HotEventPipeline Pipeline => _pipeline ??= CommandPipeline.For(this, state, new WorkflowSpec<HotEventState, HotEventStatus, HotEventCommandType, HotEventRole, HotEventResult>
+    {
+        Table = HotEventWorkflow.Transitions,
+        StageOf = s => s.PartyId is null ? null : s.Status,
+        Operations = OperationMemory<HotEventState, HotEventResult>.Over(s => s.Applied, a => a.OperationId, a => a.Result,
+            (id, result) => new AppliedHotEventOperation(id, result), RememberedOperations),
+        Copy = copier.Copy,
+        IsApplied = r => r.Ok,
+        Refuse = (refusal, message) => refusal switch
         {
-            // The state goes back to what storage holds, so a retry is judged afresh.
-            state.State = backup;
-            if (ex is Orleans.Storage.InconsistentStateException)
-            {
-                this.DeactivateOnIdle();
-            }
+            WorkflowRefusal.NotFound => new HotEventResult(HotEventOutcome.NotFound, message, null, [], null),
+            WorkflowRefusal.IllegalMove => Refuse(HotEventOutcome.IllegalMove, message),
+            WorkflowRefusal.Forbidden => Refuse(HotEventOutcome.Forbidden, message),
+            _ => Refuse(HotEventOutcome.Invalid, message),
+        },
+        // Validation may have changed fields before it refused: answer from the state as stored.
+        RefusalAsStored = r => Refuse(r.Outcome, r.Message ?? r.Outcome.ToString()),
+        NotFoundMessage = "热点事件不存在 / no such hot event",
+        Announce = CatchUpAsync,
+        AnnounceFailed = ex => LogFollowFailed(logger, Id, "event log, read model or hot-mode registry", ex.Message),
+        Reread = () => _projectionBehind = true,
+    });
 
-            throw;
+    /// <summary>Applies a move to the state; the pipeline writes it (or puts the state back on a refusal).</summary>
+    private HotEventResult Decide(HotEventCommand command, HotEventActor actor, Transition<HotEventStatus, HotEventCommandType, HotEventRole> transition)
+    {
+        if (Apply(command, actor) is { } refusal)
+        {
+            return refusal;
         }
 
-        LogChanged(logger, Id, command.Type.ToString(), from?.ToString() ?? "(new)", S.Status.ToString());
-        _eventsFrom ??= entry.Version;
-        _projectionBehind = true;
-        await CatchUpAsync(CancellationToken.None);
-        return result;
+        var now = time.GetUtcNow();
+        S.Status = transition.To ?? S.Status;
+        S.Version++;
+        S.UpdatedAt = now;
+        S.History.Add(new HotEventHistoryEntry(S.Version, now, actor.Person, command.Type, transition.From, S.Status,
+            command.Comment?.Trim() is { Length: > 0 } c ? c : null));
+        return new HotEventResult(HotEventOutcome.Applied, null, S.Status, HotEventWorkflow.AllowedIn(S.Status), Card());
     }
 
     private HotEventResult? Apply(HotEventCommand c, HotEventActor actor)
     {
         var now = time.GetUtcNow();
-        switch (c.Type)
+        switch (c)
         {
-            case HotEventCommandType.Register:
-                if (string.IsNullOrWhiteSpace(c.PartyId))
+            case HotEventCommand.Register register:
+                if (string.IsNullOrWhiteSpace(register.PartyId))
                 {
                     return Invalid("需要接入方 / the access party is required");
                 }
 
-                S.PartyId = c.PartyId;
+                S.PartyId = register.PartyId;
                 S.RegisteredBy = actor.Person;
-                return TakeDetails(c, required: true, now);
+                return TakeDetails(register, required: true, now);
 
-            case HotEventCommandType.Edit:
+            case HotEventCommand.Edit edit:
                 S.AcknowledgedBy = null;
-                return TakeDetails(c, required: false, now);
+                return TakeDetails(edit, required: false, now);
 
-            case HotEventCommandType.UpdateScript:
-                if (c.Qa is null)
+            case HotEventCommand.UpdateScript script:
+                if (script.Qa is null)
                 {
                     return Invalid("需要应答口径 qa / the Q&A script (qa) is required");
                 }
 
-                return TakeScript(c.Qa);
+                return TakeScript(script.Qa);
 
-            case HotEventCommandType.Acknowledge:
+            case HotEventCommand.Acknowledge:
                 S.AcknowledgedBy = actor.Person;
                 S.LastComment = c.Comment?.Trim() is { Length: > 0 } note ? note : null;
                 return null;
 
-            case HotEventCommandType.Cancel:
-            case HotEventCommandType.Stop:
+            case HotEventCommand.Cancel or HotEventCommand.Stop:
                 if (string.IsNullOrWhiteSpace(c.Comment) || c.Comment.Length > MaxPolicy)
                 {
                     return Invalid("需要填写原因 / a reason is required");
                 }
 
-                if (c.Type == HotEventCommandType.Cancel && now >= S.StartsAt)
+                if (c is HotEventCommand.Cancel && now >= S.StartsAt)
                 {
                     return Refuse(HotEventOutcome.IllegalMove, "时间窗口已开始，不能再取消 / the window has opened: it can no longer be cancelled");
                 }
@@ -250,7 +234,7 @@ internal sealed partial class HotEventGrain(
         }
     }
 
-    private HotEventResult? TakeDetails(HotEventCommand c, bool required, DateTimeOffset now)
+    private HotEventResult? TakeDetails(HotEventCommand.DetailsCommand c, bool required, DateTimeOffset now)
     {
         if ((required || c.Title is not null) && (string.IsNullOrWhiteSpace(c.Title) || c.Title.Trim().Length > MaxTitle))
         {
@@ -362,7 +346,13 @@ internal sealed partial class HotEventGrain(
         var any = false;
         while (S.PartyId is not null && Due() is { } due)
         {
-            var result = await ExecuteOneAsync(new HotEventCommand { Type = due }, HotEventActor.System, $"system:{due}:{S.Version}");
+            HotEventCommand move = due switch
+            {
+                HotEventCommandType.Start => new HotEventCommand.Start(),
+                HotEventCommandType.End => new HotEventCommand.End(),
+                _ => new HotEventCommand.Expire(),
+            };
+            var result = await ExecuteOneAsync(move, HotEventActor.System, $"system:{due}:{S.Version}");
             if (!result.Ok)
             {
                 LogWindowHeld(logger, Id, due.ToString(), result.Message ?? result.Outcome.ToString());
@@ -449,6 +439,7 @@ internal sealed partial class HotEventGrain(
         }
     }
 
+    /// <summary>Brings the event log, the read model and the hot-mode registry up to the state; throws while any is unreachable.</summary>
     private async Task CatchUpAsync(CancellationToken cancellationToken)
     {
         if (!_projectionBehind && _eventsFrom is null)
@@ -457,45 +448,34 @@ internal sealed partial class HotEventGrain(
         }
 
         var card = Card();
-        try
+        if (_eventsFrom is { } from)
         {
-            if (_eventsFrom is { } from)
+            // Idempotent per (event, version): replaying an entry the log already holds changes nothing.
+            foreach (var entry in S.History.Where(h => h.Version >= from))
             {
-                // Idempotent per (event, version): replaying an entry the log already holds changes nothing.
-                foreach (var entry in S.History.Where(h => h.Version >= from))
-                {
-                    await journal.RecordEventAsync(card, entry, cancellationToken);
-                    _eventsFrom = entry.Version + 1;
-                }
-
-                _eventsFrom = null;
+                await journal.RecordEventAsync(card, entry, cancellationToken);
+                _eventsFrom = entry.Version + 1;
             }
 
-            if (_projectionBehind)
-            {
-                await journal.ProjectAsync(card, cancellationToken);
-                var mode = GrainFactory.GetGrain<IHotModeGrain>(0);
-                if (HotEventWorkflow.IsPublic(S.Status))
-                {
-                    await mode.TrackAsync(new HotModeEntry(Id, S.PartyId!, S.Title, S.Status, S.StartsAt, S.EndsAt, S.TrafficMultiple,
-                        S.Channels.ToList(), S.Version));
-                }
-                else
-                {
-                    await mode.ForgetAsync(Id, S.Version);
-                }
-
-                _projectionBehind = false;
-                Announce(card);
-            }
-
-            _catchUp?.Dispose();
-            _catchUp = null;
+            _eventsFrom = null;
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+
+        if (_projectionBehind)
         {
-            LogFollowFailed(logger, Id, "event log, read model or hot-mode registry", ex.Message);
-            _catchUp ??= this.RegisterGrainTimer(CatchUpAsync, new GrainTimerCreationOptions(TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5)));
+            await journal.ProjectAsync(card, cancellationToken);
+            var mode = GrainFactory.GetGrain<IHotModeGrain>(0);
+            if (HotEventWorkflow.IsPublic(S.Status))
+            {
+                await mode.TrackAsync(new HotModeEntry(Id, S.PartyId!, S.Title, S.Status, S.StartsAt, S.EndsAt, S.TrafficMultiple,
+                    S.Channels.ToList(), S.Version));
+            }
+            else
+            {
+                await mode.ForgetAsync(Id, S.Version);
+            }
+
+            _projectionBehind = false;
+            Announce(card);
         }
     }
 

@@ -43,10 +43,6 @@ internal sealed partial class TerminalGrain(
     ILogger<TerminalGrain> logger) : Grain, ITerminalGrain
 {
     private const int RememberedOperations = 100;
-    private const int RememberedCommands = 20;
-
-    /// <summary>How long a terminal has to acknowledge a command.</summary>
-    internal static readonly TimeSpan CommandTimeout = TimeSpan.FromSeconds(30);
     private IGrainTimer? _commandTimeouts;
     private IGrainTimer? _deadline;
     private IGrainTimer? _checkpoint;
@@ -120,11 +116,7 @@ internal sealed partial class TerminalGrain(
 
             if (message.Kind == TerminalMessageKind.Disconnected)
             {
-                if (state.State.Health is TerminalHealth.Online or TerminalHealth.Degraded)
-                {
-                    await ChangeHealthAsync(TerminalHealth.Offline, "disconnected", []);
-                }
-
+                await ApplyHealthAsync(HealthSignal.Disconnected, []);
                 continue;
             }
 
@@ -135,19 +127,16 @@ internal sealed partial class TerminalGrain(
                 MarkDirty();
             }
 
-            var reasons = state.State.DegradedBecause;
+            // A message without telemetry keeps the last known degradation.
+            IReadOnlyList<string> reasons = state.State.DegradedBecause;
             if (message.Kind == TerminalMessageKind.Telemetry && message.Telemetry is { } sample)
             {
                 state.State.Telemetry = sample;
                 await AddToBucketAsync(sample, message.ReceivedAt);
-                reasons = Degradation(sample);
+                reasons = TerminalHealthRules.Degradation(sample, Options.For(state.State.Registration.Kind));
             }
 
-            var wanted = reasons.Count > 0 ? TerminalHealth.Degraded : TerminalHealth.Online;
-            if (state.State.Health != TerminalHealth.Maintenance && (state.State.Health != wanted || !reasons.SequenceEqual(state.State.DegradedBecause)))
-            {
-                await ChangeHealthAsync(wanted, reasons.Count > 0 ? string.Join(",", reasons) : "heartbeat", reasons);
-            }
+            await ApplyHealthAsync(reasons.Count > 0 ? HealthSignal.HeardDegraded : HealthSignal.HeardHealthy, reasons);
         }
 
         ArmDeadline();
@@ -165,18 +154,11 @@ internal sealed partial class TerminalGrain(
         if (!Applied(operationId))
         {
             Remember(operationId);
-            if (on && state.State.Health != TerminalHealth.Maintenance)
+            var heard = state.State.LastSeen is { } seen && seen + OfflineTimeout() > time.GetUtcNow();
+            var signal = on ? HealthSignal.MaintenanceOn : heard ? HealthSignal.MaintenanceOffHeard : HealthSignal.MaintenanceOffSilent;
+            if (!await ApplyHealthAsync(signal, []))
             {
-                await ChangeHealthAsync(TerminalHealth.Maintenance, "maintenance", []);
-            }
-            else if (!on && state.State.Health == TerminalHealth.Maintenance)
-            {
-                // Out of maintenance it is offline until its next heartbeat proves otherwise.
-                var alive = state.State.LastSeen is { } seen && seen + OfflineTimeout() > time.GetUtcNow();
-                await ChangeHealthAsync(alive ? TerminalHealth.Online : TerminalHealth.Offline, "maintenance-ended", [], raiseAlerts: false);
-            }
-            else
-            {
+                // Nothing changed, but the operation id is kept.
                 await state.WriteStateAsync();
             }
         }
@@ -188,20 +170,11 @@ internal sealed partial class TerminalGrain(
     public async Task<TerminalSnapshot> RecordInspectionAsync(InspectionRecord inspection, string operationId)
     {
         RequireRegistered();
-        if (string.IsNullOrWhiteSpace(inspection.Inspector))
-        {
-            throw new ArgumentException("The inspector is required.", nameof(inspection));
-        }
+        TerminalInspections.Validate(inspection);
 
         if (!Applied(operationId))
         {
-            state.State.Inspections.Add(inspection);
-            state.State.Inspections.Sort((a, b) => a.At.CompareTo(b.At));
-            if (state.State.Inspections.Count > 20)
-            {
-                state.State.Inspections.RemoveRange(0, state.State.Inspections.Count - 20);
-            }
-
+            TerminalInspections.Record(state.State.Inspections, inspection);
             state.State.Version++;
             Remember(operationId);
             await state.WriteStateAsync();
@@ -216,21 +189,10 @@ internal sealed partial class TerminalGrain(
         RequireRegistered();
         if (Applied(operationId))
         {
-            return state.State.Commands.First(c => c.Id == CommandId(operationId));
+            return state.State.Commands.First(c => c.Id == TerminalCommands.IdOf(operationId));
         }
 
-        if (type == TerminalCommandType.Notice && (string.IsNullOrWhiteSpace(text) || text.Length > 500))
-        {
-            throw new ArgumentException("A notice needs a text of at most 500 characters.");
-        }
-
-        var command = new TerminalCommand(CommandId(operationId), type, text?.Trim(), TerminalCommandStatus.Sent, time.GetUtcNow(), null, null);
-        state.State.Commands.Add(command);
-        if (state.State.Commands.Count > RememberedCommands)
-        {
-            state.State.Commands.RemoveRange(0, state.State.Commands.Count - RememberedCommands);
-        }
-
+        var command = TerminalCommands.Send(state.State.Commands, type, text, operationId, time.GetUtcNow());
         Remember(operationId);
         state.State.Version++;
         await state.WriteStateAsync();
@@ -241,23 +203,13 @@ internal sealed partial class TerminalGrain(
 
     public Task<TerminalSnapshot> GetAsync() => Task.FromResult(Snapshot());
 
-    // The command id is derived from the caller's operation id, so a retried send is recognised by the terminal too.
-    private static string CommandId(string operationId) => "cmd-" + operationId;
-
     private async Task AcknowledgeAsync(TerminalMessage ack)
     {
-        var index = state.State.Commands.FindIndex(c => c.Id == ack.CommandId && c.Status == TerminalCommandStatus.Sent);
-        if (index < 0)
+        if (!TerminalCommands.Acknowledge(state.State.Commands, ack))
         {
             return;
         }
 
-        state.State.Commands[index] = state.State.Commands[index] with
-        {
-            Status = ack.CommandOk ? TerminalCommandStatus.Acknowledged : TerminalCommandStatus.Failed,
-            CompletedAt = ack.ReceivedAt,
-            Message = ack.EventType,
-        };
         state.State.Version++;
         await state.WriteStateAsync();
         ArmCommandTimeouts();
@@ -265,19 +217,7 @@ internal sealed partial class TerminalGrain(
 
     private async Task ExpireCommandsAsync(CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow();
-        var changed = false;
-        for (var i = 0; i < state.State.Commands.Count; i++)
-        {
-            var command = state.State.Commands[i];
-            if (command.Status == TerminalCommandStatus.Sent && now >= command.SentAt + CommandTimeout)
-            {
-                state.State.Commands[i] = command with { Status = TerminalCommandStatus.TimedOut, CompletedAt = now };
-                changed = true;
-            }
-        }
-
-        if (changed)
+        if (TerminalCommands.Expire(state.State.Commands, time.GetUtcNow()))
         {
             state.State.Version++;
             await state.WriteStateAsync(cancellationToken);
@@ -288,8 +228,7 @@ internal sealed partial class TerminalGrain(
 
     private void ArmCommandTimeouts()
     {
-        var next = state.State.Commands.Where(c => c.Status == TerminalCommandStatus.Sent).Select(c => c.SentAt + CommandTimeout).DefaultIfEmpty().Min();
-        if (next == default)
+        if (TerminalCommands.NextTimeout(state.State.Commands) is not { } next)
         {
             _commandTimeouts?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
             return;
@@ -299,42 +238,35 @@ internal sealed partial class TerminalGrain(
         _commandTimeouts?.Change(due > TimeSpan.Zero ? due : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
     }
 
-    private async Task ChangeHealthAsync(TerminalHealth health, string reason, List<string> degradedBecause, bool raiseAlerts = true)
+    /// <summary>Applies a health signal as <see cref="TerminalHealthRules"/> decides it; true when the health changed (written, recorded and told).</summary>
+    private async Task<bool> ApplyHealthAsync(HealthSignal signal, IReadOnlyList<string> reasons)
     {
+        var s = state.State;
         var now = time.GetUtcNow();
-        var previous = state.State.Health;
-        state.State.Health = health;
-        state.State.HealthSince = now;
-        state.State.DegradedBecause = degradedBecause;
-        state.State.Version++;
+        var decision = TerminalHealthRules.Decide(new HealthFacts(s.Health, s.DegradedBecause, s.LastOfflineAlertAt, s.LastDegradedAlertAt, s.FlapCount),
+            signal, reasons, now, Options.FlapWindow);
+        if (!decision.Changed)
+        {
+            return false;
+        }
 
-        TerminalEvent? announced = null;
-        var partyId = state.State.Registration!.PartyId;
-        if (raiseAlerts && health == TerminalHealth.Offline)
+        var next = decision.Next;
+        s.Health = next.Health;
+        s.HealthSince = now;
+        s.DegradedBecause = [.. next.DegradedBecause];
+        s.LastOfflineAlertAt = next.LastOfflineAlertAt;
+        s.LastDegradedAlertAt = next.LastDegradedAlertAt;
+        s.FlapCount = next.FlapCount;
+        s.Version++;
+
+        var partyId = s.Registration!.PartyId;
+        var announced = decision.Alert switch
         {
-            if (state.State.LastOfflineAlertAt is { } last && now - last < Options.FlapWindow)
-            {
-                // Flapping: the open alert stands; count it instead of raising another.
-                state.State.FlapCount++;
-            }
-            else
-            {
-                state.State.LastOfflineAlertAt = now;
-                announced = new TerminalEvent(Id, partyId, state.State.Version, "terminal.offline", $"terminal:{Id}:offline", now, reason);
-            }
-        }
-        else if (raiseAlerts && health == TerminalHealth.Degraded && previous != TerminalHealth.Degraded)
-        {
-            if (state.State.LastDegradedAlertAt is not { } last || now - last >= Options.FlapWindow)
-            {
-                state.State.LastDegradedAlertAt = now;
-                announced = new TerminalEvent(Id, partyId, state.State.Version, "terminal.degraded", $"terminal:{Id}:degraded", now, reason);
-            }
-        }
-        else if (previous == TerminalHealth.Offline && health is TerminalHealth.Online or TerminalHealth.Degraded)
-        {
-            announced = new TerminalEvent(Id, partyId, state.State.Version, "terminal.recovered", $"terminal:{Id}:offline", now, reason);
-        }
+            HealthAlert.Offline => new TerminalEvent(Id, partyId, s.Version, "terminal.offline", $"terminal:{Id}:offline", now, decision.Reason),
+            HealthAlert.Degraded => new TerminalEvent(Id, partyId, s.Version, "terminal.degraded", $"terminal:{Id}:degraded", now, decision.Reason),
+            HealthAlert.Recovered => new TerminalEvent(Id, partyId, s.Version, "terminal.recovered", $"terminal:{Id}:offline", now, decision.Reason),
+            _ => null,
+        };
 
         await state.WriteStateAsync();
         _lastSeenDirty = false;
@@ -346,6 +278,7 @@ internal sealed partial class TerminalGrain(
         }
 
         Publish();
+        return true;
     }
 
     /// <summary>
@@ -363,7 +296,7 @@ internal sealed partial class TerminalGrain(
                 if (await desk.OpenIncidentAsync() is { } open)
                 {
                     await GrainFactory.GetGrain<Incidents.IIncidentGrain>(open).ExecuteAsync(
-                        new Incidents.IncidentCommand { Type = Incidents.IncidentCommandType.Comment, Text = $"终端已恢复在线 / the terminal is back: {alert.Reason}" },
+                        new Incidents.IncidentCommand.Comment { Text = $"终端已恢复在线 / the terminal is back: {alert.Reason}" },
                         Incidents.IncidentActor.System, $"{Id}:recovered:{alert.Version}");
                 }
 
@@ -404,7 +337,7 @@ internal sealed partial class TerminalGrain(
             return;
         }
 
-        await ChangeHealthAsync(TerminalHealth.Offline, "missed-heartbeats", []);
+        await ApplyHealthAsync(HealthSignal.DeadlinePassed, []);
     }
 
     private async Task<DateTimeOffset?> IngestDeferralAsync(DateTimeOffset seen, DateTimeOffset now)
@@ -452,64 +385,31 @@ internal sealed partial class TerminalGrain(
         }
     }
 
-    // Samples are folded into the current bucket; a sample of a later bucket first stores the finished one.
     private async Task AddToBucketAsync(TelemetrySample sample, DateTimeOffset at)
     {
-        var size = Options.TelemetryBucket.Ticks;
-        var start = new DateTimeOffset(at.UtcTicks - (at.UtcTicks % size), TimeSpan.Zero);
-        var bucket = state.State.TelemetryBucket;
-        if (bucket is null || bucket.Start != start)
+        var folded = TelemetryBuckets.Fold(state.State.TelemetryBucket, sample, at, Options.TelemetryBucket, Id);
+        if (folded.Finished is { } finished)
         {
-            if (bucket is not null)
-            {
-                await journal.RecordTelemetryAsync(bucket);
-            }
-
-            bucket = new TelemetryBucket(Id, start, 0, null, null, null, null, null);
+            await journal.RecordTelemetryAsync(finished);
         }
 
-        state.State.TelemetryBucket = bucket.Add(sample);
+        state.State.TelemetryBucket = folded.Current;
     }
 
-    // Usage counters for the calendar day (in the configured time zone); a new day first stores the old one.
     private async Task CountAsync(TerminalMessage message)
     {
         // Looked up once per activation: this runs for every message.
         var zone = _activityZone ??= TimeZoneInfo.FindSystemTimeZoneById(Options.ActivityTimeZone);
-        var day = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(message.ReceivedAt, zone).DateTime);
-        var activity = state.State.Activity;
-        if (activity is null || activity.Day != day)
+        var lastScreenSampleAt = state.State.LastScreenSampleAt;
+        var registration = state.State.Registration!;
+        var folded = TerminalActivityCounter.Count(state.State.Activity, message, Id, registration.PartyId, zone, registration.HeartbeatInterval, ref lastScreenSampleAt);
+        if (folded.Finished is { } finished)
         {
-            if (activity is not null)
-            {
-                await journal.RecordActivityAsync(activity);
-            }
-
-            activity = new TerminalActivity(Id, state.State.Registration!.PartyId, day, 0, 0, 0, 0);
+            await journal.RecordActivityAsync(finished);
         }
 
-        activity = message.Kind switch
-        {
-            TerminalMessageKind.Heartbeat => activity with { Heartbeats = activity.Heartbeats + 1 },
-            TerminalMessageKind.Usage when message.EventType == "session" => activity with { Sessions = activity.Sessions + message.EventCount },
-            TerminalMessageKind.Usage => activity with { Interactions = activity.Interactions + message.EventCount },
-            _ => activity,
-        };
-
-        if (message.Kind == TerminalMessageKind.Telemetry && message.Telemetry?.ScreenOn is { } screenOn)
-        {
-            // Screen-on time between two samples counts when the later one says "on", at most three heartbeats' worth.
-            if (screenOn && state.State.LastScreenSampleAt is { } previous && message.ReceivedAt > previous)
-            {
-                var span = message.ReceivedAt - previous;
-                var cap = state.State.Registration!.HeartbeatInterval * 3;
-                activity = activity with { ScreenOnSeconds = activity.ScreenOnSeconds + (int)(span < cap ? span : cap).TotalSeconds };
-            }
-
-            state.State.LastScreenSampleAt = message.ReceivedAt;
-        }
-
-        state.State.Activity = activity;
+        state.State.Activity = folded.Current;
+        state.State.LastScreenSampleAt = lastScreenSampleAt;
         MarkDirty();
     }
 
@@ -536,38 +436,6 @@ internal sealed partial class TerminalGrain(
     private TimeSpan OfflineTimeout() =>
         state.State.Registration!.OfflineTimeout ?? state.State.Registration.HeartbeatInterval * Options.MissedHeartbeats;
 
-    private List<string> Degradation(TelemetrySample sample)
-    {
-        var limits = Options.For(state.State.Registration!.Kind);
-        var reasons = new List<string>();
-        if (sample.Cpu > limits.Cpu)
-        {
-            reasons.Add("cpu");
-        }
-
-        if (sample.Memory > limits.Memory)
-        {
-            reasons.Add("memory");
-        }
-
-        if (sample.Disk > limits.Disk)
-        {
-            reasons.Add("disk");
-        }
-
-        if (sample.Temperature > limits.Temperature)
-        {
-            reasons.Add("temperature");
-        }
-
-        if (sample.Errors > limits.Errors)
-        {
-            reasons.Add("errors");
-        }
-
-        return reasons;
-    }
-
     private void Publish()
     {
         var r = state.State.Registration!;
@@ -578,8 +446,7 @@ internal sealed partial class TerminalGrain(
     private TerminalSnapshot Snapshot()
     {
         var s = state.State;
-        var lastInspection = s.Inspections.Count > 0 ? s.Inspections[^1].At : (DateTimeOffset?)null;
-        var inspectionDue = (lastInspection ?? s.RegisteredAt) + Options.InspectionPeriod;
+        var (lastInspection, inspectionDue) = TerminalInspections.Schedule(s.Inspections, s.RegisteredAt, Options.InspectionPeriod);
         DateTimeOffset? deadline = s.Registration is not null && s.Health is TerminalHealth.Online or TerminalHealth.Degraded && s.LastSeen is { } seen
             ? seen + OfflineTimeout()
             : null;

@@ -142,25 +142,47 @@ public sealed class IncidentBench(IGrainFactory grains, string prefix)
     public static async Task<IncidentSnapshot> ViewAsync(IIncidentGrain incident) =>
         await incident.GetAsync() ?? throw new InvalidOperationException("the incident was never reported");
 
+    /// <summary>A command of a kind without arguments.</summary>
+    public static IncidentCommand Bare(IncidentCommandType type) => type switch
+    {
+        IncidentCommandType.Report => new IncidentCommand.Report(),
+        IncidentCommandType.Acknowledge => new IncidentCommand.Acknowledge(),
+        IncidentCommandType.Escalate => new IncidentCommand.Escalate(),
+        IncidentCommandType.SuspendService => new IncidentCommand.SuspendService(),
+        IncidentCommandType.ResumeService => new IncidentCommand.ResumeService(),
+        IncidentCommandType.Mitigate => new IncidentCommand.Mitigate(),
+        IncidentCommandType.Resolve => new IncidentCommand.Resolve(),
+        IncidentCommandType.RecordRootCause => new IncidentCommand.RecordRootCause(),
+        IncidentCommandType.UpdateAction => new IncidentCommand.UpdateAction(),
+        IncidentCommandType.SendFeedback => new IncidentCommand.SendFeedback(),
+        IncidentCommandType.ReadFeedback => new IncidentCommand.ReadFeedback(),
+        IncidentCommandType.Close => new IncidentCommand.Close(),
+        IncidentCommandType.Reopen => new IncidentCommand.Reopen(),
+        IncidentCommandType.SetSeverity => new IncidentCommand.SetSeverity(),
+        IncidentCommandType.CitePlan => new IncidentCommand.CitePlan(),
+        IncidentCommandType.Comment => new IncidentCommand.Comment(),
+        _ => throw new ArgumentOutOfRangeException(nameof(type)),
+    };
+
     /// <summary>A command of the given type with valid arguments for a bench incident.</summary>
     public static IncidentCommand Valid(IIncidentGrain incident, IncidentCommandType type) => type switch
     {
-        IncidentCommandType.Report => new() { Type = type, Report = Report("bench:" + incident.GetPrimaryKeyString(), ChannelFor(incident)) },
-        IncidentCommandType.Acknowledge => new() { Type = type },
-        IncidentCommandType.Escalate => new() { Type = type },
-        IncidentCommandType.SuspendService => new() { Type = type, Text = "首页数据错误，暂停对外服务" },
-        IncidentCommandType.ResumeService => new() { Type = type, Text = "已验证：接口与页面数据恢复正确" },
-        IncidentCommandType.Mitigate => new() { Type = type, Text = "已切换至备用线路" },
-        IncidentCommandType.Resolve => new() { Type = type, Text = "已更换故障交换机" },
-        IncidentCommandType.RecordRootCause => new() { Type = type, RootCause = new RootCause("交换机固件缺陷", "变更未经评审") },
-        IncidentCommandType.UpdateAction => new() { Type = type, Action = new CorrectiveAction(0, "升级全部交换机固件", "网络组", new DateOnly(2026, 12, 31), null) },
-        IncidentCommandType.SendFeedback => new() { Type = type, Text = "故障已处理：交换机固件缺陷，已升级并纳入变更评审" },
-        IncidentCommandType.ReadFeedback => new() { Type = type },
-        IncidentCommandType.Close => new() { Type = type },
-        IncidentCommandType.Reopen => new() { Type = type, Text = "故障再次出现" },
-        IncidentCommandType.SetSeverity => new() { Type = type, Severity = IncidentSeverity.P3 },
-        IncidentCommandType.CitePlan => new() { Type = type, PlanId = "plan-network", PlanVersion = 2 },
-        IncidentCommandType.Comment => new() { Type = type, Text = "值班员已到达机房" },
+        IncidentCommandType.Report => new IncidentCommand.Report { Fault = Report("bench:" + incident.GetPrimaryKeyString(), ChannelFor(incident)) },
+        IncidentCommandType.Acknowledge => new IncidentCommand.Acknowledge(),
+        IncidentCommandType.Escalate => new IncidentCommand.Escalate(),
+        IncidentCommandType.SuspendService => new IncidentCommand.SuspendService { Text = "首页数据错误，暂停对外服务" },
+        IncidentCommandType.ResumeService => new IncidentCommand.ResumeService { Text = "已验证：接口与页面数据恢复正确" },
+        IncidentCommandType.Mitigate => new IncidentCommand.Mitigate { Text = "已切换至备用线路" },
+        IncidentCommandType.Resolve => new IncidentCommand.Resolve { Text = "已更换故障交换机" },
+        IncidentCommandType.RecordRootCause => new IncidentCommand.RecordRootCause { RootCause = new RootCause("交换机固件缺陷", "变更未经评审") },
+        IncidentCommandType.UpdateAction => new IncidentCommand.UpdateAction { Action = new CorrectiveAction(0, "升级全部交换机固件", "网络组", new DateOnly(2026, 12, 31), null) },
+        IncidentCommandType.SendFeedback => new IncidentCommand.SendFeedback { Text = "故障已处理：交换机固件缺陷，已升级并纳入变更评审" },
+        IncidentCommandType.ReadFeedback => new IncidentCommand.ReadFeedback(),
+        IncidentCommandType.Close => new IncidentCommand.Close(),
+        IncidentCommandType.Reopen => new IncidentCommand.Reopen { Text = "故障再次出现" },
+        IncidentCommandType.SetSeverity => new IncidentCommand.SetSeverity { Severity = IncidentSeverity.P3 },
+        IncidentCommandType.CitePlan => new IncidentCommand.CitePlan { PlanId = "plan-network", PlanVersion = 2 },
+        IncidentCommandType.Comment => new IncidentCommand.Comment { Text = "值班员已到达机房" },
         _ => throw new NotSupportedException($"no valid arguments known for {type}: add them to IncidentBench.Valid"),
     };
 
@@ -250,7 +272,7 @@ public sealed class IncidentBench(IGrainFactory grains, string prefix)
         {
             if (await incident.GetAsync() is { Stage: IncidentStage.Reported })
             {
-                await incident.ExecuteAsync(new IncidentCommand { Type = IncidentCommandType.Acknowledge }, Responders.Operator, "quiesce");
+                await incident.ExecuteAsync(new IncidentCommand.Acknowledge(), Responders.Operator, "quiesce");
             }
         }
     }

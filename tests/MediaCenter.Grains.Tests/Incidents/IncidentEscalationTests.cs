@@ -96,7 +96,7 @@ public sealed class IncidentEscalationTests(ClusterFixture fixture) : IAsyncLife
     {
         var (id, incident) = await ReportP2Async();
 
-        await IncidentBench.MustAsync(incident, new IncidentCommand { Type = IncidentCommandType.SetSeverity, Severity = IncidentSeverity.P1 }, Responders.Operator);
+        await IncidentBench.MustAsync(incident, new IncidentCommand.SetSeverity { Severity = IncidentSeverity.P1 }, Responders.Operator);
         var raised = await IncidentBench.ViewAsync(incident);
         Assert.Equal(IncidentSeverity.P1, raised.Severity);
         Assert.Equal(IncidentBench.Now + new IncidentOptions().AcknowledgeP1, raised.EscalatesAt);

@@ -34,7 +34,13 @@ public sealed class IncidentHandlingTests(ClusterFixture fixture) : IAsyncLifeti
     }
 
     private static IncidentCommand Command(IncidentCommandType type, string? text = null, RootCause? cause = null, CorrectiveAction? action = null,
-        string? channel = null) => new() { Type = type, Text = text, RootCause = cause, Action = action, Channel = channel };
+        string? channel = null) => type switch
+        {
+            IncidentCommandType.RecordRootCause => new IncidentCommand.RecordRootCause { Text = text, RootCause = cause, Action = action },
+            IncidentCommandType.UpdateAction => new IncidentCommand.UpdateAction { Text = text, Action = action },
+            IncidentCommandType.SuspendService => new IncidentCommand.SuspendService { Text = text, Channel = channel },
+            _ => IncidentBench.Bare(type) with { Text = text },
+        };
 
     [Fact]
     public async Task Suspending_the_service_suspends_the_channel_and_resuming_needs_a_verification_note()
@@ -244,8 +250,8 @@ public sealed class IncidentHandlingTests(ClusterFixture fixture) : IAsyncLifeti
     {
         var incident = await _bench.InStageAsync(IncidentStage.Acknowledged);
 
-        await RefusedAsync(incident, new IncidentCommand { Type = IncidentCommandType.CitePlan, PlanId = "plan-network" }, IncidentOutcome.Invalid);
-        await RefusedAsync(incident, new IncidentCommand { Type = IncidentCommandType.SetSeverity }, IncidentOutcome.Invalid);
+        await RefusedAsync(incident, new IncidentCommand.CitePlan { PlanId = "plan-network" }, IncidentOutcome.Invalid);
+        await RefusedAsync(incident, new IncidentCommand.SetSeverity(), IncidentOutcome.Invalid);
         await MustAsync(incident, IncidentCommandType.CitePlan);
         await MustAsync(incident, IncidentCommandType.SetSeverity);
 

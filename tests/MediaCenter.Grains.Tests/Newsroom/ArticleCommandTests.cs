@@ -58,7 +58,7 @@ public sealed class ArticleCommandTests(ClusterFixture fixture)
     {
         var story = await Desk.StoryInAsync(ArticleStage.Drafting);
         var start = (await Desk.ViewAsync(story)).Card.Version;
-        var progress = new ArticleCommand { Type = ArticleCommandType.ReportProgress, Progress = 60, Comment = "初稿过半" };
+        var progress = new ArticleCommand.ReportProgress { Progress = 60, Comment = "初稿过半" };
 
         var first = await Desk.MustAsync(story, progress, Staff.Writer, "progress-a");
         var again = await Desk.RunAsync(story, progress with { Progress = 90 }, Staff.CoWriter, "progress-a");
@@ -83,9 +83,9 @@ public sealed class ArticleCommandTests(ClusterFixture fixture)
         var seenByCoWriter = (await Desk.ViewAsync(story)).Card.DraftVersion;
 
         var writers = Desk.TextDraft("张编辑的第二版", "<p>张编辑补充了数据</p>");
-        var saved = await Desk.MustAsync(story, new() { Type = ArticleCommandType.SaveDraft, Draft = writers, BaseVersion = seenByWriter }, Staff.Writer);
+        var saved = await Desk.MustAsync(story, new ArticleCommand.SaveDraft { Draft = writers, BaseVersion = seenByWriter }, Staff.Writer);
         var stale = await Desk.RunAsync(story,
-            new() { Type = ArticleCommandType.SaveDraft, Draft = Desk.TextDraft("赵编辑的版本", "<p>赵编辑改了开头</p>"), BaseVersion = seenByCoWriter },
+            new ArticleCommand.SaveDraft { Draft = Desk.TextDraft("赵编辑的版本", "<p>赵编辑改了开头</p>"), BaseVersion = seenByCoWriter },
             Staff.CoWriter);
 
         Assert.Equal(2, saved.DraftVersion);
@@ -113,7 +113,7 @@ public sealed class ArticleCommandTests(ClusterFixture fixture)
         for (var i = 0; i < authors.Length; i++)
         {
             var card = await Desk.MustAsync(story,
-                new() { Type = ArticleCommandType.SaveDraft, Draft = Desk.TextDraft($"第 {i + 1} 版", $"<p>v{i + 1}</p>"), BaseVersion = i }, authors[i]);
+                new ArticleCommand.SaveDraft { Draft = Desk.TextDraft($"第 {i + 1} 版", $"<p>v{i + 1}</p>"), BaseVersion = i }, authors[i]);
             Assert.Equal(i + 1, card.DraftVersion);
         }
 
@@ -130,13 +130,13 @@ public sealed class ArticleCommandTests(ClusterFixture fixture)
         foreach (var title in new string?[] { null, "", "   " })
         {
             var story = Desk.NewStory();
-            var result = await Desk.RunAsync(story, Desk.Valid(ArticleCommandType.File) with { Title = title }, Staff.Author);
+            var result = await Desk.RunAsync(story, ((ArticleCommand.File)Desk.Valid(ArticleCommandType.File)) with { Title = title }, Staff.Author);
             Assert.Equal(CommandOutcome.Invalid, result.Outcome);
             Assert.Null(await story.GetAsync());
         }
 
         var pitched = await Desk.StoryInAsync(ArticleStage.Pitched);
-        await AssertInvalidAsync(pitched, new() { Type = ArticleCommandType.EditPitch, Title = " " }, Staff.Chief);
+        await AssertInvalidAsync(pitched, new ArticleCommand.EditPitch { Title = " " }, Staff.Chief);
     }
 
     [Fact]
@@ -146,23 +146,23 @@ public sealed class ArticleCommandTests(ClusterFixture fixture)
         {
             var story = Desk.NewStory();
             var link = new Material(MaterialKind.Link, "参考链接", url);
-            var result = await Desk.RunAsync(story, Desk.Valid(ArticleCommandType.File) with { Materials = [link] }, Staff.Author);
+            var result = await Desk.RunAsync(story, ((ArticleCommand.File)Desk.Valid(ArticleCommandType.File)) with { Materials = [link] }, Staff.Author);
             Assert.Equal(CommandOutcome.Invalid, result.Outcome);
             Assert.Null(await story.GetAsync());
         }
 
         var pitched = await Desk.StoryInAsync(ArticleStage.Pitched);
         await AssertInvalidAsync(pitched,
-            new() { Type = ArticleCommandType.EditPitch, Materials = [new Material(MaterialKind.Link, "参考", "file:///etc/passwd")] }, Staff.Author);
+            new ArticleCommand.EditPitch { Materials = [new Material(MaterialKind.Link, "参考", "file:///etc/passwd")] }, Staff.Author);
         await Desk.MustAsync(pitched,
-            new() { Type = ArticleCommandType.EditPitch, Materials = [new Material(MaterialKind.Link, "参考", "http://example.org/ok")] }, Staff.Author);
+            new ArticleCommand.EditPitch { Materials = [new Material(MaterialKind.Link, "参考", "http://example.org/ok")] }, Staff.Author);
     }
 
     [Fact]
     public async Task Assigning_with_a_due_time_that_is_not_in_the_future_is_invalid()
     {
         var story = await Desk.StoryInAsync(ArticleStage.Confirmed);
-        var assign = Desk.Valid(ArticleCommandType.Assign);
+        var assign = (ArticleCommand.Assign)Desk.Valid(ArticleCommandType.Assign);
 
         await AssertInvalidAsync(story, assign with { DueAt = Desk.Now.AddMinutes(-1) }, Staff.Chief);
         await AssertInvalidAsync(story, assign with { DueAt = Desk.Now }, Staff.Chief);
@@ -185,9 +185,9 @@ public sealed class ArticleCommandTests(ClusterFixture fixture)
     {
         var story = await Desk.StoryInAsync(stage);
 
-        await AssertInvalidAsync(story, new() { Type = command }, Staff.Of(who));
-        await AssertInvalidAsync(story, new() { Type = command, Comment = "  " }, Staff.Of(who));
-        await Desk.MustAsync(story, new() { Type = command, Comment = "理由" }, Staff.Of(who));
+        await AssertInvalidAsync(story, Desk.Valid(command) with { Comment = null }, Staff.Of(who));
+        await AssertInvalidAsync(story, Desk.Valid(command) with { Comment = "  " }, Staff.Of(who));
+        await Desk.MustAsync(story, Desk.Valid(command) with { Comment = "理由" }, Staff.Of(who));
     }
 
     [Fact]
@@ -196,12 +196,12 @@ public sealed class ArticleCommandTests(ClusterFixture fixture)
         var story = await Desk.StoryInAsync(ArticleStage.Assigned);
         var video = new DraftContent(ArticleKind.Video, "夜读季现场", "摘要", "", [], null, null);
 
-        await AssertInvalidAsync(story, new() { Type = ArticleCommandType.SaveDraft, Draft = video, BaseVersion = 0 }, Staff.Writer);
-        await AssertInvalidAsync(story, new() { Type = ArticleCommandType.SaveDraft, Draft = video with { VideoUrl = "rtmp://live/x" }, BaseVersion = 0 }, Staff.Writer);
+        await AssertInvalidAsync(story, new ArticleCommand.SaveDraft { Draft = video, BaseVersion = 0 }, Staff.Writer);
+        await AssertInvalidAsync(story, new ArticleCommand.SaveDraft { Draft = video with { VideoUrl = "rtmp://live/x" }, BaseVersion = 0 }, Staff.Writer);
         var linked = await Desk.MustAsync(story,
-            new() { Type = ArticleCommandType.SaveDraft, Draft = video with { VideoUrl = "https://video.example.org/1.mp4" }, BaseVersion = 0 }, Staff.Writer);
+            new ArticleCommand.SaveDraft { Draft = video with { VideoUrl = "https://video.example.org/1.mp4" }, BaseVersion = 0 }, Staff.Writer);
         var uploaded = await Desk.MustAsync(story,
-            new() { Type = ArticleCommandType.SaveDraft, Draft = video with { MediaIds = [Guid.NewGuid()] }, BaseVersion = 1 }, Staff.Writer);
+            new ArticleCommand.SaveDraft { Draft = video with { MediaIds = [Guid.NewGuid()] }, BaseVersion = 1 }, Staff.Writer);
         Assert.Equal((ArticleKind.Video, 1, 2), (linked.Kind, linked.DraftVersion, uploaded.DraftVersion));
     }
 
@@ -211,15 +211,15 @@ public sealed class ArticleCommandTests(ClusterFixture fixture)
         var story = await Desk.StoryInAsync(ArticleStage.Assigned);
         var poll = new DraftContent(ArticleKind.Interactive, "你最想在哪座书房夜读", "摘要", "<p>投票</p>", [], null, null);
 
-        await AssertInvalidAsync(story, new() { Type = ArticleCommandType.SaveDraft, Draft = poll, BaseVersion = 0 }, Staff.Writer);
+        await AssertInvalidAsync(story, new ArticleCommand.SaveDraft { Draft = poll, BaseVersion = 0 }, Staff.Writer);
         await AssertInvalidAsync(story,
-            new() { Type = ArticleCommandType.SaveDraft, Draft = poll with { Interaction = new(InteractionType.Poll, "选哪座？", ["东区书房"]) }, BaseVersion = 0 },
+            new ArticleCommand.SaveDraft { Draft = poll with { Interaction = new(InteractionType.Poll, "选哪座？", ["东区书房"]) }, BaseVersion = 0 },
             Staff.Writer);
         await AssertInvalidAsync(story,
-            new() { Type = ArticleCommandType.SaveDraft, Draft = poll with { Interaction = new(InteractionType.Poll, "选哪座？", ["东区书房", " "]) }, BaseVersion = 0 },
+            new ArticleCommand.SaveDraft { Draft = poll with { Interaction = new(InteractionType.Poll, "选哪座？", ["东区书房", " "]) }, BaseVersion = 0 },
             Staff.Writer);
         var card = await Desk.MustAsync(story,
-            new() { Type = ArticleCommandType.SaveDraft, Draft = poll with { Interaction = new(InteractionType.Poll, "选哪座？", ["东区书房", "西区书房"]) }, BaseVersion = 0 },
+            new ArticleCommand.SaveDraft { Draft = poll with { Interaction = new(InteractionType.Poll, "选哪座？", ["东区书房", "西区书房"]) }, BaseVersion = 0 },
             Staff.Writer);
         Assert.Equal((ArticleKind.Interactive, 1), (card.Kind, card.DraftVersion));
     }

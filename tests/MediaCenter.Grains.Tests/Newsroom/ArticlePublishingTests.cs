@@ -9,7 +9,7 @@ namespace MediaCenter.Grains.Tests.Newsroom;
 [Collection(ClusterCollection.Name)]
 public sealed class ArticlePublishingTests(ClusterFixture fixture)
 {
-    private static readonly ArticleCommand Publish = new() { Type = ArticleCommandType.Publish };
+    private static readonly ArticleCommand.Publish Publish = new();
 
     private Task<Desk> DeskAsync(params PublishTarget[] targets) => Desk.Fresh(fixture.Grains, "pub").WithPolicyAsync(1, targets);
 
@@ -21,7 +21,7 @@ public sealed class ArticlePublishingTests(ClusterFixture fixture)
         var before = await Desk.ViewAsync(story);
 
         var refused = await Desk.RunAsync(story, Publish with { Targets = [PublishTarget.Pc, PublishTarget.Wap] }, Staff.Chief);
-        var scheduled = await Desk.RunAsync(story, new() { Type = ArticleCommandType.Schedule, At = Desk.Now.AddHours(1), Targets = [PublishTarget.Wap] }, Staff.Chief);
+        var scheduled = await Desk.RunAsync(story, new ArticleCommand.Schedule { At = Desk.Now.AddHours(1), Targets = [PublishTarget.Wap] }, Staff.Chief);
 
         Assert.Equal(CommandOutcome.Invalid, refused.Outcome);
         Assert.Contains(nameof(PublishTarget.Wap), refused.Message, StringComparison.Ordinal);
@@ -44,7 +44,7 @@ public sealed class ArticlePublishingTests(ClusterFixture fixture)
         var policy = await desk.ChannelGrain.SetSuspendedAsync(true, "重大活动保障期间暂停对外发布", "suspend-1");
         Assert.True(policy.Suspended);
         var refused = await Desk.RunAsync(story, Publish, Staff.Chief);
-        var scheduled = await Desk.RunAsync(story, new() { Type = ArticleCommandType.Schedule, At = Desk.Now.AddHours(1) }, Staff.Chief);
+        var scheduled = await Desk.RunAsync(story, new ArticleCommand.Schedule { At = Desk.Now.AddHours(1) }, Staff.Chief);
 
         Assert.Equal(CommandOutcome.ChannelSuspended, refused.Outcome);
         Assert.Contains("重大活动保障期间暂停对外发布", refused.Message, StringComparison.Ordinal);
@@ -87,7 +87,7 @@ public sealed class ArticlePublishingTests(ClusterFixture fixture)
         ClusterFixture.GrainClock.Advance(TimeSpan.FromMinutes(5));
         var withdrawnAt = Desk.Now;
 
-        var withdrawn = await Desk.MustAsync(story, new() { Type = ArticleCommandType.Withdraw, Comment = "数据有误" }, Staff.Chief);
+        var withdrawn = await Desk.MustAsync(story, new ArticleCommand.Withdraw { Comment = "数据有误" }, Staff.Chief);
 
         Assert.Equal(ArticleStage.Withdrawn, withdrawn.Stage);
         Assert.Equal("数据有误", withdrawn.LastComment);
@@ -143,7 +143,7 @@ public sealed class ArticlePublishingTests(ClusterFixture fixture)
         var story = await desk.StoryInAsync(ArticleStage.Approved);
         var at = Desk.Now.AddSeconds(1);
 
-        var scheduled = await Desk.MustAsync(story, new() { Type = ArticleCommandType.Schedule, At = at, Targets = [PublishTarget.Wap] }, Staff.Chief);
+        var scheduled = await Desk.MustAsync(story, new ArticleCommand.Schedule { At = at, Targets = [PublishTarget.Wap] }, Staff.Chief);
         Assert.Equal((ArticleStage.Scheduled, (DateTimeOffset?)at), (scheduled.Stage, scheduled.ScheduledAt));
         ClusterFixture.GrainClock.Advance(TimeSpan.FromSeconds(2));
 
@@ -166,11 +166,11 @@ public sealed class ArticlePublishingTests(ClusterFixture fixture)
         var desk = await DeskAsync();
         var story = await desk.StoryInAsync(ArticleStage.Approved);
         var at = Desk.Now.AddSeconds(1);
-        await Desk.MustAsync(story, new() { Type = ArticleCommandType.Schedule, At = at }, Staff.Chief);
+        await Desk.MustAsync(story, new ArticleCommand.Schedule { At = at }, Staff.Chief);
         Assert.NotEmpty(await RemindersOfAsync(story));
         var scheduledAt = Stopwatch.StartNew();
 
-        var cancelled = await Desk.MustAsync(story, new() { Type = ArticleCommandType.CancelSchedule }, Staff.Chief);
+        var cancelled = await Desk.MustAsync(story, new ArticleCommand.CancelSchedule(), Staff.Chief);
         ClusterFixture.GrainClock.Advance(TimeSpan.FromSeconds(2));
 
         Assert.Equal((ArticleStage.Approved, (DateTimeOffset?)null), (cancelled.Stage, cancelled.ScheduledAt));

@@ -8,7 +8,7 @@ public sealed class ArticleReviewTests(ClusterFixture fixture)
 {
     private Task<Desk> DeskAsync(int reviewLevels) => Desk.Fresh(fixture.Grains, "rv").WithPolicyAsync(reviewLevels);
 
-    private static ArticleCommand Approve => new() { Type = ArticleCommandType.Approve, Comment = "通过" };
+    private static ArticleCommand Approve => new ArticleCommand.Approve { Comment = "通过" };
 
     [Fact]
     public async Task Three_levels_approve_in_order_each_only_by_its_own_reviewers()
@@ -45,14 +45,16 @@ public sealed class ArticleReviewTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public async Task A_reviewer_of_several_levels_may_approve_each_of_them()
+    public async Task A_reviewer_of_several_levels_approves_one_of_them_and_another_reviewer_the_next()
     {
         var desk = await DeskAsync(2);
         var story = await desk.StoryInAsync(ArticleStage.InReview);
         var both = Staff.Reviewer(1) with { ReviewLevels = [1, 2] };
 
         Assert.Equal(2, (await Desk.MustAsync(story, Approve, both)).ReviewLevel);
-        Assert.Equal(ArticleStage.Approved, (await Desk.MustAsync(story, Approve, both)).Stage);
+        // 三审 means different people: the second level is someone else's (ReviewSeparationTests covers the rule).
+        Assert.Equal(CommandOutcome.Forbidden, (await Desk.RunAsync(story, Approve, both)).Outcome);
+        Assert.Equal(ArticleStage.Approved, (await Desk.MustAsync(story, Approve, Staff.Reviewer(2))).Stage);
     }
 
     [Fact]
@@ -62,7 +64,7 @@ public sealed class ArticleReviewTests(ClusterFixture fixture)
         var story = await desk.StoryInAsync(ArticleStage.InReview, reviewLevel: 2);
         var at = Desk.Now;
 
-        var rejected = await Desk.MustAsync(story, new() { Type = ArticleCommandType.Reject, Comment = "  第三段数据来源不清，请补充出处  " }, Staff.Reviewer(2));
+        var rejected = await Desk.MustAsync(story, new ArticleCommand.Reject { Comment = "  第三段数据来源不清，请补充出处  " }, Staff.Reviewer(2));
 
         Assert.Equal(ArticleStage.Rejected, rejected.Stage);
         Assert.Equal("第三段数据来源不清，请补充出处", rejected.LastComment);
@@ -78,9 +80,9 @@ public sealed class ArticleReviewTests(ClusterFixture fixture)
         Assert.Equal((ArticleCommandType.Reject, "第三段数据来源不清，请补充出处"), (logged.Command, logged.Comment));
 
         // Back with its editors: the level-2 reviewer can no longer act, an assignee revises and resubmits.
-        Assert.Equal(CommandOutcome.Forbidden, (await Desk.RunAsync(story, new() { Type = ArticleCommandType.Submit }, Staff.Reviewer(2))).Outcome);
-        await Desk.MustAsync(story, new() { Type = ArticleCommandType.SaveDraft, Draft = Desk.TextDraft(body: "<p>补充了出处</p>"), BaseVersion = 1 }, Staff.CoWriter);
-        var resubmitted = await Desk.MustAsync(story, new() { Type = ArticleCommandType.Submit }, Staff.CoWriter);
+        Assert.Equal(CommandOutcome.Forbidden, (await Desk.RunAsync(story, new ArticleCommand.Submit(), Staff.Reviewer(2))).Outcome);
+        await Desk.MustAsync(story, new ArticleCommand.SaveDraft { Draft = Desk.TextDraft(body: "<p>补充了出处</p>"), BaseVersion = 1 }, Staff.CoWriter);
+        var resubmitted = await Desk.MustAsync(story, new ArticleCommand.Submit(), Staff.CoWriter);
 
         Assert.Equal((ArticleStage.InReview, 1, 3), (resubmitted.Stage, resubmitted.ReviewLevel, resubmitted.ReviewLevels));
         Assert.Equal(CommandOutcome.Forbidden, (await Desk.RunAsync(story, Approve, Staff.Reviewer(2))).Outcome);

@@ -69,7 +69,7 @@ public sealed class ChannelBoardTests(ClusterFixture fixture)
         var before = await BoardAsync(desk, b => b.Cards.Count == 2 && b.Cards.All(c => c.Stage == ArticleStage.Confirmed));
         Assert.Equal(2, before.Cards.Count);
 
-        await Desk.MustAsync(deleted, new() { Type = ArticleCommandType.Delete, Comment = "重复选题" }, Staff.Chief);
+        await Desk.MustAsync(deleted, new ArticleCommand.Delete { Comment = "重复选题" }, Staff.Chief);
 
         var after = await BoardAsync(desk, b => b.Cards.Count == 1);
         Assert.True(after.Version > before.Version);

@@ -125,31 +125,30 @@ public sealed class Desk(IGrainFactory grains, string channel)
     /// <summary>A command of the given type with valid arguments for a story whose draft is at <paramref name="draftVersion"/>.</summary>
     public ArticleCommand Valid(ArticleCommandType type, int draftVersion = 0) => type switch
     {
-        ArticleCommandType.File => new()
+        ArticleCommandType.File => new ArticleCommand.File
         {
-            Type = type,
             Channel = channel,
             Title = "城市书房夜读季",
             Angle = "从读者的一天写起",
             Kind = ArticleKind.ImageText,
             Materials = [new Material(MaterialKind.Note, "馆长采访记录"), new Material(MaterialKind.Link, "活动页", "https://example.org/night")],
         },
-        ArticleCommandType.EditPitch => new() { Type = type, Title = "城市书房夜读季（修改）", Angle = "聚焦夜归的年轻人" },
-        ArticleCommandType.ReturnPitch => new() { Type = type, Comment = "角度不够新，请补充数据" },
-        ArticleCommandType.Refile => new() { Type = type, Title = "城市书房夜读季：数据版" },
-        ArticleCommandType.Delete => new() { Type = type, Comment = "与已有选题重复" },
-        ArticleCommandType.Confirm => new() { Type = type },
-        ArticleCommandType.Assign => new() { Type = type, Assignees = [Staff.Writer.Person, Staff.CoWriter.Person], DueAt = Now.AddDays(7) },
-        ArticleCommandType.ReportProgress => new() { Type = type, Progress = 40, Comment = "采访完成" },
-        ArticleCommandType.SaveDraft => new() { Type = type, Draft = TextDraft(), BaseVersion = draftVersion },
-        ArticleCommandType.Submit => new() { Type = type },
-        ArticleCommandType.Approve => new() { Type = type, Comment = "同意" },
-        ArticleCommandType.Reject => new() { Type = type, Comment = "数据来源不清" },
-        ArticleCommandType.Publish => new() { Type = type },
-        ArticleCommandType.Schedule => new() { Type = type, At = Now.AddDays(1) },
-        ArticleCommandType.CancelSchedule => new() { Type = type },
-        ArticleCommandType.FireSchedule => new() { Type = type },
-        ArticleCommandType.Withdraw => new() { Type = type, Comment = "信息有误，撤稿" },
+        ArticleCommandType.EditPitch => new ArticleCommand.EditPitch { Title = "城市书房夜读季（修改）", Angle = "聚焦夜归的年轻人" },
+        ArticleCommandType.ReturnPitch => new ArticleCommand.ReturnPitch { Comment = "角度不够新，请补充数据" },
+        ArticleCommandType.Refile => new ArticleCommand.Refile { Title = "城市书房夜读季：数据版" },
+        ArticleCommandType.Delete => new ArticleCommand.Delete { Comment = "与已有选题重复" },
+        ArticleCommandType.Confirm => new ArticleCommand.Confirm(),
+        ArticleCommandType.Assign => new ArticleCommand.Assign { Assignees = [Staff.Writer.Person, Staff.CoWriter.Person], DueAt = Now.AddDays(7) },
+        ArticleCommandType.ReportProgress => new ArticleCommand.ReportProgress { Progress = 40, Comment = "采访完成" },
+        ArticleCommandType.SaveDraft => new ArticleCommand.SaveDraft { Draft = TextDraft(), BaseVersion = draftVersion },
+        ArticleCommandType.Submit => new ArticleCommand.Submit(),
+        ArticleCommandType.Approve => new ArticleCommand.Approve { Comment = "同意" },
+        ArticleCommandType.Reject => new ArticleCommand.Reject { Comment = "数据来源不清" },
+        ArticleCommandType.Publish => new ArticleCommand.Publish(),
+        ArticleCommandType.Schedule => new ArticleCommand.Schedule { At = Now.AddDays(1) },
+        ArticleCommandType.CancelSchedule => new ArticleCommand.CancelSchedule(),
+        ArticleCommandType.FireSchedule => new ArticleCommand.FireSchedule(),
+        ArticleCommandType.Withdraw => new ArticleCommand.Withdraw { Comment = "信息有误，撤稿" },
         _ => throw new NotSupportedException($"no valid arguments known for {type}: add them to Desk.Valid"),
     };
 

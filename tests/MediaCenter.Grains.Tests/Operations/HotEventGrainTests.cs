@@ -20,9 +20,8 @@ public sealed class HotEventGrainTests(ClusterFixture fixture)
 
     private IHotModeGrain Mode => fixture.Grains.GetGrain<IHotModeGrain>(0);
 
-    private static HotEventCommand Registration(DateTimeOffset starts, DateTimeOffset ends) => new()
+    private static HotEventCommand.Register Registration(DateTimeOffset starts, DateTimeOffset ends) => new()
     {
-        Type = HotEventCommandType.Register,
         PartyId = "party-a",
         Title = "个人所得税专项附加扣除新政发布",
         Policy = "自 2027 年 1 月 1 日起提高专项附加扣除标准。",
@@ -49,7 +48,22 @@ public sealed class HotEventGrainTests(ClusterFixture fixture)
     }
 
     private Task<HotEventResult> RunAsync(string id, HotEventCommandType type, HotEventActor actor, string? comment = null) =>
-        Event(id).ExecuteAsync(new HotEventCommand { Type = type, Comment = comment }, actor, Guid.NewGuid().ToString());
+        Event(id).ExecuteAsync(Bare(type) with { Comment = comment }, actor, Guid.NewGuid().ToString());
+
+    /// <summary>A command of a kind with nothing but its kind (the script commands carry a one-pair script).</summary>
+    private static HotEventCommand Bare(HotEventCommandType type) => type switch
+    {
+        HotEventCommandType.Register => new HotEventCommand.Register { Qa = [new HotEventQa("问", "答")] },
+        HotEventCommandType.Edit => new HotEventCommand.Edit { Qa = [new HotEventQa("问", "答")] },
+        HotEventCommandType.UpdateScript => new HotEventCommand.UpdateScript { Qa = [new HotEventQa("问", "答")] },
+        HotEventCommandType.Acknowledge => new HotEventCommand.Acknowledge(),
+        HotEventCommandType.Cancel => new HotEventCommand.Cancel(),
+        HotEventCommandType.Stop => new HotEventCommand.Stop(),
+        HotEventCommandType.Start => new HotEventCommand.Start(),
+        HotEventCommandType.End => new HotEventCommand.End(),
+        HotEventCommandType.Expire => new HotEventCommand.Expire(),
+        _ => throw new ArgumentOutOfRangeException(nameof(type)),
+    };
 
     private async Task<HotEventView> EventuallyAsync(string id, Func<HotEventView, bool> done, string what)
     {
@@ -85,7 +99,7 @@ public sealed class HotEventGrainTests(ClusterFixture fixture)
         Assert.Null(await InModeAsync(id));
         Assert.Null(await Event(id).GetScriptAsync());
 
-        var acknowledged = await MustAsync(id, new HotEventCommand { Type = HotEventCommandType.Acknowledge, Comment = "已安排扩容" }, Operator);
+        var acknowledged = await MustAsync(id, new HotEventCommand.Acknowledge { Comment = "已安排扩容" }, Operator);
         Assert.Equal(HotEventStatus.Acknowledged, acknowledged.Status);
         Assert.Equal(Operator.Person, acknowledged.Card!.AcknowledgedBy);
         Assert.Equal(HotEventStatus.Acknowledged, (await InModeAsync(id))!.Status);
@@ -145,18 +159,18 @@ public sealed class HotEventGrainTests(ClusterFixture fixture)
         ClusterFixture.GrainClock.Advance(TimeSpan.FromMinutes(6));
         Assert.Equal(HotEventStatus.Registered, (await SettledAsync(id)).Card.Status);
 
-        var acknowledged = await MustAsync(id, new HotEventCommand { Type = HotEventCommandType.Acknowledge }, Operator);
+        var acknowledged = await MustAsync(id, new HotEventCommand.Acknowledge(), Operator);
         Assert.Equal(HotEventStatus.Active, acknowledged.Status);
         Assert.Equal(HotEventStatus.Active, (await InModeAsync(id))!.Status);
 
-        Assert.Equal(HotEventStatus.Ended, (await MustAsync(id, new HotEventCommand { Type = HotEventCommandType.Stop, Comment = "测试结束" }, Operator)).Status);
+        Assert.Equal(HotEventStatus.Ended, (await MustAsync(id, new HotEventCommand.Stop { Comment = "测试结束" }, Operator)).Status);
     }
 
     [Fact]
     public async Task The_party_cancels_before_the_window_opens_but_not_after_and_nobody_else_cancels()
     {
         var id = await RegisteredAsync(TimeSpan.FromMinutes(30), TimeSpan.FromHours(1));
-        await MustAsync(id, new HotEventCommand { Type = HotEventCommandType.Acknowledge }, Operator);
+        await MustAsync(id, new HotEventCommand.Acknowledge(), Operator);
 
         Assert.Equal(HotEventOutcome.Invalid, (await RunAsync(id, HotEventCommandType.Cancel, Party)).Outcome);
         Assert.Equal(HotEventOutcome.Forbidden, (await RunAsync(id, HotEventCommandType.Cancel, Operator, "运营取消")).Outcome);
@@ -171,13 +185,13 @@ public sealed class HotEventGrainTests(ClusterFixture fixture)
 
         // Once the window has opened, the party can no longer cancel: an operator may stop it.
         var started = await RegisteredAsync(TimeSpan.FromMinutes(1), TimeSpan.FromHours(1));
-        await MustAsync(started, new HotEventCommand { Type = HotEventCommandType.Acknowledge }, Operator);
+        await MustAsync(started, new HotEventCommand.Acknowledge(), Operator);
         ClusterFixture.GrainClock.Advance(TimeSpan.FromMinutes(1));
         await EventuallyAsync(started, v => v.Card.Status == HotEventStatus.Active, "the window to open");
         var late = await RunAsync(started, HotEventCommandType.Cancel, Party, "太晚了");
         Assert.Equal((HotEventOutcome.IllegalMove, HotEventStatus.Active), (late.Outcome, late.Status));
         Assert.Equal([HotEventCommandType.UpdateScript, HotEventCommandType.Stop, HotEventCommandType.End], late.AllowedMoves);
-        await MustAsync(started, new HotEventCommand { Type = HotEventCommandType.Stop, Comment = "测试结束" }, Operator);
+        await MustAsync(started, new HotEventCommand.Stop { Comment = "测试结束" }, Operator);
 
         // An unacknowledged event whose window opened cannot be cancelled either (it will expire).
         var unacknowledged = await RegisteredAsync(TimeSpan.FromMinutes(1), TimeSpan.FromHours(1));
@@ -189,11 +203,10 @@ public sealed class HotEventGrainTests(ClusterFixture fixture)
     public async Task Editing_an_acknowledged_event_needs_a_new_acknowledgement_and_moves_its_window()
     {
         var id = await RegisteredAsync(TimeSpan.FromMinutes(30), TimeSpan.FromHours(1));
-        await MustAsync(id, new HotEventCommand { Type = HotEventCommandType.Acknowledge }, Operator);
+        await MustAsync(id, new HotEventCommand.Acknowledge(), Operator);
 
-        var edited = await MustAsync(id, new HotEventCommand
+        var edited = await MustAsync(id, new HotEventCommand.Edit
         {
-            Type = HotEventCommandType.Edit,
             StartsAt = Now + TimeSpan.FromHours(2),
             EndsAt = Now + TimeSpan.FromHours(3),
             TrafficMultiple = 20,
@@ -205,25 +218,25 @@ public sealed class HotEventGrainTests(ClusterFixture fixture)
         // The old start passes without effect; the new one counts once acknowledged again.
         ClusterFixture.GrainClock.Advance(TimeSpan.FromMinutes(31));
         Assert.Equal(HotEventStatus.Registered, (await SettledAsync(id)).Card.Status);
-        await MustAsync(id, new HotEventCommand { Type = HotEventCommandType.Acknowledge }, Operator);
+        await MustAsync(id, new HotEventCommand.Acknowledge(), Operator);
         ClusterFixture.GrainClock.Advance(TimeSpan.FromMinutes(89));
         await EventuallyAsync(id, v => v.Card.Status == HotEventStatus.Active, "the moved window to open");
-        await MustAsync(id, new HotEventCommand { Type = HotEventCommandType.Stop, Comment = "测试结束" }, Operator);
+        await MustAsync(id, new HotEventCommand.Stop { Comment = "测试结束" }, Operator);
     }
 
     [Fact]
     public async Task The_script_may_change_while_active_and_a_repeated_operation_returns_its_first_result()
     {
         var id = await RegisteredAsync(TimeSpan.FromMinutes(1), TimeSpan.FromHours(1));
-        var first = await Event(id).ExecuteAsync(new HotEventCommand { Type = HotEventCommandType.Acknowledge }, Operator, "ack-once");
-        var repeat = await Event(id).ExecuteAsync(new HotEventCommand { Type = HotEventCommandType.Acknowledge }, Operator, "ack-once");
+        var first = await Event(id).ExecuteAsync(new HotEventCommand.Acknowledge(), Operator, "ack-once");
+        var repeat = await Event(id).ExecuteAsync(new HotEventCommand.Acknowledge(), Operator, "ack-once");
         Assert.Equal((first.Outcome, first.Status, first.Card!.Version, first.Card.UpdatedAt), (repeat.Outcome, repeat.Status, repeat.Card!.Version, repeat.Card.UpdatedAt));
         Assert.Equal(2, (await Event(id).GetAsync())!.History.Count);
 
         ClusterFixture.GrainClock.Advance(TimeSpan.FromMinutes(1));
         await EventuallyAsync(id, v => v.Card.Status == HotEventStatus.Active, "the window to open");
         var before = (await Event(id).GetScriptAsync())!;
-        var updated = await MustAsync(id, new HotEventCommand { Type = HotEventCommandType.UpdateScript, Qa = [new HotEventQa("新增问题？", "新增答案。")] }, Party);
+        var updated = await MustAsync(id, new HotEventCommand.UpdateScript { Qa = [new HotEventQa("新增问题？", "新增答案。")] }, Party);
         Assert.Equal(HotEventStatus.Active, updated.Status);
         var after = (await Event(id).GetScriptAsync())!;
         Assert.True(after.Version > before.Version);
@@ -232,7 +245,7 @@ public sealed class HotEventGrainTests(ClusterFixture fixture)
 
         Assert.Equal(HotEventOutcome.Forbidden, (await RunAsync(id, HotEventCommandType.Stop, Party, "接入方不能停")).Outcome);
         Assert.Equal(HotEventOutcome.Invalid, (await RunAsync(id, HotEventCommandType.Stop, Operator)).Outcome);
-        await MustAsync(id, new HotEventCommand { Type = HotEventCommandType.Stop, Comment = "提前结束" }, Operator);
+        await MustAsync(id, new HotEventCommand.Stop { Comment = "提前结束" }, Operator);
         Assert.Null(await InModeAsync(id));
     }
 
@@ -270,7 +283,7 @@ public sealed class HotEventGrainTests(ClusterFixture fixture)
             {
                 var id = await InStateAsync(status);
                 var row = HotEventWorkflow.Find(status, command);
-                var request = new HotEventCommand { Type = command, Comment = "原因", Qa = [new HotEventQa("问", "答")] };
+                var request = Bare(command) with { Comment = "原因" };
                 if (row is null)
                 {
                     var refused = await Event(id).ExecuteAsync(request, new HotEventActor(Party.UserId, "全能", all), Guid.NewGuid().ToString());
@@ -297,23 +310,23 @@ public sealed class HotEventGrainTests(ClusterFixture fixture)
                 return await RegisteredAsync(TimeSpan.FromHours(1), TimeSpan.FromHours(1));
             case HotEventStatus.Acknowledged:
                 var acknowledged = await RegisteredAsync(TimeSpan.FromHours(1), TimeSpan.FromHours(1));
-                await MustAsync(acknowledged, new HotEventCommand { Type = HotEventCommandType.Acknowledge }, Operator);
+                await MustAsync(acknowledged, new HotEventCommand.Acknowledge(), Operator);
                 return acknowledged;
             case HotEventStatus.Active:
             case HotEventStatus.Ended:
                 var active = await RegisteredAsync(TimeSpan.FromSeconds(1), TimeSpan.FromDays(7));
-                await MustAsync(active, new HotEventCommand { Type = HotEventCommandType.Acknowledge }, Operator);
+                await MustAsync(active, new HotEventCommand.Acknowledge(), Operator);
                 ClusterFixture.GrainClock.Advance(TimeSpan.FromSeconds(1));
                 await EventuallyAsync(active, v => v.Card.Status == HotEventStatus.Active, "the window to open");
                 if (status == HotEventStatus.Ended)
                 {
-                    await MustAsync(active, new HotEventCommand { Type = HotEventCommandType.Stop, Comment = "结束" }, Operator);
+                    await MustAsync(active, new HotEventCommand.Stop { Comment = "结束" }, Operator);
                 }
 
                 return active;
             case HotEventStatus.Cancelled:
                 var cancelled = await RegisteredAsync(TimeSpan.FromHours(1), TimeSpan.FromHours(1));
-                await MustAsync(cancelled, new HotEventCommand { Type = HotEventCommandType.Cancel, Comment = "取消" }, Party);
+                await MustAsync(cancelled, new HotEventCommand.Cancel { Comment = "取消" }, Party);
                 return cancelled;
             default:
                 var expired = await RegisteredAsync(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));

@@ -17,9 +17,8 @@ public sealed class HotEventDurabilityTests(IntegrationFixture fixture)
         var party = new HotEventActor(Guid.NewGuid(), "接入方", HotEventRole.Party);
         var starts = DateTimeOffset.UtcNow.AddSeconds(4);
         var ends = starts.AddSeconds(20);
-        var registered = await before.GetGrain<IHotEventGrain>(id).ExecuteAsync(new HotEventCommand
+        var registered = await before.GetGrain<IHotEventGrain>(id).ExecuteAsync(new HotEventCommand.Register
         {
-            Type = HotEventCommandType.Register,
             PartyId = "durable-party",
             Title = "重启也要准时",
             Policy = "政策",
@@ -29,7 +28,7 @@ public sealed class HotEventDurabilityTests(IntegrationFixture fixture)
             Qa = [new HotEventQa("问", "答")],
         }, party, "register");
         Assert.True(registered.Ok, registered.Message);
-        var acknowledged = await before.GetGrain<IHotEventGrain>(id).ExecuteAsync(new HotEventCommand { Type = HotEventCommandType.Acknowledge },
+        var acknowledged = await before.GetGrain<IHotEventGrain>(id).ExecuteAsync(new HotEventCommand.Acknowledge(),
             new HotEventActor(Guid.NewGuid(), "运营", HotEventRole.Operator), "ack");
         Assert.Equal(HotEventStatus.Acknowledged, acknowledged.Status);
         Assert.Equal(1L, await ScalarAsync<long>(deployment, "SELECT count(*) FROM OrleansRemindersTable WHERE ReminderName = 'hot-window'"));
