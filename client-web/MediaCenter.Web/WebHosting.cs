@@ -3,6 +3,7 @@ using MediaCenter.Web.Incidents;
 using MediaCenter.Web.Live;
 using MediaCenter.Web.Newsroom;
 using MediaCenter.Web.Operations;
+using MediaCenter.Web.People;
 using MediaCenter.Web.Security;
 using MediaCenter.Web.Terminals;
 using Microsoft.Extensions.Options;
@@ -88,6 +89,7 @@ public static class WebHosting
         app.MapPlansApi();
         app.MapHotEventsApi();
         app.MapCampaignsApi();
+        app.MapEditorsApi();
         app.MapHub<LiveHub>(LiveHub.Path);
 
         // The cluster itself (silos, activations, grain call rates): Orleans' own dashboard, for operators only.

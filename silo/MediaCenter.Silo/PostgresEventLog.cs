@@ -119,7 +119,7 @@ internal sealed partial class PostgresEventLog(NpgsqlDataSource db, IServiceProv
         }
 
         var settledEnd = new LogPosition(horizon, 0);
-        var next = events.Count == max ? events[^1].Position.Next : settledEnd > from ? settledEnd : from;
+        var next = events.Count == max ? events[^1].Position.After() : settledEnd > from ? settledEnd : from;
         return new EventLogPage(events, next);
     }
 

@@ -12,7 +12,8 @@ namespace MediaCenter.Grains.Events;
 public readonly record struct LogPosition([property: Id(0)] ulong Tx, [property: Id(1)] long Id) : IComparable<LogPosition>
 {
     /// <summary>The position right after this one.</summary>
-    public LogPosition Next => new(Tx, Id + 1);
+    /// <remarks>A method, not a property: stored grain state is JSON of every property, and this one would never end.</remarks>
+    public LogPosition After() => new(Tx, Id + 1);
 
     public int CompareTo(LogPosition other) => Tx != other.Tx ? Tx.CompareTo(other.Tx) : Id.CompareTo(other.Id);
 

@@ -16,6 +16,21 @@ public interface IEditorGrain : IGrainWithGuidKey
     Task<EditorActivity> GetActivityAsync(DateOnly from, DateOnly to);
 }
 
+/// <summary>Settings of the editor grains (section <c>People</c>; the web reads the time zone too, for default date ranges).</summary>
+public sealed class EditorOptions
+{
+    public const string Section = "People";
+
+    /// <summary>The zone whose calendar days the counters use.</summary>
+    public string TimeZone { get; set; } = "Asia/Shanghai";
+
+    /// <summary>How often an active grain reads the log back for events the streams did not deliver.</summary>
+    public TimeSpan CatchUpInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>How long live deliveries are gathered before the state is written (a crash in between loses nothing: the log has them).</summary>
+    public TimeSpan WriteDelay { get; set; } = TimeSpan.FromSeconds(1);
+}
+
 /// <summary>What kind of open task.</summary>
 public enum EditorTaskKind
 {

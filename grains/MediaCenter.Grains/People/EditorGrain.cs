@@ -8,21 +8,6 @@ using Orleans.Streams.Core;
 
 namespace MediaCenter.Grains.People;
 
-/// <summary>Settings of the editor grains (section <c>People</c>).</summary>
-public sealed class EditorOptions
-{
-    public const string Section = "People";
-
-    /// <summary>The zone whose calendar days the counters use.</summary>
-    public string TimeZone { get; set; } = "Asia/Shanghai";
-
-    /// <summary>How often an active grain reads the log back for events the streams did not deliver.</summary>
-    public TimeSpan CatchUpInterval { get; set; } = TimeSpan.FromMinutes(1);
-
-    /// <summary>How long live deliveries are gathered before the state is written (a crash in between loses nothing: the log has them).</summary>
-    public TimeSpan WriteDelay { get; set; } = TimeSpan.FromSeconds(1);
-}
-
 /// <summary>
 /// One staff member's tasks and activity counters. Live: the article and incident people streams (implicit
 /// subscriptions keyed by the user id). Whole: before every answer, on activation and every
