@@ -61,7 +61,7 @@ internal sealed partial class EditorGrain(
             return Task.CompletedTask;
         }
 
-        EditorLedger.Apply(S, item, Me, Zone);
+        EditorLedger.Apply(S, item, Me, Zone, live: true);
         S.Ahead.Add(item.Position);
         S.Live++;
         _dirty = true;
@@ -117,7 +117,7 @@ internal sealed partial class EditorGrain(
             {
                 if (!S.Ahead.Remove(e.Position))
                 {
-                    EditorLedger.Apply(S, e, Me, Zone);
+                    EditorLedger.Apply(S, e, Me, Zone, live: false);
                     S.FromLog++;
                     applied++;
                 }

@@ -45,21 +45,21 @@ internal static class EditorLedger
     private static readonly ArticleStage[] AssignmentOpen = [ArticleStage.Assigned, ArticleStage.Drafting, ArticleStage.Rejected];
     private static readonly IncidentStage[] IncidentOpen = [IncidentStage.Acknowledged, IncidentStage.ServiceSuspended, IncidentStage.Mitigated];
 
-    /// <summary>Applies one event for <paramref name="me"/>.</summary>
-    public static void Apply(EditorState state, DomainEvent e, Guid me, TimeZoneInfo zone)
+    /// <summary>Applies one event for <paramref name="me"/>; <paramref name="live"/> when the streams delivered it ahead of the log.</summary>
+    public static void Apply(EditorState state, DomainEvent e, Guid me, TimeZoneInfo zone, bool live)
     {
         switch (e)
         {
             case ArticleChanged a:
                 Count(state, Day(a.At, zone), ArticleCounters(a, me));
-                Track(state, a, EditorTaskKind.Assignment, a.Assignees.Any(p => p.Id == me) && AssignmentOpen.Contains(a.To),
+                Track(state, a, live, EditorTaskKind.Assignment, a.Assignees.Any(p => p.Id == me) && AssignmentOpen.Contains(a.To),
                     a.Assignees.Any(p => p.Id == me) || a.PreviousAssignees.Any(p => p.Id == me), a.Title, a.Channel, a.To.ToString(), a.DueAt);
-                Track(state, a, EditorTaskKind.ReturnedPitch, a.Author.Id == me && a.To == ArticleStage.PitchReturned,
+                Track(state, a, live, EditorTaskKind.ReturnedPitch, a.Author.Id == me && a.To == ArticleStage.PitchReturned,
                     a.Author.Id == me, a.Title, a.Channel, a.To.ToString(), null);
                 break;
             case IncidentChanged i:
                 Count(state, Day(i.At, zone), IncidentCounters(i, me));
-                Track(state, i, EditorTaskKind.Incident, i.OwnerId == me && IncidentOpen.Contains(i.To),
+                Track(state, i, live, EditorTaskKind.Incident, i.OwnerId == me && IncidentOpen.Contains(i.To),
                     i.OwnerId == me || i.PreviousOwnerId == me, i.Title, i.Channel, i.To.ToString(), null);
                 break;
         }
@@ -128,12 +128,19 @@ internal static class EditorLedger
 
     /// <param name="open">The task is open for the person after this event.</param>
     /// <param name="concerns">The event says something about this task of the person (otherwise it is left alone).</param>
-    private static void Track(EditorState state, DomainEvent e, EditorTaskKind kind, bool open, bool concerns, string title, string? channel,
+    private static void Track(EditorState state, DomainEvent e, bool live, EditorTaskKind kind, bool open, bool concerns, string title, string? channel,
         string stage, DateTimeOffset? due)
     {
         var index = state.Tasks.FindIndex(t => t.Task.Kind == kind && t.Task.EntityId == e.EntityId);
         var known = index >= 0 ? state.Tasks[index] : null;
         if (!concerns || (known is not null && known.Version >= e.Version))
+        {
+            return;
+        }
+
+        // Read from the log, an entity's events come in version order (each version's transaction ended before the next
+        // began), so a closed task with nothing known needs no record; only a live event can be overtaken by an older one.
+        if (known is null && !open && !live)
         {
             return;
         }
