@@ -24,6 +24,9 @@ internal sealed partial class EditorGrain(
     ILogger<EditorGrain> logger) : Grain, IEditorGrain, IStreamSubscriptionObserver, IAsyncObserver<DomainEvent>
 {
     private const int Page = 500;
+
+    // Live events wait in the skip list until the log is read past them; past this many, the next write reads it first.
+    private const int AheadBound = 32;
     private static readonly string[] Domains = [DomainNames.Article, DomainNames.Incident];
     private TimeZoneInfo? _zone;
     private IGrainTimer? _write;
@@ -65,7 +68,7 @@ internal sealed partial class EditorGrain(
         S.Ahead.Add(item.Position);
         S.Live++;
         _dirty = true;
-        _write ??= this.RegisterGrainTimer(WriteAsync, new GrainTimerCreationOptions(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan));
+        _write ??= this.RegisterGrainTimer(FlushAsync, new GrainTimerCreationOptions(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan));
         _write.Change(options.Value.WriteDelay, Timeout.InfiniteTimeSpan);
         return Task.CompletedTask;
     }
@@ -134,6 +137,9 @@ internal sealed partial class EditorGrain(
             await WriteAsync(cancellationToken);
         }
     }
+
+    private Task FlushAsync(CancellationToken cancellationToken) =>
+        S.Ahead.Count >= AheadBound ? PeriodicCatchUpAsync(cancellationToken) : WriteAsync(cancellationToken);
 
     private async Task WriteAsync(CancellationToken cancellationToken)
     {
