@@ -27,42 +27,42 @@ public sealed class EditorGrainTests(ClusterFixture fixture)
 
     private static ArticleChanged Story(string id, long version, ArticleCommandType command, ArticleStage from, ArticleStage to, DateTimeOffset at,
         Person actor, Person author, Person[]? assignees = null, DateTimeOffset? due = null, Person[]? previous = null, DateTimeOffset? requested = null) => new()
-    {
-        EntityId = id,
-        Version = version,
-        At = at,
-        ActorId = actor.Id,
-        ActorName = actor.Name,
-        Command = command,
-        From = from,
-        To = to,
-        Channel = "cn-home",
-        Title = "基层政策落地观察 " + id,
-        Author = author,
-        Assignees = assignees ?? [],
-        PreviousAssignees = previous ?? [],
-        DueAt = due,
-        ReviewRequestedAt = requested,
-    };
+        {
+            EntityId = id,
+            Version = version,
+            At = at,
+            ActorId = actor.Id,
+            ActorName = actor.Name,
+            Command = command,
+            From = from,
+            To = to,
+            Channel = "cn-home",
+            Title = "基层政策落地观察 " + id,
+            Author = author,
+            Assignees = assignees ?? [],
+            PreviousAssignees = previous ?? [],
+            DueAt = due,
+            ReviewRequestedAt = requested,
+        };
 
     private static IncidentChanged Incident(string id, long version, IncidentCommandType command, IncidentStage from, IncidentStage to, DateTimeOffset at,
         Person actor, Guid? owner, Guid? previousOwner = null) => new()
-    {
-        EntityId = id,
-        Version = version,
-        At = at,
-        ActorId = actor.Id,
-        ActorName = actor.Name,
-        Command = command,
-        From = from,
-        To = to,
-        DedupKey = "staff:" + id,
-        Title = "首页视频无法播放",
-        Severity = IncidentSeverity.P2,
-        Source = IncidentSource.Staff,
-        OwnerId = owner,
-        PreviousOwnerId = previousOwner,
-    };
+        {
+            EntityId = id,
+            Version = version,
+            At = at,
+            ActorId = actor.Id,
+            ActorName = actor.Name,
+            Command = command,
+            From = from,
+            To = to,
+            DedupKey = "staff:" + id,
+            Title = "首页视频无法播放",
+            Severity = IncidentSeverity.P2,
+            Source = IncidentSource.Staff,
+            OwnerId = owner,
+            PreviousOwnerId = previousOwner,
+        };
 
     private static string NewId() => "cn-" + Guid.NewGuid().ToString("N")[..8];
 
