@@ -3,6 +3,7 @@ using MediaCenter.Web.Incidents;
 using MediaCenter.Web.Live;
 using MediaCenter.Web.Newsroom;
 using MediaCenter.Web.Operations;
+using MediaCenter.Web.People;
 using MediaCenter.Web.Security;
 using MediaCenter.Web.Terminals;
 using Microsoft.Extensions.Options;
@@ -91,6 +92,7 @@ public static class WebHosting
         app.MapPlansApi();
         app.MapHotEventsApi();
         app.MapCampaignsApi();
+        app.MapEditorsApi();
         // A connection ends when its session expires (the ticket carries the expiry), not only when it is revoked.
         app.MapHub<LiveHub>(LiveHub.Path, o => o.CloseOnAuthenticationExpiration = true);
 

@@ -1,34 +1,34 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
+using MediaCenter.Grains.Events;
 using MediaCenter.Grains.Operations;
 using MediaCenter.Grains.Platform;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace MediaCenter.Silo;
 
-/// <summary>Writes the hot events' timeline (mc.event_log) and read model (mc.hot_events); idempotent and version-guarded.</summary>
-internal sealed class PostgresHotEventJournal(NpgsqlDataSource db, IGrainFactory grains) : IHotEventJournal
+/// <summary>Writes the hot events' timeline (through the event log) and read model (mc.hot_events); idempotent and version-guarded.</summary>
+internal sealed class PostgresHotEventJournal(NpgsqlDataSource db, PostgresEventLog events, IGrainFactory grains) : IHotEventJournal
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
-
     public async Task RecordEventAsync(HotEventCard card, HotEventHistoryEntry entry, CancellationToken cancellationToken = default)
     {
-        await using var command = db.CreateCommand("""
-            INSERT INTO mc.event_log (entity_type, entity_id, version, event_type, actor, occurred_at, payload)
-            VALUES ('hot-event', @id, @version, @type, @actor, @at, @payload)
-            ON CONFLICT (entity_type, entity_id, version) DO NOTHING
-            """);
-        command.Parameters.AddWithValue("id", card.Id);
-        command.Parameters.AddWithValue("version", entry.Version);
-        command.Parameters.AddWithValue("type", entry.Command.ToString());
-        command.Parameters.AddWithValue("actor", entry.Actor.Name);
-        command.Parameters.AddWithValue("at", entry.At);
-        command.Parameters.Add(new NpgsqlParameter("payload", NpgsqlDbType.Jsonb)
+        await events.AppendAsync(new HotEventChanged
         {
-            Value = JsonSerializer.Serialize(new { card.PartyId, From = entry.From?.ToString(), To = entry.To.ToString(), entry.Comment }, Json),
-        });
-        await command.ExecuteNonQueryAsync(cancellationToken);
+            EntityId = card.Id,
+            Version = entry.Version,
+            At = entry.At,
+            ActorId = entry.Actor.Id == Guid.Empty ? null : entry.Actor.Id,
+            ActorName = entry.Actor.Name,
+            Command = entry.Command,
+            From = entry.From,
+            To = entry.To,
+            PartyId = card.PartyId,
+            Title = card.Title,
+            StartsAt = card.StartsAt,
+            EndsAt = card.EndsAt,
+            RegisteredById = card.RegisteredBy.Id,
+            AcknowledgedById = card.AcknowledgedBy?.Id,
+            Comment = entry.Comment,
+        }, cancellationToken);
         if (entry.Command == HotEventCommandType.Register)
         {
             await NotifyManagementAsync(card, entry, cancellationToken);
@@ -79,7 +79,7 @@ internal sealed class PostgresHotEventJournal(NpgsqlDataSource db, IGrainFactory
                 Title = "热点事件登记 / Hot event registered: " + card.Title,
                 Body = body,
                 At = entry.At,
-            }, Json);
+            }, Sql.Json);
             await grains.GetGrain<ILiveFeedGrain>(0).PublishAsync(new LiveMessage(Audience, "notification", payload));
         }
     }
@@ -100,7 +100,7 @@ internal sealed class PostgresHotEventJournal(NpgsqlDataSource db, IGrainFactory
         command.Parameters.AddWithValue("status", card.Status.ToString());
         command.Parameters.AddWithValue("starts", card.StartsAt);
         command.Parameters.AddWithValue("ends", card.EndsAt);
-        command.Parameters.Add(new NpgsqlParameter("card", NpgsqlDbType.Jsonb) { Value = JsonSerializer.Serialize(card, Json) });
+        command.Parameters.Add(Sql.Jsonb("card", card));
         command.Parameters.AddWithValue("version", card.Version);
         command.Parameters.AddWithValue("updated", card.UpdatedAt);
         await command.ExecuteNonQueryAsync(cancellationToken);

@@ -1,20 +1,18 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
+using MediaCenter.Grains.Events;
 using MediaCenter.Grains.Incidents;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace MediaCenter.Silo;
 
 /// <summary>Writes the incident read model and timeline, and the alert centre with its webhook outbox.</summary>
-internal sealed class PostgresIncidentJournal(NpgsqlDataSource db) : IIncidentJournal
+internal sealed class PostgresIncidentJournal(NpgsqlDataSource db, PostgresEventLog events) : IIncidentJournal
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
-
     public async Task RecordAsync(IncidentSnapshot s, IncidentTimelineEntry? entry, CancellationToken cancellationToken = default)
     {
-        await using var batch = db.CreateBatch();
-        var upsert = new NpgsqlBatchCommand("""
+        var change = entry is null ? null : await ChangeAsync(s, entry, cancellationToken);
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var upsert = new NpgsqlCommand("""
             INSERT INTO mc.incidents (id, stage, severity, source, dedup_key, title, party_id, channel_code, subject, reported_at, acknowledged_at,
                 resolved_at, closed_at, occurrences, last_occurrence, escalation_level, snapshot, version, updated_at)
             VALUES (@id, @stage, @severity, @source, @dedup, @title, @party, @channel, @subject, @reported, @acknowledged, @resolved, @closed,
@@ -26,46 +24,36 @@ internal sealed class PostgresIncidentJournal(NpgsqlDataSource db) : IIncidentJo
                 version = EXCLUDED.version, updated_at = now()
             WHERE mc.incidents.version < EXCLUDED.version
                OR (mc.incidents.version = EXCLUDED.version AND mc.incidents.occurrences < EXCLUDED.occurrences)
-            """);
-        upsert.Parameters.AddWithValue("id", s.Id);
-        upsert.Parameters.AddWithValue("stage", s.Stage.ToString());
-        upsert.Parameters.AddWithValue("severity", s.Severity.ToString());
-        upsert.Parameters.AddWithValue("source", s.Source.ToString());
-        upsert.Parameters.AddWithValue("dedup", s.DedupKey);
-        upsert.Parameters.AddWithValue("title", s.Title);
-        upsert.Parameters.Add(Text("party", s.PartyId));
-        upsert.Parameters.Add(Text("channel", s.Channel));
-        upsert.Parameters.Add(Text("subject", s.Subject));
-        upsert.Parameters.AddWithValue("reported", s.ReportedAt);
-        upsert.Parameters.Add(Time("acknowledged", s.AcknowledgedAt));
-        upsert.Parameters.Add(Time("resolved", s.ResolvedAt));
-        upsert.Parameters.Add(Time("closed", s.ClosedAt));
-        upsert.Parameters.AddWithValue("occurrences", s.Occurrences);
-        upsert.Parameters.AddWithValue("last", s.LastOccurrenceAt);
-        upsert.Parameters.AddWithValue("level", s.EscalationLevel);
-        upsert.Parameters.Add(new NpgsqlParameter("snapshot", NpgsqlDbType.Jsonb) { Value = JsonSerializer.Serialize(s, Json) });
-        upsert.Parameters.AddWithValue("version", s.Version);
-        batch.BatchCommands.Add(upsert);
-        if (entry is not null)
+            """, connection, transaction))
         {
-            var log = new NpgsqlBatchCommand("""
-                INSERT INTO mc.event_log (entity_type, entity_id, version, event_type, actor, occurred_at, payload)
-                VALUES ('incident', @id, @version, @type, @actor, @at, @payload)
-                ON CONFLICT (entity_type, entity_id, version) DO NOTHING
-                """);
-            log.Parameters.AddWithValue("id", s.Id);
-            log.Parameters.AddWithValue("version", entry.Version);
-            log.Parameters.AddWithValue("type", "incident." + entry.Command);
-            log.Parameters.AddWithValue("actor", entry.Actor);
-            log.Parameters.AddWithValue("at", entry.At);
-            log.Parameters.Add(new NpgsqlParameter("payload", NpgsqlDbType.Jsonb)
-            {
-                Value = JsonSerializer.Serialize(new { dedupKey = s.DedupKey, from = entry.From.ToString(), to = entry.To.ToString(), entry.Text }, Json),
-            });
-            batch.BatchCommands.Add(log);
+            upsert.Parameters.AddWithValue("id", s.Id);
+            upsert.Parameters.AddWithValue("stage", s.Stage.ToString());
+            upsert.Parameters.AddWithValue("severity", s.Severity.ToString());
+            upsert.Parameters.AddWithValue("source", s.Source.ToString());
+            upsert.Parameters.AddWithValue("dedup", s.DedupKey);
+            upsert.Parameters.AddWithValue("title", s.Title);
+            upsert.Parameters.Add(Sql.Text("party", s.PartyId));
+            upsert.Parameters.Add(Sql.Text("channel", s.Channel));
+            upsert.Parameters.Add(Sql.Text("subject", s.Subject));
+            upsert.Parameters.AddWithValue("reported", s.ReportedAt);
+            upsert.Parameters.Add(Sql.Time("acknowledged", s.AcknowledgedAt));
+            upsert.Parameters.Add(Sql.Time("resolved", s.ResolvedAt));
+            upsert.Parameters.Add(Sql.Time("closed", s.ClosedAt));
+            upsert.Parameters.AddWithValue("occurrences", s.Occurrences);
+            upsert.Parameters.AddWithValue("last", s.LastOccurrenceAt);
+            upsert.Parameters.AddWithValue("level", s.EscalationLevel);
+            upsert.Parameters.Add(Sql.Jsonb("snapshot", s));
+            upsert.Parameters.AddWithValue("version", s.Version);
+            await upsert.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        await batch.ExecuteNonQueryAsync(cancellationToken);
+        // The read model and the timeline row commit together; the stream hears of the row only once it is committed.
+        var appended = change is null ? null : await events.AppendAsync(change, connection, transaction, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        if (appended is not null)
+        {
+            await events.PublishAsync(appended);
+        }
     }
 
     public async Task NotifyAsync(IncidentNotification n, CancellationToken cancellationToken = default)
@@ -86,7 +74,7 @@ internal sealed class PostgresIncidentJournal(NpgsqlDataSource db) : IIncidentJo
         command.Parameters.AddWithValue("audience", n.Audience);
         command.Parameters.AddWithValue("kind", n.Kind);
         command.Parameters.AddWithValue("incident", n.IncidentId);
-        command.Parameters.Add(Text("party", n.PartyId));
+        command.Parameters.Add(Sql.Text("party", n.PartyId));
         command.Parameters.AddWithValue("severity", n.Severity.ToString());
         command.Parameters.AddWithValue("title", n.Title);
         command.Parameters.AddWithValue("body", n.Body);
@@ -94,7 +82,54 @@ internal sealed class PostgresIncidentJournal(NpgsqlDataSource db) : IIncidentJo
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private static NpgsqlParameter Text(string name, string? value) => new(name, NpgsqlDbType.Text) { Value = (object?)value ?? DBNull.Value };
+    /// <summary>The timeline entry as a typed event.</summary>
+    /// <remarks>
+    /// The timeline names its actor and owner by display name only (the incident grain keeps no user ids). Until it does,
+    /// a name is taken for the one active account that bears it; a name no account or several accounts bear stays
+    /// without an id (the system, or an ambiguous name), and such an event counts for nobody.
+    /// </remarks>
+    private async Task<IncidentChanged> ChangeAsync(IncidentSnapshot s, IncidentTimelineEntry entry, CancellationToken cancellationToken)
+    {
+        var ids = await AccountsNamedAsync([entry.Actor, .. s.Owner is { } owner ? new[] { owner } : []], cancellationToken);
+        var previous = await events.PreviousAsync<IncidentChanged>(DomainNames.Incident, s.Id, entry.Version, cancellationToken);
+        Guid? ownerId = s.Owner is { } name && ids.TryGetValue(name, out var o) ? o : null;
+        return new IncidentChanged
+        {
+            EntityId = s.Id,
+            Version = entry.Version,
+            At = entry.At,
+            ActorId = ids.TryGetValue(entry.Actor, out var actor) ? actor : null,
+            ActorName = entry.Actor,
+            Command = entry.Command,
+            From = entry.From,
+            To = entry.To,
+            DedupKey = s.DedupKey,
+            Title = s.Title,
+            Severity = s.Severity,
+            Source = s.Source,
+            PartyId = s.PartyId,
+            Channel = s.Channel,
+            Text = entry.Text,
+            OwnerId = ownerId,
+            PreviousOwnerId = previous?.OwnerId is { } before && before != ownerId ? before : null,
+        };
+    }
 
-    private static NpgsqlParameter Time(string name, DateTimeOffset? value) => new(name, NpgsqlDbType.TimestampTz) { Value = value is { } v ? v : DBNull.Value };
+    private async Task<Dictionary<string, Guid>> AccountsNamedAsync(string[] names, CancellationToken cancellationToken)
+    {
+        await using var command = db.CreateCommand("""
+            SELECT display_name, (array_agg(id))[1] FROM mc.users
+            WHERE display_name = ANY(@names) AND NOT disabled
+            GROUP BY display_name HAVING count(*) = 1
+            """);
+        command.Parameters.AddWithValue("names", names);
+        var ids = new Dictionary<string, Guid>(StringComparer.Ordinal);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            ids[reader.GetString(0)] = reader.GetGuid(1);
+        }
+
+        return ids;
+    }
 }

@@ -1,16 +1,13 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
+using MediaCenter.Grains.Events;
 using MediaCenter.Grains.Newsroom;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace MediaCenter.Silo;
 
 /// <summary>Writes draft versions, the story timeline, the read model and the publications the feeds read.</summary>
-internal sealed class PostgresNewsroomJournal(NpgsqlDataSource db) : INewsroomJournal
+internal sealed class PostgresNewsroomJournal(NpgsqlDataSource db, PostgresEventLog events) : INewsroomJournal
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
-
     public async Task SaveDraftAsync(string articleId, int version, DraftContent draft, Person by, DateTimeOffset at, CancellationToken cancellationToken = default)
     {
         // A version number the grain never acknowledged (its state write failed) is reused: the newer content wins.
@@ -24,7 +21,7 @@ internal sealed class PostgresNewsroomJournal(NpgsqlDataSource db) : INewsroomJo
         command.Parameters.AddWithValue("id", articleId);
         command.Parameters.AddWithValue("version", version);
         command.Parameters.AddWithValue("title", draft.Title);
-        command.Parameters.Add(Jsonb("content", draft));
+        command.Parameters.Add(Sql.Jsonb("content", draft));
         command.Parameters.AddWithValue("by", by.Id);
         command.Parameters.AddWithValue("byName", by.Name);
         command.Parameters.AddWithValue("at", at);
@@ -33,18 +30,32 @@ internal sealed class PostgresNewsroomJournal(NpgsqlDataSource db) : INewsroomJo
 
     public async Task RecordEventAsync(ArticleCard card, ArticleHistoryEntry entry, CancellationToken cancellationToken = default)
     {
-        await using var command = db.CreateCommand("""
-            INSERT INTO mc.event_log (entity_type, entity_id, version, event_type, actor, occurred_at, payload)
-            VALUES ('article', @id, @version, @type, @actor, @at, @payload)
-            ON CONFLICT (entity_type, entity_id, version) DO NOTHING
-            """);
-        command.Parameters.AddWithValue("id", card.Id);
-        command.Parameters.AddWithValue("version", entry.Version);
-        command.Parameters.AddWithValue("type", entry.Command.ToString());
-        command.Parameters.AddWithValue("actor", entry.Actor.Name);
-        command.Parameters.AddWithValue("at", entry.At);
-        command.Parameters.Add(Jsonb("payload", new { card.Channel, From = entry.From.ToString(), To = entry.To.ToString(), entry.Comment, entry.ReviewLevel }));
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        // The timeline entry says what happened; who lost an assignment and since when a decision was waiting, the entry
+        // before it says (reviews wait from the entry that brought the story to the level decided at).
+        var review = entry.Command is ArticleCommandType.Approve or ArticleCommandType.Reject;
+        var previous = entry.Command == ArticleCommandType.Assign || review
+            ? await events.PreviousAsync<ArticleChanged>(DomainNames.Article, card.Id, entry.Version, cancellationToken)
+            : null;
+        await events.AppendAsync(new ArticleChanged
+        {
+            EntityId = card.Id,
+            Version = entry.Version,
+            At = entry.At,
+            ActorId = entry.Actor.Id == Guid.Empty ? null : entry.Actor.Id,
+            ActorName = entry.Actor.Name,
+            Command = entry.Command,
+            From = entry.From,
+            To = entry.To,
+            Channel = card.Channel,
+            Title = card.Title,
+            Author = card.Author,
+            Assignees = card.Assignees,
+            PreviousAssignees = entry.Command == ArticleCommandType.Assign && previous is not null ? previous.Assignees : [],
+            DueAt = card.DueAt,
+            ReviewLevel = entry.ReviewLevel,
+            Comment = entry.Comment,
+            ReviewRequestedAt = review && previous?.Version == entry.Version - 1 ? previous.At : null,
+        }, cancellationToken);
     }
 
     public async Task<IReadOnlyList<ArticleCard>> BoardCardsAsync(string channel, CancellationToken cancellationToken = default)
@@ -59,7 +70,7 @@ internal sealed class PostgresNewsroomJournal(NpgsqlDataSource db) : INewsroomJo
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            var card = JsonSerializer.Deserialize<ArticleCard>(reader.GetString(0), Json)!;
+            var card = JsonSerializer.Deserialize<ArticleCard>(reader.GetString(0), Sql.Json)!;
             // Stored cards become grain state again: concrete lists only (stored state JSON names runtime types).
             cards.Add(card with { Assignees = card.Assignees.ToList(), Targets = card.Targets.ToList() });
         }
@@ -88,9 +99,9 @@ internal sealed class PostgresNewsroomJournal(NpgsqlDataSource db) : INewsroomJo
             article.Parameters.AddWithValue("title", card.Title);
             article.Parameters.AddWithValue("author", card.Author.Id);
             article.Parameters.AddWithValue("assignees", card.Assignees.Select(a => a.Id).ToArray());
-            article.Parameters.Add(Time("due", card.DueAt));
-            article.Parameters.Add(Time("scheduled", card.ScheduledAt));
-            article.Parameters.Add(Jsonb("card", card));
+            article.Parameters.Add(Sql.Time("due", card.DueAt));
+            article.Parameters.Add(Sql.Time("scheduled", card.ScheduledAt));
+            article.Parameters.Add(Sql.Jsonb("card", card));
             article.Parameters.AddWithValue("version", card.Version);
             article.Parameters.AddWithValue("updated", card.UpdatedAt);
             await article.ExecuteNonQueryAsync(cancellationToken);
@@ -119,20 +130,14 @@ internal sealed class PostgresNewsroomJournal(NpgsqlDataSource db) : INewsroomJo
             publication.Parameters.AddWithValue("body", draft?.BodyHtml ?? "");
             publication.Parameters.AddWithValue("author", string.Join("、", card.Assignees.Select(a => a.Name).DefaultIfEmpty(card.Author.Name)));
             publication.Parameters.AddWithValue("media", (draft?.MediaIds ?? []).ToArray());
-            publication.Parameters.Add(new NpgsqlParameter("video", NpgsqlDbType.Text) { Value = (object?)draft?.VideoUrl ?? DBNull.Value });
-            publication.Parameters.Add(draft?.Interaction is { } i ? Jsonb("interaction", i) : new NpgsqlParameter("interaction", NpgsqlDbType.Jsonb) { Value = DBNull.Value });
+            publication.Parameters.Add(Sql.Text("video", draft?.VideoUrl));
+            publication.Parameters.Add(Sql.Jsonb("interaction", draft?.Interaction));
             publication.Parameters.AddWithValue("published", target.PublishedAt);
-            publication.Parameters.Add(Time("withdrawn", target.WithdrawnAt));
+            publication.Parameters.Add(Sql.Time("withdrawn", target.WithdrawnAt));
             publication.Parameters.AddWithValue("version", card.Version);
             await publication.ExecuteNonQueryAsync(cancellationToken);
         }
 
         await transaction.CommitAsync(cancellationToken);
     }
-
-    private static NpgsqlParameter Jsonb<T>(string name, T value) =>
-        new(name, NpgsqlDbType.Jsonb) { Value = JsonSerializer.Serialize(value, Json) };
-
-    private static NpgsqlParameter Time(string name, DateTimeOffset? value) =>
-        new(name, NpgsqlDbType.TimestampTz) { Value = value is { } v ? v : DBNull.Value };
 }

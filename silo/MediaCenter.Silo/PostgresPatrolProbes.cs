@@ -1,22 +1,16 @@
 using System.Diagnostics;
-using System.Text.Json;
 using MediaCenter.Database;
+using MediaCenter.Grains.Events;
 using MediaCenter.Grains.Operations;
 using MediaCenter.Hosting;
 using Microsoft.Extensions.Options;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace MediaCenter.Silo;
 
 /// <summary>The patrol's view of PostgreSQL: schema, terminal read model, security alerts; and where reports go.</summary>
-internal sealed class PostgresPatrolProbes(NpgsqlDataSource db, IOptions<DatabaseSettings> settings) : IPatrolProbes
+internal sealed class PostgresPatrolProbes(NpgsqlDataSource db, IOptions<DatabaseSettings> settings, PostgresEventLog events) : IPatrolProbes
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
-    {
-        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() },
-    };
-
     public async Task<PatrolCheck> DatabaseAsync(CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
@@ -62,27 +56,34 @@ internal sealed class PostgresPatrolProbes(NpgsqlDataSource db, IOptions<Databas
         insert.Parameters.AddWithValue("finished", report.FinishedAt);
         insert.Parameters.AddWithValue("trigger", report.Trigger);
         insert.Parameters.AddWithValue("status", report.Status.ToString().ToLowerInvariant());
-        insert.Parameters.Add(new NpgsqlParameter("checks", NpgsqlDbType.Jsonb) { Value = JsonSerializer.Serialize(report.Checks, Json) });
+        insert.Parameters.Add(Sql.Jsonb("checks", report.Checks));
         var id = (long)(await insert.ExecuteScalarAsync(cancellationToken))!;
 
-        // Each anomaly is an event with a dedup key, for the incident desk.
+        // Each anomaly is an event with a dedup key, for the incident desk; the version is the report's id.
+        var appended = new List<DomainEvent>();
         foreach (var check in report.Checks.Where(c => c.Status != PatrolStatus.Ok))
         {
-            await using var anomaly = new NpgsqlCommand("""
-                INSERT INTO mc.event_log (entity_type, entity_id, version, event_type, occurred_at, payload)
-                VALUES ('patrol', @check, @id, 'patrol.anomaly', @at, @payload)
-                """, connection, transaction);
-            anomaly.Parameters.AddWithValue("check", check.Name);
-            anomaly.Parameters.AddWithValue("id", id);
-            anomaly.Parameters.AddWithValue("at", report.FinishedAt);
-            anomaly.Parameters.Add(new NpgsqlParameter("payload", NpgsqlDbType.Jsonb)
+            var anomaly = new PatrolAnomalyFound
             {
-                Value = JsonSerializer.Serialize(new { dedupKey = "patrol:" + check.Name, status = check.Status.ToString(), detail = check.Detail }),
-            });
-            await anomaly.ExecuteNonQueryAsync(cancellationToken);
+                EntityId = check.Name,
+                Version = id,
+                At = report.FinishedAt,
+                DedupKey = "patrol:" + check.Name,
+                Status = check.Status,
+                Detail = check.Detail,
+            };
+            if (await events.AppendAsync(anomaly, connection, transaction, cancellationToken) is { } stored)
+            {
+                appended.Add(stored);
+            }
         }
 
         await transaction.CommitAsync(cancellationToken);
+        foreach (var e in appended)
+        {
+            await events.PublishAsync(e);
+        }
+
         return id;
     }
 }

@@ -1,12 +1,11 @@
-using System.Text.Json;
+using MediaCenter.Grains.Events;
 using MediaCenter.Grains.Terminals;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace MediaCenter.Silo;
 
-/// <summary>Writes terminal state to mc.terminals and terminal events to mc.event_log.</summary>
-internal sealed class PostgresTerminalJournal(NpgsqlDataSource db) : ITerminalJournal
+/// <summary>Writes terminal state to mc.terminals and terminal events to the event log.</summary>
+internal sealed class PostgresTerminalJournal(NpgsqlDataSource db, PostgresEventLog events) : ITerminalJournal
 {
     public async Task RecordStateAsync(TerminalSnapshot s, CancellationToken cancellationToken = default)
     {
@@ -34,34 +33,28 @@ internal sealed class PostgresTerminalJournal(NpgsqlDataSource db) : ITerminalJo
         command.Parameters.AddWithValue("kind", r.Kind.ToString());
         command.Parameters.AddWithValue("region", r.Region);
         command.Parameters.AddWithValue("health", s.Health.ToString());
-        command.Parameters.Add(Time("since", s.HealthSince));
-        command.Parameters.Add(Time("seen", s.LastSeen));
-        command.Parameters.Add(Time("deadline", s.Deadline));
+        command.Parameters.Add(Sql.Time("since", s.HealthSince));
+        command.Parameters.Add(Sql.Time("seen", s.LastSeen));
+        command.Parameters.Add(Sql.Time("deadline", s.Deadline));
         command.Parameters.AddWithValue("degraded", s.DegradedBecause.ToArray());
-        command.Parameters.Add(Time("inspected", s.LastInspectionAt));
-        command.Parameters.Add(Time("due", s.InspectionDue));
+        command.Parameters.Add(Sql.Time("inspected", s.LastInspectionAt));
+        command.Parameters.Add(Sql.Time("due", s.InspectionDue));
         command.Parameters.AddWithValue("flaps", s.FlapCount);
         command.Parameters.AddWithValue("version", s.Version);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    public async Task RecordEventAsync(TerminalEvent e, CancellationToken cancellationToken = default)
-    {
-        await using var command = db.CreateCommand("""
-            INSERT INTO mc.event_log (entity_type, entity_id, version, event_type, occurred_at, payload)
-            VALUES ('terminal', @id, @version, @type, @at, @payload)
-            ON CONFLICT (entity_type, entity_id, version) DO NOTHING
-            """);
-        command.Parameters.AddWithValue("id", e.TerminalId);
-        command.Parameters.AddWithValue("version", e.Version);
-        command.Parameters.AddWithValue("type", e.Type);
-        command.Parameters.AddWithValue("at", e.At);
-        command.Parameters.Add(new NpgsqlParameter("payload", NpgsqlDbType.Jsonb)
+    public Task RecordEventAsync(TerminalEvent e, CancellationToken cancellationToken = default) =>
+        events.AppendAsync(new TerminalAlerted
         {
-            Value = JsonSerializer.Serialize(new { partyId = e.PartyId, dedupKey = e.DedupKey, reason = e.Reason }),
-        });
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
+            EntityId = e.TerminalId,
+            Version = e.Version,
+            At = e.At,
+            Kind = e.Type,
+            PartyId = e.PartyId,
+            DedupKey = e.DedupKey,
+            Reason = e.Reason,
+        }, cancellationToken);
 
     public async Task RecordTelemetryAsync(TelemetryBucket b, CancellationToken cancellationToken = default)
     {
@@ -76,16 +69,13 @@ internal sealed class PostgresTerminalJournal(NpgsqlDataSource db) : ITerminalJo
         command.Parameters.AddWithValue("id", b.TerminalId);
         command.Parameters.AddWithValue("start", b.Start);
         command.Parameters.AddWithValue("samples", b.Samples);
-        command.Parameters.Add(Number("cpuAvg", b.CpuAvg));
-        command.Parameters.Add(Number("cpuMax", b.CpuMax));
-        command.Parameters.Add(Number("memAvg", b.MemoryAvg));
-        command.Parameters.Add(Number("diskAvg", b.DiskAvg));
-        command.Parameters.Add(Number("tempMax", b.TemperatureMax));
+        command.Parameters.Add(Sql.Number("cpuAvg", b.CpuAvg));
+        command.Parameters.Add(Sql.Number("cpuMax", b.CpuMax));
+        command.Parameters.Add(Sql.Number("memAvg", b.MemoryAvg));
+        command.Parameters.Add(Sql.Number("diskAvg", b.DiskAvg));
+        command.Parameters.Add(Sql.Number("tempMax", b.TemperatureMax));
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
-
-    private static NpgsqlParameter Number(string name, double? value) =>
-        new(name, NpgsqlDbType.Double) { Value = (object?)value ?? DBNull.Value };
 
     public async Task RecordActivityAsync(TerminalActivity a, CancellationToken cancellationToken = default)
     {
@@ -109,7 +99,4 @@ internal sealed class PostgresTerminalJournal(NpgsqlDataSource db) : ITerminalJo
         command.Parameters.AddWithValue("screen", a.ScreenOnSeconds);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
-
-    private static NpgsqlParameter Time(string name, DateTimeOffset? value) =>
-        new(name, NpgsqlDbType.TimestampTz) { Value = (object?)value ?? DBNull.Value };
 }

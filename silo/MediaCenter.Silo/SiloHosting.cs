@@ -51,6 +51,9 @@ public static class SiloHosting
             }));
             // Feeds the Orleans Dashboard that client-web serves to operators (/dashboard).
             silo.AddDashboard();
+            // Domain events: live delivery in memory; what a silo loss drops, consumers read back from mc.event_log (docs/ARCHITECTURE.md).
+            // Consumers subscribe implicitly (by namespace), so no pub-sub store is needed.
+            silo.AddMemoryStreams(Grains.Events.DomainStreams.Provider, streams => streams.ConfigureStreamPubSub(Orleans.Streams.StreamPubSubType.ImplicitOnly));
             silo.AddStartupTask<StartClusterPulse>();
             silo.AddStartupTask<ScheduleDailyPatrol>();
             if (kubernetes)
@@ -101,6 +104,9 @@ public static class SiloHosting
         services.Configure<ClusterMembershipOptions>(builder.Configuration.GetSection("ClusterTuning:Membership"));
         services.Configure<ReminderOptions>(builder.Configuration.GetSection("ClusterTuning:Reminders"));
 
+        services.AddSingleton<PostgresEventLog>();
+        services.AddSingleton<Grains.Events.IEventLogReader>(sp => sp.GetRequiredService<PostgresEventLog>());
+        services.AddOptions<Grains.People.EditorOptions>().Bind(builder.Configuration.GetSection(Grains.People.EditorOptions.Section));
         services.AddOptions<Grains.Terminals.TerminalOptions>().Bind(builder.Configuration.GetSection(Grains.Terminals.TerminalOptions.Section));
         services.AddSingleton<Grains.Terminals.ITerminalJournal, PostgresTerminalJournal>();
         services.AddSingleton<Grains.Terminals.ITerminalMetrics, PrometheusTerminalMetrics>();

@@ -72,6 +72,13 @@ public static class BenchRunner
             rows.Add(await PublicReads.RunAsync(deployment, Option(args, "--b5-staff", 10)));
         }
 
+        if (Runs("B7"))
+        {
+            rows.Add(await StreamDelivery.RunAsync(postgres, new StreamDelivery.Options(
+                Events: Option(args, "--b7-events", 20_000), InFlight: 64, Rate: Option(args, "--b7-rate", 200), Seconds: 15,
+                Consumers: 200, ReplayEvents: Option(args, "--b7-replay-events", 20_000))));
+        }
+
         if (Runs("B6"))
         {
             await using var deployment = await ProductionLikeAsync(postgres);

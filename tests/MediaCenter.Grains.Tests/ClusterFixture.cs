@@ -46,10 +46,14 @@ public sealed class ClusterFixture : IAsyncLifetime
     /// <summary>What article grains stored: draft versions, timeline events, projected cards (the feeds' table).</summary>
     public static RecordingNewsroomJournal Newsroom { get; } = new();
 
+    /// <summary>The event log editor grains read back from, written by the tests.</summary>
+    public static MediaCenter.Grains.Tests.People.InMemoryEventLog EventLog { get; } = new();
+
     public async Task InitializeAsync()
     {
         var builder = new TestClusterBuilder(initialSilosCount: 1);
         builder.AddSiloBuilderConfigurator<SiloConfigurator>();
+        builder.AddClientBuilderConfigurator<ClientConfigurator>();
         _cluster = builder.Build();
         await _cluster.DeployAsync();
     }
@@ -81,7 +85,16 @@ public sealed class ClusterFixture : IAsyncLifetime
             siloBuilder.Services.AddSingleton<MediaCenter.Grains.Operations.IHotEventJournal>(HotEvents);
             siloBuilder.Services.AddSingleton<MediaCenter.Grains.Operations.IOperationsJournal>(Operations);
             siloBuilder.Services.AddOptions<TerminalOptions>();
+            siloBuilder.AddMemoryStreams(MediaCenter.Grains.Events.DomainStreams.Provider, s => s.ConfigureStreamPubSub(Orleans.Streams.StreamPubSubType.ImplicitOnly));
+            siloBuilder.Services.AddSingleton<MediaCenter.Grains.Events.IEventLogReader>(EventLog);
         }
+    }
+
+    /// <summary>The tests publish domain events as the silo's event log would.</summary>
+    private sealed class ClientConfigurator : IClientBuilderConfigurator
+    {
+        public void Configure(Microsoft.Extensions.Configuration.IConfiguration configuration, IClientBuilder clientBuilder) =>
+            clientBuilder.AddMemoryStreams(MediaCenter.Grains.Events.DomainStreams.Provider);
     }
 }
 

@@ -166,6 +166,10 @@ public sealed class AuthorizationMatrixTests(IntegrationFixture fixture)
         ["POST /api/v1/notifications/{id}/read"] = NewsroomOnly, // an id the caller cannot see is 404 for everyone
         ["POST /api/v1/notifications/read-all"] = SignedIn,
 
+        // A person's activity: themself, a chief of one of their channels, management and operators (administrators with them).
+        // The target holds no channel role here, so no party user may see it; EditorActivityTests prove self and chief.
+        ["GET /api/v1/editors/{userId}/activity"] = ["admin", "operator", "management"],
+
         // Webhooks: operators, and a party's admins for their own party (an empty body is 400). {id} is no webhook here: 404.
         ["GET /api/v1/webhooks"] = [.. PartyManage, "other-party-admin"],
         ["POST /api/v1/webhooks"] = [.. PartyManage, "other-party-admin"],

@@ -1,0 +1,120 @@
+using System.Text.Json.Serialization;
+
+namespace MediaCenter.Grains.Events;
+
+/// <summary>
+/// Where an event sits in <c>mc.event_log</c>: the id of the transaction that wrote it, then its row id. Identity ids are
+/// handed out before commit, so a row with a smaller id can become visible after one with a larger id; ordered by the
+/// writing transaction first, the part of the log below the oldest running transaction never changes any more, and a
+/// reader that checkpoints there misses nothing.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("mc.LogPosition")]
+public readonly record struct LogPosition([property: Id(0)] ulong Tx, [property: Id(1)] long Id) : IComparable<LogPosition>
+{
+    /// <summary>The position right after this one.</summary>
+    /// <remarks>A method, not a property: stored grain state is JSON of every property, and this one would never end.</remarks>
+    public LogPosition After() => new(Tx, Id + 1);
+
+    public int CompareTo(LogPosition other) => Tx != other.Tx ? Tx.CompareTo(other.Tx) : Id.CompareTo(other.Id);
+
+    public static bool operator <(LogPosition a, LogPosition b) => a.CompareTo(b) < 0;
+
+    public static bool operator >(LogPosition a, LogPosition b) => a.CompareTo(b) > 0;
+
+    public static bool operator <=(LogPosition a, LogPosition b) => a.CompareTo(b) <= 0;
+
+    public static bool operator >=(LogPosition a, LogPosition b) => a.CompareTo(b) >= 0;
+}
+
+/// <summary>
+/// An accepted state change of one entity, as the event log stores it and the domain streams carry it. One row of
+/// <c>mc.event_log</c> per (domain, entity, version); the payload column is the event's JSON.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("mc.DomainEvent")]
+public abstract record DomainEvent
+{
+    /// <summary>The entity the change belongs to (story id, incident id, terminal id …).</summary>
+    [Id(0)] public required string EntityId { get; init; }
+
+    /// <summary>The entity's version after the change; unique per entity.</summary>
+    [Id(1)] public required long Version { get; init; }
+
+    /// <summary>When the change was applied (the grains' clock).</summary>
+    [Id(2)] public required DateTimeOffset At { get; init; }
+
+    /// <summary>The account that made the change; null for the platform itself, or when it is not known.</summary>
+    [Id(3)] public Guid? ActorId { get; init; }
+
+    /// <summary>The actor's display name as the timeline shows it.</summary>
+    [Id(4)] public string? ActorName { get; init; }
+
+    /// <summary>Where the event log holds it; set once it is appended (not part of the stored payload).</summary>
+    [Id(5), JsonIgnore] public LogPosition Position { get; init; }
+
+    /// <summary>The domain (<c>mc.event_log.entity_type</c>, see <see cref="DomainNames"/>).</summary>
+    [JsonIgnore] public abstract string Domain { get; }
+
+    /// <summary>The event's name in <c>mc.event_log.event_type</c>.</summary>
+    [JsonIgnore] public abstract string EventType { get; }
+
+    /// <summary>The people the change concerns: each gets it on their stream of the domain (<see cref="DomainStreams"/>).</summary>
+    [JsonIgnore] public IReadOnlyList<Guid> People => [.. Concerned().Where(p => p != Guid.Empty).Distinct()];
+
+    /// <summary>Everyone the change concerns, before duplicates and the platform's empty id are removed.</summary>
+    protected abstract IEnumerable<Guid> Concerned();
+
+    /// <summary>The actor, when it is a person.</summary>
+    protected IEnumerable<Guid> Actor() => ActorId is { } id ? [id] : [];
+}
+
+/// <summary>The domains of the event log (<c>mc.event_log.entity_type</c>).</summary>
+public static class DomainNames
+{
+    public const string Article = "article";
+    public const string Incident = "incident";
+    public const string HotEvent = "hot-event";
+    public const string Terminal = "terminal";
+    public const string Patrol = "patrol";
+    public const string Plan = "plan";
+    public const string Drill = "drill";
+    public const string Campaign = "campaign";
+
+    /// <summary>Every domain with a typed event.</summary>
+    public static IReadOnlyList<string> All { get; } = [Article, Incident, HotEvent, Terminal, Patrol, Plan, Drill, Campaign];
+
+    /// <summary>The event type of a domain (what its payloads are read back as).</summary>
+    public static Type EventTypeOf(string domain) => domain switch
+    {
+        Article => typeof(ArticleChanged),
+        Incident => typeof(IncidentChanged),
+        HotEvent => typeof(HotEventChanged),
+        Terminal => typeof(TerminalAlerted),
+        Patrol => typeof(PatrolAnomalyFound),
+        Plan => typeof(PlanChanged),
+        Drill => typeof(DrillChanged),
+        Campaign => typeof(CampaignChanged),
+        _ => throw new ArgumentOutOfRangeException(nameof(domain), domain, "not a domain of the event log"),
+    };
+}
+
+/// <summary>
+/// The domain streams (Orleans streams, provider <see cref="Provider"/>). Every appended event goes to its domain's
+/// entity stream (namespace = the domain, key = the entity id) and to the people stream of each person it concerns
+/// (namespace = the domain + <c>/people</c>, key = the person's id), so that a per-person consumer (the editor grain) is
+/// reached through an implicit subscription keyed like itself, and a per-entity consumer likewise.
+/// </summary>
+public static class DomainStreams
+{
+    /// <summary>The stream provider's name.</summary>
+    public const string Provider = "domain";
+
+    public const string ArticlePeople = DomainNames.Article + PeopleSuffix;
+    public const string IncidentPeople = DomainNames.Incident + PeopleSuffix;
+    private const string PeopleSuffix = "/people";
+
+    /// <summary>The namespace of a domain's entity streams.</summary>
+    public static string Entities(string domain) => domain;
+
+    /// <summary>The namespace of a domain's people streams.</summary>
+    public static string People(string domain) => domain + PeopleSuffix;
+}

@@ -1,0 +1,158 @@
+using System.Text.Json;
+using MediaCenter.Grains.Events;
+using Npgsql;
+using NpgsqlTypes;
+using Orleans.Streams;
+using Prometheus;
+
+namespace MediaCenter.Silo;
+
+/// <summary>
+/// The one writer of <c>mc.event_log</c>, and its reader. Appending is idempotent per (domain, entity, version): the row
+/// a retry or a grain's replay finds already there is neither written nor published again. A row just appended is then
+/// published on the domain streams (the entity's stream and each concerned person's); a failed publication is only
+/// logged and counted, because consumers read the log back from their checkpoints (<see cref="IEventLogReader"/>).
+/// </summary>
+internal sealed partial class PostgresEventLog(NpgsqlDataSource db, IServiceProvider services, ILogger<PostgresEventLog> logger) : IEventLogReader
+{
+    private const string AppendSql = """
+        INSERT INTO mc.event_log (entity_type, entity_id, version, event_type, actor, occurred_at, payload, people)
+        VALUES (@domain, @entity, @version, @type, @actor, @at, @payload, @people)
+        ON CONFLICT (entity_type, entity_id, version) DO NOTHING
+        RETURNING tx, id
+        """;
+
+    private static readonly Counter Published = Metrics.CreateCounter("mediacenter_domain_events_published_total",
+        "Domain events appended to mc.event_log and published on the domain streams, by domain and outcome (ok, failed).", "domain", "outcome");
+
+    private IStreamProvider? _streams;
+
+    private IStreamProvider Streams => _streams ??= services.GetRequiredKeyedService<IStreamProvider>(DomainStreams.Provider);
+
+    /// <summary>Appends the event in a statement of its own, then publishes it (unless the log held it already).</summary>
+    public async Task AppendAsync(DomainEvent e, CancellationToken cancellationToken = default)
+    {
+        await using var command = db.CreateCommand(AppendSql);
+        if (await AppendAsync(command, e, cancellationToken) is { } appended)
+        {
+            await PublishAsync(appended);
+        }
+    }
+
+    /// <summary>
+    /// Appends the event inside the caller's transaction and returns it with its position, or null when the log held it
+    /// already. The caller publishes it (<see cref="PublishAsync"/>) once the transaction committed, never before.
+    /// </summary>
+    public async Task<DomainEvent?> AppendAsync(DomainEvent e, NpgsqlConnection connection, NpgsqlTransaction transaction,
+        CancellationToken cancellationToken = default)
+    {
+        await using var command = new NpgsqlCommand(AppendSql, connection, transaction);
+        return await AppendAsync(command, e, cancellationToken);
+    }
+
+    /// <summary>Publishes an appended event on its entity stream and on the people stream of everyone it concerns.</summary>
+    public async Task PublishAsync(DomainEvent e)
+    {
+        try
+        {
+            var sends = new List<Task> { Streams.GetStream<DomainEvent>(StreamId.Create(DomainStreams.Entities(e.Domain), e.EntityId)).OnNextAsync(e) };
+            sends.AddRange(e.People.Select(person => Streams.GetStream<DomainEvent>(StreamId.Create(DomainStreams.People(e.Domain), person)).OnNextAsync(e)));
+            await Task.WhenAll(sends);
+            Published.WithLabels(e.Domain, "ok").Inc();
+        }
+        catch (Exception ex)
+        {
+            Published.WithLabels(e.Domain, "failed").Inc();
+            LogPublishFailed(logger, e.Domain, e.EntityId, e.Version, ex.Message);
+        }
+    }
+
+    /// <summary>The latest event of an entity before <paramref name="version"/>, or null (none, or written before the typed events).</summary>
+    public async Task<T?> PreviousAsync<T>(string domain, string entityId, long version, CancellationToken cancellationToken = default)
+        where T : DomainEvent
+    {
+        await using var command = db.CreateCommand("""
+            SELECT payload::text FROM mc.event_log
+            WHERE entity_type = @domain AND entity_id = @entity AND version < @version
+            ORDER BY version DESC LIMIT 1
+            """);
+        command.Parameters.AddWithValue("domain", domain);
+        command.Parameters.AddWithValue("entity", entityId);
+        command.Parameters.AddWithValue("version", version);
+        return await command.ExecuteScalarAsync(cancellationToken) is string payload ? Read<T>(payload) : null;
+    }
+
+    public async Task<EventLogPage> ReadAsync(Guid person, IReadOnlyList<string> domains, LogPosition from, int max,
+        CancellationToken cancellationToken = default)
+    {
+        // Settled: written by a transaction older than every transaction still running (pg_snapshot_xmin), so no row can
+        // still appear at a position below the end of what this returns.
+        await using var command = db.CreateCommand("""
+            WITH settled AS (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS horizon)
+            SELECT s.horizon, e.tx, e.id, e.entity_type, e.payload::text
+            FROM settled s
+            LEFT JOIN LATERAL (
+                SELECT tx, id, entity_type, payload FROM mc.event_log
+                WHERE people @> ARRAY[@person] AND entity_type = ANY(@domains) AND (tx, id) >= (@tx, @id) AND tx < s.horizon
+                ORDER BY tx, id
+                LIMIT @max) e ON true
+            """);
+        command.Parameters.AddWithValue("person", person);
+        command.Parameters.AddWithValue("domains", domains.ToArray());
+        command.Parameters.Add(new NpgsqlParameter("tx", NpgsqlDbType.Xid8) { Value = from.Tx });
+        command.Parameters.AddWithValue("id", from.Id);
+        command.Parameters.AddWithValue("max", max);
+        var events = new List<DomainEvent>();
+        ulong horizon = 0;
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                horizon = reader.GetFieldValue<ulong>(0);
+                if (!reader.IsDBNull(1))
+                {
+                    var position = new LogPosition(reader.GetFieldValue<ulong>(1), reader.GetInt64(2));
+                    var e = (DomainEvent)JsonSerializer.Deserialize(reader.GetString(4), DomainNames.EventTypeOf(reader.GetString(3)), Sql.Json)!;
+                    events.Add(e with { Position = position });
+                }
+            }
+        }
+
+        var settledEnd = new LogPosition(horizon, 0);
+        var next = events.Count == max ? events[^1].Position.After() : settledEnd > from ? settledEnd : from;
+        return new EventLogPage(events, next);
+    }
+
+    private static async Task<DomainEvent?> AppendAsync(NpgsqlCommand command, DomainEvent e, CancellationToken cancellationToken)
+    {
+        command.Parameters.AddWithValue("domain", e.Domain);
+        command.Parameters.AddWithValue("entity", e.EntityId);
+        command.Parameters.AddWithValue("version", e.Version);
+        command.Parameters.AddWithValue("type", e.EventType);
+        command.Parameters.Add(Sql.Text("actor", e.ActorName));
+        command.Parameters.AddWithValue("at", e.At);
+        command.Parameters.Add(Sql.Jsonb("payload", e));
+        command.Parameters.AddWithValue("people", e.People.ToArray());
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken)
+            ? e with { Position = new LogPosition(reader.GetFieldValue<ulong>(0), reader.GetInt64(1)) }
+            : null;
+    }
+
+    private static T? Read<T>(string payload) where T : DomainEvent
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<T>(payload, Sql.Json);
+        }
+        catch (JsonException)
+        {
+            // Rows written before the typed events carry a smaller payload: they say nothing the caller could use.
+            return null;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Domain event {Domain}/{EntityId} v{Version} is in the event log but was not published ({Reason}); consumers will read it from the log")]
+    private static partial void LogPublishFailed(ILogger logger, string domain, string entityId, long version, string reason);
+}
