@@ -5,7 +5,7 @@ namespace MediaCenter.Benchmarks;
 /// <summary>
 /// The queries Orleans' ADO.NET stream provider (Microsoft.Orleans.Streaming.AdoNet 10.4.2-alpha.1) runs, for PostgreSQL.
 /// The package ships no schema (only its DLLs); the provider looks its six queries up in OrleansQuery by key, so this is
-/// ours, written for B7 only: the product does not use the provider (docs/ARCHITECTURE.md says why).
+/// ours, written for B8 only: the product does not use the provider (docs/ARCHITECTURE.md says why).
 /// </summary>
 internal static class AdoNetStreamSchema
 {

@@ -72,7 +72,7 @@ public static class BenchRunner
             rows.Add(await PublicReads.RunAsync(deployment, Option(args, "--b5-staff", 10)));
         }
 
-        if (Runs("B7"))
+        if (Runs("B8"))
         {
             rows.Add(await StreamDelivery.RunAsync(postgres, new StreamDelivery.Options(
                 Events: Option(args, "--b7-events", 20_000), InFlight: 64, Rate: Option(args, "--b7-rate", 200), Seconds: 15,
@@ -288,7 +288,7 @@ public static class BenchRunner
             keeps the other rows with the date they were measured.
 
             {table}
-            Implemented: B1, B2, B3, B4, B5 and B6. B1, B3 and B2 run together in one deployment (one silo, the gateway with its
+            Implemented: B1, B2, B3, B4, B5, B6 and B8. B1, B3 and B2 run together in one deployment (one silo, the gateway with its
             embedded broker, one web instance): B3's connections watch during B1's QoS 0 window and B2's silent terminals are 200 of
             B1's 10,000, so `--only B1` (or B3) also rewrites the B2 row; B2 runs on its own, on an idle system, only when B1 and B3 do
             not run. Setup of the three (10,000 credentials and registrations, 100 accounts signed in, 2 × 10,000 MQTT connections,

@@ -20,7 +20,7 @@ using Orleans.TestingHost;
 namespace MediaCenter.Benchmarks;
 
 /// <summary>
-/// B7: how domain events should reach their consumers. The two transports the design allows, each in a two-silo cluster
+/// B8: how domain events should reach their consumers. The two transports the design allows, each in a two-silo cluster
 /// (in this process, silos talking over loopback) with an implicit consumer per person: Orleans memory streams and the
 /// ADO.NET stream provider on PostgreSQL. Both publish the real event type from a grain on a silo, as the event log does.
 /// Measured: events/s when publishing as fast as the transport takes them (until the last one is consumed), and publish →
@@ -40,7 +40,7 @@ internal static class StreamDelivery
     {
         var connectionString = await postgres.CreateMigratedDatabaseAsync("b7");
         await AdoNetStreamSchema.CreateAsync(connectionString);
-        Console.WriteLine($"B7: {o.Events} events as fast as taken ({o.InFlight} in flight), then {o.Rate}/s for {o.Seconds} s, {o.Consumers} consumers, 2 silos …");
+        Console.WriteLine($"B8: {o.Events} events as fast as taken ({o.InFlight} in flight), then {o.Rate}/s for {o.Seconds} s, {o.Consumers} consumers, 2 silos …");
         var memory = await MeasureAsync("memory streams",
             silo => silo.AddMemoryStreams(Provider, s => s.ConfigureStreamPubSub(StreamPubSubType.ImplicitOnly)), o);
         var adoNet = await MeasureAsync("ADO.NET streams (PostgreSQL)", silo => silo.AddAdoNetStreams(Provider, s =>
@@ -62,9 +62,9 @@ internal static class StreamDelivery
         }
 
         var result = $"{Describe(memory)}; {Describe(adoNet)}; log read-back by an editor grain on a real silo: {replay}";
-        Console.WriteLine("B7: " + result);
+        Console.WriteLine("B8: " + result);
         var verdict = memory.Consumed == memory.Published && adoNet.Consumed == adoNet.Published ? "measured (decision in docs/ARCHITECTURE.md)" : "events missing";
-        return ["B7", $"domain events to implicit per-person consumers, 2 silos in one process over loopback, {o.Consumers} consumer streams, the real event type " +
+        return ["B8", $"domain events to implicit per-person consumers, 2 silos in one process over loopback, {o.Consumers} consumer streams, the real event type " +
             "published from a grain; pulling agents at Orleans' default period (100 ms)", "—", result,
             "choose the transport (delivery surviving a silo crash is required of both designs)", verdict];
     }
@@ -83,7 +83,7 @@ internal static class StreamDelivery
         await cluster.DeployAsync();
         try
         {
-            var producer = cluster.Client.GetGrain<IB7Producer>(0);
+            var producer = cluster.Client.GetGrain<IB8Producer>(0);
             var people = Enumerable.Range(0, o.Consumers).Select(_ => Guid.NewGuid()).ToArray();
 
             // Warm-up: every consumer activated, every queue polled once.
@@ -101,7 +101,7 @@ internal static class StreamDelivery
             await producer.PublishAsync(people, steady, o.InFlight, o.Rate);
             await arrivals.WaitAsync(steady, TimeSpan.FromSeconds(60));
             var result = new Transport(name, throughput, consumed, o.Events, [.. arrivals.Latencies]);
-            Console.WriteLine($"B7 {name}: {throughput:0} events/s, {arrivals.Latencies.Count}/{steady} at the steady rate");
+            Console.WriteLine($"B8 {name}: {throughput:0} events/s, {arrivals.Latencies.Count}/{steady} at the steady rate");
             return result;
         }
         finally
@@ -201,16 +201,16 @@ internal static class StreamDelivery
     }
 }
 
-/// <summary>Publishes B7's events from a silo, as the event log does after an append.</summary>
-[Alias("mc.bench.IB7Producer")]
-public interface IB7Producer : IGrainWithIntegerKey
+/// <summary>Publishes B8's events from a silo, as the event log does after an append.</summary>
+[Alias("mc.bench.IB8Producer")]
+public interface IB8Producer : IGrainWithIntegerKey
 {
     /// <summary>Publishes <paramref name="count"/> events round-robin over the people's streams, at most <paramref name="inFlight"/> unanswered, at <paramref name="rate"/>/s (0: as fast as taken).</summary>
     [Alias("Publish")]
     Task PublishAsync(Guid[] people, int count, int inFlight, int rate);
 }
 
-internal sealed class B7Producer : Grain, IB7Producer
+internal sealed class B8Producer : Grain, IB8Producer
 {
     public async Task PublishAsync(Guid[] people, int count, int inFlight, int rate)
     {
@@ -255,7 +255,7 @@ internal sealed class B7Producer : Grain, IB7Producer
 
 /// <summary>One per person, subscribed implicitly like the editor grain; records how long each event took.</summary>
 [ImplicitStreamSubscription(StreamDelivery.Namespace)]
-internal sealed class B7Consumer(StreamDelivery.Arrivals arrivals) : Grain, IGrainWithGuidKey, IStreamSubscriptionObserver, IAsyncObserver<DomainEvent>
+internal sealed class B8Consumer(StreamDelivery.Arrivals arrivals) : Grain, IGrainWithGuidKey, IStreamSubscriptionObserver, IAsyncObserver<DomainEvent>
 {
     public async Task OnSubscribed(IStreamSubscriptionHandleFactory handleFactory) => await handleFactory.Create<DomainEvent>().ResumeAsync(this);
 
