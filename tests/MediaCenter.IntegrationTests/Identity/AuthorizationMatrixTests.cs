@@ -103,11 +103,12 @@ public sealed class AuthorizationMatrixTests(IntegrationFixture fixture)
         ["GET /feeds/{code}/{target}.json"] = Everyone,
         ["GET /feeds/{code}/{target}.rss"] = Everyone,
         // Plans, drills, campaigns, hot events (docs/OPERATIONS-PLANS.md). Creating is for users of an access party (other-party-admin
-        // creates in its own party); things addressed by id do not exist here and are 404 for everyone: OperationsPlansTests and
-        // HotEventFlowTests prove who may act on real ones (party users write, management approves plans, operators acknowledge and support).
+        // creates in its own party), and plans also for the operator (naming the party); things addressed by id do not exist here and
+        // are 404 for everyone: OperationsPlansTests, OperationsCorrectionsTests and HotEventFlowTests prove who may act on real ones
+        // (the operator and party users write plans, management approves them, operators acknowledge and support).
         ["GET /api/v1/plans"] = [.. PartyRead, "other-party-admin"],
         ["GET /api/v1/plans/workflow"] = SignedIn,
-        ["POST /api/v1/plans"] = ["party-admin", "party-member", "other-party-admin"],
+        ["POST /api/v1/plans"] = ["admin", "operator", "party-admin", "party-member", "other-party-admin"],
         ["GET /api/v1/plans/{id}"] = [],
         ["GET /api/v1/plans/{id}/versions/{version}"] = [],
         ["GET /api/v1/plans/{id}/effective"] = [],
@@ -116,13 +117,17 @@ public sealed class AuthorizationMatrixTests(IntegrationFixture fixture)
         ["POST /api/v1/plans/{id}/approve"] = [],
         ["POST /api/v1/plans/{id}/return"] = [],
         ["GET /api/v1/drills"] = [.. PartyRead, "other-party-admin"],
+        ["GET /api/v1/drills/workflow"] = SignedIn,
         ["POST /api/v1/drills"] = ["party-admin", "party-member", "other-party-admin"],
         ["GET /api/v1/drills/{id}"] = [],
         ["POST /api/v1/drills/{id}/record"] = [],
         ["POST /api/v1/drills/{id}/cancel"] = [],
         ["GET /api/v1/campaigns"] = [.. PartyRead, "other-party-admin"],
         ["POST /api/v1/campaigns"] = ["party-admin", "party-member", "other-party-admin"],
+        ["GET /api/v1/campaigns/workflow"] = SignedIn,
         ["GET /api/v1/campaigns/{id}"] = [],
+        ["PUT /api/v1/campaigns/{id}"] = [],
+        ["POST /api/v1/campaigns/{id}/withdraw"] = [],
         ["PUT /api/v1/campaigns/{id}/support"] = [],
         ["GET /api/v1/hot-events"] = [.. PartyRead, "other-party-admin"],
         ["POST /api/v1/hot-events"] = ["party-admin", "party-member", "other-party-admin"],
