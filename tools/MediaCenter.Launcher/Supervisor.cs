@@ -176,7 +176,19 @@ public sealed class Supervisor
 
             recent.Enqueue(_time.GetUtcNow());
             process.Restarts++;
-            process.Current = Start(process.Spec);
+            try
+            {
+                process.Current = Start(process.Spec);
+            }
+            catch (Exception ex) when (ex is FileNotFoundException or InvalidOperationException or System.ComponentModel.Win32Exception)
+            {
+                // Nothing to wait for: the build output is gone or the process cannot be created at all.
+                process.State = SupervisedState.GaveUp;
+                _state.Update(process.Snapshot());
+                _error.WriteLine($"{process.Spec.Name}: cannot be started again ({ex.Message}); the rest keep running.");
+                return;
+            }
+
             process.StartedAt = _time.GetUtcNow();
             process.State = SupervisedState.Starting;
             _state.Update(process.Snapshot());

@@ -193,7 +193,8 @@ public sealed partial class LauncherRun : IAsyncDisposable
 
             if (_process.HasExited)
             {
-                await _process.WaitForExitAsync();
+                // The parameterless wait also waits for the output pumps: what it printed last (on stderr) says why.
+                _process.WaitForExit();
                 Assert.Fail($"./mediacenter exited (code {_process.ExitCode}) before printing '{text}'. Output:\n{Output}");
             }
 
