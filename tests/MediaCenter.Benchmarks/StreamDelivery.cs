@@ -73,6 +73,8 @@ internal static class StreamDelivery
     {
         var arrivals = new Arrivals();
         var builder = new InProcessTestClusterBuilder(2);
+        // The console shows what matters; the test cluster's own log files would land in the working directory.
+        builder.Options.ConfigureFileLogging = false;
         builder.ConfigureHost(host => host.Logging.SetMinimumLevel(LogLevel.Warning));
         builder.ConfigureSilo((_, silo) =>
         {

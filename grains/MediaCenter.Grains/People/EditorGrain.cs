@@ -30,6 +30,7 @@ internal sealed partial class EditorGrain(
     private static readonly string[] Domains = [DomainNames.Article, DomainNames.Incident];
     private TimeZoneInfo? _zone;
     private IGrainTimer? _write;
+    private bool _writeArmed;
     private bool _dirty;
 
     private EditorState S => state.State;
@@ -68,8 +69,14 @@ internal sealed partial class EditorGrain(
         S.Ahead.Add(item.Position);
         S.Live++;
         _dirty = true;
-        _write ??= this.RegisterGrainTimer(FlushAsync, new GrainTimerCreationOptions(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan));
-        _write.Change(options.Value.WriteDelay, Timeout.InfiniteTimeSpan);
+        if (!_writeArmed)
+        {
+            // Counted from the first unwritten event, so that a steady flow of events still gets written.
+            _write ??= this.RegisterGrainTimer(FlushAsync, new GrainTimerCreationOptions(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan));
+            _write.Change(options.Value.WriteDelay, Timeout.InfiniteTimeSpan);
+            _writeArmed = true;
+        }
+
         return Task.CompletedTask;
     }
 
@@ -138,8 +145,11 @@ internal sealed partial class EditorGrain(
         }
     }
 
-    private Task FlushAsync(CancellationToken cancellationToken) =>
-        S.Ahead.Count >= AheadBound ? PeriodicCatchUpAsync(cancellationToken) : WriteAsync(cancellationToken);
+    private Task FlushAsync(CancellationToken cancellationToken)
+    {
+        _writeArmed = false;
+        return S.Ahead.Count >= AheadBound ? PeriodicCatchUpAsync(cancellationToken) : WriteAsync(cancellationToken);
+    }
 
     private async Task WriteAsync(CancellationToken cancellationToken)
     {
