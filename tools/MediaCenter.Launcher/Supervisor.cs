@@ -35,7 +35,9 @@ public sealed class Supervisor
 
     private static readonly TimeSpan FirstBackoff = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
-    private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(90);
+    // Only a guard against a process that hangs: on a quiet machine each is ready in seconds, on a starved one (four .NET
+    // processes starting at once on two busy cores) the web took over 90 s.
+    private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(180);
 
     private readonly LauncherSettings _settings;
     private readonly string _logs;

@@ -57,7 +57,7 @@ public sealed partial class LauncherHome : IAsyncDisposable
     public async Task<LauncherRun> UpAsync(string[] command, params string[] extra)
     {
         var run = Start(command.Append("--no-build").Concat(extra));
-        await run.WaitForOutputAsync(" ready in ", TimeSpan.FromSeconds(180));
+        await run.WaitForOutputAsync(" ready in ", TimeSpan.FromSeconds(300));
         return run;
     }
 
