@@ -48,24 +48,14 @@ public sealed class TestMosquitto : IAsyncDisposable
             }
         }
 
-        await File.WriteAllTextAsync(Path.Combine(dir, "acl"), $"""
-            user {GatewayUser}
-            topic read mc/t/+/+
-            topic write mc/t/+/cmd
-
-            pattern readwrite mc/t/%u/#
-            """);
+        // The deploy files themselves, so what is proven here is what production runs: the ACL as it is, the
+        // configuration with only the listener, the file locations and persistence changed for a throw-away broker.
+        var deployDir = Path.Combine(Repo.Root, "deploy", "compose", "mosquitto");
+        File.Copy(Path.Combine(deployDir, "acl"), Path.Combine(dir, "acl"));
         var port = FreePorts.Next();
         var config = Path.Combine(dir, "mosquitto.conf");
-        await File.WriteAllTextAsync(config, $"""
-            user root
-            listener {port} 127.0.0.1
-            allow_anonymous false
-            password_file {passwords}
-            acl_file {Path.Combine(dir, "acl")}
-            persistence false
-            log_dest stdout
-            """);
+        await File.WriteAllTextAsync(config, string.Join('\n', ["user root", .. DeployConfiguration(
+            await File.ReadAllLinesAsync(Path.Combine(deployDir, "mosquitto.conf")), port, passwords, Path.Combine(dir, "acl"))]) + "\n");
 
         var process = Process.Start(new ProcessStartInfo("mosquitto") { ArgumentList = { "-c", config }, RedirectStandardOutput = true, RedirectStandardError = true })
             ?? throw new InvalidOperationException("mosquitto did not start");
@@ -88,6 +78,24 @@ public sealed class TestMosquitto : IAsyncDisposable
 
         process.Kill();
         throw new InvalidOperationException("mosquitto did not listen on port " + port);
+    }
+
+    /// <summary>The deploy configuration with a loopback listener on <paramref name="port"/> and local files.</summary>
+    public static IEnumerable<string> DeployConfiguration(IEnumerable<string> lines, int port, string passwords, string acl)
+    {
+        foreach (var line in lines)
+        {
+            var directive = line.Split(' ', 2)[0];
+            yield return directive switch
+            {
+                "listener" => $"listener {port} 127.0.0.1",
+                "password_file" => $"password_file {passwords}",
+                "acl_file" => $"acl_file {acl}",
+                "persistence" => "persistence false",
+                "persistence_location" => "",
+                _ => line,
+            };
+        }
     }
 
     /// <summary>Settings that put a gateway in external-broker mode against this broker.</summary>

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Security.Cryptography.X509Certificates;
 using MediaCenter.DevicesGateway.Ingest;
 using MediaCenter.Grains.Terminals;
 using MediaCenter.Identity;
@@ -22,13 +23,22 @@ internal sealed partial class EmbeddedBroker(
     {
         var s = settings.Value;
         var factory = new MqttServerFactory();
-        var options = factory.CreateServerOptionsBuilder()
-            .WithDefaultEndpoint()
-            .WithDefaultEndpointBoundIPAddress(IPAddress.Parse(s.Host))
-            .WithDefaultEndpointPort(s.Port)
+        var builder = factory.CreateServerOptionsBuilder()
             .WithMaxPendingMessagesPerClient(s.MaxPendingMessagesPerClient)
-            .WithPendingMessagesOverflowStrategy(MqttPendingMessagesOverflowStrategy.DropOldestQueuedMessage)
-            .Build();
+            .WithPendingMessagesOverflowStrategy(MqttPendingMessagesOverflowStrategy.DropOldestQueuedMessage);
+        builder = s.PlainListener
+            ? builder.WithDefaultEndpoint().WithDefaultEndpointBoundIPAddress(IPAddress.Parse(s.Host)).WithDefaultEndpointPort(s.Port)
+            : builder.WithoutDefaultEndpoint();
+        if (s.Tls.Enabled)
+        {
+            builder = builder.WithEncryptedEndpoint()
+                .WithEncryptedEndpointBoundIPAddress(IPAddress.Parse(s.Tls.Host))
+                .WithEncryptedEndpointPort(s.Tls.Port)
+                .WithEncryptionCertificate(LoadCertificate(s.Tls))
+                .WithEncryptionSslProtocol(System.Security.Authentication.SslProtocols.Tls12 | System.Security.Authentication.SslProtocols.Tls13);
+        }
+
+        var options = builder.Build();
 
         _server = factory.CreateMqttServer(options);
         _server.ValidatingConnectionAsync += OnConnectingAsync;
@@ -54,7 +64,21 @@ internal sealed partial class EmbeddedBroker(
 
         await _server.StartAsync();
         MqttMetrics.BrokerUp.Set(1);
-        LogStarted(logger, s.Host, s.Port);
+        LogStarted(logger, s.PlainListener ? $"{s.Host}:{s.Port}" : "off", s.Tls.Enabled ? $"{s.Tls.Host}:{s.Tls.Port}" : "off");
+    }
+
+    // The certificate with its private key, as the TLS listener needs it (a PEM pair is re-exported: SslStream on Linux
+    // wants a key it can use from a PKCS#12 container).
+    private static X509Certificate2 LoadCertificate(MqttTlsSettings tls)
+    {
+        var path = tls.CertificatePath!;
+        if (!string.IsNullOrWhiteSpace(tls.KeyPath))
+        {
+            using var pem = X509Certificate2.CreateFromPemFile(path, tls.KeyPath);
+            return X509CertificateLoader.LoadPkcs12(pem.Export(X509ContentType.Pkcs12), null);
+        }
+
+        return X509CertificateLoader.LoadPkcs12FromFile(path, tls.CertificatePassword);
     }
 
     // A terminal signs in with user name = its terminal id = its client id, and the password issued for it.
@@ -164,7 +188,9 @@ internal sealed partial class EmbeddedBroker(
 
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
         Task.FromResult(_server?.IsStarted == true
-            ? HealthCheckResult.Healthy($"embedded broker listening on {settings.Value.Host}:{settings.Value.Port}")
+            ? HealthCheckResult.Healthy(settings.Value.PlainListener
+                ? $"embedded broker listening on {settings.Value.Host}:{settings.Value.Port}" + (settings.Value.Tls.Enabled ? $" and TLS {settings.Value.Tls.Host}:{settings.Value.Tls.Port}" : "")
+                : $"embedded broker listening on TLS {settings.Value.Tls.Host}:{settings.Value.Tls.Port} only")
             : HealthCheckResult.Unhealthy("embedded broker not started"));
 
     public ValueTask DisposeAsync()
@@ -176,6 +202,6 @@ internal sealed partial class EmbeddedBroker(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not check the credential of {ClientId}: {Reason}")]
     private static partial void LogCheckFailed(ILogger logger, string clientId, string reason);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Embedded MQTT broker listening on {Host}:{Port}")]
-    private static partial void LogStarted(ILogger logger, string host, int port);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Embedded MQTT broker listening: plain {Plain}, TLS {Tls}")]
+    private static partial void LogStarted(ILogger logger, string plain, string tls);
 }

@@ -44,6 +44,7 @@ internal sealed partial class ExternalBrokerSubscriber(
                     MqttMetrics.BrokerUp.Set(0);
                     await _client.ConnectAsync(options, stoppingToken);
                     await _client.SubscribeAsync(subscribe, stoppingToken);
+                    MqttMetrics.BrokerConnects.Inc();
                     LogConnected(logger, s.Host, s.Port);
                 }
 

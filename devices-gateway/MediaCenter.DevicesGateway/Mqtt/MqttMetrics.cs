@@ -36,6 +36,9 @@ internal static class MqttMetrics
     public static readonly Gauge ConnectedClients = Metrics.CreateGauge(
         "mediacenter_mqtt_connected_clients", "MQTT clients connected to the embedded broker.");
 
+    public static readonly Counter BrokerConnects = Metrics.CreateCounter(
+        "mediacenter_mqtt_broker_connects_total", "Sessions the gateway opened on an external broker (more than one: it lost the connection or was taken over).");
+
     public static readonly Gauge BrokerUp = Metrics.CreateGauge(
         "mediacenter_mqtt_broker_up", "1 when the gateway's broker side is up (embedded started or external connected).");
 

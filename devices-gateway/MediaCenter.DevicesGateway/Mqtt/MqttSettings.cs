@@ -42,6 +42,37 @@ public sealed class MqttSettings
 
     /// <summary>Embedded: messages queued per subscriber before the broker starts dropping (and counting) them.</summary>
     public int MaxPendingMessagesPerClient { get; set; } = 1000;
+
+    /// <summary>
+    /// Embedded: whether the plain-text listener on <see cref="Host"/>:<see cref="Port"/> runs. With TLS configured, turn
+    /// it off or bind it to loopback: a terminal's long-lived secret must not cross a network in clear.
+    /// </summary>
+    public bool PlainListener { get; set; } = true;
+
+    /// <summary>Embedded: the TLS listener (MQTT over TLS, port 8883 by convention); off unless a certificate is named.</summary>
+    public MqttTlsSettings Tls { get; set; } = new();
+}
+
+/// <summary>The embedded broker's TLS listener. Bound from <c>Mqtt:Tls</c>.</summary>
+public sealed class MqttTlsSettings
+{
+    /// <summary>A PKCS#12 (.pfx) file or a PEM certificate with <see cref="KeyPath"/>; empty: no TLS listener.</summary>
+    public string? CertificatePath { get; set; }
+
+    /// <summary>The PEM private key when <see cref="CertificatePath"/> is a PEM certificate.</summary>
+    public string? KeyPath { get; set; }
+
+    /// <summary>The PKCS#12 file's password, if it has one.</summary>
+    public string? CertificatePassword { get; set; }
+
+    /// <summary>The address the TLS listener binds (0.0.0.0: every interface).</summary>
+    public string Host { get; set; } = "0.0.0.0";
+
+    /// <summary>The TLS listener's port.</summary>
+    public int Port { get; set; } = 8883;
+
+    /// <summary>Whether a TLS listener is configured.</summary>
+    public bool Enabled => !string.IsNullOrWhiteSpace(CertificatePath);
 }
 
 internal sealed class MqttSettingsValidator : IValidateOptions<MqttSettings>
@@ -57,6 +88,30 @@ internal sealed class MqttSettingsValidator : IValidateOptions<MqttSettings>
         else if (string.IsNullOrWhiteSpace(options.Host))
         {
             failures.Add($"{MqttSettings.Section}:Host must name the external broker's host.");
+        }
+
+        if (options.Mode == MqttMode.Embedded && options.Tls.Enabled)
+        {
+            SettingRules.Port(failures, $"{MqttSettings.Section}:Tls:Port", options.Tls.Port);
+            SettingRules.Address(failures, $"{MqttSettings.Section}:Tls:Host", options.Tls.Host);
+            if (!File.Exists(options.Tls.CertificatePath))
+            {
+                failures.Add($"{MqttSettings.Section}:Tls:CertificatePath names no file ({options.Tls.CertificatePath}).");
+            }
+            else if (!string.IsNullOrWhiteSpace(options.Tls.KeyPath) && !File.Exists(options.Tls.KeyPath))
+            {
+                failures.Add($"{MqttSettings.Section}:Tls:KeyPath names no file ({options.Tls.KeyPath}).");
+            }
+
+            if (options.PlainListener && options.Port == options.Tls.Port)
+            {
+                failures.Add($"{MqttSettings.Section}:Port and {MqttSettings.Section}:Tls:Port must differ (both {options.Port}).");
+            }
+        }
+
+        if (options.Mode == MqttMode.Embedded && !options.PlainListener && !options.Tls.Enabled)
+        {
+            failures.Add($"{MqttSettings.Section}:PlainListener is off and no {MqttSettings.Section}:Tls:CertificatePath is set: the broker would listen nowhere.");
         }
 
         if (options.MaxPendingMessagesPerClient < 1)

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -60,9 +61,19 @@ public sealed class LauncherSmokeTests : IAsyncLifetime
         var password = Regex.Match(run.Output, @"with password (\S+)").Groups[1].Value;
         Assert.NotEmpty(password);
         Assert.Equal(5, run.AllPids.Count);
+
+        // The generated password must be changed before the administrator may do anything else.
+        const string chosen = "Cluster-Adm1n-Chosen!";
+        using (var first = await TestIdentity.SignInAsync(new Uri($"http://127.0.0.1:{_home.WebPort}"), "admin", password))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, (await first.GetAsync("/api/system/status")).StatusCode);
+            var changed = await first.PostAsJsonAsync("/api/auth/password", new { currentPassword = password, newPassword = chosen });
+            Assert.True(changed.IsSuccessStatusCode, $"password change: {(int)changed.StatusCode} {await changed.Content.ReadAsStringAsync()}");
+        }
+
         foreach (var web in new[] { _home.WebPort, _home.WebPort + 10 })
         {
-            using var client = await TestIdentity.SignInAsync(new Uri($"http://127.0.0.1:{web}"), "admin", password);
+            using var client = await TestIdentity.SignInAsync(new Uri($"http://127.0.0.1:{web}"), "admin", chosen);
             var status = await Eventually.WaitAsync(() => client.GetFromJsonAsync<JsonElement>("/api/system/status"),
                 s => s.GetProperty("silos").GetArrayLength() == 2, TimeSpan.FromSeconds(20), "two silos seen from web on " + web);
             Assert.Equal(2, status.GetProperty("silos").GetArrayLength());

@@ -22,7 +22,8 @@ public sealed class MosquittoTests(IntegrationFixture fixture)
         using var admin = await TestIdentity.SignInAsync(web.Http, "mq-admin");
         var secret = await RegisterAsync(admin, "mq-k1");
         await using var broker = await TestMosquitto.StartAsync(new Dictionary<string, string> { ["mq-k1"] = secret, ["mq-k2"] = "other-secret" });
-        var gateway = await deployment.StartGatewayAsync(settings: broker.GatewaySettings());
+        var gatewaySettings = broker.GatewaySettings();
+        var gateway = await deployment.StartGatewayAsync(settings: gatewaySettings);
 
         // Wrong credentials are refused by the broker itself.
         using (var intruder = new MqttClientFactory().CreateMqttClient())
@@ -77,6 +78,24 @@ public sealed class MosquittoTests(IntegrationFixture fixture)
         await Eventually.WaitAsync(() => gatewayHttp.GetStringAsync("/metrics"),
             m => m.Contains("mediacenter_mqtt_messages_dropped_total{reason=\"invalid_json\"} 250") && m.Contains("reason=\"unsupported_version\"} 250"),
             TimeSpan.FromSeconds(20), "500 bad payloads counted");
+
+        // Another terminal's valid account cannot take over the gateway's session or a terminal's by naming their client
+        // ids: the broker makes the client id the user name (use_username_as_clientid in the deploy configuration).
+        var terminalDrops = 0;
+        terminal.DisconnectedAsync += _ => { Interlocked.Increment(ref terminalDrops); return Task.CompletedTask; };
+        foreach (var stolen in new[] { TestMosquitto.GatewayUser, gatewaySettings["Mqtt__ClientId"], "mq-k1" })
+        {
+            using var impostor = factory.CreateMqttClient();
+            var connected = await impostor.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", broker.Port).WithClientId(stolen)
+                .WithCredentials("mq-k2", "other-secret").WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500).Build());
+            Assert.Equal(MqttClientConnectResultCode.Success, connected.ResultCode);
+            await Task.Delay(TimeSpan.FromMilliseconds(500));
+            await impostor.DisconnectAsync();
+        }
+
+        Assert.Equal(0, terminalDrops);
+        Assert.True(terminal.IsConnected, "the terminal's session was taken over");
+        Assert.Matches(@"(?m)^mediacenter_mqtt_broker_connects_total 1$", await gatewayHttp.GetStringAsync("/metrics"));
 
         // A command goes out through mosquitto and the acknowledgement comes back.
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/terminals/mq-k1/commands") { Content = JsonContent.Create(new { type = "Refresh" }) };

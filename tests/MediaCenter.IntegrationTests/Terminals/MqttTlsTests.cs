@@ -1,0 +1,95 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text.Json;
+using MediaCenter.Identity;
+using MQTTnet;
+using MQTTnet.Protocol;
+
+namespace MediaCenter.IntegrationTests.Terminals;
+
+/// <summary>The embedded broker over TLS: a terminal's secret never crosses the network in clear (issue #15, item 3).</summary>
+[Collection(IntegrationCollection.Name)]
+public sealed class MqttTlsTests(IntegrationFixture fixture)
+{
+    [Fact]
+    public async Task With_the_plain_listener_off_a_terminal_reaches_its_grain_over_tls_and_nothing_answers_in_clear()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "mc-mqtt-tls-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(dir);
+        try
+        {
+            // A PEM pair as an operator would install it (the broker also takes a .pfx).
+            using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+            var request = new CertificateRequest("CN=mqtt.mediacenter.test", key, HashAlgorithmName.SHA256);
+            var names = new SubjectAlternativeNameBuilder();
+            names.AddDnsName("mqtt.mediacenter.test");
+            names.AddIpAddress(IPAddress.Loopback);
+            request.CertificateExtensions.Add(names.Build());
+            using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1));
+            var certificatePath = Path.Combine(dir, "broker.crt");
+            var keyPath = Path.Combine(dir, "broker.key");
+            await File.WriteAllTextAsync(certificatePath, certificate.ExportCertificatePem());
+            await File.WriteAllTextAsync(keyPath, key.ExportPkcs8PrivateKeyPem());
+
+            await using var deployment = await fixture.NewDeploymentAsync();
+            await deployment.StartSiloAsync("silo");
+            var web = await deployment.StartWebAsync();
+            var tlsPort = FreePorts.Next();
+            var gateway = await deployment.StartGatewayAsync(settings: new Dictionary<string, string>
+            {
+                ["Mqtt__PlainListener"] = "false",
+                ["Mqtt__Tls__CertificatePath"] = certificatePath,
+                ["Mqtt__Tls__KeyPath"] = keyPath,
+                ["Mqtt__Tls__Host"] = "127.0.0.1",
+                ["Mqtt__Tls__Port"] = tlsPort.ToString(),
+            });
+            await deployment.Identity.PartyAsync("tls-party");
+            await deployment.Identity.PartyUserAsync("tls-admin", "tls-party", PartyRoles.Admin);
+            using var admin = await TestIdentity.SignInAsync(web.Http, "tls-admin");
+            var registered = await admin.PostAsJsonAsync("/api/terminals", new { id = "tls-k1", name = "加密终端", kind = "Screen", region = "东区", heartbeatIntervalSeconds = 30 });
+            Assert.Equal(HttpStatusCode.OK, registered.StatusCode);
+            var secret = (await registered.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("mqtt").GetProperty("password").GetString()!;
+
+            // Nothing listens in clear on the plain port.
+            using (var plain = new TcpClient())
+            {
+                await Assert.ThrowsAsync<SocketException>(() => plain.ConnectAsync(IPAddress.Loopback, int.Parse(gateway["Mqtt__Port"])));
+            }
+
+            // A client that does not speak TLS to the TLS port gets no session.
+            using (var clear = new MqttClientFactory().CreateMqttClient())
+            {
+                await Assert.ThrowsAnyAsync<Exception>(() => clear.ConnectAsync(new MqttClientOptionsBuilder()
+                    .WithTcpServer("127.0.0.1", tlsPort).WithClientId("tls-k1").WithCredentials("tls-k1", secret)
+                    .WithTimeout(TimeSpan.FromSeconds(5)).Build()));
+                Assert.False(clear.IsConnected);
+            }
+
+            // The terminal checks the broker's certificate (pinned here; a real one chains to a trusted root).
+            var expected = certificate.GetCertHashString(HashAlgorithmName.SHA256);
+            using var terminal = new MqttClientFactory().CreateMqttClient();
+            var connected = await terminal.ConnectAsync(new MqttClientOptionsBuilder()
+                .WithTcpServer("127.0.0.1", tlsPort).WithClientId("tls-k1").WithCredentials("tls-k1", secret)
+                .WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500)
+                .WithTlsOptions(tls => tls.UseTls().WithCertificateValidationHandler(c =>
+                    c.Certificate?.GetCertHashString(HashAlgorithmName.SHA256) == expected))
+                .Build());
+            Assert.Equal(MqttClientConnectResultCode.Success, connected.ResultCode);
+
+            await Eventually.WaitAsync(async () =>
+                {
+                    await terminal.PublishStringAsync("mc/t/tls-k1/hb", "{\"v\":1}", MqttQualityOfServiceLevel.AtLeastOnce);
+                    return await admin.GetFromJsonAsync<JsonElement>("/api/terminals/tls-k1");
+                },
+                t => t.GetProperty("health").GetString() == "Online", TimeSpan.FromSeconds(20), "the terminal online over TLS");
+            await terminal.DisconnectAsync();
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+}
