@@ -33,6 +33,23 @@ public static class BenchRunner
         // pg_stat_statements (when this PostgreSQL has it) lets B4 say which statements the database time went to.
         await using var postgres = await TestPostgres.StartAsync(
             Launcher.PostgresCluster.HasStatementStatistics ? "-c shared_preload_libraries=pg_stat_statements" : "");
+        // A stage that cannot set up or measure writes its rows as "not measured" with the reason, and the suite goes on.
+        async Task StageAsync(string[] ids, string what, Func<Task<IEnumerable<string[]>>> run)
+        {
+            try
+            {
+                rows.AddRange(await run());
+            }
+            catch (Exception ex)
+            {
+                var reason = $"{ex.GetType().Name}: {ex.Message.ReplaceLineEndings(" ").Replace("|", "/", StringComparison.Ordinal)}";
+                Console.Error.WriteLine($"{string.Join('/', ids)} not measured: {reason}\n{ex}");
+                rows.AddRange(ids.Select(id => new[] { id, what, "—", $"not measured: {reason}", "—", "not measured" }));
+            }
+
+            Console.WriteLine($"{string.Join('/', ids)} done at {clock.Elapsed.TotalSeconds:0} s");
+        }
+
         // B3 needs B1's load, and B2 is measured inside B1's fleet whenever B1 runs.
         var ingest = Runs("B1") || Runs("B3");
         if (ingest)
@@ -49,40 +66,54 @@ public static class BenchRunner
                 Connections: Option(args, "--b3-connections", 1000),
                 ConnectionsPerAccount: Option(args, "--b3-connections-per-account", 10),
                 Staff: Option(args, "--b3-staff", 5));
-            await using var deployment = await ProductionLikeAsync(postgres);
-            rows.AddRange(await HeartbeatIngest.RunAsync(deployment, options));
-            Console.WriteLine($"B1/B2/B3 done at {clock.Elapsed.TotalSeconds:0} s");
+            await StageAsync(["B1", "B2", "B3"], "heartbeat ingest, offline detection, live boards", async () =>
+            {
+                await using var deployment = await ProductionLikeAsync(postgres);
+                return await HeartbeatIngest.RunAsync(deployment, options);
+            });
         }
 
         if (Runs("B2") && !ingest)
         {
-            await using var deployment = await ProductionLikeAsync(postgres);
-            rows.Add(await OfflineDetectionAsync(deployment, b2Terminals));
+            await StageAsync(["B2"], "offline detection at the deadline", async () =>
+            {
+                await using var deployment = await ProductionLikeAsync(postgres);
+                return [await OfflineDetectionAsync(deployment, b2Terminals)];
+            });
         }
 
         if (Runs("B4"))
         {
-            await using var deployment = await ProductionLikeAsync(postgres);
-            rows.Add(await ArticleTransitions.RunAsync(deployment, b4Users, TimeSpan.FromSeconds(b4Seconds)));
+            await StageAsync(["B4"], "newsroom transitions", async () =>
+            {
+                await using var deployment = await ProductionLikeAsync(postgres);
+                return [await ArticleTransitions.RunAsync(deployment, b4Users, TimeSpan.FromSeconds(b4Seconds))];
+            });
         }
 
         if (Runs("B5"))
         {
-            await using var deployment = await ProductionLikeAsync(postgres);
-            rows.Add(await PublicReads.RunAsync(deployment, Option(args, "--b5-staff", 10)));
+            await StageAsync(["B5"], "public reads during a hot event", async () =>
+            {
+                await using var deployment = await ProductionLikeAsync(postgres);
+                return [await PublicReads.RunAsync(deployment, Option(args, "--b5-staff", 10))];
+            });
         }
 
         if (Runs("B8"))
         {
-            rows.Add(await StreamDelivery.RunAsync(postgres, new StreamDelivery.Options(
-                Events: Option(args, "--b7-events", 20_000), InFlight: 64, Rate: Option(args, "--b7-rate", 200), Seconds: 15,
-                Consumers: 200, ReplayEvents: Option(args, "--b7-replay-events", 20_000))));
+            await StageAsync(["B8"], "domain events to their consumers", async () => [await StreamDelivery.RunAsync(postgres, new StreamDelivery.Options(
+                Events: Option(args, "--b8-events", 20_000), InFlight: 64, Rate: Option(args, "--b8-rate", 200), Seconds: 15,
+                Consumers: 200, ReplayEvents: Option(args, "--b8-replay-events", 20_000)))]);
         }
 
         if (Runs("B6"))
         {
-            await using var deployment = await ProductionLikeAsync(postgres);
-            rows.Add(await MemoryPerTerminalAsync(deployment, b6Terminals));
+            await StageAsync(["B6"], "memory per terminal grain", async () =>
+            {
+                await using var deployment = await ProductionLikeAsync(postgres);
+                return [await MemoryPerTerminalAsync(deployment, b6Terminals)];
+            });
         }
 
         // Rows of benchmarks not run this time (--only) are kept from the existing document, with the date they were measured.

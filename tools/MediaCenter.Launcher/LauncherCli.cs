@@ -290,6 +290,9 @@ public sealed class LauncherCli
         ("--b4-seconds", "B4: measured seconds (30)"),
         ("--b5-staff", "B5: staff working during the public reads (10)"),
         ("--b6-terminals", "B6: terminal grains activated (100000)"),
+        ("--b8-events", "B8: domain events in the delivery run (20000)"),
+        ("--b8-rate", "B8: events per second in the latency run (200)"),
+        ("--b8-replay-events", "B8: events read back from the log (20000)"),
     ];
 
     // Declared for help and the argument check; the script runs the command itself and never hands it to the launcher to run.
