@@ -76,14 +76,16 @@ internal static class MediaApi
                     await NewsroomAccess.VisibleChannelAsync(info.Channel, http, directory);
                 }
 
-                var data = await store.DataAsync(id, http.RequestAborted) ?? throw new IdentityProblem(ProblemKind.NotFound, "文件不存在 / file not found");
-                http.Response.Headers.CacheControl = published ? "public, max-age=3600" : "private, max-age=300";
+                // Caches may keep a public file a minute, then ask again (a 304 by its ETag costs no file read): a withdrawn
+                // publication's media stops being served to the public within that minute.
+                http.Response.Headers.CacheControl = published ? "public, max-age=60, must-revalidate" : "private, max-age=60";
                 var inline = info.ContentType.StartsWith("image/", StringComparison.Ordinal) || info.ContentType.StartsWith("video/", StringComparison.Ordinal)
                     || info.ContentType.StartsWith("audio/", StringComparison.Ordinal);
-                return Results.File(data, info.ContentType, inline ? null : info.FileName, entityTag: new Microsoft.Net.Http.Headers.EntityTagHeaderValue($"\"{info.Sha256}\""),
-                    enableRangeProcessing: true);
+                return Results.File(store.Open(info), info.ContentType, inline ? null : info.FileName,
+                    entityTag: new Microsoft.Net.Http.Headers.EntityTagHeaderValue($"\"{info.Sha256}\""), enableRangeProcessing: true);
             })
             .AllowAnonymous()
+            .RequireRateLimiting(Operations.OperationsPlansHosting.PublicRateLimit)
             .WithName("GetMedia")
             .WithSummary("A file: public when a live publication shows it, otherwise for people who may see its channel.");
 

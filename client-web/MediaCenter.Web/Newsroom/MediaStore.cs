@@ -135,13 +135,8 @@ public sealed class MediaStore(NpgsqlDataSource db, TimeProvider time)
             : null;
     }
 
-    /// <summary>A file's bytes.</summary>
-    public async Task<byte[]?> DataAsync(Guid id, CancellationToken cancellationToken)
-    {
-        await using var command = db.CreateCommand("SELECT data FROM mc.media WHERE id = @id");
-        command.Parameters.AddWithValue("id", id);
-        return await command.ExecuteScalarAsync(cancellationToken) as byte[];
-    }
+    /// <summary>A file's bytes as a stream that reads them a slice at a time, when they are asked for.</summary>
+    public Stream Open(MediaInfo info) => new MediaSliceStream(db, info.Id, info.SizeBytes);
 
     /// <summary>True when a live (not withdrawn) publication shows the file: then anyone may fetch it.</summary>
     public async Task<bool> IsPublishedAsync(Guid id, CancellationToken cancellationToken)

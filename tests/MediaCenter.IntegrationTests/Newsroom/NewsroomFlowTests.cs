@@ -266,6 +266,68 @@ public sealed class NewsroomFlowTests(IntegrationFixture fixture)
     }
 
     [Fact]
+    public async Task A_download_reads_the_file_a_slice_at_a_time_a_range_only_its_slices_and_anonymous_bursts_are_limited()
+    {
+        var (shared, staff) = await StaffAsync("nrd");
+        await using var _ = staff;
+        // 3.5 MB of text whose every line says where it starts, so a range can be checked by its content.
+        var text = new System.Text.StringBuilder();
+        while (text.Length < 3_500_000)
+        {
+            text.Append(System.Globalization.CultureInfo.InvariantCulture, $"{text.Length:D9}\n");
+        }
+
+        var bytes = System.Text.Encoding.ASCII.GetBytes(text.ToString());
+        using var form = new MultipartFormDataContent();
+        var file = new ByteArrayContent(bytes);
+        file.Headers.ContentType = new MediaTypeHeaderValue("text/plain");
+        form.Add(file, "file", "notes.txt");
+        var uploaded = await staff.Editor.PostAsync($"/api/v1/channels/{staff.Channel}/media", form);
+        Assert.Equal(HttpStatusCode.Created, uploaded.StatusCode);
+        var mediaId = (await uploaded.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+
+        using var metrics = shared.Anonymous();
+        async Task<double> SlicesAsync() => double.Parse(System.Text.RegularExpressions.Regex.Match(await metrics.GetStringAsync("/metrics"),
+            @"(?m)^mediacenter_media_slices_read_total (\S+)$").Groups[1].Value is { Length: > 0 } v ? v : "0", System.Globalization.CultureInfo.InvariantCulture);
+
+        // A range in the middle: 206 with exactly those bytes, read with one slice.
+        var before = await SlicesAsync();
+        using (var range = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/media/{mediaId}"))
+        {
+            range.Headers.Range = new RangeHeaderValue(2_500_000, 2_500_099);
+            var partial = await staff.Chief.SendAsync(range);
+            Assert.Equal(HttpStatusCode.PartialContent, partial.StatusCode);
+            Assert.Equal(bytes.AsSpan(2_500_000, 100).ToArray(), await partial.Content.ReadAsByteArrayAsync());
+            Assert.Equal((true, TimeSpan.FromSeconds(60)), (partial.Headers.CacheControl!.Private, partial.Headers.CacheControl.MaxAge!.Value));
+        }
+
+        Assert.Equal(1, await SlicesAsync() - before);
+
+        // The whole file: the same bytes, four slices of at most 1 MiB.
+        before = await SlicesAsync();
+        using var whole = await staff.Chief.GetAsync($"/api/v1/media/{mediaId}");
+        Assert.Equal(bytes, await whole.Content.ReadAsByteArrayAsync());
+        Assert.Equal(4, await SlicesAsync() - before);
+
+        // Asking again with the ETag costs no read at all.
+        before = await SlicesAsync();
+        using (var again = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/media/{mediaId}"))
+        {
+            again.Headers.IfNoneMatch.Add(whole.Headers.ETag!);
+            Assert.Equal(HttpStatusCode.NotModified, (await staff.Chief.SendAsync(again)).StatusCode);
+        }
+
+        Assert.Equal(0, await SlicesAsync() - before);
+
+        // Anonymous clients share the public endpoints' per-address budget (HotEvents:NormalPermitsPerSecond, 50 by default).
+        using var anonymous = shared.Anonymous();
+        var statuses = await Task.WhenAll(Enumerable.Range(0, 120).Select(async _ => (await anonymous.GetAsync($"/api/v1/media/{mediaId}")).StatusCode));
+        Assert.Contains(HttpStatusCode.TooManyRequests, statuses);
+        Assert.All(statuses, s => Assert.True(s is HttpStatusCode.NotFound or HttpStatusCode.TooManyRequests, $"anonymous got {s} for a private file"));
+        await Task.Delay(TimeSpan.FromSeconds(2)); // the bucket refills before the next test uses the public endpoints
+    }
+
+    [Fact]
     public async Task A_suspended_channel_refuses_publishing_and_its_feeds_answer_503_until_reopened()
     {
         var (shared, staff) = await StaffAsync("nrs");
