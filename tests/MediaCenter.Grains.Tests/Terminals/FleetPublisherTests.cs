@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using MediaCenter.Grains.Platform;
 using MediaCenter.Grains.Terminals;
 
 namespace MediaCenter.Grains.Tests.Terminals;
@@ -18,8 +19,8 @@ public sealed class FleetPublisherTests(ClusterFixture fixture)
     {
         var prefix = "fleet-" + Guid.NewGuid().ToString("N")[..8];
         var board = new Board(prefix);
-        var reference = fixture.Grains.CreateObjectReference<IFleetObserver>(board);
-        var subscriptions = fixture.Grains.GetGrain<IFleetSubscriptionGrain>(0);
+        var reference = fixture.Grains.CreateObjectReference<ILiveObserver>(board);
+        var subscriptions = fixture.Grains.Topic(LiveTopic.Fleet);
         await subscriptions.SubscribeAsync(reference);
         var publisher = fixture.Grains.GetGrain<IFleetPublisherGrain>(0);
         try
@@ -73,7 +74,7 @@ public sealed class FleetPublisherTests(ClusterFixture fixture)
     private static TerminalDelta Delta(string id, long version) =>
         new(id, "party", "region", TerminalHealth.Online, ClusterFixture.GrainClock.GetUtcNow(), version, ClusterFixture.GrainClock.GetUtcNow());
 
-    private sealed class Board(string prefix) : IFleetObserver
+    private sealed class Board(string prefix) : ILiveObserver
     {
         private readonly SemaphoreSlim _arrived = new(0);
 
@@ -84,8 +85,9 @@ public sealed class FleetPublisherTests(ClusterFixture fixture)
         /// <summary>Changes of terminals other than this test's.</summary>
         public int Others => Volatile.Read(ref _others);
 
-        public void OnChanges(IReadOnlyList<TerminalDelta> changes)
+        public void OnEvent(LiveTopic topic, LiveEvent live)
         {
+            var changes = Assert.IsType<TerminalsChanged>(live).Changes;
             Interlocked.Add(ref _others, changes.Count(c => !c.Id.StartsWith(prefix, StringComparison.Ordinal)));
             foreach (var change in changes.Where(c => c.Id.StartsWith(prefix, StringComparison.Ordinal)))
             {
