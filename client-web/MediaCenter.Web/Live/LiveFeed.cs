@@ -24,7 +24,7 @@ public sealed class LiveFeed(IClusterClient cluster, IHubContext<LiveHub> hub, L
                 metrics.BoardSent(delta.At);
                 break;
 
-            case IncidentChanged { Incident: var incident }:
+            case IncidentCardChanged { Incident: var incident }:
                 await PartyAsync(incident.PartyId, "incidentChanged", incident, cancellationToken);
                 break;
 
@@ -44,21 +44,21 @@ public sealed class LiveFeed(IClusterClient cluster, IHubContext<LiveHub> hub, L
                 }, cancellationToken);
                 break;
 
-            case HotEventChanged { Card: var card }:
+            case HotEventCardChanged { Card: var card }:
                 var payload = new { card.Id, card.PartyId, card.Title, card.Status, card.StartsAt, card.EndsAt, card.Version };
                 await hub.Clients.Groups(LiveHub.OpsGroup, LiveHub.PartyGroupOf(card.PartyId)).SendAsync("hotEventChanged", payload, cancellationToken);
                 break;
 
-            case PlanChanged { Plan: var plan }:
+            case PlanSummaryChanged { Plan: var plan }:
                 await PartyAsync(plan.PartyId, "planChanged", plan, cancellationToken);
                 break;
 
-            case DrillChanged { Drill: var drill }:
+            case DrillViewChanged { Drill: var drill }:
                 await PartyAsync(drill.PartyId, "drillChanged",
                     new { drill.Id, drill.PlanId, drill.PartyId, drill.State, drill.Version, drill.ScheduledAt }, cancellationToken);
                 break;
 
-            case CampaignChanged { Campaign: var campaign }:
+            case CampaignViewChanged { Campaign: var campaign }:
                 await PartyAsync(campaign.PartyId, "campaignChanged", campaign, cancellationToken);
                 break;
         }

@@ -18,7 +18,7 @@ public readonly record struct LiveTopic([property: Id(0)] string Key)
     /// <summary>Terminal changes of the whole fleet, in per-silo batches (<see cref="TerminalsChanged"/>).</summary>
     public static readonly LiveTopic Fleet = new("fleet");
 
-    /// <summary>Incident changes (<see cref="IncidentChanged"/>).</summary>
+    /// <summary>Incident changes (<see cref="IncidentCardChanged"/>).</summary>
     public static readonly LiveTopic Incidents = new("incidents");
 
     /// <summary>Notifications for the alert centre (<see cref="NotificationRaised"/>).</summary>
@@ -60,8 +60,8 @@ public sealed record BoardChanged([property: Id(0)] BoardDelta Delta) : LiveEven
 public sealed record TerminalsChanged([property: Id(0)] IReadOnlyList<TerminalDelta> Changes) : LiveEvent;
 
 /// <summary>An incident changed (its snapshot without the timeline).</summary>
-[GenerateSerializer, Alias("mc.live.IncidentChanged")]
-public sealed record IncidentChanged([property: Id(0)] IncidentSnapshot Incident) : LiveEvent;
+[GenerateSerializer, Alias("mc.live.IncidentCardChanged")]
+public sealed record IncidentCardChanged([property: Id(0)] IncidentSnapshot Incident) : LiveEvent;
 
 /// <summary>A notification was stored for an audience (<c>ops</c>, <c>role:admin</c>, <c>management</c>).</summary>
 [GenerateSerializer, Alias("mc.live.NotificationRaised")]
@@ -90,20 +90,20 @@ public sealed record HotModeChanged([property: Id(0)] HotModeSnapshot Mode) : Li
 }
 
 /// <summary>A hot event changed.</summary>
-[GenerateSerializer, Alias("mc.live.HotEventChanged")]
-public sealed record HotEventChanged([property: Id(0)] HotEventCard Card) : LiveEvent;
+[GenerateSerializer, Alias("mc.live.HotEventCardChanged")]
+public sealed record HotEventCardChanged([property: Id(0)] HotEventCard Card) : LiveEvent;
 
 /// <summary>An emergency plan changed.</summary>
-[GenerateSerializer, Alias("mc.live.PlanChanged")]
-public sealed record PlanChanged([property: Id(0)] PlanSummary Plan) : LiveEvent;
+[GenerateSerializer, Alias("mc.live.PlanSummaryChanged")]
+public sealed record PlanSummaryChanged([property: Id(0)] PlanSummary Plan) : LiveEvent;
 
 /// <summary>A drill changed.</summary>
-[GenerateSerializer, Alias("mc.live.DrillChanged")]
-public sealed record DrillChanged([property: Id(0)] DrillView Drill) : LiveEvent;
+[GenerateSerializer, Alias("mc.live.DrillViewChanged")]
+public sealed record DrillViewChanged([property: Id(0)] DrillView Drill) : LiveEvent;
 
 /// <summary>A campaign changed.</summary>
-[GenerateSerializer, Alias("mc.live.CampaignChanged")]
-public sealed record CampaignChanged([property: Id(0)] CampaignView Campaign) : LiveEvent;
+[GenerateSerializer, Alias("mc.live.CampaignViewChanged")]
+public sealed record CampaignViewChanged([property: Id(0)] CampaignView Campaign) : LiveEvent;
 
 /// <summary>A command for a terminal: every gateway hears it, and the one holding the terminal's connection delivers it.</summary>
 [GenerateSerializer, Alias("mc.live.TerminalCommandIssued")]

@@ -533,7 +533,7 @@ internal sealed partial class IncidentGrain(
             await GrainFactory.PublishLiveAsync(LiveTopic.Notifications, NotificationRaised.Of(notification));
         }
 
-        await GrainFactory.PublishLiveAsync(LiveTopic.Incidents, new IncidentChanged(snapshot with { Timeline = [] }));
+        await GrainFactory.PublishLiveAsync(LiveTopic.Incidents, new IncidentCardChanged(snapshot with { Timeline = [] }));
 
         _behind = false;
         if (delivered.Count > 0)

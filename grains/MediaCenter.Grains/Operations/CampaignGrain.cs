@@ -230,7 +230,7 @@ internal sealed partial class CampaignGrain : Grain, ICampaignGrain
 
         await _journal.RecordCampaignAsync(campaign, null, cancellationToken);
         _logFrom = null;
-        await GrainFactory.PublishLiveAsync(LiveTopic.Operations, new CampaignChanged(campaign));
+        await GrainFactory.PublishLiveAsync(LiveTopic.Operations, new CampaignViewChanged(campaign));
     }
 
     private CampaignResult Invalid(string message) => Refuse(OpsOutcome.Invalid, message);

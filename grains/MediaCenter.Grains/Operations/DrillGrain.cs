@@ -206,7 +206,7 @@ internal sealed partial class DrillGrain : Grain, IDrillGrain
 
         await _journal.RecordDrillAsync(drill, null, cancellationToken);
         _logFrom = null;
-        await GrainFactory.PublishLiveAsync(LiveTopic.Operations, new DrillChanged(drill));
+        await GrainFactory.PublishLiveAsync(LiveTopic.Operations, new DrillViewChanged(drill));
     }
 
     /// <summary>The drill with its overdue flag as of now: scheduled, and its time has passed without a record.</summary>

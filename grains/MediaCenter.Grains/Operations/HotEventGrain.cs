@@ -480,7 +480,7 @@ internal sealed partial class HotEventGrain(
     /// <summary>Tells boards (platform staff and the event's party) that the event changed; best-effort.</summary>
     private void Announce(HotEventCard card)
     {
-        _ = GrainFactory.PublishLiveAsync(LiveTopic.Operations, new HotEventChanged(card));
+        _ = GrainFactory.PublishLiveAsync(LiveTopic.Operations, new HotEventCardChanged(card));
     }
 
     private HotEventResult Invalid(string message) => Refuse(HotEventOutcome.Invalid, message);

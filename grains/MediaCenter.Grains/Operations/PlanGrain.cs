@@ -296,7 +296,7 @@ internal sealed partial class PlanGrain : Grain, IPlanGrain
 
         await _journal.RecordPlanAsync(record, null, cancellationToken);
         _logFrom = null;
-        await GrainFactory.PublishLiveAsync(LiveTopic.Operations, new PlanChanged(record.Summary));
+        await GrainFactory.PublishLiveAsync(LiveTopic.Operations, new PlanSummaryChanged(record.Summary));
     }
 
     private void Adopt(PlanRecord record)
