@@ -67,19 +67,28 @@ public sealed class LiveTopicGrainTests(ClusterFixture fixture)
     {
         var topic = NewTopic();
         var mode = new HotModeChanged(new HotModeSnapshot(7, [], ClusterFixture.GrainClock.GetUtcNow()));
-        await fixture.Grains.PublishLiveAsync(topic, Event(1));
-        await fixture.Grains.PublishLiveAsync(topic, mode);
-        await fixture.Grains.PublishLiveAsync(topic, Event(2));
-        var reference = fixture.Grains.CreateObjectReference<ILiveObserver>(new Listener());
+        var first = new Listener();
+        var firstReference = fixture.Grains.CreateObjectReference<ILiveObserver>(first);
+        var late = fixture.Grains.CreateObjectReference<ILiveObserver>(new Listener());
+        Assert.Null(await fixture.Grains.Topic(topic).SubscribeAsync(firstReference));
         try
         {
+            // One-way publications: each is known to have passed the hub once the first subscriber heard it.
+            await fixture.Grains.PublishLiveAsync(topic, Event(1));
+            await first.NextAsync();
+            await fixture.Grains.PublishLiveAsync(topic, mode);
+            await first.NextAsync();
+            await fixture.Grains.PublishLiveAsync(topic, Event(2));
+            await first.NextAsync();
+
             // A change is not kept (the subscriber reads the current state itself); a whole snapshot is.
-            Assert.Equal(mode, await fixture.Grains.Topic(topic).SubscribeAsync(reference));
-            Assert.Null(await fixture.Grains.Topic(topic).SubscribeAsync(reference));
+            Assert.Equal(mode, await fixture.Grains.Topic(topic).SubscribeAsync(late));
+            Assert.Null(await fixture.Grains.Topic(topic).SubscribeAsync(late));
         }
         finally
         {
-            await fixture.Grains.Topic(topic).UnsubscribeAsync(reference);
+            await fixture.Grains.Topic(topic).UnsubscribeAsync(late);
+            await fixture.Grains.Topic(topic).UnsubscribeAsync(firstReference);
         }
     }
 
