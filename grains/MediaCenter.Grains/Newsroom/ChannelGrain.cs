@@ -1,6 +1,6 @@
+using MediaCenter.Grains.Platform;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using MediaCenter.Grains.Platform;
 using Orleans.Runtime;
 
 namespace MediaCenter.Grains.Newsroom;
