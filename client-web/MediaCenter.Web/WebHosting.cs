@@ -34,8 +34,8 @@ public static class WebHosting
         services.AddHostedService<Terminals.FleetFeed>();
         services.AddSingleton<Newsroom.NewsroomReadModel>();
         services.AddSingleton<Newsroom.MediaStore>();
-        services.AddHostedService<Newsroom.BoardFeed>();
-        services.AddHostedService<LiveFeed>();
+        services.AddSingleton<LiveFeed>();
+        services.AddHostedService(sp => sp.GetRequiredService<LiveFeed>());
         services.AddSingleton<Incidents.IncidentReadModel>();
         services.AddSignalR().AddJsonProtocol(o =>
             o.PayloadSerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using MediaCenter.Grains.Events;
 using MediaCenter.Grains.Operations;
 using MediaCenter.Grains.Platform;
@@ -68,19 +67,8 @@ internal sealed class PostgresHotEventJournal(NpgsqlDataSource db, PostgresEvent
         command.Parameters.AddWithValue("at", entry.At);
         if (await command.ExecuteScalarAsync(cancellationToken) is long and > 0)
         {
-            var payload = JsonSerializer.Serialize(new
-            {
-                Id = id,
-                Audience,
-                Kind,
-                IncidentId = (string?)null,
-                card.PartyId,
-                Severity = (string?)null,
-                Title = "热点事件登记 / Hot event registered: " + card.Title,
-                Body = body,
-                At = entry.At,
-            }, Sql.Json);
-            await grains.GetGrain<ILiveFeedGrain>(0).PublishAsync(new LiveMessage(Audience, "notification", payload));
+            await grains.PublishLiveAsync(LiveTopic.Notifications, new NotificationRaised(id, Audience, Kind, null, card.PartyId, null,
+                "热点事件登记 / Hot event registered: " + card.Title, body, entry.At));
         }
     }
 

@@ -1,94 +1,82 @@
-using System.Text.Json;
-using System.Threading.Channels;
+using MediaCenter.Grains.Operations;
 using MediaCenter.Grains.Platform;
+using MediaCenter.Hosting;
 using Microsoft.AspNetCore.SignalR;
 
 namespace MediaCenter.Web.Live;
 
 /// <summary>
-/// This web host's subscription to live messages from grains (incidents, notifications, hot-event mode):
-/// each goes to its SignalR group in arrival order. Best-effort: boards reload their snapshot on reconnect.
+/// This web host's live events for the browsers (boards, incidents, notifications, operations, hot-event mode): each
+/// event becomes the SignalR groups that may see it and the client method and payload the pages read. Board topics are
+/// subscribed when a connection first watches the channel. Best effort: a board reloads its snapshot when it sees a
+/// gap in versions or its connection comes back.
 /// </summary>
-internal sealed partial class LiveFeed(IClusterClient cluster, IHubContext<LiveHub> hub, ILogger<LiveFeed> logger) : BackgroundService, ILiveObserver
+public sealed class LiveFeed(IClusterClient cluster, IHubContext<LiveHub> hub, LivePushMetrics metrics, TimeProvider time, ILogger<LiveFeed> logger)
+    : LiveSubscriber("web", cluster, time, logger, LiveTopic.Incidents, LiveTopic.Notifications, LiveTopic.Operations, LiveTopic.HotMode)
 {
-    private readonly Channel<LiveMessage> _messages = Channel.CreateBounded<LiveMessage>(new BoundedChannelOptions(10_000)
+    /// <inheritdoc />
+    protected override async Task HandleAsync(LiveTopic topic, LiveEvent live, CancellationToken cancellationToken)
     {
-        FullMode = BoundedChannelFullMode.DropOldest,
-        SingleReader = true,
-    });
-
-    public void OnMessage(LiveMessage message) => _messages.Writer.TryWrite(message);
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var reference = cluster.CreateObjectReference<ILiveObserver>(this);
-        var feed = cluster.GetGrain<ILiveFeedGrain>(0);
-        var forwarding = ForwardAsync(stoppingToken);
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
-        var lastSubscribed = DateTimeOffset.MinValue;
-        try
+        switch (live)
         {
-            do
-            {
-                if (DateTimeOffset.UtcNow - lastSubscribed > MediaCenter.Hosting.ClusterObservers.Renew)
+            case BoardChanged { Delta: var delta }:
+                await hub.Clients.Group(LiveHub.BoardGroupOf(delta.Channel)).SendAsync("boardChanged", delta, cancellationToken);
+                metrics.BoardSent(delta.At);
+                break;
+
+            case IncidentCardChanged { Incident: var incident }:
+                await PartyAsync(incident.PartyId, "incidentChanged", incident, cancellationToken);
+                break;
+
+            case NotificationRaised n:
+                await hub.Clients.Group(AudienceGroup(n.Audience)).SendAsync("notification",
+                    new { n.Id, n.Audience, n.Kind, n.IncidentId, n.PartyId, n.Severity, n.Title, n.Body, n.At }, cancellationToken);
+                break;
+
+            case HotModeChanged { Mode: var mode }:
+                await hub.Clients.All.SendAsync("hotEventMode", new
                 {
-                    try
-                    {
-                        await feed.SubscribeAsync(reference).WaitAsync(MediaCenter.Hosting.ClusterObservers.Renew, stoppingToken);
-                        lastSubscribed = DateTimeOffset.UtcNow;
-                    }
-                    catch (Exception ex)
-                    {
-                        LogSubscribeFailed(logger, ex.Message);
-                    }
-                }
-            }
-            while (await timer.WaitForNextTickAsync(stoppingToken));
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-        }
-        finally
-        {
-            try
-            {
-                await feed.UnsubscribeAsync(reference);
-            }
-            catch (Exception)
-            {
-                // Shutting down; the subscription expires on its own.
-            }
-        }
+                    mode.Version,
+                    mode.Hot,
+                    Events = mode.Events.Where(e => e.Status == HotEventStatus.Active)
+                        .Select(e => new { e.Id, e.PartyId, e.Title, e.StartsAt, e.EndsAt, e.TrafficMultiple, e.Channels }),
+                    mode.ServerTime,
+                }, cancellationToken);
+                break;
 
-        await forwarding;
-    }
+            case HotEventCardChanged { Card: var card }:
+                var payload = new { card.Id, card.PartyId, card.Title, card.Status, card.StartsAt, card.EndsAt, card.Version };
+                await hub.Clients.Groups(LiveHub.OpsGroup, LiveHub.PartyGroupOf(card.PartyId)).SendAsync("hotEventChanged", payload, cancellationToken);
+                break;
 
-    private async Task ForwardAsync(CancellationToken stoppingToken)
-    {
-        try
-        {
-            await foreach (var message in _messages.Reader.ReadAllAsync(stoppingToken))
-            {
-                try
-                {
-                    using var payload = JsonDocument.Parse(message.Payload);
-                    var clients = message.Group == LiveHub.AllGroup ? hub.Clients.All : hub.Clients.Group(message.Group);
-                    await clients.SendAsync(message.Method, payload.RootElement.Clone(), stoppingToken);
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    LogSendFailed(logger, message.Method, message.Group, ex.Message);
-                }
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
+            case PlanSummaryChanged { Plan: var plan }:
+                await PartyAsync(plan.PartyId, "planChanged", plan, cancellationToken);
+                break;
+
+            case DrillViewChanged { Drill: var drill }:
+                await PartyAsync(drill.PartyId, "drillChanged",
+                    new { drill.Id, drill.PlanId, drill.PartyId, drill.State, drill.Version, drill.ScheduledAt }, cancellationToken);
+                break;
+
+            case CampaignViewChanged { Campaign: var campaign }:
+                await PartyAsync(campaign.PartyId, "campaignChanged", campaign, cancellationToken);
+                break;
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not subscribe to live messages: {Reason}")]
-    private static partial void LogSubscribeFailed(ILogger logger, string reason);
+    /// <summary>Something of an access party: platform staff, management and the party's own users see it.</summary>
+    private Task PartyAsync(string? partyId, string method, object payload, CancellationToken cancellationToken) =>
+        hub.Clients.Groups(partyId is null
+                ? [LiveHub.OpsGroup, LiveHub.ManagementGroup]
+                : [LiveHub.OpsGroup, LiveHub.ManagementGroup, LiveHub.PartyGroupOf(partyId)])
+            .SendAsync(method, payload, cancellationToken);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not send {Method} to {Group}: {Reason}")]
-    private static partial void LogSendFailed(ILogger logger, string method, string group, string reason);
+    /// <summary>The connections of a notification's audience (the on-call levels of incidents, and management).</summary>
+    private static string AudienceGroup(string audience) => audience switch
+    {
+        "ops" => LiveHub.OpsGroup,
+        "role:admin" => LiveHub.AdminGroup,
+        "management" => LiveHub.ManagementGroup,
+        _ => audience,
+    };
 }

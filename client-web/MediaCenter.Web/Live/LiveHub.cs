@@ -1,3 +1,4 @@
+using MediaCenter.Grains.Platform;
 using MediaCenter.Identity;
 using MediaCenter.Web.Security;
 using Microsoft.AspNetCore.Authorization;
@@ -11,7 +12,7 @@ namespace MediaCenter.Web.Live;
 /// auditors are also in the security group (early warnings).
 /// </summary>
 [Authorize(Policy = Policies.SignedIn)]
-public sealed class LiveHub(PartyDirectory directory, LiveConnections connections) : Hub
+public sealed class LiveHub(PartyDirectory directory, LiveConnections connections, LiveFeed feed) : Hub
 {
     /// <summary>Where the hub is mapped.</summary>
     public const string Path = "/hubs/live";
@@ -60,6 +61,8 @@ public sealed class LiveHub(PartyDirectory directory, LiveConnections connection
         }
 
         await Groups.AddToGroupAsync(Context.ConnectionId, BoardGroupOf(channel));
+        // Answered once this host hears the board: the browser reads its snapshot next, and no change may fall in between.
+        await feed.WatchAsync(LiveTopic.Board(channel), Context.ConnectionAborted);
         return true;
     }
 

@@ -8,7 +8,7 @@ namespace MediaCenter.Web.Live;
 /// changes, which also wait for the feed's coalescing cadence. Grain and web clocks are assumed in step (NTP); a
 /// negative difference counts as zero. Both feeds are published from the start, at zero.
 /// </summary>
-internal sealed class LivePushMetrics(TimeProvider time)
+public sealed class LivePushMetrics(TimeProvider time)
 {
     private static readonly Histogram Delay = Metrics.CreateHistogram(
         "mediacenter_live_push_delay_seconds", "Time from a grain's change to its SignalR send, by feed (board, fleet).",

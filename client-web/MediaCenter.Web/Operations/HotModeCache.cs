@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
-using System.Threading.Channels;
 using MediaCenter.Grains.Operations;
 using MediaCenter.Grains.Platform;
+using MediaCenter.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace MediaCenter.Web.Operations;
@@ -11,20 +11,19 @@ namespace MediaCenter.Web.Operations;
 public sealed record CachedScript(string Id, long Version, byte[] Body, string ETag, DateTimeOffset EndsAt);
 
 /// <summary>
-/// This web instance's copy of the hot-event mode (<see cref="IHotModeGrain"/>): refreshed every
-/// <c>HotEvents:RefreshInterval</c> and at once when a <c>hotEventMode</c> or <c>hotEventChanged</c> live message
-/// arrives. It decides the public rate-limit profile and which Q&amp;A scripts may be served, and caches each
+/// This web instance's copy of the hot-event mode (<see cref="IHotModeGrain"/>): taken from every
+/// <see cref="HotModeChanged"/> of the hot-mode topic (the topic's latest on subscribing), and read again every
+/// <c>HotEvents:RefreshInterval</c> in case an event was lost. It decides the public rate-limit profile and which Q&amp;A scripts may be served, and caches each
 /// script per version, so the public endpoints cost no grain call at high rates. An event whose window has
 /// closed is never served, whatever the last refresh said.
 /// </summary>
 public sealed partial class HotModeCache(IClusterClient cluster, IOptions<HotEventSettings> settings, TimeProvider time, ILogger<HotModeCache> logger)
-    : BackgroundService, ILiveObserver
+    : LiveSubscriber("hot-mode", cluster, time, logger, LiveTopic.HotMode)
 {
-    private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly ConcurrentDictionary<string, CachedScript> _scripts = new(StringComparer.Ordinal);
     private volatile HotModeSnapshot _snapshot = new(-1, [], DateTimeOffset.MinValue);
 
-    /// <summary>The last snapshot read from the cluster.</summary>
+    /// <summary>The last snapshot read from the Cluster.</summary>
     public HotModeSnapshot Snapshot => _snapshot;
 
     /// <summary>Acknowledged and active events whose window has not closed.</summary>
@@ -32,7 +31,7 @@ public sealed partial class HotModeCache(IClusterClient cluster, IOptions<HotEve
     {
         get
         {
-            var now = time.GetUtcNow();
+            var now = Time.GetUtcNow();
             return _snapshot.Events.Where(e => e.EndsAt > now).ToList();
         }
     }
@@ -45,7 +44,7 @@ public sealed partial class HotModeCache(IClusterClient cluster, IOptions<HotEve
     {
         get
         {
-            var now = time.GetUtcNow();
+            var now = Time.GetUtcNow();
             return _snapshot.Events.Any(e => e.Status == HotEventStatus.Active && e.EndsAt > now);
         }
     }
@@ -53,7 +52,7 @@ public sealed partial class HotModeCache(IClusterClient cluster, IOptions<HotEve
     /// <summary>The event if the public may see it now (acknowledged or active, window not closed).</summary>
     public HotModeEntry? Public(string id)
     {
-        var now = time.GetUtcNow();
+        var now = Time.GetUtcNow();
         return _snapshot.Events.FirstOrDefault(e => e.Id == id && e.EndsAt > now);
     }
 
@@ -70,7 +69,7 @@ public sealed partial class HotModeCache(IClusterClient cluster, IOptions<HotEve
             return cached;
         }
 
-        var script = await cluster.GetGrain<IHotEventGrain>(id).GetScriptAsync();
+        var script = await Cluster.GetGrain<IHotEventGrain>(id).GetScriptAsync();
         if (script is null)
         {
             return null;
@@ -93,9 +92,16 @@ public sealed partial class HotModeCache(IClusterClient cluster, IOptions<HotEve
     }
 
     /// <summary>Reads the snapshot now (also used at start-up).</summary>
-    public async Task RefreshAsync()
+    public async Task RefreshAsync() => Adopt(await Cluster.GetGrain<IHotModeGrain>(0).GetAsync());
+
+    private void Adopt(HotModeSnapshot snapshot)
     {
-        var snapshot = await cluster.GetGrain<IHotModeGrain>(0).GetAsync();
+        // Versions only grow: an event that overtook a refresh (or the reverse) never puts an older registry back.
+        if (snapshot.Version < _snapshot.Version)
+        {
+            return;
+        }
+
         var wasHot = IsHot;
         _snapshot = snapshot;
         foreach (var id in _scripts.Keys)
@@ -108,67 +114,46 @@ public sealed partial class HotModeCache(IClusterClient cluster, IOptions<HotEve
 
         if (wasHot != IsHot)
         {
-            LogMode(logger, IsHot ? "on" : "off", snapshot.Version);
+            LogMode(Logger, IsHot ? "on" : "off", snapshot.Version);
         }
     }
 
-    public void OnMessage(LiveMessage message)
+    protected override Task HandleAsync(LiveTopic topic, LiveEvent live, CancellationToken cancellationToken)
     {
-        if (message.Method is "hotEventMode" or "hotEventChanged")
+        if (live is HotModeChanged { Mode: var mode })
         {
-            _wake.Writer.TryWrite(true);
+            Adopt(mode);
         }
+
+        return Task.CompletedTask;
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task RunAsync(CancellationToken stoppingToken)
     {
-        var reference = cluster.CreateObjectReference<ILiveObserver>(this);
-        var feed = cluster.GetGrain<ILiveFeedGrain>(0);
-        var lastSubscribed = DateTimeOffset.MinValue;
-        try
-        {
-            while (!stoppingToken.IsCancellationRequested)
-            {
-                try
-                {
-                    if (DateTimeOffset.UtcNow - lastSubscribed > MediaCenter.Hosting.ClusterObservers.Renew)
-                    {
-                        await feed.SubscribeAsync(reference).WaitAsync(MediaCenter.Hosting.ClusterObservers.Renew, stoppingToken);
-                        lastSubscribed = DateTimeOffset.UtcNow;
-                    }
-
-                    await RefreshAsync();
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    LogRefreshFailed(logger, ex.Message);
-                }
-
-                using var wait = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-                wait.CancelAfter(settings.Value.RefreshInterval);
-                try
-                {
-                    await _wake.Reader.ReadAsync(wait.Token);
-                }
-                catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
-                {
-                    // The refresh interval passed.
-                }
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-        }
-        finally
+        using var timer = new PeriodicTimer(settings.Value.RefreshInterval, Time);
+        do
         {
             try
             {
-                await feed.UnsubscribeAsync(reference);
+                await RefreshAsync();
             }
-            catch (Exception)
+            catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                // Shutting down; the subscription expires on its own.
+                LogRefreshFailed(Logger, ex.Message);
             }
+        }
+        while (await WaitAsync(timer, stoppingToken));
+    }
+
+    private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken stoppingToken)
+    {
+        try
+        {
+            return await timer.WaitForNextTickAsync(stoppingToken);
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
         }
     }
 

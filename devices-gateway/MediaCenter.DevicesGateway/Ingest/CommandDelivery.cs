@@ -1,5 +1,6 @@
 using System.Text.Json;
-using MediaCenter.Grains.Terminals;
+using MediaCenter.Grains.Platform;
+using MediaCenter.Hosting;
 using Prometheus;
 
 namespace MediaCenter.DevicesGateway.Ingest;
@@ -12,17 +13,22 @@ public interface ITerminalPublisher
 }
 
 /// <summary>
-/// This gateway's subscription to commands: the cluster calls <see cref="Deliver"/> (an Orleans observer),
-/// and the command is published on <c>mc/t/{id}/cmd</c>. The terminal answers on <c>mc/t/{id}/ack</c>.
+/// This gateway's subscription to the commands topic: each command is published on <c>mc/t/{id}/cmd</c> (every gateway
+/// hears every command; the broker holding the terminal's session delivers it). The terminal answers on <c>mc/t/{id}/ack</c>.
 /// </summary>
-public sealed partial class CommandDelivery(IClusterClient cluster, ITerminalPublisher publisher, ILogger<CommandDelivery> logger)
-    : BackgroundService, ICommandObserver
+public sealed partial class CommandDelivery(IClusterClient cluster, ITerminalPublisher publisher, TimeProvider time, ILogger<CommandDelivery> logger)
+    : LiveSubscriber("commands", cluster, time, logger, LiveTopic.Commands)
 {
     private static readonly Counter Delivered = Metrics.CreateCounter("mediacenter_commands_published_total", "Commands published to terminals.");
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    public void Deliver(string terminalId, TerminalCommand command)
+    protected override async Task HandleAsync(LiveTopic topic, LiveEvent live, CancellationToken cancellationToken)
     {
+        if (live is not TerminalCommandIssued { TerminalId: var terminalId, Command: var command })
+        {
+            return;
+        }
+
         var payload = JsonSerializer.SerializeToUtf8Bytes(new
         {
             v = 1,
@@ -30,49 +36,17 @@ public sealed partial class CommandDelivery(IClusterClient cluster, ITerminalPub
             type = command.Type.ToString().ToLowerInvariant(),
             text = command.Text,
         }, Json);
-        _ = Task.Run(async () =>
+        try
         {
-            try
-            {
-                await publisher.PublishAsync($"mc/t/{terminalId}/cmd", payload, CancellationToken.None);
-                Delivered.Inc();
-            }
-            catch (Exception ex)
-            {
-                LogFailed(logger, command.Id, terminalId, ex.Message);
-            }
-        });
-    }
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var reference = cluster.CreateObjectReference<ICommandObserver>(this);
-        var router = cluster.GetGrain<ICommandRouterGrain>(0);
-        while (!stoppingToken.IsCancellationRequested)
+            await publisher.PublishAsync($"mc/t/{terminalId}/cmd", payload, cancellationToken);
+            Delivered.Inc();
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            try
-            {
-                await router.SubscribeAsync(reference).WaitAsync(MediaCenter.Hosting.ClusterObservers.Renew, stoppingToken);
-            }
-            catch (Exception ex)
-            {
-                LogSubscribeFailed(logger, ex.Message);
-            }
-
-            try
-            {
-                await Task.Delay(MediaCenter.Hosting.ClusterObservers.Renew, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
+            LogFailed(logger, command.Id, terminalId, ex.Message);
         }
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Command {CommandId} for {TerminalId} could not be published: {Reason}")]
     private static partial void LogFailed(ILogger logger, string commandId, string terminalId, string reason);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not subscribe to commands: {Reason}")]
-    private static partial void LogSubscribeFailed(ILogger logger, string reason);
 }

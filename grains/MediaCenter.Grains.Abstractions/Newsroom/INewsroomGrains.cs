@@ -45,29 +45,3 @@ public interface IChannelGrain : IGrainWithStringKey
     [Alias("GetBoard"), Orleans.Concurrency.ReadOnly]
     Task<BoardSnapshot> GetBoardAsync();
 }
-
-/// <summary>A web host showing live boards.</summary>
-[Alias("mc.IBoardObserver")]
-public interface IBoardObserver : IGrainObserver
-{
-    /// <summary>A board changed.</summary>
-    [Alias("OnBoardChanged")]
-    void OnBoardChanged(BoardDelta delta);
-}
-
-/// <summary>Where web hosts subscribe to board changes (subscriptions expire unless refreshed).</summary>
-[Alias("mc.IBoardSubscriptionGrain")]
-public interface IBoardSubscriptionGrain : IGrainWithIntegerKey
-{
-    /// <summary>Adds or refreshes a subscription.</summary>
-    [Alias("Subscribe")]
-    Task SubscribeAsync(IBoardObserver observer);
-
-    /// <summary>Removes a subscription.</summary>
-    [Alias("Unsubscribe")]
-    Task UnsubscribeAsync(IBoardObserver observer);
-
-    /// <summary>Tells every subscriber.</summary>
-    [Alias("Publish"), Orleans.Concurrency.OneWay]
-    Task PublishAsync(BoardDelta delta);
-}

@@ -44,32 +44,6 @@ public interface ITerminalIngestGrain : IGrainWithIntegerKey
     Task<int> IngestAsync(IReadOnlyList<TerminalMessage> batch);
 }
 
-/// <summary>A web host that shows live terminal state.</summary>
-[Alias("mc.IFleetObserver")]
-public interface IFleetObserver : IGrainObserver
-{
-    /// <summary>A batch of changes (latest per terminal).</summary>
-    [Alias("OnChanges")]
-    void OnChanges(IReadOnlyList<TerminalDelta> changes);
-}
-
-/// <summary>Where web hosts subscribe to terminal changes (they re-subscribe periodically; subscriptions expire).</summary>
-[Alias("mc.IFleetSubscriptionGrain")]
-public interface IFleetSubscriptionGrain : IGrainWithIntegerKey
-{
-    /// <summary>Adds or refreshes a subscription.</summary>
-    [Alias("Subscribe")]
-    Task SubscribeAsync(IFleetObserver observer);
-
-    /// <summary>Removes a subscription.</summary>
-    [Alias("Unsubscribe")]
-    Task UnsubscribeAsync(IFleetObserver observer);
-
-    /// <summary>Sends a batch to every subscriber.</summary>
-    [Alias("Publish")]
-    Task PublishAsync(IReadOnlyList<TerminalDelta> changes);
-}
-
 /// <summary>Per-silo coalescing publisher (a stateless worker): terminal grains hand it deltas; it sends them at once, or after a short minimum gap between batches.</summary>
 [Alias("mc.IFleetPublisherGrain")]
 public interface IFleetPublisherGrain : IGrainWithIntegerKey
@@ -77,26 +51,4 @@ public interface IFleetPublisherGrain : IGrainWithIntegerKey
     /// <summary>Queues a change (latest per terminal wins until the next flush).</summary>
     [Alias("Enqueue"), Orleans.Concurrency.OneWay]
     Task EnqueueAsync(TerminalDelta change);
-}
-
-/// <summary>A devices gateway, which delivers commands to the terminals connected to it.</summary>
-[Alias("mc.ICommandObserver")]
-public interface ICommandObserver : IGrainObserver
-{
-    /// <summary>Publishes a command on the terminal's command topic.</summary>
-    [Alias("Deliver")]
-    void Deliver(string terminalId, TerminalCommand command);
-}
-
-/// <summary>Where gateways subscribe to deliver commands (they re-subscribe periodically; subscriptions expire).</summary>
-[Alias("mc.ICommandRouterGrain")]
-public interface ICommandRouterGrain : IGrainWithIntegerKey
-{
-    /// <summary>Adds or refreshes a gateway.</summary>
-    [Alias("Subscribe")]
-    Task SubscribeAsync(ICommandObserver gateway);
-
-    /// <summary>Hands a command to every gateway (the one holding the terminal's connection delivers it).</summary>
-    [Alias("Route")]
-    Task<int> RouteAsync(string terminalId, TerminalCommand command);
 }

@@ -1,5 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using MediaCenter.Grains.Newsroom;
 using MediaCenter.Grains.Platform;
 using MediaCenter.Grains.Workflow;
@@ -72,7 +70,6 @@ internal sealed partial class IncidentGrain(
     internal const string EscalationReminder = "escalation";
     private const int RememberedOperations = 50;
     private const int MaxTimeline = 500;
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
     private IGrainTimer? _escalation;
     private IGrainTimer? _checkpoint;
     private IncidentPipeline? _pipeline;
@@ -533,16 +530,10 @@ internal sealed partial class IncidentGrain(
         {
             await journal.NotifyAsync(notification, cancellationToken);
             delivered.Add(notification);
-            await Live(notification.Audience, "notification", notification);
+            await GrainFactory.PublishLiveAsync(LiveTopic.Notifications, NotificationRaised.Of(notification));
         }
 
-        var card = snapshot with { Timeline = [] };
-        await Live("ops", "incidentChanged", card);
-        await Live("management", "incidentChanged", card);
-        if (S.PartyId is { } party)
-        {
-            await Live("party:" + party, "incidentChanged", card);
-        }
+        await GrainFactory.PublishLiveAsync(LiveTopic.Incidents, new IncidentCardChanged(snapshot with { Timeline = [] }));
 
         _behind = false;
         if (delivered.Count > 0)
@@ -551,9 +542,6 @@ internal sealed partial class IncidentGrain(
             await state.WriteStateAsync(cancellationToken);
         }
     }
-
-    private Task Live<T>(string group, string method, T payload) =>
-        GrainFactory.GetGrain<ILiveFeedGrain>(0).PublishAsync(new LiveMessage(group, method, JsonSerializer.Serialize(payload, Json)));
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Incident {IncidentId}: could not deliver notifications or update the read model yet: {Reason}")]
     private static partial void LogCatchUpFailed(ILogger logger, string incidentId, string reason);

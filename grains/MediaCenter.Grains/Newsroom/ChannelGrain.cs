@@ -1,7 +1,7 @@
+using MediaCenter.Grains.Platform;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Orleans.Runtime;
-using Orleans.Utilities;
 
 namespace MediaCenter.Grains.Newsroom;
 
@@ -167,7 +167,7 @@ internal sealed partial class ChannelGrain(
         // The board changes at once and its boards hear of it at once; the index is written on a short cadence.
         state.State.BoardVersion++;
         MarkDirty();
-        await GrainFactory.GetGrain<IBoardSubscriptionGrain>(0).PublishAsync(new BoardDelta(Code, state.State.BoardVersion, card, null, time.GetUtcNow()));
+        await GrainFactory.PublishLiveAsync(LiveTopic.Board(Code), new BoardChanged(new BoardDelta(Code, state.State.BoardVersion, card, null, time.GetUtcNow())));
     }
 
     private void MarkDirty()
@@ -232,7 +232,7 @@ internal sealed partial class ChannelGrain(
         var delta = card is null
             ? new BoardDelta(Code, state.State.BoardVersion, null, state.State.Policy, time.GetUtcNow())
             : new BoardDelta(Code, state.State.BoardVersion, card, null, time.GetUtcNow());
-        await GrainFactory.GetGrain<IBoardSubscriptionGrain>(0).PublishAsync(delta);
+        await GrainFactory.PublishLiveAsync(LiveTopic.Board(Code), new BoardChanged(delta));
     }
 }
 
@@ -241,28 +241,4 @@ internal sealed partial class ChannelGrain
 {
     [LoggerMessage(Level = LogLevel.Warning, Message = "Channel {Channel}: board index: {Reason}")]
     private static partial void LogRebuildFailed(ILogger logger, string channel, string reason);
-}
-
-/// <summary>Web hosts subscribe here for board changes; subscriptions expire unless refreshed.</summary>
-internal sealed class BoardSubscriptionGrain(ILogger<BoardSubscriptionGrain> logger) : Grain, IBoardSubscriptionGrain
-{
-    private readonly ObserverManager<IBoardObserver> _observers = new(TimeSpan.FromMinutes(2), logger);
-
-    public Task SubscribeAsync(IBoardObserver observer)
-    {
-        _observers.Subscribe(observer, observer);
-        return Task.CompletedTask;
-    }
-
-    public Task UnsubscribeAsync(IBoardObserver observer)
-    {
-        _observers.Unsubscribe(observer);
-        return Task.CompletedTask;
-    }
-
-    public Task PublishAsync(BoardDelta delta)
-    {
-        _observers.Notify(o => o.OnBoardChanged(delta));
-        return Task.CompletedTask;
-    }
 }

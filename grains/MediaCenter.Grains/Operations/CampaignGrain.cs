@@ -1,3 +1,4 @@
+using MediaCenter.Grains.Platform;
 using MediaCenter.Grains.Workflow;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -229,7 +230,7 @@ internal sealed partial class CampaignGrain : Grain, ICampaignGrain
 
         await _journal.RecordCampaignAsync(campaign, null, cancellationToken);
         _logFrom = null;
-        await OpsGrainSupport.PublishAsync(GrainFactory, campaign.PartyId, "campaignChanged", campaign);
+        await GrainFactory.PublishLiveAsync(LiveTopic.Operations, new CampaignViewChanged(campaign));
     }
 
     private CampaignResult Invalid(string message) => Refuse(OpsOutcome.Invalid, message);

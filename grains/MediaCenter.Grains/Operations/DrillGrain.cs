@@ -1,3 +1,4 @@
+using MediaCenter.Grains.Platform;
 using MediaCenter.Grains.Workflow;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -205,8 +206,7 @@ internal sealed partial class DrillGrain : Grain, IDrillGrain
 
         await _journal.RecordDrillAsync(drill, null, cancellationToken);
         _logFrom = null;
-        await OpsGrainSupport.PublishAsync(GrainFactory, drill.PartyId, "drillChanged",
-            new { drill.Id, drill.PlanId, drill.PartyId, drill.State, drill.Version, drill.ScheduledAt });
+        await GrainFactory.PublishLiveAsync(LiveTopic.Operations, new DrillViewChanged(drill));
     }
 
     /// <summary>The drill with its overdue flag as of now: scheduled, and its time has passed without a record.</summary>

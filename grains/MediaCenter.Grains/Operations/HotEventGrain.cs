@@ -1,4 +1,3 @@
-using System.Text.Json;
 using MediaCenter.Grains.Platform;
 using MediaCenter.Grains.Workflow;
 using Microsoft.Extensions.DependencyInjection;
@@ -63,7 +62,6 @@ internal sealed partial class HotEventGrain(
     // Timers and reminders are armed at most this far ahead; when one fires early it is armed again.
     private static readonly TimeSpan MaxTimerDue = TimeSpan.FromDays(1);
     private static readonly TimeSpan MaxReminderDue = TimeSpan.FromDays(20);
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     private IGrainTimer? _window;
     private HotEventPipeline? _pipeline;
@@ -482,10 +480,7 @@ internal sealed partial class HotEventGrain(
     /// <summary>Tells boards (platform staff and the event's party) that the event changed; best-effort.</summary>
     private void Announce(HotEventCard card)
     {
-        var payload = JsonSerializer.Serialize(new { card.Id, card.PartyId, card.Title, Status = card.Status.ToString(), card.StartsAt, card.EndsAt, card.Version }, Json);
-        var feed = GrainFactory.GetGrain<ILiveFeedGrain>(0);
-        _ = feed.PublishAsync(new LiveMessage("ops", "hotEventChanged", payload));
-        _ = feed.PublishAsync(new LiveMessage("party:" + card.PartyId, "hotEventChanged", payload));
+        _ = GrainFactory.PublishLiveAsync(LiveTopic.Operations, new HotEventCardChanged(card));
     }
 
     private HotEventResult Invalid(string message) => Refuse(HotEventOutcome.Invalid, message);

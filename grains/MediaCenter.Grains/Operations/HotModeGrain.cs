@@ -1,4 +1,3 @@
-using System.Text.Json;
 using MediaCenter.Grains.Platform;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -14,19 +13,14 @@ public sealed class HotModeState
 
 /// <summary>
 /// The platform's hot-event mode (key 0): every acknowledged or active event, kept up to date by the event
-/// grains. Whenever it changes it publishes <c>hotEventMode</c> to every signed-in connection (the banner) and
-/// to the web instances' caches. An entry whose window has closed is left out of every answer even before its
+/// grains. Whenever it changes it publishes <see cref="HotModeChanged"/> on its live topic (the web instances'
+/// caches and every signed-in connection's banner). An entry whose window has closed is left out of every answer even before its
 /// grain removes it, so the mode never outlives a window.
 /// </summary>
 internal sealed class HotModeGrain(
     [PersistentState("hotMode", StorageNames.Main)] IPersistentState<HotModeState> state,
     [FromKeyedServices(TimeProviderNames.Grains)] TimeProvider time) : Grain, IHotModeGrain
 {
-    /// <summary>The live message (SignalR client method) announcing the mode.</summary>
-    public const string LiveMethod = "hotEventMode";
-
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
     public Task<HotModeSnapshot> GetAsync() => Task.FromResult(Snapshot());
 
     public async Task TrackAsync(HotModeEntry entry)
@@ -77,16 +71,7 @@ internal sealed class HotModeGrain(
             throw;
         }
 
-        var snapshot = Snapshot();
-        var payload = JsonSerializer.Serialize(new
-        {
-            snapshot.Version,
-            snapshot.Hot,
-            Events = snapshot.Events.Where(e => e.Status == HotEventStatus.Active)
-                .Select(e => new { e.Id, e.PartyId, e.Title, e.StartsAt, e.EndsAt, e.TrafficMultiple, e.Channels }),
-            snapshot.ServerTime,
-        }, Json);
-        _ = GrainFactory.GetGrain<ILiveFeedGrain>(0).PublishAsync(new LiveMessage("all", LiveMethod, payload));
+        _ = GrainFactory.PublishLiveAsync(LiveTopic.HotMode, new HotModeChanged(Snapshot()));
     }
 
     private HotModeSnapshot Snapshot()

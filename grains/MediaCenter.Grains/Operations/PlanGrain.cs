@@ -1,3 +1,4 @@
+using MediaCenter.Grains.Platform;
 using MediaCenter.Grains.Workflow;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -295,7 +296,7 @@ internal sealed partial class PlanGrain : Grain, IPlanGrain
 
         await _journal.RecordPlanAsync(record, null, cancellationToken);
         _logFrom = null;
-        await OpsGrainSupport.PublishAsync(GrainFactory, S.PartyId, "planChanged", record.Summary);
+        await GrainFactory.PublishLiveAsync(LiveTopic.Operations, new PlanSummaryChanged(record.Summary));
     }
 
     private void Adopt(PlanRecord record)

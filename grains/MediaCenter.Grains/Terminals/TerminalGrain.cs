@@ -1,3 +1,4 @@
+using MediaCenter.Grains.Platform;
 using MediaCenter.Grains.Terminals;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -196,7 +197,7 @@ internal sealed partial class TerminalGrain(
         Remember(operationId);
         state.State.Version++;
         await state.WriteStateAsync();
-        await GrainFactory.GetGrain<ICommandRouterGrain>(0).RouteAsync(Id, command);
+        await GrainFactory.PublishLiveAsync(LiveTopic.Commands, new TerminalCommandIssued(Id, command));
         ArmCommandTimeouts();
         return command;
     }
