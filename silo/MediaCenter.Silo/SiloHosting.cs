@@ -116,6 +116,9 @@ public static class SiloHosting
         services.AddSingleton<Grains.Operations.IOperationsJournal, PostgresOperationsJournal>();
         services.AddOptions<Grains.Incidents.IncidentOptions>().Bind(builder.Configuration.GetSection(Grains.Incidents.IncidentOptions.Section));
         services.AddSingleton<Grains.Incidents.IIncidentJournal, PostgresIncidentJournal>();
+        services.AddSingleton<Grains.Incidents.IAlertCentreJournal, PostgresAlertCentreJournal>();
+        services.AddSingleton<Grains.Newsroom.IMediaJournal, PostgresMediaJournal>();
+        services.AddOptions<Grains.Newsroom.MediaOptions>().Bind(builder.Configuration.GetSection(Grains.Newsroom.MediaOptions.Section));
         services.AddOptions<WebhookSettings>().Bind(builder.Configuration.GetSection(WebhookSettings.Section));
         services.AddHttpClient(WebhookDispatcher.Client).UseOutboundGuard();
         services.AddHostedService<WebhookDispatcher>();
