@@ -46,6 +46,12 @@ public sealed class ClusterFixture : IAsyncLifetime
     /// <summary>What article grains stored: draft versions, timeline events, projected cards (the feeds' table).</summary>
     public static RecordingNewsroomJournal Newsroom { get; } = new();
 
+    /// <summary>What webhook, inbox and article grains wrote to the alert centre.</summary>
+    public static MediaCenter.Grains.Tests.Incidents.RecordingAlertCentreJournal AlertCentre { get; } = new();
+
+    /// <summary>What media grains stored.</summary>
+    public static MediaCenter.Grains.Tests.Newsroom.RecordingMediaJournal Media { get; } = new();
+
     /// <summary>The event log editor grains read back from, written by the tests.</summary>
     public static MediaCenter.Grains.Tests.People.InMemoryEventLog EventLog { get; } = new();
 
@@ -85,6 +91,9 @@ public sealed class ClusterFixture : IAsyncLifetime
             siloBuilder.Services.AddSingleton<MediaCenter.Grains.Operations.IHotEventJournal>(HotEvents);
             siloBuilder.Services.AddSingleton<MediaCenter.Grains.Operations.IOperationsJournal>(Operations);
             siloBuilder.Services.AddOptions<TerminalOptions>();
+            siloBuilder.Services.AddSingleton<MediaCenter.Grains.Incidents.IAlertCentreJournal>(AlertCentre);
+            siloBuilder.Services.AddSingleton<IMediaJournal>(Media);
+            siloBuilder.Services.AddOptions<MediaOptions>().Configure(o => o.MaxUploadBytes = 1024);
             siloBuilder.AddMemoryStreams(MediaCenter.Grains.Events.DomainStreams.Provider, s => s.ConfigureStreamPubSub(Orleans.Streams.StreamPubSubType.ImplicitOnly));
             siloBuilder.Services.AddSingleton<MediaCenter.Grains.Events.IEventLogReader>(EventLog);
         }
