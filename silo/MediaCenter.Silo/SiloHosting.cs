@@ -111,6 +111,7 @@ public static class SiloHosting
         services.AddSingleton<Grains.Terminals.ITerminalJournal, PostgresTerminalJournal>();
         services.AddSingleton<Grains.Terminals.ITerminalMetrics, PrometheusTerminalMetrics>();
         services.AddSingleton<Grains.Operations.IPatrolProbes, PostgresPatrolProbes>();
+        services.AddSingleton<Grains.Operations.IPatrolFlowProbes, PostgresPatrolFlows>();
         services.AddSingleton<Grains.Newsroom.INewsroomJournal, PostgresNewsroomJournal>();
         services.AddSingleton<Grains.Operations.IHotEventJournal, PostgresHotEventJournal>();
         services.AddSingleton<Grains.Operations.IOperationsJournal, PostgresOperationsJournal>();

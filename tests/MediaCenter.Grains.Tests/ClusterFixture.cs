@@ -28,6 +28,9 @@ public sealed class ClusterFixture : IAsyncLifetime
     /// <summary>What the patrol reads, set by the tests.</summary>
     public static FakePatrolProbes Probes { get; } = new();
 
+    /// <summary>The data-flow figures the patrol reads, set by the tests.</summary>
+    public static MediaCenter.Grains.Tests.Operations.FakePatrolFlowProbes Flows { get; } = new();
+
     /// <summary>What incident grains recorded and notified.</summary>
     public static RecordingIncidentJournal Incidents { get; } = new();
 
@@ -88,6 +91,7 @@ public sealed class ClusterFixture : IAsyncLifetime
             siloBuilder.Services.AddSingleton<MediaCenter.Grains.Incidents.IIncidentJournal>(Incidents);
             siloBuilder.Services.AddOptions<MediaCenter.Grains.Incidents.IncidentOptions>();
             siloBuilder.Services.AddSingleton<MediaCenter.Grains.Operations.IPatrolProbes>(Probes);
+            siloBuilder.Services.AddSingleton<MediaCenter.Grains.Operations.IPatrolFlowProbes>(Flows);
             siloBuilder.Services.AddSingleton<MediaCenter.Grains.Operations.IHotEventJournal>(HotEvents);
             siloBuilder.Services.AddSingleton<MediaCenter.Grains.Operations.IOperationsJournal>(Operations);
             siloBuilder.Services.AddOptions<TerminalOptions>();
