@@ -111,11 +111,15 @@ public static class SiloHosting
         services.AddSingleton<Grains.Terminals.ITerminalJournal, PostgresTerminalJournal>();
         services.AddSingleton<Grains.Terminals.ITerminalMetrics, PrometheusTerminalMetrics>();
         services.AddSingleton<Grains.Operations.IPatrolProbes, PostgresPatrolProbes>();
+        services.AddSingleton<Grains.Operations.IPatrolFlowProbes, PostgresPatrolFlows>();
         services.AddSingleton<Grains.Newsroom.INewsroomJournal, PostgresNewsroomJournal>();
         services.AddSingleton<Grains.Operations.IHotEventJournal, PostgresHotEventJournal>();
         services.AddSingleton<Grains.Operations.IOperationsJournal, PostgresOperationsJournal>();
         services.AddOptions<Grains.Incidents.IncidentOptions>().Bind(builder.Configuration.GetSection(Grains.Incidents.IncidentOptions.Section));
         services.AddSingleton<Grains.Incidents.IIncidentJournal, PostgresIncidentJournal>();
+        services.AddSingleton<Grains.Incidents.IAlertCentreJournal, PostgresAlertCentreJournal>();
+        services.AddSingleton<Grains.Newsroom.IMediaJournal, PostgresMediaJournal>();
+        services.AddOptions<Grains.Newsroom.MediaOptions>().Bind(builder.Configuration.GetSection(Grains.Newsroom.MediaOptions.Section));
         services.AddOptions<WebhookSettings>().Bind(builder.Configuration.GetSection(WebhookSettings.Section));
         services.AddHttpClient(WebhookDispatcher.Client).UseOutboundGuard();
         services.AddHostedService<WebhookDispatcher>();

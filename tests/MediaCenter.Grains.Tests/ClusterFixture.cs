@@ -28,6 +28,9 @@ public sealed class ClusterFixture : IAsyncLifetime
     /// <summary>What the patrol reads, set by the tests.</summary>
     public static FakePatrolProbes Probes { get; } = new();
 
+    /// <summary>The data-flow figures the patrol reads, set by the tests.</summary>
+    public static MediaCenter.Grains.Tests.Operations.FakePatrolFlowProbes Flows { get; } = new();
+
     /// <summary>What incident grains recorded and notified.</summary>
     public static RecordingIncidentJournal Incidents { get; } = new();
 
@@ -45,6 +48,12 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     /// <summary>What article grains stored: draft versions, timeline events, projected cards (the feeds' table).</summary>
     public static RecordingNewsroomJournal Newsroom { get; } = new();
+
+    /// <summary>What webhook, inbox and article grains wrote to the alert centre.</summary>
+    public static MediaCenter.Grains.Tests.Incidents.RecordingAlertCentreJournal AlertCentre { get; } = new();
+
+    /// <summary>What media grains stored.</summary>
+    public static MediaCenter.Grains.Tests.Newsroom.RecordingMediaJournal Media { get; } = new();
 
     /// <summary>The event log editor grains read back from, written by the tests.</summary>
     public static MediaCenter.Grains.Tests.People.InMemoryEventLog EventLog { get; } = new();
@@ -82,9 +91,13 @@ public sealed class ClusterFixture : IAsyncLifetime
             siloBuilder.Services.AddSingleton<MediaCenter.Grains.Incidents.IIncidentJournal>(Incidents);
             siloBuilder.Services.AddOptions<MediaCenter.Grains.Incidents.IncidentOptions>();
             siloBuilder.Services.AddSingleton<MediaCenter.Grains.Operations.IPatrolProbes>(Probes);
+            siloBuilder.Services.AddSingleton<MediaCenter.Grains.Operations.IPatrolFlowProbes>(Flows);
             siloBuilder.Services.AddSingleton<MediaCenter.Grains.Operations.IHotEventJournal>(HotEvents);
             siloBuilder.Services.AddSingleton<MediaCenter.Grains.Operations.IOperationsJournal>(Operations);
             siloBuilder.Services.AddOptions<TerminalOptions>();
+            siloBuilder.Services.AddSingleton<MediaCenter.Grains.Incidents.IAlertCentreJournal>(AlertCentre);
+            siloBuilder.Services.AddSingleton<IMediaJournal>(Media);
+            siloBuilder.Services.AddOptions<MediaOptions>().Configure(o => o.MaxUploadBytes = 1024);
             siloBuilder.AddMemoryStreams(MediaCenter.Grains.Events.DomainStreams.Provider, s => s.ConfigureStreamPubSub(Orleans.Streams.StreamPubSubType.ImplicitOnly));
             siloBuilder.Services.AddSingleton<MediaCenter.Grains.Events.IEventLogReader>(EventLog);
         }

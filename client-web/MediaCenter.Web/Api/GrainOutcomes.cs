@@ -1,8 +1,8 @@
 namespace MediaCenter.Web.Api;
 
 /// <summary>
-/// The one mapping from a refused grain command (newsroom, incidents, hot events, plans, drills, campaigns) to HTTP
-/// problem details. Every workflow answers with an outcome named alike (IllegalMove, VersionConflict, Forbidden,
+/// The one mapping from a refused grain command (newsroom, media, incidents, webhooks, notifications, hot events, plans,
+/// drills, campaigns) to HTTP problem details. Every workflow answers with an outcome named alike (IllegalMove, VersionConflict, Forbidden,
 /// NotFound, Invalid …); the body always carries <c>code</c>, <c>currentState</c> and <c>allowedMoves</c>.
 /// </summary>
 internal static class GrainOutcomes
@@ -16,6 +16,8 @@ internal static class GrainOutcomes
         "ChannelSuspended" => (StatusCodes.Status409Conflict, "频道已暂停对外服务 / The channel is suspended."),
         "Forbidden" => (StatusCodes.Status403Forbidden, "没有此操作的角色 / You do not hold the role this move needs."),
         "NotFound" => (StatusCodes.Status404NotFound, $"{what}不存在 / No such {what}."),
+        "TooLarge" => (StatusCodes.Status413PayloadTooLarge, "文件过大 / The file is too large."),
+        "UnsupportedType" => (StatusCodes.Status415UnsupportedMediaType, "不支持的文件类型 / This type of file is not accepted."),
         _ => (StatusCodes.Status422UnprocessableEntity, "内容不符合要求 / The request cannot be applied."),
     };
 

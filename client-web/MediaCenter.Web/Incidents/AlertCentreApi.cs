@@ -1,3 +1,4 @@
+using MediaCenter.Grains.Incidents;
 using MediaCenter.Hosting.Outbound;
 using MediaCenter.Identity;
 using MediaCenter.Web.Api;
@@ -30,21 +31,19 @@ internal static class AlertCentreApi
             .WithName("UnreadNotifications")
             .WithSummary("How many of the caller's notifications are unread.");
 
-        v1.MapPost("/notifications/{id}/read", async (string id, HttpContext http, IncidentReadModel read) =>
+        v1.MapPost("/notifications/{id}/read", async (string id, HttpContext http, IClusterClient cluster) =>
             {
-                var caller = http.CurrentUser();
-                return await read.MarkReadAsync(caller.Id, IncidentReadModel.AudiencesOf(caller), id, http.RequestAborted) > 0
-                    ? Results.NoContent()
-                    : throw new IdentityProblem(ProblemKind.NotFound, "通知不存在 / notification not found");
+                var result = await MarkReadAsync(http, cluster, id);
+                return result.Ok ? Results.NoContent() : GrainOutcomes.Problem<string>(result.Outcome.ToString(), result.Message, null, [], "通知 notification");
             })
             .RequireAuthorization(Policies.SignedIn)
             .WithName("ReadNotification")
             .WithSummary("Marks one notification read.");
 
-        v1.MapPost("/notifications/read-all", async (HttpContext http, IncidentReadModel read) =>
+        v1.MapPost("/notifications/read-all", async (HttpContext http, IClusterClient cluster) =>
             {
-                var caller = http.CurrentUser();
-                return Results.Ok(new { marked = await read.MarkReadAsync(caller.Id, IncidentReadModel.AudiencesOf(caller), null, http.RequestAborted) });
+                var result = await MarkReadAsync(http, cluster, null);
+                return result.Ok ? Results.Ok(new { marked = result.Marked }) : GrainOutcomes.Problem<string>(result.Outcome.ToString(), result.Message, null, [], "通知 notification");
             })
             .RequireAuthorization(Policies.SignedIn)
             .WithName("ReadAllNotifications")
@@ -60,7 +59,7 @@ internal static class AlertCentreApi
             .WithName("ListWebhooks")
             .WithSummary("Webhooks the caller manages (never their secrets).");
 
-        hooks.MapPost("/", async (IncidentsApi.WebhookBody body, HttpContext http, IncidentReadModel read, OutboundGuard guard) =>
+        hooks.MapPost("/", async (IncidentsApi.WebhookBody body, HttpContext http, IClusterClient cluster, OutboundGuard guard) =>
             {
                 var caller = http.CurrentUser();
                 if (!Uri.TryCreate(body.Url, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
@@ -82,21 +81,29 @@ internal static class AlertCentreApi
                     throw new IdentityProblem(ProblemKind.Invalid, "audience 只能是 ops、role:admin、management 或 party:{id} / audience must be ops, role:admin, management or party:{id}");
                 }
 
-                var party = audience.StartsWith("party:", StringComparison.Ordinal) ? audience["party:".Length..] : null;
-                var (hook, secret) = await read.CreateWebhookAsync(audience, party, url.ToString(), body.Kinds ?? [], caller.Id, http.RequestAborted);
+                var operation = CommandIds.Optional(http);
+                var result = await cluster.GetGrain<IWebhookGrain>(CommandIds.KeyFor("webhook", operation))
+                    .CreateAsync(new WebhookDraft(audience, url.ToString(), [.. body.Kinds ?? []]), caller.Id, WebhookRole.Manager, operation);
+                if (!result.Ok || result.Hook is not { } hook || result.Secret is not { } secret)
+                {
+                    return GrainOutcomes.Problem(result.Outcome.ToString(), result.Message, result.State?.ToString(), result.AllowedMoves, "webhook");
+                }
+
                 http.Audit().Target = "webhook:" + hook.Id;
                 http.Audit().Details["after"] = new { hook.Audience, hook.Url, hook.Kinds };
-                return Results.Created($"/api/v1/webhooks/{hook.Id}", new IncidentsApi.CreatedWebhook(hook, secret));
+                return Results.Created($"/api/v1/webhooks/{hook.Id}", new IncidentsApi.CreatedWebhook(
+                    new WebhookRow(hook.Id, hook.Audience, hook.PartyId, hook.Url, hook.Kinds, hook.Active, hook.CreatedAt), secret));
             })
             .RequireAuthorization(Policies.PartyManage)
             .WithName("CreateWebhook")
             .WithSummary("Attaches a webhook: signed JSON POSTs (X-MediaCenter-Signature: sha256=HMAC of \"{timestamp}.{body}\"), retried with backoff. The secret is shown once.");
 
-        hooks.MapDelete("/{id:guid}", async (Guid id, HttpContext http, IncidentReadModel read) =>
+        hooks.MapDelete("/{id:guid}", async (Guid id, HttpContext http, IncidentReadModel read, IClusterClient cluster) =>
             {
                 await ManageableAsync(id, http, read);
                 http.Audit().Target = "webhook:" + id;
-                return await read.DeactivateWebhookAsync(id, http.RequestAborted) ? Results.NoContent() : Results.NotFound();
+                var result = await cluster.GetGrain<IWebhookGrain>(id).StopAsync(WebhookRole.Manager, CommandIds.Optional(http));
+                return result.Ok ? Results.NoContent() : GrainOutcomes.Problem(result.Outcome.ToString(), result.Message, result.State?.ToString(), result.AllowedMoves, "webhook");
             })
             .RequireAuthorization(Policies.PartyManage)
             .WithName("DeleteWebhook")
@@ -112,6 +119,13 @@ internal static class AlertCentreApi
             .WithSummary("A webhook's deliveries, each with every attempt (time, HTTP status, error, duration).");
 
         return endpoints;
+    }
+
+    private static async Task<NotificationReadResult> MarkReadAsync(HttpContext http, IClusterClient cluster, string? id)
+    {
+        var caller = http.CurrentUser();
+        return await cluster.GetGrain<INotificationInboxGrain>(caller.Id)
+            .MarkReadAsync([.. IncidentReadModel.AudiencesOf(caller)], id, CommandIds.Optional(http));
     }
 
     private static async Task ManageableAsync(Guid id, HttpContext http, IncidentReadModel read)

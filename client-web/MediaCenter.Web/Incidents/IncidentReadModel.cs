@@ -49,6 +49,9 @@ public sealed class IncidentReadModel(NpgsqlDataSource db)
             list.Add("party:" + party);
         }
 
+        // Reminders to a person (an assignment past its due time) and to the chiefs of a channel.
+        list.Add("user:" + user.Id.ToString("N"));
+        list.AddRange(user.Channels.Where(c => c.Role == ChannelRoles.Chief).Select(c => "chief:" + c.Channel).Distinct());
         return list;
     }
 
@@ -140,44 +143,6 @@ public sealed class IncidentReadModel(NpgsqlDataSource db)
         return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
-    /// <summary>
-    /// Marks notifications read (only those the user may see); all of them when <paramref name="id"/> is null. Returns how
-    /// many of the user's notifications matched (read now or before): 0 for an id the user cannot see.
-    /// </summary>
-    public async Task<int> MarkReadAsync(Guid userId, IReadOnlyList<string> audiences, string? id, CancellationToken cancellationToken)
-    {
-        await using var command = db.CreateCommand("""
-            WITH visible AS (SELECT n.id FROM mc.notifications n WHERE n.audience = ANY (@audiences) AND (@id::text IS NULL OR n.id = @id)),
-                 marked AS (INSERT INTO mc.notification_reads (notification_id, user_id) SELECT id, @user FROM visible ON CONFLICT DO NOTHING)
-            SELECT count(*)::int FROM visible
-            """);
-        command.Parameters.AddWithValue("user", userId);
-        command.Parameters.AddWithValue("audiences", audiences.ToArray());
-        command.Parameters.Add(new NpgsqlParameter("id", NpgsqlDbType.Text) { Value = (object?)id ?? DBNull.Value });
-        return (int)(await command.ExecuteScalarAsync(cancellationToken))!;
-    }
-
-    /// <summary>Creates a webhook; returns it and its secret (shown once).</summary>
-    public async Task<(WebhookRow Hook, string Secret)> CreateWebhookAsync(string audience, string? partyId, string url, IReadOnlyList<string> kinds, Guid createdBy,
-        CancellationToken cancellationToken)
-    {
-        var secret = Secrets.New("whsec_");
-        var id = Guid.NewGuid();
-        await using var command = db.CreateCommand("""
-            INSERT INTO mc.webhooks (id, audience, party_id, url, secret, kinds, created_by) VALUES (@id, @audience, @party, @url, @secret, @kinds, @by)
-            RETURNING created_at
-            """);
-        command.Parameters.AddWithValue("id", id);
-        command.Parameters.AddWithValue("audience", audience);
-        command.Parameters.Add(new NpgsqlParameter("party", NpgsqlDbType.Text) { Value = (object?)partyId ?? DBNull.Value });
-        command.Parameters.AddWithValue("url", url);
-        command.Parameters.AddWithValue("secret", secret);
-        command.Parameters.AddWithValue("kinds", kinds.ToArray());
-        command.Parameters.AddWithValue("by", createdBy);
-        var created = (DateTime)(await command.ExecuteScalarAsync(cancellationToken))!;
-        return (new WebhookRow(id, audience, partyId, url, kinds, true, new DateTimeOffset(created, TimeSpan.Zero)), secret);
-    }
-
     /// <summary>Webhooks, of one party or all.</summary>
     public async Task<IReadOnlyList<WebhookRow>> WebhooksAsync(string? partyId, CancellationToken cancellationToken)
     {
@@ -195,14 +160,6 @@ public sealed class IncidentReadModel(NpgsqlDataSource db)
         }
 
         return list;
-    }
-
-    /// <summary>Stops a webhook (its history stays).</summary>
-    public async Task<bool> DeactivateWebhookAsync(Guid id, CancellationToken cancellationToken)
-    {
-        await using var command = db.CreateCommand("UPDATE mc.webhooks SET active = false WHERE id = @id AND active");
-        command.Parameters.AddWithValue("id", id);
-        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
     /// <summary>A webhook's latest deliveries, each with its attempts.</summary>

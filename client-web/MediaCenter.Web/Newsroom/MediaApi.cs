@@ -1,4 +1,6 @@
+using MediaCenter.Grains.Newsroom;
 using MediaCenter.Identity;
+using MediaCenter.Web.Api;
 using MediaCenter.Web.Security;
 using Microsoft.AspNetCore.Mvc;
 
@@ -11,7 +13,7 @@ internal static class MediaApi
     {
         var v1 = endpoints.MapGroup("/api/v1").WithTags("newsroom");
 
-        v1.MapPost("/channels/{code}/media", async (string code, HttpContext http, PartyDirectory directory, MediaStore store) =>
+        v1.MapPost("/channels/{code}/media", async (string code, HttpContext http, PartyDirectory directory, IClusterClient cluster) =>
             {
                 var channel = await NewsroomAccess.VisibleChannelAsync(code, http, directory);
                 var caller = http.CurrentUser();
@@ -31,25 +33,23 @@ internal static class MediaApi
                     throw new IdentityProblem(ProblemKind.Invalid, "没有文件（字段名 file）/ no file in the field named file");
                 }
 
+                // Refused here before the bytes are read (the request limit refuses larger bodies earlier still); the grain checks again.
                 if (file.Length > maxBytes)
                 {
-                    return Results.Problem(statusCode: StatusCodes.Status413PayloadTooLarge,
-                        title: $"文件过大（最大 {maxBytes / 1024 / 1024} MB）/ The file is larger than {maxBytes / 1024 / 1024} MB.");
+                    return GrainOutcomes.Problem<string>(nameof(MediaOutcome.TooLarge),
+                        $"文件过大（最大 {maxBytes / 1024 / 1024} MB）/ The file is larger than {maxBytes / 1024 / 1024} MB.", null, [], "文件 file");
                 }
 
                 using var buffer = new MemoryStream((int)file.Length);
                 await file.CopyToAsync(buffer, http.RequestAborted);
-                var data = buffer.ToArray();
-                var name = Path.GetFileName(file.FileName);
-                var type = MediaStore.Sniff(data.AsSpan(0, Math.Min(data.Length, 4096)), name);
-                if (type is null)
+                var operation = CommandIds.Optional(http);
+                var result = await cluster.GetGrain<IMediaGrain>(CommandIds.KeyFor("media", operation))
+                    .UploadAsync(new MediaUpload(code, file.FileName, buffer.ToArray(), caller.Id), MediaRole.Member, operation);
+                if (!result.Ok || result.Info is not { } info)
                 {
-                    return Results.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType,
-                        title: "不支持的文件类型 / This type of file is not accepted.",
-                        detail: "接受 JPEG、PNG、GIF、WebP、PDF、MP4/MOV、MP3、DOCX/XLSX/PPTX、UTF-8 文本 / accepted: JPEG, PNG, GIF, WebP, PDF, MP4/MOV, MP3, DOCX/XLSX/PPTX, UTF-8 text");
+                    return GrainOutcomes.Problem(result.Outcome.ToString(), result.Message, result.State?.ToString(), result.AllowedMoves, "文件 file");
                 }
 
-                var info = await store.SaveAsync(code, name.Length > 0 ? name : "file", type, data, caller.Id, http.RequestAborted);
                 http.Audit().Target = "media:" + info.Id;
                 http.Audit().Details["file"] = new { info.FileName, info.ContentType, info.SizeBytes, info.Sha256 };
                 return Results.Created($"/api/v1/media/{info.Id}", info);

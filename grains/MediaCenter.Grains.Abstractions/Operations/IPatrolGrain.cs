@@ -33,8 +33,19 @@ public enum PatrolStatus
 }
 
 /// <summary>One check of a patrol.</summary>
+/// <param name="Detail">The finding in English, for logs and incidents.</param>
+/// <param name="Code">
+/// The finding's message key (e.g. <c>patrol.publishing.late</c>), so a browser can word it in its own language from
+/// <paramref name="Figures"/>; null for checks that only have <paramref name="Detail"/>.
+/// </param>
+/// <param name="Figures">The numbers behind the verdict, by name.</param>
 [GenerateSerializer, Immutable, Alias("mc.PatrolCheck")]
-public sealed record PatrolCheck([property: Id(0)] string Name, [property: Id(1)] PatrolStatus Status, [property: Id(2)] string Detail);
+public sealed record PatrolCheck(
+    [property: Id(0)] string Name,
+    [property: Id(1)] PatrolStatus Status,
+    [property: Id(2)] string Detail,
+    [property: Id(3)] string? Code = null,
+    [property: Id(4)] Dictionary<string, long>? Figures = null);
 
 /// <summary>A patrol report.</summary>
 [GenerateSerializer, Immutable, Alias("mc.PatrolReport")]

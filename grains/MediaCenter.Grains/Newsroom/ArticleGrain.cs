@@ -38,6 +38,9 @@ public sealed class ArticleState
     [Id(20)] public long Version { get; set; }
     [Id(21)] public DateTimeOffset UpdatedAt { get; set; }
     [Id(22)] public List<AppliedArticleOperation> Applied { get; set; } = [];
+
+    /// <summary>The due time whose passing was already announced to the assignees and the chief (once per due time).</summary>
+    [Id(23)] public DateTimeOffset? OverdueRemindedFor { get; set; }
 }
 
 /// <summary>
@@ -50,11 +53,14 @@ internal sealed partial class ArticleGrain(
     [PersistentState("article", StorageNames.Main)] IPersistentState<ArticleState> state,
     [FromKeyedServices(TimeProviderNames.Grains)] TimeProvider time,
     INewsroomJournal journal,
+    Incidents.IAlertCentreJournal alerts,
     Orleans.Serialization.DeepCopier<ArticleState> copier,
     Microsoft.Extensions.Options.IOptions<ReminderOptions> reminders,
     ILogger<ArticleGrain> logger) : Grain, IArticleGrain, IRemindable
 {
     internal const string ScheduleReminder = "publish";
+    internal const string DueReminder = "assignment-due";
+    private static readonly ArticleStage[] AssignmentOpen = [ArticleStage.Assigned, ArticleStage.Drafting, ArticleStage.Rejected];
     private const int RememberedOperations = 50;
     private const int MaxTitle = 200;
     private const int MaxText = 4000;
@@ -64,6 +70,7 @@ internal sealed partial class ArticleGrain(
     private ArticlePipeline? _pipeline;
     private bool _projectionBehind;
     private bool _reminderBehind;
+    private bool _dueBehind;
     private long? _eventsFrom;
 
     private ArticleState S => state.State;
@@ -165,6 +172,20 @@ internal sealed partial class ArticleGrain(
     {
         _eventsFrom ??= entry.Version;
         _projectionBehind = true;
+        // Registered with the assignment; dropped once the assignment is handed in (or the story leaves the desk).
+        if (command.Type == ArticleCommandType.Assign || (AssignmentOpen.Contains(entry.From) && !AssignmentOpen.Contains(S.Stage)))
+        {
+            try
+            {
+                await DueReminderAsync();
+            }
+            catch (Exception ex)
+            {
+                LogFollowFailed(logger, Id, "due reminder", ex.Message);
+                _dueBehind = true;
+            }
+        }
+
         if (command.Type is ArticleCommandType.Schedule or ArticleCommandType.CancelSchedule or ArticleCommandType.Publish or ArticleCommandType.FireSchedule)
         {
             // Before the answer: an acknowledged schedule has its durable reminder. Should the reminder table be
@@ -186,6 +207,7 @@ internal sealed partial class ArticleGrain(
     {
         _projectionBehind = true;
         _reminderBehind = S.Stage == ArticleStage.Scheduled;
+        _dueBehind = OverduePending;
         if (S.History.Count > 0 && (_eventsFrom is null || _eventsFrom > S.History[^1].Version))
         {
             _eventsFrom = S.History[^1].Version;
@@ -194,6 +216,12 @@ internal sealed partial class ArticleGrain(
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
+        if (reminderName == DueReminder)
+        {
+            await RemindOverdueAsync();
+            return;
+        }
+
         if (reminderName != ScheduleReminder)
         {
             return;
@@ -242,6 +270,60 @@ internal sealed partial class ArticleGrain(
         catch (Exception ex)
         {
             LogFollowFailed(logger, Id, "incident desk", ex.Message);
+        }
+    }
+
+    /// <summary>True while the assignment is open and its due time has not been announced as passed.</summary>
+    private bool OverduePending => S.DueAt is { } due && AssignmentOpen.Contains(S.Stage) && S.OverdueRemindedFor != due;
+
+    /// <summary>
+    /// F6.3: once an open assignment's due time passes, its assignees and the channel's chiefs are told, once per due time
+    /// (the announced due time is stored, so neither a reactivation nor a repeated tick tells them again).
+    /// </summary>
+    private async Task RemindOverdueAsync()
+    {
+        if (!OverduePending)
+        {
+            await DueReminderAsync();
+            return;
+        }
+
+        var due = S.DueAt!.Value;
+        var now = time.GetUtcNow();
+        if (now < due)
+        {
+            return;
+        }
+
+        var title = $"稿件已超过截止时间：{S.Title} / Assignment past its due time: {S.Title}";
+        var body = $"截止 {due:yyyy-MM-dd HH:mm} (UTC)，仍为 {S.Stage}；写稿人：{string.Join("、", S.Assignees.Select(a => a.Name))} / " +
+            $"due {due:yyyy-MM-dd HH:mm} UTC, still {S.Stage}; assigned to {string.Join(", ", S.Assignees.Select(a => a.Name))}";
+        var audiences = S.Assignees.Select(a => "user:" + a.Id.ToString("N")).Append("chief:" + S.Channel).Distinct(StringComparer.Ordinal);
+        foreach (var audience in audiences)
+        {
+            // The id names the story, the due time and the audience: a tick repeated after a failed write stores nothing new.
+            await alerts.NotifyAsync(new Incidents.AlertNotification($"article:{Id}:due:{due.UtcTicks}:{audience}", audience, "assignmentOverdue", null,
+                title, body, now));
+        }
+
+        S.OverdueRemindedFor = due;
+        await state.WriteStateAsync();
+        LogOverdue(logger, Id, due);
+        await DueReminderAsync();
+    }
+
+    /// <summary>Keeps the due reminder registered exactly while an open assignment's passing has yet to be announced.</summary>
+    private async Task DueReminderAsync()
+    {
+        if (OverduePending)
+        {
+            var due = S.DueAt!.Value - time.GetUtcNow();
+            var period = reminders.Value.MinimumReminderPeriod > TimeSpan.Zero ? reminders.Value.MinimumReminderPeriod : TimeSpan.FromMinutes(1);
+            await this.RegisterOrUpdateReminder(DueReminder, due < TimeSpan.Zero ? TimeSpan.Zero : due, period);
+        }
+        else if (await this.GetReminder(DueReminder) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
         }
     }
 
@@ -619,7 +701,7 @@ internal sealed partial class ArticleGrain(
     /// <summary>Brings the event log, the reminder, the read model and the board up to the state; throws while any is unreachable.</summary>
     private async Task CatchUpAsync(CancellationToken cancellationToken)
     {
-        if (!_projectionBehind && !_reminderBehind && _eventsFrom is null)
+        if (!_projectionBehind && !_reminderBehind && !_dueBehind && _eventsFrom is null)
         {
             return;
         }
@@ -643,6 +725,12 @@ internal sealed partial class ArticleGrain(
             _reminderBehind = false;
         }
 
+        if (_dueBehind)
+        {
+            await DueReminderAsync();
+            _dueBehind = false;
+        }
+
         if (_projectionBehind)
         {
             await journal.ProjectAsync(card, S.Draft, cancellationToken);
@@ -653,6 +741,9 @@ internal sealed partial class ArticleGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Story {ArticleId}: could not update the {What} yet: {Reason}")]
     private static partial void LogFollowFailed(ILogger logger, string articleId, string what, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Story {ArticleId}: the assignees and the chief were told the assignment passed its due time {DueAt}")]
+    private static partial void LogOverdue(ILogger logger, string articleId, DateTimeOffset dueAt);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Story {ArticleId}: scheduled publishing held: {Reason}")]
     private static partial void LogScheduleHeld(ILogger logger, string articleId, string reason);

@@ -37,6 +37,7 @@ public sealed class PatrolState
 internal sealed partial class PatrolGrain(
     [PersistentState("patrol", StorageNames.Main)] IPersistentState<PatrolState> state,
     IPatrolProbes probes,
+    IPatrolFlowProbes flows,
     TimeProvider time,
     ILogger<PatrolGrain> logger) : Grain, IPatrolGrain, IRemindable
 {
@@ -114,6 +115,21 @@ internal sealed partial class PatrolGrain(
             var alerts = await probes.SecurityAlertsSinceAsync(started - TimeSpan.FromDays(1), timeout.Token);
             return new PatrolCheck("security", alerts > 0 ? PatrolStatus.Warning : PatrolStatus.Ok, $"{alerts} security alerts in the last 24 hours");
         }));
+        var presence = await GuardValue(() => GrainFactory.GetGrain<Terminals.IIngestPresenceGrain>(Terminals.IIngestPresenceGrain.Key).GetAsync());
+        checks.Add(await Guard("web", async () =>
+        {
+            // Web instances are the cluster's clients other than the devices gateways. Every client keeps a connection to
+            // the gateways it uses, so the busiest silo's count is the closest figure the cluster offers.
+            var management = GrainFactory.GetGrain<IManagementGrain>(0);
+            var hosts = await management.GetHosts(onlyActive: true);
+            var statistics = await management.GetRuntimeStatistics([.. hosts.Keys]);
+            return PatrolFlows.Web(statistics.Length == 0 ? 0 : statistics.Max(s => s.ClientCount), presence?.GatewaysUp ?? 0);
+        }));
+        checks.Add(presence is null ? new PatrolCheck("gateways", PatrolStatus.Failed, "the ingest presence could not be read")
+            : PatrolFlows.Gateways(presence, started));
+        checks.Add(await Guard("publishing", async () => PatrolFlows.Publishing(await flows.PublishingAsync(started, timeout.Token))));
+        checks.Add(await Guard("feeds", async () => PatrolFlows.Feeds(await flows.FeedsAsync(started, timeout.Token))));
+        checks.Add(await Guard("webhooks", async () => PatrolFlows.Webhooks(await flows.WebhookBacklogAsync(started, timeout.Token))));
 
         var status = checks.Max(c => c.Status);
         var report = new PatrolReport(0, started, time.GetUtcNow(), trigger, status, checks);
@@ -140,7 +156,12 @@ internal sealed partial class PatrolGrain(
         {
             try
             {
-                var source = check.Name is "database" or "silos" ? Incidents.IncidentSource.Application : Incidents.IncidentSource.Metric;
+                var source = check.Name switch
+                {
+                    "database" or "silos" or "web" or "gateways" => Incidents.IncidentSource.Application,
+                    "publishing" or "feeds" => Incidents.IncidentSource.Publishing,
+                    _ => Incidents.IncidentSource.Metric,
+                };
                 var severity = check.Status == PatrolStatus.Failed ? Incidents.IncidentSeverity.P2
                     : check.Name == "inspections" ? Incidents.IncidentSeverity.P4 : Incidents.IncidentSeverity.P3;
                 var incident = new Incidents.IncidentReport("patrol:" + check.Name, source, severity,

@@ -290,6 +290,14 @@ public sealed class TerminalFlowTests(IntegrationFixture fixture)
         Assert.Equal("Ok", checks["silos"].GetProperty("status").GetString());
         Assert.Equal("Warning", checks["terminals"].GetProperty("status").GetString());
         Assert.Contains("2 registered, 1 offline", checks["terminals"].GetProperty("detail").GetString());
+        // The data flows (F8.4), read from the running system: a web instance and a gateway are up, nothing is late or queued.
+        Assert.Equal("Ok", checks["web"].GetProperty("status").GetString());
+        Assert.True(checks["web"].GetProperty("figures").GetProperty("instances").GetInt64() >= 1);
+        Assert.Equal(("Ok", "patrol.gateways.ok"), (checks["gateways"].GetProperty("status").GetString(), checks["gateways"].GetProperty("code").GetString()));
+        Assert.Equal(("Ok", 0), (checks["publishing"].GetProperty("status").GetString(),
+            checks["publishing"].GetProperty("figures").GetProperty("scheduledLate").GetInt32()));
+        Assert.Equal(("Ok", 0), (checks["feeds"].GetProperty("status").GetString(), checks["feeds"].GetProperty("figures").GetProperty("notServed").GetInt32()));
+        Assert.Equal(("Ok", 0), (checks["webhooks"].GetProperty("status").GetString(), checks["webhooks"].GetProperty("figures").GetProperty("overdue").GetInt32()));
 
         var stored = await operatorClient.GetFromJsonAsync<JsonElement>("/api/patrol/reports");
         Assert.Equal(report.GetProperty("id").GetInt64(), stored[0].GetProperty("id").GetInt64());

@@ -24,6 +24,7 @@
       "commandStatus.Sent": "已发送", "commandStatus.Acknowledged": "已确认", "commandStatus.Failed": "执行失败", "commandStatus.TimedOut": "超时",
       "check.database": "数据库", "check.silos": "集群节点", "check.scheduler": "定时任务", "check.terminals": "智能终端",
       "check.ingest": "数据接入", "check.inspections": "终端巡检", "check.security": "安全预警",
+      "check.web": "网站实例", "check.gateways": "设备网关", "check.publishing": "发布", "check.feeds": "稿件接口", "check.webhooks": "Webhook 投递",
       "patrol.title": "每日巡视", "patrol.run": "立即巡视", "patrol.last": "最近一次", "patrol.none": "尚无巡视报告",
       "patrolStatus.ok": "正常", "patrolStatus.warning": "需关注", "patrolStatus.failed": "故障",
       "health.Online": "在线", "health.Degraded": "降级", "health.Offline": "离线", "health.Maintenance": "维护中", "health.Unknown": "未上线"
@@ -51,6 +52,7 @@
       "commandStatus.Sent": "sent", "commandStatus.Acknowledged": "acknowledged", "commandStatus.Failed": "failed", "commandStatus.TimedOut": "timed out",
       "check.database": "Database", "check.silos": "Silos", "check.scheduler": "Scheduler", "check.terminals": "Terminals",
       "check.ingest": "Ingest", "check.inspections": "Inspections", "check.security": "Security",
+      "check.web": "Web instances", "check.gateways": "Devices gateways", "check.publishing": "Publishing", "check.feeds": "Feeds", "check.webhooks": "Webhook deliveries",
       "patrol.title": "Daily patrol", "patrol.run": "Run now", "patrol.last": "Last run", "patrol.none": "No patrol report yet",
       "patrolStatus.ok": "OK", "patrolStatus.warning": "needs a look", "patrolStatus.failed": "failed",
       "health.Online": "Online", "health.Degraded": "Degraded", "health.Offline": "Offline", "health.Maintenance": "Maintenance", "health.Unknown": "Never seen"
