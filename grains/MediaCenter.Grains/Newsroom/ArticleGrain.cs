@@ -1,3 +1,4 @@
+using MediaCenter.Grains.Platform;
 using MediaCenter.Grains.Workflow;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -302,8 +303,12 @@ internal sealed partial class ArticleGrain(
         foreach (var audience in audiences)
         {
             // The id names the story, the due time and the audience: a tick repeated after a failed write stores nothing new.
-            await alerts.NotifyAsync(new Incidents.AlertNotification($"article:{Id}:due:{due.UtcTicks}:{audience}", audience, "assignmentOverdue", null,
-                title, body, now));
+            var id = $"article:{Id}:due:{due.UtcTicks}:{audience}";
+            if (await alerts.NotifyAsync(new Incidents.AlertNotification(id, audience, "assignmentOverdue", null, title, body, now)))
+            {
+                // The assignee's open pages show it at once (their user group); the chiefs read it in the alert centre.
+                await GrainFactory.PublishLiveAsync(LiveTopic.Notifications, new NotificationRaised(id, audience, "assignmentOverdue", null, null, null, title, body, now));
+            }
         }
 
         S.OverdueRemindedFor = due;
