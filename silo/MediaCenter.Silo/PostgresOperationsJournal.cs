@@ -2,6 +2,7 @@ using Dapper;
 using MediaCenter.Database.Data;
 using MediaCenter.Grains.Events;
 using MediaCenter.Grains.Operations;
+using MediaCenter.Hosting.Data;
 using Npgsql;
 
 namespace MediaCenter.Silo;
@@ -144,17 +145,11 @@ internal sealed class PostgresOperationsJournal(NpgsqlDataSource db, PostgresEve
     public async Task<DrillView?> LoadDrillAsync(string id, CancellationToken cancellationToken = default)
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
-        var r = await connection.QuerySingleOrDefaultAsync<DrillRow>(new CommandDefinition("""
+        var row = await connection.QuerySingleOrDefaultAsync<DrillRow>(new CommandDefinition("""
             SELECT *, participants::text AS participants_text, findings::text AS findings_text, follow_ups::text AS follow_ups_text
             FROM mc.drills WHERE id = @id
             """, new { id }, cancellationToken: cancellationToken));
-        return r is null
-            ? null
-            : new DrillView(id, r.PlanId, r.PartyId, r.Scenario, r.ScheduledAt, Enum.Parse<DrillState>(r.State), r.PlanVersion, r.StartedAt, r.EndedAt,
-                PersistedJson.Deserialize<List<DrillParticipant>>(r.ParticipantsText) ?? [],
-                PersistedJson.Deserialize<List<string>>(r.FindingsText) ?? [],
-                PersistedJson.Deserialize<List<DrillFollowUp>>(r.FollowUpsText) ?? [],
-                r.Summary, r.CancelReason, r.ScheduledByName, r.RecordedByName, r.RecordedAt, r.UpdatedAt, r.Version, Overdue: false, r.CreatedAt);
+        return row?.ToView();
     }
 
     public async Task RecordDrillAsync(DrillView d, DrillHistoryEntry? entry, CancellationToken cancellationToken = default)
@@ -223,13 +218,9 @@ internal sealed class PostgresOperationsJournal(NpgsqlDataSource db, PostgresEve
     public async Task<CampaignView?> LoadCampaignAsync(string id, CancellationToken cancellationToken = default)
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
-        var r = await connection.QuerySingleOrDefaultAsync<CampaignRow>(new CommandDefinition(
+        var row = await connection.QuerySingleOrDefaultAsync<CampaignRow>(new CommandDefinition(
             "SELECT * FROM mc.campaigns WHERE id = @id", new { id }, cancellationToken: cancellationToken));
-        return r is null
-            ? null
-            : new CampaignView(id, r.PartyId, r.Title, Enum.Parse<CampaignKind>(r.Kind), r.StartsOn, r.EndsOn, r.Description,
-                Enum.Parse<CampaignSupport>(r.Support), r.SupportNote, r.SupportedByName, r.SupportedAt, r.RegisteredByName, r.RegisteredAt, r.UpdatedAt,
-                Enum.Parse<CampaignState>(r.State), r.WithdrawReason, r.WithdrawnAt, r.Version, r.RegisteredBy);
+        return row?.ToView();
     }
 
     public async Task RecordCampaignAsync(CampaignView c, CampaignHistoryEntry? entry, CancellationToken cancellationToken = default)
@@ -354,85 +345,5 @@ internal sealed class PostgresOperationsJournal(NpgsqlDataSource db, PostgresEve
         public string? ReturnReason { get; init; }
 
         public DateTimeOffset? SupersededAt { get; init; }
-    }
-
-    private sealed record DrillRow
-    {
-        public required string PlanId { get; init; }
-
-        public required string PartyId { get; init; }
-
-        public required string Scenario { get; init; }
-
-        public required DateTimeOffset ScheduledAt { get; init; }
-
-        public required string State { get; init; }
-
-        public int? PlanVersion { get; init; }
-
-        public DateTimeOffset? StartedAt { get; init; }
-
-        public DateTimeOffset? EndedAt { get; init; }
-
-        public required string ParticipantsText { get; init; }
-
-        public required string FindingsText { get; init; }
-
-        public required string FollowUpsText { get; init; }
-
-        public string? Summary { get; init; }
-
-        public string? CancelReason { get; init; }
-
-        public required string ScheduledByName { get; init; }
-
-        public string? RecordedByName { get; init; }
-
-        public DateTimeOffset? RecordedAt { get; init; }
-
-        public required DateTimeOffset CreatedAt { get; init; }
-
-        public required DateTimeOffset UpdatedAt { get; init; }
-
-        public required long Version { get; init; }
-    }
-
-    private sealed record CampaignRow
-    {
-        public required string PartyId { get; init; }
-
-        public required string Title { get; init; }
-
-        public required string Kind { get; init; }
-
-        public required DateOnly StartsOn { get; init; }
-
-        public required DateOnly EndsOn { get; init; }
-
-        public required string Description { get; init; }
-
-        public required string Support { get; init; }
-
-        public string? SupportNote { get; init; }
-
-        public string? SupportedByName { get; init; }
-
-        public DateTimeOffset? SupportedAt { get; init; }
-
-        public required Guid RegisteredBy { get; init; }
-
-        public required string RegisteredByName { get; init; }
-
-        public required DateTimeOffset RegisteredAt { get; init; }
-
-        public required DateTimeOffset UpdatedAt { get; init; }
-
-        public required string State { get; init; }
-
-        public string? WithdrawReason { get; init; }
-
-        public DateTimeOffset? WithdrawnAt { get; init; }
-
-        public required long Version { get; init; }
     }
 }

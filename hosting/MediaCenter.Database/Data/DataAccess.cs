@@ -40,6 +40,8 @@ public static class DataAccess
         SqlMapper.AddTypeHandler(new ArrayHandler<Guid>());
         SqlMapper.AddTypeHandler(new ArrayHandler<int>());
         SqlMapper.AddTypeHandler(new ArrayHandler<long>());
+        // Records expose text[] columns as read-only lists.
+        SqlMapper.AddTypeHandler(new ListHandler<string>());
         return true;
     }
 
@@ -73,6 +75,13 @@ public static class DataAccess
             DateTime time => DateOnly.FromDateTime(time),
             _ => throw new InvalidCastException($"{value.GetType()} is not a date"),
         };
+    }
+
+    private sealed class ListHandler<T> : SqlMapper.TypeHandler<IReadOnlyList<T>>
+    {
+        public override void SetValue(IDbDataParameter parameter, IReadOnlyList<T>? value) => parameter.Value = value?.ToArray() ?? (object)DBNull.Value;
+
+        public override IReadOnlyList<T> Parse(object value) => (T[])value;
     }
 
     private sealed class ArrayHandler<T> : SqlMapper.TypeHandler<T[]>
