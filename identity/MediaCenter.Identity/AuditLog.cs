@@ -3,6 +3,7 @@ using System.Text.Json;
 using Dapper;
 using MediaCenter.Database.Data;
 using Npgsql;
+using NpgsqlTypes;
 
 namespace MediaCenter.Identity;
 
@@ -67,7 +68,9 @@ public sealed class AuditLog(NpgsqlDataSource db, TimeProvider time)
             correlation = entry.CorrelationId,
             ip = entry.ClientIp,
             ua = Truncate(entry.UserAgent, 500),
-            details = SqlValue.Jsonb(entry.Details ?? new Dictionary<string, object?>()),
+            // The operation log's details keep the shape they have always had (.NET property names as they are, not the
+            // persisted-JSON camelCase): auditors and exports read old and new entries alike.
+            details = SqlValue.As(JsonSerializer.Serialize(entry.Details ?? new Dictionary<string, object?>()), NpgsqlDbType.Jsonb),
         }, cancellationToken: cancellationToken));
     }
 
