@@ -1,3 +1,4 @@
+using Dapper;
 using Npgsql;
 
 namespace MediaCenter.Database;
@@ -37,11 +38,7 @@ public static class Migrator
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync(cancellationToken);
 
-        await using (var lockCommand = new NpgsqlCommand("SELECT pg_advisory_lock(@key)", connection))
-        {
-            lockCommand.Parameters.AddWithValue("key", AdvisoryLockKey);
-            await lockCommand.ExecuteNonQueryAsync(cancellationToken);
-        }
+        await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_lock(@key)", new { key = AdvisoryLockKey }, cancellationToken: cancellationToken));
 
         try
         {
@@ -74,15 +71,9 @@ public static class Migrator
                     await script.ExecuteNonQueryAsync(cancellationToken);
                 }
 
-                await using (var record = new NpgsqlCommand(
+                await connection.ExecuteAsync(new CommandDefinition(
                     "INSERT INTO public.mediacenter_schema_migrations (version, name, checksum) VALUES (@v, @n, @c)",
-                    connection, transaction))
-                {
-                    record.Parameters.AddWithValue("v", migration.Version);
-                    record.Parameters.AddWithValue("n", migration.Name);
-                    record.Parameters.AddWithValue("c", migration.Checksum);
-                    await record.ExecuteNonQueryAsync(cancellationToken);
-                }
+                    new { v = migration.Version, n = migration.Name, c = migration.Checksum }, transaction, cancellationToken: cancellationToken));
 
                 await transaction.CommitAsync(cancellationToken);
                 newlyApplied.Add(migration);
@@ -98,9 +89,7 @@ public static class Migrator
         }
         finally
         {
-            await using var unlock = new NpgsqlCommand("SELECT pg_advisory_unlock(@key)", connection);
-            unlock.Parameters.AddWithValue("key", AdvisoryLockKey);
-            await unlock.ExecuteNonQueryAsync(CancellationToken.None);
+            await connection.ExecuteAsync("SELECT pg_advisory_unlock(@key)", new { key = AdvisoryLockKey });
         }
     }
 

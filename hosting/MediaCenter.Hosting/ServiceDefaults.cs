@@ -37,7 +37,7 @@ public static class ServiceDefaults
         builder.Services.AddOutboundGuard(builder.Configuration);
 
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton(sp => Npgsql.NpgsqlDataSource.Create(sp.GetRequiredService<IOptions<DatabaseSettings>>().Value.ConnectionString));
+        builder.Services.AddSingleton(sp => MediaCenter.Database.Data.DataAccess.CreateDataSource(sp.GetRequiredService<IOptions<DatabaseSettings>>().Value.ConnectionString));
         builder.Services.AddProblemDetails();
         builder.Services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("database", tags: [ReadyTag]);

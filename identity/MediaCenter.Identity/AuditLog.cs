@@ -1,5 +1,7 @@
 using System.Text;
 using System.Text.Json;
+using Dapper;
+using MediaCenter.Database.Data;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -32,129 +34,110 @@ public sealed class AuditLog(NpgsqlDataSource db, TimeProvider time)
     /// <summary>Appends a sign-in attempt.</summary>
     public async Task LoginAsync(LoginEntry entry, CancellationToken cancellationToken = default)
     {
-        await using var command = db.CreateCommand("""
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition("""
             INSERT INTO mc.login_log (occurred_at, username, user_id, success, reason, method, client_ip, user_agent)
             VALUES (@at, @username, @user, @success, @reason, @method, @ip, @ua)
-            """);
-        command.Parameters.AddWithValue("at", time.GetUtcNow());
-        command.Parameters.AddWithValue("username", Truncate(entry.Username, 200) ?? "");
-        command.Parameters.AddWithValue("user", (object?)entry.UserId ?? DBNull.Value);
-        command.Parameters.AddWithValue("success", entry.Success);
-        command.Parameters.AddWithValue("reason", entry.Reason);
-        command.Parameters.AddWithValue("method", entry.Method);
-        command.Parameters.AddWithValue("ip", (object?)entry.ClientIp ?? DBNull.Value);
-        command.Parameters.AddWithValue("ua", (object?)Truncate(entry.UserAgent, 500) ?? DBNull.Value);
-        await command.ExecuteNonQueryAsync(cancellationToken);
+            """, new
+        {
+            at = time.GetUtcNow(),
+            username = Truncate(entry.Username, 200) ?? "",
+            user = entry.UserId,
+            success = entry.Success,
+            reason = entry.Reason,
+            method = entry.Method,
+            ip = entry.ClientIp,
+            ua = Truncate(entry.UserAgent, 500),
+        }, cancellationToken: cancellationToken));
     }
 
     /// <summary>Appends an operation.</summary>
     public async Task OperationAsync(OperationEntry entry, CancellationToken cancellationToken = default)
     {
-        await using var command = db.CreateCommand("""
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition("""
             INSERT INTO mc.audit_log (occurred_at, actor, action, target, result, correlation_id, client_ip, user_agent, details)
             VALUES (@at, @actor, @action, @target, @result, @correlation, @ip, @ua, @details)
-            """);
-        command.Parameters.AddWithValue("at", time.GetUtcNow());
-        command.Parameters.AddWithValue("actor", (object?)entry.Actor ?? DBNull.Value);
-        command.Parameters.AddWithValue("action", entry.Action);
-        command.Parameters.AddWithValue("target", (object?)entry.Target ?? DBNull.Value);
-        command.Parameters.AddWithValue("result", entry.Result);
-        command.Parameters.AddWithValue("correlation", (object?)entry.CorrelationId ?? DBNull.Value);
-        command.Parameters.AddWithValue("ip", (object?)entry.ClientIp ?? DBNull.Value);
-        command.Parameters.AddWithValue("ua", (object?)Truncate(entry.UserAgent, 500) ?? DBNull.Value);
-        command.Parameters.Add(new NpgsqlParameter("details", NpgsqlDbType.Jsonb) { Value = JsonSerializer.Serialize(entry.Details ?? new Dictionary<string, object?>()) });
-        await command.ExecuteNonQueryAsync(cancellationToken);
+            """, new
+        {
+            at = time.GetUtcNow(),
+            actor = entry.Actor,
+            action = entry.Action,
+            target = entry.Target,
+            result = entry.Result,
+            correlation = entry.CorrelationId,
+            ip = entry.ClientIp,
+            ua = Truncate(entry.UserAgent, 500),
+            // The operation log's details keep the shape they have always had (.NET property names as they are, not the
+            // persisted-JSON camelCase): auditors and exports read old and new entries alike.
+            details = SqlValue.As(JsonSerializer.Serialize(entry.Details ?? new Dictionary<string, object?>()), NpgsqlDbType.Jsonb),
+        }, cancellationToken: cancellationToken));
     }
 
     /// <summary>Failed sign-ins within the window for the account and from the address.</summary>
     public async Task<(long ForUser, long FromAddress)> CountRecentFailuresAsync(string username, string? ip, TimeSpan window, CancellationToken cancellationToken = default)
     {
-        await using var command = db.CreateCommand("""
-            SELECT (SELECT count(*) FROM mc.login_log WHERE NOT success AND lower(username) = lower(@u) AND occurred_at > @since),
-                   (SELECT count(*) FROM mc.login_log WHERE NOT success AND client_ip = @ip AND occurred_at > @since)
-            """);
-        command.Parameters.AddWithValue("u", username);
-        command.Parameters.Add(new NpgsqlParameter("ip", NpgsqlDbType.Text) { Value = (object?)ip ?? DBNull.Value });
-        command.Parameters.AddWithValue("since", time.GetUtcNow() - window);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        await reader.ReadAsync(cancellationToken);
-        return (reader.GetInt64(0), reader.GetInt64(1));
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        var counts = await connection.QuerySingleAsync<FailureCounts>(new CommandDefinition("""
+            SELECT (SELECT count(*) FROM mc.login_log WHERE NOT success AND lower(username) = lower(@u) AND occurred_at > @since) AS for_user,
+                   (SELECT count(*) FROM mc.login_log WHERE NOT success AND client_ip = @ip AND occurred_at > @since) AS from_address
+            """, new { u = username, ip, since = time.GetUtcNow() - window }, cancellationToken: cancellationToken));
+        return (counts.ForUser, counts.FromAddress);
     }
 
     /// <summary>Successful deletions by one actor within the window.</summary>
     public async Task<long> CountRecentDeletionsAsync(string actor, TimeSpan window, CancellationToken cancellationToken = default)
     {
-        await using var command = db.CreateCommand("""
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
             SELECT count(*) FROM mc.audit_log
              WHERE actor = @actor AND occurred_at > @since AND result = 'ok' AND (details->>'method') = 'DELETE'
-            """);
-        command.Parameters.AddWithValue("actor", actor);
-        command.Parameters.AddWithValue("since", time.GetUtcNow() - window);
-        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+            """, new { actor, since = time.GetUtcNow() - window }, cancellationToken: cancellationToken));
     }
 
     /// <summary>Records an early warning.</summary>
     public async Task<SecurityAlert> AlertAsync(string kind, string subject, string message, CancellationToken cancellationToken = default)
     {
-        await using var command = db.CreateCommand("""
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        return await connection.QuerySingleAsync<SecurityAlert>(new CommandDefinition("""
             INSERT INTO mc.security_alerts (occurred_at, kind, subject, message) VALUES (@at, @kind, @subject, @message)
-            RETURNING id, occurred_at
-            """);
-        var at = time.GetUtcNow();
-        command.Parameters.AddWithValue("at", at);
-        command.Parameters.AddWithValue("kind", kind);
-        command.Parameters.AddWithValue("subject", subject);
-        command.Parameters.AddWithValue("message", message);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        await reader.ReadAsync(cancellationToken);
-        return new SecurityAlert(reader.GetInt64(0), reader.GetFieldValue<DateTimeOffset>(1), kind, subject, message);
+            RETURNING id, occurred_at AS at, kind, subject, message
+            """, new { at = time.GetUtcNow(), kind, subject, message }, cancellationToken: cancellationToken));
     }
 
     /// <summary>Recent early warnings, newest first.</summary>
     public async Task<IReadOnlyList<SecurityAlert>> AlertsAsync(int limit, CancellationToken cancellationToken = default)
     {
-        await using var command = db.CreateCommand("SELECT id, occurred_at, kind, subject, message FROM mc.security_alerts ORDER BY id DESC LIMIT @limit");
-        command.Parameters.AddWithValue("limit", Math.Clamp(limit, 1, 1000));
-        var list = new List<SecurityAlert>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            list.Add(new SecurityAlert(reader.GetInt64(0), reader.GetFieldValue<DateTimeOffset>(1), reader.GetString(2), reader.GetString(3), reader.GetString(4)));
-        }
-
-        return list;
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        var alerts = await connection.QueryAsync<SecurityAlert>(new CommandDefinition(
+            "SELECT id, occurred_at AS at, kind, subject, message FROM mc.security_alerts ORDER BY id DESC LIMIT @limit",
+            new { limit = Math.Clamp(limit, 1, 1000) }, cancellationToken: cancellationToken));
+        return alerts.AsList();
     }
 
     /// <summary>Searches the operation log, newest first.</summary>
     public async Task<IReadOnlyList<OperationRecord>> SearchOperationsAsync(AuditQuery query, CancellationToken cancellationToken = default)
     {
-        await using var command = db.CreateCommand("""
-            SELECT id, occurred_at, actor, action, target, result, correlation_id, client_ip, user_agent, details
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<OperationRow>(new CommandDefinition("""
+            SELECT id, occurred_at, actor, action, target, result, correlation_id, client_ip, user_agent, details::text AS details
               FROM mc.audit_log
              WHERE (@from::timestamptz IS NULL OR occurred_at >= @from) AND (@to::timestamptz IS NULL OR occurred_at < @to)
                AND (@actor::text IS NULL OR actor = @actor) AND (@action::text IS NULL OR action ILIKE '%' || @action || '%')
                AND (@target::text IS NULL OR target ILIKE '%' || @target || '%') AND (@result::text IS NULL OR result = @result)
              ORDER BY id DESC
              LIMIT @limit
-            """);
-        AddQuery(command, query);
-        var list = new List<OperationRecord>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            list.Add(new OperationRecord(reader.GetInt64(0), reader.GetFieldValue<DateTimeOffset>(1), Nullable(reader, 2), reader.GetString(3),
-                Nullable(reader, 4), reader.GetString(5), Nullable(reader, 6), Nullable(reader, 7), Nullable(reader, 8),
-                JsonDocument.Parse(reader.GetString(9)).RootElement.Clone()));
-        }
-
-        return list;
+            """, Filter(query), cancellationToken: cancellationToken));
+        return rows.Select(r => new OperationRecord(r.Id, r.OccurredAt, r.Actor, r.Action, r.Target, r.Result, r.CorrelationId, r.ClientIp, r.UserAgent,
+            JsonDocument.Parse(r.Details).RootElement.Clone())).ToList();
     }
 
     /// <summary>Searches the login log (actor = user name, result = ok|failed), newest first.</summary>
     public async Task<IReadOnlyList<LoginRecord>> SearchLoginsAsync(AuditQuery query, CancellationToken cancellationToken = default)
     {
-        await using var command = db.CreateCommand("""
-            SELECT id, occurred_at, username, success, reason, method, client_ip, user_agent
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<LoginRecord>(new CommandDefinition("""
+            SELECT id, occurred_at AS at, username, success, reason, method, client_ip, user_agent
               FROM mc.login_log
              WHERE (@from::timestamptz IS NULL OR occurred_at >= @from) AND (@to::timestamptz IS NULL OR occurred_at < @to)
                AND (@actor::text IS NULL OR lower(username) = lower(@actor))
@@ -162,17 +145,8 @@ public sealed class AuditLog(NpgsqlDataSource db, TimeProvider time)
                AND (@action::text IS NULL OR method = @action) AND (@target::text IS NULL OR client_ip = @target)
              ORDER BY id DESC
              LIMIT @limit
-            """);
-        AddQuery(command, query);
-        var list = new List<LoginRecord>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            list.Add(new LoginRecord(reader.GetInt64(0), reader.GetFieldValue<DateTimeOffset>(1), reader.GetString(2), reader.GetBoolean(3),
-                reader.GetString(4), reader.GetString(5), Nullable(reader, 6), Nullable(reader, 7)));
-        }
-
-        return list;
+            """, Filter(query), cancellationToken: cancellationToken));
+        return rows.AsList();
     }
 
     /// <summary>The operation log as CSV (UTF-8 with BOM so spreadsheet programs read Chinese correctly).</summary>
@@ -207,18 +181,47 @@ public sealed class AuditLog(NpgsqlDataSource db, TimeProvider time)
         return value.IndexOfAny([',', '"', '\r', '\n']) >= 0 ? "\"" + value.Replace("\"", "\"\"") + "\"" : value;
     }
 
-    private static void AddQuery(NpgsqlCommand command, AuditQuery query)
+    /// <summary>The search's filters; a filter left out is SQL NULL, typed by the casts in the query.</summary>
+    private static object Filter(AuditQuery query) => new
     {
-        command.Parameters.Add(new NpgsqlParameter("from", NpgsqlDbType.TimestampTz) { Value = (object?)query.From ?? DBNull.Value });
-        command.Parameters.Add(new NpgsqlParameter("to", NpgsqlDbType.TimestampTz) { Value = (object?)query.To ?? DBNull.Value });
-        command.Parameters.Add(new NpgsqlParameter("actor", NpgsqlDbType.Text) { Value = (object?)query.Actor ?? DBNull.Value });
-        command.Parameters.Add(new NpgsqlParameter("action", NpgsqlDbType.Text) { Value = (object?)query.Action ?? DBNull.Value });
-        command.Parameters.Add(new NpgsqlParameter("target", NpgsqlDbType.Text) { Value = (object?)query.Target ?? DBNull.Value });
-        command.Parameters.Add(new NpgsqlParameter("result", NpgsqlDbType.Text) { Value = (object?)query.Result ?? DBNull.Value });
-        command.Parameters.AddWithValue("limit", Math.Clamp(query.Limit, 1, 10_000));
-    }
-
-    private static string? Nullable(NpgsqlDataReader reader, int i) => reader.IsDBNull(i) ? null : reader.GetString(i);
+        from = query.From,
+        to = query.To,
+        actor = query.Actor,
+        action = query.Action,
+        target = query.Target,
+        result = query.Result,
+        limit = Math.Clamp(query.Limit, 1, 10_000),
+    };
 
     private static string? Truncate(string? value, int max) => value is null || value.Length <= max ? value : value[..max];
+
+    private sealed record FailureCounts
+    {
+        public required long ForUser { get; init; }
+
+        public required long FromAddress { get; init; }
+    }
+
+    private sealed record OperationRow
+    {
+        public required long Id { get; init; }
+
+        public required DateTimeOffset OccurredAt { get; init; }
+
+        public string? Actor { get; init; }
+
+        public required string Action { get; init; }
+
+        public string? Target { get; init; }
+
+        public required string Result { get; init; }
+
+        public string? CorrelationId { get; init; }
+
+        public string? ClientIp { get; init; }
+
+        public string? UserAgent { get; init; }
+
+        public required string Details { get; init; }
+    }
 }

@@ -1,5 +1,5 @@
+using Dapper;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace MediaCenter.Identity;
 
@@ -20,13 +20,11 @@ public sealed class PartyDirectory(NpgsqlDataSource db, TimeProvider time)
     {
         ValidateCode(id, "接入方标识 / party id");
         RequireName(name);
-        await using var command = db.CreateCommand("INSERT INTO mc.access_parties (id, name, created_at) VALUES (@id, @name, @now)");
-        command.Parameters.AddWithValue("id", id);
-        command.Parameters.AddWithValue("name", name.Trim());
-        command.Parameters.AddWithValue("now", time.GetUtcNow());
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
         try
         {
-            await command.ExecuteNonQueryAsync(cancellationToken);
+            await connection.ExecuteAsync(new CommandDefinition("INSERT INTO mc.access_parties (id, name, created_at) VALUES (@id, @name, @now)",
+                new { id, name = name.Trim(), now = time.GetUtcNow() }, cancellationToken: cancellationToken));
         }
         catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)
         {
@@ -37,16 +35,11 @@ public sealed class PartyDirectory(NpgsqlDataSource db, TimeProvider time)
     /// <summary>Access parties, all or one.</summary>
     public async Task<IReadOnlyList<AccessParty>> PartiesAsync(string? only, CancellationToken cancellationToken = default)
     {
-        await using var command = db.CreateCommand("SELECT id, name, created_at FROM mc.access_parties WHERE @only::text IS NULL OR id = @only ORDER BY id");
-        command.Parameters.Add(new NpgsqlParameter("only", NpgsqlDbType.Text) { Value = (object?)only ?? DBNull.Value });
-        var list = new List<AccessParty>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            list.Add(new AccessParty(reader.GetString(0), reader.GetString(1), reader.GetFieldValue<DateTimeOffset>(2)));
-        }
-
-        return list;
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        var parties = await connection.QueryAsync<AccessParty>(new CommandDefinition(
+            "SELECT id, name, created_at FROM mc.access_parties WHERE @only::text IS NULL OR id = @only ORDER BY id", new { only },
+            cancellationToken: cancellationToken));
+        return parties.AsList();
     }
 
     /// <summary>Registers a channel owned by an access party.</summary>
@@ -54,14 +47,12 @@ public sealed class PartyDirectory(NpgsqlDataSource db, TimeProvider time)
     {
         ValidateCode(code, "频道代码 / channel code");
         RequireName(name);
-        await using var command = db.CreateCommand("INSERT INTO mc.channels (code, name, access_party_id, created_at) VALUES (@code, @name, @party, @now)");
-        command.Parameters.AddWithValue("code", code);
-        command.Parameters.AddWithValue("name", name.Trim());
-        command.Parameters.AddWithValue("party", partyId);
-        command.Parameters.AddWithValue("now", time.GetUtcNow());
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
         try
         {
-            await command.ExecuteNonQueryAsync(cancellationToken);
+            await connection.ExecuteAsync(new CommandDefinition(
+                "INSERT INTO mc.channels (code, name, access_party_id, created_at) VALUES (@code, @name, @party, @now)",
+                new { code, name = name.Trim(), party = partyId, now = time.GetUtcNow() }, cancellationToken: cancellationToken));
         }
         catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)
         {
@@ -76,19 +67,12 @@ public sealed class PartyDirectory(NpgsqlDataSource db, TimeProvider time)
     /// <summary>Channels, all or of one access party.</summary>
     public async Task<IReadOnlyList<ChannelInfo>> ChannelsAsync(string? partyId, CancellationToken cancellationToken = default)
     {
-        await using var command = db.CreateCommand("""
-            SELECT code, name, access_party_id, created_at FROM mc.channels
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        var channels = await connection.QueryAsync<ChannelInfo>(new CommandDefinition("""
+            SELECT code, name, access_party_id AS party_id, created_at FROM mc.channels
              WHERE @party::text IS NULL OR access_party_id = @party ORDER BY code
-            """);
-        command.Parameters.Add(new NpgsqlParameter("party", NpgsqlDbType.Text) { Value = (object?)partyId ?? DBNull.Value });
-        var list = new List<ChannelInfo>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            list.Add(new ChannelInfo(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetFieldValue<DateTimeOffset>(3)));
-        }
-
-        return list;
+            """, new { party = partyId }, cancellationToken: cancellationToken));
+        return channels.AsList();
     }
 
     // Channels never change once registered (no rename, no move to another party, no removal), so a found one is
@@ -114,31 +98,22 @@ public sealed class PartyDirectory(NpgsqlDataSource db, TimeProvider time)
 
     private async Task<ChannelInfo?> ReadChannelAsync(string code, CancellationToken cancellationToken)
     {
-        await using var command = db.CreateCommand("SELECT code, name, access_party_id, created_at FROM mc.channels WHERE code = @code");
-        command.Parameters.AddWithValue("code", code);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken)
-            ? new ChannelInfo(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetFieldValue<DateTimeOffset>(3))
-            : null;
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<ChannelInfo>(new CommandDefinition(
+            "SELECT code, name, access_party_id AS party_id, created_at FROM mc.channels WHERE code = @code", new { code },
+            cancellationToken: cancellationToken));
     }
 
     /// <summary>The members of a channel with their roles.</summary>
     public async Task<IReadOnlyList<ChannelMember>> MembersAsync(string code, CancellationToken cancellationToken = default)
     {
-        await using var command = db.CreateCommand("""
-            SELECT u.id, u.username, u.display_name, m.role, m.review_level
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        var members = await connection.QueryAsync<ChannelMember>(new CommandDefinition("""
+            SELECT u.id AS user_id, u.username, u.display_name, m.role, m.review_level
               FROM mc.channel_members m JOIN mc.users u ON u.id = m.user_id
              WHERE m.channel_code = @code ORDER BY u.username, m.role
-            """);
-        command.Parameters.AddWithValue("code", code);
-        var list = new List<ChannelMember>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            list.Add(new ChannelMember(reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.IsDBNull(4) ? null : reader.GetInt32(4)));
-        }
-
-        return list;
+            """, new { code }, cancellationToken: cancellationToken));
+        return members.AsList();
     }
 
     private static void ValidateCode(string code, string what)

@@ -34,7 +34,7 @@ public static class IdentityServices
     {
         var services = new ServiceCollection();
         services.AddLogging();
-        services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
+        services.AddSingleton(_ => MediaCenter.Database.Data.DataAccess.CreateDataSource(connectionString));
         services.AddMediaCenterIdentity();
         return services.BuildServiceProvider();
     }

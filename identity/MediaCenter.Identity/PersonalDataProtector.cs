@@ -1,4 +1,5 @@
 using System.Xml.Linq;
+using Dapper;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.Repositories;
 using Npgsql;
@@ -23,26 +24,17 @@ public sealed class PostgresXmlRepository(NpgsqlDataSource db) : IXmlRepository
     /// <inheritdoc />
     public IReadOnlyCollection<XElement> GetAllElements()
     {
-        using var command = db.CreateCommand("SELECT xml FROM mc.data_protection_keys ORDER BY created_at");
-        using var reader = command.ExecuteReader();
-        var elements = new List<XElement>();
-        while (reader.Read())
-        {
-            elements.Add(XElement.Parse(reader.GetString(0)));
-        }
-
-        return elements;
+        using var connection = db.OpenConnection();
+        return connection.Query<string>("SELECT xml FROM mc.data_protection_keys ORDER BY created_at").Select(xml => XElement.Parse(xml)).ToList();
     }
 
     /// <inheritdoc />
     public void StoreElement(XElement element, string friendlyName)
     {
-        using var command = db.CreateCommand("""
+        using var connection = db.OpenConnection();
+        connection.Execute("""
             INSERT INTO mc.data_protection_keys (friendly_name, xml) VALUES (@name, @xml)
             ON CONFLICT (friendly_name) DO NOTHING
-            """);
-        command.Parameters.AddWithValue("name", friendlyName);
-        command.Parameters.AddWithValue("xml", element.ToString(SaveOptions.DisableFormatting));
-        command.ExecuteNonQuery();
+            """, new { name = friendlyName, xml = element.ToString(SaveOptions.DisableFormatting) });
     }
 }

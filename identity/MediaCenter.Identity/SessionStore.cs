@@ -1,3 +1,4 @@
+using Dapper;
 using Npgsql;
 
 namespace MediaCenter.Identity;
@@ -25,17 +26,11 @@ public sealed class SessionStore(NpgsqlDataSource db, TimeProvider time)
         var token = Secrets.New(TokenPrefix);
         var id = Guid.CreateVersion7();
         var expires = time.GetUtcNow() + lifetime;
-        await using var command = db.CreateCommand("""
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition("""
             INSERT INTO mc.api_tokens (id, user_id, token_hash, name, created_at, expires_at, security_stamp)
             SELECT @id, @user, @hash, @name, @now, @expires, security_stamp FROM mc.users WHERE id = @user
-            """);
-        command.Parameters.AddWithValue("id", id);
-        command.Parameters.AddWithValue("user", userId);
-        command.Parameters.AddWithValue("hash", Secrets.Hash(token));
-        command.Parameters.AddWithValue("name", name);
-        command.Parameters.AddWithValue("now", time.GetUtcNow());
-        command.Parameters.AddWithValue("expires", expires);
-        await command.ExecuteNonQueryAsync(cancellationToken);
+            """, new { id, user = userId, hash = Secrets.Hash(token), name, now = time.GetUtcNow(), expires }, cancellationToken: cancellationToken));
         return new IssuedSession(id, token, expires);
     }
 
@@ -48,7 +43,8 @@ public sealed class SessionStore(NpgsqlDataSource db, TimeProvider time)
         }
 
         // last_used_at is written at most once a minute per session, not on every request.
-        await using var command = db.CreateCommand("""
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<ActiveSession>(new CommandDefinition("""
             WITH found AS (
                 SELECT t.id, t.user_id, t.name, t.expires_at, t.last_used_at FROM mc.api_tokens t JOIN mc.users u ON u.id = t.user_id
                  WHERE t.token_hash = @hash AND t.revoked_at IS NULL AND t.expires_at > @now
@@ -57,13 +53,7 @@ public sealed class SessionStore(NpgsqlDataSource db, TimeProvider time)
                 UPDATE mc.api_tokens t SET last_used_at = @now FROM found f
                  WHERE t.id = f.id AND (f.last_used_at IS NULL OR f.last_used_at < @now - interval '1 minute'))
             SELECT id, user_id, name, expires_at FROM found
-            """);
-        command.Parameters.AddWithValue("hash", Secrets.Hash(token));
-        command.Parameters.AddWithValue("now", time.GetUtcNow());
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken)
-            ? new ActiveSession(reader.GetGuid(0), reader.GetGuid(1), reader.GetString(2), reader.GetFieldValue<DateTimeOffset>(3))
-            : null;
+            """, new { hash = Secrets.Hash(token), now = time.GetUtcNow() }, cancellationToken: cancellationToken));
     }
 
     /// <summary>Of the given sessions, those still accepted (not revoked, not expired, stamp current, account enabled).</summary>
@@ -75,36 +65,27 @@ public sealed class SessionStore(NpgsqlDataSource db, TimeProvider time)
             return valid;
         }
 
-        await using var command = db.CreateCommand("""
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        valid.UnionWith(await connection.QueryAsync<Guid>(new CommandDefinition("""
             SELECT t.id FROM mc.api_tokens t JOIN mc.users u ON u.id = t.user_id
              WHERE t.id = ANY (@ids) AND t.revoked_at IS NULL AND t.expires_at > @now AND t.security_stamp = u.security_stamp AND NOT u.disabled
-            """);
-        command.Parameters.AddWithValue("ids", sessionIds.ToArray());
-        command.Parameters.AddWithValue("now", time.GetUtcNow());
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            valid.Add(reader.GetGuid(0));
-        }
-
+            """, new { ids = sessionIds.ToArray(), now = time.GetUtcNow() }, cancellationToken: cancellationToken)));
         return valid;
     }
 
     /// <summary>Revokes one session; false when it was not active.</summary>
     public async Task<bool> RevokeAsync(Guid sessionId, CancellationToken cancellationToken = default)
     {
-        await using var command = db.CreateCommand("UPDATE mc.api_tokens SET revoked_at = @now WHERE id = @id AND revoked_at IS NULL");
-        command.Parameters.AddWithValue("id", sessionId);
-        command.Parameters.AddWithValue("now", time.GetUtcNow());
-        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteAsync(new CommandDefinition("UPDATE mc.api_tokens SET revoked_at = @now WHERE id = @id AND revoked_at IS NULL",
+            new { id = sessionId, now = time.GetUtcNow() }, cancellationToken: cancellationToken)) == 1;
     }
 
     /// <summary>Revokes every active session of a user (password reset, account disabled); returns how many.</summary>
     public async Task<int> RevokeAllAsync(Guid userId, CancellationToken cancellationToken = default)
     {
-        await using var command = db.CreateCommand("UPDATE mc.api_tokens SET revoked_at = @now WHERE user_id = @id AND revoked_at IS NULL");
-        command.Parameters.AddWithValue("id", userId);
-        command.Parameters.AddWithValue("now", time.GetUtcNow());
-        return await command.ExecuteNonQueryAsync(cancellationToken);
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteAsync(new CommandDefinition("UPDATE mc.api_tokens SET revoked_at = @now WHERE user_id = @id AND revoked_at IS NULL",
+            new { id = userId, now = time.GetUtcNow() }, cancellationToken: cancellationToken));
     }
 }

@@ -1,5 +1,5 @@
+using Dapper;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace MediaCenter.Identity;
 
@@ -38,22 +38,19 @@ public sealed class TerminalCredentialStore(NpgsqlDataSource db, TimeProvider ti
         }
 
         var secret = Secrets.New(SecretPrefix);
-        await using var command = db.CreateCommand("""
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        var issue = new CommandDefinition("""
             INSERT INTO mc.terminal_credentials (terminal_id, access_party_id, secret_hash, issued_at, issued_by)
             VALUES (@id, @party, @hash, @now, @by)
             ON CONFLICT (terminal_id) DO UPDATE
                SET secret_hash = EXCLUDED.secret_hash, issued_at = EXCLUDED.issued_at, issued_by = EXCLUDED.issued_by, revoked_at = NULL
              WHERE mc.terminal_credentials.access_party_id = EXCLUDED.access_party_id
-            """);
-        command.Parameters.AddWithValue("id", terminalId);
-        command.Parameters.AddWithValue("party", partyId);
-        command.Parameters.AddWithValue("hash", Secrets.Hash(secret));
-        command.Parameters.AddWithValue("now", time.GetUtcNow());
-        command.Parameters.AddWithValue("by", (object?)issuedBy ?? DBNull.Value);
+            """, new { id = terminalId, party = partyId, hash = Secrets.Hash(secret), now = time.GetUtcNow(), by = issuedBy },
+            cancellationToken: cancellationToken);
         int rows;
         try
         {
-            rows = await command.ExecuteNonQueryAsync(cancellationToken);
+            rows = await connection.ExecuteAsync(issue);
         }
         catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.ForeignKeyViolation)
         {
@@ -67,55 +64,56 @@ public sealed class TerminalCredentialStore(NpgsqlDataSource db, TimeProvider ti
     /// <summary>The credential of a terminal, or null.</summary>
     public async Task<TerminalCredential?> GetAsync(string terminalId, CancellationToken cancellationToken = default)
     {
-        var list = await QueryAsync("WHERE terminal_id = @id", p => p.AddWithValue("id", terminalId), cancellationToken);
+        var list = await QueryAsync("WHERE terminal_id = @id", new { id = terminalId }, cancellationToken);
         return list.Count == 1 ? list[0] : null;
     }
 
     /// <summary>Credentials, all or of one access party.</summary>
     public Task<IReadOnlyList<TerminalCredential>> ListAsync(string? partyId, CancellationToken cancellationToken = default) =>
-        QueryAsync("WHERE @party::text IS NULL OR access_party_id = @party",
-            p => p.Add(new NpgsqlParameter("party", NpgsqlDbType.Text) { Value = (object?)partyId ?? DBNull.Value }), cancellationToken);
+        QueryAsync("WHERE @party::text IS NULL OR access_party_id = @party", new { party = partyId }, cancellationToken);
 
     /// <summary>Revokes a credential; false when it was not active.</summary>
     public async Task<bool> RevokeAsync(string terminalId, CancellationToken cancellationToken = default)
     {
-        await using var command = db.CreateCommand("UPDATE mc.terminal_credentials SET revoked_at = @now WHERE terminal_id = @id AND revoked_at IS NULL");
-        command.Parameters.AddWithValue("id", terminalId);
-        command.Parameters.AddWithValue("now", time.GetUtcNow());
-        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE mc.terminal_credentials SET revoked_at = @now WHERE terminal_id = @id AND revoked_at IS NULL",
+            new { id = terminalId, now = time.GetUtcNow() }, cancellationToken: cancellationToken)) == 1;
     }
 
     /// <summary>Judges an MQTT sign-in.</summary>
     public async Task<TerminalAuthResult> VerifyAsync(string terminalId, string secret, CancellationToken cancellationToken = default)
     {
-        await using var command = db.CreateCommand("SELECT secret_hash, revoked_at IS NOT NULL FROM mc.terminal_credentials WHERE terminal_id = @id");
-        command.Parameters.AddWithValue("id", terminalId);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        if (!await reader.ReadAsync(cancellationToken))
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        var stored = await connection.QuerySingleOrDefaultAsync<StoredSecret>(new CommandDefinition(
+            "SELECT secret_hash, revoked_at IS NOT NULL AS revoked FROM mc.terminal_credentials WHERE terminal_id = @id", new { id = terminalId },
+            cancellationToken: cancellationToken));
+        if (stored is null)
         {
             return TerminalAuthResult.UnknownTerminal;
         }
 
-        if (!Secrets.Matches(secret, reader.GetString(0)))
+        if (!Secrets.Matches(secret, stored.SecretHash))
         {
             return TerminalAuthResult.BadSecret;
         }
 
-        return reader.GetBoolean(1) ? TerminalAuthResult.Revoked : TerminalAuthResult.Accepted;
+        return stored.Revoked ? TerminalAuthResult.Revoked : TerminalAuthResult.Accepted;
     }
 
-    private async Task<IReadOnlyList<TerminalCredential>> QueryAsync(string where, Action<NpgsqlParameterCollection> bind, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<TerminalCredential>> QueryAsync(string where, object parameters, CancellationToken cancellationToken)
     {
-        await using var command = db.CreateCommand($"SELECT terminal_id, access_party_id, issued_at, revoked_at FROM mc.terminal_credentials {where} ORDER BY terminal_id");
-        bind(command.Parameters);
-        var list = new List<TerminalCredential>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            list.Add(new TerminalCredential(reader.GetString(0), reader.GetString(1), reader.GetFieldValue<DateTimeOffset>(2),
-                reader.IsDBNull(3) ? null : reader.GetFieldValue<DateTimeOffset>(3)));
-        }
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        var credentials = await connection.QueryAsync<TerminalCredential>(new CommandDefinition(
+            $"SELECT terminal_id, access_party_id AS party_id, issued_at, revoked_at FROM mc.terminal_credentials {where} ORDER BY terminal_id",
+            parameters, cancellationToken: cancellationToken));
+        return credentials.AsList();
+    }
 
-        return list;
+    private sealed record StoredSecret
+    {
+        public required string SecretHash { get; init; }
+
+        public required bool Revoked { get; init; }
     }
 }

@@ -1,5 +1,5 @@
+using Dapper;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace MediaCenter.Identity;
 
@@ -75,27 +75,38 @@ public sealed class UserStore(NpgsqlDataSource db, PersonalDataProtector persona
         }
 
         var id = Guid.CreateVersion7();
-        await using var command = db.CreateCommand("""
+        var phone = Personal(user.Personal?.Phone, Masking.Phone);
+        var email = Personal(user.Personal?.Email, Masking.Email);
+        var nid = Personal(user.Personal?.NationalId, Masking.NationalId);
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        var insert = new CommandDefinition("""
             INSERT INTO mc.users (id, username, display_name, password_hash, security_stamp, access_party_id, party_role,
                 platform_roles, must_change_password, phone_protected, phone_masked, email_protected, email_masked,
                 national_id_protected, national_id_masked, created_at, password_changed_at)
             VALUES (@id, @username, @display, @hash, @stamp, @party, @partyRole, @roles, @mustChange,
                 @phone, @phoneMasked, @email, @emailMasked, @nid, @nidMasked, @now, @now)
-            """);
-        command.Parameters.AddWithValue("id", id);
-        command.Parameters.AddWithValue("username", user.Username.Trim());
-        command.Parameters.AddWithValue("display", user.DisplayName.Trim());
-        command.Parameters.AddWithValue("hash", Passwords.Hash(user.Password));
-        command.Parameters.AddWithValue("stamp", Guid.NewGuid().ToString("N"));
-        command.Parameters.AddWithValue("party", (object?)user.PartyId ?? DBNull.Value);
-        command.Parameters.AddWithValue("partyRole", (object?)user.PartyRole ?? DBNull.Value);
-        command.Parameters.AddWithValue("roles", roles.ToArray());
-        command.Parameters.AddWithValue("mustChange", user.MustChangePassword);
-        AddPersonal(command, user.Personal);
-        command.Parameters.AddWithValue("now", time.GetUtcNow());
+            """, new
+        {
+            id,
+            username = user.Username.Trim(),
+            display = user.DisplayName.Trim(),
+            hash = Passwords.Hash(user.Password),
+            stamp = Guid.NewGuid().ToString("N"),
+            party = user.PartyId,
+            partyRole = user.PartyRole,
+            roles = roles.ToArray(),
+            mustChange = user.MustChangePassword,
+            phone = phone.Protected,
+            phoneMasked = phone.Masked,
+            email = email.Protected,
+            emailMasked = email.Masked,
+            nid = nid.Protected,
+            nidMasked = nid.Masked,
+            now = time.GetUtcNow(),
+        }, cancellationToken: cancellationToken);
         try
         {
-            await command.ExecuteNonQueryAsync(cancellationToken);
+            await connection.ExecuteAsync(insert);
         }
         catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)
         {
@@ -112,83 +123,60 @@ public sealed class UserStore(NpgsqlDataSource db, PersonalDataProtector persona
     /// <summary>How many accounts exist.</summary>
     public async Task<long> CountAsync(CancellationToken cancellationToken = default)
     {
-        await using var command = db.CreateCommand("SELECT count(*) FROM mc.users");
-        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT count(*) FROM mc.users", cancellationToken: cancellationToken));
     }
 
     /// <summary>The account a sign-in names, or null.</summary>
     public async Task<SignInRecord?> FindForSignInAsync(string username, CancellationToken cancellationToken = default)
     {
-        await using var command = db.CreateCommand(
-            "SELECT id, username, password_hash, locked_until, disabled FROM mc.users WHERE lower(username) = lower(@u)");
-        command.Parameters.AddWithValue("u", username.Trim());
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        if (!await reader.ReadAsync(cancellationToken))
-        {
-            return null;
-        }
-
-        return new SignInRecord(reader.GetGuid(0), reader.GetString(1), reader.GetString(2),
-            reader.IsDBNull(3) ? null : reader.GetFieldValue<DateTimeOffset>(3), reader.GetBoolean(4));
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<SignInRow>(new CommandDefinition(
+            "SELECT id, username, password_hash, locked_until, disabled FROM mc.users WHERE lower(username) = lower(@u)",
+            new { u = username.Trim() }, cancellationToken: cancellationToken));
+        return row is null ? null : new SignInRecord(row.Id, row.Username, row.PasswordHash, row.LockedUntil, row.Disabled);
     }
 
     /// <summary>Counts a failed sign-in; locks the account when the threshold is reached. Returns the lock end, if locked now.</summary>
     public async Task<DateTimeOffset?> RegisterFailureAsync(Guid id, int threshold, TimeSpan lockout, CancellationToken cancellationToken = default)
     {
-        await using var command = db.CreateCommand("""
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<DateTimeOffset?>(new CommandDefinition("""
             UPDATE mc.users
                SET locked_until = CASE WHEN failed_sign_ins + 1 >= @threshold THEN @until ELSE locked_until END,
                    failed_sign_ins = CASE WHEN failed_sign_ins + 1 >= @threshold THEN 0 ELSE failed_sign_ins + 1 END
              WHERE id = @id
             RETURNING locked_until
-            """);
-        command.Parameters.AddWithValue("id", id);
-        command.Parameters.AddWithValue("threshold", threshold);
-        command.Parameters.AddWithValue("until", time.GetUtcNow() + lockout);
-        var result = await command.ExecuteScalarAsync(cancellationToken);
-        return result is DateTime dt ? new DateTimeOffset(dt, TimeSpan.Zero) : result as DateTimeOffset?;
+            """, new { id, threshold, until = time.GetUtcNow() + lockout }, cancellationToken: cancellationToken));
     }
 
     /// <summary>Clears the failure count after a successful sign-in.</summary>
     public async Task RegisterSuccessAsync(Guid id, CancellationToken cancellationToken = default)
     {
-        await using var command = db.CreateCommand("UPDATE mc.users SET failed_sign_ins = 0, locked_until = NULL WHERE id = @id");
-        command.Parameters.AddWithValue("id", id);
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE mc.users SET failed_sign_ins = 0, locked_until = NULL WHERE id = @id", new { id }, cancellationToken: cancellationToken));
     }
 
     /// <summary>The caller as authorization sees them, or null when the account is gone or disabled.</summary>
     public async Task<CurrentUser?> LoadCurrentAsync(Guid id, CancellationToken cancellationToken = default)
     {
-        await using var batch = db.CreateBatch();
-        var user = new NpgsqlBatchCommand("""
+        // One round trip: the account and its channel roles.
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        await using var results = await connection.QueryMultipleAsync(new CommandDefinition("""
             SELECT id, username, display_name, access_party_id, party_role, platform_roles, must_change_password
-              FROM mc.users WHERE id = @id AND NOT disabled
-            """);
-        user.Parameters.AddWithValue("id", id);
-        var channels = new NpgsqlBatchCommand("SELECT channel_code, role, review_level FROM mc.channel_members WHERE user_id = @id ORDER BY 1, 2");
-        channels.Parameters.AddWithValue("id", id);
-        batch.BatchCommands.Add(user);
-        batch.BatchCommands.Add(channels);
-        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
-        if (!await reader.ReadAsync(cancellationToken))
+              FROM mc.users WHERE id = @id AND NOT disabled;
+            SELECT channel_code, role, review_level FROM mc.channel_members WHERE user_id = @id ORDER BY 1, 2
+            """, new { id }, cancellationToken: cancellationToken));
+        var user = await results.ReadSingleOrDefaultAsync<CurrentUserRow>();
+        if (user is null)
         {
             return null;
         }
 
-        var (userId, username, display) = (reader.GetGuid(0), reader.GetString(1), reader.GetString(2));
-        var party = reader.IsDBNull(3) ? null : reader.GetString(3);
-        var partyRole = reader.IsDBNull(4) ? null : reader.GetString(4);
-        var roles = reader.GetFieldValue<string[]>(5);
-        var mustChange = reader.GetBoolean(6);
-        await reader.NextResultAsync(cancellationToken);
-        var memberships = new List<ChannelMembership>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            memberships.Add(new ChannelMembership(reader.GetString(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetInt32(2)));
-        }
-
-        return new CurrentUser(userId, username, display, party, partyRole, roles, memberships, mustChange);
+        var memberships = (await results.ReadAsync<MembershipRow>()).Select(m => new ChannelMembership(m.ChannelCode, m.Role, m.ReviewLevel)).ToList();
+        return new CurrentUser(user.Id, user.Username, user.DisplayName, user.AccessPartyId, user.PartyRole, user.PlatformRoles, memberships,
+            user.MustChangePassword);
     }
 
     /// <summary>
@@ -197,16 +185,12 @@ public sealed class UserStore(NpgsqlDataSource db, PersonalDataProtector persona
     /// </summary>
     public async Task<int> ChangePasswordAsync(Guid id, string current, string replacement, Guid? keepSession = null, CancellationToken cancellationToken = default)
     {
-        await using var read = db.CreateCommand("SELECT username, password_hash FROM mc.users WHERE id = @id");
-        read.Parameters.AddWithValue("id", id);
-        await using var reader = await read.ExecuteReaderAsync(cancellationToken);
-        if (!await reader.ReadAsync(cancellationToken))
-        {
-            throw new IdentityProblem(ProblemKind.NotFound, "用户不存在 / no such user");
-        }
-
-        var (username, hash) = (reader.GetString(0), reader.GetString(1));
-        await reader.DisposeAsync();
+        // Dapper opens the connection for the read and closes it again: the password change opens its own.
+        await using var connection = db.CreateConnection();
+        var account = await connection.QuerySingleOrDefaultAsync<PasswordRow>(new CommandDefinition(
+            "SELECT username, password_hash FROM mc.users WHERE id = @id", new { id }, cancellationToken: cancellationToken))
+            ?? throw new IdentityProblem(ProblemKind.NotFound, "用户不存在 / no such user");
+        var (username, hash) = (account.Username, account.PasswordHash);
         if (!Passwords.Verify(hash, current))
         {
             throw new IdentityProblem(ProblemKind.Invalid, "当前密码不正确 / the current password is wrong");
@@ -221,9 +205,9 @@ public sealed class UserStore(NpgsqlDataSource db, PersonalDataProtector persona
     /// </summary>
     public async Task<int> ResetPasswordAsync(Guid id, string replacement, CancellationToken cancellationToken = default)
     {
-        await using var read = db.CreateCommand("SELECT username FROM mc.users WHERE id = @id");
-        read.Parameters.AddWithValue("id", id);
-        var username = await read.ExecuteScalarAsync(cancellationToken) as string
+        await using var connection = db.CreateConnection();
+        var username = await connection.ExecuteScalarAsync<string?>(new CommandDefinition(
+            "SELECT username FROM mc.users WHERE id = @id", new { id }, cancellationToken: cancellationToken))
             ?? throw new IdentityProblem(ProblemKind.NotFound, "用户不存在 / no such user");
         return await SetPasswordAsync(id, username, replacement, mustChange: true, keepSession: null, cancellationToken);
     }
@@ -236,10 +220,8 @@ public sealed class UserStore(NpgsqlDataSource db, PersonalDataProtector persona
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using var update = new NpgsqlCommand("UPDATE mc.users SET disabled = @disabled WHERE id = @id", connection, transaction);
-        update.Parameters.AddWithValue("id", id);
-        update.Parameters.AddWithValue("disabled", disabled);
-        if (await update.ExecuteNonQueryAsync(cancellationToken) == 0)
+        if (await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE mc.users SET disabled = @disabled WHERE id = @id", new { id, disabled }, transaction, cancellationToken: cancellationToken)) == 0)
         {
             return null;
         }
@@ -252,58 +234,49 @@ public sealed class UserStore(NpgsqlDataSource db, PersonalDataProtector persona
     /// <summary>Accounts, optionally of one access party, personal data masked.</summary>
     public async Task<IReadOnlyList<UserSummary>> ListAsync(string? partyId, CancellationToken cancellationToken = default)
     {
-        await using var command = db.CreateCommand($"""
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<SummaryRow>(new CommandDefinition($"""
             SELECT {SummaryColumns} FROM mc.users
              WHERE @party::text IS NULL OR access_party_id = @party
              ORDER BY username
-            """);
-        command.Parameters.Add(new NpgsqlParameter("party", NpgsqlDbType.Text) { Value = (object?)partyId ?? DBNull.Value });
-        var list = new List<UserSummary>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            list.Add(ReadSummary(reader));
-        }
-
-        return list;
+            """, new { party = partyId }, cancellationToken: cancellationToken));
+        return rows.Select(Summary).ToList();
     }
 
     /// <summary>One account, personal data masked, or null.</summary>
     public async Task<UserSummary?> GetAsync(Guid id, CancellationToken cancellationToken = default)
     {
-        await using var command = db.CreateCommand($"SELECT {SummaryColumns} FROM mc.users WHERE id = @id");
-        command.Parameters.AddWithValue("id", id);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken) ? ReadSummary(reader) : null;
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<SummaryRow>(new CommandDefinition(
+            $"SELECT {SummaryColumns} FROM mc.users WHERE id = @id", new { id }, cancellationToken: cancellationToken));
+        return row is null ? null : Summary(row);
     }
 
     /// <summary>The full personal data of an account (decrypted). Callers audit every use.</summary>
     public async Task<PersonalData?> GetPersonalDataAsync(Guid id, CancellationToken cancellationToken = default)
     {
-        await using var command = db.CreateCommand("SELECT phone_protected, email_protected, national_id_protected FROM mc.users WHERE id = @id");
-        command.Parameters.AddWithValue("id", id);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        if (!await reader.ReadAsync(cancellationToken))
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<ProtectedRow>(new CommandDefinition(
+            "SELECT phone_protected, email_protected, national_id_protected FROM mc.users WHERE id = @id", new { id }, cancellationToken: cancellationToken));
+        if (row is null)
         {
             return null;
         }
 
-        string? Open(int i) => reader.IsDBNull(i) ? null : personal.Unprotect(reader.GetString(i));
-        return new PersonalData(Open(0), Open(1), Open(2));
+        string? Open(string? value) => value is null ? null : personal.Unprotect(value);
+        return new PersonalData(Open(row.PhoneProtected), Open(row.EmailProtected), Open(row.NationalIdProtected));
     }
 
     /// <summary>Irreversibly removes an account's personal data (deletion on request).</summary>
     public async Task<bool> ErasePersonalDataAsync(Guid id, CancellationToken cancellationToken = default)
     {
-        await using var command = db.CreateCommand("""
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteAsync(new CommandDefinition("""
             UPDATE mc.users
                SET phone_protected = NULL, phone_masked = NULL, email_protected = NULL, email_masked = NULL,
                    national_id_protected = NULL, national_id_masked = NULL, personal_data_erased_at = @now
              WHERE id = @id
-            """);
-        command.Parameters.AddWithValue("id", id);
-        command.Parameters.AddWithValue("now", time.GetUtcNow());
-        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+            """, new { id, now = time.GetUtcNow() }, cancellationToken: cancellationToken)) == 1;
     }
 
     /// <summary>Gives a user a role in a channel (reviewers with a level 1–3).</summary>
@@ -322,18 +295,14 @@ public sealed class UserStore(NpgsqlDataSource db, PersonalDataProtector persona
         // A role given or taken away (or a review level changed) ends the person's sessions: they sign in again with what they now hold.
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using var grant = new NpgsqlCommand("""
+        var grant = new CommandDefinition("""
             INSERT INTO mc.channel_members (channel_code, user_id, role, review_level) VALUES (@c, @u, @r, @l)
             ON CONFLICT (channel_code, user_id, role) DO UPDATE SET review_level = EXCLUDED.review_level
              WHERE channel_members.review_level IS DISTINCT FROM EXCLUDED.review_level
-            """, connection, transaction);
-        grant.Parameters.AddWithValue("c", channel);
-        grant.Parameters.AddWithValue("u", userId);
-        grant.Parameters.AddWithValue("r", role);
-        grant.Parameters.AddWithValue("l", (object?)reviewLevel ?? DBNull.Value);
+            """, new { c = channel, u = userId, r = role, l = reviewLevel }, transaction, cancellationToken: cancellationToken);
         try
         {
-            if (await grant.ExecuteNonQueryAsync(cancellationToken) > 0)
+            if (await connection.ExecuteAsync(grant) > 0)
             {
                 await NewStampAsync(connection, transaction, userId, keepSession: null, cancellationToken);
             }
@@ -351,11 +320,9 @@ public sealed class UserStore(NpgsqlDataSource db, PersonalDataProtector persona
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using var remove = new NpgsqlCommand("DELETE FROM mc.channel_members WHERE channel_code = @c AND user_id = @u AND role = @r", connection, transaction);
-        remove.Parameters.AddWithValue("c", channel);
-        remove.Parameters.AddWithValue("u", userId);
-        remove.Parameters.AddWithValue("r", role);
-        if (await remove.ExecuteNonQueryAsync(cancellationToken) == 0)
+        if (await connection.ExecuteAsync(new CommandDefinition(
+            "DELETE FROM mc.channel_members WHERE channel_code = @c AND user_id = @u AND role = @r", new { c = channel, u = userId, r = role }, transaction,
+            cancellationToken: cancellationToken)) == 0)
         {
             return false;
         }
@@ -372,18 +339,14 @@ public sealed class UserStore(NpgsqlDataSource db, PersonalDataProtector persona
     private async Task<int> NewStampAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid userId, Guid? keepSession,
         CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand("""
+        return await connection.ExecuteScalarAsync<int>(new CommandDefinition("""
             WITH stamped AS (UPDATE mc.users SET security_stamp = @stamp WHERE id = @id),
                  kept AS (UPDATE mc.api_tokens SET security_stamp = @stamp WHERE id = @keep AND user_id = @id),
                  revoked AS (UPDATE mc.api_tokens SET revoked_at = @now
                               WHERE user_id = @id AND revoked_at IS NULL AND expires_at > @now AND id IS DISTINCT FROM @keep RETURNING 1)
             SELECT count(*)::int FROM revoked
-            """, connection, transaction);
-        command.Parameters.AddWithValue("id", userId);
-        command.Parameters.AddWithValue("stamp", Guid.NewGuid().ToString("N"));
-        command.Parameters.Add(new NpgsqlParameter("keep", NpgsqlDbType.Uuid) { Value = (object?)keepSession ?? DBNull.Value });
-        command.Parameters.AddWithValue("now", time.GetUtcNow());
-        return (int)(await command.ExecuteScalarAsync(cancellationToken))!;
+            """, new { id = userId, stamp = Guid.NewGuid().ToString("N"), keep = keepSession, now = time.GetUtcNow() }, transaction,
+            cancellationToken: cancellationToken));
     }
 
     private async Task<int> SetPasswordAsync(Guid id, string username, string password, bool mustChange, Guid? keepSession, CancellationToken cancellationToken)
@@ -396,46 +359,24 @@ public sealed class UserStore(NpgsqlDataSource db, PersonalDataProtector persona
 
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using var update = new NpgsqlCommand("""
+        await connection.ExecuteAsync(new CommandDefinition("""
             UPDATE mc.users
                SET password_hash = @hash, must_change_password = @mustChange,
                    password_changed_at = @now, failed_sign_ins = 0, locked_until = NULL
              WHERE id = @id
-            """, connection, transaction);
-        update.Parameters.AddWithValue("id", id);
-        update.Parameters.AddWithValue("hash", Passwords.Hash(password));
-        update.Parameters.AddWithValue("mustChange", mustChange);
-        update.Parameters.AddWithValue("now", time.GetUtcNow());
-        await update.ExecuteNonQueryAsync(cancellationToken);
+            """, new { id, hash = Passwords.Hash(password), mustChange, now = time.GetUtcNow() }, transaction, cancellationToken: cancellationToken));
         var revoked = await NewStampAsync(connection, transaction, id, keepSession, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return revoked;
     }
 
-    private void AddPersonal(NpgsqlCommand command, PersonalData? data)
-    {
-        void Add(string name, string? value, Func<string, string> mask)
-        {
-            var present = !string.IsNullOrWhiteSpace(value);
-            command.Parameters.AddWithValue(name, present ? personal.Protect(value!.Trim()) : DBNull.Value);
-            command.Parameters.AddWithValue(name + "Masked", present ? mask(value!.Trim()) : DBNull.Value);
-        }
+    /// <summary>A personal field as stored: encrypted, and masked for lists; both null when it is empty.</summary>
+    private (string? Protected, string? Masked) Personal(string? value, Func<string, string> mask) =>
+        string.IsNullOrWhiteSpace(value) ? (null, null) : (personal.Protect(value.Trim()), mask(value.Trim()));
 
-        Add("phone", data?.Phone, Masking.Phone);
-        Add("email", data?.Email, Masking.Email);
-        Add("nid", data?.NationalId, Masking.NationalId);
-    }
-
-    private UserSummary ReadSummary(NpgsqlDataReader reader)
-    {
-        DateTimeOffset? lockedUntil = reader.IsDBNull(9) ? null : reader.GetFieldValue<DateTimeOffset>(9);
-        return new UserSummary(reader.GetGuid(0), reader.GetString(1), reader.GetString(2),
-            reader.IsDBNull(3) ? null : reader.GetString(3), reader.IsDBNull(4) ? null : reader.GetString(4),
-            reader.GetFieldValue<string[]>(5),
-            reader.IsDBNull(6) ? null : reader.GetString(6), reader.IsDBNull(7) ? null : reader.GetString(7),
-            reader.IsDBNull(8) ? null : reader.GetString(8),
-            lockedUntil > time.GetUtcNow(), reader.GetBoolean(10), reader.GetFieldValue<DateTimeOffset>(11));
-    }
+    private UserSummary Summary(SummaryRow r) =>
+        new(r.Id, r.Username, r.DisplayName, r.AccessPartyId, r.PartyRole, r.PlatformRoles, r.PhoneMasked, r.EmailMasked, r.NationalIdMasked,
+            r.LockedUntil > time.GetUtcNow(), r.Disabled, r.CreatedAt);
 
     private static void ValidateUsername(string username)
     {
@@ -444,5 +385,87 @@ public sealed class UserStore(NpgsqlDataSource db, PersonalDataProtector persona
         {
             throw new IdentityProblem(ProblemKind.Invalid, "用户名需 3–64 位字母、数字或 . - _ @ / user names are 3–64 letters, digits or . - _ @");
         }
+    }
+
+    private sealed record SignInRow
+    {
+        public required Guid Id { get; init; }
+
+        public required string Username { get; init; }
+
+        public required string PasswordHash { get; init; }
+
+        public DateTimeOffset? LockedUntil { get; init; }
+
+        public required bool Disabled { get; init; }
+    }
+
+    private sealed record PasswordRow
+    {
+        public required string Username { get; init; }
+
+        public required string PasswordHash { get; init; }
+    }
+
+    private sealed record CurrentUserRow
+    {
+        public required Guid Id { get; init; }
+
+        public required string Username { get; init; }
+
+        public required string DisplayName { get; init; }
+
+        public string? AccessPartyId { get; init; }
+
+        public string? PartyRole { get; init; }
+
+        public required string[] PlatformRoles { get; init; }
+
+        public required bool MustChangePassword { get; init; }
+    }
+
+    private sealed record MembershipRow
+    {
+        public required string ChannelCode { get; init; }
+
+        public required string Role { get; init; }
+
+        public int? ReviewLevel { get; init; }
+    }
+
+    private sealed record SummaryRow
+    {
+        public required Guid Id { get; init; }
+
+        public required string Username { get; init; }
+
+        public required string DisplayName { get; init; }
+
+        public string? AccessPartyId { get; init; }
+
+        public string? PartyRole { get; init; }
+
+        public required string[] PlatformRoles { get; init; }
+
+        public string? PhoneMasked { get; init; }
+
+        public string? EmailMasked { get; init; }
+
+        public string? NationalIdMasked { get; init; }
+
+        public DateTimeOffset? LockedUntil { get; init; }
+
+        public required bool Disabled { get; init; }
+
+        public required DateTimeOffset CreatedAt { get; init; }
+    }
+
+    private sealed record ProtectedRow
+    {
+        public string? PhoneProtected { get; init; }
+
+        public string? EmailProtected { get; init; }
+
+        public string? NationalIdProtected { get; init; }
     }
 }

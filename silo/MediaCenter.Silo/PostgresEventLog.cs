@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Dapper;
+using MediaCenter.Database.Data;
 using MediaCenter.Grains.Events;
 using Npgsql;
 using NpgsqlTypes;
@@ -32,8 +34,8 @@ internal sealed partial class PostgresEventLog(NpgsqlDataSource db, IServiceProv
     /// <summary>Appends the event in a statement of its own, then publishes it (unless the log held it already).</summary>
     public async Task AppendAsync(DomainEvent e, CancellationToken cancellationToken = default)
     {
-        await using var command = db.CreateCommand(AppendSql);
-        if (await AppendAsync(command, e, cancellationToken) is { } appended)
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        if (await InsertAsync(e, connection, transaction: null, cancellationToken) is { } appended)
         {
             await PublishAsync(appended);
         }
@@ -43,12 +45,9 @@ internal sealed partial class PostgresEventLog(NpgsqlDataSource db, IServiceProv
     /// Appends the event inside the caller's transaction and returns it with its position, or null when the log held it
     /// already. The caller publishes it (<see cref="PublishAsync"/>) once the transaction committed, never before.
     /// </summary>
-    public async Task<DomainEvent?> AppendAsync(DomainEvent e, NpgsqlConnection connection, NpgsqlTransaction transaction,
-        CancellationToken cancellationToken = default)
-    {
-        await using var command = new NpgsqlCommand(AppendSql, connection, transaction);
-        return await AppendAsync(command, e, cancellationToken);
-    }
+    public Task<DomainEvent?> AppendAsync(DomainEvent e, NpgsqlConnection connection, NpgsqlTransaction transaction,
+        CancellationToken cancellationToken = default) =>
+        InsertAsync(e, connection, transaction, cancellationToken);
 
     /// <summary>Publishes an appended event on its entity stream and on the people stream of everyone it concerns.</summary>
     public async Task PublishAsync(DomainEvent e)
@@ -71,15 +70,13 @@ internal sealed partial class PostgresEventLog(NpgsqlDataSource db, IServiceProv
     public async Task<T?> PreviousAsync<T>(string domain, string entityId, long version, CancellationToken cancellationToken = default)
         where T : DomainEvent
     {
-        await using var command = db.CreateCommand("""
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        var payload = await connection.ExecuteScalarAsync<string?>(new CommandDefinition("""
             SELECT payload::text FROM mc.event_log
             WHERE entity_type = @domain AND entity_id = @entity AND version < @version
             ORDER BY version DESC LIMIT 1
-            """);
-        command.Parameters.AddWithValue("domain", domain);
-        command.Parameters.AddWithValue("entity", entityId);
-        command.Parameters.AddWithValue("version", version);
-        return await command.ExecuteScalarAsync(cancellationToken) is string payload ? Read<T>(payload) : null;
+            """, new { domain, entity = entityId, version }, cancellationToken: cancellationToken));
+        return payload is null ? null : Read<T>(payload);
     }
 
     public async Task<EventLogPage> ReadAsync(Guid person, IReadOnlyList<string> domains, LogPosition from, int max,
@@ -87,34 +84,27 @@ internal sealed partial class PostgresEventLog(NpgsqlDataSource db, IServiceProv
     {
         // Settled: written by a transaction older than every transaction still running (pg_snapshot_xmin), so no row can
         // still appear at a position below the end of what this returns.
-        await using var command = db.CreateCommand("""
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<LogRow>(new CommandDefinition("""
             WITH settled AS (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS horizon)
-            SELECT s.horizon, e.tx, e.id, e.entity_type, e.payload::text
+            SELECT s.horizon, e.tx, e.id, e.entity_type, e.payload::text AS payload
             FROM settled s
             LEFT JOIN LATERAL (
                 SELECT tx, id, entity_type, payload FROM mc.event_log
                 WHERE people @> ARRAY[@person] AND entity_type = ANY(@domains) AND (tx, id) >= (@tx, @id) AND tx < s.horizon
                 ORDER BY tx, id
                 LIMIT @max) e ON true
-            """);
-        command.Parameters.AddWithValue("person", person);
-        command.Parameters.AddWithValue("domains", domains.ToArray());
-        command.Parameters.Add(new NpgsqlParameter("tx", NpgsqlDbType.Xid8) { Value = from.Tx });
-        command.Parameters.AddWithValue("id", from.Id);
-        command.Parameters.AddWithValue("max", max);
+            """, new { person, domains = domains.ToArray(), tx = SqlValue.As(from.Tx, NpgsqlDbType.Xid8), id = from.Id, max },
+            cancellationToken: cancellationToken));
         var events = new List<DomainEvent>();
         ulong horizon = 0;
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        foreach (var row in rows)
         {
-            while (await reader.ReadAsync(cancellationToken))
+            horizon = row.Horizon;
+            if (row.Tx is { } tx)
             {
-                horizon = reader.GetFieldValue<ulong>(0);
-                if (!reader.IsDBNull(1))
-                {
-                    var position = new LogPosition(reader.GetFieldValue<ulong>(1), reader.GetInt64(2));
-                    var e = (DomainEvent)JsonSerializer.Deserialize(reader.GetString(4), DomainNames.EventTypeOf(reader.GetString(3)), Sql.Json)!;
-                    events.Add(e with { Position = position });
-                }
+                var e = (DomainEvent)PersistedJson.Deserialize(row.Payload!, DomainNames.EventTypeOf(row.EntityType!))!;
+                events.Add(e with { Position = new LogPosition(tx, row.Id!.Value) });
             }
         }
 
@@ -123,33 +113,55 @@ internal sealed partial class PostgresEventLog(NpgsqlDataSource db, IServiceProv
         return new EventLogPage(events, next);
     }
 
-    private static async Task<DomainEvent?> AppendAsync(NpgsqlCommand command, DomainEvent e, CancellationToken cancellationToken)
+    private static async Task<DomainEvent?> InsertAsync(DomainEvent e, NpgsqlConnection connection, NpgsqlTransaction? transaction,
+        CancellationToken cancellationToken)
     {
-        command.Parameters.AddWithValue("domain", e.Domain);
-        command.Parameters.AddWithValue("entity", e.EntityId);
-        command.Parameters.AddWithValue("version", e.Version);
-        command.Parameters.AddWithValue("type", e.EventType);
-        command.Parameters.Add(Sql.Text("actor", e.ActorName));
-        command.Parameters.AddWithValue("at", e.At);
-        command.Parameters.Add(Sql.Jsonb("payload", e));
-        command.Parameters.AddWithValue("people", e.People.ToArray());
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken)
-            ? e with { Position = new LogPosition(reader.GetFieldValue<ulong>(0), reader.GetInt64(1)) }
-            : null;
+        var position = await connection.QuerySingleOrDefaultAsync<Appended>(new CommandDefinition(AppendSql, new
+        {
+            domain = e.Domain,
+            entity = e.EntityId,
+            version = e.Version,
+            type = e.EventType,
+            actor = e.ActorName,
+            at = e.At,
+            payload = SqlValue.Jsonb(e),
+            people = e.People.ToArray(),
+        }, transaction, cancellationToken: cancellationToken));
+        return position is null ? null : e with { Position = new LogPosition(position.Tx, position.Id) };
     }
 
     private static T? Read<T>(string payload) where T : DomainEvent
     {
         try
         {
-            return JsonSerializer.Deserialize<T>(payload, Sql.Json);
+            return PersistedJson.Deserialize<T>(payload);
         }
         catch (JsonException)
         {
             // Rows written before the typed events carry a smaller payload: they say nothing the caller could use.
             return null;
         }
+    }
+
+    private sealed record Appended
+    {
+        public required ulong Tx { get; init; }
+
+        public required long Id { get; init; }
+    }
+
+    /// <summary>The settled horizon, and one event when there is one (the lateral join leaves its columns null otherwise).</summary>
+    private sealed record LogRow
+    {
+        public required ulong Horizon { get; init; }
+
+        public ulong? Tx { get; init; }
+
+        public long? Id { get; init; }
+
+        public string? EntityType { get; init; }
+
+        public string? Payload { get; init; }
     }
 
     [LoggerMessage(Level = LogLevel.Warning,

@@ -1,3 +1,5 @@
+using Dapper;
+using MediaCenter.Database.Data;
 using MediaCenter.Grains.Events;
 using MediaCenter.Grains.Operations;
 using MediaCenter.Grains.Platform;
@@ -45,7 +47,8 @@ internal sealed class PostgresHotEventJournal(NpgsqlDataSource db, PostgresEvent
         var id = $"{card.Id}:{entry.Version}:{Audience}";
         var body = $"{card.PartyId} 登记了热点事件「{card.Title}」，{card.StartsAt:yyyy-MM-dd HH:mm}–{card.EndsAt:yyyy-MM-dd HH:mm} (UTC)，预计流量 ×{card.TrafficMultiple:0.##} / " +
             $"{card.PartyId} registered the hot event \"{card.Title}\", {card.StartsAt:yyyy-MM-dd HH:mm}–{card.EndsAt:yyyy-MM-dd HH:mm} UTC, expected traffic ×{card.TrafficMultiple:0.##}";
-        await using var command = db.CreateCommand("""
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        var stored = await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
             WITH stored AS (
                 INSERT INTO mc.notifications (id, audience, kind, incident_id, party_id, severity, title, body, created_at)
                 VALUES (@id, @audience, @kind, NULL, @party, NULL, @title, @body, @at)
@@ -57,15 +60,17 @@ internal sealed class PostgresHotEventJournal(NpgsqlDataSource db, PostgresEvent
                     ON w.active AND w.audience = @audience AND (cardinality(w.kinds) = 0 OR @kind = ANY (w.kinds))
                 ON CONFLICT (webhook_id, notification_id) DO NOTHING)
             SELECT count(*) FROM stored
-            """);
-        command.Parameters.AddWithValue("id", id);
-        command.Parameters.AddWithValue("audience", Audience);
-        command.Parameters.AddWithValue("kind", Kind);
-        command.Parameters.AddWithValue("party", card.PartyId);
-        command.Parameters.AddWithValue("title", "热点事件登记 / Hot event registered: " + card.Title);
-        command.Parameters.AddWithValue("body", body);
-        command.Parameters.AddWithValue("at", entry.At);
-        if (await command.ExecuteScalarAsync(cancellationToken) is long and > 0)
+            """, new
+        {
+            id,
+            audience = Audience,
+            kind = Kind,
+            party = card.PartyId,
+            title = "热点事件登记 / Hot event registered: " + card.Title,
+            body,
+            at = entry.At,
+        }, cancellationToken: cancellationToken));
+        if (stored > 0)
         {
             await grains.PublishLiveAsync(LiveTopic.Notifications, new NotificationRaised(id, Audience, Kind, null, card.PartyId, null,
                 "热点事件登记 / Hot event registered: " + card.Title, body, entry.At));
@@ -74,23 +79,25 @@ internal sealed class PostgresHotEventJournal(NpgsqlDataSource db, PostgresEvent
 
     public async Task ProjectAsync(HotEventCard card, CancellationToken cancellationToken = default)
     {
-        await using var command = db.CreateCommand("""
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition("""
             INSERT INTO mc.hot_events (id, party_id, title, status, starts_at, ends_at, card, version, updated_at)
             VALUES (@id, @party, @title, @status, @starts, @ends, @card, @version, @updated)
             ON CONFLICT (id) DO UPDATE SET
                 title = EXCLUDED.title, status = EXCLUDED.status, starts_at = EXCLUDED.starts_at, ends_at = EXCLUDED.ends_at,
                 card = EXCLUDED.card, version = EXCLUDED.version, updated_at = EXCLUDED.updated_at
             WHERE mc.hot_events.version <= EXCLUDED.version
-            """);
-        command.Parameters.AddWithValue("id", card.Id);
-        command.Parameters.AddWithValue("party", card.PartyId);
-        command.Parameters.AddWithValue("title", card.Title);
-        command.Parameters.AddWithValue("status", card.Status.ToString());
-        command.Parameters.AddWithValue("starts", card.StartsAt);
-        command.Parameters.AddWithValue("ends", card.EndsAt);
-        command.Parameters.Add(Sql.Jsonb("card", card));
-        command.Parameters.AddWithValue("version", card.Version);
-        command.Parameters.AddWithValue("updated", card.UpdatedAt);
-        await command.ExecuteNonQueryAsync(cancellationToken);
+            """, new
+        {
+            id = card.Id,
+            party = card.PartyId,
+            title = card.Title,
+            status = card.Status.ToString(),
+            starts = card.StartsAt,
+            ends = card.EndsAt,
+            card = SqlValue.Jsonb(card),
+            version = card.Version,
+            updated = card.UpdatedAt,
+        }, cancellationToken: cancellationToken));
     }
 }

@@ -1,3 +1,5 @@
+using Dapper;
+using MediaCenter.Database.Data;
 using MediaCenter.Grains.Events;
 using MediaCenter.Grains.Incidents;
 using Npgsql;
@@ -12,7 +14,7 @@ internal sealed class PostgresIncidentJournal(NpgsqlDataSource db, PostgresEvent
         var change = entry is null ? null : await ChangeAsync(s, entry, cancellationToken);
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using (var upsert = new NpgsqlCommand("""
+        await connection.ExecuteAsync(new CommandDefinition("""
             INSERT INTO mc.incidents (id, stage, severity, source, dedup_key, title, party_id, channel_code, subject, reported_at, acknowledged_at,
                 resolved_at, closed_at, occurrences, last_occurrence, escalation_level, snapshot, version, updated_at)
             VALUES (@id, @stage, @severity, @source, @dedup, @title, @party, @channel, @subject, @reported, @acknowledged, @resolved, @closed,
@@ -24,28 +26,27 @@ internal sealed class PostgresIncidentJournal(NpgsqlDataSource db, PostgresEvent
                 version = EXCLUDED.version, updated_at = now()
             WHERE mc.incidents.version < EXCLUDED.version
                OR (mc.incidents.version = EXCLUDED.version AND mc.incidents.occurrences < EXCLUDED.occurrences)
-            """, connection, transaction))
+            """, new
         {
-            upsert.Parameters.AddWithValue("id", s.Id);
-            upsert.Parameters.AddWithValue("stage", s.Stage.ToString());
-            upsert.Parameters.AddWithValue("severity", s.Severity.ToString());
-            upsert.Parameters.AddWithValue("source", s.Source.ToString());
-            upsert.Parameters.AddWithValue("dedup", s.DedupKey);
-            upsert.Parameters.AddWithValue("title", s.Title);
-            upsert.Parameters.Add(Sql.Text("party", s.PartyId));
-            upsert.Parameters.Add(Sql.Text("channel", s.Channel));
-            upsert.Parameters.Add(Sql.Text("subject", s.Subject));
-            upsert.Parameters.AddWithValue("reported", s.ReportedAt);
-            upsert.Parameters.Add(Sql.Time("acknowledged", s.AcknowledgedAt));
-            upsert.Parameters.Add(Sql.Time("resolved", s.ResolvedAt));
-            upsert.Parameters.Add(Sql.Time("closed", s.ClosedAt));
-            upsert.Parameters.AddWithValue("occurrences", s.Occurrences);
-            upsert.Parameters.AddWithValue("last", s.LastOccurrenceAt);
-            upsert.Parameters.AddWithValue("level", s.EscalationLevel);
-            upsert.Parameters.Add(Sql.Jsonb("snapshot", s));
-            upsert.Parameters.AddWithValue("version", s.Version);
-            await upsert.ExecuteNonQueryAsync(cancellationToken);
-        }
+            id = s.Id,
+            stage = s.Stage.ToString(),
+            severity = s.Severity.ToString(),
+            source = s.Source.ToString(),
+            dedup = s.DedupKey,
+            title = s.Title,
+            party = s.PartyId,
+            channel = s.Channel,
+            subject = s.Subject,
+            reported = s.ReportedAt,
+            acknowledged = s.AcknowledgedAt,
+            resolved = s.ResolvedAt,
+            closed = s.ClosedAt,
+            occurrences = s.Occurrences,
+            last = s.LastOccurrenceAt,
+            level = s.EscalationLevel,
+            snapshot = SqlValue.Jsonb(s),
+            version = s.Version,
+        }, transaction, cancellationToken: cancellationToken));
 
         // The read model and the timeline row commit together; the stream hears of the row only once it is committed.
         var appended = change is null ? null : await events.AppendAsync(change, connection, transaction, cancellationToken);
@@ -59,7 +60,8 @@ internal sealed class PostgresIncidentJournal(NpgsqlDataSource db, PostgresEvent
     public async Task NotifyAsync(IncidentNotification n, CancellationToken cancellationToken = default)
     {
         // One statement: the notification and its deliveries to every matching active webhook appear together.
-        await using var command = db.CreateCommand("""
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition("""
             WITH stored AS (
                 INSERT INTO mc.notifications (id, audience, kind, incident_id, party_id, severity, title, body, created_at)
                 VALUES (@id, @audience, @kind, @incident, @party, @severity, @title, @body, @at)
@@ -69,17 +71,18 @@ internal sealed class PostgresIncidentJournal(NpgsqlDataSource db, PostgresEvent
             SELECT w.id, stored.id FROM stored JOIN mc.webhooks w
                 ON w.active AND w.audience = @audience AND (cardinality(w.kinds) = 0 OR @kind = ANY (w.kinds))
             ON CONFLICT (webhook_id, notification_id) DO NOTHING
-            """);
-        command.Parameters.AddWithValue("id", n.Id);
-        command.Parameters.AddWithValue("audience", n.Audience);
-        command.Parameters.AddWithValue("kind", n.Kind);
-        command.Parameters.AddWithValue("incident", n.IncidentId);
-        command.Parameters.Add(Sql.Text("party", n.PartyId));
-        command.Parameters.AddWithValue("severity", n.Severity.ToString());
-        command.Parameters.AddWithValue("title", n.Title);
-        command.Parameters.AddWithValue("body", n.Body);
-        command.Parameters.AddWithValue("at", n.At);
-        await command.ExecuteNonQueryAsync(cancellationToken);
+            """, new
+        {
+            id = n.Id,
+            audience = n.Audience,
+            kind = n.Kind,
+            incident = n.IncidentId,
+            party = n.PartyId,
+            severity = n.Severity.ToString(),
+            title = n.Title,
+            body = n.Body,
+            at = n.At,
+        }, cancellationToken: cancellationToken));
     }
 
     /// <summary>The timeline entry as a typed event.</summary>
@@ -117,19 +120,19 @@ internal sealed class PostgresIncidentJournal(NpgsqlDataSource db, PostgresEvent
 
     private async Task<Dictionary<string, Guid>> AccountsNamedAsync(string[] names, CancellationToken cancellationToken)
     {
-        await using var command = db.CreateCommand("""
-            SELECT display_name, (array_agg(id))[1] FROM mc.users
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        var accounts = await connection.QueryAsync<NamedAccount>(new CommandDefinition("""
+            SELECT display_name, (array_agg(id))[1] AS id FROM mc.users
             WHERE display_name = ANY(@names) AND NOT disabled
             GROUP BY display_name HAVING count(*) = 1
-            """);
-        command.Parameters.AddWithValue("names", names);
-        var ids = new Dictionary<string, Guid>(StringComparer.Ordinal);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            ids[reader.GetString(0)] = reader.GetGuid(1);
-        }
+            """, new { names }, cancellationToken: cancellationToken));
+        return accounts.ToDictionary(a => a.DisplayName, a => a.Id, StringComparer.Ordinal);
+    }
 
-        return ids;
+    private sealed record NamedAccount
+    {
+        public required string DisplayName { get; init; }
+
+        public required Guid Id { get; init; }
     }
 }

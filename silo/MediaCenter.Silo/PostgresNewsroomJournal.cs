@@ -1,4 +1,5 @@
-using System.Text.Json;
+using Dapper;
+using MediaCenter.Database.Data;
 using MediaCenter.Grains.Events;
 using MediaCenter.Grains.Newsroom;
 using Npgsql;
@@ -11,21 +12,15 @@ internal sealed class PostgresNewsroomJournal(NpgsqlDataSource db, PostgresEvent
     public async Task SaveDraftAsync(string articleId, int version, DraftContent draft, Person by, DateTimeOffset at, CancellationToken cancellationToken = default)
     {
         // A version number the grain never acknowledged (its state write failed) is reused: the newer content wins.
-        await using var command = db.CreateCommand("""
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition("""
             INSERT INTO mc.article_versions (article_id, version, title, content, saved_by, saved_by_name, saved_at)
             VALUES (@id, @version, @title, @content, @by, @byName, @at)
             ON CONFLICT (article_id, version) DO UPDATE SET
                 title = EXCLUDED.title, content = EXCLUDED.content, saved_by = EXCLUDED.saved_by,
                 saved_by_name = EXCLUDED.saved_by_name, saved_at = EXCLUDED.saved_at
-            """);
-        command.Parameters.AddWithValue("id", articleId);
-        command.Parameters.AddWithValue("version", version);
-        command.Parameters.AddWithValue("title", draft.Title);
-        command.Parameters.Add(Sql.Jsonb("content", draft));
-        command.Parameters.AddWithValue("by", by.Id);
-        command.Parameters.AddWithValue("byName", by.Name);
-        command.Parameters.AddWithValue("at", at);
-        await command.ExecuteNonQueryAsync(cancellationToken);
+            """, new { id = articleId, version, title = draft.Title, content = SqlValue.Jsonb(draft), by = by.Id, byName = by.Name, at },
+            cancellationToken: cancellationToken));
     }
 
     public async Task RecordEventAsync(ArticleCard card, ArticleHistoryEntry entry, CancellationToken cancellationToken = default)
@@ -60,17 +55,16 @@ internal sealed class PostgresNewsroomJournal(NpgsqlDataSource db, PostgresEvent
 
     public async Task<IReadOnlyList<ArticleCard>> BoardCardsAsync(string channel, CancellationToken cancellationToken = default)
     {
-        await using var command = db.CreateCommand("""
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        var stored = await connection.QueryAsync<string>(new CommandDefinition("""
             (SELECT card::text FROM mc.articles WHERE channel_code = @channel AND stage NOT IN ('Published', 'Withdrawn', 'Deleted'))
             UNION ALL
             (SELECT card::text FROM mc.articles WHERE channel_code = @channel AND stage IN ('Published', 'Withdrawn') ORDER BY updated_at DESC LIMIT 100)
-            """);
-        command.Parameters.AddWithValue("channel", channel);
+            """, new { channel }, cancellationToken: cancellationToken));
         var cards = new List<ArticleCard>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
+        foreach (var json in stored)
         {
-            var card = JsonSerializer.Deserialize<ArticleCard>(reader.GetString(0), Sql.Json)!;
+            var card = PersistedJson.Deserialize<ArticleCard>(json)!;
             // Stored cards become grain state again: concrete lists only (stored state JSON names runtime types).
             cards.Add(card with { Assignees = card.Assignees.ToList(), Targets = card.Targets.ToList() });
         }
@@ -82,7 +76,7 @@ internal sealed class PostgresNewsroomJournal(NpgsqlDataSource db, PostgresEvent
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using (var article = new NpgsqlCommand("""
+        await connection.ExecuteAsync(new CommandDefinition("""
             INSERT INTO mc.articles (id, channel_code, stage, kind, title, author_id, assignee_ids, due_at, scheduled_at, card, version, updated_at)
             VALUES (@id, @channel, @stage, @kind, @title, @author, @assignees, @due, @scheduled, @card, @version, @updated)
             ON CONFLICT (id) DO UPDATE SET
@@ -90,26 +84,25 @@ internal sealed class PostgresNewsroomJournal(NpgsqlDataSource db, PostgresEvent
                 due_at = EXCLUDED.due_at, scheduled_at = EXCLUDED.scheduled_at, card = EXCLUDED.card,
                 version = EXCLUDED.version, updated_at = EXCLUDED.updated_at
             WHERE mc.articles.version <= EXCLUDED.version
-            """, connection, transaction))
+            """, new
         {
-            article.Parameters.AddWithValue("id", card.Id);
-            article.Parameters.AddWithValue("channel", card.Channel);
-            article.Parameters.AddWithValue("stage", card.Stage.ToString());
-            article.Parameters.AddWithValue("kind", card.Kind.ToString());
-            article.Parameters.AddWithValue("title", card.Title);
-            article.Parameters.AddWithValue("author", card.Author.Id);
-            article.Parameters.AddWithValue("assignees", card.Assignees.Select(a => a.Id).ToArray());
-            article.Parameters.Add(Sql.Time("due", card.DueAt));
-            article.Parameters.Add(Sql.Time("scheduled", card.ScheduledAt));
-            article.Parameters.Add(Sql.Jsonb("card", card));
-            article.Parameters.AddWithValue("version", card.Version);
-            article.Parameters.AddWithValue("updated", card.UpdatedAt);
-            await article.ExecuteNonQueryAsync(cancellationToken);
-        }
+            id = card.Id,
+            channel = card.Channel,
+            stage = card.Stage.ToString(),
+            kind = card.Kind.ToString(),
+            title = card.Title,
+            author = card.Author.Id,
+            assignees = card.Assignees.Select(a => a.Id).ToArray(),
+            due = card.DueAt,
+            scheduled = card.ScheduledAt,
+            card = SqlValue.Jsonb(card),
+            version = card.Version,
+            updated = card.UpdatedAt,
+        }, transaction, cancellationToken: cancellationToken));
 
         foreach (var target in card.Targets)
         {
-            await using var publication = new NpgsqlCommand("""
+            await connection.ExecuteAsync(new CommandDefinition("""
                 INSERT INTO mc.publications (article_id, target, channel_code, kind, title, summary, body_html, author_name, media_ids,
                     video_url, interaction, published_at, withdrawn_at, version, updated_at)
                 VALUES (@id, @target, @channel, @kind, @title, @summary, @body, @author, @media, @video, @interaction, @published, @withdrawn,
@@ -120,22 +113,23 @@ internal sealed class PostgresNewsroomJournal(NpgsqlDataSource db, PostgresEvent
                     interaction = EXCLUDED.interaction, published_at = EXCLUDED.published_at, withdrawn_at = EXCLUDED.withdrawn_at,
                     version = EXCLUDED.version, updated_at = clock_timestamp()
                 WHERE mc.publications.version < EXCLUDED.version
-                """, connection, transaction);
-            publication.Parameters.AddWithValue("id", card.Id);
-            publication.Parameters.AddWithValue("target", target.Target.ToString());
-            publication.Parameters.AddWithValue("channel", card.Channel);
-            publication.Parameters.AddWithValue("kind", card.Kind.ToString());
-            publication.Parameters.AddWithValue("title", draft?.Title ?? card.Title);
-            publication.Parameters.AddWithValue("summary", draft?.Summary ?? "");
-            publication.Parameters.AddWithValue("body", draft?.BodyHtml ?? "");
-            publication.Parameters.AddWithValue("author", string.Join("、", card.Assignees.Select(a => a.Name).DefaultIfEmpty(card.Author.Name)));
-            publication.Parameters.AddWithValue("media", (draft?.MediaIds ?? []).ToArray());
-            publication.Parameters.Add(Sql.Text("video", draft?.VideoUrl));
-            publication.Parameters.Add(Sql.Jsonb("interaction", draft?.Interaction));
-            publication.Parameters.AddWithValue("published", target.PublishedAt);
-            publication.Parameters.Add(Sql.Time("withdrawn", target.WithdrawnAt));
-            publication.Parameters.AddWithValue("version", card.Version);
-            await publication.ExecuteNonQueryAsync(cancellationToken);
+                """, new
+            {
+                id = card.Id,
+                target = target.Target.ToString(),
+                channel = card.Channel,
+                kind = card.Kind.ToString(),
+                title = draft?.Title ?? card.Title,
+                summary = draft?.Summary ?? "",
+                body = draft?.BodyHtml ?? "",
+                author = string.Join("、", card.Assignees.Select(a => a.Name).DefaultIfEmpty(card.Author.Name)),
+                media = (draft?.MediaIds ?? []).ToArray(),
+                video = draft?.VideoUrl,
+                interaction = SqlValue.Jsonb(draft?.Interaction),
+                published = target.PublishedAt,
+                withdrawn = target.WithdrawnAt,
+                version = card.Version,
+            }, transaction, cancellationToken: cancellationToken));
         }
 
         await transaction.CommitAsync(cancellationToken);

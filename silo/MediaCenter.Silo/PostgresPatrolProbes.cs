@@ -1,5 +1,7 @@
 using System.Diagnostics;
+using Dapper;
 using MediaCenter.Database;
+using MediaCenter.Database.Data;
 using MediaCenter.Grains.Events;
 using MediaCenter.Grains.Operations;
 using MediaCenter.Hosting;
@@ -15,49 +17,49 @@ internal sealed class PostgresPatrolProbes(NpgsqlDataSource db, IOptions<Databas
     {
         var clock = Stopwatch.StartNew();
         var status = await Migrator.GetStatusAsync(settings.Value.ConnectionString, cancellationToken);
-        await using var size = db.CreateCommand("SELECT pg_database_size(current_database())");
-        var bytes = (long)(await size.ExecuteScalarAsync(cancellationToken))!;
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        var bytes = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "SELECT pg_database_size(current_database())", cancellationToken: cancellationToken));
         return new PatrolCheck("database", status.IsCurrent ? PatrolStatus.Ok : PatrolStatus.Failed,
             $"schema {status.CurrentVersion}/{status.RequiredVersion}, {bytes / 1_048_576.0:0.0} MB, answered in {clock.ElapsedMilliseconds} ms");
     }
 
     public async Task<TerminalCensus> TerminalsAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
-        await using var command = db.CreateCommand("""
-            SELECT count(*)::int,
-                   count(*) FILTER (WHERE health = 'Offline')::int,
-                   count(*) FILTER (WHERE health IN ('Online', 'Degraded') AND deadline < @now - interval '1 minute')::int,
-                   count(*) FILTER (WHERE inspection_due < @now)::int,
-                   count(*) FILTER (WHERE health = 'Offline' AND health_since < @now - interval '1 day')::int
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        var c = await connection.QuerySingleAsync<CensusRow>(new CommandDefinition("""
+            SELECT count(*)::int AS registered,
+                   count(*) FILTER (WHERE health = 'Offline')::int AS offline,
+                   count(*) FILTER (WHERE health IN ('Online', 'Degraded') AND deadline < @now - interval '1 minute')::int AS stale,
+                   count(*) FILTER (WHERE inspection_due < @now)::int AS overdue_inspections,
+                   count(*) FILTER (WHERE health = 'Offline' AND health_since < @now - interval '1 day')::int AS offline_over_a_day
               FROM mc.terminals
-            """);
-        command.Parameters.AddWithValue("now", now);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        await reader.ReadAsync(cancellationToken);
-        return new TerminalCensus(reader.GetInt32(0), reader.GetInt32(1), reader.GetInt32(2), reader.GetInt32(3), reader.GetInt32(4));
+            """, new { now }, cancellationToken: cancellationToken));
+        return new TerminalCensus(c.Registered, c.Offline, c.Stale, c.OverdueInspections, c.OfflineOverADay);
     }
 
     public async Task<long> SecurityAlertsSinceAsync(DateTimeOffset since, CancellationToken cancellationToken)
     {
-        await using var command = db.CreateCommand("SELECT count(*) FROM mc.security_alerts WHERE occurred_at >= @since");
-        command.Parameters.AddWithValue("since", since);
-        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "SELECT count(*) FROM mc.security_alerts WHERE occurred_at >= @since", new { since }, cancellationToken: cancellationToken));
     }
 
     public async Task<long> StoreAsync(PatrolReport report, CancellationToken cancellationToken)
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using var insert = new NpgsqlCommand("""
+        var id = await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
             INSERT INTO mc.patrol_reports (started_at, finished_at, trigger, status, checks) VALUES (@started, @finished, @trigger, @status, @checks)
             RETURNING id
-            """, connection, transaction);
-        insert.Parameters.AddWithValue("started", report.StartedAt);
-        insert.Parameters.AddWithValue("finished", report.FinishedAt);
-        insert.Parameters.AddWithValue("trigger", report.Trigger);
-        insert.Parameters.AddWithValue("status", report.Status.ToString().ToLowerInvariant());
-        insert.Parameters.Add(Sql.Jsonb("checks", report.Checks));
-        var id = (long)(await insert.ExecuteScalarAsync(cancellationToken))!;
+            """, new
+        {
+            started = report.StartedAt,
+            finished = report.FinishedAt,
+            trigger = report.Trigger,
+            status = report.Status.ToString().ToLowerInvariant(),
+            checks = SqlValue.Jsonb(report.Checks),
+        }, transaction, cancellationToken: cancellationToken));
 
         // Each anomaly is an event with a dedup key, for the incident desk; the version is the report's id.
         var appended = new List<DomainEvent>();
@@ -85,5 +87,18 @@ internal sealed class PostgresPatrolProbes(NpgsqlDataSource db, IOptions<Databas
         }
 
         return id;
+    }
+
+    private sealed record CensusRow
+    {
+        public required int Registered { get; init; }
+
+        public required int Offline { get; init; }
+
+        public required int Stale { get; init; }
+
+        public required int OverdueInspections { get; init; }
+
+        public required int OfflineOverADay { get; init; }
     }
 }

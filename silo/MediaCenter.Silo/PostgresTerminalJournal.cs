@@ -1,3 +1,4 @@
+using Dapper;
 using MediaCenter.Grains.Events;
 using MediaCenter.Grains.Terminals;
 using Npgsql;
@@ -15,7 +16,8 @@ internal sealed class PostgresTerminalJournal(NpgsqlDataSource db, PostgresEvent
         }
 
         // Versions only move forward: a late write of an older snapshot changes nothing.
-        await using var command = db.CreateCommand("""
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition("""
             INSERT INTO mc.terminals (id, party_id, name, kind, region, health, health_since, last_seen, deadline, degraded_because,
                 last_inspection_at, inspection_due, flap_count, version, updated_at)
             VALUES (@id, @party, @name, @kind, @region, @health, @since, @seen, @deadline, @degraded, @inspected, @due, @flaps, @version, now())
@@ -26,22 +28,23 @@ internal sealed class PostgresTerminalJournal(NpgsqlDataSource db, PostgresEvent
                 last_inspection_at = EXCLUDED.last_inspection_at, inspection_due = EXCLUDED.inspection_due,
                 flap_count = EXCLUDED.flap_count, version = EXCLUDED.version, updated_at = now()
             WHERE mc.terminals.version <= EXCLUDED.version
-            """);
-        command.Parameters.AddWithValue("id", s.Id);
-        command.Parameters.AddWithValue("party", r.PartyId);
-        command.Parameters.AddWithValue("name", r.Name);
-        command.Parameters.AddWithValue("kind", r.Kind.ToString());
-        command.Parameters.AddWithValue("region", r.Region);
-        command.Parameters.AddWithValue("health", s.Health.ToString());
-        command.Parameters.Add(Sql.Time("since", s.HealthSince));
-        command.Parameters.Add(Sql.Time("seen", s.LastSeen));
-        command.Parameters.Add(Sql.Time("deadline", s.Deadline));
-        command.Parameters.AddWithValue("degraded", s.DegradedBecause.ToArray());
-        command.Parameters.Add(Sql.Time("inspected", s.LastInspectionAt));
-        command.Parameters.Add(Sql.Time("due", s.InspectionDue));
-        command.Parameters.AddWithValue("flaps", s.FlapCount);
-        command.Parameters.AddWithValue("version", s.Version);
-        await command.ExecuteNonQueryAsync(cancellationToken);
+            """, new
+        {
+            id = s.Id,
+            party = r.PartyId,
+            name = r.Name,
+            kind = r.Kind.ToString(),
+            region = r.Region,
+            health = s.Health.ToString(),
+            since = s.HealthSince,
+            seen = s.LastSeen,
+            deadline = s.Deadline,
+            degraded = s.DegradedBecause.ToArray(),
+            inspected = s.LastInspectionAt,
+            due = s.InspectionDue,
+            flaps = s.FlapCount,
+            version = s.Version,
+        }, cancellationToken: cancellationToken));
     }
 
     public Task RecordEventAsync(TerminalEvent e, CancellationToken cancellationToken = default) =>
@@ -58,29 +61,32 @@ internal sealed class PostgresTerminalJournal(NpgsqlDataSource db, PostgresEvent
 
     public async Task RecordTelemetryAsync(TelemetryBucket b, CancellationToken cancellationToken = default)
     {
-        await using var command = db.CreateCommand("""
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition("""
             INSERT INTO mc.terminal_telemetry (terminal_id, bucket_start, samples, cpu_avg, cpu_max, mem_avg, disk_avg, temp_max)
             VALUES (@id, @start, @samples, @cpuAvg, @cpuMax, @memAvg, @diskAvg, @tempMax)
             ON CONFLICT (terminal_id, bucket_start) DO UPDATE SET
                 samples = EXCLUDED.samples, cpu_avg = EXCLUDED.cpu_avg, cpu_max = EXCLUDED.cpu_max, mem_avg = EXCLUDED.mem_avg,
                 disk_avg = EXCLUDED.disk_avg, temp_max = EXCLUDED.temp_max
             WHERE mc.terminal_telemetry.samples <= EXCLUDED.samples
-            """);
-        command.Parameters.AddWithValue("id", b.TerminalId);
-        command.Parameters.AddWithValue("start", b.Start);
-        command.Parameters.AddWithValue("samples", b.Samples);
-        command.Parameters.Add(Sql.Number("cpuAvg", b.CpuAvg));
-        command.Parameters.Add(Sql.Number("cpuMax", b.CpuMax));
-        command.Parameters.Add(Sql.Number("memAvg", b.MemoryAvg));
-        command.Parameters.Add(Sql.Number("diskAvg", b.DiskAvg));
-        command.Parameters.Add(Sql.Number("tempMax", b.TemperatureMax));
-        await command.ExecuteNonQueryAsync(cancellationToken);
+            """, new
+        {
+            id = b.TerminalId,
+            start = b.Start,
+            samples = b.Samples,
+            cpuAvg = b.CpuAvg,
+            cpuMax = b.CpuMax,
+            memAvg = b.MemoryAvg,
+            diskAvg = b.DiskAvg,
+            tempMax = b.TemperatureMax,
+        }, cancellationToken: cancellationToken));
     }
 
     public async Task RecordActivityAsync(TerminalActivity a, CancellationToken cancellationToken = default)
     {
         // Counters only grow within a day: a late or repeated write never lowers them.
-        await using var command = db.CreateCommand("""
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition("""
             INSERT INTO mc.terminal_activity (terminal_id, day, party_id, heartbeats, sessions, interactions, screen_on_seconds, updated_at)
             VALUES (@id, @day, @party, @hb, @sessions, @interactions, @screen, now())
             ON CONFLICT (terminal_id, day) DO UPDATE SET
@@ -89,14 +95,15 @@ internal sealed class PostgresTerminalJournal(NpgsqlDataSource db, PostgresEvent
                 interactions = GREATEST(mc.terminal_activity.interactions, EXCLUDED.interactions),
                 screen_on_seconds = GREATEST(mc.terminal_activity.screen_on_seconds, EXCLUDED.screen_on_seconds),
                 updated_at = now()
-            """);
-        command.Parameters.AddWithValue("id", a.TerminalId);
-        command.Parameters.AddWithValue("day", a.Day);
-        command.Parameters.AddWithValue("party", a.PartyId);
-        command.Parameters.AddWithValue("hb", a.Heartbeats);
-        command.Parameters.AddWithValue("sessions", a.Sessions);
-        command.Parameters.AddWithValue("interactions", a.Interactions);
-        command.Parameters.AddWithValue("screen", a.ScreenOnSeconds);
-        await command.ExecuteNonQueryAsync(cancellationToken);
+            """, new
+        {
+            id = a.TerminalId,
+            day = a.Day,
+            party = a.PartyId,
+            hb = a.Heartbeats,
+            sessions = a.Sessions,
+            interactions = a.Interactions,
+            screen = a.ScreenOnSeconds,
+        }, cancellationToken: cancellationToken));
     }
 }

@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using Dapper;
+using MediaCenter.Database.Data;
 using MediaCenter.Hosting.Outbound;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -51,7 +53,20 @@ internal sealed partial class WebhookDispatcher(NpgsqlDataSource db, IHttpClient
         "mediacenter_webhook_attempts_total", "Webhook delivery attempts, by result (delivered, retry, failed).",
         new CounterConfiguration { LabelNames = ["result"] });
 
-    private sealed record Due(long Id, int Attempts, string Url, string Secret, string Payload, string Kind);
+    private sealed record Due
+    {
+        public required long Id { get; init; }
+
+        public required int Attempts { get; init; }
+
+        public required string Url { get; init; }
+
+        public required string Secret { get; init; }
+
+        public required string Payload { get; init; }
+
+        public required string Kind { get; init; }
+    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -75,7 +90,8 @@ internal sealed partial class WebhookDispatcher(NpgsqlDataSource db, IHttpClient
 
     private async Task<List<Due>> ClaimAsync(CancellationToken cancellationToken)
     {
-        await using var command = db.CreateCommand("""
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        var due = await connection.QueryAsync<Due>(new CommandDefinition("""
             UPDATE mc.webhook_deliveries d SET locked_until = now() + interval '60 seconds'
               FROM (SELECT id FROM mc.webhook_deliveries
                      WHERE status = 'pending' AND next_attempt_at <= now() AND (locked_until IS NULL OR locked_until < now())
@@ -84,17 +100,10 @@ internal sealed partial class WebhookDispatcher(NpgsqlDataSource db, IHttpClient
              WHERE d.id = due.id AND w.id = d.webhook_id AND n.id = d.notification_id
             RETURNING d.id, d.attempts, w.url, w.secret,
                 json_build_object('id', n.id, 'kind', n.kind, 'audience', n.audience, 'incidentId', n.incident_id, 'partyId', n.party_id,
-                    'severity', n.severity, 'title', n.title, 'body', n.body, 'createdAt', n.created_at)::text,
+                    'severity', n.severity, 'title', n.title, 'body', n.body, 'createdAt', n.created_at)::text AS payload,
                 n.kind
-            """);
-        var list = new List<Due>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            list.Add(new Due(reader.GetInt64(0), reader.GetInt32(1), reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetString(5)));
-        }
-
-        return list;
+            """, cancellationToken: cancellationToken));
+        return due.AsList();
     }
 
     /// <summary>The signature of a delivery: hex HMAC-SHA256 of "{timestamp}.{body}" with the webhook's secret.</summary>
@@ -138,30 +147,34 @@ internal sealed partial class WebhookDispatcher(NpgsqlDataSource db, IHttpClient
         // A refused target stays refused: retrying it would only repeat the refusal.
         var outcome = error is null ? "delivered" : refused || attempt > backoff.Count ? "failed" : "retry";
         Attempts.WithLabels(outcome).Inc();
-        await using var batch = db.CreateBatch();
-        var record = new NpgsqlBatchCommand("""
+        // The attempt and the delivery's new state are written together.
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition("""
             INSERT INTO mc.webhook_attempts (delivery_id, attempt, status_code, error, duration_ms) VALUES (@id, @attempt, @status, @error, @ms)
-            """);
-        record.Parameters.AddWithValue("id", due.Id);
-        record.Parameters.AddWithValue("attempt", attempt);
-        record.Parameters.Add(new NpgsqlParameter("status", NpgsqlTypes.NpgsqlDbType.Integer) { Value = (object?)status ?? DBNull.Value });
-        record.Parameters.Add(new NpgsqlParameter("error", NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)error ?? DBNull.Value });
-        // How long a refused target took to refuse would tell a prober something about it: not recorded.
-        record.Parameters.AddWithValue("ms", refused ? 0 : (int)clock.ElapsedMilliseconds);
-        batch.BatchCommands.Add(record);
-        var update = new NpgsqlBatchCommand("""
+            """, new
+        {
+            id = due.Id,
+            attempt,
+            status,
+            error,
+            // How long a refused target took to refuse would tell a prober something about it: not recorded.
+            ms = refused ? 0 : (int)clock.ElapsedMilliseconds,
+        }, transaction, cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(new CommandDefinition("""
             UPDATE mc.webhook_deliveries SET attempts = @attempt, status = @status, last_error = @error, locked_until = NULL,
                 delivered_at = CASE WHEN @status = 'delivered' THEN now() END,
                 next_attempt_at = now() + @wait
              WHERE id = @id
-            """);
-        update.Parameters.AddWithValue("id", due.Id);
-        update.Parameters.AddWithValue("attempt", attempt);
-        update.Parameters.AddWithValue("status", outcome == "retry" ? "pending" : outcome);
-        update.Parameters.Add(new NpgsqlParameter("error", NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)error ?? DBNull.Value });
-        update.Parameters.AddWithValue("wait", outcome == "retry" ? backoff[attempt - 1] : TimeSpan.Zero);
-        batch.BatchCommands.Add(update);
-        await batch.ExecuteNonQueryAsync(cancellationToken);
+            """, new
+        {
+            id = due.Id,
+            attempt,
+            status = outcome == "retry" ? "pending" : outcome,
+            error,
+            wait = SqlValue.As(outcome == "retry" ? backoff[attempt - 1] : TimeSpan.Zero, NpgsqlTypes.NpgsqlDbType.Interval),
+        }, transaction, cancellationToken: cancellationToken));
+        await transaction.CommitAsync(cancellationToken);
         if (error is not null)
         {
             LogAttemptFailed(logger, due.Id, attempt, due.Url, error);

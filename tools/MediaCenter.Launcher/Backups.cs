@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
+using Dapper;
 using Npgsql;
 
 namespace MediaCenter.Launcher;
@@ -70,9 +71,7 @@ public static class Backups
         await using (var connection = new NpgsqlConnection(maintenance))
         {
             await connection.OpenAsync();
-            await using var exists = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = @name", connection);
-            exists.Parameters.AddWithValue("name", database);
-            if (await exists.ExecuteScalarAsync() is not null)
+            if (await connection.ExecuteScalarAsync<int?>("SELECT 1 FROM pg_database WHERE datname = @name", new { name = database }) is not null)
             {
                 throw new InvalidOperationException($"The database '{database}' exists: restores go into a fresh database. Choose another --into.");
             }

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Dapper;
 using Npgsql;
 
 namespace MediaCenter.Launcher;
@@ -272,9 +273,7 @@ public sealed class PostgresCluster
     {
         await using var connection = new NpgsqlConnection(ConnectionStringFor("postgres"));
         await connection.OpenAsync();
-        await using var exists = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = @name", connection);
-        exists.Parameters.AddWithValue("name", Database);
-        if (await exists.ExecuteScalarAsync() is null)
+        if (await connection.ExecuteScalarAsync<int?>("SELECT 1 FROM pg_database WHERE datname = @name", new { name = Database }) is null)
         {
             await using var create = new NpgsqlCommand($"CREATE DATABASE \"{Database.Replace("\"", "\"\"")}\" ENCODING 'UTF8'", connection);
             await create.ExecuteNonQueryAsync();

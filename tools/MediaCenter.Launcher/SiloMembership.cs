@@ -1,3 +1,5 @@
+using Dapper;
+using MediaCenter.Database.Data;
 using Npgsql;
 
 namespace MediaCenter.Launcher;
@@ -19,23 +21,18 @@ public static class SiloMembership
     public static async Task<int> DeclareDeadAsync(string connectionString, string clusterId, string address, IReadOnlyCollection<int> ports,
         CancellationToken cancellationToken = default)
     {
+        DataAccess.Configure();
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using var mark = new NpgsqlCommand(
+        var marked = await connection.ExecuteAsync(new CommandDefinition(
             "UPDATE OrleansMembershipTable SET Status = @dead WHERE DeploymentId = @cluster AND Address = @address AND Port = ANY(@ports) AND Status <> @dead",
-            connection, transaction);
-        mark.Parameters.AddWithValue("dead", Dead);
-        mark.Parameters.AddWithValue("cluster", clusterId);
-        mark.Parameters.AddWithValue("address", address);
-        mark.Parameters.AddWithValue("ports", ports.ToArray());
-        var marked = await mark.ExecuteNonQueryAsync(cancellationToken);
+            new { dead = Dead, cluster = clusterId, address, ports = ports.ToArray() }, transaction, cancellationToken: cancellationToken));
         if (marked > 0)
         {
-            await using var version = new NpgsqlCommand(
-                "UPDATE OrleansMembershipVersionTable SET Version = Version + 1, Timestamp = now() WHERE DeploymentId = @cluster", connection, transaction);
-            version.Parameters.AddWithValue("cluster", clusterId);
-            await version.ExecuteNonQueryAsync(cancellationToken);
+            await connection.ExecuteAsync(new CommandDefinition(
+                "UPDATE OrleansMembershipVersionTable SET Version = Version + 1, Timestamp = now() WHERE DeploymentId = @cluster",
+                new { cluster = clusterId }, transaction, cancellationToken: cancellationToken));
         }
 
         await transaction.CommitAsync(cancellationToken);

@@ -1,6 +1,7 @@
+using Dapper;
 using MediaCenter.Grains.Operations;
+using MediaCenter.Hosting.Data;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace MediaCenter.Web.Operations;
 
@@ -10,25 +11,12 @@ public sealed class CampaignReadModel(NpgsqlDataSource db)
     /// <summary>Campaigns whose dates overlap [from, to] (either end open), by start date; one party's when given.</summary>
     public async Task<IReadOnlyList<CampaignView>> ListAsync(string? partyId, DateOnly? from, DateOnly? to, CancellationToken cancellationToken)
     {
-        await using var command = db.CreateCommand("""
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<CampaignRow>(new CommandDefinition("""
             SELECT * FROM mc.campaigns
             WHERE (@party::text IS NULL OR party_id = @party) AND (@from::date IS NULL OR ends_on >= @from) AND (@to::date IS NULL OR starts_on <= @to)
             ORDER BY starts_on, title LIMIT 1000
-            """);
-        command.Parameters.Add(new NpgsqlParameter("party", NpgsqlDbType.Text) { Value = (object?)partyId ?? DBNull.Value });
-        command.Parameters.Add(new NpgsqlParameter("from", NpgsqlDbType.Date) { Value = (object?)from ?? DBNull.Value });
-        command.Parameters.Add(new NpgsqlParameter("to", NpgsqlDbType.Date) { Value = (object?)to ?? DBNull.Value });
-        var list = new List<CampaignView>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            var r = new OpsRow(reader);
-            list.Add(new CampaignView(r.Text("id"), r.Text("party_id"), r.Text("title"), r.Enum<CampaignKind>("kind"), r.Date("starts_on"), r.Date("ends_on"),
-                r.Text("description"), r.Enum<CampaignSupport>("support"), r.TextOrNull("support_note"), r.TextOrNull("supported_by_name"),
-                r.TimeOrNull("supported_at"), r.Text("registered_by_name"), r.Time("registered_at"), r.Time("updated_at"), r.Enum<CampaignState>("state"),
-                r.TextOrNull("withdraw_reason"), r.TimeOrNull("withdrawn_at"), r.Long("version"), r.Guid("registered_by")));
-        }
-
-        return list;
+            """, new { party = partyId, from, to }, cancellationToken: cancellationToken));
+        return rows.Select(r => r.ToView()).ToList();
     }
 }

@@ -1,12 +1,12 @@
 using System.Globalization;
-using System.Text.Json;
+using Dapper;
+using MediaCenter.Database.Data;
 using MediaCenter.Grains.Operations;
 using MediaCenter.Identity;
 using MediaCenter.Web.Api;
 using MediaCenter.Web.Security;
 using Microsoft.Extensions.Options;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace MediaCenter.Web.Operations;
 
@@ -171,22 +171,13 @@ internal static class HotEventsApi
     private static async Task<IReadOnlyList<HotEventCard>> ListAsync(NpgsqlDataSource db, string? partyId, DateTimeOffset from, DateTimeOffset? to,
         CancellationToken cancellationToken)
     {
-        await using var command = db.CreateCommand("""
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        var cards = await connection.QueryAsync<string>(new CommandDefinition("""
             SELECT card::text FROM mc.hot_events
             WHERE (@party::text IS NULL OR party_id = @party) AND ends_at >= @from AND (@to::timestamptz IS NULL OR starts_at <= @to)
             ORDER BY starts_at LIMIT 500
-            """);
-        command.Parameters.Add(new NpgsqlParameter("party", NpgsqlDbType.Text) { Value = (object?)partyId ?? DBNull.Value });
-        command.Parameters.AddWithValue("from", from.ToUniversalTime());
-        command.Parameters.Add(new NpgsqlParameter("to", NpgsqlDbType.TimestampTz) { Value = (object?)to?.ToUniversalTime() ?? DBNull.Value });
-        var list = new List<HotEventCard>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            list.Add(JsonSerializer.Deserialize<HotEventCard>(reader.GetString(0), OpsHttp.Json)!);
-        }
-
-        return list;
+            """, new { party = partyId, from = from.ToUniversalTime(), to = to?.ToUniversalTime() }, cancellationToken: cancellationToken));
+        return cards.Select(card => PersistedJson.Deserialize<HotEventCard>(card)!).ToList();
     }
 
     private static async Task<IResult> ExecuteAsync(string id, HotEventView view, HotEventCommand command, HttpContext http, IClusterClient cluster)

@@ -6,7 +6,6 @@ using MediaCenter.Grains.Operations;
 using MediaCenter.Identity;
 using MediaCenter.Web.Api;
 using MediaCenter.Web.Security;
-using Npgsql;
 
 namespace MediaCenter.Web.Operations;
 
@@ -102,34 +101,4 @@ internal sealed class CommandRefused(string outcome, string message, string what
     /// <summary>The problem details of the refusal.</summary>
     public IResult ToResult() => GrainOutcomes.Problem<string>(Outcome, Message, null, [], What,
         new Dictionary<string, object?> { ["errors"] = new[] { Message } });
-}
-
-/// <summary>One row read by column name, so a column added to a table never shifts what is read.</summary>
-internal sealed class OpsRow(NpgsqlDataReader reader)
-{
-    private int At(string column) => reader.GetOrdinal(column);
-
-    public string Text(string column) => reader.GetString(At(column));
-
-    public string? TextOrNull(string column) => reader.IsDBNull(At(column)) ? null : reader.GetString(At(column));
-
-    public int Int(string column) => reader.GetInt32(At(column));
-
-    public int? IntOrNull(string column) => reader.IsDBNull(At(column)) ? null : reader.GetInt32(At(column));
-
-    public long Long(string column) => reader.GetInt64(At(column));
-
-    public bool Bool(string column) => reader.GetBoolean(At(column));
-
-    public Guid Guid(string column) => reader.GetGuid(At(column));
-
-    public DateTimeOffset Time(string column) => reader.GetFieldValue<DateTimeOffset>(At(column));
-
-    public DateTimeOffset? TimeOrNull(string column) => reader.IsDBNull(At(column)) ? null : reader.GetFieldValue<DateTimeOffset>(At(column));
-
-    public DateOnly Date(string column) => reader.GetFieldValue<DateOnly>(At(column));
-
-    public T Enum<T>(string column) where T : struct, System.Enum => System.Enum.Parse<T>(Text(column));
-
-    public T Json<T>(string column) => JsonSerializer.Deserialize<T>(Text(column), OpsHttp.Json)!;
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Dapper;
 using MediaCenter.Grains.Operations;
 using MediaCenter.Web.Security;
 using Npgsql;
@@ -10,24 +11,33 @@ internal static class PatrolApi
 {
     public sealed record StoredReport(long Id, DateTimeOffset StartedAt, DateTimeOffset FinishedAt, string Trigger, string Status, JsonElement Checks);
 
+    private sealed record ReportRow
+    {
+        public required long Id { get; init; }
+
+        public required DateTimeOffset StartedAt { get; init; }
+
+        public required DateTimeOffset FinishedAt { get; init; }
+
+        public required string Trigger { get; init; }
+
+        public required string Status { get; init; }
+
+        public required string Checks { get; init; }
+    }
+
     public static IEndpointRouteBuilder MapPatrolApi(this IEndpointRouteBuilder endpoints)
     {
         var patrol = endpoints.MapGroup("/api/patrol").WithTags("operations");
 
         patrol.MapGet("/reports", async (int? limit, NpgsqlDataSource db, CancellationToken cancellationToken) =>
             {
-                await using var command = db.CreateCommand(
-                    "SELECT id, started_at, finished_at, trigger, status, checks::text FROM mc.patrol_reports ORDER BY id DESC LIMIT @limit");
-                command.Parameters.AddWithValue("limit", Math.Clamp(limit ?? 10, 1, 100));
-                var list = new List<StoredReport>();
-                await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-                while (await reader.ReadAsync(cancellationToken))
-                {
-                    list.Add(new StoredReport(reader.GetInt64(0), reader.GetFieldValue<DateTimeOffset>(1), reader.GetFieldValue<DateTimeOffset>(2),
-                        reader.GetString(3), reader.GetString(4), JsonDocument.Parse(reader.GetString(5)).RootElement.Clone()));
-                }
-
-                return Results.Ok(list);
+                await using var connection = await db.OpenConnectionAsync(cancellationToken);
+                var rows = await connection.QueryAsync<ReportRow>(new CommandDefinition(
+                    "SELECT id, started_at, finished_at, trigger, status, checks::text AS checks FROM mc.patrol_reports ORDER BY id DESC LIMIT @limit",
+                    new { limit = Math.Clamp(limit ?? 10, 1, 100) }, cancellationToken: cancellationToken));
+                return Results.Ok(rows.Select(r => new StoredReport(r.Id, r.StartedAt, r.FinishedAt, r.Trigger, r.Status,
+                    JsonDocument.Parse(r.Checks).RootElement.Clone())).ToList());
             })
             .RequireAuthorization(Policies.OperationsRead)
             .WithName("ListPatrolReports")

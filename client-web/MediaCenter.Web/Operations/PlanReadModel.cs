@@ -1,6 +1,7 @@
+using Dapper;
 using MediaCenter.Grains.Operations;
+using MediaCenter.Hosting.Data;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace MediaCenter.Web.Operations;
 
@@ -47,22 +48,11 @@ public sealed class PlanReadModel(NpgsqlDataSource db, TimeProvider time)
 
     private async Task<List<PlanRow>> PlansAsync(string? partyId, string? planId, bool? drillOverdue, CancellationToken cancellationToken)
     {
-        await using var command = db.CreateCommand(PlansSql);
-        command.Parameters.Add(new NpgsqlParameter("party", NpgsqlDbType.Text) { Value = (object?)partyId ?? DBNull.Value });
-        command.Parameters.Add(new NpgsqlParameter("id", NpgsqlDbType.Text) { Value = (object?)planId ?? DBNull.Value });
-        command.Parameters.Add(new NpgsqlParameter("overdue", NpgsqlDbType.Boolean) { Value = (object?)drillOverdue ?? DBNull.Value });
-        command.Parameters.AddWithValue("now", time.GetUtcNow());
-        var list = new List<PlanRow>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            var r = new OpsRow(reader);
-            list.Add(new PlanRow(r.Text("id"), r.Text("party_id"), r.Text("title"), r.Text("scenario"), r.Int("latest_version"),
-                r.Enum<PlanState>("latest_state"), r.IntOrNull("effective_version"), r.Long("revision"), r.Text("created_by_name"), r.Time("created_at"),
-                r.Time("updated_at"), r.IntOrNull("drill_every_days"), r.TimeOrNull("last_held"), r.TimeOrNull("next_due"), r.Bool("overdue")));
-        }
-
-        return list;
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<ListedPlan>(new CommandDefinition(PlansSql,
+            new { party = partyId, id = planId, overdue = drillOverdue, now = time.GetUtcNow() }, cancellationToken: cancellationToken));
+        return rows.Select(r => new PlanRow(r.Id, r.PartyId, r.Title, r.Scenario, r.LatestVersion, r.LatestState, r.EffectiveVersion, r.Revision,
+            r.CreatedByName, r.CreatedAt, r.UpdatedAt, r.DrillEveryDays, r.LastHeld, r.NextDue, r.Overdue)).ToList();
     }
 
     /// <summary>
@@ -72,7 +62,8 @@ public sealed class PlanReadModel(NpgsqlDataSource db, TimeProvider time)
     public async Task<IReadOnlyList<DrillView>> DrillsAsync(string? partyId, string? planId, DateTimeOffset? from, DateTimeOffset? to, bool? overdue,
         CancellationToken cancellationToken)
     {
-        await using var command = db.CreateCommand("""
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<DrillRow>(new CommandDefinition("""
             SELECT *, participants::text AS participants_text, findings::text AS findings_text, follow_ups::text AS follow_ups_text,
                    state = 'Scheduled' AND scheduled_at < @now AS overdue
             FROM mc.drills
@@ -80,25 +71,49 @@ public sealed class PlanReadModel(NpgsqlDataSource db, TimeProvider time)
               AND (@from::timestamptz IS NULL OR scheduled_at >= @from) AND (@to::timestamptz IS NULL OR scheduled_at <= @to)
               AND (@overdue::boolean IS NULL OR (state = 'Scheduled' AND scheduled_at < @now) = @overdue)
             ORDER BY scheduled_at DESC LIMIT 500
-            """);
-        command.Parameters.Add(new NpgsqlParameter("party", NpgsqlDbType.Text) { Value = (object?)partyId ?? DBNull.Value });
-        command.Parameters.Add(new NpgsqlParameter("plan", NpgsqlDbType.Text) { Value = (object?)planId ?? DBNull.Value });
-        command.Parameters.Add(new NpgsqlParameter("from", NpgsqlDbType.TimestampTz) { Value = (object?)from?.ToUniversalTime() ?? DBNull.Value });
-        command.Parameters.Add(new NpgsqlParameter("to", NpgsqlDbType.TimestampTz) { Value = (object?)to?.ToUniversalTime() ?? DBNull.Value });
-        command.Parameters.Add(new NpgsqlParameter("overdue", NpgsqlDbType.Boolean) { Value = (object?)overdue ?? DBNull.Value });
-        command.Parameters.AddWithValue("now", time.GetUtcNow());
-        var list = new List<DrillView>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
+            """, new
         {
-            var r = new OpsRow(reader);
-            list.Add(new DrillView(r.Text("id"), r.Text("plan_id"), r.Text("party_id"), r.Text("scenario"), r.Time("scheduled_at"),
-                r.Enum<DrillState>("state"), r.IntOrNull("plan_version"), r.TimeOrNull("started_at"), r.TimeOrNull("ended_at"),
-                r.Json<List<DrillParticipant>>("participants_text"), r.Json<List<string>>("findings_text"), r.Json<List<DrillFollowUp>>("follow_ups_text"),
-                r.TextOrNull("summary"), r.TextOrNull("cancel_reason"), r.Text("scheduled_by_name"), r.TextOrNull("recorded_by_name"),
-                r.TimeOrNull("recorded_at"), r.Time("updated_at"), r.Long("version"), r.Bool("overdue"), r.Time("created_at")));
-        }
+            party = partyId,
+            plan = planId,
+            from = from?.ToUniversalTime(),
+            to = to?.ToUniversalTime(),
+            overdue,
+            now = time.GetUtcNow(),
+        }, cancellationToken: cancellationToken));
+        return rows.Select(r => r.ToView()).ToList();
+    }
 
-        return list;
+    /// <summary>A row of the plan list query, named like its columns.</summary>
+    private sealed record ListedPlan
+    {
+        public required string Id { get; init; }
+
+        public required string PartyId { get; init; }
+
+        public required string Title { get; init; }
+
+        public required string Scenario { get; init; }
+
+        public required int LatestVersion { get; init; }
+
+        public required PlanState LatestState { get; init; }
+
+        public int? EffectiveVersion { get; init; }
+
+        public required long Revision { get; init; }
+
+        public required string CreatedByName { get; init; }
+
+        public required DateTimeOffset CreatedAt { get; init; }
+
+        public required DateTimeOffset UpdatedAt { get; init; }
+
+        public int? DrillEveryDays { get; init; }
+
+        public DateTimeOffset? LastHeld { get; init; }
+
+        public DateTimeOffset? NextDue { get; init; }
+
+        public required bool Overdue { get; init; }
     }
 }
