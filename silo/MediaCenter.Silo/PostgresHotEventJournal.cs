@@ -8,7 +8,7 @@ using Npgsql;
 namespace MediaCenter.Silo;
 
 /// <summary>Writes the hot events' timeline (through the event log) and read model (mc.hot_events); idempotent and version-guarded.</summary>
-internal sealed class PostgresHotEventJournal(NpgsqlDataSource db, PostgresEventLog events, IGrainFactory grains) : IHotEventJournal
+internal sealed class PostgresHotEventJournal(NpgsqlDataSource db, PostgresEventLog events, Grains.Incidents.IAlertCentreJournal alerts, IGrainFactory grains) : IHotEventJournal
 {
     public async Task RecordEventAsync(HotEventCard card, HotEventHistoryEntry entry, CancellationToken cancellationToken = default)
     {
@@ -47,33 +47,12 @@ internal sealed class PostgresHotEventJournal(NpgsqlDataSource db, PostgresEvent
         var id = $"{card.Id}:{entry.Version}:{Audience}";
         var body = $"{card.PartyId} 登记了热点事件「{card.Title}」，{card.StartsAt:yyyy-MM-dd HH:mm}–{card.EndsAt:yyyy-MM-dd HH:mm} (UTC)，预计流量 ×{card.TrafficMultiple:0.##} / " +
             $"{card.PartyId} registered the hot event \"{card.Title}\", {card.StartsAt:yyyy-MM-dd HH:mm}–{card.EndsAt:yyyy-MM-dd HH:mm} UTC, expected traffic ×{card.TrafficMultiple:0.##}";
-        await using var connection = await db.OpenConnectionAsync(cancellationToken);
-        var stored = await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
-            WITH stored AS (
-                INSERT INTO mc.notifications (id, audience, kind, incident_id, party_id, severity, title, body, created_at)
-                VALUES (@id, @audience, @kind, NULL, @party, NULL, @title, @body, @at)
-                ON CONFLICT (id) DO NOTHING
-                RETURNING id),
-            queued AS (
-                INSERT INTO mc.webhook_deliveries (webhook_id, notification_id)
-                SELECT w.id, stored.id FROM stored JOIN mc.webhooks w
-                    ON w.active AND w.audience = @audience AND (cardinality(w.kinds) = 0 OR @kind = ANY (w.kinds))
-                ON CONFLICT (webhook_id, notification_id) DO NOTHING)
-            SELECT count(*) FROM stored
-            """, new
-        {
-            id,
-            audience = Audience,
-            kind = Kind,
-            party = card.PartyId,
-            title = "热点事件登记 / Hot event registered: " + card.Title,
-            body,
-            at = entry.At,
-        }, cancellationToken: cancellationToken));
-        if (stored > 0)
+        var title = "热点事件登记 / Hot event registered: " + card.Title;
+        var stored = await alerts.NotifyAsync(new Grains.Incidents.AlertNotification(id, Audience, Kind, card.PartyId, title, body, entry.At), cancellationToken);
+        if (stored)
         {
             await grains.PublishLiveAsync(LiveTopic.Notifications, new NotificationRaised(id, Audience, Kind, null, card.PartyId, null,
-                "热点事件登记 / Hot event registered: " + card.Title, body, entry.At));
+                title, body, entry.At));
         }
     }
 

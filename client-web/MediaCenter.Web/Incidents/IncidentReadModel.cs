@@ -1,7 +1,8 @@
 using System.Text.Json;
+using Dapper;
+using MediaCenter.Database.Data;
 using MediaCenter.Identity;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace MediaCenter.Web.Incidents;
 
@@ -58,129 +59,156 @@ public sealed class IncidentReadModel(NpgsqlDataSource db)
     /// <summary>Incidents newest first (without their timelines), of one party or all.</summary>
     public async Task<IReadOnlyList<JsonElement>> ListAsync(string? partyId, bool platformOnlyToo, string? stage, int limit, CancellationToken cancellationToken)
     {
-        await using var command = db.CreateCommand("""
-            SELECT snapshot - 'timeline' FROM mc.incidents
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        var snapshots = await connection.QueryAsync<string>(new CommandDefinition("""
+            SELECT (snapshot - 'timeline')::text FROM mc.incidents
              WHERE (@party::text IS NULL OR party_id = @party OR (@platform AND party_id IS NULL))
                AND (@stage::text IS NULL OR stage = @stage)
              ORDER BY reported_at DESC
              LIMIT @limit
-            """);
-        command.Parameters.Add(new NpgsqlParameter("party", NpgsqlDbType.Text) { Value = (object?)partyId ?? DBNull.Value });
-        command.Parameters.AddWithValue("platform", platformOnlyToo);
-        command.Parameters.Add(new NpgsqlParameter("stage", NpgsqlDbType.Text) { Value = (object?)stage ?? DBNull.Value });
-        command.Parameters.AddWithValue("limit", Math.Clamp(limit, 1, 500));
-        var list = new List<JsonElement>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            list.Add(JsonDocument.Parse(reader.GetString(0)).RootElement.Clone());
-        }
-
-        return list;
+            """, new { party = partyId, platform = platformOnlyToo, stage, limit = Math.Clamp(limit, 1, 500) }, cancellationToken: cancellationToken));
+        return snapshots.Select(json => JsonDocument.Parse(json).RootElement.Clone()).ToList();
     }
 
     /// <summary>Per month (Asia/Shanghai): how many were reported, and the mean times to acknowledge and to resolve.</summary>
     public async Task<IReadOnlyList<IncidentMonth>> MonthsAsync(string? partyId, int months, CancellationToken cancellationToken)
     {
-        await using var command = db.CreateCommand("""
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<MonthRow>(new CommandDefinition("""
             SELECT to_char(date_trunc('month', reported_at AT TIME ZONE 'Asia/Shanghai'), 'YYYY-MM') AS month,
-                   count(*)::int, count(acknowledged_at)::int, count(resolved_at)::int,
-                   avg(extract(epoch FROM acknowledged_at - reported_at) / 60.0)::float8,
-                   avg(extract(epoch FROM resolved_at - reported_at) / 60.0)::float8
+                   count(*)::int AS reported, count(acknowledged_at)::int AS acknowledged, count(resolved_at)::int AS resolved,
+                   avg(extract(epoch FROM acknowledged_at - reported_at) / 60.0)::float8 AS minutes_to_acknowledge,
+                   avg(extract(epoch FROM resolved_at - reported_at) / 60.0)::float8 AS minutes_to_resolve
               FROM mc.incidents
              WHERE (@party::text IS NULL OR party_id = @party)
                AND reported_at >= date_trunc('month', now() AT TIME ZONE 'Asia/Shanghai') - make_interval(months => @months - 1)
              GROUP BY 1 ORDER BY 1
-            """);
-        command.Parameters.Add(new NpgsqlParameter("party", NpgsqlDbType.Text) { Value = (object?)partyId ?? DBNull.Value });
-        command.Parameters.AddWithValue("months", Math.Clamp(months, 1, 36));
-        var list = new List<IncidentMonth>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            list.Add(new IncidentMonth(reader.GetString(0), reader.GetInt32(1), reader.GetInt32(2), reader.GetInt32(3),
-                reader.IsDBNull(4) ? null : Math.Round(reader.GetDouble(4), 1), reader.IsDBNull(5) ? null : Math.Round(reader.GetDouble(5), 1)));
-        }
-
-        return list;
+            """, new { party = partyId, months = Math.Clamp(months, 1, 36) }, cancellationToken: cancellationToken));
+        return rows.Select(r => new IncidentMonth(r.Month, r.Reported, r.Acknowledged, r.Resolved,
+            r.MinutesToAcknowledge is { } a ? Math.Round(a, 1) : null, r.MinutesToResolve is { } m ? Math.Round(m, 1) : null)).ToList();
     }
 
     /// <summary>The notifications of the given audiences, newest first, with the user's read flags.</summary>
     public async Task<IReadOnlyList<NotificationRow>> NotificationsAsync(Guid userId, IReadOnlyList<string> audiences, int limit, CancellationToken cancellationToken)
     {
-        await using var command = db.CreateCommand("""
-            SELECT n.id, n.audience, n.kind, n.incident_id, n.party_id, n.severity, n.title, n.body, n.created_at, r.user_id IS NOT NULL
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<StoredNotification>(new CommandDefinition("""
+            SELECT n.id, n.audience, n.kind, n.incident_id, n.party_id, n.severity, n.title, n.body, n.created_at, r.user_id IS NOT NULL AS read
               FROM mc.notifications n LEFT JOIN mc.notification_reads r ON r.notification_id = n.id AND r.user_id = @user
              WHERE n.audience = ANY (@audiences)
              ORDER BY n.created_at DESC, n.id
              LIMIT @limit
-            """);
-        command.Parameters.AddWithValue("user", userId);
-        command.Parameters.AddWithValue("audiences", audiences.ToArray());
-        command.Parameters.AddWithValue("limit", Math.Clamp(limit, 1, 500));
-        var list = new List<NotificationRow>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            list.Add(new NotificationRow(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3),
-                reader.IsDBNull(4) ? null : reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetString(5), reader.GetString(6), reader.GetString(7),
-                reader.GetFieldValue<DateTimeOffset>(8), reader.GetBoolean(9)));
-        }
-
-        return list;
+            """, new { user = userId, audiences = audiences.ToArray(), limit = Math.Clamp(limit, 1, 500) }, cancellationToken: cancellationToken));
+        return rows.Select(n => new NotificationRow(n.Id, n.Audience, n.Kind, n.IncidentId, n.PartyId, n.Severity, n.Title, n.Body, n.CreatedAt, n.Read)).ToList();
     }
 
     /// <summary>How many notifications of the audiences the user has not read.</summary>
     public async Task<long> UnreadAsync(Guid userId, IReadOnlyList<string> audiences, CancellationToken cancellationToken)
     {
-        await using var command = db.CreateCommand("""
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
             SELECT count(*) FROM mc.notifications n
              WHERE n.audience = ANY (@audiences)
                AND NOT EXISTS (SELECT 1 FROM mc.notification_reads r WHERE r.notification_id = n.id AND r.user_id = @user)
-            """);
-        command.Parameters.AddWithValue("user", userId);
-        command.Parameters.AddWithValue("audiences", audiences.ToArray());
-        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+            """, new { user = userId, audiences = audiences.ToArray() }, cancellationToken: cancellationToken));
     }
 
     /// <summary>Webhooks, of one party or all.</summary>
     public async Task<IReadOnlyList<WebhookRow>> WebhooksAsync(string? partyId, CancellationToken cancellationToken)
     {
-        await using var command = db.CreateCommand("""
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<StoredWebhook>(new CommandDefinition("""
             SELECT id, audience, party_id, url, kinds, active, created_at FROM mc.webhooks
              WHERE @party::text IS NULL OR party_id = @party ORDER BY created_at
-            """);
-        command.Parameters.Add(new NpgsqlParameter("party", NpgsqlDbType.Text) { Value = (object?)partyId ?? DBNull.Value });
-        var list = new List<WebhookRow>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            list.Add(new WebhookRow(reader.GetGuid(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2), reader.GetString(3),
-                reader.GetFieldValue<string[]>(4), reader.GetBoolean(5), reader.GetFieldValue<DateTimeOffset>(6)));
-        }
-
-        return list;
+            """, new { party = partyId }, cancellationToken: cancellationToken));
+        return rows.Select(w => new WebhookRow(w.Id, w.Audience, w.PartyId, w.Url, w.Kinds, w.Active, w.CreatedAt)).ToList();
     }
 
     /// <summary>A webhook's latest deliveries, each with its attempts.</summary>
     public async Task<IReadOnlyList<DeliveryRow>> DeliveriesAsync(Guid webhookId, CancellationToken cancellationToken)
     {
-        await using var command = db.CreateCommand("""
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<StoredDelivery>(new CommandDefinition("""
             SELECT d.id, d.notification_id, d.status, d.attempts, d.next_attempt_at, d.delivered_at, d.last_error,
                    coalesce((SELECT json_agg(json_build_object('attempt', a.attempt, 'at', a.at, 'statusCode', a.status_code, 'error', a.error,
-                       'durationMs', a.duration_ms) ORDER BY a.attempt) FROM mc.webhook_attempts a WHERE a.delivery_id = d.id), '[]')::text
+                       'durationMs', a.duration_ms) ORDER BY a.attempt) FROM mc.webhook_attempts a WHERE a.delivery_id = d.id), '[]')::text AS history
               FROM mc.webhook_deliveries d WHERE d.webhook_id = @id ORDER BY d.id DESC LIMIT 200
-            """);
-        command.Parameters.AddWithValue("id", webhookId);
-        var list = new List<DeliveryRow>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            list.Add(new DeliveryRow(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetInt32(3), reader.GetFieldValue<DateTimeOffset>(4),
-                reader.IsDBNull(5) ? null : reader.GetFieldValue<DateTimeOffset>(5), reader.IsDBNull(6) ? null : reader.GetString(6),
-                JsonSerializer.Deserialize<List<AttemptRow>>(reader.GetString(7), Newsroom.NewsroomReadModel.Json)!));
-        }
+            """, new { id = webhookId }, cancellationToken: cancellationToken));
+        return rows.Select(d => new DeliveryRow(d.Id, d.NotificationId, d.Status, d.Attempts, d.NextAttemptAt, d.DeliveredAt, d.LastError,
+            PersistedJson.Deserialize<List<AttemptRow>>(d.History)!)).ToList();
+    }
 
-        return list;
+    private sealed record MonthRow
+    {
+        public required string Month { get; init; }
+
+        public required int Reported { get; init; }
+
+        public required int Acknowledged { get; init; }
+
+        public required int Resolved { get; init; }
+
+        public double? MinutesToAcknowledge { get; init; }
+
+        public double? MinutesToResolve { get; init; }
+    }
+
+    private sealed record StoredNotification
+    {
+        public required string Id { get; init; }
+
+        public required string Audience { get; init; }
+
+        public required string Kind { get; init; }
+
+        public string? IncidentId { get; init; }
+
+        public string? PartyId { get; init; }
+
+        public string? Severity { get; init; }
+
+        public required string Title { get; init; }
+
+        public required string Body { get; init; }
+
+        public required DateTimeOffset CreatedAt { get; init; }
+
+        public required bool Read { get; init; }
+    }
+
+    private sealed record StoredWebhook
+    {
+        public required Guid Id { get; init; }
+
+        public required string Audience { get; init; }
+
+        public string? PartyId { get; init; }
+
+        public required string Url { get; init; }
+
+        public required string[] Kinds { get; init; }
+
+        public required bool Active { get; init; }
+
+        public required DateTimeOffset CreatedAt { get; init; }
+    }
+
+    private sealed record StoredDelivery
+    {
+        public required long Id { get; init; }
+
+        public required string NotificationId { get; init; }
+
+        public required string Status { get; init; }
+
+        public required int Attempts { get; init; }
+
+        public required DateTimeOffset NextAttemptAt { get; init; }
+
+        public DateTimeOffset? DeliveredAt { get; init; }
+
+        public string? LastError { get; init; }
+
+        public required string History { get; init; }
     }
 }

@@ -1,5 +1,9 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Text.Unicode;
 using System.Xml;
 using MediaCenter.Grains.Newsroom;
 using MediaCenter.Identity;
@@ -13,6 +17,14 @@ namespace MediaCenter.Web.Newsroom;
 /// </summary>
 internal static class FeedsApi
 {
+    // A feed is read by people debugging it and by readers in the channel's language: Chinese stays as it is (a third of
+    // the size of \uXXXX escapes); characters that matter to HTML are still escaped.
+    private static readonly JsonSerializerOptions FeedJson = new(JsonSerializerDefaults.Web)
+    {
+        Encoder = JavaScriptEncoder.Create(UnicodeRanges.All),
+        Converters = { new JsonStringEnumConverter() },
+    };
+
     /// <summary>Items in a feed.</summary>
     public const int Items = 50;
 
@@ -100,7 +112,7 @@ internal static class FeedsApi
                 ["_mediacenter"] = new { kind = i.Kind, video_url = i.VideoUrl, interaction = i.Interaction },
             }).ToArray(),
         };
-        return Results.Json(feed, NewsroomReadModel.Json, "application/feed+json; charset=utf-8");
+        return Results.Json(feed, FeedJson, "application/feed+json; charset=utf-8");
     }
 
     private static IResult Rss(ChannelInfo channel, PublishTarget target, IReadOnlyList<PublishedItem> items, string self, DateTimeOffset? modified)

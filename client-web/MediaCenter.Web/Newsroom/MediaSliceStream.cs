@@ -1,3 +1,4 @@
+using Dapper;
 using Npgsql;
 using Prometheus;
 
@@ -80,11 +81,9 @@ internal sealed class MediaSliceStream(NpgsqlDataSource db, Guid id, long length
     private async Task FetchAsync(CancellationToken cancellationToken)
     {
         // substring counts from 1.
-        await using var command = db.CreateCommand("SELECT substring(data FROM @from FOR @count) FROM mc.media WHERE id = @id");
-        command.Parameters.AddWithValue("from", checked((int)(_position + 1)));
-        command.Parameters.AddWithValue("count", (int)Math.Min(SliceBytes, length - _position));
-        command.Parameters.AddWithValue("id", id);
-        var slice = await command.ExecuteScalarAsync(cancellationToken) as byte[];
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        var slice = await connection.ExecuteScalarAsync<byte[]?>(new CommandDefinition("SELECT substring(data FROM @from FOR @count) FROM mc.media WHERE id = @id",
+            new { from = checked((int)(_position + 1)), count = (int)Math.Min(SliceBytes, length - _position), id }, cancellationToken: cancellationToken));
         if (slice is not { Length: > 0 })
         {
             throw new IOException($"The file {id} is no longer stored, or shorter than its recorded size.");

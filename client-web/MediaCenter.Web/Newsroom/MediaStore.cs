@@ -1,3 +1,4 @@
+using Dapper;
 using MediaCenter.Grains.Newsroom;
 using Npgsql;
 
@@ -19,13 +20,11 @@ public sealed class MediaStore(NpgsqlDataSource db)
     /// <summary>A file's description.</summary>
     public async Task<MediaInfo?> InfoAsync(Guid id, CancellationToken cancellationToken)
     {
-        await using var command = db.CreateCommand("SELECT id, channel_code, file_name, content_type, size_bytes, sha256, uploaded_at FROM mc.media WHERE id = @id");
-        command.Parameters.AddWithValue("id", id);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken)
-            ? new MediaInfo(reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetInt64(4), reader.GetString(5),
-                reader.GetFieldValue<DateTimeOffset>(6))
-            : null;
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<StoredMedia>(new CommandDefinition(
+            "SELECT id, channel_code, file_name, content_type, size_bytes, sha256, uploaded_at FROM mc.media WHERE id = @id",
+            new { id }, cancellationToken: cancellationToken));
+        return row is null ? null : new MediaInfo(row.Id, row.ChannelCode, row.FileName, row.ContentType, row.SizeBytes, row.Sha256, row.UploadedAt);
     }
 
     /// <summary>A file's bytes as a stream that reads them a slice at a time, when they are asked for.</summary>
@@ -34,8 +33,25 @@ public sealed class MediaStore(NpgsqlDataSource db)
     /// <summary>True when a live (not withdrawn) publication shows the file: then anyone may fetch it.</summary>
     public async Task<bool> IsPublishedAsync(Guid id, CancellationToken cancellationToken)
     {
-        await using var command = db.CreateCommand("SELECT EXISTS (SELECT 1 FROM mc.publications WHERE @id = ANY (media_ids) AND withdrawn_at IS NULL)");
-        command.Parameters.AddWithValue("id", id);
-        return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
+            "SELECT EXISTS (SELECT 1 FROM mc.publications WHERE @id = ANY (media_ids) AND withdrawn_at IS NULL)", new { id }, cancellationToken: cancellationToken));
+    }
+
+    private sealed record StoredMedia
+    {
+        public required Guid Id { get; init; }
+
+        public required string ChannelCode { get; init; }
+
+        public required string FileName { get; init; }
+
+        public required string ContentType { get; init; }
+
+        public required long SizeBytes { get; init; }
+
+        public required string Sha256 { get; init; }
+
+        public required DateTimeOffset UploadedAt { get; init; }
     }
 }

@@ -19,8 +19,6 @@ public sealed record PublishedItem(string ArticleId, string Kind, string Title, 
 /// <summary>Queries across stories (the read model article grains keep): versions, my tasks, feeds.</summary>
 public sealed class NewsroomReadModel(NpgsqlDataSource db)
 {
-    /// <summary>The JSON the read tables hold (the one persisted-JSON instance).</summary>
-    internal static JsonSerializerOptions Json => PersistedJson.Options;
 
     /// <summary>Every saved draft version of a story, newest first.</summary>
     public async Task<IReadOnlyList<DraftVersionRow>> VersionsAsync(string articleId, CancellationToken cancellationToken)

@@ -71,7 +71,9 @@ public sealed class NewsroomFlowTests(IntegrationFixture fixture)
         var json = await anonymous.GetAsync($"/feeds/{staff.Channel}/pc.json");
         Assert.Equal(HttpStatusCode.OK, json.StatusCode);
         Assert.Equal("application/feed+json", json.Content.Headers.ContentType!.MediaType);
-        var feed = await json.Content.ReadFromJsonAsync<JsonElement>();
+        var raw = await json.Content.ReadAsStringAsync();
+        Assert.Contains("\"乡村振兴新观察\"", raw); // written as Chinese, not \uXXXX escapes
+        var feed = JsonDocument.Parse(raw).RootElement;
         var item = feed.GetProperty("items").EnumerateArray().Single(i => i.GetProperty("id").GetString() == id);
         Assert.Equal("乡村振兴新观察", item.GetProperty("title").GetString());
         Assert.Contains("<h2>十年</h2>", item.GetProperty("content_html").GetString());
