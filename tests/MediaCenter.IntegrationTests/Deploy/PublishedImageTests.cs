@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using MediaCenter.Launcher;
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.SignalR.Client;
 using YamlDotNet.RepresentationModel;
 using static MediaCenter.IntegrationTests.Deploy.DeployFiles;
 
@@ -109,6 +111,16 @@ public sealed partial class PublishedImageTests(IntegrationFixture fixture)
             }
 
             using var admin = await TestIdentity.SignInAsync(web.Process.HttpBase, "admin");
+            // A board open in a browser: the web pushes a channel's changes only while someone watches its board.
+            await using var board = new HubConnectionBuilder()
+                .WithUrl(new Uri(web.Process.HttpBase, "/hubs/live"), HttpTransportType.WebSockets, o =>
+                {
+                    o.SkipNegotiation = true;
+                    o.AccessTokenProvider = () => Task.FromResult<string?>(admin.DefaultRequestHeaders.Authorization!.Parameter);
+                })
+                .Build();
+            await board.StartAsync();
+            Assert.True(await board.InvokeAsync<bool>("WatchBoard", "deploy-home"));
             using var request = new HttpRequestMessage(HttpMethod.Put, "/api/v1/channels/deploy-home/policy")
             {
                 Content = JsonContent.Create(new { reviewLevels = 2, targets = new[] { "Pc", "App" } }),

@@ -270,7 +270,7 @@ public sealed class NewsroomFlowTests(IntegrationFixture fixture)
     [Fact]
     public async Task A_download_reads_the_file_a_slice_at_a_time_a_range_only_its_slices_and_anonymous_bursts_are_limited()
     {
-        var (shared, staff) = await StaffAsync("nrd");
+        var (shared, staff) = await StaffAsync("nmd");
         await using var _ = staff;
         // 3.5 MB of text whose every line says where it starts, so a range can be checked by its content.
         var text = new System.Text.StringBuilder();
