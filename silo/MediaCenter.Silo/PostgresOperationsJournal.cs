@@ -45,9 +45,7 @@ internal sealed class PostgresOperationsJournal(NpgsqlDataSource db, PostgresEve
     public async Task RecordPlanAsync(PlanRecord plan, PlanHistoryEntry? entry, CancellationToken cancellationToken = default)
     {
         var s = plan.Summary;
-        await using var connection = await db.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var appended = entry is null ? null : await events.AppendAsync(new PlanChanged
+        var change = entry is null ? null : new PlanChanged
         {
             EntityId = s.Id,
             Version = entry.Revision,
@@ -59,85 +57,81 @@ internal sealed class PostgresOperationsJournal(NpgsqlDataSource db, PostgresEve
             PlanVersion = entry.PlanVersion,
             PartyId = s.PartyId,
             Comment = entry.Comment,
-        }, connection, transaction, cancellationToken);
-
-        // The plan row is the guard of the whole plan: locked, and left alone when it already holds this revision or a later one.
-        var held = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
-            "SELECT revision FROM mc.plans WHERE id = @id FOR UPDATE", new { id = s.Id }, transaction, cancellationToken: cancellationToken));
-        if (held is not { } revision || revision < s.Revision)
+        };
+        await RecordWithEventAsync(change, async (connection, transaction) =>
         {
-            await connection.ExecuteAsync(new CommandDefinition("""
-                INSERT INTO mc.plans (id, party_id, title, scenario, latest_version, effective_version, revision, created_by, created_by_name, created_at,
-                    updated_at, drill_every_days)
-                VALUES (@id, @party, @title, @scenario, @latest, @effective, @revision, @createdBy, @createdByName, @createdAt, @updatedAt, @drillEvery)
-                ON CONFLICT (id) DO UPDATE SET
-                    title = EXCLUDED.title, scenario = EXCLUDED.scenario, latest_version = EXCLUDED.latest_version,
-                    effective_version = EXCLUDED.effective_version, revision = EXCLUDED.revision, updated_at = EXCLUDED.updated_at,
-                    drill_every_days = EXCLUDED.drill_every_days
-                """, new
+            // The plan row is the guard of the whole plan: locked, and left alone when it already holds this revision or a later one.
+            var held = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+                "SELECT revision FROM mc.plans WHERE id = @id FOR UPDATE", new { id = s.Id }, transaction, cancellationToken: cancellationToken));
+            if (held is not { } revision || revision < s.Revision)
             {
-                id = s.Id,
-                party = s.PartyId,
-                title = s.Title,
-                scenario = s.Scenario,
-                latest = s.LatestVersion,
-                effective = s.EffectiveVersion,
-                revision = s.Revision,
-                createdBy = plan.CreatedById,
-                createdByName = s.CreatedBy,
-                createdAt = s.CreatedAt,
-                updatedAt = s.UpdatedAt,
-                drillEvery = s.DrillEveryDays,
-            }, transaction, cancellationToken: cancellationToken));
+                await connection.ExecuteAsync(new CommandDefinition("""
+                    INSERT INTO mc.plans (id, party_id, title, scenario, latest_version, effective_version, revision, created_by, created_by_name, created_at,
+                        updated_at, drill_every_days)
+                    VALUES (@id, @party, @title, @scenario, @latest, @effective, @revision, @createdBy, @createdByName, @createdAt, @updatedAt, @drillEvery)
+                    ON CONFLICT (id) DO UPDATE SET
+                        title = EXCLUDED.title, scenario = EXCLUDED.scenario, latest_version = EXCLUDED.latest_version,
+                        effective_version = EXCLUDED.effective_version, revision = EXCLUDED.revision, updated_at = EXCLUDED.updated_at,
+                        drill_every_days = EXCLUDED.drill_every_days
+                    """, new
+                {
+                    id = s.Id,
+                    party = s.PartyId,
+                    title = s.Title,
+                    scenario = s.Scenario,
+                    latest = s.LatestVersion,
+                    effective = s.EffectiveVersion,
+                    revision = s.Revision,
+                    createdBy = plan.CreatedById,
+                    createdByName = s.CreatedBy,
+                    createdAt = s.CreatedAt,
+                    updatedAt = s.UpdatedAt,
+                    drillEvery = s.DrillEveryDays,
+                }, transaction, cancellationToken: cancellationToken));
 
-            // Versions in order, and only those that changed: an approved version is never rewritten (a trigger refuses it).
-            await connection.ExecuteAsync(new CommandDefinition("""
-                INSERT INTO mc.plan_versions AS pv (plan_id, version, state, title, scenario, content, created_by_name, created_at, edited_by_name, edited_at,
-                    submitted_by_name, submitted_at, approved_by, approved_by_name, approved_at, returned_by_name, returned_at, return_reason, superseded_at)
-                VALUES (@id, @version, @state, @title, @scenario, @content, @createdBy, @createdAt, @editedBy, @editedAt, @submittedBy, @submittedAt,
-                    @approvedById, @approvedBy, @approvedAt, @returnedBy, @returnedAt, @reason, @supersededAt)
-                ON CONFLICT (plan_id, version) DO UPDATE SET
-                    state = EXCLUDED.state,
-                    title = CASE WHEN pv.state IN ('Approved', 'Superseded') THEN pv.title ELSE EXCLUDED.title END,
-                    scenario = CASE WHEN pv.state IN ('Approved', 'Superseded') THEN pv.scenario ELSE EXCLUDED.scenario END,
-                    content = CASE WHEN pv.state IN ('Approved', 'Superseded') THEN pv.content ELSE EXCLUDED.content END,
-                    edited_by_name = EXCLUDED.edited_by_name, edited_at = EXCLUDED.edited_at, submitted_by_name = EXCLUDED.submitted_by_name,
-                    submitted_at = EXCLUDED.submitted_at, approved_by = EXCLUDED.approved_by, approved_by_name = EXCLUDED.approved_by_name,
-                    approved_at = EXCLUDED.approved_at, returned_by_name = EXCLUDED.returned_by_name, returned_at = EXCLUDED.returned_at,
-                    return_reason = EXCLUDED.return_reason, superseded_at = EXCLUDED.superseded_at
-                WHERE (pv.state, pv.title, pv.scenario, pv.content, pv.edited_at, pv.submitted_at, pv.approved_at, pv.returned_at, pv.return_reason,
-                       pv.superseded_at)
-                    IS DISTINCT FROM (EXCLUDED.state, EXCLUDED.title, EXCLUDED.scenario, EXCLUDED.content, EXCLUDED.edited_at, EXCLUDED.submitted_at,
-                       EXCLUDED.approved_at, EXCLUDED.returned_at, EXCLUDED.return_reason, EXCLUDED.superseded_at)
-                """, plan.Versions.OrderBy(v => v.Info.Version).Select(document => new
-            {
-                id = s.Id,
-                version = document.Info.Version,
-                state = document.Info.State.ToString(),
-                title = document.Info.Title,
-                scenario = document.Info.Scenario,
-                content = SqlValue.Jsonb(document.Content),
-                createdBy = document.Info.CreatedBy,
-                createdAt = document.Info.CreatedAt,
-                editedBy = document.Info.EditedBy,
-                editedAt = document.Info.EditedAt,
-                submittedBy = document.Info.SubmittedBy,
-                submittedAt = document.Info.SubmittedAt,
-                approvedById = document.Info.ApprovedById,
-                approvedBy = document.Info.ApprovedBy,
-                approvedAt = document.Info.ApprovedAt,
-                returnedBy = document.Info.ReturnedBy,
-                returnedAt = document.Info.ReturnedAt,
-                reason = document.Info.ReturnReason,
-                supersededAt = document.Info.SupersededAt,
-            }).ToList(), transaction, cancellationToken: cancellationToken));
-        }
-
-        await transaction.CommitAsync(cancellationToken);
-        if (appended is not null)
-        {
-            await events.PublishAsync(appended);
-        }
+                // Versions in order, and only those that changed: an approved version is never rewritten (a trigger refuses it).
+                await connection.ExecuteAsync(new CommandDefinition("""
+                    INSERT INTO mc.plan_versions AS pv (plan_id, version, state, title, scenario, content, created_by_name, created_at, edited_by_name, edited_at,
+                        submitted_by_name, submitted_at, approved_by, approved_by_name, approved_at, returned_by_name, returned_at, return_reason, superseded_at)
+                    VALUES (@id, @version, @state, @title, @scenario, @content, @createdBy, @createdAt, @editedBy, @editedAt, @submittedBy, @submittedAt,
+                        @approvedById, @approvedBy, @approvedAt, @returnedBy, @returnedAt, @reason, @supersededAt)
+                    ON CONFLICT (plan_id, version) DO UPDATE SET
+                        state = EXCLUDED.state,
+                        title = CASE WHEN pv.state IN ('Approved', 'Superseded') THEN pv.title ELSE EXCLUDED.title END,
+                        scenario = CASE WHEN pv.state IN ('Approved', 'Superseded') THEN pv.scenario ELSE EXCLUDED.scenario END,
+                        content = CASE WHEN pv.state IN ('Approved', 'Superseded') THEN pv.content ELSE EXCLUDED.content END,
+                        edited_by_name = EXCLUDED.edited_by_name, edited_at = EXCLUDED.edited_at, submitted_by_name = EXCLUDED.submitted_by_name,
+                        submitted_at = EXCLUDED.submitted_at, approved_by = EXCLUDED.approved_by, approved_by_name = EXCLUDED.approved_by_name,
+                        approved_at = EXCLUDED.approved_at, returned_by_name = EXCLUDED.returned_by_name, returned_at = EXCLUDED.returned_at,
+                        return_reason = EXCLUDED.return_reason, superseded_at = EXCLUDED.superseded_at
+                    WHERE (pv.state, pv.title, pv.scenario, pv.content, pv.edited_at, pv.submitted_at, pv.approved_at, pv.returned_at, pv.return_reason,
+                           pv.superseded_at)
+                        IS DISTINCT FROM (EXCLUDED.state, EXCLUDED.title, EXCLUDED.scenario, EXCLUDED.content, EXCLUDED.edited_at, EXCLUDED.submitted_at,
+                           EXCLUDED.approved_at, EXCLUDED.returned_at, EXCLUDED.return_reason, EXCLUDED.superseded_at)
+                    """, plan.Versions.OrderBy(v => v.Info.Version).Select(document => new
+                {
+                    id = s.Id,
+                    version = document.Info.Version,
+                    state = document.Info.State.ToString(),
+                    title = document.Info.Title,
+                    scenario = document.Info.Scenario,
+                    content = SqlValue.Jsonb(document.Content),
+                    createdBy = document.Info.CreatedBy,
+                    createdAt = document.Info.CreatedAt,
+                    editedBy = document.Info.EditedBy,
+                    editedAt = document.Info.EditedAt,
+                    submittedBy = document.Info.SubmittedBy,
+                    submittedAt = document.Info.SubmittedAt,
+                    approvedById = document.Info.ApprovedById,
+                    approvedBy = document.Info.ApprovedBy,
+                    approvedAt = document.Info.ApprovedAt,
+                    returnedBy = document.Info.ReturnedBy,
+                    returnedAt = document.Info.ReturnedAt,
+                    reason = document.Info.ReturnReason,
+                    supersededAt = document.Info.SupersededAt,
+                }).ToList(), transaction, cancellationToken: cancellationToken));
+            }
+        }, cancellationToken);
     }
 
     // ---- drills
@@ -154,9 +148,7 @@ internal sealed class PostgresOperationsJournal(NpgsqlDataSource db, PostgresEve
 
     public async Task RecordDrillAsync(DrillView d, DrillHistoryEntry? entry, CancellationToken cancellationToken = default)
     {
-        await using var connection = await db.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var appended = entry is null ? null : await events.AppendAsync(new DrillChanged
+        var change = entry is null ? null : new DrillChanged
         {
             EntityId = d.Id,
             Version = entry.Version,
@@ -169,48 +161,45 @@ internal sealed class PostgresOperationsJournal(NpgsqlDataSource db, PostgresEve
             PartyId = d.PartyId,
             ScheduledAt = d.ScheduledAt,
             Comment = entry.Comment,
-        }, connection, transaction, cancellationToken);
-
-        await connection.ExecuteAsync(new CommandDefinition("""
-            INSERT INTO mc.drills (id, plan_id, party_id, scenario, scheduled_at, state, plan_version, started_at, ended_at, participants, findings,
-                follow_ups, summary, cancel_reason, scheduled_by_name, recorded_by_name, recorded_at, created_at, updated_at, version)
-            VALUES (@id, @plan, @party, @scenario, @scheduledAt, @state, @planVersion, @startedAt, @endedAt, @participants, @findings, @followUps,
-                @summary, @cancelReason, @scheduledBy, @recordedBy, @recordedAt, @createdAt, @updatedAt, @version)
-            ON CONFLICT (id) DO UPDATE SET
-                scenario = EXCLUDED.scenario, scheduled_at = EXCLUDED.scheduled_at, state = EXCLUDED.state, plan_version = EXCLUDED.plan_version,
-                started_at = EXCLUDED.started_at, ended_at = EXCLUDED.ended_at, participants = EXCLUDED.participants, findings = EXCLUDED.findings,
-                follow_ups = EXCLUDED.follow_ups, summary = EXCLUDED.summary, cancel_reason = EXCLUDED.cancel_reason,
-                recorded_by_name = EXCLUDED.recorded_by_name, recorded_at = EXCLUDED.recorded_at, updated_at = EXCLUDED.updated_at,
-                version = EXCLUDED.version
-            WHERE mc.drills.version < EXCLUDED.version
-            """, new
+        };
+        await RecordWithEventAsync(change, async (connection, transaction) =>
         {
-            id = d.Id,
-            plan = d.PlanId,
-            party = d.PartyId,
-            scenario = d.Scenario,
-            scheduledAt = d.ScheduledAt,
-            state = d.State.ToString(),
-            planVersion = d.PlanVersion,
-            startedAt = d.StartedAt,
-            endedAt = d.EndedAt,
-            participants = SqlValue.Jsonb(d.Participants),
-            findings = SqlValue.Jsonb(d.Findings),
-            followUps = SqlValue.Jsonb(d.FollowUps),
-            summary = d.Summary,
-            cancelReason = d.CancelReason,
-            scheduledBy = d.ScheduledBy,
-            recordedBy = d.RecordedBy,
-            recordedAt = d.RecordedAt,
-            createdAt = d.CreatedAt,
-            updatedAt = d.UpdatedAt,
-            version = d.Version,
-        }, transaction, cancellationToken: cancellationToken));
-        await transaction.CommitAsync(cancellationToken);
-        if (appended is not null)
-        {
-            await events.PublishAsync(appended);
-        }
+            await connection.ExecuteAsync(new CommandDefinition("""
+                INSERT INTO mc.drills (id, plan_id, party_id, scenario, scheduled_at, state, plan_version, started_at, ended_at, participants, findings,
+                    follow_ups, summary, cancel_reason, scheduled_by_name, recorded_by_name, recorded_at, created_at, updated_at, version)
+                VALUES (@id, @plan, @party, @scenario, @scheduledAt, @state, @planVersion, @startedAt, @endedAt, @participants, @findings, @followUps,
+                    @summary, @cancelReason, @scheduledBy, @recordedBy, @recordedAt, @createdAt, @updatedAt, @version)
+                ON CONFLICT (id) DO UPDATE SET
+                    scenario = EXCLUDED.scenario, scheduled_at = EXCLUDED.scheduled_at, state = EXCLUDED.state, plan_version = EXCLUDED.plan_version,
+                    started_at = EXCLUDED.started_at, ended_at = EXCLUDED.ended_at, participants = EXCLUDED.participants, findings = EXCLUDED.findings,
+                    follow_ups = EXCLUDED.follow_ups, summary = EXCLUDED.summary, cancel_reason = EXCLUDED.cancel_reason,
+                    recorded_by_name = EXCLUDED.recorded_by_name, recorded_at = EXCLUDED.recorded_at, updated_at = EXCLUDED.updated_at,
+                    version = EXCLUDED.version
+                WHERE mc.drills.version < EXCLUDED.version
+                """, new
+            {
+                id = d.Id,
+                plan = d.PlanId,
+                party = d.PartyId,
+                scenario = d.Scenario,
+                scheduledAt = d.ScheduledAt,
+                state = d.State.ToString(),
+                planVersion = d.PlanVersion,
+                startedAt = d.StartedAt,
+                endedAt = d.EndedAt,
+                participants = SqlValue.Jsonb(d.Participants),
+                findings = SqlValue.Jsonb(d.Findings),
+                followUps = SqlValue.Jsonb(d.FollowUps),
+                summary = d.Summary,
+                cancelReason = d.CancelReason,
+                scheduledBy = d.ScheduledBy,
+                recordedBy = d.RecordedBy,
+                recordedAt = d.RecordedAt,
+                createdAt = d.CreatedAt,
+                updatedAt = d.UpdatedAt,
+                version = d.Version,
+            }, transaction, cancellationToken: cancellationToken));
+        }, cancellationToken);
     }
 
     // ---- campaigns
@@ -225,9 +214,7 @@ internal sealed class PostgresOperationsJournal(NpgsqlDataSource db, PostgresEve
 
     public async Task RecordCampaignAsync(CampaignView c, CampaignHistoryEntry? entry, CancellationToken cancellationToken = default)
     {
-        await using var connection = await db.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var appended = entry is null ? null : await events.AppendAsync(new CampaignChanged
+        var change = entry is null ? null : new CampaignChanged
         {
             EntityId = c.Id,
             Version = entry.Version,
@@ -239,41 +226,57 @@ internal sealed class PostgresOperationsJournal(NpgsqlDataSource db, PostgresEve
             PartyId = c.PartyId,
             Title = c.Title,
             Comment = entry.Comment,
-        }, connection, transaction, cancellationToken);
-
-        await connection.ExecuteAsync(new CommandDefinition("""
-            INSERT INTO mc.campaigns (id, party_id, title, kind, starts_on, ends_on, description, support, support_note, supported_by_name, supported_at,
-                registered_by, registered_by_name, registered_at, updated_at, state, withdraw_reason, withdrawn_at, version)
-            VALUES (@id, @party, @title, @kind, @startsOn, @endsOn, @description, @support, @note, @supportedBy, @supportedAt, @registeredById,
-                @registeredBy, @registeredAt, @updatedAt, @state, @withdrawReason, @withdrawnAt, @version)
-            ON CONFLICT (id) DO UPDATE SET
-                title = EXCLUDED.title, kind = EXCLUDED.kind, starts_on = EXCLUDED.starts_on, ends_on = EXCLUDED.ends_on,
-                description = EXCLUDED.description, support = EXCLUDED.support, support_note = EXCLUDED.support_note,
-                supported_by_name = EXCLUDED.supported_by_name, supported_at = EXCLUDED.supported_at, updated_at = EXCLUDED.updated_at,
-                state = EXCLUDED.state, withdraw_reason = EXCLUDED.withdraw_reason, withdrawn_at = EXCLUDED.withdrawn_at, version = EXCLUDED.version
-            WHERE mc.campaigns.version < EXCLUDED.version
-            """, new
+        };
+        await RecordWithEventAsync(change, async (connection, transaction) =>
         {
-            id = c.Id,
-            party = c.PartyId,
-            title = c.Title,
-            kind = c.Kind.ToString(),
-            startsOn = c.StartsOn,
-            endsOn = c.EndsOn,
-            description = c.Description,
-            support = c.Support.ToString(),
-            note = c.SupportNote,
-            supportedBy = c.SupportedBy,
-            supportedAt = c.SupportedAt,
-            registeredById = c.RegisteredById,
-            registeredBy = c.RegisteredBy,
-            registeredAt = c.RegisteredAt,
-            updatedAt = c.UpdatedAt,
-            state = c.State.ToString(),
-            withdrawReason = c.WithdrawReason,
-            withdrawnAt = c.WithdrawnAt,
-            version = c.Version,
-        }, transaction, cancellationToken: cancellationToken));
+            await connection.ExecuteAsync(new CommandDefinition("""
+                INSERT INTO mc.campaigns (id, party_id, title, kind, starts_on, ends_on, description, support, support_note, supported_by_name, supported_at,
+                    registered_by, registered_by_name, registered_at, updated_at, state, withdraw_reason, withdrawn_at, version)
+                VALUES (@id, @party, @title, @kind, @startsOn, @endsOn, @description, @support, @note, @supportedBy, @supportedAt, @registeredById,
+                    @registeredBy, @registeredAt, @updatedAt, @state, @withdrawReason, @withdrawnAt, @version)
+                ON CONFLICT (id) DO UPDATE SET
+                    title = EXCLUDED.title, kind = EXCLUDED.kind, starts_on = EXCLUDED.starts_on, ends_on = EXCLUDED.ends_on,
+                    description = EXCLUDED.description, support = EXCLUDED.support, support_note = EXCLUDED.support_note,
+                    supported_by_name = EXCLUDED.supported_by_name, supported_at = EXCLUDED.supported_at, updated_at = EXCLUDED.updated_at,
+                    state = EXCLUDED.state, withdraw_reason = EXCLUDED.withdraw_reason, withdrawn_at = EXCLUDED.withdrawn_at, version = EXCLUDED.version
+                WHERE mc.campaigns.version < EXCLUDED.version
+                """, new
+            {
+                id = c.Id,
+                party = c.PartyId,
+                title = c.Title,
+                kind = c.Kind.ToString(),
+                startsOn = c.StartsOn,
+                endsOn = c.EndsOn,
+                description = c.Description,
+                support = c.Support.ToString(),
+                note = c.SupportNote,
+                supportedBy = c.SupportedBy,
+                supportedAt = c.SupportedAt,
+                registeredById = c.RegisteredById,
+                registeredBy = c.RegisteredBy,
+                registeredAt = c.RegisteredAt,
+                updatedAt = c.UpdatedAt,
+                state = c.State.ToString(),
+                withdrawReason = c.WithdrawReason,
+                withdrawnAt = c.WithdrawnAt,
+                version = c.Version,
+            }, transaction, cancellationToken: cancellationToken));
+        }, cancellationToken);
+    }
+
+    // ---- the row and its event together
+
+    /// <summary>
+    /// Runs <paramref name="write"/> in one transaction with the append of <paramref name="change"/> (when there is one), and
+    /// publishes the appended event only after the commit, so the stream never hears of a row that was rolled back.
+    /// </summary>
+    private async Task RecordWithEventAsync(DomainEvent? change, Func<NpgsqlConnection, NpgsqlTransaction, Task> write, CancellationToken cancellationToken)
+    {
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var appended = change is null ? null : await events.AppendAsync(change, connection, transaction, cancellationToken);
+        await write(connection, transaction);
         await transaction.CommitAsync(cancellationToken);
         if (appended is not null)
         {
