@@ -407,7 +407,8 @@ public sealed class UserStore(NpgsqlDataSource db, PersonalDataProtector persona
         public required string PasswordHash { get; init; }
     }
 
-    private sealed record CurrentUserRow
+    /// <summary>The columns every account query reads.</summary>
+    private abstract record AccountRow
     {
         public required Guid Id { get; init; }
 
@@ -420,7 +421,10 @@ public sealed class UserStore(NpgsqlDataSource db, PersonalDataProtector persona
         public string? PartyRole { get; init; }
 
         public required string[] PlatformRoles { get; init; }
+    }
 
+    private sealed record CurrentUserRow : AccountRow
+    {
         public required bool MustChangePassword { get; init; }
     }
 
@@ -433,20 +437,8 @@ public sealed class UserStore(NpgsqlDataSource db, PersonalDataProtector persona
         public int? ReviewLevel { get; init; }
     }
 
-    private sealed record SummaryRow
+    private sealed record SummaryRow : AccountRow
     {
-        public required Guid Id { get; init; }
-
-        public required string Username { get; init; }
-
-        public required string DisplayName { get; init; }
-
-        public string? AccessPartyId { get; init; }
-
-        public string? PartyRole { get; init; }
-
-        public required string[] PlatformRoles { get; init; }
-
         public string? PhoneMasked { get; init; }
 
         public string? EmailMasked { get; init; }

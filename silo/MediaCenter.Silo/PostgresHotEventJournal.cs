@@ -12,24 +12,7 @@ internal sealed class PostgresHotEventJournal(NpgsqlDataSource db, PostgresEvent
 {
     public async Task RecordEventAsync(HotEventCard card, HotEventHistoryEntry entry, CancellationToken cancellationToken = default)
     {
-        await events.AppendAsync(new HotEventChanged
-        {
-            EntityId = card.Id,
-            Version = entry.Version,
-            At = entry.At,
-            ActorId = entry.Actor.Id == Guid.Empty ? null : entry.Actor.Id,
-            ActorName = entry.Actor.Name,
-            Command = entry.Command,
-            From = entry.From,
-            To = entry.To,
-            PartyId = card.PartyId,
-            Title = card.Title,
-            StartsAt = card.StartsAt,
-            EndsAt = card.EndsAt,
-            RegisteredById = card.RegisteredBy.Id,
-            AcknowledgedById = card.AcknowledgedBy?.Id,
-            Comment = entry.Comment,
-        }, cancellationToken);
+        await events.AppendAsync(new HotEventChanged(card, entry), cancellationToken);
         if (entry.Command == HotEventCommandType.Register)
         {
             await NotifyManagementAsync(card, entry, cancellationToken);

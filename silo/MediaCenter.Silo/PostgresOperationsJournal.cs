@@ -45,19 +45,7 @@ internal sealed class PostgresOperationsJournal(NpgsqlDataSource db, PostgresEve
     public async Task RecordPlanAsync(PlanRecord plan, PlanHistoryEntry? entry, CancellationToken cancellationToken = default)
     {
         var s = plan.Summary;
-        var change = entry is null ? null : new PlanChanged
-        {
-            EntityId = s.Id,
-            Version = entry.Revision,
-            At = entry.At,
-            ActorName = entry.Actor,
-            Command = entry.Command.ToString(),
-            From = entry.From?.ToString(),
-            To = entry.To.ToString(),
-            PlanVersion = entry.PlanVersion,
-            PartyId = s.PartyId,
-            Comment = entry.Comment,
-        };
+        var change = entry is null ? null : new PlanChanged(s, entry);
         await RecordWithEventAsync(change, async (connection, transaction) =>
         {
             // The plan row is the guard of the whole plan: locked, and left alone when it already holds this revision or a later one.
@@ -148,20 +136,7 @@ internal sealed class PostgresOperationsJournal(NpgsqlDataSource db, PostgresEve
 
     public async Task RecordDrillAsync(DrillView d, DrillHistoryEntry? entry, CancellationToken cancellationToken = default)
     {
-        var change = entry is null ? null : new DrillChanged
-        {
-            EntityId = d.Id,
-            Version = entry.Version,
-            At = entry.At,
-            ActorName = entry.Actor,
-            Command = entry.Command.ToString(),
-            From = entry.From?.ToString(),
-            To = entry.To.ToString(),
-            PlanId = d.PlanId,
-            PartyId = d.PartyId,
-            ScheduledAt = d.ScheduledAt,
-            Comment = entry.Comment,
-        };
+        var change = entry is null ? null : new DrillChanged(d, entry);
         await RecordWithEventAsync(change, async (connection, transaction) =>
         {
             await connection.ExecuteAsync(new CommandDefinition("""
@@ -214,19 +189,7 @@ internal sealed class PostgresOperationsJournal(NpgsqlDataSource db, PostgresEve
 
     public async Task RecordCampaignAsync(CampaignView c, CampaignHistoryEntry? entry, CancellationToken cancellationToken = default)
     {
-        var change = entry is null ? null : new CampaignChanged
-        {
-            EntityId = c.Id,
-            Version = entry.Version,
-            At = entry.At,
-            ActorName = entry.Actor,
-            Command = entry.Command.ToString(),
-            From = entry.From?.ToString(),
-            To = entry.To.ToString(),
-            PartyId = c.PartyId,
-            Title = c.Title,
-            Comment = entry.Comment,
-        };
+        var change = entry is null ? null : new CampaignChanged(c, entry);
         await RecordWithEventAsync(change, async (connection, transaction) =>
         {
             await connection.ExecuteAsync(new CommandDefinition("""

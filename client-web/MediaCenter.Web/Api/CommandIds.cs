@@ -5,9 +5,25 @@ using MediaCenter.Web.Security;
 
 namespace MediaCenter.Web.Api;
 
-/// <summary>Operation ids for the commands that never required an Idempotency-Key (webhooks, read marks, uploads).</summary>
+/// <summary>Operation ids of the API's commands, from the caller's Idempotency-Key: the one idempotency mechanism is the grains' operation ids.</summary>
 internal static class CommandIds
 {
+    /// <summary>
+    /// The caller's Idempotency-Key, scoped to the caller (two people reusing a key never collide). State-changing calls of the
+    /// workflows require one: a retry after a timeout must not apply twice.
+    /// </summary>
+    public static string Required(HttpContext http)
+    {
+        var key = http.Request.Headers["Idempotency-Key"].ToString();
+        if (key.Length is 0 or > 100)
+        {
+            throw new IdentityProblem(ProblemKind.Invalid,
+                "需要 Idempotency-Key 请求头（1–100 个字符），重试时使用同一个值 / the Idempotency-Key header (1–100 characters) is required; reuse it when retrying");
+        }
+
+        return $"{http.CurrentUser().Id:N}:{key}";
+    }
+
     /// <summary>
     /// The caller's Idempotency-Key scoped to the caller (two people reusing a key never collide), or a fresh id when
     /// the caller sent none: these endpoints answered without one before they reached grains, and still do — then a

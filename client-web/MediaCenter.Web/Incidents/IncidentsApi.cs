@@ -92,7 +92,7 @@ internal static partial class IncidentsApi
                     throw new IdentityProblem(ProblemKind.Invalid, $"接入方 {party} 不存在 / no access party {party}");
                 }
 
-                var operation = NewsroomAccess.OperationId(http);
+                var operation = CommandIds.Required(http);
                 var key = string.IsNullOrWhiteSpace(body.DedupKey) ? "manual:" + operation : $"manual:{party ?? "platform"}:{body.DedupKey.Trim()}";
                 var report = new IncidentReport(key, caller.SpansAllParties ? IncidentSource.Staff : IncidentSource.AccessParty,
                     body.Severity ?? IncidentSeverity.P3, body.Title?.Trim() ?? "", body.Detail?.Trim() ?? "", party, body.Channel, null, time.GetUtcNow());
@@ -173,7 +173,7 @@ internal static partial class IncidentsApi
             _ => throw new IdentityProblem(ProblemKind.NotFound, $"没有这个命令 / no such command: {type}"),
         };
         command = command with { Text = body.Text };
-        var result = await cluster.GetGrain<IIncidentGrain>(id).ExecuteAsync(command, Actor(http.CurrentUser()), NewsroomAccess.OperationId(http));
+        var result = await cluster.GetGrain<IIncidentGrain>(id).ExecuteAsync(command, Actor(http.CurrentUser()), CommandIds.Required(http));
         http.Audit().Target = "incident:" + id;
         if (result.Ok)
         {

@@ -33,21 +33,6 @@ internal static class NewsroomAccess
     /// <summary>True when the caller holds any newsroom role in the channel.</summary>
     public static bool IsMember(CurrentUser user, string channel) => user.Channels.Any(c => c.Channel == channel);
 
-    /// <summary>
-    /// The caller's Idempotency-Key, scoped to the caller (two people reusing a key never collide).
-    /// Newsroom commands require one: a retry after a timeout must not apply twice.
-    /// </summary>
-    public static string OperationId(HttpContext http)
-    {
-        var key = http.Request.Headers["Idempotency-Key"].ToString();
-        if (key.Length is 0 or > 100)
-        {
-            throw new IdentityProblem(ProblemKind.Invalid,
-                "需要 Idempotency-Key 请求头（1–100 个字符），重试时使用同一个值 / the Idempotency-Key header (1–100 characters) is required; reuse it when retrying");
-        }
-
-        return $"{http.CurrentUser().Id:N}:{key}";
-    }
 
     /// <summary>Turns a refused command into problem details: 409 names the current state and the allowed moves.</summary>
     public static IResult Answer(CommandResult result)

@@ -76,7 +76,7 @@ internal static partial class NewsroomApi
 
                 try
                 {
-                    var policy = await cluster.GetGrain<IChannelGrain>(code).ConfigureAsync(body.ReviewLevels.Value, body.Targets, NewsroomAccess.OperationId(http));
+                    var policy = await cluster.GetGrain<IChannelGrain>(code).ConfigureAsync(body.ReviewLevels.Value, body.Targets, CommandIds.Required(http));
                     http.Audit().Target = "channel:" + code;
                     http.Audit().Details["after"] = new { policy.ReviewLevels, Targets = policy.Targets.Select(t => t.ToString()) };
                     return Results.Ok(policy);
@@ -100,7 +100,7 @@ internal static partial class NewsroomApi
 
                 try
                 {
-                    var policy = await cluster.GetGrain<IChannelGrain>(code).SetSuspendedAsync(body.Suspended.Value, body.Reason, NewsroomAccess.OperationId(http));
+                    var policy = await cluster.GetGrain<IChannelGrain>(code).SetSuspendedAsync(body.Suspended.Value, body.Reason, CommandIds.Required(http));
                     http.Audit().Target = "channel:" + code;
                     http.Audit().Details["after"] = new { policy.Suspended, policy.SuspendedReason };
                     return Results.Ok(policy);
@@ -124,7 +124,7 @@ internal static partial class NewsroomApi
                     throw new IdentityProblem(ProblemKind.Forbidden, "只有本频道的编辑可以报题 / only editors of the channel file pitches");
                 }
 
-                var operation = NewsroomAccess.OperationId(http);
+                var operation = CommandIds.Required(http);
                 var materials = await MaterialsAsync(body.Materials, code, media, http.RequestAborted);
                 var id = await cluster.GetGrain<IChannelGrain>(code).AllocateArticleIdAsync(operation);
                 var result = await cluster.GetGrain<IArticleGrain>(id).ExecuteAsync(new ArticleCommand.File
@@ -197,7 +197,7 @@ internal static partial class NewsroomApi
         await NewsroomAccess.VisibleChannelAsync(card.Channel, http, directory);
         var channel = card.Channel;
         var actor = NewsroomAccess.Actor(http.CurrentUser(), channel);
-        var operation = NewsroomAccess.OperationId(http);
+        var operation = CommandIds.Required(http);
         IReadOnlyList<Person>? assignees = null;
         if (type == ArticleCommandType.Assign && body.Assignees is { Count: > 0 } ids)
         {

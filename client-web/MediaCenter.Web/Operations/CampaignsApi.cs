@@ -39,7 +39,7 @@ internal static class CampaignsApi
             {
                 var user = http.CurrentUser();
                 var party = OpsHttp.OwnParty(user, body?.PartyId, What);
-                var operation = OpsHttp.OperationId(http);
+                var operation = CommandIds.Required(http);
                 var id = OpsHttp.IdFor("camp", operation);
                 var command = new RegisterCampaign(party, body?.Title, body?.Kind, body?.StartsOn, body?.EndsOn, body?.Description);
                 var result = await cluster.GetGrain<ICampaignGrain>(id).ExecuteAsync(command, OpsHttp.Actor(user, party), operation);
@@ -88,7 +88,7 @@ internal static class CampaignsApi
     {
         var campaign = await VisibleAsync(id, http, cluster);
         var result = await cluster.GetGrain<ICampaignGrain>(id).ExecuteAsync(command, OpsHttp.Actor(http.CurrentUser(), campaign.PartyId),
-            OpsHttp.OperationId(http));
+            CommandIds.Required(http));
         http.Audit().Target = "campaign:" + id;
         return Answer(http, result, created: false);
     }

@@ -50,7 +50,7 @@ internal static class HotEventsApi
             {
                 var user = http.CurrentUser();
                 var party = OpsHttp.OwnParty(user, null, "热点事件 hot event");
-                var operation = OpsHttp.OperationId(http);
+                var operation = CommandIds.Required(http);
                 var command = await CommandAsync(new HotEventCommand.Register { PartyId = party }, body, party, directory, http.RequestAborted);
                 var id = OpsHttp.IdFor("he", operation);
                 var result = await cluster.GetGrain<IHotEventGrain>(id).ExecuteAsync(command, Actor(user, party), operation);
@@ -182,7 +182,7 @@ internal static class HotEventsApi
 
     private static async Task<IResult> ExecuteAsync(string id, HotEventView view, HotEventCommand command, HttpContext http, IClusterClient cluster)
     {
-        var operation = OpsHttp.OperationId(http);
+        var operation = CommandIds.Required(http);
         var result = await cluster.GetGrain<IHotEventGrain>(id).ExecuteAsync(command, Actor(http.CurrentUser(), view.Card.PartyId), operation);
         http.Audit().Target = "hot-event:" + id;
         if (result.Ok)

@@ -15,21 +15,6 @@ internal static class OpsHttp
     /// <summary>JSON as the API writes it (camelCase, enums as names), for what the read tables hold as JSON.</summary>
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
 
-    /// <summary>
-    /// The caller's Idempotency-Key, scoped to the caller (two people reusing a key never collide). Every
-    /// state-changing call requires one: a retry after a timeout must not apply twice.
-    /// </summary>
-    public static string OperationId(HttpContext http)
-    {
-        var key = http.Request.Headers["Idempotency-Key"].ToString();
-        if (key.Length is 0 or > 100)
-        {
-            throw new IdentityProblem(ProblemKind.Invalid,
-                "需要 Idempotency-Key 请求头（1–100 个字符），重试时使用同一个值 / the Idempotency-Key header (1–100 characters) is required; reuse it when retrying");
-        }
-
-        return $"{http.CurrentUser().Id:N}:{key}";
-    }
 
     /// <summary>An id derived from an operation id: a retry reaches the same grain, nobody else can guess it.</summary>
     public static string IdFor(string prefix, string operationId) =>

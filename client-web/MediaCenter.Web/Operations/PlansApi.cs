@@ -52,7 +52,7 @@ internal static class PlansApi
             {
                 var user = http.CurrentUser();
                 var party = await AuthorPartyAsync(user, body?.PartyId, directory, http.RequestAborted);
-                var operation = OpsHttp.OperationId(http);
+                var operation = CommandIds.Required(http);
                 var id = OpsHttp.IdFor("plan", operation);
                 var result = await cluster.GetGrain<IPlanGrain>(id)
                     .ExecuteAsync(new CreatePlan(party, body?.Title, body?.Scenario, body?.Content), OpsHttp.Actor(user, party), operation);
@@ -151,7 +151,7 @@ internal static class PlansApi
                 }
 
                 var plan = await VisiblePlanAsync(body.PlanId, http, cluster);
-                var operation = OpsHttp.OperationId(http);
+                var operation = CommandIds.Required(http);
                 var id = OpsHttp.IdFor("drill", operation);
                 var result = await cluster.GetGrain<IDrillGrain>(id)
                     .ExecuteAsync(new ScheduleDrill(plan.Plan.Id, body.Scenario, body.ScheduledAt), OpsHttp.Actor(user, plan.Plan.PartyId), operation);
@@ -206,7 +206,7 @@ internal static class PlansApi
     {
         var plan = await VisiblePlanAsync(id, http, cluster);
         var result = await cluster.GetGrain<IPlanGrain>(id).ExecuteAsync(command, OpsHttp.Actor(http.CurrentUser(), plan.Plan.PartyId),
-            OpsHttp.OperationId(http));
+            CommandIds.Required(http));
         http.Audit().Target = "plan:" + id;
         return await AnswerAsync(http, cluster, read, id, result, created: false);
     }
@@ -239,7 +239,7 @@ internal static class PlansApi
     private static async Task<IResult> ExecuteDrillAsync(string id, DrillCommand command, HttpContext http, IClusterClient cluster)
     {
         var drill = await VisibleDrillAsync(id, http, cluster);
-        var result = await cluster.GetGrain<IDrillGrain>(id).ExecuteAsync(command, OpsHttp.Actor(http.CurrentUser(), drill.PartyId), OpsHttp.OperationId(http));
+        var result = await cluster.GetGrain<IDrillGrain>(id).ExecuteAsync(command, OpsHttp.Actor(http.CurrentUser(), drill.PartyId), CommandIds.Required(http));
         http.Audit().Target = "drill:" + id;
         return DrillAnswer(http, result, created: false);
     }

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json.Serialization;
 
 namespace MediaCenter.Grains.Events;
@@ -33,6 +34,22 @@ public readonly record struct LogPosition([property: Id(0)] ulong Tx, [property:
 [GenerateSerializer, Immutable, Alias("mc.DomainEvent")]
 public abstract record DomainEvent
 {
+    /// <summary>For serializers and object initializers.</summary>
+    protected DomainEvent()
+    {
+    }
+
+    /// <summary>The envelope of a change: whose, which version, when and by whom (the platform's empty id is no person).</summary>
+    [SetsRequiredMembers]
+    protected DomainEvent(string entityId, long version, DateTimeOffset at, Guid? actorId, string? actorName)
+    {
+        EntityId = entityId;
+        Version = version;
+        At = at;
+        ActorId = actorId == Guid.Empty ? null : actorId;
+        ActorName = actorName;
+    }
+
     /// <summary>The entity the change belongs to (story id, incident id, terminal id …).</summary>
     [Id(0)] public required string EntityId { get; init; }
 

@@ -72,7 +72,7 @@ internal sealed partial class ArticleGrain(
     private bool _projectionBehind;
     private bool _reminderBehind;
     private bool _dueBehind;
-    private long? _eventsFrom;
+    private readonly EventBacklog _events = new();
 
     private ArticleState S => state.State;
 
@@ -171,7 +171,7 @@ internal sealed partial class ArticleGrain(
     /// <summary>What follows an acknowledged write before the answer: the schedule's reminder; then the event log, the read model and the board.</summary>
     private async Task AfterWriteAsync(ArticleCommand command, ArticleHistoryEntry entry)
     {
-        _eventsFrom ??= entry.Version;
+        _events.Owe(entry.Version);
         _projectionBehind = true;
         // Registered with the assignment; dropped once the assignment is handed in (or the story leaves the desk).
         if (command.Type == ArticleCommandType.Assign || (AssignmentOpen.Contains(entry.From) && !AssignmentOpen.Contains(S.Stage)))
@@ -209,9 +209,9 @@ internal sealed partial class ArticleGrain(
         _projectionBehind = true;
         _reminderBehind = S.Stage == ArticleStage.Scheduled;
         _dueBehind = OverduePending;
-        if (S.History.Count > 0 && (_eventsFrom is null || _eventsFrom > S.History[^1].Version))
+        if (S.History.Count > 0)
         {
-            _eventsFrom = S.History[^1].Version;
+            _events.Owe(S.History[^1].Version);
         }
     }
 
@@ -706,23 +706,13 @@ internal sealed partial class ArticleGrain(
     /// <summary>Brings the event log, the reminder, the read model and the board up to the state; throws while any is unreachable.</summary>
     private async Task CatchUpAsync(CancellationToken cancellationToken)
     {
-        if (!_projectionBehind && !_reminderBehind && !_dueBehind && _eventsFrom is null)
+        if (!_projectionBehind && !_reminderBehind && !_dueBehind && !_events.Pending)
         {
             return;
         }
 
         var card = Card();
-        if (_eventsFrom is { } from)
-        {
-            // Idempotent per (story, version): replaying an entry the log already holds changes nothing.
-            foreach (var entry in S.History.Where(h => h.Version >= from))
-            {
-                await journal.RecordEventAsync(card, entry, cancellationToken);
-                _eventsFrom = entry.Version + 1;
-            }
-
-            _eventsFrom = null;
-        }
+        await _events.AppendAsync(S.History, h => h.Version, entry => journal.RecordEventAsync(card, entry, cancellationToken));
 
         if (_reminderBehind)
         {

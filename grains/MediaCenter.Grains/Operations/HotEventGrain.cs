@@ -67,7 +67,7 @@ internal sealed partial class HotEventGrain(
     private HotEventPipeline? _pipeline;
     private DateTimeOffset? _reminderFor;
     private bool _projectionBehind;
-    private long? _eventsFrom;
+    private readonly EventBacklog _events = new();
 
     private HotEventState S => state.State;
 
@@ -81,7 +81,11 @@ internal sealed partial class HotEventGrain(
             // A write may have been acknowledged while the read model or the hot-mode registry was unreachable,
             // and the window may have opened or closed while no silo watched it.
             _projectionBehind = true;
-            _eventsFrom = S.History.Count > 0 ? S.History[^1].Version : null;
+            if (S.History.Count > 0)
+            {
+                _events.Owe(S.History[^1].Version);
+            }
+
             await Pipeline.Announcer.RunAsync(cancellationToken);
             await AdvanceAsync();
             if (!HotEventWorkflow.IsFinal(S.Status))
@@ -133,7 +137,7 @@ internal sealed partial class HotEventGrain(
             AfterWrite = _ =>
             {
                 LogChanged(logger, Id, command.Type.ToString(), from?.ToString() ?? "(new)", S.Status.ToString());
-                _eventsFrom ??= S.Version;
+                _events.Owe(S.Version);
                 _projectionBehind = true;
                 return Task.CompletedTask;
             },
@@ -440,23 +444,13 @@ internal sealed partial class HotEventGrain(
     /// <summary>Brings the event log, the read model and the hot-mode registry up to the state; throws while any is unreachable.</summary>
     private async Task CatchUpAsync(CancellationToken cancellationToken)
     {
-        if (!_projectionBehind && _eventsFrom is null)
+        if (!_projectionBehind && !_events.Pending)
         {
             return;
         }
 
         var card = Card();
-        if (_eventsFrom is { } from)
-        {
-            // Idempotent per (event, version): replaying an entry the log already holds changes nothing.
-            foreach (var entry in S.History.Where(h => h.Version >= from))
-            {
-                await journal.RecordEventAsync(card, entry, cancellationToken);
-                _eventsFrom = entry.Version + 1;
-            }
-
-            _eventsFrom = null;
-        }
+        await _events.AppendAsync(S.History, h => h.Version, entry => journal.RecordEventAsync(card, entry, cancellationToken));
 
         if (_projectionBehind)
         {
