@@ -1,3 +1,4 @@
+using MediaCenter.Grains.Platform;
 using MediaCenter.Identity;
 using MediaCenter.Web.Security;
 
@@ -139,7 +140,7 @@ internal static class DirectoryApi
             .RequireAuthorization(Policies.PartyManage)
             .WithName("IssueTerminalCredential")
             .WithSummary("Issues (or replaces) a terminal's MQTT credential; the password is shown once.");
-        credentials.MapDelete("/{terminalId}", async (string terminalId, HttpContext http, TerminalCredentialStore store) =>
+        credentials.MapDelete("/{terminalId}", async (string terminalId, HttpContext http, TerminalCredentialStore store, IClusterClient cluster) =>
             {
                 var existing = await store.GetAsync(terminalId, http.RequestAborted);
                 if (existing is null)
@@ -150,11 +151,13 @@ internal static class DirectoryApi
                 Scope.RequireManageable(http.CurrentUser(), existing.PartyId, "终端 / terminal");
                 await store.RevokeAsync(terminalId, http.RequestAborted);
                 http.Audit().Target = "terminal:" + terminalId;
+                // The gateway holding the connection closes it now; any gateway refuses the next one.
+                await cluster.PublishLiveAsync(LiveTopic.Commands, new TerminalCredentialRevoked(terminalId));
                 return Results.NoContent();
             })
             .RequireAuthorization(Policies.PartyManage)
             .WithName("RevokeTerminalCredential")
-            .WithSummary("Revokes a terminal's MQTT credential; its next connection is refused.");
+            .WithSummary("Revokes a terminal's MQTT credential: its connection to the embedded broker is closed and its next connection refused.");
 
         return endpoints;
     }

@@ -17,30 +17,21 @@ internal sealed partial class EmbeddedBroker(
     : IHostedService, IHealthCheck, IAsyncDisposable, ITerminalPublisher
 {
     private MqttServer? _server;
+    private GuardedListener? _listener;
     private volatile bool _stopping;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var s = settings.Value;
         var factory = new MqttServerFactory();
-        var builder = factory.CreateServerOptionsBuilder()
+        // The listeners are this gateway's own (packet-size guard, per-address cap); MQTTnet's endpoints stay off.
+        var options = factory.CreateServerOptionsBuilder()
             .WithMaxPendingMessagesPerClient(s.MaxPendingMessagesPerClient)
-            .WithPendingMessagesOverflowStrategy(MqttPendingMessagesOverflowStrategy.DropOldestQueuedMessage);
-        builder = s.PlainListener
-            ? builder.WithDefaultEndpoint().WithDefaultEndpointBoundIPAddress(IPAddress.Parse(s.Host)).WithDefaultEndpointPort(s.Port)
-            : builder.WithoutDefaultEndpoint();
-        if (s.Tls.Enabled)
-        {
-            builder = builder.WithEncryptedEndpoint()
-                .WithEncryptedEndpointBoundIPAddress(IPAddress.Parse(s.Tls.Host))
-                .WithEncryptedEndpointPort(s.Tls.Port)
-                .WithEncryptionCertificate(LoadCertificate(s.Tls))
-                .WithEncryptionSslProtocol(System.Security.Authentication.SslProtocols.Tls12 | System.Security.Authentication.SslProtocols.Tls13);
-        }
-
-        var options = builder.Build();
-
-        _server = factory.CreateMqttServer(options);
+            .WithPendingMessagesOverflowStrategy(MqttPendingMessagesOverflowStrategy.DropOldestQueuedMessage)
+            .WithoutDefaultEndpoint()
+            .Build();
+        _listener = new GuardedListener(s, s.Tls.Enabled ? LoadCertificate(s.Tls) : null, drops, logger);
+        _server = factory.CreateMqttServer(options, [_listener]);
         _server.ValidatingConnectionAsync += OnConnectingAsync;
         _server.InterceptingSubscriptionAsync += OnSubscribingAsync;
         _server.InterceptingPublishAsync += OnPublishAsync;
@@ -176,6 +167,22 @@ internal sealed partial class EmbeddedBroker(
         return server.InjectApplicationMessage(new InjectedMqttApplicationMessage(message), cancellationToken);
     }
 
+    public async Task<bool> DisconnectAsync(string terminalId, CancellationToken cancellationToken)
+    {
+        var server = _server ?? throw new InvalidOperationException("The embedded broker is not running.");
+        if (!(await server.GetClientsAsync()).Any(c => c.Id == terminalId))
+        {
+            return false;
+        }
+
+        await server.DisconnectClientAsync(terminalId, new MqttServerClientDisconnectOptions
+        {
+            ReasonCode = MQTTnet.Protocol.MqttDisconnectReasonCode.NotAuthorized,
+            ReasonString = "credential revoked",
+        });
+        return true;
+    }
+
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         _stopping = true;
@@ -196,6 +203,7 @@ internal sealed partial class EmbeddedBroker(
     public ValueTask DisposeAsync()
     {
         _server?.Dispose();
+        _listener?.Dispose();
         return ValueTask.CompletedTask;
     }
 

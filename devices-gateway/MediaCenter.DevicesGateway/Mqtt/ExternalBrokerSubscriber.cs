@@ -82,6 +82,10 @@ internal sealed partial class ExternalBrokerSubscriber(
         await client.PublishBinaryAsync(topic, payload, MQTTnet.Protocol.MqttQualityOfServiceLevel.AtLeastOnce, cancellationToken: cancellationToken);
     }
 
+    // An external broker's sessions are its own: the gateway cannot close one. The broker's authentication refuses the
+    // revoked terminal's next connection (docs/SECURITY.md).
+    public Task<bool> DisconnectAsync(string terminalId, CancellationToken cancellationToken) => Task.FromResult(false);
+
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
         Task.FromResult(_client?.IsConnected == true
             ? HealthCheckResult.Healthy($"subscribed at {settings.Value.Host}:{settings.Value.Port}")

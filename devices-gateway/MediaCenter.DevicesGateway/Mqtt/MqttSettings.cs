@@ -49,6 +49,21 @@ public sealed class MqttSettings
     /// </summary>
     public bool PlainListener { get; set; } = true;
 
+    /// <summary>
+    /// Embedded: the largest MQTT packet taken (bytes, fixed header excluded). A connection announcing more is closed before
+    /// the broker allocates it. Terminal payloads are at most 4 KiB; the default leaves room for CONNECT and topics.
+    /// </summary>
+    public int MaxPacketBytes { get; set; } = 16 * 1024;
+
+    /// <summary>
+    /// Embedded: connections one address may hold at once (0: no cap). The kiosks of one venue may share an address behind
+    /// its router, so the cap is generous; it stops one host from exhausting the broker.
+    /// </summary>
+    public int MaxConnectionsPerAddress { get; set; } = 256;
+
+    /// <summary>Embedded: whether the cap applies to loopback too (off: a local simulator or bench connects thousands).</summary>
+    public bool CapLoopback { get; set; }
+
     /// <summary>Embedded: the TLS listener (MQTT over TLS, port 8883 by convention); off unless a certificate is named.</summary>
     public MqttTlsSettings Tls { get; set; } = new();
 }
@@ -117,6 +132,16 @@ internal sealed class MqttSettingsValidator : IValidateOptions<MqttSettings>
         if (options.MaxPendingMessagesPerClient < 1)
         {
             failures.Add($"{MqttSettings.Section}:MaxPendingMessagesPerClient must be at least 1 (was {options.MaxPendingMessagesPerClient}).");
+        }
+
+        if (options.MaxPacketBytes is < 1024 or > 268_435_455)
+        {
+            failures.Add($"{MqttSettings.Section}:MaxPacketBytes must be between 1024 and 268435455 (was {options.MaxPacketBytes}).");
+        }
+
+        if (options.MaxConnectionsPerAddress < 0)
+        {
+            failures.Add($"{MqttSettings.Section}:MaxConnectionsPerAddress must be 0 (no cap) or more (was {options.MaxConnectionsPerAddress}).");
         }
 
         if (string.IsNullOrWhiteSpace(options.ClientId))

@@ -30,7 +30,7 @@ public readonly record struct LiveTopic([property: Id(0)] string Key)
     /// <summary>Operations records of the access parties: hot events, plans, drills, campaigns.</summary>
     public static readonly LiveTopic Operations = new("operations");
 
-    /// <summary>Terminal commands for the devices gateways (<see cref="TerminalCommandIssued"/>).</summary>
+    /// <summary>What the devices gateways do for terminals: commands (<see cref="TerminalCommandIssued"/>), revocations (<see cref="TerminalCredentialRevoked"/>).</summary>
     public static readonly LiveTopic Commands = new("commands");
 
     /// <inheritdoc />
@@ -108,6 +108,10 @@ public sealed record CampaignViewChanged([property: Id(0)] CampaignView Campaign
 /// <summary>A command for a terminal: every gateway hears it, and the one holding the terminal's connection delivers it.</summary>
 [GenerateSerializer, Alias("mc.live.TerminalCommandIssued")]
 public sealed record TerminalCommandIssued([property: Id(0)] string TerminalId, [property: Id(1)] TerminalCommand Command) : LiveEvent;
+
+/// <summary>A terminal's MQTT credential was revoked: the gateway holding its connection closes it.</summary>
+[GenerateSerializer, Alias("mc.live.TerminalCredentialRevoked")]
+public sealed record TerminalCredentialRevoked([property: Id(0)] string TerminalId) : LiveEvent;
 
 /// <summary>A subscriber of live topics: a web host or a devices gateway.</summary>
 [Alias("mc.ILiveObserver")]
