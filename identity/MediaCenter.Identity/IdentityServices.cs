@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -18,8 +19,14 @@ public static class IdentityServices
     {
         services.TryAddSingleton(TimeProvider.System);
         services.AddDataProtection().SetApplicationName(ApplicationName);
+        services.AddOptions<KeyRingSettings>().BindConfiguration(IdentitySettings.Section);
         services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(sp =>
-            new ConfigureOptions<KeyManagementOptions>(o => o.XmlRepository = new PostgresXmlRepository(sp.GetRequiredService<NpgsqlDataSource>())));
+            new ConfigureOptions<KeyManagementOptions>(o =>
+            {
+                var keyFile = sp.GetRequiredService<IOptions<KeyRingSettings>>().Value.KeyRingKeyFile;
+                o.XmlRepository = new PostgresXmlRepository(sp.GetRequiredService<NpgsqlDataSource>(),
+                    string.IsNullOrWhiteSpace(keyFile) ? null : KeyRingSeal.FromFile(keyFile));
+            }));
         services.AddSingleton<PersonalDataProtector>();
         services.AddSingleton<UserStore>();
         services.AddSingleton<SessionStore>();
@@ -30,10 +37,15 @@ public static class IdentityServices
     }
 
     /// <summary>A container with just the identity stores, for tools such as the launcher.</summary>
-    public static ServiceProvider CreateStandalone(string connectionString)
+    /// <param name="connectionString">The database.</param>
+    /// <param name="keyRingKeyFile">The key file that seals the key ring (<see cref="KeyRingSettings.KeyRingKeyFile"/>), if any.</param>
+    public static ServiceProvider CreateStandalone(string connectionString, string? keyRingKeyFile = null)
     {
         var services = new ServiceCollection();
         services.AddLogging();
+        services.AddSingleton<IConfiguration>(new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { [$"{IdentitySettings.Section}:{nameof(KeyRingSettings.KeyRingKeyFile)}"] = keyRingKeyFile })
+            .Build());
         services.AddSingleton(_ => MediaCenter.Database.Data.DataAccess.CreateDataSource(connectionString));
         services.AddMediaCenterIdentity();
         return services.BuildServiceProvider();

@@ -47,7 +47,9 @@ public static class Commands
         {
             var report = await Migrator.MigrateAsync(connectionString, stop.Token);
             Console.WriteLine($"database: schema version {report.CurrentVersion} ({report.Applied.Count} migration(s) applied now)");
-            var (simulatorAccount, demoPassword) = await SeedAccountsAsync(connectionString, settings.Demo, settings.BootstrapAdminPassword, stop.Token);
+            EnsureKeyRingKeyFile(settings.KeyRingKeyFile);
+            var (simulatorAccount, demoPassword) = await SeedAccountsAsync(connectionString, settings.KeyRingKeyFile, settings.Demo, settings.BootstrapAdminPassword,
+                stop.Token);
 
             // Bound each pool, so silos, web and gateway instances together stay under the server's connection limit.
             var pooled = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
@@ -64,6 +66,7 @@ public static class Commands
                 ["DOTNET_ENVIRONMENT"] = "Production",
                 ["ASPNETCORE_ENVIRONMENT"] = "Production",
                 ["Logging__Console__FormatterName"] = "json",
+                ["Identity__KeyRingKeyFile"] = settings.KeyRingKeyFile,
             };
 
             // The ports were free a moment ago, so whatever the membership table still calls alive at this launcher's silo
@@ -261,7 +264,8 @@ public static class Commands
             Console.WriteLine($"schema version {report.CurrentVersion} (was {report.PreviousVersion}; {report.Applied.Count} applied, this build needs {Migration.Latest})");
             if (bootstrapAdmin)
             {
-                await SeedAccountsAsync(connectionString, demo: false, settings.BootstrapAdminPassword, CancellationToken.None);
+                EnsureKeyRingKeyFile(settings.KeyRingKeyFile);
+                await SeedAccountsAsync(connectionString, settings.KeyRingKeyFile, demo: false, settings.BootstrapAdminPassword, CancellationToken.None);
             }
 
             return 0;
@@ -295,13 +299,26 @@ public static class Commands
         }
     }
 
+    // The key that seals the key ring of personal-data encryption: created once, next to the data directory's other private
+    // files and never inside PostgreSQL, so a dump or backup of the database holds sealed keys only.
+    private static void EnsureKeyRingKeyFile(string path)
+    {
+        if (File.Exists(path))
+        {
+            return;
+        }
+
+        KeyRingSeal.CreateFile(path);
+        Console.WriteLine($"keys: created the key-ring key file {path} (owner-only; keep a copy apart from the database backups: docs/OPERATIONS.md)");
+    }
+
     // First run: the administrator (never a default password). --demo: one account per role, password shown once.
     // Returns the simulator's account and, when the demonstration accounts were created now, their password.
-    private static async Task<((string Username, string Password)? Simulator, string? DemoPassword)> SeedAccountsAsync(string connectionString, bool demo,
-        string? adminPassword, CancellationToken cancellationToken)
+    private static async Task<((string Username, string Password)? Simulator, string? DemoPassword)> SeedAccountsAsync(string connectionString,
+        string keyRingKeyFile, bool demo, string? adminPassword, CancellationToken cancellationToken)
     {
         CheckBootstrapPassword(adminPassword);
-        await using var identity = IdentityServices.CreateStandalone(connectionString);
+        await using var identity = IdentityServices.CreateStandalone(connectionString, keyRingKeyFile);
         var users = identity.GetRequiredService<UserStore>();
         var admin = await Bootstrap.EnsureAdminAsync(users, adminPassword, cancellationToken);
         if (admin is { Password: { } generated })

@@ -45,6 +45,9 @@ public sealed class LauncherSettings
     /// <summary>Where the launcher writes what it supervises (read by <c>./mediacenter status</c>).</summary>
     public string StateFile => Path.Combine(DataDir, "run", "launcher.json");
 
+    /// <summary>The key file that seals the Data Protection key ring (outside PostgreSQL, so backups never hold it).</summary>
+    public string KeyRingKeyFile => Path.Combine(DataDir, "secrets", "keyring.key");
+
     /// <summary>Combines the parsed flags with the environment; a malformed variable is a <see cref="LaunchRefusal"/> naming it.</summary>
     public static LauncherSettings Resolve(string? dataFlag, IReadOnlyDictionary<PortSetting, int> portFlags, bool demo, int silos, int webs, int? restartLimitFlag)
     {

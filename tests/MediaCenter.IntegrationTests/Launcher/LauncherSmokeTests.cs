@@ -17,6 +17,8 @@ public sealed class LauncherSmokeTests : IAsyncLifetime
         var first = await _home.UpAsync(["up"]);
         Assert.Contains("new cluster", first.Output);
         Assert.Matches(@"created the administrator 'admin' with password \S{16}", first.Output);
+        Assert.Contains("created the key-ring key file", first.Output);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(_home.Data, "secrets", "keyring.key")));
         foreach (var port in new[] { _home.WebPort, _home.GatewayHttpPort, _home.SiloHttpPort })
         {
             using var http = new HttpClient();
@@ -33,6 +35,7 @@ public sealed class LauncherSmokeTests : IAsyncLifetime
         Assert.Contains("existing data", second.Output);
         Assert.Contains("(0 migration(s) applied now)", second.Output);
         Assert.DoesNotContain("created the administrator", second.Output);
+        Assert.DoesNotContain("created the key-ring key file", second.Output);
         Assert.DoesNotContain("declared dead", second.Output);
         Assert.Matches(@"demo: created 10 accounts, all with password \S{16}", second.Output);
         Assert.Contains("demo-reviewer3", second.Output);
