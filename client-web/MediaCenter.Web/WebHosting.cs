@@ -95,6 +95,7 @@ public static class WebHosting
         app.MapEditorsApi();
         // A connection ends when its session expires (the ticket carries the expiry), not only when it is revoked.
         app.MapHub<LiveHub>(LiveHub.Path, o => o.CloseOnAuthenticationExpiration = true);
+        app.MapAppPages();
 
         // The cluster itself (silos, activations, grain call rates): Orleans' own dashboard, for operators only.
         app.MapOrleansDashboard(routePrefix: "/dashboard").RequireAuthorization(Policies.Operations).ExcludeFromDescription();
