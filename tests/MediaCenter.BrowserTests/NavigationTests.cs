@@ -102,7 +102,7 @@ public sealed class NavigationTests(BrowserFixture fixture)
         await Assertions.Expect(page).ToHaveURLAsync(new Regex("/ops/plans$"));
         await Assertions.Expect(page.Locator("#ops-plans")).ToBeVisibleAsync();
 
-        // Back: the other part of the operations page, then the incident (open again), the list, home.
+        // Back: the other part of the operations page, then the incident (open again), the list, home (the operator's cockpit).
         await page.GoBackAsync();
         await Assertions.Expect(page.Locator("#ops-hot")).ToBeVisibleAsync(Soon);
         await Assertions.Expect(page.Locator("#ops-plans")).ToBeHiddenAsync();
@@ -114,7 +114,7 @@ public sealed class NavigationTests(BrowserFixture fixture)
         await Assertions.Expect(page.Locator("#inc-detail")).ToBeHiddenAsync();
         await Assertions.Expect(page.Locator("#incidents")).ToBeVisibleAsync();
         await page.GoBackAsync();
-        await Assertions.Expect(page.Locator("#system")).ToBeVisibleAsync(Soon);
+        await Assertions.Expect(page.Locator("#cockpit")).ToBeVisibleAsync(Soon);
 
         // Forward again, to the incident.
         await page.GoForwardAsync();

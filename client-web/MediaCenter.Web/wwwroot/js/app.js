@@ -6,7 +6,7 @@
   let connection = null;
 
   const $ = id => document.getElementById(id);
-  const views = ["system", "audit", "fleet", "newsroom", "incidents", "ops"];
+  const views = ["cockpit", "system", "audit", "fleet", "newsroom", "incidents", "ops"];
   function show(id) {
     if (!views.includes(id)) { shownView = null; }
     for (const s of ["sign-in", "change-password", ...views]) { $(s).hidden = s !== id; }
@@ -29,13 +29,19 @@
   // A page may be opened when its tab is offered to the signed-in user.
   function mayOpen(view) { const tab = document.querySelector(`.tab[data-view="${view}"]`); return !!tab && !tab.hidden; }
 
+  // Platform staff start on the cockpit (运营总览); everyone else on the system status.
+  function home() {
+    const staff = me && ["admin", "operator", "management"].some(r => me.platformRoles.includes(r));
+    return staff && mayOpen("cockpit") ? "cockpit" : "system";
+  }
+
   // Shows what the address names: the page (once per change of page, announced as mc:view) and then the rest of the
   // path to the page itself (mc:route, also for back and forward within a page). "/" and unknown paths show the home page.
   function route() {
     if (!me || me.mustChangePassword) { return; }
     let { view, parts } = here();
     if (!view || !mayOpen(view)) {
-      view = "system"; parts = [];
+      view = home(); parts = [];
       if (location.pathname !== "/") { history.replaceState(null, "", "/"); }
     }
     if (view !== shownView) {
@@ -59,6 +65,14 @@
   }
 
   window.addEventListener("popstate", route);
+
+  // Links into the app (a[data-route]) are followed without a reload; a modified click still opens a new tab.
+  document.addEventListener("click", event => {
+    const a = event.target.closest && event.target.closest("a[data-route]");
+    if (!a || event.defaultPrevented || event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) { return; }
+    event.preventDefault();
+    navigate(a.getAttribute("href"));
+  });
 
   // ---- the ops board: a snapshot from the read model, then coalesced pushes applied by version ----
   const fleet = new Map();
