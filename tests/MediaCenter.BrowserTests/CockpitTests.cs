@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net.Http.Json;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using MediaCenter.Simulator;
 using MediaCenter.Testing;
@@ -15,7 +16,7 @@ public sealed class CockpitTests(BrowserFixture fixture)
     private static readonly BrowserNewContextOptions Desktop = new() { Locale = "zh-CN", ViewportSize = new ViewportSize { Width = 1400, Height = 1000 } };
 
     [Fact]
-    public async Task The_operator_lands_on_the_cockpit_and_sees_it_change_live_when_a_terminal_goes_offline_an_incident_is_raised_and_a_story_is_filed()
+    public async Task The_operator_lands_on_the_cockpit_and_sees_it_change_live_when_a_terminal_goes_offline_an_incident_is_raised_and_a_story_is_published()
     {
         await using var context = await fixture.Browser.NewContextAsync(Desktop);
         var errors = new List<string>();
@@ -71,8 +72,13 @@ public sealed class CockpitTests(BrowserFixture fixture)
                 new { title = "总览选题 " + Guid.NewGuid().ToString("N")[..6], angle = "", kind = "ImageText", materials = Array.Empty<object>() });
         }
 
-        await page.WaitForFunctionAsync("([selector, n]) => Number(document.querySelector(selector)?.textContent) > n", new object[] { row, inWork },
-            new() { Timeout = 20_000 });
+        await TextGrowsAsync(page, row, inWork);
+
+        // A story goes through review and is published: today's count of the channel follows.
+        var publishedCell = $"#ck-newsroom tr[data-channel='{BrowserFixture.NewsChannel}'] .ck-published";
+        var published = int.Parse((await page.Locator(publishedCell).TextContentAsync())!, CultureInfo.InvariantCulture);
+        await PublishAsync("总览发布 " + Guid.NewGuid().ToString("N")[..6]);
+        await TextGrowsAsync(page, publishedCell, published);
         await Shot(page, "cockpit-desktop-live.png");
 
         // Every figure leads to its page: the P1 figure to the incidents, the escalation clock to the incident itself.
@@ -112,6 +118,35 @@ public sealed class CockpitTests(BrowserFixture fixture)
         await Assertions.Expect(page.Locator("#ck-open")).ToHaveAttributeAsync("data-count", "0");
     }
 
+    /// <summary>A story of the newsroom channel from pitch to publication, every step through the API by the person whose step it is.</summary>
+    private async Task PublishAsync(string title)
+    {
+        var channel = BrowserFixture.NewsChannel;
+        using var editor = await TestIdentity.SignInAsync(fixture.Web.Http, "nr-editor");
+        using var chief = await TestIdentity.SignInAsync(fixture.Web.Http, "nr-chief");
+        var card = await PostAsync<CardBody>(editor, $"/api/v1/channels/{channel}/pitches", new { title, angle = "", kind = "ImageText" });
+        var id = card.Id;
+        await PostAsync<CardBody>(chief, $"/api/v1/articles/{id}/confirm", new { });
+        await PostAsync<CardBody>(chief, $"/api/v1/articles/{id}/assign", new { assignees = new[] { fixture.NewsPeople["nr-editor"] }, dueAt = DateTimeOffset.UtcNow.AddHours(2) });
+        card = await PostAsync<CardBody>(editor, $"/api/v1/articles/{id}/save-draft",
+            new { baseVersion = card.DraftVersion, draft = new { kind = "ImageText", title, summary = "", bodyHtml = "<p>总览里发布的稿件。</p>" } });
+        card = await PostAsync<CardBody>(editor, $"/api/v1/articles/{id}/submit", new { });
+        while (card.Stage == "InReview")
+        {
+            using var reviewer = await TestIdentity.SignInAsync(fixture.Web.Http, "nr-reviewer" + card.ReviewLevel.ToString(CultureInfo.InvariantCulture));
+            card = await PostAsync<CardBody>(reviewer, $"/api/v1/articles/{id}/approve", new { comment = "同意" });
+        }
+
+        Assert.Equal("Approved", card.Stage);
+        var board = await chief.GetFromJsonAsync<BoardBody>($"/api/v1/channels/{channel}/board", Web);
+        card = await PostAsync<CardBody>(chief, $"/api/v1/articles/{id}/publish", new { targets = board!.Policy.Targets });
+        Assert.Equal("Published", card.Stage);
+    }
+
+    private static Task TextGrowsAsync(IPage page, string selector, int before) =>
+        page.WaitForFunctionAsync("([selector, n]) => Number(document.querySelector(selector)?.textContent) > n", new object[] { selector, before },
+            new() { Timeout = 20_000 });
+
     private static async Task<int> CountAsync(IPage page, string selector) =>
         int.Parse((await page.Locator(selector).GetAttributeAsync("data-count"))!, CultureInfo.InvariantCulture);
 
@@ -119,13 +154,25 @@ public sealed class CockpitTests(BrowserFixture fixture)
         page.WaitForFunctionAsync("([selector, n]) => Number(document.querySelector(selector)?.dataset.count) > n", new object[] { selector, before },
             new() { Timeout = timeout });
 
-    private static async Task PostAsync(HttpClient http, string path, object body)
+    private static readonly JsonSerializerOptions Web = new(JsonSerializerDefaults.Web);
+
+    private static async Task PostAsync(HttpClient http, string path, object body) => await PostAsync<JsonElement>(http, path, body);
+
+    private static async Task<T> PostAsync<T>(HttpClient http, string path, object body)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) };
         request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString("N"));
         using var response = await http.SendAsync(request);
-        Assert.True(response.IsSuccessStatusCode, $"{path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"{path}: {(int)response.StatusCode} {text}");
+        return JsonSerializer.Deserialize<T>(text, Web)!;
     }
+
+    private sealed record CardBody(string Id, string Stage, int DraftVersion, int ReviewLevel);
+
+    private sealed record PolicyBody(IReadOnlyList<string> Targets);
+
+    private sealed record BoardBody(PolicyBody Policy);
 
     private static Task Shot(IPage page, string name) =>
         page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.Screenshots, name), FullPage = true });
