@@ -1,4 +1,5 @@
 using MediaCenter.Web.Api;
+using MediaCenter.Web.Cockpit;
 using MediaCenter.Web.Incidents;
 using MediaCenter.Web.Live;
 using MediaCenter.Web.Newsroom;
@@ -93,8 +94,10 @@ public static class WebHosting
         app.MapHotEventsApi();
         app.MapCampaignsApi();
         app.MapEditorsApi();
+        app.MapCockpitApi();
         // A connection ends when its session expires (the ticket carries the expiry), not only when it is revoked.
         app.MapHub<LiveHub>(LiveHub.Path, o => o.CloseOnAuthenticationExpiration = true);
+        app.MapAppPages();
 
         // The cluster itself (silos, activations, grain call rates): Orleans' own dashboard, for operators only.
         app.MapOrleansDashboard(routePrefix: "/dashboard").RequireAuthorization(Policies.Operations).ExcludeFromDescription();

@@ -78,7 +78,7 @@ public sealed class BrowserFixture : IAsyncLifetime
         }
     }
 
-    /// <summary>Opens the shell and signs in as the operator.</summary>
+    /// <summary>Opens the shell and signs in (as the operator unless told), on the home page (the cockpit for platform staff).</summary>
     public async Task<IPage> SignedInPageAsync(IBrowserContext context, string username = "operator1")
     {
         var page = await context.NewPageAsync();
@@ -86,7 +86,7 @@ public sealed class BrowserFixture : IAsyncLifetime
         await page.FillAsync("#username", username);
         await page.FillAsync("#password", TestIdentity.Password);
         await page.ClickAsync("#sign-in-form button[type=submit]");
-        await Assertions.Expect(page.Locator("#system")).ToBeVisibleAsync(new LocatorAssertionsToBeVisibleOptions { Timeout = 15_000 });
+        await Assertions.Expect(page.Locator("#tabs")).ToBeVisibleAsync(new LocatorAssertionsToBeVisibleOptions { Timeout = 15_000 });
         return page;
     }
 

@@ -106,7 +106,7 @@ public sealed class OperationsPageTests(BrowserFixture fixture)
         await Assertions.Expect(card).ToHaveAttributeAsync("data-status", "Ended", Live);
         await Assertions.Expect(partyCard).ToHaveAttributeAsync("data-status", "Ended", Live);
         await Shot(op, "ops-hot-5-ended.png");
-        Assert.Empty(errors);
+        Assert.True(errors.Count == 0, string.Join("\n", errors));
     }
 
     [Fact]
@@ -185,7 +185,7 @@ public sealed class OperationsPageTests(BrowserFixture fixture)
         await Assertions.Expect(party.Locator("#ops-dialog")).ToBeHiddenAsync(new() { Timeout = 15_000 });
         await Assertions.Expect(detail.Locator("#plan-drills li[data-state=Completed]")).ToContainTextAsync("备用服务器切换用时超出预期", new() { Timeout = 15_000 });
         await Shot(party, "ops-plan-4-drill.png", fullPage: true);
-        Assert.Empty(errors);
+        Assert.True(errors.Count == 0, string.Join("\n", errors));
     }
 
     [Fact]
@@ -239,7 +239,7 @@ public sealed class OperationsPageTests(BrowserFixture fixture)
         await Assertions.Expect(renamed).ToHaveAttributeAsync("data-state", "Withdrawn", Live);
         await Assertions.Expect(renamed.Locator("[data-action=Support]")).ToHaveCountAsync(0);
         await Shot(op, "ops-campaign-3-withdrawn-phone.png", fullPage: true);
-        Assert.Empty(errors);
+        Assert.True(errors.Count == 0, string.Join("\n", errors));
     }
 
     [Fact]
@@ -267,7 +267,7 @@ public sealed class OperationsPageTests(BrowserFixture fixture)
         await Assertions.Expect(partyCard).ToHaveAttributeAsync("data-party", partyId, Live);
         await Assertions.Expect(partyCard).ToHaveAttributeAsync("data-state", "Draft", Live);
         await Shot(party, "ops-plan-5-written-by-operator.png");
-        Assert.Empty(errors);
+        Assert.True(errors.Count == 0, string.Join("\n", errors));
     }
 
     private async Task<(string Party, string Member)> NewPartyAsync()

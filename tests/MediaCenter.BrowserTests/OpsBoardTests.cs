@@ -52,6 +52,7 @@ public sealed class OpsBoardTests(BrowserFixture fixture)
         await using var context = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions { Locale = "zh-CN" });
         var page = await fixture.SignedInPageAsync(context);
 
+        await page.ClickAsync(".tab[data-view=system]");
         await page.ClickAsync("#patrol-run");
 
         await Assertions.Expect(page.Locator("#patrol-checks li[data-check=database]")).ToHaveClassAsync("ok",

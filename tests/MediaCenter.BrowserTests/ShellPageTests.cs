@@ -23,6 +23,9 @@ public sealed class ShellPageTests(BrowserFixture fixture)
         await page.FillAsync("#password", MediaCenter.Testing.TestIdentity.Password);
         await page.ClickAsync("#sign-in-form button[type=submit]");
 
+        // An operator starts on the cockpit; the system status is one tab away (and keeps its address).
+        await Assertions.Expect(page.Locator("#cockpit h1")).ToHaveTextAsync("运营总览", Soon);
+        await page.ClickAsync(".tab[data-view=system]");
         await Assertions.Expect(page.Locator("#system h1")).ToHaveTextAsync("系统状态", Soon);
         await Assertions.Expect(page.Locator("#connection")).ToHaveTextAsync("实时", Soon);
         await Assertions.Expect(page.Locator("#silo-count")).ToHaveTextAsync("1", Soon);
@@ -58,6 +61,7 @@ public sealed class ShellPageTests(BrowserFixture fixture)
             HasTouch = true,
         });
         var page = await fixture.SignedInPageAsync(context);
+        await page.ClickAsync(".tab[data-view=system]");
         await Assertions.Expect(page.Locator("#connection")).ToHaveTextAsync("实时", Soon);
         // The badge turns live a moment before the snapshot arrives: wait for a number.
         await Assertions.Expect(page.Locator("#silo-count")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^\d+$"), Soon);

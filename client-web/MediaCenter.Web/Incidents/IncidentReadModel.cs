@@ -11,7 +11,11 @@ public sealed record IncidentMonth(string Month, int Reported, int Acknowledged,
 
 /// <summary>A notification in the alert centre, with whether the caller has read it.</summary>
 public sealed record NotificationRow(string Id, string Audience, string Kind, string? IncidentId, string? PartyId, string? Severity, string Title,
-    string Body, DateTimeOffset CreatedAt, bool Read);
+    string Body, DateTimeOffset CreatedAt, bool Read)
+{
+    /// <summary>Where a person opens what the notification is about (the incident's address in the app), or null.</summary>
+    public string? Link => AppPages.Incident(IncidentId);
+}
 
 /// <summary>A webhook, never with its secret.</summary>
 public sealed record WebhookRow(Guid Id, string Audience, string? PartyId, string Url, IReadOnlyList<string> Kinds, bool Active, DateTimeOffset CreatedAt);

@@ -22,6 +22,9 @@ internal static partial class IncidentsApi
 
     public sealed record CreatedWebhook(WebhookRow Webhook, string Secret);
 
+    /// <summary>The lifecycle table as the browser reads it: one row per move, roles by name.</summary>
+    public sealed record Workflow(IReadOnlyList<NewsroomApi.WorkflowRow> Transitions, IReadOnlyList<string> Stages, IReadOnlyList<string> Commands);
+
     public static string Slug(IncidentCommandType command) => Kebab().Replace(command.ToString(), "-$1").ToLowerInvariant();
 
     /// <summary>The caller as an incident actor.</summary>
@@ -59,6 +62,14 @@ internal static partial class IncidentsApi
             .RequireAuthorization(Policies.PartyRead)
             .WithName("ListIncidents")
             .WithSummary("Incidents the caller may see, newest first (platform staff and management: all; access parties: their own).");
+
+        v1.MapGet("/incidents/workflow", () => Results.Ok(new Workflow(
+                [.. IncidentWorkflow.Transitions.Select(t => new NewsroomApi.WorkflowRow(t.From?.ToString(), t.Command.ToString(),
+                    [.. Enum.GetValues<IncidentRole>().Where(r => r != IncidentRole.None && t.Roles.HasFlag(r)).Select(r => r.ToString())], t.To?.ToString()))],
+                Enum.GetNames<IncidentStage>(), Enum.GetNames<IncidentCommandType>())))
+            .RequireAuthorization(Policies.SignedIn)
+            .WithName("IncidentWorkflow")
+            .WithSummary("The lifecycle table (stage × command × roles → next stage); the detail derives the moves it offers from it.");
 
         v1.MapGet("/incidents/stats", async (int? months, HttpContext http, IncidentReadModel read) =>
                 Results.Ok(await read.MonthsAsync(Scope.PartyFilter(http.CurrentUser(), null), months ?? 6, http.RequestAborted)))

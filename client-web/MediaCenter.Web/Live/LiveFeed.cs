@@ -30,7 +30,7 @@ public sealed class LiveFeed(IClusterClient cluster, IHubContext<LiveHub> hub, L
 
             case NotificationRaised n:
                 await hub.Clients.Group(AudienceGroup(n.Audience)).SendAsync("notification",
-                    new { n.Id, n.Audience, n.Kind, n.IncidentId, n.PartyId, n.Severity, n.Title, n.Body, n.At }, cancellationToken);
+                    new { n.Id, n.Audience, n.Kind, n.IncidentId, n.PartyId, n.Severity, n.Title, n.Body, n.At, Link = AppPages.Incident(n.IncidentId) }, cancellationToken);
                 break;
 
             case HotModeChanged { Mode: var mode }:

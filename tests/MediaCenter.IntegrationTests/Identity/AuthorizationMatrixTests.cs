@@ -148,6 +148,7 @@ public sealed class AuthorizationMatrixTests(IntegrationFixture fixture)
         // the incident and every command on it are 404 to all who pass the policy. IncidentFlowTests prove the roles on real incidents.
         ["GET /api/v1/incidents"] = [.. PartyRead, "other-party-admin"],
         ["GET /api/v1/incidents/stats"] = [.. PartyRead, "other-party-admin"],
+        ["GET /api/v1/incidents/workflow"] = SignedIn,
         ["POST /api/v1/incidents"] = ["admin", "operator", "party-admin", "party-member", "other-party-admin"],
         ["GET /api/v1/incidents/{id}"] = [],
         ["POST /api/v1/incidents/{id}/acknowledge"] = [],
@@ -174,6 +175,9 @@ public sealed class AuthorizationMatrixTests(IntegrationFixture fixture)
         // A person's activity: themself, a chief of one of their channels, management and operators (administrators with them).
         // The target holds no channel role here, so no party user may see it; EditorActivityTests prove self and chief.
         ["GET /api/v1/editors/{userId}/activity"] = ["admin", "operator", "management"],
+
+        // The cockpit: figures scoped to the caller (an access party's own), so every party user gets its own.
+        ["GET /api/v1/cockpit"] = [.. PartyRead, "other-party-admin"],
 
         // Webhooks: operators, and a party's admins for their own party (an empty body is 400). {id} is no webhook here: 404.
         ["GET /api/v1/webhooks"] = [.. PartyManage, "other-party-admin"],

@@ -95,6 +95,7 @@ public sealed class WebhookDeliveryTests(IntegrationFixture fixture)
         Assert.Equal((incidentId, "ops", "incident.reported", "P2"), (payload.Str("incidentId"), payload.Str("audience"), payload.Str("kind"), payload.Str("severity")));
         Assert.Equal($"{incidentId}:1:ops", payload.Str("id"));
         Assert.Equal("稿件接口超时", payload.Str("title"));
+        Assert.Equal("/incidents/" + incidentId, payload.Str("link"));
 
         // The history: one delivery (the management notification is not for this hook), delivered on the third of three attempts.
         var recorded = await Eventually.WaitAsync(() => admin.GetFromJsonAsync<JsonElement>($"/api/v1/webhooks/{hookId}/deliveries"),

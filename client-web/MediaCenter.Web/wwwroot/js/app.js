@@ -6,14 +6,73 @@
   let connection = null;
 
   const $ = id => document.getElementById(id);
-  const views = ["system", "audit", "fleet", "newsroom", "incidents", "ops"];
+  const views = ["cockpit", "system", "audit", "fleet", "newsroom", "incidents", "ops"];
   function show(id) {
+    if (!views.includes(id)) { shownView = null; }
     for (const s of ["sign-in", "change-password", ...views]) { $(s).hidden = s !== id; }
     $("tabs").hidden = !views.includes(id);
     // The newsroom board spreads its columns over the whole width.
     document.querySelector("main").classList.toggle("wide", id === "newsroom");
     document.querySelectorAll(".tab").forEach(tab => tab.classList.toggle("active", tab.dataset.view === id));
   }
+
+  // ---- addresses: every page has a URL (/{page}/...), pages take the rest of the path (mc:route); the fleet's is /terminals ----
+  let shownView = null;
+  const pathOf = view => view === "fleet" ? "terminals" : view;
+  const viewOf = segment => segment === "terminals" ? "fleet" : views.includes(segment) ? segment : null;
+
+  function here() {
+    const parts = location.pathname.split("/").filter(Boolean).map(part => { try { return decodeURIComponent(part); } catch { return part; } });
+    return { view: viewOf(parts[0]), parts: parts.slice(1) };
+  }
+
+  // A page may be opened when its tab is offered to the signed-in user.
+  function mayOpen(view) { const tab = document.querySelector(`.tab[data-view="${view}"]`); return !!tab && !tab.hidden; }
+
+  // Platform staff start on the cockpit (运营总览); everyone else on the system status.
+  function home() {
+    const staff = me && ["admin", "operator", "management"].some(r => me.platformRoles.includes(r));
+    return staff && mayOpen("cockpit") ? "cockpit" : "system";
+  }
+
+  // Shows what the address names: the page (once per change of page, announced as mc:view) and then the rest of the
+  // path to the page itself (mc:route, also for back and forward within a page). "/" and unknown paths show the home page.
+  function route() {
+    if (!me || me.mustChangePassword) { return; }
+    let { view, parts } = here();
+    if (!view || !mayOpen(view)) {
+      view = home(); parts = [];
+      if (location.pathname !== "/") { history.replaceState(null, "", "/"); }
+    }
+    if (view !== shownView) {
+      show(view);
+      shownView = view;
+      if (view === "audit") { loadAudit().catch(err => renderAlerts([{ at: new Date().toISOString(), message: err.message }])); }
+      if (view === "fleet") { loadFleet().catch(() => {}); }
+      document.dispatchEvent(new CustomEvent("mc:view", { detail: view }));
+    }
+    if (view === "fleet") {
+      if (parts[0]) { showTerminal(parts[0]).catch(err => { $("terminal-detail").replaceChildren(); alertLine(err.message); $("terminal-detail").hidden = false; }); }
+      else { $("terminal-detail").hidden = true; }
+    }
+    document.dispatchEvent(new CustomEvent("mc:route", { detail: { view, parts } }));
+  }
+
+  // Goes to an address of the app: a new history entry (or the current one replaced) and the route shown.
+  function navigate(path, options = {}) {
+    if (path !== location.pathname) { history[options.replace ? "replaceState" : "pushState"](null, "", path); }
+    route();
+  }
+
+  window.addEventListener("popstate", route);
+
+  // Links into the app (a[data-route]) are followed without a reload; a modified click still opens a new tab.
+  document.addEventListener("click", event => {
+    const a = event.target.closest && event.target.closest("a[data-route]");
+    if (!a || event.defaultPrevented || event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) { return; }
+    event.preventDefault();
+    navigate(a.getAttribute("href"));
+  });
 
   // ---- the ops board: a snapshot from the read model, then coalesced pushes applied by version ----
   const fleet = new Map();
@@ -93,7 +152,7 @@
       const healthCell = cell("", t("fleet.health")); healthCell.appendChild(pill);
       tr.append(cell(row.id, t("fleet.id")), cell(row.name, t("fleet.name")), cell(row.region, t("fleet.region")), healthCell,
         cell(formatTime(row.lastSeen), t("fleet.lastSeen")));
-      tr.addEventListener("click", () => showTerminal(row.id));
+      tr.addEventListener("click", () => navigate("/terminals/" + encodeURIComponent(row.id)));
       body.appendChild(tr);
     }
   }
@@ -405,10 +464,11 @@
     document.querySelectorAll(".tab[data-role=audit]").forEach(tab => { tab.hidden = !canAudit(); });
     document.querySelectorAll(".tab[data-role=fleet]").forEach(tab => { tab.hidden = !canSeeFleet(); });
     document.querySelectorAll(".tab[data-role=newsroom]").forEach(tab => { tab.hidden = !inNewsroom(); });
-    show("system");
     startLive();
     loadPatrol().catch(() => {});
     document.dispatchEvent(new CustomEvent("mc:signed-in", { detail: user }));
+    // After the pages have offered their tabs: a deep link opened while signed out lands where it pointed.
+    route();
   }
 
   // Newsroom people: anyone holding a channel role, or a role in an access party.
@@ -459,12 +519,7 @@
     }
   });
 
-  document.querySelectorAll(".tab").forEach(tab => tab.addEventListener("click", async () => {
-    show(tab.dataset.view);
-    if (tab.dataset.view === "audit") { await loadAudit().catch(err => renderAlerts([{ at: new Date().toISOString(), message: err.message }])); }
-    if (tab.dataset.view === "fleet") { await loadFleet().catch(() => {}); }
-    document.dispatchEvent(new CustomEvent("mc:view", { detail: tab.dataset.view }));
-  }));
+  document.querySelectorAll(".tab").forEach(tab => tab.addEventListener("click", () => navigate("/" + pathOf(tab.dataset.view))));
 
   $("patrol-run").addEventListener("click", async () => {
     $("patrol-run").disabled = true;
@@ -482,6 +537,8 @@
 
   $("sign-out").addEventListener("click", async () => {
     await api("/api/auth/sign-out", { method: "POST" }).catch(() => {});
+    // The next person starts at home, not on the page the last one left open.
+    history.replaceState(null, "", "/");
     await signedOut();
   });
 
@@ -491,9 +548,10 @@
   });
   document.addEventListener("DOMContentLoaded", boot);
 
-  // What other scripts of the shell may use (newsroom.js, incidents.js): one API helper, one live connection, one notion of "me".
+  // What the pages may use (through js/lib.js): one API helper, one live connection, one notion of "me", one way to go to an address.
   window.mc = {
     api,
+    navigate,
     loadEcharts,
     me: () => me,
     live: { on: onLive, invoke: invokeLive, whenConnected, onReconnected },

@@ -58,6 +58,23 @@
       "health.Online": "Online", "health.Degraded": "Degraded", "health.Offline": "Offline", "health.Maintenance": "Maintenance", "health.Unknown": "Never seen"
     }
   };
+  // The cockpit (运营总览): today's figures across the newsroom, the fleet, incidents and hot events.
+  Object.assign(messages["zh-CN"], {
+    "nav.cockpit": "运营总览", "ck.title": "运营总览", "ck.updated": "更新于", "ck.newsroom": "今日采编", "ck.channel": "频道",
+    "ck.inWork": "在编", "ck.inReview": "待审", "ck.overdue": "超期", "ck.publishedToday": "今日发布", "ck.noChannels": "没有频道",
+    "ck.fleet": "终端健康", "ck.worstRegions": "问题最多的区域", "ck.noRegionIssues": "各区域终端均正常", "ck.regionLine": "{region}：离线 {offline} · 降级 {degraded} / 共 {total}",
+    "ck.incidents": "未关闭故障", "ck.open": "未关闭", "ck.unacknowledged": "待确认", "ck.nextEscalation": "最近升级倒计时", "ck.noEscalation": "没有等待确认的故障",
+    "ck.hot": "进行中的热点事件", "ck.noHot": "当前没有热点事件", "ck.traffic": "每分钟 {m} 次请求", "ck.until": "至",
+    "ck.patrol": "今日巡视", "ck.patrolNone": "今天还没有巡视报告", "ck.error": "无法读取总览："
+  });
+  Object.assign(messages.en, {
+    "nav.cockpit": "Overview", "ck.title": "Operations overview", "ck.updated": "Updated", "ck.newsroom": "Newsroom today", "ck.channel": "Channel",
+    "ck.inWork": "In work", "ck.inReview": "In review", "ck.overdue": "Overdue", "ck.publishedToday": "Published today", "ck.noChannels": "No channels",
+    "ck.fleet": "Terminal health", "ck.worstRegions": "Regions worst off", "ck.noRegionIssues": "Every region's terminals are fine", "ck.regionLine": "{region}: {offline} offline · {degraded} degraded / {total}",
+    "ck.incidents": "Open incidents", "ck.open": "Open", "ck.unacknowledged": "Unacknowledged", "ck.nextEscalation": "Next escalation in", "ck.noEscalation": "Nothing waits for acknowledgement",
+    "ck.hot": "Hot events in progress", "ck.noHot": "No hot event right now", "ck.traffic": "{m} requests a minute", "ck.until": "until",
+    "ck.patrol": "Today's patrol", "ck.patrolNone": "No patrol report today yet", "ck.error": "Could not read the overview: "
+  });
   // The newsroom (采编): board, pitches, drafting, tasks, channel policy.
   Object.assign(messages["zh-CN"], {
     "nav.newsroom": "采编", "nr.title": "采编看板", "nr.channel": "频道", "nr.board": "看板", "nr.tasks": "我的任务",

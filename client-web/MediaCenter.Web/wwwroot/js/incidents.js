@@ -1,88 +1,30 @@
 // Incidents (故障处理, F9.2) and the alert centre (告警中心): a live list of incidents with their escalation
-// countdowns, the detail with the whole timeline and the moves the caller may make (from the lifecycle table
-// mirrored below), the dialogs those moves need, a manual report form, monthly MTTA/MTTR, and the bell with
-// unread notifications. Uses the shell's helpers from app.js (window.mc): the API helper, the one live
-// connection, the signed-in user.
-(function () {
-  const mc = window.mc;
-  const i18n = window.mcI18n;
-  const { t, formatTime } = i18n;
-  const $ = id => document.getElementById(id);
+// countdowns, the detail with the whole timeline and the moves the caller may make (from the lifecycle table the API
+// serves), the dialogs those moves need, a manual report form, monthly MTTA/MTTR, and the bell with unread
+// notifications. Addresses: /incidents and /incidents/{id}.
+import {
+  mc, t, formatTime, $, h, tf, joined, newKey, post, slug, me, isPhone, field, onSubmit, day as today,
+  problemText as problemParts, showError as showProblem, messageLine, dialogShell as openDialog, pad, navigate,
+} from "./lib.js";
 
+(function () {
   // ---------------------------------------------------------------- small helpers
 
-  const properties = new Set(["value", "checked", "selected", "hidden", "disabled", "required"]);
-  function h(tag, props, ...children) {
-    const el = document.createElement(tag);
-    for (const [key, value] of Object.entries(props || {})) {
-      if (value === null || value === undefined || value === false) { continue; }
-      if (key === "class") { el.className = value; }
-      else if (key === "text") { el.textContent = value; }
-      else if (key === "dataset") { for (const [k, v] of Object.entries(value)) { if (v !== null && v !== undefined) { el.dataset[k] = String(v); } } }
-      else if (key.startsWith("on") && typeof value === "function") { el.addEventListener(key.slice(2), value); }
-      else if (properties.has(key)) { el[key] = value; }
-      else { el.setAttribute(key, value === true ? "" : String(value)); }
-    }
-    for (const child of children.flat(Infinity)) {
-      if (child === null || child === undefined || child === false) { continue; }
-      el.append(child instanceof Node ? child : String(child));
-    }
-    return el;
-  }
-
-  function tf(key, values) { return t(key).replace(/\{(\w+)\}/g, (_, name) => values[name] ?? ""); }
-
-  function newKey() { return crypto.randomUUID ? crypto.randomUUID() : Date.now().toString(36) + Math.random().toString(36).slice(2); }
-
-  // One Idempotency-Key per user action: kept for a retry after a network failure or a server error, renewed after an answer.
-  function keyed() {
-    let key = null;
-    return async run => {
-      key ??= newKey();
-      try {
-        const result = await run(key);
-        key = null;
-        return result;
-      } catch (err) {
-        if (err.status && err.status < 500) { key = null; }
-        throw err;
-      }
-    };
-  }
-
-  function post(path, body, key) {
-    return mc.api(path, { method: "POST", body: JSON.stringify(body || {}), headers: { "Idempotency-Key": key || newKey() } });
-  }
-
-  const slug = command => command.replace(/(?!^)([A-Z])/g, "-$1").toLowerCase();
-
-  function me() { return mc.me(); }
-  const isPhone = () => window.matchMedia("(max-width: 600px)").matches;
-
   function problemText(err) {
-    const p = err.problem || {};
-    const parts = [p.title || err.message];
-    if (p.detail && p.detail !== p.title) { parts.push(p.detail); }
-    if (err.status === 409 && p.currentState) {
+    return problemParts(err, p => {
       const moves = (p.allowedMoves || []).filter(m => m !== "Escalate" && m !== "Report").map(m => t("inc.cmd." + m));
-      parts.push(t("inc.currentState") + t("inc.stage." + p.currentState) + " · " + t("inc.allowedMoves") + (moves.join(i18n.lang === "en" ? ", " : "、") || "—"));
-    }
-    return parts.filter(Boolean).join(" — ");
+      return t("inc.currentState") + t("inc.stage." + p.currentState) + " · " + t("inc.allowedMoves") + (joined(moves) || "—");
+    });
   }
 
-  function showError(el, err) { el.textContent = typeof err === "string" ? err : problemText(err); el.hidden = false; }
+  function showError(el, err) { showProblem(el, err, problemText); }
 
-  function message(err) {
-    const el = $("inc-message");
-    if (!err) { el.hidden = true; return; }
-    showError(el, err);
-  }
+  const message = messageLine("inc-message", problemText);
 
   // "mm:ss" or "h:mm:ss" until a moment.
   function countdown(ms) {
     const total = Math.max(0, Math.floor(ms / 1000));
     const hours = Math.floor(total / 3600), minutes = Math.floor((total % 3600) / 60), seconds = total % 60;
-    const pad = n => String(n).padStart(2, "0");
     return (hours > 0 ? hours + ":" + pad(minutes) : pad(minutes)) + ":" + pad(seconds);
   }
 
@@ -92,48 +34,19 @@
     return tf("inc.hours", { h: Math.floor(value / 60), m: Math.round(value % 60) });
   }
 
-  function today(offsetDays) {
-    const d = new Date(Date.now() + (offsetDays || 0) * 86400000);
-    const pad = n => String(n).padStart(2, "0");
-    return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
-  }
-
   // ---------------------------------------------------------------- who may do what
 
   const STAGES = ["Reported", "Acknowledged", "ServiceSuspended", "Mitigated", "Resolved", "RootCauseRecorded", "FeedbackSent", "Closed"];
   const SEVERITIES = ["P1", "P2", "P3", "P4"];
 
-  // The incident lifecycle, row for row as IncidentWorkflow.cs (grains/MediaCenter.Grains.Abstractions/Incidents) has it:
-  // in a stage, a command by one of the roles leads to the next stage. The server refuses anything else (409/403).
-  function buildWorkflow() {
-    const O = "Operator", M = "Management", P = "Party", S = "System";
-    const rows = [
-      [null, "Report", [O, P, S], "Reported"],
-      ["Reported", "Acknowledge", [O], "Acknowledged"],
-      ["Reported", "Escalate", [S], "Reported"],
-      ["Acknowledged", "SuspendService", [O], "ServiceSuspended"],
-      ["Acknowledged", "Mitigate", [O], "Mitigated"],
-      ["Acknowledged", "Resolve", [O], "Resolved"],
-      ["ServiceSuspended", "Mitigate", [O], "Mitigated"],
-      ["Mitigated", "ResumeService", [O], "Mitigated"],
-      ["Mitigated", "Resolve", [O], "Resolved"],
-      ["Resolved", "RecordRootCause", [O], "RootCauseRecorded"],
-      ["RootCauseRecorded", "RecordRootCause", [O], "RootCauseRecorded"],
-      ["RootCauseRecorded", "UpdateAction", [O], "RootCauseRecorded"],
-      ["RootCauseRecorded", "SendFeedback", [O], "FeedbackSent"],
-      ["FeedbackSent", "UpdateAction", [O], "FeedbackSent"],
-      ["FeedbackSent", "ReadFeedback", [P, M], "FeedbackSent"],
-      ["FeedbackSent", "Close", [O], "Closed"],
-      ["Closed", "UpdateAction", [O], "Closed"],
-      ["Closed", "ReadFeedback", [P, M], "Closed"],
-    ];
-    for (const stage of ["Resolved", "RootCauseRecorded", "FeedbackSent", "Closed"]) { rows.push([stage, "Reopen", [O, P, S], "Reported"]); }
-    for (const stage of ["Reported", "Acknowledged", "ServiceSuspended", "Mitigated"]) { rows.push([stage, "SetSeverity", [O], stage]); }
-    for (const stage of STAGES.filter(s => s !== "Closed")) { rows.push([stage, "CitePlan", [O], stage]); }
-    for (const stage of STAGES) { rows.push([stage, "Comment", [O, M, P, S], stage]); }
-    return rows.map(([from, command, roles, to]) => ({ from, command, roles, to }));
+  // The incident lifecycle as the server has it (GET /api/v1/incidents/workflow): in a stage, a command by one of the
+  // roles leads to the next stage. The server refuses anything else (409/403).
+  let workflow = null;
+  let workflowLoading = null;
+  function loadWorkflow() {
+    workflowLoading ??= mc.api("/api/v1/incidents/workflow").then(w => { workflow = w.transitions; }, err => { workflowLoading = null; throw err; });
+    return workflowLoading;
   }
-  const WORKFLOW = buildWorkflow();
 
   // The roles the caller holds for an incident, as the table names them (Party only for the affected party).
   function heldRoles(incident) {
@@ -149,7 +62,7 @@
   function permitted(incident) {
     const held = heldRoles(incident);
     const commands = [];
-    for (const row of WORKFLOW) {
+    for (const row of workflow || []) {
       if (row.from === incident.stage && row.roles.some(r => held.has(r)) && !commands.includes(row.command)) { commands.push(row.command); }
     }
     return commands;
@@ -254,8 +167,8 @@
     countdownLine(incident),
     incident.feedback ? h("div", { class: "inc-line inc-feedback-line" }, h("span", { class: "nr-label", text: t("inc.feedback") }), " ",
       tf("inc.readCount", { n: (incident.feedbackReads || []).length })) : null);
-    el.addEventListener("click", () => openDetail(incident.id));
-    el.addEventListener("keydown", event => { if (event.key === "Enter" && event.target === el) { openDetail(incident.id); } });
+    el.addEventListener("click", () => openIncident(incident.id));
+    el.addEventListener("keydown", event => { if (event.key === "Enter" && event.target === el) { openIncident(incident.id); } });
     return el;
   }
 
@@ -281,6 +194,14 @@
 
   // ---------------------------------------------------------------- the detail
 
+  // Every incident has an address (/incidents/{id}): opening one goes there, and the route opens the detail.
+  function openIncident(id) { navigate("/incidents/" + encodeURIComponent(id)); }
+
+  // Closing the detail goes back to the list's address; outside the incidents page it just closes.
+  function leaveDetail() {
+    if (location.pathname.startsWith("/incidents/")) { navigate("/incidents"); } else { closeDetail(); }
+  }
+
   async function openDetail(id) {
     const panel = $("inc-detail");
     const mine = ++detailToken;
@@ -293,7 +214,7 @@
     placeDetail();
     document.body.classList.add("nr-detail-open");
     try {
-      const incident = await mc.api("/api/v1/incidents/" + encodeURIComponent(id));
+      const [incident] = await Promise.all([mc.api("/api/v1/incidents/" + encodeURIComponent(id)), loadWorkflow()]);
       if (mine !== detailToken) { return; }
       detail = { id, incident };
       renderDetail();
@@ -341,7 +262,7 @@
 
   function detailHead(incident) {
     return h("header", { class: "nr-detail-head" },
-      h("button", { type: "button", class: "lang", id: "inc-detail-close", text: isPhone() ? "‹ " + t("inc.back") : t("inc.close"), onclick: closeDetail }),
+      h("button", { type: "button", class: "lang", id: "inc-detail-close", text: isPhone() ? "‹ " + t("inc.back") : t("inc.close"), onclick: leaveDetail }),
       incident ? severityBadge(incident.severity) : null,
       h("h2", { id: "inc-detail-title", text: incident ? incident.title : t("inc.detail") }),
       incident ? stageChip(incident.stage, "inc-detail-stage") : null);
@@ -476,17 +397,9 @@
 
   // ---------------------------------------------------------------- commands and their dialogs
 
-  function field(labelText, control) { return h("label", {}, h("span", { text: labelText }), control); }
-
   function textArea(name, required, value) { return h("textarea", { name, rows: "3", maxlength: "4000", required, value: value || "" }); }
 
-  function dialogShell(titleText, form) {
-    const dialog = $("inc-dialog");
-    if (dialog.open) { dialog.close(); }
-    dialog.replaceChildren(h("h2", { id: "inc-dialog-title", text: titleText }), form);
-    dialog.showModal();
-    return dialog;
-  }
+  const dialogShell = (titleText, form) => openDialog("inc-dialog", titleText, form);
 
   async function loadChannels() {
     channels ??= await mc.api("/api/channels");
@@ -586,23 +499,12 @@
     const dialog = dialogShell(t("inc.cmd." + command), form);
     cancel.addEventListener("click", () => dialog.close());
 
-    const once = keyed();
-    form.addEventListener("submit", async event => {
-      event.preventDefault();
-      error.hidden = true;
-      let body;
-      try { body = collect(); } catch (err) { showError(error, err.message); return; }
-      if (!body) { showError(error, t("inc.noPlans")); return; }
-      submit.disabled = true;
-      try {
-        const result = await once(key => post("/api/v1/incidents/" + encodeURIComponent(incident.id) + "/" + slug(command), body, key));
-        dialog.close();
-        applied(result);
-      } catch (err) {
-        showError(error, err);
-      } finally {
-        submit.disabled = false;
-      }
+    onSubmit(form, { error, submit, describe: problemText }, async once => {
+      const body = collect();
+      if (!body) { throw new Error(t("inc.noPlans")); }
+      const result = await once(key => post("/api/v1/incidents/" + encodeURIComponent(incident.id) + "/" + slug(command), body, key));
+      dialog.close();
+      applied(result);
     });
   }
 
@@ -657,25 +559,15 @@
       error, h("div", { class: "nr-buttons" }, submit, cancel));
     const dialog = dialogShell(t("inc.report"), form);
     cancel.addEventListener("click", () => dialog.close());
-    const once = keyed();
-    form.addEventListener("submit", async event => {
-      event.preventDefault();
-      error.hidden = true;
-      submit.disabled = true;
-      try {
-        const body = {
-          title: form.elements.title.value.trim(), detail: form.elements.detail.value.trim(), severity: form.elements.severity.value,
-          partyId: partySelect ? partySelect.value || null : null, channel: channelSelect.value || null,
-        };
-        const incident = await once(key => mc.api("/api/v1/incidents", { method: "POST", body: JSON.stringify(body), headers: { "Idempotency-Key": key } }));
-        dialog.close();
-        applied(incident);
-        openDetail(incident.id);
-      } catch (err) {
-        showError(error, err);
-      } finally {
-        submit.disabled = false;
-      }
+    onSubmit(form, { error, submit, describe: problemText }, async once => {
+      const body = {
+        title: form.elements.title.value.trim(), detail: form.elements.detail.value.trim(), severity: form.elements.severity.value,
+        partyId: partySelect ? partySelect.value || null : null, channel: channelSelect.value || null,
+      };
+      const incident = await once(key => post("/api/v1/incidents", body, key));
+      dialog.close();
+      applied(incident);
+      openIncident(incident.id);
     });
   }
 
@@ -768,7 +660,7 @@
     if (!bell.list) { ul.replaceChildren(h("li", { class: "muted empty", text: t("inc.loading") })); return; }
     if (bell.list.length === 0) { ul.replaceChildren(h("li", { class: "muted empty", text: t("bell.none") })); return; }
     ul.replaceChildren(...bell.list.map(n => {
-      const li = h("li", { class: "bell-item" + (n.read ? "" : " unread"), dataset: { id: n.id, read: String(!!n.read), incident: n.incidentId, kind: n.kind } },
+      const li = h("li", { class: "bell-item" + (n.read ? "" : " unread"), dataset: { id: n.id, read: String(!!n.read), incident: n.incidentId, kind: n.kind, link: n.link } },
         h("button", { type: "button", class: "bell-open", onclick: () => openNotification(n) },
           h("span", { class: "bell-item-top" }, n.severity ? severityBadge(n.severity) : null, " ",
             h("span", { class: "chip", text: t("bell.kind." + n.kind) === "bell.kind." + n.kind ? n.kind : t("bell.kind." + n.kind) }),
@@ -787,7 +679,7 @@
     renderBell();
     if (bell.list) {
       bell.list.unshift({ id: n.id, audience: n.audience, kind: n.kind, incidentId: n.incidentId, partyId: n.partyId, severity: n.severity,
-        title: n.title, body: n.body, createdAt: n.at, read: false });
+        title: n.title, body: n.body, createdAt: n.at, link: n.link, read: false });
       renderBellList();
     }
     // The count the server keeps is the truth: fetch it again shortly, once for a burst.
@@ -821,11 +713,7 @@
   async function openNotification(n) {
     await markRead(n);
     toggleBell(false);
-    if (n.incidentId && canSeeIncidents()) {
-      const tab = document.querySelector(".tab[data-view=incidents]");
-      if ($("incidents").hidden && tab) { tab.click(); }
-      openDetail(n.incidentId);
-    }
+    if (n.incidentId && canSeeIncidents()) { navigate(n.link || "/incidents/" + encodeURIComponent(n.incidentId)); }
   }
 
   function toggleBell(open) {
@@ -902,6 +790,14 @@
   document.addEventListener("mc:view", event => {
     if (event.detail === "incidents") { start(); renderChart().catch(() => {}); } else if (detail) { closeDetail(); }
   });
+  document.addEventListener("mc:route", event => {
+    const { view, parts } = event.detail;
+    if (view !== "incidents") { return; }
+    const panel = $("inc-detail");
+    if (parts[0]) {
+      if (panel.hidden || panel.dataset.id !== parts[0]) { openDetail(parts[0]); }
+    } else if (!panel.hidden) { closeDetail(); }
+  });
   document.addEventListener("mc:signed-in", signedIn);
   document.addEventListener("mc:signed-out", () => { reset(); $("bell").hidden = true; });
   document.addEventListener("mc:language", () => {
@@ -915,7 +811,7 @@
   document.addEventListener("keydown", event => {
     if (event.key !== "Escape") { return; }
     if (!$("bell-panel").hidden) { toggleBell(false); return; }
-    if (detail && !$("inc-dialog").open) { closeDetail(); }
+    if (detail && !$("inc-dialog").open) { leaveDetail(); }
   });
   document.addEventListener("click", event => {
     if (!$("bell-panel").hidden && !event.target.closest(".bell-wrap")) { toggleBell(false); }

@@ -1,98 +1,34 @@
 // The newsroom (采编, F6/F7): a channel's live board (snapshot + versioned deltas), filing pitches, the story
 // detail with the draft editor, my tasks (the phone view), and the chief's channel settings.
-// Uses the shell's helpers from app.js (window.mc): the API helper, the one live connection, the signed-in user.
-(function () {
-  const mc = window.mc;
-  const i18n = window.mcI18n;
-  const { t, formatTime } = i18n;
-  const $ = id => document.getElementById(id);
+// Addresses: /newsroom/{channel} (the board) and /newsroom/{channel}/{story} (the story open over it).
+import {
+  mc, i18n, t, formatTime, $, h, tf, joined, keyed, send, slug, me, isPhone, field, onSubmit, localInput, navigate,
+  problemText as problemParts, showError as showProblem, messageLine, dialogShell as openDialog,
+} from "./lib.js";
 
+(function () {
   // ---------------------------------------------------------------- small helpers
 
-  // Builds an element: props are attributes, except class/text/dataset, on* listeners and a few live properties.
-  const properties = new Set(["value", "checked", "selected", "hidden", "disabled", "multiple", "required", "contentEditable"]);
-  function h(tag, props, ...children) {
-    const el = document.createElement(tag);
-    for (const [key, value] of Object.entries(props || {})) {
-      if (value === null || value === undefined || value === false) { continue; }
-      if (key === "class") { el.className = value; }
-      else if (key === "text") { el.textContent = value; }
-      else if (key === "dataset") { for (const [k, v] of Object.entries(value)) { if (v !== null && v !== undefined) { el.dataset[k] = String(v); } } }
-      else if (key.startsWith("on") && typeof value === "function") { el.addEventListener(key.slice(2), value); }
-      else if (properties.has(key)) { el[key] = value; }
-      else { el.setAttribute(key, value === true ? "" : String(value)); }
-    }
-    for (const child of children.flat(Infinity)) {
-      if (child === null || child === undefined || child === false) { continue; }
-      el.append(child instanceof Node ? child : String(child));
-    }
-    return el;
-  }
-
-  // A translation with {placeholders}.
-  function tf(key, values) { return t(key).replace(/\{(\w+)\}/g, (_, name) => values[name] ?? ""); }
-
-  // Lists of names: 、 in Chinese, a comma in English.
-  function joined(items) { return items.join(i18n.lang === "en" ? ", " : "、"); }
-
-  function newKey() { return crypto.randomUUID ? crypto.randomUUID() : Date.now().toString(36) + Math.random().toString(36).slice(2); }
-
-  // One Idempotency-Key per user action: kept for a retry after a network failure or a server error, renewed after an answer.
-  function keyed() {
-    let key = null;
-    return async run => {
-      key ??= newKey();
-      try {
-        const result = await run(key);
-        key = null;
-        return result;
-      } catch (err) {
-        if (err.status && err.status < 500) { key = null; }
-        throw err;
-      }
-    };
-  }
-
-  const slug = command => command.replace(/(?!^)([A-Z])/g, "-$1").toLowerCase();
-
   function command(id, type, body, key) {
-    return mc.api("/api/v1/articles/" + encodeURIComponent(id) + "/" + slug(type), {
-      method: "POST", body: JSON.stringify(body || {}), headers: { "Idempotency-Key": key },
+    return send("POST", "/api/v1/articles/" + encodeURIComponent(id) + "/" + slug(type), body, key);
+  }
+
+  // For a refused move: the state and what is allowed there.
+  function problemText(err) {
+    return problemParts(err, p => {
+      const moves = (p.allowedMoves || []).filter(m => m !== "FireSchedule").map(m => t("nr.cmd." + m));
+      return t("nr.currentState") + t("nr.stage." + p.currentState) + " · " + t("nr.allowedMoves") + (joined(moves) || t("nr.none"));
     });
   }
 
-  // Problem details as a person reads them: title, detail, and for a refused move the state and what is allowed.
-  function problemText(err) {
-    const p = err.problem || {};
-    const parts = [p.title || err.message];
-    if (p.detail && p.detail !== p.title) { parts.push(p.detail); }
-    if (err.status === 409 && p.currentState && p.code !== "VersionConflict") {
-      const moves = (p.allowedMoves || []).filter(m => m !== "FireSchedule").map(m => t("nr.cmd." + m));
-      parts.push(t("nr.currentState") + t("nr.stage." + p.currentState) + " · " + t("nr.allowedMoves") + (joined(moves) || t("nr.none")));
-    }
-    return parts.filter(Boolean).join(" — ");
-  }
+  function showError(el, err) { showProblem(el, err, problemText); }
 
-  function showError(el, err) { el.textContent = typeof err === "string" ? err : problemText(err); el.hidden = false; }
-
-  function message(err) {
-    const el = $("nr-message");
-    if (!err) { el.hidden = true; return; }
-    showError(el, err);
-  }
+  const message = messageLine("nr-message", problemText);
 
   function upload(channel, file) {
     const form = new FormData();
     form.append("file", file);
     return mc.api("/api/v1/channels/" + encodeURIComponent(channel) + "/media", { method: "POST", body: form });
-  }
-
-  const isPhone = () => window.matchMedia("(max-width: 600px)").matches;
-
-  // datetime-local wants local time without a zone.
-  function localInput(date) {
-    const pad = n => String(n).padStart(2, "0");
-    return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}`;
   }
 
   // ---------------------------------------------------------------- state
@@ -367,8 +303,8 @@
     h("h3", { class: "nr-card-title", text: card.title }),
     cardFacts(card),
     actionButtons(card));
-    el.addEventListener("click", () => openDetail(card.id));
-    el.addEventListener("keydown", event => { if (event.key === "Enter" && event.target === el) { openDetail(card.id); } });
+    el.addEventListener("click", () => openStory(card));
+    el.addEventListener("keydown", event => { if (event.key === "Enter" && event.target === el) { openStory(card); } });
     return el;
   }
 
@@ -411,8 +347,8 @@
         dueLine(card),
         card.progress > 0 ? line(t("nr.progress"), card.progress + "%") : null,
         card.lastComment ? line(t("nr.lastComment"), "“" + card.lastComment + "”", "nr-comment") : null);
-      li.addEventListener("click", () => openDetail(card.id));
-      li.addEventListener("keydown", event => { if (event.key === "Enter") { openDetail(card.id); } });
+      li.addEventListener("click", () => openStory(card));
+      li.addEventListener("keydown", event => { if (event.key === "Enter") { openStory(card); } });
       return li;
     }));
     updateClock();
@@ -434,19 +370,11 @@
   function runAction(id, action) {
     const card = board.cards.get(id) || (detail && detail.id === id ? detail.card : null) || tasks.find(c => c.id === id);
     if (!card) { return; }
-    if (action === "SaveDraft") { openDetail(id, { focusEditor: true }); return; }
+    if (action === "SaveDraft") { openStory(card); openDetail(id, { focusEditor: true }); return; }
     openActionDialog(card, action).catch(err => message(err));
   }
 
-  function dialogShell(titleText, form) {
-    const dialog = $("nr-dialog");
-    if (dialog.open) { dialog.close(); }
-    dialog.replaceChildren(h("h2", { id: "nr-dialog-title", text: titleText }), form);
-    dialog.showModal();
-    return dialog;
-  }
-
-  function field(labelText, control) { return h("label", {}, h("span", { text: labelText }), control); }
+  const dialogShell = (titleText, form) => openDialog("nr-dialog", titleText, form);
 
   function targetBoxes(selected) {
     const enabled = board.policy ? board.policy.targets : ["Pc", "Wap", "App"];
@@ -502,31 +430,21 @@
     const dialog = dialogShell(t("nr.cmd." + action), form);
     cancel.addEventListener("click", () => dialog.close());
 
-    const once = keyed();
-    form.addEventListener("submit", async event => {
-      event.preventDefault();
-      error.hidden = true;
-      submit.disabled = true;
-      try {
-        const body = { comment: form.elements.comment.value.trim() || null };
-        if (article) { body.title = form.elements.title.value; body.angle = form.elements.angle.value; body.kind = form.elements.kind.value; }
-        if (action === "Assign") {
-          body.assignees = [...form.querySelectorAll("input[name=assignee]:checked")].map(i => i.value);
-          body.dueAt = new Date(form.elements.dueAt.value).toISOString();
-        }
-        if (action === "ReportProgress") { body.progress = Number(form.elements.progress.value); }
-        if (action === "Publish" || action === "Schedule") { body.targets = [...form.querySelectorAll("input[name=target]:checked")].map(i => i.value); }
-        if (action === "Schedule") { body.at = new Date(form.elements.at.value).toISOString(); }
-        // Submitting from the editor saves unsaved changes first.
-        if (action === "Submit" && detail && detail.id === card.id && detail.dirty) { await saveDraft(); }
-        const result = await once(key => command(card.id, action, body, key));
-        dialog.close();
-        applied(result);
-      } catch (err) {
-        showError(error, err);
-      } finally {
-        submit.disabled = false;
+    onSubmit(form, { error, submit, describe: problemText }, async once => {
+      const body = { comment: form.elements.comment.value.trim() || null };
+      if (article) { body.title = form.elements.title.value; body.angle = form.elements.angle.value; body.kind = form.elements.kind.value; }
+      if (action === "Assign") {
+        body.assignees = [...form.querySelectorAll("input[name=assignee]:checked")].map(i => i.value);
+        body.dueAt = new Date(form.elements.dueAt.value).toISOString();
       }
+      if (action === "ReportProgress") { body.progress = Number(form.elements.progress.value); }
+      if (action === "Publish" || action === "Schedule") { body.targets = [...form.querySelectorAll("input[name=target]:checked")].map(i => i.value); }
+      if (action === "Schedule") { body.at = new Date(form.elements.at.value).toISOString(); }
+      // Submitting from the editor saves unsaved changes first.
+      if (action === "Submit" && detail && detail.id === card.id && detail.dirty) { await saveDraft(); }
+      const result = await once(key => command(card.id, action, body, key));
+      dialog.close();
+      applied(result);
     });
   }
 
@@ -603,25 +521,14 @@
     renderMaterials();
     const dialog = dialogShell(t("nr.filePitch"), form);
     cancel.addEventListener("click", () => dialog.close());
-    const once = keyed();
-    form.addEventListener("submit", async event => {
-      event.preventDefault();
+    onSubmit(form, { error, submit, describe: problemText }, async once => {
+      // A file still uploading would be missing from the pitch: the person submits again when it is done.
       if (uploads > 0) { return; }
       takeNote(); takeLink();
-      error.hidden = true;
-      submit.disabled = true;
-      try {
-        const body = { title: form.elements.title.value.trim(), angle: form.elements.angle.value.trim(), kind: form.elements.kind.value, materials };
-        const card = await once(key => mc.api("/api/v1/channels/" + encodeURIComponent(code) + "/pitches", {
-          method: "POST", body: JSON.stringify(body), headers: { "Idempotency-Key": key },
-        }));
-        dialog.close();
-        applied(card);
-      } catch (err) {
-        showError(error, err);
-      } finally {
-        submit.disabled = false;
-      }
+      const body = { title: form.elements.title.value.trim(), angle: form.elements.angle.value.trim(), kind: form.elements.kind.value, materials };
+      const card = await once(key => send("POST", "/api/v1/channels/" + encodeURIComponent(code) + "/pitches", body, key));
+      dialog.close();
+      applied(card);
     });
   }
 
@@ -642,27 +549,24 @@
       field(t("nr.reviewLevels"), levels), targets, error, h("div", { class: "nr-buttons" }, submit, cancel));
     const dialog = dialogShell(t("nr.settings"), form);
     cancel.addEventListener("click", () => dialog.close());
-    const once = keyed();
-    form.addEventListener("submit", async event => {
-      event.preventDefault();
-      error.hidden = true;
-      submit.disabled = true;
-      try {
-        const body = { reviewLevels: Number(levels.value), targets: [...form.querySelectorAll("input[name=target]:checked")].map(i => i.value) };
-        const saved = await once(key => mc.api("/api/v1/channels/" + encodeURIComponent(code) + "/policy", {
-          method: "PUT", body: JSON.stringify(body), headers: { "Idempotency-Key": key },
-        }));
-        dialog.close();
-        if (board.code === code) { board.policy = saved; renderBoard(); }
-      } catch (err) {
-        showError(error, err);
-      } finally {
-        submit.disabled = false;
-      }
+    onSubmit(form, { error, submit, describe: problemText }, async once => {
+      const body = { reviewLevels: Number(levels.value), targets: [...form.querySelectorAll("input[name=target]:checked")].map(i => i.value) };
+      const saved = await once(key => send("PUT", "/api/v1/channels/" + encodeURIComponent(code) + "/policy", body, key));
+      dialog.close();
+      if (board.code === code) { board.policy = saved; renderBoard(); }
     });
   }
 
   // ---------------------------------------------------------------- story detail and drafting
+
+  // A story's address is /newsroom/{channel}/{story}: opening one goes there, and the route opens the detail.
+  function openStory(card) { navigate("/newsroom/" + encodeURIComponent(card.channel || board.code) + "/" + encodeURIComponent(card.id)); }
+
+  // Closing the story goes back to its board's address; outside the newsroom it just closes.
+  function leaveDetail() {
+    if (location.pathname.split("/").filter(Boolean)[0] === "newsroom" && board.code) { navigate("/newsroom/" + encodeURIComponent(board.code)); }
+    else { closeDetail(); }
+  }
 
   async function openDetail(id, options = {}) {
     const panel = $("nr-detail");
@@ -719,7 +623,7 @@
 
   function detailHead(card) {
     return h("header", { class: "nr-detail-head" },
-      h("button", { type: "button", class: "lang", id: "nr-detail-close", text: isPhone() ? "‹ " + t("nr.back") : t("nr.close"), onclick: closeDetail }),
+      h("button", { type: "button", class: "lang", id: "nr-detail-close", text: isPhone() ? "‹ " + t("nr.back") : t("nr.close"), onclick: leaveDetail }),
       h("h2", { id: "nr-detail-title", text: card ? card.title : t("nr.detail") }),
       card ? h("span", { class: "chip stage", id: "nr-detail-stage", text: t("nr.stage." + card.stage) + (card.stage === "InReview" ? " · " + levelName(card.reviewLevel) : "") }) : null);
   }
@@ -1031,11 +935,16 @@
       channels = [...list].sort((a, b) => (mine.has(b.code) - mine.has(a.code)) || a.code.localeCompare(b.code));
       const select = $("nr-channel");
       select.replaceChildren(...channels.map(c => h("option", { value: c.code, text: c.name + " (" + c.code + ")" })));
+      // The address names the channel; without one (or one not mine to see), the last one opened, else the first.
       const stored = localStorage.getItem("mc.nr.channel");
-      const code = channels.some(c => c.code === stored) ? stored : channels.length ? channels[0].code : null;
+      const known = code => channels.some(c => c.code === code);
+      const code = known(route.channel) ? route.channel : known(stored) ? stored : channels.length ? channels[0].code : null;
       select.value = code || "";
-      setView(isPhone() && rolesIn(code).editor ? "tasks" : view);
-      await openBoard(code);
+      setView(isPhone() && rolesIn(code).editor && !route.story ? "tasks" : view);
+      if (code && code !== route.channel) { navigate("/newsroom/" + encodeURIComponent(code), { replace: true }); }
+      const opening = openBoard(code);
+      if (code && code === route.channel && route.story) { openDetail(route.story); }
+      await opening;
       loadTasks().catch(() => {});
     } catch (err) {
       message(err);
@@ -1065,7 +974,28 @@
   mc.live.on("boardChanged", onBoardChanged);
   mc.live.onReconnected(() => rewatch().catch(err => message(err)));
 
-  document.addEventListener("mc:view", event => { if (event.detail === "newsroom") { start(); } });
+  // The address decides the board and the open story (back and forward included).
+  let route = { channel: null, story: null };
+  document.addEventListener("mc:route", event => {
+    const { view: page, parts } = event.detail;
+    if (page !== "newsroom") { return; }
+    route = { channel: parts[0] || null, story: parts[1] || null };
+    if (!started) { start(); return; }
+    if (!channels.length) { return; }
+    if (!route.channel) {
+      if (board.code) { navigate("/newsroom/" + encodeURIComponent(board.code), { replace: true }); }
+      return;
+    }
+    if (route.channel !== board.code && channels.some(c => c.code === route.channel)) {
+      $("nr-channel").value = route.channel;
+      openBoard(route.channel);
+    }
+    const panel = $("nr-detail");
+    if (route.story) {
+      if (panel.hidden || panel.dataset.id !== route.story) { openDetail(route.story); }
+    } else if (!panel.hidden) { closeDetail(); }
+  });
+  document.addEventListener("mc:view", event => { if (event.detail !== "newsroom" && detail) { closeDetail(); } });
   document.addEventListener("mc:signed-out", reset);
   document.addEventListener("mc:signed-in", reset);
   document.addEventListener("mc:language", () => {
@@ -1075,11 +1005,11 @@
     if (detail) { renderDetail(); }
   });
   document.addEventListener("keydown", event => {
-    if (event.key === "Escape" && detail && !$("nr-dialog").open) { closeDetail(); }
+    if (event.key === "Escape" && detail && !$("nr-dialog").open) { leaveDetail(); }
   });
 
   document.addEventListener("DOMContentLoaded", () => {
-    $("nr-channel").addEventListener("change", event => openBoard(event.target.value));
+    $("nr-channel").addEventListener("change", event => navigate("/newsroom/" + encodeURIComponent(event.target.value)));
     $("nr-file-open").addEventListener("click", openPitchDialog);
     $("nr-settings-open").addEventListener("click", openSettingsDialog);
     document.querySelectorAll(".nr-view").forEach(b => b.addEventListener("click", () => setView(b.dataset.nrView)));

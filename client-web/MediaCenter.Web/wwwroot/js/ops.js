@@ -1,83 +1,22 @@
 // Operations (运营): the hot-event banner on every page (F9.3.2), and the operations tab with hot events, promotion
-// campaigns (F9.1) and emergency plans with their drills (F9.3, F10.2.1). Uses the shell's helpers from app.js
-// (window.mc): the API helper, the one live connection, the signed-in user. Nothing polls: the grains push
-// hotEventChanged, planChanged, drillChanged and campaignChanged, and the page re-reads what it shows when a change is
-// newer than what it holds (and everything after a reconnect).
-(function () {
-  const mc = window.mc;
-  const i18n = window.mcI18n;
-  const { t, formatTime } = i18n;
-  const $ = id => document.getElementById(id);
+// campaigns (F9.1) and emergency plans with their drills (F9.3, F10.2.1). Addresses: /ops/hot, /ops/campaigns,
+// /ops/plans and /ops/plans/{id}. Nothing polls: the grains push hotEventChanged, planChanged, drillChanged and
+// campaignChanged, and the page re-reads what it shows when a change is newer than what it holds (and everything
+// after a reconnect).
+import {
+  mc, t, formatTime, $, h, tf, send, me, isPhone, field, onSubmit, localInput as localMinutes, day, iso, navigate,
+  problemText as problemParts, showError as showProblem, messageLine,
+} from "./lib.js";
 
+(function () {
   // ---------------------------------------------------------------- small helpers
 
-  const properties = new Set(["value", "checked", "selected", "hidden", "disabled", "required"]);
-  function h(tag, props, ...children) {
-    const el = document.createElement(tag);
-    for (const [key, value] of Object.entries(props || {})) {
-      if (value === null || value === undefined || value === false) { continue; }
-      if (key === "class") { el.className = value; }
-      else if (key === "text") { el.textContent = value; }
-      else if (key === "dataset") { for (const [k, v] of Object.entries(value)) { if (v !== null && v !== undefined) { el.dataset[k] = String(v); } } }
-      else if (key.startsWith("on") && typeof value === "function") { el.addEventListener(key.slice(2), value); }
-      else if (properties.has(key)) { el[key] = value; }
-      else { el.setAttribute(key, value === true ? "" : String(value)); }
-    }
-    for (const child of children.flat(Infinity)) {
-      if (child === null || child === undefined || child === false) { continue; }
-      el.append(child instanceof Node ? child : String(child));
-    }
-    return el;
-  }
+  function problemText(err) { return problemParts(err, p => t("ops.currentState") + p.currentState); }
+  function showError(el, err) { showProblem(el, err, problemText); }
+  const message = messageLine("ops-message", problemText);
+  // Windows and drills are given to the second.
+  const localInput = date => localMinutes(date, true);
 
-  function tf(key, values) { return t(key).replace(/\{(\w+)\}/g, (_, name) => values[name] ?? ""); }
-  function newKey() { return crypto.randomUUID ? crypto.randomUUID() : Date.now().toString(36) + Math.random().toString(36).slice(2); }
-
-  // One Idempotency-Key per user action: kept for a retry after a network failure or a server error, renewed after an answer.
-  function keyed() {
-    let key = null;
-    return async run => {
-      key ??= newKey();
-      try {
-        const result = await run(key);
-        key = null;
-        return result;
-      } catch (err) {
-        if (err.status && err.status < 500) { key = null; }
-        throw err;
-      }
-    };
-  }
-
-  function send(method, path, body, key) {
-    return mc.api(path, { method, body: JSON.stringify(body || {}), headers: { "Idempotency-Key": key || newKey() } });
-  }
-
-  function problemText(err) {
-    const p = err.problem || {};
-    const parts = [p.title || err.message];
-    if (p.detail && p.detail !== p.title) { parts.push(p.detail); }
-    if (Array.isArray(p.errors)) { parts.push(...p.errors.map(String)); }
-    else if (p.errors && typeof p.errors === "object") { parts.push(...Object.values(p.errors).flat().map(String)); }
-    if (err.status === 409 && p.currentState) { parts.push(t("ops.currentState") + p.currentState); }
-    return parts.filter(Boolean).join(" — ");
-  }
-  function showError(el, err) { el.textContent = typeof err === "string" ? err : problemText(err); el.hidden = false; }
-  function message(err) { const el = $("ops-message"); if (!err) { el.hidden = true; return; } showError(el, err); }
-
-  const pad = n => String(n).padStart(2, "0");
-  function localInput(date) {
-    const d = new Date(date);
-    return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
-  }
-  function day(offsetDays) {
-    const d = new Date(Date.now() + (offsetDays || 0) * 86400000);
-    return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
-  }
-  const iso = value => value ? new Date(value).toISOString() : null;
-
-  const isPhone = () => window.matchMedia("(max-width: 600px)").matches;
-  function me() { return mc.me(); }
   function has(role) { const u = me(); return !!u && u.platformRoles.includes(role); }
   function isOperator() { return has("admin") || has("operator"); }
   function isManagement() { return has("management"); }
@@ -87,7 +26,6 @@
   function canWritePlans(partyId) { return isOperator() || isPartyUser(partyId); }
   function seesTraffic(event) { return isOperator() || isManagement() || isPartyUser(event.partyId); }
 
-  function field(labelText, control) { return h("label", {}, h("span", { text: labelText }), control); }
   function chip(prefix, value, id) { return h("span", { class: "chip ops-state " + prefix + "-" + value, id, text: t(prefix + "." + value) }); }
 
   const parties = new Map();
@@ -460,7 +398,7 @@
     root.replaceChildren(...(plans.length === 0 ? [h("p", { class: "muted ops-empty", text: plansLoaded ? t("plan.none") : t("ops.loading") })] : plans.map(p =>
       h("article", { class: "ops-card plan-card", tabindex: "0", dataset: { id: p.id, state: p.latestState, effective: p.effectiveVersion ?? "", party: p.partyId, title: p.title, revision: p.revision,
         drillOverdue: String(!!p.drillOverdue) },
-        onclick: () => openPlan(p.id), onkeydown: ev => { if (ev.key === "Enter") { openPlan(p.id); } } },
+        onclick: () => navigate("/ops/plans/" + encodeURIComponent(p.id)), onkeydown: ev => { if (ev.key === "Enter") { navigate("/ops/plans/" + encodeURIComponent(p.id)); } } },
       h("div", { class: "ops-card-top" }, chip("plan.state", p.latestState), h("span", { class: "chip", text: "v" + p.latestVersion }),
         p.effectiveVersion ? h("span", { class: "chip plan-effective", text: tf("plan.effectiveV", { v: p.effectiveVersion }) }) : h("span", { class: "chip plan-not-effective", text: t("plan.notEffective") }),
         p.drillOverdue ? h("span", { class: "chip plan-drill-overdue", text: t("plan.drillOverdue") }) : null),
@@ -622,22 +560,15 @@
     openPanel(p ? t("plan.edit") : t("plan.create"));
     panelBody(p ? t("plan.edit") + " · " + p.title : t("plan.create"), [form]);
     cancel.addEventListener("click", () => { if (existing) { openPlan(p.id); } else { closePanel(); } });
-    const once = keyed();
-    form.addEventListener("submit", async event => {
-      event.preventDefault();
-      error.hidden = true;
-      save.disabled = true;
+    onSubmit(form, { error, submit: save, describe: problemText }, async once => {
       const body = { title: form.elements.title.value.trim(), scenario: form.elements.scenario.value.trim(), content: collectContent(form) };
       if (!p && form.elements.partyId) { body.partyId = form.elements.partyId.value; }
-      try {
-        const result = existing
-          ? await once(key => send("PUT", `/api/v1/plans/${encodeURIComponent(p.id)}/draft`, { revision: p.revision, ...body }, key))
-          : await once(key => send("POST", "/api/v1/plans", body, key));
-        const id = (result && result.plan && result.plan.id) || (p && p.id) || (result && result.id);
-        refreshPlans().catch(() => {});
-        if (id) { detail = null; await openPlan(id); }
-      } catch (err) { showError(error, err); }
-      finally { save.disabled = false; }
+      const result = existing
+        ? await once(key => send("PUT", `/api/v1/plans/${encodeURIComponent(p.id)}/draft`, { revision: p.revision, ...body }, key))
+        : await once(key => send("POST", "/api/v1/plans", body, key));
+      const id = (result && result.plan && result.plan.id) || (p && p.id) || (result && result.id);
+      refreshPlans().catch(() => {});
+      if (id) { detail = null; await openPlan(id); }
     });
   }
 
@@ -744,12 +675,17 @@
 
   function panelHead(title) {
     return h("header", { class: "nr-detail-head" },
-      h("button", { type: "button", class: "lang", id: "ops-detail-close", text: isPhone() ? "‹ " + t("ops.back") : t("ops.close"), onclick: closePanel }),
+      h("button", { type: "button", class: "lang", id: "ops-detail-close", text: isPhone() ? "‹ " + t("ops.back") : t("ops.close"), onclick: leavePanel }),
       h("h2", { id: "ops-detail-title", text: title }));
   }
 
   function panelBody(title, children) {
     $("ops-detail").replaceChildren(panelHead(title), h("div", { class: "nr-detail-body" }, children));
+  }
+
+  // A plan's panel has an address (/ops/plans/{id}): closing it goes back to the list's; other panels just close.
+  function leavePanel() {
+    if (/^\/ops\/plans\/./.test(location.pathname)) { navigate("/ops/plans"); } else { closePanel(); }
   }
 
   function closePanel() {
@@ -771,15 +707,7 @@
     form.append(error, h("div", { class: "nr-buttons" }, submit, cancel));
     dialog.replaceChildren(h("h2", { id: "ops-dialog-title", text: title }), form);
     dialog.showModal();
-    const once = keyed();
-    form.addEventListener("submit", async event => {
-      event.preventDefault();
-      error.hidden = true;
-      submit.disabled = true;
-      try { await once(run); dialog.close(); }
-      catch (err) { showError(error, err); }
-      finally { submit.disabled = false; }
-    });
+    onSubmit(form, { error, submit, describe: problemText }, async once => { await once(run); dialog.close(); });
   }
 
   function reasonDialog(title, run) {
@@ -829,8 +757,21 @@
     loadMode().catch(() => {});
   });
   document.addEventListener("mc:signed-out", () => { reset(); document.querySelectorAll(".tab[data-role=ops]").forEach(tab => { tab.hidden = true; }); });
+  // The address decides the part shown (/ops/hot, /ops/campaigns, /ops/plans) and the open plan (/ops/plans/{id}).
+  let shown = false;
+  document.addEventListener("mc:route", event => {
+    const { view: page, parts } = event.detail;
+    if (page !== "ops") { return; }
+    const part = ["hot", "campaigns", "plans"].includes(parts[0]) ? parts[0] : "hot";
+    if (!shown || part !== view) { view = part; shown = true; start(); }
+    const planId = part === "plans" ? parts[1] : null;
+    if (planId) { if (!detail || detail.id !== planId) { openPlan(planId); } }
+    else if (detail && detail.kind === "plan" && !detail.editing) { closePanel(); }
+  });
   document.addEventListener("mc:view", event => {
-    if (event.detail === "ops") { start(); } else if (detail || !$("ops-detail").hidden) { closePanel(); }
+    if (event.detail === "ops") { return; }
+    shown = false;
+    if (detail || !$("ops-detail").hidden) { closePanel(); }
   });
   document.addEventListener("mc:language", () => {
     renderBanner();
@@ -840,12 +781,12 @@
     else if (detail && detail.kind === "hot") { openHot(detail.id); }
   });
   document.addEventListener("keydown", event => {
-    if (event.key === "Escape" && !$("ops-detail").hidden && !$("ops-dialog").open) { closePanel(); }
+    if (event.key === "Escape" && !$("ops-detail").hidden && !$("ops-dialog").open) { leavePanel(); }
   });
   window.addEventListener("resize", () => { if (!$("ops-detail").hidden) { placePanel(); } });
 
   document.addEventListener("DOMContentLoaded", () => {
-    document.querySelectorAll("#ops .ops-view").forEach(b => b.addEventListener("click", () => showView(b.dataset.opsView)));
+    document.querySelectorAll("#ops .ops-view").forEach(b => b.addEventListener("click", () => navigate("/ops/" + b.dataset.opsView)));
     $("ops-hot-register").addEventListener("click", () => openHotRegister().catch(err => message(err)));
     $("camp-register").addEventListener("click", openCampaignRegister);
     $("plan-create").addEventListener("click", () => { detail = null; openPlanEditor(null); });

@@ -1,0 +1,187 @@
+// The cockpit (运营总览): the home page of platform staff. Today's newsroom per channel, the fleet by health with the
+// regions worst off, open incidents by priority with the next escalation clock, hot events in progress with their
+// traffic, and the day's patrol; every figure links to the page behind it. Access parties see it scoped to
+// themselves (the API scopes it). Live without polling: a push about terminals, incidents, boards or hot events
+// makes it read the figures again, at most once a second. Address: /cockpit (and / for platform staff).
+import { mc, t, tf, formatTime, $, h, me, live } from "./lib.js";
+
+(function () {
+  const HEALTH = ["Online", "Degraded", "Offline", "Maintenance", "Unknown"];
+  const SEVERITIES = ["P1", "P2", "P3", "P4"];
+
+  let figures = null;             // GET /api/v1/cockpit
+  let hot = null;                 // GET /api/v1/hot-mode
+  let patrol = undefined;         // the latest patrol report, null for none (platform staff only)
+  let shown = false;
+  let token = 0;
+  let timer = null;
+  let clockOffset = 0;            // server time − browser time, for the escalation clock
+  const watched = new Set();
+
+  function isStaff() { const u = me(); return !!u && ["admin", "operator", "management"].some(r => u.platformRoles.includes(r)); }
+  function canSeeCockpit() { const u = me(); return isStaff() || (!!u && !!u.partyId && !!u.partyRole); }
+
+  // A link inside the app: a real address (it can be opened in a new tab), followed without a reload.
+  function link(href, props, ...children) { return h("a", { href, "data-route": true, ...props }, ...children); }
+
+  // A page the caller cannot open is shown as plain text rather than a link that lands on the home page.
+  function mayOpen(view) { const tab = document.querySelector(`.tab[data-view="${view}"]`); return !!tab && !tab.hidden; }
+
+  async function load() {
+    const mine = ++token;
+    try {
+      const [next, mode, reports] = await Promise.all([
+        mc.api("/api/v1/cockpit"),
+        mc.api("/api/v1/hot-mode").catch(() => null),
+        isStaff() ? mc.api("/api/patrol/reports?limit=1").catch(() => null) : Promise.resolve(null),
+      ]);
+      if (mine !== token || !shown) { return; }
+      figures = next;
+      hot = mode;
+      patrol = reports ? reports[0] || null : undefined;
+      clockOffset = Date.parse(next.serverTime) - Date.now();
+      $("ck-error").hidden = true;
+      render();
+      watchBoards();
+    } catch (err) {
+      if (mine !== token) { return; }
+      $("ck-error").textContent = t("ck.error") + err.message;
+      $("ck-error").hidden = false;
+    }
+  }
+
+  // Bursts of pushes (a fleet going offline, a busy board) become one read.
+  function soon() {
+    if (!shown || timer) { return; }
+    timer = setTimeout(() => { timer = null; load(); }, 1000);
+  }
+
+  // Board deltas reach only those watching the board: the cockpit watches the channels it counts.
+  function watchBoards() {
+    for (const row of figures.newsroom) {
+      if (watched.has(row.channel)) { continue; }
+      watched.add(row.channel);
+      live.invoke("WatchBoard", row.channel).catch(() => watched.delete(row.channel));
+    }
+  }
+
+  function figure(href, label, value, className, attrs) {
+    return link(href, { class: "ck-figure " + (className || ""), ...attrs },
+      h("div", { class: "stat-label", text: label }), h("div", { class: "stat-value", text: String(value) }));
+  }
+
+  function render() {
+    const root = $("cockpit");
+    root.dataset.loaded = String(!!figures);
+    if (!figures) { return; }
+    $("ck-at").textContent = formatTime(figures.serverTime);
+    renderIncidents();
+    renderFleet();
+    renderNewsroom();
+    renderHot();
+    renderPatrol();
+    tick();
+  }
+
+  function renderIncidents() {
+    const inc = figures.incidents;
+    $("ck-incidents").replaceChildren(
+      figure("/incidents", t("ck.open"), inc.open, "", { id: "ck-open", dataset: { count: inc.open } }),
+      figure("/incidents", t("ck.unacknowledged"), inc.unacknowledged, "", { id: "ck-unacknowledged", dataset: { count: inc.unacknowledged } }),
+      ...SEVERITIES.map(s => figure("/incidents", s, inc.bySeverity[s] || 0, "sev-border-" + s,
+        { title: t("inc.sev." + s), dataset: { severity: s, count: inc.bySeverity[s] || 0 } })));
+    const line = $("ck-escalation");
+    if (inc.nextEscalationId) {
+      line.className = "ck-line";
+      line.replaceChildren(t("ck.nextEscalation"), " ",
+        link("/incidents/" + encodeURIComponent(inc.nextEscalationId), { id: "ck-next-escalation", dataset: { escalatesAt: inc.nextEscalationAt } },
+          h("strong", { class: "ck-clock", text: "" })));
+    } else {
+      line.className = "ck-line empty";
+      line.textContent = t("ck.noEscalation");
+    }
+  }
+
+  function renderFleet() {
+    const fleet = figures.fleet;
+    $("ck-fleet").replaceChildren(...HEALTH.map(name => figure("/terminals", t("health." + name), fleet.byHealth[name] || 0, "health-" + name,
+      { dataset: { health: name, count: fleet.byHealth[name] || 0 } })));
+    const list = $("ck-regions");
+    list.replaceChildren(...(fleet.worstRegions.length === 0
+      ? [h("li", { class: "empty", text: t("ck.noRegionIssues") })]
+      : fleet.worstRegions.map(r => h("li", { dataset: { region: r.region } },
+        link("/terminals", {}, tf("ck.regionLine", { region: r.region, offline: r.offline, degraded: r.degraded, total: r.total }))))));
+  }
+
+  function renderNewsroom() {
+    const body = $("ck-newsroom");
+    const open = mayOpen("newsroom");
+    const cell = (text, label, className) => h("td", { dataset: { label }, class: className, text: String(text) });
+    body.replaceChildren(...(figures.newsroom.length === 0
+      ? [h("tr", {}, h("td", { colspan: "5", class: "muted", text: t("ck.noChannels") }))]
+      : figures.newsroom.map(c => h("tr", { dataset: { channel: c.channel } },
+        h("td", { dataset: { label: t("ck.channel") } }, open ? link("/newsroom/" + encodeURIComponent(c.channel), {}, c.name) : c.name),
+        cell(c.inWork, t("ck.inWork"), "ck-in-work"), cell(c.inReview, t("ck.inReview"), "ck-in-review"),
+        cell(c.overdue, t("ck.overdue"), "ck-overdue" + (c.overdue > 0 ? " ck-alert" : "")),
+        cell(c.publishedToday, t("ck.publishedToday"), "ck-published")))));
+  }
+
+  function renderHot() {
+    const list = $("ck-hot");
+    const events = ((hot && hot.events) || []).filter(e => e.status === "Active");
+    list.replaceChildren(...(events.length === 0
+      ? [h("li", { class: "empty", text: t("ck.noHot") })]
+      : events.map(e => h("li", { dataset: { id: e.id } },
+        link("/ops/hot", {}, e.title), " · ", t("ck.until"), " ", formatTime(e.endsAt),
+        e.lastMinute !== undefined && e.lastMinute !== null ? " · " + tf("ck.traffic", { m: e.lastMinute }) : ""))));
+  }
+
+  function renderPatrol() {
+    const panel = $("ck-patrol").closest(".ck-panel");
+    panel.hidden = patrol === undefined;
+    const line = $("ck-patrol");
+    if (!patrol) { line.className = "ck-line empty"; line.textContent = t("ck.patrolNone"); return; }
+    const status = String(patrol.status).toLowerCase();
+    line.className = "ck-line";
+    line.dataset.status = status;
+    line.textContent = formatTime(patrol.finishedAt) + " · " + t("patrolStatus." + status);
+  }
+
+  // The escalation clock counts down between reads.
+  function tick() {
+    const el = document.getElementById("ck-next-escalation");
+    if (!el || !shown) { return; }
+    const left = Date.parse(el.dataset.escalatesAt) - (Date.now() + clockOffset);
+    const total = Math.max(0, Math.floor(left / 1000));
+    const pad = n => String(n).padStart(2, "0");
+    el.querySelector(".ck-clock").textContent = left > 0
+      ? (total >= 3600 ? Math.floor(total / 3600) + ":" : "") + pad(Math.floor((total % 3600) / 60)) + ":" + pad(total % 60)
+      : t("inc.escalatingNow");
+  }
+  setInterval(tick, 1000);
+
+  function reset() {
+    token++;
+    shown = false;
+    figures = null; hot = null; patrol = undefined;
+    clearTimeout(timer); timer = null;
+    watched.clear();
+    $("cockpit").dataset.loaded = "false";
+  }
+
+  for (const topic of ["terminalChanges", "incidentChanged", "boardChanged", "hotEventMode"]) { live.on(topic, soon); }
+  live.onReconnected(() => { watched.clear(); if (shown) { load(); } });
+
+  document.addEventListener("mc:signed-in", () => {
+    reset();
+    document.querySelectorAll(".tab[data-role=cockpit]").forEach(tab => { tab.hidden = !canSeeCockpit(); });
+  });
+  document.addEventListener("mc:signed-out", () => {
+    reset();
+    document.querySelectorAll(".tab[data-role=cockpit]").forEach(tab => { tab.hidden = true; });
+  });
+  document.addEventListener("mc:view", event => {
+    if (event.detail === "cockpit") { shown = true; watched.clear(); load(); } else { shown = false; }
+  });
+  document.addEventListener("mc:language", () => { if (shown) { render(); } });
+})();

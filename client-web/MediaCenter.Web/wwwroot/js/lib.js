@@ -1,0 +1,139 @@
+// What every page module shares: building elements, translations with placeholders, API calls that carry an
+// Idempotency-Key, dialogs and their submit, problem details as text, dates for inputs. The shell (app.js, a classic
+// script that runs before any module) owns the one API helper, the live connection and the signed-in user on
+// window.mc; this module hands them on, so a page imports everything from one place.
+const mc = window.mc;
+const i18n = window.mcI18n;
+
+export { mc, i18n };
+export const { t, formatTime } = i18n;
+export const $ = id => document.getElementById(id);
+export const me = () => mc.me();
+export const api = (path, options) => mc.api(path, options);
+export const live = mc.live;
+export const navigate = (path, options) => mc.navigate(path, options);
+
+// ---------------------------------------------------------------- DOM
+
+// Properties set as properties (live state), not as attributes.
+const properties = new Set(["value", "checked", "selected", "hidden", "disabled", "multiple", "required", "contentEditable"]);
+
+// Builds an element: props are attributes, except class/text/dataset, on* listeners and the properties above.
+export function h(tag, props, ...children) {
+  const el = document.createElement(tag);
+  for (const [key, value] of Object.entries(props || {})) {
+    if (value === null || value === undefined || value === false) { continue; }
+    if (key === "class") { el.className = value; }
+    else if (key === "text") { el.textContent = value; }
+    else if (key === "dataset") { for (const [k, v] of Object.entries(value)) { if (v !== null && v !== undefined) { el.dataset[k] = String(v); } } }
+    else if (key.startsWith("on") && typeof value === "function") { el.addEventListener(key.slice(2), value); }
+    else if (properties.has(key)) { el[key] = value; }
+    else { el.setAttribute(key, value === true ? "" : String(value)); }
+  }
+  for (const child of children.flat(Infinity)) {
+    if (child === null || child === undefined || child === false) { continue; }
+    el.append(child instanceof Node ? child : String(child));
+  }
+  return el;
+}
+
+export function field(labelText, control) { return h("label", {}, h("span", { text: labelText }), control); }
+
+export const isPhone = () => window.matchMedia("(max-width: 600px)").matches;
+
+// Opens one of the page's modal dialogs with a title and a form; its title element is "<dialog id>-title".
+export function dialogShell(dialogId, titleText, form) {
+  const dialog = $(dialogId);
+  if (dialog.open) { dialog.close(); }
+  dialog.replaceChildren(h("h2", { id: dialogId + "-title", text: titleText }), form);
+  dialog.showModal();
+  return dialog;
+}
+
+// ---------------------------------------------------------------- text
+
+// A translation with {placeholders}.
+export function tf(key, values) { return t(key).replace(/\{(\w+)\}/g, (_, name) => values[name] ?? ""); }
+
+// Lists of names: 、 in Chinese, a comma in English.
+export function joined(items) { return items.join(i18n.lang === "en" ? ", " : "、"); }
+
+// Problem details as a person reads them: title, detail, validation errors; a page adds what a refused move (409
+// with the current state) means in its own workflow.
+export function problemText(err, refusal) {
+  const p = err.problem || {};
+  const parts = [p.title || err.message];
+  if (p.detail && p.detail !== p.title) { parts.push(p.detail); }
+  if (Array.isArray(p.errors)) { parts.push(...p.errors.map(String)); }
+  else if (p.errors && typeof p.errors === "object") { parts.push(...Object.values(p.errors).flat().map(String)); }
+  if (refusal && err.status === 409 && p.currentState && p.code !== "VersionConflict") { parts.push(refusal(p)); }
+  return parts.filter(Boolean).join(" — ");
+}
+
+export function showError(el, err, describe = problemText) { el.textContent = typeof err === "string" ? err : describe(err); el.hidden = false; }
+
+// The page's message line: shows a problem, or hides itself for null.
+export function messageLine(id, describe) {
+  return err => { const el = $(id); if (!err) { el.hidden = true; return; } showError(el, err, describe); };
+}
+
+// ---------------------------------------------------------------- commands with idempotency keys
+
+export function newKey() { return crypto.randomUUID ? crypto.randomUUID() : Date.now().toString(36) + Math.random().toString(36).slice(2); }
+
+// One Idempotency-Key per user action: kept for a retry after a network failure or a server error, renewed after an answer.
+export function keyed() {
+  let key = null;
+  return async run => {
+    key ??= newKey();
+    try {
+      const result = await run(key);
+      key = null;
+      return result;
+    } catch (err) {
+      if (err.status && err.status < 500) { key = null; }
+      throw err;
+    }
+  };
+}
+
+// A JSON command; without a key of the caller's (a one-shot action) it gets a fresh one.
+export function send(method, path, body, key) {
+  return mc.api(path, { method, body: JSON.stringify(body || {}), headers: { "Idempotency-Key": key || newKey() } });
+}
+export const post = (path, body, key) => send("POST", path, body, key);
+
+// Route segment of a command (kebab-case), e.g. SaveDraft → save-draft.
+export const slug = command => command.replace(/(?!^)([A-Z])/g, "-$1").toLowerCase();
+
+// A dialog form's submit: the button is off while it runs, a problem is shown in the form, and run gets the form's
+// keyed() so a retry of the same action reuses its Idempotency-Key.
+export function onSubmit(form, { error, submit, describe }, run) {
+  const once = keyed();
+  form.addEventListener("submit", async event => {
+    event.preventDefault();
+    error.hidden = true;
+    submit.disabled = true;
+    try { await run(once); }
+    catch (err) { showError(error, err, describe); }
+    finally { submit.disabled = false; }
+  });
+}
+
+// ---------------------------------------------------------------- dates
+
+export const pad = n => String(n).padStart(2, "0");
+
+// datetime-local wants local time without a zone.
+export function localInput(date, withSeconds) {
+  const d = new Date(date);
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}` + (withSeconds ? ":" + pad(d.getSeconds()) : "");
+}
+
+// A local date (yyyy-mm-dd) some days from today.
+export function day(offsetDays) {
+  const d = new Date(Date.now() + (offsetDays || 0) * 86400000);
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+
+export const iso = value => value ? new Date(value).toISOString() : null;
