@@ -24,6 +24,12 @@ public static class OrleansClientDefaults
                     o.ConnectionString = db.Value.ConnectionString;
                 }));
             client.UseConnectionRetryFilter<WaitForClusterRetryFilter>();
+            var tls = ClusterTlsSettings.From(builder.Configuration);
+            if (tls.Enabled)
+            {
+                client.UseTls(tls.Apply);
+            }
+
             configure?.Invoke(client);
         });
 

@@ -56,6 +56,13 @@ public static class SiloHosting
             silo.AddMemoryStreams(Grains.Events.DomainStreams.Provider, streams => streams.ConfigureStreamPubSub(Orleans.Streams.StreamPubSubType.ImplicitOnly));
             silo.AddStartupTask<StartClusterPulse>();
             silo.AddStartupTask<ScheduleDailyPatrol>();
+            var tls = ClusterTlsSettings.From(builder.Configuration);
+            if (tls.Enabled)
+            {
+                // Silo-to-silo and client-to-silo connections: mutual TLS with the cluster's certificate (docs/SECURITY.md).
+                silo.UseTls(tls.Apply);
+            }
+
             if (kubernetes)
             {
                 // Name, advertised address (POD_IP), listening on any address, cluster ids, and pods watched.

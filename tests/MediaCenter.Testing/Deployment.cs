@@ -72,8 +72,8 @@ public sealed class Deployment(string connectionString, string? clusterId = null
         return await StartAsync(name, "devices-gateway", "MediaCenter.DevicesGateway", Merge(env, settings), waitReady: true);
     }
 
-    /// <summary>An Orleans client of this deployment, connected.</summary>
-    public async Task<IClusterClient> ConnectClientAsync()
+    /// <summary>An Orleans client of this deployment, connected (<paramref name="configure"/> adds to its composition, e.g. TLS).</summary>
+    public async Task<IClusterClient> ConnectClientAsync(Action<IClientBuilder>? configure = null)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.SetMinimumLevel(LogLevel.Error);
@@ -90,10 +90,12 @@ public sealed class Deployment(string connectionString, string? clusterId = null
                 o.ConnectionString = ConnectionString;
             });
             client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(1));
+            configure?.Invoke(client);
         });
         var host = builder.Build();
-        await host.StartAsync();
+        // Kept before it starts, so a client that fails to connect is disposed with the deployment too.
         _clients.Add(host);
+        await host.StartAsync();
         return host.Services.GetRequiredService<IClusterClient>();
     }
 

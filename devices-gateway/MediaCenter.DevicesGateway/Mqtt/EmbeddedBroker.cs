@@ -58,19 +58,8 @@ internal sealed partial class EmbeddedBroker(
         LogStarted(logger, s.PlainListener ? $"{s.Host}:{s.Port}" : "off", s.Tls.Enabled ? $"{s.Tls.Host}:{s.Tls.Port}" : "off");
     }
 
-    // The certificate with its private key, as the TLS listener needs it (a PEM pair is re-exported: SslStream on Linux
-    // wants a key it can use from a PKCS#12 container).
-    private static X509Certificate2 LoadCertificate(MqttTlsSettings tls)
-    {
-        var path = tls.CertificatePath!;
-        if (!string.IsNullOrWhiteSpace(tls.KeyPath))
-        {
-            using var pem = X509Certificate2.CreateFromPemFile(path, tls.KeyPath);
-            return X509CertificateLoader.LoadPkcs12(pem.Export(X509ContentType.Pkcs12), null);
-        }
-
-        return X509CertificateLoader.LoadPkcs12FromFile(path, tls.CertificatePassword);
-    }
+    private static X509Certificate2 LoadCertificate(MqttTlsSettings tls) =>
+        Hosting.CertificateFiles.Load(tls.CertificatePath!, tls.KeyPath, tls.CertificatePassword);
 
     // A terminal signs in with user name = its terminal id = its client id, and the password issued for it.
     private async Task OnConnectingAsync(ValidatingConnectionEventArgs e)
