@@ -37,6 +37,7 @@ public static class WebHosting
         services.AddSingleton<LiveFeed>();
         services.AddHostedService(sp => sp.GetRequiredService<LiveFeed>());
         services.AddSingleton<Incidents.IncidentReadModel>();
+        services.AddSingleton<StaffReadModel>();
         services.AddSignalR().AddJsonProtocol(o =>
             o.PayloadSerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         services.AddSingleton<SystemStatusReader>();
@@ -93,6 +94,7 @@ public static class WebHosting
         app.MapHotEventsApi();
         app.MapCampaignsApi();
         app.MapEditorsApi();
+        app.MapStaffApi();
         // A connection ends when its session expires (the ticket carries the expiry), not only when it is revoked.
         app.MapHub<LiveHub>(LiveHub.Path, o => o.CloseOnAuthenticationExpiration = true);
 
