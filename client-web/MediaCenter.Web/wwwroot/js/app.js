@@ -6,7 +6,7 @@
   let connection = null;
 
   const $ = id => document.getElementById(id);
-  const views = ["system", "audit", "fleet", "newsroom", "incidents", "ops"];
+  const views = ["system", "audit", "fleet", "newsroom", "incidents", "ops", "people"];
   function show(id) {
     for (const s of ["sign-in", "change-password", ...views]) { $(s).hidden = s !== id; }
     $("tabs").hidden = !views.includes(id);
