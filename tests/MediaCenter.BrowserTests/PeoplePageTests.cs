@@ -37,6 +37,7 @@ public sealed class PeoplePageTests(BrowserFixture fixture)
         var member = await OpenAsync(await fixture.SignedInPageAsync(memberContext, party + "-member"));
         await Assertions.Expect(member.Locator("#people-ratio-value")).ToHaveAttributeAsync("data-certified", "0", Live);
         await Assertions.Expect(member.Locator("#people-register")).ToHaveCountAsync(0);
+        await Assertions.Expect(member.Locator("#people")).Not.ToContainTextAsync("null");
         await row.Locator(".people-add-cert").ClickAsync();
         var form = admin.Locator(".people-cert-form");
         await form.Locator("[name=type]").FillAsync("广播电视播音员主持人资格证");

@@ -60,7 +60,7 @@
       el("h2", { text: t("people.expiring") }), el("div", { id: "people-expiring" }),
       el("h2", { text: t("people.breaches") }), el("div", { id: "people-breaches" }),
       el("h2", { text: t("people.list") }), el("div", { id: "people-list" }),
-      isAdmin() ? registerForm() : null);
+      ...(isAdmin() ? [registerForm()] : []));
     $("people-org").addEventListener("change", () => { organisation = $("people-org").value.trim(); skeleton(); refresh(); });
   }
 
