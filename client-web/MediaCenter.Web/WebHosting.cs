@@ -38,6 +38,7 @@ public static class WebHosting
         services.AddHostedService(sp => sp.GetRequiredService<LiveFeed>());
         services.AddSingleton<Incidents.IncidentReadModel>();
         services.AddSingleton<StaffReadModel>();
+        services.AddSingleton<TrainingGate>();
         services.AddSignalR().AddJsonProtocol(o =>
             o.PayloadSerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         services.AddSingleton<SystemStatusReader>();

@@ -32,13 +32,13 @@ internal sealed class PostgresPeopleJournal(NpgsqlDataSource db, PostgresEventLo
             Comment = entry.Comment,
         }, connection, transaction, cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition("""
-            INSERT INTO mc.staff (id, organisation, side, party_id, name, post, education, experience_years, skills, certificates, national_id_masked,
+            INSERT INTO mc.staff (id, organisation, side, party_id, name, post, education, experience_years, skills, certificates, trainings, national_id_masked,
                 phone_masked, user_id, state, version, created_at, updated_at)
-            VALUES (@id, @organisation, @side, @party, @name, @post, @education, @years, @skills, @certificates, @nationalId, @phone, @userId, @state,
+            VALUES (@id, @organisation, @side, @party, @name, @post, @education, @years, @skills, @certificates, @trainings, @nationalId, @phone, @userId, @state,
                 @version, @createdAt, @updatedAt)
             ON CONFLICT (id) DO UPDATE SET
                 name = EXCLUDED.name, post = EXCLUDED.post, education = EXCLUDED.education, experience_years = EXCLUDED.experience_years,
-                skills = EXCLUDED.skills, certificates = EXCLUDED.certificates, national_id_masked = EXCLUDED.national_id_masked,
+                skills = EXCLUDED.skills, certificates = EXCLUDED.certificates, trainings = EXCLUDED.trainings, national_id_masked = EXCLUDED.national_id_masked,
                 phone_masked = EXCLUDED.phone_masked, user_id = EXCLUDED.user_id, state = EXCLUDED.state, version = EXCLUDED.version,
                 updated_at = EXCLUDED.updated_at
             WHERE mc.staff.version < EXCLUDED.version
@@ -54,6 +54,7 @@ internal sealed class PostgresPeopleJournal(NpgsqlDataSource db, PostgresEventLo
             years = s.ExperienceYears,
             skills = SqlValue.Jsonb(s.Skills),
             certificates = SqlValue.Jsonb(s.Certificates),
+            trainings = SqlValue.Jsonb(s.Trainings ?? []),
             nationalId = s.NationalIdMasked,
             phone = s.PhoneMasked,
             userId = s.UserId,

@@ -33,6 +33,8 @@ internal static class StaffApi
 
     public sealed record AccountBody(Guid? UserId);
 
+    public sealed record TrainingBody(TrainingKind? Kind, string? Title, DateOnly? CompletedOn, int? Score, int? PassMark);
+
     public sealed record ReasonBody(string? Reason);
 
     private const string What = "人员 person";
@@ -116,6 +118,13 @@ internal static class StaffApi
             .RequireAuthorization(Policies.PartyRead)
             .WithName("RemoveCertificate")
             .WithSummary("Takes a certificate off the record (revoked, recorded by mistake). Requires an Idempotency-Key.");
+
+        people.MapPost("/{id}/trainings", (string id, TrainingBody? body, HttpContext http, IClusterClient cluster) =>
+                ExecuteAsync(id, new RecordTraining(body?.Kind, body?.Title, body?.CompletedOn, body?.Score, body?.PassMark), http, cluster))
+            .RequireAuthorization(Policies.PartyRead)
+            .WithName("RecordTraining")
+            .WithSummary("Records a completed training of the person's current post: kind (PostBasics, OperatingSkills, PlatformOperations), title, " +
+                "completedOn, score and passMark (0–100). A passed PostBasics lifts the gate on the post's role grants. Requires an Idempotency-Key.");
 
         people.MapPut("/{id}/account", async (string id, AccountBody? body, HttpContext http, IClusterClient cluster, UserStore users) =>
             {

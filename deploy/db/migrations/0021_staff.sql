@@ -14,6 +14,7 @@ CREATE TABLE mc.staff
     experience_years    integer     NOT NULL CHECK (experience_years BETWEEN 0 AND 60),
     skills              jsonb       NOT NULL,
     certificates        jsonb       NOT NULL,
+    trainings           jsonb       NOT NULL DEFAULT '[]',
     national_id_masked  text        NULL,
     phone_masked        text        NULL,
     user_id             uuid        NULL,

@@ -73,6 +73,9 @@ public enum StaffCommandType
     /// <summary>The person leaves the organisation.</summary>
     Leave,
 
+    /// <summary>A training completed, with its assessment (score and pass mark).</summary>
+    RecordTraining,
+
     /// <summary>A person who left comes back.</summary>
     Rejoin,
 }
@@ -158,6 +161,33 @@ public sealed record StaffCertificate(
     public bool ValidOn(DateOnly day) => ValidFrom <= day && (ValidTo is not { } to || day <= to);
 }
 
+/// <summary>The standard's kinds of post training (§8.1.5).</summary>
+public enum TrainingKind
+{
+    /// <summary>岗位基础: the post's basics; a post's roles are granted only once it is passed (§8.1.5.4).</summary>
+    PostBasics,
+
+    /// <summary>操作技能: operating skills.</summary>
+    OperatingSkills,
+
+    /// <summary>运维能力: platform operations.</summary>
+    PlatformOperations,
+}
+
+/// <summary>A training the person completed, for the post they held then, with its assessment.</summary>
+[GenerateSerializer, Immutable, Alias("mc.StaffTraining")]
+public sealed record StaffTraining(
+    [property: Id(0)] TrainingKind Kind,
+    [property: Id(1)] string Title,
+    [property: Id(2)] StaffPost Post,
+    [property: Id(3)] DateOnly CompletedOn,
+    [property: Id(4)] int Score,
+    [property: Id(5)] int PassMark)
+{
+    /// <summary>True when the assessment reached the pass mark.</summary>
+    public bool Passed => Score >= PassMark;
+}
+
 /// <summary>The parts of a staff record an admin writes (register and update).</summary>
 /// <param name="Skills">Skills of §8.1.1.4 (computer, smart-device operation …), as short names.</param>
 [GenerateSerializer, Immutable, Alias("mc.StaffDetails")]
@@ -230,6 +260,19 @@ public sealed record LinkStaffAccount([property: Id(0)] Guid? UserId) : StaffCom
     public override StaffCommandType Type => StaffCommandType.LinkAccount;
 }
 
+/// <summary>Records a completed training of the person's current post, with its assessment.</summary>
+[GenerateSerializer, Immutable, Alias("mc.RecordTraining")]
+public sealed record RecordTraining(
+    [property: Id(0)] TrainingKind? Kind,
+    [property: Id(1)] string? Title,
+    [property: Id(2)] DateOnly? CompletedOn,
+    [property: Id(3)] int? Score,
+    [property: Id(4)] int? PassMark) : StaffCommand
+{
+    /// <inheritdoc />
+    public override StaffCommandType Type => StaffCommandType.RecordTraining;
+}
+
 /// <summary>The person leaves the organisation.</summary>
 [GenerateSerializer, Immutable, Alias("mc.StaffLeave")]
 public sealed record StaffLeave([property: Id(0)] string? Reason) : StaffCommand
@@ -269,7 +312,15 @@ public sealed record StaffView(
     [property: Id(13)] StaffState State,
     [property: Id(14)] long Version,
     [property: Id(15)] DateTimeOffset CreatedAt,
-    [property: Id(16)] DateTimeOffset UpdatedAt);
+    [property: Id(16)] DateTimeOffset UpdatedAt,
+    [property: Id(17)] IReadOnlyList<StaffTraining>? Trainings = null)
+{
+    /// <summary>
+    /// True when the person passed the basic training (岗位基础) of the post they hold now: only then may they be given the
+    /// post's roles (§8.1.5.4). A change of post asks for the new post's basics.
+    /// </summary>
+    public bool BasicTrainingPassed => (Trainings ?? []).Any(t => t.Kind == TrainingKind.PostBasics && t.Post == Post && t.Passed);
+}
 
 /// <summary>One entry of a staff record's history (the start of the growth record, 成长档案).</summary>
 [GenerateSerializer, Immutable, Alias("mc.StaffHistoryEntry")]
@@ -332,6 +383,7 @@ public static class StaffWorkflow
         new(StaffState.Active, StaffCommandType.RecordCertificate, Admin, StaffState.Active, "same number replaces (renewal)"),
         new(StaffState.Active, StaffCommandType.RemoveCertificate, Admin, StaffState.Active, "by number"),
         new(StaffState.Active, StaffCommandType.LinkAccount, Admin, StaffState.Active, "null unlinks"),
+        new(StaffState.Active, StaffCommandType.RecordTraining, Admin, StaffState.Active, "for the current post; score and pass mark"),
         new(StaffState.Active, StaffCommandType.Leave, Admin, StaffState.Left, "no longer counted in the ratio"),
         new(StaffState.Left, StaffCommandType.Rejoin, Admin, StaffState.Active, "counted again"),
         new(StaffState.Left, StaffCommandType.LinkAccount, Admin, StaffState.Left, "null unlinks"),

@@ -32,6 +32,7 @@ internal sealed partial class StaffGrain : Grain, IStaffGrain
     private const int MaxText = 200;
     private const int MaxSkills = 30;
     private const int MaxCertificates = 50;
+    private const int MaxTrainings = 500;
     private const int MaxYears = 60;
     private const int MaxProtected = 4000;
     private const int MaxMasked = 64;
@@ -147,7 +148,7 @@ internal sealed partial class StaffGrain : Grain, IStaffGrain
                     S.NationalId = d.NationalId;
                     S.Phone = d.Phone;
                     S.Staff = new StaffView(Id, organisation.Key, organisation.Side, organisation.PartyId?.Trim(), name, post, education, years, Skills(d.Skills),
-                        certificates.OrderBy(x => x.ValidFrom).ToList(), d.NationalId?.Masked, d.Phone?.Masked, c.UserId, to, 0, now, now);
+                        certificates.OrderBy(x => x.ValidFrom).ToList(), d.NationalId?.Masked, d.Phone?.Masked, c.UserId, to, 0, now, now, new List<StaffTraining>());
                     break;
                 }
 
@@ -209,6 +210,26 @@ internal sealed partial class StaffGrain : Grain, IStaffGrain
 
                     S.Staff = S.Staff with { Certificates = S.Staff.Certificates.Where(x => x.Number != number).ToList() };
                     comment = string.IsNullOrWhiteSpace(c.Reason) ? number : number + ": " + c.Reason.Trim();
+                    break;
+                }
+
+            case RecordTraining c:
+                {
+                    if (c.Kind is not { } kind || !Enum.IsDefined(kind) || Text(c.Title, MaxText) is not { } title || c.CompletedOn is not { } completed
+                        || c.Score is not { } score || c.PassMark is not { } passMark || score is < 0 or > 100 || passMark is < 0 or > 100)
+                    {
+                        return Invalid($"需要培训类型、名称（最多 {MaxText} 字）、完成日期、成绩和及格线（0–100） / kind, title (at most {MaxText} characters), completedOn, score and passMark (0–100) are required");
+                    }
+
+                    var trainings = (S.Staff!.Trainings ?? []).ToList();
+                    if (trainings.Count >= MaxTrainings)
+                    {
+                        return Invalid($"最多 {MaxTrainings} 条培训记录 / at most {MaxTrainings} trainings");
+                    }
+
+                    trainings.Add(new StaffTraining(kind, title, S.Staff.Post, completed, score, passMark));
+                    S.Staff = S.Staff with { Trainings = trainings };
+                    comment = $"{kind} {score}/{passMark}";
                     break;
                 }
 

@@ -10,7 +10,7 @@ namespace MediaCenter.Hosting.Data;
 public sealed record StaffRow
 {
     /// <summary>The columns a list selects.</summary>
-    public const string Select = "SELECT *, skills::text AS skills_text, certificates::text AS certificates_text FROM mc.staff";
+    public const string Select = "SELECT *, skills::text AS skills_text, certificates::text AS certificates_text, trainings::text AS trainings_text FROM mc.staff";
 
     public required string Id { get; init; }
 
@@ -32,6 +32,8 @@ public sealed record StaffRow
 
     public required string CertificatesText { get; init; }
 
+    public required string TrainingsText { get; init; }
+
     public string? NationalIdMasked { get; init; }
 
     public string? PhoneMasked { get; init; }
@@ -49,5 +51,5 @@ public sealed record StaffRow
     public StaffView ToView() =>
         new(Id, Organisation, Side, PartyId, Name, Post, Education, ExperienceYears, PersistedJson.Deserialize<List<string>>(SkillsText) ?? [],
             PersistedJson.Deserialize<List<StaffCertificate>>(CertificatesText) ?? [], NationalIdMasked, PhoneMasked, UserId, State, Version, CreatedAt,
-            UpdatedAt);
+            UpdatedAt, PersistedJson.Deserialize<List<StaffTraining>>(TrainingsText) ?? []);
 }

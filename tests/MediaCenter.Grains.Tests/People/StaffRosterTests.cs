@@ -218,6 +218,28 @@ public sealed class StaffRosterTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task Only_a_passed_basic_training_of_the_current_post_opens_the_posts_roles_and_a_change_of_post_asks_for_it_again()
+    {
+        var person = await RegisterAsync("孙八");
+        Assert.False((await person.GetAsync())!.BasicTrainingPassed);
+
+        var skills = await person.ExecuteAsync(new RecordTraining(TrainingKind.OperatingSkills, "设备操作", Today, 95, 60), Admin, Op());
+        var failed = await person.ExecuteAsync(new RecordTraining(TrainingKind.PostBasics, "工作人员岗位基础", Today, 59, 60), Admin, Op());
+        Assert.True(skills.Ok && failed.Ok, skills.Message ?? failed.Message);
+        Assert.False(failed.Staff!.BasicTrainingPassed);
+
+        var passed = await person.ExecuteAsync(new RecordTraining(TrainingKind.PostBasics, "工作人员岗位基础", Today, 60, 60), Admin, Op());
+        Assert.True(passed.Staff!.BasicTrainingPassed);
+
+        var promoted = await person.ExecuteAsync(new UpdateStaffRecord(new StaffDetails(null, StaffPost.Manager, null, null, null, null, null)), Admin, Op());
+        Assert.False(promoted.Staff!.BasicTrainingPassed);
+        var invalid = await person.ExecuteAsync(new RecordTraining(TrainingKind.PostBasics, "管理岗位基础", Today, 101, 60), Admin, Op());
+        Assert.Equal(StaffOutcome.Invalid, invalid.Outcome);
+        Assert.Equal(["RecordTraining"], ClusterFixture.People.HistoryOf(person.GetPrimaryKeyString()).Select(h => h.Command.ToString()).Distinct()
+            .Where(c => c == "RecordTraining"));
+    }
+
+    [Fact]
     public void The_ratio_rule_is_at_least_half_at_the_exact_boundary()
     {
         Assert.True(StaffRules.MeetsRatio(50, 100));

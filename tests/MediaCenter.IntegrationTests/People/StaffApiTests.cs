@@ -90,4 +90,33 @@ public sealed class StaffApiTests(IntegrationFixture fixture)
         JsonElement workflow = await people.Member.MustAsync(HttpMethod.Get, "/api/v1/people/workflow", null, HttpStatusCode.OK);
         Assert.Contains(workflow.EnumerateArray(), row => row.Str("command") == "RecordCertificate");
     }
+
+    [Fact]
+    public async Task A_linked_person_gets_newsroom_roles_only_after_passing_the_posts_basic_training()
+    {
+        var shared = await fixture.SharedAsync();
+        await using var people = await OpsPeople.CreateAsync(shared.Deployment, shared.Web.Http, "pgate");
+        var identity = shared.Deployment.Identity;
+        var channel = "pgate-home";
+        await identity.Directory.CreateChannelAsync(channel, "首页", people.PartyA);
+        var trainee = await identity.PartyUserAsync("pgate-trainee", people.PartyA, MediaCenter.Identity.PartyRoles.Member);
+        var untracked = await identity.PartyUserAsync("pgate-untracked", people.PartyA, MediaCenter.Identity.PartyRoles.Member);
+        var record = await people.PartyAdmin.MustAsync(HttpMethod.Post, "/api/v1/people", new
+        {
+            name = "赵编辑", post = "Staff", education = "Bachelor", experienceYears = 2, userId = trainee,
+        }, HttpStatusCode.Created);
+        var id = record.Str("id");
+
+        var refused = await people.PartyAdmin.MustAsync(HttpMethod.Put, $"/api/channels/{channel}/members/{trainee}/editor", new { }, HttpStatusCode.Conflict);
+        Assert.Contains("basic training", refused.GetProperty("title").GetString() ?? refused.GetProperty("detail").GetString(), StringComparison.Ordinal);
+
+        await people.PartyAdmin.MustAsync(HttpMethod.Post, $"/api/v1/people/{id}/trainings", new
+        {
+            kind = "PostBasics", title = "工作人员岗位基础", completedOn = DateOnly.FromDateTime(DateTime.UtcNow), score = 85, passMark = 60,
+        }, HttpStatusCode.OK);
+        Assert.Equal(HttpStatusCode.NoContent, await people.PartyAdmin.StatusAsync(HttpMethod.Put, $"/api/channels/{channel}/members/{trainee}/editor", new { }));
+
+        // Accounts without a staff record are not gated (they predate the records).
+        Assert.Equal(HttpStatusCode.NoContent, await people.PartyAdmin.StatusAsync(HttpMethod.Put, $"/api/channels/{channel}/members/{untracked}/editor", new { }));
+    }
 }
