@@ -38,7 +38,13 @@ internal sealed class PeopleDemo(Uri web, string password, TimeProvider time)
             {
                 Content = JsonContent.Create(new
                 {
-                    organisation = "party:demo-news", name, post, education, experienceYears = years, skills = new[] { "计算机操作" }, certificates,
+                    organisation = "party:demo-news",
+                    name,
+                    post,
+                    education,
+                    experienceYears = years,
+                    skills = new[] { "计算机操作" },
+                    certificates,
                 }),
             };
             // The name keys the command: a demo started again adds no second copy.

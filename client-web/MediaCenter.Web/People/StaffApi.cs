@@ -58,11 +58,11 @@ internal static class StaffApi
                 "certificates about to expire, people below their post's entry conditions.");
 
         people.MapGet("/rules", () => Results.Ok(new
-            {
-                StaffRules.MinimumCertifiedPercent,
-                Manager = new { Education = StaffRules.ManagerEducation, Years = StaffRules.ManagerYears },
-                Staff = new { Education = StaffRules.StaffEducation, Years = StaffRules.StaffYears },
-            }))
+        {
+            StaffRules.MinimumCertifiedPercent,
+            Manager = new { Education = StaffRules.ManagerEducation, Years = StaffRules.ManagerYears },
+            Staff = new { Education = StaffRules.StaffEducation, Years = StaffRules.StaffYears },
+        }))
             .RequireAuthorization(Policies.SignedIn)
             .WithName("StaffRules")
             .WithSummary("The standard's staff rules the roster checks (§8.1.1.2, §8.1.2, §8.1.3).");

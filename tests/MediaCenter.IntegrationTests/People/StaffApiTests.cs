@@ -103,7 +103,11 @@ public sealed class StaffApiTests(IntegrationFixture fixture)
         var untracked = await identity.PartyUserAsync("pgate-untracked", people.PartyA, MediaCenter.Identity.PartyRoles.Member);
         var record = await people.PartyAdmin.MustAsync(HttpMethod.Post, "/api/v1/people", new
         {
-            name = "赵编辑", post = "Staff", education = "Bachelor", experienceYears = 2, userId = trainee,
+            name = "赵编辑",
+            post = "Staff",
+            education = "Bachelor",
+            experienceYears = 2,
+            userId = trainee,
         }, HttpStatusCode.Created);
         var id = record.Str("id");
 
@@ -112,7 +116,11 @@ public sealed class StaffApiTests(IntegrationFixture fixture)
 
         await people.PartyAdmin.MustAsync(HttpMethod.Post, $"/api/v1/people/{id}/trainings", new
         {
-            kind = "PostBasics", title = "工作人员岗位基础", completedOn = DateOnly.FromDateTime(DateTime.UtcNow), score = 85, passMark = 60,
+            kind = "PostBasics",
+            title = "工作人员岗位基础",
+            completedOn = DateOnly.FromDateTime(DateTime.UtcNow),
+            score = 85,
+            passMark = 60,
         }, HttpStatusCode.OK);
         Assert.Equal(HttpStatusCode.NoContent, await people.PartyAdmin.StatusAsync(HttpMethod.Put, $"/api/channels/{channel}/members/{trainee}/editor", new { }));
 
