@@ -76,6 +76,7 @@ internal static class StaffApi
             {
                 var user = http.CurrentUser();
                 var organisation = Readable(user, body?.Organisation);
+                var actor = Admin(user, organisation);
                 var operation = OpsHttp.OperationId(http);
                 var id = OpsHttp.IdFor("st", operation);
                 if (body?.UserId is { } account)
@@ -85,7 +86,7 @@ internal static class StaffApi
 
                 var command = new RegisterStaff(organisation, Details(body, protector), body?.UserId,
                     body?.Certificates?.Select(c => Certificate(c)).ToList());
-                var result = await cluster.GetGrain<IStaffGrain>(id).ExecuteAsync(command, Actor(user, organisation), operation);
+                var result = await cluster.GetGrain<IStaffGrain>(id).ExecuteAsync(command, actor, operation);
                 http.Audit().Target = "staff:" + id;
                 return Answer(http, result, created: true);
             })
@@ -175,6 +176,15 @@ internal static class StaffApi
         return new StaffActor(user.Id, user.DisplayName, admin ? StaffRole.OrganisationAdmin : StaffRole.None);
     }
 
+    /// <summary>The caller as an admin of the organisation; 403 before anything else is asked of a caller who is not one.</summary>
+    private static StaffActor Admin(CurrentUser user, Organisation organisation)
+    {
+        var actor = Actor(user, organisation);
+        return actor.Roles.HasFlag(StaffRole.OrganisationAdmin)
+            ? actor
+            : throw new IdentityProblem(ProblemKind.Forbidden, "只有该机构的管理员可以修改人员档案 / only the organisation's admins change its staff records");
+    }
+
     private static async Task RequireAccountOfAsync(UserStore users, Guid account, Organisation organisation, CancellationToken cancellationToken)
     {
         var found = await users.GetAsync(account, cancellationToken);
@@ -209,8 +219,8 @@ internal static class StaffApi
     private static async Task<IResult> ExecuteAsync(string id, StaffCommand command, HttpContext http, IClusterClient cluster)
     {
         var staff = await VisibleAsync(id, http, cluster);
-        var result = await cluster.GetGrain<IStaffGrain>(id).ExecuteAsync(command, Actor(http.CurrentUser(), Organisation.Parse(staff.Organisation)!),
-            OpsHttp.OperationId(http));
+        var actor = Admin(http.CurrentUser(), Organisation.Parse(staff.Organisation)!);
+        var result = await cluster.GetGrain<IStaffGrain>(id).ExecuteAsync(command, actor, OpsHttp.OperationId(http));
         http.Audit().Target = "staff:" + id;
         return Answer(http, result, created: false);
     }
