@@ -38,6 +38,8 @@ public static class WebHosting
         services.AddSingleton<LiveFeed>();
         services.AddHostedService(sp => sp.GetRequiredService<LiveFeed>());
         services.AddSingleton<Incidents.IncidentReadModel>();
+        services.AddSingleton<StaffReadModel>();
+        services.AddSingleton<TrainingGate>();
         services.AddSignalR().AddJsonProtocol(o =>
             o.PayloadSerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         services.AddSingleton<SystemStatusReader>();
@@ -95,6 +97,7 @@ public static class WebHosting
         app.MapCampaignsApi();
         app.MapEditorsApi();
         app.MapCockpitApi();
+        app.MapStaffApi();
         // A connection ends when its session expires (the ticket carries the expiry), not only when it is revoked.
         app.MapHub<LiveHub>(LiveHub.Path, o => o.CloseOnAuthenticationExpiration = true);
         app.MapAppPages();

@@ -58,6 +58,9 @@ public sealed class ClusterFixture : IAsyncLifetime
     /// <summary>The event log editor grains read back from, written by the tests.</summary>
     public static MediaCenter.Grains.Tests.People.InMemoryEventLog EventLog { get; } = new();
 
+    /// <summary>What staff grains recorded (read table and history).</summary>
+    public static MediaCenter.Grains.Tests.People.RecordingPeopleJournal People { get; } = new();
+
     public async Task InitializeAsync()
     {
         var builder = new TestClusterBuilder(initialSilosCount: 1);
@@ -100,6 +103,8 @@ public sealed class ClusterFixture : IAsyncLifetime
             siloBuilder.Services.AddOptions<MediaOptions>().Configure(o => o.MaxUploadBytes = 1024);
             siloBuilder.AddMemoryStreams(MediaCenter.Grains.Events.DomainStreams.Provider, s => s.ConfigureStreamPubSub(Orleans.Streams.StreamPubSubType.ImplicitOnly));
             siloBuilder.Services.AddSingleton<MediaCenter.Grains.Events.IEventLogReader>(EventLog);
+            siloBuilder.Services.AddSingleton<MediaCenter.Grains.People.IPeopleJournal>(People);
+            siloBuilder.Services.AddOptions<MediaCenter.Grains.People.StaffOptions>();
         }
     }
 

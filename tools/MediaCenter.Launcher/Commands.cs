@@ -115,6 +115,7 @@ public static class Commands
             if (demoPassword is not null)
             {
                 _ = SeedNewsroomAsync(settings, demoPassword, stop.Token);
+                _ = SeedPeopleAsync(settings, demoPassword, stop.Token);
             }
 
             // Only a signal ends this: processes that die are the supervisor's business.
@@ -365,6 +366,20 @@ public static class Commands
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             Console.Error.WriteLine($"demo: could not fill the newsroom boards: {ex.Message}");
+        }
+    }
+
+    // --demo, first run: a small staff of the demonstration party at the 50 % line, with a certificate about to expire.
+    private static async Task SeedPeopleAsync(LauncherSettings settings, string password, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var count = await new PeopleDemo(new Uri($"http://127.0.0.1:{settings.WebPort}"), password, TimeProvider.System).SeedAsync(cancellationToken);
+            Console.WriteLine($"demo: {count} staff records in demo-news, half of them certified, one certificate expiring in 21 days (sign in as demo-party-admin, tab 人员)");
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            Console.Error.WriteLine($"demo: could not record the demonstration staff: {ex.Message}");
         }
     }
 

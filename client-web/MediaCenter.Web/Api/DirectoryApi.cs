@@ -71,7 +71,7 @@ internal static class DirectoryApi
             .WithName("ListChannelMembers")
             .WithSummary("The channel's members and their newsroom roles.");
         channels.MapPut("/{code}/members/{userId:guid}/{role}", async (string code, Guid userId, string role, ChannelRoleRequest? body,
-                HttpContext http, PartyDirectory directory, UserStore users, LiveConnections live) =>
+                HttpContext http, PartyDirectory directory, UserStore users, LiveConnections live, People.TrainingGate training) =>
             {
                 var channel = await VisibleChannelAsync(code, http, directory);
                 Scope.RequireManageable(http.CurrentUser(), channel.PartyId, "频道 / channel");
@@ -85,6 +85,11 @@ internal static class DirectoryApi
                 if (member is null || member.PartyId != channel.PartyId)
                 {
                     throw new IdentityProblem(ProblemKind.Invalid, "只能指派本接入方的用户 / only users of the channel's access party can hold its roles");
+                }
+
+                if (await training.RefusalAsync(userId, http.RequestAborted) is { } untrained)
+                {
+                    throw new IdentityProblem(ProblemKind.Conflict, untrained);
                 }
 
                 await users.AddChannelRoleAsync(code, userId, role, body?.ReviewLevel, http.RequestAborted);

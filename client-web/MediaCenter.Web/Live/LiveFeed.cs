@@ -12,7 +12,7 @@ namespace MediaCenter.Web.Live;
 /// gap in versions or its connection comes back.
 /// </summary>
 public sealed class LiveFeed(IClusterClient cluster, IHubContext<LiveHub> hub, LivePushMetrics metrics, TimeProvider time, ILogger<LiveFeed> logger)
-    : LiveSubscriber("web", cluster, time, logger, LiveTopic.Incidents, LiveTopic.Notifications, LiveTopic.Operations, LiveTopic.HotMode)
+    : LiveSubscriber("web", cluster, time, logger, LiveTopic.Incidents, LiveTopic.Notifications, LiveTopic.Operations, LiveTopic.HotMode, LiveTopic.People)
 {
     /// <inheritdoc />
     protected override async Task HandleAsync(LiveTopic topic, LiveEvent live, CancellationToken cancellationToken)
@@ -60,6 +60,11 @@ public sealed class LiveFeed(IClusterClient cluster, IHubContext<LiveHub> hub, L
 
             case CampaignViewChanged { Campaign: var campaign }:
                 await PartyAsync(campaign.PartyId, "campaignChanged", campaign, cancellationToken);
+                break;
+
+            case Grains.People.RosterChanged { Summary: var roster }:
+                // The operator's own staff is for platform staff and management; a party's roster for the party too.
+                await PartyAsync(Grains.People.Organisation.Parse(roster.Organisation)?.PartyId, "rosterChanged", roster, cancellationToken);
                 break;
         }
     }

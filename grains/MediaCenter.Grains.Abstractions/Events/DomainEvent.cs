@@ -95,9 +95,10 @@ public static class DomainNames
     public const string Plan = "plan";
     public const string Drill = "drill";
     public const string Campaign = "campaign";
+    public const string Staff = "staff";
 
     /// <summary>Every domain with a typed event.</summary>
-    public static IReadOnlyList<string> All { get; } = [Article, Incident, HotEvent, Terminal, Patrol, Plan, Drill, Campaign];
+    public static IReadOnlyList<string> All { get; } = [Article, Incident, HotEvent, Terminal, Patrol, Plan, Drill, Campaign, Staff];
 
     /// <summary>The event type of a domain (what its payloads are read back as).</summary>
     public static Type EventTypeOf(string domain) => domain switch
@@ -110,6 +111,7 @@ public static class DomainNames
         Plan => typeof(PlanChanged),
         Drill => typeof(DrillChanged),
         Campaign => typeof(CampaignChanged),
+        Staff => typeof(StaffChanged),
         _ => throw new ArgumentOutOfRangeException(nameof(domain), domain, "not a domain of the event log"),
     };
 }

@@ -30,6 +30,9 @@ public readonly record struct LiveTopic([property: Id(0)] string Key)
     /// <summary>Operations records of the access parties: hot events, plans, drills, campaigns.</summary>
     public static readonly LiveTopic Operations = new("operations");
 
+    /// <summary>Staff rosters of the organisations (<see cref="People.RosterChanged"/>).</summary>
+    public static readonly LiveTopic People = new("people");
+
     /// <summary>What the devices gateways do for terminals: commands (<see cref="TerminalCommandIssued"/>), revocations (<see cref="TerminalCredentialRevoked"/>).</summary>
     public static readonly LiveTopic Commands = new("commands");
 

@@ -178,6 +178,21 @@ public sealed class AuthorizationMatrixTests(IntegrationFixture fixture)
 
         // The cockpit: figures scoped to the caller (an access party's own), so every party user gets its own.
         ["GET /api/v1/cockpit"] = [.. PartyRead, "other-party-admin"],
+        // Staff records (docs/PEOPLE.md). Without ?organisation= a party's users get their own party, platform staff and management the
+        // operator; changes are for the organisation's admins (the operator's: administrators). {id} is no staff record here: 404.
+        ["GET /api/v1/people"] = [.. PartyRead, "other-party-admin"],
+        ["GET /api/v1/people/roster"] = [.. PartyRead, "other-party-admin"],
+        ["GET /api/v1/people/rules"] = SignedIn,
+        ["GET /api/v1/people/workflow"] = SignedIn,
+        ["POST /api/v1/people"] = ["admin", "party-admin", "other-party-admin"],
+        ["GET /api/v1/people/{id}"] = [],
+        ["PUT /api/v1/people/{id}"] = [],
+        ["POST /api/v1/people/{id}/certificates"] = [],
+        ["DELETE /api/v1/people/{id}/certificates/{number}"] = [],
+        ["POST /api/v1/people/{id}/trainings"] = [],
+        ["PUT /api/v1/people/{id}/account"] = [],
+        ["POST /api/v1/people/{id}/leave"] = [],
+        ["POST /api/v1/people/{id}/rejoin"] = [],
 
         // Webhooks: operators, and a party's admins for their own party (an empty body is 400). {id} is no webhook here: 404.
         ["GET /api/v1/webhooks"] = [.. PartyManage, "other-party-admin"],

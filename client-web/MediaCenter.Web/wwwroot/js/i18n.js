@@ -323,6 +323,42 @@
     "plan.drillDue": "next due", "plan.drillOverdue": "Drill overdue", "plan.drillNever": "never drilled", "drill.overdue": "Past its time, not held",
     "camp.edit": "Edit", "camp.editTitle": "Edit the campaign", "camp.withdraw": "Withdraw", "camp.state.Withdrawn": "Withdrawn"
   });
+  // People (人员管理, F8.1): staff records, the certified share, expiring certificates, entry conditions (js/people.js).
+  Object.assign(messages["zh-CN"], {
+    "nav.people": "人员", "people.title": "人员管理", "people.organisation": "机构", "people.ratio": "持证上岗比例（不低于 50%）",
+    "people.meets": "符合要求", "people.below": "低于 50%", "people.forecastLabel": "证书到期预测",
+    "people.forecast": "{day} 起将低于 50%（届时持证 {n}/{total}）", "people.noForecast": "未来 {days} 天内不会低于 50%",
+    "people.expiring": "即将到期的证书", "people.noExpiring": "未来 {days} 天内没有到期的证书", "people.breaches": "不符合任职条件的人员",
+    "people.noBreaches": "全部人员符合任职条件", "people.list": "人员名单", "people.empty": "尚无人员档案", "people.register": "登记人员",
+    "people.name": "姓名", "people.post": "岗位", "people.education": "学历", "people.years": "相关经验（年）", "people.skills": "技能（逗号分隔）",
+    "people.nationalId": "身份证号", "people.phone": "电话", "people.state": "状态", "people.certificates": "证书", "people.none": "无",
+    "people.save": "保存", "people.addCertificate": "记录证书", "people.recordCertificate": "保存证书", "people.certType": "证书类型",
+    "people.certNumber": "证书编号", "people.certIssuer": "发证机关", "people.validFrom": "生效日期", "people.validTo": "有效期至",
+    "people.daysLeft": "剩余天数", "people.rule": "不符合的条件",
+    "people.post.Manager": "管理人员", "people.post.Staff": "工作人员", "people.post.ServicePost": "服务岗位",
+    "people.edu.Secondary": "高中及以下", "people.edu.JuniorCollege": "大专", "people.edu.Bachelor": "本科", "people.edu.Master": "硕士",
+    "people.edu.Doctorate": "博士", "people.state.Active": "在岗", "people.state.Left": "离岗",
+    "people.rule.ManagerEducation": "管理人员需本科及以上学历", "people.rule.ManagerExperience": "管理人员需 3 年以上相关经验",
+    "people.rule.StaffEducation": "工作人员需大专及以上学历", "people.rule.StaffExperience": "工作人员需 1 年以上相关经验"
+  });
+  Object.assign(messages["en"], {
+    "nav.people": "People", "people.title": "People", "people.organisation": "Organisation", "people.ratio": "Certified staff (at least 50 %)",
+    "people.meets": "Meets the rule", "people.below": "Below 50 %", "people.forecastLabel": "Expiry forecast",
+    "people.forecast": "Below 50 % from {day} ({n} of {total} certified then)", "people.noForecast": "Not below 50 % within {days} days",
+    "people.expiring": "Certificates about to expire", "people.noExpiring": "No certificate expires within {days} days",
+    "people.breaches": "People below their post's entry conditions", "people.noBreaches": "Everyone meets their post's entry conditions",
+    "people.list": "Staff", "people.empty": "No staff records yet", "people.register": "Record a person", "people.name": "Name",
+    "people.post": "Post", "people.education": "Education", "people.years": "Relevant experience (years)", "people.skills": "Skills (comma-separated)",
+    "people.nationalId": "ID number", "people.phone": "Phone", "people.state": "State", "people.certificates": "Certificates", "people.none": "None",
+    "people.save": "Save", "people.addCertificate": "Record a certificate", "people.recordCertificate": "Save certificate",
+    "people.certType": "Certificate type", "people.certNumber": "Number", "people.certIssuer": "Issuer", "people.validFrom": "Valid from",
+    "people.validTo": "Valid to", "people.daysLeft": "Days left", "people.rule": "Condition not met",
+    "people.post.Manager": "Manager", "people.post.Staff": "Staff", "people.post.ServicePost": "Service post",
+    "people.edu.Secondary": "Secondary or below", "people.edu.JuniorCollege": "Junior college", "people.edu.Bachelor": "Bachelor's",
+    "people.edu.Master": "Master's", "people.edu.Doctorate": "Doctorate", "people.state.Active": "Active", "people.state.Left": "Left",
+    "people.rule.ManagerEducation": "Managers need a bachelor's degree or higher", "people.rule.ManagerExperience": "Managers need 3 years of relevant experience",
+    "people.rule.StaffEducation": "Staff need junior college or higher", "people.rule.StaffExperience": "Staff need 1 year of relevant experience"
+  });
   const stored = localStorage.getItem("mc.lang");
   let lang = stored && messages[stored] ? stored : "zh-CN";
 

@@ -1,0 +1,263 @@
+using Dapper;
+using MediaCenter.Grains.People;
+using MediaCenter.Hosting.Data;
+using MediaCenter.Identity;
+using MediaCenter.Web.Api;
+using MediaCenter.Web.Operations;
+using MediaCenter.Web.Security;
+using Npgsql;
+
+namespace MediaCenter.Web.People;
+
+/// <summary>
+/// Staff records (人员管理, F8.1) under /api/v1/people: HTTP to the staff and roster grains, the list from the read table.
+/// An organisation (an access party, or the operator) is named by its key: <c>party:{id}</c> or <c>operator</c>; a party's
+/// users default to their own party, platform staff to the operator. Personal fields are encrypted here with the
+/// personal-data key before they reach a grain, and only their masked forms are ever answered.
+/// </summary>
+internal static class StaffApi
+{
+    public sealed record CertificateBody(string? Type, string? Number, string? Issuer, DateOnly? ValidFrom, DateOnly? ValidTo);
+
+    public sealed record StaffBody(
+        string? Organisation,
+        string? Name,
+        StaffPost? Post,
+        EducationLevel? Education,
+        int? ExperienceYears,
+        IReadOnlyList<string>? Skills,
+        string? NationalId,
+        string? Phone,
+        Guid? UserId,
+        IReadOnlyList<CertificateBody>? Certificates);
+
+    public sealed record AccountBody(Guid? UserId);
+
+    public sealed record TrainingBody(TrainingKind? Kind, string? Title, DateOnly? CompletedOn, int? Score, int? PassMark);
+
+    public sealed record ReasonBody(string? Reason);
+
+    private const string What = "人员 person";
+    private const int MaxPersonal = 40;
+
+    public static IEndpointRouteBuilder MapStaffApi(this IEndpointRouteBuilder endpoints)
+    {
+        var people = endpoints.MapGroup("/api/v1/people").WithTags("people");
+
+        people.MapGet("/", async (string? organisation, HttpContext http, StaffReadModel read) =>
+                Results.Ok(await read.ListAsync(Readable(http.CurrentUser(), organisation).Key, http.RequestAborted)))
+            .RequireAuthorization(Policies.PartyRead)
+            .WithName("ListStaff")
+            .WithSummary("The staff of an organisation (organisation=party:{id} or operator; default: the caller's own), by name; personal fields masked.");
+
+        people.MapGet("/roster", async (string? organisation, HttpContext http, IClusterClient cluster) =>
+                Results.Ok(await cluster.GetGrain<IStaffRosterGrain>(Readable(http.CurrentUser(), organisation).Key).GetSummaryAsync()))
+            .RequireAuthorization(Policies.PartyRead)
+            .WithName("StaffRoster")
+            .WithSummary("The organisation's staff checked against the standard as of today: certified share now and over the reminder window, " +
+                "certificates about to expire, people below their post's entry conditions.");
+
+        people.MapGet("/rules", () => Results.Ok(new
+        {
+            StaffRules.MinimumCertifiedPercent,
+            Manager = new { Education = StaffRules.ManagerEducation, Years = StaffRules.ManagerYears },
+            Staff = new { Education = StaffRules.StaffEducation, Years = StaffRules.StaffYears },
+        }))
+            .RequireAuthorization(Policies.SignedIn)
+            .WithName("StaffRules")
+            .WithSummary("The standard's staff rules the roster checks (§8.1.1.2, §8.1.2, §8.1.3).");
+
+        people.MapGet("/workflow", () => Results.Ok(StaffWorkflow.Rows()))
+            .RequireAuthorization(Policies.SignedIn)
+            .WithName("StaffWorkflow")
+            .WithSummary("The staff record state table (state × command × who → next state).");
+
+        people.MapPost("/", async (StaffBody? body, HttpContext http, IClusterClient cluster, PersonalDataProtector protector, UserStore users) =>
+            {
+                var user = http.CurrentUser();
+                var organisation = Readable(user, body?.Organisation);
+                var actor = Admin(user, organisation);
+                var operation = OpsHttp.OperationId(http);
+                var id = OpsHttp.IdFor("st", operation);
+                if (body?.UserId is { } account)
+                {
+                    await RequireAccountOfAsync(users, account, organisation, http.RequestAborted);
+                }
+
+                var command = new RegisterStaff(organisation, Details(body, protector), body?.UserId,
+                    body?.Certificates?.Select(c => Certificate(c)).ToList());
+                var result = await cluster.GetGrain<IStaffGrain>(id).ExecuteAsync(command, actor, operation);
+                http.Audit().Target = "staff:" + id;
+                return Answer(http, result, created: true);
+            })
+            .RequireAuthorization(Policies.PartyRead)
+            .WithName("RegisterStaff")
+            .WithSummary("The organisation's admin records a person: name, post (Manager, Staff, ServicePost), education (Secondary, JuniorCollege, " +
+                "Bachelor, Master, Doctorate), experienceYears, skills, nationalId and phone (stored encrypted, answered masked), userId, certificates. " +
+                "Requires an Idempotency-Key.");
+
+        people.MapGet("/{id}", async (string id, HttpContext http, IClusterClient cluster) => Results.Ok(await VisibleAsync(id, http, cluster)))
+            .RequireAuthorization(Policies.PartyRead)
+            .WithName("GetStaff")
+            .WithSummary("A staff record; personal fields masked.");
+
+        people.MapPut("/{id}", (string id, StaffBody? body, HttpContext http, IClusterClient cluster, PersonalDataProtector protector) =>
+                ExecuteAsync(id, new UpdateStaffRecord(Details(body, protector)), http, cluster))
+            .RequireAuthorization(Policies.PartyRead)
+            .WithName("UpdateStaff")
+            .WithSummary("Changes name, post, education, experienceYears, skills, nationalId or phone (fields left out stay). Requires an Idempotency-Key.");
+
+        people.MapPost("/{id}/certificates", (string id, CertificateBody? body, HttpContext http, IClusterClient cluster) =>
+                ExecuteAsync(id, Certificate(body), http, cluster))
+            .RequireAuthorization(Policies.PartyRead)
+            .WithName("RecordCertificate")
+            .WithSummary("Records a certificate (type, number, issuer, validFrom, validTo); the same number replaces the one held (a renewal). " +
+                "The roster's ratio follows at once. Requires an Idempotency-Key.");
+
+        people.MapDelete("/{id}/certificates/{number}", (string id, string number, string? reason, HttpContext http, IClusterClient cluster) =>
+                ExecuteAsync(id, new RemoveCertificate(number, reason), http, cluster))
+            .RequireAuthorization(Policies.PartyRead)
+            .WithName("RemoveCertificate")
+            .WithSummary("Takes a certificate off the record (revoked, recorded by mistake). Requires an Idempotency-Key.");
+
+        people.MapPost("/{id}/trainings", (string id, TrainingBody? body, HttpContext http, IClusterClient cluster) =>
+                ExecuteAsync(id, new RecordTraining(body?.Kind, body?.Title, body?.CompletedOn, body?.Score, body?.PassMark), http, cluster))
+            .RequireAuthorization(Policies.PartyRead)
+            .WithName("RecordTraining")
+            .WithSummary("Records a completed training of the person's current post: kind (PostBasics, OperatingSkills, PlatformOperations), title, " +
+                "completedOn, score and passMark (0–100). A passed PostBasics lifts the gate on the post's role grants. Requires an Idempotency-Key.");
+
+        people.MapPut("/{id}/account", async (string id, AccountBody? body, HttpContext http, IClusterClient cluster, UserStore users) =>
+            {
+                var staff = await VisibleAsync(id, http, cluster);
+                if (body?.UserId is { } account)
+                {
+                    await RequireAccountOfAsync(users, account, Organisation.Parse(staff.Organisation)!, http.RequestAborted);
+                }
+
+                return await ExecuteAsync(id, new LinkStaffAccount(body?.UserId), http, cluster);
+            })
+            .RequireAuthorization(Policies.PartyRead)
+            .WithName("LinkStaffAccount")
+            .WithSummary("Links the person's account of the same organisation (userId; null unlinks). Requires an Idempotency-Key.");
+
+        people.MapPost("/{id}/leave", (string id, ReasonBody? body, HttpContext http, IClusterClient cluster) =>
+                ExecuteAsync(id, new StaffLeave(body?.Reason), http, cluster))
+            .RequireAuthorization(Policies.PartyRead)
+            .WithName("StaffLeave")
+            .WithSummary("The person leaves the organisation (no longer counted). Requires an Idempotency-Key.");
+
+        people.MapPost("/{id}/rejoin", (string id, HttpContext http, IClusterClient cluster) => ExecuteAsync(id, new StaffRejoin(), http, cluster))
+            .RequireAuthorization(Policies.PartyRead)
+            .WithName("StaffRejoin")
+            .WithSummary("A person who left comes back. Requires an Idempotency-Key.");
+
+        return endpoints;
+    }
+
+    /// <summary>The organisation the caller asks about, when they may see it (404 otherwise, like another party's things).</summary>
+    private static Organisation Readable(CurrentUser user, string? requested)
+    {
+        var organisation = requested is null
+            ? user.PartyId is { } own ? Organisation.Party(own) : Organisation.Operator
+            : Organisation.Parse(requested) ?? throw new IdentityProblem(ProblemKind.Invalid, "organisation 是 operator 或 party:{id} / organisation is operator or party:{id}");
+        return MaySee(user, organisation) ? organisation : throw new IdentityProblem(ProblemKind.NotFound, $"机构 {requested} 不存在 / organisation {requested} not found");
+    }
+
+    /// <summary>The operator's staff is seen by platform staff and management; a party's by those who see the party.</summary>
+    private static bool MaySee(CurrentUser user, Organisation organisation) => organisation.Side == OrganisationSide.Operator
+        ? user.SpansAllParties || user.Is(PlatformRoles.Management)
+        : user.CanSeeParty(organisation.PartyId!);
+
+    /// <summary>The caller's roles on an organisation's staff: its admins are the party's admins (and platform staff), the operator's its administrators.</summary>
+    private static StaffActor Actor(CurrentUser user, Organisation organisation)
+    {
+        var admin = organisation.Side == OrganisationSide.Operator ? user.Is(PlatformRoles.Admin) : user.CanManageParty(organisation.PartyId!);
+        return new StaffActor(user.Id, user.DisplayName, admin ? StaffRole.OrganisationAdmin : StaffRole.None);
+    }
+
+    /// <summary>The caller as an admin of the organisation; 403 before anything else is asked of a caller who is not one.</summary>
+    private static StaffActor Admin(CurrentUser user, Organisation organisation)
+    {
+        var actor = Actor(user, organisation);
+        return actor.Roles.HasFlag(StaffRole.OrganisationAdmin)
+            ? actor
+            : throw new IdentityProblem(ProblemKind.Forbidden, "只有该机构的管理员可以修改人员档案 / only the organisation's admins change its staff records");
+    }
+
+    private static async Task RequireAccountOfAsync(UserStore users, Guid account, Organisation organisation, CancellationToken cancellationToken)
+    {
+        var found = await users.GetAsync(account, cancellationToken);
+        if (found is null || found.PartyId != organisation.PartyId)
+        {
+            throw new CommandRefused("Invalid", $"账户 {account} 不属于该机构 / account {account} does not belong to the organisation", What);
+        }
+    }
+
+    private static StaffDetails Details(StaffBody? body, PersonalDataProtector protector) =>
+        new(body?.Name, body?.Post, body?.Education, body?.ExperienceYears, body?.Skills,
+            Protect(body?.NationalId, Masking.NationalId, protector), Protect(body?.Phone, Masking.Phone, protector));
+
+    private static ProtectedField? Protect(string? value, Func<string, string> mask, PersonalDataProtector protector)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return null;
+        }
+
+        var trimmed = value.Trim();
+        if (trimmed.Length > MaxPersonal || trimmed.Any(c => !char.IsAsciiLetterOrDigit(c) && c is not ('-' or '+' or ' ')))
+        {
+            throw new CommandRefused("Invalid", $"证件号或电话格式不对（最多 {MaxPersonal} 个字母数字）/ an ID number or phone is at most {MaxPersonal} letters and digits", What);
+        }
+
+        return new ProtectedField(protector.Protect(trimmed), mask(trimmed));
+    }
+
+    private static RecordCertificate Certificate(CertificateBody? c) => new(c?.Type, c?.Number, c?.Issuer, c?.ValidFrom, c?.ValidTo);
+
+    private static async Task<IResult> ExecuteAsync(string id, StaffCommand command, HttpContext http, IClusterClient cluster)
+    {
+        var staff = await VisibleAsync(id, http, cluster);
+        var actor = Admin(http.CurrentUser(), Organisation.Parse(staff.Organisation)!);
+        var result = await cluster.GetGrain<IStaffGrain>(id).ExecuteAsync(command, actor, OpsHttp.OperationId(http));
+        http.Audit().Target = "staff:" + id;
+        return Answer(http, result, created: false);
+    }
+
+    private static IResult Answer(HttpContext http, StaffResult result, bool created)
+    {
+        if (!result.Ok)
+        {
+            return GrainOutcomes.Problem(result.Outcome.ToString(), result.Message, result.State?.ToString(), result.AllowedMoves, What,
+                new Dictionary<string, object?> { ["errors"] = result.Message is { } m ? new[] { m } : [] });
+        }
+
+        OpsHttp.MarkReplay(http, result.Replay);
+        var staff = result.Staff!;
+        http.Audit().Details["state"] = staff.State.ToString();
+        http.Audit().Details["version"] = staff.Version;
+        return created ? Results.Created($"/api/v1/people/{staff.Id}", staff) : Results.Ok(staff);
+    }
+
+    private static async Task<StaffView> VisibleAsync(string id, HttpContext http, IClusterClient cluster)
+    {
+        var staff = await cluster.GetGrain<IStaffGrain>(id).GetAsync();
+        var organisation = staff is null ? null : Organisation.Parse(staff.Organisation);
+        return organisation is not null && MaySee(http.CurrentUser(), organisation) ? staff! : throw new IdentityProblem(ProblemKind.NotFound, $"人员 {id} 不存在 / person {id} not found");
+    }
+}
+
+/// <summary>The people lists from their read table (the staff grains keep it up to date); read-only.</summary>
+public sealed class StaffReadModel(NpgsqlDataSource db)
+{
+    /// <summary>The staff of one organisation, by name (those who left last).</summary>
+    public async Task<IReadOnlyList<StaffView>> ListAsync(string organisation, CancellationToken cancellationToken)
+    {
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<StaffRow>(new CommandDefinition(
+            StaffRow.Select + " WHERE organisation = @organisation ORDER BY state = 'Left', name, id LIMIT 5000", new { organisation },
+            cancellationToken: cancellationToken));
+        return rows.Select(r => r.ToView()).ToList();
+    }
+}

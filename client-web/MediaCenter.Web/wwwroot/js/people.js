@@ -1,0 +1,212 @@
+// People (人员管理, F8.1): an organisation's staff with the standard's checks — the certified share (持证上岗 ≥ 50 %), the
+// certificates about to expire and the people below their post's entry conditions. Uses the shell's helpers from app.js
+// (window.mc). Nothing polls: the roster grain pushes rosterChanged after every change, and the page re-reads the list.
+(function () {
+  const mc = window.mc;
+  const { t } = window.mcI18n;
+  const $ = id => document.getElementById(id);
+
+  const posts = ["Manager", "Staff", "ServicePost"];
+  const levels = ["Secondary", "JuniorCollege", "Bachelor", "Master", "Doctorate"];
+  let organisation = null;
+  let roster = null;
+  let people = [];
+  let started = false;
+
+  function el(tag, props, ...children) {
+    const node = document.createElement(tag);
+    for (const [key, value] of Object.entries(props || {})) {
+      if (value === null || value === undefined || value === false) { continue; }
+      if (key === "text") { node.textContent = value; }
+      else if (key === "class") { node.className = value; }
+      else if (key.startsWith("on")) { node.addEventListener(key.slice(2), value); }
+      else { node.setAttribute(key, value === true ? "" : String(value)); }
+    }
+    for (const child of children.flat()) { if (child !== null && child !== undefined) { node.append(child); } }
+    return node;
+  }
+
+  function tf(key, values) { return t(key).replace(/\{(\w+)\}/g, (_, name) => values[name] ?? ""); }
+  function newKey() { return crypto.randomUUID ? crypto.randomUUID() : Date.now().toString(36) + Math.random().toString(36).slice(2); }
+  function send(method, path, body) {
+    return mc.api(path, { method, body: JSON.stringify(body || {}), headers: { "Idempotency-Key": newKey() } });
+  }
+
+  function me() { return mc.me(); }
+  function canSee() { const u = me(); return !!u && (!!u.partyRole || ["admin", "operator", "management"].some(r => u.platformRoles.includes(r))); }
+  function isAdmin() {
+    const u = me();
+    if (!u || !organisation) { return false; }
+    if (organisation === "operator") { return u.platformRoles.includes("admin"); }
+    return ["admin", "operator"].some(r => u.platformRoles.includes(r)) || (organisation === "party:" + u.partyId && u.partyRole === "party-admin");
+  }
+
+  function message(text) { const p = $("people-message"); p.textContent = text || ""; p.hidden = !text; }
+  function problem(err) {
+    const p = err.problem || {};
+    return [p.title || err.message, p.detail && p.detail !== p.title ? p.detail : null].filter(Boolean).join(" ");
+  }
+
+  function skeleton() {
+    const u = me();
+    const section = $("people");
+    section.replaceChildren(
+      el("div", { class: "card-head" },
+        el("h1", { id: "people-title", text: t("people.title") }),
+        el("label", { class: "nr-inline" }, el("span", { text: t("people.organisation") }),
+          el("input", { id: "people-org", value: organisation, readonly: u.partyId ? true : null, size: 24 }))),
+      el("p", { id: "people-message", class: "error", role: "alert", hidden: true }),
+      el("div", { id: "people-ratio", class: "stats" }),
+      el("h2", { text: t("people.expiring") }), el("div", { id: "people-expiring" }),
+      el("h2", { text: t("people.breaches") }), el("div", { id: "people-breaches" }),
+      el("h2", { text: t("people.list") }), el("div", { id: "people-list" }),
+      ...(isAdmin() ? [registerForm()] : []));
+    $("people-org").addEventListener("change", () => { organisation = $("people-org").value.trim(); skeleton(); refresh(); });
+  }
+
+  function options(values, prefix, selected) {
+    return values.map(v => el("option", { value: v, selected: v === selected, text: t(prefix + v) }));
+  }
+
+  function registerForm() {
+    const form = el("form", { id: "people-register", class: "ops-toolbar" },
+      el("strong", { text: t("people.register") }),
+      el("input", { name: "name", placeholder: t("people.name"), required: true }),
+      el("select", { name: "post" }, options(posts, "people.post.", "Staff")),
+      el("select", { name: "education" }, options(levels, "people.edu.", "Bachelor")),
+      el("input", { name: "years", type: "number", min: 0, max: 60, value: 1, title: t("people.years") }),
+      el("input", { name: "skills", placeholder: t("people.skills") }),
+      el("input", { name: "nationalId", placeholder: t("people.nationalId"), autocomplete: "off" }),
+      el("input", { name: "phone", placeholder: t("people.phone"), autocomplete: "off" }),
+      el("button", { type: "submit", class: "primary compact", text: t("people.save") }));
+    form.addEventListener("submit", async event => {
+      event.preventDefault();
+      const f = form.elements;
+      try {
+        await send("POST", "/api/v1/people", {
+          organisation, name: f.name.value, post: f.post.value, education: f.education.value, experienceYears: Number(f.years.value),
+          skills: f.skills.value.split(/[,，、]/).map(s => s.trim()).filter(Boolean), nationalId: f.nationalId.value || null, phone: f.phone.value || null,
+        });
+        form.reset();
+        message("");
+      } catch (err) { message(problem(err)); }
+    });
+    return form;
+  }
+
+  function certificateForm(person) {
+    const today = new Date().toISOString().slice(0, 10);
+    const form = el("form", { class: "ops-toolbar people-cert-form", "data-person": person.id },
+      el("input", { name: "type", placeholder: t("people.certType"), required: true }),
+      el("input", { name: "number", placeholder: t("people.certNumber"), required: true }),
+      el("input", { name: "issuer", placeholder: t("people.certIssuer"), required: true }),
+      el("label", { class: "nr-inline" }, el("span", { text: t("people.validFrom") }), el("input", { name: "validFrom", type: "date", value: today, required: true })),
+      el("label", { class: "nr-inline" }, el("span", { text: t("people.validTo") }), el("input", { name: "validTo", type: "date" })),
+      el("button", { type: "submit", class: "primary compact", text: t("people.recordCertificate") }));
+    form.addEventListener("submit", async event => {
+      event.preventDefault();
+      const f = form.elements;
+      try {
+        await send("POST", `/api/v1/people/${encodeURIComponent(person.id)}/certificates`,
+          { type: f.type.value, number: f.number.value, issuer: f.issuer.value, validFrom: f.validFrom.value, validTo: f.validTo.value || null });
+        form.remove();
+        message("");
+      } catch (err) { message(problem(err)); }
+    });
+    return form;
+  }
+
+  function table(headers, rows, empty) {
+    if (rows.length === 0) { return el("p", { class: "muted", text: empty }); }
+    return el("table", { class: "silos" },
+      el("thead", null, el("tr", null, headers.map(h => el("th", { text: h })))),
+      el("tbody", null, rows));
+  }
+
+  function td(text, label) { return el("td", { text: text ?? "—", "data-label": label }); }
+
+  function renderRatio() {
+    const box = $("people-ratio");
+    if (!box || !roster) { return; }
+    const percent = roster.total === 0 ? "—" : Math.round(1000 * roster.certified / roster.total) / 10 + "%";
+    const forecast = roster.belowFrom && roster.belowFrom !== roster.today
+      ? tf("people.forecast", { day: roster.belowFrom, n: roster.certifiedOnBelowFrom, total: roster.total }) : "";
+    box.replaceChildren(
+      el("div", { class: "stat" }, el("div", { class: "stat-label", text: t("people.ratio") }),
+        el("div", { id: "people-ratio-value", class: "stat-value", "data-certified": roster.certified, "data-total": roster.total,
+          text: `${roster.certified}/${roster.total} (${percent})` }),
+        el("div", { class: "stat-note" }, el("span", { id: "people-ratio-state", class: "badge " + (roster.meetsRatio ? "badge-ok" : "badge-bad"),
+          "data-meets": String(roster.meetsRatio), text: t(roster.meetsRatio ? "people.meets" : "people.below") }))),
+      el("div", { class: "stat" }, el("div", { class: "stat-label", text: t("people.forecastLabel") }),
+        el("div", { class: "stat-value small", text: forecast || tf("people.noForecast", { days: roster.windowDays }) })));
+    $("people-expiring").replaceChildren(table([t("people.name"), t("people.certType"), t("people.certNumber"), t("people.validTo"), t("people.daysLeft")],
+      roster.expiring.map(c => el("tr", null, td(c.name), td(c.type), td(c.number), td(c.validTo), td(String(c.daysLeft)))),
+      tf("people.noExpiring", { days: roster.windowDays })));
+    $("people-breaches").replaceChildren(table([t("people.name"), t("people.post"), t("people.rule"), t("people.education"), t("people.years")],
+      roster.breaches.map(b => el("tr", null, td(b.name), td(t("people.post." + b.post)), td(t("people.rule." + b.rule)),
+        td(t("people.edu." + b.education)), td(String(b.experienceYears)))),
+      t("people.noBreaches")));
+  }
+
+  function renderList() {
+    const box = $("people-list");
+    if (!box) { return; }
+    const admin = isAdmin();
+    const today = roster ? roster.today : new Date().toISOString().slice(0, 10);
+    box.replaceChildren(table(
+      [t("people.name"), t("people.post"), t("people.education"), t("people.years"), t("people.certificates"), t("people.nationalId"), t("people.phone"), t("people.state"), ""],
+      people.map(p => {
+        const valid = p.certificates.filter(c => c.validFrom <= today && (!c.validTo || c.validTo >= today));
+        const row = el("tr", { "data-person": p.id },
+          td(p.name), td(t("people.post." + p.post)), td(t("people.edu." + p.education)), td(String(p.experienceYears)),
+          td(p.certificates.length === 0 ? t("people.none") : p.certificates.map(c => `${c.type} ${c.number}${c.validTo ? " → " + c.validTo : ""}`).join("；")
+            + (valid.length > 0 ? " ✓" : "")),
+          td(p.nationalIdMasked), td(p.phoneMasked), td(t("people.state." + p.state)),
+          el("td", null, admin && p.state === "Active"
+            ? el("button", { type: "button", class: "lang people-add-cert", text: t("people.addCertificate"),
+              onclick: event => { const tr = event.target.closest("tr"); if (!tr.nextSibling || !tr.nextSibling.classList?.contains("people-cert-row")) {
+                tr.after(el("tr", { class: "people-cert-row" }, el("td", { colspan: 9 }, certificateForm(p)))); } } })
+            : null));
+        return row;
+      }),
+      t("people.empty")));
+  }
+
+  async function refresh() {
+    if (!organisation) { return; }
+    try {
+      const query = "?organisation=" + encodeURIComponent(organisation);
+      [roster, people] = await Promise.all([mc.api("/api/v1/people/roster" + query), mc.api("/api/v1/people" + query)]);
+      renderRatio();
+      renderList();
+    } catch (err) { message(problem(err)); }
+  }
+
+  function start() {
+    const u = me();
+    if (!u) { return; }
+    if (!started) { organisation = u.partyId ? "party:" + u.partyId : "operator"; started = true; }
+    skeleton();
+    refresh();
+  }
+
+  mc.live.on("rosterChanged", summary => {
+    if (!started || summary.organisation !== organisation) { return; }
+    // The summary comes whole; the list changed with it (a record was written before its roster heard it).
+    roster = summary;
+    renderRatio();
+    mc.api("/api/v1/people?organisation=" + encodeURIComponent(organisation)).then(list => { people = list; renderList(); }).catch(() => {});
+  });
+  mc.live.onReconnected(() => { if (started && !$("people").hidden) { refresh(); } });
+
+  document.addEventListener("mc:signed-in", () => {
+    started = false; roster = null; people = [];
+    document.querySelectorAll(".tab[data-role=people]").forEach(tab => { tab.hidden = !canSee(); });
+  });
+  document.addEventListener("mc:signed-out", () => {
+    started = false;
+    document.querySelectorAll(".tab[data-role=people]").forEach(tab => { tab.hidden = true; });
+  });
+  document.addEventListener("mc:view", event => { if (event.detail === "people") { start(); } });
+  document.addEventListener("mc:language", () => { if (started && !$("people").hidden) { skeleton(); renderRatio(); renderList(); } });
+})();

@@ -1,0 +1,25 @@
+namespace MediaCenter.Grains.People;
+
+/// <summary>
+/// Where staff records leave the grains: the read table behind the people lists (<c>mc.staff</c>, masked personal
+/// fields only) and the history in the event log (entity type <c>staff</c>). Implemented on PostgreSQL by the silo;
+/// idempotent and version-guarded, so a retry or a replay after activation is harmless.
+/// </summary>
+public interface IPeopleJournal
+{
+    /// <summary>Brings the read table up to the record's version and appends the history entry when there is one.</summary>
+    Task RecordStaffAsync(StaffView staff, StaffHistoryEntry? entry, CancellationToken cancellationToken = default);
+}
+
+/// <summary>Settings of the staff rules (section <c>People</c>, shared with <see cref="EditorOptions"/>).</summary>
+public sealed class StaffOptions
+{
+    /// <summary>How many days ahead an expiring certificate is reminded of, and the ratio forecast looks.</summary>
+    public int CertificateReminderDays { get; set; } = 60;
+
+    /// <summary>The zone whose calendar days the certificates' validity uses.</summary>
+    public string TimeZone { get; set; } = "Asia/Shanghai";
+
+    /// <summary>How often a roster checks itself again without any change (certificates expire on their own).</summary>
+    public TimeSpan ReviewEvery { get; set; } = TimeSpan.FromHours(6);
+}

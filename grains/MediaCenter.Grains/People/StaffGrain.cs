@@ -1,0 +1,341 @@
+using MediaCenter.Grains.Workflow;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace MediaCenter.Grains.People;
+
+/// <summary>Stored state of a staff record. The type name is stable: it is written into stored JSON.</summary>
+[GenerateSerializer, Alias("mc.StaffGrainState")]
+public sealed class StaffGrainState
+{
+    /// <summary>The record as lists show it; null until registered.</summary>
+    [Id(0)] public StaffView? Staff { get; set; }
+
+    /// <summary>The ID number, encrypted by the web host (the view holds only its masked form).</summary>
+    [Id(1)] public ProtectedField? NationalId { get; set; }
+
+    /// <summary>The phone number, encrypted by the web host.</summary>
+    [Id(2)] public ProtectedField? Phone { get; set; }
+
+    [Id(3)] public List<StaffHistoryEntry> History { get; set; } = [];
+    [Id(4)] public List<AppliedOperation<StaffResult>> Applied { get; set; } = [];
+}
+
+/// <summary>
+/// One person's staff record. Commands run through the command pipeline against <see cref="StaffWorkflow"/>; after
+/// the write, the read table and the event log follow through <see cref="IPeopleJournal"/> and the organisation's
+/// roster hears the record, which checks the standard's rules again.
+/// </summary>
+internal sealed partial class StaffGrain : Grain, IStaffGrain
+{
+    private const int MaxName = 100;
+    private const int MaxText = 200;
+    private const int MaxSkills = 30;
+    private const int MaxCertificates = 50;
+    private const int MaxTrainings = 500;
+    private const int MaxYears = 60;
+    private const int MaxProtected = 4000;
+    private const int MaxMasked = 64;
+
+    private static readonly WorkflowTable<StaffState, StaffCommandType, StaffRole> Table = new(
+        StaffWorkflow.Transitions.Select(t => new Transition<StaffState, StaffCommandType, StaffRole>(t.From, t.Command, t.Roles, t.To)));
+
+    private readonly IPersistentState<StaffGrainState> _state;
+    private readonly TimeProvider _time;
+    private readonly IPeopleJournal _journal;
+    private readonly ILogger<StaffGrain> _logger;
+    private readonly CommandPipeline<StaffGrainState, StaffState, StaffCommandType, StaffRole, StaffResult> _pipeline;
+    private long? _logFrom;
+
+    public StaffGrain(
+        [PersistentState("staff", StorageNames.Main)] IPersistentState<StaffGrainState> state,
+        [FromKeyedServices(TimeProviderNames.Grains)] TimeProvider time,
+        IPeopleJournal journal,
+        Orleans.Serialization.DeepCopier<StaffGrainState> copier,
+        ILogger<StaffGrain> logger)
+    {
+        _state = state;
+        _time = time;
+        _journal = journal;
+        _logger = logger;
+        _pipeline = CommandPipeline.For(this, state, new WorkflowSpec<StaffGrainState, StaffState, StaffCommandType, StaffRole, StaffResult>
+        {
+            Table = Table,
+            StageOf = s => s.Staff?.State,
+            Operations = OperationMemory<StaffGrainState, StaffResult>.Over(s => s.Applied, a => a.OperationId, a => a.Result with { Replay = true },
+                (id, result) => new AppliedOperation<StaffResult>(id, result)),
+            Copy = copier.Copy,
+            IsApplied = r => r.Ok,
+            Refuse = (refusal, message) => Refuse(Outcome(refusal), message),
+            NotFoundMessage = "人员不存在 / no such person",
+            RefusalAsStored = r => Refuse(r.Outcome, r.Message ?? r.Outcome.ToString()),
+            Announce = AnnounceAsync,
+            AnnounceFailed = ex => LogBehind(_logger, Id, ex.Message),
+            Reread = () => _logFrom = S.History.Count > 0 ? S.History[0].Version : null,
+        });
+    }
+
+    private StaffGrainState S => _state.State;
+
+    private string Id => this.GetPrimaryKeyString();
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (S.Staff is null)
+        {
+            return;
+        }
+
+        // A write acknowledged just before the last activation ended may not have reached the read table or the roster.
+        _logFrom = S.History.Count > 0 ? S.History[0].Version : null;
+        await _pipeline.Announcer.RunAsync(cancellationToken);
+    }
+
+    public Task<StaffView?> GetAsync() => Task.FromResult(S.Staff);
+
+    public Task<StaffResult> ExecuteAsync(StaffCommand command, StaffActor actor, string operationId) =>
+        _pipeline.ExecuteAsync(new WorkflowCall<StaffState, StaffCommandType, StaffRole, StaffResult>
+        {
+            OperationId = operationId,
+            Command = command.Type,
+            Roles = () => actor.Roles,
+            Decide = transition => Task.FromResult(Decide(command, actor, transition.To!.Value)),
+        });
+
+    private StaffResult Decide(StaffCommand command, StaffActor actor, StaffState to)
+    {
+        var now = _time.GetUtcNow();
+        var from = S.Staff?.State;
+        string? comment = null;
+        switch (command)
+        {
+            case RegisterStaff c:
+                {
+                    var d = c.Details;
+                    if (c.Organisation is not { } organisation || (organisation.Side == OrganisationSide.Party) == string.IsNullOrWhiteSpace(organisation.PartyId))
+                    {
+                        return Invalid("需要机构：接入方需要 partyId，运营方不带 partyId / an organisation is required: a party needs its partyId, the operator has none");
+                    }
+
+                    if (Text(d.Name, MaxName) is not { } name || d.Post is not { } post || d.Education is not { } education
+                        || d.ExperienceYears is not { } years)
+                    {
+                        return Invalid($"需要姓名（最多 {MaxName} 字）、岗位、学历和相关经验年数 / name (at most {MaxName} characters), post, education and years of experience are required");
+                    }
+
+                    if (CheckDetails(d) is { } problem)
+                    {
+                        return Invalid(problem);
+                    }
+
+                    var certificates = new List<StaffCertificate>();
+                    foreach (var given in c.Certificates ?? [])
+                    {
+                        if (Certificate(given) is not { } certificate)
+                        {
+                            return Invalid(CertificateRequired);
+                        }
+
+                        certificates.RemoveAll(x => x.Number == certificate.Number);
+                        certificates.Add(certificate);
+                    }
+
+                    if (certificates.Count > MaxCertificates)
+                    {
+                        return Invalid($"最多 {MaxCertificates} 个证书 / at most {MaxCertificates} certificates");
+                    }
+
+                    S.NationalId = d.NationalId;
+                    S.Phone = d.Phone;
+                    S.Staff = new StaffView(Id, organisation.Key, organisation.Side, organisation.PartyId?.Trim(), name, post, education, years, Skills(d.Skills),
+                        certificates.OrderBy(x => x.ValidFrom).ToList(), d.NationalId?.Masked, d.Phone?.Masked, c.UserId, to, 0, now, now, new List<StaffTraining>());
+                    break;
+                }
+
+            case UpdateStaffRecord c:
+                {
+                    var d = c.Details;
+                    if (d.Name is not null && Text(d.Name, MaxName) is null)
+                    {
+                        return Invalid($"姓名不能为空，最多 {MaxName} 字 / the name cannot be blank and has at most {MaxName} characters");
+                    }
+
+                    if (CheckDetails(d) is { } problem)
+                    {
+                        return Invalid(problem);
+                    }
+
+                    S.NationalId = d.NationalId ?? S.NationalId;
+                    S.Phone = d.Phone ?? S.Phone;
+                    var s = S.Staff!;
+                    S.Staff = s with
+                    {
+                        Name = Text(d.Name, MaxName) ?? s.Name,
+                        Post = d.Post ?? s.Post,
+                        Education = d.Education ?? s.Education,
+                        ExperienceYears = d.ExperienceYears ?? s.ExperienceYears,
+                        Skills = d.Skills is null ? s.Skills : Skills(d.Skills),
+                        NationalIdMasked = S.NationalId?.Masked,
+                        PhoneMasked = S.Phone?.Masked,
+                    };
+                    break;
+                }
+
+            case RecordCertificate c:
+                {
+                    if (Certificate(c) is not { } certificate)
+                    {
+                        return Invalid(CertificateRequired);
+                    }
+
+                    var number = certificate.Number;
+                    var certificates = S.Staff!.Certificates.Where(x => x.Number != number).Append(certificate).OrderBy(x => x.ValidFrom).ToList();
+                    if (certificates.Count > MaxCertificates)
+                    {
+                        return Invalid($"最多 {MaxCertificates} 个证书 / at most {MaxCertificates} certificates");
+                    }
+
+                    S.Staff = S.Staff with { Certificates = certificates };
+                    comment = number;
+                    break;
+                }
+
+            case RemoveCertificate c:
+                {
+                    var number = c.Number?.Trim();
+                    if (string.IsNullOrEmpty(number) || S.Staff!.Certificates.All(x => x.Number != number) || (c.Reason is { } r && r.Trim().Length > MaxText))
+                    {
+                        return Invalid($"没有编号为 {number} 的证书 / no certificate numbered {number}");
+                    }
+
+                    S.Staff = S.Staff with { Certificates = S.Staff.Certificates.Where(x => x.Number != number).ToList() };
+                    comment = string.IsNullOrWhiteSpace(c.Reason) ? number : number + ": " + c.Reason.Trim();
+                    break;
+                }
+
+            case RecordTraining c:
+                {
+                    if (c.Kind is not { } kind || !Enum.IsDefined(kind) || Text(c.Title, MaxText) is not { } title || c.CompletedOn is not { } completed
+                        || c.Score is not { } score || c.PassMark is not { } passMark || score is < 0 or > 100 || passMark is < 0 or > 100)
+                    {
+                        return Invalid($"需要培训类型、名称（最多 {MaxText} 字）、完成日期、成绩和及格线（0–100） / kind, title (at most {MaxText} characters), completedOn, score and passMark (0–100) are required");
+                    }
+
+                    var trainings = (S.Staff!.Trainings ?? []).ToList();
+                    if (trainings.Count >= MaxTrainings)
+                    {
+                        return Invalid($"最多 {MaxTrainings} 条培训记录 / at most {MaxTrainings} trainings");
+                    }
+
+                    trainings.Add(new StaffTraining(kind, title, S.Staff.Post, completed, score, passMark));
+                    S.Staff = S.Staff with { Trainings = trainings };
+                    comment = $"{kind} {score}/{passMark}";
+                    break;
+                }
+
+            case LinkStaffAccount c:
+                S.Staff = S.Staff! with { UserId = c.UserId == Guid.Empty ? null : c.UserId };
+                break;
+
+            case StaffLeave c:
+                if (c.Reason is { } reason && reason.Trim().Length > MaxText)
+                {
+                    return Invalid($"原因最多 {MaxText} 字 / the reason has at most {MaxText} characters");
+                }
+
+                S.Staff = S.Staff! with { State = to };
+                comment = string.IsNullOrWhiteSpace(c.Reason) ? null : c.Reason.Trim();
+                break;
+
+            case StaffRejoin:
+                S.Staff = S.Staff! with { State = to };
+                break;
+
+            default:
+                return Invalid("未知命令 / unknown command");
+        }
+
+        var version = S.Staff.Version + 1;
+        S.Staff = S.Staff with { Version = version, UpdatedAt = now };
+        var entry = new StaffHistoryEntry(version, now, actor.UserId, actor.Name, command.Type, from, S.Staff.State, comment);
+        S.History.Add(entry);
+        _logFrom ??= entry.Version;
+        LogChanged(_logger, Id, command.Type.ToString(), from?.ToString() ?? "(new)", S.Staff.State.ToString());
+        return new StaffResult(StaffOutcome.Applied, null, S.Staff.State, Table.AllowedIn(S.Staff.State), S.Staff);
+    }
+
+    private static string? CheckDetails(StaffDetails d)
+    {
+        if (d.ExperienceYears is < 0 or > MaxYears)
+        {
+            return $"相关经验年数在 0 到 {MaxYears} 之间 / years of experience are between 0 and {MaxYears}";
+        }
+
+        if (d.Post is { } post && !Enum.IsDefined(post) || d.Education is { } education && !Enum.IsDefined(education))
+        {
+            return "未知的岗位或学历 / unknown post or education level";
+        }
+
+        if (d.Skills is { } skills && (skills.Count > MaxSkills || skills.Any(s => string.IsNullOrWhiteSpace(s) || s.Trim().Length > MaxText)))
+        {
+            return $"技能最多 {MaxSkills} 项，每项不能为空 / at most {MaxSkills} skills, none blank";
+        }
+
+        bool Bad(ProtectedField? f) => f is not null && (string.IsNullOrEmpty(f.Protected) || f.Protected.Length > MaxProtected || f.Masked.Length > MaxMasked);
+        return Bad(d.NationalId) || Bad(d.Phone) ? "个人信息格式不对 / a personal field is malformed" : null;
+    }
+
+    private static readonly string CertificateRequired =
+        $"需要证书类型、编号、发证机关（各最多 {MaxText} 字）和生效日期，截止不早于生效 / certificate type, number, issuer (at most {MaxText} characters each) and validFrom are required; validTo is not before validFrom";
+
+    private static StaffCertificate? Certificate(RecordCertificate? c) =>
+        c is not null && Text(c.CertificateType, MaxText) is { } type && Text(c.Number, MaxText) is { } number && Text(c.Issuer, MaxText) is { } issuer
+            && c.ValidFrom is { } validFrom && (c.ValidTo is not { } end || end >= validFrom)
+            ? new StaffCertificate(type, number, issuer, validFrom, c.ValidTo)
+            : null;
+
+    private static List<string> Skills(IReadOnlyList<string>? skills) => (skills ?? []).Select(s => s.Trim()).Distinct(StringComparer.Ordinal).ToList();
+
+    private static string? Text(string? value, int max) => string.IsNullOrWhiteSpace(value) || value.Trim().Length > max ? null : value.Trim();
+
+    private async Task AnnounceAsync(CancellationToken cancellationToken)
+    {
+        if (S.Staff is not { } staff)
+        {
+            return;
+        }
+
+        if (_logFrom is { } from)
+        {
+            foreach (var entry in S.History.Where(h => h.Version >= from))
+            {
+                await _journal.RecordStaffAsync(staff, entry, cancellationToken);
+                _logFrom = entry.Version + 1;
+            }
+        }
+
+        await _journal.RecordStaffAsync(staff, null, cancellationToken);
+        _logFrom = null;
+        await GrainFactory.GetGrain<IStaffRosterGrain>(staff.Organisation).HearAsync(new RosterEntry(staff.Id, staff.Name, staff.Post, staff.Education,
+            staff.ExperienceYears, staff.Certificates, staff.State == StaffState.Active, staff.Version));
+    }
+
+    private static StaffOutcome Outcome(WorkflowRefusal refusal) => refusal switch
+    {
+        WorkflowRefusal.NotFound => StaffOutcome.NotFound,
+        WorkflowRefusal.IllegalMove => StaffOutcome.IllegalMove,
+        WorkflowRefusal.Forbidden => StaffOutcome.Forbidden,
+        _ => StaffOutcome.Invalid,
+    };
+
+    private StaffResult Invalid(string message) => Refuse(StaffOutcome.Invalid, message);
+
+    private StaffResult Refuse(StaffOutcome outcome, string message) =>
+        new(outcome, message, S.Staff?.State, Table.AllowedIn(S.Staff?.State), S.Staff);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Staff {PersonId}: {Command} {From} -> {To}")]
+    private static partial void LogChanged(ILogger logger, string personId, string command, string from, string to);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Staff {PersonId}: could not update the read table, event log or roster yet: {Reason}")]
+    private static partial void LogBehind(ILogger logger, string personId, string reason);
+}

@@ -1,0 +1,61 @@
+using MediaCenter.Testing;
+using Microsoft.Playwright;
+
+namespace MediaCenter.BrowserTests;
+
+/// <summary>The people tab (人员): a party admin records a person and a certificate, and an open page of the party sees the ratio change live.</summary>
+[Collection(BrowserCollection.Name)]
+public sealed class PeoplePageTests(BrowserFixture fixture)
+{
+    private static readonly LocatorAssertionsToHaveAttributeOptions Live = new() { Timeout = 20_000 };
+    private static readonly BrowserNewContextOptions Desktop = new() { Locale = "zh-CN", ViewportSize = new ViewportSize { Width = 1400, Height = 1000 } };
+
+    [Fact]
+    public async Task A_recorded_certificate_changes_the_ratio_on_every_open_page_without_a_reload()
+    {
+        var party = "pp-" + Guid.NewGuid().ToString("N")[..6];
+        await fixture.Deployment.Identity.PartyAsync(party);
+        await fixture.Deployment.Identity.PartyUserAsync(party + "-admin", party, "party-admin");
+        await fixture.Deployment.Identity.PartyUserAsync(party + "-member", party, "party-member");
+        await using var adminContext = await fixture.Browser.NewContextAsync(Desktop);
+        await using var memberContext = await fixture.Browser.NewContextAsync(Desktop);
+        var admin = await OpenAsync(await fixture.SignedInPageAsync(adminContext, party + "-admin"));
+
+        await admin.FillAsync("#people-register [name=name]", "张三");
+        await admin.SelectOptionAsync("#people-register [name=post]", "Manager");
+        await admin.FillAsync("#people-register [name=years]", "2");
+        await admin.FillAsync("#people-register [name=nationalId]", "110101199001011234");
+        await admin.ClickAsync("#people-register button[type=submit]");
+        var ratio = admin.Locator("#people-ratio-value");
+        await Assertions.Expect(ratio).ToHaveAttributeAsync("data-total", "1", Live);
+        await Assertions.Expect(admin.Locator("#people-ratio-state")).ToHaveAttributeAsync("data-meets", "false");
+        await Assertions.Expect(admin.Locator("#people-breaches")).ToContainTextAsync("管理人员需 3 年以上相关经验");
+        var row = admin.Locator("#people-list tr[data-person]", new() { HasText = "张三" });
+        await Assertions.Expect(row).ToContainTextAsync("110101********1234");
+
+        // A member of the party watches; the admin records the certificate on the row.
+        var member = await OpenAsync(await fixture.SignedInPageAsync(memberContext, party + "-member"));
+        await Assertions.Expect(member.Locator("#people-ratio-value")).ToHaveAttributeAsync("data-certified", "0", Live);
+        await Assertions.Expect(member.Locator("#people-register")).ToHaveCountAsync(0);
+        await Assertions.Expect(member.Locator("#people")).Not.ToContainTextAsync("null");
+        await row.Locator(".people-add-cert").ClickAsync();
+        var form = admin.Locator(".people-cert-form");
+        await form.Locator("[name=type]").FillAsync("广播电视播音员主持人资格证");
+        await form.Locator("[name=number]").FillAsync("A-0001");
+        await form.Locator("[name=issuer]").FillAsync("国家广播电视总局");
+        await form.Locator("button[type=submit]").ClickAsync();
+
+        await Assertions.Expect(member.Locator("#people-ratio-value")).ToHaveAttributeAsync("data-certified", "1", Live);
+        await Assertions.Expect(member.Locator("#people-ratio-state")).ToHaveAttributeAsync("data-meets", "true", Live);
+        await Assertions.Expect(ratio).ToHaveAttributeAsync("data-certified", "1", Live);
+        await Assertions.Expect(member.Locator("#people-list")).ToContainTextAsync("A-0001");
+        await member.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.Screenshots, "people-zh.png"), FullPage = true });
+    }
+
+    private static async Task<IPage> OpenAsync(IPage page)
+    {
+        await page.ClickAsync(".tab[data-view=people]");
+        await Assertions.Expect(page.Locator("#people-ratio-value")).ToBeVisibleAsync(new LocatorAssertionsToBeVisibleOptions { Timeout = 15_000 });
+        return page;
+    }
+}

@@ -1,0 +1,29 @@
+using System.Collections.Concurrent;
+using MediaCenter.Grains.People;
+
+namespace MediaCenter.Grains.Tests.People;
+
+/// <summary>An in-memory people journal: the latest row per person (version-guarded like the table) and every history entry.</summary>
+public sealed class RecordingPeopleJournal : IPeopleJournal
+{
+    private readonly ConcurrentDictionary<string, StaffView> _rows = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string Person, long Version), StaffHistoryEntry> _history = new();
+
+    /// <summary>The row of a person, as the read table would hold it.</summary>
+    public StaffView? RowOf(string personId) => _rows.GetValueOrDefault(personId);
+
+    /// <summary>The history of a person, in version order.</summary>
+    public IReadOnlyList<StaffHistoryEntry> HistoryOf(string personId) =>
+        [.. _history.Where(h => h.Key.Person == personId).Select(h => h.Value).OrderBy(h => h.Version)];
+
+    public Task RecordStaffAsync(StaffView staff, StaffHistoryEntry? entry, CancellationToken cancellationToken = default)
+    {
+        if (entry is not null)
+        {
+            _history.TryAdd((staff.Id, entry.Version), entry);
+        }
+
+        _rows.AddOrUpdate(staff.Id, staff, (_, held) => held.Version >= staff.Version ? held : staff);
+        return Task.CompletedTask;
+    }
+}

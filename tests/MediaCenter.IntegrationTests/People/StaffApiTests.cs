@@ -1,0 +1,130 @@
+using System.Net;
+using System.Text.Json;
+using MediaCenter.IntegrationTests.Operations;
+using Npgsql;
+
+namespace MediaCenter.IntegrationTests.People;
+
+/// <summary>Staff records through the HTTP API on real processes and PostgreSQL: the ratio follows a recorded certificate, personal fields stay masked.</summary>
+[Collection(IntegrationCollection.Name)]
+public sealed class StaffApiTests(IntegrationFixture fixture)
+{
+    private static object Person(string name, string? nationalId = null, object[]? certificates = null) => new
+    {
+        name,
+        post = "Staff",
+        education = "JuniorCollege",
+        experienceYears = 1,
+        skills = new[] { "计算机", "智能设备操作" },
+        nationalId,
+        phone = nationalId is null ? null : "13812345678",
+        certificates,
+    };
+
+    [Fact]
+    public async Task A_party_admin_records_staff_and_a_certificate_and_the_ratio_and_read_table_follow()
+    {
+        var shared = await fixture.SharedAsync();
+        await using var people = await OpsPeople.CreateAsync(shared.Deployment, shared.Web.Http, "ppl");
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+
+        var first = await people.PartyAdmin.MustAsync(HttpMethod.Post, "/api/v1/people", Person("张三", "110101199001011234",
+            [new { type = "播音员主持人资格证", number = "A-1", issuer = "国家广播电视总局", validFrom = today.AddYears(-1), validTo = today.AddDays(7) }]),
+            HttpStatusCode.Created);
+        var second = await people.PartyAdmin.MustAsync(HttpMethod.Post, "/api/v1/people", Person("李四"), HttpStatusCode.Created);
+        var third = await people.PartyAdmin.MustAsync(HttpMethod.Post, "/api/v1/people", Person("王五"), HttpStatusCode.Created);
+
+        // The answer and the list carry only the masked forms; the table never saw the plain ones.
+        Assert.Equal(("110101********1234", "138****5678"), (first.Str("nationalIdMasked"), first.Str("phoneMasked")));
+        Assert.False(first.TryGetProperty("nationalId", out _));
+        var roster = await people.Member.MustAsync(HttpMethod.Get, "/api/v1/people/roster", null, HttpStatusCode.OK);
+        Assert.Equal((3, 1, false), (roster.GetProperty("total").GetInt32(), roster.GetProperty("certified").GetInt32(), roster.GetProperty("meetsRatio").GetBoolean()));
+        Assert.Equal("A-1", Assert.Single(roster.GetProperty("expiring").EnumerateArray()).Str("number"));
+
+        // Members see but do not change; another party does not even see.
+        Assert.Equal(HttpStatusCode.Forbidden, await people.Member.StatusAsync(HttpMethod.Post, $"/api/v1/people/{second.Str("id")}/certificates",
+            new { type = "证", number = "X", issuer = "机关", validFrom = today }));
+        Assert.Equal(HttpStatusCode.NotFound, await people.OtherParty.StatusAsync(HttpMethod.Get, $"/api/v1/people/{second.Str("id")}"));
+        Assert.Equal(HttpStatusCode.NotFound, await people.OtherParty.StatusAsync(HttpMethod.Get, $"/api/v1/people/roster?organisation=party:{people.PartyA}"));
+
+        var key = "cert-" + second.Str("id");
+        var certified = await people.PartyAdmin.MustAsync(HttpMethod.Post, $"/api/v1/people/{second.Str("id")}/certificates",
+            new { type = "播音员主持人资格证", number = "B-1", issuer = "国家广播电视总局", validFrom = today.AddDays(-1) }, HttpStatusCode.OK, key);
+        var replay = await people.PartyAdmin.MustAsync(HttpMethod.Post, $"/api/v1/people/{second.Str("id")}/certificates",
+            new { type = "播音员主持人资格证", number = "B-1", issuer = "国家广播电视总局", validFrom = today.AddDays(-1) }, HttpStatusCode.OK, key);
+        Assert.Equal((2L, 2L), (certified.GetProperty("version").GetInt64(), replay.GetProperty("version").GetInt64()));
+
+        roster = await people.PartyAdmin.MustAsync(HttpMethod.Get, "/api/v1/people/roster", null, HttpStatusCode.OK);
+        Assert.Equal((2, true), (roster.GetProperty("certified").GetInt32(), roster.GetProperty("meetsRatio").GetBoolean()));
+        var refused = await people.PartyAdmin.MustAsync(HttpMethod.Post, $"/api/v1/people/{third.Str("id")}/certificates", new { number = "C-1" },
+            HttpStatusCode.UnprocessableEntity);
+        Assert.Equal(("Invalid", "Active"), (refused.Str("code"), refused.Str("currentState")));
+
+        var list = await people.PartyAdmin.MustAsync(HttpMethod.Get, "/api/v1/people", null, HttpStatusCode.OK);
+        Assert.Equal(new[] { "张三", "李四", "王五" }.Order(StringComparer.Ordinal), list.EnumerateArray().Select(p => p.Str("name")).Order(StringComparer.Ordinal));
+
+        await using var connection = new NpgsqlConnection(shared.Deployment.ConnectionString);
+        await connection.OpenAsync();
+        await using (var rows = new NpgsqlCommand(
+            "SELECT count(*) FROM mc.staff WHERE organisation = @o AND national_id_masked IS DISTINCT FROM '110101199001011234'", connection))
+        {
+            rows.Parameters.AddWithValue("o", "party:" + people.PartyA);
+            Assert.Equal(3L, (long)(await rows.ExecuteScalarAsync())!);
+        }
+
+        await using (var events = new NpgsqlCommand(
+            "SELECT string_agg(event_type, ',' ORDER BY version) FROM mc.event_log WHERE entity_type = 'staff' AND entity_id = @id", connection))
+        {
+            events.Parameters.AddWithValue("id", second.Str("id"));
+            Assert.Equal("Register,RecordCertificate", (string)(await events.ExecuteScalarAsync())!);
+        }
+
+        await using (var notes = new NpgsqlCommand("SELECT string_agg(kind, ',' ORDER BY kind) FROM mc.notifications WHERE audience = @a", connection))
+        {
+            notes.Parameters.AddWithValue("a", "party:" + people.PartyA);
+            var kinds = ((string)(await notes.ExecuteScalarAsync())!).Split(',');
+            Assert.Contains("certificateExpiring", kinds);
+            Assert.Contains("staffRatioBelow", kinds);
+        }
+
+        JsonElement workflow = await people.Member.MustAsync(HttpMethod.Get, "/api/v1/people/workflow", null, HttpStatusCode.OK);
+        Assert.Contains(workflow.EnumerateArray(), row => row.Str("command") == "RecordCertificate");
+    }
+
+    [Fact]
+    public async Task A_linked_person_gets_newsroom_roles_only_after_passing_the_posts_basic_training()
+    {
+        var shared = await fixture.SharedAsync();
+        await using var people = await OpsPeople.CreateAsync(shared.Deployment, shared.Web.Http, "pgate");
+        var identity = shared.Deployment.Identity;
+        var channel = "pgate-home";
+        await identity.Directory.CreateChannelAsync(channel, "首页", people.PartyA);
+        var trainee = await identity.PartyUserAsync("pgate-trainee", people.PartyA, MediaCenter.Identity.PartyRoles.Member);
+        var untracked = await identity.PartyUserAsync("pgate-untracked", people.PartyA, MediaCenter.Identity.PartyRoles.Member);
+        var record = await people.PartyAdmin.MustAsync(HttpMethod.Post, "/api/v1/people", new
+        {
+            name = "赵编辑",
+            post = "Staff",
+            education = "Bachelor",
+            experienceYears = 2,
+            userId = trainee,
+        }, HttpStatusCode.Created);
+        var id = record.Str("id");
+
+        var refused = await people.PartyAdmin.MustAsync(HttpMethod.Put, $"/api/channels/{channel}/members/{trainee}/editor", new { }, HttpStatusCode.Conflict);
+        Assert.Contains("basic training", refused.GetProperty("title").GetString() ?? refused.GetProperty("detail").GetString(), StringComparison.Ordinal);
+
+        await people.PartyAdmin.MustAsync(HttpMethod.Post, $"/api/v1/people/{id}/trainings", new
+        {
+            kind = "PostBasics",
+            title = "工作人员岗位基础",
+            completedOn = DateOnly.FromDateTime(DateTime.UtcNow),
+            score = 85,
+            passMark = 60,
+        }, HttpStatusCode.OK);
+        Assert.Equal(HttpStatusCode.NoContent, await people.PartyAdmin.StatusAsync(HttpMethod.Put, $"/api/channels/{channel}/members/{trainee}/editor", new { }));
+
+        // Accounts without a staff record are not gated (they predate the records).
+        Assert.Equal(HttpStatusCode.NoContent, await people.PartyAdmin.StatusAsync(HttpMethod.Put, $"/api/channels/{channel}/members/{untracked}/editor", new { }));
+    }
+}
