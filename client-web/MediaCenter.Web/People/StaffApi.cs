@@ -77,7 +77,7 @@ internal static class StaffApi
                 var user = http.CurrentUser();
                 var organisation = Readable(user, body?.Organisation);
                 var actor = Admin(user, organisation);
-                var operation = OpsHttp.OperationId(http);
+                var operation = CommandIds.Required(http);
                 var id = OpsHttp.IdFor("st", operation);
                 if (body?.UserId is { } account)
                 {
@@ -220,7 +220,7 @@ internal static class StaffApi
     {
         var staff = await VisibleAsync(id, http, cluster);
         var actor = Admin(http.CurrentUser(), Organisation.Parse(staff.Organisation)!);
-        var result = await cluster.GetGrain<IStaffGrain>(id).ExecuteAsync(command, actor, OpsHttp.OperationId(http));
+        var result = await cluster.GetGrain<IStaffGrain>(id).ExecuteAsync(command, actor, CommandIds.Required(http));
         http.Audit().Target = "staff:" + id;
         return Answer(http, result, created: false);
     }
