@@ -283,24 +283,22 @@ internal sealed partial class TerminalGrain(
     }
 
     /// <summary>
-    /// Offline and degraded alerts open (or count on) the fault's incident; a recovery is noted on it. Best-effort:
-    /// the alert itself is already in the event log, and the terminal's health never waits on the incident desk.
+    /// Offline and degraded alerts go to the alert group of their kind, party and region: the first opens the fault's incident
+    /// as a single alert always has, others starting within the group window join it (docs/INCIDENTS.md, "Grouping"); a
+    /// recovery is marked on the incident that lists the terminal. Best-effort: the alert itself is already in the event log,
+    /// and the terminal's health never waits on the incident desk.
     /// </summary>
     private async Task ReportIncidentAsync(TerminalEvent alert)
     {
         try
         {
-            var desk = GrainFactory.GetGrain<Incidents.IIncidentDeskGrain>(alert.DedupKey!);
-            var name = state.State.Registration!.Name;
+            var registration = state.State.Registration!;
+            var name = registration.Name;
             if (alert.Type == "terminal.recovered")
             {
-                if (await desk.OpenIncidentAsync() is { } open)
-                {
-                    await GrainFactory.GetGrain<Incidents.IIncidentGrain>(open).ExecuteAsync(
-                        new Incidents.IncidentCommand.Comment { Text = $"终端已恢复在线 / the terminal is back: {alert.Reason}" },
-                        Incidents.IncidentActor.System, $"{Id}:recovered:{alert.Version}");
-                }
-
+                // Only an outage ends with a recovery alert (see TerminalHealthRules): it goes to the offline group.
+                await GrainFactory.GetGrain<Incidents.IAlertGroupGrain>(Incidents.AlertGroups.KeyOf("terminal.offline", alert.PartyId, registration.Region))
+                    .RecoverAsync(Id, alert.DedupKey!, $"终端已恢复在线 / the terminal is back: {alert.Reason}", $"{Id}:recovered:{alert.Version}");
                 return;
             }
 
@@ -308,8 +306,9 @@ internal sealed partial class TerminalGrain(
             var report = new Incidents.IncidentReport(alert.DedupKey!, Incidents.IncidentSource.Terminal,
                 offline ? Incidents.IncidentSeverity.P3 : Incidents.IncidentSeverity.P4,
                 offline ? $"终端离线：{name}（{Id}）/ terminal offline" : $"终端降级：{name}（{Id}）/ terminal degraded",
-                $"{state.State.Registration.Region} · {alert.Reason}", alert.PartyId, null, "terminal:" + Id, alert.At);
-            await desk.ReportAsync(report, Incidents.IncidentActor.System, $"{Id}:{alert.Type}:{alert.Version}");
+                $"{registration.Region} · {alert.Reason}", alert.PartyId, null, "terminal:" + Id, alert.At) { Region = registration.Region };
+            await GrainFactory.GetGrain<Incidents.IAlertGroupGrain>(Incidents.AlertGroups.KeyOf(alert.Type, alert.PartyId, registration.Region))
+                .JoinAsync(new Incidents.IncidentMember(Id, name, alert.At, null), report, $"{Id}:{alert.Type}:{alert.Version}");
         }
         catch (Exception ex)
         {
