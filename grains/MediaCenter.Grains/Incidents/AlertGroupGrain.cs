@@ -40,7 +40,7 @@ internal sealed class AlertGroupGrain(
             var joined = await GrainFactory.GetGrain<IIncidentGrain>(open).ExecuteAsync(new IncidentCommand.JoinGroup { Member = member }, IncidentActor.System, operationId);
             if (joined.Ok)
             {
-                await RememberAsync(operationId, open);
+                // The incident remembers the operation id; this grain writes only when it opens a group (a storm costs one write per member, not two).
                 return open;
             }
         }

@@ -48,6 +48,7 @@ internal sealed partial class TerminalGrain(
     private IGrainTimer? _deadline;
     private IGrainTimer? _checkpoint;
     private bool _lastSeenDirty;
+    private Task _incidentReports = Task.CompletedTask;
 
     // Since when this activation has been listening: silence before it (a failover, a cluster restart) is not held against
     // the terminal, which is judged a full timeout after it.
@@ -77,6 +78,16 @@ internal sealed partial class TerminalGrain(
         if (_lastSeenDirty)
         {
             await CheckpointAsync(cancellationToken);
+        }
+
+        try
+        {
+            // The alerts this activation raised reach their group before it goes (best-effort, like the reports themselves).
+            await _incidentReports.WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            LogIncidentReportFailed(logger, Id, "deactivated before its incident reports were delivered");
         }
     }
 
@@ -275,7 +286,9 @@ internal sealed partial class TerminalGrain(
         if (announced is not null)
         {
             await journal.RecordEventAsync(announced);
-            await ReportIncidentAsync(announced);
+            // A storm's alerts queue at their group: the terminal's health and heartbeats never wait for the incident, and its
+            // own reports still arrive in order (each waits for the one before).
+            _incidentReports = ReportAfterAsync(_incidentReports, announced);
         }
 
         Publish();
@@ -288,6 +301,12 @@ internal sealed partial class TerminalGrain(
     /// recovery is marked on the incident that lists the terminal. Best-effort: the alert itself is already in the event log,
     /// and the terminal's health never waits on the incident desk.
     /// </summary>
+    private async Task ReportAfterAsync(Task previous, TerminalEvent alert)
+    {
+        await previous;
+        await ReportIncidentAsync(alert);
+    }
+
     private async Task ReportIncidentAsync(TerminalEvent alert)
     {
         try
