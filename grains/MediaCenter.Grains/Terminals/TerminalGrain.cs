@@ -325,7 +325,10 @@ internal sealed partial class TerminalGrain(
             var report = new Incidents.IncidentReport(alert.DedupKey!, Incidents.IncidentSource.Terminal,
                 offline ? Incidents.IncidentSeverity.P3 : Incidents.IncidentSeverity.P4,
                 offline ? $"终端离线：{name}（{Id}）/ terminal offline" : $"终端降级：{name}（{Id}）/ terminal degraded",
-                $"{registration.Region} · {alert.Reason}", alert.PartyId, null, "terminal:" + Id, alert.At) { Region = registration.Region };
+                $"{registration.Region} · {alert.Reason}", alert.PartyId, null, "terminal:" + Id, alert.At)
+            {
+                Region = registration.Region,
+            };
             await GrainFactory.GetGrain<Incidents.IAlertGroupGrain>(Incidents.AlertGroups.KeyOf(alert.Type, alert.PartyId, registration.Region))
                 .JoinAsync(new Incidents.IncidentMember(Id, name, alert.At, null), report, $"{Id}:{alert.Type}:{alert.Version}");
         }

@@ -28,7 +28,10 @@ public sealed class IncidentGroupingTests(ClusterFixture fixture) : IAsyncLifeti
         var id = Terminal(n);
         var at = since ?? IncidentBench.Now;
         var report = new IncidentReport($"terminal:{id}:offline", IncidentSource.Terminal, IncidentSeverity.P3, $"终端离线：屏 {n}（{id}）/ terminal offline",
-            $"{Region} · missed-heartbeats", _party, null, "terminal:" + id, at) { Region = Region };
+            $"{Region} · missed-heartbeats", _party, null, "terminal:" + id, at)
+        {
+            Region = Region,
+        };
         var incidentId = await Group.JoinAsync(new IncidentMember(id, $"屏 {n}", at, null), report, $"{id}:terminal.offline:{version}");
         _bench.Incident(incidentId);
         return incidentId;
