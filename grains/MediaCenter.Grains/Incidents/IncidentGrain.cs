@@ -96,9 +96,15 @@ internal sealed partial class IncidentGrain(
     internal const string EscalationReminder = "escalation";
     private const int RememberedOperations = 50;
     private const int MaxTimeline = 500;
+    private static readonly TimeSpan MembershipAnnounceEvery = TimeSpan.FromMilliseconds(500);
     private IGrainTimer? _escalation;
     private IGrainTimer? _checkpoint;
     private IGrainTimer? _groupUpdate;
+    private IGrainTimer? _deferredAnnounce;
+    private bool _announceDeferred;
+    private bool _announceNow;
+    private IncidentCommandType? _lastCommand;
+    private bool? _reminderOn;
     private IncidentPipeline? _pipeline;
 
     // The timeline line of the membership change being decided (set by JoinMember and RecoverMember).
@@ -115,6 +121,7 @@ internal sealed partial class IncidentGrain(
         _escalation = this.RegisterGrainTimer(EscalateIfDueAsync, new GrainTimerCreationOptions(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan) { Interleave = false });
         _checkpoint = this.RegisterGrainTimer(CheckpointAsync, new GrainTimerCreationOptions(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan) { Interleave = false });
         _groupUpdate = this.RegisterGrainTimer(SendGroupUpdateIfDueAsync, new GrainTimerCreationOptions(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan) { Interleave = false });
+        _deferredAnnounce = this.RegisterGrainTimer(AnnounceDeferredAsync, new GrainTimerCreationOptions(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan) { Interleave = false });
         ArmEscalation();
         ArmGroupUpdate();
         if (S.Reported)
@@ -213,6 +220,7 @@ internal sealed partial class IncidentGrain(
     {
         // The write carried the coalesced occurrence count too.
         _occurrencesDirty = false;
+        _lastCommand = command;
         _behind = true;
         ArmEscalation();
         ArmGroupUpdate();
@@ -725,6 +733,20 @@ internal sealed partial class IncidentGrain(
         }
     }
 
+    private async Task AnnounceDeferredAsync(CancellationToken cancellationToken)
+    {
+        _announceDeferred = false;
+        _announceNow = true;
+        try
+        {
+            await Pipeline.Announcer.RunAsync(cancellationToken);
+        }
+        finally
+        {
+            _announceNow = false;
+        }
+    }
+
     private async Task SendGroupUpdateIfDueAsync(CancellationToken cancellationToken)
     {
         if (S.Reported && S.Group is { UpdateDue: { } due } && time.GetUtcNow() >= due && IncidentWorkflow.Find(S.Stage, IncidentCommandType.GroupUpdate) is not null)
@@ -766,6 +788,12 @@ internal sealed partial class IncidentGrain(
     private async Task EnsureReminderAsync()
     {
         var waiting = S.Reported && (S.Stage == IncidentStage.Reported || S.Group?.UpdateDue is not null);
+        if (_reminderOn == waiting)
+        {
+            // Known for this activation: a storm's commands do not each read the reminder table.
+            return;
+        }
+
         var existing = await this.GetReminder(EscalationReminder);
         if (waiting && existing is null)
         {
@@ -776,6 +804,8 @@ internal sealed partial class IncidentGrain(
         {
             await this.UnregisterReminder(existing);
         }
+
+        _reminderOn = waiting;
     }
 
     private async Task CheckpointAsync(CancellationToken cancellationToken)
@@ -796,6 +826,19 @@ internal sealed partial class IncidentGrain(
     {
         if (!_behind && S.Outbox.Count == 0)
         {
+            return;
+        }
+
+        if (!_announceNow && S.Outbox.Count == 0 && _lastCommand is { } last && IsMembership(last))
+        {
+            // A storm changes the incident per member: the read model and the boards follow at most every MembershipAnnounceEvery,
+            // so the members queue at their group for the state write alone. Notifications are never held.
+            if (!_announceDeferred)
+            {
+                _announceDeferred = true;
+                _deferredAnnounce?.Change(MembershipAnnounceEvery, Timeout.InfiniteTimeSpan);
+            }
+
             return;
         }
 
