@@ -329,8 +329,19 @@ internal sealed partial class TerminalGrain(
             {
                 Region = registration.Region,
             };
-            await GrainFactory.GetGrain<Incidents.IAlertGroupGrain>(Incidents.AlertGroups.KeyOf(alert.Type, alert.PartyId, registration.Region))
-                .JoinAsync(new Incidents.IncidentMember(Id, name, alert.At, null), report, $"{Id}:{alert.Type}:{alert.Version}");
+            var group = GrainFactory.GetGrain<Incidents.IAlertGroupGrain>(Incidents.AlertGroups.KeyOf(alert.Type, alert.PartyId, registration.Region));
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    await group.JoinAsync(new Incidents.IncidentMember(Id, name, alert.At, null), report, $"{Id}:{alert.Type}:{alert.Version}");
+                    break;
+                }
+                catch (TimeoutException) when (attempt < 3)
+                {
+                    // In a storm the group's queue can outlast a call's timeout; the operation id makes the retry count once.
+                }
+            }
         }
         catch (Exception ex)
         {
