@@ -55,6 +55,13 @@ public interface IAlertGroupGrain : IGrainWithStringKey
     [Alias("Join")]
     Task<string> JoinAsync(IncidentMember member, IncidentReport report, string operationId);
 
+    /// <summary>
+    /// A member went out again without an alert (damped as flapping): marked out on the collecting incident if that takes it;
+    /// never opens an incident.
+    /// </summary>
+    [Alias("OutAgain")]
+    Task OutAgainAsync(IncidentMember member, string operationId);
+
     /// <summary>A member is back: marked recovered on the incident that lists it (or noted on its fault's incident).</summary>
     [Alias("Recover")]
     Task RecoverAsync(string memberId, string dedupKey, string reason, string operationId);

@@ -82,6 +82,15 @@ internal sealed class AlertGroupGrain(
         }
     }
 
+    public async Task OutAgainAsync(IncidentMember member, string operationId)
+    {
+        if (S.IncidentId is { } open)
+        {
+            // Refused when the incident no longer takes members: the damped alert stays damped.
+            await GrainFactory.GetGrain<IIncidentGrain>(open).ExecuteAsync(new IncidentCommand.JoinGroup { Member = member }, IncidentActor.System, operationId);
+        }
+    }
+
     public Task<string?> CurrentIncidentAsync() => Task.FromResult(S.IncidentId);
 
     private async Task RememberAsync(string operationId, string incidentId)

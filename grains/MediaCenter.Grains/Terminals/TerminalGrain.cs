@@ -263,6 +263,7 @@ internal sealed partial class TerminalGrain(
         }
 
         var next = decision.Next;
+        var wasUp = s.Health is TerminalHealth.Online or TerminalHealth.Degraded;
         s.Health = next.Health;
         s.HealthSince = now;
         s.DegradedBecause = [.. next.DegradedBecause];
@@ -290,6 +291,11 @@ internal sealed partial class TerminalGrain(
             // own reports still arrive in order (each waits for the one before).
             _incidentReports = ReportAfterAsync(_incidentReports, announced);
         }
+        else if (wasUp && next.Health == TerminalHealth.Offline)
+        {
+            // Out again within the flap window: no alert, but a group that lists the terminal as back must see it out again.
+            _incidentReports = OutAgainAfterAsync(_incidentReports, now);
+        }
 
         Publish();
         return true;
@@ -305,6 +311,21 @@ internal sealed partial class TerminalGrain(
     {
         await previous;
         await ReportIncidentAsync(alert);
+    }
+
+    private async Task OutAgainAfterAsync(Task previous, DateTimeOffset at)
+    {
+        await previous;
+        try
+        {
+            var registration = state.State.Registration!;
+            await GrainFactory.GetGrain<Incidents.IAlertGroupGrain>(Incidents.AlertGroups.KeyOf("terminal.offline", registration.PartyId, registration.Region))
+                .OutAgainAsync(new Incidents.IncidentMember(Id, registration.Name, at, null), $"{Id}:out-again:{state.State.Version}");
+        }
+        catch (Exception ex)
+        {
+            LogIncidentReportFailed(logger, Id, ex.Message);
+        }
     }
 
     private async Task ReportIncidentAsync(TerminalEvent alert)

@@ -248,6 +248,25 @@ public sealed class IncidentGroupingTests(ClusterFixture fixture) : IAsyncLifeti
     }
 
     [Fact]
+    public async Task A_member_out_again_within_the_flap_window_is_listed_out_though_no_alert_is_raised()
+    {
+        var terminal = await TerminalAsync(1);
+        await DisconnectAsync(await TerminalAsync(2));
+        await DisconnectAsync(terminal);
+        var id = await PollAsync(Group.CurrentIncidentAsync);
+        var incident = _bench.Incident(id!);
+        await IncidentBench.EventuallyAsync(incident, s => s.Group!.Members.Count == 2);
+
+        await terminal.ReceiveAsync([Heartbeat(terminal)]);
+        await IncidentBench.EventuallyAsync(incident, s => s.Group!.Recovered == 1);
+        await DisconnectAsync(terminal);
+
+        var view = await IncidentBench.EventuallyAsync(incident, s => s.Group!.Active == 2);
+        Assert.Equal((2, 0), (view.Group!.Active, view.Group.Recovered));
+        Assert.Single(ClusterFixture.Journal.EventsOf(terminal.GetPrimaryKeyString()), e => e.Type == "terminal.offline");
+    }
+
+    [Fact]
     public async Task Terminals_of_one_region_disconnecting_together_share_one_incident_and_another_region_has_its_own()
     {
         var terminals = new List<ITerminalGrain>();
