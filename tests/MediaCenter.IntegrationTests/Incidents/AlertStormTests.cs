@@ -74,7 +74,7 @@ public sealed class AlertStormTests(IntegrationFixture fixture)
             var incidentId = await group.CurrentIncidentAsync();
             Assert.NotNull(incidentId);
             var incident = await Eventually.WaitAsync(() => cluster.GetGrain<IIncidentGrain>(incidentId).GetAsync(),
-                s => s?.Group?.Members.Count == Fleet, TimeSpan.FromSeconds(60), "every terminal listed on the incident");
+                s => s?.Group is { Active: Fleet } g && g.Members.Count == Fleet, TimeSpan.FromSeconds(60), "every terminal listed out on the incident");
             var listed = clock.Elapsed;
 
             Assert.Equal([.. fleet.Select(t => t.Id).Order()], incident!.Group!.Members.Select(m => m.Id).Order());
