@@ -86,7 +86,9 @@ public sealed class AlertStormTests(IntegrationFixture fixture)
             await Eventually.WaitAsync(() => ScalarAsync(deployment.ConnectionString,
                 "SELECT count(*) FROM mc.incidents WHERE party_id = @party AND snapshot->'group'->'members' IS NOT NULL AND jsonb_array_length(snapshot->'group'->'members') = @n",
                 ("party", Party), ("n", Fleet)), n => n == 1, TimeSpan.FromSeconds(30), "the grouped incident in the read model");
-            Assert.Equal(1, await ScalarAsync(deployment.ConnectionString, "SELECT count(*) FROM mc.incidents WHERE party_id = @party", ("party", Party)));
+            // (A witness of the other region missing its deadline on a starved machine opens an incident of its own region.)
+            Assert.Equal(1, await ScalarAsync(deployment.ConnectionString,
+                "SELECT count(*) FROM mc.incidents WHERE party_id = @party AND dedup_key NOT LIKE 'terminal:storm-north-%'", ("party", Party)));
 
             // The list leaves the member list out and keeps the counts.
             Assert.Equal(1, await ScalarAsync(deployment.ConnectionString,
