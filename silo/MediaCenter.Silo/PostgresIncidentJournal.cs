@@ -63,8 +63,8 @@ internal sealed class PostgresIncidentJournal(NpgsqlDataSource db, PostgresEvent
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition("""
             WITH stored AS (
-                INSERT INTO mc.notifications (id, audience, kind, incident_id, party_id, severity, title, body, created_at)
-                VALUES (@id, @audience, @kind, @incident, @party, @severity, @title, @body, @at)
+                INSERT INTO mc.notifications (id, audience, kind, incident_id, party_id, severity, title, body, created_at, group_digest)
+                VALUES (@id, @audience, @kind, @incident, @party, @severity, @title, @body, @at, @group)
                 ON CONFLICT (id) DO NOTHING
                 RETURNING id)
             INSERT INTO mc.webhook_deliveries (webhook_id, notification_id)
@@ -82,6 +82,7 @@ internal sealed class PostgresIncidentJournal(NpgsqlDataSource db, PostgresEvent
             title = n.Title,
             body = n.Body,
             at = n.At,
+            group = SqlValue.Jsonb(n.Group),
         }, cancellationToken: cancellationToken));
     }
 

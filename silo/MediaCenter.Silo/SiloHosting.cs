@@ -123,6 +123,7 @@ public static class SiloHosting
         services.AddSingleton<Grains.Operations.IHotEventJournal, PostgresHotEventJournal>();
         services.AddSingleton<Grains.Operations.IOperationsJournal, PostgresOperationsJournal>();
         services.AddOptions<Grains.Incidents.IncidentOptions>().Bind(builder.Configuration.GetSection(Grains.Incidents.IncidentOptions.Section));
+        services.AddOptions<Grains.Incidents.IncidentGroupingOptions>().Bind(builder.Configuration.GetSection(Grains.Incidents.IncidentGroupingOptions.Section));
         services.AddSingleton<Grains.Incidents.IIncidentJournal, PostgresIncidentJournal>();
         services.AddSingleton<Grains.Incidents.IAlertCentreJournal, PostgresAlertCentreJournal>();
         services.AddSingleton<Grains.Newsroom.IMediaJournal, PostgresMediaJournal>();

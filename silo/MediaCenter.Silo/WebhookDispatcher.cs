@@ -100,7 +100,7 @@ internal sealed partial class WebhookDispatcher(NpgsqlDataSource db, IHttpClient
              WHERE d.id = due.id AND w.id = d.webhook_id AND n.id = d.notification_id
             RETURNING d.id, d.attempts, w.url, w.secret,
                 json_build_object('id', n.id, 'kind', n.kind, 'audience', n.audience, 'incidentId', n.incident_id, 'partyId', n.party_id,
-                    'severity', n.severity, 'title', n.title, 'body', n.body, 'createdAt', n.created_at,
+                    'severity', n.severity, 'title', n.title, 'body', n.body, 'createdAt', n.created_at, 'group', n.group_digest,
                     'link', CASE WHEN n.incident_id IS NULL THEN NULL ELSE '/incidents/' || n.incident_id END)::text AS payload,
                 n.kind
             """, cancellationToken: cancellationToken));

@@ -93,6 +93,7 @@ public sealed class ClusterFixture : IAsyncLifetime
             siloBuilder.Services.AddSingleton<INewsroomJournal>(Newsroom);
             siloBuilder.Services.AddSingleton<MediaCenter.Grains.Incidents.IIncidentJournal>(Incidents);
             siloBuilder.Services.AddOptions<MediaCenter.Grains.Incidents.IncidentOptions>();
+            siloBuilder.Services.AddOptions<MediaCenter.Grains.Incidents.IncidentGroupingOptions>();
             siloBuilder.Services.AddSingleton<MediaCenter.Grains.Operations.IPatrolProbes>(Probes);
             siloBuilder.Services.AddSingleton<MediaCenter.Grains.Operations.IPatrolFlowProbes>(Flows);
             siloBuilder.Services.AddSingleton<MediaCenter.Grains.Operations.IHotEventJournal>(HotEvents);

@@ -60,12 +60,12 @@ public sealed class IncidentReadModel(NpgsqlDataSource db)
         return list;
     }
 
-    /// <summary>Incidents newest first (without their timelines), of one party or all.</summary>
+    /// <summary>Incidents newest first (without their timelines or member lists: a storm's counts suffice on a board), of one party or all.</summary>
     public async Task<IReadOnlyList<JsonElement>> ListAsync(string? partyId, bool platformOnlyToo, string? stage, int limit, CancellationToken cancellationToken)
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         var snapshots = await connection.QueryAsync<string>(new CommandDefinition("""
-            SELECT (snapshot - 'timeline')::text FROM mc.incidents
+            SELECT (snapshot - 'timeline' #- '{group,members}')::text FROM mc.incidents
              WHERE (@party::text IS NULL OR party_id = @party OR (@platform AND party_id IS NULL))
                AND (@stage::text IS NULL OR stage = @stage)
              ORDER BY reported_at DESC

@@ -116,6 +116,15 @@ public enum IncidentCommandType
 
     /// <summary>Add a note to the timeline.</summary>
     Comment,
+
+    /// <summary>The platform adds a member alert to a grouped incident (a terminal of the same party and region going out).</summary>
+    JoinGroup,
+
+    /// <summary>The platform marks a member of a grouped incident as back.</summary>
+    MemberRecovered,
+
+    /// <summary>Send the grouped incident's counts now; the platform gives it when a pending update's interval has passed.</summary>
+    GroupUpdate,
 }
 
 /// <summary>Who may give an incident command.</summary>
@@ -161,7 +170,17 @@ public sealed record IncidentReport(
     [property: Id(5)] string? PartyId,
     [property: Id(6)] string? Channel,
     [property: Id(7)] string? Subject,
-    [property: Id(8)] DateTimeOffset At);
+    [property: Id(8)] DateTimeOffset At)
+{
+    /// <summary>The alert source this report stands for, when it opens a grouped incident (its first member).</summary>
+    [Id(9)] public IncidentMember? Member { get; init; }
+
+    /// <summary>The group the member belongs to (<see cref="AlertGroups.KeyOf"/>), with its region and kind for titles.</summary>
+    [Id(10)] public string? GroupKey { get; init; }
+
+    /// <summary>The region of the group.</summary>
+    [Id(11)] public string? Region { get; init; }
+}
 
 /// <summary>A corrective action (整改措施) tracked to done.</summary>
 [GenerateSerializer, Alias("mc.CorrectiveAction")]
@@ -345,6 +364,36 @@ public abstract record IncidentCommand
         /// <inheritdoc/>
         public override IncidentCommandType Type => IncidentCommandType.Comment;
     }
+
+    /// <summary>Adds a member alert to the grouped incident (or marks a recovered member out again).</summary>
+    [GenerateSerializer, Alias("mc.IncidentCommand.JoinGroup")]
+    public sealed record JoinGroup : IncidentCommand
+    {
+        /// <inheritdoc/>
+        public override IncidentCommandType Type => IncidentCommandType.JoinGroup;
+
+        /// <summary>The member (required).</summary>
+        [Id(0)] public IncidentMember? Member { get; init; }
+    }
+
+    /// <summary>Marks a member of the grouped incident as back; <see cref="Text"/> is how it came back.</summary>
+    [GenerateSerializer, Alias("mc.IncidentCommand.MemberRecovered")]
+    public sealed record MemberRecovered : IncidentCommand
+    {
+        /// <inheritdoc/>
+        public override IncidentCommandType Type => IncidentCommandType.MemberRecovered;
+
+        /// <summary>The member's id (required).</summary>
+        [Id(0)] public string? MemberId { get; init; }
+    }
+
+    /// <summary>Sends the grouped incident's counts now (the platform gives it when a pending update falls due).</summary>
+    [GenerateSerializer, Alias("mc.IncidentCommand.GroupUpdate")]
+    public sealed record GroupUpdate : IncidentCommand
+    {
+        /// <inheritdoc/>
+        public override IncidentCommandType Type => IncidentCommandType.GroupUpdate;
+    }
 }
 
 /// <summary>How a command ended.</summary>
@@ -407,7 +456,11 @@ public sealed record IncidentSnapshot(
     [property: Id(24)] int? PlanVersion,
     [property: Id(25)] string? Owner,
     [property: Id(26)] long Version,
-    [property: Id(27)] IReadOnlyList<IncidentTimelineEntry> Timeline);
+    [property: Id(27)] IReadOnlyList<IncidentTimelineEntry> Timeline)
+{
+    /// <summary>The group of member alerts this incident stands for (null for incidents of other sources).</summary>
+    [Id(28)] public IncidentGroupView? Group { get; init; }
+}
 
 /// <summary>The result of a command.</summary>
 [GenerateSerializer, Alias("mc.IncidentResult")]
@@ -433,4 +486,8 @@ public sealed record IncidentNotification(
     [property: Id(5)] IncidentSeverity Severity,
     [property: Id(6)] string Title,
     [property: Id(7)] string Body,
-    [property: Id(8)] DateTimeOffset At);
+    [property: Id(8)] DateTimeOffset At)
+{
+    /// <summary>For a grouped incident: the counts and a bounded member list (webhook payloads carry it).</summary>
+    [Id(9)] public IncidentGroupDigest? Group { get; init; }
+}

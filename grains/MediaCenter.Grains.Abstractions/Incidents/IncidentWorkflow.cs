@@ -49,6 +49,16 @@ public static class IncidentWorkflow
         foreach (var stage in Open)
         {
             rows.Add(new(stage, IncidentCommandType.SetSeverity, Operator, stage));
+
+            // Members join a grouped incident only while it is being handled; after resolution a new alert is a new fault.
+            rows.Add(new(stage, IncidentCommandType.JoinGroup, System, stage));
+        }
+
+        // Recoveries and the counts they change are recorded until the incident is closed.
+        foreach (var stage in Enum.GetValues<IncidentStage>().Where(s => s != IncidentStage.Closed))
+        {
+            rows.Add(new(stage, IncidentCommandType.MemberRecovered, System, stage));
+            rows.Add(new(stage, IncidentCommandType.GroupUpdate, System, stage));
         }
 
         foreach (var stage in Enum.GetValues<IncidentStage>().Where(s => s != IncidentStage.Closed))

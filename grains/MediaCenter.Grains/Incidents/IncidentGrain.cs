@@ -50,6 +50,31 @@ public sealed class IncidentState
 
     /// <summary>The outbox: notifications written with the state and removed once stored in the alert centre.</summary>
     [Id(29)] public List<IncidentNotification> Outbox { get; set; } = [];
+
+    /// <summary>The member alerts this incident stands for; null for incidents of other sources.</summary>
+    [Id(30)] public IncidentGroupState? Group { get; set; }
+}
+
+/// <summary>Stored state of a grouped incident's members. The type name is stable: it is written into stored JSON.</summary>
+[GenerateSerializer, Alias("mc.IncidentGroupState")]
+public sealed class IncidentGroupState
+{
+    [Id(0)] public string Key { get; set; } = "";
+    [Id(1)] public string Region { get; set; } = "";
+    [Id(2)] public string Kind { get; set; } = "";
+    [Id(3)] public List<IncidentMember> Members { get; set; } = [];
+
+    /// <summary>When the latest member's alert started: the group window runs from here.</summary>
+    [Id(4)] public DateTimeOffset LastStartAt { get; set; }
+
+    /// <summary>When the last notification of the incident (the report or an update) went out.</summary>
+    [Id(5)] public DateTimeOffset NotifiedAt { get; set; }
+
+    /// <summary>When the pending update is due; null when nothing changed since the last notification.</summary>
+    [Id(6)] public DateTimeOffset? UpdateDue { get; set; }
+
+    /// <summary>When the last member came back (resolution proposed); null while any is out.</summary>
+    [Id(7)] public DateTimeOffset? AllRecoveredAt { get; set; }
 }
 
 /// <summary>
@@ -63,6 +88,7 @@ internal sealed partial class IncidentGrain(
     [FromKeyedServices(TimeProviderNames.Grains)] TimeProvider time,
     IIncidentJournal journal,
     IOptions<IncidentOptions> options,
+    IOptions<IncidentGroupingOptions> grouping,
     IOptions<ReminderOptions> reminders,
     Orleans.Serialization.DeepCopier<IncidentState> copier,
     ILogger<IncidentGrain> logger) : Grain, IIncidentGrain, IRemindable
@@ -70,9 +96,19 @@ internal sealed partial class IncidentGrain(
     internal const string EscalationReminder = "escalation";
     private const int RememberedOperations = 50;
     private const int MaxTimeline = 500;
+    private static readonly TimeSpan MembershipAnnounceEvery = TimeSpan.FromMilliseconds(500);
     private IGrainTimer? _escalation;
     private IGrainTimer? _checkpoint;
+    private IGrainTimer? _groupUpdate;
+    private IGrainTimer? _deferredAnnounce;
+    private bool _announceDeferred;
+    private bool _announceNow;
+    private IncidentCommandType? _lastCommand;
+    private bool? _reminderOn;
     private IncidentPipeline? _pipeline;
+
+    // The timeline line of the membership change being decided (set by JoinMember and RecoverMember).
+    private string? _groupNote;
     private bool _occurrencesDirty;
     private bool _behind;
 
@@ -84,7 +120,10 @@ internal sealed partial class IncidentGrain(
     {
         _escalation = this.RegisterGrainTimer(EscalateIfDueAsync, new GrainTimerCreationOptions(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan) { Interleave = false });
         _checkpoint = this.RegisterGrainTimer(CheckpointAsync, new GrainTimerCreationOptions(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan) { Interleave = false });
+        _groupUpdate = this.RegisterGrainTimer(SendGroupUpdateIfDueAsync, new GrainTimerCreationOptions(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan) { Interleave = false });
+        _deferredAnnounce = this.RegisterGrainTimer(AnnounceDeferredAsync, new GrainTimerCreationOptions(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan) { Interleave = false });
         ArmEscalation();
+        ArmGroupUpdate();
         if (S.Reported)
         {
             _behind = true;
@@ -181,8 +220,10 @@ internal sealed partial class IncidentGrain(
     {
         // The write carried the coalesced occurrence count too.
         _occurrencesDirty = false;
+        _lastCommand = command;
         _behind = true;
         ArmEscalation();
+        ArmGroupUpdate();
         await EnsureReminderAsync();
         if (command == IncidentCommandType.Close)
         {
@@ -229,6 +270,19 @@ internal sealed partial class IncidentGrain(
                 S.LastOccurrenceAt = r.At;
                 S.EscalationLevel = 1;
                 S.EscalatesAt = now + options.Value.AcknowledgeWithin(r.Severity);
+                if (r.Member is { } opener && r.GroupKey is { } key)
+                {
+                    S.Group = new IncidentGroupState
+                    {
+                        Key = key,
+                        Region = r.Region ?? "",
+                        Kind = key.Split('|')[0],
+                        Members = [opener with { RecoveredAt = null }],
+                        LastStartAt = opener.Since,
+                        NotifiedAt = now,
+                    };
+                }
+
                 notices.Add((OnCall.AudienceOf(1), "incident.reported", $"{r.Severity} {S.Title}：{S.Detail}"));
                 notices.Add(("management", "incident.reported", $"{r.Severity} {S.Title}"));
                 break;
@@ -343,6 +397,12 @@ internal sealed partial class IncidentGrain(
                 }
 
                 S.ClosedAt = now;
+                if (S.Group is { } closing)
+                {
+                    // Nobody is paged about the counts of a closed incident.
+                    closing.UpdateDue = null;
+                }
+
                 break;
 
             case IncidentCommand.Reopen:
@@ -387,6 +447,34 @@ internal sealed partial class IncidentGrain(
                 }
 
                 break;
+
+            case IncidentCommand.JoinGroup join:
+                if (JoinMember(join.Member, now, notices) is { } notJoined)
+                {
+                    return Refuse(IncidentOutcome.Invalid, notJoined);
+                }
+
+                text = _groupNote;
+                break;
+
+            case IncidentCommand.MemberRecovered recovered:
+                if (RecoverMember(recovered.MemberId, text, now, notices) is { } notRecovered)
+                {
+                    return Refuse(IncidentOutcome.Invalid, notRecovered);
+                }
+
+                text = _groupNote;
+                break;
+
+            case IncidentCommand.GroupUpdate:
+                if (S.Group is null)
+                {
+                    return Refuse(IncidentOutcome.Invalid, "不是分组故障 / not a grouped incident");
+                }
+
+                SendGroupUpdate(now, notices);
+                text = $"通知更新：{Counts(S.Group)}";
+                break;
         }
 
         // The affected access party is told of everything that concerns it.
@@ -398,15 +486,25 @@ internal sealed partial class IncidentGrain(
         S.Stage = transition.To ?? S.Stage;
         S.Version++;
         var entry = new IncidentTimelineEntry(S.Version, now, actor.Name, c.Type, before, S.Stage, text ?? ActionText(c));
-        S.Timeline.Add(entry);
+        if (IsMembership(c.Type) && S.Group is { Members.Count: > 1 } && S.Timeline.Count > 0 && S.Timeline[^1].Command == c.Type)
+        {
+            // A storm's members are listed on the incident; the timeline keeps one running line per kind of membership change.
+            S.Timeline[^1] = entry;
+        }
+        else
+        {
+            S.Timeline.Add(entry);
+        }
+
         if (S.Timeline.Count > MaxTimeline)
         {
             S.Timeline.RemoveAt(0);
         }
 
+        var digest = S.Group is { Members.Count: > 1 } ? Digest(S.Group) : null;
         foreach (var (audience, kind, body) in notices.DistinctBy(n => n.Audience))
         {
-            S.Outbox.Add(new IncidentNotification($"{Id}:{S.Version}:{audience}", audience, kind, Id, S.PartyId, S.Severity, S.Title, body, now));
+            S.Outbox.Add(new IncidentNotification($"{Id}:{S.Version}:{audience}", audience, kind, Id, S.PartyId, S.Severity, S.Title, body, now) { Group = digest });
         }
 
         return new IncidentResult(IncidentOutcome.Applied, null, S.Stage, IncidentWorkflow.AllowedIn(S.Stage), S.Version);
@@ -454,13 +552,175 @@ internal sealed partial class IncidentGrain(
 
     private IncidentSnapshot Snapshot() => new(Id, S.Stage, S.Severity, S.Source, S.DedupKey, S.Title, S.Detail, S.PartyId, S.Channel, S.Subject,
         S.ReportedAt, S.AcknowledgedAt, S.ResolvedAt, S.ClosedAt, S.Occurrences, S.LastOccurrenceAt, S.EscalationLevel, S.EscalatesAt,
-        S.SuspendedChannel, S.RootCause, S.Actions, S.Feedback, S.FeedbackReads, S.PlanId, S.PlanVersion, S.Owner, S.Version, S.Timeline);
+        S.SuspendedChannel, S.RootCause, S.Actions, S.Feedback, S.FeedbackReads, S.PlanId, S.PlanVersion, S.Owner, S.Version, S.Timeline)
+    {
+        Group = S.Group is { } g
+            ? new IncidentGroupView(g.Key, g.Region, g.Kind, [.. g.Members], g.Members.Count(m => !m.Recovered), g.Members.Count(m => m.Recovered),
+                g.AllRecoveredAt, g.UpdateDue)
+            : null,
+    };
+
+    private static bool IsMembership(IncidentCommandType type) =>
+        type is IncidentCommandType.JoinGroup or IncidentCommandType.MemberRecovered or IncidentCommandType.GroupUpdate;
+
+    private static string Counts(IncidentGroupState g)
+    {
+        var active = g.Members.Count(m => !m.Recovered);
+        return $"共 {g.Members.Count} 台，仍{KindLabel(g.Kind)} {active}，已恢复 {g.Members.Count - active} / " +
+            $"{g.Members.Count} members, {active} still out, {g.Members.Count - active} back";
+    }
+
+    private static string KindLabel(string kind) => kind switch
+    {
+        "terminal.offline" => "离线",
+        "terminal.degraded" => "降级",
+        _ => "告警",
+    };
+
+    private static string GroupTitle(IncidentGroupState g, string? partyId)
+    {
+        var where = g.Region.Length > 0 ? g.Region : partyId ?? "";
+        var english = g.Kind == "terminal.degraded" ? "terminals degraded" : g.Kind == "terminal.offline" ? "terminals offline" : "alerts";
+        return $"{where}：{g.Members.Count} 台终端{KindLabel(g.Kind)} / {g.Members.Count} {english}";
+    }
+
+    /// <summary>Adds (or brings back out) a member; null when joined, else why not.</summary>
+    private string? JoinMember(IncidentMember? member, DateTimeOffset now, List<(string Audience, string Kind, string Body)> notices)
+    {
+        if (member is null || string.IsNullOrWhiteSpace(member.Id))
+        {
+            return "需要成员 / the member is required";
+        }
+
+        if (S.Group is not { } g)
+        {
+            return "不是分组故障 / not a grouped incident";
+        }
+
+        var settings = grouping.Value;
+        var index = g.Members.FindIndex(m => m.Id == member.Id);
+        if (index < 0 && member.Since > g.LastStartAt + settings.Window)
+        {
+            return "超出分组窗口 / outside the group window";
+        }
+
+        var joined = member with { RecoveredAt = null };
+        if (index < 0)
+        {
+            g.Members.Add(joined);
+        }
+        else
+        {
+            g.Members[index] = joined;
+        }
+
+        if (member.Since > g.LastStartAt)
+        {
+            g.LastStartAt = member.Since;
+        }
+
+        g.AllRecoveredAt = null;
+        S.Occurrences++;
+        if (member.Since > S.LastOccurrenceAt)
+        {
+            S.LastOccurrenceAt = member.Since;
+        }
+
+        var raised = "";
+        if (g.Members.Count > 1)
+        {
+            S.Title = GroupTitle(g, S.PartyId);
+            if (settings.SeverityFor(g.Members.Count) is { } target && target < S.Severity)
+            {
+                S.Severity = target;
+                raised = $"；优先级升至 {target} / raised to {target}";
+                if (S.Stage == IncidentStage.Reported)
+                {
+                    var sooner = now + options.Value.AcknowledgeWithin(target);
+                    S.EscalatesAt = S.EscalatesAt is { } due && due < sooner ? due : sooner;
+                }
+            }
+
+            QueueGroupUpdate(now, notices);
+        }
+
+        _groupNote = $"{member.Name}（{member.Id}）{(index < 0 ? "加入" : "再次告警")}；{Counts(g)}{raised}";
+        return null;
+    }
+
+    /// <summary>Marks a member back; null when done, else why not.</summary>
+    private string? RecoverMember(string? memberId, string? how, DateTimeOffset now, List<(string Audience, string Kind, string Body)> notices)
+    {
+        if (S.Group is not { } g || memberId is null || g.Members.FindIndex(m => m.Id == memberId) is var index && index < 0)
+        {
+            return "不是本故障的成员 / not a member of this incident";
+        }
+
+        var member = g.Members[index];
+        if (member.Recovered)
+        {
+            return "已恢复 / already back";
+        }
+
+        g.Members[index] = member with { RecoveredAt = now };
+        var allBack = g.Members.All(m => m.Recovered);
+        if (allBack)
+        {
+            g.AllRecoveredAt = now;
+        }
+
+        if (g.Members.Count == 1)
+        {
+            // A group of one reads as a single terminal always has.
+            _groupNote = how;
+            return null;
+        }
+
+        _groupNote = $"{member.Name}（{member.Id}）已恢复；{Counts(g)}" + (allBack ? "；全部恢复，建议解决 / all members are back: resolution proposed" : "");
+        QueueGroupUpdate(now, notices);
+        return null;
+    }
+
+    /// <summary>The counts go out now if the last notification is an interval old, else when it will be.</summary>
+    private void QueueGroupUpdate(DateTimeOffset now, List<(string Audience, string Kind, string Body)> notices)
+    {
+        var g = S.Group!;
+        var due = g.NotifiedAt + grouping.Value.UpdateInterval;
+        if (now >= due)
+        {
+            SendGroupUpdate(now, notices);
+        }
+        else
+        {
+            g.UpdateDue = due;
+        }
+    }
+
+    private void SendGroupUpdate(DateTimeOffset now, List<(string Audience, string Kind, string Body)> notices)
+    {
+        var g = S.Group!;
+        var body = $"{S.Severity} {S.Title}：{Counts(g)}" + (g.AllRecoveredAt is not null ? "；全部恢复，建议解决 / all back: resolution proposed" : "");
+        notices.Add((OnCall.AudienceOf(S.EscalationLevel), "incident.group.updated", body));
+        notices.Add(("management", "incident.group.updated", body));
+        g.NotifiedAt = now;
+        g.UpdateDue = null;
+    }
+
+    private IncidentGroupDigest Digest(IncidentGroupState g)
+    {
+        // Those still out come first: they are what the receiver has to act on.
+        var listed = g.Members.OrderBy(m => m.Recovered).ThenBy(m => m.Since).Take(Math.Max(0, grouping.Value.MembersInNotification)).ToList();
+        var active = g.Members.Count(m => !m.Recovered);
+        return new IncidentGroupDigest(g.Region, g.Kind, g.Members.Count, active, g.Members.Count - active, g.AllRecoveredAt is not null, listed,
+            $"/api/v1/incidents/{Uri.EscapeDataString(Id)}");
+    }
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
         if (reminderName == EscalationReminder)
         {
             await EscalateIfDueAsync(CancellationToken.None);
+            await SendGroupUpdateIfDueAsync(CancellationToken.None);
             await EnsureReminderAsync();
         }
     }
@@ -470,6 +730,41 @@ internal sealed partial class IncidentGrain(
         if (S.Reported && S.Stage == IncidentStage.Reported && S.EscalatesAt is { } due && time.GetUtcNow() >= due)
         {
             await ExecuteAsync(new IncidentCommand.Escalate(), IncidentActor.System, $"escalate:{due.UtcTicks}");
+        }
+    }
+
+    private async Task AnnounceDeferredAsync(CancellationToken cancellationToken)
+    {
+        _announceDeferred = false;
+        _announceNow = true;
+        try
+        {
+            await Pipeline.Announcer.RunAsync(cancellationToken);
+        }
+        finally
+        {
+            _announceNow = false;
+        }
+    }
+
+    private async Task SendGroupUpdateIfDueAsync(CancellationToken cancellationToken)
+    {
+        if (S.Reported && S.Group is { UpdateDue: { } due } && time.GetUtcNow() >= due && IncidentWorkflow.Find(S.Stage, IncidentCommandType.GroupUpdate) is not null)
+        {
+            await ExecuteAsync(new IncidentCommand.GroupUpdate(), IncidentActor.System, $"group-update:{due.UtcTicks}");
+        }
+    }
+
+    private void ArmGroupUpdate()
+    {
+        if (S.Group is { UpdateDue: { } due })
+        {
+            var wait = due - time.GetUtcNow();
+            _groupUpdate?.Change(wait > TimeSpan.Zero ? wait : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
+        }
+        else
+        {
+            _groupUpdate?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         }
     }
 
@@ -486,10 +781,19 @@ internal sealed partial class IncidentGrain(
         }
     }
 
-    /// <summary>While it waits for acknowledgement a reminder keeps the incident alive across restarts; afterwards none.</summary>
+    /// <summary>
+    /// While it waits for acknowledgement, or holds a grouped update not yet sent, a reminder keeps the incident alive across
+    /// restarts; afterwards none.
+    /// </summary>
     private async Task EnsureReminderAsync()
     {
-        var waiting = S.Reported && S.Stage == IncidentStage.Reported;
+        var waiting = S.Reported && (S.Stage == IncidentStage.Reported || S.Group?.UpdateDue is not null);
+        if (_reminderOn == waiting)
+        {
+            // Known for this activation: a storm's commands do not each read the reminder table.
+            return;
+        }
+
         var existing = await this.GetReminder(EscalationReminder);
         if (waiting && existing is null)
         {
@@ -500,6 +804,8 @@ internal sealed partial class IncidentGrain(
         {
             await this.UnregisterReminder(existing);
         }
+
+        _reminderOn = waiting;
     }
 
     private async Task CheckpointAsync(CancellationToken cancellationToken)
@@ -523,6 +829,19 @@ internal sealed partial class IncidentGrain(
             return;
         }
 
+        if (!_announceNow && S.Outbox.Count == 0 && _lastCommand is { } last && IsMembership(last))
+        {
+            // A storm changes the incident per member: the read model and the boards follow at most every MembershipAnnounceEvery,
+            // so the members queue at their group for the state write alone. Notifications are never held.
+            if (!_announceDeferred)
+            {
+                _announceDeferred = true;
+                _deferredAnnounce?.Change(MembershipAnnounceEvery, Timeout.InfiniteTimeSpan);
+            }
+
+            return;
+        }
+
         var snapshot = Snapshot();
         await journal.RecordAsync(snapshot, S.Timeline.Count > 0 ? S.Timeline[^1] : null, cancellationToken);
         var delivered = new List<IncidentNotification>();
@@ -533,7 +852,12 @@ internal sealed partial class IncidentGrain(
             await GrainFactory.PublishLiveAsync(LiveTopic.Notifications, NotificationRaised.Of(notification));
         }
 
-        await GrainFactory.PublishLiveAsync(LiveTopic.Incidents, new IncidentCardChanged(snapshot with { Timeline = [] }));
+        // Boards get the counts; the member list is read with the incident itself (a storm's list would swamp every board).
+        await GrainFactory.PublishLiveAsync(LiveTopic.Incidents, new IncidentCardChanged(snapshot with
+        {
+            Timeline = [],
+            Group = snapshot.Group is { } group ? group with { Members = [] } : null,
+        }));
 
         _behind = false;
         if (delivered.Count > 0)

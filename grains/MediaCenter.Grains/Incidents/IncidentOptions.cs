@@ -31,6 +31,34 @@ public sealed class IncidentOptions
     };
 }
 
+/// <summary>Grouping of alert storms (docs/INCIDENTS.md, "Grouping"). Bound from the silo's <c>Incidents:Grouping</c> section.</summary>
+public sealed class IncidentGroupingOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string Section = "Incidents:Grouping";
+
+    /// <summary>A new member joins the group's open incident when its alert starts within this time of the latest member's.</summary>
+    public TimeSpan Window { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>After the first notification, a grouped incident sends its counts at most once per this interval.</summary>
+    public TimeSpan UpdateInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>From this many members the incident is at least P2.</summary>
+    public int P2FromMembers { get; set; } = 10;
+
+    /// <summary>From this many members the incident is P1.</summary>
+    public int P1FromMembers { get; set; } = 50;
+
+    /// <summary>How many members a notification (and its webhook payload) lists; the incident lists them all.</summary>
+    public int MembersInNotification { get; set; } = 20;
+
+    /// <summary>The severity a group of this size calls for at least (null: no more than its alerts' own).</summary>
+    public IncidentSeverity? SeverityFor(int members) =>
+        P1FromMembers > 0 && members >= P1FromMembers ? IncidentSeverity.P1
+        : P2FromMembers > 0 && members >= P2FromMembers ? IncidentSeverity.P2
+        : null;
+}
+
 /// <summary>
 /// The on-call levels an unacknowledged incident climbs: 1 the operators on duty (值班运维, group <c>ops</c>),
 /// 2 the platform administrators (运维负责人, <c>role:admin</c>), 3 management (管理方, <c>management</c>).

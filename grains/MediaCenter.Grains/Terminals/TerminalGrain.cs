@@ -48,6 +48,7 @@ internal sealed partial class TerminalGrain(
     private IGrainTimer? _deadline;
     private IGrainTimer? _checkpoint;
     private bool _lastSeenDirty;
+    private Task _incidentReports = Task.CompletedTask;
 
     // Since when this activation has been listening: silence before it (a failover, a cluster restart) is not held against
     // the terminal, which is judged a full timeout after it.
@@ -77,6 +78,16 @@ internal sealed partial class TerminalGrain(
         if (_lastSeenDirty)
         {
             await CheckpointAsync(cancellationToken);
+        }
+
+        try
+        {
+            // The alerts this activation raised reach their group before it goes (best-effort, like the reports themselves).
+            await _incidentReports.WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            LogIncidentReportFailed(logger, Id, "deactivated before its incident reports were delivered");
         }
     }
 
@@ -252,6 +263,7 @@ internal sealed partial class TerminalGrain(
         }
 
         var next = decision.Next;
+        var wasUp = s.Health is TerminalHealth.Online or TerminalHealth.Degraded;
         s.Health = next.Health;
         s.HealthSince = now;
         s.DegradedBecause = [.. next.DegradedBecause];
@@ -275,7 +287,14 @@ internal sealed partial class TerminalGrain(
         if (announced is not null)
         {
             await journal.RecordEventAsync(announced);
-            await ReportIncidentAsync(announced);
+            // A storm's alerts queue at their group: the terminal's health and heartbeats never wait for the incident, and its
+            // own reports still arrive in order (each waits for the one before).
+            _incidentReports = ReportAfterAsync(_incidentReports, announced);
+        }
+        else if (wasUp && next.Health == TerminalHealth.Offline)
+        {
+            // Out again within the flap window: no alert, but a group that lists the terminal as back must see it out again.
+            _incidentReports = OutAgainAfterAsync(_incidentReports, now);
         }
 
         Publish();
@@ -283,24 +302,43 @@ internal sealed partial class TerminalGrain(
     }
 
     /// <summary>
-    /// Offline and degraded alerts open (or count on) the fault's incident; a recovery is noted on it. Best-effort:
-    /// the alert itself is already in the event log, and the terminal's health never waits on the incident desk.
+    /// Offline and degraded alerts go to the alert group of their kind, party and region: the first opens the fault's incident
+    /// as a single alert always has, others starting within the group window join it (docs/INCIDENTS.md, "Grouping"); a
+    /// recovery is marked on the incident that lists the terminal. Best-effort: the alert itself is already in the event log,
+    /// and the terminal's health never waits on the incident desk.
     /// </summary>
+    private async Task ReportAfterAsync(Task previous, TerminalEvent alert)
+    {
+        await previous;
+        await ReportIncidentAsync(alert);
+    }
+
+    private async Task OutAgainAfterAsync(Task previous, DateTimeOffset at)
+    {
+        await previous;
+        try
+        {
+            var registration = state.State.Registration!;
+            await GrainFactory.GetGrain<Incidents.IAlertGroupGrain>(Incidents.AlertGroups.KeyOf("terminal.offline", registration.PartyId, registration.Region))
+                .OutAgainAsync(new Incidents.IncidentMember(Id, registration.Name, at, null), $"{Id}:out-again:{state.State.Version}");
+        }
+        catch (Exception ex)
+        {
+            LogIncidentReportFailed(logger, Id, ex.Message);
+        }
+    }
+
     private async Task ReportIncidentAsync(TerminalEvent alert)
     {
         try
         {
-            var desk = GrainFactory.GetGrain<Incidents.IIncidentDeskGrain>(alert.DedupKey!);
-            var name = state.State.Registration!.Name;
+            var registration = state.State.Registration!;
+            var name = registration.Name;
             if (alert.Type == "terminal.recovered")
             {
-                if (await desk.OpenIncidentAsync() is { } open)
-                {
-                    await GrainFactory.GetGrain<Incidents.IIncidentGrain>(open).ExecuteAsync(
-                        new Incidents.IncidentCommand.Comment { Text = $"终端已恢复在线 / the terminal is back: {alert.Reason}" },
-                        Incidents.IncidentActor.System, $"{Id}:recovered:{alert.Version}");
-                }
-
+                // Only an outage ends with a recovery alert (see TerminalHealthRules): it goes to the offline group.
+                await GrainFactory.GetGrain<Incidents.IAlertGroupGrain>(Incidents.AlertGroups.KeyOf("terminal.offline", alert.PartyId, registration.Region))
+                    .RecoverAsync(Id, alert.DedupKey!, $"终端已恢复在线 / the terminal is back: {alert.Reason}", $"{Id}:recovered:{alert.Version}");
                 return;
             }
 
@@ -308,8 +346,23 @@ internal sealed partial class TerminalGrain(
             var report = new Incidents.IncidentReport(alert.DedupKey!, Incidents.IncidentSource.Terminal,
                 offline ? Incidents.IncidentSeverity.P3 : Incidents.IncidentSeverity.P4,
                 offline ? $"终端离线：{name}（{Id}）/ terminal offline" : $"终端降级：{name}（{Id}）/ terminal degraded",
-                $"{state.State.Registration.Region} · {alert.Reason}", alert.PartyId, null, "terminal:" + Id, alert.At);
-            await desk.ReportAsync(report, Incidents.IncidentActor.System, $"{Id}:{alert.Type}:{alert.Version}");
+                $"{registration.Region} · {alert.Reason}", alert.PartyId, null, "terminal:" + Id, alert.At)
+            {
+                Region = registration.Region,
+            };
+            var group = GrainFactory.GetGrain<Incidents.IAlertGroupGrain>(Incidents.AlertGroups.KeyOf(alert.Type, alert.PartyId, registration.Region));
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    await group.JoinAsync(new Incidents.IncidentMember(Id, name, alert.At, null), report, $"{Id}:{alert.Type}:{alert.Version}");
+                    break;
+                }
+                catch (TimeoutException) when (attempt < 3)
+                {
+                    // In a storm the group's queue can outlast a call's timeout; the operation id makes the retry count once.
+                }
+            }
         }
         catch (Exception ex)
         {

@@ -89,6 +89,9 @@ public sealed class IncidentBench(IGrainFactory grains, string prefix)
 
     public static DateTimeOffset Now => ClusterFixture.GrainClock.GetUtcNow();
 
+    /// <summary>The member every bench incident is reported with.</summary>
+    public const string BenchMember = "bench-member-1";
+
     /// <summary>A bench whose incident keys nobody else uses.</summary>
     public static IncidentBench Fresh(IGrainFactory grains, string prefix) => new(grains, $"{prefix}-{Guid.NewGuid():N}"[..(prefix.Length + 13)]);
 
@@ -161,13 +164,25 @@ public sealed class IncidentBench(IGrainFactory grains, string prefix)
         IncidentCommandType.SetSeverity => new IncidentCommand.SetSeverity(),
         IncidentCommandType.CitePlan => new IncidentCommand.CitePlan(),
         IncidentCommandType.Comment => new IncidentCommand.Comment(),
+        IncidentCommandType.JoinGroup => new IncidentCommand.JoinGroup(),
+        IncidentCommandType.MemberRecovered => new IncidentCommand.MemberRecovered(),
+        IncidentCommandType.GroupUpdate => new IncidentCommand.GroupUpdate(),
         _ => throw new ArgumentOutOfRangeException(nameof(type)),
     };
 
     /// <summary>A command of the given type with valid arguments for a bench incident.</summary>
     public static IncidentCommand Valid(IIncidentGrain incident, IncidentCommandType type) => type switch
     {
-        IncidentCommandType.Report => new IncidentCommand.Report { Fault = Report("bench:" + incident.GetPrimaryKeyString(), ChannelFor(incident)) },
+        // Every bench incident stands for a group of one member, so the membership commands have something to act on.
+        IncidentCommandType.Report => new IncidentCommand.Report
+        {
+            Fault = Report("bench:" + incident.GetPrimaryKeyString(), ChannelFor(incident)) with
+            {
+                Member = new IncidentMember(BenchMember, "一号接口", Now, null),
+                GroupKey = AlertGroups.KeyOf("api.timeout", Responders.PartyId, "bench"),
+                Region = "bench",
+            },
+        },
         IncidentCommandType.Acknowledge => new IncidentCommand.Acknowledge(),
         IncidentCommandType.Escalate => new IncidentCommand.Escalate(),
         IncidentCommandType.SuspendService => new IncidentCommand.SuspendService { Text = "首页数据错误，暂停对外服务" },
@@ -183,6 +198,9 @@ public sealed class IncidentBench(IGrainFactory grains, string prefix)
         IncidentCommandType.SetSeverity => new IncidentCommand.SetSeverity { Severity = IncidentSeverity.P3 },
         IncidentCommandType.CitePlan => new IncidentCommand.CitePlan { PlanId = "plan-network", PlanVersion = 2 },
         IncidentCommandType.Comment => new IncidentCommand.Comment { Text = "值班员已到达机房" },
+        IncidentCommandType.JoinGroup => new IncidentCommand.JoinGroup { Member = new IncidentMember("bench-member-2", "二号接口", Now, null) },
+        IncidentCommandType.MemberRecovered => new IncidentCommand.MemberRecovered { MemberId = BenchMember, Text = "接口恢复" },
+        IncidentCommandType.GroupUpdate => new IncidentCommand.GroupUpdate(),
         _ => throw new NotSupportedException($"no valid arguments known for {type}: add them to IncidentBench.Valid"),
     };
 

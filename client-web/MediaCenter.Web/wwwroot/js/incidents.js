@@ -98,8 +98,15 @@ import {
     if (!newer(incident, known)) { return; }
     incidents.set(incident.id, incident);
     renderList();
-    if (detail && detail.id === incident.id && newer(incident, detail.incident)) { refreshDetail().catch(() => {}); }
+    if (detail && detail.id === incident.id && newer(incident, detail.incident)) { refreshDetailSoon(); }
     statsSoon();
+  }
+
+  // A storm pushes a version per member: the open detail is read again at most twice a second.
+  let detailRefresh = null;
+  function refreshDetailSoon() {
+    if (detailRefresh) { return; }
+    detailRefresh = setTimeout(() => { detailRefresh = null; refreshDetail().catch(() => {}); }, 500);
   }
 
   async function loadList() {
@@ -158,7 +165,8 @@ import {
       h("span", { class: "chip inc-level", title: t("inc.escalationLevel"), text: tf("inc.level", { n: incident.escalationLevel }) }),
       h("span", { class: "chip inc-occurrences" + (incident.occurrences > 1 ? " repeated" : ""), title: t("inc.occurrences"), text: "×" + incident.occurrences }),
       incident.suspendedChannel && incident.stage !== "ServiceSuspended"
-        ? h("span", { class: "chip inc-suspended", title: incident.suspendedChannel, text: t("inc.suspendedShort") }) : null),
+        ? h("span", { class: "chip inc-suspended", title: incident.suspendedChannel, text: t("inc.suspendedShort") }) : null,
+      groupChips(incident)),
     h("h3", { class: "inc-card-title", text: incident.title }),
     h("div", { class: "inc-line muted" }, partyName(incident.partyId), incident.channel ? " · " + incident.channel : "", " · ", t("inc.source." + incident.source)),
     h("div", { class: "inc-line" },
@@ -301,6 +309,7 @@ import {
       h("div", { class: "nr-detail-body" },
         h("div", { class: "nr-facts" }, facts),
         incident.detail ? h("p", { class: "inc-text", id: "inc-detail-text", text: incident.detail }) : null,
+        groupSection(incident),
         actionsBlock(incident),
         rootCauseSection(incident),
         feedbackSection(incident),
@@ -374,11 +383,56 @@ import {
       error);
   }
 
+  // ---------------------------------------------------------------- grouped incidents (an alert storm as one incident)
+
+  // Texts of the grouped view, kept here so the shared dictionaries stay untouched.
+  const GROUP_TEXT = {
+    "zh-CN": {
+      members: "成员", active: "仍告警", recovered: "已恢复", since: "开始", proposed: "全部成员已恢复，建议解决", more: "另有 {n} 台未列出",
+      "cmd.JoinGroup": "成员加入", "cmd.MemberRecovered": "成员恢复", "cmd.GroupUpdate": "通知更新",
+    },
+    en: {
+      members: "Members", active: "still out", recovered: "back", since: "since", proposed: "Every member is back: resolution proposed", more: "{n} more not listed",
+      "cmd.JoinGroup": "Member joined", "cmd.MemberRecovered": "Member back", "cmd.GroupUpdate": "Update sent",
+    },
+  };
+  const GROUP_LISTED = 500;
+
+  function groupText(key, values) {
+    const text = (GROUP_TEXT[i18n.lang] || GROUP_TEXT["zh-CN"])[key];
+    return text && values ? text.replace(/\{(\w+)\}/g, (_, name) => values[name] ?? "") : text;
+  }
+
+  // Boards get the counts only; the member list comes with the incident itself.
+  function groupChips(incident) {
+    const g = incident.group;
+    if (!g || g.active + g.recovered < 2) { return g && g.allRecoveredAt ? h("span", { class: "chip inc-proposed", text: groupText("proposed") }) : null; }
+    return [
+      h("span", { class: "chip inc-group-count", title: groupText("members"), text: g.active + " " + groupText("active") + " · " + g.recovered + " " + groupText("recovered") }),
+      g.allRecoveredAt ? h("span", { class: "chip inc-proposed", text: groupText("proposed") }) : null,
+    ];
+  }
+
+  function groupSection(incident) {
+    const g = incident.group;
+    if (!g || !g.members) { return null; }
+    const members = [...g.members].sort((a, b) => (!!a.recoveredAt - !!b.recoveredAt) || (a.since < b.since ? -1 : a.since > b.since ? 1 : 0));
+    const rows = members.slice(0, GROUP_LISTED).map(m => h("li", { class: m.recoveredAt ? "inc-member back" : "inc-member", dataset: { member: m.id } },
+      h("strong", { text: m.name }), " ", h("span", { class: "muted", text: m.id }), " · ",
+      h("span", { text: groupText("since") + " " + formatTime(m.since) }), " · ",
+      h("span", { class: "inc-member-state", text: m.recoveredAt ? groupText("recovered") + " " + formatTime(m.recoveredAt) : groupText("active") })));
+    return h("section", { class: "nr-section inc-group", id: "inc-group", dataset: { active: g.active, recovered: g.recovered } },
+      h("h3", { text: groupText("members") + " " + members.length + " · " + g.active + " " + groupText("active") + " · " + g.recovered + " " + groupText("recovered") }),
+      g.allRecoveredAt ? h("p", { class: "inc-proposed", id: "inc-group-proposed", text: groupText("proposed") }) : null,
+      h("ul", { class: "inc-members", id: "inc-members" }, rows),
+      members.length > GROUP_LISTED ? h("p", { class: "muted", text: groupText("more", { n: members.length - GROUP_LISTED }) }) : null);
+  }
+
   function timelineSection(timeline) {
     const items = timeline.map(entry => h("li", { dataset: { command: entry.command, version: entry.version } },
       h("time", { class: "muted", text: formatTime(entry.at) }), " ",
       h("strong", { text: actorName(entry.actor) }), " ",
-      h("span", { text: t("inc.cmd." + entry.command) + (entry.to !== entry.from ? " → " + t("inc.stage." + entry.to) : "") }),
+      h("span", { text: (groupText("cmd." + entry.command) || t("inc.cmd." + entry.command)) + (entry.to !== entry.from ? " → " + t("inc.stage." + entry.to) : "") }),
       entry.text ? h("div", { class: "nr-comment", text: "“" + entry.text + "”" }) : null)).reverse();
     return h("section", { class: "nr-section" }, h("h3", { text: t("inc.timeline") }), h("ol", { class: "nr-timeline", id: "inc-timeline" }, items));
   }
