@@ -3,7 +3,7 @@
 // serves), the dialogs those moves need, a manual report form, monthly MTTA/MTTR, and the bell with unread
 // notifications. Addresses: /incidents and /incidents/{id}.
 import {
-  mc, t, formatTime, $, h, tf, joined, newKey, post, slug, me, isPhone, field, onSubmit, day as today,
+  mc, i18n, t, formatTime, $, h, tf, joined, newKey, post, slug, me, isPhone, field, onSubmit, day as today,
   problemText as problemParts, showError as showProblem, messageLine, dialogShell as openDialog, pad, navigate,
 } from "./lib.js";
 
