@@ -124,7 +124,10 @@ internal static partial class IncidentsApi
             .WithName("ReportIncident")
             .WithSummary("Reports a fault by hand (operators, or an access party for itself); repeats with the same dedupKey count on the open incident. Requires an Idempotency-Key.");
 
-        foreach (var command in Enum.GetValues<IncidentCommandType>().Where(c => c is not (IncidentCommandType.Report or IncidentCommandType.Escalate)))
+        // Reports have their own endpoint; what only the platform does (escalation, an alert group's membership) has none.
+        var platformOnly = IncidentWorkflow.Transitions.GroupBy(t => t.Command)
+            .Where(g => g.All(t => t.Roles == IncidentRole.System)).Select(g => g.Key).ToHashSet();
+        foreach (var command in Enum.GetValues<IncidentCommandType>().Where(c => c != IncidentCommandType.Report && !platformOnly.Contains(c)))
         {
             v1.MapPost($"/incidents/{{id}}/{Slug(command)}", (string id, CommandBody? body, HttpContext http, IClusterClient cluster, PartyDirectory directory) =>
                     ExecuteAsync(command, id, body ?? new CommandBody(null, null, null, null, null, null, null, null), http, cluster, directory))

@@ -86,6 +86,16 @@ internal sealed partial class GuardedListener(MqttSettings settings, X509Certifi
         var remote = (IPEndPoint)socket.RemoteEndPoint!;
         var address = remote.Address.IsIPv4MappedToIPv6 ? remote.Address.MapToIPv4() : remote.Address;
         var admitted = false;
+        var released = 0;
+        // A connection closed by the guard stops counting against its address at once, not when the broker lets go of it.
+        void ReleaseOnce()
+        {
+            if (admitted && Interlocked.Exchange(ref released, 1) == 0)
+            {
+                Release(address);
+            }
+        }
+
         try
         {
             admitted = Admit(address);
@@ -111,7 +121,11 @@ internal sealed partial class GuardedListener(MqttSettings settings, X509Certifi
                 }, handshake.Token);
             }
 
-            await using var guarded = new MqttFrameGuard(stream, settings.MaxPacketBytes, reason => drops.Refused(reason, null));
+            await using var guarded = new MqttFrameGuard(stream, settings.MaxPacketBytes, reason =>
+            {
+                drops.Refused(reason, null);
+                ReleaseOnce();
+            });
             var options = _options!;
             var channel = new MqttTcpChannel(guarded, socket.LocalEndPoint!, remote, null!);
             using var adapter = new MqttChannelAdapter(channel,
@@ -135,11 +149,7 @@ internal sealed partial class GuardedListener(MqttSettings settings, X509Certifi
         }
         finally
         {
-            if (admitted)
-            {
-                Release(address);
-            }
-
+            ReleaseOnce();
             socket.Dispose();
         }
     }

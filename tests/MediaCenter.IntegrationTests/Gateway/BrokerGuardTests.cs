@@ -68,7 +68,9 @@ public sealed class BrokerGuardTests(IntegrationFixture fixture)
             var metrics = await Eventually.WaitAsync(() => http.GetStringAsync("/metrics"),
                 m => m.Contains("mediacenter_mqtt_messages_received_total{kind=\"hb\"} 1"), TimeSpan.FromSeconds(10), "the heartbeat counted");
             Assert.Contains("mediacenter_mqtt_refused_total{reason=\"packet_too_large\"} 1", metrics);
-            Assert.Contains("mediacenter_mqtt_refused_total{reason=\"too_many_connections\"} 1", metrics);
+            // At least the fourth: on a loaded machine the oversized connection's slot may still be held when the three are opened.
+            var overCap = System.Text.RegularExpressions.Regex.Match(metrics, "mediacenter_mqtt_refused_total\\{reason=\"too_many_connections\"\\} (\\d+)");
+            Assert.True(overCap.Success && int.Parse(overCap.Groups[1].Value) >= 1, "connections over the cap were not counted");
         }
         finally
         {
