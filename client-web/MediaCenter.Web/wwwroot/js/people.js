@@ -1,11 +1,9 @@
 // People (人员管理, F8.1): an organisation's staff with the standard's checks — the certified share (持证上岗 ≥ 50 %), the
-// certificates about to expire and the people below their post's entry conditions. Uses the shell's helpers from app.js
-// (window.mc). Nothing polls: the roster grain pushes rosterChanged after every change, and the page re-reads the list.
-(function () {
-  const mc = window.mc;
-  const { t } = window.mcI18n;
-  const $ = id => document.getElementById(id);
+// certificates about to expire and the people below their post's entry conditions. Uses the shared module (js/lib.js).
+// Nothing polls: the roster grain pushes rosterChanged after every change, and the page re-reads the list.
+import { mc, t, $, h as el, tf, send, me, problemText as problem } from "./lib.js";
 
+(function () {
   const posts = ["Manager", "Staff", "ServicePost"];
   const levels = ["Secondary", "JuniorCollege", "Bachelor", "Master", "Doctorate"];
   let organisation = null;
@@ -13,26 +11,6 @@
   let people = [];
   let started = false;
 
-  function el(tag, props, ...children) {
-    const node = document.createElement(tag);
-    for (const [key, value] of Object.entries(props || {})) {
-      if (value === null || value === undefined || value === false) { continue; }
-      if (key === "text") { node.textContent = value; }
-      else if (key === "class") { node.className = value; }
-      else if (key.startsWith("on")) { node.addEventListener(key.slice(2), value); }
-      else { node.setAttribute(key, value === true ? "" : String(value)); }
-    }
-    for (const child of children.flat()) { if (child !== null && child !== undefined) { node.append(child); } }
-    return node;
-  }
-
-  function tf(key, values) { return t(key).replace(/\{(\w+)\}/g, (_, name) => values[name] ?? ""); }
-  function newKey() { return crypto.randomUUID ? crypto.randomUUID() : Date.now().toString(36) + Math.random().toString(36).slice(2); }
-  function send(method, path, body) {
-    return mc.api(path, { method, body: JSON.stringify(body || {}), headers: { "Idempotency-Key": newKey() } });
-  }
-
-  function me() { return mc.me(); }
   function canSee() { const u = me(); return !!u && (!!u.partyRole || ["admin", "operator", "management"].some(r => u.platformRoles.includes(r))); }
   function isAdmin() {
     const u = me();
@@ -42,10 +20,6 @@
   }
 
   function message(text) { const p = $("people-message"); p.textContent = text || ""; p.hidden = !text; }
-  function problem(err) {
-    const p = err.problem || {};
-    return [p.title || err.message, p.detail && p.detail !== p.title ? p.detail : null].filter(Boolean).join(" ");
-  }
 
   function skeleton() {
     const u = me();
