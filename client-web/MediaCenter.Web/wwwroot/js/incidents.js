@@ -3,7 +3,7 @@
 // serves), the dialogs those moves need, a manual report form, monthly MTTA/MTTR, and the bell with unread
 // notifications. Addresses: /incidents and /incidents/{id}.
 import {
-  mc, i18n, t, formatTime, $, h, tf, joined, newKey, post, slug, me, isPhone, field, onSubmit, day as today,
+  mc, t, formatTime, $, h, tf, joined, newKey, post, slug, me, isPhone, field, onSubmit, day as today,
   problemText as problemParts, showError as showProblem, messageLine, dialogShell as openDialog, pad, navigate,
 } from "./lib.js";
 
@@ -385,23 +385,9 @@ import {
 
   // ---------------------------------------------------------------- grouped incidents (an alert storm as one incident)
 
-  // Texts of the grouped view, kept here so the shared dictionaries stay untouched.
-  const GROUP_TEXT = {
-    "zh-CN": {
-      members: "成员", active: "仍告警", recovered: "已恢复", since: "开始", proposed: "全部成员已恢复，建议解决", more: "另有 {n} 台未列出",
-      "cmd.JoinGroup": "成员加入", "cmd.MemberRecovered": "成员恢复", "cmd.GroupUpdate": "通知更新",
-    },
-    en: {
-      members: "Members", active: "still out", recovered: "back", since: "since", proposed: "Every member is back: resolution proposed", more: "{n} more not listed",
-      "cmd.JoinGroup": "Member joined", "cmd.MemberRecovered": "Member back", "cmd.GroupUpdate": "Update sent",
-    },
-  };
   const GROUP_LISTED = 500;
 
-  function groupText(key, values) {
-    const text = (GROUP_TEXT[i18n.lang] || GROUP_TEXT["zh-CN"])[key];
-    return text && values ? text.replace(/\{(\w+)\}/g, (_, name) => values[name] ?? "") : text;
-  }
+  function groupText(key, values) { return values ? tf("inc.group." + key, values) : t("inc.group." + key); }
 
   // Boards get the counts only; the member list comes with the incident itself.
   function groupChips(incident) {
@@ -432,7 +418,7 @@ import {
     const items = timeline.map(entry => h("li", { dataset: { command: entry.command, version: entry.version } },
       h("time", { class: "muted", text: formatTime(entry.at) }), " ",
       h("strong", { text: actorName(entry.actor) }), " ",
-      h("span", { text: (groupText("cmd." + entry.command) || t("inc.cmd." + entry.command)) + (entry.to !== entry.from ? " → " + t("inc.stage." + entry.to) : "") }),
+      h("span", { text: t("inc.cmd." + entry.command) + (entry.to !== entry.from ? " → " + t("inc.stage." + entry.to) : "") }),
       entry.text ? h("div", { class: "nr-comment", text: "“" + entry.text + "”" }) : null)).reverse();
     return h("section", { class: "nr-section" }, h("h3", { text: t("inc.timeline") }), h("ol", { class: "nr-timeline", id: "inc-timeline" }, items));
   }
