@@ -365,15 +365,24 @@ public abstract record IncidentCommand
         public override IncidentCommandType Type => IncidentCommandType.Comment;
     }
 
-    /// <summary>Adds a member alert to the grouped incident (or marks a recovered member out again).</summary>
+    /// <summary>
+    /// Adds member alerts to the grouped incident (or marks recovered members out again). A storm's members come in batches:
+    /// the command applies to all of them or, when one is outside the group window, to none.
+    /// </summary>
     [GenerateSerializer, Alias("mc.IncidentCommand.JoinGroup")]
     public sealed record JoinGroup : IncidentCommand
     {
         /// <inheritdoc/>
         public override IncidentCommandType Type => IncidentCommandType.JoinGroup;
 
-        /// <summary>The member (required).</summary>
+        /// <summary>One member (this or <see cref="Members"/> is required).</summary>
         [Id(0)] public IncidentMember? Member { get; init; }
+
+        /// <summary>Several members at once.</summary>
+        [Id(1)] public IReadOnlyList<IncidentMember>? Members { get; init; }
+
+        /// <summary>The members named by the command, the single one included.</summary>
+        public IReadOnlyList<IncidentMember> All => [.. (Member is null ? [] : new[] { Member }), .. Members ?? []];
     }
 
     /// <summary>Marks a member of the grouped incident as back; <see cref="Text"/> is how it came back.</summary>
@@ -383,8 +392,14 @@ public abstract record IncidentCommand
         /// <inheritdoc/>
         public override IncidentCommandType Type => IncidentCommandType.MemberRecovered;
 
-        /// <summary>The member's id (required).</summary>
+        /// <summary>The member's id (this or <see cref="MemberIds"/> is required).</summary>
         [Id(0)] public string? MemberId { get; init; }
+
+        /// <summary>Several members back at once: all of them must be members (those already back are left as they are).</summary>
+        [Id(1)] public IReadOnlyList<string>? MemberIds { get; init; }
+
+        /// <summary>The members named by the command, the single one included.</summary>
+        public IReadOnlyList<string> All => [.. (MemberId is null ? [] : new[] { MemberId }), .. MemberIds ?? []];
     }
 
     /// <summary>Sends the grouped incident's counts now (the platform gives it when a pending update falls due).</summary>

@@ -449,7 +449,7 @@ internal sealed partial class IncidentGrain(
                 break;
 
             case IncidentCommand.JoinGroup join:
-                if (JoinMember(join.Member, now, notices) is { } notJoined)
+                if (JoinMembers(join.All, now, notices) is { } notJoined)
                 {
                     return Refuse(IncidentOutcome.Invalid, notJoined);
                 }
@@ -458,7 +458,7 @@ internal sealed partial class IncidentGrain(
                 break;
 
             case IncidentCommand.MemberRecovered recovered:
-                if (RecoverMember(recovered.MemberId, text, now, notices) is { } notRecovered)
+                if (RecoverMembers(recovered.All, text, now, notices) is { } notRecovered)
                 {
                     return Refuse(IncidentOutcome.Invalid, notRecovered);
                 }
@@ -584,10 +584,13 @@ internal sealed partial class IncidentGrain(
         return $"{where}：{g.Members.Count} 台终端{KindLabel(g.Kind)} / {g.Members.Count} {english}";
     }
 
-    /// <summary>Adds (or brings back out) a member; null when joined, else why not.</summary>
-    private string? JoinMember(IncidentMember? member, DateTimeOffset now, List<(string Audience, string Kind, string Body)> notices)
+    /// <summary>
+    /// Adds (or brings back out) members; null when joined, else why not. A batch joins whole or not at all: the first member
+    /// outside the group window refuses it, so the alert group can open that member's own incident.
+    /// </summary>
+    private string? JoinMembers(IReadOnlyList<IncidentMember> members, DateTimeOffset now, List<(string Audience, string Kind, string Body)> notices)
     {
-        if (member is null || string.IsNullOrWhiteSpace(member.Id))
+        if (members.Count == 0 || members.Any(m => string.IsNullOrWhiteSpace(m.Id)))
         {
             return "需要成员 / the member is required";
         }
@@ -598,34 +601,53 @@ internal sealed partial class IncidentGrain(
         }
 
         var settings = grouping.Value;
-        var index = g.Members.FindIndex(m => m.Id == member.Id);
-        if (index < 0 && member.Since > g.LastStartAt + settings.Window)
+        var ordered = members.OrderBy(m => m.Since).DistinctBy(m => m.Id).ToList();
+        var latest = g.LastStartAt;
+        foreach (var member in ordered)
         {
-            return "超出分组窗口 / outside the group window";
+            if (member.Since > latest + settings.Window && !g.Members.Exists(m => m.Id == member.Id))
+            {
+                return "超出分组窗口 / outside the group window";
+            }
+
+            latest = member.Since > latest ? member.Since : latest;
         }
 
-        var joined = member with { RecoveredAt = null };
-        if (index < 0)
+        var added = new List<IncidentMember>();
+        var again = new List<IncidentMember>();
+        foreach (var member in ordered)
         {
-            g.Members.Add(joined);
-        }
-        else
-        {
-            g.Members[index] = joined;
+            var index = g.Members.FindIndex(m => m.Id == member.Id);
+            if (index >= 0 && !g.Members[index].Recovered && g.Members[index].Since == member.Since)
+            {
+                // The same alert delivered again (a retried batch): it counts once.
+                continue;
+            }
+
+            var joined = member with { RecoveredAt = null };
+            if (index < 0)
+            {
+                g.Members.Add(joined);
+                added.Add(member);
+            }
+            else
+            {
+                g.Members[index] = joined;
+                again.Add(member);
+            }
+
+            g.LastStartAt = member.Since > g.LastStartAt ? member.Since : g.LastStartAt;
+            S.Occurrences++;
+            S.LastOccurrenceAt = member.Since > S.LastOccurrenceAt ? member.Since : S.LastOccurrenceAt;
         }
 
-        if (member.Since > g.LastStartAt)
+        if (added.Count + again.Count == 0)
         {
-            g.LastStartAt = member.Since;
+            _groupNote = Counts(g);
+            return null;
         }
 
         g.AllRecoveredAt = null;
-        S.Occurrences++;
-        if (member.Since > S.LastOccurrenceAt)
-        {
-            S.LastOccurrenceAt = member.Since;
-        }
-
         var raised = "";
         if (g.Members.Count > 1)
         {
@@ -644,29 +666,52 @@ internal sealed partial class IncidentGrain(
             QueueGroupUpdate(now, notices);
         }
 
-        _groupNote = $"{member.Name}（{member.Id}）{(index < 0 ? "加入" : "再次告警")}；{Counts(g)}{raised}";
+        var who = (added.Count, again.Count) switch
+        {
+            (1, 0) => $"{added[0].Name}（{added[0].Id}）加入",
+            (0, 1) => $"{again[0].Name}（{again[0].Id}）再次告警",
+            (_, 0) => $"{added.Count} 台加入",
+            (0, _) => $"{again.Count} 台再次告警",
+            _ => $"{added.Count} 台加入，{again.Count} 台再次告警",
+        };
+        _groupNote = $"{who}；{Counts(g)}{raised}";
         return null;
     }
 
-    /// <summary>Marks a member back; null when done, else why not.</summary>
-    private string? RecoverMember(string? memberId, string? how, DateTimeOffset now, List<(string Audience, string Kind, string Body)> notices)
+    /// <summary>
+    /// Marks members back; null when done, else why not. Every id must be a member (a batch is refused whole otherwise); members
+    /// already back are left as they are, except that a single one already back is refused as before.
+    /// </summary>
+    private string? RecoverMembers(IReadOnlyList<string> memberIds, string? how, DateTimeOffset now, List<(string Audience, string Kind, string Body)> notices)
     {
-        if (S.Group is not { } g || memberId is null || g.Members.FindIndex(m => m.Id == memberId) is var index && index < 0)
+        var indices = memberIds.Distinct().Select(id => S.Group?.Members.FindIndex(m => m.Id == id) ?? -1).ToList();
+        if (S.Group is not { } g || indices.Count == 0 || indices.Any(i => i < 0))
         {
             return "不是本故障的成员 / not a member of this incident";
         }
 
-        var member = g.Members[index];
-        if (member.Recovered)
+        var back = indices.Where(i => !g.Members[i].Recovered).ToList();
+        if (back.Count == 0 && indices.Count == 1)
         {
             return "已恢复 / already back";
         }
 
-        g.Members[index] = member with { RecoveredAt = now };
+        if (back.Count == 0)
+        {
+            // A retried batch: nothing changes.
+            _groupNote = Counts(g);
+            return null;
+        }
+
+        foreach (var i in back)
+        {
+            g.Members[i] = g.Members[i] with { RecoveredAt = now };
+        }
+
         var allBack = g.Members.All(m => m.Recovered);
         if (allBack)
         {
-            g.AllRecoveredAt = now;
+            g.AllRecoveredAt ??= now;
         }
 
         if (g.Members.Count == 1)
@@ -676,7 +721,8 @@ internal sealed partial class IncidentGrain(
             return null;
         }
 
-        _groupNote = $"{member.Name}（{member.Id}）已恢复；{Counts(g)}" + (allBack ? "；全部恢复，建议解决 / all members are back: resolution proposed" : "");
+        var who = back.Count == 1 ? $"{g.Members[back[0]].Name}（{g.Members[back[0]].Id}）已恢复" : $"{back.Count} 台已恢复";
+        _groupNote = $"{who}；{Counts(g)}" + (allBack ? "；全部恢复，建议解决 / all members are back: resolution proposed" : "");
         QueueGroupUpdate(now, notices);
         return null;
     }

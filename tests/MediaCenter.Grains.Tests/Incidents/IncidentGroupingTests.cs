@@ -290,6 +290,79 @@ public sealed class IncidentGroupingTests(ClusterFixture fixture) : IAsyncLifeti
         _bench.Incident(other!);
     }
 
+    [Fact]
+    public async Task Two_hundred_members_arriving_together_are_listed_in_far_fewer_writes_than_members()
+    {
+        const int Storm = 200;
+        var first = await OfflineAsync(0);
+        var incident = _bench.Incident(first);
+        var before = (await IncidentBench.ViewAsync(incident)).Version;
+
+        var ids = await Task.WhenAll(Enumerable.Range(1, Storm).Select(n => OfflineAsync(n)));
+
+        Assert.All(ids, id => Assert.Equal(first, id));
+        var view = await IncidentBench.ViewAsync(incident);
+        Assert.Equal((Storm + 1, Storm + 1, Storm + 1), (view.Group!.Members.Count, view.Group.Active, view.Occurrences));
+        // One command per member would be 200 versions; members waiting behind a write go in the next batch.
+        Assert.InRange(view.Version - before, 1, Storm / 4);
+    }
+
+    [Fact]
+    public async Task Members_recovering_together_are_marked_in_batches_and_the_incident_then_proposes_resolution()
+    {
+        var first = await OfflineAsync(0);
+        await Task.WhenAll(Enumerable.Range(1, 60).Select(n => OfflineAsync(n)));
+        var incident = _bench.Incident(first);
+        var before = (await IncidentBench.ViewAsync(incident)).Version;
+
+        await Task.WhenAll(Enumerable.Range(0, 61).Select(n => RecoveredAsync(n)));
+
+        var view = await IncidentBench.ViewAsync(incident);
+        Assert.Equal((0, 61, true), (view.Group!.Active, view.Group.Recovered, view.Group.ResolutionProposed));
+        Assert.InRange(view.Version - before, 1, 30);
+        Assert.Equal(IncidentStage.Reported, view.Stage);
+    }
+
+    [Fact]
+    public async Task A_batch_delivered_twice_counts_its_members_once()
+    {
+        var first = await OfflineAsync(1);
+        var incident = _bench.Incident(first);
+        var members = Enumerable.Range(2, 5).Select(n => new IncidentMember(Terminal(n), $"屏 {n}", IncidentBench.Now, null)).ToList();
+        await IncidentBench.MustAsync(incident, new IncidentCommand.JoinGroup { Members = members }, IncidentActor.System);
+        var once = await IncidentBench.ViewAsync(incident);
+
+        // The answer was lost and the same members come again under another operation id.
+        await IncidentBench.MustAsync(incident, new IncidentCommand.JoinGroup { Members = members }, IncidentActor.System);
+
+        var twice = await IncidentBench.ViewAsync(incident);
+        Assert.Equal((6, 6), (once.Group!.Members.Count, once.Occurrences));
+        Assert.Equal((6, 6), (twice.Group!.Members.Count, twice.Occurrences));
+    }
+
+    [Fact]
+    public async Task A_batch_with_a_member_outside_the_window_is_refused_whole_and_that_member_opens_its_own_incident()
+    {
+        var start = IncidentBench.Now;
+        var first = await OfflineAsync(1, start);
+        var incident = _bench.Incident(first);
+        var late = start + Defaults.Window + TimeSpan.FromSeconds(5);
+        var refused = await incident.ExecuteAsync(new IncidentCommand.JoinGroup
+        {
+            Members = [new IncidentMember(Terminal(2), "屏 2", start, null), new IncidentMember(Terminal(3), "屏 3", late, null)],
+        }, IncidentActor.System, "batch-" + Guid.NewGuid().ToString("N"));
+        Assert.Equal(IncidentOutcome.Invalid, refused.Outcome);
+        Assert.Single((await IncidentBench.ViewAsync(incident)).Group!.Members);
+
+        // Through the group: the one in the window joins, the late one opens an incident of its own.
+        string[] ids = [await OfflineAsync(2, start), await OfflineAsync(3, late)];
+
+        Assert.Equal(first, ids[0]);
+        Assert.NotEqual(first, ids[1]);
+        Assert.Equal([Terminal(1), Terminal(2)], (await IncidentBench.ViewAsync(incident)).Group!.Members.Select(m => m.Id));
+        Assert.Equal(Terminal(3), Assert.Single((await IncidentBench.ViewAsync(_bench.Incident(ids[1]))).Group!.Members).Id);
+    }
+
     /// <summary>Polls (real time) until the grain names an incident; null when none came.</summary>
     private static async Task<string?> PollAsync(Func<Task<string?>> read)
     {
