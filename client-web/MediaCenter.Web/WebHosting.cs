@@ -92,6 +92,7 @@ public static class WebHosting
         app.MapFeeds();
         app.MapIncidentsApi();
         app.MapAlertCentreApi();
+        app.MapAlertmanagerReceiver();
         app.MapPlansApi();
         app.MapHotEventsApi();
         app.MapCampaignsApi();

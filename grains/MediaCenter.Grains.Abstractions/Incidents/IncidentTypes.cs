@@ -125,6 +125,9 @@ public enum IncidentCommandType
 
     /// <summary>Send the grouped incident's counts now; the platform gives it when a pending update's interval has passed.</summary>
     GroupUpdate,
+
+    /// <summary>The monitoring that raised the incident reports the fault cleared (Alertmanager "resolved"): resolved by the platform.</summary>
+    Clear,
 }
 
 /// <summary>Who may give an incident command.</summary>
@@ -400,6 +403,14 @@ public abstract record IncidentCommand
 
         /// <summary>The members named by the command, the single one included.</summary>
         public IReadOnlyList<string> All => [.. (MemberId is null ? [] : new[] { MemberId }), .. MemberIds ?? []];
+    }
+
+    /// <summary>The monitoring source reports the fault cleared; <see cref="Text"/> says which source and when.</summary>
+    [GenerateSerializer, Alias("mc.IncidentCommand.Clear")]
+    public sealed record Clear : IncidentCommand
+    {
+        /// <inheritdoc/>
+        public override IncidentCommandType Type => IncidentCommandType.Clear;
     }
 
     /// <summary>Sends the grouped incident's counts now (the platform gives it when a pending update falls due).</summary>

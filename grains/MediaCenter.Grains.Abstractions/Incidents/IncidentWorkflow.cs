@@ -40,6 +40,13 @@ public static class IncidentWorkflow
             new(IncidentStage.Closed, IncidentCommandType.ReadFeedback, Party | Management, IncidentStage.Closed),
         };
 
+        // The monitoring that raised it says the fault is gone (Alertmanager "resolved"): resolved as an operator would, unless a
+        // channel's service is suspended (that needs a person's verification first).
+        foreach (var stage in new[] { IncidentStage.Reported, IncidentStage.Acknowledged, IncidentStage.Mitigated })
+        {
+            rows.Add(new(stage, IncidentCommandType.Clear, System, IncidentStage.Resolved));
+        }
+
         // The fault is back, or the fix did not hold: anyone affected may reopen, and a repeat of the fault reopens it by itself.
         foreach (var stage in new[] { IncidentStage.Resolved, IncidentStage.RootCauseRecorded, IncidentStage.FeedbackSent, IncidentStage.Closed })
         {

@@ -333,6 +333,12 @@ internal sealed partial class IncidentGrain(
                 notices.Add(("management", "incident.resumed", $"频道 {suspended} 经验证恢复服务 / channel {suspended} reopened after verification: {text}"));
                 break;
 
+            case IncidentCommand.Clear:
+                S.ResolvedAt = now;
+                S.EscalatesAt = null;
+                notices.Add(("management", "incident.resolved", $"{S.Title} 告警已恢复 / cleared: {text}"));
+                break;
+
             case IncidentCommand.Resolve:
                 if (S.SuspendedChannel is not null)
                 {

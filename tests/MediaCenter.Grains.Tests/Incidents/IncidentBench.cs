@@ -167,6 +167,7 @@ public sealed class IncidentBench(IGrainFactory grains, string prefix)
         IncidentCommandType.JoinGroup => new IncidentCommand.JoinGroup(),
         IncidentCommandType.MemberRecovered => new IncidentCommand.MemberRecovered(),
         IncidentCommandType.GroupUpdate => new IncidentCommand.GroupUpdate(),
+        IncidentCommandType.Clear => new IncidentCommand.Clear { Text = "Alertmanager 2026-12-01 08:05:00Z" },
         _ => throw new ArgumentOutOfRangeException(nameof(type)),
     };
 
@@ -201,6 +202,7 @@ public sealed class IncidentBench(IGrainFactory grains, string prefix)
         IncidentCommandType.JoinGroup => new IncidentCommand.JoinGroup { Member = new IncidentMember("bench-member-2", "二号接口", Now, null) },
         IncidentCommandType.MemberRecovered => new IncidentCommand.MemberRecovered { MemberId = BenchMember, Text = "接口恢复" },
         IncidentCommandType.GroupUpdate => new IncidentCommand.GroupUpdate(),
+        IncidentCommandType.Clear => new IncidentCommand.Clear { Text = "Alertmanager 2026-12-01 08:05:00Z" },
         _ => throw new NotSupportedException($"no valid arguments known for {type}: add them to IncidentBench.Valid"),
     };
 

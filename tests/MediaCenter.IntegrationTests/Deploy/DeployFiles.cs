@@ -202,18 +202,23 @@ public static partial class DeployFiles
             .ToLookup(m => m.Groups[1].Value, m => m.Groups[2].Value);
 
     /// <summary>promtool, which ./mediacenter test installs (Debian's prometheus package).</summary>
-    public static string Promtool()
+    public static string Promtool() => Tool("promtool", "prometheus");
+
+    /// <summary>Alertmanager's checker.</summary>
+    public static string Amtool() => Tool("amtool", "prometheus-alertmanager");
+
+    private static string Tool(string name, string package)
     {
         foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':'))
         {
-            var candidate = Path.Combine(dir, "promtool");
+            var candidate = Path.Combine(dir, name);
             if (File.Exists(candidate))
             {
                 return candidate;
             }
         }
 
-        throw new Xunit.Sdk.XunitException("promtool was not found on PATH: ./mediacenter test installs it (Debian package prometheus).");
+        throw new Xunit.Sdk.XunitException($"{name} was not found on PATH: ./mediacenter test installs it (Debian package {package}).");
     }
 
     [GeneratedRegex("""([A-Za-z_][A-Za-z0-9_]*)=("[^"]*"|\S+)""")]

@@ -82,7 +82,7 @@ public sealed partial class DeployManifestTests
         var compose = LoadMapping(PathOf("compose", "compose.yaml"));
         var services = (YamlMappingNode)compose.Get("services")!;
         var names = services.Children.Keys.Select(k => ((YamlScalarNode)k).Value!).Order().ToList();
-        Assert.Equal(new[] { "gateway", "grafana", "migrator", "postgres", "prometheus", "silo-1", "silo-2", "web" }, names);
+        Assert.Equal(new[] { "alertmanager", "gateway", "grafana", "migrator", "postgres", "prometheus", "silo-1", "silo-2", "web" }, names);
 
         foreach (var (key, service) in services.Children)
         {
@@ -364,6 +364,38 @@ public sealed partial class DeployManifestTests
             Assert.True(Cjk().IsMatch(summary) && Latin().IsMatch(summary), $"{name}: the summary needs Chinese and English: {summary}");
             Assert.False(string.IsNullOrWhiteSpace(rule.Get("annotations").Str("description")), $"{name} has no description");
         }
+    }
+
+    [Fact]
+    public async Task Alertmanager_hands_every_alert_and_its_resolution_to_the_web_receiver_with_the_token_web_expects()
+    {
+        await PassesAsync(Amtool(), ["check-config", "alertmanager.yml"], PathOf("prometheus"));
+        var config = LoadMapping(PathOf("prometheus", "alertmanager.yml"));
+        var receiverName = config.Get("route").Str("receiver");
+        var receiver = config.Items("receivers").Single(r => r.Str("name") == receiverName);
+        var hook = receiver.Items("webhook_configs").Single();
+        var url = new Uri(hook.Str("url")!);
+        var compose = (YamlMappingNode)LoadMapping(PathOf("compose", "compose.yaml")).Get("services")!;
+        Assert.Equal(("web", HttpPort(ReadDockerfile(PathOf("images", "web.Dockerfile"))), "/api/v1/alertmanager"), (url.Host, url.Port, url.AbsolutePath));
+        Assert.Equal("web", ImageOf(compose.Get(url.Host).Str("image")));
+        Assert.Equal("true", hook.Str("send_resolved"));
+
+        // The token: .env → web's Incidents:Alertmanager:Token, and → the file Alertmanager's container writes and the config reads.
+        var authorization = hook.Get("http_config").Get("authorization");
+        Assert.Equal("Bearer", authorization.Str("type"));
+        var tokenFile = authorization.Str("credentials_file")!;
+        Assert.Equal("${ALERTMANAGER_RECEIVER_TOKEN:?set ALERTMANAGER_RECEIVER_TOKEN in .env}",
+            compose.Get("web").Get("environment").Str("Incidents__Alertmanager__Token"));
+        var alertmanager = compose.Get("alertmanager");
+        var entrypoint = string.Join(' ', alertmanager.Items("entrypoint").Select(e => ((YamlScalarNode)e).Value));
+        Assert.Contains($"> {tokenFile} ", entrypoint, StringComparison.Ordinal);
+        Assert.Contains(alertmanager.Items("volumes").Select(v => ((YamlScalarNode)v).Value!), v => v == "../prometheus/alertmanager.yml:/etc/alertmanager/alertmanager.yml:ro");
+        Assert.Contains("ALERTMANAGER_RECEIVER_TOKEN=", await File.ReadAllTextAsync(PathOf("compose", ".env.example")), StringComparison.Ordinal);
+
+        // Prometheus sends its alerts there.
+        var targets = LoadMapping(PathOf("prometheus", "prometheus.yml")).Get("alerting").Items("alertmanagers")
+            .SelectMany(a => a.Items("static_configs")).SelectMany(s => s.Items("targets")).Select(t => ((YamlScalarNode)t).Value!);
+        Assert.Equal(["alertmanager:9093"], targets);
     }
 
     [Fact]
