@@ -11,12 +11,16 @@ public sealed class DatabaseSettings
     /// <summary>An Npgsql connection string.</summary>
     public string ConnectionString { get; set; } = "";
 
+    /// <summary>Connections per pool unless the connection string says otherwise (Npgsql's own default is 100).</summary>
+    public const int DefaultMaxPoolSize = 40;
+
     /// <summary>
     /// The connection string with MediaCenter's defaults where it says nothing: statements that repeat are prepared on
     /// the server once per connection (Npgsql's automatic preparation), so PostgreSQL does not parse and plan them on
     /// every call; and a pooled connection is not reset each time it goes back to the pool (MediaCenter never changes
     /// session settings: every lock and setting it takes is transaction-scoped or released explicitly). A connection string
-    /// that sets <c>Max Auto Prepare</c> or <c>No Reset On Close</c> keeps its own value.
+    /// that sets <c>Max Auto Prepare</c>, <c>No Reset On Close</c> or <c>Maximum Pool Size</c> keeps its own value; the pool is
+    /// otherwise capped at <see cref="DefaultMaxPoolSize"/> connections.
     /// </summary>
     public static string WithDefaults(string connectionString)
     {
@@ -39,6 +43,14 @@ public sealed class DatabaseSettings
             if (!given.ContainsKey("No Reset On Close") && !given.ContainsKey("NoResetOnClose"))
             {
                 builder.NoResetOnClose = true;
+            }
+
+            if (!new[] { "Maximum Pool Size", "MaxPoolSize" }.Any(given.ContainsKey))
+            {
+                // A process has a few pools (Orleans' storage, the journals): at Npgsql's 100 each, a storm of 300 terminals
+                // writing at once took every connection of a server with max_connections 300, and writes failed (53300).
+                // Capped, a burst waits its turn for a connection instead.
+                builder.MaxPoolSize = DefaultMaxPoolSize;
             }
 
             return builder.ConnectionString;

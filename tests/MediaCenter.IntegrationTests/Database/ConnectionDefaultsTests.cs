@@ -3,7 +3,10 @@ using Npgsql;
 
 namespace MediaCenter.IntegrationTests.Database;
 
-/// <summary>Every process talks to PostgreSQL with prepared statements and without a reset per pooled connection, unless told otherwise.</summary>
+/// <summary>
+/// Every process talks to PostgreSQL with prepared statements, without a reset per pooled connection and with pools capped at 40,
+/// unless told otherwise.
+/// </summary>
 public sealed class ConnectionDefaultsTests
 {
     [Fact]
@@ -14,16 +17,19 @@ public sealed class ConnectionDefaultsTests
         Assert.Equal(64, tuned.MaxAutoPrepare);
         Assert.Equal(2, tuned.AutoPrepareMinUsages);
         Assert.True(tuned.NoResetOnClose);
+        Assert.Equal(40, tuned.MaxPoolSize);
         Assert.Equal("db", tuned.Host);
     }
 
     [Fact]
     public void What_the_operator_wrote_is_kept()
     {
-        var tuned = new NpgsqlConnectionStringBuilder(DatabaseSettings.WithDefaults("Host=db;Max Auto Prepare=0;No Reset On Close=false"));
+        var tuned = new NpgsqlConnectionStringBuilder(DatabaseSettings.WithDefaults("Host=db;Max Auto Prepare=0;No Reset On Close=false;Maximum Pool Size=20"));
 
         Assert.Equal(0, tuned.MaxAutoPrepare);
         Assert.False(tuned.NoResetOnClose);
+        Assert.Equal(20, tuned.MaxPoolSize);
+        Assert.Equal(150, new NpgsqlConnectionStringBuilder(DatabaseSettings.WithDefaults("Host=db;MaxPoolSize=150")).MaxPoolSize);
     }
 
     [Fact]
