@@ -2,9 +2,9 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using MediaCenter.Identity;
 using MediaCenter.Grains.Incidents;
 using MediaCenter.Grains.Terminals;
+using MediaCenter.Identity;
 using MediaCenter.IntegrationTests.Failures;
 using Npgsql;
 
