@@ -252,6 +252,56 @@ public sealed class IncidentBoardTests(BrowserFixture fixture)
     }
 
     /// <summary>A new access party with its channel ({party}-home) and a member, so no other test's incidents or notifications mix in.</summary>
+    [Fact]
+    public async Task A_region_going_dark_is_one_incident_whose_member_list_follows_the_terminals_live()
+    {
+        const int Fleet = 6;
+        var (party, _, _) = await NewPartyAsync();
+        await using var context = await fixture.Browser.NewContextAsync(Desktop);
+        var errors = ConsoleErrors(context);
+        var plan = new SimulationPlan(Fleet, TimeSpan.FromSeconds(1), party, party + "-s", "南区", 0, TimeSpan.Zero, 0, 0, 0, null);
+        var terminals = Enumerable.Range(1, Fleet).Select(n => $"{plan.Prefix}-{n:D4}").ToList();
+
+        using var run = new CancellationTokenSource();
+        var fleet = StartFleet(plan, run.Token);
+        var op = await fixture.SignedInPageAsync(context);
+        await op.ClickAsync(".tab[data-view=fleet]");
+        foreach (var terminal in terminals)
+        {
+            await Assertions.Expect(op.Locator($"#fleet-rows tr[data-terminal='{terminal}']")).ToHaveAttributeAsync("data-health", "Online", Live);
+        }
+
+        await OpenIncidentsAsync(op);
+
+        // The region's terminals all stop: one card, titled with the region and the count, not six.
+        await run.CancelAsync();
+        await fleet;
+        var card = op.Locator("#inc-list .inc-card").Filter(new() { HasText = $"南区：{Fleet} 台终端离线" });
+        await Assertions.Expect(card).ToHaveCountAsync(1, new() { Timeout = 30_000 });
+        await Assertions.Expect(card.Locator(".inc-group-count")).ToContainTextAsync($"{Fleet}", SoonText);
+        await card.ClickAsync();
+        var group = op.Locator("#inc-group");
+        await Assertions.Expect(group).ToHaveAttributeAsync("data-active", $"{Fleet}", Live);
+        await Assertions.Expect(op.Locator("#inc-members li.inc-member")).ToHaveCountAsync(Fleet);
+        foreach (var terminal in terminals)
+        {
+            await Assertions.Expect(op.Locator($"#inc-members li[data-member='{terminal}']")).Not.ToHaveClassAsync(new System.Text.RegularExpressions.Regex("back"));
+        }
+
+        await Shot(op, "incidents-storm-members-out.png", fullPage: true);
+
+        // They come back: the open incident marks each member back and proposes resolution, without a reload.
+        using var again = new CancellationTokenSource();
+        var back = StartFleet(plan, again.Token);
+        await Assertions.Expect(group).ToHaveAttributeAsync("data-recovered", $"{Fleet}", new() { Timeout = 30_000 });
+        await Assertions.Expect(op.Locator("#inc-members li.inc-member.back")).ToHaveCountAsync(Fleet);
+        await Assertions.Expect(op.Locator("#inc-group-proposed")).ToBeVisibleAsync(Soon);
+        await Shot(op, "incidents-storm-members-back.png", fullPage: true);
+        await again.CancelAsync();
+        await back;
+        Assert.Empty(errors);
+    }
+
     private async Task<(string Party, string Channel, string Member)> NewPartyAsync()
     {
         var party = "ib-" + Guid.NewGuid().ToString("N")[..6];
