@@ -24,17 +24,27 @@ public sealed partial class AuditTrail(RequestDelegate next, ILogger<AuditTrail>
     /// <summary>Sign-in attempts go to the login log instead.</summary>
     private static readonly string[] NotAudited = ["/api/auth/sign-in", "/api/auth/tokens"];
 
+    /// <summary>The logs' own API: its reads are logged as well.</summary>
+    private static readonly PathString ReadsAudited = "/api/audit";
+
     public async Task InvokeAsync(HttpContext context, AuditLog audit, SecurityAlerts alerts, IOptions<IdentitySettings> settings)
     {
         var request = context.Request;
-        if (HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method) || HttpMethods.IsOptions(request.Method)
-            || !request.Path.StartsWithSegments("/api") || NotAudited.Any(p => request.Path.Equals(p, StringComparison.OrdinalIgnoreCase)))
+        var read = HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method) || HttpMethods.IsOptions(request.Method);
+        // Reading the logs is itself logged (who searched for what), so that an auditor's look at them leaves a trace too.
+        var readsLogs = read && request.Path.StartsWithSegments(ReadsAudited);
+        if ((read && !readsLogs) || !request.Path.StartsWithSegments("/api") || NotAudited.Any(p => request.Path.Equals(p, StringComparison.OrdinalIgnoreCase)))
         {
             await next(context);
             return;
         }
 
         var notes = new AuditNotes();
+        if (readsLogs && request.QueryString.HasValue)
+        {
+            notes.Details["query"] = request.QueryString.Value;
+        }
+
         context.Items[typeof(AuditNotes)] = notes;
         try
         {

@@ -66,6 +66,28 @@ public sealed class AuditTests(IntegrationFixture fixture)
     }
 
     [Fact]
+    public async Task Reading_the_logs_leaves_an_entry_naming_the_reader_and_the_search()
+    {
+        var shared = await fixture.SharedAsync();
+        await shared.Deployment.Identity.PlatformUserAsync("au-reader", PlatformRoles.Auditor);
+        using var auditor = await shared.SignInAsync("au-reader");
+
+        Assert.Equal(HttpStatusCode.OK, (await auditor.GetAsync("/api/audit/logins?actor=au-someone")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await auditor.GetAsync("/api/audit/operations.csv?actor=au-someone")).StatusCode);
+
+        var reads = await auditor.GetFromJsonAsync<JsonElement>("/api/audit/operations?actor=au-reader&limit=50");
+        var actions = reads.EnumerateArray().Select(e => (Action: e.GetProperty("action").GetString(), Result: e.GetProperty("result").GetString(),
+            Query: e.GetProperty("details").TryGetProperty("query", out var q) ? q.GetString() : null)).ToList();
+        Assert.Contains(("GET /api/audit/logins", "ok", "?actor=au-someone"), actions);
+        Assert.Contains(("GET /api/audit/operations.csv", "ok", "?actor=au-someone"), actions);
+
+        // Other reads are not logged (the log would be mostly page loads).
+        Assert.Equal(HttpStatusCode.OK, (await auditor.GetAsync("/api/auth/me")).StatusCode);
+        var after = await auditor.GetFromJsonAsync<JsonElement>("/api/audit/operations?actor=au-reader&limit=50");
+        Assert.DoesNotContain(after.EnumerateArray(), e => e.GetProperty("action").GetString() == "GET /api/auth/me");
+    }
+
+    [Fact]
     public async Task The_logs_have_no_endpoint_that_edits_them_and_the_database_refuses_edits()
     {
         var shared = await fixture.SharedAsync();
