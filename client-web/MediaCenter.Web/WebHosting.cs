@@ -66,8 +66,9 @@ public static class WebHosting
             o.DocumentTitle = "MediaCenter API";
         });
         app.UseRouting();
-        app.UseRateLimiter();
+        // After authentication: the password-change limit is per account.
         app.UseAuthentication();
+        app.UseRateLimiter();
         app.UseMiddleware<CsrfCheck>();
         // Before authorization, so refused calls are in the operation log too.
         app.UseMiddleware<AuditTrail>();

@@ -9,6 +9,15 @@ internal static class AuthApi
 {
     public const string SignInRateLimit = "sign-in";
 
+    /// <summary>The rate limit of password changes, per account.</summary>
+    public const string PasswordChangeRateLimit = "password-change";
+
+    /// <summary>Password changes (successful or not) an account may try per <see cref="PasswordChangeWindow"/>.</summary>
+    public const int PasswordChangesPerWindow = 10;
+
+    /// <summary>The window of <see cref="PasswordChangesPerWindow"/>.</summary>
+    public static readonly TimeSpan PasswordChangeWindow = TimeSpan.FromMinutes(10);
+
     public sealed record SignInRequest(string? Username, string? Password);
 
     public sealed record TokenRequest(string? Username, string? Password, string? Name, int? LifetimeDays);
@@ -91,6 +100,7 @@ internal static class AuthApi
                 return Results.NoContent();
             })
             .RequireAuthorization(Policies.SignedIn)
+            .RequireRateLimiting(PasswordChangeRateLimit)
             .WithName("ChangePassword")
             .WithSummary("Changes the caller's password (the current one is required); every other session and token of the caller ends.");
 

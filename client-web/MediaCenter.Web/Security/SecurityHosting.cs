@@ -37,6 +37,11 @@ public static class SecurityHosting
                 return RateLimitPartition.GetFixedWindowLimiter(context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
                     _ => new FixedWindowRateLimiterOptions { PermitLimit = perMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 });
             });
+            // Each try at a password change checks the current password: per account, so that a stolen session cannot guess it.
+            options.AddPolicy(AuthApi.PasswordChangeRateLimit, context =>
+                RateLimitPartition.GetFixedWindowLimiter(
+                    context.CurrentUserOrNull()?.Id.ToString() ?? "address:" + (context.Connection.RemoteIpAddress?.ToString() ?? "unknown"),
+                    _ => new FixedWindowRateLimiterOptions { PermitLimit = AuthApi.PasswordChangesPerWindow, Window = AuthApi.PasswordChangeWindow, QueueLimit = 0 }));
             options.OnRejected = async (context, cancellationToken) =>
             {
                 var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromMinutes(1);

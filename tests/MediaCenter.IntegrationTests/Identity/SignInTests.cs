@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using MediaCenter.Identity;
 using Npgsql;
 
 namespace MediaCenter.IntegrationTests.Identity;
@@ -162,6 +163,37 @@ public sealed class SignInTests(IntegrationFixture fixture)
         Assert.Equal([HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.TooManyRequests], statuses);
         Assert.True(int.Parse(last.Headers.GetValues("Retry-After").Single()) > 0);
         Assert.Equal("application/problem+json", last.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task Password_changes_are_rate_limited_per_account_so_a_stolen_session_cannot_guess_the_current_password()
+    {
+        var shared = await fixture.SharedAsync();
+        await shared.Deployment.Identity.PlatformUserAsync("pw-guessed", PlatformRoles.Operator);
+        await shared.Deployment.Identity.PlatformUserAsync("pw-bystander", PlatformRoles.Operator);
+        using var stolen = await shared.SignInAsync("pw-guessed");
+        using var second = await shared.SignInAsync("pw-guessed");
+        using var bystander = await shared.SignInAsync("pw-bystander");
+
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 10; i++)
+        {
+            // Two sessions of the same account share one budget.
+            var session = i % 2 == 0 ? stolen : second;
+            statuses.Add((await session.PostAsJsonAsync("/api/auth/password", new { currentPassword = $"guess-{i}", newPassword = "Guessed-Passw0rd!" })).StatusCode);
+        }
+
+        Assert.DoesNotContain(HttpStatusCode.TooManyRequests, statuses);
+        Assert.DoesNotContain(HttpStatusCode.NoContent, statuses);
+        var refused = await stolen.PostAsJsonAsync("/api/auth/password", new { currentPassword = TestIdentity.Password, newPassword = "Guessed-Passw0rd!" });
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        Assert.True(int.Parse(refused.Headers.GetValues("Retry-After").Single()) > 0);
+
+        // Another account is not affected, and the limited one still signs in with its unchanged password.
+        Assert.Equal(HttpStatusCode.NoContent,
+            (await bystander.PostAsJsonAsync("/api/auth/password", new { currentPassword = TestIdentity.Password, newPassword = "Bystander-Passw0rd!" })).StatusCode);
+        using var again = await shared.SignInAsync("pw-guessed");
+        Assert.Equal(HttpStatusCode.OK, (await again.GetAsync("/api/auth/me")).StatusCode);
     }
 
     [Fact]
