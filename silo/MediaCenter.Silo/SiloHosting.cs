@@ -130,6 +130,7 @@ public static class SiloHosting
         services.AddSingleton<Grains.Newsroom.IMediaJournal, PostgresMediaJournal>();
         services.AddSingleton<Grains.People.IPeopleJournal, PostgresPeopleJournal>();
         services.AddSingleton<Grains.Indicators.IIndicatorJournal, PostgresIndicatorJournal>();
+        services.AddOptions<Grains.Indicators.IndicatorOptions>().Bind(builder.Configuration.GetSection(Grains.Indicators.IndicatorOptions.Section));
         services.AddSingleton<Grains.Rectification.IRectificationJournal, PostgresRectificationJournal>();
         services.AddOptions<Grains.People.StaffOptions>().Bind(builder.Configuration.GetSection(Grains.People.EditorOptions.Section))
             .Validate(o => o.CertificateReminderDays is >= 1 and <= 365, "People:CertificateReminderDays must be between 1 and 365 (days).")

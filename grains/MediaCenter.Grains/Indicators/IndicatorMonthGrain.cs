@@ -5,6 +5,7 @@ using MediaCenter.Grains.Platform;
 using MediaCenter.Grains.Rectification;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Orleans.Runtime;
 
 namespace MediaCenter.Grains.Indicators;
@@ -29,19 +30,19 @@ internal sealed partial class IndicatorMonthGrain(
     [FromKeyedServices(TimeProviderNames.Grains)] TimeProvider time,
     IIndicatorJournal journal,
     IAlertCentreJournal alerts,
+    IOptions<IndicatorOptions> options,
     ILogger<IndicatorMonthGrain> logger) : Grain, IIndicatorMonthGrain, IRemindable
 {
     internal const string ReminderName = "month-close";
     internal const string NotificationKind = "indicatorMissed";
     private const int MaxCatchUpMonths = 12;
-    private static readonly TimeSpan Period = TimeSpan.FromHours(1);
     private static readonly OpsActor Platform = new(Guid.Empty, "平台 / platform", OpsRole.Management);
 
     public async Task ScheduleAsync()
     {
         if (await this.GetReminder(ReminderName) is null)
         {
-            await this.RegisterOrUpdateReminder(ReminderName, TimeSpan.FromMinutes(1), Period);
+            await this.RegisterOrUpdateReminder(ReminderName, options.Value.FirstCheckAfter, options.Value.CheckEvery);
         }
     }
 
