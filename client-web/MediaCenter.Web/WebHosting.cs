@@ -41,6 +41,7 @@ public static class WebHosting
         services.AddSingleton<Incidents.IncidentReadModel>();
         services.AddSingleton<StaffReadModel>();
         services.AddSingleton<Indicators.IndicatorReadModel>();
+        services.AddSingleton<Indicators.ReportPack>();
         services.AddSingleton<TrainingGate>();
         services.AddSignalR().AddJsonProtocol(o =>
             o.PayloadSerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));

@@ -187,6 +187,35 @@ internal static class IndicatorsApi
             .WithName("DecideExplanation")
             .WithSummary("Management accepts or rejects a filed explanation (a rejection needs a comment); never the party that filed it.");
 
+        var reports = endpoints.MapGroup("/api/v1/reports").WithTags("reports");
+
+        reports.MapGet("/pack.xlsx", async (string? from, string? to, string? partyId, HttpContext http, ReportPack pack, TimeProvider time) =>
+            {
+                var (party, first, last) = PackRange(http, time, from, to, partyId);
+                var sections = await pack.SectionsAsync(party, first, last, http.RequestAborted);
+                using var buffer = new MemoryStream();
+                await ReportPack.WriteXlsxAsync(buffer, sections, http.RequestAborted);
+                return Results.File(buffer.ToArray(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    $"mediacenter-{IndicatorMonths.Name(first)}-{IndicatorMonths.Name(last)}.xlsx");
+            })
+            .RequireAuthorization(Policies.PartyRead)
+            .WithName("ReportPackXlsx")
+            .WithSummary("A report pack for from–to (yyyy-MM, at most 24 months; default the previous month) and a party (a party's users: their own) as XLSX: Measures, Indicators, Rectifications, one sheet each.");
+
+        reports.MapGet("/pack.csv", async (string? section, string? from, string? to, string? partyId, HttpContext http, ReportPack pack, TimeProvider time) =>
+            {
+                var (party, first, last) = PackRange(http, time, from, to, partyId);
+                var sections = await pack.SectionsAsync(party, first, last, http.RequestAborted);
+                var name = sections.Keys.FirstOrDefault(k => string.Equals(k, section ?? ReportPack.Measures, StringComparison.OrdinalIgnoreCase))
+                    ?? throw new CommandRefused("Invalid", $"section 应为 {string.Join("/", sections.Keys)} / section must be one of {string.Join(", ", sections.Keys)}", WhatIndicator);
+                using var buffer = new MemoryStream();
+                await ReportPack.WriteCsvAsync(buffer, sections[name], http.RequestAborted);
+                return Results.File(buffer.ToArray(), "text/csv; charset=utf-8", $"mediacenter-{name.ToLowerInvariant()}-{IndicatorMonths.Name(first)}.csv");
+            })
+            .RequireAuthorization(Policies.PartyRead)
+            .WithName("ReportPackCsv")
+            .WithSummary("One section of the report pack (section = Measures, Indicators or Rectifications) as CSV, for the same range and party.");
+
         return endpoints;
     }
 
@@ -213,6 +242,21 @@ internal static class IndicatorsApi
         }
 
         return new OpsActor(user.Id, user.DisplayName, roles);
+    }
+
+    private static (string? Party, DateOnly From, DateOnly To) PackRange(HttpContext http, TimeProvider time, string? from, string? to, string? partyId)
+    {
+        var party = Scope.PartyFilter(http.CurrentUser(), partyId);
+        var previous = IndicatorMonths.MonthOf(time.GetUtcNow()).AddMonths(-1);
+        var first = Month(from, "from") ?? previous;
+        var last = Month(to, "to") ?? first;
+        if (last < first || (last.Year * 12) + last.Month - ((first.Year * 12) + first.Month) >= ReportPack.MaxMonths)
+        {
+            throw new CommandRefused("Invalid", $"from 不晚于 to，最多 {ReportPack.MaxMonths} 个月 / from on or before to, at most {ReportPack.MaxMonths} months",
+                WhatIndicator);
+        }
+
+        return (party, first, last);
     }
 
     private static string? PartyScope(CurrentUser user) =>

@@ -217,6 +217,10 @@ public interface IIndicatorMonthGrain : IGrainWithStringKey
     [Alias("ComputeSoFar")]
     Task<IndicatorMonthReport> ComputeSoFarAsync();
 
+    /// <summary>Every measure of the catalogue for one party and month (up to now for the current month); nothing is stored.</summary>
+    [Alias("Measure"), Orleans.Concurrency.ReadOnly]
+    Task<Dictionary<string, double?>> MeasureAsync(string partyId, DateOnly month);
+
     /// <summary>The last month closed, if any.</summary>
     [Alias("LastClosed"), Orleans.Concurrency.ReadOnly]
     Task<DateOnly?> GetLastClosedAsync();

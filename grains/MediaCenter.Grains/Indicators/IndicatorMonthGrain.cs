@@ -92,6 +92,14 @@ internal sealed partial class IndicatorMonthGrain(
         return new IndicatorMonthReport(month, false, figures, 0);
     }
 
+    public async Task<Dictionary<string, double?>> MeasureAsync(string partyId, DateOnly month)
+    {
+        var (from, to) = IndicatorMonths.Window(month);
+        var now = time.GetUtcNow();
+        var measures = await journal.MeasureAsync(partyId, from, now < to ? now : to);
+        return new Dictionary<string, double?>(measures, StringComparer.Ordinal);
+    }
+
     public Task<DateOnly?> GetLastClosedAsync() => Task.FromResult(state.State.LastClosed);
 
     private async Task<(List<IndicatorFigure> Figures, int Raised)> ComputeAsync(DateOnly month, bool closed)

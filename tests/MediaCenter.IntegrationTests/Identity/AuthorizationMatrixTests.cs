@@ -217,6 +217,8 @@ public sealed class AuthorizationMatrixTests(IntegrationFixture fixture)
         ["POST /api/v1/rectifications/{id}/finish"] = [],
         ["POST /api/v1/rectifications/{id}/explanation"] = [],
         ["POST /api/v1/rectifications/{id}/decision"] = [],
+        ["GET /api/v1/reports/pack.xlsx"] = [.. PartyRead, "other-party-admin"],
+        ["GET /api/v1/reports/pack.csv"] = [.. PartyRead, "other-party-admin"],
 
         // Webhooks: operators, and a party's admins for their own party (an empty body is 400). {id} is no webhook here: 404.
         ["GET /api/v1/webhooks"] = [.. PartyManage, "other-party-admin"],

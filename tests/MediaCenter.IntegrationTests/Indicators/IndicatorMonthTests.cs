@@ -144,6 +144,72 @@ public sealed class IndicatorMonthTests(IntegrationFixture fixture)
         Assert.Equal(id, Assert.Single(list.EnumerateArray()).Str("id"));
     }
 
+    [Fact]
+    public async Task A_report_packs_typed_cells_read_back_with_the_library_equal_the_apis_figures()
+    {
+        var shared = await fixture.SharedAsync();
+        await using var people = await OpsPeople.CreateAsync(shared.Deployment, shared.Web.Http, "inp");
+        var a = people.PartyA;
+        await SeedAsync(shared.Deployment.ConnectionString, a);
+        var onTime = await DefineAsync(people.Management, "派稿按时率", "100 * assignmentsOnTime / assignmentsSubmitted", "AtLeast", 80, a);
+        var published = await DefineAsync(people.Management, "发布稿件数", "storiesPublished", "AtLeast", 1, a);
+        await people.Management.MustAsync(HttpMethod.Post, $"/api/v1/indicators/months/{MonthName}/close", null, HttpStatusCode.OK);
+        var api = (await people.Management.MustAsync(HttpMethod.Get, $"/api/v1/indicators/figures?partyId={a}&from={MonthName}&to={MonthName}", null,
+            HttpStatusCode.OK)).EnumerateArray().ToDictionary(f => f.Str("indicatorId"));
+
+        using var response = await people.PartyAdmin.GetAsync($"/api/v1/reports/pack.xlsx?from={MonthName}&to={MonthName}");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var xlsx = new MemoryStream(await response.Content.ReadAsByteArrayAsync());
+
+        Assert.Equal(["Measures", "Indicators", "Rectifications"], MiniExcelLibs.MiniExcel.GetSheetNames(xlsx));
+        var measures = Assert.Single(Sheet(xlsx, "Measures"));
+        Assert.Equal((new DateTime(Month.Year, Month.Month, 1), a), ((DateTime)measures["Month"]!, (string)measures["Party"]!));
+        Assert.Equal(api[published].GetProperty("value").GetDouble(), Convert.ToDouble(measures["storiesPublished"], CultureInfo.InvariantCulture));
+        // A true percentage cell: the fraction, which the API states in percent.
+        Assert.Equal(api[onTime].GetProperty("value").GetDouble(), 100 * Convert.ToDouble(measures["assignmentOnTimeRate"], CultureInfo.InvariantCulture), 3);
+        Assert.Equal(5.0, Convert.ToDouble(measures["reviewTurnaroundMedianHours"], CultureInfo.InvariantCulture), 6);
+
+        var figures = Sheet(xlsx, "Indicators").ToDictionary(r => (string)r["IndicatorId"]!);
+        Assert.Equal(api.Keys.Order(), figures.Keys.Order());
+        foreach (var (id, figure) in api)
+        {
+            Assert.Equal(figure.GetProperty("value").GetDouble(), Convert.ToDouble(figures[id]["Value"], CultureInfo.InvariantCulture), 4);
+            Assert.Equal(figure.GetProperty("target").GetDouble(), Convert.ToDouble(figures[id]["Target"], CultureInfo.InvariantCulture));
+            Assert.Equal(figure.GetProperty("met").GetBoolean(), (bool)figures[id]["Met"]!);
+            Assert.IsType<DateTime>(figures[id]["Month"]);
+        }
+
+        var rectification = Assert.Single(Sheet(xlsx, "Rectifications"));
+        Assert.Equal(($"rect-{onTime}-{a}-{Month:yyyyMM}", "Open"), ((string)rectification["Id"]!, (string)rectification["State"]!));
+        Assert.IsType<DateTime>(rectification["OpenedAt"]);
+
+        // Every sheet's header row is frozen.
+        xlsx.Position = 0;
+        using (var zip = new System.IO.Compression.ZipArchive(xlsx, System.IO.Compression.ZipArchiveMode.Read, leaveOpen: true))
+        {
+            var sheets = zip.Entries.Where(e => e.FullName.StartsWith("xl/worksheets/sheet", StringComparison.Ordinal)).ToList();
+            Assert.Equal(3, sheets.Count);
+            foreach (var entry in sheets)
+            {
+                using var reader = new StreamReader(entry.Open());
+                var xml = await reader.ReadToEndAsync();
+                Assert.Contains("state=\"frozen\"", xml, StringComparison.Ordinal);
+            }
+        }
+
+        using var csv = await people.PartyAdmin.GetAsync($"/api/v1/reports/pack.csv?section=indicators&from={MonthName}&to={MonthName}");
+        Assert.Equal(HttpStatusCode.OK, csv.StatusCode);
+        var lines = (await csv.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.StartsWith("Month,Indicator,IndicatorId,Party,Value", lines[0].TrimStart('\uFEFF'), StringComparison.Ordinal);
+        Assert.Equal(3, lines.Length);
+    }
+
+    private static List<IDictionary<string, object?>> Sheet(Stream xlsx, string name)
+    {
+        xlsx.Position = 0;
+        return MiniExcelLibs.MiniExcel.Query(xlsx, useHeaderRow: true, sheetName: name).Cast<IDictionary<string, object?>>().ToList();
+    }
+
     private static async Task<string> DefineAsync(HttpClient management, string name, string expression, string comparison, double target, params string[] parties)
     {
         var defined = await management.MustAsync(HttpMethod.Post, "/api/v1/indicators", new { name, expression, comparison, target, parties, unit = "" },

@@ -380,7 +380,7 @@
     "ind.rect.decision": "管理方意见", "ind.rect.what": "措施", "ind.rect.owner": "责任人", "ind.rect.due": "完成日期", "ind.rect.done": "完成",
     "ind.rect.markDone": "标记完成", "ind.rect.noActions": "尚无整改措施", "ind.rect.file": "向管理方报备", "ind.rect.finish": "整改完成",
     "ind.rect.comment": "意见（驳回必填）", "ind.rect.accept": "接受报备", "ind.rect.reject": "驳回", "ind.rect.history": "经过",
-    "ind.rect.plan": "整改计划", "ind.rect.addAction": "增加一项", "ind.rect.submitPlan": "提交整改"
+    "ind.rect.plan": "整改计划", "ind.rect.addAction": "增加一项", "ind.rect.submitPlan": "提交整改", "ind.pack": "下载上月报表（XLSX）"
   });
   Object.assign(messages["en"], {
     "nav.indicators": "Indicators", "ind.title": "Indicators and rectifications", "ind.list": "Indicators", "ind.trend": "Monthly trend (dashed: target)",
@@ -397,7 +397,7 @@
     "ind.rect.decision": "Management's comment", "ind.rect.what": "Action", "ind.rect.owner": "Owner", "ind.rect.due": "Due", "ind.rect.done": "Done",
     "ind.rect.markDone": "Mark done", "ind.rect.noActions": "No actions yet", "ind.rect.file": "File an explanation with management",
     "ind.rect.finish": "Rectification done", "ind.rect.comment": "Comment (required to reject)", "ind.rect.accept": "Accept", "ind.rect.reject": "Reject",
-    "ind.rect.history": "History", "ind.rect.plan": "Rectification plan", "ind.rect.addAction": "Add an action", "ind.rect.submitPlan": "Submit the plan"
+    "ind.rect.history": "History", "ind.rect.plan": "Rectification plan", "ind.rect.addAction": "Add an action", "ind.rect.submitPlan": "Submit the plan", "ind.pack": "Download last month's report pack (XLSX)"
   });
   const stored = localStorage.getItem("mc.lang");
   let lang = stored && messages[stored] ? stored : "zh-CN";
