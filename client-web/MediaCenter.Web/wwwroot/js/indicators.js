@@ -134,7 +134,7 @@ import { mc, t, tf, $, h as el, me, send, keyed, navigate, formatTime, problemTe
       for (const party of [...new Set(own.map(f => f.partyId))]) {
         series.push({ name: `${i.name} · ${party}`, type: "line", data: months.map(m => own.find(f => f.partyId === party && f.month.startsWith(m))?.value ?? null) });
       }
-      if (own.length > 0) { series.push({ name: `${i.name} · ${t("ind.target")}`, type: "line", lineStyle: { type: "dashed" }, symbol: "none", markLine: undefined, data: months.map(() => i.target) }); }
+      if (own.length > 0) { series.push({ name: `${i.name} · ${t("ind.target")}`, type: "line", lineStyle: { type: "dashed" }, symbol: "diamond", data: months.map(() => i.target) }); }
     }
     chart.setOption({ animation: false, tooltip: { trigger: "axis" }, legend: { type: "scroll", top: 0 }, grid: { left: 48, right: 16, top: 36, bottom: 28 },
       xAxis: { type: "category", data: months }, yAxis: { type: "value" }, series }, true);
