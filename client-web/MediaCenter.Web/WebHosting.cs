@@ -1,6 +1,7 @@
 using MediaCenter.Web.Api;
 using MediaCenter.Web.Cockpit;
 using MediaCenter.Web.Incidents;
+using MediaCenter.Web.Indicators;
 using MediaCenter.Web.Live;
 using MediaCenter.Web.Newsroom;
 using MediaCenter.Web.Operations;
@@ -39,6 +40,8 @@ public static class WebHosting
         services.AddHostedService(sp => sp.GetRequiredService<LiveFeed>());
         services.AddSingleton<Incidents.IncidentReadModel>();
         services.AddSingleton<StaffReadModel>();
+        services.AddSingleton<Indicators.IndicatorReadModel>();
+        services.AddSingleton<Indicators.ReportPack>();
         services.AddSingleton<TrainingGate>();
         services.AddSignalR().AddJsonProtocol(o =>
             o.PayloadSerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
@@ -100,6 +103,7 @@ public static class WebHosting
         app.MapEditorsApi();
         app.MapCockpitApi();
         app.MapStaffApi();
+        app.MapIndicatorsApi();
         // A connection ends when its session expires (the ticket carries the expiry), not only when it is revoked.
         app.MapHub<LiveHub>(LiveHub.Path, o => o.CloseOnAuthenticationExpiration = true);
         app.MapAppPages();

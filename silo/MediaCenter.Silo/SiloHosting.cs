@@ -56,6 +56,7 @@ public static class SiloHosting
             silo.AddMemoryStreams(Grains.Events.DomainStreams.Provider, streams => streams.ConfigureStreamPubSub(Orleans.Streams.StreamPubSubType.ImplicitOnly));
             silo.AddStartupTask<StartClusterPulse>();
             silo.AddStartupTask<ScheduleDailyPatrol>();
+            silo.AddStartupTask<ScheduleIndicatorMonthClose>();
             var tls = ClusterTlsSettings.From(builder.Configuration);
             if (tls.Enabled)
             {
@@ -128,6 +129,9 @@ public static class SiloHosting
         services.AddSingleton<Grains.Incidents.IAlertCentreJournal, PostgresAlertCentreJournal>();
         services.AddSingleton<Grains.Newsroom.IMediaJournal, PostgresMediaJournal>();
         services.AddSingleton<Grains.People.IPeopleJournal, PostgresPeopleJournal>();
+        services.AddSingleton<Grains.Indicators.IIndicatorJournal, PostgresIndicatorJournal>();
+        services.AddOptions<Grains.Indicators.IndicatorOptions>().Bind(builder.Configuration.GetSection(Grains.Indicators.IndicatorOptions.Section));
+        services.AddSingleton<Grains.Rectification.IRectificationJournal, PostgresRectificationJournal>();
         services.AddOptions<Grains.People.StaffOptions>().Bind(builder.Configuration.GetSection(Grains.People.EditorOptions.Section))
             .Validate(o => o.CertificateReminderDays is >= 1 and <= 365, "People:CertificateReminderDays must be between 1 and 365 (days).")
             .Validate(o => o.ReviewEvery >= TimeSpan.FromMinutes(1), "People:ReviewEvery must be at least 00:01:00 (Orleans reminders run at most once a minute).")
@@ -204,4 +208,11 @@ internal sealed class ScheduleDailyPatrol(IGrainFactory grains, IOptions<PatrolS
 {
     public Task Execute(CancellationToken cancellationToken) =>
         grains.GetGrain<Grains.Operations.IPatrolGrain>(Grains.Operations.IPatrolGrain.DefaultKey).ScheduleAsync(settings.Value.TimeOfDay, settings.Value.TimeZone);
+}
+
+/// <summary>Makes sure the indicators' month close is scheduled once the silo is active.</summary>
+internal sealed class ScheduleIndicatorMonthClose(IGrainFactory grains) : IStartupTask
+{
+    public Task Execute(CancellationToken cancellationToken) =>
+        grains.GetGrain<Grains.Indicators.IIndicatorMonthGrain>(Grains.Indicators.IIndicatorMonthGrain.DefaultKey).ScheduleAsync();
 }

@@ -61,6 +61,9 @@ public sealed class ClusterFixture : IAsyncLifetime
     /// <summary>What staff grains recorded (read table and history).</summary>
     public static MediaCenter.Grains.Tests.People.RecordingPeopleJournal People { get; } = new();
 
+    /// <summary>What indicator, month and rectification grains recorded, and the measures they read (set by the tests).</summary>
+    public static MediaCenter.Grains.Tests.Indicators.RecordingIndicatorJournal Indicators { get; } = new();
+
     public async Task InitializeAsync()
     {
         var builder = new TestClusterBuilder(initialSilosCount: 1);
@@ -106,6 +109,13 @@ public sealed class ClusterFixture : IAsyncLifetime
             siloBuilder.Services.AddSingleton<MediaCenter.Grains.Events.IEventLogReader>(EventLog);
             siloBuilder.Services.AddSingleton<MediaCenter.Grains.People.IPeopleJournal>(People);
             siloBuilder.Services.AddOptions<MediaCenter.Grains.People.StaffOptions>();
+            siloBuilder.Services.AddSingleton<MediaCenter.Grains.Indicators.IIndicatorJournal>(Indicators);
+            siloBuilder.Services.AddSingleton<MediaCenter.Grains.Rectification.IRectificationJournal>(Indicators);
+            siloBuilder.Services.AddOptions<MediaCenter.Grains.Indicators.IndicatorOptions>().Configure(o =>
+            {
+                o.FirstCheckAfter = TimeSpan.FromMilliseconds(200);
+                o.CheckEvery = TimeSpan.FromMilliseconds(500);
+            });
         }
     }
 

@@ -116,6 +116,7 @@ public static class Commands
             {
                 _ = SeedNewsroomAsync(settings, demoPassword, stop.Token);
                 _ = SeedPeopleAsync(settings, demoPassword, stop.Token);
+                _ = SeedIndicatorsAsync(settings, demoPassword, stop.Token);
             }
 
             // Only a signal ends this: processes that die are the supervisor's business.
@@ -380,6 +381,20 @@ public static class Commands
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             Console.Error.WriteLine($"demo: could not record the demonstration staff: {ex.Message}");
+        }
+    }
+
+    // --demo, first run: two indicators in force for the demonstration parties, with the previous month closed.
+    private static async Task SeedIndicatorsAsync(LauncherSettings settings, string password, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var count = await new IndicatorDemo(new Uri($"http://127.0.0.1:{settings.WebPort}"), password, TimeProvider.System).SeedAsync(cancellationToken);
+            Console.WriteLine($"demo: {count} indicators in force for demo-news and demo-culture, last month closed (sign in as demo-management or demo-party-admin, tab 指标)");
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            Console.Error.WriteLine($"demo: could not define the demonstration indicators: {ex.Message}");
         }
     }
 

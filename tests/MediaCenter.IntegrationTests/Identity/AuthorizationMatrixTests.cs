@@ -194,6 +194,32 @@ public sealed class AuthorizationMatrixTests(IntegrationFixture fixture)
         ["POST /api/v1/people/{id}/leave"] = [],
         ["POST /api/v1/people/{id}/rejoin"] = [],
 
+        // Indicators and rectifications (docs/INDICATORS.md): management (administrators, operators, management) defines indicators and
+        // closes months ({month} is no month here: 422 for them); lists are scoped to the caller's party. {id} is no indicator or
+        // rectification here: 404; IndicatorMonthTests prove the party's answers and management's decisions on real ones.
+        ["GET /api/v1/indicators"] = [.. PartyRead, "other-party-admin"],
+        ["GET /api/v1/indicators/measures"] = SignedIn,
+        ["GET /api/v1/indicators/workflow"] = SignedIn,
+        ["POST /api/v1/indicators"] = ["admin", "operator", "management"],
+        ["GET /api/v1/indicators/figures"] = [.. PartyRead, "other-party-admin"],
+        ["POST /api/v1/indicators/months/{month}/close"] = ["admin", "operator", "management"],
+        ["POST /api/v1/indicators/months/current/compute"] = ["admin", "operator", "management"],
+        ["GET /api/v1/indicators/{id}"] = [],
+        ["PUT /api/v1/indicators/{id}"] = [],
+        ["POST /api/v1/indicators/{id}/activate"] = [],
+        ["POST /api/v1/indicators/{id}/retire"] = [],
+        ["GET /api/v1/rectifications"] = [.. PartyRead, "other-party-admin"],
+        ["GET /api/v1/rectifications/workflow"] = SignedIn,
+        ["GET /api/v1/rectifications/{id}"] = [],
+        ["PUT /api/v1/rectifications/{id}/analysis"] = [],
+        ["POST /api/v1/rectifications/{id}/plan"] = [],
+        ["POST /api/v1/rectifications/{id}/actions/{number}/done"] = [],
+        ["POST /api/v1/rectifications/{id}/finish"] = [],
+        ["POST /api/v1/rectifications/{id}/explanation"] = [],
+        ["POST /api/v1/rectifications/{id}/decision"] = [],
+        ["GET /api/v1/reports/pack.xlsx"] = [.. PartyRead, "other-party-admin"],
+        ["GET /api/v1/reports/pack.csv"] = [.. PartyRead, "other-party-admin"],
+
         // Webhooks: operators, and a party's admins for their own party (an empty body is 400). {id} is no webhook here: 404.
         ["GET /api/v1/webhooks"] = [.. PartyManage, "other-party-admin"],
         ["POST /api/v1/webhooks"] = [.. PartyManage, "other-party-admin"],

@@ -52,6 +52,15 @@ public sealed class LauncherSmokeTests : IAsyncLifetime
                 .Select(c => c.GetProperty("reviewLevel").GetInt32()).Order().ToArray());
         }
 
+        // And two indicators in force for both demonstration parties, with the previous month closed.
+        using (var management = await TestIdentity.SignInAsync(new Uri($"http://127.0.0.1:{_home.WebPort}"), "demo-management", demoPassword))
+        {
+            var figures = await Eventually.WaitAsync(() => management.GetFromJsonAsync<JsonElement>("/api/v1/indicators/figures"),
+                f => f.EnumerateArray().Count(x => x.GetProperty("closed").GetBoolean()) == 4, TimeSpan.FromSeconds(60), "the demo indicators' closed month");
+            Assert.Equal(["demo-culture", "demo-news"], figures.EnumerateArray().Select(f => f.GetProperty("partyId").GetString()).Distinct().Order());
+            Assert.Equal(2, (await management.GetFromJsonAsync<JsonElement>("/api/v1/indicators")).GetArrayLength());
+        }
+
         var pids = second.AllPids.Append(PostgresPid()).ToList();
         await second.StopAsync();
         Assert.All(pids, pid => Assert.False(LauncherHome.IsRunning(pid)));

@@ -365,6 +365,40 @@
     "people.rule.ManagerEducation": "Managers need a bachelor's degree or higher", "people.rule.ManagerExperience": "Managers need 3 years of relevant experience",
     "people.rule.StaffEducation": "Staff need junior college or higher", "people.rule.StaffExperience": "Staff need 1 year of relevant experience"
   });
+  // Indicators and rectifications (指标、整改与报备, F9.4): js/indicators.js.
+  Object.assign(messages["zh-CN"], {
+    "nav.indicators": "指标", "ind.title": "指标与整改", "ind.list": "指标", "ind.trend": "月度趋势（虚线为目标）", "ind.figures": "月度数据",
+    "ind.rectifications": "整改与报备", "ind.define": "定义指标", "ind.name": "名称", "ind.expression": "度量或表达式（如 100 * assignmentsOnTime / assignmentsSubmitted）",
+    "ind.target": "目标", "ind.unit": "单位", "ind.parties": "接入方（空为全部）", "ind.activateNow": "立即生效", "ind.save": "保存",
+    "ind.month": "月份", "ind.close": "结算该月", "ind.closed": "{month} 已结算，新发提醒 {n} 条", "ind.compute": "计算本月至今",
+    "ind.state": "状态", "ind.state.Draft": "草稿", "ind.state.Active": "生效", "ind.state.Retired": "已停用", "ind.allParties": "全部接入方",
+    "ind.activate": "生效", "ind.retire": "停用", "ind.retireReason": "停用原因", "ind.none": "尚未定义指标", "ind.party": "接入方",
+    "ind.value": "数值", "ind.met": "达标", "ind.metYes": "达标", "ind.metNo": "未达标", "ind.noData": "无数据", "ind.noFigures": "尚无月度数据",
+    "ind.rect.title": "事项", "ind.rect.nextDue": "最近到期", "ind.rect.updated": "更新时间", "ind.rect.none": "没有整改或报备",
+    "ind.rect.state.Open": "待答复", "ind.rect.state.Planned": "整改中", "ind.rect.state.Filed": "报备待审", "ind.rect.state.Done": "整改完成",
+    "ind.rect.state.Accepted": "报备通过", "ind.rect.detail": "整改", "ind.rect.analysis": "原因分析", "ind.rect.explanation": "报备说明",
+    "ind.rect.decision": "管理方意见", "ind.rect.what": "措施", "ind.rect.owner": "责任人", "ind.rect.due": "完成日期", "ind.rect.done": "完成",
+    "ind.rect.markDone": "标记完成", "ind.rect.noActions": "尚无整改措施", "ind.rect.file": "向管理方报备", "ind.rect.finish": "整改完成",
+    "ind.rect.comment": "意见（驳回必填）", "ind.rect.accept": "接受报备", "ind.rect.reject": "驳回", "ind.rect.history": "经过",
+    "ind.rect.plan": "整改计划", "ind.rect.addAction": "增加一项", "ind.rect.submitPlan": "提交整改", "ind.pack": "下载上月报表（XLSX）"
+  });
+  Object.assign(messages["en"], {
+    "nav.indicators": "Indicators", "ind.title": "Indicators and rectifications", "ind.list": "Indicators", "ind.trend": "Monthly trend (dashed: target)",
+    "ind.figures": "Monthly figures", "ind.rectifications": "Rectifications and explanations", "ind.define": "Define an indicator", "ind.name": "Name",
+    "ind.expression": "Measure or expression (e.g. 100 * assignmentsOnTime / assignmentsSubmitted)", "ind.target": "Target", "ind.unit": "Unit",
+    "ind.parties": "Access parties (empty: all)", "ind.activateNow": "In force now", "ind.save": "Save", "ind.month": "Month", "ind.close": "Close the month",
+    "ind.closed": "{month} closed, {n} new reminders", "ind.compute": "Compute this month so far", "ind.state": "State", "ind.state.Draft": "Draft",
+    "ind.state.Active": "In force", "ind.state.Retired": "Retired", "ind.allParties": "Every access party", "ind.activate": "Put in force",
+    "ind.retire": "Retire", "ind.retireReason": "Why is it retired?", "ind.none": "No indicators defined yet", "ind.party": "Access party",
+    "ind.value": "Figure", "ind.met": "Target", "ind.metYes": "Met", "ind.metNo": "Missed", "ind.noData": "No data", "ind.noFigures": "No monthly figures yet",
+    "ind.rect.title": "Subject", "ind.rect.nextDue": "Next due", "ind.rect.updated": "Updated", "ind.rect.none": "No rectifications or explanations",
+    "ind.rect.state.Open": "Awaiting answer", "ind.rect.state.Planned": "Rectifying", "ind.rect.state.Filed": "Explanation filed", "ind.rect.state.Done": "Rectified",
+    "ind.rect.state.Accepted": "Explanation accepted", "ind.rect.detail": "Rectification", "ind.rect.analysis": "Analysis", "ind.rect.explanation": "Explanation",
+    "ind.rect.decision": "Management's comment", "ind.rect.what": "Action", "ind.rect.owner": "Owner", "ind.rect.due": "Due", "ind.rect.done": "Done",
+    "ind.rect.markDone": "Mark done", "ind.rect.noActions": "No actions yet", "ind.rect.file": "File an explanation with management",
+    "ind.rect.finish": "Rectification done", "ind.rect.comment": "Comment (required to reject)", "ind.rect.accept": "Accept", "ind.rect.reject": "Reject",
+    "ind.rect.history": "History", "ind.rect.plan": "Rectification plan", "ind.rect.addAction": "Add an action", "ind.rect.submitPlan": "Submit the plan", "ind.pack": "Download last month's report pack (XLSX)"
+  });
   const stored = localStorage.getItem("mc.lang");
   let lang = stored && messages[stored] ? stored : "zh-CN";
 

@@ -1,0 +1,186 @@
+using MediaCenter.Grains.Operations;
+using MediaCenter.Grains.Workflow;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace MediaCenter.Grains.Indicators;
+
+/// <summary>Stored state of an indicator definition. The type name is stable: it is written into stored JSON.</summary>
+[GenerateSerializer, Alias("mc.IndicatorGrainState")]
+public sealed class IndicatorGrainState
+{
+    [Id(0)] public IndicatorView? Indicator { get; set; }
+    [Id(1)] public List<AppliedOperation<IndicatorResult>> Applied { get; set; } = [];
+}
+
+/// <summary>One indicator definition; commands run through the command pipeline against <see cref="IndicatorWorkflow"/>.</summary>
+internal sealed partial class IndicatorGrain : Grain, IIndicatorGrain
+{
+    private const int MaxName = 200;
+    private const int MaxUnit = 20;
+    private const int MaxParties = 500;
+    private const int MaxReason = 2000;
+
+    private readonly IPersistentState<IndicatorGrainState> _state;
+    private readonly TimeProvider _time;
+    private readonly IIndicatorJournal _journal;
+    private readonly ILogger<IndicatorGrain> _logger;
+    private readonly CommandPipeline<IndicatorGrainState, IndicatorState, IndicatorCommandType, OpsRole, IndicatorResult> _pipeline;
+
+    public IndicatorGrain(
+        [PersistentState("indicator", StorageNames.Main)] IPersistentState<IndicatorGrainState> state,
+        [FromKeyedServices(TimeProviderNames.Grains)] TimeProvider time,
+        IIndicatorJournal journal,
+        Orleans.Serialization.DeepCopier<IndicatorGrainState> copier,
+        ILogger<IndicatorGrain> logger)
+    {
+        _state = state;
+        _time = time;
+        _journal = journal;
+        _logger = logger;
+        _pipeline = CommandPipeline.For(this, state, new WorkflowSpec<IndicatorGrainState, IndicatorState, IndicatorCommandType, OpsRole, IndicatorResult>
+        {
+            Table = IndicatorWorkflow.Table,
+            StageOf = s => s.Indicator?.State,
+            Operations = OperationMemory<IndicatorGrainState, IndicatorResult>.Over(s => s.Applied, a => a.OperationId, a => a.Result with { Replay = true },
+                (id, result) => new AppliedOperation<IndicatorResult>(id, result)),
+            Copy = copier.Copy,
+            IsApplied = r => r.Ok,
+            Refuse = (refusal, message) => Refuse(OpsGrainSupport.Outcome(refusal), message),
+            NotFoundMessage = "指标不存在 / no such indicator",
+            RefusalAsStored = r => Refuse(r.Outcome, r.Message ?? r.Outcome.ToString()),
+            Announce = AnnounceAsync,
+            AnnounceFailed = ex => LogBehind(_logger, Id, ex.Message),
+        });
+    }
+
+    private IndicatorGrainState S => _state.State;
+
+    private string Id => this.GetPrimaryKeyString();
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken) =>
+        S.Indicator is null ? Task.CompletedTask : _pipeline.Announcer.RunAsync(cancellationToken);
+
+    public Task<IndicatorView?> GetAsync() => Task.FromResult(S.Indicator);
+
+    public Task<IndicatorResult> ExecuteAsync(IndicatorCommand command, OpsActor actor, string operationId) =>
+        _pipeline.ExecuteAsync(new WorkflowCall<IndicatorState, IndicatorCommandType, OpsRole, IndicatorResult>
+        {
+            OperationId = operationId,
+            Command = command.Type,
+            Roles = () => actor.Roles,
+            Decide = transition => Task.FromResult(Decide(command, actor, transition.To!.Value)),
+        });
+
+    private IndicatorResult Decide(IndicatorCommand command, OpsActor actor, IndicatorState to)
+    {
+        var now = _time.GetUtcNow();
+        var from = S.Indicator?.State;
+        switch (command)
+        {
+            case DefineIndicator c:
+                {
+                    if (Check(c.Name, c.Expression, c.Comparison, c.Target, c.Parties, c.Unit) is { } refusal)
+                    {
+                        return refusal;
+                    }
+
+                    S.Indicator = new IndicatorView(Id, c.Name!.Trim(), c.Expression!.Trim(), c.Comparison!.Value, c.Target!.Value, Parties(c.Parties),
+                        OpsGrainSupport.Optional(c.Unit) ?? "", to, 0, actor.Name, now, null);
+                    break;
+                }
+
+            case EditIndicator c:
+                {
+                    var known = S.Indicator!;
+                    if (Check(c.Name ?? known.Name, c.Expression ?? known.Expression, c.Comparison ?? known.Comparison, c.Target ?? known.Target,
+                            c.Parties ?? known.Parties, c.Unit ?? known.Unit) is { } refusal)
+                    {
+                        return refusal;
+                    }
+
+                    S.Indicator = known with
+                    {
+                        Name = (c.Name ?? known.Name).Trim(),
+                        Expression = (c.Expression ?? known.Expression).Trim(),
+                        Comparison = c.Comparison ?? known.Comparison,
+                        Target = c.Target ?? known.Target,
+                        Parties = c.Parties is null ? known.Parties : Parties(c.Parties),
+                        Unit = c.Unit is null ? known.Unit : OpsGrainSupport.Optional(c.Unit) ?? "",
+                        State = to,
+                    };
+                    break;
+                }
+
+            case ActivateIndicator:
+                S.Indicator = S.Indicator! with { State = to };
+                break;
+
+            case RetireIndicator c:
+                {
+                    var reason = OpsGrainSupport.Required(c.Reason, MaxReason);
+                    if (reason is null)
+                    {
+                        return Invalid($"需要停用原因（最多 {MaxReason} 字）/ a reason (at most {MaxReason} characters) is required");
+                    }
+
+                    S.Indicator = S.Indicator! with { State = to, RetireReason = reason };
+                    break;
+                }
+
+            default:
+                return Invalid("未知命令 / unknown command");
+        }
+
+        S.Indicator = S.Indicator with { Version = S.Indicator.Version + 1, UpdatedAt = now };
+        LogChanged(_logger, Id, command.Type.ToString(), from?.ToString() ?? "(new)", S.Indicator.State.ToString());
+        return new IndicatorResult(OpsOutcome.Applied, null, S.Indicator.State, IndicatorWorkflow.Table.AllowedIn(S.Indicator.State), S.Indicator);
+    }
+
+    private IndicatorResult? Check(string? name, string? expression, IndicatorComparison? comparison, double? target, List<string>? parties, string? unit)
+    {
+        if (OpsGrainSupport.Required(name, MaxName) is null)
+        {
+            return Invalid($"名称必填，最多 {MaxName} 字 / the name is required, at most {MaxName} characters");
+        }
+
+        if (IndicatorExpression.TryParse(expression, out var error) is null)
+        {
+            return Invalid(error ?? "表达式无效 / not an expression");
+        }
+
+        if (comparison is not { } c || !Enum.IsDefined(c))
+        {
+            return Invalid("需要 comparison：AtLeast（不低于）或 AtMost（不高于）/ comparison is required: AtLeast or AtMost");
+        }
+
+        if (target is not { } t || !double.IsFinite(t))
+        {
+            return Invalid("需要目标值 / a finite target is required");
+        }
+
+        if (parties is { Count: > MaxParties } || parties?.Any(string.IsNullOrWhiteSpace) == true)
+        {
+            return Invalid($"接入方列表无效（最多 {MaxParties} 个）/ the parties are not valid (at most {MaxParties})");
+        }
+
+        return OpsGrainSupport.FitsOptional(unit, MaxUnit) ? null : Invalid($"单位最多 {MaxUnit} 字 / the unit is at most {MaxUnit} characters");
+    }
+
+    private static List<string> Parties(List<string>? parties) =>
+        parties is null ? [] : [.. parties.Select(p => p.Trim()).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
+
+    private Task AnnounceAsync(CancellationToken cancellationToken) =>
+        S.Indicator is { } indicator ? _journal.RecordIndicatorAsync(indicator, cancellationToken) : Task.CompletedTask;
+
+    private IndicatorResult Invalid(string message) => Refuse(OpsOutcome.Invalid, message);
+
+    private IndicatorResult Refuse(OpsOutcome outcome, string message) =>
+        new(outcome, message, S.Indicator?.State, IndicatorWorkflow.Table.AllowedIn(S.Indicator?.State), S.Indicator);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Indicator {IndicatorId}: {Command} {From} -> {To}")]
+    private static partial void LogChanged(ILogger logger, string indicatorId, string command, string from, string to);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Indicator {IndicatorId}: could not update the read table yet: {Reason}")]
+    private static partial void LogBehind(ILogger logger, string indicatorId, string reason);
+}

@@ -1,0 +1,212 @@
+using Dapper;
+using MediaCenter.Database.Data;
+using MediaCenter.Grains.Indicators;
+using Npgsql;
+
+namespace MediaCenter.Silo;
+
+/// <summary>
+/// Indicators on PostgreSQL: the definitions' read table, the measures of the catalogue computed from mc.event_log
+/// (and the channels' owners), the figures and the reminders. Only events inside [from, to) count, so a month that has
+/// ended gives the same measures whenever it is computed. docs/INDICATORS.md defines each measure.
+/// </summary>
+internal sealed class PostgresIndicatorJournal(NpgsqlDataSource db) : IIndicatorJournal
+{
+    public async Task RecordIndicatorAsync(IndicatorView i, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition("""
+            INSERT INTO mc.indicators (id, name, expression, comparison, target, parties, unit, state, version, defined_by, updated_at, retire_reason)
+            VALUES (@Id, @Name, @Expression, @Comparison, @Target, @Parties, @Unit, @State, @Version, @DefinedBy, @UpdatedAt, @RetireReason)
+            ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, expression = EXCLUDED.expression, comparison = EXCLUDED.comparison,
+                target = EXCLUDED.target, parties = EXCLUDED.parties, unit = EXCLUDED.unit, state = EXCLUDED.state, version = EXCLUDED.version,
+                updated_at = EXCLUDED.updated_at, retire_reason = EXCLUDED.retire_reason
+            WHERE mc.indicators.version < EXCLUDED.version
+            """, new
+        {
+            i.Id,
+            i.Name,
+            i.Expression,
+            Comparison = i.Comparison.ToString(),
+            i.Target,
+            Parties = i.Parties.ToArray(),
+            i.Unit,
+            State = i.State.ToString(),
+            i.Version,
+            i.DefinedBy,
+            UpdatedAt = i.UpdatedAt.ToUniversalTime(),
+            i.RetireReason,
+        }, cancellationToken: cancellationToken));
+    }
+
+    public async Task<IReadOnlyList<IndicatorView>> ActiveIndicatorsAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<IndicatorRow>(new CommandDefinition(
+            "SELECT * FROM mc.indicators WHERE state = 'Active' ORDER BY id", cancellationToken: cancellationToken));
+        return rows.Select(r => r.ToView()).ToList();
+    }
+
+    public async Task<IReadOnlyList<string>> PartiesAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        return (await connection.QueryAsync<string>(new CommandDefinition("SELECT id FROM mc.access_parties ORDER BY id", cancellationToken: cancellationToken)))
+            .ToList();
+    }
+
+    public async Task<IReadOnlyDictionary<string, double?>> MeasureAsync(string partyId, DateTimeOffset from, DateTimeOffset to,
+        CancellationToken cancellationToken = default)
+    {
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        var args = new { party = partyId, from = from.ToUniversalTime(), to = to.ToUniversalTime() };
+        var stories = await connection.QuerySingleAsync<StoryMeasures>(new CommandDefinition("""
+            WITH a AS (
+                SELECT e.entity_id, e.event_type, e.occurred_at, e.payload
+                  FROM mc.event_log e JOIN mc.channels c ON c.code = e.payload ->> 'channel'
+                 WHERE e.entity_type = 'article' AND c.access_party_id = @party AND e.occurred_at >= @from AND e.occurred_at < @to)
+            SELECT (SELECT count(DISTINCT entity_id) FROM a WHERE event_type = 'Publish')::float8 AS published,
+                   (SELECT count(*) FROM a WHERE event_type = 'Submit' AND payload ->> 'dueAt' IS NOT NULL)::float8 AS submitted,
+                   (SELECT count(*) FROM a WHERE event_type = 'Submit' AND (payload ->> 'dueAt')::timestamptz >= occurred_at)::float8 AS on_time,
+                   (SELECT count(*) FROM a WHERE event_type IN ('Approve', 'Reject'))::float8 AS reviews,
+                   (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM occurred_at - (payload ->> 'reviewRequestedAt')::timestamptz) / 3600.0)
+                      FROM a WHERE event_type IN ('Approve', 'Reject') AND payload ->> 'reviewRequestedAt' IS NOT NULL)::float8 AS review_median_hours
+            """, args, cancellationToken: cancellationToken));
+        // An incident counts in the month of its first report, its first acknowledgement and its first resolution;
+        // moments after the window are not looked at, so the figure of an ended month never moves.
+        var incidents = await connection.QuerySingleAsync<IncidentMeasures>(new CommandDefinition("""
+            WITH firsts AS (
+                SELECT entity_id,
+                       min(occurred_at) FILTER (WHERE event_type = 'incident.Report') AS reported,
+                       min(occurred_at) FILTER (WHERE event_type = 'incident.Acknowledge') AS acknowledged,
+                       min(occurred_at) FILTER (WHERE event_type = 'incident.Resolve') AS resolved
+                  FROM mc.event_log
+                 WHERE entity_type = 'incident' AND payload ->> 'partyId' = @party AND occurred_at < @to
+                 GROUP BY entity_id)
+            SELECT count(*) FILTER (WHERE reported >= @from)::float8 AS reported,
+                   (avg(extract(epoch FROM acknowledged - reported) / 60.0) FILTER (WHERE acknowledged >= @from AND reported IS NOT NULL))::float8 AS mtta,
+                   (avg(extract(epoch FROM resolved - reported) / 60.0) FILTER (WHERE resolved >= @from AND reported IS NOT NULL))::float8 AS mttr
+              FROM firsts
+            """, args, cancellationToken: cancellationToken));
+        var alerts = await connection.ExecuteScalarAsync<double>(new CommandDefinition("""
+            SELECT count(*)::float8 FROM mc.event_log
+             WHERE entity_type = 'terminal' AND payload ->> 'partyId' = @party AND occurred_at >= @from AND occurred_at < @to
+            """, args, cancellationToken: cancellationToken));
+        return new Dictionary<string, double?>(StringComparer.Ordinal)
+        {
+            [IndicatorMeasures.StoriesPublished] = stories.Published,
+            [IndicatorMeasures.AssignmentsSubmitted] = stories.Submitted,
+            [IndicatorMeasures.AssignmentsOnTime] = stories.OnTime,
+            [IndicatorMeasures.AssignmentOnTimeRate] = stories.Submitted > 0 ? 100.0 * stories.OnTime / stories.Submitted : null,
+            [IndicatorMeasures.ReviewsDone] = stories.Reviews,
+            [IndicatorMeasures.ReviewTurnaroundMedianHours] = stories.ReviewMedianHours,
+            [IndicatorMeasures.IncidentsReported] = incidents.Reported,
+            [IndicatorMeasures.IncidentMttaMinutes] = incidents.Mtta,
+            [IndicatorMeasures.IncidentMttrMinutes] = incidents.Mttr,
+            [IndicatorMeasures.TerminalAlerts] = alerts,
+        };
+    }
+
+    public async Task StoreFigureAsync(IndicatorFigure f, CancellationToken cancellationToken = default)
+    {
+        // A figure of the month so far never replaces the closed figure of the same month.
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition("""
+            INSERT INTO mc.indicator_figures (indicator_id, party_id, month, value, comparison, target, met, measures, expression, computed_at, closed)
+            VALUES (@IndicatorId, @PartyId, @Month, @Value, @Comparison, @Target, @Met, @Measures, @Expression, @ComputedAt, @Closed)
+            ON CONFLICT (indicator_id, party_id, month) DO UPDATE SET value = EXCLUDED.value, comparison = EXCLUDED.comparison,
+                target = EXCLUDED.target, met = EXCLUDED.met, measures = EXCLUDED.measures, expression = EXCLUDED.expression,
+                computed_at = EXCLUDED.computed_at, closed = EXCLUDED.closed
+            WHERE EXCLUDED.closed OR NOT mc.indicator_figures.closed
+            """, new
+        {
+            f.IndicatorId,
+            f.PartyId,
+            f.Month,
+            f.Value,
+            Comparison = f.Comparison.ToString(),
+            f.Target,
+            f.Met,
+            Measures = SqlValue.Jsonb(f.Measures),
+            f.Expression,
+            ComputedAt = f.ComputedAt.ToUniversalTime(),
+            f.Closed,
+        }, cancellationToken: cancellationToken));
+    }
+
+    public async Task<IReadOnlyList<IndicatorFigure>> EarlierFiguresAsync(string indicatorId, string partyId, DateOnly before, int count,
+        CancellationToken cancellationToken = default)
+    {
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<FigureRow>(new CommandDefinition("""
+            SELECT indicator_id, party_id, month, value, comparison, target, met, measures::text AS measures, expression, computed_at, closed
+              FROM mc.indicator_figures
+             WHERE indicator_id = @indicatorId AND party_id = @partyId AND month < @before AND closed
+             ORDER BY month DESC LIMIT @count
+            """, new { indicatorId, partyId, before, count }, cancellationToken: cancellationToken));
+        return rows.Select(r => r.ToFigure()).ToList();
+    }
+
+    public async Task<bool> RecordReminderAsync(string indicatorId, string partyId, DateOnly month, string notificationId, DateTimeOffset at,
+        CancellationToken cancellationToken = default)
+    {
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteAsync(new CommandDefinition("""
+            INSERT INTO mc.indicator_reminders (indicator_id, party_id, month, notification_id, raised_at)
+            VALUES (@indicatorId, @partyId, @month, @notificationId, @at)
+            ON CONFLICT (indicator_id, party_id, month) DO NOTHING
+            """, new { indicatorId, partyId, month, notificationId, at = at.ToUniversalTime() }, cancellationToken: cancellationToken)) > 0;
+    }
+
+    private sealed class StoryMeasures
+    {
+        public double Published { get; init; }
+        public double Submitted { get; init; }
+        public double OnTime { get; init; }
+        public double Reviews { get; init; }
+        public double? ReviewMedianHours { get; init; }
+    }
+
+    private sealed class IncidentMeasures
+    {
+        public double Reported { get; init; }
+        public double? Mtta { get; init; }
+        public double? Mttr { get; init; }
+    }
+
+    private sealed class IndicatorRow
+    {
+        public string Id { get; init; } = "";
+        public string Name { get; init; } = "";
+        public string Expression { get; init; } = "";
+        public string Comparison { get; init; } = "";
+        public double Target { get; init; }
+        public string[] Parties { get; init; } = [];
+        public string Unit { get; init; } = "";
+        public string State { get; init; } = "";
+        public long Version { get; init; }
+        public string DefinedBy { get; init; } = "";
+        public DateTimeOffset UpdatedAt { get; init; }
+        public string? RetireReason { get; init; }
+
+        public IndicatorView ToView() => new(Id, Name, Expression, Enum.Parse<IndicatorComparison>(Comparison), Target, [.. Parties], Unit,
+            Enum.Parse<IndicatorState>(State), Version, DefinedBy, UpdatedAt, RetireReason);
+    }
+
+    private sealed class FigureRow
+    {
+        public string IndicatorId { get; init; } = "";
+        public string PartyId { get; init; } = "";
+        public DateOnly Month { get; init; }
+        public double? Value { get; init; }
+        public string Comparison { get; init; } = "";
+        public double Target { get; init; }
+        public bool? Met { get; init; }
+        public string Measures { get; init; } = "{}";
+        public string Expression { get; init; } = "";
+        public DateTimeOffset ComputedAt { get; init; }
+        public bool Closed { get; init; }
+
+        public IndicatorFigure ToFigure() => new(IndicatorId, PartyId, Month, Value, Enum.Parse<IndicatorComparison>(Comparison), Target, Met,
+            PersistedJson.Deserialize<Dictionary<string, double?>>(Measures) ?? [], Expression, ComputedAt, Closed);
+    }
+}

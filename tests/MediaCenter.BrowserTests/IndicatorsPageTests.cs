@@ -1,0 +1,56 @@
+using Microsoft.Playwright;
+
+namespace MediaCenter.BrowserTests;
+
+/// <summary>The indicators tab (指标): management defines an indicator and closes the month; the party's open page hears the reminder live and answers with a rectification.</summary>
+[Collection(BrowserCollection.Name)]
+public sealed class IndicatorsPageTests(BrowserFixture fixture)
+{
+    private static readonly LocatorAssertionsToHaveCountOptions Live = new() { Timeout = 20_000 };
+    private static readonly BrowserNewContextOptions Desktop = new() { Locale = "zh-CN", ViewportSize = new ViewportSize { Width = 1400, Height = 1000 } };
+
+    [Fact]
+    public async Task A_closed_month_reminds_the_party_live_and_its_admin_files_a_rectification()
+    {
+        var party = "ip-" + Guid.NewGuid().ToString("N")[..6];
+        await fixture.Deployment.Identity.PartyAsync(party);
+        await fixture.Deployment.Identity.PartyUserAsync(party + "-admin", party, "party-admin");
+        await fixture.Deployment.Identity.PlatformUserAsync(party + "-mgmt", "management");
+        await using var managementContext = await fixture.Browser.NewContextAsync(Desktop);
+        await using var partyContext = await fixture.Browser.NewContextAsync(Desktop);
+        var management = await OpenAsync(await fixture.SignedInPageAsync(managementContext, party + "-mgmt"));
+        var admin = await OpenAsync(await fixture.SignedInPageAsync(partyContext, party + "-admin"));
+        await Assertions.Expect(admin.Locator("#ind-define")).ToHaveCountAsync(0);
+
+        var name = "发布量-" + party;
+        await management.FillAsync("#ind-define [name=name]", name);
+        await management.FillAsync("#ind-define [name=expression]", "storiesPublished");
+        await management.FillAsync("#ind-define [name=target]", "5");
+        await management.FillAsync("#ind-define [name=parties]", party);
+        await management.ClickAsync("#ind-define button[type=submit]");
+        await Assertions.Expect(management.Locator("#ind-list tr[data-indicator]", new() { HasText = name })).ToHaveCountAsync(1, Live);
+        await management.ClickAsync("#ind-close");
+
+        // The party's page was open all along: the reminder's push makes it read again.
+        var row = admin.Locator("#ind-rects tr[data-rect]", new() { HasText = name });
+        await Assertions.Expect(row).ToHaveCountAsync(1, Live);
+        await Assertions.Expect(admin.Locator("#ind-figures tr[data-met=false]", new() { HasText = name })).ToHaveCountAsync(1);
+        await row.Locator("a").ClickAsync();
+        await Assertions.Expect(admin.Locator("#ind-rect-state")).ToHaveAttributeAsync("data-state", "Open");
+        await admin.FillAsync("#ind-plan [name=what]", "每日发稿不少于一篇");
+        await admin.FillAsync("#ind-plan [name=owner]", "值班主编");
+        await admin.FillAsync("#ind-plan [name=due]", DateTime.UtcNow.AddDays(14).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+        await admin.ClickAsync("#ind-plan button[type=submit]");
+
+        await Assertions.Expect(admin.Locator("#ind-rect-state")).ToHaveAttributeAsync("data-state", "Planned", new() { Timeout = 20_000 });
+        Assert.Contains("/indicators/rectifications/rect-", admin.Url, StringComparison.Ordinal);
+        await admin.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.Screenshots, "indicators-zh.png"), FullPage = true });
+    }
+
+    private static async Task<IPage> OpenAsync(IPage page)
+    {
+        await page.ClickAsync(".tab[data-view=indicators]");
+        await Assertions.Expect(page.Locator("#ind-list")).ToBeVisibleAsync(new LocatorAssertionsToBeVisibleOptions { Timeout = 15_000 });
+        return page;
+    }
+}

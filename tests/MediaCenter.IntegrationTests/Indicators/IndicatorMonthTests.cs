@@ -1,0 +1,392 @@
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+using MediaCenter.IntegrationTests.Operations;
+using Npgsql;
+
+namespace MediaCenter.IntegrationTests.Indicators;
+
+/// <summary>
+/// Indicators on real processes and PostgreSQL: a month of events seeded into mc.event_log, the month closed through the
+/// API, every figure checked against a recomputation from the raw log written here, and the reminders of missed targets
+/// counted before and after the only silo restarts and closes the month again.
+/// </summary>
+[Collection(IntegrationCollection.Name)]
+public sealed class IndicatorMonthTests(IntegrationFixture fixture)
+{
+    private static readonly TimeZoneInfo Shanghai = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
+
+    /// <summary>The month under test: two months before the current one, so it has ended on every clock.</summary>
+    private static readonly DateOnly Month = FirstOfMonth(DateTimeOffset.UtcNow).AddMonths(-2);
+
+    private static DateOnly FirstOfMonth(DateTimeOffset at)
+    {
+        var local = TimeZoneInfo.ConvertTime(at, Shanghai);
+        return new DateOnly(local.Year, local.Month, 1);
+    }
+
+    private static DateTimeOffset Local(DateOnly day, int hour, int minute = 0)
+    {
+        var time = day.ToDateTime(new TimeOnly(hour, minute));
+        return new DateTimeOffset(time, Shanghai.GetUtcOffset(time));
+    }
+
+    private static string MonthName => Month.ToString("yyyy-MM", CultureInfo.InvariantCulture);
+
+    [Fact]
+    public async Task A_closed_months_figures_equal_a_recomputation_from_the_event_log_and_each_shortfall_is_reminded_once_across_a_silo_restart()
+    {
+        await using var deployment = await fixture.NewDeploymentAsync();
+        var silo = await deployment.StartSiloAsync("ind-1");
+        var web = await deployment.StartWebAsync();
+        await using var people = await OpsPeople.CreateAsync(deployment, web.Http, "ind");
+        var (a, b) = (people.PartyA, people.PartyB);
+        await SeedAsync(deployment.ConnectionString, a);
+
+        var onTime = await DefineAsync(people.Management, "派稿按时率", "100 * assignmentsOnTime / assignmentsSubmitted", "AtLeast", 80, a, b);
+        var published = await DefineAsync(people.Management, "发布稿件数", "storiesPublished", "AtLeast", 1, a, b);
+        var mtta = await DefineAsync(people.Management, "故障响应", "incidentMttaMinutes", "AtMost", 60, a);
+        var mttr = await DefineAsync(people.Management, "故障修复", "incidentMttrMinutes", "AtMost", 600, a);
+        var review = await DefineAsync(people.Management, "审核周转", "reviewTurnaroundMedianHours", "AtMost", 8, a);
+        var volume = await DefineAsync(people.Management, "故障与告警", "incidentsReported + terminalAlerts", "AtMost", 10, a);
+        var reviews = await DefineAsync(people.Management, "审核次数", "reviewsDone", "AtLeast", 1, a);
+
+        var closed = await people.Management.MustAsync(HttpMethod.Post, $"/api/v1/indicators/months/{MonthName}/close", null, HttpStatusCode.OK);
+        Assert.True(closed.GetProperty("closed").GetBoolean());
+
+        // The recomputation reads the raw rows and does its own arithmetic; nothing of the silo's SQL is reused.
+        var log = await Recompute.LoadAsync(deployment.ConnectionString, Month);
+        var expected = new Dictionary<(string, string), double?>
+        {
+            [(onTime, a)] = log.OnTimeRate(a),
+            [(onTime, b)] = log.OnTimeRate(b),
+            [(published, a)] = log.Published(a),
+            [(published, b)] = log.Published(b),
+            [(mtta, a)] = log.MeanMinutes(a, "incident.Acknowledge"),
+            [(mttr, a)] = log.MeanMinutes(a, "incident.Resolve"),
+            [(review, a)] = log.MedianReviewHours(a),
+            [(volume, a)] = log.IncidentsReported(a) + log.TerminalAlerts(a),
+            [(reviews, a)] = log.Reviews(a),
+        };
+        // What the seeded month holds, so the recomputation itself is pinned down too.
+        Assert.Equal(100.0 / 3, expected[(onTime, a)]!.Value, 6);
+        Assert.Equal((null, 2.0, 0.0, 5.0), (expected[(onTime, b)], expected[(published, a)], expected[(published, b)], expected[(review, a)]));
+
+        var figures = await FiguresAsync(people.Management);
+        foreach (var ((indicator, party), value) in expected)
+        {
+            var figure = figures[(indicator, party)];
+            if (value is null)
+            {
+                Assert.Equal(JsonValueKind.Null, figure.GetProperty("value").ValueKind);
+            }
+            else
+            {
+                Assert.Equal(value.Value, figure.GetProperty("value").GetDouble(), 3);
+            }
+        }
+
+        Assert.Equal(expected.Count, figures.Count);
+        var missed = new[] { (onTime, a), (published, b), (mtta, a) };
+        Assert.Equal(missed.Order(), figures.Where(f => f.Value.GetProperty("met").ValueKind == JsonValueKind.False).Select(f => f.Key).Order());
+        Assert.Equal(missed.Length, closed.GetProperty("remindersRaised").GetInt32());
+        Assert.Equal(missed.Select(m => $"indicator:{m.Item1}:{m.Item2}:{MonthName}").Order(), await RemindersAsync(deployment.ConnectionString));
+
+        // The only silo goes away and a new one closes the same month again: same figures, no second reminder.
+        await silo.Process.StopAsync(TimeSpan.FromSeconds(20));
+        await deployment.StartSiloAsync("ind-2");
+        var again = await Eventually.WaitAsync(
+            () => people.Management.MustAsync(HttpMethod.Post, $"/api/v1/indicators/months/{MonthName}/close", null, HttpStatusCode.OK),
+            _ => true, TimeSpan.FromSeconds(60), "the month closed again by the restarted silo");
+        Assert.Equal(0, again.GetProperty("remindersRaised").GetInt32());
+        var refigured = await FiguresAsync(people.Management);
+        Assert.Equal(figures.ToDictionary(f => f.Key, f => f.Value.GetProperty("value").GetRawText()),
+            refigured.ToDictionary(f => f.Key, f => f.Value.GetProperty("value").GetRawText()));
+        Assert.Equal(missed.Select(m => $"indicator:{m.Item1}:{m.Item2}:{MonthName}").Order(), await RemindersAsync(deployment.ConnectionString));
+        Assert.Equal(3L, await ScalarAsync(deployment.ConnectionString, "SELECT count(*) FROM mc.indicator_reminders"));
+
+        // The party sees its own figures only, and its reminder in the alert centre.
+        var own = await people.PartyAdmin.MustAsync(HttpMethod.Get, "/api/v1/indicators/figures?partyId=" + b, null, HttpStatusCode.OK);
+        Assert.All(own.EnumerateArray(), f => Assert.Equal(a, f.Str("partyId")));
+        var rectifications = await people.PartyAdmin.MustAsync(HttpMethod.Get, "/api/v1/rectifications", null, HttpStatusCode.OK);
+        Assert.Equal(2, rectifications.GetArrayLength());
+    }
+
+    [Fact]
+    public async Task A_party_answers_a_shortfall_and_only_management_decides_on_its_explanation()
+    {
+        var shared = await fixture.SharedAsync();
+        await using var people = await OpsPeople.CreateAsync(shared.Deployment, shared.Web.Http, "inr");
+        var indicator = await DefineAsync(people.Management, "发布稿件数", "storiesPublished", "AtLeast", 1000, people.PartyA);
+        await people.Management.MustAsync(HttpMethod.Post, $"/api/v1/indicators/months/{MonthName}/close", null, HttpStatusCode.OK);
+        var id = $"rect-{indicator}-{people.PartyA}-{Month:yyyyMM}";
+
+        Assert.Equal(HttpStatusCode.NotFound, await people.OtherParty.StatusAsync(HttpMethod.Get, $"/api/v1/rectifications/{id}"));
+        Assert.Equal(HttpStatusCode.Forbidden, await people.Management.StatusAsync(HttpMethod.Put, $"/api/v1/rectifications/{id}/analysis", new { text = "代写" }));
+        Assert.Equal(HttpStatusCode.Forbidden, await people.Member.StatusAsync(HttpMethod.Put, $"/api/v1/rectifications/{id}/analysis", new { text = "成员" }));
+        await people.PartyAdmin.MustAsync(HttpMethod.Put, $"/api/v1/rectifications/{id}/analysis", new { text = "本月频道改版 / the channel was relaunched" },
+            HttpStatusCode.OK);
+        var filed = await people.PartyAdmin.MustAsync(HttpMethod.Post, $"/api/v1/rectifications/{id}/explanation", new { text = "改版停更两周" }, HttpStatusCode.OK);
+        Assert.Equal("Filed", filed.Str("state"));
+
+        Assert.Equal(HttpStatusCode.Forbidden, await people.PartyAdmin.StatusAsync(HttpMethod.Post, $"/api/v1/rectifications/{id}/decision", new { accepted = true }));
+        var rejected = await people.Management.MustAsync(HttpMethod.Post, $"/api/v1/rectifications/{id}/decision", new { accepted = false, comment = "请提交整改" },
+            HttpStatusCode.OK);
+        Assert.Equal(("Open", "请提交整改"), (rejected.Str("state"), rejected.Str("decisionComment")));
+        var due = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(10).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var planned = await people.PartyAdmin.MustAsync(HttpMethod.Post, $"/api/v1/rectifications/{id}/plan",
+            new { actions = new[] { new { what = "恢复日更", owner = "值班主编", due } } }, HttpStatusCode.OK);
+        Assert.Equal("Planned", planned.Str("state"));
+        var detail = await people.Management.MustAsync(HttpMethod.Get, $"/api/v1/rectifications/{id}", null, HttpStatusCode.OK);
+        Assert.Equal(5, detail.GetProperty("history").GetArrayLength());
+        Assert.Empty(detail.GetProperty("allowedMoves").EnumerateArray());
+        var list = await people.Operator.MustAsync(HttpMethod.Get, "/api/v1/rectifications?state=Planned&partyId=" + people.PartyA, null, HttpStatusCode.OK);
+        Assert.Equal(id, Assert.Single(list.EnumerateArray()).Str("id"));
+    }
+
+    [Fact]
+    public async Task A_report_packs_typed_cells_read_back_with_the_library_equal_the_apis_figures()
+    {
+        var shared = await fixture.SharedAsync();
+        await using var people = await OpsPeople.CreateAsync(shared.Deployment, shared.Web.Http, "inp");
+        var a = people.PartyA;
+        await SeedAsync(shared.Deployment.ConnectionString, a);
+        var onTime = await DefineAsync(people.Management, "派稿按时率", "100 * assignmentsOnTime / assignmentsSubmitted", "AtLeast", 80, a);
+        var published = await DefineAsync(people.Management, "发布稿件数", "storiesPublished", "AtLeast", 1, a);
+        await people.Management.MustAsync(HttpMethod.Post, $"/api/v1/indicators/months/{MonthName}/close", null, HttpStatusCode.OK);
+        var api = (await people.Management.MustAsync(HttpMethod.Get, $"/api/v1/indicators/figures?partyId={a}&from={MonthName}&to={MonthName}", null,
+            HttpStatusCode.OK)).EnumerateArray().ToDictionary(f => f.Str("indicatorId"));
+
+        using var response = await people.PartyAdmin.GetAsync($"/api/v1/reports/pack.xlsx?from={MonthName}&to={MonthName}");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var xlsx = new MemoryStream(await response.Content.ReadAsByteArrayAsync());
+
+        Assert.Equal(["Measures", "Indicators", "Rectifications"], MiniExcelLibs.MiniExcel.GetSheetNames(xlsx));
+        var measures = Assert.Single(Sheet(xlsx, "Measures"));
+        Assert.Equal((new DateTime(Month.Year, Month.Month, 1), a), ((DateTime)measures["Month"]!, (string)measures["Party"]!));
+        Assert.Equal(api[published].GetProperty("value").GetDouble(), Convert.ToDouble(measures["storiesPublished"], CultureInfo.InvariantCulture));
+        // A true percentage cell: the fraction, which the API states in percent.
+        Assert.Equal(api[onTime].GetProperty("value").GetDouble(), 100 * Convert.ToDouble(measures["assignmentOnTimeRate"], CultureInfo.InvariantCulture), 3);
+        Assert.Equal(5.0, Convert.ToDouble(measures["reviewTurnaroundMedianHours"], CultureInfo.InvariantCulture), 6);
+
+        var figures = Sheet(xlsx, "Indicators").ToDictionary(r => (string)r["IndicatorId"]!);
+        Assert.Equal(api.Keys.Order(), figures.Keys.Order());
+        foreach (var (id, figure) in api)
+        {
+            Assert.Equal(figure.GetProperty("value").GetDouble(), Convert.ToDouble(figures[id]["Value"], CultureInfo.InvariantCulture), 4);
+            Assert.Equal(figure.GetProperty("target").GetDouble(), Convert.ToDouble(figures[id]["Target"], CultureInfo.InvariantCulture));
+            Assert.Equal(figure.GetProperty("met").GetBoolean(), (bool)figures[id]["Met"]!);
+            Assert.IsType<DateTime>(figures[id]["Month"]);
+        }
+
+        var rectification = Assert.Single(Sheet(xlsx, "Rectifications"));
+        Assert.Equal(($"rect-{onTime}-{a}-{Month:yyyyMM}", "Open"), ((string)rectification["Id"]!, (string)rectification["State"]!));
+        Assert.IsType<DateTime>(rectification["OpenedAt"]);
+
+        // Every sheet's header row is frozen.
+        xlsx.Position = 0;
+        using (var zip = new System.IO.Compression.ZipArchive(xlsx, System.IO.Compression.ZipArchiveMode.Read, leaveOpen: true))
+        {
+            var sheets = zip.Entries.Where(e => e.FullName.StartsWith("xl/worksheets/sheet", StringComparison.Ordinal)).ToList();
+            Assert.Equal(3, sheets.Count);
+            foreach (var entry in sheets)
+            {
+                using var reader = new StreamReader(entry.Open());
+                var xml = await reader.ReadToEndAsync();
+                Assert.Contains("state=\"frozen\"", xml, StringComparison.Ordinal);
+            }
+        }
+
+        using var csv = await people.PartyAdmin.GetAsync($"/api/v1/reports/pack.csv?section=indicators&from={MonthName}&to={MonthName}");
+        Assert.Equal(HttpStatusCode.OK, csv.StatusCode);
+        var lines = (await csv.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.StartsWith("Month,Indicator,IndicatorId,Party,Value", lines[0].TrimStart('\uFEFF'), StringComparison.Ordinal);
+        Assert.Equal(3, lines.Length);
+    }
+
+    private static List<IDictionary<string, object?>> Sheet(Stream xlsx, string name)
+    {
+        xlsx.Position = 0;
+        return MiniExcelLibs.MiniExcel.Query(xlsx, useHeaderRow: true, sheetName: name).Cast<IDictionary<string, object?>>().ToList();
+    }
+
+    private static async Task<string> DefineAsync(HttpClient management, string name, string expression, string comparison, double target, params string[] parties)
+    {
+        var defined = await management.MustAsync(HttpMethod.Post, "/api/v1/indicators", new { name, expression, comparison, target, parties, unit = "" },
+            HttpStatusCode.Created);
+        var id = defined.Str("id");
+        await management.MustAsync(HttpMethod.Post, $"/api/v1/indicators/{id}/activate", null, HttpStatusCode.OK);
+        return id;
+    }
+
+    private static async Task<Dictionary<(string, string), JsonElement>> FiguresAsync(HttpClient client)
+    {
+        var figures = await client.MustAsync(HttpMethod.Get, $"/api/v1/indicators/figures?from={MonthName}&to={MonthName}", null, HttpStatusCode.OK);
+        return figures.EnumerateArray().ToDictionary(f => (f.Str("indicatorId"), f.Str("partyId")));
+    }
+
+    private static async Task<List<string>> RemindersAsync(string connectionString)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT id FROM mc.notifications WHERE kind = 'indicatorMissed' ORDER BY id", connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        var ids = new List<string>();
+        while (await reader.ReadAsync())
+        {
+            ids.Add(reader.GetString(0));
+        }
+
+        return ids;
+    }
+
+    private static async Task<long> ScalarAsync(string connectionString, string sql)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>A month of a party's work as the grains would have logged it, with events just outside the month on both sides.</summary>
+    private static async Task SeedAsync(string connectionString, string party)
+    {
+        var channel = party + "-home";
+        var first = Month;
+        var last = Month.AddMonths(1).AddDays(-1);
+        var rows = new List<(string Type, string Id, long Version, string Event, DateTimeOffset At, object Payload)>
+        {
+            // Published: s1 twice (counts once), s2 half an hour before the month (Shanghai), s3 half an hour before its end.
+            ("article", "s1", 1, "Publish", Local(first.AddDays(2), 10), new { channel }),
+            ("article", "s1", 2, "Publish", Local(first.AddDays(5), 10), new { channel }),
+            ("article", "s2", 1, "Publish", Local(first.AddDays(-1), 23, 30), new { channel }),
+            ("article", "s3", 1, "Publish", Local(last, 23, 30), new { channel }),
+            // Assignments: one on time, two late, one without a due time (not an assignment).
+            ("article", "s4", 1, "Submit", Local(first.AddDays(3), 9), new { channel, dueAt = Local(first.AddDays(3), 12) }),
+            ("article", "s5", 1, "Submit", Local(first.AddDays(4), 15), new { channel, dueAt = Local(first.AddDays(4), 12) }),
+            ("article", "s6", 1, "Submit", Local(first.AddDays(6), 15), new { channel, dueAt = Local(first.AddDays(5), 12) }),
+            ("article", "s7", 1, "Submit", Local(first.AddDays(6), 15), new { channel }),
+            // Reviews after 2, 5 and 10 hours: median 5.
+            ("article", "s4", 2, "Approve", Local(first.AddDays(7), 12), new { channel, reviewRequestedAt = Local(first.AddDays(7), 10) }),
+            ("article", "s5", 2, "Reject", Local(first.AddDays(7), 15), new { channel, reviewRequestedAt = Local(first.AddDays(7), 10) }),
+            ("article", "s6", 2, "Approve", Local(first.AddDays(8), 20), new { channel, reviewRequestedAt = Local(first.AddDays(8), 10) }),
+            // Incidents: i1 acknowledged after 15 min and resolved after 3 h; i2 reported the month before and acknowledged in it;
+            // i3 acknowledged only after the month (not counted).
+            ("incident", "i1", 1, "incident.Report", Local(first.AddDays(1), 8), new { partyId = party }),
+            ("incident", "i1", 2, "incident.Acknowledge", Local(first.AddDays(1), 8, 15), new { partyId = party }),
+            ("incident", "i1", 3, "incident.Resolve", Local(first.AddDays(1), 11), new { partyId = party }),
+            ("incident", "i2", 1, "incident.Report", Local(first.AddDays(-3), 8), new { partyId = party }),
+            ("incident", "i2", 2, "incident.Acknowledge", Local(first.AddDays(1), 8), new { partyId = party }),
+            ("incident", "i3", 1, "incident.Report", Local(last, 22), new { partyId = party }),
+            ("incident", "i3", 2, "incident.Acknowledge", Local(last.AddDays(1), 1), new { partyId = party }),
+            ("terminal", "t1", 1, "terminal.offline", Local(first.AddDays(9), 3), new { partyId = party }),
+            ("terminal", "t1", 2, "terminal.offline", Local(first.AddDays(19), 3), new { partyId = party }),
+        };
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        foreach (var row in rows)
+        {
+            await using var insert = new NpgsqlCommand("""
+                INSERT INTO mc.event_log (entity_type, entity_id, version, event_type, occurred_at, payload)
+                VALUES (@type, @id, @version, @event, @at, @payload::jsonb)
+                """, connection);
+            insert.Parameters.AddWithValue("type", row.Type);
+            insert.Parameters.AddWithValue("id", $"{party}-{row.Id}");
+            insert.Parameters.AddWithValue("version", row.Version);
+            insert.Parameters.AddWithValue("event", row.Event);
+            insert.Parameters.AddWithValue("at", row.At.ToUniversalTime());
+            insert.Parameters.AddWithValue("payload", JsonSerializer.Serialize(row.Payload, JsonSerializerOptions.Web));
+            await insert.ExecuteNonQueryAsync();
+        }
+    }
+
+    /// <summary>The measures recomputed from every raw row of the log, in C#, for one month.</summary>
+    private sealed class Recompute
+    {
+        private readonly List<(string Type, string Id, string Event, DateTimeOffset At, JsonElement Payload)> _rows;
+        private readonly Dictionary<string, string> _channelParty;
+        private readonly DateTimeOffset _from;
+        private readonly DateTimeOffset _to;
+
+        private Recompute(List<(string, string, string, DateTimeOffset, JsonElement)> rows, Dictionary<string, string> channelParty, DateOnly month)
+        {
+            _rows = rows;
+            _channelParty = channelParty;
+            _from = Local(month, 0);
+            _to = Local(month.AddMonths(1), 0);
+        }
+
+        public static async Task<Recompute> LoadAsync(string connectionString, DateOnly month)
+        {
+            await using var connection = new NpgsqlConnection(connectionString);
+            await connection.OpenAsync();
+            var rows = new List<(string, string, string, DateTimeOffset, JsonElement)>();
+            await using (var command = new NpgsqlCommand("SELECT entity_type, entity_id, event_type, occurred_at, payload::text FROM mc.event_log", connection))
+            await using (var reader = await command.ExecuteReaderAsync())
+            {
+                while (await reader.ReadAsync())
+                {
+                    rows.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetFieldValue<DateTimeOffset>(3),
+                        JsonDocument.Parse(reader.GetString(4)).RootElement.Clone()));
+                }
+            }
+
+            var channels = new Dictionary<string, string>();
+            await using (var command = new NpgsqlCommand("SELECT code, access_party_id FROM mc.channels", connection))
+            await using (var reader = await command.ExecuteReaderAsync())
+            {
+                while (await reader.ReadAsync())
+                {
+                    channels[reader.GetString(0)] = reader.GetString(1);
+                }
+            }
+
+            return new Recompute(rows, channels, month);
+        }
+
+        private bool In(DateTimeOffset at) => at >= _from && at < _to;
+
+        private static string? Text(JsonElement payload, string name) =>
+            payload.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+        private IEnumerable<(string Type, string Id, string Event, DateTimeOffset At, JsonElement Payload)> Stories(string party) =>
+            _rows.Where(r => r.Type == "article" && In(r.At) && Text(r.Payload, "channel") is { } c && _channelParty.GetValueOrDefault(c) == party);
+
+        public double Published(string party) => Stories(party).Where(r => r.Event == "Publish").Select(r => r.Id).Distinct().Count();
+
+        public double? OnTimeRate(string party)
+        {
+            var submitted = Stories(party).Where(r => r.Event == "Submit" && Text(r.Payload, "dueAt") is not null).ToList();
+            var onTime = submitted.Count(r => DateTimeOffset.Parse(Text(r.Payload, "dueAt")!, CultureInfo.InvariantCulture) >= r.At);
+            return submitted.Count == 0 ? null : 100.0 * onTime / submitted.Count;
+        }
+
+        public double Reviews(string party) => Stories(party).Count(r => r.Event is "Approve" or "Reject");
+
+        public double? MedianReviewHours(string party)
+        {
+            var hours = Stories(party).Where(r => r.Event is "Approve" or "Reject" && Text(r.Payload, "reviewRequestedAt") is not null)
+                .Select(r => (r.At - DateTimeOffset.Parse(Text(r.Payload, "reviewRequestedAt")!, CultureInfo.InvariantCulture)).TotalHours).Order().ToList();
+            return hours.Count == 0 ? null : hours.Count % 2 == 1 ? hours[hours.Count / 2] : (hours[(hours.Count / 2) - 1] + hours[hours.Count / 2]) / 2;
+        }
+
+        private IEnumerable<IGrouping<string, (string Type, string Id, string Event, DateTimeOffset At, JsonElement Payload)>> Incidents(string party) =>
+            _rows.Where(r => r.Type == "incident" && Text(r.Payload, "partyId") == party && r.At < _to).GroupBy(r => r.Id);
+
+        private static DateTimeOffset? First(IEnumerable<(string Type, string Id, string Event, DateTimeOffset At, JsonElement Payload)> rows, string name) =>
+            rows.Where(r => r.Event == name).Select(r => (DateTimeOffset?)r.At).Min();
+
+        public double IncidentsReported(string party) => Incidents(party).Count(g => First(g, "incident.Report") is { } at && at >= _from);
+
+        public double? MeanMinutes(string party, string until)
+        {
+            var minutes = Incidents(party)
+                .Select(g => (Reported: First(g, "incident.Report"), Until: First(g, until)))
+                .Where(x => x.Reported is not null && x.Until is { } u && u >= _from)
+                .Select(x => (x.Until!.Value - x.Reported!.Value).TotalMinutes).ToList();
+            return minutes.Count == 0 ? null : minutes.Average();
+        }
+
+        public double TerminalAlerts(string party) => _rows.Count(r => r.Type == "terminal" && Text(r.Payload, "partyId") == party && In(r.At));
+    }
+}
