@@ -90,6 +90,7 @@ public static class WebHosting
         app.MapNewsroomApi();
         app.MapMediaApi(app.Configuration.GetValue<long?>("Newsroom:MaxUploadBytes") ?? MediaStore.DefaultMaxBytes);
         app.MapFeeds();
+        app.MapReprintApi();
         app.MapIncidentsApi();
         app.MapAlertCentreApi();
         app.MapPlansApi();

@@ -79,6 +79,7 @@ public sealed class AuthorizationMatrixTests(IntegrationFixture fixture)
         ["PUT /api/v1/channels/{code}/policy"] = PartyManage,
         ["PUT /api/v1/channels/{code}/suspension"] = Operations,
         ["POST /api/v1/channels/{code}/pitches"] = NewsroomOnly,
+        ["POST /api/v1/channels/{code}/reprints"] = NewsroomOnly,
         ["POST /api/v1/channels/{code}/media"] = PartyManage,
         ["GET /api/v1/media/{id}"] = NewsroomOnly,
         ["GET /api/v1/articles/{id}"] = NewsroomOnly,
