@@ -91,6 +91,7 @@ public static class WebHosting
         app.MapMediaApi(app.Configuration.GetValue<long?>("Newsroom:MaxUploadBytes") ?? MediaStore.DefaultMaxBytes);
         app.MapFeeds();
         app.MapReprintApi();
+        app.MapCollectionApi();
         app.MapIncidentsApi();
         app.MapAlertCentreApi();
         app.MapPlansApi();
