@@ -134,9 +134,14 @@ internal sealed partial class FeedSourceGrain : Grain, IFeedSourceGrain, IRemind
     {
         if (command.Type is FeedSourceCommandType.Add or FeedSourceCommandType.Edit)
         {
-            if (command.Settings is not { } settings || Problem(settings) is { } problem)
+            if (command.Settings is not { } settings)
             {
-                return Refuse(CollectionOutcome.Invalid, command.Settings is null ? "需要名称、网址和间隔 / name, url and interval are required" : Problem(command.Settings)!);
+                return Refuse(CollectionOutcome.Invalid, "需要名称、网址和间隔 / name, url and interval are required");
+            }
+
+            if (Problem(settings) is { } problem)
+            {
+                return Refuse(CollectionOutcome.Invalid, problem);
             }
 
             if (command.Type == FeedSourceCommandType.Add)

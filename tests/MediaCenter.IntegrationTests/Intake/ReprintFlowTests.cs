@@ -114,6 +114,21 @@ public sealed class ReprintFlowTests(IntegrationFixture fixture)
         Assert.Equal("江城晚报", draft.GetProperty("source").GetProperty("source").GetString());
         Assert.Equal("吴丹", draft.GetProperty("source").GetProperty("editor").GetString());
 
+        // Published, the story names its origin in the feeds.
+        var storyId = record.GetProperty("articleId").GetString()!;
+        Assert.True((await chief.SendAsync(HttpMethod.Put, $"/api/v1/channels/{staff.Channel}/policy", new { reviewLevels = 1, targets = new[] { "Pc" } },
+            Guid.NewGuid().ToString())).IsSuccessStatusCode);
+        await chief.OkAsync(storyId, "submit");
+        await staff.Reviewer(1).OkAsync(storyId, "approve");
+        await chief.OkAsync(storyId, "publish");
+        using var anonymous = new HttpClient { BaseAddress = web.Http };
+        var feed = JsonDocument.Parse(await anonymous.GetStringAsync($"/feeds/{staff.Channel}/pc.json")).RootElement;
+        var item = Assert.Single(feed.GetProperty("items").EnumerateArray());
+        Assert.Equal(gbk, item.GetProperty("external_url").GetString());
+        Assert.Equal("江城晚报", item.GetProperty("_source").GetProperty("name").GetString());
+        var rss = await anonymous.GetStringAsync($"/feeds/{staff.Channel}/pc.rss");
+        Assert.Contains($"<source url=\"{gbk}\">江城晚报</source>", rss, StringComparison.Ordinal);
+
         async Task FailsAsync(string url, HttpStatusCode expected, string code)
         {
             var (failed, problem) = await ReprintAsync(staff.Editor, staff.Channel, url);
