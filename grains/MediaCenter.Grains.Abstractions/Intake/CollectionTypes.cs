@@ -250,3 +250,16 @@ public sealed record CollectionChanged(
     [property: Id(0)] string Channel,
     [property: Id(1)] CollectedItem? Item,
     [property: Id(2)] FeedSourceView? Source) : LiveEvent;
+
+/// <summary>The channels that have feed sources (key 0), so the daily patrol can ask their inboxes for sources that keep failing.</summary>
+[Alias("mc.ICollectionRegistryGrain")]
+public interface ICollectionRegistryGrain : IGrainWithIntegerKey
+{
+    /// <summary>Notes that a channel has sources (idempotent).</summary>
+    [Alias("AddChannel")]
+    Task AddChannelAsync(string channel);
+
+    /// <summary>The channels with sources.</summary>
+    [Alias("Channels"), Orleans.Concurrency.ReadOnly]
+    Task<List<string>> ChannelsAsync();
+}

@@ -109,6 +109,8 @@ internal sealed partial class CollectionInboxGrain(
         }
         else
         {
+            // The patrol finds the channel's sources through the registry.
+            await GrainFactory.GetGrain<ICollectionRegistryGrain>(0).AddChannelAsync(Channel);
             S.Sources.Add(source);
         }
 

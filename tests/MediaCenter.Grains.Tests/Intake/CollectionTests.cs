@@ -1,5 +1,6 @@
 using MediaCenter.Grains.Intake;
 using MediaCenter.Grains.Newsroom;
+using MediaCenter.Grains.Operations;
 
 namespace MediaCenter.Grains.Tests.Intake;
 
@@ -84,6 +85,26 @@ public sealed class CollectionTests(ClusterFixture fixture)
         Assert.Equal([(null, null), (null, null), (null, null), ("\"v1\"", "Tue, 01 Dec 2026 02:00:00 GMT")], polls.Select(p => (p.ETag, p.LastModified)));
         // Thirty failures in a row wait no longer than the ceiling of six hours.
         Assert.InRange(FeedSourceGrain.Delay(interval, 30), TimeSpan.FromHours(6) * 0.9, TimeSpan.FromHours(6) * 1.1);
+    }
+
+    [Fact]
+    public async Task The_patrol_names_a_source_that_has_failed_for_more_than_a_day_and_not_one_that_failed_just_now()
+    {
+        var channel = "pt-" + Guid.NewGuid().ToString("N")[..6];
+        var url = $"http://bridge-e.test/{channel}.xml";
+        ClusterFixture.WebIntake.Script(url, new FeedFetch([], false, null, null, FetchFailure.Unreachable, "HTTP 502"));
+        var source = await SourceAsync(channel, "e", url, TimeSpan.FromMinutes(10));
+        var failed = (await source.PollNowAsync())!;
+
+        var soon = await CollectionPatrol.CheckAsync(fixture.Grains, failed.FailingSince!.Value.AddHours(23));
+        var later = await CollectionPatrol.CheckAsync(fixture.Grains, failed.FailingSince!.Value.AddHours(25));
+        await source.ExecuteAsync(new FeedSourceCommand(FeedSourceCommandType.TurnOff, channel, null), CollectionRole.Manager, "off-e");
+        var off = await CollectionPatrol.CheckAsync(fixture.Grains, failed.FailingSince!.Value.AddHours(25));
+
+        Assert.DoesNotContain(channel, soon.Detail, StringComparison.Ordinal);
+        Assert.Equal(PatrolStatus.Warning, later.Status);
+        Assert.Contains($"{channel}/e (对方返回 HTTP 502", later.Detail, StringComparison.Ordinal);
+        Assert.DoesNotContain(channel, off.Detail, StringComparison.Ordinal);
     }
 
     [Fact]
