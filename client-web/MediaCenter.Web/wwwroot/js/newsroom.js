@@ -971,6 +971,9 @@ import {
     $("nr-board").replaceChildren();
     Object.assign($("nr-board").dataset, { channel: "", loaded: "false", version: "0" });
     $("nr-tasks").replaceChildren();
+    // Another person's sources and inbox must not stay on the page after a sign-out.
+    Object.assign(collection, { code: null, sources: new Map(), items: new Map() });
+    $("nr-collection-view").replaceChildren();
     view = "board";
     message(null);
   }
