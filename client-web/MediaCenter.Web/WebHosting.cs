@@ -94,6 +94,8 @@ public static class WebHosting
         app.MapNewsroomApi();
         app.MapMediaApi(app.Configuration.GetValue<long?>("Newsroom:MaxUploadBytes") ?? MediaStore.DefaultMaxBytes);
         app.MapFeeds();
+        app.MapReprintApi();
+        app.MapCollectionApi();
         app.MapIncidentsApi();
         app.MapAlertCentreApi();
         app.MapAlertmanagerReceiver();

@@ -104,14 +104,14 @@ internal sealed class PostgresNewsroomJournal(NpgsqlDataSource db, PostgresEvent
         {
             await connection.ExecuteAsync(new CommandDefinition("""
                 INSERT INTO mc.publications (article_id, target, channel_code, kind, title, summary, body_html, author_name, media_ids,
-                    video_url, interaction, published_at, withdrawn_at, version, updated_at)
+                    video_url, interaction, published_at, withdrawn_at, version, updated_at, source_name, source_url)
                 VALUES (@id, @target, @channel, @kind, @title, @summary, @body, @author, @media, @video, @interaction, @published, @withdrawn,
-                    @version, clock_timestamp())
+                    @version, clock_timestamp(), @sourceName, @sourceUrl)
                 ON CONFLICT (article_id, target) DO UPDATE SET
                     kind = EXCLUDED.kind, title = EXCLUDED.title, summary = EXCLUDED.summary, body_html = EXCLUDED.body_html,
                     author_name = EXCLUDED.author_name, media_ids = EXCLUDED.media_ids, video_url = EXCLUDED.video_url,
                     interaction = EXCLUDED.interaction, published_at = EXCLUDED.published_at, withdrawn_at = EXCLUDED.withdrawn_at,
-                    version = EXCLUDED.version, updated_at = clock_timestamp()
+                    version = EXCLUDED.version, updated_at = clock_timestamp(), source_name = EXCLUDED.source_name, source_url = EXCLUDED.source_url
                 WHERE mc.publications.version < EXCLUDED.version
                 """, new
             {
@@ -129,6 +129,8 @@ internal sealed class PostgresNewsroomJournal(NpgsqlDataSource db, PostgresEvent
                 published = target.PublishedAt,
                 withdrawn = target.WithdrawnAt,
                 version = card.Version,
+                sourceName = draft?.Source is { } reprinted ? reprinted.Source ?? reprinted.SiteName ?? reprinted.Url : null,
+                sourceUrl = draft?.Source?.Url,
             }, transaction, cancellationToken: cancellationToken));
         }
 

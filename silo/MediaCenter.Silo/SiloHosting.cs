@@ -141,6 +141,7 @@ public static class SiloHosting
         services.AddOptions<WebhookSettings>().Bind(builder.Configuration.GetSection(WebhookSettings.Section));
         services.AddHttpClient(WebhookDispatcher.Client).UseOutboundGuard();
         services.AddHostedService<WebhookDispatcher>();
+        MediaCenter.Hosting.Intake.IntakeHosting.AddWebIntake(services);
         services.AddHostedService<TerminalWatch>();
         services.AddHostedService<TerminalCensusMetric>();
         services.AddOptions<PatrolSettings>().Bind(builder.Configuration.GetSection(PatrolSettings.Section)).ValidateOnStart();

@@ -55,6 +55,9 @@ public sealed class ClusterFixture : IAsyncLifetime
     /// <summary>What media grains stored.</summary>
     public static MediaCenter.Grains.Tests.Newsroom.RecordingMediaJournal Media { get; } = new();
 
+    /// <summary>What feed sources and reprints fetch: answers scripted by the tests, requests recorded.</summary>
+    public static MediaCenter.Grains.Tests.Intake.ScriptedWebIntake WebIntake { get; } = new();
+
     /// <summary>The event log editor grains read back from, written by the tests.</summary>
     public static MediaCenter.Grains.Tests.People.InMemoryEventLog EventLog { get; } = new();
 
@@ -104,6 +107,7 @@ public sealed class ClusterFixture : IAsyncLifetime
             siloBuilder.Services.AddOptions<TerminalOptions>();
             siloBuilder.Services.AddSingleton<MediaCenter.Grains.Incidents.IAlertCentreJournal>(AlertCentre);
             siloBuilder.Services.AddSingleton<IMediaJournal>(Media);
+            siloBuilder.Services.AddSingleton<MediaCenter.Grains.Intake.IWebIntake>(WebIntake);
             siloBuilder.Services.AddOptions<MediaOptions>().Configure(o => o.MaxUploadBytes = 1024);
             siloBuilder.AddMemoryStreams(MediaCenter.Grains.Events.DomainStreams.Provider, s => s.ConfigureStreamPubSub(Orleans.Streams.StreamPubSubType.ImplicitOnly));
             siloBuilder.Services.AddSingleton<MediaCenter.Grains.Events.IEventLogReader>(EventLog);

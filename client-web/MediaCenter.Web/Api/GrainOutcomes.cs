@@ -18,6 +18,11 @@ internal static class GrainOutcomes
         "NotFound" => (StatusCodes.Status404NotFound, $"{what}不存在 / No such {what}."),
         "TooLarge" => (StatusCodes.Status413PayloadTooLarge, "文件过大 / The file is too large."),
         "UnsupportedType" => (StatusCodes.Status415UnsupportedMediaType, "不支持的文件类型 / This type of file is not accepted."),
+        "AlreadyTaken" => (StatusCodes.Status409Conflict, "已经转载过 / This page was already taken."),
+        "Refused" => (StatusCodes.Status422UnprocessableEntity, "该地址不可用 / This address cannot be used."),
+        "Unreachable" => (StatusCodes.Status502BadGateway, "无法访问对方网站 / The site could not be reached."),
+        "TimedOut" => (StatusCodes.Status504GatewayTimeout, "对方网站未及时响应 / The site did not answer in time."),
+        "NotAnArticle" => (StatusCodes.Status422UnprocessableEntity, "该页面不是文章 / The page holds no article."),
         _ => (StatusCodes.Status422UnprocessableEntity, "内容不符合要求 / The request cannot be applied."),
     };
 

@@ -24,6 +24,10 @@ public sealed class LiveFeed(IClusterClient cluster, IHubContext<LiveHub> hub, L
                 metrics.BoardSent(delta.At);
                 break;
 
+            case Grains.Intake.CollectionChanged changed:
+                await hub.Clients.Group(LiveHub.BoardGroupOf(changed.Channel)).SendAsync("collectionChanged", changed, cancellationToken);
+                break;
+
             case IncidentCardChanged { Incident: var incident }:
                 await PartyAsync(incident.PartyId, "incidentChanged", incident, cancellationToken);
                 break;

@@ -109,7 +109,9 @@ internal static class FeedsApi
                 ["date_modified"] = i.UpdatedAt.ToString("O", CultureInfo.InvariantCulture),
                 ["authors"] = new[] { new { name = i.AuthorName } },
                 ["attachments"] = i.MediaIds.Select(id => new { url = $"{self}/api/v1/media/{id}", mime_type = "application/octet-stream" }).ToArray(),
+                ["external_url"] = i.SourceUrl,
                 ["_mediacenter"] = new { kind = i.Kind, video_url = i.VideoUrl, interaction = i.Interaction },
+                ["_source"] = i.SourceUrl is null ? null : new { name = i.SourceName, url = i.SourceUrl },
             }).ToArray(),
         };
         return Results.Json(feed, FeedJson, "application/feed+json; charset=utf-8");
@@ -144,6 +146,14 @@ internal static class FeedsApi
                 xml.WriteElementString("description", i.Summary.Length > 0 ? i.Summary : i.BodyHtml);
                 xml.WriteElementString("pubDate", i.PublishedAt.ToUniversalTime().ToString("R", CultureInfo.InvariantCulture));
                 xml.WriteElementString("category", i.Kind);
+                if (i.SourceUrl is not null)
+                {
+                    // A reprint names its origin as RSS 2.0 means <source>: the original's name, its address in url.
+                    xml.WriteStartElement("source");
+                    xml.WriteAttributeString("url", i.SourceUrl);
+                    xml.WriteString(i.SourceName ?? i.SourceUrl);
+                    xml.WriteEndElement();
+                }
                 xml.WriteEndElement();
             }
 

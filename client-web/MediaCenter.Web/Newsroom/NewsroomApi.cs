@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using Ganss.Xss;
 using MediaCenter.Grains.Newsroom;
 using MediaCenter.Identity;
 using MediaCenter.Web.Api;
@@ -32,8 +31,6 @@ internal static partial class NewsroomApi
     public sealed record Workflow(IReadOnlyList<WorkflowRow> Transitions, IReadOnlyList<string> Stages, IReadOnlyList<string> Commands);
 
     public sealed record WorkflowRow(string? From, string Command, IReadOnlyList<string> Roles, string? To);
-
-    private static readonly HtmlSanitizer Sanitizer = new();
 
     /// <summary>Route segment of each command (kebab-case), e.g. SaveDraft → save-draft.</summary>
     public static string Slug(ArticleCommandType command) => Kebab().Replace(command.ToString(), "-$1").ToLowerInvariant();
@@ -304,7 +301,7 @@ internal static partial class NewsroomApi
         }
 
         // Rich text is sanitised here, at the edge: scripts, event handlers and javascript: links never reach storage.
-        return new DraftContent(d.Kind ?? ArticleKind.ImageText, d.Title?.Trim() ?? "", d.Summary?.Trim() ?? "", Sanitizer.Sanitize(d.BodyHtml ?? ""),
+        return new DraftContent(d.Kind ?? ArticleKind.ImageText, d.Title?.Trim() ?? "", d.Summary?.Trim() ?? "", MediaCenter.Hosting.RichText.Sanitize(d.BodyHtml ?? ""),
             mediaIds, d.VideoUrl?.Trim() is { Length: > 0 } url ? url : null,
             d.Interaction is { } i ? new Interaction(i.Type ?? InteractionType.Poll, i.Question?.Trim() ?? "", [.. (i.Options ?? []).Select(o => o.Trim())]) : null);
     }

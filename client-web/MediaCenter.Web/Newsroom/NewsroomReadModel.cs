@@ -14,7 +14,8 @@ public sealed record DraftVersionContent(int Version, string Title, Guid SavedBy
 
 /// <summary>A published item as the feeds list it.</summary>
 public sealed record PublishedItem(string ArticleId, string Kind, string Title, string Summary, string BodyHtml, string AuthorName,
-    IReadOnlyList<Guid> MediaIds, string? VideoUrl, Interaction? Interaction, DateTimeOffset PublishedAt, DateTimeOffset UpdatedAt);
+    IReadOnlyList<Guid> MediaIds, string? VideoUrl, Interaction? Interaction, DateTimeOffset PublishedAt, DateTimeOffset UpdatedAt,
+    string? SourceName = null, string? SourceUrl = null);
 
 /// <summary>Queries across stories (the read model article grains keep): versions, my tasks, feeds.</summary>
 public sealed class NewsroomReadModel(NpgsqlDataSource db)
@@ -71,14 +72,15 @@ public sealed class NewsroomReadModel(NpgsqlDataSource db)
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync<PublicationRow>(new CommandDefinition("""
-            SELECT article_id, kind, title, summary, body_html, author_name, media_ids, video_url, interaction::text AS interaction, published_at, updated_at
+            SELECT article_id, kind, title, summary, body_html, author_name, media_ids, video_url, interaction::text AS interaction, published_at, updated_at,
+                   source_name, source_url
               FROM mc.publications
              WHERE channel_code = @channel AND target = @target AND withdrawn_at IS NULL
              ORDER BY published_at DESC, article_id
              LIMIT @limit
             """, new { channel, target = target.ToString(), limit }, cancellationToken: cancellationToken));
         return rows.Select(r => new PublishedItem(r.ArticleId, r.Kind, r.Title, r.Summary, r.BodyHtml, r.AuthorName, r.MediaIds, r.VideoUrl,
-            r.Interaction is null ? null : PersistedJson.Deserialize<Interaction>(r.Interaction), r.PublishedAt, r.UpdatedAt)).ToList();
+            r.Interaction is null ? null : PersistedJson.Deserialize<Interaction>(r.Interaction), r.PublishedAt, r.UpdatedAt, r.SourceName, r.SourceUrl)).ToList();
     }
 
     private sealed record StoredVersion
@@ -126,5 +128,9 @@ public sealed class NewsroomReadModel(NpgsqlDataSource db)
         public required DateTimeOffset PublishedAt { get; init; }
 
         public required DateTimeOffset UpdatedAt { get; init; }
+
+        public string? SourceName { get; init; }
+
+        public string? SourceUrl { get; init; }
     }
 }

@@ -214,7 +214,25 @@ public sealed record DraftContent(
     [property: Id(3)] string BodyHtml,
     [property: Id(4)] IReadOnlyList<Guid> MediaIds,
     [property: Id(5)] string? VideoUrl,
-    [property: Id(6)] Interaction? Interaction);
+    [property: Id(6)] Interaction? Interaction,
+    [property: Id(7)] SourceAttribution? Source = null);
+
+/// <summary>
+/// Where a reprinted story (转载) came from: kept on the draft for attribution (feeds show it as the source) and as lineage.
+/// </summary>
+[GenerateSerializer, Alias("mc.SourceAttribution")]
+public sealed record SourceAttribution(
+    [property: Id(0)] string Url,
+    [property: Id(1)] string? Source,
+    [property: Id(2)] string? Author,
+    [property: Id(3)] string? Editor,
+    [property: Id(4)] DateTimeOffset? PublishedAt,
+    [property: Id(5)] string? SiteName,
+    [property: Id(6)] List<ImageFailure>? ImageFailures = null);
+
+/// <summary>An image of a reprinted page that could not be stored locally, and why (listed on the draft, never hidden).</summary>
+[GenerateSerializer, Alias("mc.ImageFailure")]
+public sealed record ImageFailure([property: Id(0)] string Url, [property: Id(1)] string Reason);
 
 /// <summary>
 /// A command to a story: one record per kind of move, carrying only its own arguments. Arguments the caller may omit

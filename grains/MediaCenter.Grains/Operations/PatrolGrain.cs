@@ -130,6 +130,7 @@ internal sealed partial class PatrolGrain(
         checks.Add(await Guard("publishing", async () => PatrolFlows.Publishing(await flows.PublishingAsync(started, timeout.Token))));
         checks.Add(await Guard("feeds", async () => PatrolFlows.Feeds(await flows.FeedsAsync(started, timeout.Token))));
         checks.Add(await Guard("webhooks", async () => PatrolFlows.Webhooks(await flows.WebhookBacklogAsync(started, timeout.Token))));
+        checks.Add(await Guard("collection", () => Intake.CollectionPatrol.CheckAsync(GrainFactory, started)));
 
         var status = checks.Max(c => c.Status);
         var report = new PatrolReport(0, started, time.GetUtcNow(), trigger, status, checks);

@@ -184,6 +184,7 @@ import {
     renderBoard();
     renderToolbar();
     if (detail) { refreshDetail().catch(() => {}); }
+    if (view === "collection") { loadCollection().catch(err => message(err)); }
   }
 
   let reloading = null;
@@ -324,6 +325,7 @@ import {
   function renderToolbar() {
     const code = board.code;
     $("nr-file-open").hidden = !code || !rolesIn(code).editor;
+    $("nr-reprint-open").hidden = !code || !rolesIn(code).editor;
     $("nr-settings-open").hidden = !code || !canManagePolicy(code);
   }
 
@@ -362,7 +364,9 @@ import {
     });
     $("nr-board").hidden = next !== "board";
     $("nr-tasks-view").hidden = next !== "tasks";
+    $("nr-collection-view").hidden = next !== "collection";
     if (next === "tasks") { loadTasks().catch(err => message(err)); }
+    if (next === "collection") { loadCollection().catch(err => message(err)); }
   }
 
   // ---------------------------------------------------------------- actions and their dialogs
@@ -967,9 +971,135 @@ import {
     $("nr-board").replaceChildren();
     Object.assign($("nr-board").dataset, { channel: "", loaded: "false", version: "0" });
     $("nr-tasks").replaceChildren();
+    // Another person's sources and inbox must not stay on the page after a sign-out.
+    Object.assign(collection, { code: null, sources: new Map(), items: new Map() });
+    $("nr-collection-view").replaceChildren();
     view = "board";
     message(null);
   }
+
+  // ---------------------------------------------------------------- intake: one-click reprint (F7.2) and the collection inbox (F7.3)
+
+  function openReprintDialog() {
+    const code = board.code;
+    if (!code) { return; }
+    const roles = rolesIn(code);
+    const url = h("input", { id: "nr-reprint-url", type: "url", required: true, placeholder: "https://", autocomplete: "off" });
+    const mode = h("select", { id: "nr-reprint-mode" },
+      h("option", { value: "Pitch", text: t("intake.mode.Pitch") }),
+      roles.chief && roles.editor ? h("option", { value: "Draft", text: t("intake.mode.Draft") }) : null);
+    const error = h("p", { class: "error", role: "alert", hidden: true });
+    const submit = h("button", { type: "submit", class: "primary", text: t("intake.reprint") });
+    const form = h("form", { id: "nr-reprint-form", class: "nr-form" },
+      h("p", { class: "muted", text: t("intake.reprintHint") }),
+      field(t("intake.url"), url), field(t("intake.mode"), mode), error,
+      h("div", { class: "nr-dialog-actions" }, h("button", { type: "button", class: "lang", text: t("nr.cancel"), onclick: () => $("nr-dialog").close() }), submit));
+    onSubmit(form, { error, submit, describe: reprintProblem }, async once => {
+      const record = await once(key => send("POST", "/api/v1/channels/" + encodeURIComponent(code) + "/reprints", { url: url.value.trim(), mode: mode.value }, key));
+      $("nr-dialog").close();
+      const failed = (record.source.imageFailures || []).length;
+      message(failed ? tf("intake.imagesFailed", { n: failed }) : null);
+      navigate("/newsroom/" + encodeURIComponent(code) + "/" + encodeURIComponent(record.articleId));
+    });
+    openDialog("nr-dialog", t("intake.reprint"), form);
+    url.focus();
+  }
+
+  // A reprint refused because the page was taken before names the story it went to.
+  function reprintProblem(err) {
+    const p = err.problem || {};
+    return p.code === "AlreadyTaken" && p.articleId ? tf("intake.alreadyTaken", { id: p.articleId, by: p.takenBy || "" }) : problemText(err);
+  }
+
+  const collection = { code: null, sources: new Map(), items: new Map(), filter: "New", text: "" };
+
+  async function loadCollection() {
+    const code = board.code;
+    if (!code) { return; }
+    const snapshot = await mc.api("/api/v1/channels/" + encodeURIComponent(code) + "/collection");
+    if (code !== board.code) { return; }
+    Object.assign(collection, { code, sources: new Map(snapshot.sources.map(s => [s.id, s])), items: new Map(snapshot.items.map(i => [i.id, i])) });
+    renderCollection();
+  }
+
+  function onCollectionChanged(change) {
+    if (!change || change.channel !== collection.code) { return; }
+    if (change.item) { collection.items.set(change.item.id, change.item); }
+    if (change.source) {
+      const known = collection.sources.get(change.source.id);
+      if (!known || known.version <= change.source.version) { collection.sources.set(change.source.id, change.source); }
+    }
+    if (view === "collection") { renderCollection(); }
+  }
+
+  function renderCollection() {
+    const root = $("nr-collection-view");
+    const code = collection.code;
+    if (!code) { root.replaceChildren(); return; }
+    const manager = canManagePolicy(code);
+    const editor = rolesIn(code).editor || rolesIn(code).chief;
+    const act = (path, body) => send("POST", "/api/v1/channels/" + encodeURIComponent(code) + path, body)
+      .then(() => loadCollection()).catch(err => message(err));
+
+    const sources = [...collection.sources.values()];
+    const sourceRows = sources.length === 0 ? [h("li", { class: "muted", text: t("intake.noSources") })] : sources.map(s =>
+      h("li", { class: "nr-source", dataset: { id: s.id, state: s.state, failing: String(s.consecutiveFailures > 0) } },
+        h("strong", { text: s.settings.name }), " ", h("span", { class: "chip", text: t("intake.state." + s.state) }), " ",
+        h("span", { class: "muted", text: s.settings.url }), h("br"),
+        h("span", { class: "muted", text: tf("intake.sourceStatus", {
+          polled: formatTime(s.lastPolledAt), next: formatTime(s.nextPollAt), items: s.itemsCollected, owner: s.settings.owner.name }) }),
+        s.lastError ? h("span", { class: "error", text: " " + tf("intake.lastError", { error: s.lastError, n: s.consecutiveFailures, since: formatTime(s.failingSince) }) }) : null,
+        manager ? h("span", {}, " ",
+          h("button", { type: "button", class: "link-button", text: t(s.state === "On" ? "intake.turnOff" : "intake.turnOn"),
+            onclick: () => act("/sources/" + encodeURIComponent(s.id) + (s.state === "On" ? "/off" : "/on")) }),
+          h("button", { type: "button", class: "link-button", text: t("intake.pollNow"),
+            onclick: () => send("POST", "/api/v1/channels/" + encodeURIComponent(code) + "/sources/" + encodeURIComponent(s.id) + "/poll")
+              .then(loadCollection).catch(err => message(err)) })) : null));
+
+    let addForm = null;
+    if (manager) {
+      const name = h("input", { id: "nr-source-name", required: true, maxlength: "100" });
+      const url = h("input", { id: "nr-source-url", type: "url", required: true, placeholder: "https://" });
+      const interval = h("input", { id: "nr-source-interval", type: "number", min: "1", max: "1440", value: "30", required: true });
+      const error = h("p", { class: "error", role: "alert", hidden: true });
+      const submit = h("button", { type: "submit", class: "primary compact", text: t("intake.addSource") });
+      addForm = h("form", { id: "nr-source-form", class: "nr-form nr-inline-form" },
+        field(t("intake.sourceName"), name), field(t("intake.feedUrl"), url), field(t("intake.intervalMinutes"), interval), submit, error);
+      onSubmit(addForm, { error, submit }, async once => {
+        await once(key => send("POST", "/api/v1/channels/" + encodeURIComponent(code) + "/sources",
+          { name: name.value.trim(), url: url.value.trim(), intervalMinutes: Number(interval.value) }, key));
+        await loadCollection();
+      });
+    }
+
+    const filter = h("select", { id: "nr-collection-filter", onchange: e => { collection.filter = e.target.value; renderCollection(); } },
+      ...["New", "Taken", "Dismissed", ""].map(v => h("option", { value: v, text: t(v ? "intake.item." + v : "intake.all"), selected: collection.filter === v })));
+    const search = h("input", { id: "nr-collection-search", type: "search", value: collection.text, placeholder: t("intake.search"),
+      onchange: e => { collection.text = e.target.value.trim(); renderCollection(); } });
+    const items = [...collection.items.values()]
+      .filter(i => !collection.filter || i.state === collection.filter)
+      .filter(i => !collection.text || (i.title + " " + i.summary + " " + i.sourceName).includes(collection.text))
+      .sort((a, b) => Date.parse(b.collectedAt) - Date.parse(a.collectedAt));
+    const itemRows = items.length === 0 ? [h("li", { class: "muted", text: t("intake.noItems") })] : items.map(i =>
+      h("li", { class: "nr-collected", dataset: { id: i.id, state: i.state } },
+        h("strong", { text: i.title }), " ", h("span", { class: "chip", text: t("intake.item." + i.state) }), h("br"),
+        h("span", { class: "muted", text: [i.sourceName, ...(i.alsoFrom || [])].join(" · ") + " · " + formatTime(i.publishedAt || i.collectedAt) }),
+        i.summary ? h("p", { text: i.summary }) : null,
+        i.articleId ? h("a", { href: "/newsroom/" + encodeURIComponent(code) + "/" + encodeURIComponent(i.articleId), "data-route": "", text: tf("intake.wentTo", { id: i.articleId }) }) : null,
+        editor && i.state === "New" ? h("span", {},
+          h("button", { type: "button", class: "link-button", text: t("intake.take"), disabled: !i.link,
+            onclick: () => send("POST", "/api/v1/channels/" + encodeURIComponent(code) + "/collection/" + encodeURIComponent(i.id) + "/take", { mode: "Pitch" })
+              .then(loadCollection).catch(err => message(reprintProblem(err))) }),
+          h("button", { type: "button", class: "link-button", text: t("intake.dismiss"),
+            onclick: () => act("/collection/" + encodeURIComponent(i.id) + "/dismiss") })) : null));
+
+    root.replaceChildren(
+      h("h2", { text: t("intake.sources") }), h("ul", { class: "nr-sources", id: "nr-sources" }, sourceRows), addForm,
+      h("h2", { text: t("intake.inbox") }), h("div", { class: "nr-toolbar" }, field(t("intake.show"), filter), search),
+      h("ul", { class: "nr-collected-list", id: "nr-collected" }, itemRows));
+  }
+
+  mc.live.on("collectionChanged", onCollectionChanged);
 
   mc.live.on("boardChanged", onBoardChanged);
   mc.live.onReconnected(() => rewatch().catch(err => message(err)));
@@ -1011,6 +1141,7 @@ import {
   document.addEventListener("DOMContentLoaded", () => {
     $("nr-channel").addEventListener("change", event => navigate("/newsroom/" + encodeURIComponent(event.target.value)));
     $("nr-file-open").addEventListener("click", openPitchDialog);
+    $("nr-reprint-open").addEventListener("click", openReprintDialog);
     $("nr-settings-open").addEventListener("click", openSettingsDialog);
     document.querySelectorAll(".nr-view").forEach(b => b.addEventListener("click", () => setView(b.dataset.nrView)));
   });

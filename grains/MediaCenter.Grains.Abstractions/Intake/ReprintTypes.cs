@@ -1,0 +1,168 @@
+using System.Security.Cryptography;
+using System.Text;
+using MediaCenter.Grains.Newsroom;
+using MediaCenter.Grains.Workflow;
+
+namespace MediaCenter.Grains.Intake;
+
+/// <summary>Where a reprint (一键转载) of one URL into one channel is: it exists once taken.</summary>
+public enum ReprintStage
+{
+    /// <summary>Fetched, its images stored, and filed into the channel's workflow.</summary>
+    Taken,
+}
+
+/// <summary>What can be done to a reprint.</summary>
+public enum ReprintCommandType
+{
+    /// <summary>Fetch the page and file it as a pitch or a draft.</summary>
+    Take,
+}
+
+/// <summary>Who acts on reprints.</summary>
+[Flags]
+public enum ReprintRole
+{
+    /// <summary>No role.</summary>
+    None = 0,
+
+    /// <summary>An editor of the channel (filing needs it, as for any pitch).</summary>
+    Editor = 1,
+}
+
+/// <summary>The life of a reprint as a table: taken once; taking it again answers where it went.</summary>
+public static class ReprintWorkflow
+{
+    /// <summary>Every allowed move.</summary>
+    public static WorkflowTable<ReprintStage, ReprintCommandType, ReprintRole> Transitions { get; } = new(
+    [
+        new(null, ReprintCommandType.Take, ReprintRole.Editor, ReprintStage.Taken),
+    ]);
+}
+
+/// <summary>How the reprinted page enters the channel.</summary>
+public enum ReprintMode
+{
+    /// <summary>As a pitch (报题) of the caller, with the source, images and an excerpt as materials.</summary>
+    Pitch,
+
+    /// <summary>
+    /// As a draft assigned to the caller, body included: filed, confirmed, assigned and saved through the article's own commands,
+    /// so the caller must be both an editor and the chief of the channel.
+    /// </summary>
+    Draft,
+}
+
+/// <summary>How a reprint ended; one kind per failure, each mapped to its own problem details.</summary>
+public enum ReprintOutcome
+{
+    /// <summary>Filed.</summary>
+    Applied,
+
+    /// <summary>This URL (normalised) was already taken into the channel: the answer says which story (409).</summary>
+    AlreadyTaken,
+
+    /// <summary>The caller may not do this (403).</summary>
+    Forbidden,
+
+    /// <summary>The request is not acceptable, e.g. not an http(s) URL (422).</summary>
+    Invalid,
+
+    /// <summary>The address is not allowed by the outbound guard (422; the reason stays in the log).</summary>
+    Refused,
+
+    /// <summary>The site could not be reached or answered with an error (502).</summary>
+    Unreachable,
+
+    /// <summary>The site did not answer in time (504).</summary>
+    TimedOut,
+
+    /// <summary>The page is larger than the outbound size limit (413).</summary>
+    TooLarge,
+
+    /// <summary>The page holds no article (not HTML, or no readable body) (422).</summary>
+    NotAnArticle,
+
+    /// <summary>The article's own workflow refused the filing (its outcome is in the message).</summary>
+    Rejected,
+}
+
+/// <summary>A reprint request: the channel, the URL as pasted, and how it should enter the channel.</summary>
+[GenerateSerializer, Immutable, Alias("mc.ReprintRequest")]
+public sealed record ReprintRequest([property: Id(0)] string Channel, [property: Id(1)] string Url, [property: Id(2)] ReprintMode Mode);
+
+/// <summary>What a reprint filed: the story, its attribution, the images stored and those that failed.</summary>
+[GenerateSerializer, Alias("mc.ReprintRecord")]
+public sealed record ReprintRecord(
+    [property: Id(0)] string Url,
+    [property: Id(1)] string NormalizedUrl,
+    [property: Id(2)] string Channel,
+    [property: Id(3)] string ArticleId,
+    [property: Id(4)] ReprintMode Mode,
+    [property: Id(5)] Person By,
+    [property: Id(6)] DateTimeOffset At,
+    [property: Id(7)] string Title,
+    [property: Id(8)] SourceAttribution Source,
+    [property: Id(9)] List<Guid> MediaIds);
+
+/// <summary>The answer to a reprint.</summary>
+[GenerateSerializer, Alias("mc.ReprintResult")]
+public sealed record ReprintResult(
+    [property: Id(0)] ReprintOutcome Outcome,
+    [property: Id(1)] string? Message,
+    [property: Id(2)] ReprintStage? Stage,
+    [property: Id(3)] List<ReprintCommandType> AllowedMoves,
+    [property: Id(4)] ReprintRecord? Record)
+{
+    /// <summary>True when the page was filed now (or this is a repeat of the operation that filed it).</summary>
+    public bool Ok => Outcome == ReprintOutcome.Applied;
+}
+
+/// <summary>
+/// One URL reprinted into one channel (key: <see cref="ReprintKeys.For"/>). Taking it fetches the page through the outbound
+/// guard, extracts title, body and attribution, stores the body's images as media, and files the story through the article's
+/// commands; the record is written before the answer. A second take of the same normalised URL answers where it went.
+/// </summary>
+[Alias("mc.IReprintGrain")]
+public interface IReprintGrain : IGrainWithStringKey
+{
+    /// <summary>Takes the page into the channel (idempotent per operation id).</summary>
+    [Alias("Take"), ResponseTimeout("00:02:00")]
+    Task<ReprintResult> TakeAsync(ReprintRequest request, NewsroomActor actor, string operationId);
+
+    /// <summary>What was taken, or null.</summary>
+    [Alias("Get"), Orleans.Concurrency.ReadOnly]
+    Task<ReprintRecord?> GetAsync();
+}
+
+/// <summary>Normalised URLs and the reprint grain's key.</summary>
+public static class ReprintKeys
+{
+    private static readonly string[] TrackingPrefixes = ["utm_", "spm", "from", "share", "source", "wfr", "timestamp", "isappinstalled", "scene", "ref"];
+
+    /// <summary>
+    /// The URL as it identifies a page: absolute http(s) only; scheme and host lower-case, default port, fragment and tracking
+    /// parameters (utm_*, spm, from, share…) dropped, other parameters sorted, a trailing slash dropped; http and https alike.
+    /// Null when it is not an absolute http(s) URL.
+    /// </summary>
+    public static string? Normalize(string url)
+    {
+        if (!Uri.TryCreate(url.Trim(), UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)
+            || string.IsNullOrEmpty(uri.IdnHost))
+        {
+            return null;
+        }
+
+        var query = uri.Query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries)
+            .Where(p => !TrackingPrefixes.Any(t => p.StartsWith(t, StringComparison.OrdinalIgnoreCase)))
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        var path = uri.AbsolutePath.Length > 1 ? uri.AbsolutePath.TrimEnd('/') : "";
+        var port = uri.IsDefaultPort ? "" : ":" + uri.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return $"{uri.IdnHost.ToLowerInvariant()}{port}{path}{(query.Count > 0 ? "?" + string.Join('&', query) : "")}";
+    }
+
+    /// <summary>The grain key of a normalised URL in a channel (hashed: URLs can be long).</summary>
+    public static string For(string channel, string normalizedUrl) =>
+        $"{channel}/{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(normalizedUrl)))[..32]}";
+}
