@@ -61,6 +61,9 @@ public sealed class ClusterFixture : IAsyncLifetime
     /// <summary>What staff grains recorded (read table and history).</summary>
     public static MediaCenter.Grains.Tests.People.RecordingPeopleJournal People { get; } = new();
 
+    /// <summary>What ticket grains recorded (read table and history).</summary>
+    public static MediaCenter.Grains.Tests.Tickets.RecordingTicketJournal Tickets { get; } = new();
+
     public async Task InitializeAsync()
     {
         var builder = new TestClusterBuilder(initialSilosCount: 1);
@@ -106,6 +109,8 @@ public sealed class ClusterFixture : IAsyncLifetime
             siloBuilder.Services.AddSingleton<MediaCenter.Grains.Events.IEventLogReader>(EventLog);
             siloBuilder.Services.AddSingleton<MediaCenter.Grains.People.IPeopleJournal>(People);
             siloBuilder.Services.AddOptions<MediaCenter.Grains.People.StaffOptions>();
+            siloBuilder.Services.AddSingleton<MediaCenter.Grains.Tickets.ITicketJournal>(Tickets);
+            siloBuilder.Services.AddOptions<MediaCenter.Grains.Tickets.TicketOptions>();
         }
     }
 
