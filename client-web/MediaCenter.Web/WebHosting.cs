@@ -7,6 +7,7 @@ using MediaCenter.Web.Operations;
 using MediaCenter.Web.People;
 using MediaCenter.Web.Security;
 using MediaCenter.Web.Terminals;
+using MediaCenter.Web.Tickets;
 using Microsoft.Extensions.Options;
 using Orleans.Dashboard;
 
@@ -45,6 +46,7 @@ public static class WebHosting
         services.AddSingleton<SystemStatusReader>();
         services.AddHostedService<SystemStatusBroadcaster>();
         builder.AddPlansAndHotEvents();
+        builder.AddTickets();
         return builder;
     }
 
@@ -98,6 +100,8 @@ public static class WebHosting
         app.MapEditorsApi();
         app.MapCockpitApi();
         app.MapStaffApi();
+        app.MapTicketsApi();
+        app.MapPublicTicketsApi();
         // A connection ends when its session expires (the ticket carries the expiry), not only when it is revoked.
         app.MapHub<LiveHub>(LiveHub.Path, o => o.CloseOnAuthenticationExpiration = true);
         app.MapAppPages();

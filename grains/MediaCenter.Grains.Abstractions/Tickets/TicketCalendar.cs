@@ -37,8 +37,9 @@ public sealed record WorkingCalendar(
             }
         }
 
+        // In UTC: PostgreSQL's timestamptz takes only offset zero, and instants compare the same either way.
         var end = day.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified);
-        return new DateTimeOffset(end, zone.GetUtcOffset(end));
+        return new DateTimeOffset(end, zone.GetUtcOffset(end)).ToUniversalTime();
     }
 
     /// <summary>The calendar with one year's holidays and make-up days replaced by the given ones.</summary>
