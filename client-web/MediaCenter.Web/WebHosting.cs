@@ -1,5 +1,6 @@
 using MediaCenter.Web.Api;
 using MediaCenter.Web.Cockpit;
+using MediaCenter.Web.Governance;
 using MediaCenter.Web.Incidents;
 using MediaCenter.Web.Live;
 using MediaCenter.Web.Newsroom;
@@ -102,6 +103,7 @@ public static class WebHosting
         app.MapStaffApi();
         app.MapTicketsApi();
         app.MapPublicTicketsApi();
+        app.MapDataDictionaryApi();
         // A connection ends when its session expires (the ticket carries the expiry), not only when it is revoked.
         app.MapHub<LiveHub>(LiveHub.Path, o => o.CloseOnAuthenticationExpiration = true);
         app.MapAppPages();

@@ -88,6 +88,9 @@ public sealed class TicketOptions
     /// <summary>How often an open ticket checks its time limits (an Orleans reminder: at least a minute in production).</summary>
     public TimeSpan CheckEvery { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>How often a ticket that is no longer open but still holds a contact checks whether the consented retention has passed.</summary>
+    public TimeSpan RetentionCheckEvery { get; set; } = TimeSpan.FromDays(1);
+
     /// <summary>What the personal data given with a ticket is used for (shown before consent and recorded with it).</summary>
     public string ConsentPurpose { get; set; } = "仅用于受理、答复和回访本次投诉、咨询或建议 / only to handle, reply to and follow up this ticket";
 

@@ -144,7 +144,8 @@ public static class TicketWorkflow
         new(TicketState.ReturnVisited, TicketCommandType.Reopen, Handler | Submitter, TicketState.Assigned, "only after dissatisfaction; new reply limit"),
         .. Open.Select(s => new TicketTransition(s, TicketCommandType.Escalate, TicketRole.System, s, "time limit passed: overdue flag, alert centre")),
         .. Enum.GetValues<TicketState>().Select(s =>
-            new TicketTransition(s, TicketCommandType.ErasePersonalData, Handler | Submitter, s, "deletion on request; the anonymous ticket stays")),
+            new TicketTransition(s, TicketCommandType.ErasePersonalData, Handler | Submitter | TicketRole.System, s,
+                "deletion on request, or by the platform when the consented retention has passed; the anonymous ticket stays")),
     ];
 
     /// <summary>The table as the API serves it.</summary>

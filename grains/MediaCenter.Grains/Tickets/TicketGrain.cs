@@ -38,6 +38,7 @@ public sealed class TicketGrainState
 internal sealed partial class TicketGrain : Grain, ITicketGrain, IRemindable
 {
     private const string DeadlineReminder = "deadlines";
+    private const string RetentionReminder = "retention";
     private const int MaxSubject = 100;
     private const int MaxContent = 2000;
     private const int MaxText = 500;
@@ -148,6 +149,17 @@ internal sealed partial class TicketGrain : Grain, ITicketGrain, IRemindable
                 LogBehind(_logger, Id, result.Message ?? result.Outcome.ToString());
             }
         }
+        else if (S.Ticket is { } closed && !TicketWorkflow.Open.Contains(closed.State) && S.Contact is not null
+            && closed.Consent is { } consent && consent.GivenAt.AddDays(consent.RetentionDays) <= now)
+        {
+            // The consented retention has passed on a ticket no longer in work: the platform deletes the contact, as on request.
+            var result = await ExecuteAsync(new EraseTicketPersonalData(), TicketActor.System,
+                string.Create(CultureInfo.InvariantCulture, $"retention:{consent.GivenAt.ToUnixTimeSeconds()}"));
+            if (!result.Ok)
+            {
+                LogBehind(_logger, Id, result.Message ?? result.Outcome.ToString());
+            }
+        }
         else
         {
             await KeepReminderAsync();
@@ -157,7 +169,7 @@ internal sealed partial class TicketGrain : Grain, ITicketGrain, IRemindable
     }
 
     public Task ReceiveReminder(string reminderName, TickStatus status) =>
-        reminderName == DeadlineReminder ? CheckDeadlinesAsync() : Task.CompletedTask;
+        reminderName is DeadlineReminder or RetentionReminder ? CheckDeadlinesAsync() : Task.CompletedTask;
 
     /// <summary>The caller's roles on this ticket as it is now.</summary>
     private TicketRole RolesOf(TicketActor actor) => actor.Kind switch
@@ -433,15 +445,25 @@ internal sealed partial class TicketGrain : Grain, ITicketGrain, IRemindable
         S.Notices.Add(new TicketNotice(string.Create(CultureInfo.InvariantCulture, $"ticket:{Id}:{version}:{audience}"), audience, kind, partyId, title, body, at));
     }
 
+    /// <summary>
+    /// An open ticket checks its time limits often; one no longer open that still holds a contact checks daily for the end of
+    /// the consented retention; anything else needs no reminder.
+    /// </summary>
     private async Task KeepReminderAsync()
     {
         var open = S.Ticket is { } t && TicketWorkflow.Open.Contains(t.State);
-        var existing = await this.GetReminder(DeadlineReminder);
-        if (open && existing is null)
+        await KeepAsync(DeadlineReminder, open, Options.CheckEvery);
+        await KeepAsync(RetentionReminder, !open && S.Contact is not null && S.Ticket?.Consent is not null, Options.RetentionCheckEvery);
+    }
+
+    private async Task KeepAsync(string name, bool wanted, TimeSpan every)
+    {
+        var existing = await this.GetReminder(name);
+        if (wanted && existing is null)
         {
-            await this.RegisterOrUpdateReminder(DeadlineReminder, Options.CheckEvery, Options.CheckEvery);
+            await this.RegisterOrUpdateReminder(name, every, every);
         }
-        else if (!open && existing is not null)
+        else if (!wanted && existing is not null)
         {
             await this.UnregisterReminder(existing);
         }

@@ -145,7 +145,8 @@ public sealed class TicketLifecycleTests(ClusterFixture fixture)
 
         var refused = await ticket.ExecuteAsync(new CloseTicket(), Staff, Op());
         Assert.Equal(TicketOutcome.Invalid, refused.Outcome);
-        ClusterFixture.GrainClock.Advance(TimeSpan.FromDays(2));
+        // A week later: the new limit counts from the reopening, whatever weekday the shared clock stands on.
+        ClusterFixture.GrainClock.Advance(TimeSpan.FromDays(7));
         var reopened = await MustAsync(ticket, new ReopenTicket("仍然很亮"), TicketActor.Public);
 
         Assert.Equal((TicketState.Assigned, 1, "party:" + _party), (reopened.State, reopened.Reopened, reopened.Assignee));
@@ -176,6 +177,24 @@ public sealed class TicketLifecycleTests(ClusterFixture fixture)
         Assert.NotNull(erased.PersonalDataErasedAt);
         Assert.Equal("大屏夜间过亮", erased.Subject);
         Assert.Null(ClusterFixture.Tickets.RowOf(erased.Id)!.PhoneMasked);
+    }
+
+    [Fact]
+    public async Task The_contact_of_a_closed_ticket_is_deleted_once_the_consented_retention_has_passed()
+    {
+        var ticket = NewTicket();
+        await MustAsync(ticket, Complaint(consent: Consent() with { RetentionDays = 2 }), TicketActor.Public);
+        await MustAsync(ticket, new RejectTicket("不属于本中心职责"), Staff);
+
+        ClusterFixture.GrainClock.Advance(TimeSpan.FromDays(1));
+        Assert.NotNull((await ticket.CheckDeadlinesAsync())!.PhoneMasked);
+        ClusterFixture.GrainClock.Advance(TimeSpan.FromDays(1) + TimeSpan.FromMinutes(1));
+        var kept = await ticket.CheckDeadlinesAsync();
+
+        Assert.Equal((null, TicketState.Rejected), (kept!.PhoneMasked, kept.State));
+        Assert.NotNull(kept.PersonalDataErasedAt);
+        Assert.Null(await ticket.GetContactAsync());
+        Assert.Equal("系统 / system", ClusterFixture.Tickets.HistoryOf(kept.Id)[^1].Actor);
     }
 
     [Fact]

@@ -89,6 +89,23 @@ public sealed class DataDictionaryTests(IntegrationFixture fixture)
             "docs/DATA_DICTIONARY.md is not what the schema and deploy/db/dictionary.json generate: run this test with MC_WRITE_DATA_DICTIONARY=1.");
     }
 
+    [Fact]
+    public async Task The_dictionary_is_served_to_auditors_with_the_personal_data_marked()
+    {
+        var shared = await fixture.SharedAsync();
+        await shared.Deployment.Identity.PlatformUserAsync("dd-auditor", MediaCenter.Identity.PlatformRoles.Auditor);
+        using var auditor = await shared.SignInAsync("dd-auditor");
+
+        var tables = await System.Net.Http.Json.HttpClientJsonExtensions.GetFromJsonAsync<JsonElement>(auditor, "/api/v1/data-dictionary");
+
+        var tickets = tables.EnumerateArray().Single(t => t.GetProperty("name").GetString() == "mc.tickets");
+        Assert.Equal("tickets", tickets.GetProperty("domain").GetString());
+        var phone = tickets.GetProperty("columns").EnumerateArray().Single(c => c.GetProperty("name").GetString() == "phone_masked");
+        Assert.Equal(("masked", "text"), (phone.GetProperty("personal").GetString(), phone.GetProperty("type").GetString()));
+        Assert.All(tables.EnumerateArray().SelectMany(t => t.GetProperty("columns").EnumerateArray()),
+            c => Assert.False(string.IsNullOrEmpty(c.GetProperty("meaning").GetString()), c.GetProperty("name").GetString()));
+    }
+
     private static string Render(List<Column> columns, JsonElement tables)
     {
         var md = new StringBuilder("""

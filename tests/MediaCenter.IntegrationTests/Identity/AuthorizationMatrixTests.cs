@@ -219,6 +219,7 @@ public sealed class AuthorizationMatrixTests(IntegrationFixture fixture)
         ["POST /api/v1/tickets/{id}/close"] = [],
         ["POST /api/v1/tickets/{id}/reopen"] = [],
         ["DELETE /api/v1/tickets/{id}/personal-data"] = [],
+        ["GET /api/v1/data-dictionary"] = AuditRead,
 
         // Webhooks: operators, and a party's admins for their own party (an empty body is 400). {id} is no webhook here: 404.
         ["GET /api/v1/webhooks"] = [.. PartyManage, "other-party-admin"],
