@@ -13,7 +13,10 @@ public sealed class TicketPagesTests(BrowserFixture fixture)
     private static readonly LocatorAssertionsToHaveAttributeOptions Slow = new() { Timeout = 30_000 };
     private static readonly BrowserNewContextOptions Phone = new()
     {
-        Locale = "zh-CN", ViewportSize = new ViewportSize { Width = 390, Height = 844 }, IsMobile = true, HasTouch = true,
+        Locale = "zh-CN",
+        ViewportSize = new ViewportSize { Width = 390, Height = 844 },
+        IsMobile = true,
+        HasTouch = true,
     };
     private static readonly BrowserNewContextOptions Desktop = new() { Locale = "zh-CN", ViewportSize = new ViewportSize { Width = 1400, Height = 1000 } };
 
