@@ -1,5 +1,6 @@
 using MediaCenter.Web.Api;
 using MediaCenter.Web.Cockpit;
+using MediaCenter.Web.Governance;
 using MediaCenter.Web.Incidents;
 using MediaCenter.Web.Indicators;
 using MediaCenter.Web.Live;
@@ -8,6 +9,7 @@ using MediaCenter.Web.Operations;
 using MediaCenter.Web.People;
 using MediaCenter.Web.Security;
 using MediaCenter.Web.Terminals;
+using MediaCenter.Web.Tickets;
 using Microsoft.Extensions.Options;
 using Orleans.Dashboard;
 
@@ -48,6 +50,7 @@ public static class WebHosting
         services.AddSingleton<SystemStatusReader>();
         services.AddHostedService<SystemStatusBroadcaster>();
         builder.AddPlansAndHotEvents();
+        builder.AddTickets();
         return builder;
     }
 
@@ -106,6 +109,9 @@ public static class WebHosting
         app.MapCockpitApi();
         app.MapStaffApi();
         app.MapIndicatorsApi();
+        app.MapTicketsApi();
+        app.MapPublicTicketsApi();
+        app.MapDataDictionaryApi();
         // A connection ends when its session expires (the ticket carries the expiry), not only when it is revoked.
         app.MapHub<LiveHub>(LiveHub.Path, o => o.CloseOnAuthenticationExpiration = true);
         app.MapAppPages();

@@ -137,6 +137,11 @@ public static class SiloHosting
             .Validate(o => o.ReviewEvery >= TimeSpan.FromMinutes(1), "People:ReviewEvery must be at least 00:01:00 (Orleans reminders run at most once a minute).")
             .Validate(o => TimeZoneInfo.TryFindSystemTimeZoneById(o.TimeZone, out _), "People:TimeZone must name a time zone of this machine (e.g. Asia/Shanghai).")
             .ValidateOnStart();
+        services.AddSingleton<Grains.Tickets.ITicketJournal, PostgresTicketJournal>();
+        services.AddSingleton<IValidateOptions<Grains.Tickets.TicketOptions>, Hosting.Tickets.TicketOptionsValidator>();
+        services.AddOptions<Grains.Tickets.TicketOptions>().Bind(builder.Configuration.GetSection(Grains.Tickets.TicketOptions.Section))
+            .Validate(o => o.CheckEvery >= TimeSpan.FromMinutes(1), "Tickets:CheckEvery must be at least 00:01:00 (Orleans reminders run at most once a minute).")
+            .ValidateOnStart();
         services.AddOptions<Grains.Newsroom.MediaOptions>().Bind(builder.Configuration.GetSection(Grains.Newsroom.MediaOptions.Section));
         services.AddOptions<WebhookSettings>().Bind(builder.Configuration.GetSection(WebhookSettings.Section));
         services.AddHttpClient(WebhookDispatcher.Client).UseOutboundGuard();

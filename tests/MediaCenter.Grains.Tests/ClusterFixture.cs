@@ -66,6 +66,8 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     /// <summary>What indicator, month and rectification grains recorded, and the measures they read (set by the tests).</summary>
     public static MediaCenter.Grains.Tests.Indicators.RecordingIndicatorJournal Indicators { get; } = new();
+    /// <summary>What ticket grains recorded (read table and history).</summary>
+    public static MediaCenter.Grains.Tests.Tickets.RecordingTicketJournal Tickets { get; } = new();
 
     public async Task InitializeAsync()
     {
@@ -120,6 +122,8 @@ public sealed class ClusterFixture : IAsyncLifetime
                 o.FirstCheckAfter = TimeSpan.FromMilliseconds(200);
                 o.CheckEvery = TimeSpan.FromMilliseconds(500);
             });
+            siloBuilder.Services.AddSingleton<MediaCenter.Grains.Tickets.ITicketJournal>(Tickets);
+            siloBuilder.Services.AddOptions<MediaCenter.Grains.Tickets.TicketOptions>();
         }
     }
 

@@ -32,7 +32,11 @@ public sealed class IntegrationFixture : IAsyncLifetime
                 try
                 {
                     await deployment.StartSiloAsync("shared-silo");
-                    var web = await deployment.StartWebAsync("shared-web", new Dictionary<string, string> { ["Identity__SignInRatePerMinute"] = "100000" });
+                    var web = await deployment.StartWebAsync("shared-web", new Dictionary<string, string>
+                    {
+                        ["Identity__SignInRatePerMinute"] = "100000",
+                        ["Tickets__PublicPermits"] = "100000",
+                    });
                     _shared = new SharedDeployment(deployment, web);
                 }
                 catch

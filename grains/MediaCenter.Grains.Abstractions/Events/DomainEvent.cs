@@ -96,9 +96,10 @@ public static class DomainNames
     public const string Drill = "drill";
     public const string Campaign = "campaign";
     public const string Staff = "staff";
+    public const string Ticket = "ticket";
 
     /// <summary>Every domain with a typed event.</summary>
-    public static IReadOnlyList<string> All { get; } = [Article, Incident, HotEvent, Terminal, Patrol, Plan, Drill, Campaign, Staff];
+    public static IReadOnlyList<string> All { get; } = [Article, Incident, HotEvent, Terminal, Patrol, Plan, Drill, Campaign, Staff, Ticket];
 
     /// <summary>The event type of a domain (what its payloads are read back as).</summary>
     public static Type EventTypeOf(string domain) => domain switch
@@ -112,6 +113,7 @@ public static class DomainNames
         Drill => typeof(DrillChanged),
         Campaign => typeof(CampaignChanged),
         Staff => typeof(StaffChanged),
+        Ticket => typeof(TicketChanged),
         _ => throw new ArgumentOutOfRangeException(nameof(domain), domain, "not a domain of the event log"),
     };
 }

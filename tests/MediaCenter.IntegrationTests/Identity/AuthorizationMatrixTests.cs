@@ -228,6 +228,32 @@ public sealed class AuthorizationMatrixTests(IntegrationFixture fixture)
         ["POST /api/v1/rectifications/{id}/decision"] = [],
         ["GET /api/v1/reports/pack.xlsx"] = [.. PartyRead, "other-party-admin"],
         ["GET /api/v1/reports/pack.csv"] = [.. PartyRead, "other-party-admin"],
+        // Tickets (docs/TICKETS.md). The public endpoints answer anonymous callers (an empty filing is 400/422); {code} and {id} are no
+        // ticket here, so following one is 404 for everyone, and the grains' table decides the moves (TicketLifecycleTests, PublicTicketTests).
+        ["GET /api/public/tickets/form"] = Everyone,
+        ["GET /api/public/tickets/challenge"] = Everyone,
+        ["POST /api/public/tickets"] = Everyone,
+        ["POST /api/public/tickets/{code}/view"] = [],
+        ["POST /api/public/tickets/{code}/rating"] = [],
+        ["POST /api/public/tickets/{code}/reopen"] = [],
+        ["POST /api/public/tickets/{code}/erasure"] = [],
+        ["GET /api/v1/tickets"] = [.. PartyRead, "other-party-admin"],
+        ["GET /api/v1/tickets/workflow"] = SignedIn,
+        ["GET /api/v1/tickets/settings"] = SignedIn,
+        ["PUT /api/v1/tickets/calendar/{year}"] = ["admin"],
+        ["POST /api/v1/tickets"] = Operations,
+        ["GET /api/v1/tickets/{id}"] = [],
+        ["GET /api/v1/tickets/{id}/contact"] = [],
+        ["POST /api/v1/tickets/{id}/accept"] = [],
+        ["POST /api/v1/tickets/{id}/reject"] = [],
+        ["POST /api/v1/tickets/{id}/assign"] = [],
+        ["POST /api/v1/tickets/{id}/handle"] = [],
+        ["POST /api/v1/tickets/{id}/reply"] = [],
+        ["POST /api/v1/tickets/{id}/return-visit"] = [],
+        ["POST /api/v1/tickets/{id}/close"] = [],
+        ["POST /api/v1/tickets/{id}/reopen"] = [],
+        ["DELETE /api/v1/tickets/{id}/personal-data"] = [],
+        ["GET /api/v1/data-dictionary"] = AuditRead,
 
         // Webhooks: operators, and a party's admins for their own party (an empty body is 400). {id} is no webhook here: 404.
         ["GET /api/v1/webhooks"] = [.. PartyManage, "other-party-admin"],
@@ -314,7 +340,7 @@ public sealed class AuthorizationMatrixTests(IntegrationFixture fixture)
         var (method, template) = (endpoint[..endpoint.IndexOf(' ')], endpoint[(endpoint.IndexOf(' ') + 1)..]);
         var path = template.StartsWith("/api/terminals/{id}", StringComparison.Ordinal) ? template.Replace("{id}", "mx-a-term") : template;
         path = path.Replace("{id}", target.ToString()).Replace("{userId}", target.ToString()).Replace("{code}", "mx-a-home")
-            .Replace("{role}", ChannelRoles.Editor).Replace("{target}", "pc").Replace("{version}", "1").Replace("{terminalId}", "mx-a-t1");
+            .Replace("{role}", ChannelRoles.Editor).Replace("{target}", "pc").Replace("{version}", "1").Replace("{terminalId}", "mx-a-t1").Replace("{year}", "2099");
 
         var client = clients[role];
         if (endpoint == "POST /api/auth/sign-out" && role != Anonymous)

@@ -422,6 +422,43 @@
     "intake.show": "Show", "intake.all": "All", "intake.search": "Filter title, summary, source", "intake.item.New": "New", "intake.item.Taken": "Taken",
     "intake.item.Dismissed": "Dismissed", "intake.take": "Make a pitch", "intake.dismiss": "Dismiss", "intake.wentTo": "Went to {id}"
   });
+  // Tickets (投诉、咨询、建议, F11.1): the list with each ticket's clock, one ticket's moves, staff-recorded calls (js/tickets.js).
+  Object.assign(messages["zh-CN"], {
+    "nav.tickets": "工单", "tk.title": "投诉、咨询、建议", "tk.state": "状态", "tk.all": "全部", "tk.publicPage": "公众提交页面",
+    "tk.record": "登记来电或邮件", "tk.subject": "标题", "tk.content": "内容", "tk.name": "姓名（可选）", "tk.phone": "电话", "tk.email": "电子邮箱",
+    "tk.consentTold": "已告知处理目的和保存期限并获同意", "tk.save": "保存", "tk.empty": "暂无工单", "tk.code": "编号", "tk.kind": "类型",
+    "tk.assignee": "办理方", "tk.clock": "时限", "tk.contact": "联系方式", "tk.received": "收到时间", "tk.erased": "个人信息已删除",
+    "tk.noClock": "无进行中的时限", "tk.wasOverdue": "曾超期：{list}", "tk.overdueBy": "已超期 {h} 小时", "tk.leftH": "剩余 {h} 小时",
+    "tk.deadline.Acknowledge": "受理时限", "tk.deadline.Reply": "答复时限", "tk.deadline.ReturnVisit": "回访时限",
+    "tk.kind.Complaint": "投诉", "tk.kind.Consultation": "咨询", "tk.kind.Suggestion": "建议",
+    "tk.priority.Normal": "一般", "tk.priority.Urgent": "紧急", "tk.source.Web": "网页", "tk.source.Api": "接口", "tk.source.Phone": "来电", "tk.source.Email": "邮件",
+    "tk.state.Received": "已接收", "tk.state.Accepted": "已受理", "tk.state.Rejected": "不予受理", "tk.state.Assigned": "已分派",
+    "tk.state.Handled": "已办理", "tk.state.Replied": "已答复", "tk.state.ReturnVisited": "已回访", "tk.state.Closed": "已办结",
+    "tk.reason": "理由", "tk.assigneeHint": "operator 或 party:接入方编号", "tk.note": "说明", "tk.handling": "办理情况",
+    "tk.rectification": "需要整改（理由）", "tk.replyText": "答复", "tk.satisfaction": "满意度（1–5）", "tk.comment": "说明", "tk.closeReason": "办结理由",
+    "tk.rejectReason": "不予受理理由", "tk.consent": "个人信息同意", "tk.consentText": "{purpose}；保存 {days} 天；{at} 同意",
+    "tk.closeView": "返回列表", "tk.eraseConfirm": "删除提交人的姓名、电话和邮箱？此操作不可撤销。",
+    "tk.cmd.Accept": "受理", "tk.cmd.Reject": "不予受理", "tk.cmd.Assign": "分派", "tk.cmd.Handle": "记录办理", "tk.cmd.Reply": "答复",
+    "tk.cmd.RecordReturnVisit": "记录回访", "tk.cmd.Close": "办结", "tk.cmd.Reopen": "重新办理", "tk.cmd.ErasePersonalData": "删除个人信息"
+  });
+  Object.assign(messages["en"], {
+    "nav.tickets": "Tickets", "tk.title": "Complaints, consultations, suggestions", "tk.state": "State", "tk.all": "All", "tk.publicPage": "Public form",
+    "tk.record": "Record a call or e-mail", "tk.subject": "Subject", "tk.content": "Content", "tk.name": "Name (optional)", "tk.phone": "Phone", "tk.email": "E-mail",
+    "tk.consentTold": "Purpose and retention told, consent given", "tk.save": "Save", "tk.empty": "No tickets", "tk.code": "Code", "tk.kind": "Kind",
+    "tk.assignee": "Handled by", "tk.clock": "Time limit", "tk.contact": "Contact", "tk.received": "Received", "tk.erased": "Personal data deleted",
+    "tk.noClock": "No limit running", "tk.wasOverdue": "Was overdue: {list}", "tk.overdueBy": "Overdue by {h} h", "tk.leftH": "{h} h left",
+    "tk.deadline.Acknowledge": "Acknowledge by", "tk.deadline.Reply": "Reply by", "tk.deadline.ReturnVisit": "Return visit by",
+    "tk.kind.Complaint": "Complaint", "tk.kind.Consultation": "Consultation", "tk.kind.Suggestion": "Suggestion",
+    "tk.priority.Normal": "Normal", "tk.priority.Urgent": "Urgent", "tk.source.Web": "Web", "tk.source.Api": "API", "tk.source.Phone": "Phone", "tk.source.Email": "E-mail",
+    "tk.state.Received": "Received", "tk.state.Accepted": "Accepted", "tk.state.Rejected": "Rejected", "tk.state.Assigned": "Assigned",
+    "tk.state.Handled": "Handled", "tk.state.Replied": "Replied", "tk.state.ReturnVisited": "Return visit done", "tk.state.Closed": "Closed",
+    "tk.reason": "Reason", "tk.assigneeHint": "operator or party:{id}", "tk.note": "Note", "tk.handling": "Handling",
+    "tk.rectification": "Rectification requested (why)", "tk.replyText": "Reply", "tk.satisfaction": "Satisfaction (1–5)", "tk.comment": "Comment",
+    "tk.closeReason": "Reason to close", "tk.rejectReason": "Reason for rejection", "tk.consent": "Consent", "tk.consentText": "{purpose}; kept {days} days; given {at}",
+    "tk.closeView": "Back to the list", "tk.eraseConfirm": "Delete the submitter's name, phone and e-mail? This cannot be undone.",
+    "tk.cmd.Accept": "Accept", "tk.cmd.Reject": "Reject", "tk.cmd.Assign": "Assign", "tk.cmd.Handle": "Record handling", "tk.cmd.Reply": "Reply",
+    "tk.cmd.RecordReturnVisit": "Record return visit", "tk.cmd.Close": "Close", "tk.cmd.Reopen": "Reopen", "tk.cmd.ErasePersonalData": "Delete personal data"
+  });
   const stored = localStorage.getItem("mc.lang");
   let lang = stored && messages[stored] ? stored : "zh-CN";
 

@@ -1,0 +1,197 @@
+using MediaCenter.Grains.Tickets;
+using MediaCenter.Identity;
+using MediaCenter.Web.Api;
+using MediaCenter.Web.Security;
+using Microsoft.Extensions.Options;
+
+namespace MediaCenter.Web.Tickets;
+
+/// <summary>
+/// Tickets for staff (工单, F11.1) under /api/v1/tickets: HTTP to the ticket grains, lists from the read table. Platform
+/// staff and management see every ticket, a party's users the tickets assigned to their party; who may make which move is
+/// the grain's table. Contacts are answered masked; the full contact only on its own audited endpoint.
+/// </summary>
+internal static class TicketsApi
+{
+    public sealed record RecordBody(TicketKind? Kind, TicketPriority? Priority, TicketSource? Source, string? Subject, string? Content, string? Name,
+        string? Phone, string? Email, bool? Consent);
+
+    public sealed record AcceptBody(TicketPriority? Priority);
+
+    public sealed record ReasonBody(string? Reason);
+
+    public sealed record AssignBody(string? Assignee, string? Note);
+
+    public sealed record HandleBody(string? Note, string? RectificationRequested);
+
+    public sealed record ReplyBody(string? Text);
+
+    public sealed record VisitBody(int? Satisfaction, string? Comment);
+
+    public sealed record CalendarBody(List<DateOnly>? Holidays, List<DateOnly>? Workdays);
+
+    public static IEndpointRouteBuilder MapTicketsApi(this IEndpointRouteBuilder endpoints)
+    {
+        var tickets = endpoints.MapGroup("/api/v1/tickets").WithTags("tickets");
+
+        tickets.MapGet("/", async (string? state, int? limit, HttpContext http, TicketReadModel read) =>
+            {
+                var user = http.CurrentUser();
+                var all = user.SpansAllParties || user.Is(PlatformRoles.Management);
+                return Results.Ok(await read.ListAsync(user.PartyId, all, state, limit ?? 200, http.RequestAborted));
+            })
+            .RequireAuthorization(Policies.PartyRead)
+            .WithName("ListTickets")
+            .WithSummary("The latest tickets the caller may see (platform staff and management: all; a party's users: those assigned to their party), " +
+                "with their time limits and overdue flags; contacts masked. ?state= filters.");
+
+        tickets.MapGet("/workflow", () => Results.Ok(TicketWorkflow.Rows()))
+            .RequireAuthorization(Policies.SignedIn)
+            .WithName("TicketWorkflow")
+            .WithSummary("The ticket state table (state × command × who → next state).");
+
+        tickets.MapGet("/settings", async (IOptions<TicketOptions> options, IClusterClient cluster) =>
+            {
+                var o = options.Value;
+                var calendar = await cluster.GetGrain<ITicketCalendarGrain>(ITicketCalendarGrain.Default).GetAsync();
+                return Results.Ok(new
+                {
+                    o.TimeZone,
+                    Limits = Enum.GetValues<TicketKind>().SelectMany(k => Enum.GetValues<TicketPriority>().Select(p => new { Kind = k, Priority = p, Limits = o.LimitsFor(k, p) })),
+                    o.ConsentPurpose,
+                    o.RetentionDays,
+                    o.PolicyVersion,
+                    Calendar = calendar,
+                });
+            })
+            .RequireAuthorization(Policies.SignedIn)
+            .WithName("TicketSettings")
+            .WithSummary("The time limits per kind and priority (working days to acknowledge and reply, days to the return visit), the consent text, " +
+                "and the working-day calendar (holidays, make-up working days).");
+
+        tickets.MapPut("/calendar/{year:int}", async (int year, CalendarBody? body, HttpContext http, IClusterClient cluster) =>
+            {
+                var holidays = body?.Holidays ?? [];
+                var workdays = body?.Workdays ?? [];
+                if (year is < 2000 or > 2100 || holidays.Concat(workdays).Any(d => d.Year != year) || holidays.Intersect(workdays).Any()
+                    || holidays.Count + workdays.Count > 366)
+                {
+                    throw new Operations.CommandRefused("Invalid",
+                        $"{year} 年的节假日和调休工作日须在该年内且不重复 / the holidays and make-up days of {year} must fall in that year and not overlap", "日历 calendar");
+                }
+
+                var calendar = await cluster.GetGrain<ITicketCalendarGrain>(ITicketCalendarGrain.Default)
+                    .SetYearAsync(year, holidays, workdays, CommandIds.Required(http));
+                http.Audit().Target = "ticket-calendar:" + year;
+                http.Audit().Details["holidays"] = holidays.Count;
+                http.Audit().Details["workdays"] = workdays.Count;
+                return Results.Ok(calendar);
+            })
+            .RequireAuthorization(Policies.PlatformAdmin)
+            .WithName("SetTicketCalendar")
+            .WithSummary("Administrators replace one year's holidays (法定节假日) and make-up working days (调休上班); time limits computed after " +
+                "the change count in it. Requires an Idempotency-Key.");
+
+        tickets.MapPost("/", async (RecordBody? body, HttpContext http, IClusterClient cluster, PersonalDataProtector protector,
+                IOptions<TicketOptions> options, TimeProvider time) =>
+            {
+                var operation = CommandIds.Required(http);
+                var contact = TicketHttp.Contact(body?.Name, body?.Phone, body?.Email, protector);
+                if (contact is not null && body?.Consent != true)
+                {
+                    throw new Operations.CommandRefused("Invalid",
+                        "记录来电人的联系方式需要其同意（已告知目的和保存期限） / recording the caller's contact needs their consent (purpose and retention told)", TicketHttp.What);
+                }
+
+                var command = new SubmitTicket(body?.Kind, body?.Priority, body?.Source ?? TicketSource.Phone, body?.Subject, body?.Content, contact,
+                    contact is null ? null : TicketHttp.Consent(options.Value, time));
+                var result = await cluster.GetGrain<ITicketGrain>(TicketHttp.IdFor(operation)).ExecuteAsync(command, Actor(http.CurrentUser()), operation);
+                return TicketHttp.Answer(http, result, t => t, created: true);
+            })
+            .RequireAuthorization(Policies.Operations)
+            .WithName("RecordTicket")
+            .WithSummary("Staff record a phone call or an e-mail as a ticket: kind, priority, source (Phone, Email), subject, content, and the caller's " +
+                "name/phone/email with consent (stored encrypted, answered masked). Requires an Idempotency-Key.");
+
+        tickets.MapGet("/{id}", async (string id, HttpContext http, IClusterClient cluster) =>
+            {
+                var (ticket, grain) = await VisibleAsync(id, http, cluster);
+                return Results.Ok(new { Ticket = ticket, AllowedMoves = await grain.AllowedForAsync(Actor(http.CurrentUser())) });
+            })
+            .RequireAuthorization(Policies.PartyRead)
+            .WithName("GetTicket")
+            .WithSummary("A ticket with its clock and the moves the caller may make now; contact masked.");
+
+        tickets.MapGet("/{id}/contact", async (string id, HttpContext http, IClusterClient cluster, PersonalDataProtector protector) =>
+            {
+                var (_, grain) = await VisibleAsync(id, http, cluster);
+                var contact = await grain.GetContactAsync();
+                http.Audit().Target = "ticket:" + id;
+                string? Plain(Grains.People.ProtectedField? f) => f is null ? null : protector.Unprotect(f.Protected);
+                return Results.Ok(new { Name = Plain(contact?.Name), Phone = Plain(contact?.Phone), Email = Plain(contact?.Email) });
+            })
+            .AddEndpointFilter<AuditedRead>()
+            .RequireAuthorization(Policies.Operations)
+            .WithName("GetTicketContact")
+            .WithSummary("The submitter's full contact, for the return visit; every view is written to the operation log.");
+
+        Command(tickets, "/{id}/accept", "AcceptTicket", "Acknowledges (受理) a received ticket; may set the priority.",
+            (AcceptBody? b) => new AcceptTicket(b?.Priority));
+        Command(tickets, "/{id}/reject", "RejectTicket", "Declines (不予受理) a received ticket with a reason the submitter sees.",
+            (ReasonBody? b) => new RejectTicket(b?.Reason));
+        Command(tickets, "/{id}/assign", "AssignTicket", "Hands an accepted ticket to operator or party:{id} (again to reassign).",
+            (AssignBody? b) => new AssignTicket(b?.Assignee, b?.Note));
+        Command(tickets, "/{id}/handle", "HandleTicket",
+            "The assignee records the handling; rectificationRequested notes why a rectification (整改) was asked for.",
+            (HandleBody? b) => new HandleTicket(b?.Note, b?.RectificationRequested));
+        Command(tickets, "/{id}/reply", "ReplyTicket", "The reply the submitter sees; starts the return-visit limit.",
+            (ReplyBody? b) => new ReplyTicket(b?.Text));
+        Command(tickets, "/{id}/return-visit", "RecordTicketReturnVisit", "Staff record the return visit (回访) with the satisfaction given (1–5).",
+            (VisitBody? b) => new RecordTicketReturnVisit(b?.Satisfaction, b?.Comment));
+        Command(tickets, "/{id}/close", "CloseTicket", "Closes a ticket after its return visit (a dissatisfied one only with a reason).",
+            (ReasonBody? b) => new CloseTicket(b?.Reason));
+        Command(tickets, "/{id}/reopen", "ReopenTicket", "Sends a ticket rated dissatisfied back to its assignee with a new reply limit.",
+            (ReasonBody? b) => new ReopenTicket(b?.Reason));
+
+        tickets.MapDelete("/{id}/personal-data", async (string id, HttpContext http, IClusterClient cluster) =>
+            {
+                var (_, grain) = await VisibleAsync(id, http, cluster);
+                var result = await grain.ExecuteAsync(new EraseTicketPersonalData(), Actor(http.CurrentUser()), CommandIds.Required(http));
+                http.Audit().Details["erased"] = new[] { "name", "phone", "email" };
+                return TicketHttp.Answer(http, result, t => t);
+            })
+            .RequireAuthorization(Policies.PartyRead)
+            .WithName("EraseTicketPersonalData")
+            .WithSummary("Deletion on request: removes the submitter's name, phone and e-mail for good; the anonymous ticket stays. Requires an Idempotency-Key.");
+
+        return endpoints;
+    }
+
+    private static void Command<TBody>(RouteGroupBuilder group, string pattern, string name, string summary, Func<TBody?, TicketCommand> make)
+        where TBody : class =>
+        group.MapPost(pattern, async (string id, TBody? body, HttpContext http, IClusterClient cluster) =>
+            {
+                var (_, grain) = await VisibleAsync(id, http, cluster);
+                var result = await grain.ExecuteAsync(make(body), Actor(http.CurrentUser()), CommandIds.Required(http));
+                return TicketHttp.Answer(http, result, t => t);
+            })
+            .RequireAuthorization(Policies.PartyRead)
+            .WithName(name)
+            .WithSummary(summary + " Requires an Idempotency-Key.");
+
+    /// <summary>The caller as the ticket grains see them: platform staff handle, a party's users are assignees of their party's tickets.</summary>
+    private static TicketActor Actor(CurrentUser user) => user.SpansAllParties
+        ? new TicketActor(user.Id, user.DisplayName, TicketActorKind.PlatformStaff)
+        : new TicketActor(user.Id, user.DisplayName, TicketActorKind.PartyUser, user.PartyId);
+
+    /// <summary>A ticket the caller may see (404 otherwise, like another party's things).</summary>
+    private static async Task<(TicketView Ticket, ITicketGrain Grain)> VisibleAsync(string id, HttpContext http, IClusterClient cluster)
+    {
+        var user = http.CurrentUser();
+        var code = TicketHttp.NormalizeCode(id);
+        var grain = code is null ? null : cluster.GetGrain<ITicketGrain>(code);
+        var ticket = grain is null ? null : await grain.GetAsync();
+        var visible = ticket is not null && (user.SpansAllParties || user.Is(PlatformRoles.Management) || (ticket.PartyId is { } p && user.PartyId == p));
+        return visible ? (ticket!, grain!) : throw new IdentityProblem(ProblemKind.NotFound, $"工单 {id} 不存在 / ticket {id} not found");
+    }
+}
