@@ -45,7 +45,7 @@ internal sealed partial class StaffGrain : Grain, IStaffGrain
     private readonly IPeopleJournal _journal;
     private readonly ILogger<StaffGrain> _logger;
     private readonly CommandPipeline<StaffGrainState, StaffState, StaffCommandType, StaffRole, StaffResult> _pipeline;
-    private long? _logFrom;
+    private readonly EventBacklog _events = new();
 
     public StaffGrain(
         [PersistentState("staff", StorageNames.Main)] IPersistentState<StaffGrainState> state,
@@ -71,7 +71,7 @@ internal sealed partial class StaffGrain : Grain, IStaffGrain
             RefusalAsStored = r => Refuse(r.Outcome, r.Message ?? r.Outcome.ToString()),
             Announce = AnnounceAsync,
             AnnounceFailed = ex => LogBehind(_logger, Id, ex.Message),
-            Reread = () => _logFrom = S.History.Count > 0 ? S.History[0].Version : null,
+            Reread = OweHistory,
         });
     }
 
@@ -87,7 +87,7 @@ internal sealed partial class StaffGrain : Grain, IStaffGrain
         }
 
         // A write acknowledged just before the last activation ended may not have reached the read table or the roster.
-        _logFrom = S.History.Count > 0 ? S.History[0].Version : null;
+        OweHistory();
         await _pipeline.Announcer.RunAsync(cancellationToken);
     }
 
@@ -259,7 +259,7 @@ internal sealed partial class StaffGrain : Grain, IStaffGrain
         S.Staff = S.Staff with { Version = version, UpdatedAt = now };
         var entry = new StaffHistoryEntry(version, now, actor.UserId, actor.Name, command.Type, from, S.Staff.State, comment);
         S.History.Add(entry);
-        _logFrom ??= entry.Version;
+        _events.Owe(entry.Version);
         LogChanged(_logger, Id, command.Type.ToString(), from?.ToString() ?? "(new)", S.Staff.State.ToString());
         return new StaffResult(StaffOutcome.Applied, null, S.Staff.State, Table.AllowedIn(S.Staff.State), S.Staff);
     }
@@ -298,6 +298,15 @@ internal sealed partial class StaffGrain : Grain, IStaffGrain
 
     private static string? Text(string? value, int max) => string.IsNullOrWhiteSpace(value) || value.Trim().Length > max ? null : value.Trim();
 
+    /// <summary>After activation or a re-read the log may lack any of the history.</summary>
+    private void OweHistory()
+    {
+        if (S.History.Count > 0)
+        {
+            _events.Owe(S.History[0].Version);
+        }
+    }
+
     private async Task AnnounceAsync(CancellationToken cancellationToken)
     {
         if (S.Staff is not { } staff)
@@ -305,17 +314,8 @@ internal sealed partial class StaffGrain : Grain, IStaffGrain
             return;
         }
 
-        if (_logFrom is { } from)
-        {
-            foreach (var entry in S.History.Where(h => h.Version >= from))
-            {
-                await _journal.RecordStaffAsync(staff, entry, cancellationToken);
-                _logFrom = entry.Version + 1;
-            }
-        }
-
+        await _events.AppendAsync(S.History, h => h.Version, entry => _journal.RecordStaffAsync(staff, entry, cancellationToken));
         await _journal.RecordStaffAsync(staff, null, cancellationToken);
-        _logFrom = null;
         await GrainFactory.GetGrain<IStaffRosterGrain>(staff.Organisation).HearAsync(new RosterEntry(staff.Id, staff.Name, staff.Post, staff.Education,
             staff.ExperienceYears, staff.Certificates, staff.State == StaffState.Active, staff.Version));
     }

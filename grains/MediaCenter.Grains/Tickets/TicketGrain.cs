@@ -56,7 +56,7 @@ internal sealed partial class TicketGrain : Grain, ITicketGrain, IRemindable
     private readonly IOptions<TicketOptions> _options;
     private readonly ILogger<TicketGrain> _logger;
     private readonly CommandPipeline<TicketGrainState, TicketState, TicketCommandType, TicketRole, TicketResult> _pipeline;
-    private long? _logFrom;
+    private readonly EventBacklog _events = new();
     private int _noticesFrom;
     private TimeZoneInfo? _zone;
 
@@ -90,7 +90,7 @@ internal sealed partial class TicketGrain : Grain, ITicketGrain, IRemindable
             AnnounceFailed = ex => LogBehind(_logger, Id, ex.Message),
             Reread = () =>
             {
-                _logFrom = S.History.Count > 0 ? S.History[0].Version : null;
+                OweHistory();
                 _noticesFrom = 0;
             },
         });
@@ -112,7 +112,7 @@ internal sealed partial class TicketGrain : Grain, ITicketGrain, IRemindable
         }
 
         // A write acknowledged just before the last activation ended may not have reached the read table or the alert centre.
-        _logFrom = S.History.Count > 0 ? S.History[0].Version : null;
+        OweHistory();
         _noticesFrom = 0;
         await _pipeline.Announcer.RunAsync(cancellationToken);
     }
@@ -419,7 +419,7 @@ internal sealed partial class TicketGrain : Grain, ITicketGrain, IRemindable
         S.Ticket = S.Ticket with { Version = version, UpdatedAt = now };
         var entry = new TicketHistoryEntry(version, now, actor.UserId, actor.Name, command.Type, from, S.Ticket.State, comment);
         S.History.Add(entry);
-        _logFrom ??= entry.Version;
+        _events.Owe(entry.Version);
         LogChanged(_logger, Id, command.Type.ToString(), from?.ToString() ?? "(new)", S.Ticket.State.ToString());
         return new TicketResult(TicketOutcome.Applied, null, S.Ticket.State, Table.AllowedIn(S.Ticket.State), S.Ticket);
     }
@@ -469,6 +469,15 @@ internal sealed partial class TicketGrain : Grain, ITicketGrain, IRemindable
         }
     }
 
+    /// <summary>After activation or a re-read the log may lack any of the history.</summary>
+    private void OweHistory()
+    {
+        if (S.History.Count > 0)
+        {
+            _events.Owe(S.History[0].Version);
+        }
+    }
+
     private async Task AnnounceAsync(CancellationToken cancellationToken)
     {
         if (S.Ticket is not { } ticket)
@@ -476,17 +485,8 @@ internal sealed partial class TicketGrain : Grain, ITicketGrain, IRemindable
             return;
         }
 
-        if (_logFrom is { } from)
-        {
-            foreach (var entry in S.History.Where(h => h.Version >= from))
-            {
-                await _journal.RecordTicketAsync(ticket, entry, cancellationToken);
-                _logFrom = entry.Version + 1;
-            }
-        }
-
+        await _events.AppendAsync(S.History, h => h.Version, entry => _journal.RecordTicketAsync(ticket, entry, cancellationToken));
         await _journal.RecordTicketAsync(ticket, null, cancellationToken);
-        _logFrom = null;
         for (; _noticesFrom < S.Notices.Count; _noticesFrom++)
         {
             var n = S.Notices[_noticesFrom];
