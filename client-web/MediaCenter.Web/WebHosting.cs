@@ -26,6 +26,7 @@ public static class WebHosting
         services.AddSingleton<IValidateOptions<LiveSettings>, LiveSettingsValidator>();
 
         services.AddExceptionHandler<ProblemExceptionHandler>();
+        services.AddReaderLanguage();
         services.AddOpenApi();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
 
@@ -60,6 +61,8 @@ public static class WebHosting
         // First: everything after sees the client's address and scheme (from configured proxies only, Web:ForwardedHeaders).
         app.UseForwardedHeaders();
         app.UseMiddleware<SecurityHeaders>();
+        // Before anything can answer: problem details and responses are rendered in the reader's language.
+        app.UseReaderLanguage();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseDefaultFiles();

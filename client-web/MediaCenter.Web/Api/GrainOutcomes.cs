@@ -8,30 +8,26 @@ namespace MediaCenter.Web.Api;
 internal static class GrainOutcomes
 {
     /// <summary>The status and title of an outcome.</summary>
-    public static (int Status, string Title) Describe(string outcome, string what) => outcome switch
+    public static (int Status, string Title) Describe(string outcome, string what) => (outcome switch
     {
-        "IllegalMove" => (StatusCodes.Status409Conflict, "当前状态不允许此操作 / This move is not allowed in the current state."),
-        "VersionConflict" => (StatusCodes.Status409Conflict, "已被他人修改 / It was changed by someone else."),
-        "NotEffective" => (StatusCodes.Status409Conflict, "尚未生效 / Not in force."),
-        "ChannelSuspended" => (StatusCodes.Status409Conflict, "频道已暂停对外服务 / The channel is suspended."),
-        "Forbidden" => (StatusCodes.Status403Forbidden, "没有此操作的角色 / You do not hold the role this move needs."),
-        "NotFound" => (StatusCodes.Status404NotFound, $"{what}不存在 / No such {what}."),
-        "TooLarge" => (StatusCodes.Status413PayloadTooLarge, "文件过大 / The file is too large."),
-        "UnsupportedType" => (StatusCodes.Status415UnsupportedMediaType, "不支持的文件类型 / This type of file is not accepted."),
-        "AlreadyTaken" => (StatusCodes.Status409Conflict, "已经转载过 / This page was already taken."),
-        "Refused" => (StatusCodes.Status422UnprocessableEntity, "该地址不可用 / This address cannot be used."),
-        "Unreachable" => (StatusCodes.Status502BadGateway, "无法访问对方网站 / The site could not be reached."),
-        "TimedOut" => (StatusCodes.Status504GatewayTimeout, "对方网站未及时响应 / The site did not answer in time."),
-        "NotAnArticle" => (StatusCodes.Status422UnprocessableEntity, "该页面不是文章 / The page holds no article."),
-        _ => (StatusCodes.Status422UnprocessableEntity, "内容不符合要求 / The request cannot be applied."),
-    };
+        "IllegalMove" or "VersionConflict" or "NotEffective" or "ChannelSuspended" or "AlreadyTaken" => StatusCodes.Status409Conflict,
+        "Forbidden" => StatusCodes.Status403Forbidden,
+        "NotFound" => StatusCodes.Status404NotFound,
+        "TooLarge" => StatusCodes.Status413PayloadTooLarge,
+        "UnsupportedType" => StatusCodes.Status415UnsupportedMediaType,
+        "Unreachable" => StatusCodes.Status502BadGateway,
+        "TimedOut" => StatusCodes.Status504GatewayTimeout,
+        _ => StatusCodes.Status422UnprocessableEntity,
+    }, MessageCatalog.Template("outcome." + outcome, Languages.Chinese) is null
+        ? Msg.Of("outcome.Invalid")
+        : Msg.Of("outcome." + outcome, ("what", what)));
 
     /// <summary>Problem details for a refused command.</summary>
     /// <param name="outcome">The outcome's name.</param>
     /// <param name="detail">The grain's message.</param>
     /// <param name="currentState">The state the thing is in, if it exists.</param>
     /// <param name="allowedMoves">The moves the state table allows there.</param>
-    /// <param name="what">What the thing is called, for a 404's title (e.g. <c>预案 plan</c>).</param>
+    /// <param name="what">What the thing is called, for a 404's title (a message, e.g. <c>Msg.Of("what.plan")</c>).</param>
     /// <param name="more">Members of the workflow's own (e.g. the current <c>revision</c>, <c>errors</c>).</param>
     public static IResult Problem<TMove>(string outcome, string? detail, string? currentState, IEnumerable<TMove> allowedMoves, string what,
         IReadOnlyDictionary<string, object?>? more = null)

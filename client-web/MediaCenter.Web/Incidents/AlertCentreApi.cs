@@ -34,7 +34,7 @@ internal static class AlertCentreApi
         v1.MapPost("/notifications/{id}/read", async (string id, HttpContext http, IClusterClient cluster) =>
             {
                 var result = await MarkReadAsync(http, cluster, id);
-                return result.Ok ? Results.NoContent() : GrainOutcomes.Problem<string>(result.Outcome.ToString(), result.Message, null, [], "通知 notification");
+                return result.Ok ? Results.NoContent() : GrainOutcomes.Problem<string>(result.Outcome.ToString(), result.Message, null, [], Msg.Of("what.notification"));
             })
             .RequireAuthorization(Policies.SignedIn)
             .WithName("ReadNotification")
@@ -43,7 +43,7 @@ internal static class AlertCentreApi
         v1.MapPost("/notifications/read-all", async (HttpContext http, IClusterClient cluster) =>
             {
                 var result = await MarkReadAsync(http, cluster, null);
-                return result.Ok ? Results.Ok(new { marked = result.Marked }) : GrainOutcomes.Problem<string>(result.Outcome.ToString(), result.Message, null, [], "通知 notification");
+                return result.Ok ? Results.Ok(new { marked = result.Marked }) : GrainOutcomes.Problem<string>(result.Outcome.ToString(), result.Message, null, [], Msg.Of("what.notification"));
             })
             .RequireAuthorization(Policies.SignedIn)
             .WithName("ReadAllNotifications")
@@ -86,7 +86,7 @@ internal static class AlertCentreApi
                     .CreateAsync(new WebhookDraft(audience, url.ToString(), [.. body.Kinds ?? []]), caller.Id, WebhookRole.Manager, operation);
                 if (!result.Ok || result.Hook is not { } hook || result.Secret is not { } secret)
                 {
-                    return GrainOutcomes.Problem(result.Outcome.ToString(), result.Message, result.State?.ToString(), result.AllowedMoves, "webhook");
+                    return GrainOutcomes.Problem(result.Outcome.ToString(), result.Message, result.State?.ToString(), result.AllowedMoves, Msg.Of("what.webhook"));
                 }
 
                 http.Audit().Target = "webhook:" + hook.Id;
@@ -103,7 +103,7 @@ internal static class AlertCentreApi
                 await ManageableAsync(id, http, read);
                 http.Audit().Target = "webhook:" + id;
                 var result = await cluster.GetGrain<IWebhookGrain>(id).StopAsync(WebhookRole.Manager, CommandIds.Optional(http));
-                return result.Ok ? Results.NoContent() : GrainOutcomes.Problem(result.Outcome.ToString(), result.Message, result.State?.ToString(), result.AllowedMoves, "webhook");
+                return result.Ok ? Results.NoContent() : GrainOutcomes.Problem(result.Outcome.ToString(), result.Message, result.State?.ToString(), result.AllowedMoves, Msg.Of("what.webhook"));
             })
             .RequireAuthorization(Policies.PartyManage)
             .WithName("DeleteWebhook")

@@ -194,7 +194,7 @@ internal static partial class IncidentsApi
             return Results.Ok(await cluster.GetGrain<IIncidentGrain>(id).GetAsync());
         }
 
-        return GrainOutcomes.Problem(result.Outcome.ToString(), result.Message, result.Stage?.ToString(), result.AllowedMoves, "故障 incident");
+        return GrainOutcomes.Problem(result.Outcome.ToString(), result.Message, result.Stage?.ToString(), result.AllowedMoves, Msg.Of("what.incident"));
     }
 
     private static async Task<IncidentSnapshot> VisibleAsync(string id, HttpContext http, IClusterClient cluster)

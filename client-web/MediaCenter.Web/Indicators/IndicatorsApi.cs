@@ -31,8 +31,8 @@ internal static class IndicatorsApi
 
     public sealed record RectificationDetail(RectificationView Rectification, List<RectificationHistoryEntry> History, List<RectificationCommandType> AllowedMoves);
 
-    private const string WhatIndicator = "指标 indicator";
-    private const string WhatRectification = "整改 rectification";
+    private static readonly string WhatIndicator = Msg.Of("what.indicator");
+    private static readonly string WhatRectification = Msg.Of("what.rectification");
 
     public static IEndpointRouteBuilder MapIndicatorsApi(this IEndpointRouteBuilder endpoints)
     {

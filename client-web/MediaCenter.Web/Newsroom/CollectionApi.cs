@@ -167,9 +167,9 @@ internal static class CollectionApi
 
     private static IResult Answer(FeedSourceResult result) => result.Ok
         ? Results.Ok(result.Source)
-        : GrainOutcomes.Problem(result.Outcome.ToString(), result.Message, result.State?.ToString(), result.AllowedMoves, "采集源 feed source");
+        : GrainOutcomes.Problem(result.Outcome.ToString(), result.Message, result.State?.ToString(), result.AllowedMoves, Msg.Of("what.feedSource"));
 
     private static IResult Answer(InboxResult result) => result.Ok
         ? Results.Ok(new { result.Item, Reprint = result.Reprint?.Record, Note = result.Message })
-        : GrainOutcomes.Problem(result.Outcome.ToString(), result.Message, result.Item?.State.ToString(), CollectionWorkflow.Items.AllowedIn(result.Item?.State), "条目 item");
+        : GrainOutcomes.Problem(result.Outcome.ToString(), result.Message, result.Item?.State.ToString(), CollectionWorkflow.Items.AllowedIn(result.Item?.State), Msg.Of("what.item"));
 }

@@ -37,7 +37,7 @@ internal static class MediaApi
                 if (file.Length > maxBytes)
                 {
                     return GrainOutcomes.Problem<string>(nameof(MediaOutcome.TooLarge),
-                        $"文件过大（最大 {maxBytes / 1024 / 1024} MB）/ The file is larger than {maxBytes / 1024 / 1024} MB.", null, [], "文件 file");
+                        $"文件过大（最大 {maxBytes / 1024 / 1024} MB）/ The file is larger than {maxBytes / 1024 / 1024} MB.", null, [], Msg.Of("what.file"));
                 }
 
                 using var buffer = new MemoryStream((int)file.Length);
@@ -47,7 +47,7 @@ internal static class MediaApi
                     .UploadAsync(new MediaUpload(code, file.FileName, buffer.ToArray(), caller.Id), MediaRole.Member, operation);
                 if (!result.Ok || result.Info is not { } info)
                 {
-                    return GrainOutcomes.Problem(result.Outcome.ToString(), result.Message, result.State?.ToString(), result.AllowedMoves, "文件 file");
+                    return GrainOutcomes.Problem(result.Outcome.ToString(), result.Message, result.State?.ToString(), result.AllowedMoves, Msg.Of("what.file"));
                 }
 
                 http.Audit().Target = "media:" + info.Id;

@@ -49,6 +49,6 @@ internal static class NewsroomAccess
             more["draftVersion"] = card.DraftVersion;
         }
 
-        return GrainOutcomes.Problem(result.Outcome.ToString(), result.Message, result.Stage?.ToString(), result.AllowedMoves, "稿件 story", more);
+        return GrainOutcomes.Problem(result.Outcome.ToString(), result.Message, result.Stage?.ToString(), result.AllowedMoves, Msg.Of("what.story"), more);
     }
 }

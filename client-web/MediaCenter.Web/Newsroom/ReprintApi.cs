@@ -39,7 +39,7 @@ internal static class ReprintApi
 
                 return result.Ok
                     ? Results.Created($"/api/v1/articles/{result.Record!.ArticleId}", result.Record)
-                    : GrainOutcomes.Problem(result.Outcome.ToString(), result.Message, result.Stage?.ToString(), result.AllowedMoves, "转载 reprint",
+                    : GrainOutcomes.Problem(result.Outcome.ToString(), result.Message, result.Stage?.ToString(), result.AllowedMoves, Msg.Of("what.reprint"),
                         result.Record is { } taken ? new Dictionary<string, object?> { ["articleId"] = taken.ArticleId, ["takenBy"] = taken.By.Name, ["takenAt"] = taken.At } : null);
             })
             .RequireAuthorization(Policies.PartyRead)

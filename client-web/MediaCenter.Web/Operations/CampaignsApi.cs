@@ -18,7 +18,7 @@ internal static class CampaignsApi
 
     public sealed record ReasonBody(string? Reason);
 
-    private const string What = "推广活动 campaign";
+    private static readonly string What = Msg.Of("what.campaign");
 
     public static IEndpointRouteBuilder MapCampaignsApi(this IEndpointRouteBuilder endpoints)
     {

@@ -49,7 +49,7 @@ internal static class HotEventsApi
         events.MapPost("/", async (EventBody? body, HttpContext http, IClusterClient cluster, PartyDirectory directory) =>
             {
                 var user = http.CurrentUser();
-                var party = OpsHttp.OwnParty(user, null, "热点事件 hot event");
+                var party = OpsHttp.OwnParty(user, null, Msg.Of("what.hotEvent"));
                 var operation = CommandIds.Required(http);
                 var command = await CommandAsync(new HotEventCommand.Register { PartyId = party }, body, party, directory, http.RequestAborted);
                 var id = OpsHttp.IdFor("he", operation);
@@ -234,7 +234,7 @@ internal static class HotEventsApi
                 var channel = string.IsNullOrWhiteSpace(code) ? null : await directory.ChannelAsync(code.Trim(), cancellationToken);
                 if (channel is null || channel.PartyId != partyId)
                 {
-                    throw new CommandRefused("Invalid", $"频道 {code} 不存在或不属于本接入方 / channel {code} is not a channel of this access party", "热点事件 hot event");
+                    throw new CommandRefused("Invalid", $"频道 {code} 不存在或不属于本接入方 / channel {code} is not a channel of this access party", Msg.Of("what.hotEvent"));
                 }
             }
         }
@@ -278,6 +278,6 @@ internal static class HotEventsApi
             return Results.Ok(result.Card);
         }
 
-        return GrainOutcomes.Problem(result.Outcome.ToString(), result.Message, result.Status?.ToString(), result.AllowedMoves, "热点事件 hot event");
+        return GrainOutcomes.Problem(result.Outcome.ToString(), result.Message, result.Status?.ToString(), result.AllowedMoves, Msg.Of("what.hotEvent"));
     }
 }

@@ -30,8 +30,8 @@ internal static class PlansApi
     public sealed record PlanAnswer(PlanSummary Plan, IReadOnlyList<PlanVersionInfo> Versions, PlanContent LatestContent,
         IReadOnlyList<PlanCommandType> AllowedMoves, PlanDrillStatus DrillStatus);
 
-    private const string PlanWhat = "预案 plan";
-    private const string DrillWhat = "演练 drill";
+    private static readonly string PlanWhat = Msg.Of("what.plan");
+    private static readonly string DrillWhat = Msg.Of("what.drill");
 
     public static IEndpointRouteBuilder MapPlansApi(this IEndpointRouteBuilder endpoints)
     {

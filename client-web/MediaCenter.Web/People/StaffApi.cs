@@ -37,7 +37,7 @@ internal static class StaffApi
 
     public sealed record ReasonBody(string? Reason);
 
-    private const string What = "人员 person";
+    private static readonly string What = Msg.Of("what.person");
     private const int MaxPersonal = 40;
 
     public static IEndpointRouteBuilder MapStaffApi(this IEndpointRouteBuilder endpoints)

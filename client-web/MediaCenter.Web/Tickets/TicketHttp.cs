@@ -14,7 +14,7 @@ namespace MediaCenter.Web.Tickets;
 /// <summary>What the ticket endpoints share: the contact's encryption and proof, ids, answers.</summary>
 internal static class TicketHttp
 {
-    public const string What = "工单 ticket";
+    public static readonly string What = Msg.Of("what.ticket");
     private const int MaxName = 50;
     private const int MaxPhone = 20;
     private const int MaxEmail = 254;

@@ -33,7 +33,7 @@ public sealed class CommandPipeline<TState, TStage, TCommand, TRole, TResult>
     where TResult : class
 {
     /// <summary>The message of a refusal for a missing operation id.</summary>
-    public const string OperationIdRequired = "需要操作标识 / an operation id (Idempotency-Key) is required";
+    public static readonly string OperationIdRequired = Msg.Of("workflow.operationIdRequired");
 
     private readonly IWorkflowHost _host;
     private readonly IPersistentState<TState> _state;
@@ -124,14 +124,13 @@ public sealed class CommandPipeline<TState, TStage, TCommand, TRole, TResult>
 
             var allowed = _spec.Table.AllowedIn(from);
             return (_spec.Refuse(WorkflowRefusal.IllegalMove,
-                $"当前状态 {from} 不允许 {call.Command}；允许：{string.Join("、", allowed)} / " +
-                $"{call.Command} is not allowed in state {from}; allowed: {string.Join(", ", allowed)}"), false);
+                Msg.Of("workflow.illegalMove", ("command", call.Command), ("state", from), ("allowed", Msg.List(allowed.Cast<object?>())))), false);
         }
 
         if (!transition.AllowsAny(call.Roles()))
         {
             return (_spec.Refuse(WorkflowRefusal.Forbidden,
-                $"需要角色 {transition.Roles} / {call.Command} needs the role {transition.Roles}{_spec.RoleHint?.Invoke(transition)}"), false);
+                Msg.Of("workflow.roleNeeded", ("command", call.Command), ("roles", transition.Roles), ("hint", _spec.RoleHint?.Invoke(transition)))), false);
         }
 
         if (call.Vet?.Invoke(transition) is { } reason)

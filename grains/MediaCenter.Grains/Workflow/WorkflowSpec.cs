@@ -48,7 +48,7 @@ public sealed class WorkflowSpec<TState, TStage, TCommand, TRole, TResult>
     public required Func<WorkflowRefusal, string, TResult> Refuse { get; init; }
 
     /// <summary>The message of a <see cref="WorkflowRefusal.NotFound"/> refusal.</summary>
-    public string NotFoundMessage { get; init; } = "不存在 / no such entity";
+    public string NotFoundMessage { get; init; } = Msg.Of("common.notFound", ("what", Msg.Of("common.entity")));
 
     /// <summary>Added to a role refusal's message (e.g. which review level the move needs).</summary>
     public Func<Transition<TStage, TCommand, TRole>, string>? RoleHint { get; init; }

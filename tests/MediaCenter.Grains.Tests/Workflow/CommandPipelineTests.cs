@@ -25,7 +25,7 @@ public sealed class CommandPipelineTests
         var result = await door.ExecuteAsync(DoorCommand.Open, Owner, operationId);
 
         Assert.Equal(WorkflowRefusal.Invalid, result.Refusal);
-        Assert.Contains("Idempotency-Key", result.Message, StringComparison.Ordinal);
+        Assert.Contains("Idempotency-Key", Text.En(result.Message), StringComparison.Ordinal);
         Assert.Equal(1, door.Decisions);
         Assert.Equal(1, door.Storage.Writes);
     }
@@ -79,7 +79,7 @@ public sealed class CommandPipelineTests
         var result = await door.ExecuteAsync(DoorCommand.Unlock, Owner, "op");
 
         Assert.Equal(WorkflowRefusal.IllegalMove, result.Refusal);
-        Assert.Contains("Unlock is not allowed in state Closed; allowed: Open, Lock, Paint", result.Message, StringComparison.Ordinal);
+        Assert.Contains("Unlock is not allowed in state Closed; allowed: Open, Lock, Paint", Text.En(result.Message), StringComparison.Ordinal);
         Assert.Equal(1, door.Decisions);
     }
 
@@ -92,7 +92,7 @@ public sealed class CommandPipelineTests
         var result = await door.ExecuteAsync(DoorCommand.Unlock, DoorRole.Guest, "op");
 
         Assert.Equal(WorkflowRefusal.Forbidden, result.Refusal);
-        Assert.Contains("Unlock needs the role Owner, Locksmith (bring a key)", result.Message, StringComparison.Ordinal);
+        Assert.Contains("Unlock needs the role Owner, Locksmith (bring a key)", Text.En(result.Message), StringComparison.Ordinal);
         Assert.Equal(DoorStage.Locked, door.S.Stage);
     }
 
@@ -159,7 +159,7 @@ public sealed class CommandPipelineTests
 
         // Decided again against the stored (locked) door: the move is illegal there, not forced over it.
         Assert.Equal(WorkflowRefusal.IllegalMove, result.Refusal);
-        Assert.Contains("state Locked", result.Message, StringComparison.Ordinal);
+        Assert.Contains("state Locked", Text.En(result.Message), StringComparison.Ordinal);
         Assert.Equal(DoorStage.Locked, door.Storage.Stored.Stage);
         Assert.Equal(1, door.Storage.Reads);
         Assert.Equal(1, door.Rereads);
