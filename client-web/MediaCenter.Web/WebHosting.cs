@@ -35,6 +35,7 @@ public static class WebHosting
             builder.Configuration.GetValue<long?>("Web:MaxRequestBodyBytes") ?? 1_048_576);
 
         services.AddSingleton<LivePushMetrics>();
+        services.AddSingleton<LiveSender>();
         services.AddSingleton<Terminals.TerminalDirectory>();
         services.AddHostedService<Terminals.FleetFeed>();
         services.AddSingleton<Newsroom.NewsroomReadModel>();

@@ -243,7 +243,7 @@ public sealed class IncidentBoardTests(BrowserFixture fixture)
         await page.Keyboard.PressAsync("Escape");
         await Assertions.Expect(page.Locator("#bell-panel")).ToBeHiddenAsync();
         await page.ClickAsync("#lang-switch");
-        await Assertions.Expect(page.Locator(".tab[data-view=incidents]")).ToHaveTextAsync("Incidents");
+        await Assertions.Expect(page.Locator(".tab[data-view=incidents]")).ToHaveTextAsync("Incidents", new() { Timeout = 15_000 });
         await Assertions.Expect(card.Locator(".inc-stage")).ToHaveTextAsync("Reported");
         await Assertions.Expect(page.Locator("#inc-report-open")).ToHaveTextAsync("Report an incident");
         await AssertFitsAsync(page);

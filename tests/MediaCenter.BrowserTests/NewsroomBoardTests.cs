@@ -286,7 +286,7 @@ public sealed class NewsroomBoardTests(BrowserFixture fixture)
         await Assertions.Expect(editor.Locator("#nr-board [data-column='review-3']")).ToHaveCountAsync(0);
         await Assertions.Expect(editor.Locator("#nr-board [data-column='review-2']")).ToHaveCountAsync(1);
         await editor.ClickAsync("#lang-switch");
-        await Assertions.Expect(editor.Locator("#nr-policy")).ToHaveTextAsync("Review levels 2 · targets PC web, App");
+        await Assertions.Expect(editor.Locator("#nr-policy")).ToHaveTextAsync("Review levels 2 · targets PC web, App", new() { Timeout = 15_000 });
         await Assertions.Expect(editor.Locator("#nr-board [data-column='review-2'] h2")).ToContainTextAsync("Second review");
         await editor.ScreenshotAsync(new PageScreenshotOptions { Path = Shot("newsroom-settings-editor-en.png") });
 

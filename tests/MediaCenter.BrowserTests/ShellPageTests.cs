@@ -32,16 +32,17 @@ public sealed class ShellPageTests(BrowserFixture fixture)
         await Assertions.Expect(page.Locator("#silo-rows tr[data-silo='silo-a']")).ToBeVisibleAsync();
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.Screenshots, "shell-zh.png"), FullPage = true });
 
+        // Switching reloads the page at its address, so the server's texts and the live connection follow the choice.
         await page.ClickAsync("#lang-switch");
-        await Assertions.Expect(page.Locator("#system h1")).ToHaveTextAsync("System status");
-        await Assertions.Expect(page.Locator("#connection")).ToHaveTextAsync("Live");
+        await Assertions.Expect(page.Locator("#system h1")).ToHaveTextAsync("System status", Soon);
+        await Assertions.Expect(page.Locator("#connection")).ToHaveTextAsync("Live", Soon);
         Assert.Equal("en", await page.EvaluateAsync<string>("document.documentElement.lang"));
 
         // The choice is remembered, and so is the session.
         await page.ReloadAsync();
         await Assertions.Expect(page.Locator("#system h1")).ToHaveTextAsync("System status", Soon);
         await page.ClickAsync("#lang-switch");
-        await Assertions.Expect(page.Locator("#system h1")).ToHaveTextAsync("系统状态");
+        await Assertions.Expect(page.Locator("#system h1")).ToHaveTextAsync("系统状态", Soon);
 
         // Signing out revokes the session: the sign-in form is back.
         await page.ClickAsync("#sign-out");

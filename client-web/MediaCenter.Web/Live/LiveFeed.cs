@@ -11,7 +11,7 @@ namespace MediaCenter.Web.Live;
 /// subscribed when a connection first watches the channel. Best effort: a board reloads its snapshot when it sees a
 /// gap in versions or its connection comes back.
 /// </summary>
-public sealed class LiveFeed(IClusterClient cluster, IHubContext<LiveHub> hub, LivePushMetrics metrics, TimeProvider time, ILogger<LiveFeed> logger)
+public sealed class LiveFeed(IClusterClient cluster, LiveSender sender, LivePushMetrics metrics, TimeProvider time, ILogger<LiveFeed> logger)
     : LiveSubscriber("web", cluster, time, logger, LiveTopic.Incidents, LiveTopic.Notifications, LiveTopic.Operations, LiveTopic.HotMode, LiveTopic.People)
 {
     /// <inheritdoc />
@@ -20,12 +20,12 @@ public sealed class LiveFeed(IClusterClient cluster, IHubContext<LiveHub> hub, L
         switch (live)
         {
             case BoardChanged { Delta: var delta }:
-                await hub.Clients.Group(LiveHub.BoardGroupOf(delta.Channel)).SendAsync("boardChanged", delta, cancellationToken);
+                await sender.SendAsync("boardChanged", delta, cancellationToken, LiveHub.BoardGroupOf(delta.Channel));
                 metrics.BoardSent(delta.At);
                 break;
 
             case Grains.Intake.CollectionChanged changed:
-                await hub.Clients.Group(LiveHub.BoardGroupOf(changed.Channel)).SendAsync("collectionChanged", changed, cancellationToken);
+                await sender.SendAsync("collectionChanged", changed, cancellationToken, LiveHub.BoardGroupOf(changed.Channel));
                 break;
 
             case IncidentCardChanged { Incident: var incident }:
@@ -33,24 +33,25 @@ public sealed class LiveFeed(IClusterClient cluster, IHubContext<LiveHub> hub, L
                 break;
 
             case NotificationRaised n:
-                await hub.Clients.Group(AudienceGroup(n.Audience)).SendAsync("notification",
-                    new { n.Id, n.Audience, n.Kind, n.IncidentId, n.PartyId, n.Severity, n.Title, n.Body, n.At, Link = AppPages.Incident(n.IncidentId) }, cancellationToken);
+                await sender.SendAsync("notification",
+                    new { n.Id, n.Audience, n.Kind, n.IncidentId, n.PartyId, n.Severity, n.Title, n.Body, n.At, Link = AppPages.Incident(n.IncidentId) }, cancellationToken,
+                    AudienceGroup(n.Audience));
                 break;
 
             case HotModeChanged { Mode: var mode }:
-                await hub.Clients.All.SendAsync("hotEventMode", new
+                await sender.SendAsync("hotEventMode", new
                 {
                     mode.Version,
                     mode.Hot,
                     Events = mode.Events.Where(e => e.Status == HotEventStatus.Active)
                         .Select(e => new { e.Id, e.PartyId, e.Title, e.StartsAt, e.EndsAt, e.TrafficMultiple, e.Channels }),
                     mode.ServerTime,
-                }, cancellationToken);
+                }, cancellationToken, LiveHub.AllGroup);
                 break;
 
             case HotEventCardChanged { Card: var card }:
                 var payload = new { card.Id, card.PartyId, card.Title, card.Status, card.StartsAt, card.EndsAt, card.Version };
-                await hub.Clients.Groups(LiveHub.OpsGroup, LiveHub.PartyGroupOf(card.PartyId)).SendAsync("hotEventChanged", payload, cancellationToken);
+                await sender.SendAsync("hotEventChanged", payload, cancellationToken, LiveHub.OpsGroup, LiveHub.PartyGroupOf(card.PartyId));
                 break;
 
             case PlanSummaryChanged { Plan: var plan }:
@@ -75,10 +76,9 @@ public sealed class LiveFeed(IClusterClient cluster, IHubContext<LiveHub> hub, L
 
     /// <summary>Something of an access party: platform staff, management and the party's own users see it.</summary>
     private Task PartyAsync(string? partyId, string method, object payload, CancellationToken cancellationToken) =>
-        hub.Clients.Groups(partyId is null
-                ? [LiveHub.OpsGroup, LiveHub.ManagementGroup]
-                : [LiveHub.OpsGroup, LiveHub.ManagementGroup, LiveHub.PartyGroupOf(partyId)])
-            .SendAsync(method, payload, cancellationToken);
+        sender.SendAsync(method, payload, cancellationToken, partyId is null
+            ? [LiveHub.OpsGroup, LiveHub.ManagementGroup]
+            : [LiveHub.OpsGroup, LiveHub.ManagementGroup, LiveHub.PartyGroupOf(partyId)]);
 
     /// <summary>The connections of a notification's audience (the on-call levels of incidents, and management).</summary>
     private static string AudienceGroup(string audience) => audience switch

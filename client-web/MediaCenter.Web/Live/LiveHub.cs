@@ -50,6 +50,18 @@ public sealed class LiveHub(PartyDirectory directory, LiveConnections connection
     /// <summary>The group that receives the changes of one channel's board.</summary>
     public static string BoardGroupOf(string channel) => "board:" + channel;
 
+    /// <summary>A group's connections that read one language (a connection joins its groups in its language only).</summary>
+    /// <param name="group">The group.</param>
+    /// <param name="language">A language of <see cref="Languages.All"/>.</param>
+    public static string InLanguage(string group, string language) => group + "@" + language;
+
+    /// <summary>Joins a group in the language the connection chose when it connected (the pages reconnect when it changes).</summary>
+    private Task JoinAsync(string group) =>
+        Groups.AddToGroupAsync(Context.ConnectionId, InLanguage(group, LanguageOf(Context)));
+
+    private static string LanguageOf(HubCallerContext context) =>
+        context.GetHttpContext() is { } http ? Api.ReaderLanguage.Of(http.Request) : Languages.Chinese;
+
     /// <summary>Starts receiving a channel's board changes (<c>boardChanged</c>); false when the caller may not see the channel.</summary>
     public async Task<bool> WatchBoard(string channel)
     {
@@ -60,14 +72,15 @@ public sealed class LiveHub(PartyDirectory directory, LiveConnections connection
             return false;
         }
 
-        await Groups.AddToGroupAsync(Context.ConnectionId, BoardGroupOf(channel));
+        await JoinAsync(BoardGroupOf(channel));
         // Answered once this host hears the board: the browser reads its snapshot next, and no change may fall in between.
         await feed.WatchAsync(LiveTopic.Board(channel), Context.ConnectionAborted);
         return true;
     }
 
     /// <summary>Stops receiving a channel's board changes.</summary>
-    public Task UnwatchBoard(string channel) => Groups.RemoveFromGroupAsync(Context.ConnectionId, BoardGroupOf(channel));
+    public Task UnwatchBoard(string channel) =>
+        Groups.RemoveFromGroupAsync(Context.ConnectionId, InLanguage(BoardGroupOf(channel), LanguageOf(Context)));
 
     /// <summary>The client method that receives a <see cref="SystemStatus"/>.</summary>
     public const string SystemStatusMethod = "systemStatus";
@@ -75,7 +88,8 @@ public sealed class LiveHub(PartyDirectory directory, LiveConnections connection
     /// <inheritdoc />
     public override async Task OnConnectedAsync()
     {
-        await Groups.AddToGroupAsync(Context.ConnectionId, SystemGroup);
+        await JoinAsync(SystemGroup);
+        await JoinAsync(AllGroup);
         if (Context.GetHttpContext()?.CurrentUserOrNull() is { } user)
         {
             // Groups are fixed here: the connection is closed when its session ends (sign-out, expiry, password or role change,
@@ -87,37 +101,37 @@ public sealed class LiveHub(PartyDirectory directory, LiveConnections connection
 
             if (user.Is(PlatformRoles.Admin) || user.Is(PlatformRoles.Auditor))
             {
-                await Groups.AddToGroupAsync(Context.ConnectionId, SecurityGroup);
+                await JoinAsync(SecurityGroup);
             }
 
-            await Groups.AddToGroupAsync(Context.ConnectionId, UserGroupOf(user.Id));
+            await JoinAsync(UserGroupOf(user.Id));
             if (user.SpansAllParties)
             {
-                await Groups.AddToGroupAsync(Context.ConnectionId, OpsGroup);
+                await JoinAsync(OpsGroup);
             }
 
             if (user.Is(PlatformRoles.Admin))
             {
-                await Groups.AddToGroupAsync(Context.ConnectionId, AdminGroup);
+                await JoinAsync(AdminGroup);
             }
 
             if (user.Is(PlatformRoles.Management))
             {
-                await Groups.AddToGroupAsync(Context.ConnectionId, ManagementGroup);
+                await JoinAsync(ManagementGroup);
             }
 
             if (user.PartyId is not null)
             {
-                await Groups.AddToGroupAsync(Context.ConnectionId, PartyGroupOf(user.PartyId));
+                await JoinAsync(PartyGroupOf(user.PartyId));
             }
 
             if (user.SpansAllParties || user.Is(PlatformRoles.Management))
             {
-                await Groups.AddToGroupAsync(Context.ConnectionId, FleetGroup);
+                await JoinAsync(FleetGroup);
             }
             else if (user.PartyId is not null)
             {
-                await Groups.AddToGroupAsync(Context.ConnectionId, FleetGroupOf(user.PartyId));
+                await JoinAsync(FleetGroupOf(user.PartyId));
             }
         }
 

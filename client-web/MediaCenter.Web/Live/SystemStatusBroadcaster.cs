@@ -6,7 +6,7 @@ namespace MediaCenter.Web.Live;
 /// <summary>Pushes the system status to every connected board whenever it changes (best-effort).</summary>
 internal sealed partial class SystemStatusBroadcaster(
     SystemStatusReader reader,
-    IHubContext<LiveHub> hub,
+    LiveSender live,
     IOptions<LiveSettings> settings,
     ILogger<SystemStatusBroadcaster> logger) : BackgroundService
 {
@@ -21,7 +21,7 @@ internal sealed partial class SystemStatusBroadcaster(
                 var status = await reader.ReadAsync(stoppingToken);
                 if (status.Version != sentVersion)
                 {
-                    await hub.Clients.Group(LiveHub.SystemGroup).SendAsync(LiveHub.SystemStatusMethod, status, stoppingToken);
+                    await live.SendAsync(LiveHub.SystemStatusMethod, status, stoppingToken, LiveHub.SystemGroup);
                     sentVersion = status.Version;
                 }
             }

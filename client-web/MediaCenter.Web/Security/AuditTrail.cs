@@ -101,7 +101,7 @@ public sealed partial class AuditTrail(RequestDelegate next, ILogger<AuditTrail>
 }
 
 /// <summary>Early warnings (预警): stored, written to the operation log, and pushed live to administrators and auditors.</summary>
-public sealed class SecurityAlerts(AuditLog audit, IHubContext<Live.LiveHub> hub)
+public sealed class SecurityAlerts(AuditLog audit, Live.LiveSender live)
 {
     /// <summary>The SignalR method that receives a <see cref="SecurityAlert"/>.</summary>
     public const string Method = "securityAlert";
@@ -112,7 +112,7 @@ public sealed class SecurityAlerts(AuditLog audit, IHubContext<Live.LiveHub> hub
         var alert = await audit.AlertAsync(kind, subject, message);
         await audit.OperationAsync(new OperationEntry("system", "security-alert:" + kind, subject, "ok", null, null, null,
             new Dictionary<string, object?> { ["message"] = message, ["alertId"] = alert.Id }));
-        await hub.Clients.Group(Live.LiveHub.SecurityGroup).SendAsync(Method, alert);
+        await live.SendAsync(Method, alert, CancellationToken.None, Live.LiveHub.SecurityGroup);
     }
 }
 

@@ -11,7 +11,7 @@ namespace MediaCenter.Web.Terminals;
 /// the boards at once when the last message left at least <see cref="MinimumGap"/> ago, else when that gap is over. A
 /// browser receives at most one message per gap however hot the fleet is, and a change in a quiet fleet is not held back.
 /// </summary>
-internal sealed class FleetFeed(IClusterClient cluster, IHubContext<LiveHub> hub, LivePushMetrics metrics, TimeProvider time, ILogger<FleetFeed> logger)
+internal sealed class FleetFeed(IClusterClient cluster, LiveSender live, LivePushMetrics metrics, TimeProvider time, ILogger<FleetFeed> logger)
     : LiveSubscriber("fleet", cluster, time, logger, LiveTopic.Fleet)
 {
     /// <summary>The least time between two messages to a board: at most 10 a second.</summary>
@@ -89,7 +89,7 @@ internal sealed class FleetFeed(IClusterClient cluster, IHubContext<LiveHub> hub
             _pending.Clear();
         }
 
-        await hub.Clients.Group(LiveHub.FleetGroup).SendAsync(Method, batch, cancellationToken);
+        await live.SendAsync(Method, batch, cancellationToken, LiveHub.FleetGroup);
         foreach (var change in batch)
         {
             metrics.FleetSent(change.At);
@@ -97,7 +97,7 @@ internal sealed class FleetFeed(IClusterClient cluster, IHubContext<LiveHub> hub
 
         foreach (var party in batch.GroupBy(d => d.PartyId))
         {
-            await hub.Clients.Group(LiveHub.FleetGroupOf(party.Key)).SendAsync(Method, party.ToList(), cancellationToken);
+            await live.SendAsync(Method, party.ToList(), cancellationToken, LiveHub.FleetGroupOf(party.Key));
         }
 
         return true;

@@ -461,6 +461,7 @@
   });
   const stored = localStorage.getItem("mc.lang");
   let lang = stored && messages[stored] ? stored : "zh-CN";
+  if (!document.cookie.split("; ").includes("mc.lang=" + lang)) { remember(); }
 
   function t(key) { return (messages[lang] && messages[lang][key]) || messages["zh-CN"][key] || key; }
   function apply() {
@@ -470,13 +471,26 @@
     if (button) { button.textContent = t("lang.switch"); }
     document.dispatchEvent(new CustomEvent("mc:language", { detail: lang }));
   }
-  function setLanguage(next) { lang = messages[next] ? next : "zh-CN"; localStorage.setItem("mc.lang", lang); apply(); }
+  // The server renders its own texts (refusals, titles, notifications, live events) in the language this cookie
+  // names, so every request, download and live connection carries the choice.
+  function remember() {
+    localStorage.setItem("mc.lang", lang);
+    document.cookie = "mc.lang=" + lang + "; path=/; max-age=31536000; SameSite=Lax";
+  }
+  // A new choice reloads the page at its own address: what the server already rendered, and the live connection's
+  // language, follow it (the pages keep no unsaved work across a language switch).
+  function setLanguage(next) {
+    lang = messages[next] ? next : "zh-CN";
+    remember();
+    location.reload();
+  }
   function formatTime(value) {
     if (!value) { return "—"; }
     return new Date(value).toLocaleString(lang === "en" ? "en-GB" : "zh-CN", { hourCycle: "h23" });
   }
 
-  window.mcI18n = { t, apply, setLanguage, formatTime, get lang() { return lang; } };
+  // entries: every label of a language (the browser tests look for labels of the other language on each page).
+  window.mcI18n = { t, apply, setLanguage, formatTime, entries: l => ({ ...(messages[l] || {}) }), get lang() { return lang; } };
   document.addEventListener("DOMContentLoaded", () => {
     document.getElementById("lang-switch")?.addEventListener("click", () => setLanguage(lang === "zh-CN" ? "en" : "zh-CN"));
     apply();
