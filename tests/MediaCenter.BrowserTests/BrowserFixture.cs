@@ -13,6 +13,9 @@ public sealed class BrowserFixture : IAsyncLifetime
     private TestPostgres? _postgres;
 
     public IBrowser Browser { get; private set; } = null!;
+
+    /// <summary>The PostgreSQL server (a test that needs a deployment of its own makes a database on it).</summary>
+    public TestPostgres Postgres => _postgres ?? throw new InvalidOperationException("The fixture has not started.");
     public Deployment Deployment { get; private set; } = null!;
     public TestProcess Web { get; private set; } = null!;
 

@@ -3,6 +3,11 @@
 // traffic, and the day's patrol; every figure links to the page behind it. Access parties see it scoped to
 // themselves (the API scopes it). Live without polling: a push about terminals, incidents, boards or hot events
 // makes it read the figures again, at most once a second. Address: /cockpit (and / for platform staff).
+//
+// 大屏 (/cockpit/wall): the same page on the duty room's wall — dark, large, no controls, scaled to the screen; every
+// panel at once, or one at a time (?cycle=20, seconds) or one fixed (?panel=incidents). It recovers by itself: when the
+// live connection drops it says since when the figures are, reconnects (to any web instance behind the address) and
+// reads again; a failed read is retried every 5 s, and it reads anyway once a minute.
 import { mc, t, tf, formatTime, $, h, me, live } from "./lib.js";
 
 (function () {
@@ -17,6 +22,11 @@ import { mc, t, tf, formatTime, $, h, me, live } from "./lib.js";
   let timer = null;
   let clockOffset = 0;            // server time − browser time, for the escalation clock
   const watched = new Set();
+  let wall = false;
+  let cycleTimer = null;
+  let wallTimer = null;
+  let retryTimer = null;
+  let readAt = null;              // when the figures shown were read
 
   function isStaff() { const u = me(); return !!u && ["admin", "operator", "management"].some(r => u.platformRoles.includes(r)); }
   function canSeeCockpit() { const u = me(); return isStaff() || (!!u && !!u.partyId && !!u.partyRole); }
@@ -41,12 +51,18 @@ import { mc, t, tf, formatTime, $, h, me, live } from "./lib.js";
       patrol = reports ? reports[0] || null : undefined;
       clockOffset = Date.parse(next.serverTime) - Date.now();
       $("ck-error").hidden = true;
+      readAt = new Date();
+      clearTimeout(retryTimer); retryTimer = null;
       render();
+      stale();
       watchBoards();
     } catch (err) {
       if (mine !== token) { return; }
       $("ck-error").textContent = t("ck.error") + err.message;
-      $("ck-error").hidden = false;
+      // On the wall nobody presses reload: keep what is shown, say so, and try again.
+      $("ck-error").hidden = wall;
+      if (wall && !retryTimer) { retryTimer = setTimeout(() => { retryTimer = null; if (shown) { load(); } }, 5000); }
+      stale(true);
     }
   }
 
@@ -169,6 +185,60 @@ import { mc, t, tf, formatTime, $, h, me, live } from "./lib.js";
     $("cockpit").dataset.loaded = "false";
   }
 
+  // ---- 大屏 ----
+  function connectionState() { return document.getElementById("connection")?.dataset.state || "connected"; }
+
+  // What the wall says when its figures may be old: the connection is down or the last read failed.
+  function stale(failed) {
+    const note = $("ck-stale");
+    const down = connectionState() !== "connected";
+    if (!wall || (!down && !failed)) { note.hidden = true; $("cockpit").dataset.stale = "false"; return; }
+    note.textContent = tf("ck.stale", { at: readAt ? formatTime(readAt.toISOString()) : "—" });
+    note.hidden = false;
+    $("cockpit").dataset.stale = "true";
+  }
+
+  function fit() {
+    const zoom = Math.max(0.5, Math.min(window.innerWidth / 1600, window.innerHeight / 900));
+    document.body.style.zoom = wall ? String(zoom) : "";
+    document.body.style.setProperty("--wall-zoom", wall ? String(zoom) : "1");
+  }
+
+  function setWall(on) {
+    if (on === wall) { return; }
+    wall = on;
+    document.body.classList.toggle("wall", on);
+    $("cockpit").dataset.wall = String(on);
+    clearInterval(cycleTimer); cycleTimer = null;
+    clearInterval(wallTimer); wallTimer = null;
+    const panels = [...document.querySelectorAll("#cockpit .ck-panel")];
+    panels.forEach(p => p.classList.remove("ck-focus", "ck-off"));
+    fit();
+    stale();
+    if (!on) { return; }
+    const params = new URLSearchParams(location.search);
+    const fixed = params.get("panel");
+    const cycle = Number(params.get("cycle"));
+    const focus = name => panels.forEach(p => { p.classList.toggle("ck-focus", p.dataset.panel === name); p.classList.toggle("ck-off", p.dataset.panel !== name); });
+    if (fixed && panels.some(p => p.dataset.panel === fixed)) {
+      focus(fixed);
+    } else if (cycle >= 5) {
+      let i = 0;
+      const names = panels.filter(p => !p.hidden).map(p => p.dataset.panel);
+      focus(names[0]);
+      cycleTimer = setInterval(() => { const visible = panels.filter(p => !p.hidden).map(p => p.dataset.panel); i = (i + 1) % visible.length; focus(visible[i]); }, cycle * 1000);
+    }
+    // Pushes keep it current; a read once a minute covers any the wall missed while nobody was looking.
+    wallTimer = setInterval(() => { if (shown) { load(); } }, 60000);
+  }
+
+  window.addEventListener("resize", () => { if (wall) { fit(); } });
+  document.addEventListener("keydown", event => { if (wall && event.key === "Escape") { mc.navigate("/cockpit"); } });
+  // Full screen needs a person's click: the link that opens the wall asks for it.
+  $("ck-wall-link").addEventListener("click", () => { document.documentElement.requestFullscreen?.().catch(() => {}); });
+  new MutationObserver(() => { if (wall) { stale(); } }).observe(document.getElementById("connection"), { attributes: true, attributeFilter: ["data-state"] });
+  document.addEventListener("mc:route", event => setWall(event.detail.view === "cockpit" && event.detail.parts[0] === "wall"));
+
   for (const topic of ["terminalChanges", "incidentChanged", "boardChanged", "hotEventMode"]) { live.on(topic, soon); }
   live.onReconnected(() => { watched.clear(); if (shown) { load(); } });
 
@@ -178,6 +248,7 @@ import { mc, t, tf, formatTime, $, h, me, live } from "./lib.js";
   });
   document.addEventListener("mc:signed-out", () => {
     reset();
+    setWall(false);
     document.querySelectorAll(".tab[data-role=cockpit]").forEach(tab => { tab.hidden = true; });
   });
   document.addEventListener("mc:view", event => {

@@ -48,7 +48,7 @@ import { mc, t, tf, $, h as el, me, send, keyed, navigate, formatTime, problemTe
       el("input", { name: "name", placeholder: t("ind.name"), required: true }),
       el("input", { name: "expression", placeholder: t("ind.expression"), required: true, size: 36, list: "ind-measures" }),
       el("datalist", { id: "ind-measures" }, measures.map(m => el("option", { value: m.name, text: m.label }))),
-      el("select", { name: "comparison" }, el("option", { value: "AtLeast", text: "≥" }), el("option", { value: "AtMost", text: "≤" })),
+      el("select", { name: "comparison", "aria-label": t("ind.comparison") }, el("option", { value: "AtLeast", text: "≥" }), el("option", { value: "AtMost", text: "≤" })),
       el("input", { name: "target", type: "number", step: "any", placeholder: t("ind.target"), required: true }),
       el("input", { name: "unit", placeholder: t("ind.unit"), size: 4 }),
       el("input", { name: "parties", placeholder: t("ind.parties") }),

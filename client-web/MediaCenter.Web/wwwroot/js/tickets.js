@@ -50,9 +50,9 @@ import { mc, t, tf, $, h as el, send, me, navigate, formatTime, problemText as p
   function recordForm() {
     const form = el("form", { id: "tk-record", class: "ops-toolbar" },
       el("strong", { text: t("tk.record") }),
-      el("select", { name: "source" }, ["Phone", "Email"].map(s => el("option", { value: s, text: t("tk.source." + s) }))),
-      el("select", { name: "kind" }, kinds.map(k => el("option", { value: k, text: t("tk.kind." + k) }))),
-      el("select", { name: "priority" }, ["Normal", "Urgent"].map(p => el("option", { value: p, text: t("tk.priority." + p) }))),
+      el("select", { name: "source", "aria-label": t("tk.source") }, ["Phone", "Email"].map(s => el("option", { value: s, text: t("tk.source." + s) }))),
+      el("select", { name: "kind", "aria-label": t("tk.kind") }, kinds.map(k => el("option", { value: k, text: t("tk.kind." + k) }))),
+      el("select", { name: "priority", "aria-label": t("tk.priority") }, ["Normal", "Urgent"].map(p => el("option", { value: p, text: t("tk.priority." + p) }))),
       el("input", { name: "subject", placeholder: t("tk.subject"), required: true, maxlength: 100 }),
       el("input", { name: "content", placeholder: t("tk.content"), required: true, maxlength: 2000 }),
       el("input", { name: "name", placeholder: t("tk.name"), autocomplete: "off", maxlength: 50 }),
