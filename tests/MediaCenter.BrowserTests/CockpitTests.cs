@@ -118,6 +118,41 @@ public sealed class CockpitTests(BrowserFixture fixture)
         await Assertions.Expect(page.Locator("#ck-open")).ToHaveAttributeAsync("data-count", "0");
     }
 
+    [Fact]
+    public async Task Management_lands_on_the_whole_cockpit_on_a_phone_and_sees_an_incident_arrive_live()
+    {
+        var manager = "ck-mgmt-" + Guid.NewGuid().ToString("N")[..6];
+        await fixture.Deployment.Identity.PlatformUserAsync(manager, "management");
+        var party = "ckm-" + Guid.NewGuid().ToString("N")[..6];
+        await fixture.Deployment.Identity.PartyAsync(party);
+        await fixture.Deployment.Identity.PartyUserAsync(party + "-user", party, "party-member");
+        await using var context = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            Locale = "zh-CN",
+            ViewportSize = new ViewportSize { Width = 390, Height = 844 },
+            IsMobile = true,
+        });
+        var page = await fixture.SignedInPageAsync(context, manager);
+        var cockpit = page.Locator("#cockpit");
+        await Assertions.Expect(cockpit).ToBeVisibleAsync();
+        await Assertions.Expect(cockpit).ToHaveAttributeAsync("data-loaded", "true", Live);
+        // Every party's channels, the patrol included: management oversees the whole platform.
+        await Assertions.Expect(page.Locator($"#ck-newsroom tr[data-channel='{BrowserFixture.NewsChannel}']")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator($"#ck-newsroom tr[data-channel='{party}-home']")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("#ck-patrol")).ToBeVisibleAsync();
+
+        var before = int.Parse((await page.Locator("#ck-open").GetAttributeAsync("data-count"))!, CultureInfo.InvariantCulture);
+        using (var reporter = await TestIdentity.SignInAsync(fixture.Web.Http, party + "-user"))
+        {
+            await PostAsync<JsonElement>(reporter, "/api/v1/incidents", new { title = "管理方看到的故障", detail = "手机上", severity = "P2" });
+        }
+
+        await Assertions.Expect(page.Locator("#ck-open")).ToHaveAttributeAsync("data-count", (before + 1).ToString(CultureInfo.InvariantCulture), Live);
+        var overflow = await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth > window.innerWidth + 1");
+        Assert.False(overflow, "the cockpit is wider than the phone");
+        await Shot(page, "cockpit-phone.png");
+    }
+
     /// <summary>A story of the newsroom channel from pitch to publication, every step through the API by the person whose step it is.</summary>
     private async Task PublishAsync(string title)
     {
