@@ -96,7 +96,7 @@ public static class BenchRunner
             await StageAsync(["B5"], "public reads during a hot event", async () =>
             {
                 await using var deployment = await ProductionLikeAsync(postgres);
-                return [await PublicReads.RunAsync(deployment, Option(args, "--b5-staff", 10))];
+                return [await PublicReads.RunAsync(deployment, Option(args, "--b5-staff", 10), Option(args, "--b5-addresses", 1_000), Option(args, "--b5-step-seconds", 10))];
             });
         }
 
@@ -351,6 +351,15 @@ public static class BenchRunner
             once when the previous one left longer ago; `systemStatus` at most one per 2 s; `boardChanged` and `incidentChanged` are
             not coalesced: one message per board change or incident change, so their rate is the newsroom's and the incidents' own.
             A terminal change waits at most 50 ms at its silo and 100 ms at the web for the previous batch's gap.
+
+            How B5 measures. The readers are 1,000 HTTP clients, each bound to its own loopback source address (127.1.x.y), so
+            the web sees 1,000 clients as it would see readers behind their own addresses, and its per-address public limit
+            applies to each as it would in production. Each reader connects once before the first step. The load is open
+            (paced by the clock, round-robin over the readers, half the Q&A and half the channel's JSON feed, a quarter of them
+            revalidating with If-None-Match) and steps 1,000, 2,000, 4,000, 6,000, 8,000 and 10,000/s, ten seconds each; a
+            step is served when ≥ 99 % of what fell due was answered 200/304 with p99 ≤ 100 ms and no 5xx, and the knee is the
+            last step served in a row. The baseline runs first, on the same readers and steps: Kestrel answering the same bytes
+            from memory with no middleware. Staff move stories throughout (ten accounts; alone first, for their own baseline).
 
             Where the time went, and what changed (all on 2026-11-29, each figure from a `--only B1,B3` or `--only B4` run on this
             machine; the rows above are the run that wrote this file). The rows print CPU per process (/proc user + system time over
