@@ -1,12 +1,11 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using System.Text.Unicode;
 using System.Xml;
 using MediaCenter.Grains.Newsroom;
 using MediaCenter.Identity;
+using MediaCenter.Web.Api;
 
 namespace MediaCenter.Web.Newsroom;
 
