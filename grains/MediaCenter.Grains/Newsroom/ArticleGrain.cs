@@ -255,7 +255,7 @@ internal sealed partial class ArticleGrain(
         if (!result.Ok)
         {
             // A suspended channel: the reminder keeps ticking and publishes once the channel is reopened.
-            LogScheduleHeld(logger, Id, result.Message ?? result.Outcome.ToString());
+            LogScheduleHeld(logger, Id, MessageCatalog.Render(result.Message, Languages.English) ?? result.Outcome.ToString());
         }
     }
 

@@ -111,7 +111,7 @@ public sealed class NewsroomFlowTests(IntegrationFixture fixture)
     [Fact]
     public async Task A_refused_command_answers_in_Chinese_by_default_and_in_English_when_asked_never_in_both()
     {
-        var (_, staff) = await StaffAsync("nrl");
+        var (_, staff) = await StaffAsync("nrlang");
         await using var _ = staff;
         var id = await staff.Editor.FileAsync(staff.Channel, "语言测试");
 
@@ -144,10 +144,10 @@ public sealed class NewsroomFlowTests(IntegrationFixture fixture)
         Assert.False(HasChinese(en.GetProperty("title").GetString()!), en.GetProperty("title").GetString());
 
         // A refusal of the web's own: a story that is not there.
-        var (_, zhMissing) = await SendAsync(HttpMethod.Get, "/api/v1/articles/nrl-home-9999", null);
-        var (_, enMissing) = await SendAsync(HttpMethod.Get, "/api/v1/articles/nrl-home-9999", "en");
-        Assert.Equal("稿件 nrl-home-9999 不存在", zhMissing.GetProperty("detail").GetString());
-        Assert.Equal("Story nrl-home-9999 not found.", enMissing.GetProperty("detail").GetString());
+        var (_, zhMissing) = await SendAsync(HttpMethod.Get, "/api/v1/articles/nrlang-home-9999", null);
+        var (_, enMissing) = await SendAsync(HttpMethod.Get, "/api/v1/articles/nrlang-home-9999", "en");
+        Assert.Equal("稿件 nrlang-home-9999 不存在", zhMissing.GetProperty("detail").GetString());
+        Assert.Equal("Story nrlang-home-9999 not found.", enMissing.GetProperty("detail").GetString());
 
         // An illegal move names the command and states as codes, in a sentence of one language.
         var (_, zhIllegal) = await SendAsync(HttpMethod.Post, $"/api/v1/articles/{id}/publish", null);
@@ -161,7 +161,7 @@ public sealed class NewsroomFlowTests(IntegrationFixture fixture)
     [Fact]
     public async Task A_feed_is_written_in_the_channel_language_with_Chinese_unescaped_whoever_asks()
     {
-        var (shared, staff) = await StaffAsync("nrg");
+        var (shared, staff) = await StaffAsync("nrfeed");
         await using var _ = staff;
         var id = await ApprovedStoryAsync(staff, "城市书房夜读季");
         await staff.Chief.OkAsync(id, "publish", new { targets = new[] { "Pc" } });
@@ -173,17 +173,17 @@ public sealed class NewsroomFlowTests(IntegrationFixture fixture)
         var response = await anonymous.SendAsync(request);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var raw = await response.Content.ReadAsStringAsync();
-        Assert.Contains("nrg 首页 · PC 网站", raw, StringComparison.Ordinal);
+        Assert.Contains("nrfeed 首页 · PC 网站", raw, StringComparison.Ordinal);
         Assert.Contains("城市书房夜读季", raw, StringComparison.Ordinal);
         Assert.DoesNotMatch(@"\\u[4-9][0-9a-fA-F]{3}", raw);
         var feed = JsonDocument.Parse(raw).RootElement;
-        Assert.Equal(("nrg 首页 · PC 网站", "zh-CN"), (feed.GetProperty("title").GetString(), feed.GetProperty("language").GetString()));
+        Assert.Equal(("nrfeed 首页 · PC 网站", "zh-CN"), (feed.GetProperty("title").GetString(), feed.GetProperty("language").GetString()));
         Assert.Equal("城市书房夜读季", Assert.Single(feed.GetProperty("items").EnumerateArray()).GetProperty("title").GetString());
 
         using var rssRequest = new HttpRequestMessage(HttpMethod.Get, $"/feeds/{staff.Channel}/pc.rss");
         rssRequest.Headers.AcceptLanguage.ParseAdd("en");
         var rss = XDocument.Parse(await (await anonymous.SendAsync(rssRequest)).Content.ReadAsStringAsync()).Root!.Element("channel")!;
-        Assert.Equal(("nrg 首页 · PC 网站", "nrg 首页（PC 网站）发布内容", "zh-cn"),
+        Assert.Equal(("nrfeed 首页 · PC 网站", "nrfeed 首页（PC 网站）发布内容", "zh-cn"),
             (rss.Element("title")!.Value, rss.Element("description")!.Value, rss.Element("language")!.Value));
     }
 
