@@ -146,8 +146,8 @@ public sealed class NewsroomFlowTests(IntegrationFixture fixture)
         // A refusal of the web's own: a story that is not there.
         var (_, zhMissing) = await SendAsync(HttpMethod.Get, "/api/v1/articles/nrlang-home-9999", null);
         var (_, enMissing) = await SendAsync(HttpMethod.Get, "/api/v1/articles/nrlang-home-9999", "en");
-        Assert.Equal("稿件 nrlang-home-9999 不存在", zhMissing.GetProperty("detail").GetString());
-        Assert.Equal("Story nrlang-home-9999 not found.", enMissing.GetProperty("detail").GetString());
+        Assert.Equal("稿件 nrlang-home-9999 不存在", zhMissing.GetProperty("title").GetString());
+        Assert.Equal("Story nrlang-home-9999 not found.", enMissing.GetProperty("title").GetString());
 
         // An illegal move names the command and states as codes, in a sentence of one language.
         var (_, zhIllegal) = await SendAsync(HttpMethod.Post, $"/api/v1/articles/{id}/publish", null);
