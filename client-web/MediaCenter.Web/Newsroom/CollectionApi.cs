@@ -72,7 +72,7 @@ internal static class CollectionApi
             {
                 await ManagerAsync(code, http, directory);
                 var source = await cluster.GetGrain<IFeedSourceGrain>($"{code}/{id}").PollNowAsync()
-                    ?? throw new IdentityProblem(ProblemKind.NotFound, "没有这个采集源 / no such feed source");
+                    ?? throw new IdentityProblem(ProblemKind.NotFound, Msg.Of("common.notFound", ("what", Msg.Of("what.feedSource"))));
                 http.Audit().Target = $"feed-source:{code}/{id}";
                 return Results.Ok(source);
             })
@@ -89,7 +89,7 @@ internal static class CollectionApi
                 {
                     // The reprint's own failure kind (unreachable, not an article …), through the one mapping.
                     return GrainOutcomes.Problem(reprint.Outcome.ToString(), reprint.Message, result.Item?.State.ToString(), CollectionWorkflow.Items.AllowedIn(result.Item?.State),
-                        "条目 item");
+                        Msg.Of("what.item"));
                 }
 
                 return Answer(result);
@@ -118,7 +118,7 @@ internal static class CollectionApi
         var caller = http.CurrentUser();
         if (!caller.CanManageParty(channel.PartyId) && !NewsroomAccess.Actor(caller, code).Chief)
         {
-            throw new IdentityProblem(ProblemKind.Forbidden, "只有频道主编或接入方管理员可以管理采集源 / only the channel chief or the party's administrators manage feed sources");
+            throw new IdentityProblem(ProblemKind.Forbidden, Msg.Of("intake.sourcesForbidden"));
         }
 
         return channel;
@@ -130,7 +130,7 @@ internal static class CollectionApi
         var actor = NewsroomAccess.Actor(http.CurrentUser(), code);
         if (!actor.Editor && !actor.Chief)
         {
-            throw new IdentityProblem(ProblemKind.Forbidden, "只有本频道的编辑可以处理采集箱 / only editors of the channel work the collection inbox");
+            throw new IdentityProblem(ProblemKind.Forbidden, Msg.Of("intake.inboxForbidden"));
         }
 
         return actor;
@@ -144,7 +144,7 @@ internal static class CollectionApi
         if (string.IsNullOrWhiteSpace(body.Url) || !Uri.TryCreate(body.Url.Trim(), UriKind.Absolute, out var url) || body.IntervalMinutes is null
             || string.IsNullOrWhiteSpace(body.Name))
         {
-            throw new IdentityProblem(ProblemKind.Invalid, "需要 name、url 和 intervalMinutes / name, url and intervalMinutes are required");
+            throw new IdentityProblem(ProblemKind.Invalid, Msg.Of("intake.sourceFieldsRequired"));
         }
 
         // Checked now as a webhook is (the silo checks every connection again): an inside address is refused with one message.
@@ -158,7 +158,7 @@ internal static class CollectionApi
         if (body.OwnerId is { } ownerId && ownerId != caller.Id)
         {
             var member = (await directory.MembersAsync(code, http.RequestAborted)).FirstOrDefault(m => m.UserId == ownerId)
-                ?? throw new IdentityProblem(ProblemKind.Invalid, "负责人须是本频道成员 / the owner must be a member of the channel");
+                ?? throw new IdentityProblem(ProblemKind.Invalid, Msg.Of("intake.ownerNotMember"));
             owner = new Person(member.UserId, member.DisplayName);
         }
 

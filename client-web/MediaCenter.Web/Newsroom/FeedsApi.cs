@@ -1,12 +1,11 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using System.Text.Unicode;
 using System.Xml;
 using MediaCenter.Grains.Newsroom;
 using MediaCenter.Identity;
+using MediaCenter.Web.Api;
 
 namespace MediaCenter.Web.Newsroom;
 
@@ -17,13 +16,18 @@ namespace MediaCenter.Web.Newsroom;
 /// </summary>
 internal static class FeedsApi
 {
+    /// <summary>
+    /// The language a channel's feeds are written in. A feed is public and read by machines, not by one reader: it is
+    /// written in the channel's language, never the requester's. Channels hold no language of their own yet, and the
+    /// newsroom publishes in Chinese.
+    /// </summary>
+    public const string ChannelLanguage = Languages.Chinese;
+
     // A feed is read by people debugging it and by readers in the channel's language: Chinese stays as it is (a third of
-    // the size of \uXXXX escapes); characters that matter to HTML are still escaped.
-    private static readonly JsonSerializerOptions FeedJson = new(JsonSerializerDefaults.Web)
-    {
-        Encoder = JavaScriptEncoder.Create(UnicodeRanges.All),
-        Converters = { new JsonStringEnumConverter() },
-    };
+    // the size of \uXXXX escapes); characters that matter to HTML are still escaped. Messages in it are rendered in the
+    // channel's language.
+    private static readonly JsonSerializerOptions FeedJson =
+        ReaderLanguage.OptionsFor(ChannelLanguage, o => o.Converters.Add(new JsonStringEnumConverter()));
 
     /// <summary>Items in a feed.</summary>
     public const int Items = 50;
@@ -49,7 +53,7 @@ internal static class FeedsApi
         var channel = await directory.ChannelAsync(code, http.RequestAborted);
         if (channel is null || !Enum.TryParse<PublishTarget>(targetName, ignoreCase: true, out var target) || !Enum.IsDefined(target))
         {
-            throw new IdentityProblem(ProblemKind.NotFound, "没有这个输出 / no such feed");
+            throw new IdentityProblem(ProblemKind.NotFound, Msg.Of("newsroom.noSuchFeed"));
         }
 
         var policy = await cluster.GetGrain<IChannelGrain>(code).GetPolicyAsync();
@@ -57,13 +61,13 @@ internal static class FeedsApi
         {
             http.Response.Headers.RetryAfter = "300";
             return Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable,
-                title: "该频道暂停对外服务 / This channel is temporarily suspended.",
+                title: Msg.Of("newsroom.feedSuspended"),
                 detail: policy.SuspendedReason);
         }
 
         if (!policy.Targets.Contains(target))
         {
-            throw new IdentityProblem(ProblemKind.NotFound, "频道未启用此发布终端 / the channel does not publish to this target");
+            throw new IdentityProblem(ProblemKind.NotFound, Msg.Of("newsroom.feedTargetOff"));
         }
 
         var (lastModified, rows) = await read.FeedStampAsync(code, target, http.RequestAborted);
@@ -95,10 +99,10 @@ internal static class FeedsApi
         var feed = new Dictionary<string, object?>
         {
             ["version"] = "https://jsonfeed.org/version/1.1",
-            ["title"] = $"{channel.Name} · {target}",
+            ["title"] = Title(channel, target),
             ["home_page_url"] = self + "/",
             ["feed_url"] = $"{self}/feeds/{channel.Code}/{target.ToString().ToLowerInvariant()}.json",
-            ["language"] = "zh-CN",
+            ["language"] = ChannelLanguage,
             ["items"] = items.Select(i => new Dictionary<string, object?>
             {
                 ["id"] = i.ArticleId,
@@ -117,6 +121,10 @@ internal static class FeedsApi
         return Results.Json(feed, FeedJson, "application/feed+json; charset=utf-8");
     }
 
+    /// <summary>The feed's title: the channel and the platform's name, in the channel's language.</summary>
+    private static string Title(ChannelInfo channel, PublishTarget target) =>
+        MessageCatalog.Render(Msg.Of("newsroom.feedTitle", ("channel", channel.Name), ("target", Msg.Of("newsroom.target." + target))), ChannelLanguage);
+
     private static IResult Rss(ChannelInfo channel, PublishTarget target, IReadOnlyList<PublishedItem> items, string self, DateTimeOffset? modified)
     {
         var buffer = new MemoryStream();
@@ -126,10 +134,11 @@ internal static class FeedsApi
             xml.WriteStartElement("rss");
             xml.WriteAttributeString("version", "2.0");
             xml.WriteStartElement("channel");
-            xml.WriteElementString("title", $"{channel.Name} · {target}");
+            xml.WriteElementString("title", Title(channel, target));
             xml.WriteElementString("link", self + "/");
-            xml.WriteElementString("description", $"{channel.Name}（{target}）发布内容 / published items");
-            xml.WriteElementString("language", "zh-cn");
+            xml.WriteElementString("description", MessageCatalog.Render(
+                Msg.Of("newsroom.feedDescription", ("channel", channel.Name), ("target", Msg.Of("newsroom.target." + target))), ChannelLanguage));
+            xml.WriteElementString("language", ChannelLanguage.ToLowerInvariant());
             if (modified is { } m)
             {
                 xml.WriteElementString("lastBuildDate", m.ToString("R", CultureInfo.InvariantCulture));

@@ -19,25 +19,25 @@ internal static class MediaApi
                 var caller = http.CurrentUser();
                 if (!NewsroomAccess.IsMember(caller, code) && !caller.CanManageParty(channel.PartyId))
                 {
-                    throw new IdentityProblem(ProblemKind.Forbidden, "只有频道成员可以上传素材 / only members of the channel upload materials");
+                    throw new IdentityProblem(ProblemKind.Forbidden, Msg.Of("newsroom.uploadForbidden"));
                 }
 
                 if (!http.Request.HasFormContentType)
                 {
-                    throw new IdentityProblem(ProblemKind.Invalid, "请以 multipart/form-data 上传，字段名 file / upload as multipart/form-data with a field named file");
+                    throw new IdentityProblem(ProblemKind.Invalid, Msg.Of("newsroom.uploadAsForm"));
                 }
 
                 var form = await http.Request.ReadFormAsync(http.RequestAborted);
                 if (form.Files.GetFile("file") is not { } file || file.Length == 0)
                 {
-                    throw new IdentityProblem(ProblemKind.Invalid, "没有文件（字段名 file）/ no file in the field named file");
+                    throw new IdentityProblem(ProblemKind.Invalid, Msg.Of("newsroom.noFile"));
                 }
 
                 // Refused here before the bytes are read (the request limit refuses larger bodies earlier still); the grain checks again.
                 if (file.Length > maxBytes)
                 {
                     return GrainOutcomes.Problem<string>(nameof(MediaOutcome.TooLarge),
-                        $"文件过大（最大 {maxBytes / 1024 / 1024} MB）/ The file is larger than {maxBytes / 1024 / 1024} MB.", null, [], Msg.Of("what.file"));
+                        Msg.Of("newsroom.fileTooLarge", ("maxMb", maxBytes / 1024 / 1024)), null, [], Msg.Of("what.file"));
                 }
 
                 using var buffer = new MemoryStream((int)file.Length);
@@ -62,7 +62,7 @@ internal static class MediaApi
 
         v1.MapGet("/media/{id:guid}", async (Guid id, HttpContext http, PartyDirectory directory, MediaStore store) =>
             {
-                var info = await store.InfoAsync(id, http.RequestAborted) ?? throw new IdentityProblem(ProblemKind.NotFound, "文件不存在 / file not found");
+                var info = await store.InfoAsync(id, http.RequestAborted) ?? throw new IdentityProblem(ProblemKind.NotFound, Msg.Of("common.notFound", ("what", Msg.Of("what.file"))));
 
                 // Files shown by a live publication are public (sites and apps embed them); the rest only for the channel's party.
                 var published = await store.IsPublishedAsync(id, http.RequestAborted);
@@ -70,7 +70,7 @@ internal static class MediaApi
                 {
                     if (http.CurrentUserOrNull() is null)
                     {
-                        throw new IdentityProblem(ProblemKind.NotFound, "文件不存在 / file not found");
+                        throw new IdentityProblem(ProblemKind.NotFound, Msg.Of("common.notFound", ("what", Msg.Of("what.file"))));
                     }
 
                     await NewsroomAccess.VisibleChannelAsync(info.Channel, http, directory);

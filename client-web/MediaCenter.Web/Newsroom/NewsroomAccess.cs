@@ -14,7 +14,7 @@ internal static class NewsroomAccess
         var channel = await directory.ChannelAsync(code, http.RequestAborted);
         if (channel is null || !http.CurrentUser().CanSeeParty(channel.PartyId))
         {
-            throw new IdentityProblem(ProblemKind.NotFound, $"频道 {code} 不存在 / channel {code} not found");
+            throw new IdentityProblem(ProblemKind.NotFound, Msg.Of("newsroom.channelNotFound", ("code", code)));
         }
 
         return channel;

@@ -63,12 +63,12 @@ internal static partial class NewsroomApi
                 var caller = http.CurrentUser();
                 if (!caller.CanManageParty(channel.PartyId) && !NewsroomAccess.Actor(caller, code).Chief)
                 {
-                    throw new IdentityProblem(ProblemKind.Forbidden, "只有频道主编或接入方管理员可以修改审核策略 / only the channel chief or the party's administrators set the policy");
+                    throw new IdentityProblem(ProblemKind.Forbidden, Msg.Of("newsroom.policyForbidden"));
                 }
 
                 if (body.ReviewLevels is null || body.Targets is null)
                 {
-                    throw new IdentityProblem(ProblemKind.Invalid, "需要 reviewLevels（1–3）和 targets（Pc、Wap、App）/ reviewLevels (1–3) and targets (Pc, Wap, App) are required");
+                    throw new IdentityProblem(ProblemKind.Invalid, Msg.Of("newsroom.policyFieldsRequired"));
                 }
 
                 try
@@ -85,14 +85,14 @@ internal static partial class NewsroomApi
             })
             .RequireAuthorization(Policies.PartyRead)
             .WithName("SetChannelPolicy")
-            .WithSummary("Sets the channel's review levels (1–3: 初审, 复审, 终审) and publishing targets (chief or party admin).");
+            .WithSummary("Sets the channel's review levels (1–3: first, second and final review) and publishing targets (chief or party admin).");
 
         v1.MapPut("/channels/{code}/suspension", async (string code, SuspensionBody body, HttpContext http, PartyDirectory directory, IClusterClient cluster) =>
             {
                 await NewsroomAccess.VisibleChannelAsync(code, http, directory);
                 if (body.Suspended is null)
                 {
-                    throw new IdentityProblem(ProblemKind.Invalid, "需要 suspended / suspended is required");
+                    throw new IdentityProblem(ProblemKind.Invalid, Msg.Of("newsroom.suspendedRequired"));
                 }
 
                 try
@@ -118,7 +118,7 @@ internal static partial class NewsroomApi
                 var actor = NewsroomAccess.Actor(http.CurrentUser(), code);
                 if (!actor.Editor)
                 {
-                    throw new IdentityProblem(ProblemKind.Forbidden, "只有本频道的编辑可以报题 / only editors of the channel file pitches");
+                    throw new IdentityProblem(ProblemKind.Forbidden, Msg.Of("newsroom.pitchForbidden"));
                 }
 
                 var operation = CommandIds.Required(http);
@@ -137,7 +137,7 @@ internal static partial class NewsroomApi
             })
             .RequireAuthorization(Policies.PartyRead)
             .WithName("FilePitch")
-            .WithSummary("报题: an editor of the channel files a pitch (title, angle, materials). Requires an Idempotency-Key.");
+            .WithSummary("An editor of the channel files a pitch (title, angle, materials). Requires an Idempotency-Key.");
 
         v1.MapGet("/articles/{id}", async (string id, HttpContext http, PartyDirectory directory, IClusterClient cluster) =>
                 Results.Ok(await VisibleArticleAsync(id, http, directory, cluster)))
@@ -160,7 +160,7 @@ internal static partial class NewsroomApi
                 await VisibleArticleAsync(id, http, directory, cluster);
                 return await read.VersionAsync(id, version, http.RequestAborted) is { } content
                     ? Results.Ok(content)
-                    : throw new IdentityProblem(ProblemKind.NotFound, $"没有第 {version} 版 / no version {version}");
+                    : throw new IdentityProblem(ProblemKind.NotFound, Msg.Of("newsroom.noSuchVersion", ("version", version)));
             })
             .RequireAuthorization(Policies.PartyRead)
             .WithName("GetArticleVersion")
@@ -190,7 +190,7 @@ internal static partial class NewsroomApi
         IClusterClient cluster, MediaStore media)
     {
         var card = await cluster.GetGrain<IArticleGrain>(id).GetCardAsync()
-            ?? throw new IdentityProblem(ProblemKind.NotFound, $"稿件 {id} 不存在 / story {id} not found");
+            ?? throw new IdentityProblem(ProblemKind.NotFound, Msg.Of("newsroom.storyNotFound", ("id", id)));
         await NewsroomAccess.VisibleChannelAsync(card.Channel, http, directory);
         var channel = card.Channel;
         var actor = NewsroomAccess.Actor(http.CurrentUser(), channel);
@@ -202,7 +202,7 @@ internal static partial class NewsroomApi
             var strangers = ids.Where(i => !editors.ContainsKey(i)).ToList();
             if (strangers.Count > 0)
             {
-                throw new IdentityProblem(ProblemKind.Invalid, $"只能指派给本频道的编辑 / only editors of the channel can be assigned: {string.Join(", ", strangers)}");
+                throw new IdentityProblem(ProblemKind.Invalid, Msg.Of("newsroom.assigneesNotEditors", ("people", Msg.List(strangers.Cast<object?>()))));
             }
 
             assignees = [.. ids.Distinct().Select(i => new Person(i, editors[i].DisplayName))];
@@ -241,7 +241,7 @@ internal static partial class NewsroomApi
             ArticleCommandType.Schedule => new ArticleCommand.Schedule { At = body.At, Targets = body.Targets },
             ArticleCommandType.CancelSchedule => new ArticleCommand.CancelSchedule(),
             ArticleCommandType.Withdraw => new ArticleCommand.Withdraw(),
-            _ => throw new IdentityProblem(ProblemKind.NotFound, $"没有这个命令 / no such command: {type}"),
+            _ => throw new IdentityProblem(ProblemKind.NotFound, Msg.Of("newsroom.noSuchCommand", ("command", type))),
         };
         command = command with { Comment = body.Comment };
         var result = await cluster.GetGrain<IArticleGrain>(id).ExecuteAsync(command, actor, operation);
@@ -257,7 +257,7 @@ internal static partial class NewsroomApi
     private static async Task<ArticleView> VisibleArticleAsync(string id, HttpContext http, PartyDirectory directory, IClusterClient cluster)
     {
         var view = await cluster.GetGrain<IArticleGrain>(id).GetAsync()
-            ?? throw new IdentityProblem(ProblemKind.NotFound, $"稿件 {id} 不存在 / story {id} not found");
+            ?? throw new IdentityProblem(ProblemKind.NotFound, Msg.Of("newsroom.storyNotFound", ("id", id)));
         await NewsroomAccess.VisibleChannelAsync(view.Card.Channel, http, directory);
         return view;
     }
@@ -275,12 +275,12 @@ internal static partial class NewsroomApi
         {
             if (m.Kind is not { } kind)
             {
-                throw new IdentityProblem(ProblemKind.Invalid, "素材需要 kind（Note、Link、File）/ a material needs kind: Note, Link or File");
+                throw new IdentityProblem(ProblemKind.Invalid, Msg.Of("newsroom.materialKindRequired"));
             }
 
             if (m.MediaId is { } mediaId && !await media.BelongsAsync(mediaId, channel, cancellationToken))
             {
-                throw new IdentityProblem(ProblemKind.Invalid, $"文件 {mediaId} 不存在或不属于本频道 / file {mediaId} is not in this channel");
+                throw new IdentityProblem(ProblemKind.Invalid, Msg.Of("newsroom.fileNotInChannel", ("id", mediaId)));
             }
 
             result.Add(new Material(kind, m.Text ?? "", m.Url, m.MediaId));
@@ -296,7 +296,7 @@ internal static partial class NewsroomApi
         {
             if (!await media.BelongsAsync(mediaId, channel, cancellationToken))
             {
-                throw new IdentityProblem(ProblemKind.Invalid, $"文件 {mediaId} 不存在或不属于本频道 / file {mediaId} is not in this channel");
+                throw new IdentityProblem(ProblemKind.Invalid, Msg.Of("newsroom.fileNotInChannel", ("id", mediaId)));
             }
         }
 

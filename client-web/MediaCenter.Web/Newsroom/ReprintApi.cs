@@ -20,12 +20,12 @@ internal static class ReprintApi
                 var actor = NewsroomAccess.Actor(http.CurrentUser(), code);
                 if (!actor.Editor)
                 {
-                    throw new IdentityProblem(ProblemKind.Forbidden, "只有本频道的编辑可以转载 / only editors of the channel reprint");
+                    throw new IdentityProblem(ProblemKind.Forbidden, Msg.Of("intake.reprintForbidden"));
                 }
 
                 if (body.Url is null || ReprintKeys.Normalize(body.Url) is not { } normalized)
                 {
-                    throw new IdentityProblem(ProblemKind.Invalid, "需要 http(s) 网址 / an http(s) URL is required");
+                    throw new IdentityProblem(ProblemKind.Invalid, Msg.Of("intake.webAddressRequired"));
                 }
 
                 var operation = CommandIds.Required(http);
@@ -44,7 +44,7 @@ internal static class ReprintApi
             })
             .RequireAuthorization(Policies.PartyRead)
             .WithName("ReprintArticle")
-            .WithSummary("一键转载: an editor of the channel pastes an article's URL; the platform fetches it through the outbound guard, stores its images, "
+            .WithSummary("One-click reprint: an editor of the channel pastes an article's URL; the platform fetches it through the outbound guard, stores its images, "
                 + "and files it as a pitch (or, for a chief who is also an editor, a draft). Requires an Idempotency-Key; a URL already taken answers 409 with the story.");
 
         return endpoints;

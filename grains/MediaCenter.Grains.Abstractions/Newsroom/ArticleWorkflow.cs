@@ -72,5 +72,7 @@ public static class ArticleWorkflow
     public static IReadOnlyList<ArticleCommandType> AllowedIn(ArticleStage? from, NewsroomRole roles) => Transitions.AllowedIn(from, roles);
 
     /// <summary>Names of the review levels: 1 初审, 2 复审, 3 终审.</summary>
-    public static string LevelName(int level) => level switch { 1 => "初审", 2 => "复审", 3 => "终审", _ => level.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+    public static string LevelName(int level) => level is >= 1 and <= 3
+        ? Msg.Of("newsroom.level" + level.ToString(System.Globalization.CultureInfo.InvariantCulture))
+        : level.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -161,7 +161,7 @@ public sealed record NewsroomActor(
     [property: Id(4)] IReadOnlyList<int> ReviewLevels)
 {
     /// <summary>The platform's own actor (scheduled publishing).</summary>
-    public static NewsroomActor System { get; } = new(Guid.Empty, "系统 / system", false, false, []);
+    public static NewsroomActor System { get; } = new(Guid.Empty, Msg.Of("newsroom.system"), false, false, []);
 
     /// <summary>The person behind the actor.</summary>
     public Person Person => new(UserId, Name);

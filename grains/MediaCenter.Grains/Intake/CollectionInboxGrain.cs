@@ -123,7 +123,7 @@ internal sealed partial class CollectionInboxGrain(
         {
             if (item.Link is not { } link || ReprintKeys.Normalize(link) is not { } normalized)
             {
-                return (null, new InboxResult(CollectionOutcome.Invalid, "该条目没有可转载的链接 / the item has no link to reprint", item, null));
+                return (null, new InboxResult(CollectionOutcome.Invalid, Msg.Of("intake.itemHasNoLink"), item, null));
             }
 
             var reprint = await GrainFactory.GetGrain<IReprintGrain>(ReprintKeys.For(Channel, normalized))
@@ -160,20 +160,21 @@ internal sealed partial class CollectionInboxGrain(
         var index = S.Items.FindIndex(i => i.Id == itemId);
         if (index < 0)
         {
-            return new InboxResult(CollectionOutcome.NotFound, "采集箱中没有该条目 / no such item in the inbox", null, null);
+            return new InboxResult(CollectionOutcome.NotFound, Msg.Of("intake.itemNotInInbox"), null, null);
         }
 
         var item = S.Items[index];
         if (CollectionWorkflow.Items.Find(item.State, command) is not { } transition)
         {
             return new InboxResult(CollectionOutcome.IllegalMove,
-                $"条目已是 {item.State}，不能 {command} / the item is {item.State}; allowed: {string.Join(", ", CollectionWorkflow.Items.AllowedIn(item.State))}", item, null);
+                Msg.Of("workflow.illegalMove", ("command", command), ("state", item.State), ("allowed", Msg.List(CollectionWorkflow.Items.AllowedIn(item.State).Cast<object?>()))),
+                item, null);
         }
 
         var roles = (actor.Editor ? CollectionRole.Editor : CollectionRole.None) | (actor.Chief ? CollectionRole.Manager : CollectionRole.None);
         if (!transition.AllowsAny(roles))
         {
-            return new InboxResult(CollectionOutcome.Forbidden, $"需要角色 {transition.Roles} / needs the role {transition.Roles}", item, null);
+            return new InboxResult(CollectionOutcome.Forbidden, Msg.Of("workflow.roleNeeded", ("command", command), ("roles", transition.Roles), ("hint", "")), item, null);
         }
 
         var (after, result) = await decide(item);

@@ -32,7 +32,7 @@ internal static class CollectionPatrol
 
     public static async Task<PatrolCheck> CheckAsync(IGrainFactory grains, DateTimeOffset now)
     {
-        var failing = new List<string>();
+        var failing = new List<Msg>();
         var sources = 0;
         foreach (var channel in await grains.GetGrain<ICollectionRegistryGrain>(0).ChannelsAsync())
         {
@@ -40,13 +40,13 @@ internal static class CollectionPatrol
             sources += desk.Sources.Count(s => s.State == FeedSourceState.On);
             failing.AddRange(desk.Sources
                 .Where(s => s.State == FeedSourceState.On && s.FailingSince is { } since && now - since > FailingFor)
-                .Select(s => $"{channel}/{s.Settings.Name} ({s.LastError})"));
+                .Select(s => Msg.Of("intake.failingSource", ("channel", channel), ("name", s.Settings.Name), ("error", s.LastError))));
         }
 
         var figures = new Dictionary<string, long> { ["sources"] = sources, ["failingOverADay"] = failing.Count };
         return failing.Count == 0
-            ? new PatrolCheck("collection", PatrolStatus.Ok, $"{sources} feed sources on, none failing for more than a day", null, figures)
+            ? new PatrolCheck("collection", PatrolStatus.Ok, Msg.Of("intake.patrolOk", ("sources", sources)), null, figures)
             : new PatrolCheck("collection", PatrolStatus.Warning,
-                $"采集源失败超过一天 / feed sources failing for more than a day: {string.Join("; ", failing)}", "collection.failing", figures);
+                Msg.Of("intake.patrolFailing", ("sources", Msg.List(failing.Cast<object?>()))), "collection.failing", figures);
     }
 }

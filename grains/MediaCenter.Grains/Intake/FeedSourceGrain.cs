@@ -72,7 +72,7 @@ internal sealed partial class FeedSourceGrain : Grain, IFeedSourceGrain, IRemind
                 WorkflowRefusal.Forbidden => CollectionOutcome.Forbidden,
                 _ => CollectionOutcome.Invalid,
             }, message),
-            NotFoundMessage = "没有这个采集源 / no such feed source",
+            NotFoundMessage = Msg.Of("common.notFound", ("what", Msg.Of("what.feedSource"))),
             RefusalAsStored = r => Refuse(r.Outcome, r.Message ?? r.Outcome.ToString()),
         });
     }
@@ -136,7 +136,7 @@ internal sealed partial class FeedSourceGrain : Grain, IFeedSourceGrain, IRemind
         {
             if (command.Settings is not { } settings)
             {
-                return Refuse(CollectionOutcome.Invalid, "需要名称、网址和间隔 / name, url and interval are required");
+                return Refuse(CollectionOutcome.Invalid, Msg.Of("intake.sourceSettingsRequired"));
             }
 
             if (Problem(settings) is { } problem)
@@ -148,7 +148,7 @@ internal sealed partial class FeedSourceGrain : Grain, IFeedSourceGrain, IRemind
             {
                 if (string.IsNullOrWhiteSpace(command.Channel) || !Id.StartsWith(command.Channel + "/", StringComparison.Ordinal))
                 {
-                    return Refuse(CollectionOutcome.Invalid, "采集源不属于该频道 / the source does not belong to this channel");
+                    return Refuse(CollectionOutcome.Invalid, Msg.Of("intake.sourceNotInChannel"));
                 }
 
                 S.Channel = command.Channel;
@@ -186,20 +186,20 @@ internal sealed partial class FeedSourceGrain : Grain, IFeedSourceGrain, IRemind
     {
         if (string.IsNullOrWhiteSpace(settings.Name) || settings.Name.Trim().Length > 100)
         {
-            return "名称必填，最多 100 字 / the name is required, at most 100 characters";
+            return Msg.Of("intake.sourceNameRequired", ("max", 100));
         }
 
         if (!Uri.TryCreate(settings.Url.Trim(), UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
         {
-            return "需要 http(s) 订阅地址 / an http(s) feed URL is required";
+            return Msg.Of("intake.feedUrlRequired");
         }
 
         if (settings.Interval < MinInterval || settings.Interval > MaxInterval)
         {
-            return $"间隔须在 {MinInterval.TotalMinutes:0} 分钟到 {MaxInterval.TotalHours:0} 小时之间 / the interval must be between {MinInterval.TotalMinutes:0} minutes and {MaxInterval.TotalHours:0} hours";
+            return Msg.Of("intake.intervalRange", ("minMinutes", MinInterval.TotalMinutes), ("maxHours", MaxInterval.TotalHours));
         }
 
-        return settings.Owner.Id == Guid.Empty ? "需要负责人 / an owner is required" : null;
+        return settings.Owner.Id == Guid.Empty ? Msg.Of("intake.ownerRequired") : null;
     }
 
     private async Task OnTimerAsync(CancellationToken cancellationToken) => await PollAsync();
@@ -221,7 +221,7 @@ internal sealed partial class FeedSourceGrain : Grain, IFeedSourceGrain, IRemind
             S.ConsecutiveFailures++;
             S.FailingSince ??= now;
             S.LastError = Describe(failure, fetch.Detail);
-            LogPollFailed(_logger, Id, S.ConsecutiveFailures, S.LastError);
+            LogPollFailed(_logger, Id, S.ConsecutiveFailures, MessageCatalog.Render(S.LastError, Languages.English) ?? "");
         }
         else
         {
@@ -255,11 +255,11 @@ internal sealed partial class FeedSourceGrain : Grain, IFeedSourceGrain, IRemind
 
     internal static string Describe(FetchFailure failure, string? detail) => failure switch
     {
-        FetchFailure.Refused => "地址不允许 / refused: the address is not allowed",
-        FetchFailure.TimedOut => "超时 / timed out",
-        FetchFailure.TooLarge => "内容过大 / the answer was too large",
-        FetchFailure.WrongContent => "不是 RSS、Atom 或 JSON Feed / not an RSS, Atom or JSON feed",
-        _ => detail is not null && detail.StartsWith("HTTP ", StringComparison.Ordinal) ? $"对方返回 {detail} / the feed answered {detail}" : "无法连接 / could not connect",
+        FetchFailure.Refused => Msg.Of("intake.addressNotAllowed"),
+        FetchFailure.TimedOut => Msg.Of("intake.timedOut"),
+        FetchFailure.TooLarge => Msg.Of("intake.feedTooLarge"),
+        FetchFailure.WrongContent => Msg.Of("intake.notAFeed"),
+        _ => detail is not null && detail.StartsWith("HTTP ", StringComparison.Ordinal) ? Msg.Of("intake.feedAnswered", ("status", detail)) : Msg.Of("intake.couldNotConnect"),
     };
 
     private static string? Resolve(Uri feed, string? link) =>

@@ -58,11 +58,12 @@ internal sealed partial class ReprintGrain : Grain, IReprintGrain
             Refuse = (refusal, message) => refusal switch
             {
                 WorkflowRefusal.IllegalMove when S.Record is { } taken => Refuse(ReprintOutcome.AlreadyTaken,
-                    $"已转载为稿件 {taken.ArticleId}（{taken.By.Name}，{taken.At:yyyy-MM-dd HH:mm} UTC）/ already taken as story {taken.ArticleId} by {taken.By.Name}"),
+                    Msg.Of("intake.alreadyTaken", ("articleId", taken.ArticleId), ("by", taken.By.Name),
+                        ("at", taken.At.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)))),
                 WorkflowRefusal.Forbidden => Refuse(ReprintOutcome.Forbidden, message),
                 _ => Refuse(ReprintOutcome.Invalid, message),
             },
-            NotFoundMessage = "没有转载记录 / no such reprint",
+            NotFoundMessage = Msg.Of("common.notFound", ("what", Msg.Of("what.reprint"))),
             RefusalAsStored = r => Refuse(r.Outcome, r.Message ?? r.Outcome.ToString()),
         });
     }
@@ -78,7 +79,7 @@ internal sealed partial class ReprintGrain : Grain, IReprintGrain
             Command = ReprintCommandType.Take,
             Roles = () => actor.Editor ? ReprintRole.Editor : ReprintRole.None,
             Vet = _ => request.Mode == ReprintMode.Draft && !actor.Chief
-                ? "直接成稿需要本频道主编兼编辑的角色；请以报题转载 / a reprint straight to a draft needs the channel's chief who is also an editor; take it as a pitch"
+                ? Msg.Of("intake.draftModeNeedsChief")
                 : null,
             Decide = _ => FetchAndFileAsync(request, actor, operationId),
         });
@@ -88,12 +89,12 @@ internal sealed partial class ReprintGrain : Grain, IReprintGrain
         if (string.IsNullOrWhiteSpace(request.Channel) || ReprintKeys.Normalize(request.Url) is not { } normalized
             || !Uri.TryCreate(request.Url.Trim(), UriKind.Absolute, out var url))
         {
-            return Refuse(ReprintOutcome.Invalid, "需要 http(s) 网址 / an http(s) URL is required");
+            return Refuse(ReprintOutcome.Invalid, Msg.Of("intake.webAddressRequired"));
         }
 
         if (ReprintKeys.For(request.Channel, normalized) != this.GetPrimaryKeyString())
         {
-            return Refuse(ReprintOutcome.Invalid, "网址与转载记录不符 / the URL does not belong to this reprint");
+            return Refuse(ReprintOutcome.Invalid, Msg.Of("intake.urlNotThisReprint"));
         }
 
         using var budget = new CancellationTokenSource(Budget);
@@ -103,11 +104,13 @@ internal sealed partial class ReprintGrain : Grain, IReprintGrain
             LogFetchFailed(_logger, url.IdnHost, page.Failure, page.Detail);
             return page.Failure switch
             {
-                FetchFailure.Refused => Refuse(ReprintOutcome.Refused, "该地址不可用：需要公网地址 / This address cannot be used: it must reach a public address."),
-                FetchFailure.TooLarge => Refuse(ReprintOutcome.TooLarge, "页面过大 / The page is larger than the size limit."),
-                FetchFailure.TimedOut => Refuse(ReprintOutcome.TimedOut, "对方网站未及时响应 / The site did not answer in time."),
-                FetchFailure.WrongContent => Refuse(ReprintOutcome.NotAnArticle, "该页面不是文章（没有可读的正文）/ The page holds no article (no readable body)."),
-                _ => Refuse(ReprintOutcome.Unreachable, $"无法访问该页面{(page.Detail is { } d && d.StartsWith("HTTP ", StringComparison.Ordinal) ? "（" + d + "）" : "")} / The page could not be reached."),
+                FetchFailure.Refused => Refuse(ReprintOutcome.Refused, Msg.Of("intake.pageAddressRefused")),
+                FetchFailure.TooLarge => Refuse(ReprintOutcome.TooLarge, Msg.Of("intake.pageTooLarge")),
+                FetchFailure.TimedOut => Refuse(ReprintOutcome.TimedOut, Msg.Of("intake.pageTimedOut")),
+                FetchFailure.WrongContent => Refuse(ReprintOutcome.NotAnArticle, Msg.Of("intake.pageNotAnArticle")),
+                _ => Refuse(ReprintOutcome.Unreachable, page.Detail is { } d && d.StartsWith("HTTP ", StringComparison.Ordinal)
+                    ? Msg.Of("intake.pageAnswered", ("status", d))
+                    : Msg.Of("intake.pageUnreachable")),
             };
         }
 
@@ -138,7 +141,7 @@ internal sealed partial class ReprintGrain : Grain, IReprintGrain
             var image = article.Images[i];
             if (i >= MaxImages)
             {
-                failures.Add(new ImageFailure(image, $"超过 {MaxImages} 张 / more than {MaxImages} images"));
+                failures.Add(new ImageFailure(image, Msg.Of("intake.tooManyImages", ("max", MaxImages))));
                 replacements[image] = null;
                 continue;
             }
@@ -151,7 +154,7 @@ internal sealed partial class ReprintGrain : Grain, IReprintGrain
             }
             else
             {
-                failures.Add(new ImageFailure(image, reason.Failure ?? "failed"));
+                failures.Add(new ImageFailure(image, reason.Failure ?? Msg.Of("intake.imageFailed")));
                 replacements[image] = null;
             }
         }
@@ -167,10 +170,12 @@ internal sealed partial class ReprintGrain : Grain, IReprintGrain
         {
             return (null, fetched.Failure switch
             {
-                FetchFailure.Refused => "地址不允许 / refused: the address is not allowed",
-                FetchFailure.TooLarge => "图片过大 / the image is too large",
-                FetchFailure.TimedOut => "超时 / timed out",
-                _ => $"无法下载 / could not be fetched{(fetched.Detail is { } d && d.StartsWith("HTTP ", StringComparison.Ordinal) ? " (" + d + ")" : "")}",
+                FetchFailure.Refused => Msg.Of("intake.addressNotAllowed"),
+                FetchFailure.TooLarge => Msg.Of("intake.imageTooLarge"),
+                FetchFailure.TimedOut => Msg.Of("intake.timedOut"),
+                _ => fetched.Detail is { } d && d.StartsWith("HTTP ", StringComparison.Ordinal)
+                    ? Msg.Of("intake.imageAnswered", ("status", d))
+                    : Msg.Of("intake.imageUnreachable"),
             });
         }
 
@@ -178,7 +183,7 @@ internal sealed partial class ReprintGrain : Grain, IReprintGrain
         if (MediaRules.Sniff(data.AsSpan(0, Math.Min(data.Length, MediaRules.HeadLength)), fetched.FileName) is not { } type
             || !type.StartsWith("image/", StringComparison.Ordinal))
         {
-            return (null, "不是图片 / not an image");
+            return (null, Msg.Of("intake.notAnImage"));
         }
 
         var key = new Guid(SHA256.HashData(Encoding.UTF8.GetBytes(operationId)).AsSpan(0, 16));
@@ -195,14 +200,29 @@ internal sealed partial class ReprintGrain : Grain, IReprintGrain
     {
         var line = Attribution(source);
         var materials = new List<Material> { new(MaterialKind.Link, line, source.Url) };
-        materials.AddRange(mediaIds.Take(27).Select((id, i) => new Material(MaterialKind.File, $"转载图片 {i + 1} / image {i + 1}", null, id)));
+        materials.AddRange(mediaIds.Take(27).Select((id, i) => new Material(MaterialKind.File, Msg.Of("intake.reprintImage", ("number", i + 1)), null, id)));
         if (failures.Count > 0)
         {
-            var text = "未能本地化的图片 / images not stored locally:\n" + string.Join('\n', failures.Select(f => $"{f.Url} — {f.Reason}"));
-            materials.Add(new Material(MaterialKind.Note, text.Length > 3900 ? text[..3900] + "…" : text));
+            // Cut by whole lines: a message cut in the middle would no longer be one.
+            var lines = new List<string>();
+            var length = 0;
+            foreach (var f in failures)
+            {
+                string listed = Msg.Of("intake.imageFailureLine", ("url", f.Url), ("reason", f.Reason));
+                if ((length += listed.Length + 1) > 3800)
+                {
+                    break;
+                }
+
+                lines.Add(listed);
+            }
+
+            materials.Add(new Material(MaterialKind.Note, Msg.Of("intake.imagesNotStored", ("images", string.Join('\n', lines)))));
         }
 
-        var angle = $"转载 / reprint — {line}\n\n{excerpt}";
+        var room = MaxAngle - line.Length - 64;
+        string angle = Msg.Of("intake.reprintAngle", ("attribution", line),
+            ("excerpt", excerpt.Length > room ? excerpt[..Math.Max(0, room)] + "…" : excerpt));
         var channel = GrainFactory.GetGrain<IChannelGrain>(request.Channel);
         var id = await channel.AllocateArticleIdAsync(operationId + ":article");
         var article = GrainFactory.GetGrain<IArticleGrain>(id);
@@ -212,10 +232,10 @@ internal sealed partial class ReprintGrain : Grain, IReprintGrain
             {
                 Channel = request.Channel,
                 Title = title,
-                Angle = angle.Length > MaxAngle ? angle[..MaxAngle] + "…" : angle,
+                Angle = angle,
                 Materials = materials,
                 Kind = ArticleKind.ImageText,
-                Comment = "一键转载 / reprinted from " + source.Url,
+                Comment = Msg.Of("intake.reprintComment", ("url", source.Url)),
             }),
         };
         if (request.Mode == ReprintMode.Draft)
@@ -235,7 +255,7 @@ internal sealed partial class ReprintGrain : Grain, IReprintGrain
             if (!result.Ok)
             {
                 // A draft-mode filing stopped half-way leaves the pitch where it is; a retry under the same operation id continues.
-                return new Filing(null, Refuse(ReprintOutcome.Rejected, $"{step}: {result.Outcome} — {result.Message}"));
+                return new Filing(null, Refuse(ReprintOutcome.Rejected, Msg.Of("intake.filingStepFailed", ("step", step), ("outcome", result.Outcome), ("reason", result.Message))));
             }
         }
 
@@ -248,22 +268,22 @@ internal sealed partial class ReprintGrain : Grain, IReprintGrain
         var parts = new List<string>();
         if (s.Source is { } source)
         {
-            parts.Add("来源：" + source);
+            parts.Add(Msg.Of("intake.attributionSource", ("source", source)));
         }
 
         if (s.Author is { } author)
         {
-            parts.Add("作者：" + author);
+            parts.Add(Msg.Of("intake.attributionAuthor", ("author", author)));
         }
 
         if (s.Editor is { } editor)
         {
-            parts.Add("责任编辑：" + editor);
+            parts.Add(Msg.Of("intake.attributionEditor", ("editor", editor)));
         }
 
         if (s.PublishedAt is { } at)
         {
-            parts.Add("发布时间：" + at.ToString("yyyy-MM-dd HH:mm zzz", CultureInfo.InvariantCulture));
+            parts.Add(Msg.Of("intake.attributionPublished", ("at", at.ToString("yyyy-MM-dd HH:mm zzz", CultureInfo.InvariantCulture))));
         }
 
         parts.Add(s.Url);

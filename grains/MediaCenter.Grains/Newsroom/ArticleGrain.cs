@@ -128,8 +128,8 @@ internal sealed partial class ArticleGrain(
             _ => Refuse(CommandOutcome.Invalid, message),
         },
         RefusalAsStored = r => Refuse(r.Outcome, r.Message ?? r.Outcome.ToString()),
-        NotFoundMessage = "稿件不存在 / no such story",
-        RoleHint = t => t.Roles == NewsroomRole.Reviewer ? $" (level {S.ReviewLevel} {ArticleWorkflow.LevelName(S.ReviewLevel)})" : "",
+        NotFoundMessage = Msg.Of("common.notFound", ("what", Msg.Of("what.story"))),
+        RoleHint = t => t.Roles == NewsroomRole.Reviewer ? Msg.Of("newsroom.reviewLevelHint", ("level", S.ReviewLevel), ("levelName", ArticleWorkflow.LevelName(S.ReviewLevel))) : "",
         // The caller does not wait for the event log, the read model or the board, which are already safe to derive
         // from the written state.
         Announce = CatchUpAsync,
@@ -255,7 +255,7 @@ internal sealed partial class ArticleGrain(
         if (!result.Ok)
         {
             // A suspended channel: the reminder keeps ticking and publishes once the channel is reopened.
-            LogScheduleHeld(logger, Id, result.Message ?? result.Outcome.ToString());
+            LogScheduleHeld(logger, Id, MessageCatalog.Render(result.Message, Languages.English) ?? result.Outcome.ToString());
         }
     }
 
@@ -264,7 +264,7 @@ internal sealed partial class ArticleGrain(
         try
         {
             var report = new Incidents.IncidentReport($"article:{Id}:publish", Incidents.IncidentSource.Publishing, Incidents.IncidentSeverity.P2,
-                $"定时发布失败：{S.Title} / scheduled publishing failed", reason, null, S.Channel, "article:" + Id, time.GetUtcNow());
+                Msg.Of("newsroom.scheduledPublishingFailed", ("title", S.Title)), reason, null, S.Channel, "article:" + Id, time.GetUtcNow());
             await GrainFactory.GetGrain<Incidents.IIncidentDeskGrain>(report.DedupKey)
                 .ReportAsync(report, Incidents.IncidentActor.System, $"publish-failed:{Id}:{time.GetUtcNow().UtcTicks}");
         }
@@ -296,9 +296,9 @@ internal sealed partial class ArticleGrain(
             return;
         }
 
-        var title = $"稿件已超过截止时间：{S.Title} / Assignment past its due time: {S.Title}";
-        var body = $"截止 {due:yyyy-MM-dd HH:mm} (UTC)，仍为 {S.Stage}；写稿人：{string.Join("、", S.Assignees.Select(a => a.Name))} / " +
-            $"due {due:yyyy-MM-dd HH:mm} UTC, still {S.Stage}; assigned to {string.Join(", ", S.Assignees.Select(a => a.Name))}";
+        string title = Msg.Of("newsroom.overdueTitle", ("title", S.Title));
+        string body = Msg.Of("newsroom.overdueBody", ("due", due.ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture)),
+            ("stage", S.Stage), ("assignees", Msg.List(S.Assignees.Select(a => (object?)a.Name))));
         var audiences = S.Assignees.Select(a => "user:" + a.Id.ToString("N")).Append("chief:" + S.Channel).Distinct(StringComparer.Ordinal);
         foreach (var audience in audiences)
         {
@@ -377,14 +377,14 @@ internal sealed partial class ArticleGrain(
         if (S.Author?.Id == actor.UserId || S.Assignees.Any(a => a.Id == actor.UserId)
             || S.History.Any(h => h.Command == ArticleCommandType.SaveDraft && h.Actor.Id == actor.UserId))
         {
-            return "稿件的作者和写稿人不能审核通过自己的稿件 / the author or a writer of a story never approves it";
+            return Msg.Of("newsroom.writerNeverApproves");
         }
 
         var approved = S.History.FirstOrDefault(h => h.Command == ArticleCommandType.Approve && h.Actor.Id == actor.UserId && h.ReviewLevel != S.ReviewLevel);
         if (approved?.ReviewLevel is { } level)
         {
-            return $"同一人只能审核通过一个级别，你已通过{ArticleWorkflow.LevelName(level)} / one person approves at most one review level of a story: " +
-                $"you approved level {level} ({ArticleWorkflow.LevelName(level)}), this is level {S.ReviewLevel} ({ArticleWorkflow.LevelName(S.ReviewLevel)})";
+            return Msg.Of("newsroom.oneLevelPerPerson", ("approvedLevel", level), ("approvedLevelName", ArticleWorkflow.LevelName(level)),
+                ("level", S.ReviewLevel), ("levelName", ArticleWorkflow.LevelName(S.ReviewLevel)));
         }
 
         return null;
@@ -398,7 +398,7 @@ internal sealed partial class ArticleGrain(
             case ArticleCommand.File file:
                 if (string.IsNullOrWhiteSpace(file.Channel))
                 {
-                    return Invalid("需要频道 / the channel is required");
+                    return Invalid(Msg.Of("newsroom.channelRequired"));
                 }
 
                 if (PitchProblem(file, required: true) is { } filed)
@@ -429,12 +429,12 @@ internal sealed partial class ArticleGrain(
             case ArticleCommand.ReturnPitch or ArticleCommand.Reject or ArticleCommand.Withdraw:
                 if (string.IsNullOrWhiteSpace(c.Comment))
                 {
-                    return Invalid("需要填写原因 / a reason is required");
+                    return Invalid(Msg.Of("newsroom.reasonRequired"));
                 }
 
                 if (c.Comment.Length > MaxText)
                 {
-                    return Invalid($"原因过长（最多 {MaxText} 字）/ the reason is too long (at most {MaxText})");
+                    return Invalid(Msg.Of("newsroom.reasonTooLong", ("max", MaxText)));
                 }
 
                 break;
@@ -442,12 +442,12 @@ internal sealed partial class ArticleGrain(
             case ArticleCommand.Assign assign:
                 if (assign.Assignees is not { Count: > 0 } people || people.Count > MaxAssignees || people.Any(p => p.Id == Guid.Empty))
                 {
-                    return Invalid($"需要 1 到 {MaxAssignees} 名编辑 / assign 1 to {MaxAssignees} editors");
+                    return Invalid(Msg.Of("newsroom.assigneesCount", ("max", MaxAssignees)));
                 }
 
                 if (assign.DueAt is not { } due || due <= now)
                 {
-                    return Invalid("截止时间必须在将来 / the due time must be in the future");
+                    return Invalid(Msg.Of("newsroom.dueInFuture"));
                 }
 
                 S.Assignees = [.. people.DistinctBy(p => p.Id)];
@@ -457,7 +457,7 @@ internal sealed partial class ArticleGrain(
             case ArticleCommand.ReportProgress report:
                 if (report.Progress is not (>= 0 and <= 100))
                 {
-                    return Invalid("进度必须在 0 到 100 之间 / progress must be 0 to 100");
+                    return Invalid(Msg.Of("newsroom.progressRange"));
                 }
 
                 S.Progress = report.Progress.Value;
@@ -467,20 +467,19 @@ internal sealed partial class ArticleGrain(
             case ArticleCommand.SaveDraft save:
                 if (save.Draft is not { } draft)
                 {
-                    return Invalid("需要稿件内容 / the draft is required");
+                    return Invalid(Msg.Of("newsroom.draftRequired"));
                 }
 
                 if (save.BaseVersion is null)
                 {
-                    return Invalid("需要 baseVersion（编辑所基于的稿件版本，首稿为 0）/ baseVersion is required: the draft version you edited (0 for the first)");
+                    return Invalid(Msg.Of("newsroom.baseVersionRequired"));
                 }
 
                 if (save.BaseVersion != S.DraftVersion)
                 {
                     var last = S.History.LastOrDefault(h => h.Command == ArticleCommandType.SaveDraft);
                     return Refuse(CommandOutcome.VersionConflict,
-                        $"稿件已被 {last?.Actor.Name} 保存为第 {S.DraftVersion} 版，请基于最新版本修改 / the draft is at version {S.DraftVersion} " +
-                        $"(saved by {last?.Actor.Name}); you edited version {save.BaseVersion?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "(none)"}");
+                        Msg.Of("newsroom.draftVersionConflict", ("by", last?.Actor.Name), ("version", S.DraftVersion), ("edited", save.BaseVersion)));
                 }
 
                 if (DraftProblem(draft) is { } bad)
@@ -503,7 +502,7 @@ internal sealed partial class ArticleGrain(
             case ArticleCommand.Submit:
                 if (S.Draft is null)
                 {
-                    return Invalid("没有可提交的稿件 / there is no draft to submit");
+                    return Invalid(Msg.Of("newsroom.nothingToSubmit"));
                 }
 
                 S.ReviewLevels = (await Channel().GetPolicyAsync()).ReviewLevels;
@@ -528,7 +527,7 @@ internal sealed partial class ArticleGrain(
                 if (policy.Suspended)
                 {
                     return Refuse(CommandOutcome.ChannelSuspended,
-                        $"频道已暂停对外服务，不能发布：{policy.SuspendedReason} / the channel is suspended and refuses publishing: {policy.SuspendedReason}");
+                        Msg.Of("newsroom.suspendedRefusesPublishing", ("reason", policy.SuspendedReason)));
                 }
 
                 var asked = c switch
@@ -541,14 +540,14 @@ internal sealed partial class ArticleGrain(
                 var disabled = targets.Where(t => !policy.Targets.Contains(t)).ToList();
                 if (targets.Count == 0 || disabled.Count > 0)
                 {
-                    return Invalid($"频道未启用发布终端 {string.Join("、", disabled)} / the channel does not publish to {string.Join(", ", disabled)}");
+                    return Invalid(Msg.Of("newsroom.targetsNotEnabled", ("targets", Msg.List(disabled.Select(t => (object?)Msg.Of("newsroom.target." + t))))));
                 }
 
                 if (c is ArticleCommand.Schedule scheduled)
                 {
                     if (scheduled.At is not { } at || at <= now)
                     {
-                        return Invalid("定时发布时间必须在将来 / the scheduled time must be in the future");
+                        return Invalid(Msg.Of("newsroom.scheduleInFuture"));
                     }
 
                     S.ScheduledAt = at;
@@ -608,36 +607,36 @@ internal sealed partial class ArticleGrain(
     {
         if ((required || c.Title is not null) && (string.IsNullOrWhiteSpace(c.Title) || c.Title.Trim().Length > MaxTitle))
         {
-            return $"命题必填，最多 {MaxTitle} 字 / the title is required, at most {MaxTitle} characters";
+            return Msg.Of("newsroom.pitchTitleRequired", ("max", MaxTitle));
         }
 
         if (c.Angle is { Length: > MaxText })
         {
-            return $"思路最多 {MaxText} 字 / the angle is at most {MaxText} characters";
+            return Msg.Of("newsroom.angleTooLong", ("max", MaxText));
         }
 
         if (c.Materials is { } materials)
         {
             if (materials.Count > MaxMaterials)
             {
-                return $"素材最多 {MaxMaterials} 项 / at most {MaxMaterials} materials";
+                return Msg.Of("newsroom.tooManyMaterials", ("max", MaxMaterials));
             }
 
             foreach (var m in materials)
             {
                 if (m.Text.Length > MaxText)
                 {
-                    return $"素材说明最多 {MaxText} 字 / a material's text is at most {MaxText} characters";
+                    return Msg.Of("newsroom.materialTextTooLong", ("max", MaxText));
                 }
 
                 switch (m.Kind)
                 {
                     case MaterialKind.Note when string.IsNullOrWhiteSpace(m.Text):
-                        return "文字素材不能为空 / a note cannot be empty";
+                        return Msg.Of("newsroom.noteEmpty");
                     case MaterialKind.Link when !IsWebAddress(m.Url):
-                        return $"链接必须是 http(s) 地址：{m.Url} / a link must be an http(s) address: {m.Url}";
+                        return Msg.Of("newsroom.linkNotWeb", ("url", m.Url));
                     case MaterialKind.File when m.MediaId is null:
-                        return "文件素材需要先上传 / a file material needs an uploaded file (mediaId)";
+                        return Msg.Of("newsroom.fileMaterialNeedsUpload");
                 }
             }
         }
@@ -649,23 +648,23 @@ internal sealed partial class ArticleGrain(
     {
         if (string.IsNullOrWhiteSpace(d.Title) || d.Title.Length > MaxTitle)
         {
-            return $"标题必填，最多 {MaxTitle} 字 / the title is required, at most {MaxTitle} characters";
+            return Msg.Of("newsroom.draftTitleRequired", ("max", MaxTitle));
         }
 
         if (d.BodyHtml.Length > MaxBody || d.Summary.Length > MaxText)
         {
-            return $"正文最多 {MaxBody} 字符，摘要最多 {MaxText} 字 / the body is at most {MaxBody} characters and the summary {MaxText}";
+            return Msg.Of("newsroom.bodyTooLong", ("maxBody", MaxBody), ("maxSummary", MaxText));
         }
 
         switch (d.Kind)
         {
             case ArticleKind.ImageText when string.IsNullOrWhiteSpace(d.BodyHtml):
-                return "图文稿件需要正文 / an image-text story needs a body";
+                return Msg.Of("newsroom.imageTextNeedsBody");
             case ArticleKind.Video when d.MediaIds.Count == 0 && !IsWebAddress(d.VideoUrl):
-                return "视频稿件需要上传视频或填写视频链接 / a video story needs an uploaded video or a video link";
+                return Msg.Of("newsroom.videoNeedsMedia");
             case ArticleKind.Interactive when d.Interaction is not { } i || string.IsNullOrWhiteSpace(i.Question)
                 || i.Options.Count is < 2 or > 10 || i.Options.Any(string.IsNullOrWhiteSpace):
-                return "互动稿件需要问题和 2 到 10 个选项 / an interactive story needs a question and 2 to 10 options";
+                return Msg.Of("newsroom.interactiveNeedsOptions");
             default:
                 return null;
         }

@@ -108,12 +108,12 @@ internal sealed partial class ChannelGrain(
 
         if (reviewLevels is < 1 or > 3)
         {
-            throw new ArgumentException("审核级数只能是 1 到 3 / review levels must be 1 to 3");
+            throw new ArgumentException(Msg.Of("newsroom.reviewLevelsRange"));
         }
 
         if (targets.Count == 0)
         {
-            throw new ArgumentException("至少启用一个发布终端 / enable at least one target (Pc, Wap, App)");
+            throw new ArgumentException(Msg.Of("newsroom.targetsRequired"));
         }
 
         state.State.Policy = state.State.Policy with { ReviewLevels = reviewLevels, Targets = targets.Distinct().Order().ToList() };
@@ -130,7 +130,7 @@ internal sealed partial class ChannelGrain(
 
         if (suspended && string.IsNullOrWhiteSpace(reason))
         {
-            throw new ArgumentException("暂停服务需要说明原因 / suspending needs a reason");
+            throw new ArgumentException(Msg.Of("newsroom.suspendReasonRequired"));
         }
 
         state.State.Policy = state.State.Policy with

@@ -59,7 +59,7 @@ internal sealed partial class MediaGrain : Grain, IMediaGrain
                 WorkflowRefusal.Forbidden => MediaOutcome.Forbidden,
                 _ => MediaOutcome.Invalid,
             }, message),
-            NotFoundMessage = "文件不存在 / file not found",
+            NotFoundMessage = Msg.Of("common.notFound", ("what", Msg.Of("what.file"))),
             RefusalAsStored = r => Refuse(r.Outcome, r.Message ?? r.Outcome.ToString()),
         });
     }
@@ -80,12 +80,12 @@ internal sealed partial class MediaGrain : Grain, IMediaGrain
         var max = _options.Value.MaxUploadBytes;
         if (string.IsNullOrWhiteSpace(upload.Channel) || upload.Data is not { Length: > 0 } data)
         {
-            return Refuse(MediaOutcome.Invalid, "没有文件（字段名 file）/ no file in the field named file");
+            return Refuse(MediaOutcome.Invalid, Msg.Of("newsroom.noFile"));
         }
 
         if (data.LongLength > max)
         {
-            return Refuse(MediaOutcome.TooLarge, $"文件过大（最大 {max / 1024 / 1024} MB）/ The file is larger than {max / 1024 / 1024} MB.");
+            return Refuse(MediaOutcome.TooLarge, Msg.Of("newsroom.fileTooLarge", ("maxMb", max / 1024 / 1024)));
         }
 
         var name = Path.GetFileName(upload.FileName ?? "").Trim();
@@ -93,7 +93,7 @@ internal sealed partial class MediaGrain : Grain, IMediaGrain
         if (MediaRules.Sniff(data.AsSpan(0, Math.Min(data.Length, MediaRules.HeadLength)), name) is not { } type)
         {
             return Refuse(MediaOutcome.UnsupportedType,
-                "接受 JPEG、PNG、GIF、WebP、PDF、MP4/MOV、MP3、DOCX/XLSX/PPTX、UTF-8 文本 / accepted: JPEG, PNG, GIF, WebP, PDF, MP4/MOV, MP3, DOCX/XLSX/PPTX, UTF-8 text");
+                Msg.Of("newsroom.acceptedTypes"));
         }
 
         var info = new MediaInfo(this.GetPrimaryKey(), upload.Channel, name, type, data.LongLength, Convert.ToHexStringLower(SHA256.HashData(data)),

@@ -34,7 +34,7 @@ public sealed class OutboundResponseTooLargeException(long limit) : Exception($"
 public sealed partial class OutboundGuard(IOptionsMonitor<OutboundSettings> settings, IOutboundResolver resolver, ILogger<OutboundGuard> logger)
 {
     /// <summary>What a person is told about a refused address (never why: which rule, what the name resolved to).</summary>
-    public const string RefusedMessage = "该地址不可用：需要 https 和公网地址 / This address cannot be used: it must be https and reach a public address.";
+    public static readonly string RefusedMessage = Msg.Of("intake.outboundRefused");
 
     /// <summary>
     /// Checks a URL before it is stored: scheme, and every address its host has now. Null when it may be used, else the reason (for

@@ -73,8 +73,8 @@ public sealed class CollectionTests(ClusterFixture fixture)
             waits.Add(view.NextPollAt!.Value - view.LastPolledAt!.Value);
         }
 
-        Assert.Equal((1, "对方返回 HTTP 503 / the feed answered HTTP 503"), (views[0].ConsecutiveFailures, views[0].LastError));
-        Assert.Equal((2, "超时 / timed out"), (views[1].ConsecutiveFailures, views[1].LastError));
+        Assert.Equal((1, "The feed answered HTTP 503."), (views[0].ConsecutiveFailures, Text.En(views[0].LastError)));
+        Assert.Equal((2, "超时"), (views[1].ConsecutiveFailures, Text.Zh(views[1].LastError)));
         Assert.Equal(views[0].FailingSince, views[1].FailingSince);
         Assert.InRange(waits[0], interval * 2 * 0.9, interval * 2 * 1.1);
         Assert.InRange(waits[1], interval * 4 * 0.9, interval * 4 * 1.1);
@@ -103,7 +103,8 @@ public sealed class CollectionTests(ClusterFixture fixture)
 
         Assert.DoesNotContain(channel, soon.Detail, StringComparison.Ordinal);
         Assert.Equal(PatrolStatus.Warning, later.Status);
-        Assert.Contains($"{channel}/e (对方返回 HTTP 502", later.Detail, StringComparison.Ordinal);
+        Assert.Contains($"{channel}/e (The feed answered HTTP 502.)", Text.En(later.Detail), StringComparison.Ordinal);
+        Assert.Contains($"{channel}/e（对方返回 HTTP 502）", Text.Zh(later.Detail), StringComparison.Ordinal);
         Assert.DoesNotContain(channel, off.Detail, StringComparison.Ordinal);
     }
 

@@ -90,8 +90,8 @@ public sealed class ArticleCommandTests(ClusterFixture fixture)
 
         Assert.Equal(2, saved.DraftVersion);
         Assert.Equal(CommandOutcome.VersionConflict, stale.Outcome);
-        Assert.Contains("version 2", stale.Message, StringComparison.Ordinal);
-        Assert.Contains(Staff.Writer.Name, stale.Message, StringComparison.Ordinal);
+        Assert.Contains("version 2", Text.En(stale.Message), StringComparison.Ordinal);
+        Assert.Contains(Staff.Writer.Name, Text.Zh(stale.Message), StringComparison.Ordinal);
         var view = await Desk.ViewAsync(story);
         Assert.Equal(2, view.Card.DraftVersion);
         Assert.Equal(saved.Version, view.Card.Version);

@@ -24,7 +24,8 @@ public sealed class ArticlePublishingTests(ClusterFixture fixture)
         var scheduled = await Desk.RunAsync(story, new ArticleCommand.Schedule { At = Desk.Now.AddHours(1), Targets = [PublishTarget.Wap] }, Staff.Chief);
 
         Assert.Equal(CommandOutcome.Invalid, refused.Outcome);
-        Assert.Contains(nameof(PublishTarget.Wap), refused.Message, StringComparison.Ordinal);
+        Assert.Contains("Mobile web", Text.En(refused.Message), StringComparison.Ordinal);
+        Assert.Contains("手机网站", Text.Zh(refused.Message), StringComparison.Ordinal);
         Assert.Equal(CommandOutcome.Invalid, scheduled.Outcome);
         var after = await Desk.ViewAsync(story);
         Assert.Equal((ArticleStage.Approved, before.Card.Version), (after.Card.Stage, after.Card.Version));
@@ -47,7 +48,7 @@ public sealed class ArticlePublishingTests(ClusterFixture fixture)
         var scheduled = await Desk.RunAsync(story, new ArticleCommand.Schedule { At = Desk.Now.AddHours(1) }, Staff.Chief);
 
         Assert.Equal(CommandOutcome.ChannelSuspended, refused.Outcome);
-        Assert.Contains("重大活动保障期间暂停对外发布", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("重大活动保障期间暂停对外发布", Text.En(refused.Message), StringComparison.Ordinal);
         Assert.Equal(ArticleStage.Approved, refused.Stage);
         Assert.Equal(CommandOutcome.ChannelSuspended, scheduled.Outcome);
         var held = await Desk.ViewAsync(story);

@@ -24,7 +24,7 @@ public sealed class ArticleReviewTests(ClusterFixture fixture)
                 var wrong = await Desk.RunAsync(story, Approve, Staff.Reviewer(other));
                 Assert.Equal(CommandOutcome.Forbidden, wrong.Outcome);
                 Assert.Equal(level, wrong.Card!.ReviewLevel);
-                Assert.Contains(ArticleWorkflow.LevelName(level), wrong.Message, StringComparison.Ordinal);
+                Assert.Contains(Text.En(ArticleWorkflow.LevelName(level)), Text.En(wrong.Message), StringComparison.Ordinal);
             }
 
             Assert.Equal(CommandOutcome.Forbidden, (await Desk.RunAsync(story, Approve, Staff.Chief)).Outcome);

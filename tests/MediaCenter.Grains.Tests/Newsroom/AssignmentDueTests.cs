@@ -24,7 +24,7 @@ public sealed class AssignmentDueTests(ClusterFixture fixture)
         Assert.Equal(["chief:" + desk.Channel, "user:" + Staff.Writer.UserId.ToString("N"), "user:" + Staff.CoWriter.UserId.ToString("N")],
             told.Select(n => n.Audience));
         Assert.All(told, n => Assert.Equal("assignmentOverdue", n.Kind));
-        Assert.All(told, n => Assert.Contains(Staff.Writer.Name, n.Body, StringComparison.Ordinal));
+        Assert.All(told, n => Assert.Contains(Staff.Writer.Name, Text.En(n.Body), StringComparison.Ordinal));
         // Once per due time: the reminder is gone, and later work on the story (a reactivation's catch-up included) adds nothing.
         await UntilAsync(async () => (await RemindersOfAsync(story)).Count == 0);
         await Desk.MustAsync(story, desk.Valid(ArticleCommandType.SaveDraft), Staff.Writer);

@@ -46,7 +46,7 @@ public static class Staff
 
     /// <summary>A reviewer of exactly one level (not an editor).</summary>
     public static NewsroomActor Reviewer(int level) =>
-        new(new Guid($"b1000000-0000-0000-0000-00000000000{level}"), $"审核{ArticleWorkflow.LevelName(level)}", false, false, [level]);
+        new(new Guid($"b1000000-0000-0000-0000-00000000000{level}"), $"审核{Text.Zh(ArticleWorkflow.LevelName(level))}", false, false, [level]);
 
     public static NewsroomActor Of(Who who) => who switch
     {

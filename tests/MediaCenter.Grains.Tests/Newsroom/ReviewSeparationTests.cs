@@ -20,7 +20,7 @@ public sealed class ReviewSeparationTests(ClusterFixture fixture)
         var result = await Desk.RunAsync(story, Approve, actor);
 
         Assert.Equal(CommandOutcome.Forbidden, result.Outcome);
-        Assert.Contains(reason, result.Message, StringComparison.Ordinal);
+        Assert.Contains(reason, Text.En(result.Message), StringComparison.Ordinal);
         var after = await Desk.ViewAsync(story);
         Assert.Equal((before.Card.Stage, before.Card.ReviewLevel, before.Card.Version), (after.Card.Stage, after.Card.ReviewLevel, after.Card.Version));
     }
@@ -31,7 +31,7 @@ public sealed class ReviewSeparationTests(ClusterFixture fixture)
         var desk = await DeskAsync(3);
         var story = await desk.StoryInAsync(ArticleStage.InReview);
 
-        await AssertRefusedAsync(story, Staff.Author with { ReviewLevels = [1, 2, 3] }, "the author or a writer of a story never approves it");
+        await AssertRefusedAsync(story, Staff.Author with { ReviewLevels = [1, 2, 3] }, "The author or a writer of a story never approves it.");
 
         Assert.Equal(2, (await Desk.MustAsync(story, Approve, Staff.Reviewer(1))).ReviewLevel);
     }
@@ -43,8 +43,8 @@ public sealed class ReviewSeparationTests(ClusterFixture fixture)
         var story = await desk.StoryInAsync(ArticleStage.InReview, reviewLevel: 2);
 
         // CoWriter is assigned but did not save the draft (Writer did).
-        await AssertRefusedAsync(story, Staff.CoWriter with { ReviewLevels = [2] }, "the author or a writer of a story never approves it");
-        await AssertRefusedAsync(story, Staff.Writer with { ReviewLevels = [2] }, "the author or a writer of a story never approves it");
+        await AssertRefusedAsync(story, Staff.CoWriter with { ReviewLevels = [2] }, "The author or a writer of a story never approves it.");
+        await AssertRefusedAsync(story, Staff.Writer with { ReviewLevels = [2] }, "The author or a writer of a story never approves it.");
     }
 
     [Fact]
@@ -55,7 +55,7 @@ public sealed class ReviewSeparationTests(ClusterFixture fixture)
         await Desk.MustAsync(story, new ArticleCommand.Assign { Assignees = [Staff.CoWriter.Person], DueAt = Desk.Now.AddDays(3) }, Staff.Chief);
         await Desk.MustAsync(story, new ArticleCommand.Submit(), Staff.CoWriter);
 
-        await AssertRefusedAsync(story, Staff.Writer with { ReviewLevels = [1] }, "the author or a writer of a story never approves it");
+        await AssertRefusedAsync(story, Staff.Writer with { ReviewLevels = [1] }, "The author or a writer of a story never approves it.");
         Assert.Equal(ArticleStage.Approved, (await Desk.MustAsync(story, Approve, Staff.Reviewer(1))).Stage);
     }
 
@@ -68,9 +68,9 @@ public sealed class ReviewSeparationTests(ClusterFixture fixture)
 
         Assert.Equal(2, (await Desk.MustAsync(story, Approve, allLevels)).ReviewLevel);
 
-        await AssertRefusedAsync(story, allLevels, "one person approves at most one review level of a story: you approved level 1 (初审)");
+        await AssertRefusedAsync(story, allLevels, "One person approves at most one review level of a story: you approved level 1 (first review)");
         Assert.Equal(3, (await Desk.MustAsync(story, Approve, Staff.Reviewer(2))).ReviewLevel);
-        await AssertRefusedAsync(story, allLevels, "you approved level 1 (初审), this is level 3 (终审)");
+        await AssertRefusedAsync(story, allLevels, "you approved level 1 (first review), this is level 3 (final review)");
         Assert.Equal(ArticleStage.Approved, (await Desk.MustAsync(story, Approve, Staff.Reviewer(3))).Stage);
 
         var approvers = (await Desk.ViewAsync(story)).History.Where(h => h.Command == ArticleCommandType.Approve).Select(h => h.Actor.Id).ToList();
@@ -102,7 +102,7 @@ public sealed class ReviewSeparationTests(ClusterFixture fixture)
 
         // The same level again is the same duty; the other level would be a second one.
         Assert.Equal(2, (await Desk.MustAsync(story, Approve, both)).ReviewLevel);
-        await AssertRefusedAsync(story, both, "you approved level 1 (初审), this is level 2 (复审)");
+        await AssertRefusedAsync(story, both, "you approved level 1 (first review), this is level 2 (second review)");
         Assert.Equal(ArticleStage.Approved, (await Desk.MustAsync(story, Approve, Staff.Reviewer(2))).Stage);
     }
 

@@ -64,7 +64,7 @@ public sealed class CollectionFlowTests(IntegrationFixture fixture)
             new { name = "内网", url = $"http://intranet.jiangcheng.test:{site.Url.Port}/feeds/feed.json", intervalMinutes = 60 }, Guid.NewGuid().ToString());
         // Refused at registration like a webhook: one message, no reason.
         Assert.Equal(HttpStatusCode.BadRequest, inside.StatusCode);
-        Assert.Contains("public address", await inside.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains("公网地址", await inside.Content.ReadAsStringAsync(), StringComparison.Ordinal);
 
         var rss = await AddAsync("江城发布（公众号）", "feeds/feed-rss.xml");
         var json = await AddAsync("江城发布（另一桥接）", "feeds/feed.json");

@@ -49,7 +49,7 @@ public sealed class ReprintFlowTests(IntegrationFixture fixture)
         var failures = source.GetProperty("imageFailures").EnumerateArray().Select(f => (f.GetProperty("url").GetString()!, f.GetProperty("reason").GetString()!)).ToList();
         Assert.Equal(2, failures.Count);
         Assert.Contains(failures, f => f.Item1.EndsWith("/img/missing.jpg", StringComparison.Ordinal) && f.Item2.Contains("HTTP 404", StringComparison.Ordinal));
-        Assert.Contains(failures, f => f.Item1.EndsWith("/img/not-really.jpg", StringComparison.Ordinal) && f.Item2.Contains("not an image", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.Item1.EndsWith("/img/not-really.jpg", StringComparison.Ordinal) && f.Item2.Contains("不是图片", StringComparison.Ordinal));
         var mediaIds = record.GetProperty("mediaIds").EnumerateArray().Select(m => m.GetGuid()).ToList();
         Assert.Equal(2, mediaIds.Count);
 

@@ -109,6 +109,85 @@ public sealed class NewsroomFlowTests(IntegrationFixture fixture)
     }
 
     [Fact]
+    public async Task A_refused_command_answers_in_Chinese_by_default_and_in_English_when_asked_never_in_both()
+    {
+        var (_, staff) = await StaffAsync("nrlang");
+        await using var _ = staff;
+        var id = await staff.Editor.FileAsync(staff.Channel, "语言测试");
+
+        async Task<(HttpResponseMessage Response, JsonElement Problem)> SendAsync(HttpMethod method, string path, string? language)
+        {
+            using var request = new HttpRequestMessage(method, path) { Content = method == HttpMethod.Get ? null : JsonContent.Create(new { }) };
+            request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
+            if (language is not null)
+            {
+                request.Headers.AcceptLanguage.ParseAdd(language);
+            }
+
+            var response = await staff.Chief.SendAsync(request);
+            return (response, await response.Content.ReadFromJsonAsync<JsonElement>());
+        }
+
+        static bool HasChinese(string text) => text.Any(c => c is >= '\u4e00' and <= '\u9fff');
+        static bool HasLatin(string text) => text.Any(char.IsAsciiLetter);
+
+        // Returning a pitch needs a reason: the grain's refusal, through the one problem mapping.
+        var (zhResponse, zh) = await SendAsync(HttpMethod.Post, $"/api/v1/articles/{id}/return-pitch", null);
+        var (_, en) = await SendAsync(HttpMethod.Post, $"/api/v1/articles/{id}/return-pitch", "en");
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, zhResponse.StatusCode);
+        Assert.Equal("zh-CN", zhResponse.Content.Headers.ContentLanguage.Single());
+        Assert.Equal(("Invalid", "newsroom.reasonRequired"), (zh.GetProperty("code").GetString(), zh.GetProperty("detailKey").GetString()));
+        Assert.Equal(("Invalid", "newsroom.reasonRequired"), (en.GetProperty("code").GetString(), en.GetProperty("detailKey").GetString()));
+        Assert.Equal("需要填写原因", zh.GetProperty("detail").GetString());
+        Assert.Equal("A reason is required.", en.GetProperty("detail").GetString());
+        Assert.False(HasLatin(zh.GetProperty("title").GetString()!), zh.GetProperty("title").GetString());
+        Assert.False(HasChinese(en.GetProperty("title").GetString()!), en.GetProperty("title").GetString());
+
+        // A refusal of the web's own: a story that is not there.
+        var (_, zhMissing) = await SendAsync(HttpMethod.Get, "/api/v1/articles/nrlang-home-9999", null);
+        var (_, enMissing) = await SendAsync(HttpMethod.Get, "/api/v1/articles/nrlang-home-9999", "en");
+        Assert.Equal("稿件 nrlang-home-9999 不存在", zhMissing.GetProperty("title").GetString());
+        Assert.Equal("Story nrlang-home-9999 not found.", enMissing.GetProperty("title").GetString());
+
+        // An illegal move names the command and states as codes, in a sentence of one language.
+        var (_, zhIllegal) = await SendAsync(HttpMethod.Post, $"/api/v1/articles/{id}/publish", null);
+        var (_, enIllegal) = await SendAsync(HttpMethod.Post, $"/api/v1/articles/{id}/publish", "en");
+        Assert.Contains("不允许", zhIllegal.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Contains("is not allowed in state Pitched", enIllegal.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.False(HasChinese(enIllegal.GetRawText()), enIllegal.GetRawText());
+        Assert.DoesNotContain(" / ", zhIllegal.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_feed_is_written_in_the_channel_language_with_Chinese_unescaped_whoever_asks()
+    {
+        var (shared, staff) = await StaffAsync("nrfeed");
+        await using var _ = staff;
+        var id = await ApprovedStoryAsync(staff, "城市书房夜读季");
+        await staff.Chief.OkAsync(id, "publish", new { targets = new[] { "Pc" } });
+
+        using var anonymous = shared.Anonymous();
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/feeds/{staff.Channel}/pc.json");
+        // The requester's language does not matter: a feed is public and machine-read, one text for everybody.
+        request.Headers.AcceptLanguage.ParseAdd("en");
+        var response = await anonymous.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var raw = await response.Content.ReadAsStringAsync();
+        Assert.Contains("nrfeed 首页 · PC 网站", raw, StringComparison.Ordinal);
+        Assert.Contains("城市书房夜读季", raw, StringComparison.Ordinal);
+        Assert.DoesNotMatch(@"\\u[4-9][0-9a-fA-F]{3}", raw);
+        var feed = JsonDocument.Parse(raw).RootElement;
+        Assert.Equal(("nrfeed 首页 · PC 网站", "zh-CN"), (feed.GetProperty("title").GetString(), feed.GetProperty("language").GetString()));
+        Assert.Equal("城市书房夜读季", Assert.Single(feed.GetProperty("items").EnumerateArray()).GetProperty("title").GetString());
+
+        using var rssRequest = new HttpRequestMessage(HttpMethod.Get, $"/feeds/{staff.Channel}/pc.rss");
+        rssRequest.Headers.AcceptLanguage.ParseAdd("en");
+        var rss = XDocument.Parse(await (await anonymous.SendAsync(rssRequest)).Content.ReadAsStringAsync()).Root!.Element("channel")!;
+        Assert.Equal(("nrfeed 首页 · PC 网站", "nrfeed 首页（PC 网站）发布内容", "zh-cn"),
+            (rss.Element("title")!.Value, rss.Element("description")!.Value, rss.Element("language")!.Value));
+    }
+
+    [Fact]
     public async Task Illegal_moves_answer_409_with_the_state_and_allowed_moves_and_wrong_roles_403()
     {
         var (_, staff) = await StaffAsync("nri");
