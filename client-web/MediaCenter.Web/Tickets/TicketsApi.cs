@@ -77,7 +77,7 @@ internal static class TicketsApi
                     || holidays.Count + workdays.Count > 366)
                 {
                     throw new Operations.CommandRefused("Invalid",
-                        $"{year} 年的节假日和调休工作日须在该年内且不重复 / the holidays and make-up days of {year} must fall in that year and not overlap", "日历 calendar");
+                        Msg.Of("ticket.calendarYearInvalid", ("year", year)), Msg.Of("ticket.whatCalendar"));
                 }
 
                 var calendar = await cluster.GetGrain<ITicketCalendarGrain>(ITicketCalendarGrain.Default)
@@ -100,7 +100,7 @@ internal static class TicketsApi
                 if (contact is not null && body?.Consent != true)
                 {
                     throw new Operations.CommandRefused("Invalid",
-                        "记录来电人的联系方式需要其同意（已告知目的和保存期限） / recording the caller's contact needs their consent (purpose and retention told)", TicketHttp.What);
+                        Msg.Of("ticket.callerConsentRequired"), TicketHttp.What);
                 }
 
                 var command = new SubmitTicket(body?.Kind, body?.Priority, body?.Source ?? TicketSource.Phone, body?.Subject, body?.Content, contact,
@@ -192,6 +192,7 @@ internal static class TicketsApi
         var grain = code is null ? null : cluster.GetGrain<ITicketGrain>(code);
         var ticket = grain is null ? null : await grain.GetAsync();
         var visible = ticket is not null && (user.SpansAllParties || user.Is(PlatformRoles.Management) || (ticket.PartyId is { } p && user.PartyId == p));
-        return visible ? (ticket!, grain!) : throw new IdentityProblem(ProblemKind.NotFound, $"工单 {id} 不存在 / ticket {id} not found");
+        return visible ? (ticket!, grain!) : throw new IdentityProblem(ProblemKind.NotFound, Msg.Of("ticket.notFoundId", ("id", id))
+);
     }
 }
