@@ -242,7 +242,6 @@ public sealed class IndicatorExpression
             }
 
             throw Error(c is null ? Msg.Of("indicator.endsTooSoon") : Msg.Of("indicator.unexpected", ("text", c.ToString()), ("at", _at + 1)));
-
         }
 
         private char? Peek()

@@ -71,7 +71,8 @@ internal sealed partial class IndicatorMonthGrain(
         month = new DateOnly(month.Year, month.Month, 1);
         if (month >= IndicatorMonths.MonthOf(time.GetUtcNow()))
         {
-            throw new ArgumentOutOfRangeException(nameof(month), month, "only a month that has ended can be closed");
+            throw new ArgumentException(Msg.Of("indicator.monthNotEnded", ("month", IndicatorMonths.Name(month))));
+
         }
 
         var (figures, raised) = await ComputeAsync(month, closed: true);
