@@ -163,7 +163,6 @@ public sealed class AuditLog(NpgsqlDataSource db, TimeProvider time)
                 r.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), r.At.ToString("O"), r.Actor, r.Action, r.Target, r.Result,
                 r.CorrelationId, r.ClientIp, r.UserAgent, r.Details.GetRawText(),
             }.Select(value => Escape(render(value)))).Append("\r\n");
-
         }
 
         return csv.ToString();

@@ -26,6 +26,5 @@ public sealed class IdentityProblem(ProblemKind kind, string message, IReadOnlyL
     public ProblemKind Kind { get; } = kind;
 
     /// <summary>Further reasons (e.g. each password policy objection), each a message.</summary>
-
     public IReadOnlyList<string> Details { get; } = details ?? [];
 }

@@ -89,7 +89,6 @@ internal static class AuditApi
                     Walk(a[i]);
                 }
             }
-
         }
 
         return node;
@@ -97,6 +96,5 @@ internal static class AuditApi
 
     private static JsonNode? Text(JsonNode value) =>
         value is JsonValue v && v.TryGetValue<string>(out var text) ? JsonValue.Create(MessageCatalog.Render(text)) : value.DeepClone();
-
 }
 

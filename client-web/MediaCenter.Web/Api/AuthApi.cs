@@ -182,7 +182,6 @@ internal sealed class SignIn(
         {
             await alerts.RaiseAsync("failed-sign-ins-address", ip,
                 Msg.Of("web.failedSignInsAddress", ("ip", ip), ("minutes", Math.Round(s.AlertWindow.TotalMinutes)), ("count", fromAddress)));
-
         }
     }
 }

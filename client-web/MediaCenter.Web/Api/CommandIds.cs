@@ -19,7 +19,6 @@ internal static class CommandIds
         {
             throw new IdentityProblem(ProblemKind.Invalid,
                 Msg.Of("web.idempotencyKeyRequired"));
-
         }
 
         return $"{http.CurrentUser().Id:N}:{key}";

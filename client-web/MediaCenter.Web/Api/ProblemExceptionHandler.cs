@@ -44,7 +44,6 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
             _ => (StatusCodes.Status500InternalServerError, Msg.Of("web.unexpectedError")),
         };
 
-
         if (status >= 500)
         {
             LogFailure(logger, context.Request.Method, context.Request.Path, exception);

@@ -107,7 +107,6 @@ public sealed class ReportPack(NpgsqlDataSource db, IndicatorReadModel read, ICl
         ? list.Select(row => row.ToDictionary(c => c.Key, c => c.Value is string text ? MessageCatalog.Render(text) : c.Value)).ToList()
         : rows;
 
-
     private static OpenXmlConfiguration Layout() => new()
     {
         FreezeRowCount = 1,

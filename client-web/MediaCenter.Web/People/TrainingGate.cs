@@ -24,7 +24,6 @@ public sealed class TrainingGate(NpgsqlDataSource db, IClusterClient cluster)
                 && !staff.BasicTrainingPassed)
             {
                 return Msg.Of("people.basicTrainingMissing", ("name", staff.Name), ("post", staff.Post));
-
             }
         }
 

@@ -86,7 +86,6 @@ public sealed partial class AuditTrail(RequestDelegate next, ILogger<AuditTrail>
                 {
                     await alerts.RaiseAsync("bulk-deletion", actor,
                         Msg.Of("web.bulkDeletion", ("actor", actor), ("minutes", Math.Round(settings.AlertWindow.TotalMinutes)), ("count", deletions)));
-
                 }
             }
         }

@@ -35,7 +35,6 @@ public sealed class PasswordChangeGate(RequestDelegate next)
                     Type = ProblemType,
                     Title = Msg.Of("web.changePasswordFirst"),
                     Detail = Msg.Of("web.changePasswordFirstDetail"),
-
                 },
             });
             return;

@@ -57,7 +57,6 @@ public static class SecurityHosting
                         Status = StatusCodes.Status429TooManyRequests,
                         Title = Msg.Of("web.tooManyRequests"),
                         Detail = Msg.Of("web.retryAfter", ("seconds", Math.Ceiling(retryAfter.TotalSeconds))),
-
                     },
                 });
             };

@@ -94,7 +94,6 @@ public sealed class TicketOptions
     /// <summary>What the personal data given with a ticket is used for (shown before consent and recorded with it).</summary>
     public string ConsentPurpose { get; set; } = Msg.Of("ticket.consentPurpose");
 
-
     /// <summary>How long the personal data is kept after it was given, in days.</summary>
     public int RetentionDays { get; set; } = 365;
 

@@ -190,7 +190,6 @@ public sealed record TicketActor(
 
     /// <summary>The platform.</summary>
     public static TicketActor System { get; } = new(null, Msg.Of("ticket.actorSystem"), TicketActorKind.System);
-
 }
 
 /// <summary>The consent given with the personal data (GB/T 35273): what for, how long it is kept, when, to which text.</summary>

@@ -72,7 +72,6 @@ internal sealed partial class IndicatorMonthGrain(
         if (month >= IndicatorMonths.MonthOf(time.GetUtcNow()))
         {
             throw new ArgumentException(Msg.Of("indicator.monthNotEnded", ("month", IndicatorMonths.Name(month))));
-
         }
 
         var (figures, raised) = await ComputeAsync(month, closed: true);
@@ -177,7 +176,6 @@ internal sealed partial class IndicatorMonthGrain(
         string body = Msg.Of("indicator.targetMissedBody", ("value", Number(figure.Value) + indicator.Unit),
             ("comparison", indicator.Comparison == IndicatorComparison.AtLeast ? "≥" : "≤"), ("target", Number(indicator.Target) + indicator.Unit),
             ("trend", trend), ("link", "/indicators/rectifications/" + rectificationId));
-
         var stored = await alerts.NotifyAsync(new AlertNotification(id, audience, NotificationKind, figure.PartyId, title, body, now));
         if (stored)
         {

@@ -289,7 +289,6 @@ internal sealed partial class StaffGrain : Grain, IStaffGrain
 
     private static readonly string TooManyCertificates = Msg.Of("people.tooManyCertificates", ("max", MaxCertificates));
 
-
     private static StaffCertificate? Certificate(RecordCertificate? c) =>
         c is not null && Text(c.CertificateType, MaxText) is { } type && Text(c.Number, MaxText) is { } number && Text(c.Issuer, MaxText) is { } issuer
             && c.ValidFrom is { } validFrom && (c.ValidTo is not { } end || end >= validFrom)

@@ -111,7 +111,6 @@ internal sealed partial class StaffRosterGrain(
                 await NotifyAsync($"people:{Key}:expiry:{c.PersonId}:{c.Number}:{Day(c.ValidTo)}", audience, KindExpiring, organisation.PartyId,
                     Msg.Of("people.certificateExpiring", ("name", c.Name), ("type", c.Type)),
                     Msg.Of("people.certificateExpiringBody", ("number", c.Number), ("day", Day(c.ValidTo)), ("daysLeft", c.DaysLeft)), now);
-
             }
         }
 

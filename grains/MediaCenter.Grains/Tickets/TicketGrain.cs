@@ -283,7 +283,6 @@ internal sealed partial class TicketGrain : Grain, ITicketGrain, IRemindable
                     var rectification = Text(c.RectificationRequested, MaxText);
                     S.Ticket = S.Ticket! with { State = to, HandlingNote = note, RectificationRequested = rectification ?? S.Ticket.RectificationRequested };
                     comment = rectification is null ? null : Msg.Of("ticket.rectificationRequested", ("reason", rectification));
-
                     break;
                 }
 
@@ -564,7 +563,6 @@ internal sealed class TicketCalendarGrain([PersistentState("ticket-calendar", St
             || holidays.Intersect(workdays).Any())
         {
             throw new ArgumentException(Msg.Of("ticket.calendarYearInvalid", ("year", year)));
-
         }
 
         if (state.State.Applied.Contains(operationId))

@@ -90,7 +90,6 @@ public sealed class IndicatorTests(ClusterFixture fixture)
         Assert.Equal((english, chinese), (Text.En(error), Text.Zh(error)));
     }
 
-
     [Fact]
     public async Task Management_defines_activates_and_retires_an_indicator_and_nobody_else_may()
     {

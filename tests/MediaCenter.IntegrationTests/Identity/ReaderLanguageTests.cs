@@ -111,7 +111,6 @@ public sealed partial class ReaderLanguageTests(IntegrationFixture fixture)
     private static string[] Errors(JsonElement problem) =>
         problem.TryGetProperty("errors", out var errors) ? errors.EnumerateArray().Select(e => e.GetString() ?? "").ToArray() : [];
 
-
     /// <summary>The Chinese answer's texts hold no English words; the English ones no Chinese, and no answer carries a marker.</summary>
     private static void AssertOneLanguage(JsonElement chinese, params JsonElement[] english)
     {
