@@ -171,7 +171,7 @@ internal static class IndicatorsApi
                 ExecuteRectificationAsync(id, new FileExplanation(body?.Text), http, cluster))
             .RequireAuthorization(Policies.PartyRead)
             .WithName("FileExplanation")
-            .WithSummary("The party files an explanation with management (报备) instead of rectifying.");
+            .WithSummary("The party files an explanation with management instead of rectifying.");
 
         rectifications.MapPost("/{id}/decision", async (string id, DecisionBody? body, HttpContext http, IClusterClient cluster) =>
             {

@@ -89,7 +89,7 @@ internal static class TicketsApi
             })
             .RequireAuthorization(Policies.PlatformAdmin)
             .WithName("SetTicketCalendar")
-            .WithSummary("Administrators replace one year's holidays (法定节假日) and make-up working days (调休上班); time limits computed after " +
+            .WithSummary("Administrators replace one year's holidays and make-up working days; time limits computed after " +
                 "the change count in it. Requires an Idempotency-Key.");
 
         tickets.MapPost("/", async (RecordBody? body, HttpContext http, IClusterClient cluster, PersonalDataProtector protector,
@@ -135,18 +135,18 @@ internal static class TicketsApi
             .WithName("GetTicketContact")
             .WithSummary("The submitter's full contact, for the return visit; every view is written to the operation log.");
 
-        Command(tickets, "/{id}/accept", "AcceptTicket", "Acknowledges (受理) a received ticket; may set the priority.",
+        Command(tickets, "/{id}/accept", "AcceptTicket", "Acknowledges a received ticket; may set the priority.",
             (AcceptBody? b) => new AcceptTicket(b?.Priority));
-        Command(tickets, "/{id}/reject", "RejectTicket", "Declines (不予受理) a received ticket with a reason the submitter sees.",
+        Command(tickets, "/{id}/reject", "RejectTicket", "Declines a received ticket with a reason the submitter sees.",
             (ReasonBody? b) => new RejectTicket(b?.Reason));
         Command(tickets, "/{id}/assign", "AssignTicket", "Hands an accepted ticket to operator or party:{id} (again to reassign).",
             (AssignBody? b) => new AssignTicket(b?.Assignee, b?.Note));
         Command(tickets, "/{id}/handle", "HandleTicket",
-            "The assignee records the handling; rectificationRequested notes why a rectification (整改) was asked for.",
+            "The assignee records the handling; rectificationRequested notes why a rectification was asked for.",
             (HandleBody? b) => new HandleTicket(b?.Note, b?.RectificationRequested));
         Command(tickets, "/{id}/reply", "ReplyTicket", "The reply the submitter sees; starts the return-visit limit.",
             (ReplyBody? b) => new ReplyTicket(b?.Text));
-        Command(tickets, "/{id}/return-visit", "RecordTicketReturnVisit", "Staff record the return visit (回访) with the satisfaction given (1–5).",
+        Command(tickets, "/{id}/return-visit", "RecordTicketReturnVisit", "Staff record the return visit with the satisfaction given (1–5).",
             (VisitBody? b) => new RecordTicketReturnVisit(b?.Satisfaction, b?.Comment));
         Command(tickets, "/{id}/close", "CloseTicket", "Closes a ticket after its return visit (a dissatisfied one only with a reason).",
             (ReasonBody? b) => new CloseTicket(b?.Reason));

@@ -58,7 +58,40 @@ public sealed partial class ReaderLanguageTests(IntegrationFixture fixture)
     }
 
     [Fact]
+    public async Task The_middlewares_refuse_in_the_readers_language_too()
+    {
+        var shared = await fixture.SharedAsync();
+        await shared.Deployment.Identity.PlatformUserAsync("rl-browser", PlatformRoles.Operator);
+        var (session, _) = await SessionEndTests.BrowserSignInAsync(shared.Web.Http, "rl-browser", TestIdentity.Password);
+        using var browser = new HttpClient(new HttpClientHandler { UseCookies = false }) { BaseAddress = shared.Web.Http };
+        using var anonymous = shared.Anonymous();
+        var change = new { currentPassword = TestIdentity.Password, newPassword = "Another-Passw0rd!" };
+
+        async Task<JsonElement> WithoutCsrfAsync(string language)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/auth/password") { Content = JsonContent.Create(change) };
+            request.Headers.Add("Cookie", $"{session}; mc.lang={language}");
+            using var response = await browser.SendAsync(request);
+            Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+            return await response.Content.ReadFromJsonAsync<JsonElement>();
+        }
+
+        var csrfZh = await WithoutCsrfAsync("zh-CN");
+        var csrfEn = await WithoutCsrfAsync("en");
+        var signInZh = await ProblemAsync(anonymous, HttpMethod.Get, "/api/auth/me", null, HttpStatusCode.Unauthorized);
+        var signInEn = await ProblemAsync(anonymous, HttpMethod.Get, "/api/auth/me", null, HttpStatusCode.Unauthorized, header: "en");
+
+
+        Assert.Equal(("CSRF 校验失败", "请把 /api/auth/me 返回的 csrfToken 放在 X-CSRF-Token 请求头中发送"),
+            (csrfZh.GetProperty("title").GetString(), csrfZh.GetProperty("detail").GetString()));
+        Assert.Equal(("The CSRF token is missing or wrong.", "Send the csrfToken from /api/auth/me in the X-CSRF-Token header."),
+            (csrfEn.GetProperty("title").GetString(), csrfEn.GetProperty("detail").GetString()));
+        Assert.Equal(("需要登录", "Sign-in required."), (signInZh.GetProperty("title").GetString(), signInEn.GetProperty("title").GetString()));
+    }
+
+    [Fact]
     public async Task Text_sent_with_message_markers_comes_back_as_plain_text()
+
     {
         var shared = await fixture.SharedAsync();
         await shared.Deployment.Identity.PlatformUserAsync("rl-admin", PlatformRoles.Admin);
@@ -85,10 +118,10 @@ public sealed partial class ReaderLanguageTests(IntegrationFixture fixture)
         }
     }
 
-    private static async Task<JsonElement> ProblemAsync(HttpClient http, HttpMethod method, string path, object body, HttpStatusCode expected,
+    private static async Task<JsonElement> ProblemAsync(HttpClient http, HttpMethod method, string path, object? body, HttpStatusCode expected,
         string? header = null)
     {
-        using var request = new HttpRequestMessage(method, path) { Content = JsonContent.Create(body) };
+        using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
         if (header is not null)
         {
             request.Headers.AcceptLanguage.ParseAdd(header);
