@@ -150,8 +150,11 @@ public sealed class AuditLog(NpgsqlDataSource db, TimeProvider time)
     }
 
     /// <summary>The operation log as CSV (UTF-8 with BOM so spreadsheet programs read Chinese correctly).</summary>
-    public static string ToCsv(IEnumerable<OperationRecord> rows)
+    /// <param name="rows">The operations.</param>
+    /// <param name="render">Renders the messages a cell holds in the reader's language (a file leaves the system as it is written).</param>
+    public static string ToCsv(IEnumerable<OperationRecord> rows, Func<string?, string?>? render = null)
     {
+        render ??= text => text;
         var csv = new StringBuilder("\uFEFFid,occurred_at,actor,action,target,result,correlation_id,client_ip,user_agent,details\r\n");
         foreach (var r in rows)
         {
@@ -159,7 +162,7 @@ public sealed class AuditLog(NpgsqlDataSource db, TimeProvider time)
             {
                 r.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), r.At.ToString("O"), r.Actor, r.Action, r.Target, r.Result,
                 r.CorrelationId, r.ClientIp, r.UserAgent, r.Details.GetRawText(),
-            }.Select(Escape)).Append("\r\n");
+            }.Select(value => Escape(render(value)))).Append("\r\n");
         }
 
         return csv.ToString();

@@ -18,7 +18,7 @@ public sealed class PartyDirectory(NpgsqlDataSource db, TimeProvider time)
     /// <summary>Registers an access party.</summary>
     public async Task CreatePartyAsync(string id, string name, CancellationToken cancellationToken = default)
     {
-        ValidateCode(id, "接入方标识 / party id");
+        ValidateCode(id, Msg.Of("identity.partyId"));
         RequireName(name);
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         try
@@ -28,7 +28,7 @@ public sealed class PartyDirectory(NpgsqlDataSource db, TimeProvider time)
         }
         catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)
         {
-            throw new IdentityProblem(ProblemKind.Conflict, $"接入方已存在 / access party '{id}' exists");
+            throw new IdentityProblem(ProblemKind.Conflict, Msg.Of("identity.partyExists", ("party", id)));
         }
     }
 
@@ -45,7 +45,7 @@ public sealed class PartyDirectory(NpgsqlDataSource db, TimeProvider time)
     /// <summary>Registers a channel owned by an access party.</summary>
     public async Task CreateChannelAsync(string code, string name, string partyId, CancellationToken cancellationToken = default)
     {
-        ValidateCode(code, "频道代码 / channel code");
+        ValidateCode(code, Msg.Of("identity.channelCode"));
         RequireName(name);
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         try
@@ -56,11 +56,11 @@ public sealed class PartyDirectory(NpgsqlDataSource db, TimeProvider time)
         }
         catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)
         {
-            throw new IdentityProblem(ProblemKind.Conflict, $"频道已存在 / channel '{code}' exists");
+            throw new IdentityProblem(ProblemKind.Conflict, Msg.Of("identity.channelExists", ("channel", code)));
         }
         catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.ForeignKeyViolation)
         {
-            throw new IdentityProblem(ProblemKind.Invalid, $"接入方不存在 / access party '{partyId}' does not exist");
+            throw new IdentityProblem(ProblemKind.Invalid, Msg.Of("identity.noSuchParty", ("party", partyId)));
         }
     }
 
@@ -120,7 +120,7 @@ public sealed class PartyDirectory(NpgsqlDataSource db, TimeProvider time)
     {
         if (string.IsNullOrEmpty(code) || code.Length is < 2 or > 63 || !code.All(c => c is >= 'a' and <= 'z' or >= '0' and <= '9' or '-') || code[0] == '-')
         {
-            throw new IdentityProblem(ProblemKind.Invalid, $"{what} 只能由小写字母、数字和 - 组成（2–63 位）/ must be 2–63 lower-case letters, digits or '-'");
+            throw new IdentityProblem(ProblemKind.Invalid, Msg.Of("identity.codeInvalid", ("what", what)));
         }
     }
 
@@ -128,7 +128,8 @@ public sealed class PartyDirectory(NpgsqlDataSource db, TimeProvider time)
     {
         if (string.IsNullOrWhiteSpace(name) || name.Length > 200)
         {
-            throw new IdentityProblem(ProblemKind.Invalid, "名称不能为空且不超过 200 字 / a name of at most 200 characters is required");
+            throw new IdentityProblem(ProblemKind.Invalid, Msg.Of("identity.nameRequired", ("max", 200))
+);
         }
     }
 }

@@ -16,12 +16,15 @@ public enum ProblemKind
     Forbidden,
 }
 
-/// <summary>A refused identity operation, with a reason a person can act on.</summary>
+/// <summary>
+/// A refused identity operation, with a reason a person can act on: the message and each detail are catalogue messages
+/// (<see cref="Msg"/>), rendered in the reader's language where the refusal is answered.
+/// </summary>
 public sealed class IdentityProblem(ProblemKind kind, string message, IReadOnlyList<string>? details = null) : Exception(message)
 {
     /// <summary>The kind of refusal.</summary>
     public ProblemKind Kind { get; } = kind;
 
-    /// <summary>Further reasons (e.g. each password policy objection).</summary>
+    /// <summary>Further reasons (e.g. each password policy objection), each a message.</summary>
     public IReadOnlyList<string> Details { get; } = details ?? [];
 }

@@ -17,24 +17,25 @@ public static class Passwords
     public static bool Verify(string hash, string password) =>
         Hasher.VerifyHashedPassword("", hash, password) != PasswordVerificationResult.Failed;
 
-    /// <summary>The policy's objections to a password, in Chinese and English; empty when it is acceptable.</summary>
+    /// <summary>The policy's objections to a password, as messages; empty when it is acceptable.</summary>
     public static IReadOnlyList<string> Check(string password, string username)
     {
         var problems = new List<string>();
         if (password.Length < MinimumLength)
         {
-            problems.Add($"密码至少 {MinimumLength} 位 / at least {MinimumLength} characters");
+            problems.Add(Msg.Of("identity.passwordTooShort", ("min", MinimumLength)));
         }
 
         var classes = new[] { password.Any(char.IsLower), password.Any(char.IsUpper), password.Any(char.IsDigit), password.Any(c => !char.IsLetterOrDigit(c)) }.Count(x => x);
         if (classes < 3)
         {
-            problems.Add("需包含小写字母、大写字母、数字、符号中的至少三类 / use at least three of: lower case, upper case, digits, symbols");
+            problems.Add(Msg.Of("identity.passwordClasses"));
         }
 
         if (!string.IsNullOrEmpty(username) && password.Contains(username, StringComparison.OrdinalIgnoreCase))
         {
-            problems.Add("密码不能包含用户名 / must not contain the user name");
+            problems.Add(Msg.Of("identity.passwordHasUsername")
+);
         }
 
         return problems;

@@ -34,7 +34,7 @@ public sealed class TerminalCredentialStore(NpgsqlDataSource db, TimeProvider ti
         if (string.IsNullOrEmpty(terminalId) || terminalId.Length > 64 || !char.IsAsciiLetterOrDigit(terminalId[0])
             || !terminalId.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
         {
-            throw new IdentityProblem(ProblemKind.Invalid, "终端标识只能由字母、数字、- 和 _ 组成（最多 64 位）/ terminal ids are up to 64 letters, digits, '-' or '_'");
+            throw new IdentityProblem(ProblemKind.Invalid, Msg.Of("identity.terminalIdInvalid"));
         }
 
         var secret = Secrets.New(SecretPrefix);
@@ -54,11 +54,12 @@ public sealed class TerminalCredentialStore(NpgsqlDataSource db, TimeProvider ti
         }
         catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.ForeignKeyViolation)
         {
-            throw new IdentityProblem(ProblemKind.Invalid, $"接入方不存在 / access party '{partyId}' does not exist");
+            throw new IdentityProblem(ProblemKind.Invalid, Msg.Of("identity.noSuchParty", ("party", partyId)));
         }
 
         // The id belongs to another access party: do not reveal it, do not take it over.
-        return rows == 1 ? secret : throw new IdentityProblem(ProblemKind.Conflict, $"终端标识已被使用 / terminal id '{terminalId}' is taken");
+        return rows == 1 ? secret : throw new IdentityProblem(ProblemKind.Conflict, Msg.Of("identity.terminalIdTaken", ("terminal", terminalId))
+);
     }
 
     /// <summary>The credential of a terminal, or null.</summary>

@@ -49,29 +49,29 @@ public sealed class UserStore(NpgsqlDataSource db, PersonalDataProtector persona
         ValidateUsername(user.Username);
         if (string.IsNullOrWhiteSpace(user.DisplayName))
         {
-            throw new IdentityProblem(ProblemKind.Invalid, "显示名称不能为空 / display name is required");
+            throw new IdentityProblem(ProblemKind.Invalid, Msg.Of("identity.displayNameRequired"));
         }
 
         var problems = Passwords.Check(user.Password, user.Username);
         if (problems.Count > 0)
         {
-            throw new IdentityProblem(ProblemKind.Invalid, "密码不符合要求 / the password does not meet the policy", problems);
+            throw new IdentityProblem(ProblemKind.Invalid, Msg.Of("identity.passwordPolicy"), problems);
         }
 
         var roles = user.PlatformRoles ?? [];
         if (roles.Except(Identity.PlatformRoles.All).FirstOrDefault() is { } unknown)
         {
-            throw new IdentityProblem(ProblemKind.Invalid, $"未知角色 / unknown platform role '{unknown}'");
+            throw new IdentityProblem(ProblemKind.Invalid, Msg.Of("identity.unknownPlatformRole", ("role", unknown)));
         }
 
         if ((user.PartyId is null) != (user.PartyRole is null) || (user.PartyRole is not null && !PartyRoles.All.Contains(user.PartyRole)))
         {
-            throw new IdentityProblem(ProblemKind.Invalid, "接入方成员必须同时指定接入方和角色 / a party member needs both a party and a party role");
+            throw new IdentityProblem(ProblemKind.Invalid, Msg.Of("identity.partyMemberNeedsRole"));
         }
 
         if (user.PartyId is not null && roles.Count > 0)
         {
-            throw new IdentityProblem(ProblemKind.Invalid, "接入方用户不能拥有平台角色 / access-party users cannot hold platform roles");
+            throw new IdentityProblem(ProblemKind.Invalid, Msg.Of("identity.partyUserPlatformRole"));
         }
 
         var id = Guid.CreateVersion7();
@@ -110,11 +110,11 @@ public sealed class UserStore(NpgsqlDataSource db, PersonalDataProtector persona
         }
         catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)
         {
-            throw new IdentityProblem(ProblemKind.Conflict, $"用户名已存在 / the user name '{user.Username}' is taken");
+            throw new IdentityProblem(ProblemKind.Conflict, Msg.Of("identity.usernameTaken", ("username", user.Username)));
         }
         catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.ForeignKeyViolation)
         {
-            throw new IdentityProblem(ProblemKind.Invalid, $"接入方不存在 / access party '{user.PartyId}' does not exist");
+            throw new IdentityProblem(ProblemKind.Invalid, Msg.Of("identity.noSuchParty", ("party", user.PartyId)));
         }
 
         return id;
@@ -189,11 +189,11 @@ public sealed class UserStore(NpgsqlDataSource db, PersonalDataProtector persona
         await using var connection = db.CreateConnection();
         var account = await connection.QuerySingleOrDefaultAsync<PasswordRow>(new CommandDefinition(
             "SELECT username, password_hash FROM mc.users WHERE id = @id", new { id }, cancellationToken: cancellationToken))
-            ?? throw new IdentityProblem(ProblemKind.NotFound, "用户不存在 / no such user");
+            ?? throw new IdentityProblem(ProblemKind.NotFound, Msg.Of("identity.noSuchUser"));
         var (username, hash) = (account.Username, account.PasswordHash);
         if (!Passwords.Verify(hash, current))
         {
-            throw new IdentityProblem(ProblemKind.Invalid, "当前密码不正确 / the current password is wrong");
+            throw new IdentityProblem(ProblemKind.Invalid, Msg.Of("identity.currentPasswordWrong"));
         }
 
         return await SetPasswordAsync(id, username, replacement, mustChange: false, keepSession, cancellationToken);
@@ -208,7 +208,7 @@ public sealed class UserStore(NpgsqlDataSource db, PersonalDataProtector persona
         await using var connection = db.CreateConnection();
         var username = await connection.ExecuteScalarAsync<string?>(new CommandDefinition(
             "SELECT username FROM mc.users WHERE id = @id", new { id }, cancellationToken: cancellationToken))
-            ?? throw new IdentityProblem(ProblemKind.NotFound, "用户不存在 / no such user");
+            ?? throw new IdentityProblem(ProblemKind.NotFound, Msg.Of("identity.noSuchUser"));
         return await SetPasswordAsync(id, username, replacement, mustChange: true, keepSession: null, cancellationToken);
     }
 
@@ -284,12 +284,12 @@ public sealed class UserStore(NpgsqlDataSource db, PersonalDataProtector persona
     {
         if (!ChannelRoles.All.Contains(role))
         {
-            throw new IdentityProblem(ProblemKind.Invalid, $"未知频道角色 / unknown channel role '{role}'");
+            throw new IdentityProblem(ProblemKind.Invalid, Msg.Of("identity.unknownChannelRole", ("role", role)));
         }
 
         if ((role == ChannelRoles.Reviewer) != (reviewLevel is not null) || reviewLevel is < 1 or > 3)
         {
-            throw new IdentityProblem(ProblemKind.Invalid, "审核人需要 1–3 级审核级别，其他角色不能有 / a reviewer needs a review level 1–3; other roles have none");
+            throw new IdentityProblem(ProblemKind.Invalid, Msg.Of("identity.reviewLevel"));
         }
 
         // A role given or taken away (or a review level changed) ends the person's sessions: they sign in again with what they now hold.
@@ -309,7 +309,7 @@ public sealed class UserStore(NpgsqlDataSource db, PersonalDataProtector persona
         }
         catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.ForeignKeyViolation)
         {
-            throw new IdentityProblem(ProblemKind.NotFound, "频道或用户不存在 / no such channel or user");
+            throw new IdentityProblem(ProblemKind.NotFound, Msg.Of("identity.noSuchChannelOrUser"));
         }
 
         await transaction.CommitAsync(cancellationToken);
@@ -354,7 +354,7 @@ public sealed class UserStore(NpgsqlDataSource db, PersonalDataProtector persona
         var problems = Passwords.Check(password, username);
         if (problems.Count > 0)
         {
-            throw new IdentityProblem(ProblemKind.Invalid, "密码不符合要求 / the password does not meet the policy", problems);
+            throw new IdentityProblem(ProblemKind.Invalid, Msg.Of("identity.passwordPolicy"), problems);
         }
 
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
@@ -383,7 +383,8 @@ public sealed class UserStore(NpgsqlDataSource db, PersonalDataProtector persona
         var value = username.Trim();
         if (value.Length is < 3 or > 64 || !value.All(c => char.IsLetterOrDigit(c) || c is '.' or '-' or '_' or '@'))
         {
-            throw new IdentityProblem(ProblemKind.Invalid, "用户名需 3–64 位字母、数字或 . - _ @ / user names are 3–64 letters, digits or . - _ @");
+            throw new IdentityProblem(ProblemKind.Invalid, Msg.Of("identity.usernameInvalid")
+);
         }
     }
 

@@ -1,4 +1,6 @@
 using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using MediaCenter.Identity;
 using MediaCenter.Web.Security;
 
@@ -13,7 +15,8 @@ internal static class AuditApi
 
         audit.MapGet("/operations", async (DateTimeOffset? from, DateTimeOffset? to, string? actor, string? action, string? target, string? result,
                 int? limit, AuditLog log, CancellationToken cancellationToken) =>
-                Results.Ok(await log.SearchOperationsAsync(new AuditQuery(from, to, actor, action, target, result, limit ?? 200), cancellationToken)))
+                Results.Ok((await log.SearchOperationsAsync(new AuditQuery(from, to, actor, action, target, result, limit ?? 200), cancellationToken))
+                    .Select(r => r with { Details = Rendered(r.Details) })))
             .WithName("SearchOperations")
             .WithSummary("The operation log, newest first; filter by time range, actor, action, target, result (ok, denied, rejected, failed).");
 
@@ -21,7 +24,8 @@ internal static class AuditApi
                 AuditLog log, CancellationToken cancellationToken) =>
             {
                 var rows = await log.SearchOperationsAsync(new AuditQuery(from, to, actor, action, target, result, 10_000), cancellationToken);
-                return Results.File(Encoding.UTF8.GetBytes(AuditLog.ToCsv(rows)), "text/csv; charset=utf-8", "operation-log.csv");
+                return Results.File(Encoding.UTF8.GetBytes(AuditLog.ToCsv(rows, text => MessageCatalog.Render(text)))
+, "text/csv; charset=utf-8", "operation-log.csv");
             })
             .WithName("ExportOperations")
             .WithSummary("The same search as CSV (at most 10,000 rows).");
@@ -39,4 +43,58 @@ internal static class AuditApi
 
         return endpoints;
     }
+
+    /// <summary>
+    /// An entry's details with the messages they hold (an alert's text) rendered in the reader's language: the response renders
+    /// strings, but details are raw JSON.
+    /// </summary>
+    private static JsonElement Rendered(JsonElement details)
+    {
+        if (!Msg.IsIn(details.GetRawText()))
+        {
+            return details;
+        }
+
+        var node = JsonNode.Parse(details.GetRawText());
+        return JsonSerializer.SerializeToElement(node is JsonValue ? Text(node) : Walk(node));
+    }
+
+    /// <summary>The container with each string inside it rendered (replaced in place).</summary>
+    private static JsonNode? Walk(JsonNode? node)
+    {
+        if (node is JsonObject o)
+        {
+            foreach (var name in o.Select(p => p.Key).ToList())
+            {
+                if (o[name] is JsonValue v)
+                {
+                    o[name] = Text(v);
+                }
+                else
+                {
+                    Walk(o[name]);
+                }
+            }
+        }
+        else if (node is JsonArray a)
+        {
+            for (var i = 0; i < a.Count; i++)
+            {
+                if (a[i] is JsonValue v)
+                {
+                    a[i] = Text(v);
+                }
+                else
+                {
+                    Walk(a[i]);
+                }
+            }
+        }
+
+        return node;
+    }
+
+    private static JsonNode? Text(JsonNode value) =>
+        value is JsonValue v && v.TryGetValue<string>(out var text) ? JsonValue.Create(MessageCatalog.Render(text)) : value.DeepClone();
 }
+

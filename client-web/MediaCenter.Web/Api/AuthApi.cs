@@ -51,7 +51,7 @@ internal static class AuthApi
                 var lifetime = body.LifetimeDays is { } days ? TimeSpan.FromDays(days) : settings.Value.TokenLifetime;
                 if (lifetime <= TimeSpan.Zero || lifetime > settings.Value.MaxTokenLifetime)
                 {
-                    throw new IdentityProblem(ProblemKind.Invalid, $"有效期需在 1–{settings.Value.MaxTokenLifetime.TotalDays:0} 天之间 / lifetimeDays must be 1–{settings.Value.MaxTokenLifetime.TotalDays:0}");
+                    throw new IdentityProblem(ProblemKind.Invalid, Msg.Of("web.tokenLifetime", ("max", Math.Round(settings.Value.MaxTokenLifetime.TotalDays))));
                 }
 
                 var user = await signIn.VerifyAsync(body.Username, body.Password, "token", http);
@@ -155,7 +155,7 @@ internal sealed class SignIn(
             await users.RegisterSuccessAsync(account!.Id, http.RequestAborted);
             await audit.LoginAsync(new LoginEntry(account.Username, account.Id, true, "ok", method, ip, agent), http.RequestAborted);
             return await users.LoadCurrentAsync(account.Id, http.RequestAborted)
-                ?? throw new SignInRefused("账户不可用 / The account is not available.");
+                ?? throw new SignInRefused(Msg.Of("web.accountUnavailable"));
         }
 
         await audit.LoginAsync(new LoginEntry(name, account?.Id, false, failure, method, ip, agent), http.RequestAborted);
@@ -163,8 +163,8 @@ internal sealed class SignIn(
 
         // The caller learns that the account is locked (so they wait) but not whether a user name exists.
         throw new SignInRefused(failure is "locked" or "wrong-password-locked"
-            ? $"账户已锁定，请 {settings.Value.LockoutDuration.TotalMinutes:0} 分钟后再试 / The account is locked; try again in {settings.Value.LockoutDuration.TotalMinutes:0} minutes."
-            : "用户名或密码错误 / Wrong user name or password.");
+            ? Msg.Of("web.accountLocked", ("minutes", Math.Round(settings.Value.LockoutDuration.TotalMinutes)))
+            : Msg.Of("web.wrongCredentials"));
     }
 
     private async Task WarnOnRepeatedFailuresAsync(string username, string? ip)
@@ -175,13 +175,13 @@ internal sealed class SignIn(
         if (forUser == s.FailedSignInAlertThreshold)
         {
             await alerts.RaiseAsync("failed-sign-ins-account", username,
-                $"账户 {username} 在 {s.AlertWindow.TotalMinutes:0} 分钟内登录失败 {forUser} 次 / {forUser} failed sign-ins for {username} within {s.AlertWindow.TotalMinutes:0} minutes");
+                Msg.Of("web.failedSignInsAccount", ("username", username), ("minutes", Math.Round(s.AlertWindow.TotalMinutes)), ("count", forUser)));
         }
 
         if (ip is not null && fromAddress == s.FailedSignInAlertThreshold)
         {
             await alerts.RaiseAsync("failed-sign-ins-address", ip,
-                $"地址 {ip} 在 {s.AlertWindow.TotalMinutes:0} 分钟内登录失败 {fromAddress} 次 / {fromAddress} failed sign-ins from {ip} within {s.AlertWindow.TotalMinutes:0} minutes");
+                Msg.Of("web.failedSignInsAddress", ("ip", ip), ("minutes", Math.Round(s.AlertWindow.TotalMinutes)), ("count", fromAddress)));
         }
     }
 }

@@ -18,7 +18,7 @@ internal static class CommandIds
         if (key.Length is 0 or > 100)
         {
             throw new IdentityProblem(ProblemKind.Invalid,
-                "需要 Idempotency-Key 请求头（1–100 个字符），重试时使用同一个值 / the Idempotency-Key header (1–100 characters) is required; reuse it when retrying");
+                Msg.Of("web.idempotencyKeyRequired"));
         }
 
         return $"{http.CurrentUser().Id:N}:{key}";

@@ -48,8 +48,8 @@ internal static class DirectoryApi
         channels.MapPost("/", async (CreateChannel body, HttpContext http, PartyDirectory directory) =>
             {
                 var caller = http.CurrentUser();
-                var party = body.PartyId ?? caller.PartyId ?? throw new IdentityProblem(ProblemKind.Invalid, "需要 partyId / partyId is required");
-                Scope.RequireManageable(caller, party, "接入方 / access party");
+                var party = body.PartyId ?? caller.PartyId ?? throw new IdentityProblem(ProblemKind.Invalid, Msg.Of("web.partyIdRequired"));
+                Scope.RequireManageable(caller, party, Msg.Of("web.whatParty"));
                 await directory.CreateChannelAsync(body.Code ?? "", body.Name ?? "", party, http.RequestAborted);
                 http.Audit().Target = "channel:" + body.Code;
                 return Results.Created($"/api/channels/{body.Code}", await directory.ChannelAsync(body.Code!, http.RequestAborted));
@@ -74,17 +74,17 @@ internal static class DirectoryApi
                 HttpContext http, PartyDirectory directory, UserStore users, LiveConnections live, People.TrainingGate training) =>
             {
                 var channel = await VisibleChannelAsync(code, http, directory);
-                Scope.RequireManageable(http.CurrentUser(), channel.PartyId, "频道 / channel");
+                Scope.RequireManageable(http.CurrentUser(), channel.PartyId, Msg.Of("web.whatChannel"));
                 if (userId == http.CurrentUser().Id)
                 {
                     // Separation of duties: a manager who could give themselves editor, reviewer and chief could approve their own story.
-                    throw new IdentityProblem(ProblemKind.Forbidden, "不能给自己授予角色 / nobody grants roles to themselves");
+                    throw new IdentityProblem(ProblemKind.Forbidden, Msg.Of("web.noSelfGrant"));
                 }
 
                 var member = await users.GetAsync(userId, http.RequestAborted);
                 if (member is null || member.PartyId != channel.PartyId)
                 {
-                    throw new IdentityProblem(ProblemKind.Invalid, "只能指派本接入方的用户 / only users of the channel's access party can hold its roles");
+                    throw new IdentityProblem(ProblemKind.Invalid, Msg.Of("web.channelRoleOutsider"));
                 }
 
                 if (await training.RefusalAsync(userId, http.RequestAborted) is { } untrained)
@@ -105,11 +105,11 @@ internal static class DirectoryApi
                 HttpContext http, PartyDirectory directory, UserStore users, LiveConnections live) =>
             {
                 var channel = await VisibleChannelAsync(code, http, directory);
-                Scope.RequireManageable(http.CurrentUser(), channel.PartyId, "频道 / channel");
+                Scope.RequireManageable(http.CurrentUser(), channel.PartyId, Msg.Of("web.whatChannel"));
                 http.Audit().Target = $"channel:{code}/user:{userId}";
                 if (!await users.RemoveChannelRoleAsync(code, userId, role, http.RequestAborted))
                 {
-                    throw new IdentityProblem(ProblemKind.NotFound, "该用户没有此角色 / the user does not hold this role");
+                    throw new IdentityProblem(ProblemKind.NotFound, Msg.Of("web.roleNotHeld"));
                 }
 
                 live.CloseUser(userId);
@@ -130,13 +130,13 @@ internal static class DirectoryApi
                 var caller = http.CurrentUser();
                 var existing = await store.GetAsync(terminalId, http.RequestAborted);
                 var party = existing?.PartyId ?? body?.PartyId ?? caller.PartyId
-                    ?? throw new IdentityProblem(ProblemKind.Invalid, "需要 partyId / partyId is required");
+                    ?? throw new IdentityProblem(ProblemKind.Invalid, Msg.Of("web.partyIdRequired"));
                 if (existing is not null && !caller.CanSeeParty(existing.PartyId))
                 {
-                    throw new IdentityProblem(ProblemKind.Conflict, $"终端标识已被使用 / terminal id '{terminalId}' is taken");
+                    throw new IdentityProblem(ProblemKind.Conflict, Msg.Of("identity.terminalIdTaken", ("terminal", terminalId)));
                 }
 
-                Scope.RequireManageable(caller, party, "接入方 / access party");
+                Scope.RequireManageable(caller, party, Msg.Of("web.whatParty"));
                 var secret = await store.IssueAsync(terminalId, party, caller.Id, http.RequestAborted);
                 http.Audit().Target = "terminal:" + terminalId;
                 http.Audit().Details["reissued"] = existing is not null;
@@ -150,10 +150,10 @@ internal static class DirectoryApi
                 var existing = await store.GetAsync(terminalId, http.RequestAborted);
                 if (existing is null)
                 {
-                    throw new IdentityProblem(ProblemKind.NotFound, "终端不存在 / terminal not found");
+                    throw new IdentityProblem(ProblemKind.NotFound, Msg.Of("common.notFound", ("what", Msg.Of("web.whatTerminal"))));
                 }
 
-                Scope.RequireManageable(http.CurrentUser(), existing.PartyId, "终端 / terminal");
+                Scope.RequireManageable(http.CurrentUser(), existing.PartyId, Msg.Of("web.whatTerminal"));
                 await store.RevokeAsync(terminalId, http.RequestAborted);
                 http.Audit().Target = "terminal:" + terminalId;
                 // The gateway holding the connection closes it now; any gateway refuses the next one.
@@ -172,7 +172,8 @@ internal static class DirectoryApi
         var channel = await directory.ChannelAsync(code, http.RequestAborted);
         if (channel is null || !http.CurrentUser().CanSeeParty(channel.PartyId))
         {
-            throw new IdentityProblem(ProblemKind.NotFound, "频道不存在 / channel not found");
+            throw new IdentityProblem(ProblemKind.NotFound, Msg.Of("common.notFound", ("what", Msg.Of("web.whatChannel")))
+);
         }
 
         return channel;

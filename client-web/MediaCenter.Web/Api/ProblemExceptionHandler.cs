@@ -17,7 +17,7 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
                 ProblemKind.Conflict => StatusCodes.Status409Conflict,
                 ProblemKind.NotFound => StatusCodes.Status404NotFound,
                 _ => StatusCodes.Status403Forbidden,
-            }, problem.Message, problem.Details.Count > 0 ? string.Join("; ", problem.Details) : null, problem.Details, exception);
+            }, problem.Message, problem.Details.Count > 0 ? Msg.List(problem.Details) : null, problem.Details, exception);
         }
 
         if (exception is Operations.CommandRefused command)
@@ -34,15 +34,14 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
 
         var (status, title) = exception switch
         {
-            BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => (StatusCodes.Status413PayloadTooLarge, "请求体过大 / The request body is too large."),
-            BadHttpRequestException => (StatusCodes.Status400BadRequest, "请求格式错误 / The request is malformed."),
-            ArgumentException => (StatusCodes.Status400BadRequest, "The request is not valid."),
-            TimeoutException => (StatusCodes.Status503ServiceUnavailable, "The service did not answer in time; retry with the same Idempotency-Key."),
+            BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => (StatusCodes.Status413PayloadTooLarge, Msg.Of("web.requestTooLarge")),
+            BadHttpRequestException => (StatusCodes.Status400BadRequest, Msg.Of("web.requestMalformed")),
+            ArgumentException => (StatusCodes.Status400BadRequest, Msg.Of("web.requestInvalid")),
+            TimeoutException => (StatusCodes.Status503ServiceUnavailable, Msg.Of("web.timedOut")),
             // The database is unreachable (an outage, a failover): nothing was acknowledged, the same request may be retried.
-            _ when IsDatabase(exception) =>
-                (StatusCodes.Status503ServiceUnavailable, "数据库暂时不可用，请稍后用同一个 Idempotency-Key 重试 / The database is unavailable; retry with the same Idempotency-Key."),
-            OrleansException => (StatusCodes.Status503ServiceUnavailable, "The service is temporarily unavailable; retry with the same Idempotency-Key."),
-            _ => (StatusCodes.Status500InternalServerError, "An unexpected error occurred."),
+            _ when IsDatabase(exception) => (StatusCodes.Status503ServiceUnavailable, Msg.Of("web.databaseUnavailable")),
+            OrleansException => (StatusCodes.Status503ServiceUnavailable, Msg.Of("web.serviceUnavailable")),
+            _ => (StatusCodes.Status500InternalServerError, Msg.Of("web.unexpectedError")),
         };
 
         if (status >= 500)

@@ -13,7 +13,7 @@ internal static class Scope
             return requested;
         }
 
-        return user.PartyId ?? throw new IdentityProblem(ProblemKind.Forbidden, "该账户不属于任何接入方 / this account belongs to no access party");
+        return user.PartyId ?? throw new IdentityProblem(ProblemKind.Forbidden, Msg.Of("web.noParty"));
     }
 
     /// <summary>Throws 404 unless the caller may see the party's data.</summary>
@@ -21,7 +21,7 @@ internal static class Scope
     {
         if (!user.CanSeeParty(partyId))
         {
-            throw new IdentityProblem(ProblemKind.NotFound, $"{what} 不存在 / {what} not found");
+            throw new IdentityProblem(ProblemKind.NotFound, Msg.Of("common.notFound", ("what", what)));
         }
     }
 
@@ -31,7 +31,8 @@ internal static class Scope
         RequireVisible(user, partyId, what);
         if (!user.CanManageParty(partyId))
         {
-            throw new IdentityProblem(ProblemKind.Forbidden, "没有管理权限 / you may not change this");
+            throw new IdentityProblem(ProblemKind.Forbidden, Msg.Of("web.mayNotManage")
+);
         }
     }
 }

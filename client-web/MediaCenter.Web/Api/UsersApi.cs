@@ -37,15 +37,15 @@ internal static class UsersApi
                 {
                     if (!caller.Is(PlatformRoles.Admin))
                     {
-                        throw new IdentityProblem(ProblemKind.Forbidden, "只有平台管理员可以创建平台账户 / only platform administrators create platform accounts");
+                        throw new IdentityProblem(ProblemKind.Forbidden, Msg.Of("web.onlyAdminsCreatePlatform"));
                     }
                 }
                 else
                 {
-                    Scope.RequireManageable(caller, body.PartyId, "接入方 / access party");
+                    Scope.RequireManageable(caller, body.PartyId, Msg.Of("web.whatParty"));
                     if (body.PartyRole == PartyRoles.Admin && !caller.Is(PlatformRoles.Admin))
                     {
-                        throw new IdentityProblem(ProblemKind.Forbidden, "只有平台管理员可以创建接入方管理员 / only platform administrators create party administrators");
+                        throw new IdentityProblem(ProblemKind.Forbidden, Msg.Of("web.onlyAdminsCreatePartyAdmins"));
                     }
                 }
 
@@ -83,14 +83,14 @@ internal static class UsersApi
         users.MapPut("/{id:guid}/disabled", async (Guid id, DisabledRequest? body, HttpContext http, UserStore store, LiveConnections live) =>
             {
                 var target = await ManageableUserAsync(id, http, store);
-                var disabled = body?.Disabled ?? throw new IdentityProblem(ProblemKind.Invalid, "需要 disabled / disabled (true or false) is required");
+                var disabled = body?.Disabled ?? throw new IdentityProblem(ProblemKind.Invalid, Msg.Of("web.disabledRequired"));
                 if (target.Id == http.CurrentUser().Id)
                 {
-                    throw new IdentityProblem(ProblemKind.Forbidden, "不能停用自己的账户 / you cannot disable your own account");
+                    throw new IdentityProblem(ProblemKind.Forbidden, Msg.Of("web.noSelfDisable"));
                 }
 
                 var revoked = await store.SetDisabledAsync(target.Id, disabled, http.RequestAborted)
-                    ?? throw new IdentityProblem(ProblemKind.NotFound, "用户不存在 / user not found");
+                    ?? throw new IdentityProblem(ProblemKind.NotFound, Msg.Of("identity.noSuchUser"));
                 live.CloseUser(target.Id);
                 http.Audit().Target = "user:" + id;
                 http.Audit().Details["after"] = new { disabled };
@@ -135,7 +135,7 @@ internal static class UsersApi
         // Platform accounts are visible to platform staff only.
         if (user is null || (user.PartyId is null ? !(caller.SpansAllParties || caller.Is(PlatformRoles.Management)) : !caller.CanSeeParty(user.PartyId)))
         {
-            throw new IdentityProblem(ProblemKind.NotFound, "用户不存在 / user not found");
+            throw new IdentityProblem(ProblemKind.NotFound, Msg.Of("identity.noSuchUser"));
         }
 
         return user;
@@ -152,7 +152,8 @@ internal static class UsersApi
             : personalData ? caller.Is(PlatformRoles.Admin) || (caller.PartyId == user.PartyId && caller.PartyRole == PartyRoles.Admin)
             : user.PartyRole == PartyRoles.Admin ? caller.Is(PlatformRoles.Admin)
             : caller.CanManageParty(user.PartyId);
-        return allowed ? user : throw new IdentityProblem(ProblemKind.Forbidden, "没有权限 / you may not do this to this account");
+        return allowed ? user : throw new IdentityProblem(ProblemKind.Forbidden, Msg.Of("web.mayNotChangeAccount")
+);
     }
 }
 

@@ -171,14 +171,14 @@ internal static class IndicatorsApi
                 ExecuteRectificationAsync(id, new FileExplanation(body?.Text), http, cluster))
             .RequireAuthorization(Policies.PartyRead)
             .WithName("FileExplanation")
-            .WithSummary("The party files an explanation with management (报备) instead of rectifying.");
+            .WithSummary("The party files an explanation with management instead of rectifying.");
 
         rectifications.MapPost("/{id}/decision", async (string id, DecisionBody? body, HttpContext http, IClusterClient cluster) =>
             {
                 if (body?.Accepted is not { } accepted)
                 {
                     await VisibleRectificationAsync(id, http, cluster);
-                    throw new CommandRefused("Invalid", "需要 accepted（true 或 false）/ accepted (true or false) is required", WhatRectification);
+                    throw new CommandRefused("Invalid", Msg.Of("indicator.acceptedRequired"), WhatRectification);
                 }
 
                 return await ExecuteRectificationAsync(id, new DecideExplanation(accepted, body.Comment), http, cluster);
@@ -207,7 +207,7 @@ internal static class IndicatorsApi
                 var (party, first, last) = PackRange(http, time, from, to, partyId);
                 var sections = await pack.SectionsAsync(party, first, last, http.RequestAborted);
                 var name = sections.Keys.FirstOrDefault(k => string.Equals(k, section ?? ReportPack.Measures, StringComparison.OrdinalIgnoreCase))
-                    ?? throw new CommandRefused("Invalid", $"section 应为 {string.Join("/", sections.Keys)} / section must be one of {string.Join(", ", sections.Keys)}", WhatIndicator);
+                    ?? throw new CommandRefused("Invalid", Msg.Of("indicator.sectionInvalid", ("sections", Msg.List(sections.Keys))), WhatIndicator);
                 using var buffer = new MemoryStream();
                 await ReportPack.WriteCsvAsync(buffer, sections[name], http.RequestAborted);
                 return Results.File(buffer.ToArray(), "text/csv; charset=utf-8", $"mediacenter-{name.ToLowerInvariant()}-{IndicatorMonths.Name(first)}.csv");
@@ -252,7 +252,7 @@ internal static class IndicatorsApi
         var last = Month(to, "to") ?? first;
         if (last < first || (last.Year * 12) + last.Month - ((first.Year * 12) + first.Month) >= ReportPack.MaxMonths)
         {
-            throw new CommandRefused("Invalid", $"from 不晚于 to，最多 {ReportPack.MaxMonths} 个月 / from on or before to, at most {ReportPack.MaxMonths} months",
+            throw new CommandRefused("Invalid", Msg.Of("indicator.monthRangeInvalid", ("max", ReportPack.MaxMonths)),
                 WhatIndicator);
         }
 
@@ -271,7 +271,7 @@ internal static class IndicatorsApi
 
         return DateOnly.TryParseExact(text + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var month)
             ? month
-            : throw new CommandRefused("Invalid", $"{name} 应为 yyyy-MM / {name} must be yyyy-MM", WhatIndicator);
+            : throw new CommandRefused("Invalid", Msg.Of("indicator.monthFormat", ("name", name)), WhatIndicator);
     }
 
     private static async Task<IResult> ExecuteIndicatorAsync(string id, IndicatorCommand command, HttpContext http, IClusterClient cluster)
@@ -301,7 +301,7 @@ internal static class IndicatorsApi
         var indicator = await cluster.GetGrain<IIndicatorGrain>(id).GetAsync();
         var user = http.CurrentUser();
         var visible = indicator is not null && (PartyScope(user) is not { } party || (indicator.State != IndicatorState.Draft && indicator.AppliesTo(party)));
-        return visible ? indicator! : throw new IdentityProblem(ProblemKind.NotFound, $"指标 {id} 不存在 / indicator {id} not found");
+        return visible ? indicator! : throw new IdentityProblem(ProblemKind.NotFound, Msg.Of("indicator.notFoundId", ("id", id)));
     }
 
     private static async Task<IResult> ExecuteRectificationAsync(string id, RectificationCommand command, HttpContext http, IClusterClient cluster)
@@ -325,6 +325,7 @@ internal static class IndicatorsApi
         var view = await cluster.GetGrain<IRectificationGrain>(id).GetAsync();
         return view is not null && http.CurrentUser().CanSeeParty(view.PartyId)
             ? view
-            : throw new IdentityProblem(ProblemKind.NotFound, $"整改 {id} 不存在 / rectification {id} not found");
+            : throw new IdentityProblem(ProblemKind.NotFound, Msg.Of("indicator.rectificationNotFoundId", ("id", id))
+);
     }
 }

@@ -93,13 +93,19 @@ public sealed class ReportPack(NpgsqlDataSource db, IndicatorReadModel read, ICl
         };
     }
 
-    /// <summary>Writes the pack as XLSX.</summary>
+    /// <summary>Writes the pack as XLSX, its text in the request's language.</summary>
     public static Task WriteXlsxAsync(Stream stream, Dictionary<string, object> sections, CancellationToken cancellationToken) =>
-        stream.SaveAsAsync(sections, printHeader: true, excelType: ExcelType.XLSX, configuration: Layout(), cancellationToken: cancellationToken);
+        stream.SaveAsAsync(sections.ToDictionary(s => s.Key, s => Rendered(s.Value)), printHeader: true, excelType: ExcelType.XLSX, configuration: Layout(),
+            cancellationToken: cancellationToken);
 
-    /// <summary>Writes one section as CSV.</summary>
+    /// <summary>Writes one section as CSV, its text in the request's language.</summary>
     public static Task WriteCsvAsync(Stream stream, object rows, CancellationToken cancellationToken) =>
-        stream.SaveAsAsync(rows, printHeader: true, excelType: ExcelType.CSV, cancellationToken: cancellationToken);
+        stream.SaveAsAsync(Rendered(rows), printHeader: true, excelType: ExcelType.CSV, cancellationToken: cancellationToken);
+
+    /// <summary>A file leaves the system as it is: any message among its cells (a title the platform wrote) is rendered now.</summary>
+    private static object Rendered(object rows) => rows is List<Dictionary<string, object?>> list
+        ? list.Select(row => row.ToDictionary(c => c.Key, c => c.Value is string text ? MessageCatalog.Render(text) : c.Value)).ToList()
+        : rows;
 
     private static OpenXmlConfiguration Layout() => new()
     {

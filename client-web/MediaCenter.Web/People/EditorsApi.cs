@@ -19,7 +19,7 @@ internal static class EditorsApi
                     var person = await users.LoadCurrentAsync(userId, http.RequestAborted);
                     if (person is null || !MaySee(http.CurrentUser(), person))
                     {
-                        throw new IdentityProblem(ProblemKind.NotFound, "没有此人员 / no such person");
+                        throw new IdentityProblem(ProblemKind.NotFound, Msg.Of("common.notFound", ("what", Msg.Of("what.person"))));
                     }
 
                     var zone = TimeZoneInfo.FindSystemTimeZoneById(configuration[$"{EditorOptions.Section}:{nameof(EditorOptions.TimeZone)}"] ?? new EditorOptions().TimeZone);
@@ -27,7 +27,8 @@ internal static class EditorsApi
                     var first = from ?? last.AddDays(-29);
                     if (first > last || last.DayNumber - first.DayNumber >= MaxDays)
                     {
-                        throw new IdentityProblem(ProblemKind.Invalid, $"日期范围无效（最多 {MaxDays} 天）/ from must not be after to, and the range is at most {MaxDays} days");
+                        throw new IdentityProblem(ProblemKind.Invalid, Msg.Of("people.dateRangeInvalid", ("max", MaxDays))
+);
                     }
 
                     return Results.Ok(await cluster.GetGrain<IEditorGrain>(userId).GetActivityAsync(first, last));

@@ -160,8 +160,8 @@ internal static class StaffApi
     {
         var organisation = requested is null
             ? user.PartyId is { } own ? Organisation.Party(own) : Organisation.Operator
-            : Organisation.Parse(requested) ?? throw new IdentityProblem(ProblemKind.Invalid, "organisation 是 operator 或 party:{id} / organisation is operator or party:{id}");
-        return MaySee(user, organisation) ? organisation : throw new IdentityProblem(ProblemKind.NotFound, $"机构 {requested} 不存在 / organisation {requested} not found");
+            : Organisation.Parse(requested) ?? throw new IdentityProblem(ProblemKind.Invalid, Msg.Of("people.organisationFormat"));
+        return MaySee(user, organisation) ? organisation : throw new IdentityProblem(ProblemKind.NotFound, Msg.Of("people.noSuchOrganisation", ("organisation", requested)));
     }
 
     /// <summary>The operator's staff is seen by platform staff and management; a party's by those who see the party.</summary>
@@ -182,7 +182,7 @@ internal static class StaffApi
         var actor = Actor(user, organisation);
         return actor.Roles.HasFlag(StaffRole.OrganisationAdmin)
             ? actor
-            : throw new IdentityProblem(ProblemKind.Forbidden, "只有该机构的管理员可以修改人员档案 / only the organisation's admins change its staff records");
+            : throw new IdentityProblem(ProblemKind.Forbidden, Msg.Of("people.onlyAdminsChange"));
     }
 
     private static async Task RequireAccountOfAsync(UserStore users, Guid account, Organisation organisation, CancellationToken cancellationToken)
@@ -190,7 +190,7 @@ internal static class StaffApi
         var found = await users.GetAsync(account, cancellationToken);
         if (found is null || found.PartyId != organisation.PartyId)
         {
-            throw new CommandRefused("Invalid", $"账户 {account} 不属于该机构 / account {account} does not belong to the organisation", What);
+            throw new CommandRefused("Invalid", Msg.Of("people.accountElsewhere", ("account", account)), What);
         }
     }
 
@@ -208,7 +208,7 @@ internal static class StaffApi
         var trimmed = value.Trim();
         if (trimmed.Length > MaxPersonal || trimmed.Any(c => !char.IsAsciiLetterOrDigit(c) && c is not ('-' or '+' or ' ')))
         {
-            throw new CommandRefused("Invalid", $"证件号或电话格式不对（最多 {MaxPersonal} 个字母数字）/ an ID number or phone is at most {MaxPersonal} letters and digits", What);
+            throw new CommandRefused("Invalid", Msg.Of("people.personalFormat", ("max", MaxPersonal)), What);
         }
 
         return new ProtectedField(protector.Protect(trimmed), mask(trimmed));
@@ -244,7 +244,8 @@ internal static class StaffApi
     {
         var staff = await cluster.GetGrain<IStaffGrain>(id).GetAsync();
         var organisation = staff is null ? null : Organisation.Parse(staff.Organisation);
-        return organisation is not null && MaySee(http.CurrentUser(), organisation) ? staff! : throw new IdentityProblem(ProblemKind.NotFound, $"人员 {id} 不存在 / person {id} not found");
+        return organisation is not null && MaySee(http.CurrentUser(), organisation) ? staff! : throw new IdentityProblem(ProblemKind.NotFound, Msg.Of("people.notFoundId", ("id", id))
+);
     }
 }
 

@@ -23,8 +23,7 @@ public sealed class TrainingGate(NpgsqlDataSource db, IClusterClient cluster)
             if (await cluster.GetGrain<IStaffGrain>(id).GetAsync() is { State: StaffState.Active, UserId: var linked } staff && linked == userId
                 && !staff.BasicTrainingPassed)
             {
-                return $"{staff.Name} 尚未通过 {staff.Post} 岗位基础培训，不能授予该岗位的角色 / {staff.Name} has not passed the basic training of the post " +
-                    $"{staff.Post}; the post's roles cannot be granted yet";
+                return Msg.Of("people.basicTrainingMissing", ("name", staff.Name), ("post", staff.Post));
             }
         }
 

@@ -85,7 +85,7 @@ public sealed partial class AuditTrail(RequestDelegate next, ILogger<AuditTrail>
                 if (deletions == settings.BulkDeletionAlertThreshold)
                 {
                     await alerts.RaiseAsync("bulk-deletion", actor,
-                        $"{actor} 在 {settings.AlertWindow.TotalMinutes:0} 分钟内删除了 {deletions} 项 / {actor} deleted {deletions} items within {settings.AlertWindow.TotalMinutes:0} minutes");
+                        Msg.Of("web.bulkDeletion", ("actor", actor), ("minutes", Math.Round(settings.AlertWindow.TotalMinutes)), ("count", deletions)));
                 }
             }
         }

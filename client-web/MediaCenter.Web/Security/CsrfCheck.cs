@@ -26,7 +26,7 @@ public sealed class CsrfCheck(RequestDelegate next)
                 || !string.Equals(originUri.Authority, context.Request.Host.Value, StringComparison.OrdinalIgnoreCase)))
             {
                 await audit.WriteAsync(context, "csrf-refused", throttled: false, new Dictionary<string, object?> { ["origin"] = origin });
-                await RefuseAsync(context, problems, "The live hub accepts browser sessions from this site only.");
+                await RefuseAsync(context, problems, Msg.Of("web.hubOriginRefused"));
                 return;
             }
         }
@@ -37,7 +37,7 @@ public sealed class CsrfCheck(RequestDelegate next)
             if (!CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(presented), Encoding.ASCII.GetBytes(expected)))
             {
                 await audit.WriteAsync(context, "csrf-refused", throttled: false, new Dictionary<string, object?>());
-                await RefuseAsync(context, problems, $"Send the csrfToken from /api/auth/me in the {HeaderName} header.");
+                await RefuseAsync(context, problems, Msg.Of("web.csrfHowTo", ("header", HeaderName)));
                 return;
             }
         }
@@ -54,7 +54,8 @@ public sealed class CsrfCheck(RequestDelegate next)
             ProblemDetails = new ProblemDetails
             {
                 Status = StatusCodes.Status403Forbidden,
-                Title = "CSRF 校验失败 / The CSRF token is missing or wrong.",
+                Title = Msg.Of("web.csrfFailed")
+,
                 Detail = detail,
             },
         }).AsTask();

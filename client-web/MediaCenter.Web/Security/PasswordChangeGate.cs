@@ -33,8 +33,8 @@ public sealed class PasswordChangeGate(RequestDelegate next)
                 {
                     Status = StatusCodes.Status403Forbidden,
                     Type = ProblemType,
-                    Title = "请先修改密码 / Change your password first.",
-                    Detail = "Until the password is changed (POST /api/auth/password) only that, sign-out and GET /api/auth/me answer.",
+                    Title = Msg.Of("web.changePasswordFirst"),
+                    Detail = Msg.Of("web.changePasswordFirstDetail"),
                 },
             });
             return;

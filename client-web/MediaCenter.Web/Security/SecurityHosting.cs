@@ -55,8 +55,8 @@ public static class SecurityHosting
                     ProblemDetails = new ProblemDetails
                     {
                         Status = StatusCodes.Status429TooManyRequests,
-                        Title = "请求过于频繁 / Too many requests.",
-                        Detail = $"Retry after {Math.Ceiling(retryAfter.TotalSeconds):0} s.",
+                        Title = Msg.Of("web.tooManyRequests"),
+                        Detail = Msg.Of("web.retryAfter", ("seconds", Math.Ceiling(retryAfter.TotalSeconds))),
                     },
                 });
             };

@@ -78,10 +78,11 @@ public sealed class SessionAuthenticationHandler(
     }
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties) =>
-        WriteProblemAsync(StatusCodes.Status401Unauthorized, "需要登录 / Sign-in required.");
+        WriteProblemAsync(StatusCodes.Status401Unauthorized, Msg.Of("web.signInRequired"));
 
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
-        WriteProblemAsync(StatusCodes.Status403Forbidden, "没有权限 / You are not allowed to do this.");
+        WriteProblemAsync(StatusCodes.Status403Forbidden, Msg.Of("web.notAllowed")
+);
 
     private (string? Token, string Source) ReadToken()
     {

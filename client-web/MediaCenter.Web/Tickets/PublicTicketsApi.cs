@@ -51,7 +51,7 @@ internal static class PublicTicketsApi
                 if (key.Length is < 16 or > 100)
                 {
                     throw new IdentityProblem(ProblemKind.Invalid,
-                        "需要 Idempotency-Key 请求头（16–100 个随机字符），重试时使用同一个值 / the Idempotency-Key header (16–100 random characters) is required; reuse it when retrying");
+                        Msg.Of("ticket.publicKeyRequired"));
                 }
 
                 var operation = "public:" + key;
@@ -63,17 +63,17 @@ internal static class PublicTicketsApi
                 {
                     if (!work.Accept(body?.Challenge, body?.Nonce))
                     {
-                        throw new CommandRefused("Invalid", "验证未通过，请刷新后重试 / the challenge was not solved (or expired); fetch a new one", TicketHttp.What);
+                        throw new CommandRefused("Invalid", Msg.Of("ticket.challengeFailed"), TicketHttp.What);
                     }
 
                     if (body?.Consent != true)
                     {
-                        throw new CommandRefused("Invalid", "请先阅读并同意个人信息处理说明 / consent to the handling of the personal data is required", TicketHttp.What);
+                        throw new CommandRefused("Invalid", Msg.Of("ticket.publicConsentRequired"), TicketHttp.What);
                     }
 
                     if (TicketHttp.NormalizePhone(body.Phone) is null && TicketHttp.NormalizeEmail(body.Email) is null)
                     {
-                        throw new CommandRefused("Invalid", "请留下手机号或电子邮箱，用于查询进度 / a phone number or an e-mail address is needed to follow the ticket",
+                        throw new CommandRefused("Invalid", Msg.Of("ticket.contactNeeded"),
                             TicketHttp.What);
                     }
                 }
@@ -134,7 +134,7 @@ internal static class PublicTicketsApi
         var key = http.Request.Headers["Idempotency-Key"].ToString();
         return key.Length is > 0 and <= 100
             ? "public:" + key
-            : throw new IdentityProblem(ProblemKind.Invalid, "需要 Idempotency-Key 请求头 / the Idempotency-Key header is required");
+            : throw new IdentityProblem(ProblemKind.Invalid, Msg.Of("common.operationIdRequired"));
     }
 
     private static async Task<(TicketView Ticket, ITicketGrain Grain)> ProvenAsync(string code, string? contact, IClusterClient cluster,
@@ -145,7 +145,8 @@ internal static class PublicTicketsApi
         var ticket = grain is null ? null : await grain.GetAsync();
         if (ticket is null || !TicketHttp.Proves(await grain!.GetContactAsync(), contact, protector))
         {
-            throw new IdentityProblem(ProblemKind.NotFound, "查询码或联系方式不对 / no ticket with this code and contact");
+            throw new IdentityProblem(ProblemKind.NotFound, Msg.Of("ticket.codeOrContactWrong")
+);
         }
 
         return (ticket, grain);

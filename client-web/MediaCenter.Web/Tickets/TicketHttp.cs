@@ -75,14 +75,15 @@ internal static class TicketHttp
         var n = string.IsNullOrWhiteSpace(name) ? null : name.Trim();
         if (n is { Length: > MaxName })
         {
-            throw new CommandRefused("Invalid", $"姓名最多 {MaxName} 字 / a name has at most {MaxName} characters", What);
+            throw new CommandRefused("Invalid", Msg.Of("ticket.nameTooLong", ("max", MaxName)), What);
         }
 
         var p = NormalizePhone(phone);
         var e = NormalizeEmail(email);
         if ((phone is { } rawPhone && !string.IsNullOrWhiteSpace(rawPhone) && p is null) || (email is { } rawEmail && !string.IsNullOrWhiteSpace(rawEmail) && e is null))
         {
-            throw new CommandRefused("Invalid", "电话或电子邮箱格式不对 / the phone number or e-mail address is malformed", What);
+            throw new CommandRefused("Invalid", Msg.Of("ticket.contactMalformed")
+, What);
         }
 
         return n is null && p is null && e is null

@@ -77,7 +77,7 @@ internal static class TicketsApi
                     || holidays.Count + workdays.Count > 366)
                 {
                     throw new Operations.CommandRefused("Invalid",
-                        $"{year} 年的节假日和调休工作日须在该年内且不重复 / the holidays and make-up days of {year} must fall in that year and not overlap", "日历 calendar");
+                        Msg.Of("ticket.calendarYearInvalid", ("year", year)), Msg.Of("ticket.whatCalendar"));
                 }
 
                 var calendar = await cluster.GetGrain<ITicketCalendarGrain>(ITicketCalendarGrain.Default)
@@ -89,7 +89,7 @@ internal static class TicketsApi
             })
             .RequireAuthorization(Policies.PlatformAdmin)
             .WithName("SetTicketCalendar")
-            .WithSummary("Administrators replace one year's holidays (法定节假日) and make-up working days (调休上班); time limits computed after " +
+            .WithSummary("Administrators replace one year's holidays and make-up working days; time limits computed after " +
                 "the change count in it. Requires an Idempotency-Key.");
 
         tickets.MapPost("/", async (RecordBody? body, HttpContext http, IClusterClient cluster, PersonalDataProtector protector,
@@ -100,7 +100,7 @@ internal static class TicketsApi
                 if (contact is not null && body?.Consent != true)
                 {
                     throw new Operations.CommandRefused("Invalid",
-                        "记录来电人的联系方式需要其同意（已告知目的和保存期限） / recording the caller's contact needs their consent (purpose and retention told)", TicketHttp.What);
+                        Msg.Of("ticket.callerConsentRequired"), TicketHttp.What);
                 }
 
                 var command = new SubmitTicket(body?.Kind, body?.Priority, body?.Source ?? TicketSource.Phone, body?.Subject, body?.Content, contact,
@@ -135,18 +135,18 @@ internal static class TicketsApi
             .WithName("GetTicketContact")
             .WithSummary("The submitter's full contact, for the return visit; every view is written to the operation log.");
 
-        Command(tickets, "/{id}/accept", "AcceptTicket", "Acknowledges (受理) a received ticket; may set the priority.",
+        Command(tickets, "/{id}/accept", "AcceptTicket", "Acknowledges a received ticket; may set the priority.",
             (AcceptBody? b) => new AcceptTicket(b?.Priority));
-        Command(tickets, "/{id}/reject", "RejectTicket", "Declines (不予受理) a received ticket with a reason the submitter sees.",
+        Command(tickets, "/{id}/reject", "RejectTicket", "Declines a received ticket with a reason the submitter sees.",
             (ReasonBody? b) => new RejectTicket(b?.Reason));
         Command(tickets, "/{id}/assign", "AssignTicket", "Hands an accepted ticket to operator or party:{id} (again to reassign).",
             (AssignBody? b) => new AssignTicket(b?.Assignee, b?.Note));
         Command(tickets, "/{id}/handle", "HandleTicket",
-            "The assignee records the handling; rectificationRequested notes why a rectification (整改) was asked for.",
+            "The assignee records the handling; rectificationRequested notes why a rectification was asked for.",
             (HandleBody? b) => new HandleTicket(b?.Note, b?.RectificationRequested));
         Command(tickets, "/{id}/reply", "ReplyTicket", "The reply the submitter sees; starts the return-visit limit.",
             (ReplyBody? b) => new ReplyTicket(b?.Text));
-        Command(tickets, "/{id}/return-visit", "RecordTicketReturnVisit", "Staff record the return visit (回访) with the satisfaction given (1–5).",
+        Command(tickets, "/{id}/return-visit", "RecordTicketReturnVisit", "Staff record the return visit with the satisfaction given (1–5).",
             (VisitBody? b) => new RecordTicketReturnVisit(b?.Satisfaction, b?.Comment));
         Command(tickets, "/{id}/close", "CloseTicket", "Closes a ticket after its return visit (a dissatisfied one only with a reason).",
             (ReasonBody? b) => new CloseTicket(b?.Reason));
@@ -192,6 +192,7 @@ internal static class TicketsApi
         var grain = code is null ? null : cluster.GetGrain<ITicketGrain>(code);
         var ticket = grain is null ? null : await grain.GetAsync();
         var visible = ticket is not null && (user.SpansAllParties || user.Is(PlatformRoles.Management) || (ticket.PartyId is { } p && user.PartyId == p));
-        return visible ? (ticket!, grain!) : throw new IdentityProblem(ProblemKind.NotFound, $"工单 {id} 不存在 / ticket {id} not found");
+        return visible ? (ticket!, grain!) : throw new IdentityProblem(ProblemKind.NotFound, Msg.Of("ticket.notFoundId", ("id", id))
+);
     }
 }

@@ -27,16 +27,16 @@ public static class IndicatorMeasures
     /// <summary>Every measure, in the order pages list them.</summary>
     public static IReadOnlyList<MeasureInfo> All { get; } =
     [
-        new(StoriesPublished, "count", "发布稿件数 / stories published", "Stories of the party's channels published in the month (each story once)."),
-        new(AssignmentsSubmitted, "count", "提交的派稿数 / assignments submitted", "Submissions of assigned stories with a due time, in the month."),
-        new(AssignmentsOnTime, "count", "按时提交的派稿数 / assignments on time", "Of those, submitted by their due time."),
-        new(AssignmentOnTimeRate, "%", "派稿按时率 / on-time rate of assignments", "100 × assignmentsOnTime / assignmentsSubmitted; no figure without submissions."),
-        new(ReviewsDone, "count", "审核次数 / reviews done", "Approvals and rejections in the month."),
-        new(ReviewTurnaroundMedianHours, "h", "审核周转中位数 / median review turnaround", "Median hours from a story reaching a review level to the decision there."),
-        new(IncidentsReported, "count", "故障数 / incidents reported", "Incidents of the party reported in the month."),
-        new(IncidentMttaMinutes, "min", "平均响应时间 / MTTA", "Mean minutes from report to first acknowledgement, over incidents first acknowledged in the month."),
-        new(IncidentMttrMinutes, "min", "平均修复时间 / MTTR", "Mean minutes from report to first resolution, over incidents first resolved in the month."),
-        new(TerminalAlerts, "count", "终端告警数 / terminal alerts", "Alerts raised by the party's terminals in the month."),
+        new(StoriesPublished, "count", Msg.Of("indicator.measureStoriesPublished"), Msg.Of("indicator.measureStoriesPublishedAbout")),
+        new(AssignmentsSubmitted, "count", Msg.Of("indicator.measureAssignmentsSubmitted"), Msg.Of("indicator.measureAssignmentsSubmittedAbout")),
+        new(AssignmentsOnTime, "count", Msg.Of("indicator.measureAssignmentsOnTime"), Msg.Of("indicator.measureAssignmentsOnTimeAbout")),
+        new(AssignmentOnTimeRate, "%", Msg.Of("indicator.measureAssignmentOnTimeRate"), Msg.Of("indicator.measureAssignmentOnTimeRateAbout")),
+        new(ReviewsDone, "count", Msg.Of("indicator.measureReviewsDone"), Msg.Of("indicator.measureReviewsDoneAbout")),
+        new(ReviewTurnaroundMedianHours, "h", Msg.Of("indicator.measureReviewTurnaroundMedianHours"), Msg.Of("indicator.measureReviewTurnaroundMedianHoursAbout")),
+        new(IncidentsReported, "count", Msg.Of("indicator.measureIncidentsReported"), Msg.Of("indicator.measureIncidentsReportedAbout")),
+        new(IncidentMttaMinutes, "min", Msg.Of("indicator.measureIncidentMtta"), Msg.Of("indicator.measureIncidentMttaAbout")),
+        new(IncidentMttrMinutes, "min", Msg.Of("indicator.measureIncidentMttr"), Msg.Of("indicator.measureIncidentMttrAbout")),
+        new(TerminalAlerts, "count", Msg.Of("indicator.measureTerminalAlerts"), Msg.Of("indicator.measureTerminalAlertsAbout")),
     ];
 
     /// <summary>True when the name is a measure of the catalogue.</summary>
@@ -74,7 +74,7 @@ public sealed class IndicatorExpression
         error = null;
         if (string.IsNullOrWhiteSpace(text) || text.Length > MaxLength)
         {
-            error = $"需要表达式（最多 {MaxLength} 字）/ an expression (at most {MaxLength} characters) is required";
+            error = Msg.Of("indicator.expressionRequired", ("max", MaxLength));
             return null;
         }
 
@@ -145,7 +145,7 @@ public sealed class IndicatorExpression
         {
             var node = Sum();
             Skip();
-            return _at == text.Length ? node : throw Error($"“{text[_at]}” 不可识别 / unexpected “{text[_at]}” at {_at + 1}");
+            return _at == text.Length ? node : throw Error(Msg.Of("indicator.unexpected", ("text", text[_at].ToString()), ("at", _at + 1)));
         }
 
         private Node Sum()
@@ -176,7 +176,7 @@ public sealed class IndicatorExpression
         {
             if (++_depth > MaxDepth)
             {
-                throw Error($"表达式嵌套过深 / the expression nests deeper than {MaxDepth}");
+                throw Error(Msg.Of("indicator.tooDeep", ("max", MaxDepth)));
             }
 
             try
@@ -204,7 +204,7 @@ public sealed class IndicatorExpression
                 var inner = Sum();
                 if (Peek() != ')')
                 {
-                    throw Error($"缺少“)” / “)” expected at {_at + 1}");
+                    throw Error(Msg.Of("indicator.closeExpected", ("at", _at + 1)));
                 }
 
                 _at++;
@@ -221,7 +221,7 @@ public sealed class IndicatorExpression
 
                 return double.TryParse(text.AsSpan(start, _at - start), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value)
                     ? new Number(value)
-                    : throw Error($"数字无效 / not a number at {start + 1}");
+                    : throw Error(Msg.Of("indicator.notANumber", ("at", start + 1)));
             }
 
             if (c is { } l && char.IsAsciiLetter(l))
@@ -234,14 +234,14 @@ public sealed class IndicatorExpression
                 var name = text[start.._at];
                 if (!IndicatorMeasures.IsMeasure(name))
                 {
-                    throw Error($"未知度量 {name} / unknown measure {name}");
+                    throw Error(Msg.Of("indicator.unknownMeasure", ("name", name)));
                 }
 
                 Used.Add(name);
                 return new Measure(name);
             }
 
-            throw Error(c is null ? "表达式不完整 / the expression ends too soon" : $"“{c}” 不可识别 / unexpected “{c}” at {_at + 1}");
+            throw Error(c is null ? Msg.Of("indicator.endsTooSoon") : Msg.Of("indicator.unexpected", ("text", c.ToString()), ("at", _at + 1)));
         }
 
         private char? Peek()

@@ -92,7 +92,7 @@ public sealed class TicketOptions
     public TimeSpan RetentionCheckEvery { get; set; } = TimeSpan.FromDays(1);
 
     /// <summary>What the personal data given with a ticket is used for (shown before consent and recorded with it).</summary>
-    public string ConsentPurpose { get; set; } = "仅用于受理、答复和回访本次投诉、咨询或建议 / only to handle, reply to and follow up this ticket";
+    public string ConsentPurpose { get; set; } = Msg.Of("ticket.consentPurpose");
 
     /// <summary>How long the personal data is kept after it was given, in days.</summary>
     public int RetentionDays { get; set; } = 365;

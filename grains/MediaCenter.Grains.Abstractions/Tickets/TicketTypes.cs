@@ -186,10 +186,10 @@ public sealed record TicketActor(
     [property: Id(3)] string? PartyId = null)
 {
     /// <summary>The public, as the follow-up proof establishes them.</summary>
-    public static TicketActor Public { get; } = new(null, "公众 / public", TicketActorKind.Public);
+    public static TicketActor Public { get; } = new(null, Msg.Of("ticket.actorPublic"), TicketActorKind.Public);
 
     /// <summary>The platform.</summary>
-    public static TicketActor System { get; } = new(null, "系统 / system", TicketActorKind.System);
+    public static TicketActor System { get; } = new(null, Msg.Of("ticket.actorSystem"), TicketActorKind.System);
 }
 
 /// <summary>The consent given with the personal data (GB/T 35273): what for, how long it is kept, when, to which text.</summary>

@@ -47,7 +47,7 @@ internal sealed partial class IndicatorGrain : Grain, IIndicatorGrain
             Copy = copier.Copy,
             IsApplied = r => r.Ok,
             Refuse = (refusal, message) => Refuse(OpsGrainSupport.Outcome(refusal), message),
-            NotFoundMessage = "指标不存在 / no such indicator",
+            NotFoundMessage = Msg.Of("common.notFound", ("what", Msg.Of("what.indicator"))),
             RefusalAsStored = r => Refuse(r.Outcome, r.Message ?? r.Outcome.ToString()),
             Announce = AnnounceAsync,
             AnnounceFailed = ex => LogBehind(_logger, Id, ex.Message),
@@ -121,7 +121,7 @@ internal sealed partial class IndicatorGrain : Grain, IIndicatorGrain
                     var reason = OpsGrainSupport.Required(c.Reason, MaxReason);
                     if (reason is null)
                     {
-                        return Invalid($"需要停用原因（最多 {MaxReason} 字）/ a reason (at most {MaxReason} characters) is required");
+                        return Invalid(Msg.Of("indicator.retireReasonRequired", ("max", MaxReason)));
                     }
 
                     S.Indicator = S.Indicator! with { State = to, RetireReason = reason };
@@ -129,7 +129,7 @@ internal sealed partial class IndicatorGrain : Grain, IIndicatorGrain
                 }
 
             default:
-                return Invalid("未知命令 / unknown command");
+                return Invalid(Msg.Of("indicator.unknownCommand"));
         }
 
         S.Indicator = S.Indicator with { Version = S.Indicator.Version + 1, UpdatedAt = now };
@@ -141,30 +141,31 @@ internal sealed partial class IndicatorGrain : Grain, IIndicatorGrain
     {
         if (OpsGrainSupport.Required(name, MaxName) is null)
         {
-            return Invalid($"名称必填，最多 {MaxName} 字 / the name is required, at most {MaxName} characters");
+            return Invalid(Msg.Of("indicator.nameRequired", ("max", MaxName)));
         }
 
         if (IndicatorExpression.TryParse(expression, out var error) is null)
         {
-            return Invalid(error ?? "表达式无效 / not an expression");
+            return Invalid(error ?? Msg.Of("indicator.notAnExpression"));
         }
 
         if (comparison is not { } c || !Enum.IsDefined(c))
         {
-            return Invalid("需要 comparison：AtLeast（不低于）或 AtMost（不高于）/ comparison is required: AtLeast or AtMost");
+            return Invalid(Msg.Of("indicator.comparisonRequired"));
         }
 
         if (target is not { } t || !double.IsFinite(t))
         {
-            return Invalid("需要目标值 / a finite target is required");
+            return Invalid(Msg.Of("indicator.targetRequired"));
         }
 
         if (parties is { Count: > MaxParties } || parties?.Any(string.IsNullOrWhiteSpace) == true)
         {
-            return Invalid($"接入方列表无效（最多 {MaxParties} 个）/ the parties are not valid (at most {MaxParties})");
+            return Invalid(Msg.Of("indicator.partiesInvalid", ("max", MaxParties)));
         }
 
-        return OpsGrainSupport.FitsOptional(unit, MaxUnit) ? null : Invalid($"单位最多 {MaxUnit} 字 / the unit is at most {MaxUnit} characters");
+        return OpsGrainSupport.FitsOptional(unit, MaxUnit) ? null : Invalid(Msg.Of("indicator.unitTooLong", ("max", MaxUnit))
+);
     }
 
     private static List<string> Parties(List<string>? parties) =>

@@ -36,7 +36,7 @@ internal sealed partial class IndicatorMonthGrain(
     internal const string ReminderName = "month-close";
     internal const string NotificationKind = "indicatorMissed";
     private const int MaxCatchUpMonths = 12;
-    private static readonly OpsActor Platform = new(Guid.Empty, "平台 / platform", OpsRole.Management);
+    private static readonly OpsActor Platform = new(Guid.Empty, Msg.Of("indicator.actorPlatform"), OpsRole.Management);
 
     public async Task ScheduleAsync()
     {
@@ -71,7 +71,7 @@ internal sealed partial class IndicatorMonthGrain(
         month = new DateOnly(month.Year, month.Month, 1);
         if (month >= IndicatorMonths.MonthOf(time.GetUtcNow()))
         {
-            throw new ArgumentOutOfRangeException(nameof(month), month, "only a month that has ended can be closed");
+            throw new ArgumentException(Msg.Of("indicator.monthNotEnded", ("month", IndicatorMonths.Name(month))));
         }
 
         var (figures, raised) = await ComputeAsync(month, closed: true);
@@ -172,9 +172,10 @@ internal sealed partial class IndicatorMonthGrain(
             .Append($"{monthName} {Number(figure.Value)}"));
         var id = $"indicator:{indicator.Id}:{figure.PartyId}:{monthName}";
         var audience = "party:" + figure.PartyId;
-        var title = $"指标未达标：{indicator.Name}（{monthName}）/ Indicator target missed: {indicator.Name} ({monthName})";
-        var body = $"{Number(figure.Value)}{indicator.Unit}，目标 {(indicator.Comparison == IndicatorComparison.AtLeast ? "≥" : "≤")} {Number(indicator.Target)}{indicator.Unit}；" +
-                   $"趋势 / trend: {trend}。请在 /indicators/rectifications/{rectificationId} 提交整改或报备 / answer with a rectification or an explanation.";
+        string title = Msg.Of("indicator.targetMissed", ("name", indicator.Name), ("month", monthName));
+        string body = Msg.Of("indicator.targetMissedBody", ("value", Number(figure.Value) + indicator.Unit),
+            ("comparison", indicator.Comparison == IndicatorComparison.AtLeast ? "≥" : "≤"), ("target", Number(indicator.Target) + indicator.Unit),
+            ("trend", trend), ("link", "/indicators/rectifications/" + rectificationId));
         var stored = await alerts.NotifyAsync(new AlertNotification(id, audience, NotificationKind, figure.PartyId, title, body, now));
         if (stored)
         {

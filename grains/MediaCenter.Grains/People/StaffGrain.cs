@@ -67,7 +67,7 @@ internal sealed partial class StaffGrain : Grain, IStaffGrain
             Copy = copier.Copy,
             IsApplied = r => r.Ok,
             Refuse = (refusal, message) => Refuse(Outcome(refusal), message),
-            NotFoundMessage = "人员不存在 / no such person",
+            NotFoundMessage = Msg.Of("common.notFound", ("what", Msg.Of("what.person"))),
             RefusalAsStored = r => Refuse(r.Outcome, r.Message ?? r.Outcome.ToString()),
             Announce = AnnounceAsync,
             AnnounceFailed = ex => LogBehind(_logger, Id, ex.Message),
@@ -114,13 +114,13 @@ internal sealed partial class StaffGrain : Grain, IStaffGrain
                     var d = c.Details;
                     if (c.Organisation is not { } organisation || (organisation.Side == OrganisationSide.Party) == string.IsNullOrWhiteSpace(organisation.PartyId))
                     {
-                        return Invalid("需要机构：接入方需要 partyId，运营方不带 partyId / an organisation is required: a party needs its partyId, the operator has none");
+                        return Invalid(Msg.Of("people.organisationRequired"));
                     }
 
                     if (Text(d.Name, MaxName) is not { } name || d.Post is not { } post || d.Education is not { } education
                         || d.ExperienceYears is not { } years)
                     {
-                        return Invalid($"需要姓名（最多 {MaxName} 字）、岗位、学历和相关经验年数 / name (at most {MaxName} characters), post, education and years of experience are required");
+                        return Invalid(Msg.Of("people.registerRequired", ("max", MaxName)));
                     }
 
                     if (CheckDetails(d) is { } problem)
@@ -142,7 +142,7 @@ internal sealed partial class StaffGrain : Grain, IStaffGrain
 
                     if (certificates.Count > MaxCertificates)
                     {
-                        return Invalid($"最多 {MaxCertificates} 个证书 / at most {MaxCertificates} certificates");
+                        return Invalid(TooManyCertificates);
                     }
 
                     S.NationalId = d.NationalId;
@@ -157,7 +157,7 @@ internal sealed partial class StaffGrain : Grain, IStaffGrain
                     var d = c.Details;
                     if (d.Name is not null && Text(d.Name, MaxName) is null)
                     {
-                        return Invalid($"姓名不能为空，最多 {MaxName} 字 / the name cannot be blank and has at most {MaxName} characters");
+                        return Invalid(Msg.Of("people.nameInvalid", ("max", MaxName)));
                     }
 
                     if (CheckDetails(d) is { } problem)
@@ -192,7 +192,7 @@ internal sealed partial class StaffGrain : Grain, IStaffGrain
                     var certificates = S.Staff!.Certificates.Where(x => x.Number != number).Append(certificate).OrderBy(x => x.ValidFrom).ToList();
                     if (certificates.Count > MaxCertificates)
                     {
-                        return Invalid($"最多 {MaxCertificates} 个证书 / at most {MaxCertificates} certificates");
+                        return Invalid(TooManyCertificates);
                     }
 
                     S.Staff = S.Staff with { Certificates = certificates };
@@ -205,7 +205,7 @@ internal sealed partial class StaffGrain : Grain, IStaffGrain
                     var number = c.Number?.Trim();
                     if (string.IsNullOrEmpty(number) || S.Staff!.Certificates.All(x => x.Number != number) || (c.Reason is { } r && r.Trim().Length > MaxText))
                     {
-                        return Invalid($"没有编号为 {number} 的证书 / no certificate numbered {number}");
+                        return Invalid(Msg.Of("people.noSuchCertificate", ("number", number)));
                     }
 
                     S.Staff = S.Staff with { Certificates = S.Staff.Certificates.Where(x => x.Number != number).ToList() };
@@ -218,13 +218,13 @@ internal sealed partial class StaffGrain : Grain, IStaffGrain
                     if (c.Kind is not { } kind || !Enum.IsDefined(kind) || Text(c.Title, MaxText) is not { } title || c.CompletedOn is not { } completed
                         || c.Score is not { } score || c.PassMark is not { } passMark || score is < 0 or > 100 || passMark is < 0 or > 100)
                     {
-                        return Invalid($"需要培训类型、名称（最多 {MaxText} 字）、完成日期、成绩和及格线（0–100） / kind, title (at most {MaxText} characters), completedOn, score and passMark (0–100) are required");
+                        return Invalid(Msg.Of("people.trainingRequired", ("max", MaxText)));
                     }
 
                     var trainings = (S.Staff!.Trainings ?? []).ToList();
                     if (trainings.Count >= MaxTrainings)
                     {
-                        return Invalid($"最多 {MaxTrainings} 条培训记录 / at most {MaxTrainings} trainings");
+                        return Invalid(Msg.Of("people.tooManyTrainings", ("max", MaxTrainings)));
                     }
 
                     trainings.Add(new StaffTraining(kind, title, S.Staff.Post, completed, score, passMark));
@@ -240,7 +240,7 @@ internal sealed partial class StaffGrain : Grain, IStaffGrain
             case StaffLeave c:
                 if (c.Reason is { } reason && reason.Trim().Length > MaxText)
                 {
-                    return Invalid($"原因最多 {MaxText} 字 / the reason has at most {MaxText} characters");
+                    return Invalid(Msg.Of("people.reasonTooLong", ("max", MaxText)));
                 }
 
                 S.Staff = S.Staff! with { State = to };
@@ -252,7 +252,7 @@ internal sealed partial class StaffGrain : Grain, IStaffGrain
                 break;
 
             default:
-                return Invalid("未知命令 / unknown command");
+                return Invalid(Msg.Of("people.unknownCommand"));
         }
 
         var version = S.Staff.Version + 1;
@@ -268,25 +268,26 @@ internal sealed partial class StaffGrain : Grain, IStaffGrain
     {
         if (d.ExperienceYears is < 0 or > MaxYears)
         {
-            return $"相关经验年数在 0 到 {MaxYears} 之间 / years of experience are between 0 and {MaxYears}";
+            return Msg.Of("people.experienceRange", ("max", MaxYears));
         }
 
         if (d.Post is { } post && !Enum.IsDefined(post) || d.Education is { } education && !Enum.IsDefined(education))
         {
-            return "未知的岗位或学历 / unknown post or education level";
+            return Msg.Of("people.unknownPostOrEducation");
         }
 
         if (d.Skills is { } skills && (skills.Count > MaxSkills || skills.Any(s => string.IsNullOrWhiteSpace(s) || s.Trim().Length > MaxText)))
         {
-            return $"技能最多 {MaxSkills} 项，每项不能为空 / at most {MaxSkills} skills, none blank";
+            return Msg.Of("people.skillsInvalid", ("max", MaxSkills));
         }
 
         bool Bad(ProtectedField? f) => f is not null && (string.IsNullOrEmpty(f.Protected) || f.Protected.Length > MaxProtected || f.Masked.Length > MaxMasked);
-        return Bad(d.NationalId) || Bad(d.Phone) ? "个人信息格式不对 / a personal field is malformed" : null;
+        return Bad(d.NationalId) || Bad(d.Phone) ? Msg.Of("people.personalFieldMalformed") : null;
     }
 
-    private static readonly string CertificateRequired =
-        $"需要证书类型、编号、发证机关（各最多 {MaxText} 字）和生效日期，截止不早于生效 / certificate type, number, issuer (at most {MaxText} characters each) and validFrom are required; validTo is not before validFrom";
+    private static readonly string CertificateRequired = Msg.Of("people.certificateRequired", ("max", MaxText));
+
+    private static readonly string TooManyCertificates = Msg.Of("people.tooManyCertificates", ("max", MaxCertificates));
 
     private static StaffCertificate? Certificate(RecordCertificate? c) =>
         c is not null && Text(c.CertificateType, MaxText) is { } type && Text(c.Number, MaxText) is { } number && Text(c.Issuer, MaxText) is { } issuer

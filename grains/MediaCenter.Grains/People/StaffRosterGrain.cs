@@ -96,21 +96,21 @@ internal sealed partial class StaffRosterGrain(
             if (belowSince is { } since)
             {
                 await NotifyAsync($"people:{Key}:ratio-below:{Day(since)}", audience, KindBelow, organisation.PartyId,
-                    $"持证上岗人员低于 50%：{summary.Certified}/{summary.Total} / Certified staff below 50 %: {summary.Certified} of {summary.Total}",
-                    $"{Key}：持证 {share}，标准要求不低于 50%（§8.1.1.2） / {Key}: {share} certified; the standard requires at least 50 % (§8.1.1.2)", now);
+                    Msg.Of("people.ratioBelow", ("certified", summary.Certified), ("total", summary.Total)),
+                    Msg.Of("people.ratioBelowBody", ("organisation", Key), ("share", share)), now);
             }
             else if (summary.BelowFrom is { } day)
             {
                 await NotifyAsync($"people:{Key}:ratio-forecast:{Day(day)}", audience, KindForecast, organisation.PartyId,
-                    $"{Day(day)} 起持证上岗人员将低于 50% / From {Day(day)} certified staff will be below 50 %",
-                    $"{Key}：证书到期后持证 {summary.CertifiedOnBelowFrom}/{summary.Total} / {Key}: after expiries {summary.CertifiedOnBelowFrom} of {summary.Total} certified", now);
+                    Msg.Of("people.ratioForecast", ("day", Day(day))),
+                    Msg.Of("people.ratioForecastBody", ("organisation", Key), ("certified", summary.CertifiedOnBelowFrom), ("total", summary.Total)), now);
             }
 
             foreach (var c in summary.Expiring)
             {
                 await NotifyAsync($"people:{Key}:expiry:{c.PersonId}:{c.Number}:{Day(c.ValidTo)}", audience, KindExpiring, organisation.PartyId,
-                    $"证书即将到期：{c.Name} {c.Type} / Certificate expiring: {c.Name}, {c.Type}",
-                    $"编号 {c.Number}，{Day(c.ValidTo)} 到期（剩 {c.DaysLeft} 天） / number {c.Number}, valid to {Day(c.ValidTo)} ({c.DaysLeft} days left)", now);
+                    Msg.Of("people.certificateExpiring", ("name", c.Name), ("type", c.Type)),
+                    Msg.Of("people.certificateExpiringBody", ("number", c.Number), ("day", Day(c.ValidTo)), ("daysLeft", c.DaysLeft)), now);
             }
         }
 

@@ -62,7 +62,7 @@ internal sealed partial class RectificationGrain : Grain, IRectificationGrain, I
                 Copy = copier.Copy,
                 IsApplied = r => r.Ok,
                 Refuse = (refusal, message) => Refuse(OpsGrainSupport.Outcome(refusal), message),
-                NotFoundMessage = "整改不存在 / no such rectification",
+                NotFoundMessage = Msg.Of("common.notFound", ("what", Msg.Of("what.rectification"))),
                 RefusalAsStored = r => Refuse(r.Outcome, r.Message ?? r.Outcome.ToString()),
                 Announce = AnnounceAsync,
                 AnnounceFailed = ex => LogBehind(_logger, Id, ex.Message),
@@ -116,9 +116,9 @@ internal sealed partial class RectificationGrain : Grain, IRectificationGrain, I
             var id = $"rect:{Id}:overdue:{action.Number}";
             var audience = "party:" + rectification.PartyId;
             var now = _time.GetUtcNow();
-            var title = $"整改措施逾期：{action.What} / Rectification action overdue: {action.What}";
-            var body = $"{rectification.Source.Title}：第 {action.Number} 项，责任人 {action.Owner}，应于 {Day(action.Due)} 完成 / " +
-                       $"action {action.Number}, owner {action.Owner}, due {Day(action.Due)}";
+            string title = Msg.Of("indicator.actionOverdue", ("what", action.What));
+            string body = Msg.Of("indicator.actionOverdueBody", ("source", rectification.Source.Title), ("number", action.Number), ("owner", action.Owner),
+                ("due", Day(action.Due)));
             if (await _alerts.NotifyAsync(new AlertNotification(id, audience, OverdueKind, rectification.PartyId, title, body, now)))
             {
                 reminded++;
@@ -140,7 +140,7 @@ internal sealed partial class RectificationGrain : Grain, IRectificationGrain, I
 
     private string? Vet(RectificationCommand command, OpsActor actor) =>
         command.Type == RectificationCommandType.Accept && S.Rectification is { } r && (actor.Roles.HasFlag(OpsRole.Party) || actor.UserId == r.FiledById)
-            ? "接入方不能接受自己的报备 / a party cannot accept its own explanation"
+            ? Msg.Of("indicator.ownExplanation")
             : null;
 
     private RectificationResult Decide(RectificationCommand command, OpsActor actor, RectificationState to)
@@ -155,7 +155,7 @@ internal sealed partial class RectificationGrain : Grain, IRectificationGrain, I
                     if (string.IsNullOrWhiteSpace(c.PartyId) || c.Source is not { } source || string.IsNullOrWhiteSpace(source.Kind)
                         || string.IsNullOrWhiteSpace(source.Reference) || OpsGrainSupport.Required(source.Title, MaxShort) is null)
                     {
-                        return Invalid("需要接入方和来源（类别、编号、标题）/ the party and the source (kind, reference, title) are required");
+                        return Invalid(Msg.Of("indicator.rectificationSourceRequired"));
                     }
 
                     S.Rectification = new RectificationView(Id, c.PartyId.Trim(), source, to, null, [], null, null, null, null, 0, now, now);
@@ -168,7 +168,7 @@ internal sealed partial class RectificationGrain : Grain, IRectificationGrain, I
                     var analysis = OpsGrainSupport.Required(c.Analysis, MaxText);
                     if (analysis is null)
                     {
-                        return Invalid($"需要分析（最多 {MaxText} 字）/ an analysis (at most {MaxText} characters) is required");
+                        return Invalid(Msg.Of("indicator.analysisRequired", ("max", MaxText)));
                     }
 
                     S.Rectification = S.Rectification! with { Analysis = analysis, State = to };
@@ -180,12 +180,12 @@ internal sealed partial class RectificationGrain : Grain, IRectificationGrain, I
                     if (c.Actions is not { Count: > 0 and <= MaxActions } drafts
                         || drafts.Any(a => OpsGrainSupport.Required(a.What, MaxText) is null || OpsGrainSupport.Required(a.Owner, MaxShort) is null || a.Due is null))
                     {
-                        return Invalid($"需要 1–{MaxActions} 项措施，每项有内容、责任人和完成日期 / 1–{MaxActions} actions, each with what, owner and due date");
+                        return Invalid(Msg.Of("indicator.actionsRequired", ("max", MaxActions)));
                     }
 
                     var actions = drafts.Select((a, i) => new RectificationAction(i + 1, a.What!.Trim(), a.Owner!.Trim(), a.Due!.Value, null, null, null, false)).ToList();
                     S.Rectification = S.Rectification! with { Actions = actions, State = to, DecisionComment = null };
-                    comment = $"{actions.Count} actions";
+                    comment = Msg.Of("indicator.actionsPlanned", ("count", actions.Count));
                     break;
                 }
 
@@ -195,7 +195,7 @@ internal sealed partial class RectificationGrain : Grain, IRectificationGrain, I
                     var index = actions.FindIndex(a => a.Number == c.Number);
                     if (index < 0 || actions[index].DoneAt is not null || !OpsGrainSupport.FitsOptional(c.Note, MaxText))
                     {
-                        return Invalid("没有这项未完成的措施 / no such open action");
+                        return Invalid(Msg.Of("indicator.noSuchOpenAction"));
                     }
 
                     actions[index] = actions[index] with { DoneAt = now, DoneBy = actor.Name, Note = OpsGrainSupport.Optional(c.Note) };
@@ -207,7 +207,7 @@ internal sealed partial class RectificationGrain : Grain, IRectificationGrain, I
             case FinishRectification c:
                 if (S.Rectification!.Actions.Any(a => a.DoneAt is null))
                 {
-                    return Invalid("还有未完成的措施 / some actions are not done yet");
+                    return Invalid(Msg.Of("indicator.actionsOpen"));
                 }
 
                 S.Rectification = S.Rectification with { State = to };
@@ -219,7 +219,7 @@ internal sealed partial class RectificationGrain : Grain, IRectificationGrain, I
                     var explanation = OpsGrainSupport.Required(c.Explanation, MaxText);
                     if (explanation is null)
                     {
-                        return Invalid($"需要报备说明（最多 {MaxText} 字）/ an explanation (at most {MaxText} characters) is required");
+                        return Invalid(Msg.Of("indicator.explanationRequired", ("max", MaxText)));
                     }
 
                     S.Rectification = S.Rectification! with { Explanation = explanation, FiledById = actor.UserId, State = to, DecisionComment = null, DecidedBy = null };
@@ -231,7 +231,7 @@ internal sealed partial class RectificationGrain : Grain, IRectificationGrain, I
                     var decision = OpsGrainSupport.Optional(c.Comment);
                     if ((!c.Accepted && decision is null) || !OpsGrainSupport.FitsOptional(c.Comment, MaxText))
                     {
-                        return Invalid($"驳回需要意见（最多 {MaxText} 字）/ a rejection needs a comment (at most {MaxText} characters)");
+                        return Invalid(Msg.Of("indicator.rejectionCommentRequired", ("max", MaxText)));
                     }
 
                     S.Rectification = S.Rectification! with { State = to, DecisionComment = decision, DecidedBy = actor.Name };
@@ -240,7 +240,8 @@ internal sealed partial class RectificationGrain : Grain, IRectificationGrain, I
                 }
 
             default:
-                return Invalid("未知命令 / unknown command");
+                return Invalid(Msg.Of("indicator.unknownCommand")
+);
         }
 
         S.Rectification = S.Rectification with { Version = S.Rectification.Version + 1, UpdatedAt = now };

@@ -84,7 +84,7 @@ internal sealed partial class TicketGrain : Grain, ITicketGrain, IRemindable
             Copy = copier.Copy,
             IsApplied = r => r.Ok,
             Refuse = (refusal, message) => Refuse(Outcome(refusal), message),
-            NotFoundMessage = "工单不存在 / no such ticket",
+            NotFoundMessage = Msg.Of("common.notFound", ("what", Msg.Of("what.ticket"))),
             RefusalAsStored = r => Refuse(r.Outcome, r.Message ?? r.Outcome.ToString()),
             Announce = AnnounceAsync,
             AnnounceFailed = ex => LogBehind(_logger, Id, ex.Message),
@@ -185,9 +185,9 @@ internal sealed partial class TicketGrain : Grain, ITicketGrain, IRemindable
     private static string? Vet(TicketCommand command, TicketActor actor) => command switch
     {
         SubmitTicket s when actor.Kind == TicketActorKind.Public && s.Source is not (TicketSource.Web or TicketSource.Api) =>
-            "公众通过网页或接口提交 / the public files through the web form or the API",
+            Msg.Of("ticket.publicFilesOnline"),
         SubmitTicket s when actor.Kind != TicketActorKind.Public && s.Source is not (TicketSource.Phone or TicketSource.Email) =>
-            "工作人员登记来电或邮件 / staff record phone calls and e-mails",
+            Msg.Of("ticket.staffRecordCalls"),
         _ => null,
     };
 
@@ -203,19 +203,18 @@ internal sealed partial class TicketGrain : Grain, ITicketGrain, IRemindable
                     if (c.Kind is not { } kind || !Enum.IsDefined(kind) || (c.Priority is { } p && !Enum.IsDefined(p))
                         || Text(c.Subject, MaxSubject) is not { } subject || Text(c.Content, MaxContent) is not { } content)
                     {
-                        return Invalid($"需要类型（Complaint、Consultation、Suggestion）、标题（最多 {MaxSubject} 字）和内容（最多 {MaxContent} 字） / " +
-                            $"kind (Complaint, Consultation, Suggestion), subject (at most {MaxSubject} characters) and content (at most {MaxContent}) are required");
+                        return Invalid(Msg.Of("ticket.submitRequired", ("maxSubject", MaxSubject), ("maxContent", MaxContent)));
                     }
 
                     var contact = c.Contact is { Name: null, Phone: null, Email: null } ? null : c.Contact;
                     if (contact is not null && (Bad(contact.Name) || Bad(contact.Phone) || Bad(contact.Email)))
                     {
-                        return Invalid("个人信息格式不对 / a personal field is malformed");
+                        return Invalid(Msg.Of("ticket.personalFieldMalformed"));
                     }
 
                     if (contact is not null && (c.Consent is not { } consent || string.IsNullOrWhiteSpace(consent.Purpose) || consent.RetentionDays < 1))
                     {
-                        return Invalid("提供个人信息需要同意其处理（目的、保存期限） / personal data needs consent to its handling (purpose, retention)");
+                        return Invalid(Msg.Of("ticket.consentRequired"));
                     }
 
                     var priority = c.Priority ?? TicketPriority.Normal;
@@ -227,8 +226,8 @@ internal sealed partial class TicketGrain : Grain, ITicketGrain, IRemindable
                     S.Ticket = new TicketView(Id, kind, priority, c.Source, subject, content, to, null, contact?.Name?.Masked, contact?.Phone?.Masked,
                         contact?.Email?.Masked, contact is null ? null : c.Consent, null, null, null, null, null, null, null, clock, 0, 0, now, now);
                     comment = c.Source.ToString();
-                    Notify(Ops, "ticketReceived", null, $"新{KindText(kind)}：{subject} / New {kind.ToString().ToLowerInvariant()}: {subject}",
-                        $"{Id}，{Due(clock.AcknowledgeBy)} 前受理 / {Id}, to acknowledge by {Due(clock.AcknowledgeBy)}", now);
+                    Notify(Ops, "ticketReceived", null, Msg.Of("ticket.received", ("kind", KindText(kind)), ("subject", subject)),
+                        Msg.Of("ticket.acknowledgeBy", ("id", Id), ("due", Due(clock.AcknowledgeBy))), now);
                     break;
                 }
 
@@ -237,7 +236,7 @@ internal sealed partial class TicketGrain : Grain, ITicketGrain, IRemindable
                     var t = S.Ticket!;
                     if (c.Priority is { } priority && !Enum.IsDefined(priority))
                     {
-                        return Invalid("未知的优先级 / unknown priority");
+                        return Invalid(Msg.Of("ticket.unknownPriority"));
                     }
 
                     S.Ticket = t with { State = to, Priority = c.Priority ?? t.Priority, Clock = await AcknowledgedAsync(t, c.Priority ?? t.Priority, now) };
@@ -248,7 +247,7 @@ internal sealed partial class TicketGrain : Grain, ITicketGrain, IRemindable
                 {
                     if (Text(c.Reason, MaxText) is not { } reason)
                     {
-                        return Invalid($"不予受理需要理由（最多 {MaxText} 字） / a rejection needs a reason (at most {MaxText} characters)");
+                        return Invalid(Msg.Of("ticket.rejectReasonRequired", ("max", MaxText)));
                     }
 
                     var t = S.Ticket!;
@@ -262,15 +261,15 @@ internal sealed partial class TicketGrain : Grain, ITicketGrain, IRemindable
                     var assignee = c.Assignee?.Trim();
                     if (Organisation.Parse(assignee) is null || (c.Note is { } n && n.Trim().Length > MaxText))
                     {
-                        return Invalid("分派给 operator 或 party:{id} / assign to operator or party:{id}");
+                        return Invalid(Msg.Of("ticket.assignTo"));
                     }
 
                     S.Ticket = S.Ticket! with { State = to, Assignee = assignee };
                     comment = assignee;
                     var party = S.Ticket.PartyId;
                     Notify(party is null ? Ops : "party:" + party, "ticketAssigned", party,
-                        $"{KindText(S.Ticket.Kind)}已分派：{S.Ticket.Subject} / Ticket assigned: {S.Ticket.Subject}",
-                        $"{Id}，{Due(S.Ticket.Clock.ReplyBy)} 前答复 / {Id}, to reply by {Due(S.Ticket.Clock.ReplyBy)}", now);
+                        Msg.Of("ticket.assigned", ("kind", KindText(S.Ticket.Kind)), ("subject", S.Ticket.Subject)),
+                        Msg.Of("ticket.replyBy", ("id", Id), ("due", Due(S.Ticket.Clock.ReplyBy))), now);
                     break;
                 }
 
@@ -278,13 +277,12 @@ internal sealed partial class TicketGrain : Grain, ITicketGrain, IRemindable
                 {
                     if (Text(c.Note, MaxContent) is not { } note || (c.RectificationRequested is { } r && r.Trim().Length > MaxText))
                     {
-                        return Invalid($"需要办理情况（最多 {MaxContent} 字），整改理由最多 {MaxText} 字 / a handling note (at most {MaxContent} characters) is required; " +
-                            $"a rectification reason has at most {MaxText}");
+                        return Invalid(Msg.Of("ticket.handlingNoteRequired", ("maxContent", MaxContent), ("maxText", MaxText)));
                     }
 
                     var rectification = Text(c.RectificationRequested, MaxText);
                     S.Ticket = S.Ticket! with { State = to, HandlingNote = note, RectificationRequested = rectification ?? S.Ticket.RectificationRequested };
-                    comment = rectification is null ? null : "rectification requested: " + rectification;
+                    comment = rectification is null ? null : Msg.Of("ticket.rectificationRequested", ("reason", rectification));
                     break;
                 }
 
@@ -292,7 +290,7 @@ internal sealed partial class TicketGrain : Grain, ITicketGrain, IRemindable
                 {
                     if (Text(c.Text, MaxContent) is not { } reply)
                     {
-                        return Invalid($"需要答复内容（最多 {MaxContent} 字） / a reply (at most {MaxContent} characters) is required");
+                        return Invalid(Msg.Of("ticket.replyRequired", ("max", MaxContent)));
                     }
 
                     var t = S.Ticket!;
@@ -312,7 +310,7 @@ internal sealed partial class TicketGrain : Grain, ITicketGrain, IRemindable
                         ((RecordTicketReturnVisit)command).Comment);
                     if (satisfaction is not (>= 1 and <= 5) || (text is { } x && x.Trim().Length > MaxText))
                     {
-                        return Invalid($"满意度为 1–5，说明最多 {MaxText} 字 / satisfaction is 1 to 5, a comment at most {MaxText} characters");
+                        return Invalid(Msg.Of("ticket.satisfactionRange", ("max", MaxText)));
                     }
 
                     var t = S.Ticket!;
@@ -326,8 +324,8 @@ internal sealed partial class TicketGrain : Grain, ITicketGrain, IRemindable
                     comment = satisfaction.Value.ToString(CultureInfo.InvariantCulture);
                     if (S.Ticket.Dissatisfied)
                     {
-                        Notify(Ops, "ticketDissatisfied", S.Ticket.PartyId, $"答复不满意：{t.Subject} / Reply rated dissatisfied: {t.Subject}",
-                            $"{Id}，满意度 {satisfaction}/5 / {Id}, satisfaction {satisfaction} of 5", now);
+                        Notify(Ops, "ticketDissatisfied", S.Ticket.PartyId, Msg.Of("ticket.dissatisfied", ("subject", t.Subject)),
+                            Msg.Of("ticket.dissatisfiedBody", ("id", Id), ("satisfaction", satisfaction)), now);
                     }
 
                     break;
@@ -338,7 +336,7 @@ internal sealed partial class TicketGrain : Grain, ITicketGrain, IRemindable
                     var reason = Text(c.Reason, MaxText);
                     if (S.Ticket!.Dissatisfied && reason is null)
                     {
-                        return Invalid("回访不满意：应重新办理，或说明办结理由 / the submitter was dissatisfied: reopen it, or give a reason to close it");
+                        return Invalid(Msg.Of("ticket.closeNeedsReason"));
                     }
 
                     S.Ticket = S.Ticket with { State = to, CloseReason = reason };
@@ -351,12 +349,12 @@ internal sealed partial class TicketGrain : Grain, ITicketGrain, IRemindable
                     var t = S.Ticket!;
                     if (!t.Dissatisfied)
                     {
-                        return Invalid("只有回访不满意的工单可以重新办理 / only a ticket rated dissatisfied is reopened");
+                        return Invalid(Msg.Of("ticket.reopenOnlyDissatisfied"));
                     }
 
                     if (c.Reason is { } r && r.Trim().Length > MaxText)
                     {
-                        return Invalid($"理由最多 {MaxText} 字 / the reason has at most {MaxText} characters");
+                        return Invalid(Msg.Of("ticket.reasonTooLong", ("max", MaxText)));
                     }
 
                     var limits = Options.LimitsFor(t.Kind, t.Priority);
@@ -376,8 +374,8 @@ internal sealed partial class TicketGrain : Grain, ITicketGrain, IRemindable
                     };
                     comment = Text(c.Reason, MaxText);
                     var party = t.PartyId;
-                    Notify(party is null ? Ops : "party:" + party, "ticketReopened", party, $"工单重新办理：{t.Subject} / Ticket reopened: {t.Subject}",
-                        $"{Id}，{Due(S.Ticket.Clock.ReplyBy)} 前答复 / {Id}, to reply by {Due(S.Ticket.Clock.ReplyBy)}", now);
+                    Notify(party is null ? Ops : "party:" + party, "ticketReopened", party, Msg.Of("ticket.reopened", ("subject", t.Subject)),
+                        Msg.Of("ticket.replyBy", ("id", Id), ("due", Due(S.Ticket.Clock.ReplyBy))), now);
                     break;
                 }
 
@@ -387,13 +385,13 @@ internal sealed partial class TicketGrain : Grain, ITicketGrain, IRemindable
                     if (TicketClock.RunningIn(t.State) != c.Deadline || t.Clock.DueOf(c.Deadline) is not { } due || due > now
                         || t.Clock.Overdue.Contains(c.Deadline))
                     {
-                        return Invalid($"时限 {c.Deadline} 未超期 / the {c.Deadline} time limit has not passed");
+                        return Invalid(Msg.Of("ticket.notOverdue", ("deadline", DeadlineText(c.Deadline))));
                     }
 
                     S.Ticket = t with { Clock = t.Clock with { Overdue = [.. t.Clock.Overdue, c.Deadline] } };
                     comment = c.Deadline.ToString();
-                    var title = $"{KindText(t.Kind)}超期未{DeadlineText(c.Deadline)}：{t.Subject} / Ticket overdue ({c.Deadline}): {t.Subject}";
-                    var body = $"{Id}，时限 {Due(due)} / {Id}, due {Due(due)}";
+                    string title = Msg.Of("ticket.overdue", ("kind", KindText(t.Kind)), ("deadline", DeadlineText(c.Deadline)), ("subject", t.Subject));
+                    string body = Msg.Of("ticket.overdueBody", ("id", Id), ("due", Due(due)));
                     Notify(Ops, "ticketOverdue", t.PartyId, title, body, now);
                     if (t.PartyId is { } party)
                     {
@@ -412,7 +410,7 @@ internal sealed partial class TicketGrain : Grain, ITicketGrain, IRemindable
                 }
 
             default:
-                return Invalid("未知命令 / unknown command");
+                return Invalid(Msg.Of("ticket.unknownCommand"));
         }
 
         var version = S.Ticket.Version + 1;
@@ -504,18 +502,18 @@ internal sealed partial class TicketGrain : Grain, ITicketGrain, IRemindable
 
     private string Due(DateTimeOffset at) => TimeZoneInfo.ConvertTime(at, Zone).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
 
-    private static string KindText(TicketKind kind) => kind switch
+    private static Msg KindText(TicketKind kind) => kind switch
     {
-        TicketKind.Complaint => "投诉",
-        TicketKind.Consultation => "咨询",
-        _ => "建议",
+        TicketKind.Complaint => Msg.Of("ticket.kindComplaint"),
+        TicketKind.Consultation => Msg.Of("ticket.kindConsultation"),
+        _ => Msg.Of("ticket.kindSuggestion"),
     };
 
-    private static string DeadlineText(TicketDeadline deadline) => deadline switch
+    private static Msg DeadlineText(TicketDeadline deadline) => deadline switch
     {
-        TicketDeadline.Acknowledge => "受理",
-        TicketDeadline.Reply => "答复",
-        _ => "回访",
+        TicketDeadline.Acknowledge => Msg.Of("ticket.deadlineAcknowledge"),
+        TicketDeadline.Reply => Msg.Of("ticket.deadlineReply"),
+        _ => Msg.Of("ticket.deadlineReturnVisit"),
     };
 
     private static TicketOutcome Outcome(WorkflowRefusal refusal) => refusal switch
@@ -564,8 +562,7 @@ internal sealed class TicketCalendarGrain([PersistentState("ticket-calendar", St
         if (year is < 2000 or > 2100 || holidays.Concat(workdays).Any(d => d.Year != year) || holidays.Count + workdays.Count > 366
             || holidays.Intersect(workdays).Any())
         {
-            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
-                $"{year} 年的节假日和调休工作日须在该年内且不重复 / the holidays and make-up days of {year} must fall in that year and not overlap"));
+            throw new ArgumentException(Msg.Of("ticket.calendarYearInvalid", ("year", year)));
         }
 
         if (state.State.Applied.Contains(operationId))

@@ -78,6 +78,18 @@ public sealed class IndicatorTests(ClusterFixture fixture)
         Assert.False(string.IsNullOrEmpty(error));
     }
 
+    [Theory]
+    [InlineData("unknownMeasure * 2", "Unknown measure unknownMeasure.", "未知度量 unknownMeasure")]
+    [InlineData("(storiesPublished", "“)” expected at 18.", "第 18 个字符处缺少“)”")]
+    [InlineData("1; 2", "Unexpected “;” at 2.", "第 2 个字符“;”不可识别")]
+    [InlineData("storiesPublished +", "The expression ends too soon.", "表达式不完整")]
+    public void A_refused_expression_says_why_in_the_readers_language(string text, string english, string chinese)
+    {
+        IndicatorExpression.TryParse(text, out var error);
+
+        Assert.Equal((english, chinese), (Text.En(error), Text.Zh(error)));
+    }
+
     [Fact]
     public async Task Management_defines_activates_and_retires_an_indicator_and_nobody_else_may()
     {
@@ -135,7 +147,8 @@ public sealed class IndicatorTests(ClusterFixture fixture)
         var reminders = Alerts.NotificationsStartingWith($"indicator:{id}:");
         var reminder = Assert.Single(reminders);
         Assert.Equal(($"indicator:{id}:{missed}:{IndicatorMonths.Name(month)}", "party:" + missed, "indicatorMissed"), (reminder.Id, reminder.Audience, reminder.Kind));
-        Assert.Contains("60", reminder.Body, StringComparison.Ordinal);
+        Assert.StartsWith("60%, target ≥ 80%; trend:", Text.En(reminder.Body), StringComparison.Ordinal);
+        Assert.StartsWith("60%，目标 ≥ 80%；趋势：", Text.Zh(reminder.Body), StringComparison.Ordinal);
         Assert.Single(Journal.RemindersOf(id));
 
         var rectification = await fixture.Grains.GetGrain<IRectificationGrain>(RectificationWorkflow.ShortfallId(id, missed, month)).GetAsync();

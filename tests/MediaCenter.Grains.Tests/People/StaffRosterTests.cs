@@ -87,7 +87,7 @@ public sealed class StaffRosterTests(ClusterFixture fixture)
         Assert.Equal((100, 49, false, (DateOnly?)Today), (summary.Total, summary.Certified, summary.MeetsRatio, summary.BelowFrom));
         var alert = Assert.Single(Raised("ratio-below"));
         Assert.Equal(("party:" + _party, "staffRatioBelow", _party), (alert.Audience, alert.Kind, alert.PartyId));
-        Assert.Contains("49/100", alert.Title, StringComparison.Ordinal);
+        Assert.Contains("49 of 100", Text.En(alert.Title), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -194,7 +194,7 @@ public sealed class TicketLifecycleTests(ClusterFixture fixture)
         Assert.Equal((null, TicketState.Rejected), (kept!.PhoneMasked, kept.State));
         Assert.NotNull(kept.PersonalDataErasedAt);
         Assert.Null(await ticket.GetContactAsync());
-        Assert.Equal("系统 / system", ClusterFixture.Tickets.HistoryOf(kept.Id)[^1].Actor);
+        Assert.Equal("the system", Text.En(ClusterFixture.Tickets.HistoryOf(kept.Id)[^1].Actor));
     }
 
     [Fact]

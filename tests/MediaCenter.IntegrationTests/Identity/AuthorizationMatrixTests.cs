@@ -365,7 +365,7 @@ public sealed class AuthorizationMatrixTests(IntegrationFixture fixture)
         {
             // An empty sign-in is refused for its credentials, not for the caller's role: it reached the endpoint.
             var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
-            return problem.GetProperty("title").GetString()!.Contains("Wrong user name or password") ? HttpStatusCode.BadRequest : response.StatusCode;
+            return problem.GetProperty("title").GetString()!.Contains("用户名或密码错误", StringComparison.Ordinal) ? HttpStatusCode.BadRequest : response.StatusCode;
         }
 
         return response.StatusCode;

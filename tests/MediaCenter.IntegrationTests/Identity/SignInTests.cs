@@ -26,7 +26,7 @@ public sealed class SignInTests(IntegrationFixture fixture)
         var right = await http.PostAsJsonAsync("/api/auth/tokens", new { username = "lock-me", password = TestIdentity.Password });
         Assert.Equal(HttpStatusCode.Unauthorized, right.StatusCode);
         var problem = await right.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.Contains("locked", problem.GetProperty("title").GetString());
+        Assert.Contains("已锁定", problem.GetProperty("title").GetString(), StringComparison.Ordinal);
 
         var reasons = await ScalarListAsync(shared, "SELECT reason FROM mc.login_log WHERE username = 'lock-me' ORDER BY id");
         Assert.Equal(["wrong-password", "wrong-password", "wrong-password", "wrong-password", "wrong-password-locked", "locked"], reasons);

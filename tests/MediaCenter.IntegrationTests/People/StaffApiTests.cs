@@ -112,7 +112,7 @@ public sealed class StaffApiTests(IntegrationFixture fixture)
         var id = record.Str("id");
 
         var refused = await people.PartyAdmin.MustAsync(HttpMethod.Put, $"/api/channels/{channel}/members/{trainee}/editor", new { }, HttpStatusCode.Conflict);
-        Assert.Contains("basic training", refused.GetProperty("title").GetString() ?? refused.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Contains("岗位基础培训", refused.GetProperty("title").GetString() ?? refused.GetProperty("detail").GetString(), StringComparison.Ordinal);
 
         await people.PartyAdmin.MustAsync(HttpMethod.Post, $"/api/v1/people/{id}/trainings", new
         {
