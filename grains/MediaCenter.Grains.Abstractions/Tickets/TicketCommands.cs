@@ -132,14 +132,14 @@ public static class TicketWorkflow
     public static IReadOnlyList<TicketTransition> Transitions { get; } =
     [
         new(null, TicketCommandType.Submit, Submitter | Handler, TicketState.Received, "public form/API, or staff record a call or e-mail"),
-        new(TicketState.Received, TicketCommandType.Accept, Handler, TicketState.Accepted, "acknowledged (受理)"),
+        new(TicketState.Received, TicketCommandType.Accept, Handler, TicketState.Accepted, "acknowledged by the handler"),
         new(TicketState.Received, TicketCommandType.Reject, Handler, TicketState.Rejected, "reason required; the submitter sees it"),
         new(TicketState.Accepted, TicketCommandType.Assign, Handler, TicketState.Assigned, "to operator or party:{id}"),
         new(TicketState.Assigned, TicketCommandType.Assign, Handler, TicketState.Assigned, "reassign"),
         new(TicketState.Assigned, TicketCommandType.Handle, Assignee, TicketState.Handled, "note; rectification requested (reason) optional"),
         new(TicketState.Handled, TicketCommandType.Reply, Assignee | Handler, TicketState.Replied, "the submitter sees the reply"),
         new(TicketState.Replied, TicketCommandType.Rate, Submitter, TicketState.ReturnVisited, "satisfaction 1–5 by the submitter"),
-        new(TicketState.Replied, TicketCommandType.RecordReturnVisit, Handler, TicketState.ReturnVisited, "回访 by staff, satisfaction 1–5"),
+        new(TicketState.Replied, TicketCommandType.RecordReturnVisit, Handler, TicketState.ReturnVisited, "return visit by staff, satisfaction 1–5"),
         new(TicketState.ReturnVisited, TicketCommandType.Close, Handler, TicketState.Closed, "a dissatisfied one only with a reason"),
         new(TicketState.ReturnVisited, TicketCommandType.Reopen, Handler | Submitter, TicketState.Assigned, "only after dissatisfaction; new reply limit"),
         .. Open.Select(s => new TicketTransition(s, TicketCommandType.Escalate, TicketRole.System, s, "time limit passed: overdue flag, alert centre")),
