@@ -166,7 +166,8 @@ internal sealed partial class PatrolGrain(
                 var severity = check.Status == PatrolStatus.Failed ? Incidents.IncidentSeverity.P2
                     : check.Name == "inspections" ? Incidents.IncidentSeverity.P4 : Incidents.IncidentSeverity.P3;
                 var incident = new Incidents.IncidentReport("patrol:" + check.Name, source, severity,
-                    $"每日巡视：{check.Name} {(check.Status == PatrolStatus.Failed ? "失败" : "异常")} / daily patrol: {check.Name} {check.Status}",
+                    Msg.Of("ops.patrol.incidentTitle", ("check", Msg.Of("ops.patrol.check." + check.Name)),
+                        ("status", check.Status == PatrolStatus.Failed ? Msg.Of("ops.patrol.failed") : Msg.Of("ops.patrol.warning"))),
                     check.Detail, null, null, "patrol:" + check.Name, report.FinishedAt);
                 await GrainFactory.GetGrain<Incidents.IIncidentDeskGrain>(incident.DedupKey)
                     .ReportAsync(incident, Incidents.IncidentActor.System, $"patrol:{report.StartedAt.UtcTicks}:{check.Name}");
