@@ -553,17 +553,17 @@ internal sealed partial class TerminalGrain(
     {
         if (string.IsNullOrWhiteSpace(r.Name) || string.IsNullOrWhiteSpace(r.Region) || string.IsNullOrWhiteSpace(r.PartyId))
         {
-            throw new ArgumentException("A terminal needs a name, a region and an access party.");
+            throw new ArgumentException(Msg.Of("terminal.registrationIncomplete"));
         }
 
         if (r.HeartbeatInterval < TimeSpan.FromSeconds(1) || r.HeartbeatInterval > TimeSpan.FromHours(1))
         {
-            throw new ArgumentException("The heartbeat interval must be between 1 second and 1 hour.");
+            throw new ArgumentException(Msg.Of("terminal.heartbeatRange"));
         }
 
         if (r.OfflineTimeout is { } t && (t < r.HeartbeatInterval || t > TimeSpan.FromDays(1)))
         {
-            throw new ArgumentException("The offline timeout must be at least one heartbeat interval and at most a day.");
+            throw new ArgumentException(Msg.Of("terminal.offlineTimeoutRange"));
         }
     }
 
