@@ -1,3 +1,4 @@
+using System.Globalization;
 using Dapper;
 using MediaCenter.Database.Data;
 using MediaCenter.Grains.Events;
@@ -28,9 +29,11 @@ internal sealed class PostgresHotEventJournal(NpgsqlDataSource db, PostgresEvent
         const string Audience = "management";
         const string Kind = "hotEventRegistered";
         var id = $"{card.Id}:{entry.Version}:{Audience}";
-        var body = $"{card.PartyId} 登记了热点事件「{card.Title}」，{card.StartsAt:yyyy-MM-dd HH:mm}–{card.EndsAt:yyyy-MM-dd HH:mm} (UTC)，预计流量 ×{card.TrafficMultiple:0.##} / " +
-            $"{card.PartyId} registered the hot event \"{card.Title}\", {card.StartsAt:yyyy-MM-dd HH:mm}–{card.EndsAt:yyyy-MM-dd HH:mm} UTC, expected traffic ×{card.TrafficMultiple:0.##}";
-        var title = "热点事件登记 / Hot event registered: " + card.Title;
+        string body = Msg.Of("ops.hot.registeredBody", ("party", card.PartyId), ("title", card.Title),
+            ("starts", card.StartsAt.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)),
+            ("ends", card.EndsAt.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)),
+            ("traffic", card.TrafficMultiple.ToString("0.##", CultureInfo.InvariantCulture)));
+        string title = Msg.Of("ops.hot.registeredTitle", ("title", card.Title));
         var stored = await alerts.NotifyAsync(new Grains.Incidents.AlertNotification(id, Audience, Kind, card.PartyId, title, body, entry.At), cancellationToken);
         if (stored)
         {

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using Dapper;
 using MediaCenter.Database;
 using MediaCenter.Database.Data;
@@ -21,7 +22,8 @@ internal sealed class PostgresPatrolProbes(NpgsqlDataSource db, IOptions<Databas
         var bytes = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
             "SELECT pg_database_size(current_database())", cancellationToken: cancellationToken));
         return new PatrolCheck("database", status.IsCurrent ? PatrolStatus.Ok : PatrolStatus.Failed,
-            $"schema {status.CurrentVersion}/{status.RequiredVersion}, {bytes / 1_048_576.0:0.0} MB, answered in {clock.ElapsedMilliseconds} ms");
+            Msg.Of("ops.patrol.detail.database", ("current", status.CurrentVersion), ("required", status.RequiredVersion),
+                ("size", (bytes / 1_048_576.0).ToString("0.0", CultureInfo.InvariantCulture)), ("ms", clock.ElapsedMilliseconds)));
     }
 
     public async Task<TerminalCensus> TerminalsAsync(DateTimeOffset now, CancellationToken cancellationToken)

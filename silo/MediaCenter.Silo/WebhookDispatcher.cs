@@ -2,6 +2,10 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Unicode;
 using Dapper;
 using MediaCenter.Database.Data;
 using MediaCenter.Hosting.Outbound;
@@ -111,9 +115,57 @@ internal sealed partial class WebhookDispatcher(NpgsqlDataSource db, IHttpClient
     public static string Sign(string secret, string timestamp, string body) =>
         Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes($"{timestamp}.{body}")));
 
+    /// <summary>A notification's JSON with every message in its strings rendered in a language (the rest as it was).</summary>
+    /// <param name="payload">The notification as JSON.</param>
+    /// <param name="language">A language of <see cref="Languages.All"/>.</param>
+    public static string RenderPayload(string payload, string language)
+    {
+        if (!Msg.IsIn(payload) || JsonNode.Parse(payload) is not { } node)
+        {
+            return payload;
+        }
+
+        return Render(node, language)!.ToJsonString(PayloadJson);
+    }
+
+    private static readonly JsonSerializerOptions PayloadJson = new() { Encoder = JavaScriptEncoder.Create(UnicodeRanges.All) };
+
+    private static JsonNode? Render(JsonNode? node, string language)
+    {
+        switch (node)
+        {
+            case JsonObject members:
+                foreach (var (name, value) in members.ToList())
+                {
+                    if (Render(value, language) is var rendered && !ReferenceEquals(rendered, value))
+                    {
+                        members[name] = rendered;
+                    }
+                }
+
+                return members;
+            case JsonArray items:
+                for (var i = 0; i < items.Count; i++)
+                {
+                    if (Render(items[i], language) is var rendered && !ReferenceEquals(rendered, items[i]))
+                    {
+                        items[i] = rendered;
+                    }
+                }
+
+                return items;
+            case JsonValue value when value.TryGetValue<string>(out var text) && Msg.IsIn(text):
+                return JsonValue.Create(MessageCatalog.Render(text, language));
+            default:
+                return node;
+        }
+    }
+
     private async Task DeliverAsync(Due due, CancellationToken cancellationToken)
     {
         var attempt = due.Attempts + 1;
+        // The receiver reads sentences, not the catalogue's encoded messages: rendered in Chinese, the default language.
+        var payload = RenderPayload(due.Payload, Languages.Chinese);
         var timestamp = time.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
         int? status = null;
         string? error = null;
@@ -121,11 +173,11 @@ internal sealed partial class WebhookDispatcher(NpgsqlDataSource db, IHttpClient
         var clock = Stopwatch.StartNew();
         try
         {
-            using var request = new HttpRequestMessage(HttpMethod.Post, due.Url) { Content = new StringContent(due.Payload, Encoding.UTF8, "application/json") };
+            using var request = new HttpRequestMessage(HttpMethod.Post, due.Url) { Content = new StringContent(payload, Encoding.UTF8, "application/json") };
             request.Headers.Add("X-MediaCenter-Event", due.Kind);
             request.Headers.Add("X-MediaCenter-Delivery", due.Id.ToString(CultureInfo.InvariantCulture));
             request.Headers.Add("X-MediaCenter-Timestamp", timestamp);
-            request.Headers.Add("X-MediaCenter-Signature", "sha256=" + Sign(due.Secret, timestamp, due.Payload));
+            request.Headers.Add("X-MediaCenter-Signature", "sha256=" + Sign(due.Secret, timestamp, payload));
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(options.Value.Timeout);
             using var response = await clients.CreateClient(Client).SendAsync(request, timeout.Token);

@@ -29,14 +29,17 @@ public sealed class OpsBoardTests(BrowserFixture fixture)
         await fleet;
         await Assertions.Expect(row).ToHaveAttributeAsync("data-health", "Offline", Soon);
         await Assertions.Expect(page.Locator("#count-Offline")).ToHaveTextAsync("1");
-        await Assertions.Expect(page.Locator("#fleet-alerts li[data-terminal='ui-sim-0001']").First).ToContainTextAsync("离线",
-            new LocatorAssertionsToContainTextOptions { Timeout = 10_000 });
+        // Why, in the page's language: the server sends a reason code (missed-heartbeats, disconnected), never shown as such.
+        await Assertions.Expect(page.Locator("#fleet-alerts li[data-terminal='ui-sim-0001']").First).ToContainTextAsync(
+            new System.Text.RegularExpressions.Regex(@"离线 \((心跳超时|连接断开)\)"), new LocatorAssertionsToContainTextOptions { Timeout = 10_000 });
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.Screenshots, "fleet-offline.png"), FullPage = true });
 
         // And comes back.
         using var again = new CancellationTokenSource();
         var back = StartFleet(plan, again.Token);
         await Assertions.Expect(row).ToHaveAttributeAsync("data-health", "Online", Soon);
+        await Assertions.Expect(page.Locator("#fleet-alerts li.recovered[data-terminal='ui-sim-0001']").First).ToContainTextAsync("恢复 (收到心跳)",
+            new LocatorAssertionsToContainTextOptions { Timeout = 10_000 });
         await row.ClickAsync();
         await Assertions.Expect(page.Locator("#terminal-detail")).ToContainTextAsync("ui-sim-0001");
         // Telemetry history is drawn as a chart (ECharts renders into a canvas).

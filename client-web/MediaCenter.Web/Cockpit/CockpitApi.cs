@@ -47,7 +47,7 @@ internal static class CockpitApi
             .RequireAuthorization(Policies.PartyRead)
             .WithTags("cockpit")
             .WithName("Cockpit")
-            .WithSummary("运营总览: newsroom throughput today per channel, the fleet by health with the worst regions, open incidents by priority with the next escalation. Platform staff and management see everything, an access party its own.");
+            .WithSummary("The operations cockpit: newsroom throughput today per channel, the fleet by health with the worst regions, open incidents by priority with the next escalation. Platform staff and management see everything, an access party its own.");
         return endpoints;
     }
 

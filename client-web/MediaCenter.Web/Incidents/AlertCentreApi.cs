@@ -64,7 +64,7 @@ internal static class AlertCentreApi
                 var caller = http.CurrentUser();
                 if (!Uri.TryCreate(body.Url, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
                 {
-                    throw new IdentityProblem(ProblemKind.Invalid, "需要 http(s) 地址 / url must be an http(s) address");
+                    throw new IdentityProblem(ProblemKind.Invalid, Msg.Of("incident.webhookUrl"));
                 }
 
                 // Refused before it is stored, with the same words whatever the reason (the silo checks every connection again).
@@ -78,7 +78,7 @@ internal static class AlertCentreApi
                 var audience = caller.SpansAllParties ? body.Audience ?? "ops" : "party:" + caller.PartyId;
                 if (caller.SpansAllParties && audience is not ("ops" or "role:admin" or "management") && !audience.StartsWith("party:", StringComparison.Ordinal))
                 {
-                    throw new IdentityProblem(ProblemKind.Invalid, "audience 只能是 ops、role:admin、management 或 party:{id} / audience must be ops, role:admin, management or party:{id}");
+                    throw new IdentityProblem(ProblemKind.Invalid, Msg.Of("incident.webhookAudience"));
                 }
 
                 var operation = CommandIds.Optional(http);
@@ -134,7 +134,7 @@ internal static class AlertCentreApi
         var hooks = await read.WebhooksAsync(caller.SpansAllParties ? null : caller.PartyId ?? "-", http.RequestAborted);
         if (hooks.All(h => h.Id != id))
         {
-            throw new IdentityProblem(ProblemKind.NotFound, "webhook 不存在 / webhook not found");
+            throw new IdentityProblem(ProblemKind.NotFound, Msg.Of("incident.webhookNotFound"));
         }
     }
 }

@@ -44,7 +44,7 @@ internal static class AlertmanagerReceiver
 
                 if (!Authorized(http.Request.Headers.Authorization.ToString(), expected))
                 {
-                    return Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "需要接收端令牌 / The receiver's bearer token is required.");
+                    return Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: Msg.Of("incident.alertmanager.tokenRequired"));
                 }
 
                 var alerts = body.Alerts ?? [];
@@ -53,8 +53,10 @@ internal static class AlertmanagerReceiver
                 if (body.Version != "4" || invalid.Count > 0)
                 {
                     return Results.Problem(statusCode: StatusCodes.Status422UnprocessableEntity,
-                        title: "不是 Alertmanager 的 webhook 消息 / Not an Alertmanager webhook payload (version 4).",
-                        detail: invalid.Count > 0 ? $"alerts[{string.Join(", ", invalid)}] need a fingerprint and a status of firing or resolved" : $"version was '{body.Version}'");
+                        title: Msg.Of("incident.alertmanager.notPayload"),
+                        detail: invalid.Count > 0
+                            ? Msg.Of("incident.alertmanager.invalidAlerts", ("indexes", string.Join(", ", invalid)))
+                            : Msg.Of("incident.alertmanager.wrongVersion", ("version", body.Version)));
                 }
 
                 var outcomes = new List<AlertOutcome>();
@@ -141,7 +143,7 @@ internal static class AlertmanagerReceiver
         }
 
         // Already resolved by a person, or a suspended channel waits for verification: the clearing is recorded, not applied.
-        await incident.ExecuteAsync(new IncidentCommand.Comment { Text = "告警已恢复（" + note + "）" }, IncidentActor.System, OperationId(alert, "resolved-note"));
+        await incident.ExecuteAsync(new IncidentCommand.Comment { Text = Msg.Of("incident.alertmanager.clearedNote", ("note", note)) }, IncidentActor.System, OperationId(alert, "resolved-note"));
         return new AlertOutcome(alert.Fingerprint!, "resolved", open, "noted: " + cleared.Outcome);
     }
 

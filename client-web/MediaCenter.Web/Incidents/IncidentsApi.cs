@@ -90,17 +90,17 @@ internal static partial class IncidentsApi
                 var party = caller.SpansAllParties ? body.PartyId : caller.PartyId;
                 if (!caller.SpansAllParties && caller.PartyId is null)
                 {
-                    throw new IdentityProblem(ProblemKind.Forbidden, "只有运营方或接入方可以上报故障 / only operators and access parties report incidents");
+                    throw new IdentityProblem(ProblemKind.Forbidden, Msg.Of("incident.onlyOperatorsReport"));
                 }
 
                 if (body.Channel is { } code && (await directory.ChannelAsync(code, http.RequestAborted) is not { } channel || (party is not null && channel.PartyId != party)))
                 {
-                    throw new IdentityProblem(ProblemKind.Invalid, $"频道 {code} 不存在或不属于该接入方 / channel {code} is not one of the party's");
+                    throw new IdentityProblem(ProblemKind.Invalid, Msg.Of("incident.channelNotParty", ("channel", code)));
                 }
 
                 if (party is not null && (await directory.PartiesAsync(party, http.RequestAborted)).Count == 0)
                 {
-                    throw new IdentityProblem(ProblemKind.Invalid, $"接入方 {party} 不存在 / no access party {party}");
+                    throw new IdentityProblem(ProblemKind.Invalid, Msg.Of("incident.noSuchParty", ("party", party)));
                 }
 
                 var operation = CommandIds.Required(http);
@@ -151,7 +151,7 @@ internal static partial class IncidentsApi
             if (effective is null || (incident.PartyId is not null && effective.PartyId != incident.PartyId))
             {
                 throw new IdentityProblem(ProblemKind.Invalid,
-                    $"预案 {body.PlanId} 不存在、未经批准或不属于受影响的接入方 / plan {body.PlanId} does not exist, is not approved, or is not the affected party's");
+                    Msg.Of("incident.planNotCitable", ("plan", body.PlanId)));
             }
 
             planVersion = effective.Version;
@@ -160,7 +160,7 @@ internal static partial class IncidentsApi
         if (type == IncidentCommandType.SuspendService && body.Channel is { } code
             && (await directory.ChannelAsync(code, http.RequestAborted) is not { } channel || (incident.PartyId is not null && channel.PartyId != incident.PartyId)))
         {
-            throw new IdentityProblem(ProblemKind.Invalid, $"频道 {code} 不存在或不属于受影响的接入方 / channel {code} is not one of the affected party's");
+            throw new IdentityProblem(ProblemKind.Invalid, Msg.Of("incident.channelNotAffectedParty", ("channel", code)));
         }
 
         var action = body.Action is { } a ? new CorrectiveAction(a.Number ?? 0, a.Description ?? "", a.Owner ?? "", a.Due ?? DateOnly.MinValue, null) : null;
@@ -184,7 +184,7 @@ internal static partial class IncidentsApi
             IncidentCommandType.SetSeverity => new IncidentCommand.SetSeverity { Severity = body.Severity },
             IncidentCommandType.CitePlan => new IncidentCommand.CitePlan { PlanId = body.PlanId, PlanVersion = planVersion },
             IncidentCommandType.Comment => new IncidentCommand.Comment(),
-            _ => throw new IdentityProblem(ProblemKind.NotFound, $"没有这个命令 / no such command: {type}"),
+            _ => throw new IdentityProblem(ProblemKind.NotFound, Msg.Of("incident.noSuchCommand", ("command", type))),
         };
         command = command with { Text = body.Text };
         var result = await cluster.GetGrain<IIncidentGrain>(id).ExecuteAsync(command, Actor(http.CurrentUser()), CommandIds.Required(http));
@@ -202,7 +202,7 @@ internal static partial class IncidentsApi
         var caller = http.CurrentUser();
         var incident = await cluster.GetGrain<IIncidentGrain>(id).GetAsync();
         var visible = incident is not null && (incident.PartyId is { } party ? caller.CanSeeParty(party) : caller.SpansAllParties || caller.Is(PlatformRoles.Management));
-        return visible ? incident! : throw new IdentityProblem(ProblemKind.NotFound, $"故障 {id} 不存在 / incident {id} not found");
+        return visible ? incident! : throw new IdentityProblem(ProblemKind.NotFound, Msg.Of("incident.notFoundId", ("id", id)));
     }
 
     [GeneratedRegex("(?<!^)([A-Z])")]

@@ -72,7 +72,7 @@ internal static class CampaignsApi
                 if (body?.Supported is not { } supported)
                 {
                     await VisibleAsync(id, http, cluster);
-                    throw new CommandRefused("Invalid", "需要 supported（true 或 false）/ supported (true or false) is required", What);
+                    throw new CommandRefused("Invalid", Msg.Of("ops.campaign.supportedRequired"), What);
                 }
 
                 return await ExecuteAsync(id, new DecideCampaign(supported, body.Note), http, cluster);
@@ -113,7 +113,7 @@ internal static class CampaignsApi
         var campaign = await cluster.GetGrain<ICampaignGrain>(id).GetAsync();
         if (campaign is null || !http.CurrentUser().CanSeeParty(campaign.PartyId))
         {
-            throw new IdentityProblem(ProblemKind.NotFound, $"推广活动 {id} 不存在 / campaign {id} not found");
+            throw new IdentityProblem(ProblemKind.NotFound, Msg.Of("ops.campaign.notFoundId", ("id", id)));
         }
 
         return campaign;

@@ -83,7 +83,7 @@ internal static class HotEventsApi
             })
             .RequireAuthorization(Policies.PartyRead)
             .WithName("UpdateHotEventScript")
-            .WithSummary("The party replaces the Q&A script (应答口径), also while the event is active; the public endpoint serves the new version at once.");
+            .WithSummary("The party replaces the Q&A script, also while the event is active; the public endpoint serves the new version at once.");
 
         foreach (var (slug, command, summary) in new (string, HotEventCommand, string)[]
         {
@@ -149,8 +149,8 @@ internal static class HotEventsApi
                 if (script is null)
                 {
                     http.Response.Headers.CacheControl = "no-store";
-                    return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "没有可用的应答口径 / No Q&A script is available.",
-                        detail: "事件不存在、尚未确认或已经结束 / the event does not exist, is not acknowledged yet, or has ended");
+                    return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: Msg.Of("ops.hot.noScript"),
+                        detail: Msg.Of("ops.hot.noScriptDetail"));
                 }
 
                 var left = (int)Math.Floor((script.EndsAt - time.GetUtcNow()).TotalSeconds);
@@ -165,7 +165,7 @@ internal static class HotEventsApi
                 return Results.Bytes(script.Body, "application/json; charset=utf-8");
             })
             .WithName("PublicHotEventQa")
-            .WithSummary("The Q&A script (应答口径) of an acknowledged or active event, anonymous: served from memory, ETag and Cache-Control public (304 on If-None-Match); 404 otherwise.");
+            .WithSummary("The Q&A script of an acknowledged or active event, anonymous: served from memory, ETag and Cache-Control public (304 on If-None-Match); 404 otherwise.");
     }
 
     private static async Task<IReadOnlyList<HotEventCard>> ListAsync(NpgsqlDataSource db, string? partyId, DateTimeOffset from, DateTimeOffset? to,
@@ -199,13 +199,13 @@ internal static class HotEventsApi
         // Ids are ours ("he-" and 20 hex digits): anything else is not looked up at all.
         if (id.Length != 23 || !id.StartsWith("he-", StringComparison.Ordinal) || !id.AsSpan(3).ContainsOnlyHexLower())
         {
-            throw new IdentityProblem(ProblemKind.NotFound, $"热点事件 {id} 不存在 / hot event {id} not found");
+            throw new IdentityProblem(ProblemKind.NotFound, Msg.Of("ops.hot.notFoundId", ("id", id)));
         }
 
         var view = await cluster.GetGrain<IHotEventGrain>(id).GetAsync();
         if (view is null || !http.CurrentUser().CanSeeParty(view.Card.PartyId))
         {
-            throw new IdentityProblem(ProblemKind.NotFound, $"热点事件 {id} 不存在 / hot event {id} not found");
+            throw new IdentityProblem(ProblemKind.NotFound, Msg.Of("ops.hot.notFoundId", ("id", id)));
         }
 
         return view;
@@ -234,7 +234,7 @@ internal static class HotEventsApi
                 var channel = string.IsNullOrWhiteSpace(code) ? null : await directory.ChannelAsync(code.Trim(), cancellationToken);
                 if (channel is null || channel.PartyId != partyId)
                 {
-                    throw new CommandRefused("Invalid", $"频道 {code} 不存在或不属于本接入方 / channel {code} is not a channel of this access party", Msg.Of("what.hotEvent"));
+                    throw new CommandRefused("Invalid", Msg.Of("ops.hot.channelNotParty", ("channel", code)), Msg.Of("what.hotEvent"));
                 }
             }
         }

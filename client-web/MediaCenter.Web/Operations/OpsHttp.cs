@@ -28,12 +28,12 @@ internal static class OpsHttp
     {
         if (user.PartyId is null || user.PartyRole is null)
         {
-            throw new IdentityProblem(ProblemKind.Forbidden, $"只有接入方的用户可以登记{what} / only users of an access party register a {what}");
+            throw new IdentityProblem(ProblemKind.Forbidden, Msg.Of("ops.onlyPartyUsersRegister", ("what", what)));
         }
 
         if (requested is not null && requested != user.PartyId)
         {
-            throw new IdentityProblem(ProblemKind.NotFound, $"接入方 {requested} 不存在 / access party {requested} not found");
+            throw new IdentityProblem(ProblemKind.NotFound, Msg.Of("ops.partyNotFound", ("party", requested)));
         }
 
         return user.PartyId;

@@ -74,7 +74,7 @@ internal static class PlansApi
                 await VisiblePlanAsync(id, http, cluster);
                 return await cluster.GetGrain<IPlanGrain>(id).GetVersionAsync(version) is { } document
                     ? Results.Ok(document)
-                    : throw new IdentityProblem(ProblemKind.NotFound, $"没有第 {version} 版 / no version {version}");
+                    : throw new IdentityProblem(ProblemKind.NotFound, Msg.Of("ops.plan.noVersion", ("version", version)));
             })
             .RequireAuthorization(Policies.PartyRead)
             .WithName("GetPlanVersion")
@@ -85,7 +85,7 @@ internal static class PlansApi
                 var plan = await VisiblePlanAsync(id, http, cluster);
                 return await cluster.GetGrain<IPlanGrain>(id).GetEffectiveAsync() is { } effective
                     ? Results.Ok(effective)
-                    : GrainOutcomes.Problem("NotEffective", "预案经管理方批准后才生效 / a plan is effective only once management approved it",
+                    : GrainOutcomes.Problem("NotEffective", Msg.Of("ops.plan.notEffective"),
                         plan.Plan.LatestState.ToString(), plan.AllowedMoves, PlanWhat,
                         new Dictionary<string, object?> { ["latestVersion"] = plan.Plan.LatestVersion });
             })
@@ -142,12 +142,12 @@ internal static class PlansApi
                 var user = http.CurrentUser();
                 if (user.PartyId is null || user.PartyRole is null)
                 {
-                    throw new IdentityProblem(ProblemKind.Forbidden, "只有接入方的用户可以安排演练 / only users of an access party schedule drills");
+                    throw new IdentityProblem(ProblemKind.Forbidden, Msg.Of("ops.drill.onlyPartyUsers"));
                 }
 
                 if (string.IsNullOrWhiteSpace(body?.PlanId))
                 {
-                    throw new IdentityProblem(ProblemKind.Invalid, "需要 planId / planId is required");
+                    throw new IdentityProblem(ProblemKind.Invalid, Msg.Of("ops.drill.planIdRequired"));
                 }
 
                 var plan = await VisiblePlanAsync(body.PlanId, http, cluster);
@@ -195,7 +195,7 @@ internal static class PlansApi
 
         if (string.IsNullOrWhiteSpace(requested) || (await directory.PartiesAsync(requested, cancellationToken)).Count == 0)
         {
-            throw new CommandRefused("Invalid", $"运营方编写预案需要指明存在的接入方 partyId / the operator names an existing access party (partyId): {requested}",
+            throw new CommandRefused("Invalid", Msg.Of("ops.plan.partyRequiredForOperator", ("party", requested)),
                 PlanWhat);
         }
 
@@ -264,7 +264,7 @@ internal static class PlansApi
         var plan = await cluster.GetGrain<IPlanGrain>(id).GetAsync();
         if (plan is null || !http.CurrentUser().CanSeeParty(plan.Plan.PartyId))
         {
-            throw new IdentityProblem(ProblemKind.NotFound, $"预案 {id} 不存在 / plan {id} not found");
+            throw new IdentityProblem(ProblemKind.NotFound, Msg.Of("ops.plan.notFoundId", ("id", id)));
         }
 
         return plan;
@@ -275,7 +275,7 @@ internal static class PlansApi
         var drill = await cluster.GetGrain<IDrillGrain>(id).GetAsync();
         if (drill is null || !http.CurrentUser().CanSeeParty(drill.PartyId))
         {
-            throw new IdentityProblem(ProblemKind.NotFound, $"演练 {id} 不存在 / drill {id} not found");
+            throw new IdentityProblem(ProblemKind.NotFound, Msg.Of("ops.drill.notFoundId", ("id", id)));
         }
 
         return drill;

@@ -44,16 +44,16 @@ internal static class TerminalsApi
                 var caller = http.CurrentUser();
                 var id = body.Id?.Trim() ?? "";
                 var existingParty = id.Length == 0 ? null : await directory.PartyOfAsync(id, http.RequestAborted);
-                var party = existingParty ?? body.PartyId ?? caller.PartyId ?? throw new IdentityProblem(ProblemKind.Invalid, "需要 partyId / partyId is required");
+                var party = existingParty ?? body.PartyId ?? caller.PartyId ?? throw new IdentityProblem(ProblemKind.Invalid, Msg.Of("terminal.partyRequired"));
                 if (existingParty is not null && body.PartyId is not null && body.PartyId != existingParty)
                 {
-                    throw new IdentityProblem(ProblemKind.Conflict, "终端已属于其他接入方 / the terminal belongs to another access party");
+                    throw new IdentityProblem(ProblemKind.Conflict, Msg.Of("terminal.otherParty"));
                 }
 
-                Scope.RequireManageable(caller, party, "接入方 / access party");
+                Scope.RequireManageable(caller, party, Msg.Of("terminal.what.party"));
                 if (body.Kind is null || string.IsNullOrWhiteSpace(body.Name) || string.IsNullOrWhiteSpace(body.Region) || body.HeartbeatIntervalSeconds is null)
                 {
-                    throw new IdentityProblem(ProblemKind.Invalid, "需要 id、name、kind、region、heartbeatIntervalSeconds / id, name, kind, region and heartbeatIntervalSeconds are required");
+                    throw new IdentityProblem(ProblemKind.Invalid, Msg.Of("terminal.registrationRequired"));
                 }
 
                 // The credential comes first: it validates the id and refuses an id another party holds.
@@ -65,7 +65,7 @@ internal static class TerminalsApi
                 }
                 else if (credential.PartyId != party)
                 {
-                    throw new IdentityProblem(ProblemKind.Conflict, $"终端标识已被使用 / terminal id '{id}' is taken");
+                    throw new IdentityProblem(ProblemKind.Conflict, Msg.Of("terminal.idTaken", ("id", id)));
                 }
 
                 var registration = new TerminalRegistration(body.Name.Trim(), body.Kind.Value, body.Region.Trim(), party,
@@ -126,13 +126,13 @@ internal static class TerminalsApi
                 await ManageableAsync(id, http, directory);
                 if (string.IsNullOrWhiteSpace(body.Findings) || body.Passed is null)
                 {
-                    throw new IdentityProblem(ProblemKind.Invalid, "需要 findings 和 passed / findings and passed are required");
+                    throw new IdentityProblem(ProblemKind.Invalid, Msg.Of("terminal.inspectionRequired"));
                 }
 
                 var at = body.At ?? time.GetUtcNow();
                 if (at > time.GetUtcNow() + TimeSpan.FromMinutes(5))
                 {
-                    throw new IdentityProblem(ProblemKind.Invalid, "巡检时间不能在将来 / an inspection cannot be in the future");
+                    throw new IdentityProblem(ProblemKind.Invalid, Msg.Of("terminal.inspectionInFuture"));
                 }
 
                 var snapshot = await cluster.GetGrain<ITerminalGrain>(id).RecordInspectionAsync(
@@ -149,7 +149,7 @@ internal static class TerminalsApi
                 await ManageableAsync(id, http, directory);
                 if (body.Type is null)
                 {
-                    throw new IdentityProblem(ProblemKind.Invalid, "需要 type（Notice、Refresh、Reboot）/ type is required: Notice, Refresh or Reboot");
+                    throw new IdentityProblem(ProblemKind.Invalid, Msg.Of("terminal.commandTypeRequired"));
                 }
 
                 TerminalCommand command;
@@ -216,21 +216,21 @@ internal static class TerminalsApi
         var first = from ?? last.AddDays(-6);
         if (first > last || last.DayNumber - first.DayNumber > 366)
         {
-            throw new IdentityProblem(ProblemKind.Invalid, "日期范围需在一年以内，且开始不晚于结束 / from must not be after to, and the range at most a year");
+            throw new IdentityProblem(ProblemKind.Invalid, Msg.Of("terminal.rangeInvalid"));
         }
 
         return (first, last);
     }
 
     private static async Task ManageableAsync(string id, HttpContext http, TerminalDirectory directory) =>
-        Scope.RequireManageable(http.CurrentUser(), await VisibleAsync(id, http, directory), "终端 / terminal");
+        Scope.RequireManageable(http.CurrentUser(), await VisibleAsync(id, http, directory), Msg.Of("terminal.what.terminal"));
 
     private static async Task<string> VisibleAsync(string id, HttpContext http, TerminalDirectory directory)
     {
         var party = await directory.PartyOfAsync(id, http.RequestAborted);
         if (party is null || !http.CurrentUser().CanSeeParty(party))
         {
-            throw new IdentityProblem(ProblemKind.NotFound, "终端不存在 / terminal not found");
+            throw new IdentityProblem(ProblemKind.NotFound, Msg.Of("terminal.notFound"));
         }
 
         return party;

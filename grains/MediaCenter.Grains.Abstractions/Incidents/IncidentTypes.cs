@@ -159,7 +159,7 @@ public sealed record IncidentActor(
     [property: Id(3)] string? PartyId)
 {
     /// <summary>The platform's own actor.</summary>
-    public static IncidentActor System { get; } = new(Guid.Empty, "系统 / system", IncidentRole.System, null);
+    public static IncidentActor System { get; } = new(Guid.Empty, Msg.Of("incident.systemActor"), IncidentRole.System, null);
 }
 
 /// <summary>A report of a fault.</summary>

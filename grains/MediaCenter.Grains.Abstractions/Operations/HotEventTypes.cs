@@ -98,7 +98,7 @@ public sealed record HotEventPerson([property: Id(0)] Guid Id, [property: Id(1)]
 public sealed record HotEventActor([property: Id(0)] Guid UserId, [property: Id(1)] string Name, [property: Id(2)] HotEventRole Roles)
 {
     /// <summary>The platform itself (the window opening and closing).</summary>
-    public static HotEventActor System { get; } = new(Guid.Empty, "系统 / system", HotEventRole.System);
+    public static HotEventActor System { get; } = new(Guid.Empty, Msg.Of("ops.systemActor"), HotEventRole.System);
 
     /// <summary>The person behind the actor.</summary>
     public HotEventPerson Person => new(UserId, Name);

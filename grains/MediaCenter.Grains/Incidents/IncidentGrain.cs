@@ -1,3 +1,4 @@
+using System.Globalization;
 using MediaCenter.Grains.Newsroom;
 using MediaCenter.Grains.Platform;
 using MediaCenter.Grains.Workflow;
@@ -150,7 +151,7 @@ internal sealed partial class IncidentGrain(
 
         if (S.Stage is IncidentStage.Resolved or IncidentStage.RootCauseRecorded or IncidentStage.FeedbackSent)
         {
-            await ExecuteAsync(new IncidentCommand.Reopen { Text = "故障再次出现 / the fault recurred: " + report.Detail },
+            await ExecuteAsync(new IncidentCommand.Reopen { Text = Msg.Of("incident.recurred", ("detail", report.Detail)) },
                 IncidentActor.System, $"recur:{report.At.UtcTicks}");
         }
 
@@ -196,7 +197,7 @@ internal sealed partial class IncidentGrain(
             _ => Refuse(IncidentOutcome.Invalid, message),
         },
         RefusalAsStored = r => Refuse(r.Outcome, r.Message ?? r.Outcome.ToString()),
-        NotFoundMessage = "故障不存在 / no such incident",
+        NotFoundMessage = Msg.Of("incident.notFound"),
         Announce = CatchUpAsync,
         AnnounceFailed = ex => LogCatchUpFailed(logger, Id, ex.Message),
         Reread = () => _behind = true,
@@ -245,7 +246,7 @@ internal sealed partial class IncidentGrain(
         var text = c.Text?.Trim() is { Length: > 0 } t ? t : null;
         if (text is { Length: > 4000 })
         {
-            return Refuse(IncidentOutcome.Invalid, "说明最多 4000 字 / the text is at most 4000 characters");
+            return Refuse(IncidentOutcome.Invalid, Msg.Of("incident.textTooLong", ("max", 4000)));
         }
 
         switch (c)
@@ -253,7 +254,7 @@ internal sealed partial class IncidentGrain(
             case IncidentCommand.Report report:
                 if (report.Fault is not { } r || string.IsNullOrWhiteSpace(r.Title) || r.Title.Length > 200 || r.Detail.Length > 4000)
                 {
-                    return Refuse(IncidentOutcome.Invalid, "需要标题（最多 200 字）/ a title (at most 200 characters) is required");
+                    return Refuse(IncidentOutcome.Invalid, Msg.Of("incident.titleRequired", ("max", 200)));
                 }
 
                 S.Reported = true;
@@ -283,8 +284,8 @@ internal sealed partial class IncidentGrain(
                     };
                 }
 
-                notices.Add((OnCall.AudienceOf(1), "incident.reported", $"{r.Severity} {S.Title}：{S.Detail}"));
-                notices.Add(("management", "incident.reported", $"{r.Severity} {S.Title}"));
+                notices.Add((OnCall.AudienceOf(1), "incident.reported", Msg.Of("incident.notice.withText", ("severity", r.Severity), ("title", S.Title), ("text", S.Detail))));
+                notices.Add(("management", "incident.reported", Msg.Of("incident.notice.headline", ("severity", r.Severity), ("title", S.Title))));
                 break;
 
             case IncidentCommand.Acknowledge:
@@ -301,59 +302,59 @@ internal sealed partial class IncidentGrain(
 
                 S.EscalatesAt = now + options.Value.AcknowledgeWithin(S.Severity);
                 notices.Add((OnCall.AudienceOf(S.EscalationLevel), "incident.escalated",
-                    $"未确认已升级至第 {S.EscalationLevel} 级 / unacknowledged, escalated to level {S.EscalationLevel}: {S.Severity} {S.Title}"));
+                    Msg.Of("incident.notice.escalated", ("level", S.EscalationLevel), ("severity", S.Severity), ("title", S.Title))));
                 break;
 
             case IncidentCommand.SuspendService suspend:
                 var channel = suspend.Channel ?? S.Channel;
                 if (channel is null || text is null)
                 {
-                    return Refuse(IncidentOutcome.Invalid, "需要频道和原因 / the channel and a reason are required");
+                    return Refuse(IncidentOutcome.Invalid, Msg.Of("incident.channelAndReasonRequired"));
                 }
 
                 // The channel stops publishing and its feeds answer 503 before this is acknowledged.
-                await GrainFactory.GetGrain<IChannelGrain>(channel).SetSuspendedAsync(true, $"{S.Title}：{text}", $"{Id}:suspend:{S.Version}");
+                await GrainFactory.GetGrain<IChannelGrain>(channel).SetSuspendedAsync(true, Msg.Of("incident.suspensionReason", ("title", S.Title), ("reason", text)), $"{Id}:suspend:{S.Version}");
                 S.SuspendedChannel = channel;
-                notices.Add(("management", "incident.suspended", $"频道 {channel} 暂停对外服务 / channel {channel} suspended: {text}"));
+                notices.Add(("management", "incident.suspended", Msg.Of("incident.notice.suspended", ("channel", channel), ("reason", text))));
                 break;
 
             case IncidentCommand.ResumeService:
                 if (S.SuspendedChannel is not { } suspended)
                 {
-                    return Refuse(IncidentOutcome.Invalid, "没有暂停的服务 / no service is suspended");
+                    return Refuse(IncidentOutcome.Invalid, Msg.Of("incident.noServiceSuspended"));
                 }
 
                 if (text is null)
                 {
-                    return Refuse(IncidentOutcome.Invalid, "恢复服务需要验证说明 / reopening needs a note of the verification");
+                    return Refuse(IncidentOutcome.Invalid, Msg.Of("incident.verificationRequired"));
                 }
 
                 await GrainFactory.GetGrain<IChannelGrain>(suspended).SetSuspendedAsync(false, null, $"{Id}:resume:{S.Version}");
                 S.SuspendedChannel = null;
-                notices.Add(("management", "incident.resumed", $"频道 {suspended} 经验证恢复服务 / channel {suspended} reopened after verification: {text}"));
+                notices.Add(("management", "incident.resumed", Msg.Of("incident.notice.resumed", ("channel", suspended), ("note", text))));
                 break;
 
             case IncidentCommand.Clear:
                 S.ResolvedAt = now;
                 S.EscalatesAt = null;
-                notices.Add(("management", "incident.resolved", $"{S.Title} 告警已恢复 / cleared: {text}"));
+                notices.Add(("management", "incident.resolved", Msg.Of("incident.notice.cleared", ("title", S.Title), ("note", text))));
                 break;
 
             case IncidentCommand.Resolve:
                 if (S.SuspendedChannel is not null)
                 {
                     return Refuse(IncidentOutcome.Invalid,
-                        $"频道 {S.SuspendedChannel} 仍暂停服务，请验证后先恢复 / channel {S.SuspendedChannel} is still suspended: reopen it after verification first");
+                        Msg.Of("incident.stillSuspended", ("channel", S.SuspendedChannel)));
                 }
 
                 S.ResolvedAt = now;
-                notices.Add(("management", "incident.resolved", $"{S.Title} 已解决 / resolved"));
+                notices.Add(("management", "incident.resolved", Msg.Of("incident.notice.resolved", ("title", S.Title))));
                 break;
 
             case IncidentCommand.RecordRootCause recorded:
                 if (recorded.RootCause is not { } cause || string.IsNullOrWhiteSpace(cause.Technical) || string.IsNullOrWhiteSpace(cause.Management))
                 {
-                    return Refuse(IncidentOutcome.Invalid, "需要技术原因和管理原因 / technical and management causes are required");
+                    return Refuse(IncidentOutcome.Invalid, Msg.Of("incident.rootCauseRequired"));
                 }
 
                 S.RootCause = new RootCause(cause.Technical.Trim(), cause.Management.Trim());
@@ -367,7 +368,7 @@ internal sealed partial class IncidentGrain(
             case IncidentCommand.UpdateAction update:
                 if (update.Action is not { } action)
                 {
-                    return Refuse(IncidentOutcome.Invalid, "需要整改措施 / a corrective action is required");
+                    return Refuse(IncidentOutcome.Invalid, Msg.Of("incident.actionRequired"));
                 }
 
                 if (AddAction(action, now) is { } problem)
@@ -380,7 +381,7 @@ internal sealed partial class IncidentGrain(
             case IncidentCommand.SendFeedback:
                 if (text is null)
                 {
-                    return Refuse(IncidentOutcome.Invalid, "需要反馈内容 / the feedback text is required");
+                    return Refuse(IncidentOutcome.Invalid, Msg.Of("incident.feedbackRequired"));
                 }
 
                 S.Feedback = text;
@@ -399,7 +400,7 @@ internal sealed partial class IncidentGrain(
             case IncidentCommand.Close:
                 if (S.Actions.Any(a => a.DoneAt is null))
                 {
-                    return Refuse(IncidentOutcome.Invalid, "整改措施尚未全部完成 / corrective actions are still open");
+                    return Refuse(IncidentOutcome.Invalid, Msg.Of("incident.actionsOpen"));
                 }
 
                 S.ClosedAt = now;
@@ -418,14 +419,14 @@ internal sealed partial class IncidentGrain(
                 S.Owner = null;
                 S.EscalationLevel = 1;
                 S.EscalatesAt = now + options.Value.AcknowledgeWithin(S.Severity);
-                notices.Add((OnCall.AudienceOf(1), "incident.reopened", $"{S.Severity} {S.Title}：{text}"));
-                notices.Add(("management", "incident.reopened", $"{S.Severity} {S.Title}"));
+                notices.Add((OnCall.AudienceOf(1), "incident.reopened", Msg.Of("incident.notice.withText", ("severity", S.Severity), ("title", S.Title), ("text", text))));
+                notices.Add(("management", "incident.reopened", Msg.Of("incident.notice.headline", ("severity", S.Severity), ("title", S.Title))));
                 break;
 
             case IncidentCommand.SetSeverity set:
                 if (set.Severity is not { } severity)
                 {
-                    return Refuse(IncidentOutcome.Invalid, "需要 severity（P1–P4）/ severity (P1–P4) is required");
+                    return Refuse(IncidentOutcome.Invalid, Msg.Of("incident.severityRequired"));
                 }
 
                 S.Severity = severity;
@@ -439,7 +440,7 @@ internal sealed partial class IncidentGrain(
             case IncidentCommand.CitePlan cite:
                 if (string.IsNullOrWhiteSpace(cite.PlanId) || cite.PlanVersion is not > 0)
                 {
-                    return Refuse(IncidentOutcome.Invalid, "需要预案及其生效版本 / the plan and its effective version are required");
+                    return Refuse(IncidentOutcome.Invalid, Msg.Of("incident.planRequired"));
                 }
 
                 S.PlanId = cite.PlanId;
@@ -449,7 +450,7 @@ internal sealed partial class IncidentGrain(
             case IncidentCommand.Comment:
                 if (text is null)
                 {
-                    return Refuse(IncidentOutcome.Invalid, "需要内容 / the text is required");
+                    return Refuse(IncidentOutcome.Invalid, Msg.Of("incident.textRequired"));
                 }
 
                 break;
@@ -475,11 +476,11 @@ internal sealed partial class IncidentGrain(
             case IncidentCommand.GroupUpdate:
                 if (S.Group is null)
                 {
-                    return Refuse(IncidentOutcome.Invalid, "不是分组故障 / not a grouped incident");
+                    return Refuse(IncidentOutcome.Invalid, Msg.Of("incident.notGrouped"));
                 }
 
                 SendGroupUpdate(now, notices);
-                text = $"通知更新：{Counts(S.Group)}";
+                text = Msg.Of("incident.timeline.groupUpdate", ("counts", Counts(S.Group)));
                 break;
         }
 
@@ -518,11 +519,11 @@ internal sealed partial class IncidentGrain(
 
     private static string? ActionText(IncidentCommand c) => c switch
     {
-        IncidentCommand.RecordRootCause { RootCause: { } r } => $"技术原因：{r.Technical}；管理原因：{r.Management}",
-        IncidentCommand.UpdateAction { Action: { Number: 0 } a } => $"整改：{a.Description}（{a.Owner}，{a.Due:yyyy-MM-dd}）",
-        IncidentCommand.UpdateAction update => $"整改措施 {update.Action?.Number} 已完成",
+        IncidentCommand.RecordRootCause { RootCause: { } r } => Msg.Of("incident.timeline.rootCause", ("technical", r.Technical), ("management", r.Management)),
+        IncidentCommand.UpdateAction { Action: { Number: 0 } a } => Msg.Of("incident.timeline.actionAdded", ("description", a.Description), ("owner", a.Owner), ("due", a.Due.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture))),
+        IncidentCommand.UpdateAction update => Msg.Of("incident.timeline.actionDone", ("number", update.Action?.Number)),
         IncidentCommand.SetSeverity set => set.Severity?.ToString(),
-        IncidentCommand.CitePlan cite => $"预案 {cite.PlanId} v{cite.PlanVersion}",
+        IncidentCommand.CitePlan cite => Msg.Of("incident.timeline.planCited", ("plan", cite.PlanId), ("version", cite.PlanVersion)),
         IncidentCommand.SuspendService suspend => suspend.Channel,
         _ => null,
     };
@@ -533,7 +534,7 @@ internal sealed partial class IncidentGrain(
         {
             if (string.IsNullOrWhiteSpace(action.Description) || string.IsNullOrWhiteSpace(action.Owner))
             {
-                return "整改措施需要内容、负责人和完成期限 / an action needs a description, an owner and a due date";
+                return Msg.Of("incident.actionIncomplete");
             }
 
             S.Actions.Add(new CorrectiveAction(S.Actions.Count + 1, action.Description.Trim(), action.Owner.Trim(), action.Due, null));
@@ -543,7 +544,7 @@ internal sealed partial class IncidentGrain(
         var index = S.Actions.FindIndex(a => a.Number == action.Number);
         if (index < 0)
         {
-            return $"没有第 {action.Number} 项整改措施 / no action {action.Number}";
+            return Msg.Of("incident.noSuchAction", ("number", action.Number));
         }
 
         S.Actions[index] = S.Actions[index] with { DoneAt = S.Actions[index].DoneAt ?? now };
@@ -572,22 +573,20 @@ internal sealed partial class IncidentGrain(
     private static string Counts(IncidentGroupState g)
     {
         var active = g.Members.Count(m => !m.Recovered);
-        return $"共 {g.Members.Count} 台，仍{KindLabel(g.Kind)} {active}，已恢复 {g.Members.Count - active} / " +
-            $"{g.Members.Count} members, {active} still out, {g.Members.Count - active} back";
+        return Msg.Of("incident.group.counts", ("total", g.Members.Count), ("kind", KindLabel(g.Kind)), ("active", active), ("back", g.Members.Count - active));
     }
 
-    private static string KindLabel(string kind) => kind switch
+    private static Msg KindLabel(string kind) => kind switch
     {
-        "terminal.offline" => "离线",
-        "terminal.degraded" => "降级",
-        _ => "告警",
+        "terminal.offline" => Msg.Of("incident.kind.offline"),
+        "terminal.degraded" => Msg.Of("incident.kind.degraded"),
+        _ => Msg.Of("incident.kind.other"),
     };
 
     private static string GroupTitle(IncidentGroupState g, string? partyId)
     {
         var where = g.Region.Length > 0 ? g.Region : partyId ?? "";
-        var english = g.Kind == "terminal.degraded" ? "terminals degraded" : g.Kind == "terminal.offline" ? "terminals offline" : "alerts";
-        return $"{where}：{g.Members.Count} 台终端{KindLabel(g.Kind)} / {g.Members.Count} {english}";
+        return Msg.Of("incident.group.title", ("where", where), ("count", g.Members.Count), ("kind", KindLabel(g.Kind)));
     }
 
     /// <summary>
@@ -598,12 +597,12 @@ internal sealed partial class IncidentGrain(
     {
         if (members.Count == 0 || members.Any(m => string.IsNullOrWhiteSpace(m.Id)))
         {
-            return "需要成员 / the member is required";
+            return Msg.Of("incident.memberRequired");
         }
 
         if (S.Group is not { } g)
         {
-            return "不是分组故障 / not a grouped incident";
+            return Msg.Of("incident.notGrouped");
         }
 
         var settings = grouping.Value;
@@ -613,7 +612,7 @@ internal sealed partial class IncidentGrain(
         {
             if (member.Since > latest + settings.Window && !g.Members.Exists(m => m.Id == member.Id))
             {
-                return "超出分组窗口 / outside the group window";
+                return Msg.Of("incident.outsideWindow");
             }
 
             latest = member.Since > latest ? member.Since : latest;
@@ -654,14 +653,14 @@ internal sealed partial class IncidentGrain(
         }
 
         g.AllRecoveredAt = null;
-        var raised = "";
+        object raised = "";
         if (g.Members.Count > 1)
         {
             S.Title = GroupTitle(g, S.PartyId);
             if (settings.SeverityFor(g.Members.Count) is { } target && target < S.Severity)
             {
                 S.Severity = target;
-                raised = $"；优先级升至 {target} / raised to {target}";
+                raised = Msg.Of("incident.group.raised", ("severity", target));
                 if (S.Stage == IncidentStage.Reported)
                 {
                     var sooner = now + options.Value.AcknowledgeWithin(target);
@@ -674,13 +673,13 @@ internal sealed partial class IncidentGrain(
 
         var who = (added.Count, again.Count) switch
         {
-            (1, 0) => $"{added[0].Name}（{added[0].Id}）加入",
-            (0, 1) => $"{again[0].Name}（{again[0].Id}）再次告警",
-            (_, 0) => $"{added.Count} 台加入",
-            (0, _) => $"{again.Count} 台再次告警",
-            _ => $"{added.Count} 台加入，{again.Count} 台再次告警",
+            (1, 0) => Msg.Of("incident.group.memberJoined", ("name", added[0].Name), ("id", added[0].Id)),
+            (0, 1) => Msg.Of("incident.group.memberAgain", ("name", again[0].Name), ("id", again[0].Id)),
+            (_, 0) => Msg.Of("incident.group.membersJoined", ("count", added.Count)),
+            (0, _) => Msg.Of("incident.group.membersAgain", ("count", again.Count)),
+            _ => Msg.Of("incident.group.membersJoinedAndAgain", ("joined", added.Count), ("again", again.Count)),
         };
-        _groupNote = $"{who}；{Counts(g)}{raised}";
+        _groupNote = Msg.Of("incident.group.note", ("who", who), ("counts", Counts(g)), ("tail", raised));
         return null;
     }
 
@@ -693,13 +692,13 @@ internal sealed partial class IncidentGrain(
         var indices = memberIds.Distinct().Select(id => S.Group?.Members.FindIndex(m => m.Id == id) ?? -1).ToList();
         if (S.Group is not { } g || indices.Count == 0 || indices.Any(i => i < 0))
         {
-            return "不是本故障的成员 / not a member of this incident";
+            return Msg.Of("incident.notMember");
         }
 
         var back = indices.Where(i => !g.Members[i].Recovered).ToList();
         if (back.Count == 0 && indices.Count == 1)
         {
-            return "已恢复 / already back";
+            return Msg.Of("incident.alreadyBack");
         }
 
         if (back.Count == 0)
@@ -727,8 +726,10 @@ internal sealed partial class IncidentGrain(
             return null;
         }
 
-        var who = back.Count == 1 ? $"{g.Members[back[0]].Name}（{g.Members[back[0]].Id}）已恢复" : $"{back.Count} 台已恢复";
-        _groupNote = $"{who}；{Counts(g)}" + (allBack ? "；全部恢复，建议解决 / all members are back: resolution proposed" : "");
+        var who = back.Count == 1
+            ? Msg.Of("incident.group.memberBack", ("name", g.Members[back[0]].Name), ("id", g.Members[back[0]].Id))
+            : Msg.Of("incident.group.membersBack", ("count", back.Count));
+        _groupNote = Msg.Of("incident.group.note", ("who", who), ("counts", Counts(g)), ("tail", allBack ? Msg.Of("incident.group.allBack") : ""));
         QueueGroupUpdate(now, notices);
         return null;
     }
@@ -751,7 +752,8 @@ internal sealed partial class IncidentGrain(
     private void SendGroupUpdate(DateTimeOffset now, List<(string Audience, string Kind, string Body)> notices)
     {
         var g = S.Group!;
-        var body = $"{S.Severity} {S.Title}：{Counts(g)}" + (g.AllRecoveredAt is not null ? "；全部恢复，建议解决 / all back: resolution proposed" : "");
+        string body = Msg.Of("incident.notice.groupUpdate", ("severity", S.Severity), ("title", S.Title), ("counts", Counts(g)),
+            ("tail", g.AllRecoveredAt is not null ? Msg.Of("incident.group.allBack") : ""));
         notices.Add((OnCall.AudienceOf(S.EscalationLevel), "incident.group.updated", body));
         notices.Add(("management", "incident.group.updated", body));
         g.NotifiedAt = now;

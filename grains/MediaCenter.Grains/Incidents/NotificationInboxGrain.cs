@@ -27,7 +27,7 @@ internal sealed class NotificationInboxGrain(
     {
         if (string.IsNullOrWhiteSpace(operationId))
         {
-            return new NotificationReadResult(AlertCentreOutcome.Invalid, "需要操作标识 / an operation id (Idempotency-Key) is required", 0);
+            return new NotificationReadResult(AlertCentreOutcome.Invalid, Msg.Of("incident.operationIdRequired"), 0);
         }
 
         if (Operations.Recall(state.State, operationId) is { } repeat)
@@ -37,14 +37,14 @@ internal sealed class NotificationInboxGrain(
 
         if (audiences.Count > MaxAudiences)
         {
-            return new NotificationReadResult(AlertCentreOutcome.Invalid, $"最多 {MaxAudiences} 个受众 / at most {MaxAudiences} audiences", 0);
+            return new NotificationReadResult(AlertCentreOutcome.Invalid, Msg.Of("incident.tooManyAudiences", ("max", MaxAudiences)), 0);
         }
 
         var marked = await journal.MarkReadAsync(this.GetPrimaryKey(), audiences, notificationId);
         if (marked == 0 && notificationId is not null)
         {
             // An id the person cannot see is answered as one that does not exist; nothing is remembered.
-            return new NotificationReadResult(AlertCentreOutcome.NotFound, "通知不存在 / notification not found", 0);
+            return new NotificationReadResult(AlertCentreOutcome.NotFound, Msg.Of("incident.notificationNotFound"), 0);
         }
 
         var result = new NotificationReadResult(AlertCentreOutcome.Applied, null, marked);

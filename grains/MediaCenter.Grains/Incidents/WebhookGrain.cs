@@ -51,7 +51,7 @@ internal sealed partial class WebhookGrain : Grain, IWebhookGrain
             Copy = copier.Copy,
             IsApplied = r => r.Ok,
             Refuse = Refuse,
-            NotFoundMessage = "webhook 不存在 / webhook not found",
+            NotFoundMessage = Msg.Of("incident.webhookNotFound"),
             RefusalAsStored = r => Refuse(r.Outcome, r.Message ?? r.Outcome.ToString()),
         });
     }
@@ -94,20 +94,20 @@ internal sealed partial class WebhookGrain : Grain, IWebhookGrain
         if (!Uri.TryCreate(draft.Url, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps)
             || draft.Url.Length > MaxUrl)
         {
-            return Invalid("需要 http(s) 地址 / url must be an http(s) address");
+            return Invalid(Msg.Of("incident.webhookUrl"));
         }
 
         var audience = draft.Audience.Trim();
         var party = audience.StartsWith("party:", StringComparison.Ordinal) ? audience["party:".Length..] : null;
         if (audience is not ("ops" or "role:admin" or "management") && string.IsNullOrWhiteSpace(party))
         {
-            return Invalid("audience 只能是 ops、role:admin、management 或 party:{id} / audience must be ops, role:admin, management or party:{id}");
+            return Invalid(Msg.Of("incident.webhookAudience"));
         }
 
         var kinds = draft.Kinds.Select(k => k.Trim()).Distinct(StringComparer.Ordinal).ToList();
         if (kinds.Count > MaxKinds || kinds.Any(k => k.Length is 0 or > MaxKind))
         {
-            return Invalid($"kinds 最多 {MaxKinds} 个，每个 1–{MaxKind} 字符 / at most {MaxKinds} kinds of 1–{MaxKind} characters");
+            return Invalid(Msg.Of("incident.webhookKinds", ("max", MaxKinds), ("length", MaxKind)));
         }
 
         var hook = new WebhookView(this.GetPrimaryKey(), audience, party, url.ToString(), kinds, true, _time.GetUtcNow(), createdBy);
@@ -137,7 +137,7 @@ internal sealed partial class WebhookGrain : Grain, IWebhookGrain
     {
         // Stopping twice answered 404 before the grains owned webhooks: a stopped webhook is gone for commands.
         WorkflowRefusal.NotFound or WorkflowRefusal.IllegalMove when StageOf(S) is null or WebhookState.Stopped =>
-            Refuse(AlertCentreOutcome.NotFound, "webhook 不存在或已停用 / webhook not found or already stopped"),
+            Refuse(AlertCentreOutcome.NotFound, Msg.Of("incident.webhookGone")),
         WorkflowRefusal.IllegalMove => Refuse(AlertCentreOutcome.IllegalMove, message),
         WorkflowRefusal.Forbidden => Refuse(AlertCentreOutcome.Forbidden, message),
         _ => Refuse(AlertCentreOutcome.Invalid, message),

@@ -57,7 +57,7 @@ internal sealed partial class CampaignGrain : Grain, ICampaignGrain
             Copy = copier.Copy,
             IsApplied = r => r.Ok,
             Refuse = (refusal, message) => Refuse(OpsGrainSupport.Outcome(refusal), message),
-            NotFoundMessage = "推广活动不存在 / no such campaign",
+            NotFoundMessage = Msg.Of("ops.campaign.notFound"),
             RefusalAsStored = r => Refuse(r.Outcome, r.Message ?? r.Outcome.ToString()),
             Announce = AnnounceAsync,
             AnnounceFailed = ex => LogBehind(_logger, Id, ex.Message),
@@ -104,7 +104,7 @@ internal sealed partial class CampaignGrain : Grain, ICampaignGrain
                 {
                     if (string.IsNullOrWhiteSpace(c.PartyId))
                     {
-                        return Invalid("需要接入方 / the access party is required");
+                        return Invalid(Msg.Of("ops.partyRequired"));
                     }
 
                     if (Details(c.Title, c.Kind, c.StartsOn, c.EndsOn, c.Description, null) is { } refusal)
@@ -148,7 +148,7 @@ internal sealed partial class CampaignGrain : Grain, ICampaignGrain
                 {
                     if (!OpsGrainSupport.FitsOptional(c.Note, MaxNote))
                     {
-                        return Invalid($"说明最多 {MaxNote} 字 / the note is at most {MaxNote} characters");
+                        return Invalid(Msg.Of("ops.campaign.noteTooLong", ("max", MaxNote)));
                     }
 
                     S.Campaign = S.Campaign! with
@@ -168,7 +168,7 @@ internal sealed partial class CampaignGrain : Grain, ICampaignGrain
                     var reason = OpsGrainSupport.Required(c.Reason, MaxText);
                     if (reason is null)
                     {
-                        return Invalid($"需要撤回原因（最多 {MaxText} 字）/ a reason (at most {MaxText} characters) is required");
+                        return Invalid(Msg.Of("ops.reasonRequiredMax", ("max", MaxText)));
                     }
 
                     S.Campaign = S.Campaign! with { State = to, WithdrawReason = reason, WithdrawnAt = now };
@@ -177,7 +177,7 @@ internal sealed partial class CampaignGrain : Grain, ICampaignGrain
                 }
 
             default:
-                return Invalid("未知命令 / unknown command");
+                return Invalid(Msg.Of("ops.unknownCommand"));
         }
 
         var version = from is null ? 1 : S.Campaign.Version + 1;
@@ -194,22 +194,22 @@ internal sealed partial class CampaignGrain : Grain, ICampaignGrain
     {
         if (OpsGrainSupport.Required(title, MaxTitle) is null)
         {
-            return Invalid($"标题必填，最多 {MaxTitle} 字 / the title is required, at most {MaxTitle} characters");
+            return Invalid(Msg.Of("ops.titleRequiredMax", ("max", MaxTitle)));
         }
 
         if (kind is not { } k || !Enum.IsDefined(k))
         {
-            return Invalid("需要 kind：Holiday（节日）或 Topical（专题）/ kind is required: Holiday or Topical");
+            return Invalid(Msg.Of("ops.campaign.kindRequired"));
         }
 
         if (startsOn is not { } starts || endsOn is not { } ends || ends < starts || ends.DayNumber - starts.DayNumber > MaxDays)
         {
-            return Invalid("需要 startsOn 和 endsOn，结束不早于开始，最长一年 / startsOn and endsOn are required; it ends on or after it starts, within a year");
+            return Invalid(Msg.Of("ops.campaign.datesInvalid"));
         }
 
         return OpsGrainSupport.FitsOptional(description, MaxText) || (known is not null && description == known.Description)
             ? null
-            : Invalid($"说明最多 {MaxText} 字 / the description is at most {MaxText} characters");
+            : Invalid(Msg.Of("ops.campaign.descriptionTooLong", ("max", MaxText)));
     }
 
     private async Task AnnounceAsync(CancellationToken cancellationToken)

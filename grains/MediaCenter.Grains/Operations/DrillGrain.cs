@@ -60,7 +60,7 @@ internal sealed partial class DrillGrain : Grain, IDrillGrain
             Copy = copier.Copy,
             IsApplied = r => r.Ok,
             Refuse = (refusal, message) => Refuse(OpsGrainSupport.Outcome(refusal), message),
-            NotFoundMessage = "演练不存在 / no such drill",
+            NotFoundMessage = Msg.Of("ops.drill.notFound"),
             RefusalAsStored = r => Refuse(r.Outcome, r.Message ?? r.Outcome.ToString()),
             Announce = AnnounceAsync,
             AnnounceFailed = ex => LogBehind(_logger, Id, ex.Message),
@@ -108,13 +108,13 @@ internal sealed partial class DrillGrain : Grain, IDrillGrain
                     var scenario = OpsGrainSupport.Required(c.Scenario, MaxText);
                     if (scenario is null || c.ScheduledAt is not { } at)
                     {
-                        return Invalid($"需要场景（最多 {MaxText} 字）和 scheduledAt / a scenario (at most {MaxText} characters) and scheduledAt are required");
+                        return Invalid(Msg.Of("ops.drill.scheduleRequired", ("max", MaxText)));
                     }
 
                     var plan = string.IsNullOrWhiteSpace(c.PlanId) ? null : await GrainFactory.GetGrain<IPlanGrain>(c.PlanId).GetAsync();
                     if (plan is null)
                     {
-                        return Invalid($"预案 {c.PlanId} 不存在 / plan {c.PlanId} not found");
+                        return Invalid(Msg.Of("ops.drill.planNotFound", ("plan", c.PlanId)));
                     }
 
                     S.Drill = new DrillView(Id, plan.Plan.Id, plan.Plan.PartyId, scenario, at.ToUniversalTime(), to, null, null, null, new List<DrillParticipant>(),
@@ -127,13 +127,13 @@ internal sealed partial class DrillGrain : Grain, IDrillGrain
                 {
                     if (c.StartedAt is not { } started || c.EndedAt is not { } ended || ended < started || ended > now + ClockSkew)
                     {
-                        return Invalid("需要 startedAt 和 endedAt，结束不早于开始、不晚于现在 / startedAt and endedAt are required; it ends after it starts and not in the future");
+                        return Invalid(Msg.Of("ops.drill.timesInvalid"));
                     }
 
                     var participants = (c.Participants ?? []).Where(p => p is not null).ToList();
                     if (participants.Count is 0 or > MaxParticipants || participants.Any(p => string.IsNullOrWhiteSpace(p.Name)))
                     {
-                        return Invalid($"需要 1 到 {MaxParticipants} 名参与人，每人有姓名 / 1 to {MaxParticipants} participants, each with a name");
+                        return Invalid(Msg.Of("ops.drill.participants", ("max", MaxParticipants)));
                     }
 
                     var findings = (c.Findings ?? []).Where(f => !string.IsNullOrWhiteSpace(f)).Select(f => f.Trim()).ToList();
@@ -141,7 +141,7 @@ internal sealed partial class DrillGrain : Grain, IDrillGrain
                     if (findings.Count > MaxItems || followUps.Count > MaxItems || followUps.Any(f => string.IsNullOrWhiteSpace(f.Action))
                         || findings.Any(f => f.Length > MaxText) || !OpsGrainSupport.FitsOptional(c.Summary, MaxText))
                     {
-                        return Invalid($"发现和整改项各最多 {MaxItems} 条，整改项需要内容，文字最多 {MaxText} 字 / at most {MaxItems} findings and follow-ups; a follow-up needs its action; texts are at most {MaxText} characters");
+                        return Invalid(Msg.Of("ops.drill.findings", ("max", MaxItems), ("length", MaxText)));
                     }
 
                     // The plan version in force when the drill is recorded (null when the plan has none approved).
@@ -167,7 +167,7 @@ internal sealed partial class DrillGrain : Grain, IDrillGrain
                     var reason = OpsGrainSupport.Required(c.Reason, MaxText);
                     if (reason is null)
                     {
-                        return Invalid($"需要取消原因（最多 {MaxText} 字）/ a reason (at most {MaxText} characters) is required");
+                        return Invalid(Msg.Of("ops.reasonRequiredMax", ("max", MaxText)));
                     }
 
                     S.Drill = S.Drill! with { State = to, CancelReason = reason, RecordedBy = actor.Name };
@@ -176,7 +176,7 @@ internal sealed partial class DrillGrain : Grain, IDrillGrain
                 }
 
             default:
-                return Invalid("未知命令 / unknown command");
+                return Invalid(Msg.Of("ops.unknownCommand"));
         }
 
         var version = from is null ? 1 : S.Drill.Version + 1;

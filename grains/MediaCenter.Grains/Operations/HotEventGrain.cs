@@ -161,7 +161,7 @@ internal sealed partial class HotEventGrain(
         },
         // Validation may have changed fields before it refused: answer from the state as stored.
         RefusalAsStored = r => Refuse(r.Outcome, r.Message ?? r.Outcome.ToString()),
-        NotFoundMessage = "热点事件不存在 / no such hot event",
+        NotFoundMessage = Msg.Of("ops.hot.notFound"),
         Announce = CatchUpAsync,
         AnnounceFailed = ex => LogFollowFailed(logger, Id, "event log, read model or hot-mode registry", ex.Message),
         Reread = () => _projectionBehind = true,
@@ -192,7 +192,7 @@ internal sealed partial class HotEventGrain(
             case HotEventCommand.Register register:
                 if (string.IsNullOrWhiteSpace(register.PartyId))
                 {
-                    return Invalid("需要接入方 / the access party is required");
+                    return Invalid(Msg.Of("ops.partyRequired"));
                 }
 
                 S.PartyId = register.PartyId;
@@ -206,7 +206,7 @@ internal sealed partial class HotEventGrain(
             case HotEventCommand.UpdateScript script:
                 if (script.Qa is null)
                 {
-                    return Invalid("需要应答口径 qa / the Q&A script (qa) is required");
+                    return Invalid(Msg.Of("ops.hot.qaRequired"));
                 }
 
                 return TakeScript(script.Qa);
@@ -219,12 +219,12 @@ internal sealed partial class HotEventGrain(
             case HotEventCommand.Cancel or HotEventCommand.Stop:
                 if (string.IsNullOrWhiteSpace(c.Comment) || c.Comment.Length > MaxPolicy)
                 {
-                    return Invalid("需要填写原因 / a reason is required");
+                    return Invalid(Msg.Of("ops.reasonRequired"));
                 }
 
                 if (c is HotEventCommand.Cancel && now >= S.StartsAt)
                 {
-                    return Refuse(HotEventOutcome.IllegalMove, "时间窗口已开始，不能再取消 / the window has opened: it can no longer be cancelled");
+                    return Refuse(HotEventOutcome.IllegalMove, Msg.Of("ops.hot.windowOpened"));
                 }
 
                 S.LastComment = c.Comment.Trim();
@@ -240,17 +240,17 @@ internal sealed partial class HotEventGrain(
     {
         if ((required || c.Title is not null) && (string.IsNullOrWhiteSpace(c.Title) || c.Title.Trim().Length > MaxTitle))
         {
-            return Invalid($"标题必填，最多 {MaxTitle} 字 / the title is required, at most {MaxTitle} characters");
+            return Invalid(Msg.Of("ops.titleRequiredMax", ("max", MaxTitle)));
         }
 
         if ((required || c.Policy is not null) && (string.IsNullOrWhiteSpace(c.Policy) || c.Policy.Length > MaxPolicy))
         {
-            return Invalid($"需要发布的政策内容，最多 {MaxPolicy} 字 / the policy is required, at most {MaxPolicy} characters");
+            return Invalid(Msg.Of("ops.hot.policyRequired", ("max", MaxPolicy)));
         }
 
         if (required && (c.StartsAt is null || c.EndsAt is null || c.Qa is null))
         {
-            return Invalid("需要时间窗口 startsAt、endsAt 和应答口径 qa / startsAt, endsAt and the Q&A script (qa) are required");
+            return Invalid(Msg.Of("ops.hot.windowRequired"));
         }
 
         // Stored in UTC (PostgreSQL's timestamptz takes UTC offsets only); clients may send any offset.
@@ -258,18 +258,18 @@ internal sealed partial class HotEventGrain(
         var ends = (c.EndsAt ?? S.EndsAt).ToUniversalTime();
         if (starts <= now)
         {
-            return Invalid("时间窗口必须在将来开始 / the window must open in the future");
+            return Invalid(Msg.Of("ops.hot.windowInPast"));
         }
 
         if (ends <= starts || ends - starts > MaxWindow || starts - now > MaxLead)
         {
-            return Invalid($"结束时间必须晚于开始时间，窗口最长 {MaxWindow.TotalDays:0} 天，最多提前一年登记 / the window must end after it opens, last at most {MaxWindow.TotalDays:0} days and open within a year");
+            return Invalid(Msg.Of("ops.hot.windowInvalid", ("days", (int)MaxWindow.TotalDays)));
         }
 
         var multiple = c.TrafficMultiple ?? (required ? 1 : S.TrafficMultiple);
         if (double.IsNaN(multiple) || multiple is < 1 or > 1000)
         {
-            return Invalid("预计流量倍数必须在 1 到 1000 之间 / the expected traffic multiple must be 1 to 1000");
+            return Invalid(Msg.Of("ops.hot.trafficInvalid"));
         }
 
         if (c.Channels is { } channels)
@@ -277,7 +277,7 @@ internal sealed partial class HotEventGrain(
             var distinct = channels.Select(ch => ch.Trim()).Where(ch => ch.Length > 0).Distinct(StringComparer.Ordinal).ToList();
             if (distinct.Count > MaxChannels || distinct.Count != channels.Count)
             {
-                return Invalid($"受影响频道最多 {MaxChannels} 个，不能为空或重复 / at most {MaxChannels} affected channels, none empty or repeated");
+                return Invalid(Msg.Of("ops.hot.channelsInvalid", ("max", MaxChannels)));
             }
 
             S.Channels = distinct;
@@ -308,7 +308,7 @@ internal sealed partial class HotEventGrain(
     {
         if (qa.Count is 0 or > MaxQa)
         {
-            return Invalid($"应答口径需要 1 到 {MaxQa} 条问答 / the Q&A script needs 1 to {MaxQa} question/answer pairs");
+            return Invalid(Msg.Of("ops.hot.qaCount", ("max", MaxQa)));
         }
 
         foreach (var pair in qa)
@@ -316,7 +316,7 @@ internal sealed partial class HotEventGrain(
             if (string.IsNullOrWhiteSpace(pair.Question) || pair.Question.Length > MaxQuestion
                 || string.IsNullOrWhiteSpace(pair.Answer) || pair.Answer.Length > MaxAnswer)
             {
-                return Invalid($"每条问答都需要问题（最多 {MaxQuestion} 字）和答案（最多 {MaxAnswer} 字）/ every pair needs a question (at most {MaxQuestion}) and an answer (at most {MaxAnswer})");
+                return Invalid(Msg.Of("ops.hot.qaPair", ("question", MaxQuestion), ("answer", MaxAnswer)));
             }
         }
 

@@ -41,7 +41,7 @@ public static class PatrolFlows
     {
         var web = Math.Max(0, clients - gateways);
         return new PatrolCheck("web", web > 0 ? PatrolStatus.Ok : PatrolStatus.Failed,
-            web > 0 ? $"{web} web instance(s) connected to the cluster" : "no web instance is connected to the cluster",
+            web > 0 ? Msg.Of("ops.patrol.detail.web", ("count", web)) : Msg.Of("ops.patrol.detail.noWeb"),
             web > 0 ? "patrol.web.ok" : "patrol.web.none", new() { ["instances"] = web, ["clients"] = clients });
     }
 
@@ -50,20 +50,20 @@ public static class PatrolFlows
     {
         if (!presence.Known)
         {
-            return new PatrolCheck("gateways", PatrolStatus.Warning, "no devices gateway has reported since the presence grain started",
+            return new PatrolCheck("gateways", PatrolStatus.Warning, Msg.Of("ops.patrol.detail.gatewaysUnknown"),
                 "patrol.gateways.unknown", new() { ["up"] = 0 });
         }
 
         if (presence.GatewaysUp == 0)
         {
             var minutes = presence.DownSince is { } since ? (long)(now - since).TotalMinutes : 0;
-            return new PatrolCheck("gateways", PatrolStatus.Failed, $"no devices gateway is up (down for {minutes} min): terminal traffic is not arriving",
+            return new PatrolCheck("gateways", PatrolStatus.Failed, Msg.Of("ops.patrol.detail.gatewaysDown", ("minutes", minutes)),
                 "patrol.gateways.down", new() { ["up"] = 0, ["downMinutes"] = minutes });
         }
 
         var backlog = (long)presence.Backlog.TotalSeconds;
         return new PatrolCheck("gateways", backlog > 10 ? PatrolStatus.Warning : PatrolStatus.Ok,
-            $"{presence.GatewaysUp} gateway(s) up, ingest backlog {backlog} s",
+            Msg.Of("ops.patrol.detail.gateways", ("up", presence.GatewaysUp), ("backlog", backlog)),
             backlog > 10 ? "patrol.gateways.backlog" : "patrol.gateways.ok", new() { ["up"] = presence.GatewaysUp, ["backlogSeconds"] = backlog });
     }
 
@@ -72,7 +72,7 @@ public static class PatrolFlows
     {
         var status = c.ScheduledLate > 0 ? PatrolStatus.Failed : c.OpenFailures > 0 ? PatrolStatus.Warning : PatrolStatus.Ok;
         return new PatrolCheck("publishing", status,
-            $"{c.ScheduledLate} scheduled publication(s) over {Grace.TotalMinutes:0} min late, {c.OpenFailures} open publishing failure(s), {c.PublishedLastDay} published in the last 24 hours",
+            Msg.Of("ops.patrol.detail.publishing", ("late", c.ScheduledLate), ("grace", (long)Grace.TotalMinutes), ("failures", c.OpenFailures), ("published", c.PublishedLastDay)),
             status switch { PatrolStatus.Failed => "patrol.publishing.late", PatrolStatus.Warning => "patrol.publishing.failures", _ => "patrol.publishing.ok" },
             new() { ["scheduledLate"] = c.ScheduledLate, ["openFailures"] = c.OpenFailures, ["publishedLastDay"] = c.PublishedLastDay });
     }
@@ -87,8 +87,8 @@ public static class PatrolFlows
         }
 
         return new PatrolCheck("feeds", c.PublishedNotServed > 0 ? PatrolStatus.Failed : PatrolStatus.Ok,
-            $"{c.LivePublications} live publication(s); {c.PublishedNotServed} published stor(ies) missing from the feeds" +
-            (c.MinutesSinceLastPublication is { } m ? $"; newest {m} min ago" : "; nothing published yet"),
+            Msg.Of("ops.patrol.detail.feeds", ("live", c.LivePublications), ("missing", c.PublishedNotServed),
+                ("newest", c.MinutesSinceLastPublication is { } m ? Msg.Of("ops.patrol.detail.feedsNewest", ("minutes", m)) : Msg.Of("ops.patrol.detail.feedsNothing"))),
             c.PublishedNotServed > 0 ? "patrol.feeds.missing" : "patrol.feeds.ok", figures);
     }
 
@@ -98,7 +98,8 @@ public static class PatrolFlows
         var backlog = b.Overdue > 0 || b.Pending > BacklogWarning;
         var status = backlog ? PatrolStatus.Warning : PatrolStatus.Ok;
         return new PatrolCheck("webhooks", status,
-            $"{b.Pending} pending webhook deliver(ies), {b.Overdue} over {Grace.TotalMinutes:0} min overdue (oldest {b.OldestPendingMinutes} min), {b.FailedLastDay} given up in the last 24 hours",
+            Msg.Of("ops.patrol.detail.webhooks", ("pending", b.Pending), ("overdue", b.Overdue), ("grace", (long)Grace.TotalMinutes), ("oldest", b.OldestPendingMinutes),
+                ("failed", b.FailedLastDay)),
             backlog ? "patrol.webhooks.backlog" : "patrol.webhooks.ok",
             new() { ["pending"] = b.Pending, ["overdue"] = b.Overdue, ["oldestMinutes"] = b.OldestPendingMinutes, ["failedLastDay"] = b.FailedLastDay });
     }

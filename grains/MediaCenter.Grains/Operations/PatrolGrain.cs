@@ -1,3 +1,4 @@
+using System.Globalization;
 using MediaCenter.Grains.Operations;
 using MediaCenter.Grains.Platform;
 using Microsoft.Extensions.Logging;
@@ -84,36 +85,39 @@ internal sealed partial class PatrolGrain(
         {
             var hosts = await GrainFactory.GetGrain<IManagementGrain>(0).GetDetailedHosts(onlyActive: true);
             return new PatrolCheck("silos", hosts.Length > 0 ? PatrolStatus.Ok : PatrolStatus.Failed,
-                $"{hosts.Length} active: {string.Join(", ", hosts.Select(h => h.SiloName))}");
+                Msg.Of("ops.patrol.detail.silos", ("count", hosts.Length), ("names", string.Join(", ", hosts.Select(h => h.SiloName)))));
         }));
         checks.Add(await Guard("scheduler", async () =>
         {
             var pulse = await GrainFactory.GetGrain<IClusterPulseGrain>(IClusterPulseGrain.DefaultKey).GetStatusAsync();
             var late = pulse.LastTickAt is not { } tick || started - tick > pulse.Period * 3;
             return new PatrolCheck("scheduler", late ? PatrolStatus.Warning : PatrolStatus.Ok,
-                pulse.LastTickAt is { } t ? $"cluster pulse: {pulse.Ticks} ticks, last at {t:O}, period {pulse.Period}" : "cluster pulse has not ticked yet");
+                pulse.LastTickAt is { } t
+                    ? Msg.Of("ops.patrol.detail.pulse", ("ticks", pulse.Ticks), ("last", t.ToString("O", CultureInfo.InvariantCulture)), ("period", pulse.Period))
+                    : Msg.Of("ops.patrol.detail.noPulse"));
         }));
         var census = await GuardValue(() => probes.TerminalsAsync(started, timeout.Token));
         if (census is not null)
         {
             var share = census.Registered == 0 ? 0 : (double)census.Offline / census.Registered;
             checks.Add(new PatrolCheck("terminals", share > 0.2 || census.OfflineOverADay > 0 ? PatrolStatus.Warning : PatrolStatus.Ok,
-                $"{census.Registered} registered, {census.Offline} offline ({Math.Round(share * 100):0}%), {census.OfflineOverADay} offline for over a day"));
+                Msg.Of("ops.patrol.detail.terminals", ("registered", census.Registered), ("offline", census.Offline), ("share", (long)Math.Round(share * 100)),
+                    ("overDay", census.OfflineOverADay))));
             checks.Add(new PatrolCheck("ingest", census.Stale > 0 ? PatrolStatus.Warning : PatrolStatus.Ok,
-                census.Stale > 0 ? $"{census.Stale} terminals still shown online a minute past their deadline: health updates are not flowing"
-                    : "terminal health is current"));
+                census.Stale > 0 ? Msg.Of("ops.patrol.detail.stale", ("count", census.Stale))
+                    : Msg.Of("ops.patrol.detail.healthCurrent")));
             checks.Add(new PatrolCheck("inspections", census.OverdueInspections > 0 ? PatrolStatus.Warning : PatrolStatus.Ok,
-                $"{census.OverdueInspections} terminals overdue for their six-monthly inspection"));
+                Msg.Of("ops.patrol.detail.inspections", ("count", census.OverdueInspections))));
         }
         else
         {
-            checks.Add(new PatrolCheck("terminals", PatrolStatus.Failed, "the terminal read model could not be read"));
+            checks.Add(new PatrolCheck("terminals", PatrolStatus.Failed, Msg.Of("ops.patrol.detail.terminalsUnread")));
         }
 
         checks.Add(await Guard("security", async () =>
         {
             var alerts = await probes.SecurityAlertsSinceAsync(started - TimeSpan.FromDays(1), timeout.Token);
-            return new PatrolCheck("security", alerts > 0 ? PatrolStatus.Warning : PatrolStatus.Ok, $"{alerts} security alerts in the last 24 hours");
+            return new PatrolCheck("security", alerts > 0 ? PatrolStatus.Warning : PatrolStatus.Ok, Msg.Of("ops.patrol.detail.security", ("count", alerts)));
         }));
         var presence = await GuardValue(() => GrainFactory.GetGrain<Terminals.IIngestPresenceGrain>(Terminals.IIngestPresenceGrain.Key).GetAsync());
         checks.Add(await Guard("web", async () =>
@@ -125,7 +129,7 @@ internal sealed partial class PatrolGrain(
             var statistics = await management.GetRuntimeStatistics([.. hosts.Keys]);
             return PatrolFlows.Web(statistics.Length == 0 ? 0 : statistics.Max(s => s.ClientCount), presence?.GatewaysUp ?? 0);
         }));
-        checks.Add(presence is null ? new PatrolCheck("gateways", PatrolStatus.Failed, "the ingest presence could not be read")
+        checks.Add(presence is null ? new PatrolCheck("gateways", PatrolStatus.Failed, Msg.Of("ops.patrol.detail.presenceUnread"))
             : PatrolFlows.Gateways(presence, started));
         checks.Add(await Guard("publishing", async () => PatrolFlows.Publishing(await flows.PublishingAsync(started, timeout.Token))));
         checks.Add(await Guard("feeds", async () => PatrolFlows.Feeds(await flows.FeedsAsync(started, timeout.Token))));
@@ -166,7 +170,8 @@ internal sealed partial class PatrolGrain(
                 var severity = check.Status == PatrolStatus.Failed ? Incidents.IncidentSeverity.P2
                     : check.Name == "inspections" ? Incidents.IncidentSeverity.P4 : Incidents.IncidentSeverity.P3;
                 var incident = new Incidents.IncidentReport("patrol:" + check.Name, source, severity,
-                    $"每日巡视：{check.Name} {(check.Status == PatrolStatus.Failed ? "失败" : "异常")} / daily patrol: {check.Name} {check.Status}",
+                    Msg.Of("ops.patrol.incidentTitle", ("check", Msg.Of("ops.patrol.check." + check.Name)),
+                        ("status", check.Status == PatrolStatus.Failed ? Msg.Of("ops.patrol.failed") : Msg.Of("ops.patrol.warning"))),
                     check.Detail, null, null, "patrol:" + check.Name, report.FinishedAt);
                 await GrainFactory.GetGrain<Incidents.IIncidentDeskGrain>(incident.DedupKey)
                     .ReportAsync(incident, Incidents.IncidentActor.System, $"patrol:{report.StartedAt.UtcTicks}:{check.Name}");
@@ -186,7 +191,7 @@ internal sealed partial class PatrolGrain(
         }
         catch (Exception ex)
         {
-            return new PatrolCheck(name, PatrolStatus.Failed, ex.Message);
+            return new PatrolCheck(name, PatrolStatus.Failed, Msg.Of("ops.patrol.detail.error", ("error", ex.Message)));
         }
     }
 

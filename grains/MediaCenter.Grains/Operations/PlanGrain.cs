@@ -68,7 +68,7 @@ internal sealed partial class PlanGrain : Grain, IPlanGrain
             Copy = copier.Copy,
             IsApplied = r => r.Ok,
             Refuse = (refusal, message) => Refuse(OpsGrainSupport.Outcome(refusal), message),
-            NotFoundMessage = "预案不存在 / no such plan",
+            NotFoundMessage = Msg.Of("ops.plan.notFound"),
             RefusalAsStored = r => Refuse(r.Outcome, r.Message ?? r.Outcome.ToString(), r.Errors),
             Announce = AnnounceAsync,
             AnnounceFailed = ex => LogBehind(_logger, Id, ex.Message),
@@ -137,13 +137,13 @@ internal sealed partial class PlanGrain : Grain, IPlanGrain
                     var scenario = OpsGrainSupport.Required(c.Scenario, MaxTitle);
                     if (string.IsNullOrWhiteSpace(c.PartyId) || title is null || scenario is null)
                     {
-                        return Invalid($"需要接入方、标题和场景（最多 {MaxTitle} 字）/ the party, a title and a scenario (at most {MaxTitle} characters) are required");
+                        return Invalid(Msg.Of("ops.plan.createRequired", ("max", MaxTitle)));
                     }
 
                     var (content, errors) = PlanRules.Normalize(c.Content);
                     if (content is null)
                     {
-                        return Invalid("预案内容不符合要求 / the plan content is not valid: " + string.Join("; ", errors), errors);
+                        return Invalid(Msg.Of("ops.plan.contentInvalid", ("errors", Msg.List(errors))), errors);
                     }
 
                     S.PartyId = c.PartyId;
@@ -160,27 +160,27 @@ internal sealed partial class PlanGrain : Grain, IPlanGrain
                 {
                     if (c.Revision is not { } revision)
                     {
-                        return Invalid("需要 revision（编辑所基于的预案修订号）/ revision is required: the plan revision you edited");
+                        return Invalid(Msg.Of("ops.plan.revisionRequired"));
                     }
 
                     if (revision != S.Revision)
                     {
                         return Refuse(OpsOutcome.VersionConflict,
-                            $"预案当前修订号为 {S.Revision}，你编辑的是 {revision} / the plan is at revision {S.Revision}; you edited revision {revision}");
+                            Msg.Of("ops.plan.revisionConflict", ("current", S.Revision), ("edited", revision)));
                     }
 
                     var title = c.Title is null ? Latest(S).Info.Title : OpsGrainSupport.Required(c.Title, MaxTitle);
                     var scenario = c.Scenario is null ? Latest(S).Info.Scenario : OpsGrainSupport.Required(c.Scenario, MaxTitle);
                     if (title is null || scenario is null)
                     {
-                        return Invalid($"标题和场景不能为空，最多 {MaxTitle} 字 / title and scenario must not be blank, at most {MaxTitle} characters");
+                        return Invalid(Msg.Of("ops.plan.titleScenarioRequired", ("max", MaxTitle)));
                     }
 
                     // Content left out stays as it is; an edit sends the whole content.
                     var (content, errors) = c.Content is null ? (Latest(S).Content, []) : PlanRules.Normalize(c.Content);
                     if (content is null)
                     {
-                        return Invalid("预案内容不符合要求 / the plan content is not valid: " + string.Join("; ", errors), errors);
+                        return Invalid(Msg.Of("ops.plan.contentInvalid", ("errors", Msg.List(errors))), errors);
                     }
 
                     var latest = Latest(S);
@@ -208,7 +208,7 @@ internal sealed partial class PlanGrain : Grain, IPlanGrain
                     var missing = PlanRules.Missing(Latest(S).Content);
                     if (missing.Count > 0)
                     {
-                        return Invalid("预案不完整，不能提交 / the plan is incomplete and cannot be submitted: " + string.Join("; ", missing), missing);
+                        return Invalid(Msg.Of("ops.plan.incomplete", ("missing", Msg.List(missing))), missing);
                     }
 
                     var latest = Latest(S);
@@ -244,7 +244,7 @@ internal sealed partial class PlanGrain : Grain, IPlanGrain
                     var reason = OpsGrainSupport.Required(c.Reason, MaxReason);
                     if (reason is null)
                     {
-                        return Invalid($"需要退回原因（最多 {MaxReason} 字）/ a reason (at most {MaxReason} characters) is required");
+                        return Invalid(Msg.Of("ops.reasonRequiredMax", ("max", MaxReason)));
                     }
 
                     var latest = Latest(S);
@@ -254,7 +254,7 @@ internal sealed partial class PlanGrain : Grain, IPlanGrain
                 }
 
             default:
-                return Invalid("未知命令 / unknown command");
+                return Invalid(Msg.Of("ops.unknownCommand"));
         }
 
         S.Revision++;
@@ -273,7 +273,7 @@ internal sealed partial class PlanGrain : Grain, IPlanGrain
 
     private PlanResult? WrongVersion(int? version) =>
         version is { } v && v != Latest(S).Info.Version
-            ? Refuse(OpsOutcome.VersionConflict, $"待审批的是第 {Latest(S).Info.Version} 版，不是第 {v} 版 / version {Latest(S).Info.Version} is waiting, not version {v}")
+            ? Refuse(OpsOutcome.VersionConflict, Msg.Of("ops.plan.versionWaiting", ("waiting", Latest(S).Info.Version), ("asked", v)))
             : null;
 
     /// <summary>Brings the read tables and the event log up to the state, then tells the boards; throws while anything is behind.</summary>

@@ -30,7 +30,7 @@ public static class PlanRules
             items ??= [];
             if (items.Count > MaxItems)
             {
-                errors.Add($"{name}: 最多 {MaxItems} 项 / at most {MaxItems} items");
+                errors.Add(Msg.Of("ops.plan.tooManyItems", ("section", name), ("max", MaxItems)));
             }
 
             var result = new List<T>();
@@ -38,7 +38,7 @@ public static class PlanRules
             {
                 if (items[i] is null || string.IsNullOrWhiteSpace(key(items[i])))
                 {
-                    errors.Add($"{name}[{i}]: 缺少名称或内容 / the item needs its main field");
+                    errors.Add(Msg.Of("ops.plan.itemMissingField", ("section", $"{name}[{i}]")));
                     continue;
                 }
 
@@ -52,7 +52,7 @@ public static class PlanRules
         {
             if (s is { Length: > MaxText })
             {
-                errors.Add($"文字最多 {MaxText} 字 / texts are at most {MaxText} characters");
+                errors.Add(Msg.Of("ops.plan.textTooLong", ("max", MaxText)));
             }
 
             return string.IsNullOrWhiteSpace(s) ? null : s.Trim();
@@ -64,7 +64,7 @@ public static class PlanRules
         {
             if (r.Likelihood is < 1 or > 5 || r.Impact is < 1 or > 5)
             {
-                errors.Add($"risks: {r.Name}: 可能性和影响取 1–5 / likelihood and impact are 1 to 5");
+                errors.Add(Msg.Of("ops.plan.riskRating", ("risk", r.Name)));
             }
 
             int? score = r.Likelihood is { } l && r.Impact is { } i ? l * i : null;
@@ -75,7 +75,7 @@ public static class PlanRules
         {
             if (s.TimeLimitMinutes is < 0 or > 10_080)
             {
-                errors.Add($"responseSteps: {s.Action}: 时限 0–10080 分钟 / the time limit is 0 to 10080 minutes");
+                errors.Add(Msg.Of("ops.plan.stepTimeLimit", ("step", s.Action)));
             }
 
             return s with { Action = Clean(s.Action), Owner = Clean(s.Owner) };
@@ -83,7 +83,7 @@ public static class PlanRules
         var fallback = Section(content.Fallback, "fallback", f => f.Arrangement, f => new PlanFallback(Clean(f.Arrangement), Clean(f.Trigger), Clean(f.Owner)));
         if (content.DrillEveryDays is < 1 or > MaxDrillEveryDays)
         {
-            errors.Add($"drillEveryDays: 演练周期为 1–{MaxDrillEveryDays} 天 / the drill cadence is 1 to {MaxDrillEveryDays} days");
+            errors.Add(Msg.Of("ops.plan.drillCadence", ("max", MaxDrillEveryDays)));
         }
 
         if (errors.Count > 0)
@@ -103,7 +103,7 @@ public static class PlanRules
         {
             if (items is not { Count: > 0 })
             {
-                missing.Add($"{name}: 不能为空 / must not be empty");
+                missing.Add(Msg.Of("ops.plan.sectionEmpty", ("section", name)));
             }
         }
 
@@ -117,7 +117,7 @@ public static class PlanRules
         {
             if (risk.Likelihood is null || risk.Impact is null)
             {
-                missing.Add($"risks: {risk.Name}: 需要评估可能性和影响 / likelihood and impact must be rated");
+                missing.Add(Msg.Of("ops.plan.riskUnrated", ("risk", risk.Name)));
             }
         }
 
@@ -125,7 +125,7 @@ public static class PlanRules
         {
             if (duty.Duties is null)
             {
-                missing.Add($"organisation: {duty.Role}: 需要职责 / duties are required");
+                missing.Add(Msg.Of("ops.plan.dutiesRequired", ("role", duty.Role)));
             }
         }
 

@@ -21,7 +21,7 @@ public static class TerminalCommands
     {
         if (type == TerminalCommandType.Notice && (string.IsNullOrWhiteSpace(text) || text.Length > 500))
         {
-            throw new ArgumentException("A notice needs a text of at most 500 characters.");
+            throw new ArgumentException(Msg.Of("terminal.noticeText"));
         }
 
         var command = new TerminalCommand(IdOf(operationId), type, text?.Trim(), TerminalCommandStatus.Sent, now, null, null);

@@ -328,6 +328,20 @@ internal sealed partial class TerminalGrain(
         }
     }
 
+    /// <summary>Why the health moved, for people: the alert carries codes (several thresholds comma-separated).</summary>
+    private static Msg ReasonText(string? codes) => Msg.List((codes ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries).Select(code => (object?)(code switch
+    {
+        "heartbeat" => Msg.Of("terminal.reason.heartbeat"),
+        "missed-heartbeats" => Msg.Of("terminal.reason.missedHeartbeats"),
+        "disconnected" => Msg.Of("terminal.reason.disconnected"),
+        "cpu" => Msg.Of("terminal.reason.cpu"),
+        "memory" => Msg.Of("terminal.reason.memory"),
+        "disk" => Msg.Of("terminal.reason.disk"),
+        "temperature" => Msg.Of("terminal.reason.temperature"),
+        "errors" => Msg.Of("terminal.reason.errors"),
+        _ => code,
+    })));
+
     private async Task ReportIncidentAsync(TerminalEvent alert)
     {
         try
@@ -338,15 +352,15 @@ internal sealed partial class TerminalGrain(
             {
                 // Only an outage ends with a recovery alert (see TerminalHealthRules): it goes to the offline group.
                 await GrainFactory.GetGrain<Incidents.IAlertGroupGrain>(Incidents.AlertGroups.KeyOf("terminal.offline", alert.PartyId, registration.Region))
-                    .RecoverAsync(Id, alert.DedupKey!, $"终端已恢复在线 / the terminal is back: {alert.Reason}", $"{Id}:recovered:{alert.Version}");
+                    .RecoverAsync(Id, alert.DedupKey!, Msg.Of("terminal.backOnline", ("reason", ReasonText(alert.Reason))), $"{Id}:recovered:{alert.Version}");
                 return;
             }
 
             var offline = alert.Type == "terminal.offline";
             var report = new Incidents.IncidentReport(alert.DedupKey!, Incidents.IncidentSource.Terminal,
                 offline ? Incidents.IncidentSeverity.P3 : Incidents.IncidentSeverity.P4,
-                offline ? $"终端离线：{name}（{Id}）/ terminal offline" : $"终端降级：{name}（{Id}）/ terminal degraded",
-                $"{registration.Region} · {alert.Reason}", alert.PartyId, null, "terminal:" + Id, alert.At)
+                offline ? Msg.Of("terminal.offlineTitle", ("name", name), ("id", Id)) : Msg.Of("terminal.degradedTitle", ("name", name), ("id", Id)),
+                Msg.Of("terminal.alertDetail", ("region", registration.Region), ("reason", ReasonText(alert.Reason))), alert.PartyId, null, "terminal:" + Id, alert.At)
             {
                 Region = registration.Region,
             };
@@ -539,17 +553,17 @@ internal sealed partial class TerminalGrain(
     {
         if (string.IsNullOrWhiteSpace(r.Name) || string.IsNullOrWhiteSpace(r.Region) || string.IsNullOrWhiteSpace(r.PartyId))
         {
-            throw new ArgumentException("A terminal needs a name, a region and an access party.");
+            throw new ArgumentException(Msg.Of("terminal.registrationIncomplete"));
         }
 
         if (r.HeartbeatInterval < TimeSpan.FromSeconds(1) || r.HeartbeatInterval > TimeSpan.FromHours(1))
         {
-            throw new ArgumentException("The heartbeat interval must be between 1 second and 1 hour.");
+            throw new ArgumentException(Msg.Of("terminal.heartbeatRange"));
         }
 
         if (r.OfflineTimeout is { } t && (t < r.HeartbeatInterval || t > TimeSpan.FromDays(1)))
         {
-            throw new ArgumentException("The offline timeout must be at least one heartbeat interval and at most a day.");
+            throw new ArgumentException(Msg.Of("terminal.offlineTimeoutRange"));
         }
     }
 

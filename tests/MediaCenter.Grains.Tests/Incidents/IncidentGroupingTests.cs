@@ -1,5 +1,6 @@
 using MediaCenter.Grains.Incidents;
 using MediaCenter.Grains.Terminals;
+using MediaCenter.Messages;
 
 namespace MediaCenter.Grains.Tests.Incidents;
 
@@ -27,7 +28,7 @@ public sealed class IncidentGroupingTests(ClusterFixture fixture) : IAsyncLifeti
     {
         var id = Terminal(n);
         var at = since ?? IncidentBench.Now;
-        var report = new IncidentReport($"terminal:{id}:offline", IncidentSource.Terminal, IncidentSeverity.P3, $"终端离线：屏 {n}（{id}）/ terminal offline",
+        var report = new IncidentReport($"terminal:{id}:offline", IncidentSource.Terminal, IncidentSeverity.P3, Msg.Of("terminal.offlineTitle", ("name", $"屏 {n}"), ("id", id)),
             $"{Region} · missed-heartbeats", _party, null, "terminal:" + id, at)
         {
             Region = Region,
@@ -38,7 +39,7 @@ public sealed class IncidentGroupingTests(ClusterFixture fixture) : IAsyncLifeti
     }
 
     private Task RecoveredAsync(int n, int version = 2) =>
-        Group.RecoverAsync(Terminal(n), $"terminal:{Terminal(n)}:offline", "终端已恢复在线 / the terminal is back: heartbeat", $"{Terminal(n)}:recovered:{version}");
+        Group.RecoverAsync(Terminal(n), $"terminal:{Terminal(n)}:offline", Msg.Of("terminal.backOnline", ("reason", Msg.Of("terminal.reason.heartbeat"))), $"{Terminal(n)}:recovered:{version}");
 
     private static List<IncidentNotification> Told(string id, string kind) =>
         [.. ClusterFixture.Incidents.NotificationsOf(id).Where(n => n.Kind == kind)];
@@ -59,12 +60,14 @@ public sealed class IncidentGroupingTests(ClusterFixture fixture) : IAsyncLifeti
         var group = Assert.IsType<IncidentGroupView>(view.Group);
         Assert.Equal([.. Enumerable.Range(1, 5).Select(Terminal)], group.Members.Select(m => m.Id));
         Assert.Equal((5, 0, false), (group.Active, group.Recovered, group.ResolutionProposed));
-        Assert.Equal($"{Region}：5 台终端离线 / 5 terminals offline", view.Title);
+        Assert.Equal($"{Region}：5 台终端离线", Text.Zh(view.Title));
+        Assert.Equal($"{Region}: 5 terminals offline", Text.En(view.Title));
         Assert.Equal(IncidentSeverity.P3, view.Severity);
 
         // The timeline reads the report and one running line of the members joining, not a line per terminal.
         Assert.Equal([IncidentCommandType.Report, IncidentCommandType.JoinGroup], view.Timeline.Select(e => e.Command));
-        Assert.Contains("共 5 台", view.Timeline[^1].Text, StringComparison.Ordinal);
+        Assert.Contains("共 5 台", Text.Zh(view.Timeline[^1].Text), StringComparison.Ordinal);
+        Assert.Contains("5 members", Text.En(view.Timeline[^1].Text), StringComparison.Ordinal);
 
         // One notification per audience, the report's: the members joined within the update interval.
         await IncidentBench.EventuallyAsync(() => ClusterFixture.Incidents.NotificationsOf(first), n => n.Count >= 3);
@@ -87,7 +90,7 @@ public sealed class IncidentGroupingTests(ClusterFixture fixture) : IAsyncLifeti
         Assert.Equal(3, (await IncidentBench.ViewAsync(_bench.Incident(first))).Group!.Members.Count);
         var single = await IncidentBench.ViewAsync(_bench.Incident(alone));
         Assert.Equal(Terminal(4), Assert.Single(single.Group!.Members).Id);
-        Assert.Equal("终端离线：屏 4（" + Terminal(4) + "）/ terminal offline", single.Title);
+        Assert.Equal("终端离线：屏 4（" + Terminal(4) + "）", Text.Zh(single.Title));
         Assert.Equal(alone, await Group.CurrentIncidentAsync());
     }
 
@@ -123,7 +126,8 @@ public sealed class IncidentGroupingTests(ClusterFixture fixture) : IAsyncLifeti
         var back = await IncidentBench.ViewAsync(incident);
         Assert.Equal((0, 3, true), (back.Group!.Active, back.Group.Recovered, back.Group.ResolutionProposed));
         Assert.Equal(IncidentStage.Reported, back.Stage);
-        Assert.Contains("建议解决", back.Timeline[^1].Text, StringComparison.Ordinal);
+        Assert.Contains("建议解决", Text.Zh(back.Timeline[^1].Text), StringComparison.Ordinal);
+        Assert.Contains("resolution proposed", Text.En(back.Timeline[^1].Text), StringComparison.Ordinal);
 
         // One goes out again: the proposal is withdrawn and the member is out again on the same incident.
         Assert.Equal(id, await OfflineAsync(2, version: 3));
@@ -149,7 +153,7 @@ public sealed class IncidentGroupingTests(ClusterFixture fixture) : IAsyncLifeti
         Assert.Equal(3, updates.Count);
         var ops = updates.Single(u => u.Audience == "ops");
         Assert.Equal(IncidentSeverity.P2, ops.Severity);
-        Assert.Contains("共 25 台", ops.Body, StringComparison.Ordinal);
+        Assert.Contains("共 25 台", Text.Zh(ops.Body), StringComparison.Ordinal);
         var digest = Assert.IsType<IncidentGroupDigest>(ops.Group);
         Assert.Equal((25, 25, 0), (digest.Total, digest.Active, digest.Recovered));
         Assert.Equal(Defaults.MembersInNotification, digest.Members.Count);
@@ -189,7 +193,7 @@ public sealed class IncidentGroupingTests(ClusterFixture fixture) : IAsyncLifeti
         var p2 = await IncidentBench.ViewAsync(incident);
         Assert.Equal(IncidentSeverity.P2, p2.Severity);
         Assert.Equal(IncidentBench.Now + new IncidentOptions().AcknowledgeP2, p2.EscalatesAt);
-        Assert.Contains("P2", p2.Timeline[^1].Text, StringComparison.Ordinal);
+        Assert.Contains("priority raised to P2", Text.En(p2.Timeline[^1].Text), StringComparison.Ordinal);
 
         for (var n = Defaults.P2FromMembers + 1; n <= Defaults.P1FromMembers; n++)
         {
@@ -232,8 +236,9 @@ public sealed class IncidentGroupingTests(ClusterFixture fixture) : IAsyncLifeti
         var incidentId = await PollAsync(desk.OpenIncidentAsync);
         var incident = _bench.Incident(incidentId!);
         var view = await IncidentBench.ViewAsync(incident);
-        Assert.Equal(($"终端离线：大厅屏 1（{id}）/ terminal offline", IncidentSeverity.P3, IncidentSource.Terminal, $"terminal:{id}:offline"),
-            (view.Title, view.Severity, view.Source, view.DedupKey));
+        Assert.Equal(($"终端离线：大厅屏 1（{id}）", IncidentSeverity.P3, IncidentSource.Terminal, $"terminal:{id}:offline"),
+            (Text.Zh(view.Title), view.Severity, view.Source, view.DedupKey));
+        Assert.Equal($"Terminal offline: 大厅屏 1 ({id})", Text.En(view.Title));
         Assert.Equal(IncidentCommandType.Report, Assert.Single(view.Timeline).Command);
         Assert.Equal(id, Assert.Single(view.Group!.Members).Id);
         await IncidentBench.EventuallyAsync(() => ClusterFixture.Incidents.NotificationsOf(incidentId!), n => n.Count >= 3);
@@ -242,7 +247,8 @@ public sealed class IncidentGroupingTests(ClusterFixture fixture) : IAsyncLifeti
         // Back: noted on the timeline as before, and the incident proposes resolution (it stays for the operator to resolve).
         await terminal.ReceiveAsync([Heartbeat(terminal)]);
         var back = await IncidentBench.EventuallyAsync(incident, s => s.Group!.ResolutionProposed);
-        Assert.Equal("终端已恢复在线 / the terminal is back: heartbeat", back.Timeline[^1].Text);
+        Assert.Equal("终端已恢复在线：收到心跳", Text.Zh(back.Timeline[^1].Text));
+        Assert.Equal("The terminal is back: heartbeat", Text.En(back.Timeline[^1].Text));
         Assert.Equal((IncidentStage.Reported, 2), (back.Stage, back.Timeline.Count));
         Assert.Equal(3, ClusterFixture.Incidents.NotificationsOf(incidentId!).Count);
     }

@@ -26,7 +26,7 @@ public sealed class IncidentHandlingTests(ClusterFixture fixture) : IAsyncLifeti
         Assert.True(result.Outcome == outcome, $"{command.Type} in {before.Stage}: expected {outcome}, got {result.Outcome} {result.Message}");
         if (mentions is not null)
         {
-            Assert.Contains(mentions, result.Message, StringComparison.Ordinal);
+            Assert.Contains(mentions, Text.En(result.Message), StringComparison.OrdinalIgnoreCase);
         }
 
         var after = await IncidentBench.ViewAsync(incident);

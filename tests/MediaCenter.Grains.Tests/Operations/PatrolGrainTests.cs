@@ -19,7 +19,7 @@ public sealed class PatrolGrainTests(ClusterFixture fixture)
             report.Checks.Select(c => c.Name));
         Assert.Equal(PatrolStatus.Ok, report.Checks.Single(c => c.Name == "silos").Status);
         Assert.Equal(PatrolStatus.Warning, report.Checks.Single(c => c.Name == "terminals").Status);
-        Assert.Contains("3 offline (30%)", report.Checks.Single(c => c.Name == "terminals").Detail);
+        Assert.Contains("3 offline (30%)", Text.En(report.Checks.Single(c => c.Name == "terminals").Detail));
         Assert.Equal(PatrolStatus.Warning, report.Checks.Single(c => c.Name == "ingest").Status);
         Assert.Equal(PatrolStatus.Warning, report.Checks.Single(c => c.Name == "inspections").Status);
         Assert.Equal(PatrolStatus.Warning, report.Status);
@@ -39,7 +39,7 @@ public sealed class PatrolGrainTests(ClusterFixture fixture)
             Assert.Equal(PatrolStatus.Failed, report.Status);
             var database = report.Checks.Single(c => c.Name == "database");
             Assert.Equal(PatrolStatus.Failed, database.Status);
-            Assert.Contains("connection refused", database.Detail);
+            Assert.Contains("connection refused", Text.En(database.Detail));
             Assert.Equal(PatrolStatus.Ok, report.Checks.Single(c => c.Name == "terminals").Status);
         }
         finally

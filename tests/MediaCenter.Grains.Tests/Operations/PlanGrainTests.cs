@@ -52,8 +52,8 @@ public sealed class PlanGrainTests(ClusterFixture fixture)
         var result = await plan.ExecuteAsync(new SubmitPlan(), OpsBench.Actor(OpsCaller.PartyUser), OpsBench.Op());
 
         Assert.Equal((OpsOutcome.Invalid, PlanState.Draft), (result.Outcome, result.State!.Value));
-        Assert.Contains(result.Errors!, e => e.StartsWith("responseSteps", StringComparison.Ordinal));
-        Assert.Contains(result.Errors!, e => e.StartsWith("organisation: 总指挥", StringComparison.Ordinal));
+        Assert.Contains(result.Errors!, e => Text.En(e).StartsWith("responseSteps", StringComparison.Ordinal));
+        Assert.Contains(result.Errors!, e => Text.En(e).StartsWith("organisation: 总指挥", StringComparison.Ordinal));
         Assert.Equal(1, (await plan.GetAsync())!.Plan.Revision);
     }
 
@@ -97,7 +97,7 @@ public sealed class PlanGrainTests(ClusterFixture fixture)
             OpsBench.Op());
 
         Assert.Equal(OpsOutcome.Invalid, result.Outcome);
-        Assert.Contains(result.Errors!, e => e.StartsWith("drillEveryDays", StringComparison.Ordinal));
+        Assert.Contains(result.Errors!, e => Text.En(e).StartsWith("drillEveryDays", StringComparison.Ordinal));
         Assert.Null(await plan.GetAsync());
     }
 

@@ -94,7 +94,7 @@ public sealed class AlertStormTests(IntegrationFixture fixture)
             Assert.Equal([.. fleet.Select(t => t.Id).Order()], incident!.Group!.Members.Select(m => m.Id).Order());
             Assert.Equal((Fleet, 0), (incident.Group.Active, incident.Group.Recovered));
             Assert.Equal(IncidentSeverity.P1, incident.Severity);
-            Assert.Equal($"{Region}：{Fleet} 台终端离线 / {Fleet} terminals offline", incident.Title);
+            Assert.Equal($"{Region}：{Fleet} 台终端离线", MediaCenter.Messages.MessageCatalog.Render(incident.Title, MediaCenter.Messages.Languages.Chinese));
 
             // One incident of the party, in the read model too; the notifications of its first minute: the report, once per audience.
             await Eventually.WaitAsync(() => ScalarAsync(deployment.ConnectionString,

@@ -87,7 +87,8 @@ public sealed class AlertmanagerReceiverTests(IntegrationFixture fixture)
         var unknownVersion = Fixture("alertmanager-firing.json").Replace("\"version\":\"4\"", "\"version\":\"3\"", StringComparison.Ordinal);
         var refused = await PostAsync(web.Http, unknownVersion, Token);
         Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
-        Assert.Contains("version was '3'", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var problem = await refused.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(("version 为 '3'", "incident.alertmanager.wrongVersion"), (problem.Str("detail"), problem.Str("detailKey")));
 
         var noFingerprint = Fixture("alertmanager-firing.json").Replace("\"fingerprint\":\"1e4735f7f5fd94e2\"", "\"fingerprint\":\"\"", StringComparison.Ordinal);
         var second = await PostAsync(web.Http, noFingerprint, Token);

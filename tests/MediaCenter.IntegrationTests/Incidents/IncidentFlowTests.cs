@@ -57,6 +57,38 @@ public sealed class IncidentFlowTests(IntegrationFixture fixture)
         [.. incident.GetProperty("timeline").EnumerateArray().Select(e => e.Str("command"))];
 
     [Fact]
+    public async Task A_terminals_incident_reads_in_Chinese_by_default_and_in_English_when_the_reader_asks_for_it()
+    {
+        await using var deployment = await fixture.NewDeploymentAsync();
+        await deployment.StartSiloAsync("silo");
+        var web = await deployment.StartWebAsync();
+        var gateway = await deployment.StartGatewayAsync();
+        await using var staff = await NewsroomStaff.CreateAsync(deployment, web.Http, "ifl");
+        await StopTerminalAsync(staff.Operator, gateway, "ifl-k1", "ifl");
+
+        var listed = await Eventually.WaitAsync(() => staff.Operator.GetFromJsonAsync<JsonElement>("/api/v1/incidents"),
+            l => l.EnumerateArray().Any(i => i.Str("dedupKey") == "terminal:ifl-k1:offline"), TimeSpan.FromSeconds(15), "the terminal's incident");
+        var id = listed.EnumerateArray().Single(i => i.Str("dedupKey") == "terminal:ifl-k1:offline").Str("id");
+
+        async Task<(string Title, string Detail, string Language)> ReadAsync(string? language)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/incidents/{id}");
+            if (language is not null)
+            {
+                request.Headers.AcceptLanguage.ParseAdd(language);
+            }
+
+            using var response = await staff.Operator.SendAsync(request);
+            var incident = await response.Content.ReadFromJsonAsync<JsonElement>();
+            return (incident.Str("title"), incident.Str("detail"), string.Join(",", response.Content.Headers.ContentLanguage));
+        }
+
+        // One sentence in one language, the terminal's name and id as the person registered them; never both languages.
+        Assert.Equal(("终端离线：大厅一号屏（ifl-k1）", "北区 · 原因：连接断开", "zh-CN"), await ReadAsync(null));
+        Assert.Equal(("Terminal offline: 大厅一号屏 (ifl-k1)", "北区 · reason: disconnected", "en"), await ReadAsync("en"));
+    }
+
+    [Fact]
     public async Task A_stopped_terminal_opens_an_incident_that_is_handled_through_suspension_to_feedback_the_party_reads()
     {
         await using var deployment = await fixture.NewDeploymentAsync();

@@ -111,4 +111,29 @@ public sealed class WebhookDeliveryTests(IntegrationFixture fixture)
         Assert.Equal(["HTTP 500", "HTTP 500"], history.Take(2).Select(h => h.Str("error")));
         Assert.Equal(JsonValueKind.Null, history[2].GetProperty("error").ValueKind);
     }
+
+    [Fact]
+    public async Task A_receiver_reads_the_notification_as_Chinese_sentences_never_as_encoded_messages_or_paired_with_English()
+    {
+        await using var deployment = await fixture.NewDeploymentAsync();
+        await deployment.StartSiloAsync("silo", new Dictionary<string, string>(LoopbackReceiversAllowed) { ["Webhooks__PollInterval"] = "00:00:00.200" });
+        var web = await deployment.StartWebAsync(settings: LoopbackReceiversAllowed);
+        await deployment.Identity.PlatformUserAsync("whl-admin", PlatformRoles.Admin);
+        using var admin = await TestIdentity.SignInAsync(web.Http, "whl-admin");
+        await using var receiver = HookReceiver.Start(failFirst: 0);
+        var created = await admin.PostAsJsonAsync("/api/v1/webhooks", new { url = new Uri(receiver.Url, "hooks/ops").ToString(), audience = "ops" });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var secret = (await created.Content.ReadFromJsonAsync<JsonElement>()).Str("secret");
+
+        await admin.ReportAsync(new { title = "稿件接口超时", detail = "网关 502 比例 12%", severity = "P2" });
+        await Eventually.WaitAsync(() => Task.FromResult(receiver.Received.Count), n => n >= 1, TimeSpan.FromSeconds(20), "the delivery");
+
+        var delivery = receiver.Received[0];
+        // The body is the catalogue's sentence in Chinese (the default), with the person's title and detail in it as they wrote them.
+        Assert.Equal("P2 稿件接口超时：网关 502 比例 12%", JsonDocument.Parse(delivery.Text).RootElement.Str("body"));
+        Assert.DoesNotContain(delivery.Text, c => c is >= '\uE000' and <= '\uE003');
+        Assert.DoesNotContain(" / ", delivery.Text, StringComparison.Ordinal);
+        // Signed over what was sent, not over what was stored.
+        Assert.Equal(Signature(secret, delivery.Header("X-MediaCenter-Timestamp")!, delivery.Body), delivery.Header("X-MediaCenter-Signature"));
+    }
 }

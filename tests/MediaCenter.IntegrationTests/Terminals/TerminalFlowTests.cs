@@ -289,7 +289,7 @@ public sealed class TerminalFlowTests(IntegrationFixture fixture)
         Assert.Equal("Ok", checks["database"].GetProperty("status").GetString());
         Assert.Equal("Ok", checks["silos"].GetProperty("status").GetString());
         Assert.Equal("Warning", checks["terminals"].GetProperty("status").GetString());
-        Assert.Contains("2 registered, 1 offline", checks["terminals"].GetProperty("detail").GetString());
+        Assert.Contains("已登记 2 台，离线 1 台", checks["terminals"].GetProperty("detail").GetString());
         // The data flows (F8.4), read from the running system: a web instance and a gateway are up, nothing is late or queued.
         Assert.Equal("Ok", checks["web"].GetProperty("status").GetString());
         Assert.True(checks["web"].GetProperty("figures").GetProperty("instances").GetInt64() >= 1);

@@ -90,6 +90,9 @@
     await loadFleetAlerts();
   }
 
+  // The server sends why as codes (comma-separated for several thresholds); each is shown in the reader's language.
+  function reasons(codes) { return codes.split(",").filter(c => c).map(c => t("reason." + c)).join(window.mcI18n.lang === "en" ? ", " : "、"); }
+
   let alertsTimer = null;
   async function loadFleetAlerts() {
     const list = await api("/api/terminals/alerts?limit=10");
@@ -100,7 +103,7 @@
       const li = document.createElement("li");
       if (alert.type === "terminal.recovered") { li.className = "recovered"; }
       li.dataset.terminal = alert.terminalId;
-      li.textContent = formatTime(alert.at) + " · " + alert.terminalId + " " + t("alert." + alert.type) + (alert.reason ? " (" + alert.reason + ")" : "");
+      li.textContent = formatTime(alert.at) + " · " + alert.terminalId + " " + t("alert." + alert.type) + (alert.reason ? " (" + reasons(alert.reason) + ")" : "");
       ul.appendChild(li);
     }
   }
@@ -168,7 +171,7 @@
     add(t("fleet.health"), t("health." + s.health));
     add(t("fleet.lastSeen"), formatTime(s.lastSeen));
     add(t("fleet.deadline"), formatTime(s.deadline));
-    add(t("fleet.degradedBecause"), (s.degradedBecause || []).join(", ") || "—");
+    add(t("fleet.degradedBecause"), reasons((s.degradedBecause || []).join(",")) || "—");
     add(t("fleet.telemetry"), tm ? `CPU ${tm.cpu ?? "—"}% · MEM ${tm.memory ?? "—"}% · DISK ${tm.disk ?? "—"}% · ${tm.temperature ?? "—"}°C · v${tm.appVersion ?? "—"}` : "—");
     add(t("fleet.inspectionDue"), formatTime(s.inspectionDue));
     add(t("fleet.flaps"), String(s.flapCount));

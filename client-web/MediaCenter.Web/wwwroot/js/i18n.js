@@ -459,6 +459,17 @@
     "tk.cmd.Accept": "Accept", "tk.cmd.Reject": "Reject", "tk.cmd.Assign": "Assign", "tk.cmd.Handle": "Record handling", "tk.cmd.Reply": "Reply",
     "tk.cmd.RecordReturnVisit": "Record return visit", "tk.cmd.Close": "Close", "tk.cmd.Reopen": "Reopen", "tk.cmd.ErasePersonalData": "Delete personal data"
   });
+  // Why a terminal's health moved (the codes the fleet's alert feed and the terminal's card carry).
+  Object.assign(messages["zh-CN"], {
+    "reason.heartbeat": "收到心跳", "reason.missed-heartbeats": "心跳超时", "reason.disconnected": "连接断开",
+    "reason.maintenance": "进入维护", "reason.maintenance-ended": "维护结束", "reason.cpu": "CPU 过高", "reason.memory": "内存不足",
+    "reason.disk": "磁盘不足", "reason.temperature": "温度过高", "reason.errors": "错误过多"
+  });
+  Object.assign(messages.en, {
+    "reason.heartbeat": "heartbeat", "reason.missed-heartbeats": "missed heartbeats", "reason.disconnected": "disconnected",
+    "reason.maintenance": "maintenance started", "reason.maintenance-ended": "maintenance ended", "reason.cpu": "CPU high", "reason.memory": "memory low",
+    "reason.disk": "disk low", "reason.temperature": "temperature high", "reason.errors": "too many errors"
+  });
   const stored = localStorage.getItem("mc.lang");
   let lang = stored && messages[stored] ? stored : "zh-CN";
   if (!document.cookie.split("; ").includes("mc.lang=" + lang)) { remember(); }
