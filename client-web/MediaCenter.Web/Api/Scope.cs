@@ -31,8 +31,7 @@ internal static class Scope
         RequireVisible(user, partyId, what);
         if (!user.CanManageParty(partyId))
         {
-            throw new IdentityProblem(ProblemKind.Forbidden, Msg.Of("web.mayNotManage")
-);
+            throw new IdentityProblem(ProblemKind.Forbidden, Msg.Of("web.mayNotManage"));
         }
     }
 }
