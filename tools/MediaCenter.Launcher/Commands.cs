@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using MediaCenter.Database;
 using MediaCenter.Identity;
+using MediaCenter.Messages;
 using MediaCenter.Simulator;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -124,7 +125,7 @@ public static class Commands
         }
         catch (LaunchException ex)
         {
-            Console.Error.WriteLine(ex.Message);
+            Console.Error.WriteLine(MessageCatalog.Render(ex.Message, Languages.English));
             exitCode = 1;
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
@@ -366,7 +367,7 @@ public static class Commands
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            Console.Error.WriteLine($"demo: could not fill the newsroom boards: {ex.Message}");
+            Console.Error.WriteLine($"demo: could not fill the newsroom boards: {MessageCatalog.Render(ex.Message, Languages.English)}");
         }
     }
 
@@ -380,7 +381,7 @@ public static class Commands
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            Console.Error.WriteLine($"demo: could not record the demonstration staff: {ex.Message}");
+            Console.Error.WriteLine($"demo: could not record the demonstration staff: {MessageCatalog.Render(ex.Message, Languages.English)}");
         }
     }
 
@@ -394,7 +395,7 @@ public static class Commands
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            Console.Error.WriteLine($"demo: could not define the demonstration indicators: {ex.Message}");
+            Console.Error.WriteLine($"demo: could not define the demonstration indicators: {MessageCatalog.Render(ex.Message, Languages.English)}");
         }
     }
 
@@ -415,7 +416,7 @@ public static class Commands
         }
         catch (Exception ex)
         {
-            Console.Error.WriteLine($"demo: the simulated fleet stopped: {ex.Message}");
+            Console.Error.WriteLine($"demo: the simulated fleet stopped: {MessageCatalog.Render(ex.Message, Languages.English)}");
         }
     }
 
@@ -449,7 +450,8 @@ public static class Commands
         var problems = Passwords.Check(password, Bootstrap.AdminUsername);
         if (problems.Count > 0)
         {
-            throw new LaunchRefusal($"MEDIACENTER_BOOTSTRAP_ADMIN_PASSWORD does not meet the password policy: {string.Join("; ", problems)} " +
+            throw new LaunchRefusal("MEDIACENTER_BOOTSTRAP_ADMIN_PASSWORD does not meet the password policy: " +
+                $"{string.Join("; ", problems.Select(p => MessageCatalog.Render(p, Languages.English)))} " +
                 $"(the administrator is '{Bootstrap.AdminUsername}'); choose another, or unset it to have one generated.");
         }
     }

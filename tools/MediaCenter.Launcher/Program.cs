@@ -6,13 +6,14 @@ try
 }
 catch (LaunchRefusal ex)
 {
-    Console.Error.WriteLine($"mediacenter: {ex.Message}");
+    Console.Error.WriteLine($"mediacenter: {MediaCenter.Messages.MessageCatalog.Render(ex.Message, MediaCenter.Messages.Languages.English)}");
     return 1;
 }
 catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or FileNotFoundException or TimeoutException or IOException or Npgsql.NpgsqlException
     or MediaCenter.Identity.IdentityProblem)
 {
     // Still one line: what failed is in the message; the stack trace would only say where in the launcher.
-    Console.Error.WriteLine($"mediacenter: {ex.Message.ReplaceLineEndings(" ")}");
+    // The launcher speaks to the operator at a terminal in English: messages from identity are rendered so.
+    Console.Error.WriteLine($"mediacenter: {MediaCenter.Messages.MessageCatalog.Render(ex.Message, MediaCenter.Messages.Languages.English)!.ReplaceLineEndings(" ")}");
     return 1;
 }

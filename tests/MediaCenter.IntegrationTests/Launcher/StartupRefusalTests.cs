@@ -110,9 +110,12 @@ public sealed class StartupRefusalTests(IntegrationFixture fixture) : IAsyncLife
         Assert.StartsWith("mediacenter: ", line);
         foreach (var text in expected)
         {
-            Assert.Contains(text, line);
+            // A rule's words, wherever they fall in the sentence (the policy's objections start with a capital).
+            Assert.Contains(text, line, StringComparison.OrdinalIgnoreCase);
         }
 
+        // The launcher speaks English at the terminal: no message left encoded, no Chinese.
+        Assert.DoesNotContain(line, c => c is >= '\uE000' and <= '\uE003' or >= '\u4e00' and <= '\u9fff');
         Assert.DoesNotContain("   at ", stderr);
         Assert.DoesNotContain("Exception", stderr);
     }
