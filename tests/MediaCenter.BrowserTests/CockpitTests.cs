@@ -153,6 +153,37 @@ public sealed class CockpitTests(BrowserFixture fixture)
         await Shot(page, "cockpit-phone.png");
     }
 
+    [Fact]
+    public async Task The_cockpit_shows_how_the_party_stands_on_this_months_indicators()
+    {
+        var party = "cki-" + Guid.NewGuid().ToString("N")[..6];
+        await fixture.Deployment.Identity.PartyAsync(party);
+        await fixture.Deployment.Identity.PartyUserAsync(party + "-admin", party, "party-admin");
+        await fixture.Deployment.Identity.PlatformUserAsync(party + "-mgmt", "management");
+        using (var management = await TestIdentity.SignInAsync(fixture.Web.Http, party + "-mgmt"))
+        {
+            var defined = await PostAsync<JsonElement>(management, "/api/v1/indicators",
+                new { name = "发布量-" + party, expression = "storiesPublished", comparison = "AtLeast", target = 5, parties = new[] { party }, unit = "" });
+            var id = defined.GetProperty("id").GetString()!;
+            await PostAsync<JsonElement>(management, $"/api/v1/indicators/{id}/activate", new { });
+            await PostAsync<JsonElement>(management, "/api/v1/indicators/months/current/compute", new { });
+        }
+
+        await using var context = await fixture.Browser.NewContextAsync(Desktop);
+        var page = await fixture.SignedInPageAsync(context, party + "-admin");
+        await page.ClickAsync(".tab[data-view=cockpit]");
+        await Assertions.Expect(page.Locator("#cockpit")).ToHaveAttributeAsync("data-loaded", "true", Live);
+        // Its indicator, missed (nothing published this month), and the month it is about.
+        var line = page.Locator("#ck-indicators li[data-indicator]");
+        await Assertions.Expect(line).ToHaveCountAsync(1);
+        await Assertions.Expect(line).ToHaveAttributeAsync("data-missed", "1");
+        await Assertions.Expect(line).ToHaveAttributeAsync("data-met", "0");
+        await Assertions.Expect(page.Locator("#ck-indicators")).ToHaveAttributeAsync("data-month",
+            new Regex("^" + TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai")).ToString("yyyy-MM", CultureInfo.InvariantCulture)));
+        await line.Locator("a").ClickAsync();
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/indicators$"));
+    }
+
     /// <summary>A story of the newsroom channel from pitch to publication, every step through the API by the person whose step it is.</summary>
     private async Task PublishAsync(string title)
     {

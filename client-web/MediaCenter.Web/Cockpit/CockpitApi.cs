@@ -20,7 +20,14 @@ public sealed record OpenIncidents(int Open, IReadOnlyDictionary<string, int> By
     DateTimeOffset? NextEscalationAt);
 
 /// <summary>The cockpit's figures, scoped to what the caller may see.</summary>
-public sealed record CockpitFigures(DateTimeOffset ServerTime, IReadOnlyList<ChannelToday> Newsroom, FleetHealth Fleet, OpenIncidents Incidents);
+public sealed record CockpitFigures(DateTimeOffset ServerTime, IReadOnlyList<ChannelToday> Newsroom, FleetHealth Fleet, OpenIncidents Incidents,
+    IndicatorFigures Indicators);
+
+/// <summary>One indicator in force: how many parties met or missed it in the month shown.</summary>
+public sealed record IndicatorMonth(string Id, string Name, string? Unit, int Met, int Missed);
+
+/// <summary>The latest month with figures (null when none is computed yet), its indicators, and the rectifications under way.</summary>
+public sealed record IndicatorFigures(DateOnly? Month, IReadOnlyList<IndicatorMonth> Indicators, int OpenRectifications, int OverdueRectifications);
 
 /// <summary>
 /// 运营总览: read-only figures across the newsroom, the fleet and incidents in one answer, so the home page opens with one
@@ -29,6 +36,8 @@ public sealed record CockpitFigures(DateTimeOffset ServerTime, IReadOnlyList<Cha
 internal static class CockpitApi
 {
     private static readonly string[] OpenStages = ["Reported", "Acknowledged", "ServiceSuspended", "Mitigated"];
+    private static readonly string[] OpenRectificationStates = ["Open", "Planned", "Filed"];
+    private static readonly TimeZoneInfo China = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
 
     public static IEndpointRouteBuilder MapCockpitApi(this IEndpointRouteBuilder endpoints)
     {
@@ -42,12 +51,13 @@ internal static class CockpitApi
                 return Results.Ok(new CockpitFigures(now,
                     await NewsroomAsync(connection, party, now, http.RequestAborted),
                     await FleetAsync(connection, party, http.RequestAborted),
-                    await IncidentsAsync(connection, party, platformToo, http.RequestAborted)));
+                    await IncidentsAsync(connection, party, platformToo, http.RequestAborted),
+                    await IndicatorsAsync(connection, party, now, http.RequestAborted)));
             })
             .RequireAuthorization(Policies.PartyRead)
             .WithTags("cockpit")
             .WithName("Cockpit")
-            .WithSummary("The operations cockpit: newsroom throughput today per channel, the fleet by health with the worst regions, open incidents by priority with the next escalation. Platform staff and management see everything, an access party its own.");
+            .WithSummary("The operations cockpit: newsroom throughput today per channel, the fleet by health with the worst regions, open incidents by priority with the next escalation, this month's indicators and the rectifications under way. Platform staff and management see everything, an access party its own.");
         return endpoints;
     }
 
@@ -100,6 +110,35 @@ internal static class CockpitApi
             SELECT count(*)::int FROM mc.incidents WHERE {Visible} AND stage = 'Reported'
             """, args, cancellationToken: cancellationToken));
         return new OpenIncidents(bySeverity.Values.Sum(), bySeverity, unacknowledged, next?.Id, next?.At);
+    }
+
+    /// <summary>
+    /// The indicators in force with the parties that met or missed them in the latest month that has figures (the month so far
+    /// once computed on demand, else the last month closed), and the rectifications still open (overdue: a due date passed).
+    /// </summary>
+    private static async Task<IndicatorFigures> IndicatorsAsync(NpgsqlConnection connection, string? party, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, China).DateTime);
+        var latest = await connection.ExecuteScalarAsync<DateTime?>(new CommandDefinition("""
+            SELECT max(month) FROM mc.indicator_figures WHERE month <= @today AND (@party::text IS NULL OR party_id = @party)
+            """, new { party, today }, cancellationToken: cancellationToken));
+        DateOnly? month = latest is { } m ? DateOnly.FromDateTime(m) : null;
+        var indicators = (await connection.QueryAsync<IndicatorMonth>(new CommandDefinition("""
+            SELECT i.id, i.name, i.unit,
+                   count(f.met) FILTER (WHERE f.met)::int AS met,
+                   count(f.met) FILTER (WHERE NOT f.met)::int AS missed
+              FROM mc.indicators i
+              LEFT JOIN mc.indicator_figures f ON f.indicator_id = i.id AND f.month = @month AND (@party::text IS NULL OR f.party_id = @party)
+             WHERE i.state = 'Active' AND (@party::text IS NULL OR cardinality(i.parties) = 0 OR @party = ANY (i.parties))
+             GROUP BY i.id, i.name, i.unit
+             ORDER BY count(f.met) FILTER (WHERE NOT f.met) DESC, i.name
+             LIMIT 8
+            """, new { party, month }, cancellationToken: cancellationToken))).AsList();
+        var (open, overdue) = await connection.QuerySingleAsync<(int, int)>(new CommandDefinition("""
+            SELECT count(*)::int, (count(*) FILTER (WHERE next_due < @today))::int
+              FROM mc.rectifications WHERE state = ANY (@open) AND (@party::text IS NULL OR party_id = @party)
+            """, new { party, today, open = OpenRectificationStates }, cancellationToken: cancellationToken));
+        return new IndicatorFigures(month, indicators, open, overdue);
     }
 
     private sealed record HealthCount(string Region, string Health, int Count);

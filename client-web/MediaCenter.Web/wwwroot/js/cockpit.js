@@ -13,6 +13,7 @@ import { mc, t, tf, formatTime, $, h, me, live } from "./lib.js";
 (function () {
   const HEALTH = ["Online", "Degraded", "Offline", "Maintenance", "Unknown"];
   const SEVERITIES = ["P1", "P2", "P3", "P4"];
+  const WALL_CHANNELS = 6;
 
   let figures = null;             // GET /api/v1/cockpit
   let hot = null;                 // GET /api/v1/hot-mode
@@ -58,6 +59,9 @@ import { mc, t, tf, formatTime, $, h, me, live } from "./lib.js";
       watchBoards();
     } catch (err) {
       if (mine !== token) { return; }
+      // The session ended (its lifetime, a sign-out elsewhere): the page starts over at its address, i.e. asks to sign in
+      // and then shows this page again.
+      if (err.status === 401) { location.reload(); return; }
       $("ck-error").textContent = t("ck.error") + err.message;
       // On the wall nobody presses reload: keep what is shown, say so, and try again.
       $("ck-error").hidden = wall;
@@ -95,6 +99,7 @@ import { mc, t, tf, formatTime, $, h, me, live } from "./lib.js";
     renderFleet();
     renderNewsroom();
     renderHot();
+    renderIndicators();
     renderPatrol();
     tick();
   }
@@ -133,13 +138,18 @@ import { mc, t, tf, formatTime, $, h, me, live } from "./lib.js";
     const body = $("ck-newsroom");
     const open = mayOpen("newsroom");
     const cell = (text, label, className) => h("td", { dataset: { label }, class: className, text: String(text) });
+    // On the wall the busiest channels only (the screen does not scroll), with how many more there are.
+    const busy = c => c.inWork + c.inReview + c.overdue * 10 + c.publishedToday;
+    const rows = wall ? [...figures.newsroom].sort((a, b) => busy(b) - busy(a)).slice(0, WALL_CHANNELS) : figures.newsroom;
+    const more = figures.newsroom.length - rows.length;
     body.replaceChildren(...(figures.newsroom.length === 0
       ? [h("tr", {}, h("td", { colspan: "5", class: "muted", text: t("ck.noChannels") }))]
-      : figures.newsroom.map(c => h("tr", { dataset: { channel: c.channel } },
+      : rows.map(c => h("tr", { dataset: { channel: c.channel } },
         h("td", { dataset: { label: t("ck.channel") } }, open ? link("/newsroom/" + encodeURIComponent(c.channel), {}, c.name) : c.name),
         cell(c.inWork, t("ck.inWork"), "ck-in-work"), cell(c.inReview, t("ck.inReview"), "ck-in-review"),
         cell(c.overdue, t("ck.overdue"), "ck-overdue" + (c.overdue > 0 ? " ck-alert" : "")),
-        cell(c.publishedToday, t("ck.publishedToday"), "ck-published")))));
+        cell(c.publishedToday, t("ck.publishedToday"), "ck-published"))).concat(more > 0
+        ? [h("tr", { class: "ck-more" }, h("td", { colspan: "5", class: "muted", text: tf("ck.moreChannels", { n: more }) }))] : [])));
   }
 
   function renderHot() {
@@ -150,6 +160,26 @@ import { mc, t, tf, formatTime, $, h, me, live } from "./lib.js";
       : events.map(e => h("li", { dataset: { id: e.id } },
         link("/ops/hot", {}, e.title), " · ", t("ck.until"), " ", formatTime(e.endsAt),
         e.lastMinute !== undefined && e.lastMinute !== null ? " · " + tf("ck.traffic", { m: e.lastMinute }) : ""))));
+  }
+
+  // The indicators in force with how many parties met or missed them in the latest month computed, and the rectifications
+  // under way; the lines lead to the indicators page.
+  function renderIndicators() {
+    const ind = figures.indicators;
+    const open = mayOpen("indicators");
+    const to = (content) => open ? link("/indicators", {}, ...content) : h("span", {}, ...content);
+    $("ck-indicators").dataset.month = ind.month || "";
+    $("ck-indicators").replaceChildren(...(ind.indicators.length === 0
+      ? [h("li", { class: "empty", text: t("ck.noIndicators") })]
+      : ind.indicators.map(i => h("li", { dataset: { indicator: i.id, met: i.met, missed: i.missed } },
+        to([i.name, " · ", tf("ck.indicatorLine", { met: i.met, missed: i.missed })]),
+        i.missed > 0 ? h("span", { class: "ck-alert", text: " ●" }) : null))));
+    const line = $("ck-rectifications");
+    line.dataset.open = ind.openRectifications;
+    line.dataset.overdue = ind.overdueRectifications;
+    line.className = "ck-line" + (ind.overdueRectifications > 0 ? " ck-alert" : "");
+    line.replaceChildren(to([ind.month ? tf("ck.month", { month: ind.month.slice(0, 7) }) + " · " : "",
+      tf("ck.rectifications", { open: ind.openRectifications, overdue: ind.overdueRectifications })]));
   }
 
   function renderPatrol() {
@@ -215,6 +245,7 @@ import { mc, t, tf, formatTime, $, h, me, live } from "./lib.js";
     panels.forEach(p => p.classList.remove("ck-focus", "ck-off"));
     fit();
     stale();
+    if (figures) { render(); }
     if (!on) { return; }
     const params = new URLSearchParams(location.search);
     const fixed = params.get("panel");

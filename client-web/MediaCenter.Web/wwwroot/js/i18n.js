@@ -60,7 +60,7 @@
   };
   // The cockpit (运营总览): today's figures across the newsroom, the fleet, incidents and hot events.
   Object.assign(messages["zh-CN"], {
-    "nav.cockpit": "运营总览", "ck.title": "运营总览", "ind.comparison": "比较", "tk.source": "来源渠道", "tk.priority": "优先级", "lang.switchTitle": "切换语言", "ck.wall": "大屏模式", "ck.stale": "连接中断，显示的是 {at} 的数据，正在重新连接…", "ck.updated": "更新于", "ck.newsroom": "今日采编", "ck.channel": "频道",
+    "nav.cockpit": "运营总览", "ck.title": "运营总览", "ck.indicators": "本月指标", "ck.moreChannels": "另有 {n} 个频道", "ck.noIndicators": "没有生效的指标", "ck.indicatorLine": "达标 {met} · 未达标 {missed}", "ck.month": "{month} 月", "ck.rectifications": "整改进行中 {open}（逾期 {overdue}）", "ind.comparison": "比较", "tk.source": "来源渠道", "tk.priority": "优先级", "lang.switchTitle": "切换语言", "ck.wall": "大屏模式", "ck.stale": "连接中断，显示的是 {at} 的数据，正在重新连接…", "ck.updated": "更新于", "ck.newsroom": "今日采编", "ck.channel": "频道",
     "ck.inWork": "在编", "ck.inReview": "待审", "ck.overdue": "超期", "ck.publishedToday": "今日发布", "ck.noChannels": "没有频道",
     "ck.fleet": "终端健康", "ck.worstRegions": "问题最多的区域", "ck.noRegionIssues": "各区域终端均正常", "ck.regionLine": "{region}：离线 {offline} · 降级 {degraded} / 共 {total}",
     "ck.incidents": "未关闭故障", "ck.open": "未关闭", "ck.unacknowledged": "待确认", "ck.nextEscalation": "最近升级倒计时", "ck.noEscalation": "没有等待确认的故障",
@@ -68,7 +68,7 @@
     "ck.patrol": "今日巡视", "ck.patrolNone": "今天还没有巡视报告", "ck.error": "无法读取总览："
   });
   Object.assign(messages.en, {
-    "nav.cockpit": "Overview", "ck.title": "Operations overview", "ind.comparison": "Comparison", "tk.source": "Channel", "tk.priority": "Priority", "lang.switchTitle": "Switch language", "ck.wall": "Wall display", "ck.stale": "Connection lost: figures as of {at}; reconnecting…", "ck.updated": "Updated", "ck.newsroom": "Newsroom today", "ck.channel": "Channel",
+    "nav.cockpit": "Overview", "ck.title": "Operations overview", "ck.indicators": "Indicators this month", "ck.moreChannels": "{n} more channels", "ck.noIndicators": "No indicator in force", "ck.indicatorLine": "met {met} · missed {missed}", "ck.month": "month {month}", "ck.rectifications": "rectifications under way {open} ({overdue} overdue)", "ind.comparison": "Comparison", "tk.source": "Channel", "tk.priority": "Priority", "lang.switchTitle": "Switch language", "ck.wall": "Wall display", "ck.stale": "Connection lost: figures as of {at}; reconnecting…", "ck.updated": "Updated", "ck.newsroom": "Newsroom today", "ck.channel": "Channel",
     "ck.inWork": "In work", "ck.inReview": "In review", "ck.overdue": "Overdue", "ck.publishedToday": "Published today", "ck.noChannels": "No channels",
     "ck.fleet": "Terminal health", "ck.worstRegions": "Regions worst off", "ck.noRegionIssues": "Every region's terminals are fine", "ck.regionLine": "{region}: {offline} offline · {degraded} degraded / {total}",
     "ck.incidents": "Open incidents", "ck.open": "Open", "ck.unacknowledged": "Unacknowledged", "ck.nextEscalation": "Next escalation in", "ck.noEscalation": "Nothing waits for acknowledgement",
