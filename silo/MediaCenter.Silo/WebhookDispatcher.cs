@@ -2,10 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Encodings.Web;
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using System.Text.Unicode;
 using Dapper;
 using MediaCenter.Database.Data;
 using MediaCenter.Hosting.Outbound;
@@ -118,48 +114,7 @@ internal sealed partial class WebhookDispatcher(NpgsqlDataSource db, IHttpClient
     /// <summary>A notification's JSON with every message in its strings rendered in a language (the rest as it was).</summary>
     /// <param name="payload">The notification as JSON.</param>
     /// <param name="language">A language of <see cref="Languages.All"/>.</param>
-    public static string RenderPayload(string payload, string language)
-    {
-        if (!Msg.IsIn(payload) || JsonNode.Parse(payload) is not { } node)
-        {
-            return payload;
-        }
-
-        return Render(node, language)!.ToJsonString(PayloadJson);
-    }
-
-    private static readonly JsonSerializerOptions PayloadJson = new() { Encoder = JavaScriptEncoder.Create(UnicodeRanges.All) };
-
-    private static JsonNode? Render(JsonNode? node, string language)
-    {
-        switch (node)
-        {
-            case JsonObject members:
-                foreach (var (name, value) in members.ToList())
-                {
-                    if (Render(value, language) is var rendered && !ReferenceEquals(rendered, value))
-                    {
-                        members[name] = rendered;
-                    }
-                }
-
-                return members;
-            case JsonArray items:
-                for (var i = 0; i < items.Count; i++)
-                {
-                    if (Render(items[i], language) is var rendered && !ReferenceEquals(rendered, items[i]))
-                    {
-                        items[i] = rendered;
-                    }
-                }
-
-                return items;
-            case JsonValue value when value.TryGetValue<string>(out var text) && Msg.IsIn(text):
-                return JsonValue.Create(MessageCatalog.Render(text, language));
-            default:
-                return node;
-        }
-    }
+    public static string RenderPayload(string payload, string language) => MessageJson.Render(payload, language);
 
     private async Task DeliverAsync(Due due, CancellationToken cancellationToken)
     {

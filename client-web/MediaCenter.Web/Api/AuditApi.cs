@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using MediaCenter.Identity;
 using MediaCenter.Web.Security;
 
@@ -24,8 +23,10 @@ internal static class AuditApi
                 AuditLog log, CancellationToken cancellationToken) =>
             {
                 var rows = await log.SearchOperationsAsync(new AuditQuery(from, to, actor, action, target, result, 10_000), cancellationToken);
-                return Results.File(Encoding.UTF8.GetBytes(AuditLog.ToCsv(rows, text => MessageCatalog.Render(text)))
-, "text/csv; charset=utf-8", "operation-log.csv");
+                // A file leaves as it is written: its cells in the reader's language, the details' JSON with its messages rendered.
+                var language = MessageCatalog.CurrentLanguage;
+                return Results.File(Encoding.UTF8.GetBytes(AuditLog.ToCsv(rows.Select(r => r with { Details = MessageJson.Render(r.Details, language) }),
+                    text => MessageCatalog.Render(text, language))), "text/csv; charset=utf-8", "operation-log.csv");
             })
             .WithName("ExportOperations")
             .WithSummary("The same search as CSV (at most 10,000 rows).");
@@ -48,53 +49,6 @@ internal static class AuditApi
     /// An entry's details with the messages they hold (an alert's text) rendered in the reader's language: the response renders
     /// strings, but details are raw JSON.
     /// </summary>
-    private static JsonElement Rendered(JsonElement details)
-    {
-        if (!Msg.IsIn(details.GetRawText()))
-        {
-            return details;
-        }
-
-        var node = JsonNode.Parse(details.GetRawText());
-        return JsonSerializer.SerializeToElement(node is JsonValue ? Text(node) : Walk(node));
-    }
-
-    /// <summary>The container with each string inside it rendered (replaced in place).</summary>
-    private static JsonNode? Walk(JsonNode? node)
-    {
-        if (node is JsonObject o)
-        {
-            foreach (var name in o.Select(p => p.Key).ToList())
-            {
-                if (o[name] is JsonValue v)
-                {
-                    o[name] = Text(v);
-                }
-                else
-                {
-                    Walk(o[name]);
-                }
-            }
-        }
-        else if (node is JsonArray a)
-        {
-            for (var i = 0; i < a.Count; i++)
-            {
-                if (a[i] is JsonValue v)
-                {
-                    a[i] = Text(v);
-                }
-                else
-                {
-                    Walk(a[i]);
-                }
-            }
-        }
-
-        return node;
-    }
-
-    private static JsonNode? Text(JsonNode value) =>
-        value is JsonValue v && v.TryGetValue<string>(out var text) ? JsonValue.Create(MessageCatalog.Render(text)) : value.DeepClone();
+    private static JsonElement Rendered(JsonElement details) => MessageJson.Render(details, MessageCatalog.CurrentLanguage);
 }
 

@@ -58,6 +58,5 @@ public sealed class LiveSender
     }
 
     /// <summary>True when any string of the event holds a message (written escaped, as the default encoder does).</summary>
-    private static bool CarriesMessage(JsonElement element) =>
-        element.GetRawText().Contains("\\uE000", StringComparison.OrdinalIgnoreCase) || element.GetRawText().Contains('\uE000', StringComparison.Ordinal);
+    private static bool CarriesMessage(JsonElement element) => MessageJson.Holds(element.GetRawText());
 }

@@ -72,6 +72,27 @@ public sealed partial class MessageCatalogTests
         Assert.Equal("no.such.key(n=3)", MessageCatalog.Render(Msg.Of("no.such.key", ("n", 3)), Languages.English));
     }
 
+    [Fact]
+    public void A_json_document_leaves_with_its_messages_rendered_and_everything_else_as_it_was()
+    {
+        var message = Msg.Of("common.notFound", ("what", Msg.Of("what.incident")));
+        // Written as the default serializer does: Chinese and the markers escaped as \uXXXX.
+        var json = System.Text.Json.JsonSerializer.Serialize(new { title = "泵房进水 \"A\"", body = message.ToString(), list = new object[] { message.ToString(), 3 }, n = 1.5 });
+
+        var english = System.Text.Json.JsonDocument.Parse(MessageJson.Render(json, Languages.English)).RootElement;
+        var chinese = MessageJson.Render(System.Text.Json.JsonDocument.Parse(json).RootElement, Languages.Chinese);
+
+        Assert.Equal("No such incident.", english.GetProperty("body").GetString());
+        Assert.Equal("No such incident.", english.GetProperty("list")[0].GetString());
+        Assert.Equal(3, english.GetProperty("list")[1].GetInt32());
+        Assert.Equal(1.5, english.GetProperty("n").GetDouble());
+        Assert.Equal("泵房进水 \"A\"", english.GetProperty("title").GetString());
+        Assert.Equal("故障不存在", chinese.GetProperty("body").GetString());
+        Assert.Equal("故障不存在", chinese.GetProperty("list")[0].GetString());
+        const string Plain = "{\"a\":\"b\"}";
+        Assert.Same(Plain, MessageJson.Render(Plain, Languages.English));
+    }
+
     [Theory]
     [InlineData(null, "zh-CN")]
     [InlineData("", "zh-CN")]
