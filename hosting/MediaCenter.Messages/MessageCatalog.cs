@@ -73,7 +73,7 @@ public static class MessageCatalog
             if (close < 0)
             {
                 // A broken message: its markers are dropped, its text kept.
-                output.Append(Strip(text[open..]));
+                output.Append(Msg.WithoutMarkers(text[open..]));
                 break;
             }
 
@@ -212,8 +212,6 @@ public static class MessageCatalog
 
         return -1;
     }
-
-    private static string Strip(string text) => new(text.Where(c => c is < Msg.Open or > Msg.Value).ToArray());
 
     private static IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> Load()
     {
