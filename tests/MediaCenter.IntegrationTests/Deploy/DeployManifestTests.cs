@@ -198,6 +198,11 @@ public sealed partial class DeployManifestTests
         var secret = LoadMapping(PathOf("k8s", "secret.example.yaml"));
         foreach (var (file, container) in KubernetesContainers())
         {
+            if (IsThirdParty(container.Str("image")))
+            {
+                continue;
+            }
+
             var image = ImageOf(container.Str("image")) ?? throw new Xunit.Sdk.XunitException($"{file}: unknown image {container.Str("image")}");
             given.AddRange(container.Items("env").Select(e => ($"{file} {container.Str("name")}", image, e.Str("name")!)));
             if (container.Items("envFrom").Any(e => e.Get("configMapRef") is not null))
@@ -206,7 +211,14 @@ public sealed partial class DeployManifestTests
             }
         }
 
-        given.AddRange(FlatMapping(secret.Get("stringData")).Keys.Select(k => ("secret.example.yaml", k.StartsWith("MEDIACENTER_", StringComparison.Ordinal) ? "migrator" : "silo", k)));
+        // A secret key is read by the process whose container takes it (by the same name); keys no container names: the migrator's
+        // MEDIACENTER_* and otherwise the silo's.
+        var takenBy = KubernetesContainers().Where(c => ImageOf(c.Container.Str("image")) is not null)
+            .SelectMany(c => c.Container.Items("env").Select(e => (Key: e.Get("valueFrom").Get("secretKeyRef").Str("key"), Image: ImageOf(c.Container.Str("image"))!)))
+            .Where(x => x.Key is not null).ToLookup(x => x.Key!, x => x.Image);
+        given.AddRange(FlatMapping(secret.Get("stringData")).Keys.SelectMany(k => takenBy[k].Any()
+            ? takenBy[k].Distinct().Select(image => ("secret.example.yaml", image, k))
+            : [("secret.example.yaml", k.StartsWith("MEDIACENTER_", StringComparison.Ordinal) ? "migrator" : "silo", k)]));
 
         var unknown = given.Where(g => !IsRead(g.Image, g.Key)).Select(g => $"{g.Where}: {g.Key}").Distinct().ToList();
         Assert.True(unknown.Count == 0, "settings no process reads:\n" + string.Join("\n", unknown));
@@ -230,7 +242,7 @@ public sealed partial class DeployManifestTests
         {
             "Namespace/mediacenter", "ConfigMap/mediacenter-config", "ServiceAccount/mediacenter-silo", "Role/mediacenter-silo-pods",
             "RoleBinding/mediacenter-silo-pods", "Job/mediacenter-migrate", "Deployment/silo", "PodDisruptionBudget/silo",
-            "Deployment/web", "Service/web", "Deployment/gateway", "Service/gateway-mqtt",
+            "Deployment/web", "Service/web", "Deployment/gateway", "Service/gateway-mqtt", "Deployment/alertmanager", "Service/alertmanager",
         })
         {
             Assert.Contains(wanted, kinds);
@@ -242,7 +254,10 @@ public sealed partial class DeployManifestTests
         Assert.Equal(ManifestFiles().Select(f => Path.GetFileName(f)).Append("secret.yaml").Order(), listed.Order());
 
         var config = FlatMapping(objects.Single(o => o.Str("kind") == "ConfigMap").Get("data"));
-        var deployments = objects.Where(o => o.Str("kind") == "Deployment").ToDictionary(o => o.Get("metadata").Str("name")!);
+        // MediaCenter's own processes (Alertmanager is checked with its configuration, below).
+        var deployments = objects.Where(o => o.Str("kind") == "Deployment")
+            .Where(o => !IsThirdParty(o.Get("spec").Get("template").Get("spec").Items("containers").Single().Str("image")))
+            .ToDictionary(o => o.Get("metadata").Str("name")!);
         foreach (var (name, deployment) in deployments)
         {
             var pod = deployment.Get("spec").Get("template");
@@ -397,6 +412,68 @@ public sealed partial class DeployManifestTests
             .SelectMany(a => a.Items("static_configs")).SelectMany(s => s.Items("targets")).Select(t => ((YamlScalarNode)t).Value!);
         Assert.Equal(["alertmanager:9093"], targets);
     }
+
+    [Fact]
+    public async Task In_kubernetes_alertmanager_routes_as_in_compose_to_the_web_service_with_the_token_web_reads_from_the_secret()
+    {
+        await PassesAsync(Amtool(), ["check-config", "alertmanager.yml"], PathOf("k8s"));
+        var compose = LoadMapping(PathOf("prometheus", "alertmanager.yml"));
+        var k8s = LoadMapping(PathOf("k8s", "alertmanager.yml"));
+        Assert.Equal(Flat(compose.Get("route")), Flat(k8s.Get("route")));
+        var hook = k8s.Items("receivers").Single(r => r.Str("name") == k8s.Get("route").Str("receiver")).Items("webhook_configs").Single();
+        Assert.Equal("true", hook.Str("send_resolved"));
+
+        // The URL is web's Service, whose port leads to the container port web listens on.
+        var objects = KubernetesObjects().ToList();
+        var url = new Uri(hook.Str("url")!);
+        Assert.Equal(("web.mediacenter.svc", "/api/v1/alertmanager"), (url.Host, url.AbsolutePath));
+        var webService = objects.Single(o => o.Str("kind") == "Service" && o.Get("metadata").Str("name") == "web");
+        Assert.Equal("http", webService.Get("spec").Items("ports").Single(p => p.Str("port") == url.Port.ToString()).Str("targetPort"));
+
+        // The token: one secret key, web's Incidents:Alertmanager:Token, and the file Alertmanager's configuration reads.
+        var web = objects.Single(o => o.Str("kind") == "Deployment" && o.Get("metadata").Str("name") == "web").Get("spec").Get("template").Get("spec").Items("containers").Single();
+        var tokenKey = web.Items("env").Single(e => e.Str("name") == "Incidents__Alertmanager__Token").Get("valueFrom").Get("secretKeyRef").Str("key");
+        Assert.Contains(tokenKey!, FlatMapping(LoadMapping(PathOf("k8s", "secret.example.yaml")).Get("stringData")).Keys);
+        var deployment = objects.Single(o => o.Str("kind") == "Deployment" && o.Get("metadata").Str("name") == "alertmanager");
+        var pod = deployment.Get("spec").Get("template").Get("spec");
+        var container = pod.Items("containers").Single();
+        var tokenFile = hook.Get("http_config").Get("authorization").Str("credentials_file")!;
+        var mount = container.Items("volumeMounts").Single(m => tokenFile.StartsWith(m.Str("mountPath") + "/", StringComparison.Ordinal));
+        var volume = pod.Items("volumes").Single(v => v.Str("name") == mount.Str("name"));
+        Assert.Equal("mediacenter-secrets", volume.Get("secret").Str("secretName"));
+        Assert.Contains(volume.Get("secret").Items("items"), i => i.Str("key") == tokenKey && mount.Str("mountPath") + "/" + i.Str("path") == tokenFile);
+
+        // The configuration file is the one kustomize puts in the ConfigMap the pod mounts, at the path the arguments name.
+        var configMount = container.Items("volumeMounts").Single(m => m.Str("mountPath") == "/etc/alertmanager/alertmanager.yml");
+        Assert.Contains("--config.file=/etc/alertmanager/alertmanager.yml", container.Items("args").Select(a => ((YamlScalarNode)a).Value));
+        var configMap = pod.Items("volumes").Single(v => v.Str("name") == configMount.Str("name")).Get("configMap").Str("name");
+        var generator = LoadMapping(PathOf("k8s", "kustomization.yaml")).Items("configMapGenerator").Single(g => g.Str("name") == configMap);
+        Assert.Equal(["alertmanager.yml"], generator.Items("files").Select(f => ((YamlScalarNode)f).Value!));
+        Assert.Equal("alertmanager.yml", configMount.Str("subPath"));
+
+        // Prometheus in the cluster sends its alerts to the Service's port.
+        var service = objects.Single(o => o.Str("kind") == "Service" && o.Get("metadata").Str("name") == "alertmanager");
+        var port = service.Get("spec").Items("ports").Single().Str("port");
+        var targets = LoadMapping(PathOf("prometheus", "prometheus-k8s.yml")).Get("alerting").Items("alertmanagers")
+            .SelectMany(a => a.Items("static_configs")).SelectMany(s => s.Items("targets")).Select(t => ((YamlScalarNode)t).Value!);
+        Assert.Equal([$"alertmanager.mediacenter.svc:{port}"], targets);
+        Assert.Equal("9093", container.Items("ports").Single().Str("containerPort"));
+    }
+
+    // A node as YAML text (comments left out), to compare two files' sections.
+    private static string Flat(YamlNode? node)
+    {
+        if (node is null)
+        {
+            return "";
+        }
+
+        using var text = new StringWriter();
+        new YamlStream(new YamlDocument(node)).Save(text, assignAnchors: false);
+        return text.ToString();
+    }
+
+    private static bool IsThirdParty(string? image) => image is not null && image.StartsWith("prom/alertmanager:", StringComparison.Ordinal);
 
     [Fact]
     public async Task The_prometheus_files_pass_promtool_checks_and_the_alert_unit_tests()
