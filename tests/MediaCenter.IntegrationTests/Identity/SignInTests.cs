@@ -205,7 +205,11 @@ public sealed class SignInTests(IntegrationFixture fixture)
         var page = await http.GetAsync("/");
         Assert.Equal("nosniff", page.Headers.GetValues("X-Content-Type-Options").Single());
         Assert.Equal("DENY", page.Headers.GetValues("X-Frame-Options").Single());
-        Assert.Contains("frame-ancestors 'none'", page.Headers.GetValues("Content-Security-Policy").Single());
+        var policy = page.Headers.GetValues("Content-Security-Policy").Single();
+        Assert.Contains("frame-ancestors 'none'", policy);
+        // Scripts reach this host only: its origin and its WebSocket, not any ws:/wss: address.
+        var connect = policy.Split(';', StringSplitOptions.TrimEntries).Single(d => d.StartsWith("connect-src ", StringComparison.Ordinal));
+        Assert.Equal($"connect-src 'self' ws://{http.BaseAddress!.Authority}", connect);
         Assert.False(page.Headers.Contains("Access-Control-Allow-Origin"));
 
         var huge = new StringContent("{\"username\":\"" + new string('a', 2_000_000) + "\"}", System.Text.Encoding.UTF8, "application/json");
