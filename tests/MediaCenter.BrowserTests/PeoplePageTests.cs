@@ -52,6 +52,48 @@ public sealed class PeoplePageTests(BrowserFixture fixture)
         await member.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.Screenshots, "people-zh.png"), FullPage = true });
     }
 
+    [Fact]
+    public async Task An_admin_plans_the_staff_reserve_on_a_phone_and_an_open_page_sees_the_gap_close_as_people_are_recorded()
+    {
+        var party = "pr-" + Guid.NewGuid().ToString("N")[..6];
+        await fixture.Deployment.Identity.PartyAsync(party);
+        await fixture.Deployment.Identity.PartyUserAsync(party + "-admin", party, "party-admin");
+        await fixture.Deployment.Identity.PartyUserAsync(party + "-member", party, "party-member");
+        await using var adminContext = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            Locale = "zh-CN", ViewportSize = new ViewportSize { Width = 390, Height = 844 }, IsMobile = true, HasTouch = true,
+        });
+        await using var memberContext = await fixture.Browser.NewContextAsync(Desktop);
+        var admin = await OpenAsync(await fixture.SignedInPageAsync(adminContext, party + "-admin"));
+        var member = await OpenAsync(await fixture.SignedInPageAsync(memberContext, party + "-member"));
+        await Assertions.Expect(member.Locator("#people-reserve")).ToContainTextAsync("尚未制定人员储备计划");
+        await Assertions.Expect(member.Locator("#people-reserve-form")).ToHaveCountAsync(0);
+
+        // Two staff needed, one hire planned next month.
+        var staffPost = admin.Locator("#people-reserve-form .people-reserve-post[data-post=Staff]");
+        await staffPost.Locator("[name=required]").FillAsync("2");
+        await staffPost.Locator(".people-add-hire").ClickAsync();
+        await staffPost.Locator(".people-hire [name=by]").FillAsync(DateTime.UtcNow.AddDays(30).ToString("yyyy-MM-dd"));
+        await staffPost.Locator(".people-hire [name=note]").FillAsync("春季招聘");
+        await admin.ClickAsync("#people-reserve-form button[type=submit]");
+
+        var line = member.Locator("#people-reserve tr[data-post=Staff]");
+        await Assertions.Expect(line).ToHaveAttributeAsync("data-short", "2", Live);
+        await Assertions.Expect(line).ToHaveAttributeAsync("data-gap", "1");
+        await Assertions.Expect(line).ToContainTextAsync("工作人员");
+
+        // A person recorded on the post closes the gap on the open page, without a reload.
+        await admin.FillAsync("#people-register [name=name]", "李四");
+        await admin.SelectOptionAsync("#people-register [name=post]", "Staff");
+        await admin.ClickAsync("#people-register button[type=submit]");
+        await Assertions.Expect(line).ToHaveAttributeAsync("data-short", "1", Live);
+        await Assertions.Expect(line).ToHaveAttributeAsync("data-gap", "0", Live);
+
+        // The form fits the phone: nothing wider than the screen.
+        var overflow = await admin.EvaluateAsync<bool>("() => document.documentElement.scrollWidth > window.innerWidth + 1");
+        Assert.False(overflow, "the people page scrolls sideways at 390 px");
+    }
+
     private static async Task<IPage> OpenAsync(IPage page)
     {
         await page.ClickAsync(".tab[data-view=people]");

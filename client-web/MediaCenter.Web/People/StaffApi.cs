@@ -57,6 +57,39 @@ internal static class StaffApi
             .WithSummary("The organisation's staff checked against the standard as of today: certified share now and over the reminder window, " +
                 "certificates about to expire, people below their post's entry conditions.");
 
+        people.MapGet("/reserve", async (string? organisation, HttpContext http, IClusterClient cluster) =>
+            {
+                var key = Readable(http.CurrentUser(), organisation).Key;
+                return Results.Ok(new ReserveAnswer(key, await cluster.GetGrain<IStaffReserveGrain>(key).GetAsync()));
+            })
+            .RequireAuthorization(Policies.PartyRead)
+            .WithName("StaffReservePlan")
+            .WithSummary("The organisation's staff reserve plan (§8.1.4.2): per post the required headcount and the planned hires; null when none " +
+                "is set. The roster's `reserve` lines show it against today's headcount.");
+
+        people.MapPut("/reserve", async (string? organisation, ReserveBody? body, HttpContext http, IClusterClient cluster) =>
+            {
+                var target = Readable(http.CurrentUser(), organisation);
+                var actor = Admin(http.CurrentUser(), target);
+                var posts = body?.Posts?.Select(p => new ReservePost(p.Post ?? (StaffPost)(-1), p.Required ?? -1,
+                    [.. (p.Planned ?? []).Select(h => new PlannedHire(h.Count ?? 0, h.By ?? DateOnly.MinValue, h.Note))])).ToList();
+                var result = await cluster.GetGrain<IStaffReserveGrain>(target.Key).SetAsync(new SetReservePlan(posts), actor, CommandIds.Required(http));
+                http.Audit().Target = "staff-reserve:" + target.Key;
+                if (!result.Ok)
+                {
+                    return GrainOutcomes.Problem(result.Outcome.ToString(), result.Message, null, Array.Empty<ReserveCommandType>(), Msg.Of("people.what.reservePlan"),
+                        new Dictionary<string, object?> { ["errors"] = result.Message is { } m ? new[] { m } : [] });
+                }
+
+                OpsHttp.MarkReplay(http, result.Replay);
+                http.Audit().Details["version"] = result.Plan!.Version;
+                return Results.Ok(new ReserveAnswer(target.Key, result.Plan));
+            })
+            .RequireAuthorization(Policies.PartyRead)
+            .WithName("SetStaffReservePlan")
+            .WithSummary("Sets the organisation's staff reserve plan whole (its admins only): posts [{post, required, planned: [{count, by, note}]}], each " +
+                "post at most once. The roster follows at once. Requires an Idempotency-Key.");
+
         people.MapGet("/rules", () => Results.Ok(new
         {
             StaffRules.MinimumCertifiedPercent,
@@ -262,3 +295,15 @@ public sealed class StaffReadModel(NpgsqlDataSource db)
         return rows.Select(r => r.ToView()).ToList();
     }
 }
+
+/// <summary>An organisation's reserve plan as the API answers it (null plan: none set).</summary>
+public sealed record ReserveAnswer(string Organisation, ReservePlan? Plan);
+
+/// <summary>The body of <c>PUT /api/v1/people/reserve</c>.</summary>
+public sealed record ReserveBody(IReadOnlyList<ReservePostBody>? Posts);
+
+/// <summary>One post of a reserve plan as sent.</summary>
+public sealed record ReservePostBody(StaffPost? Post, int? Required, IReadOnlyList<PlannedHireBody>? Planned);
+
+/// <summary>Planned hires as sent.</summary>
+public sealed record PlannedHireBody(int? Count, DateOnly? By, string? Note);

@@ -60,6 +60,7 @@ public sealed record ExpiringCertificate(
 /// <param name="Certified">Active staff holding a certificate valid today.</param>
 /// <param name="BelowFrom">The first day within the window (today included) on which fewer than half are certified; null when none.</param>
 /// <param name="CertifiedOnBelowFrom">How many are certified on <see cref="BelowFrom"/>.</param>
+/// <param name="Reserve">The staff reserve plan (§8.1.4.2) against the active headcount per post; empty when no plan is set.</param>
 [GenerateSerializer, Immutable, Alias("mc.RosterSummary")]
 public sealed record RosterSummary(
     [property: Id(0)] string Organisation,
@@ -71,7 +72,8 @@ public sealed record RosterSummary(
     [property: Id(6)] DateOnly? BelowFrom,
     [property: Id(7)] int? CertifiedOnBelowFrom,
     [property: Id(8)] IReadOnlyList<ExpiringCertificate> Expiring,
-    [property: Id(9)] IReadOnlyList<StaffBreach> Breaches);
+    [property: Id(9)] IReadOnlyList<StaffBreach> Breaches,
+    [property: Id(10)] IReadOnlyList<ReserveLine> Reserve);
 
 /// <summary>
 /// The standard's staff rules as code (F8.1, §8.1.1.2, §8.1.2, §8.1.3), pure so that the roster grain, the API and the
@@ -134,7 +136,7 @@ public static class StaffRules
     public static bool IsCertified(RosterEntry entry, DateOnly day) => entry.Certificates.Any(c => c.ValidOn(day));
 
     /// <summary>The roster checked as of <paramref name="today"/>, looking <paramref name="windowDays"/> ahead for expiries.</summary>
-    public static RosterSummary Evaluate(string organisation, IEnumerable<RosterEntry> entries, DateOnly today, int windowDays)
+    public static RosterSummary Evaluate(string organisation, IEnumerable<RosterEntry> entries, DateOnly today, int windowDays, ReservePlan? plan = null)
     {
         var active = entries.Where(e => e.Active).OrderBy(e => e.Name, StringComparer.Ordinal).ThenBy(e => e.PersonId, StringComparer.Ordinal).ToList();
         var last = today.AddDays(windowDays);
@@ -170,7 +172,7 @@ public static class StaffRules
             .Select(rule => new StaffBreach(e.PersonId, e.Name, e.Post, rule, e.Education, e.ExperienceYears))).ToList();
         var certified = CertifiedOn(today);
         return new RosterSummary(organisation, today, windowDays, active.Count, certified, MeetsRatio(certified, active.Count), belowFrom, certifiedThen,
-            expiring, breaches);
+            expiring, breaches, ReserveWorkflow.Lines(plan, active.GroupBy(e => e.Post).ToDictionary(g => g.Key, g => g.Count()), today));
     }
 }
 
@@ -189,6 +191,10 @@ public interface IStaffRosterGrain : IGrainWithStringKey
     /// <summary>The roster checked as of now.</summary>
     [Alias("GetSummary"), Orleans.Concurrency.ReadOnly]
     Task<RosterSummary> GetSummaryAsync();
+
+    /// <summary>Takes the organisation's reserve plan (an older version than the one held changes nothing) and announces the roster.</summary>
+    [Alias("HearPlan")]
+    Task HearPlanAsync(ReservePlan plan);
 
     /// <summary>Checks as of now and raises what is due (the periodic review; idempotent).</summary>
     [Alias("Review")]

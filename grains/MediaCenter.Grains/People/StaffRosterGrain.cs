@@ -17,6 +17,9 @@ public sealed class StaffRosterState
 
     /// <summary>The day the certified share was first seen below half in the current spell; null while it is not.</summary>
     [Id(1)] public DateOnly? BelowSince { get; set; }
+
+    /// <summary>The reserve plan as the organisation's reserve grain last reported it.</summary>
+    [Id(2)] public ReservePlan? Plan { get; set; }
 }
 
 /// <summary>
@@ -59,6 +62,17 @@ internal sealed partial class StaffRosterGrain(
         await EnsureReminderAsync();
     }
 
+    public async Task HearPlanAsync(ReservePlan plan)
+    {
+        if (S.Plan is null || S.Plan.Version < plan.Version)
+        {
+            S.Plan = plan;
+            await state.WriteStateAsync();
+        }
+
+        await GrainFactory.PublishLiveAsync(LiveTopic.People, new RosterChanged(Evaluate()));
+    }
+
     public Task<RosterSummary> GetSummaryAsync() => Task.FromResult(Evaluate());
 
     public Task<RosterSummary> ReviewAsync() => CheckAsync();
@@ -73,7 +87,7 @@ internal sealed partial class StaffRosterGrain(
 
     private RosterSummary Evaluate() =>
         StaffRules.Evaluate(Key, S.Entries.Values, DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(time.GetUtcNow(), Zone).DateTime),
-            options.Value.CertificateReminderDays);
+            options.Value.CertificateReminderDays, S.Plan);
 
     private async Task<RosterSummary> CheckAsync()
     {

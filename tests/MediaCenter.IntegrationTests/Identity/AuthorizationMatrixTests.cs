@@ -191,6 +191,8 @@ public sealed class AuthorizationMatrixTests(IntegrationFixture fixture)
         // operator; changes are for the organisation's admins (the operator's: administrators). {id} is no staff record here: 404.
         ["GET /api/v1/people"] = [.. PartyRead, "other-party-admin"],
         ["GET /api/v1/people/roster"] = [.. PartyRead, "other-party-admin"],
+        ["GET /api/v1/people/reserve"] = [.. PartyRead, "other-party-admin"],
+        ["PUT /api/v1/people/reserve"] = ["admin", "party-admin", "other-party-admin"],
         ["GET /api/v1/people/rules"] = SignedIn,
         ["GET /api/v1/people/workflow"] = SignedIn,
         ["POST /api/v1/people"] = ["admin", "party-admin", "other-party-admin"],

@@ -7,21 +7,28 @@ namespace MediaCenter.IntegrationTests.People;
 public sealed class PeopleDocsTests
 {
     [Fact]
-    public void The_staff_state_table_in_the_docs_is_the_one_the_grains_run()
+    public void The_staff_state_table_in_the_docs_is_the_one_the_grains_run() =>
+        Check("staff", StaffWorkflow.Rows().Select(r => (r.From, r.Command, r.Who, r.To, r.Note)));
+
+    [Fact]
+    public void The_reserve_plan_state_table_in_the_docs_is_the_one_the_grain_runs() =>
+        Check("reserve", ReserveWorkflow.Transitions.Select(t => (t.From?.ToString(), t.Command.ToString(), t.Roles.ToString(), t.To.ToString(), t.Note)));
+
+    private static void Check(string marker, IEnumerable<(string? From, string Command, string Who, string To, string Note)> rows)
     {
         var expected = new StringBuilder("| From | Command | Who | To | Note |\n|---|---|---|---|---|\n");
-        foreach (var row in StaffWorkflow.Rows())
+        foreach (var row in rows)
         {
             expected.Append($"| {row.From ?? "(new)"} | {row.Command} | {row.Who} | {row.To} | {row.Note} |\n");
         }
 
         var path = Path.Combine(Repo.Root, "docs", "PEOPLE.md");
         var docs = File.ReadAllText(path).ReplaceLineEndings("\n");
-        const string Start = "<!-- staff:start -->";
-        const string End = "<!-- staff:end -->";
-        var from = docs.IndexOf(Start, StringComparison.Ordinal);
-        var to = docs.IndexOf(End, StringComparison.Ordinal);
-        Assert.True(from >= 0 && to > from, $"{path} needs the markers {Start} and {End}");
-        Assert.Equal(expected.ToString(), docs[(from + Start.Length)..to].Trim('\n') + "\n");
+        var start = $"<!-- {marker}:start -->";
+        var end = $"<!-- {marker}:end -->";
+        var from = docs.IndexOf(start, StringComparison.Ordinal);
+        var to = docs.IndexOf(end, StringComparison.Ordinal);
+        Assert.True(from >= 0 && to > from, $"{path} needs the markers {start} and {end}");
+        Assert.Equal(expected.ToString(), docs[(from + start.Length)..to].Trim('\n') + "\n");
     }
 }

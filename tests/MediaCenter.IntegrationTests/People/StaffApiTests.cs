@@ -22,6 +22,40 @@ public sealed class StaffApiTests(IntegrationFixture fixture)
     };
 
     [Fact]
+    public async Task A_party_admin_sets_the_reserve_plan_and_the_roster_shows_the_gap_against_todays_staff()
+    {
+        var shared = await fixture.SharedAsync();
+        await using var people = await OpsPeople.CreateAsync(shared.Deployment, shared.Web.Http, "rsv");
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        await people.PartyAdmin.MustAsync(HttpMethod.Post, "/api/v1/people", Person("赵一"), HttpStatusCode.Created);
+        var none = await people.Member.MustAsync(HttpMethod.Get, "/api/v1/people/reserve", null, HttpStatusCode.OK);
+        Assert.Equal(JsonValueKind.Null, none.GetProperty("plan").ValueKind);
+
+        var plan = new { posts = new object[]
+        {
+            new { post = "Staff", required = 4, planned = new[] { new { count = 2, by = today.AddDays(40), note = "春季招聘" } } },
+            new { post = "Manager", required = 1 },
+        } };
+        Assert.Equal(HttpStatusCode.Forbidden, await people.Member.StatusAsync(HttpMethod.Put, "/api/v1/people/reserve", plan));
+        Assert.Equal(HttpStatusCode.NotFound, await people.OtherParty.StatusAsync(HttpMethod.Put, $"/api/v1/people/reserve?organisation=party:{people.PartyA}", plan));
+        var set = await people.PartyAdmin.MustAsync(HttpMethod.Put, "/api/v1/people/reserve", plan, HttpStatusCode.OK);
+        Assert.Equal(1, set.GetProperty("plan").GetProperty("version").GetInt64());
+
+        var reserve = (await people.Member.MustAsync(HttpMethod.Get, "/api/v1/people/roster", null, HttpStatusCode.OK)).GetProperty("reserve")
+            .EnumerateArray().ToDictionary(l => l.Str("post")!, l => (l.GetProperty("required").GetInt32(), l.GetProperty("current").GetInt32(),
+                l.GetProperty("planned").GetInt32(), l.GetProperty("shortNow").GetInt32(), l.GetProperty("gap").GetInt32()));
+        Assert.Equal((1, 0, 0, 1, 1), reserve["Manager"]);
+        Assert.Equal((4, 1, 2, 3, 1), reserve["Staff"]);
+
+        // A post twice is refused with the reason, and the plan in force stays.
+        var twice = await people.PartyAdmin.MustAsync(HttpMethod.Put, "/api/v1/people/reserve",
+            new { posts = new[] { new { post = "Staff", required = 1 }, new { post = "Staff", required = 2 } } }, HttpStatusCode.UnprocessableEntity);
+        Assert.Contains("每个岗位最多出现一次", twice.Str("detail"));
+        var kept = await people.PartyAdmin.MustAsync(HttpMethod.Get, "/api/v1/people/reserve", null, HttpStatusCode.OK);
+        Assert.Equal(1, kept.GetProperty("plan").GetProperty("version").GetInt64());
+    }
+
+    [Fact]
     public async Task A_party_admin_records_staff_and_a_certificate_and_the_ratio_and_read_table_follow()
     {
         var shared = await fixture.SharedAsync();

@@ -8,6 +8,7 @@ import { mc, t, $, h as el, tf, send, me, problemText as problem } from "./lib.j
   const levels = ["Secondary", "JuniorCollege", "Bachelor", "Master", "Doctorate"];
   let organisation = null;
   let roster = null;
+  let plan = null;
   let people = [];
   let started = false;
 
@@ -33,6 +34,8 @@ import { mc, t, $, h as el, tf, send, me, problemText as problem } from "./lib.j
       el("div", { id: "people-ratio", class: "stats" }),
       el("h2", { text: t("people.expiring") }), el("div", { id: "people-expiring" }),
       el("h2", { text: t("people.breaches") }), el("div", { id: "people-breaches" }),
+      el("h2", { text: t("people.reserve") }), el("div", { id: "people-reserve" }),
+      ...(isAdmin() ? [el("div", { id: "people-reserve-edit" })] : []),
       el("h2", { text: t("people.list") }), el("div", { id: "people-list" }),
       ...(isAdmin() ? [registerForm()] : []));
     $("people-org").addEventListener("change", () => { organisation = $("people-org").value.trim(); skeleton(); refresh(); });
@@ -122,6 +125,64 @@ import { mc, t, $, h as el, tf, send, me, problemText as problem } from "./lib.j
       t("people.noBreaches")));
   }
 
+  // The reserve plan (人员储备, §8.1.4.2) against today's headcount, as the roster computes it; live with the roster.
+  function renderReserve() {
+    const box = $("people-reserve");
+    if (!box || !roster) { return; }
+    box.replaceChildren(table([t("people.post"), t("people.reserve.required"), t("people.reserve.current"), t("people.reserve.planned"),
+      t("people.reserve.shortNow"), t("people.reserve.gap"), t("people.reserve.nextHire")],
+      (roster.reserve || []).map(l => el("tr", { "data-post": l.post, "data-gap": l.gap, "data-short": l.shortNow },
+        td(t("people.post." + l.post)), td(String(l.required)), td(String(l.current)), td(String(l.planned)),
+        el("td", { "data-label": t("people.reserve.shortNow") }, el("span", { class: "badge " + (l.shortNow > 0 ? "badge-bad" : "badge-ok"), text: String(l.shortNow) })),
+        el("td", { "data-label": t("people.reserve.gap") }, el("span", { class: "badge " + (l.gap > 0 ? "badge-bad" : "badge-ok"), text: String(l.gap) })),
+        td(l.nextHireBy))),
+      t("people.reserve.none")));
+  }
+
+  function hireRow(hire) {
+    return el("div", { class: "ops-toolbar people-hire" },
+      el("input", { name: "count", type: "number", min: 1, max: 10000, value: hire?.count ?? 1, "aria-label": t("people.reserve.hireCount") }),
+      el("input", { name: "by", type: "date", value: hire?.by ?? "", required: true, "aria-label": t("people.reserve.hireBy") }),
+      el("input", { name: "note", maxlength: 200, value: hire?.note ?? "", placeholder: t("people.reserve.hireNote"), "aria-label": t("people.reserve.hireNote") }),
+      el("button", { type: "button", class: "lang", text: "×", "aria-label": t("people.reserve.removeHire"), onclick: e => e.target.closest(".people-hire").remove() }));
+  }
+
+  function renderReserveForm() {
+    const box = $("people-reserve-edit");
+    if (!box) { return; }
+    const byPost = Object.fromEntries((plan?.posts || []).map(p => [p.post, p]));
+    const form = el("form", { id: "people-reserve-form" },
+      el("strong", { text: t("people.reserve.edit") }),
+      posts.map(post => {
+        const hires = el("div", { class: "people-hires" }, (byPost[post]?.planned || []).map(hireRow));
+        return el("fieldset", { class: "people-reserve-post", "data-post": post },
+          el("legend", { text: t("people.post." + post) }),
+          el("label", { class: "nr-inline" }, el("span", { text: t("people.reserve.required") }),
+            el("input", { name: "required", type: "number", min: 0, max: 10000, value: byPost[post]?.required ?? 0 })),
+          hires,
+          el("button", { type: "button", class: "lang people-add-hire", text: t("people.reserve.addHire"), onclick: () => hires.append(hireRow(null)) }));
+      }),
+      el("button", { type: "submit", class: "primary compact", text: t("people.save") }));
+    form.addEventListener("submit", async event => {
+      event.preventDefault();
+      const body = {
+        posts: [...form.querySelectorAll(".people-reserve-post")].map(f => ({
+          post: f.dataset.post,
+          required: Number(f.querySelector("input[name=required]").value || 0),
+          planned: [...f.querySelectorAll(".people-hire")].map(h => ({
+            count: Number(h.querySelector("input[name=count]").value), by: h.querySelector("input[name=by]").value || null,
+            note: h.querySelector("input[name=note]").value || null,
+          })),
+        })).filter(p => p.required > 0 || p.planned.length > 0),
+      };
+      try {
+        plan = (await send("PUT", "/api/v1/people/reserve?organisation=" + encodeURIComponent(organisation), body)).plan;
+        message("");
+      } catch (err) { message(problem(err)); }
+    });
+    box.replaceChildren(form);
+  }
+
   function renderList() {
     const box = $("people-list");
     if (!box) { return; }
@@ -150,8 +211,13 @@ import { mc, t, $, h as el, tf, send, me, problemText as problem } from "./lib.j
     if (!organisation) { return; }
     try {
       const query = "?organisation=" + encodeURIComponent(organisation);
-      [roster, people] = await Promise.all([mc.api("/api/v1/people/roster" + query), mc.api("/api/v1/people" + query)]);
+      let reserve;
+      [roster, people, reserve] = await Promise.all([mc.api("/api/v1/people/roster" + query), mc.api("/api/v1/people" + query),
+        mc.api("/api/v1/people/reserve" + query)]);
+      plan = reserve.plan;
       renderRatio();
+      renderReserve();
+      renderReserveForm();
       renderList();
     } catch (err) { message(problem(err)); }
   }
@@ -169,12 +235,13 @@ import { mc, t, $, h as el, tf, send, me, problemText as problem } from "./lib.j
     // The summary comes whole; the list changed with it (a record was written before its roster heard it).
     roster = summary;
     renderRatio();
+    renderReserve();
     mc.api("/api/v1/people?organisation=" + encodeURIComponent(organisation)).then(list => { people = list; renderList(); }).catch(() => {});
   });
   mc.live.onReconnected(() => { if (started && !$("people").hidden) { refresh(); } });
 
   document.addEventListener("mc:signed-in", () => {
-    started = false; roster = null; people = [];
+    started = false; roster = null; plan = null; people = [];
     document.querySelectorAll(".tab[data-role=people]").forEach(tab => { tab.hidden = !canSee(); });
   });
   document.addEventListener("mc:signed-out", () => {
@@ -182,5 +249,5 @@ import { mc, t, $, h as el, tf, send, me, problemText as problem } from "./lib.j
     document.querySelectorAll(".tab[data-role=people]").forEach(tab => { tab.hidden = true; });
   });
   document.addEventListener("mc:view", event => { if (event.detail === "people") { start(); } });
-  document.addEventListener("mc:language", () => { if (started && !$("people").hidden) { skeleton(); renderRatio(); renderList(); } });
+  document.addEventListener("mc:language", () => { if (started && !$("people").hidden) { skeleton(); renderRatio(); renderReserve(); renderReserveForm(); renderList(); } });
 })();
