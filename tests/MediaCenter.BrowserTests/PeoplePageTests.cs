@@ -61,7 +61,10 @@ public sealed class PeoplePageTests(BrowserFixture fixture)
         await fixture.Deployment.Identity.PartyUserAsync(party + "-member", party, "party-member");
         await using var adminContext = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions
         {
-            Locale = "zh-CN", ViewportSize = new ViewportSize { Width = 390, Height = 844 }, IsMobile = true, HasTouch = true,
+            Locale = "zh-CN",
+            ViewportSize = new ViewportSize { Width = 390, Height = 844 },
+            IsMobile = true,
+            HasTouch = true,
         });
         await using var memberContext = await fixture.Browser.NewContextAsync(Desktop);
         var admin = await OpenAsync(await fixture.SignedInPageAsync(adminContext, party + "-admin"));

@@ -31,11 +31,14 @@ public sealed class StaffApiTests(IntegrationFixture fixture)
         var none = await people.Member.MustAsync(HttpMethod.Get, "/api/v1/people/reserve", null, HttpStatusCode.OK);
         Assert.Equal(JsonValueKind.Null, none.GetProperty("plan").ValueKind);
 
-        var plan = new { posts = new object[]
+        var plan = new
+        {
+            posts = new object[]
         {
             new { post = "Staff", required = 4, planned = new[] { new { count = 2, by = today.AddDays(40), note = "春季招聘" } } },
             new { post = "Manager", required = 1 },
-        } };
+        }
+        };
         Assert.Equal(HttpStatusCode.Forbidden, await people.Member.StatusAsync(HttpMethod.Put, "/api/v1/people/reserve", plan));
         Assert.Equal(HttpStatusCode.NotFound, await people.OtherParty.StatusAsync(HttpMethod.Put, $"/api/v1/people/reserve?organisation=party:{people.PartyA}", plan));
         var set = await people.PartyAdmin.MustAsync(HttpMethod.Put, "/api/v1/people/reserve", plan, HttpStatusCode.OK);
