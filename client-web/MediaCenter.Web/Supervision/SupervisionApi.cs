@@ -176,7 +176,9 @@ internal static class SupervisionApi
     {
         var handler = async (string id, TBody? body, HttpContext http, IClusterClient cluster) =>
         {
+            // Addressed by id, a command never creates a survey: an unknown one is 404, like a record.
             var grain = cluster.GetGrain<ISurveyGrain>(id);
+            _ = await grain.GetAsync() ?? throw new IdentityProblem(ProblemKind.NotFound, Msg.Of("common.notFound", ("what", WhatSurvey)));
             var result = await grain.ExecuteAsync(make(body), SurveyActorOf(http.CurrentUser()), CommandIds.Required(http));
             return SurveyAnswer(http, result, created: false);
         };
