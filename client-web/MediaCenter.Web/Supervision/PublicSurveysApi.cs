@@ -28,13 +28,14 @@ internal static class PublicSurveysApi
 
         open.MapPost("/{id}/answers", async (string id, AnswerBody? body, HttpContext http, IClusterClient cluster) =>
             {
+                // An unknown or closed survey is the same 404 whatever the request holds.
+                await PublishedAsync(id, cluster);
                 var key = http.Request.Headers["Idempotency-Key"].ToString();
                 if (key.Length is < 16 or > 100)
                 {
                     throw new IdentityProblem(ProblemKind.Invalid, Msg.Of("supervision.surveyKeyRequired"));
                 }
 
-                await PublishedAsync(id, cluster);
                 var result = await cluster.GetGrain<ISurveyGrain>(id)
                     .ExecuteAsync(new AnswerSurvey(body?.Items, body?.Consent == true), SurveyActor.Respondent, "public:" + key);
                 return SupervisionApi.SurveyAnswer(http, result, created: false);
