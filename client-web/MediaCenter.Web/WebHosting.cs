@@ -8,6 +8,7 @@ using MediaCenter.Web.Newsroom;
 using MediaCenter.Web.Operations;
 using MediaCenter.Web.People;
 using MediaCenter.Web.Security;
+using MediaCenter.Web.Supervision;
 using MediaCenter.Web.Terminals;
 using MediaCenter.Web.Tickets;
 using Microsoft.Extensions.Options;
@@ -53,6 +54,7 @@ public static class WebHosting
         services.AddHostedService<SystemStatusBroadcaster>();
         builder.AddPlansAndHotEvents();
         builder.AddTickets();
+        builder.AddSupervision();
         return builder;
     }
 
@@ -115,6 +117,8 @@ public static class WebHosting
         app.MapIndicatorsApi();
         app.MapTicketsApi();
         app.MapPublicTicketsApi();
+        app.MapSupervisionApi();
+        app.MapPublicSurveysApi();
         app.MapDataDictionaryApi();
         // A connection ends when its session expires (the ticket carries the expiry), not only when it is revoked.
         app.MapHub<LiveHub>(LiveHub.Path, o => o.CloseOnAuthenticationExpiration = true);

@@ -138,6 +138,7 @@ public static class SiloHosting
             .Validate(o => TimeZoneInfo.TryFindSystemTimeZoneById(o.TimeZone, out _), "People:TimeZone must name a time zone of this machine (e.g. Asia/Shanghai).")
             .ValidateOnStart();
         services.AddSingleton<Grains.Tickets.ITicketJournal, PostgresTicketJournal>();
+        services.AddSingleton<Grains.Supervision.ISupervisionJournal, PostgresSupervisionJournal>();
         services.AddSingleton<IValidateOptions<Grains.Tickets.TicketOptions>, Hosting.Tickets.TicketOptionsValidator>();
         services.AddOptions<Grains.Tickets.TicketOptions>().Bind(builder.Configuration.GetSection(Grains.Tickets.TicketOptions.Section))
             .Validate(o => o.CheckEvery >= TimeSpan.FromMinutes(1), "Tickets:CheckEvery must be at least 00:01:00 (Orleans reminders run at most once a minute).")

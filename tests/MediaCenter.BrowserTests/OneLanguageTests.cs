@@ -22,7 +22,7 @@ public sealed class OneLanguageTests(BrowserFixture fixture) : IAsyncLifetime
     private static readonly string[] Pages =
     [
         "/cockpit", "/system", "/terminals", "/audit", "/newsroom/" + Channel, "/incidents", "/ops", "/ops/plans", "/ops/campaigns",
-        "/people", "/indicators", "/tickets",
+        "/people", "/indicators", "/tickets", "/supervision",
     ];
 
     private Deployment _deployment = null!;

@@ -69,6 +69,9 @@ public sealed class ClusterFixture : IAsyncLifetime
     /// <summary>What ticket grains recorded (read table and history).</summary>
     public static MediaCenter.Grains.Tests.Tickets.RecordingTicketJournal Tickets { get; } = new();
 
+    /// <summary>The supervision records and surveys every silo of the cluster writes to.</summary>
+    public static MediaCenter.Grains.Tests.Supervision.RecordingSupervisionJournal Supervision { get; } = new();
+
     public async Task InitializeAsync()
     {
         var builder = new TestClusterBuilder(initialSilosCount: 1);
@@ -123,6 +126,7 @@ public sealed class ClusterFixture : IAsyncLifetime
                 o.CheckEvery = TimeSpan.FromMilliseconds(500);
             });
             siloBuilder.Services.AddSingleton<MediaCenter.Grains.Tickets.ITicketJournal>(Tickets);
+            siloBuilder.Services.AddSingleton<MediaCenter.Grains.Supervision.ISupervisionJournal>(Supervision);
             siloBuilder.Services.AddOptions<MediaCenter.Grains.Tickets.TicketOptions>();
         }
     }

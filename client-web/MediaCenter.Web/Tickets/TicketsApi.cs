@@ -28,6 +28,8 @@ internal static class TicketsApi
 
     public sealed record VisitBody(int? Satisfaction, string? Comment);
 
+    public sealed record RectificationBody(string? Title, string? Detail);
+
     public sealed record CalendarBody(List<DateOnly>? Holidays, List<DateOnly>? Workdays);
 
     public static IEndpointRouteBuilder MapTicketsApi(this IEndpointRouteBuilder endpoints)
@@ -116,11 +118,18 @@ internal static class TicketsApi
         tickets.MapGet("/{id}", async (string id, HttpContext http, IClusterClient cluster) =>
             {
                 var (ticket, grain) = await VisibleAsync(id, http, cluster);
-                return Results.Ok(new { Ticket = ticket, AllowedMoves = await grain.AllowedForAsync(Actor(http.CurrentUser())) });
+                var rectifications = new List<object>();
+                foreach (var r in ticket.Rectifications ?? [])
+                {
+                    var view = await cluster.GetGrain<Grains.Rectification.IRectificationGrain>(r).GetAsync();
+                    rectifications.Add(new { Id = r, view?.Source.Title, view?.State, view?.UpdatedAt });
+                }
+
+                return Results.Ok(new { Ticket = ticket, AllowedMoves = await grain.AllowedForAsync(Actor(http.CurrentUser())), Rectifications = rectifications });
             })
             .RequireAuthorization(Policies.PartyRead)
             .WithName("GetTicket")
-            .WithSummary("A ticket with its clock and the moves the caller may make now; contact masked.");
+            .WithSummary("A ticket with its clock, the rectifications it opened (and their state) and the moves the caller may make now; contact masked.");
 
         tickets.MapGet("/{id}/contact", async (string id, HttpContext http, IClusterClient cluster, PersonalDataProtector protector) =>
             {
@@ -150,6 +159,9 @@ internal static class TicketsApi
             (VisitBody? b) => new RecordTicketReturnVisit(b?.Satisfaction, b?.Comment));
         Command(tickets, "/{id}/close", "CloseTicket", "Closes a ticket after its return visit (a dissatisfied one only with a reason).",
             (ReasonBody? b) => new CloseTicket(b?.Reason));
+        Command(tickets, "/{id}/rectifications", "OpenTicketRectification",
+            "The operator opens a rectification of the party the ticket is assigned to: title, detail; tracked under /api/v1/rectifications.",
+            (RectificationBody? b) => new OpenTicketRectification(b?.Title, b?.Detail));
         Command(tickets, "/{id}/reopen", "ReopenTicket", "Sends a ticket rated dissatisfied back to its assignee with a new reply limit.",
             (ReasonBody? b) => new ReopenTicket(b?.Reason));
 

@@ -111,6 +111,14 @@ public sealed record EraseTicketPersonalData : TicketCommand
     public override TicketCommandType Type => TicketCommandType.ErasePersonalData;
 }
 
+/// <summary>Opens a rectification of the ticket's party: what to rectify (the title) and why (the detail).</summary>
+[GenerateSerializer, Immutable, Alias("mc.OpenTicketRectification")]
+public sealed record OpenTicketRectification([property: Id(0)] string? Title, [property: Id(1)] string? Detail) : TicketCommand
+{
+    /// <inheritdoc />
+    public override TicketCommandType Type => TicketCommandType.OpenRectification;
+}
+
 /// <summary>One allowed move of a ticket.</summary>
 public sealed record TicketTransition(TicketState? From, TicketCommandType Command, TicketRole Roles, TicketState To, string Note);
 
@@ -128,6 +136,10 @@ public static class TicketWorkflow
     public static IReadOnlyList<TicketState> Open { get; } =
         [TicketState.Received, TicketState.Accepted, TicketState.Assigned, TicketState.Handled, TicketState.Replied];
 
+    /// <summary>The states in which a ticket can open a rectification: once it is with someone, also after it is closed.</summary>
+    public static IReadOnlyList<TicketState> Rectifiable { get; } =
+        [TicketState.Assigned, TicketState.Handled, TicketState.Replied, TicketState.ReturnVisited, TicketState.Closed];
+
     /// <summary>Every allowed move.</summary>
     public static IReadOnlyList<TicketTransition> Transitions { get; } =
     [
@@ -143,6 +155,8 @@ public static class TicketWorkflow
         new(TicketState.ReturnVisited, TicketCommandType.Close, Handler, TicketState.Closed, "a dissatisfied one only with a reason"),
         new(TicketState.ReturnVisited, TicketCommandType.Reopen, Handler | Submitter, TicketState.Assigned, "only after dissatisfaction; new reply limit"),
         .. Open.Select(s => new TicketTransition(s, TicketCommandType.Escalate, TicketRole.System, s, "time limit passed: overdue flag, alert centre")),
+        .. Rectifiable.Select(s => new TicketTransition(s, TicketCommandType.OpenRectification, Handler, s,
+            "a rectification of the assigned party, tracked on its own table; the ticket lists it")),
         .. Enum.GetValues<TicketState>().Select(s =>
             new TicketTransition(s, TicketCommandType.ErasePersonalData, Handler | Submitter | TicketRole.System, s,
                 "deletion on request, or by the platform when the consented retention has passed; the anonymous ticket stays")),

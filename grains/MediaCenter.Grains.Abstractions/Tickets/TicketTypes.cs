@@ -107,6 +107,9 @@ public enum TicketCommandType
 
     /// <summary>The submitter's personal data is deleted on request; the anonymous ticket stays.</summary>
     ErasePersonalData,
+
+    /// <summary>The operator opens a rectification (整改) of the party the ticket is assigned to (§12.4.3).</summary>
+    OpenRectification,
 }
 
 /// <summary>Who may give a ticket command (flags, so a caller may hold several).</summary>
@@ -240,6 +243,7 @@ public sealed record TicketClock(
 /// <summary>A ticket as staff lists and pages show it: the submitter's contact only masked.</summary>
 /// <param name="Assignee">Who handles it: <c>operator</c> or <c>party:{id}</c>; null before it is assigned.</param>
 /// <param name="RectificationRequested">Why a rectification (整改) was asked for while handling it; the rectification itself is tracked elsewhere.</param>
+/// <param name="Rectifications">The rectifications this ticket opened (ids of the general rectification grain), oldest first.</param>
 /// <param name="Satisfaction">1 (very dissatisfied) to 5 (very satisfied), from the rating or the return visit.</param>
 [GenerateSerializer, Immutable, Alias("mc.TicketView")]
 public sealed record TicketView(
@@ -267,7 +271,8 @@ public sealed record TicketView(
     [property: Id(21)] long Version,
     [property: Id(22)] DateTimeOffset CreatedAt,
     [property: Id(23)] DateTimeOffset UpdatedAt,
-    [property: Id(24)] string? CloseReason = null)
+    [property: Id(24)] string? CloseReason = null,
+    [property: Id(25)] List<string>? Rectifications = null)
 {
     /// <summary>Ratings at or below this are dissatisfied: the ticket goes back to its assignee, or is closed only with a reason.</summary>
     public const int DissatisfiedAtMost = 2;

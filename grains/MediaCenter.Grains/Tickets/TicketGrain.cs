@@ -401,6 +401,36 @@ internal sealed partial class TicketGrain : Grain, ITicketGrain, IRemindable
                     break;
                 }
 
+            case OpenTicketRectification c:
+                {
+                    var t = S.Ticket!;
+                    if (Text(c.Title, MaxSubject) is not { } title || (c.Detail is { } d && d.Trim().Length > MaxContent))
+                    {
+                        return Invalid(Msg.Of("ticket.rectificationTitleRequired", ("max", MaxSubject), ("maxDetail", MaxContent)));
+                    }
+
+                    if (t.PartyId is not { } party)
+                    {
+                        return Invalid(Msg.Of("ticket.rectificationNeedsParty"));
+                    }
+
+                    // Id and operation follow from the count so far: a retry after a failed write reaches the same rectification.
+                    var number = (t.Rectifications?.Count ?? 0) + 1;
+                    var rectificationId = string.Create(CultureInfo.InvariantCulture, $"rect-{Id}-{number}");
+                    var opened = await GrainFactory.GetGrain<Rectification.IRectificationGrain>(rectificationId).ExecuteAsync(
+                        new Rectification.OpenRectification(party, new Rectification.RectificationSource("ticket", Id, title, Text(c.Detail, MaxContent) ?? t.Subject)),
+                        new Operations.OpsActor(actor.UserId ?? Guid.Empty, actor.Name, Operations.OpsRole.Operator),
+                        string.Create(CultureInfo.InvariantCulture, $"{Id}:rectification:{number}"));
+                    if (!opened.Ok)
+                    {
+                        return Invalid(opened.Message ?? opened.Outcome.ToString());
+                    }
+
+                    S.Ticket = t with { Rectifications = [.. t.Rectifications ?? [], rectificationId] };
+                    comment = rectificationId;
+                    break;
+                }
+
             case EraseTicketPersonalData:
                 {
                     // A second request finds nothing left to forget; it is recorded all the same, with the time of the first kept.

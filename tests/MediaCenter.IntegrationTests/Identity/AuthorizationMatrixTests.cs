@@ -255,6 +255,29 @@ public sealed class AuthorizationMatrixTests(IntegrationFixture fixture)
         ["POST /api/v1/tickets/{id}/close"] = [],
         ["POST /api/v1/tickets/{id}/reopen"] = [],
         ["DELETE /api/v1/tickets/{id}/personal-data"] = [],
+        ["POST /api/v1/tickets/{id}/rectifications"] = [],
+
+        // Supervision and surveys (docs/TICKETS.md). Operators and management plan records and write surveys; {id} is no record or survey
+        // here: 404 for everyone, and the grains' tables decide the moves (SupervisionFlowTests). The public survey link answers anonymous
+        // callers only for a published survey, so an unknown one is 404.
+        ["GET /api/v1/supervision"] = [.. PartyRead, "other-party-admin"],
+        ["GET /api/v1/supervision/workflow"] = SignedIn,
+        ["POST /api/v1/supervision"] = ["admin", "operator", "management"],
+        ["GET /api/v1/supervision/{id}"] = [],
+        ["POST /api/v1/supervision/{id}/record"] = [],
+        ["POST /api/v1/supervision/{id}/findings"] = [],
+        ["POST /api/v1/supervision/{id}/findings/{number}/rectification"] = [],
+        ["POST /api/v1/supervision/{id}/survey"] = [],
+        ["POST /api/v1/supervision/{id}/close"] = [],
+        ["GET /api/v1/surveys"] = ["admin", "operator", "management"],
+        ["GET /api/v1/surveys/workflow"] = SignedIn,
+        ["POST /api/v1/surveys"] = ["admin", "operator", "management"],
+        ["GET /api/v1/surveys/{id}"] = [],
+        ["PUT /api/v1/surveys/{id}"] = [],
+        ["POST /api/v1/surveys/{id}/publish"] = [],
+        ["POST /api/v1/surveys/{id}/close"] = [],
+        ["GET /api/public/surveys/{id}"] = [],
+        ["POST /api/public/surveys/{id}/answers"] = [],
         ["GET /api/v1/data-dictionary"] = AuditRead,
 
         // Webhooks: operators, and a party's admins for their own party (an empty body is 400). {id} is no webhook here: 404.

@@ -162,6 +162,7 @@ import { mc, t, tf, $, h as el, me, send, keyed, navigate, formatTime, problemTe
       const parts = [
         el("h2", { id: "ind-rect-title", text: `${t("ind.rect.detail")}：${r.source.title}` }),
         el("p", null, el("span", { id: "ind-rect-state", class: "badge", "data-state": r.state, text: t("ind.rect.state." + r.state) }), " ", r.source.detail || ""),
+        sourceLink(r.source),
         el("p", { text: `${t("ind.rect.analysis")}：${r.analysis || "—"}` }),
         r.explanation ? el("p", { text: `${t("ind.rect.explanation")}：${r.explanation}` }) : null,
         r.decisionComment ? el("p", { text: `${t("ind.rect.decision")}：${r.decisionComment}（${r.decidedBy || ""}）` }) : null,
@@ -212,6 +213,14 @@ import { mc, t, tf, $, h as el, me, send, keyed, navigate, formatTime, problemTe
       rectCommand(id, "plan", { actions });
     });
     return form;
+  }
+
+  // A rectification opened by a ticket or a supervision finding links back to it.
+  function sourceLink(source) {
+    const path = source.kind === "ticket" ? "/tickets/" + encodeURIComponent(source.reference)
+      : source.kind === "supervision" ? "/supervision/" + encodeURIComponent(source.reference) : null;
+    return path ? el("p", { id: "ind-rect-source" }, `${t("ind.rect.source")}：`, el("a", { href: path, "data-route": "", text: source.reference,
+      onclick: event => { event.preventDefault(); navigate(path); } })) : null;
   }
 
   async function rectCommand(id, path, body, method = "POST") {

@@ -106,6 +106,7 @@ import { mc, t, tf, $, h as el, send, me, navigate, formatTime, problemText as p
     RecordReturnVisit: { path: "return-visit", fields: [["satisfaction", "tk.satisfaction", true, "number"], ["comment", "tk.comment"]] },
     Close: { path: "close", fields: [["reason", "tk.closeReason"]] },
     Reopen: { path: "reopen", fields: [["reason", "tk.reason"]] },
+    OpenRectification: { path: "rectifications", fields: [["title", "tk.rectTitle", true], ["detail", "tk.rectDetail"]] },
   };
 
   function moveForm(ticket, command) {
@@ -132,7 +133,7 @@ import { mc, t, tf, $, h as el, send, me, navigate, formatTime, problemText as p
     if (!box) { return; }
     if (!id) { box.replaceChildren(); return; }
     try {
-      const { ticket: x, allowedMoves } = await mc.api("/api/v1/tickets/" + encodeURIComponent(id));
+      const { ticket: x, allowedMoves, rectifications } = await mc.api("/api/v1/tickets/" + encodeURIComponent(id));
       const c = x.clock;
       const row = (label, value) => el("div", null, el("dt", { text: label }), el("dd", { text: value ?? "—" }));
       box.replaceChildren(el("article", { class: "card tk-ticket", id: "tk-open", "data-ticket": x.id, "data-state": x.state },
@@ -149,6 +150,11 @@ import { mc, t, tf, $, h as el, send, me, navigate, formatTime, problemText as p
           row(t("tk.deadline.ReturnVisit"), c.returnVisitBy ? formatTime(c.returnVisitBy) + (c.returnVisitedAt ? " ✓ " + formatTime(c.returnVisitedAt) : "") : null),
           row(t("tk.rejectReason"), x.rejectReason), row(t("tk.handling"), x.handlingNote), row(t("tk.rectification"), x.rectificationRequested),
           row(t("tk.replyText"), x.reply), row(t("tk.satisfaction"), x.satisfaction ? `${x.satisfaction}/5 ${x.satisfactionComment || ""}` : null)),
+        rectifications.length ? el("div", { id: "tk-rects" }, el("strong", { text: t("tk.rectifications") }),
+          el("ul", null, rectifications.map(r => el("li", { "data-rect": r.id, "data-state": r.state || "" },
+            el("a", { href: "/indicators/rectifications/" + encodeURIComponent(r.id), "data-route": "", text: r.title || r.id,
+              onclick: e => { e.preventDefault(); navigate("/indicators/rectifications/" + encodeURIComponent(r.id)); } }),
+            " ", el("span", { class: "badge", text: t("ind.rect.state." + (r.state || "Open")) }))))) : null,
         allowedMoves.filter(m => moves[m]).map(m => moveForm(x, m)),
         allowedMoves.includes("ErasePersonalData") && !x.personalDataErasedAt && isStaff()
           ? el("button", { type: "button", class: "lang", id: "tk-erase", text: t("tk.cmd.ErasePersonalData"), onclick: async () => {
