@@ -98,7 +98,7 @@ internal static class AlertmanagerReceiver
         var labels = alert.Labels ?? new Dictionary<string, string>();
         var annotations = alert.Annotations ?? new Dictionary<string, string>();
         var name = labels.GetValueOrDefault("alertname") ?? "alert";
-        var title = annotations.GetValueOrDefault("summary") is { Length: > 0 } summary ? summary : name;
+        var title = TitleOf(name, labels, annotations.GetValueOrDefault("summary"));
         var detail = new StringBuilder();
         if (annotations.GetValueOrDefault("description") is { Length: > 0 } description)
         {
@@ -112,7 +112,7 @@ internal static class AlertmanagerReceiver
         }
 
         var report = new IncidentReport(DedupKey(alert), IncidentSource.Metric, SeverityOf(labels.GetValueOrDefault("severity")),
-            Truncate(title, 200), Truncate(detail.ToString(), 4000), labels.GetValueOrDefault("party"), null,
+            title, Truncate(detail.ToString(), 4000), labels.GetValueOrDefault("party"), null,
             "alert:" + name + (labels.GetValueOrDefault("instance") is { } instance ? "@" + instance : ""), alert.StartsAt);
         try
         {
@@ -145,6 +145,32 @@ internal static class AlertmanagerReceiver
         // Already resolved by a person, or a suspended channel waits for verification: the clearing is recorded, not applied.
         await incident.ExecuteAsync(new IncidentCommand.Comment { Text = Msg.Of("incident.alertmanager.clearedNote", ("note", note)) }, IncidentActor.System, OperationId(alert, "resolved-note"));
         return new AlertOutcome(alert.Fingerprint!, "resolved", open, "noted: " + cleared.Outcome);
+    }
+
+    /// <summary>
+    /// The incident's title in the reader's language: the summaries in alerts.yml are what Alertmanager's own UI shows
+    /// (Chinese), so each known rule has its catalogue message, filled from the alert's labels; a rule this code does not
+    /// know yet keeps its summary, named as a platform alert.
+    /// </summary>
+    public static string TitleOf(string alertname, IReadOnlyDictionary<string, string> labels, string? summary)
+    {
+        string Label(string key) => Truncate(labels.GetValueOrDefault(key) ?? "?", 80);
+        return alertname switch
+        {
+            "MediaCenterSiloDown" => Msg.Of("incidents.platformAlert.MediaCenterSiloDown", ("instance", Label("instance"))),
+            "MediaCenterNoSiloUp" => Msg.Of("incidents.platformAlert.MediaCenterNoSiloUp"),
+            "MediaCenterIngestDrop" => Msg.Of("incidents.platformAlert.MediaCenterIngestDrop"),
+            "MediaCenterIngestFailures" => Msg.Of("incidents.platformAlert.MediaCenterIngestFailures"),
+            "MediaCenterIngestBacklog" => Msg.Of("incidents.platformAlert.MediaCenterIngestBacklog"),
+            "MediaCenterMqttBrokerDown" => Msg.Of("incidents.platformAlert.MediaCenterMqttBrokerDown", ("instance", Label("instance"))),
+            "MediaCenterMqttDrops" => Msg.Of("incidents.platformAlert.MediaCenterMqttDrops", ("reason", Label("reason"))),
+            "MediaCenterTerminalsOfflineSpike" => Msg.Of("incidents.platformAlert.MediaCenterTerminalsOfflineSpike"),
+            "MediaCenterHttp5xxRatio" => Msg.Of("incidents.platformAlert.MediaCenterHttp5xxRatio"),
+            "MediaCenterApiLatencyHigh" => Msg.Of("incidents.platformAlert.MediaCenterApiLatencyHigh"),
+            "MediaCenterBoardLatencyHigh" => Msg.Of("incidents.platformAlert.MediaCenterBoardLatencyHigh"),
+            _ => Msg.Of("incidents.platformAlert.other", ("alertname", Truncate(alertname, 60)),
+                ("summary", Truncate(string.IsNullOrWhiteSpace(summary) ? "-" : summary.Trim(), 120))),
+        };
     }
 
     private static IncidentSeverity SeverityOf(string? severity) => severity?.ToLowerInvariant() switch
