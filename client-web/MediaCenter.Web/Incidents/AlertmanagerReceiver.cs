@@ -60,9 +60,12 @@ internal static class AlertmanagerReceiver
                 }
 
                 var outcomes = new List<AlertOutcome>();
+                var causes = CauseAlerts(configuration);
                 foreach (var alert in alerts)
                 {
-                    outcomes.Add(alert.Status == "firing" ? await FireAsync(cluster, alert) : await ClearAsync(cluster, alert));
+                    var outcome = alert.Status == "firing" ? await FireAsync(cluster, alert) : await ClearAsync(cluster, alert);
+                    outcomes.Add(outcome);
+                    await InhibitAsync(cluster, alert, outcome, causes);
                 }
 
                 return Results.Ok(new { alerts = outcomes });
@@ -171,6 +174,38 @@ internal static class AlertmanagerReceiver
             _ => Msg.Of("incidents.platformAlert.other", ("alertname", Truncate(alertname, 60)),
                 ("summary", Truncate(string.IsNullOrWhiteSpace(summary) ? "-" : summary.Trim(), 120))),
         };
+    }
+
+    /// <summary>The configuration key of the alert names that inhibit terminal alerts while they fire.</summary>
+    public const string CauseAlertsKey = "Incidents:Inhibition:CauseAlerts";
+
+    private static HashSet<string> CauseAlerts(IConfiguration configuration) =>
+        new(configuration.GetSection(CauseAlertsKey).Get<string[]>() is { Length: > 0 } names ? names : Inhibitions.DefaultCauseAlerts, StringComparer.Ordinal);
+
+    /// <summary>
+    /// A firing alert named as a cause holds the terminal alerts beneath it (scoped by its <c>party</c> and <c>region</c>
+    /// labels when it has them); its resolution releases those still out as one grouped alert.
+    /// </summary>
+    private static async Task InhibitAsync(IClusterClient cluster, Alert alert, AlertOutcome outcome, HashSet<string> causes)
+    {
+        var labels = alert.Labels ?? new Dictionary<string, string>();
+        if (!causes.Contains(labels.GetValueOrDefault("alertname") ?? ""))
+        {
+            return;
+        }
+
+        var registry = cluster.GetGrain<IInhibitionGrain>(Inhibitions.Registry);
+        var id = Inhibitions.PlatformCause(alert.Fingerprint!);
+        if (alert.Status == "firing" && outcome.IncidentId is { } incident)
+        {
+            var title = TitleOf(labels.GetValueOrDefault("alertname")!, labels, alert.Annotations?.GetValueOrDefault("summary"));
+            await registry.StartAsync(new InhibitionCause(id, InhibitionCauseKind.PlatformAlert, labels.GetValueOrDefault("party"),
+                labels.GetValueOrDefault("region"), title, alert.StartsAt, incident));
+        }
+        else if (alert.Status == "resolved")
+        {
+            await registry.EndAsync(id);
+        }
     }
 
     private static IncidentSeverity SeverityOf(string? severity) => severity?.ToLowerInvariant() switch
