@@ -75,8 +75,12 @@ public sealed class MaintenanceWindowTests(IntegrationFixture fixture)
             await Eventually.WaitAsync(() => HealthAsync(cluster, fleet), h => h.All(x => x == TerminalHealth.Offline), TimeSpan.FromSeconds(90), "fleet offline");
 
             // Every one held under the window, shown live on the window's list; not one incident or notification of the region.
-            var held = await Eventually.WaitAsync(() => operatorClient.GetFromJsonAsync<JsonElement>($"/api/v1/maintenance-windows/{id}"),
-                w => w.GetProperty("held").ValueKind == JsonValueKind.Object && w.GetProperty("held").GetProperty("held").GetInt32() == Fleet,
+            var (held, _) = await Eventually.WaitAsync(async () => (
+                    await operatorClient.GetFromJsonAsync<JsonElement>($"/api/v1/maintenance-windows/{id}"),
+                    // Shown when the wait fails: what became of the terminals not held.
+                    string.Join(", ", (await Task.WhenAll(fleet.Select(async t => t.Id + "=" + (await cluster.GetGrain<ITerminalGrain>(t.Id).GetAsync()).Health + "/" +
+                        await cluster.GetGrain<IIncidentDeskGrain>($"terminal:{t.Id}:offline").OpenIncidentAsync()))))),
+                w => w.Item1.GetProperty("held").ValueKind == JsonValueKind.Object && w.Item1.GetProperty("held").GetProperty("held").GetInt32() == Fleet,
                 TimeSpan.FromSeconds(60), "every terminal held under the window");
             Assert.Equal([.. fleet.Select(t => t.Id).Order()],
                 held.GetProperty("held").GetProperty("members").EnumerateArray().Select(m => m.Str("id")).Order());
