@@ -65,7 +65,7 @@ internal static class MaintenanceApi
                 }
 
                 var operation = CommandIds.Optional(http);
-                var draft = new MaintenanceDraft(party ?? "", body.Region, body.From ?? DateTimeOffset.UtcNow, to, body.Reason);
+                var draft = new MaintenanceDraft(party ?? "", body.Region, body.From, to, body.Reason);
                 var result = await cluster.GetGrain<IMaintenanceWindowGrain>(CommandIds.KeyFor("maintenance", operation))
                     .ScheduleAsync(draft, caller.Id, RoleOf(caller), operation);
                 if (!result.Ok || result.Window is not { } window)

@@ -207,12 +207,12 @@ public static class MaintenanceWorkflow
     ]);
 }
 
-/// <summary>What a person asks for: a party's region (null: all its regions) under maintenance from/to, and why.</summary>
+/// <summary>What a person asks for: a party's region (null: all its regions) under maintenance from (null: now) to, and why.</summary>
 [GenerateSerializer, Immutable, Alias("mc.MaintenanceDraft")]
 public sealed record MaintenanceDraft(
     [property: Id(0)] string PartyId,
     [property: Id(1)] string? Region,
-    [property: Id(2)] DateTimeOffset From,
+    [property: Id(2)] DateTimeOffset? From,
     [property: Id(3)] DateTimeOffset To,
     [property: Id(4)] string Reason);
 

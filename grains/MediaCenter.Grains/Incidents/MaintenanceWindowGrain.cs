@@ -103,12 +103,13 @@ internal sealed partial class MaintenanceWindowGrain : Grain, IMaintenanceWindow
                 return Invalid(Msg.Of("incidents.maintenance.reasonRequired", ("max", MaxReason)));
             }
 
-            if (draft.To <= draft.From || draft.To <= now || draft.To - draft.From > MaxLength)
+            var from = draft.From ?? now;
+            if (draft.To <= from || draft.To <= now || draft.To - from > MaxLength)
             {
                 return Invalid(Msg.Of("incidents.maintenance.badTimes", ("days", (int)MaxLength.TotalDays)));
             }
 
-            S.Window = new MaintenanceWindowView(this.GetPrimaryKey(), draft.PartyId.Trim(), region, draft.From, draft.To, reason,
+            S.Window = new MaintenanceWindowView(this.GetPrimaryKey(), draft.PartyId.Trim(), region, from, draft.To, reason,
                 MaintenanceStage.Scheduled, by, now, null, 0);
             return Applied();
         });

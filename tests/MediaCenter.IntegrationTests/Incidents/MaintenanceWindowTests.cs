@@ -57,19 +57,21 @@ public sealed class MaintenanceWindowTests(IntegrationFixture fixture)
             witnesses.Add(await RegisterAsync($"mw-north-{i}", "北区"));
         }
 
+        // The window first: a terminal of the region that misses a beat while the fleet comes up on a starved machine is then
+        // held (and closed out when it is back) instead of opening an incident the window would rightly leave alone.
+        var marked = await operatorClient.PostAsJsonAsync("/api/v1/maintenance-windows",
+            new { partyId = Party, region = Region, to = DateTimeOffset.UtcNow.AddHours(1), reason = "机房电力改造" });
+        var window = await marked.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(marked.StatusCode == HttpStatusCode.Created, window.ToString());
+        var id = window.Str("id");
+        await Eventually.WaitAsync(() => operatorClient.GetFromJsonAsync<JsonElement>($"/api/v1/maintenance-windows/{id}"),
+            w => w.GetProperty("window").Str("stage") == "Active", TimeSpan.FromSeconds(30), "the window active");
+
         try
         {
             fleet.Concat(witnesses).ToList().ForEach(t => t.Start());
             await Eventually.WaitAsync(() => HealthAsync(cluster, [.. fleet, .. witnesses]), h => h.All(x => x == TerminalHealth.Online),
                 TimeSpan.FromSeconds(90), "fleet online");
-
-            var marked = await operatorClient.PostAsJsonAsync("/api/v1/maintenance-windows",
-                new { partyId = Party, region = Region, to = DateTimeOffset.UtcNow.AddHours(1), reason = "机房电力改造" });
-            var window = await marked.Content.ReadFromJsonAsync<JsonElement>();
-            Assert.True(marked.StatusCode == HttpStatusCode.Created, window.ToString());
-            var id = window.Str("id");
-            await Eventually.WaitAsync(() => operatorClient.GetFromJsonAsync<JsonElement>($"/api/v1/maintenance-windows/{id}"),
-                w => w.GetProperty("window").Str("stage") == "Active", TimeSpan.FromSeconds(30), "the window active");
 
             await Task.WhenAll(fleet.Select(t => t.DieAsync()));
             await Eventually.WaitAsync(() => HealthAsync(cluster, fleet), h => h.All(x => x == TerminalHealth.Offline), TimeSpan.FromSeconds(90), "fleet offline");
