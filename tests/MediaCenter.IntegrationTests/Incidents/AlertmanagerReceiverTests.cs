@@ -103,6 +103,29 @@ public sealed class AlertmanagerReceiverTests(IntegrationFixture fixture)
     }
 
     [Fact]
+    public async Task An_alert_named_as_a_cause_holds_terminal_alerts_while_it_fires_and_no_longer_once_resolved()
+    {
+        await using var deployment = await fixture.NewDeploymentAsync();
+        await deployment.StartSiloAsync("am-silo4");
+        var web = await deployment.StartWebAsync(settings: new Dictionary<string, string> { ["Incidents__Alertmanager__Token"] = Token });
+        await deployment.Identity.PlatformUserAsync("am-operator4", PlatformRoles.Operator);
+        using var operatorClient = await TestIdentity.SignInAsync(web.Http, "am-operator4");
+        string AsBrokerDown(string json) => json.Replace("MediaCenterSiloDown", "MediaCenterMqttBrokerDown", StringComparison.Ordinal)
+            .Replace("1e4735f7f5fd94e2", "3a9d0c1be2f47d65", StringComparison.Ordinal);
+
+        var fired = await (await PostAsync(web.Http, AsBrokerDown(Fixture("alertmanager-firing.json")), Token)).Content.ReadFromJsonAsync<JsonElement>();
+        var incidentId = fired.GetProperty("alerts")[0].Str("incidentId");
+        var causes = await operatorClient.GetFromJsonAsync<JsonElement>("/api/v1/inhibitions");
+        var cause = Assert.Single(causes.EnumerateArray()).GetProperty("cause");
+        Assert.Equal(("alertmanager:3a9d0c1be2f47d65", "PlatformAlert", incidentId), (cause.Str("id"), cause.Str("kind"), cause.Str("incidentId")));
+        Assert.Equal("silo-2:5082 的 MQTT 代理不可用", cause.Str("title"));
+        Assert.Equal(JsonValueKind.Null, cause.GetProperty("partyId").ValueKind);
+
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(web.Http, AsBrokerDown(Fixture("alertmanager-resolved.json")), Token)).StatusCode);
+        Assert.Empty((await operatorClient.GetFromJsonAsync<JsonElement>("/api/v1/inhibitions")).EnumerateArray());
+    }
+
+    [Fact]
     public async Task A_payload_that_is_not_alertmanagers_is_refused_with_the_reason_and_without_a_token_configured_there_is_no_receiver()
     {
         await using var deployment = await fixture.NewDeploymentAsync();
