@@ -108,6 +108,7 @@ public static class WebHosting
         app.MapIncidentsApi();
         app.MapAlertCentreApi();
         app.MapAlertmanagerReceiver();
+        app.MapMaintenanceApi();
         app.MapPlansApi();
         app.MapHotEventsApi();
         app.MapCampaignsApi();

@@ -127,6 +127,7 @@ public static class SiloHosting
         services.AddOptions<Grains.Incidents.IncidentGroupingOptions>().Bind(builder.Configuration.GetSection(Grains.Incidents.IncidentGroupingOptions.Section));
         services.AddSingleton<Grains.Incidents.IIncidentJournal, PostgresIncidentJournal>();
         services.AddSingleton<Grains.Incidents.IAlertCentreJournal, PostgresAlertCentreJournal>();
+        services.AddSingleton<Grains.Incidents.IMaintenanceJournal, PostgresMaintenanceJournal>();
         services.AddSingleton<Grains.Newsroom.IMediaJournal, PostgresMediaJournal>();
         services.AddSingleton<Grains.People.IPeopleJournal, PostgresPeopleJournal>();
         services.AddSingleton<Grains.Indicators.IIndicatorJournal, PostgresIndicatorJournal>();

@@ -52,6 +52,9 @@ public sealed class ClusterFixture : IAsyncLifetime
     /// <summary>What webhook, inbox and article grains wrote to the alert centre.</summary>
     public static MediaCenter.Grains.Tests.Incidents.RecordingAlertCentreJournal AlertCentre { get; } = new();
 
+    /// <summary>What maintenance window grains recorded.</summary>
+    public static MediaCenter.Grains.Tests.Incidents.RecordingMaintenanceJournal Maintenance { get; } = new();
+
     /// <summary>What media grains stored.</summary>
     public static MediaCenter.Grains.Tests.Newsroom.RecordingMediaJournal Media { get; } = new();
 
@@ -111,6 +114,7 @@ public sealed class ClusterFixture : IAsyncLifetime
             siloBuilder.Services.AddSingleton<MediaCenter.Grains.Operations.IOperationsJournal>(Operations);
             siloBuilder.Services.AddOptions<TerminalOptions>();
             siloBuilder.Services.AddSingleton<MediaCenter.Grains.Incidents.IAlertCentreJournal>(AlertCentre);
+            siloBuilder.Services.AddSingleton<MediaCenter.Grains.Incidents.IMaintenanceJournal>(Maintenance);
             siloBuilder.Services.AddSingleton<IMediaJournal>(Media);
             siloBuilder.Services.AddSingleton<MediaCenter.Grains.Intake.IWebIntake>(WebIntake);
             siloBuilder.Services.AddOptions<MediaOptions>().Configure(o => o.MaxUploadBytes = 1024);

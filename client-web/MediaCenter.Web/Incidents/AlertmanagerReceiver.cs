@@ -60,9 +60,12 @@ internal static class AlertmanagerReceiver
                 }
 
                 var outcomes = new List<AlertOutcome>();
+                var causes = CauseAlerts(configuration);
                 foreach (var alert in alerts)
                 {
-                    outcomes.Add(alert.Status == "firing" ? await FireAsync(cluster, alert) : await ClearAsync(cluster, alert));
+                    var outcome = alert.Status == "firing" ? await FireAsync(cluster, alert) : await ClearAsync(cluster, alert);
+                    outcomes.Add(outcome);
+                    await InhibitAsync(cluster, alert, outcome, causes);
                 }
 
                 return Results.Ok(new { alerts = outcomes });
@@ -98,7 +101,7 @@ internal static class AlertmanagerReceiver
         var labels = alert.Labels ?? new Dictionary<string, string>();
         var annotations = alert.Annotations ?? new Dictionary<string, string>();
         var name = labels.GetValueOrDefault("alertname") ?? "alert";
-        var title = annotations.GetValueOrDefault("summary") is { Length: > 0 } summary ? summary : name;
+        var title = TitleOf(name, labels, annotations.GetValueOrDefault("summary"));
         var detail = new StringBuilder();
         if (annotations.GetValueOrDefault("description") is { Length: > 0 } description)
         {
@@ -112,7 +115,7 @@ internal static class AlertmanagerReceiver
         }
 
         var report = new IncidentReport(DedupKey(alert), IncidentSource.Metric, SeverityOf(labels.GetValueOrDefault("severity")),
-            Truncate(title, 200), Truncate(detail.ToString(), 4000), labels.GetValueOrDefault("party"), null,
+            title, Truncate(detail.ToString(), 4000), labels.GetValueOrDefault("party"), null,
             "alert:" + name + (labels.GetValueOrDefault("instance") is { } instance ? "@" + instance : ""), alert.StartsAt);
         try
         {
@@ -145,6 +148,64 @@ internal static class AlertmanagerReceiver
         // Already resolved by a person, or a suspended channel waits for verification: the clearing is recorded, not applied.
         await incident.ExecuteAsync(new IncidentCommand.Comment { Text = Msg.Of("incident.alertmanager.clearedNote", ("note", note)) }, IncidentActor.System, OperationId(alert, "resolved-note"));
         return new AlertOutcome(alert.Fingerprint!, "resolved", open, "noted: " + cleared.Outcome);
+    }
+
+    /// <summary>
+    /// The incident's title in the reader's language: the summaries in alerts.yml are what Alertmanager's own UI shows
+    /// (Chinese), so each known rule has its catalogue message, filled from the alert's labels; a rule this code does not
+    /// know yet keeps its summary, named as a platform alert.
+    /// </summary>
+    public static string TitleOf(string alertname, IReadOnlyDictionary<string, string> labels, string? summary)
+    {
+        string Label(string key) => Truncate(labels.GetValueOrDefault(key) ?? "?", 80);
+        return alertname switch
+        {
+            "MediaCenterSiloDown" => Msg.Of("incidents.platformAlert.MediaCenterSiloDown", ("instance", Label("instance"))),
+            "MediaCenterNoSiloUp" => Msg.Of("incidents.platformAlert.MediaCenterNoSiloUp"),
+            "MediaCenterIngestDrop" => Msg.Of("incidents.platformAlert.MediaCenterIngestDrop"),
+            "MediaCenterIngestFailures" => Msg.Of("incidents.platformAlert.MediaCenterIngestFailures"),
+            "MediaCenterIngestBacklog" => Msg.Of("incidents.platformAlert.MediaCenterIngestBacklog"),
+            "MediaCenterMqttBrokerDown" => Msg.Of("incidents.platformAlert.MediaCenterMqttBrokerDown", ("instance", Label("instance"))),
+            "MediaCenterMqttDrops" => Msg.Of("incidents.platformAlert.MediaCenterMqttDrops", ("reason", Label("reason"))),
+            "MediaCenterTerminalsOfflineSpike" => Msg.Of("incidents.platformAlert.MediaCenterTerminalsOfflineSpike"),
+            "MediaCenterHttp5xxRatio" => Msg.Of("incidents.platformAlert.MediaCenterHttp5xxRatio"),
+            "MediaCenterApiLatencyHigh" => Msg.Of("incidents.platformAlert.MediaCenterApiLatencyHigh"),
+            "MediaCenterBoardLatencyHigh" => Msg.Of("incidents.platformAlert.MediaCenterBoardLatencyHigh"),
+            _ => Msg.Of("incidents.platformAlert.other", ("alertname", Truncate(alertname, 60)),
+                ("summary", Truncate(string.IsNullOrWhiteSpace(summary) ? "-" : summary.Trim(), 120))),
+        };
+    }
+
+    /// <summary>The configuration key of the alert names that inhibit terminal alerts while they fire.</summary>
+    public const string CauseAlertsKey = "Incidents:Inhibition:CauseAlerts";
+
+    private static HashSet<string> CauseAlerts(IConfiguration configuration) =>
+        new(configuration.GetSection(CauseAlertsKey).Get<string[]>() is { Length: > 0 } names ? names : Inhibitions.DefaultCauseAlerts, StringComparer.Ordinal);
+
+    /// <summary>
+    /// A firing alert named as a cause holds the terminal alerts beneath it (scoped by its <c>party</c> and <c>region</c>
+    /// labels when it has them); its resolution releases those still out as one grouped alert.
+    /// </summary>
+    private static async Task InhibitAsync(IClusterClient cluster, Alert alert, AlertOutcome outcome, HashSet<string> causes)
+    {
+        var labels = alert.Labels ?? new Dictionary<string, string>();
+        if (!causes.Contains(labels.GetValueOrDefault("alertname") ?? ""))
+        {
+            return;
+        }
+
+        var registry = cluster.GetGrain<IInhibitionGrain>(Inhibitions.Registry);
+        var id = Inhibitions.PlatformCause(alert.Fingerprint!);
+        if (alert.Status == "firing" && outcome.IncidentId is { } incident)
+        {
+            var title = TitleOf(labels.GetValueOrDefault("alertname")!, labels, alert.Annotations?.GetValueOrDefault("summary"));
+            await registry.StartAsync(new InhibitionCause(id, InhibitionCauseKind.PlatformAlert, labels.GetValueOrDefault("party"),
+                labels.GetValueOrDefault("region"), title, alert.StartsAt, incident));
+        }
+        else if (alert.Status == "resolved")
+        {
+            await registry.EndAsync(id);
+        }
     }
 
     private static IncidentSeverity SeverityOf(string? severity) => severity?.ToLowerInvariant() switch

@@ -319,6 +319,11 @@ internal sealed partial class TerminalGrain(
         try
         {
             var registration = state.State.Registration!;
+            if (await Inhibition.OutAgainAsync(registration.PartyId, registration.Region, Id, at))
+            {
+                return;
+            }
+
             await GrainFactory.GetGrain<Incidents.IAlertGroupGrain>(Incidents.AlertGroups.KeyOf("terminal.offline", registration.PartyId, registration.Region))
                 .OutAgainAsync(new Incidents.IncidentMember(Id, registration.Name, at, null), $"{Id}:out-again:{state.State.Version}");
         }
@@ -342,6 +347,8 @@ internal sealed partial class TerminalGrain(
         _ => code,
     })));
 
+    private Incidents.IInhibitionGrain Inhibition => GrainFactory.GetGrain<Incidents.IInhibitionGrain>(Incidents.Inhibitions.Registry);
+
     private async Task ReportIncidentAsync(TerminalEvent alert)
     {
         try
@@ -350,7 +357,13 @@ internal sealed partial class TerminalGrain(
             var name = registration.Name;
             if (alert.Type == "terminal.recovered")
             {
-                // Only an outage ends with a recovery alert (see TerminalHealthRules): it goes to the offline group.
+                // Only an outage ends with a recovery alert (see TerminalHealthRules): it goes to the offline group, unless a
+                // cause held the outage (then it is only closed out there).
+                if (await Inhibition.RecoverAsync(alert.PartyId, registration.Region, Id, alert.At))
+                {
+                    return;
+                }
+
                 await GrainFactory.GetGrain<Incidents.IAlertGroupGrain>(Incidents.AlertGroups.KeyOf("terminal.offline", alert.PartyId, registration.Region))
                     .RecoverAsync(Id, alert.DedupKey!, Msg.Of("terminal.backOnline", ("reason", ReasonText(alert.Reason))), $"{Id}:recovered:{alert.Version}");
                 return;
@@ -365,6 +378,15 @@ internal sealed partial class TerminalGrain(
                 Region = registration.Region,
             };
             var group = GrainFactory.GetGrain<Incidents.IAlertGroupGrain>(Incidents.AlertGroups.KeyOf(alert.Type, alert.PartyId, registration.Region));
+
+            // Under a known higher cause (maintenance, a platform outage) the alert is held there and pages only if it outlasts it.
+            var held = new Incidents.HeldAlert(alert.Type, alert.PartyId, registration.Region, group.GetPrimaryKeyString(),
+                new Incidents.IncidentMember(Id, name, alert.At, null), report, $"{Id}:{alert.Type}:{alert.Version}");
+            if (await Inhibition.HoldAsync(held) is not null)
+            {
+                return;
+            }
+
             for (var attempt = 1; ; attempt++)
             {
                 try

@@ -53,8 +53,12 @@ public sealed class AlertmanagerReceiverTests(IntegrationFixture fixture)
         var id = outcome.Str("incidentId");
 
         var incident = await operatorClient.IncidentOfAsync(id);
-        Assert.Equal(("Silo silo-2:5082 不可达 / silo down", "P1", "Metric", "Reported"),
+        Assert.Equal(("Silo silo-2:5082 不可达", "P1", "Metric", "Reported"),
             (incident.Str("title"), incident.Str("severity"), incident.Str("source"), incident.Str("stage")));
+
+        // The title is the rule's catalogue message filled from the labels, in the reader's language, never the summary pair.
+        var english = await operatorClient.GetFromJsonAsync<JsonElement>($"/api/v1/incidents/{id}?lang=en");
+        Assert.Equal("Silo silo-2:5082 is down", english.Str("title"));
         Assert.Contains("Prometheus has not scraped silo-2:5082", incident.Str("detail"), StringComparison.Ordinal);
         Assert.Contains("alertname=MediaCenterSiloDown", incident.Str("detail"), StringComparison.Ordinal);
 
@@ -76,6 +80,49 @@ public sealed class AlertmanagerReceiverTests(IntegrationFixture fixture)
         var reopened = await (await PostAsync(web.Http, refired, Token)).Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal(id, reopened.GetProperty("alerts")[0].Str("incidentId"));
         Assert.Equal("Reported", (await operatorClient.IncidentOfAsync(id)).Str("stage"));
+    }
+
+    [Fact]
+    public async Task An_alert_of_a_rule_the_receiver_does_not_know_is_titled_as_a_platform_alert_with_its_name_and_summary()
+    {
+        await using var deployment = await fixture.NewDeploymentAsync();
+        await deployment.StartSiloAsync("am-silo3");
+        var web = await deployment.StartWebAsync(settings: new Dictionary<string, string> { ["Incidents__Alertmanager__Token"] = Token });
+        await deployment.Identity.PlatformUserAsync("am-operator3", PlatformRoles.Operator);
+        using var operatorClient = await TestIdentity.SignInAsync(web.Http, "am-operator3");
+        var unknown = Fixture("alertmanager-firing.json")
+            .Replace("MediaCenterSiloDown", "DiskAlmostFull", StringComparison.Ordinal)
+            .Replace("Silo silo-2:5082 不可达", "磁盘将满", StringComparison.Ordinal)
+            .Replace("1e4735f7f5fd94e2", "2f5846a8a60ea5f3", StringComparison.Ordinal);
+        var answer = await (await PostAsync(web.Http, unknown, Token)).Content.ReadFromJsonAsync<JsonElement>();
+        var id = answer.GetProperty("alerts")[0].Str("incidentId");
+
+        Assert.Equal("平台告警 DiskAlmostFull：磁盘将满", (await operatorClient.IncidentOfAsync(id)).Str("title"));
+        var english = await operatorClient.GetFromJsonAsync<JsonElement>($"/api/v1/incidents/{id}?lang=en");
+        Assert.Equal("Platform alert DiskAlmostFull: 磁盘将满", english.Str("title"));
+    }
+
+    [Fact]
+    public async Task An_alert_named_as_a_cause_holds_terminal_alerts_while_it_fires_and_no_longer_once_resolved()
+    {
+        await using var deployment = await fixture.NewDeploymentAsync();
+        await deployment.StartSiloAsync("am-silo4");
+        var web = await deployment.StartWebAsync(settings: new Dictionary<string, string> { ["Incidents__Alertmanager__Token"] = Token });
+        await deployment.Identity.PlatformUserAsync("am-operator4", PlatformRoles.Operator);
+        using var operatorClient = await TestIdentity.SignInAsync(web.Http, "am-operator4");
+        string AsBrokerDown(string json) => json.Replace("MediaCenterSiloDown", "MediaCenterMqttBrokerDown", StringComparison.Ordinal)
+            .Replace("1e4735f7f5fd94e2", "3a9d0c1be2f47d65", StringComparison.Ordinal);
+
+        var fired = await (await PostAsync(web.Http, AsBrokerDown(Fixture("alertmanager-firing.json")), Token)).Content.ReadFromJsonAsync<JsonElement>();
+        var incidentId = fired.GetProperty("alerts")[0].Str("incidentId");
+        var causes = await operatorClient.GetFromJsonAsync<JsonElement>("/api/v1/inhibitions");
+        var cause = Assert.Single(causes.EnumerateArray()).GetProperty("cause");
+        Assert.Equal(("alertmanager:3a9d0c1be2f47d65", "PlatformAlert", incidentId), (cause.Str("id"), cause.Str("kind"), cause.Str("incidentId")));
+        Assert.Equal("silo-2:5082 的 MQTT 代理不可用", cause.Str("title"));
+        Assert.Equal(JsonValueKind.Null, cause.GetProperty("partyId").ValueKind);
+
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(web.Http, AsBrokerDown(Fixture("alertmanager-resolved.json")), Token)).StatusCode);
+        Assert.Empty((await operatorClient.GetFromJsonAsync<JsonElement>("/api/v1/inhibitions")).EnumerateArray());
     }
 
     [Fact]

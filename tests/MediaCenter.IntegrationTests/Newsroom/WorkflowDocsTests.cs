@@ -36,21 +36,38 @@ public sealed class WorkflowDocsTests
         return text.ToString();
     }
 
+    /// <summary>The maintenance window's life as Markdown.</summary>
+    public static string RenderMaintenance()
+    {
+        var text = new StringBuilder("| from | command | who may | to |\n|---|---|---|---|\n");
+        foreach (var t in MaintenanceWorkflow.Transitions)
+        {
+            var roles = string.Join(", ", Enum.GetValues<MaintenanceRole>().Where(r => r != MaintenanceRole.None && t.Roles.HasFlag(r)));
+            text.Append($"| {t.From?.ToString() ?? "(new)"} | {t.Command} | {roles} | {t.To} |\n");
+        }
+
+        return text.ToString();
+    }
+
+    [Fact]
+    public void The_maintenance_window_table_in_the_docs_is_the_one_the_grains_run() =>
+        Check("INCIDENTS.md", RenderMaintenance(), "<!-- maintenance-transitions:start -->", "<!-- maintenance-transitions:end -->");
+
     [Fact]
     public void The_transition_table_in_the_docs_is_the_one_the_grains_run() => Check("NEWSROOM.md", Render());
 
     [Fact]
     public void The_incident_lifecycle_in_the_docs_is_the_one_the_grains_run() => Check("INCIDENTS.md", RenderIncidents());
 
-    private static void Check(string file, string expected)
+    private static void Check(string file, string expected, string start = Start, string end = End)
     {
         var path = Path.Combine(MediaCenter.Testing.Repo.Root, "docs", file);
         var docs = File.ReadAllText(path).ReplaceLineEndings("\n");
-        var from = docs.IndexOf(Start, StringComparison.Ordinal);
-        var to = docs.IndexOf(End, StringComparison.Ordinal);
-        Assert.True(from >= 0 && to > from, $"{path} needs the markers {Start} and {End}");
-        var documented = docs[(from + Start.Length)..to].Trim('\n') + "\n";
-        var written = Path.Combine(Path.GetTempPath(), file.Replace(".md", ".transitions.md", StringComparison.Ordinal));
+        var from = docs.IndexOf(start, StringComparison.Ordinal);
+        var to = docs.IndexOf(end, StringComparison.Ordinal);
+        Assert.True(from >= 0 && to > from, $"{path} needs the markers {start} and {end}");
+        var documented = docs[(from + start.Length)..to].Trim('\n') + "\n";
+        var written = Path.Combine(Path.GetTempPath(), file.Replace(".md", start == Start ? ".transitions.md" : ".maintenance.md", StringComparison.Ordinal));
         if (documented != expected)
         {
             File.WriteAllText(written, expected);
