@@ -1,3 +1,4 @@
+using MediaCenter.Web.Applications;
 using MediaCenter.Web.Api;
 using MediaCenter.Web.Cockpit;
 using MediaCenter.Web.Governance;
@@ -45,6 +46,7 @@ public static class WebHosting
         services.AddSingleton<Incidents.IncidentReadModel>();
         services.AddSingleton<StaffReadModel>();
         services.AddSingleton<Indicators.IndicatorReadModel>();
+        services.AddSingleton<Applications.ApplicationReadModel>();
         services.AddSingleton<Indicators.ReportPack>();
         services.AddSingleton<TrainingGate>();
         services.AddSignalR().AddJsonProtocol(o =>
@@ -113,6 +115,7 @@ public static class WebHosting
         app.MapCockpitApi();
         app.MapStaffApi();
         app.MapIndicatorsApi();
+        app.MapApplicationsApi();
         app.MapTicketsApi();
         app.MapPublicTicketsApi();
         app.MapDataDictionaryApi();

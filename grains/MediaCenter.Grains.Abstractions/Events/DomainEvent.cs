@@ -97,9 +97,10 @@ public static class DomainNames
     public const string Campaign = "campaign";
     public const string Staff = "staff";
     public const string Ticket = "ticket";
+    public const string Application = "application";
 
     /// <summary>Every domain with a typed event.</summary>
-    public static IReadOnlyList<string> All { get; } = [Article, Incident, HotEvent, Terminal, Patrol, Plan, Drill, Campaign, Staff, Ticket];
+    public static IReadOnlyList<string> All { get; } = [Article, Incident, HotEvent, Terminal, Patrol, Plan, Drill, Campaign, Staff, Ticket, Application];
 
     /// <summary>The event type of a domain (what its payloads are read back as).</summary>
     public static Type EventTypeOf(string domain) => domain switch
@@ -114,6 +115,7 @@ public static class DomainNames
         Campaign => typeof(CampaignChanged),
         Staff => typeof(StaffChanged),
         Ticket => typeof(TicketChanged),
+        Application => typeof(ApplicationChanged),
         _ => throw new ArgumentOutOfRangeException(nameof(domain), domain, "not a domain of the event log"),
     };
 }
