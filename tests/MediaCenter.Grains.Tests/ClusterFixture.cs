@@ -69,6 +69,9 @@ public sealed class ClusterFixture : IAsyncLifetime
     /// <summary>What ticket grains recorded (read table and history).</summary>
     public static MediaCenter.Grains.Tests.Tickets.RecordingTicketJournal Tickets { get; } = new();
 
+    /// <summary>What application grains recorded, and the channels and terminals the tests give each application.</summary>
+    public static MediaCenter.Grains.Tests.Applications.RecordingApplicationJournal Applications { get; } = new();
+
     public async Task InitializeAsync()
     {
         var builder = new TestClusterBuilder(initialSilosCount: 1);
@@ -124,6 +127,7 @@ public sealed class ClusterFixture : IAsyncLifetime
             });
             siloBuilder.Services.AddSingleton<MediaCenter.Grains.Tickets.ITicketJournal>(Tickets);
             siloBuilder.Services.AddOptions<MediaCenter.Grains.Tickets.TicketOptions>();
+            siloBuilder.Services.AddSingleton<MediaCenter.Grains.Applications.IApplicationJournal>(Applications);
         }
     }
 

@@ -35,7 +35,7 @@ internal static class ApplicationsApi
                 Results.Ok(await read.ListAsync(Scope.PartyFilter(http.CurrentUser(), party), http.RequestAborted)))
             .RequireAuthorization(Policies.PartyRead)
             .WithName("ListApplications")
-            .WithSummary("Applications (接入应用) the caller may see, with how many channels and terminals belong to each.");
+            .WithSummary("Applications the caller may see, with how many channels and terminals belong to each.");
 
         applications.MapGet("/workflow", () => Results.Ok(ApplicationWorkflow.Rows()))
             .RequireAuthorization(Policies.SignedIn)
@@ -97,7 +97,7 @@ internal static class ApplicationsApi
                 ExecuteAsync(id, new SuspendApplication(true, body?.Reason), http, cluster))
             .RequireAuthorization(Policies.PartyManage)
             .WithName("SuspendApplication")
-            .WithSummary("Suspends the outward service of every channel of the application (暂停对外服务: publishing refused, feeds 503), with a reason. Requires an Idempotency-Key.");
+            .WithSummary("Suspends the outward service of every channel of the application (publishing refused, feeds 503), with a reason. Requires an Idempotency-Key.");
 
         applications.MapPost("/{id}/resume", (string id, ReasonBody? body, HttpContext http, IClusterClient cluster) =>
                 ExecuteAsync(id, new SuspendApplication(false, body?.Reason), http, cluster))
