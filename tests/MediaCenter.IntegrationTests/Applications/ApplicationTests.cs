@@ -127,7 +127,8 @@ public sealed class ApplicationTests(IntegrationFixture fixture)
         Assert.Equal(HttpStatusCode.Created, (await op.SendAsync(HttpMethod.Post, "/api/v1/applications", new { partyId = partyA, code = "wap", name = "甲 WAP", kind = "Wap" }, "a1")).StatusCode);
 
         var refused = await op.SendAsync(HttpMethod.Put, $"/api/channels/{partyA}-home/application", new { application = partyB + ".wap" }, "m0");
-        Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("属于另一个接入方", (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("title").GetString());
         var moved = await op.SendAsync(HttpMethod.Put, $"/api/channels/{partyA}-home/application", new { application = "wap" }, "m1");
         Assert.Equal(HttpStatusCode.OK, moved.StatusCode);
         Assert.Equal("wap", (await moved.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("applicationCode").GetString());
