@@ -87,6 +87,22 @@ internal static class ApplicationsApi
             .WithName("GetApplication")
             .WithSummary("One application with its history, the moves allowed now, and its channels and terminals.");
 
+        applications.MapGet("/{id}/measures", async (string id, string? month, HttpContext http, IClusterClient cluster, TimeProvider time) =>
+            {
+                var (party, code) = Visible(id, http);
+                var asked = month is null
+                    ? Grains.Indicators.IndicatorMonths.MonthOf(time.GetUtcNow())
+                    : DateOnly.TryParseExact(month + "-01", "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var m)
+                        ? m
+                        : throw new IdentityProblem(ProblemKind.Invalid, Msg.Of("indicator.monthFormat", ("name", "month")));
+                var measures = await cluster.GetGrain<Grains.Indicators.IIndicatorMonthGrain>(Grains.Indicators.IIndicatorMonthGrain.DefaultKey)
+                    .MeasureApplicationAsync(party, code, asked);
+                return Results.Ok(new { month = asked.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture), measures });
+            })
+            .RequireAuthorization(Policies.PartyRead)
+            .WithName("ApplicationMeasures")
+            .WithSummary("The indicator measures that follow an application (its channels' stories, its terminals' alerts) for a month (yyyy-MM; the current one so far by default).");
+
         applications.MapPut("/{id}", (string id, ApplicationBody? body, HttpContext http, IClusterClient cluster) =>
                 ExecuteAsync(id, new EditApplication(body?.Name, body?.Kind, body?.Owner, body?.Description), http, cluster))
             .RequireAuthorization(Policies.PartyManage)

@@ -188,6 +188,16 @@ public sealed class ApplicationTests(IntegrationFixture fixture)
             Assert.Equal([party + "-k1", party + "-k2"], kioskIncident!.Group!.Members.Select(m => m.Id).Order());
             Assert.Equal(("default", "kiosk"), (defaultIncident.Group.Application, kioskIncident.Group.Application));
 
+            // The terminal measures of indicators follow the application: each counts its own terminals' alerts.
+            foreach (var (application, members) in new[] { ("kiosk", new[] { party + "-k1", party + "-k2" }), ("default", new[] { party + "-d1", party + "-d2", party + "-w" }) })
+            {
+                var counted = await Scalar(deployment.ConnectionString,
+                    $"SELECT count(*) FROM mc.event_log WHERE entity_type = 'terminal' AND entity_id IN ({string.Join(", ", members.Select(m => $"'{m}'"))})");
+                var measures = await admin.GetFromJsonAsync<JsonElement>($"/api/v1/applications/{party}.{application}/measures");
+                Assert.True(counted >= 2, $"{application}: {counted} alerts");
+                Assert.Equal(counted, (long)measures.GetProperty("measures").GetProperty("terminalAlerts").GetDouble());
+            }
+
             // The incident list filters by application.
             var listed = await Eventually.WaitAsync(() => admin.GetFromJsonAsync<JsonElement>("/api/v1/incidents?application=kiosk"),
                 l => l.GetArrayLength() == 1, TimeSpan.FromSeconds(30), "the kiosk application's incidents");

@@ -268,6 +268,7 @@ public sealed class AuthorizationMatrixTests(IntegrationFixture fixture)
         ["GET /api/v1/applications/workflow"] = SignedIn,
         ["POST /api/v1/applications"] = [.. PartyManage, "other-party-admin"],
         ["GET /api/v1/applications/{id}"] = [],
+        ["GET /api/v1/applications/{id}/measures"] = [],
         ["PUT /api/v1/applications/{id}"] = [],
         ["POST /api/v1/applications/{id}/suspend"] = [],
         ["POST /api/v1/applications/{id}/resume"] = [],
