@@ -1,5 +1,5 @@
-using MediaCenter.Web.Applications;
 using MediaCenter.Web.Api;
+using MediaCenter.Web.Applications;
 using MediaCenter.Web.Cockpit;
 using MediaCenter.Web.Governance;
 using MediaCenter.Web.Incidents;

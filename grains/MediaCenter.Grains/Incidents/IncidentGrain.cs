@@ -567,7 +567,10 @@ internal sealed partial class IncidentGrain(
     {
         Group = S.Group is { } g
             ? new IncidentGroupView(g.Key, g.Region, g.Kind, [.. g.Members], g.Members.Count(m => !m.Recovered), g.Members.Count(m => m.Recovered),
-                g.AllRecoveredAt, g.UpdateDue) { Application = g.Application }
+                g.AllRecoveredAt, g.UpdateDue)
+            {
+                Application = g.Application,
+            }
             : null,
     };
 
