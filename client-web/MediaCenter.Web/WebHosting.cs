@@ -1,4 +1,5 @@
 using MediaCenter.Web.Api;
+using MediaCenter.Web.Applications;
 using MediaCenter.Web.Cockpit;
 using MediaCenter.Web.Governance;
 using MediaCenter.Web.Incidents;
@@ -46,6 +47,7 @@ public static class WebHosting
         services.AddSingleton<Incidents.IncidentReadModel>();
         services.AddSingleton<StaffReadModel>();
         services.AddSingleton<Indicators.IndicatorReadModel>();
+        services.AddSingleton<Applications.ApplicationReadModel>();
         services.AddSingleton<Indicators.ReportPack>();
         services.AddSingleton<TrainingGate>();
         services.AddSignalR().AddJsonProtocol(o =>
@@ -116,6 +118,7 @@ public static class WebHosting
         app.MapCockpitApi();
         app.MapStaffApi();
         app.MapIndicatorsApi();
+        app.MapApplicationsApi();
         app.MapTicketsApi();
         app.MapPublicTicketsApi();
         app.MapSupervisionApi();

@@ -65,7 +65,7 @@ public static class Bootstrap
             if (parties.All(p => p.Id != id))
             {
                 await directory.CreatePartyAsync(id, name, cancellationToken);
-                await directory.CreateChannelAsync(id + "-home", name + "·首页", id, cancellationToken);
+                await directory.CreateChannelAsync(id + "-home", name + "·首页", id, cancellationToken: cancellationToken);
             }
         }
 
@@ -74,7 +74,7 @@ public static class Bootstrap
         {
             if (channels.All(c => c.Code != code))
             {
-                await directory.CreateChannelAsync(code, name, "demo-news", cancellationToken);
+                await directory.CreateChannelAsync(code, name, "demo-news", cancellationToken: cancellationToken);
             }
         }
 

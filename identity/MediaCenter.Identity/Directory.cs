@@ -6,8 +6,8 @@ namespace MediaCenter.Identity;
 /// <summary>An access party (接入方).</summary>
 public sealed record AccessParty(string Id, string Name, DateTimeOffset CreatedAt);
 
-/// <summary>A registered channel and its owning access party.</summary>
-public sealed record ChannelInfo(string Code, string Name, string PartyId, DateTimeOffset CreatedAt);
+/// <summary>A registered channel, its owning access party and the party's application (接入应用) it belongs to.</summary>
+public sealed record ChannelInfo(string Code, string Name, string PartyId, DateTimeOffset CreatedAt, string ApplicationCode);
 
 /// <summary>A member of a channel.</summary>
 public sealed record ChannelMember(Guid UserId, string Username, string DisplayName, string Role, int? ReviewLevel);
@@ -23,8 +23,15 @@ public sealed class PartyDirectory(NpgsqlDataSource db, TimeProvider time)
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         try
         {
+            // Every party has its default application from the start: channels and terminals named with no application belong to it.
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
             await connection.ExecuteAsync(new CommandDefinition("INSERT INTO mc.access_parties (id, name, created_at) VALUES (@id, @name, @now)",
-                new { id, name = name.Trim(), now = time.GetUtcNow() }, cancellationToken: cancellationToken));
+                new { id, name = name.Trim(), now = time.GetUtcNow() }, transaction, cancellationToken: cancellationToken));
+            await connection.ExecuteAsync(new CommandDefinition("""
+                INSERT INTO mc.applications (party_id, code, name, kind, state, version, created_at, updated_at)
+                VALUES (@id, @code, @name, 'Web', 'Active', 0, @now, @now)
+                """, new { id, code = DefaultApplication, name = name.Trim(), now = time.GetUtcNow() }, transaction, cancellationToken: cancellationToken));
+            await transaction.CommitAsync(cancellationToken);
         }
         catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)
         {
@@ -42,8 +49,14 @@ public sealed class PartyDirectory(NpgsqlDataSource db, TimeProvider time)
         return parties.AsList();
     }
 
-    /// <summary>Registers a channel owned by an access party.</summary>
-    public async Task CreateChannelAsync(string code, string name, string partyId, CancellationToken cancellationToken = default)
+    /// <summary>The code of every party's default application (see the applications' grain abstractions).</summary>
+    public const string DefaultApplication = "default";
+
+    /// <summary>
+    /// Registers a channel owned by an access party, in one of its applications (its default one when none is named). The caller has
+    /// asked the application whether it takes the channel; the foreign key refuses another party's application all the same.
+    /// </summary>
+    public async Task CreateChannelAsync(string code, string name, string partyId, string? applicationCode = null, CancellationToken cancellationToken = default)
     {
         ValidateCode(code, Msg.Of("identity.channelCode"));
         RequireName(name);
@@ -51,8 +64,9 @@ public sealed class PartyDirectory(NpgsqlDataSource db, TimeProvider time)
         try
         {
             await connection.ExecuteAsync(new CommandDefinition(
-                "INSERT INTO mc.channels (code, name, access_party_id, created_at) VALUES (@code, @name, @party, @now)",
-                new { code, name = name.Trim(), party = partyId, now = time.GetUtcNow() }, cancellationToken: cancellationToken));
+                "INSERT INTO mc.channels (code, name, access_party_id, created_at, application_code) VALUES (@code, @name, @party, @now, @application)",
+                new { code, name = name.Trim(), party = partyId, now = time.GetUtcNow(), application = applicationCode ?? DefaultApplication },
+                cancellationToken: cancellationToken));
         }
         catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)
         {
@@ -60,23 +74,26 @@ public sealed class PartyDirectory(NpgsqlDataSource db, TimeProvider time)
         }
         catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.ForeignKeyViolation)
         {
-            throw new IdentityProblem(ProblemKind.Invalid, Msg.Of("identity.noSuchParty", ("party", partyId)));
+            throw new IdentityProblem(ProblemKind.Invalid, ex.ConstraintName == "channels_application"
+                ? Msg.Of("identity.noSuchApplication", ("application", applicationCode))
+                : Msg.Of("identity.noSuchParty", ("party", partyId)));
         }
     }
 
-    /// <summary>Channels, all or of one access party.</summary>
-    public async Task<IReadOnlyList<ChannelInfo>> ChannelsAsync(string? partyId, CancellationToken cancellationToken = default)
+    /// <summary>Channels, all or of one access party (and of one of its applications).</summary>
+    public async Task<IReadOnlyList<ChannelInfo>> ChannelsAsync(string? partyId, CancellationToken cancellationToken = default, string? applicationCode = null)
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         var channels = await connection.QueryAsync<ChannelInfo>(new CommandDefinition("""
-            SELECT code, name, access_party_id AS party_id, created_at FROM mc.channels
-             WHERE @party::text IS NULL OR access_party_id = @party ORDER BY code
-            """, new { party = partyId }, cancellationToken: cancellationToken));
+            SELECT code, name, access_party_id AS party_id, created_at, application_code FROM mc.channels
+             WHERE (@application::text IS NULL OR application_code = @application) AND (@party::text IS NULL OR access_party_id = @party) ORDER BY code
+            """, new { party = partyId, application = applicationCode }, cancellationToken: cancellationToken));
         return channels.AsList();
     }
 
-    // Channels never change once registered (no rename, no move to another party, no removal), so a found one is
-    // kept: the newsroom and the public feeds look a channel up on every request.
+    // A channel's party never changes once registered (no move to another party, no removal), so a found one is kept for
+    // the party checks: the newsroom and the public feeds look a channel up on every request. Its application can change:
+    // ChannelFreshAsync reads it.
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, ChannelInfo> _channels = new(StringComparer.Ordinal);
 
     /// <summary>One channel, or null.</summary>
@@ -96,11 +113,33 @@ public sealed class PartyDirectory(NpgsqlDataSource db, TimeProvider time)
         return found;
     }
 
+    /// <summary>One channel as stored now (its application included), or null.</summary>
+    public Task<ChannelInfo?> ChannelFreshAsync(string code, CancellationToken cancellationToken = default) => ReadChannelAsync(code, cancellationToken);
+
+    /// <summary>
+    /// Moves a channel to another application of its own party (the caller has asked the application whether it takes it; the foreign
+    /// key refuses another party's all the same). Answers false when there is no such channel.
+    /// </summary>
+    public async Task<bool> MoveChannelAsync(string code, string applicationCode, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            return await connection.ExecuteAsync(new CommandDefinition(
+                "UPDATE mc.channels SET application_code = @applicationCode WHERE code = @code", new { code, applicationCode },
+                cancellationToken: cancellationToken)) == 1;
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.ForeignKeyViolation)
+        {
+            throw new IdentityProblem(ProblemKind.Invalid, Msg.Of("identity.noSuchApplication", ("application", applicationCode)));
+        }
+    }
+
     private async Task<ChannelInfo?> ReadChannelAsync(string code, CancellationToken cancellationToken)
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         return await connection.QuerySingleOrDefaultAsync<ChannelInfo>(new CommandDefinition(
-            "SELECT code, name, access_party_id AS party_id, created_at FROM mc.channels WHERE code = @code", new { code },
+            "SELECT code, name, access_party_id AS party_id, created_at, application_code FROM mc.channels WHERE code = @code", new { code },
             cancellationToken: cancellationToken));
     }
 

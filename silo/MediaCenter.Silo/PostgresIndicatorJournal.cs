@@ -54,16 +54,36 @@ internal sealed class PostgresIndicatorJournal(NpgsqlDataSource db) : IIndicator
             .ToList();
     }
 
-    public async Task<IReadOnlyDictionary<string, double?>> MeasureAsync(string partyId, DateTimeOffset from, DateTimeOffset to,
+    /// <summary>The measures that follow an application: its channels' stories and its terminals' alerts.</summary>
+    private static readonly string[] ApplicationMeasures =
+    [
+        IndicatorMeasures.StoriesPublished, IndicatorMeasures.AssignmentsSubmitted, IndicatorMeasures.AssignmentsOnTime, IndicatorMeasures.AssignmentOnTimeRate,
+        IndicatorMeasures.ReviewsDone, IndicatorMeasures.ReviewTurnaroundMedianHours, IndicatorMeasures.TerminalAlerts,
+    ];
+
+    public async Task<IReadOnlyDictionary<string, double?>> MeasureApplicationAsync(string partyId, string application, DateTimeOffset from, DateTimeOffset to,
         CancellationToken cancellationToken = default)
     {
+        var all = await MeasureAsync(partyId, from, to, cancellationToken, application);
+        return ApplicationMeasures.ToDictionary(m => m, m => all[m], StringComparer.Ordinal);
+    }
+
+    public Task<IReadOnlyDictionary<string, double?>> MeasureAsync(string partyId, DateTimeOffset from, DateTimeOffset to,
+        CancellationToken cancellationToken = default) => MeasureAsync(partyId, from, to, cancellationToken, application: null);
+
+    // Stories count by their channel's application now; terminal alerts by the application the terminal had when it alerted
+    // (alerts written before applications belong to the default one).
+    private async Task<IReadOnlyDictionary<string, double?>> MeasureAsync(string partyId, DateTimeOffset from, DateTimeOffset to,
+        CancellationToken cancellationToken, string? application)
+    {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
-        var args = new { party = partyId, from = from.ToUniversalTime(), to = to.ToUniversalTime() };
+        var args = new { party = partyId, from = from.ToUniversalTime(), to = to.ToUniversalTime(), application };
         var stories = await connection.QuerySingleAsync<StoryMeasures>(new CommandDefinition("""
             WITH a AS (
                 SELECT e.entity_id, e.event_type, e.occurred_at, e.payload
                   FROM mc.event_log e JOIN mc.channels c ON c.code = e.payload ->> 'channel'
-                 WHERE e.entity_type = 'article' AND c.access_party_id = @party AND e.occurred_at >= @from AND e.occurred_at < @to)
+                 WHERE e.entity_type = 'article' AND c.access_party_id = @party AND e.occurred_at >= @from AND e.occurred_at < @to
+                   AND (@application::text IS NULL OR c.application_code = @application))
             SELECT (SELECT count(DISTINCT entity_id) FROM a WHERE event_type = 'Publish')::float8 AS published,
                    (SELECT count(*) FROM a WHERE event_type = 'Submit' AND payload ->> 'dueAt' IS NOT NULL)::float8 AS submitted,
                    (SELECT count(*) FROM a WHERE event_type = 'Submit' AND (payload ->> 'dueAt')::timestamptz >= occurred_at)::float8 AS on_time,
@@ -90,6 +110,7 @@ internal sealed class PostgresIndicatorJournal(NpgsqlDataSource db) : IIndicator
         var alerts = await connection.ExecuteScalarAsync<double>(new CommandDefinition("""
             SELECT count(*)::float8 FROM mc.event_log
              WHERE entity_type = 'terminal' AND payload ->> 'partyId' = @party AND occurred_at >= @from AND occurred_at < @to
+               AND (@application::text IS NULL OR coalesce(payload ->> 'application', 'default') = @application)
             """, args, cancellationToken: cancellationToken));
         return new Dictionary<string, double?>(StringComparer.Ordinal)
         {

@@ -19,14 +19,15 @@ internal sealed class PostgresTerminalJournal(NpgsqlDataSource db, PostgresEvent
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition("""
             INSERT INTO mc.terminals (id, party_id, name, kind, region, health, health_since, last_seen, deadline, degraded_because,
-                last_inspection_at, inspection_due, flap_count, version, updated_at)
-            VALUES (@id, @party, @name, @kind, @region, @health, @since, @seen, @deadline, @degraded, @inspected, @due, @flaps, @version, now())
+                last_inspection_at, inspection_due, flap_count, version, updated_at, application_code)
+            VALUES (@id, @party, @name, @kind, @region, @health, @since, @seen, @deadline, @degraded, @inspected, @due, @flaps, @version, now(), @application)
             ON CONFLICT (id) DO UPDATE SET
                 party_id = EXCLUDED.party_id, name = EXCLUDED.name, kind = EXCLUDED.kind, region = EXCLUDED.region,
                 health = EXCLUDED.health, health_since = EXCLUDED.health_since, last_seen = EXCLUDED.last_seen,
                 deadline = EXCLUDED.deadline, degraded_because = EXCLUDED.degraded_because,
                 last_inspection_at = EXCLUDED.last_inspection_at, inspection_due = EXCLUDED.inspection_due,
-                flap_count = EXCLUDED.flap_count, version = EXCLUDED.version, updated_at = now()
+                flap_count = EXCLUDED.flap_count, version = EXCLUDED.version, updated_at = now(),
+                application_code = EXCLUDED.application_code
             WHERE mc.terminals.version <= EXCLUDED.version
             """, new
         {
@@ -44,6 +45,7 @@ internal sealed class PostgresTerminalJournal(NpgsqlDataSource db, PostgresEvent
             due = s.InspectionDue,
             flaps = s.FlapCount,
             version = s.Version,
+            application = r.Application(),
         }, cancellationToken: cancellationToken));
     }
 
@@ -57,6 +59,7 @@ internal sealed class PostgresTerminalJournal(NpgsqlDataSource db, PostgresEvent
             PartyId = e.PartyId,
             DedupKey = e.DedupKey,
             Reason = e.Reason,
+            Application = e.Application,
         }, cancellationToken);
 
     public async Task RecordTelemetryAsync(TelemetryBucket b, CancellationToken cancellationToken = default)

@@ -133,6 +133,7 @@ public static class SiloHosting
         services.AddSingleton<Grains.Indicators.IIndicatorJournal, PostgresIndicatorJournal>();
         services.AddOptions<Grains.Indicators.IndicatorOptions>().Bind(builder.Configuration.GetSection(Grains.Indicators.IndicatorOptions.Section));
         services.AddSingleton<Grains.Rectification.IRectificationJournal, PostgresRectificationJournal>();
+        services.AddSingleton<Grains.Applications.IApplicationJournal, PostgresApplicationJournal>();
         services.AddOptions<Grains.People.StaffOptions>().Bind(builder.Configuration.GetSection(Grains.People.EditorOptions.Section))
             .Validate(o => o.CertificateReminderDays is >= 1 and <= 365, "People:CertificateReminderDays must be between 1 and 365 (days).")
             .Validate(o => o.ReviewEvery >= TimeSpan.FromMinutes(1), "People:ReviewEvery must be at least 00:01:00 (Orleans reminders run at most once a minute).")

@@ -75,6 +75,9 @@ public sealed class ClusterFixture : IAsyncLifetime
     /// <summary>The supervision records and surveys every silo of the cluster writes to.</summary>
     public static MediaCenter.Grains.Tests.Supervision.RecordingSupervisionJournal Supervision { get; } = new();
 
+    /// <summary>What application grains recorded, and the channels and terminals the tests give each application.</summary>
+    public static MediaCenter.Grains.Tests.Applications.RecordingApplicationJournal Applications { get; } = new();
+
     public async Task InitializeAsync()
     {
         var builder = new TestClusterBuilder(initialSilosCount: 1);
@@ -132,6 +135,7 @@ public sealed class ClusterFixture : IAsyncLifetime
             siloBuilder.Services.AddSingleton<MediaCenter.Grains.Tickets.ITicketJournal>(Tickets);
             siloBuilder.Services.AddSingleton<MediaCenter.Grains.Supervision.ISupervisionJournal>(Supervision);
             siloBuilder.Services.AddOptions<MediaCenter.Grains.Tickets.TicketOptions>();
+            siloBuilder.Services.AddSingleton<MediaCenter.Grains.Applications.IApplicationJournal>(Applications);
         }
     }
 

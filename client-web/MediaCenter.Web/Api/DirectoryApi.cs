@@ -9,7 +9,7 @@ internal static class DirectoryApi
 {
     public sealed record CreateParty(string? Id, string? Name);
 
-    public sealed record CreateChannel(string? Code, string? Name, string? PartyId);
+    public sealed record CreateChannel(string? Code, string? Name, string? PartyId, string? Application = null);
 
     public sealed record ChannelRoleRequest(int? ReviewLevel);
 
@@ -45,20 +45,32 @@ internal static class DirectoryApi
             .RequireAuthorization(Policies.PartyRead)
             .WithName("ListChannels")
             .WithSummary("Channels the caller may see.");
-        channels.MapPost("/", async (CreateChannel body, HttpContext http, PartyDirectory directory) =>
+        channels.MapPost("/", async (CreateChannel body, HttpContext http, PartyDirectory directory, IClusterClient cluster) =>
             {
                 var caller = http.CurrentUser();
                 var party = body.PartyId ?? caller.PartyId ?? throw new IdentityProblem(ProblemKind.Invalid, Msg.Of("web.partyIdRequired"));
                 Scope.RequireManageable(caller, party, Msg.Of("web.whatParty"));
-                await directory.CreateChannelAsync(body.Code ?? "", body.Name ?? "", party, http.RequestAborted);
+                var application = Applications.ApplicationsApi.Target(body.Application, party);
+                var suspension = await Applications.ApplicationsApi.AdmitAsync(cluster, application, party);
+                await directory.CreateChannelAsync(body.Code ?? "", body.Name ?? "", party, application.Code, http.RequestAborted);
+                if (suspension is not null)
+                {
+                    // A channel born into a suspended application gives no service until the application resumes.
+                    await cluster.GetGrain<Grains.Newsroom.IChannelGrain>(body.Code!).SetApplicationSuspendedAsync(suspension, $"created:{body.Code}");
+                }
+
                 http.Audit().Target = "channel:" + body.Code;
-                return Results.Created($"/api/channels/{body.Code}", await directory.ChannelAsync(body.Code!, http.RequestAborted));
+                http.Audit().Details["application"] = application.Code;
+                return Results.Created($"/api/channels/{body.Code}", await directory.ChannelFreshAsync(body.Code!, http.RequestAborted));
             })
             .RequireAuthorization(Policies.PartyManage)
             .WithName("CreateChannel")
-            .WithSummary("Registers a channel for an access party.");
+            .WithSummary("Registers a channel for an access party, in one of its applications (application: a code; its default application when none is named).");
         channels.MapGet("/{code}", async (string code, HttpContext http, PartyDirectory directory) =>
-                Results.Ok(await VisibleChannelAsync(code, http, directory)))
+            {
+                await VisibleChannelAsync(code, http, directory);
+                return Results.Ok(await directory.ChannelFreshAsync(code, http.RequestAborted));
+            })
             .RequireAuthorization(Policies.PartyRead)
             .WithName("GetChannel")
             .WithSummary("One channel.");

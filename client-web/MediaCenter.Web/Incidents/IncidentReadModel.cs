@@ -60,17 +60,22 @@ public sealed class IncidentReadModel(NpgsqlDataSource db)
         return list;
     }
 
-    /// <summary>Incidents newest first (without their timelines or member lists: a storm's counts suffice on a board), of one party or all.</summary>
-    public async Task<IReadOnlyList<JsonElement>> ListAsync(string? partyId, bool platformOnlyToo, string? stage, int limit, CancellationToken cancellationToken)
+    /// <summary>
+    /// Incidents newest first (without their timelines or member lists: a storm's counts suffice on a board), of one party or all, and
+    /// of one application (接入应用: its code, as grouped terminal alerts carry it) or any.
+    /// </summary>
+    public async Task<IReadOnlyList<JsonElement>> ListAsync(string? partyId, bool platformOnlyToo, string? stage, int limit, CancellationToken cancellationToken,
+        string? application = null)
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         var snapshots = await connection.QueryAsync<string>(new CommandDefinition("""
             SELECT (snapshot - 'timeline' #- '{group,members}')::text FROM mc.incidents
              WHERE (@party::text IS NULL OR party_id = @party OR (@platform AND party_id IS NULL))
                AND (@stage::text IS NULL OR stage = @stage)
+               AND (@application::text IS NULL OR snapshot -> 'group' ->> 'application' = @application)
              ORDER BY reported_at DESC
              LIMIT @limit
-            """, new { party = partyId, platform = platformOnlyToo, stage, limit = Math.Clamp(limit, 1, 500) }, cancellationToken: cancellationToken));
+            """, new { party = partyId, platform = platformOnlyToo, stage, limit = Math.Clamp(limit, 1, 500), application }, cancellationToken: cancellationToken));
         return snapshots.Select(json => JsonDocument.Parse(json).RootElement.Clone()).ToList();
     }
 

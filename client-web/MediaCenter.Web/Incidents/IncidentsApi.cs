@@ -53,15 +53,16 @@ internal static partial class IncidentsApi
     {
         var v1 = endpoints.MapGroup("/api/v1").WithTags("incidents");
 
-        v1.MapGet("/incidents", async (string? stage, string? party, int? limit, HttpContext http, IncidentReadModel read) =>
+        v1.MapGet("/incidents", async (string? stage, string? party, string? application, int? limit, HttpContext http, IncidentReadModel read) =>
             {
                 var caller = http.CurrentUser();
                 var filter = Scope.PartyFilter(caller, party);
-                return Results.Ok(await read.ListAsync(filter, caller.SpansAllParties || caller.Is(PlatformRoles.Management), stage, limit ?? 100, http.RequestAborted));
+                return Results.Ok(await read.ListAsync(filter, caller.SpansAllParties || caller.Is(PlatformRoles.Management), stage, limit ?? 100, http.RequestAborted,
+                    string.IsNullOrWhiteSpace(application) ? null : application.Trim()));
             })
             .RequireAuthorization(Policies.PartyRead)
             .WithName("ListIncidents")
-            .WithSummary("Incidents the caller may see, newest first (platform staff and management: all; access parties: their own).");
+            .WithSummary("Incidents the caller may see, newest first (platform staff and management: all; access parties: their own); application= keeps one application's (its code, with party=).");
 
         v1.MapGet("/incidents/workflow", () => Results.Ok(new Workflow(
                 [.. IncidentWorkflow.Transitions.Select(t => new NewsroomApi.WorkflowRow(t.From?.ToString(), t.Command.ToString(),

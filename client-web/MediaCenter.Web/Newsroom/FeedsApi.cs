@@ -57,12 +57,12 @@ internal static class FeedsApi
         }
 
         var policy = await cluster.GetGrain<IChannelGrain>(code).GetPolicyAsync();
-        if (policy.Suspended)
+        if (policy.IsOutOfService())
         {
             http.Response.Headers.RetryAfter = "300";
             return Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable,
                 title: Msg.Of("newsroom.feedSuspended"),
-                detail: policy.SuspendedReason);
+                detail: policy.OutOfServiceReason());
         }
 
         if (!policy.Targets.Contains(target))

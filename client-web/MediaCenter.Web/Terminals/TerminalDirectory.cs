@@ -7,7 +7,7 @@ namespace MediaCenter.Web.Terminals;
 /// <summary>A row of the terminal read model (mc.terminals).</summary>
 public sealed record TerminalRow(string Id, string PartyId, string Name, string Kind, string Region, string Health,
     DateTimeOffset? HealthSince, DateTimeOffset? LastSeen, DateTimeOffset? Deadline, IReadOnlyList<string> DegradedBecause,
-    DateTimeOffset? LastInspectionAt, DateTimeOffset? InspectionDue, int FlapCount, long Version);
+    DateTimeOffset? LastInspectionAt, DateTimeOffset? InspectionDue, int FlapCount, long Version, string ApplicationCode);
 
 /// <summary>One terminal's usage on one day.</summary>
 public sealed record ActivityRow(string TerminalId, string PartyId, DateOnly Day, int Heartbeats, int Sessions, int Interactions, int ScreenOnSeconds);
@@ -23,7 +23,7 @@ public sealed class TerminalDirectory(NpgsqlDataSource db)
 {
     private const string Columns = """
         id, party_id, name, kind, region, health, health_since, last_seen, deadline, degraded_because,
-        last_inspection_at, inspection_due, flap_count, version
+        last_inspection_at, inspection_due, flap_count, version, application_code
         """;
 
     /// <summary>Terminals, optionally of one party, health and region.</summary>

@@ -9,7 +9,7 @@ namespace MediaCenter.Web.Terminals;
 internal static class TerminalsApi
 {
     public sealed record RegisterTerminal(string? Id, string? Name, TerminalKind? Kind, string? Region, string? PartyId,
-        int? HeartbeatIntervalSeconds, int? OfflineTimeoutSeconds);
+        int? HeartbeatIntervalSeconds, int? OfflineTimeoutSeconds, string? Application = null);
 
     public sealed record MqttCredential(string Username, string Password, string TopicPrefix);
 
@@ -68,9 +68,15 @@ internal static class TerminalsApi
                     throw new IdentityProblem(ProblemKind.Conflict, Msg.Of("terminal.idTaken", ("id", id)));
                 }
 
+                // A re-registration naming no application keeps the terminal's; a new terminal naming none joins the party's default one.
+                var application = body.Application is null && existingParty is not null
+                    ? (await cluster.GetGrain<ITerminalGrain>(id).GetAsync()).Registration?.Application()
+                    : null;
+                var target = Applications.ApplicationsApi.Target(application ?? body.Application, party);
+                await Applications.ApplicationsApi.AdmitAsync(cluster, target, party);
                 var registration = new TerminalRegistration(body.Name.Trim(), body.Kind.Value, body.Region.Trim(), party,
                     TimeSpan.FromSeconds(body.HeartbeatIntervalSeconds.Value),
-                    body.OfflineTimeoutSeconds is { } t ? TimeSpan.FromSeconds(t) : null);
+                    body.OfflineTimeoutSeconds is { } t ? TimeSpan.FromSeconds(t) : null, target.Code);
                 TerminalSnapshot snapshot;
                 try
                 {
@@ -82,7 +88,7 @@ internal static class TerminalsApi
                 }
 
                 http.Audit().Target = "terminal:" + id;
-                http.Audit().Details["after"] = new { registration.Name, Kind = registration.Kind.ToString(), registration.Region, registration.PartyId };
+                http.Audit().Details["after"] = new { registration.Name, Kind = registration.Kind.ToString(), registration.Region, registration.PartyId, Application = target.Code };
                 return Results.Ok(new Registered(snapshot, mqtt));
             })
             .RequireAuthorization(Policies.PartyManage)

@@ -99,8 +99,11 @@ public static class DomainNames
     public const string Ticket = "ticket";
     public const string Supervision = "supervision";
 
+    /// <summary>Applications (接入应用).</summary>
+    public const string Application = "application";
+
     /// <summary>Every domain with a typed event.</summary>
-    public static IReadOnlyList<string> All { get; } = [Article, Incident, HotEvent, Terminal, Patrol, Plan, Drill, Campaign, Staff, Ticket, Supervision];
+    public static IReadOnlyList<string> All { get; } = [Article, Incident, HotEvent, Terminal, Patrol, Plan, Drill, Campaign, Staff, Ticket, Supervision, Application];
 
     /// <summary>The event type of a domain (what its payloads are read back as).</summary>
     public static Type EventTypeOf(string domain) => domain switch
@@ -116,6 +119,7 @@ public static class DomainNames
         Staff => typeof(StaffChanged),
         Ticket => typeof(TicketChanged),
         Supervision => typeof(SupervisionChanged),
+        Application => typeof(ApplicationChanged),
         _ => throw new ArgumentOutOfRangeException(nameof(domain), domain, "not a domain of the event log"),
     };
 }

@@ -18,6 +18,9 @@ public sealed record TerminalAlerted : DomainEvent
     /// <summary>Why, in words.</summary>
     [Id(3)] public required string Reason { get; init; }
 
+    /// <summary>The party's application (接入应用) the terminal belongs to; null in events written before applications.</summary>
+    [Id(4)] public string? Application { get; init; }
+
     [JsonIgnore] public override string Domain => DomainNames.Terminal;
 
     [JsonIgnore] public override string EventType => Kind;

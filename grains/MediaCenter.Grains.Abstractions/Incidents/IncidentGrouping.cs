@@ -13,7 +13,7 @@ public sealed record IncidentMember(
 }
 
 /// <summary>
-/// The group an incident stands for: alerts of one kind from one access party and region (see docs/INCIDENTS.md,
+/// The group an incident stands for: alerts of one kind from one access party, application and region (see docs/INCIDENTS.md,
 /// "Grouping"). A single terminal gives a group of one.
 /// </summary>
 [GenerateSerializer, Alias("mc.IncidentGroupView")]
@@ -29,6 +29,9 @@ public sealed record IncidentGroupView(
 {
     /// <summary>Every member is back: the incident proposes resolution to the operator (it never resolves itself).</summary>
     public bool ResolutionProposed => AllRecoveredAt is not null;
+
+    /// <summary>The party's application (接入应用) of the group; empty for groups opened before applications.</summary>
+    [Id(40)] public string Application { get; init; } = "";
 }
 
 /// <summary>What a notification of a grouped incident carries: the counts and a bounded list of members.</summary>
@@ -74,6 +77,12 @@ public interface IAlertGroupGrain : IGrainWithStringKey
 /// <summary>Keys of alert groups.</summary>
 public static class AlertGroups
 {
-    /// <summary>The key of the group of an alert kind (e.g. <c>terminal.offline</c>) of a party and region.</summary>
-    public static string KeyOf(string kind, string partyId, string region) => $"{kind}|{partyId}|{region}";
+    /// <summary>The key of the group of an alert kind (e.g. <c>terminal.offline</c>) of a party's default application and a region.</summary>
+    public static string KeyOf(string kind, string partyId, string region) => KeyOf(kind, partyId, "default", region);
+
+    /// <summary>
+    /// The key of the group of an alert kind of a party's application (接入应用) and a region: terminals of two applications of a party
+    /// in one region are two services, and two groups.
+    /// </summary>
+    public static string KeyOf(string kind, string partyId, string application, string region) => $"{kind}|{partyId}|{application}|{region}";
 }

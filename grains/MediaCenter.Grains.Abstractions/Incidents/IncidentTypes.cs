@@ -183,6 +183,9 @@ public sealed record IncidentReport(
 
     /// <summary>The region of the group.</summary>
     [Id(11)] public string? Region { get; init; }
+
+    /// <summary>The party's application (接入应用) of the group.</summary>
+    [Id(40)] public string? Application { get; init; }
 }
 
 /// <summary>A corrective action (整改措施) tracked to done.</summary>

@@ -221,6 +221,13 @@ public interface IIndicatorMonthGrain : IGrainWithStringKey
     [Alias("Measure"), Orleans.Concurrency.ReadOnly]
     Task<Dictionary<string, double?>> MeasureAsync(string partyId, DateOnly month);
 
+    /// <summary>
+    /// The channel- and terminal-based measures of one application (接入应用) of a party for a month (up to now for the current month);
+    /// nothing is stored.
+    /// </summary>
+    [Alias("MeasureApplication"), Orleans.Concurrency.ReadOnly]
+    Task<Dictionary<string, double?>> MeasureApplicationAsync(string partyId, string application, DateOnly month);
+
     /// <summary>The last month closed, if any.</summary>
     [Alias("LastClosed"), Orleans.Concurrency.ReadOnly]
     Task<DateOnly?> GetLastClosedAsync();

@@ -37,6 +37,13 @@ public interface IChannelGrain : IGrainWithStringKey
     [Alias("SetSuspended")]
     Task<ChannelPolicy> SetSuspendedAsync(bool suspended, string? reason, string operationId);
 
+    /// <summary>
+    /// Its application was suspended (a reason) or resumed (null): the channel's outward service follows, apart from its own
+    /// suspension, which this never changes.
+    /// </summary>
+    [Alias("SetApplicationSuspended")]
+    Task<ChannelPolicy> SetApplicationSuspendedAsync(string? reason, string operationId);
+
     /// <summary>A story changed: the board index takes cards in version order and tells the boards.</summary>
     [Alias("UpdateCard")]
     Task UpdateCardAsync(ArticleCard card);

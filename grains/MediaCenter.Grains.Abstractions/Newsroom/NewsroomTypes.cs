@@ -529,8 +529,19 @@ public sealed record ChannelPolicy(
     [property: Id(1)] IReadOnlyList<PublishTarget> Targets,
     [property: Id(2)] bool Suspended,
     [property: Id(3)] string? SuspendedReason,
-    [property: Id(4)] DateTimeOffset? SuspendedAt)
+    [property: Id(4)] DateTimeOffset? SuspendedAt,
+    [property: Id(5)] string? ApplicationSuspendedReason = null)
 {
+    /// <summary>
+    /// True when the channel gives no outward service: suspended on its own, or its application (接入应用) is suspended.
+    /// The two are kept apart so resuming the application leaves a channel suspended on its own as it was.
+    /// </summary>
+    /// <remarks>A method, not a property: stored grain state is JSON of every property.</remarks>
+    public bool IsOutOfService() => Suspended || ApplicationSuspendedReason is not null;
+
+    /// <summary>Why the channel gives no outward service (its own reason first), or null.</summary>
+    public string? OutOfServiceReason() => Suspended ? SuspendedReason : ApplicationSuspendedReason;
+
     /// <summary>The policy of a channel nobody configured: three review levels, every target.</summary>
     /// <remarks>Collections in stored state are concrete lists: the stored JSON names runtime types, and the compiler's own
     /// collection-expression types cannot be resolved when the state is read back.</remarks>

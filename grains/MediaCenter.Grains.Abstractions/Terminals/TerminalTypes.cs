@@ -40,7 +40,13 @@ public sealed record TerminalRegistration(
     [property: Id(2)] string Region,
     [property: Id(3)] string PartyId,
     [property: Id(4)] TimeSpan HeartbeatInterval,
-    [property: Id(5)] TimeSpan? OfflineTimeout);
+    [property: Id(5)] TimeSpan? OfflineTimeout,
+    [property: Id(6)] string? ApplicationCode = null)
+{
+    /// <summary>The party's application (接入应用) the terminal belongs to: terminals registered before applications belong to the default one.</summary>
+    /// <remarks>A method, not a property: stored grain state is JSON of every property.</remarks>
+    public string Application() => string.IsNullOrEmpty(ApplicationCode) ? "default" : ApplicationCode;
+}
 
 /// <summary>One telemetry sample (CPU, memory, disk in percent; temperature in °C).</summary>
 [GenerateSerializer, Immutable, Alias("mc.TelemetrySample")]

@@ -65,6 +65,9 @@ public sealed class IncidentGroupState
     [Id(2)] public string Kind { get; set; } = "";
     [Id(3)] public List<IncidentMember> Members { get; set; } = [];
 
+    /// <summary>The party's application (接入应用) of the group; empty for groups opened before applications.</summary>
+    [Id(50)] public string Application { get; set; } = "";
+
     /// <summary>When the latest member's alert started: the group window runs from here.</summary>
     [Id(4)] public DateTimeOffset LastStartAt { get; set; }
 
@@ -277,6 +280,7 @@ internal sealed partial class IncidentGrain(
                     {
                         Key = key,
                         Region = r.Region ?? "",
+                        Application = r.Application ?? "",
                         Kind = key.Split('|')[0],
                         Members = [opener with { RecoveredAt = null }],
                         LastStartAt = opener.Since,
@@ -564,6 +568,9 @@ internal sealed partial class IncidentGrain(
         Group = S.Group is { } g
             ? new IncidentGroupView(g.Key, g.Region, g.Kind, [.. g.Members], g.Members.Count(m => !m.Recovered), g.Members.Count(m => m.Recovered),
                 g.AllRecoveredAt, g.UpdateDue)
+            {
+                Application = g.Application,
+            }
             : null,
     };
 

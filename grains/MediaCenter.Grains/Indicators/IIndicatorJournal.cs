@@ -18,6 +18,13 @@ public interface IIndicatorJournal
     /// <summary>Every measure of the catalogue for one party over [from, to); a measure without data is null.</summary>
     Task<IReadOnlyDictionary<string, double?>> MeasureAsync(string partyId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// The measures that follow an application (接入应用) for one party's application over [from, to): those of its channels' stories and
+    /// its terminals' alerts (incident measures are the party's only).
+    /// </summary>
+    Task<IReadOnlyDictionary<string, double?>> MeasureApplicationAsync(string partyId, string application, DateTimeOffset from, DateTimeOffset to,
+        CancellationToken cancellationToken = default);
+
     /// <summary>Stores a figure (replacing the one of the same indicator, party and month).</summary>
     Task StoreFigureAsync(IndicatorFigure figure, CancellationToken cancellationToken = default);
 

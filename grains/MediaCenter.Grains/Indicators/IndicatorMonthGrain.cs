@@ -100,6 +100,14 @@ internal sealed partial class IndicatorMonthGrain(
         return new Dictionary<string, double?>(measures, StringComparer.Ordinal);
     }
 
+    public async Task<Dictionary<string, double?>> MeasureApplicationAsync(string partyId, string application, DateOnly month)
+    {
+        var (from, to) = IndicatorMonths.Window(month);
+        var now = time.GetUtcNow();
+        var measures = await journal.MeasureApplicationAsync(partyId, application, from, now < to ? now : to);
+        return new Dictionary<string, double?>(measures, StringComparer.Ordinal);
+    }
+
     public Task<DateOnly?> GetLastClosedAsync() => Task.FromResult(state.State.LastClosed);
 
     private async Task<(List<IndicatorFigure> Figures, int Raised)> ComputeAsync(DateOnly month, bool closed)

@@ -524,10 +524,10 @@ internal sealed partial class ArticleGrain(
 
             case ArticleCommand.Publish or ArticleCommand.Schedule or ArticleCommand.FireSchedule:
                 var policy = await Channel().GetPolicyAsync();
-                if (policy.Suspended)
+                if (policy.IsOutOfService())
                 {
                     return Refuse(CommandOutcome.ChannelSuspended,
-                        Msg.Of("newsroom.suspendedRefusesPublishing", ("reason", policy.SuspendedReason)));
+                        Msg.Of("newsroom.suspendedRefusesPublishing", ("reason", policy.OutOfServiceReason())));
                 }
 
                 var asked = c switch

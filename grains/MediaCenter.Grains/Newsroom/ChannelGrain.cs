@@ -143,6 +143,19 @@ internal sealed partial class ChannelGrain(
         return state.State.Policy;
     }
 
+    public async Task<ChannelPolicy> SetApplicationSuspendedAsync(string? reason, string operationId)
+    {
+        var wanted = string.IsNullOrWhiteSpace(reason) ? null : reason.Trim();
+        if (state.State.AppliedOperations.Contains(operationId) || state.State.Policy.ApplicationSuspendedReason == wanted)
+        {
+            return state.State.Policy;
+        }
+
+        state.State.Policy = state.State.Policy with { ApplicationSuspendedReason = wanted };
+        await ChangedAsync(operationId, null);
+        return state.State.Policy;
+    }
+
     public async Task UpdateCardAsync(ArticleCard card)
     {
         var cards = state.State.Cards;

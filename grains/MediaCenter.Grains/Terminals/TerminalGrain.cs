@@ -273,11 +273,12 @@ internal sealed partial class TerminalGrain(
         s.Version++;
 
         var partyId = s.Registration!.PartyId;
+        var application = s.Registration.Application();
         var announced = decision.Alert switch
         {
-            HealthAlert.Offline => new TerminalEvent(Id, partyId, s.Version, "terminal.offline", $"terminal:{Id}:offline", now, decision.Reason),
-            HealthAlert.Degraded => new TerminalEvent(Id, partyId, s.Version, "terminal.degraded", $"terminal:{Id}:degraded", now, decision.Reason),
-            HealthAlert.Recovered => new TerminalEvent(Id, partyId, s.Version, "terminal.recovered", $"terminal:{Id}:offline", now, decision.Reason),
+            HealthAlert.Offline => new TerminalEvent(Id, partyId, s.Version, "terminal.offline", $"terminal:{Id}:offline", now, decision.Reason) { Application = application },
+            HealthAlert.Degraded => new TerminalEvent(Id, partyId, s.Version, "terminal.degraded", $"terminal:{Id}:degraded", now, decision.Reason) { Application = application },
+            HealthAlert.Recovered => new TerminalEvent(Id, partyId, s.Version, "terminal.recovered", $"terminal:{Id}:offline", now, decision.Reason) { Application = application },
             _ => null,
         };
 
@@ -324,7 +325,7 @@ internal sealed partial class TerminalGrain(
                 return;
             }
 
-            await GrainFactory.GetGrain<Incidents.IAlertGroupGrain>(Incidents.AlertGroups.KeyOf("terminal.offline", registration.PartyId, registration.Region))
+            await GrainFactory.GetGrain<Incidents.IAlertGroupGrain>(Incidents.AlertGroups.KeyOf("terminal.offline", registration.PartyId, registration.Application(), registration.Region))
                 .OutAgainAsync(new Incidents.IncidentMember(Id, registration.Name, at, null), $"{Id}:out-again:{state.State.Version}");
         }
         catch (Exception ex)
@@ -364,7 +365,7 @@ internal sealed partial class TerminalGrain(
                     return;
                 }
 
-                await GrainFactory.GetGrain<Incidents.IAlertGroupGrain>(Incidents.AlertGroups.KeyOf("terminal.offline", alert.PartyId, registration.Region))
+                await GrainFactory.GetGrain<Incidents.IAlertGroupGrain>(Incidents.AlertGroups.KeyOf("terminal.offline", alert.PartyId, registration.Application(), registration.Region))
                     .RecoverAsync(Id, alert.DedupKey!, Msg.Of("terminal.backOnline", ("reason", ReasonText(alert.Reason))), $"{Id}:recovered:{alert.Version}");
                 return;
             }
@@ -376,8 +377,9 @@ internal sealed partial class TerminalGrain(
                 Msg.Of("terminal.alertDetail", ("region", registration.Region), ("reason", ReasonText(alert.Reason))), alert.PartyId, null, "terminal:" + Id, alert.At)
             {
                 Region = registration.Region,
+                Application = registration.Application(),
             };
-            var group = GrainFactory.GetGrain<Incidents.IAlertGroupGrain>(Incidents.AlertGroups.KeyOf(alert.Type, alert.PartyId, registration.Region));
+            var group = GrainFactory.GetGrain<Incidents.IAlertGroupGrain>(Incidents.AlertGroups.KeyOf(alert.Type, alert.PartyId, registration.Application(), registration.Region));
 
             // Under a known higher cause (maintenance, a platform outage) the alert is held there and pages only if it outlasts it.
             var held = new Incidents.HeldAlert(alert.Type, alert.PartyId, registration.Region, group.GetPrimaryKeyString(),

@@ -106,7 +106,11 @@ public sealed record TerminalEvent(
     [property: Id(3)] string Type,
     [property: Id(4)] string? DedupKey,
     [property: Id(5)] DateTimeOffset At,
-    [property: Id(6)] string Reason);
+    [property: Id(6)] string Reason)
+{
+    /// <summary>The party's application (接入应用) the terminal belongs to.</summary>
+    [Id(7)] public string? Application { get; init; }
+}
 
 /// <summary>Telemetry of one terminal over one bucket of time: averages and peaks.</summary>
 [GenerateSerializer, Alias("mc.TelemetryBucket")]

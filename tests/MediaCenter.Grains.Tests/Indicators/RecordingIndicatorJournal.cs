@@ -56,6 +56,16 @@ public sealed class RecordingIndicatorJournal : IIndicatorJournal, IRectificatio
         return Task.FromResult(all);
     }
 
+    /// <summary>An application's measures are those the tests set for <c>{party}.{application}</c>, limited to the channel and terminal ones.</summary>
+    public Task<IReadOnlyDictionary<string, double?>> MeasureApplicationAsync(string partyId, string application, DateTimeOffset from, DateTimeOffset to,
+        CancellationToken cancellationToken = default)
+    {
+        var set = _measures.GetValueOrDefault((partyId + "." + application, from)) ?? [];
+        IReadOnlyDictionary<string, double?> some = new[] { IndicatorMeasures.StoriesPublished, IndicatorMeasures.TerminalAlerts }
+            .ToDictionary(m => m, m => set.TryGetValue(m, out var v) ? v : 0);
+        return Task.FromResult(some);
+    }
+
     public Task StoreFigureAsync(IndicatorFigure figure, CancellationToken cancellationToken = default)
     {
         _figures.AddOrUpdate((figure.IndicatorId, figure.PartyId, figure.Month), figure, (_, known) => figure.Closed || !known.Closed ? figure : known);

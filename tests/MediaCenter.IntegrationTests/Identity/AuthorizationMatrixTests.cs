@@ -293,6 +293,20 @@ public sealed class AuthorizationMatrixTests(IntegrationFixture fixture)
         ["GET /api/v1/maintenance-windows/{id}"] = [],
         ["POST /api/v1/maintenance-windows/{id}/cancel"] = [],
         ["GET /api/v1/inhibitions"] = Operations,
+        // Applications (接入应用): a party's admins run their own party's, platform operators and administrators any party's (an empty
+        // body is 422: no code, or no party named). {id} is no application here: 404; ApplicationTests prove the moves on real ones.
+        // Moving a channel or terminal names no application and no Idempotency-Key here: 422 for those who may.
+        ["GET /api/v1/applications"] = [.. PartyRead, "other-party-admin"],
+        ["GET /api/v1/applications/workflow"] = SignedIn,
+        ["POST /api/v1/applications"] = [.. PartyManage, "other-party-admin"],
+        ["GET /api/v1/applications/{id}"] = [],
+        ["GET /api/v1/applications/{id}/measures"] = [],
+        ["PUT /api/v1/applications/{id}"] = [],
+        ["POST /api/v1/applications/{id}/suspend"] = [],
+        ["POST /api/v1/applications/{id}/resume"] = [],
+        ["POST /api/v1/applications/{id}/retire"] = [],
+        ["PUT /api/channels/{code}/application"] = PartyManage,
+        ["PUT /api/terminals/{id}/application"] = PartyManage,
 
         // Alertmanager's own bearer token, never a user's (and absent unless configured).
         ["POST /api/v1/alertmanager"] = [],

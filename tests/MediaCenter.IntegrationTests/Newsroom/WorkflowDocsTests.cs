@@ -49,12 +49,27 @@ public sealed class WorkflowDocsTests
         return text.ToString();
     }
 
+    /// <summary>The application (接入应用) state table as Markdown.</summary>
+    public static string RenderApplications()
+    {
+        var text = new StringBuilder("| from | command | who may | to |\n|---|---|---|---|\n");
+        foreach (var t in MediaCenter.Grains.Applications.ApplicationWorkflow.Table)
+        {
+            text.Append($"| {t.From?.ToString() ?? "(new)"} | {t.Command} | {MediaCenter.Grains.Operations.OpsRoles.Describe(t.Roles)} | {t.To} |\n");
+        }
+
+        return text.ToString();
+    }
+
     [Fact]
     public void The_maintenance_window_table_in_the_docs_is_the_one_the_grains_run() =>
         Check("INCIDENTS.md", RenderMaintenance(), "<!-- maintenance-transitions:start -->", "<!-- maintenance-transitions:end -->");
 
     [Fact]
     public void The_transition_table_in_the_docs_is_the_one_the_grains_run() => Check("NEWSROOM.md", Render());
+
+    [Fact]
+    public void The_application_table_in_the_docs_is_the_one_the_grains_run() => Check("APPLICATIONS.md", RenderApplications());
 
     [Fact]
     public void The_incident_lifecycle_in_the_docs_is_the_one_the_grains_run() => Check("INCIDENTS.md", RenderIncidents());

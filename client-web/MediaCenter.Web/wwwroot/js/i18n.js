@@ -624,6 +624,39 @@
     "tk.rectifications": "Rectifications",
     "ind.rect.source": "Source"
   });
+  // Applications (接入应用).
+  Object.assign(messages["zh-CN"], {
+    "nav.applications": "接入应用", "ap.title": "接入应用", "ap.hint": "接入方在平台上运行的服务（网站、WAP、客户端、终端服务）；频道和终端各属于本接入方的一个应用，暂停应用即暂停其全部频道的对外服务。",
+    "ap.create": "新建应用", "ap.createSubmit": "创建", "ap.party": "接入方",
+    "ap.code": "编码", "ap.name": "名称", "ap.kind": "类型",
+    "ap.owner": "负责人", "ap.description": "说明", "ap.state": "状态",
+    "ap.channels": "频道", "ap.terminals": "终端", "ap.empty": "尚无应用",
+    "ap.kind.Web": "网站", "ap.kind.Wap": "WAP", "ap.kind.App": "客户端",
+    "ap.kind.Terminal": "终端服务", "ap.state.Active": "服务中", "ap.state.Suspended": "已暂停对外服务",
+    "ap.state.Retired": "已停用", "ap.reason": "暂停原因（必填）", "ap.note": "说明（可选）",
+    "ap.cmd.Create": "创建", "ap.cmd.Edit": "保存修改", "ap.cmd.Suspend": "暂停对外服务",
+    "ap.cmd.Resume": "恢复服务", "ap.cmd.Retire": "停用", "ap.channelCode": "频道编码",
+    "ap.channelName": "频道名称", "ap.addChannel": "在此应用下新建频道", "ap.closeView": "返回列表",
+    "ap.suspendedReason": "暂停原因", "ap.channelsOf": "频道（{n}）", "ap.terminalsOf": "终端（{n}）",
+    "ap.channel": "频道", "ap.terminal": "终端", "ap.region": "区域 · 状态",
+    "ap.moveTo": "所属应用", "ap.history": "变更记录"
+  });
+  Object.assign(messages.en, {
+    "nav.applications": "Applications", "ap.title": "Applications", "ap.hint": "The services an access party runs on the platform (web site, WAP, app, terminal service); every channel and terminal belongs to one application of its party, and suspending an application suspends the outward service of all its channels.",
+    "ap.create": "New application", "ap.createSubmit": "Create", "ap.party": "Access party",
+    "ap.code": "Code", "ap.name": "Name", "ap.kind": "Kind",
+    "ap.owner": "Owner", "ap.description": "Description", "ap.state": "State",
+    "ap.channels": "Channels", "ap.terminals": "Terminals", "ap.empty": "No applications yet",
+    "ap.kind.Web": "Web site", "ap.kind.Wap": "WAP", "ap.kind.App": "App",
+    "ap.kind.Terminal": "Terminal service", "ap.state.Active": "In service", "ap.state.Suspended": "Service suspended",
+    "ap.state.Retired": "Retired", "ap.reason": "Reason for suspending (required)", "ap.note": "Note (optional)",
+    "ap.cmd.Create": "Create", "ap.cmd.Edit": "Save changes", "ap.cmd.Suspend": "Suspend service",
+    "ap.cmd.Resume": "Resume service", "ap.cmd.Retire": "Retire", "ap.channelCode": "Channel code",
+    "ap.channelName": "Channel name", "ap.addChannel": "New channel in this application", "ap.closeView": "Back to the list",
+    "ap.suspendedReason": "Suspended because", "ap.channelsOf": "Channels ({n})", "ap.terminalsOf": "Terminals ({n})",
+    "ap.channel": "Channel", "ap.terminal": "Terminal", "ap.region": "Region · health",
+    "ap.moveTo": "Application", "ap.history": "History"
+  });
   // Why a terminal's health moved (the codes the fleet's alert feed and the terminal's card carry).
   Object.assign(messages["zh-CN"], {
     "reason.heartbeat": "收到心跳", "reason.missed-heartbeats": "心跳超时", "reason.disconnected": "连接断开",
