@@ -103,7 +103,10 @@ internal static class AlertmanagerReceiver
         var name = labels.GetValueOrDefault("alertname") ?? "alert";
         var title = TitleOf(name, labels, annotations.GetValueOrDefault("summary"));
         var detail = new StringBuilder();
-        if (annotations.GetValueOrDefault("description") is { Length: > 0 } description)
+        // A rule of ours is explained by its catalogue title in the reader's language; alerts.yml's description (written for the
+        // Prometheus and Alertmanager pages) would put a second language into the incident. Someone else's rule keeps its own.
+        var ours = Msg.KeyOf(title) != "incidents.platformAlert.other";
+        if (!ours && annotations.GetValueOrDefault("description") is { Length: > 0 } description)
         {
             detail.AppendLine(description.Trim());
         }
