@@ -129,7 +129,7 @@ public sealed class IncidentBench(IGrainFactory grains, string prefix)
 
     /// <summary>A report of a fault of the bench's party on <paramref name="channel"/>.</summary>
     public static IncidentReport Report(string dedupKey, string? channel, IncidentSeverity severity = IncidentSeverity.P4, string? party = Responders.PartyId) =>
-        new(dedupKey, IncidentSource.Application, severity, "稿件接口超时 / article API timing out", "网关 502 比例 12%", party, channel, "api:articles", Now);
+        new(dedupKey, IncidentSource.Application, severity, "稿件接口超时", "网关 502 比例 12%", party, channel, "api:articles", Now);
 
     public static Task<IncidentResult> RunAsync(IIncidentGrain incident, IncidentCommand command, IncidentActor actor, string? operationId = null) =>
         incident.ExecuteAsync(command, actor, operationId ?? Guid.NewGuid().ToString("N"));

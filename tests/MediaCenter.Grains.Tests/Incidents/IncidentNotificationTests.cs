@@ -34,7 +34,7 @@ public sealed class IncidentNotificationTests(ClusterFixture fixture) : IAsyncLi
             Assert.Equal($"{id}:1:{n.Audience}", n.Id);
             Assert.Equal(Responders.PartyId, n.PartyId);
             Assert.Equal(IncidentSeverity.P4, n.Severity);
-            Assert.Equal("稿件接口超时 / article API timing out", n.Title);
+            Assert.Equal("稿件接口超时", n.Title);
         });
         var recorded = ClusterFixture.Incidents.SnapshotOf(id);
         Assert.Equal((IncidentStage.Reported, 1L), (recorded?.Stage, recorded?.Version));

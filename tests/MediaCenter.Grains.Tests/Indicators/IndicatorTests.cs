@@ -116,7 +116,7 @@ public sealed class IndicatorTests(ClusterFixture fixture)
     public async Task A_retired_indicator_is_not_activated_again_and_its_read_row_follows_each_version()
     {
         var grain = await ActiveAsync(IndicatorMeasures.StoriesPublished, IndicatorComparison.AtLeast, 10);
-        var retired = await grain.ExecuteAsync(new RetireIndicator("口径调整 / measure changed"), Management, Op());
+        var retired = await grain.ExecuteAsync(new RetireIndicator("口径调整"), Management, Op());
         Assert.Equal(IndicatorState.Retired, retired.State);
 
         var again = await grain.ExecuteAsync(new ActivateIndicator(), Management, Op());

@@ -66,8 +66,8 @@ public sealed class RectificationTests(ClusterFixture fixture)
         Assert.Equal(OpsOutcome.Forbidden, (await Do(new PlanRectification([new("x", "y", Today)]), Management)).Outcome);
         Assert.Null((await Grain.GetAsync())!.Analysis);
 
-        var analysed = await Do(new AnalyseRectification("派稿集中在月底 / assignments bunched at month end"), PartyAdmin);
-        Assert.Equal((RectificationState.Open, "派稿集中在月底 / assignments bunched at month end"), (analysed.State, analysed.Rectification!.Analysis));
+        var analysed = await Do(new AnalyseRectification("派稿集中在月底"), PartyAdmin);
+        Assert.Equal((RectificationState.Open, "派稿集中在月底"), (analysed.State, analysed.Rectification!.Analysis));
     }
 
     [Fact]
@@ -112,7 +112,7 @@ public sealed class RectificationTests(ClusterFixture fixture)
     public async Task A_party_cannot_accept_its_own_explanation_and_management_rejects_with_a_comment()
     {
         await OpenAsync();
-        var filed = await Do(new FileExplanation("本月系统升级停机两天 / two days of planned downtime"), PartyAdmin);
+        var filed = await Do(new FileExplanation("本月系统升级停机两天"), PartyAdmin);
         Assert.Equal(RectificationState.Filed, filed.State);
 
         Assert.Equal(OpsOutcome.Forbidden, (await Do(new DecideExplanation(true, null), PartyAdmin)).Outcome);
@@ -121,10 +121,10 @@ public sealed class RectificationTests(ClusterFixture fixture)
         Assert.Equal(OpsOutcome.Forbidden, self.Outcome);
         Assert.Equal(OpsOutcome.Invalid, (await Do(new DecideExplanation(false, " "), Management)).Outcome);
 
-        var rejected = await Do(new DecideExplanation(false, "停机已提前报备，不影响派稿 / the downtime does not explain it"), Management);
+        var rejected = await Do(new DecideExplanation(false, "停机已提前报备，不影响派稿"), Management);
         Assert.Equal((RectificationState.Open, "管理方"), (rejected.State, rejected.Rectification!.DecidedBy));
-        await Do(new FileExplanation("补充说明 / more detail"), PartyAdmin);
-        var accepted = await Do(new DecideExplanation(true, "同意 / accepted"), Management);
+        await Do(new FileExplanation("补充说明"), PartyAdmin);
+        var accepted = await Do(new DecideExplanation(true, "同意"), Management);
         Assert.Equal(RectificationState.Accepted, accepted.State);
     }
 

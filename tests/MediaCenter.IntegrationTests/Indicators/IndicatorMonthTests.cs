@@ -124,7 +124,7 @@ public sealed class IndicatorMonthTests(IntegrationFixture fixture)
         Assert.Equal(HttpStatusCode.NotFound, await people.OtherParty.StatusAsync(HttpMethod.Get, $"/api/v1/rectifications/{id}"));
         Assert.Equal(HttpStatusCode.Forbidden, await people.Management.StatusAsync(HttpMethod.Put, $"/api/v1/rectifications/{id}/analysis", new { text = "代写" }));
         Assert.Equal(HttpStatusCode.Forbidden, await people.Member.StatusAsync(HttpMethod.Put, $"/api/v1/rectifications/{id}/analysis", new { text = "成员" }));
-        await people.PartyAdmin.MustAsync(HttpMethod.Put, $"/api/v1/rectifications/{id}/analysis", new { text = "本月频道改版 / the channel was relaunched" },
+        await people.PartyAdmin.MustAsync(HttpMethod.Put, $"/api/v1/rectifications/{id}/analysis", new { text = "本月频道改版" },
             HttpStatusCode.OK);
         var filed = await people.PartyAdmin.MustAsync(HttpMethod.Post, $"/api/v1/rectifications/{id}/explanation", new { text = "改版停更两周" }, HttpStatusCode.OK);
         Assert.Equal("Filed", filed.Str("state"));
