@@ -78,7 +78,7 @@ public interface IAlertGroupGrain : IGrainWithStringKey
 public static class AlertGroups
 {
     /// <summary>The key of the group of an alert kind (e.g. <c>terminal.offline</c>) of a party's default application and a region.</summary>
-    public static string KeyOf(string kind, string partyId, string region) => KeyOf(kind, partyId, "default", region);
+    public static string KeyOf(string kind, string partyId, string region) => KeyOf(kind, partyId, Applications.ApplicationIds.DefaultCode, region);
 
     /// <summary>
     /// The key of the group of an alert kind of a party's application (接入应用) and a region: terminals of two applications of a party

@@ -45,7 +45,7 @@ public sealed record TerminalRegistration(
 {
     /// <summary>The party's application (接入应用) the terminal belongs to: terminals registered before applications belong to the default one.</summary>
     /// <remarks>A method, not a property: stored grain state is JSON of every property.</remarks>
-    public string Application() => string.IsNullOrEmpty(ApplicationCode) ? "default" : ApplicationCode;
+    public string Application() => string.IsNullOrEmpty(ApplicationCode) ? Applications.ApplicationIds.DefaultCode : ApplicationCode;
 }
 
 /// <summary>One telemetry sample (CPU, memory, disk in percent; temperature in °C).</summary>

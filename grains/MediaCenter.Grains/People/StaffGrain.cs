@@ -321,7 +321,8 @@ internal sealed partial class StaffGrain : Grain, IStaffGrain
             staff.ExperienceYears, staff.Certificates, staff.State == StaffState.Active, staff.Version));
     }
 
-    private static StaffOutcome Outcome(WorkflowRefusal refusal) => refusal switch
+    /// <summary>The staff outcome of a pipeline refusal (the reserve plan's grain answers with the same outcomes).</summary>
+    internal static StaffOutcome Outcome(WorkflowRefusal refusal) => refusal switch
     {
         WorkflowRefusal.NotFound => StaffOutcome.NotFound,
         WorkflowRefusal.IllegalMove => StaffOutcome.IllegalMove,

@@ -50,7 +50,7 @@ internal sealed partial class StaffReserveGrain : Grain, IStaffReserveGrain
                 (id, result) => new AppliedOperation<ReserveResult>(id, result)),
             Copy = copier.Copy,
             IsApplied = r => r.Ok,
-            Refuse = (refusal, message) => new ReserveResult(Outcome(refusal), message, S.Plan),
+            Refuse = (refusal, message) => new ReserveResult(StaffGrain.Outcome(refusal), message, S.Plan),
             NotFoundMessage = Msg.Of("common.notFound", ("what", Msg.Of("people.what.reservePlan"))),
             RefusalAsStored = r => new ReserveResult(r.Outcome, r.Message, S.Plan),
             Announce = AnnounceAsync,
@@ -125,14 +125,6 @@ internal sealed partial class StaffReserveGrain : Grain, IStaffReserveGrain
             await GrainFactory.GetGrain<IStaffRosterGrain>(Key).HearPlanAsync(plan);
         }
     }
-
-    private static StaffOutcome Outcome(WorkflowRefusal refusal) => refusal switch
-    {
-        WorkflowRefusal.NotFound => StaffOutcome.NotFound,
-        WorkflowRefusal.IllegalMove => StaffOutcome.IllegalMove,
-        WorkflowRefusal.Forbidden => StaffOutcome.Forbidden,
-        _ => StaffOutcome.Invalid,
-    };
 
     private ReserveResult Invalid(string message) => new(StaffOutcome.Invalid, message, S.Plan);
 
