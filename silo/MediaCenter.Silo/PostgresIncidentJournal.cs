@@ -113,6 +113,7 @@ internal sealed class PostgresIncidentJournal(NpgsqlDataSource db, PostgresEvent
             Source = s.Source,
             PartyId = s.PartyId,
             Channel = s.Channel,
+            Application = s.Group?.Application is { Length: > 0 } application ? application : null,
             Text = entry.Text,
             OwnerId = ownerId,
             PreviousOwnerId = previous?.OwnerId is { } before && before != ownerId ? before : null,

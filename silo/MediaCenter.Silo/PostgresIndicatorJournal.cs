@@ -16,10 +16,11 @@ internal sealed class PostgresIndicatorJournal(NpgsqlDataSource db) : IIndicator
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition("""
-            INSERT INTO mc.indicators (id, name, expression, comparison, target, parties, unit, state, version, defined_by, updated_at, retire_reason)
-            VALUES (@Id, @Name, @Expression, @Comparison, @Target, @Parties, @Unit, @State, @Version, @DefinedBy, @UpdatedAt, @RetireReason)
+            INSERT INTO mc.indicators (id, name, expression, comparison, target, parties, applications, unit, state, version, defined_by, updated_at,
+                retire_reason)
+            VALUES (@Id, @Name, @Expression, @Comparison, @Target, @Parties, @Applications, @Unit, @State, @Version, @DefinedBy, @UpdatedAt, @RetireReason)
             ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, expression = EXCLUDED.expression, comparison = EXCLUDED.comparison,
-                target = EXCLUDED.target, parties = EXCLUDED.parties, unit = EXCLUDED.unit, state = EXCLUDED.state, version = EXCLUDED.version,
+                target = EXCLUDED.target, parties = EXCLUDED.parties, applications = EXCLUDED.applications, unit = EXCLUDED.unit, state = EXCLUDED.state, version = EXCLUDED.version,
                 updated_at = EXCLUDED.updated_at, retire_reason = EXCLUDED.retire_reason
             WHERE mc.indicators.version < EXCLUDED.version
             """, new
@@ -30,6 +31,7 @@ internal sealed class PostgresIndicatorJournal(NpgsqlDataSource db) : IIndicator
             Comparison = i.Comparison.ToString(),
             i.Target,
             Parties = i.Parties.ToArray(),
+            Applications = i.Applications.ToArray(),
             i.Unit,
             State = i.State.ToString(),
             i.Version,
@@ -54,25 +56,15 @@ internal sealed class PostgresIndicatorJournal(NpgsqlDataSource db) : IIndicator
             .ToList();
     }
 
-    /// <summary>The measures that follow an application: its channels' stories and its terminals' alerts.</summary>
-    private static readonly string[] ApplicationMeasures =
-    [
-        IndicatorMeasures.StoriesPublished, IndicatorMeasures.AssignmentsSubmitted, IndicatorMeasures.AssignmentsOnTime, IndicatorMeasures.AssignmentOnTimeRate,
-        IndicatorMeasures.ReviewsDone, IndicatorMeasures.ReviewTurnaroundMedianHours, IndicatorMeasures.TerminalAlerts,
-    ];
-
-    public async Task<IReadOnlyDictionary<string, double?>> MeasureApplicationAsync(string partyId, string application, DateTimeOffset from, DateTimeOffset to,
-        CancellationToken cancellationToken = default)
-    {
-        var all = await MeasureAsync(partyId, from, to, cancellationToken, application);
-        return ApplicationMeasures.ToDictionary(m => m, m => all[m], StringComparer.Ordinal);
-    }
+    public Task<IReadOnlyDictionary<string, double?>> MeasureApplicationAsync(string partyId, string application, DateTimeOffset from, DateTimeOffset to,
+        CancellationToken cancellationToken = default) => MeasureAsync(partyId, from, to, cancellationToken, application);
 
     public Task<IReadOnlyDictionary<string, double?>> MeasureAsync(string partyId, DateTimeOffset from, DateTimeOffset to,
         CancellationToken cancellationToken = default) => MeasureAsync(partyId, from, to, cancellationToken, application: null);
 
     // Stories count by their channel's application now; terminal alerts by the application the terminal had when it alerted
-    // (alerts written before applications belong to the default one).
+    // (alerts written before applications belong to the default one); incidents by the application of their terminal group,
+    // else by their channel's application now, else the default one.
     private async Task<IReadOnlyDictionary<string, double?>> MeasureAsync(string partyId, DateTimeOffset from, DateTimeOffset to,
         CancellationToken cancellationToken, string? application)
     {
@@ -99,8 +91,10 @@ internal sealed class PostgresIndicatorJournal(NpgsqlDataSource db) : IIndicator
                        min(occurred_at) FILTER (WHERE event_type = 'incident.Report') AS reported,
                        min(occurred_at) FILTER (WHERE event_type = 'incident.Acknowledge') AS acknowledged,
                        min(occurred_at) FILTER (WHERE event_type = 'incident.Resolve') AS resolved
-                  FROM mc.event_log
+                  FROM mc.event_log e
                  WHERE entity_type = 'incident' AND payload ->> 'partyId' = @party AND occurred_at < @to
+                   AND (@application::text IS NULL OR coalesce(payload ->> 'application',
+                        (SELECT c.application_code FROM mc.channels c WHERE c.code = e.payload ->> 'channel'), 'default') = @application)
                  GROUP BY entity_id)
             SELECT count(*) FILTER (WHERE reported >= @from)::float8 AS reported,
                    (avg(extract(epoch FROM acknowledged - reported) / 60.0) FILTER (WHERE acknowledged >= @from AND reported IS NOT NULL))::float8 AS mtta,
@@ -132,9 +126,10 @@ internal sealed class PostgresIndicatorJournal(NpgsqlDataSource db) : IIndicator
         // A figure of the month so far never replaces the closed figure of the same month.
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition("""
-            INSERT INTO mc.indicator_figures (indicator_id, party_id, month, value, comparison, target, met, measures, expression, computed_at, closed)
-            VALUES (@IndicatorId, @PartyId, @Month, @Value, @Comparison, @Target, @Met, @Measures, @Expression, @ComputedAt, @Closed)
-            ON CONFLICT (indicator_id, party_id, month) DO UPDATE SET value = EXCLUDED.value, comparison = EXCLUDED.comparison,
+            INSERT INTO mc.indicator_figures (indicator_id, party_id, application_code, month, value, comparison, target, met, measures, expression,
+                computed_at, closed)
+            VALUES (@IndicatorId, @PartyId, @Application, @Month, @Value, @Comparison, @Target, @Met, @Measures, @Expression, @ComputedAt, @Closed)
+            ON CONFLICT (indicator_id, party_id, application_code, month) DO UPDATE SET value = EXCLUDED.value, comparison = EXCLUDED.comparison,
                 target = EXCLUDED.target, met = EXCLUDED.met, measures = EXCLUDED.measures, expression = EXCLUDED.expression,
                 computed_at = EXCLUDED.computed_at, closed = EXCLUDED.closed
             WHERE EXCLUDED.closed OR NOT mc.indicator_figures.closed
@@ -142,6 +137,7 @@ internal sealed class PostgresIndicatorJournal(NpgsqlDataSource db) : IIndicator
         {
             f.IndicatorId,
             f.PartyId,
+            f.Application,
             f.Month,
             f.Value,
             Comparison = f.Comparison.ToString(),
@@ -154,28 +150,29 @@ internal sealed class PostgresIndicatorJournal(NpgsqlDataSource db) : IIndicator
         }, cancellationToken: cancellationToken));
     }
 
-    public async Task<IReadOnlyList<IndicatorFigure>> EarlierFiguresAsync(string indicatorId, string partyId, DateOnly before, int count,
+    public async Task<IReadOnlyList<IndicatorFigure>> EarlierFiguresAsync(string indicatorId, string partyId, string application, DateOnly before, int count,
         CancellationToken cancellationToken = default)
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync<FigureRow>(new CommandDefinition("""
-            SELECT indicator_id, party_id, month, value, comparison, target, met, measures::text AS measures, expression, computed_at, closed
+            SELECT indicator_id, party_id, application_code AS application, month, value, comparison, target, met, measures::text AS measures,
+                   expression, computed_at, closed
               FROM mc.indicator_figures
-             WHERE indicator_id = @indicatorId AND party_id = @partyId AND month < @before AND closed
+             WHERE indicator_id = @indicatorId AND party_id = @partyId AND application_code = @application AND month < @before AND closed
              ORDER BY month DESC LIMIT @count
-            """, new { indicatorId, partyId, before, count }, cancellationToken: cancellationToken));
+            """, new { indicatorId, partyId, application, before, count }, cancellationToken: cancellationToken));
         return rows.Select(r => r.ToFigure()).ToList();
     }
 
-    public async Task<bool> RecordReminderAsync(string indicatorId, string partyId, DateOnly month, string notificationId, DateTimeOffset at,
+    public async Task<bool> RecordReminderAsync(string indicatorId, string partyId, string application, DateOnly month, string notificationId, DateTimeOffset at,
         CancellationToken cancellationToken = default)
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         return await connection.ExecuteAsync(new CommandDefinition("""
-            INSERT INTO mc.indicator_reminders (indicator_id, party_id, month, notification_id, raised_at)
-            VALUES (@indicatorId, @partyId, @month, @notificationId, @at)
-            ON CONFLICT (indicator_id, party_id, month) DO NOTHING
-            """, new { indicatorId, partyId, month, notificationId, at = at.ToUniversalTime() }, cancellationToken: cancellationToken)) > 0;
+            INSERT INTO mc.indicator_reminders (indicator_id, party_id, application_code, month, notification_id, raised_at)
+            VALUES (@indicatorId, @partyId, @application, @month, @notificationId, @at)
+            ON CONFLICT (indicator_id, party_id, application_code, month) DO NOTHING
+            """, new { indicatorId, partyId, application, month, notificationId, at = at.ToUniversalTime() }, cancellationToken: cancellationToken)) > 0;
     }
 
     private sealed class StoryMeasures
@@ -202,6 +199,7 @@ internal sealed class PostgresIndicatorJournal(NpgsqlDataSource db) : IIndicator
         public string Comparison { get; init; } = "";
         public double Target { get; init; }
         public string[] Parties { get; init; } = [];
+        public string[] Applications { get; init; } = [];
         public string Unit { get; init; } = "";
         public string State { get; init; } = "";
         public long Version { get; init; }
@@ -210,13 +208,15 @@ internal sealed class PostgresIndicatorJournal(NpgsqlDataSource db) : IIndicator
         public string? RetireReason { get; init; }
 
         public IndicatorView ToView() => new(Id, Name, Expression, Enum.Parse<IndicatorComparison>(Comparison), Target, [.. Parties], Unit,
-            Enum.Parse<IndicatorState>(State), Version, DefinedBy, UpdatedAt, RetireReason);
+            Enum.Parse<IndicatorState>(State), Version, DefinedBy, UpdatedAt, RetireReason)
+        { Applications = [.. Applications] };
     }
 
     private sealed class FigureRow
     {
         public string IndicatorId { get; init; } = "";
         public string PartyId { get; init; } = "";
+        public string Application { get; init; } = "";
         public DateOnly Month { get; init; }
         public double? Value { get; init; }
         public string Comparison { get; init; } = "";
@@ -228,6 +228,7 @@ internal sealed class PostgresIndicatorJournal(NpgsqlDataSource db) : IIndicator
         public bool Closed { get; init; }
 
         public IndicatorFigure ToFigure() => new(IndicatorId, PartyId, Month, Value, Enum.Parse<IndicatorComparison>(Comparison), Target, Met,
-            PersistedJson.Deserialize<Dictionary<string, double?>>(Measures) ?? [], Expression, ComputedAt, Closed);
+            PersistedJson.Deserialize<Dictionary<string, double?>>(Measures) ?? [], Expression, ComputedAt, Closed)
+        { Application = Application };
     }
 }

@@ -130,7 +130,7 @@ public static class AlertStorm
             var readers = staff.Select(http => ReadBoardAsync(http, watched, reads, stop.Token)).ToList();
 
             var (silentFrom, _) = await silence.Task;
-            var listedAt = await WatchMembersAsync(deployment.ConnectionString, cluster, silentFrom, grouping, options.Terminals, watched, stop.Token);
+            var (listedAt, holding) = await WatchMembersAsync(deployment.ConnectionString, cluster, silentFrom, grouping, options.Terminals, watched, stop.Token);
             await stop.CancelAsync();
             await Task.WhenAll(readers.Append(beating));
 
@@ -147,8 +147,11 @@ public static class AlertStorm
 
             lateness.Sort();
             var to = silentFrom + FirstMinute;
-            var incidents = (int)await ScalarAsync(deployment.ConnectionString,
-                "SELECT count(*) FROM mc.incidents WHERE party_id = @party AND reported_at >= @from AND reported_at < @to", silentFrom, to);
+            // The storm's incidents: those opened in its first minute, and any opened before (a flap while the fleet came online)
+            // that its members joined.
+            var opened = await IdsAsync(deployment.ConnectionString,
+                "SELECT id FROM mc.incidents WHERE party_id = @party AND reported_at >= @from AND reported_at < @to", silentFrom, to);
+            var incidents = opened.Union(holding).Count();
             var notifications = (int)await ScalarAsync(deployment.ConnectionString,
                 "SELECT count(*) FROM mc.notifications WHERE audience = 'ops' AND created_at >= @from AND created_at < @to", silentFrom, to);
             var idle = reads.Where(r => r.At < silentFrom && r.Ok).Select(r => r.Ms).Order().ToList();
@@ -243,10 +246,11 @@ public static class AlertStorm
 
     // For the first minute after the silence began: the instant each silent terminal is first seen listed on an incident, read
     // from the incident grains as the incident page reads them, every quarter second.
-    private static async Task<Dictionary<string, DateTimeOffset>> WatchMembersAsync(string connectionString, IClusterClient cluster, DateTimeOffset from,
-        bool grouping, int terminals, ConcurrentDictionary<string, byte> watched, CancellationToken stop)
+    private static async Task<(Dictionary<string, DateTimeOffset> ListedAt, HashSet<string> Holding)> WatchMembersAsync(string connectionString,
+        IClusterClient cluster, DateTimeOffset from, bool grouping, int terminals, ConcurrentDictionary<string, byte> watched, CancellationToken stop)
     {
         var listedAt = new Dictionary<string, DateTimeOffset>();
+        var holding = new HashSet<string>();
         var done = new HashSet<string>();
         await using var db = NpgsqlDataSource.Create(connectionString);
         var until = from + FirstMinute;
@@ -269,13 +273,18 @@ public static class AlertStorm
                 watched.TryAdd(id, 0);
                 var incident = await cluster.GetGrain<IIncidentGrain>(id).GetAsync();
                 var now = DateTimeOffset.UtcNow;
+                // A member counts once it is listed as out since the silence: a terminal that flapped while the fleet came online is
+                // already on an incident (recovered, or out since before), and only its going out again in the storm is measured.
                 foreach (var member in incident?.Group?.Members ?? [])
                 {
-                    listedAt.TryAdd(member.Id, now);
+                    if (member.RecoveredAt is null && member.Since >= from && listedAt.TryAdd(member.Id, now) && !member.Id.StartsWith("b7-north", StringComparison.Ordinal))
+                    {
+                        holding.Add(id);
+                    }
                 }
 
-                // Without grouping an incident never gains a member: once read, it need not be read again.
-                if (!grouping && incident?.Group is { Members.Count: > 0 })
+                // Without grouping an incident gains no new member: once each of its members is counted, it need not be read again.
+                if (!grouping && incident?.Group is { Members.Count: > 0 } g && g.Members.All(m => listedAt.ContainsKey(m.Id)))
                 {
                     done.Add(id);
                 }
@@ -300,7 +309,25 @@ public static class AlertStorm
             await Task.Delay(rest, CancellationToken.None);
         }
 
-        return listedAt.Where(p => !p.Key.StartsWith("b7-north", StringComparison.Ordinal)).ToDictionary();
+        return (listedAt.Where(p => !p.Key.StartsWith("b7-north", StringComparison.Ordinal)).ToDictionary(), holding);
+    }
+
+    private static async Task<List<string>> IdsAsync(string connectionString, string sql, DateTimeOffset from, DateTimeOffset to)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        command.Parameters.AddWithValue("party", Party);
+        command.Parameters.AddWithValue("from", from);
+        command.Parameters.AddWithValue("to", to);
+        var ids = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            ids.Add(reader.GetString(0));
+        }
+
+        return ids;
     }
 
     private static async Task<long> ScalarAsync(string connectionString, string sql, DateTimeOffset from, DateTimeOffset to)

@@ -391,13 +391,12 @@ public static class BenchRunner
             their figure "before it". For the
             first minute from the first silence the suite reads every incident of the party from its grain four times a second
             and notes when each silent terminal is first listed on one; its deadline is the silo's own (last heartbeat applied +
-            3 s), so "after the deadline" includes the detection, the grouping and up to 250 ms of polling. Incidents are those
-            reported in the first minute; notifications per operator are those of the `ops` audience, which every operator on
-            duty sees. Options: `--b7-terminals`, `--b7-spread-seconds`, `--b7-staff`, `--b7-witnesses`.
-            Known flaw, not fixed yet: a terminal that flaps while the fleet comes online can open the region's incident before the
-            silence; the storm then joins it, and the row shows 0 incidents "opened" and a negative lateness (seen once, on a quiet
-            machine, 2026-12-05 11:25: 0 opened, 1 notification, 1000/1000 listed, p99 334 ms). Counting only members listed out since
-            their own stop fixes the product's figures but, as first written, listed none of the baseline's, so it is not in yet.
+            3 s), so "after the deadline" includes the detection, the grouping and up to 250 ms of polling. A terminal counts as
+            listed once an incident lists it out since the silence began: one that flapped while the fleet came online is already
+            on an incident (recovered, or out since before), and only its going out again is measured. The storm's incidents are
+            those reported in its first minute plus any opened before that its members joined; notifications per operator are
+            those of the `ops` audience, which every operator on duty sees. Options: `--b7-terminals`, `--b7-spread-seconds`,
+            `--b7-staff`, `--b7-witnesses`.
 
             Where the time went, and what changed (all on 2026-11-29, each figure from a `--only B1,B3` or `--only B4` run on this
             machine; the rows above are the run that wrote this file). The rows print CPU per process (/proc user + system time over

@@ -101,7 +101,7 @@ internal static class ApplicationsApi
             })
             .RequireAuthorization(Policies.PartyRead)
             .WithName("ApplicationMeasures")
-            .WithSummary("The indicator measures that follow an application (its channels' stories, its terminals' alerts) for a month (yyyy-MM; the current one so far by default).");
+            .WithSummary("Every indicator measure of one application (its channels' stories, its terminals' alerts, the incidents of its terminal groups and channels) for a month (yyyy-MM; the current one so far by default).");
 
         applications.MapPut("/{id}", (string id, ApplicationBody? body, HttpContext http, IClusterClient cluster) =>
                 ExecuteAsync(id, new EditApplication(body?.Name, body?.Kind, body?.Owner, body?.Description), http, cluster))

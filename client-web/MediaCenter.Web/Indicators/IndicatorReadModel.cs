@@ -10,7 +10,7 @@ namespace MediaCenter.Web.Indicators;
 public sealed class IndicatorReadModel(NpgsqlDataSource db)
 {
     /// <summary>One figure as lists show it.</summary>
-    public sealed record FigureRow(string IndicatorId, string PartyId, DateOnly Month, double? Value, string Comparison, double Target, bool? Met,
+    public sealed record FigureRow(string IndicatorId, string PartyId, string Application, DateOnly Month, double? Value, string Comparison, double Target, bool? Met,
         string Expression, DateTimeOffset ComputedAt, bool Closed, bool Reminded, Dictionary<string, double?> Measures);
 
     /// <summary>One rectification as lists show it.</summary>
@@ -33,9 +33,10 @@ public sealed class IndicatorReadModel(NpgsqlDataSource db)
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync<IndicatorRecord>(new CommandDefinition("""
-            SELECT id, name, expression, comparison, target, parties, unit, state, version, defined_by, updated_at, retire_reason
+            SELECT id, name, expression, comparison, target, parties, applications, unit, state, version, defined_by, updated_at, retire_reason
               FROM mc.indicators
-             WHERE @party::text IS NULL OR (state <> 'Draft' AND (cardinality(parties) = 0 OR @party = ANY (parties)))
+             WHERE @party::text IS NULL OR (state <> 'Draft' AND (cardinality(applications) = 0 AND (cardinality(parties) = 0 OR @party = ANY (parties))
+                   OR EXISTS (SELECT 1 FROM unnest(applications) a WHERE split_part(a, '.', 1) = @party)))
              ORDER BY name, id
             """, new { party = partyId }, cancellationToken: cancellationToken));
         return rows.ToList();
@@ -46,16 +47,16 @@ public sealed class IndicatorReadModel(NpgsqlDataSource db)
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync<StoredFigure>(new CommandDefinition("""
-            SELECT f.indicator_id, f.party_id, f.month, f.value, f.comparison, f.target, f.met, f.expression, f.computed_at, f.closed,
+            SELECT f.indicator_id, f.party_id, f.application_code AS application, f.month, f.value, f.comparison, f.target, f.met, f.expression, f.computed_at, f.closed,
                    r.notification_id IS NOT NULL AS reminded, f.measures::text AS measures
               FROM mc.indicator_figures f
-              LEFT JOIN mc.indicator_reminders r USING (indicator_id, party_id, month)
+              LEFT JOIN mc.indicator_reminders r USING (indicator_id, party_id, application_code, month)
              WHERE (@indicator::text IS NULL OR f.indicator_id = @indicator) AND (@party::text IS NULL OR f.party_id = @party)
                AND f.month >= @from AND f.month <= @to
-             ORDER BY f.indicator_id, f.party_id, f.month
+             ORDER BY f.indicator_id, f.party_id, f.application_code, f.month
              LIMIT 5000
             """, new { indicator = indicatorId, party = partyId, from, to }, cancellationToken: cancellationToken));
-        return rows.Select(r => new FigureRow(r.IndicatorId, r.PartyId, r.Month, r.Value, r.Comparison, r.Target, r.Met, r.Expression, r.ComputedAt, r.Closed,
+        return rows.Select(r => new FigureRow(r.IndicatorId, r.PartyId, r.Application, r.Month, r.Value, r.Comparison, r.Target, r.Met, r.Expression, r.ComputedAt, r.Closed,
             r.Reminded, PersistedJson.Deserialize<Dictionary<string, double?>>(r.Measures) ?? [])).ToList();
     }
 
@@ -81,6 +82,7 @@ public sealed class IndicatorReadModel(NpgsqlDataSource db)
         public required string Comparison { get; init; }
         public double Target { get; init; }
         public string[] Parties { get; init; } = [];
+        public string[] Applications { get; init; } = [];
         public string Unit { get; init; } = "";
         public required string State { get; init; }
         public long Version { get; init; }
@@ -93,6 +95,7 @@ public sealed class IndicatorReadModel(NpgsqlDataSource db)
     {
         public string IndicatorId { get; init; } = "";
         public string PartyId { get; init; } = "";
+        public string Application { get; init; } = "";
         public DateOnly Month { get; init; }
         public double? Value { get; init; }
         public string Comparison { get; init; } = "";

@@ -17,7 +17,8 @@ namespace MediaCenter.Web.Indicators;
 /// </summary>
 internal static class IndicatorsApi
 {
-    public sealed record IndicatorBody(string? Name, string? Expression, IndicatorComparison? Comparison, double? Target, List<string>? Parties, string? Unit);
+    public sealed record IndicatorBody(string? Name, string? Expression, IndicatorComparison? Comparison, double? Target, List<string>? Parties, string? Unit,
+        List<string>? Applications = null);
 
     public sealed record ReasonBody(string? Reason);
 
@@ -58,14 +59,14 @@ internal static class IndicatorsApi
             {
                 var operation = CommandIds.Required(http);
                 var id = OpsHttp.IdFor("ind", operation);
-                var command = new DefineIndicator(body?.Name, body?.Expression, body?.Comparison, body?.Target, body?.Parties, body?.Unit);
+                var command = new DefineIndicator(body?.Name, body?.Expression, body?.Comparison, body?.Target, body?.Parties, body?.Unit, body?.Applications);
                 var result = await cluster.GetGrain<IIndicatorGrain>(id).ExecuteAsync(command, Actor(http.CurrentUser(), null), operation);
                 http.Audit().Target = "indicator:" + id;
                 return Answer(http, result, created: true);
             })
             .RequireAuthorization(Policies.OperationsRead)
             .WithName("DefineIndicator")
-            .WithSummary("Management defines an indicator (a draft): name, expression over measures, comparison (AtLeast, AtMost), target, parties (none: every party), unit. Requires an Idempotency-Key.");
+            .WithSummary("Management defines an indicator (a draft): name, expression over measures, comparison (AtLeast, AtMost), target, parties (none: every party) or applications ({party}.{code}: one figure each), unit. Requires an Idempotency-Key.");
 
         indicators.MapGet("/figures", async (string? indicatorId, string? partyId, string? from, string? to, HttpContext http, IndicatorReadModel read) =>
             {
@@ -102,7 +103,7 @@ internal static class IndicatorsApi
             .WithSummary("An indicator definition.");
 
         indicators.MapPut("/{id}", (string id, IndicatorBody? body, HttpContext http, IClusterClient cluster) =>
-                ExecuteIndicatorAsync(id, new EditIndicator(body?.Name, body?.Expression, body?.Comparison, body?.Target, body?.Parties, body?.Unit), http, cluster))
+                ExecuteIndicatorAsync(id, new EditIndicator(body?.Name, body?.Expression, body?.Comparison, body?.Target, body?.Parties, body?.Unit, body?.Applications), http, cluster))
             .RequireAuthorization(Policies.OperationsRead)
             .WithName("EditIndicator")
             .WithSummary("Management changes an indicator (fields left out stay); figures already kept keep the definition they were computed with.");
@@ -300,7 +301,7 @@ internal static class IndicatorsApi
     {
         var indicator = await cluster.GetGrain<IIndicatorGrain>(id).GetAsync();
         var user = http.CurrentUser();
-        var visible = indicator is not null && (PartyScope(user) is not { } party || (indicator.State != IndicatorState.Draft && indicator.AppliesTo(party)));
+        var visible = indicator is not null && (PartyScope(user) is not { } party || (indicator.State != IndicatorState.Draft && indicator.Concerns(party)));
         return visible ? indicator! : throw new IdentityProblem(ProblemKind.NotFound, Msg.Of("indicator.notFoundId", ("id", id)));
     }
 

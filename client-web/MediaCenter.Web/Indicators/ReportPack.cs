@@ -61,6 +61,7 @@ public sealed class ReportPack(NpgsqlDataSource db, IndicatorReadModel read, ICl
                 ["Indicator"] = indicators.TryGetValue(f.IndicatorId, out var i) ? i.Name : f.IndicatorId,
                 ["IndicatorId"] = f.IndicatorId,
                 ["Party"] = f.PartyId,
+                ["Application"] = f.Application,
                 ["Value"] = f.Value,
                 ["Comparison"] = f.Comparison == nameof(IndicatorComparison.AtLeast) ? ">=" : "<=",
                 ["Target"] = f.Target,

@@ -43,6 +43,12 @@ public sealed record IncidentChanged : DomainEvent
     /// <summary>The owner before the change, when it differs (a reopened incident is no longer its former owner's task).</summary>
     [Id(11)] public Guid? PreviousOwnerId { get; init; }
 
+    /// <summary>
+    /// The application (接入应用, its code within the party) of a grouped terminal incident; null for others (an incident on a channel
+    /// belongs to the channel's application).
+    /// </summary>
+    [Id(12)] public string? Application { get; init; }
+
     [JsonIgnore] public override string Domain => DomainNames.Incident;
 
     [JsonIgnore] public override string EventType => "incident." + Command;

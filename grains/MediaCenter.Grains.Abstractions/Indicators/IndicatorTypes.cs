@@ -1,3 +1,4 @@
+using MediaCenter.Grains.Applications;
 using MediaCenter.Grains.Operations;
 using MediaCenter.Grains.Workflow;
 
@@ -50,7 +51,10 @@ public abstract record IndicatorCommand
     public abstract IndicatorCommandType Type { get; }
 }
 
-/// <summary>Defines an indicator. <paramref name="Parties"/> empty: every access party.</summary>
+/// <summary>
+/// Defines an indicator. <paramref name="Parties"/> empty: every access party. <paramref name="Applications"/> (ids
+/// <c>{party}.{code}</c>) scope it to those applications (接入应用) instead: one figure per application, no party list.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("mc.DefineIndicator")]
 public sealed record DefineIndicator(
     [property: Id(0)] string? Name,
@@ -58,7 +62,8 @@ public sealed record DefineIndicator(
     [property: Id(2)] IndicatorComparison? Comparison,
     [property: Id(3)] double? Target,
     [property: Id(4)] List<string>? Parties,
-    [property: Id(5)] string? Unit) : IndicatorCommand
+    [property: Id(5)] string? Unit,
+    [property: Id(6)] List<string>? Applications = null) : IndicatorCommand
 {
     /// <inheritdoc />
     public override IndicatorCommandType Type => IndicatorCommandType.Define;
@@ -72,7 +77,8 @@ public sealed record EditIndicator(
     [property: Id(2)] IndicatorComparison? Comparison,
     [property: Id(3)] double? Target,
     [property: Id(4)] List<string>? Parties,
-    [property: Id(5)] string? Unit) : IndicatorCommand
+    [property: Id(5)] string? Unit,
+    [property: Id(6)] List<string>? Applications = null) : IndicatorCommand
 {
     /// <inheritdoc />
     public override IndicatorCommandType Type => IndicatorCommandType.Edit;
@@ -111,8 +117,18 @@ public sealed record IndicatorView(
     [property: Id(10)] DateTimeOffset UpdatedAt,
     [property: Id(11)] string? RetireReason)
 {
-    /// <summary>True when it applies to the party.</summary>
-    public bool AppliesTo(string partyId) => Parties.Count == 0 || Parties.Contains(partyId);
+    /// <summary>
+    /// The applications (ids <c>{party}.{code}</c>) it is scoped to; empty: it is computed per party (<see cref="Parties"/>).
+    /// An indicator is scoped to parties or to applications, never both.
+    /// </summary>
+    [Id(12)] public List<string> Applications { get; init; } = [];
+
+    /// <summary>True when it applies to the party as a whole.</summary>
+    public bool AppliesTo(string partyId) => Applications.Count == 0 && (Parties.Count == 0 || Parties.Contains(partyId));
+
+    /// <summary>True when it applies to the party as a whole or to one of its applications (the party's people read it).</summary>
+    public bool Concerns(string partyId) =>
+        AppliesTo(partyId) || Applications.Any(a => ApplicationIds.Split(a) is { } id && id.PartyId == partyId);
 
     /// <summary>True when the figure meets the target.</summary>
     public static bool Meets(IndicatorComparison comparison, double value, double target) =>
@@ -184,7 +200,11 @@ public sealed record IndicatorFigure(
     [property: Id(7)] Dictionary<string, double?> Measures,
     [property: Id(8)] string Expression,
     [property: Id(9)] DateTimeOffset ComputedAt,
-    [property: Id(10)] bool Closed);
+    [property: Id(10)] bool Closed)
+{
+    /// <summary>The application (its code within the party) the figure is for; empty for the party as a whole.</summary>
+    [Id(11)] public string Application { get; init; } = "";
+}
 
 /// <summary>What a month close or an on-demand computation did.</summary>
 [GenerateSerializer, Immutable, Alias("mc.IndicatorMonthReport")]

@@ -235,7 +235,11 @@ public static class RectificationWorkflow
     public static IReadOnlyList<WorkflowRow> Rows() =>
         Table.Select(t => new WorkflowRow(t.From?.ToString(), t.Command.ToString(), OpsRoles.Describe(t.Roles), t.To?.ToString() ?? "", "")).ToList();
 
-    /// <summary>The id of the rectification opened on an indicator shortfall (one per indicator, party and month).</summary>
-    public static string ShortfallId(string indicatorId, string partyId, DateOnly month) =>
-        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"rect-{indicatorId}-{partyId}-{month:yyyyMM}");
+    /// <summary>
+    /// The id of the rectification opened on an indicator shortfall: one per indicator, party and month, or per indicator,
+    /// application (<paramref name="application"/>, its code) and month for an indicator scoped to applications.
+    /// </summary>
+    public static string ShortfallId(string indicatorId, string partyId, DateOnly month, string application = "") =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"rect-{indicatorId}-{(application.Length == 0 ? partyId : Applications.ApplicationIds.Of(partyId, application))}-{month:yyyyMM}");
 }

@@ -593,7 +593,9 @@ internal sealed partial class IncidentGrain(
     private static string GroupTitle(IncidentGroupState g, string? partyId)
     {
         var where = g.Region.Length > 0 ? g.Region : partyId ?? "";
-        return Msg.Of("incident.group.title", ("where", where), ("count", g.Members.Count), ("kind", KindLabel(g.Kind)));
+        return g.Application.Length == 0 || g.Application == Applications.ApplicationIds.DefaultCode
+            ? Msg.Of("incident.group.title", ("where", where), ("count", g.Members.Count), ("kind", KindLabel(g.Kind)))
+            : Msg.Of("incident.group.titleApplication", ("where", where), ("application", g.Application), ("count", g.Members.Count), ("kind", KindLabel(g.Kind)));
     }
 
     /// <summary>

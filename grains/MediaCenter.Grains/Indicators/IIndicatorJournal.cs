@@ -19,19 +19,23 @@ public interface IIndicatorJournal
     Task<IReadOnlyDictionary<string, double?>> MeasureAsync(string partyId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// The measures that follow an application (接入应用) for one party's application over [from, to): those of its channels' stories and
-    /// its terminals' alerts (incident measures are the party's only).
+    /// Every measure of the catalogue for one party's application (接入应用) over [from, to): its channels' stories, its terminals'
+    /// alerts and the incidents of its channels and terminals.
     /// </summary>
     Task<IReadOnlyDictionary<string, double?>> MeasureApplicationAsync(string partyId, string application, DateTimeOffset from, DateTimeOffset to,
         CancellationToken cancellationToken = default);
 
-    /// <summary>Stores a figure (replacing the one of the same indicator, party and month).</summary>
+    /// <summary>Stores a figure (replacing the one of the same indicator, party, application and month).</summary>
     Task StoreFigureAsync(IndicatorFigure figure, CancellationToken cancellationToken = default);
 
-    /// <summary>The closed figures of an indicator and party before a month, newest first (the trend a reminder quotes).</summary>
-    Task<IReadOnlyList<IndicatorFigure>> EarlierFiguresAsync(string indicatorId, string partyId, DateOnly before, int count, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// The closed figures of an indicator and party (one application of it, or the whole party when empty) before a month, newest first
+    /// (the trend a reminder quotes).
+    /// </summary>
+    Task<IReadOnlyList<IndicatorFigure>> EarlierFiguresAsync(string indicatorId, string partyId, string application, DateOnly before, int count,
+        CancellationToken cancellationToken = default);
 
-    /// <summary>Records the reminder of a missed target; false when one was recorded before for this indicator, party and month.</summary>
-    Task<bool> RecordReminderAsync(string indicatorId, string partyId, DateOnly month, string notificationId, DateTimeOffset at,
+    /// <summary>Records the reminder of a missed target; false when one was recorded before for this indicator, party, application and month.</summary>
+    Task<bool> RecordReminderAsync(string indicatorId, string partyId, string application, DateOnly month, string notificationId, DateTimeOffset at,
         CancellationToken cancellationToken = default);
 }

@@ -1,3 +1,4 @@
+using MediaCenter.Grains.Applications;
 using MediaCenter.Grains.Operations;
 using MediaCenter.Grains.Workflow;
 using Microsoft.Extensions.DependencyInjection;
@@ -69,7 +70,9 @@ internal sealed partial class IndicatorGrain : Grain, IIndicatorGrain
             OperationId = operationId,
             Command = command.Type,
             Roles = () => actor.Roles,
-            Decide = transition => Task.FromResult(Decide(command, actor, transition.To!.Value)),
+            Decide = async transition => await UnknownApplicationAsync(command) is { } unknown
+                ? Invalid(Msg.Of("indicator.applicationUnknown", ("application", unknown)))
+                : Decide(command, actor, transition.To!.Value),
         });
 
     private IndicatorResult Decide(IndicatorCommand command, OpsActor actor, IndicatorState to)
@@ -80,13 +83,14 @@ internal sealed partial class IndicatorGrain : Grain, IIndicatorGrain
         {
             case DefineIndicator c:
                 {
-                    if (Check(c.Name, c.Expression, c.Comparison, c.Target, c.Parties, c.Unit) is { } refusal)
+                    if (Check(c.Name, c.Expression, c.Comparison, c.Target, c.Parties, c.Applications, c.Unit) is { } refusal)
                     {
                         return refusal;
                     }
 
                     S.Indicator = new IndicatorView(Id, c.Name!.Trim(), c.Expression!.Trim(), c.Comparison!.Value, c.Target!.Value, Parties(c.Parties),
-                        OpsGrainSupport.Optional(c.Unit) ?? "", to, 0, actor.Name, now, null);
+                        OpsGrainSupport.Optional(c.Unit) ?? "", to, 0, actor.Name, now, null)
+                    { Applications = Parties(c.Applications) };
                     break;
                 }
 
@@ -94,7 +98,7 @@ internal sealed partial class IndicatorGrain : Grain, IIndicatorGrain
                 {
                     var known = S.Indicator!;
                     if (Check(c.Name ?? known.Name, c.Expression ?? known.Expression, c.Comparison ?? known.Comparison, c.Target ?? known.Target,
-                            c.Parties ?? known.Parties, c.Unit ?? known.Unit) is { } refusal)
+                            c.Parties ?? known.Parties, c.Applications ?? known.Applications, c.Unit ?? known.Unit) is { } refusal)
                     {
                         return refusal;
                     }
@@ -106,6 +110,7 @@ internal sealed partial class IndicatorGrain : Grain, IIndicatorGrain
                         Comparison = c.Comparison ?? known.Comparison,
                         Target = c.Target ?? known.Target,
                         Parties = c.Parties is null ? known.Parties : Parties(c.Parties),
+                        Applications = c.Applications is null ? known.Applications : Parties(c.Applications),
                         Unit = c.Unit is null ? known.Unit : OpsGrainSupport.Optional(c.Unit) ?? "",
                         State = to,
                     };
@@ -137,7 +142,8 @@ internal sealed partial class IndicatorGrain : Grain, IIndicatorGrain
         return new IndicatorResult(OpsOutcome.Applied, null, S.Indicator.State, IndicatorWorkflow.Table.AllowedIn(S.Indicator.State), S.Indicator);
     }
 
-    private IndicatorResult? Check(string? name, string? expression, IndicatorComparison? comparison, double? target, List<string>? parties, string? unit)
+    private IndicatorResult? Check(string? name, string? expression, IndicatorComparison? comparison, double? target, List<string>? parties,
+        List<string>? applications, string? unit)
     {
         if (OpsGrainSupport.Required(name, MaxName) is null)
         {
@@ -164,9 +170,42 @@ internal sealed partial class IndicatorGrain : Grain, IIndicatorGrain
             return Invalid(Msg.Of("indicator.partiesInvalid", ("max", MaxParties)));
         }
 
+        if (applications is { Count: > MaxParties } || applications?.Any(a => !IsApplicationId(a)) == true)
+        {
+            return Invalid(Msg.Of("indicator.applicationsInvalid", ("max", MaxParties)));
+        }
+
+        if (applications is { Count: > 0 } && parties is { Count: > 0 })
+        {
+            return Invalid(Msg.Of("indicator.partiesOrApplications"));
+        }
+
         return OpsGrainSupport.FitsOptional(unit, MaxUnit) ? null : Invalid(Msg.Of("indicator.unitTooLong", ("max", MaxUnit))
 );
     }
+
+    /// <summary>The first application a definition names that is not registered (a typo would otherwise give empty figures every month).</summary>
+    private async Task<string?> UnknownApplicationAsync(IndicatorCommand command)
+    {
+        var named = command switch
+        {
+            DefineIndicator c => c.Applications,
+            EditIndicator c => c.Applications,
+            _ => null,
+        };
+        foreach (var id in named?.Where(IsApplicationId).Select(a => a.Trim()).Distinct(StringComparer.Ordinal).Take(MaxParties) ?? [])
+        {
+            if (await GrainFactory.GetGrain<IApplicationGrain>(id).GetAsync() is null)
+            {
+                return id;
+            }
+        }
+
+        return null;
+    }
+
+    private static bool IsApplicationId(string? id) =>
+        ApplicationIds.Split(id?.Trim() ?? "") is { } split && ApplicationIds.IsValidCode(split.Code) && ApplicationIds.IsValidCode(split.PartyId);
 
     private static List<string> Parties(List<string>? parties) =>
         parties is null ? [] : [.. parties.Select(p => p.Trim()).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];

@@ -1,4 +1,5 @@
 using System.Globalization;
+using MediaCenter.Grains.Applications;
 using MediaCenter.Grains.Incidents;
 using MediaCenter.Grains.Operations;
 using MediaCenter.Grains.Platform;
@@ -121,6 +122,7 @@ internal sealed partial class IndicatorMonthGrain(
 
         var indicators = await journal.ActiveIndicatorsAsync();
         var parties = await journal.PartiesAsync();
+        var known = parties.ToHashSet(StringComparer.Ordinal);
         var measured = new Dictionary<string, IReadOnlyDictionary<string, double?>>(StringComparer.Ordinal);
         var figures = new List<IndicatorFigure>();
         var raised = 0;
@@ -132,12 +134,20 @@ internal sealed partial class IndicatorMonthGrain(
                 continue;
             }
 
-            foreach (var party in parties.Where(indicator.AppliesTo).Order(StringComparer.Ordinal))
+            // Scoped to applications: one figure per application of a party that exists; otherwise one per party.
+            var scopes = indicator.Applications.Count > 0
+                ? indicator.Applications.Select(ApplicationIds.Split).OfType<(string PartyId, string Code)>().Where(a => known.Contains(a.PartyId))
+                    .OrderBy(a => a.PartyId, StringComparer.Ordinal).ThenBy(a => a.Code, StringComparer.Ordinal).ToList()
+                : [.. parties.Where(indicator.AppliesTo).Order(StringComparer.Ordinal).Select(p => (PartyId: p, Code: ""))];
+            foreach (var (party, application) in scopes)
             {
-                if (!measured.TryGetValue(party, out var measures))
+                var scope = application.Length == 0 ? party : ApplicationIds.Of(party, application);
+                if (!measured.TryGetValue(scope, out var measures))
                 {
-                    measures = await journal.MeasureAsync(party, from, to);
-                    measured[party] = measures;
+                    measures = application.Length == 0
+                        ? await journal.MeasureAsync(party, from, to)
+                        : await journal.MeasureApplicationAsync(party, application, from, to);
+                    measured[scope] = measures;
                 }
 
                 var value = expression.Evaluate(m => measures.GetValueOrDefault(m));
@@ -148,7 +158,8 @@ internal sealed partial class IndicatorMonthGrain(
 
                 var used = expression.Measures.ToDictionary(m => m, m => measures.GetValueOrDefault(m), StringComparer.Ordinal);
                 var figure = new IndicatorFigure(indicator.Id, party, month, value, indicator.Comparison, indicator.Target,
-                    value is { } x ? IndicatorView.Meets(indicator.Comparison, x, indicator.Target) : null, used, indicator.Expression, now, closed);
+                    value is { } x ? IndicatorView.Meets(indicator.Comparison, x, indicator.Target) : null, used, indicator.Expression, now, closed)
+                { Application = application };
                 await journal.StoreFigureAsync(figure);
                 figures.Add(figure);
                 if (closed && figure.Met == false && await RemindAsync(indicator, figure, now))
@@ -165,9 +176,11 @@ internal sealed partial class IndicatorMonthGrain(
     private async Task<bool> RemindAsync(IndicatorView indicator, IndicatorFigure figure, DateTimeOffset now)
     {
         var monthName = IndicatorMonths.Name(figure.Month);
-        var rectificationId = RectificationWorkflow.ShortfallId(indicator.Id, figure.PartyId, figure.Month);
-        var source = new RectificationSource("indicator", $"{indicator.Id}/{figure.PartyId}/{monthName}",
-            $"{indicator.Name} {monthName}", $"{Number(figure.Value)} / {(indicator.Comparison == IndicatorComparison.AtLeast ? "≥" : "≤")} {Number(indicator.Target)}");
+        var scope = figure.Application.Length == 0 ? figure.PartyId : ApplicationIds.Of(figure.PartyId, figure.Application);
+        var rectificationId = RectificationWorkflow.ShortfallId(indicator.Id, figure.PartyId, figure.Month, figure.Application);
+        var source = new RectificationSource("indicator", $"{indicator.Id}/{scope}/{monthName}",
+            figure.Application.Length == 0 ? $"{indicator.Name} {monthName}" : $"{indicator.Name} · {figure.Application} {monthName}",
+            $"{Number(figure.Value)} / {(indicator.Comparison == IndicatorComparison.AtLeast ? "≥" : "≤")} {Number(indicator.Target)}");
         var opened = await GrainFactory.GetGrain<IRectificationGrain>(rectificationId)
             .ExecuteAsync(new OpenRectification(figure.PartyId, source), Platform, "open:" + rectificationId);
         if (!opened.Ok)
@@ -175,12 +188,14 @@ internal sealed partial class IndicatorMonthGrain(
             LogNotOpened(logger, rectificationId, opened.Message ?? opened.Outcome.ToString());
         }
 
-        var earlier = await journal.EarlierFiguresAsync(indicator.Id, figure.PartyId, figure.Month, 3);
+        var earlier = await journal.EarlierFiguresAsync(indicator.Id, figure.PartyId, figure.Application, figure.Month, 3);
         var trend = string.Join(" → ", earlier.Reverse().Select(f => $"{IndicatorMonths.Name(f.Month)} {Number(f.Value)}")
             .Append($"{monthName} {Number(figure.Value)}"));
-        var id = $"indicator:{indicator.Id}:{figure.PartyId}:{monthName}";
+        var id = $"indicator:{indicator.Id}:{scope}:{monthName}";
         var audience = "party:" + figure.PartyId;
-        string title = Msg.Of("indicator.targetMissed", ("name", indicator.Name), ("month", monthName));
+        string title = figure.Application.Length == 0
+            ? Msg.Of("indicator.targetMissed", ("name", indicator.Name), ("month", monthName))
+            : Msg.Of("indicator.targetMissedApplication", ("name", indicator.Name), ("application", figure.Application), ("month", monthName));
         string body = Msg.Of("indicator.targetMissedBody", ("value", Number(figure.Value) + indicator.Unit),
             ("comparison", indicator.Comparison == IndicatorComparison.AtLeast ? "≥" : "≤"), ("target", Number(indicator.Target) + indicator.Unit),
             ("trend", trend), ("link", "/indicators/rectifications/" + rectificationId));
@@ -190,7 +205,7 @@ internal sealed partial class IndicatorMonthGrain(
             await GrainFactory.PublishLiveAsync(LiveTopic.Notifications, new NotificationRaised(id, audience, NotificationKind, null, figure.PartyId, null, title, body, now));
         }
 
-        await journal.RecordReminderAsync(indicator.Id, figure.PartyId, figure.Month, id, now);
+        await journal.RecordReminderAsync(indicator.Id, figure.PartyId, figure.Application, figure.Month, id, now);
         return stored;
     }
 

@@ -45,6 +45,28 @@ public sealed class IncidentGroupingTests(ClusterFixture fixture) : IAsyncLifeti
         [.. ClusterFixture.Incidents.NotificationsOf(id).Where(n => n.Kind == kind)];
 
     [Fact]
+    public async Task A_group_of_an_application_other_than_the_default_names_it_in_its_title()
+    {
+        var group = fixture.Grains.GetGrain<IAlertGroupGrain>(AlertGroups.KeyOf("terminal.offline", _party, "kiosk", Region));
+        var incidents = new List<string>();
+        for (var n = 1; n <= 2; n++)
+        {
+            var id = $"{_party}-k{n}";
+            var report = new IncidentReport($"terminal:{id}:offline", IncidentSource.Terminal, IncidentSeverity.P3,
+                Msg.Of("terminal.offlineTitle", ("name", $"亭 {n}"), ("id", id)), $"{Region} · missed-heartbeats", _party, null, "terminal:" + id, IncidentBench.Now)
+            {
+                Region = Region,
+                Application = "kiosk",
+            };
+            incidents.Add(await group.JoinAsync(new IncidentMember(id, $"亭 {n}", IncidentBench.Now, null), report, $"{id}:terminal.offline:1"));
+        }
+
+        var view = await IncidentBench.ViewAsync(_bench.Incident(Assert.Single(incidents.Distinct())));
+        Assert.Equal($"{Region}（接入应用 kiosk）：2 台终端离线", Text.Zh(view.Title));
+        Assert.Equal($"{Region} (application kiosk): 2 terminals offline", Text.En(view.Title));
+    }
+
+    [Fact]
     public async Task Terminals_of_one_party_and_region_going_out_within_the_window_become_one_incident_listing_each_member()
     {
         var first = await OfflineAsync(1);

@@ -1,3 +1,4 @@
+using MediaCenter.Grains.Applications;
 using MediaCenter.Grains.Indicators;
 using MediaCenter.Grains.Operations;
 using MediaCenter.Grains.Rectification;
@@ -205,5 +206,68 @@ public sealed class IndicatorTests(ClusterFixture fixture)
 
         Assert.Equal(LastMonth, await Months().GetLastClosedAsync());
         Assert.Single(Alerts.NotificationsStartingWith($"indicator:{id}:{party}:{IndicatorMonths.Name(LastMonth)}"));
+    }
+
+    private async Task<string> ApplicationAsync(string party, string code)
+    {
+        var id = ApplicationIds.Of(party, code);
+        var created = await fixture.Grains.GetGrain<IApplicationGrain>(id)
+            .ExecuteAsync(new CreateApplication("自助终端服务", ApplicationKind.Terminal, null, null), Operator, Op());
+        Assert.True(created.Ok, Text.En(created.Message));
+        return id;
+    }
+
+    [Fact]
+    public async Task An_indicator_scoped_to_applications_gives_one_figure_per_application_and_reminds_only_the_one_that_missed()
+    {
+        var party = Party("apps");
+        var month = LastMonth;
+        var app = await ApplicationAsync(party, "app");
+        var kiosk = await ApplicationAsync(party, "kiosk");
+        Journal.SetMeasures(party, month, new() { [IndicatorMeasures.StoriesPublished] = 9 });
+        Journal.SetMeasures(app, month, new() { [IndicatorMeasures.StoriesPublished] = 7 });
+        Journal.SetMeasures(kiosk, month, new() { [IndicatorMeasures.StoriesPublished] = 2 });
+        var grain = fixture.Grains.GetGrain<IIndicatorGrain>($"ind-{_tag}-apps");
+        var defined = await grain.ExecuteAsync(new DefineIndicator("发布量", IndicatorMeasures.StoriesPublished, IndicatorComparison.AtLeast, 5, null, "篇",
+            [kiosk, app]), Management, Op());
+        Assert.True(defined.Ok, Text.En(defined.Message));
+        Assert.Equal([app, kiosk], defined.Indicator!.Applications);
+        Assert.True((await grain.ExecuteAsync(new ActivateIndicator(), Management, Op())).Ok);
+
+        var report = await Months().CloseAsync(month);
+
+        Assert.Equal([("app", 7.0, (bool?)true), ("kiosk", 2.0, false)],
+            report.Figures.Where(f => f.IndicatorId == grain.GetPrimaryKeyString()).Select(f => (f.Application, f.Value!.Value, f.Met)));
+        Assert.Null(Journal.FigureOf(grain.GetPrimaryKeyString(), party, month));
+        var reminder = Assert.Single(Alerts.NotificationsStartingWith($"indicator:{grain.GetPrimaryKeyString()}:"));
+        Assert.Equal(($"indicator:{grain.GetPrimaryKeyString()}:{kiosk}:{IndicatorMonths.Name(month)}", "party:" + party), (reminder.Id, reminder.Audience));
+        Assert.Equal($"Indicator target missed: 发布量 (application kiosk, {IndicatorMonths.Name(month)})", Text.En(reminder.Title));
+        var rectification = await fixture.Grains.GetGrain<IRectificationGrain>(
+            RectificationWorkflow.ShortfallId(grain.GetPrimaryKeyString(), party, month, "kiosk")).GetAsync();
+        Assert.Equal((RectificationState.Open, party), (rectification!.State, rectification.PartyId));
+        Assert.Null(await fixture.Grains.GetGrain<IRectificationGrain>(RectificationWorkflow.ShortfallId(grain.GetPrimaryKeyString(), party, month)).GetAsync());
+    }
+
+    [Theory]
+    [InlineData("both")]
+    [InlineData("shape")]
+    [InlineData("unknown")]
+    public async Task An_indicator_names_parties_or_registered_applications_never_both(string mistake)
+    {
+        var party = Party("scope");
+        var app = await ApplicationAsync(party, "app");
+        var (parties, applications, says) = mistake switch
+        {
+            "both" => (new List<string> { party }, new List<string> { app }, "parties or to applications"),
+            "shape" => ([], ["no-dot-here"], "party.code"),
+            _ => ([], [ApplicationIds.Of(party, "ghost")], "ghost"),
+        };
+
+        var refused = await fixture.Grains.GetGrain<IIndicatorGrain>($"ind-{_tag}-{mistake}")
+            .ExecuteAsync(new DefineIndicator("发布量", IndicatorMeasures.StoriesPublished, IndicatorComparison.AtLeast, 5, parties, null, applications), Management, Op());
+
+        Assert.Equal(OpsOutcome.Invalid, refused.Outcome);
+        Assert.Contains(says, Text.En(refused.Message), StringComparison.Ordinal);
+        Assert.Null(refused.Indicator);
     }
 }

@@ -6,15 +6,16 @@ namespace MediaCenter.Grains.Tests.Indicators;
 
 /// <summary>
 /// Indicators and rectifications in memory, as the silo's tables would hold them: definitions by version, measures the
-/// tests set per party and month, figures per (indicator, party, month), reminders once per (indicator, party, month).
+/// tests set per party (or application) and month, figures per (indicator, party, application, month), reminders once per
+/// (indicator, party, application, month).
 /// </summary>
 public sealed class RecordingIndicatorJournal : IIndicatorJournal, IRectificationJournal
 {
     private readonly ConcurrentDictionary<string, IndicatorView> _indicators = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, bool> _parties = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(string Party, DateTimeOffset From), Dictionary<string, double?>> _measures = new();
-    private readonly ConcurrentDictionary<(string Indicator, string Party, DateOnly Month), IndicatorFigure> _figures = new();
-    private readonly ConcurrentDictionary<(string Indicator, string Party, DateOnly Month), string> _reminders = new();
+    private readonly ConcurrentDictionary<(string Indicator, string Party, string Application, DateOnly Month), IndicatorFigure> _figures = new();
+    private readonly ConcurrentDictionary<(string Indicator, string Party, string Application, DateOnly Month), string> _reminders = new();
     private readonly ConcurrentDictionary<string, RectificationView> _rectifications = new(StringComparer.Ordinal);
 
     /// <summary>Adds an access party.</summary>
@@ -25,7 +26,8 @@ public sealed class RecordingIndicatorJournal : IIndicatorJournal, IRectificatio
         _measures[(partyId, IndicatorMonths.Window(month).From)] = measures;
 
     /// <summary>The stored figure, or null.</summary>
-    public IndicatorFigure? FigureOf(string indicatorId, string partyId, DateOnly month) => _figures.GetValueOrDefault((indicatorId, partyId, month));
+    public IndicatorFigure? FigureOf(string indicatorId, string partyId, DateOnly month, string application = "") =>
+        _figures.GetValueOrDefault((indicatorId, partyId, application, month));
 
     /// <summary>The recorded reminders of an indicator.</summary>
     public IReadOnlyList<string> RemindersOf(string indicatorId) =>
@@ -56,30 +58,25 @@ public sealed class RecordingIndicatorJournal : IIndicatorJournal, IRectificatio
         return Task.FromResult(all);
     }
 
-    /// <summary>An application's measures are those the tests set for <c>{party}.{application}</c>, limited to the channel and terminal ones.</summary>
+    /// <summary>An application's measures are those the tests set for <c>{party}.{application}</c>.</summary>
     public Task<IReadOnlyDictionary<string, double?>> MeasureApplicationAsync(string partyId, string application, DateTimeOffset from, DateTimeOffset to,
-        CancellationToken cancellationToken = default)
-    {
-        var set = _measures.GetValueOrDefault((partyId + "." + application, from)) ?? [];
-        IReadOnlyDictionary<string, double?> some = new[] { IndicatorMeasures.StoriesPublished, IndicatorMeasures.TerminalAlerts }
-            .ToDictionary(m => m, m => set.TryGetValue(m, out var v) ? v : 0);
-        return Task.FromResult(some);
-    }
+        CancellationToken cancellationToken = default) => MeasureAsync(partyId + "." + application, from, to, cancellationToken);
 
     public Task StoreFigureAsync(IndicatorFigure figure, CancellationToken cancellationToken = default)
     {
-        _figures.AddOrUpdate((figure.IndicatorId, figure.PartyId, figure.Month), figure, (_, known) => figure.Closed || !known.Closed ? figure : known);
+        _figures.AddOrUpdate((figure.IndicatorId, figure.PartyId, figure.Application, figure.Month), figure, (_, known) => figure.Closed || !known.Closed ? figure : known);
         return Task.CompletedTask;
     }
 
-    public Task<IReadOnlyList<IndicatorFigure>> EarlierFiguresAsync(string indicatorId, string partyId, DateOnly before, int count,
+    public Task<IReadOnlyList<IndicatorFigure>> EarlierFiguresAsync(string indicatorId, string partyId, string application, DateOnly before, int count,
         CancellationToken cancellationToken = default) =>
-        Task.FromResult<IReadOnlyList<IndicatorFigure>>([.. _figures.Values.Where(f => f.IndicatorId == indicatorId && f.PartyId == partyId && f.Month < before && f.Closed)
+        Task.FromResult<IReadOnlyList<IndicatorFigure>>([.. _figures.Values.Where(f => f.IndicatorId == indicatorId && f.PartyId == partyId && f.Application == application
+            && f.Month < before && f.Closed)
             .OrderByDescending(f => f.Month).Take(count)]);
 
-    public Task<bool> RecordReminderAsync(string indicatorId, string partyId, DateOnly month, string notificationId, DateTimeOffset at,
+    public Task<bool> RecordReminderAsync(string indicatorId, string partyId, string application, DateOnly month, string notificationId, DateTimeOffset at,
         CancellationToken cancellationToken = default) =>
-        Task.FromResult(_reminders.TryAdd((indicatorId, partyId, month), notificationId));
+        Task.FromResult(_reminders.TryAdd((indicatorId, partyId, application, month), notificationId));
 
     public Task RecordAsync(RectificationView rectification, CancellationToken cancellationToken = default)
     {

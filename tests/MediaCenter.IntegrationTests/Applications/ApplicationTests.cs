@@ -202,6 +202,15 @@ public sealed class ApplicationTests(IntegrationFixture fixture)
             var listed = await Eventually.WaitAsync(() => admin.GetFromJsonAsync<JsonElement>("/api/v1/incidents?application=kiosk"),
                 l => l.GetArrayLength() == 1, TimeSpan.FromSeconds(30), "the kiosk application's incidents");
             Assert.Equal(second, listed[0].GetProperty("id").GetString());
+
+            // Each incident's events carry its group's application, so incidents count in that application's measures.
+            Assert.Equal("kiosk", await Eventually.WaitAsync(() => Text(deployment.ConnectionString,
+                $"SELECT payload ->> 'application' FROM mc.event_log WHERE entity_type = 'incident' AND entity_id = '{second}' AND event_type = 'incident.Report'"),
+                a => a is not null, TimeSpan.FromSeconds(30), "the kiosk incident's report in the event log"));
+            var kioskMeasures = await admin.GetFromJsonAsync<JsonElement>($"/api/v1/applications/{party}.kiosk/measures");
+            var defaultMeasures = await admin.GetFromJsonAsync<JsonElement>($"/api/v1/applications/{party}.default/measures");
+            Assert.Equal((1.0, 1.0), (kioskMeasures.GetProperty("measures").GetProperty("incidentsReported").GetDouble(),
+                defaultMeasures.GetProperty("measures").GetProperty("incidentsReported").GetDouble()));
         }
         finally
         {
@@ -232,6 +241,13 @@ public sealed class ApplicationTests(IntegrationFixture fixture)
         }
 
         return rows;
+    }
+
+    private static async Task<string?> Text(string connectionString, string sql)
+    {
+        await using var db = NpgsqlDataSource.Create(connectionString);
+        await using var command = db.CreateCommand(sql);
+        return await command.ExecuteScalarAsync() as string;
     }
 
     private static async Task<long> Scalar(string connectionString, string sql)

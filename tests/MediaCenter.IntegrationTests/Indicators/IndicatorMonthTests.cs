@@ -200,8 +200,67 @@ public sealed class IndicatorMonthTests(IntegrationFixture fixture)
         using var csv = await people.PartyAdmin.GetAsync($"/api/v1/reports/pack.csv?section=indicators&from={MonthName}&to={MonthName}");
         Assert.Equal(HttpStatusCode.OK, csv.StatusCode);
         var lines = (await csv.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.StartsWith("Month,Indicator,IndicatorId,Party,Value", lines[0].TrimStart('\uFEFF'), StringComparison.Ordinal);
+        Assert.StartsWith("Month,Indicator,IndicatorId,Party,Application,Value", lines[0].TrimStart('\uFEFF'), StringComparison.Ordinal);
         Assert.Equal(3, lines.Length);
+    }
+
+    [Fact]
+    public async Task An_indicator_scoped_to_applications_counts_each_applications_own_alerts_and_incidents_and_reminds_the_one_that_missed()
+    {
+        var shared = await fixture.SharedAsync();
+        await using var people = await OpsPeople.CreateAsync(shared.Deployment, shared.Web.Http, "ina");
+        var a = people.PartyA;
+        await people.Operator.MustAsync(HttpMethod.Post, "/api/v1/applications", new { partyId = a, code = "kiosk", name = "自助终端", kind = "Terminal" },
+            HttpStatusCode.Created);
+        // The month of the default application (its channel, terminal t1, incidents without one), plus the kiosk's own:
+        // two alerts of its terminal and one grouped incident acknowledged after 30 minutes.
+        await SeedAsync(shared.Deployment.ConnectionString, a);
+        await InsertEventsAsync(shared.Deployment.ConnectionString, a,
+        [
+            ("terminal", "k1", 1, "terminal.offline", Local(Month.AddDays(4), 3), new { partyId = a, application = "kiosk" }),
+            ("terminal", "k1", 2, "terminal.offline", Local(Month.AddDays(5), 3), new { partyId = a, application = "kiosk" }),
+            ("incident", "k-i1", 1, "incident.Report", Local(Month.AddDays(4), 3), new { partyId = a, application = "kiosk" }),
+            ("incident", "k-i1", 2, "incident.Acknowledge", Local(Month.AddDays(4), 3, 30), new { partyId = a, application = "kiosk" }),
+        ]);
+        var (standard, kiosk) = (a + ".default", a + ".kiosk");
+        var volume = await DefineForApplicationsAsync(people.Management, "终端告警与故障", "terminalAlerts + incidentsReported", "AtMost", 3, standard, kiosk);
+        var mtta = await DefineForApplicationsAsync(people.Management, "终端故障响应", "incidentMttaMinutes", "AtMost", 20, kiosk);
+        var unknown = await people.Management.CallAsync(HttpMethod.Post, "/api/v1/indicators",
+            new { name = "无此应用", expression = "terminalAlerts", comparison = "AtMost", target = 1, applications = new[] { a + ".ghost" } });
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, unknown.StatusCode);
+
+        await people.Management.MustAsync(HttpMethod.Post, $"/api/v1/indicators/months/{MonthName}/close", null, HttpStatusCode.OK);
+
+        var figures = (await people.PartyAdmin.MustAsync(HttpMethod.Get, $"/api/v1/indicators/figures?from={MonthName}&to={MonthName}", null, HttpStatusCode.OK))
+            .EnumerateArray().Where(f => f.Str("indicatorId") == volume || f.Str("indicatorId") == mtta)
+            .ToDictionary(f => (f.Str("indicatorId"), f.Str("application")), f => (f.GetProperty("value").GetDouble(), f.GetProperty("met").GetBoolean()));
+        // Default: t1's two alerts and i1, i3 reported in the month (i2 the month before); the kiosk: its two alerts and k-i1.
+        Assert.Equal(new Dictionary<(string, string), (double, bool)>
+        {
+            [(volume, "default")] = (4, false),
+            [(volume, "kiosk")] = (3, true),
+            [(mtta, "kiosk")] = (30, false),
+        }, figures);
+        var reminders = await RemindersAsync(shared.Deployment.ConnectionString);
+        Assert.Equal([$"indicator:{volume}:{standard}:{MonthName}"], reminders.Where(r => r.StartsWith($"indicator:{volume}:", StringComparison.Ordinal)));
+        Assert.Equal([$"indicator:{mtta}:{kiosk}:{MonthName}"], reminders.Where(r => r.StartsWith($"indicator:{mtta}:", StringComparison.Ordinal)));
+        var rectification = await people.PartyAdmin.MustAsync(HttpMethod.Get, $"/api/v1/rectifications/rect-{mtta}-{kiosk}-{Month:yyyyMM}", null, HttpStatusCode.OK);
+        Assert.Equal(a, rectification.GetProperty("rectification").Str("partyId"));
+
+        // The party reads the indicators scoped to its applications; another party does not.
+        var own = await people.PartyAdmin.MustAsync(HttpMethod.Get, "/api/v1/indicators", null, HttpStatusCode.OK);
+        Assert.Contains(own.EnumerateArray(), i => i.Str("id") == mtta && i.GetProperty("applications")[0].GetString() == kiosk);
+        Assert.Equal(HttpStatusCode.NotFound, await people.OtherParty.StatusAsync(HttpMethod.Get, $"/api/v1/indicators/{mtta}"));
+    }
+
+    private static async Task<string> DefineForApplicationsAsync(HttpClient management, string name, string expression, string comparison, double target,
+        params string[] applications)
+    {
+        var defined = await management.MustAsync(HttpMethod.Post, "/api/v1/indicators", new { name, expression, comparison, target, applications },
+            HttpStatusCode.Created);
+        var id = defined.Str("id");
+        await management.MustAsync(HttpMethod.Post, $"/api/v1/indicators/{id}/activate", null, HttpStatusCode.OK);
+        return id;
     }
 
     private static List<IDictionary<string, object?>> Sheet(Stream xlsx, string name)
@@ -282,6 +341,12 @@ public sealed class IndicatorMonthTests(IntegrationFixture fixture)
             ("terminal", "t1", 1, "terminal.offline", Local(first.AddDays(9), 3), new { partyId = party }),
             ("terminal", "t1", 2, "terminal.offline", Local(first.AddDays(19), 3), new { partyId = party }),
         };
+        await InsertEventsAsync(connectionString, party, rows);
+    }
+
+    private static async Task InsertEventsAsync(string connectionString, string party,
+        List<(string Type, string Id, long Version, string Event, DateTimeOffset At, object Payload)> rows)
+    {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
         foreach (var row in rows)

@@ -389,7 +389,7 @@
   Object.assign(messages["zh-CN"], {
     "nav.indicators": "指标", "ind.title": "指标与整改", "ind.list": "指标", "ind.trend": "月度趋势（虚线为目标）", "ind.figures": "月度数据",
     "ind.rectifications": "整改与报备", "ind.define": "定义指标", "ind.name": "名称", "ind.expression": "度量或表达式（如 100 * assignmentsOnTime / assignmentsSubmitted）",
-    "ind.target": "目标", "ind.unit": "单位", "ind.parties": "接入方（空为全部）", "ind.activateNow": "立即生效", "ind.save": "保存",
+    "ind.target": "目标", "ind.unit": "单位", "ind.parties": "接入方（空为全部）", "ind.applications": "或接入应用（接入方.应用代码）", "ind.appScope": "接入应用：{apps}", "ind.activateNow": "立即生效", "ind.save": "保存",
     "ind.month": "月份", "ind.close": "结算该月", "ind.closed": "{month} 已结算，新发提醒 {n} 条", "ind.compute": "计算本月至今",
     "ind.state": "状态", "ind.state.Draft": "草稿", "ind.state.Active": "生效", "ind.state.Retired": "已停用", "ind.allParties": "全部接入方",
     "ind.activate": "生效", "ind.retire": "停用", "ind.retireReason": "停用原因", "ind.none": "尚未定义指标", "ind.party": "接入方",
@@ -406,7 +406,7 @@
     "nav.indicators": "Indicators", "ind.title": "Indicators and rectifications", "ind.list": "Indicators", "ind.trend": "Monthly trend (dashed: target)",
     "ind.figures": "Monthly figures", "ind.rectifications": "Rectifications and explanations", "ind.define": "Define an indicator", "ind.name": "Name",
     "ind.expression": "Measure or expression (e.g. 100 * assignmentsOnTime / assignmentsSubmitted)", "ind.target": "Target", "ind.unit": "Unit",
-    "ind.parties": "Access parties (empty: all)", "ind.activateNow": "In force now", "ind.save": "Save", "ind.month": "Month", "ind.close": "Close the month",
+    "ind.parties": "Access parties (empty: all)", "ind.applications": "or applications (party.code)", "ind.appScope": "Applications: {apps}", "ind.activateNow": "In force now", "ind.save": "Save", "ind.month": "Month", "ind.close": "Close the month",
     "ind.closed": "{month} closed, {n} new reminders", "ind.compute": "Compute this month so far", "ind.state": "State", "ind.state.Draft": "Draft",
     "ind.state.Active": "In force", "ind.state.Retired": "Retired", "ind.allParties": "Every access party", "ind.activate": "Put in force",
     "ind.retire": "Retire", "ind.retireReason": "Why is it retired?", "ind.none": "No indicators defined yet", "ind.party": "Access party",

@@ -52,6 +52,7 @@ import { mc, t, tf, $, h as el, me, send, keyed, navigate, formatTime, problemTe
       el("input", { name: "target", type: "number", step: "any", placeholder: t("ind.target"), required: true }),
       el("input", { name: "unit", placeholder: t("ind.unit"), size: 4 }),
       el("input", { name: "parties", placeholder: t("ind.parties") }),
+      el("input", { name: "applications", placeholder: t("ind.applications") }),
       el("label", { class: "nr-inline" }, el("input", { name: "activate", type: "checkbox", checked: true }), el("span", { text: t("ind.activateNow") })),
       el("button", { type: "submit", class: "primary compact", text: t("ind.save") }));
     form.addEventListener("submit", async event => {
@@ -61,6 +62,7 @@ import { mc, t, tf, $, h as el, me, send, keyed, navigate, formatTime, problemTe
         const created = await once(key => send("POST", "/api/v1/indicators", {
           name: f.name.value, expression: f.expression.value, comparison: f.comparison.value, target: Number(f.target.value), unit: f.unit.value,
           parties: f.parties.value.split(/[,，、\s]+/).map(s => s.trim()).filter(Boolean),
+          applications: f.applications.value.split(/[,，、\s]+/).map(s => s.trim()).filter(Boolean),
         }, key));
         if (f.activate.checked) { await send("POST", `/api/v1/indicators/${encodeURIComponent(created.id)}/activate`, {}); }
         form.reset();
@@ -91,7 +93,8 @@ import { mc, t, tf, $, h as el, me, send, keyed, navigate, formatTime, problemTe
     box.replaceChildren(table([t("ind.name"), t("ind.expression"), t("ind.target"), t("ind.parties"), t("ind.state"), ""],
       indicators.map(i => el("tr", { "data-indicator": i.id },
         td(i.name), td(i.expression), td(`${i.comparison === "AtLeast" ? "≥" : "≤"} ${number(i.target)}${i.unit}`),
-        td(i.parties.length === 0 ? t("ind.allParties") : i.parties.join(", ")), td(t("ind.state." + i.state)),
+        td((i.applications || []).length > 0 ? tf("ind.appScope", { apps: i.applications.join(", ") })
+          : i.parties.length === 0 ? t("ind.allParties") : i.parties.join(", ")), td(t("ind.state." + i.state)),
         el("td", null, isManagement() && i.state === "Draft"
           ? el("button", { type: "button", class: "lang", text: t("ind.activate"), onclick: () => command(`/api/v1/indicators/${encodeURIComponent(i.id)}/activate`, {}) })
           : isManagement() && i.state === "Active"
@@ -105,14 +108,17 @@ import { mc, t, tf, $, h as el, me, send, keyed, navigate, formatTime, problemTe
     try { await send(method, path, body); message(null); await refresh(); } catch (err) { message(err); }
   }
 
+  // A figure is for a whole party or for one of its applications ({party}.{code}, as application ids are written).
+  const scopeOf = f => f.application ? `${f.partyId}.${f.application}` : f.partyId;
+
   function renderFigures() {
     const box = $("ind-figures");
     if (!box) { return; }
     const names = Object.fromEntries(indicators.map(i => [i.id, i.name]));
     const latest = [...figures].sort((a, b) => b.month.localeCompare(a.month)).slice(0, 200);
     box.replaceChildren(table([t("ind.month"), t("ind.name"), t("ind.party"), t("ind.value"), t("ind.target"), t("ind.met")],
-      latest.map(f => el("tr", { "data-figure": `${f.indicatorId}/${f.partyId}/${f.month.slice(0, 7)}`, "data-met": String(f.met) },
-        td(f.month.slice(0, 7) + (f.closed ? "" : " *")), td(names[f.indicatorId] || f.indicatorId), td(f.partyId), td(number(f.value)),
+      latest.map(f => el("tr", { "data-figure": `${f.indicatorId}/${scopeOf(f)}/${f.month.slice(0, 7)}`, "data-met": String(f.met) },
+        td(f.month.slice(0, 7) + (f.closed ? "" : " *")), td(names[f.indicatorId] || f.indicatorId), td(scopeOf(f)), td(number(f.value)),
         td(`${f.comparison === "AtLeast" ? "≥" : "≤"} ${number(f.target)}`),
         el("td", null, el("span", { class: "badge " + (f.met === true ? "badge-ok" : f.met === false ? "badge-bad" : ""),
           text: t(f.met === true ? "ind.metYes" : f.met === false ? "ind.metNo" : "ind.noData") })))),
@@ -131,8 +137,8 @@ import { mc, t, tf, $, h as el, me, send, keyed, navigate, formatTime, problemTe
     const series = [];
     for (const i of indicators) {
       const own = figures.filter(f => f.indicatorId === i.id);
-      for (const party of [...new Set(own.map(f => f.partyId))]) {
-        series.push({ name: `${i.name} · ${party}`, type: "line", data: months.map(m => own.find(f => f.partyId === party && f.month.startsWith(m))?.value ?? null) });
+      for (const scope of [...new Set(own.map(scopeOf))]) {
+        series.push({ name: `${i.name} · ${scope}`, type: "line", data: months.map(m => own.find(f => scopeOf(f) === scope && f.month.startsWith(m))?.value ?? null) });
       }
       if (own.length > 0) { series.push({ name: `${i.name} · ${t("ind.target")}`, type: "line", lineStyle: { type: "dashed" }, symbol: "diamond", data: months.map(() => i.target) }); }
     }
