@@ -1,5 +1,6 @@
 using Dapper;
 using MediaCenter.Database.Data;
+using MediaCenter.Grains.Events;
 using MediaCenter.Grains.Indicators;
 using Npgsql;
 
@@ -8,13 +9,33 @@ namespace MediaCenter.Silo;
 /// <summary>
 /// Indicators on PostgreSQL: the definitions' read table, the measures of the catalogue computed from mc.event_log
 /// (and the channels' owners), the figures and the reminders. Only events inside [from, to) count, so a month that has
-/// ended gives the same measures whenever it is computed. docs/INDICATORS.md defines each measure.
+/// ended gives the same measures whenever it is computed. docs/INDICATORS.md defines each measure. Each move of a definition is
+/// appended to mc.event_log (<see cref="IndicatorChanged"/>) in the transaction that updates the read table.
 /// </summary>
-internal sealed class PostgresIndicatorJournal(NpgsqlDataSource db) : IIndicatorJournal
+internal sealed class PostgresIndicatorJournal(NpgsqlDataSource db, PostgresEventLog events) : IIndicatorJournal
 {
-    public async Task RecordIndicatorAsync(IndicatorView i, CancellationToken cancellationToken = default)
+    public async Task RecordIndicatorAsync(IndicatorView i, IndicatorHistoryEntry? entry, CancellationToken cancellationToken = default)
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var appended = entry is null ? null : await events.AppendAsync(new IndicatorChanged
+        {
+            EntityId = i.Id,
+            Version = entry.Version,
+            At = entry.At,
+            ActorId = entry.ActorId,
+            ActorName = entry.Actor,
+            Command = entry.Command.ToString(),
+            From = entry.From?.ToString(),
+            To = entry.To.ToString(),
+            Name = entry.After.Name,
+            Expression = entry.After.Expression,
+            Comparison = entry.After.Comparison.ToString(),
+            Target = entry.After.Target,
+            Parties = entry.After.Parties,
+            Applications = entry.After.Applications,
+            Comment = entry.Comment,
+        }, connection, transaction, cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition("""
             INSERT INTO mc.indicators (id, name, expression, comparison, target, parties, applications, unit, state, version, defined_by, updated_at,
                 retire_reason)
@@ -38,7 +59,12 @@ internal sealed class PostgresIndicatorJournal(NpgsqlDataSource db) : IIndicator
             i.DefinedBy,
             UpdatedAt = i.UpdatedAt.ToUniversalTime(),
             i.RetireReason,
-        }, cancellationToken: cancellationToken));
+        }, transaction, cancellationToken: cancellationToken));
+        await transaction.CommitAsync(cancellationToken);
+        if (appended is not null)
+        {
+            await events.PublishAsync(appended);
+        }
     }
 
     public async Task<IReadOnlyList<IndicatorView>> ActiveIndicatorsAsync(CancellationToken cancellationToken = default)

@@ -11,7 +11,7 @@ namespace MediaCenter.Web.Indicators;
 /// <summary>
 /// Report packs (数据分析报表, F8.6) for a range of months and one party or all: one section per sheet — the measures of the
 /// catalogue per party and month (newsroom throughput and timeliness, incidents with MTTA/MTTR, terminal alerts), the
-/// indicators' figures against their targets, and the rectifications. Cells are typed (numbers, dates, percentages,
+/// indicators' figures against their targets, the rectifications, and the terminals' use per application. Cells are typed (numbers, dates, percentages,
 /// booleans), the header row is frozen, columns have widths. The same sections export as CSV one at a time.
 /// </summary>
 public sealed class ReportPack(NpgsqlDataSource db, IndicatorReadModel read, IClusterClient cluster)
@@ -20,6 +20,7 @@ public sealed class ReportPack(NpgsqlDataSource db, IndicatorReadModel read, ICl
     public const string Measures = "Measures";
     public const string Figures = "Indicators";
     public const string Rectifications = "Rectifications";
+    public const string Terminals = "Terminals";
 
     /// <summary>At most this many months per pack.</summary>
     public const int MaxMonths = 24;
@@ -89,8 +90,9 @@ public sealed class ReportPack(NpgsqlDataSource db, IndicatorReadModel read, ICl
         return new Dictionary<string, object>
         {
             [Measures] = Rows(measureRows, ["Month", "Party", .. IndicatorMeasures.All.Select(m => m.Name)]),
-            [Figures] = Rows(figureRows, ["Month", "Indicator", "IndicatorId", "Party", "Value", "Comparison", "Target", "Met", "Closed", "Reminded"]),
+            [Figures] = Rows(figureRows, ["Month", "Indicator", "IndicatorId", "Party", "Application", "Value", "Comparison", "Target", "Met", "Closed", "Reminded"]),
             [Rectifications] = Rows(rectificationRows, ["Id", "Party", "Source", "Title", "State", "NextDue", "OpenedAt", "UpdatedAt"]),
+            [Terminals] = Rows(await TerminalRowsAsync(partyId, from, to, cancellationToken), TerminalColumns),
         };
     }
 
@@ -126,6 +128,7 @@ public sealed class ReportPack(NpgsqlDataSource db, IndicatorReadModel read, ICl
             new DynamicExcelColumn("UpdatedAt") { Format = "yyyy-mm-dd hh:mm", Width = 18 },
             new DynamicExcelColumn("Value") { Format = "0.00", Width = 12 },
             new DynamicExcelColumn("Target") { Format = "0.00", Width = 12 },
+            new DynamicExcelColumn("ScreenOnHours") { Format = "0.00", Width = 14 },
             new DynamicExcelColumn(IndicatorMeasures.AssignmentOnTimeRate) { Format = "0.00%", Width = 14 },
             new DynamicExcelColumn(IndicatorMeasures.ReviewTurnaroundMedianHours) { Format = "0.00", Width = 14 },
             new DynamicExcelColumn(IndicatorMeasures.IncidentMttaMinutes) { Format = "0.0", Width = 14 },
@@ -136,6 +139,51 @@ public sealed class ReportPack(NpgsqlDataSource db, IndicatorReadModel read, ICl
     /// <summary>Rows with every column present in a fixed order (an empty section still has its header).</summary>
     private static List<Dictionary<string, object?>> Rows(List<Dictionary<string, object?>> rows, string[] columns) =>
         rows.Count > 0 ? rows : [columns.ToDictionary(c => c, _ => (object?)null)];
+
+    private static readonly string[] TerminalColumns =
+        ["Month", "Party", "Application", "ActiveTerminals", "Heartbeats", "Sessions", "Interactions", "ScreenOnHours"];
+
+    /// <summary>
+    /// The terminals' use per party, application and month from the daily activity the terminal grains keep (mc.terminal_activity):
+    /// how many terminals reported at all, with their heartbeats, sessions, interactions and screen-on hours. A terminal counts in the
+    /// application it belongs to now.
+    /// </summary>
+    private async Task<List<Dictionary<string, object?>>> TerminalRowsAsync(string? partyId, DateOnly from, DateOnly to, CancellationToken cancellationToken)
+    {
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<TerminalMonth>(new CommandDefinition("""
+            SELECT date_trunc('month', a.day)::date AS month, a.party_id, coalesce(t.application_code, 'default') AS application,
+                   count(DISTINCT a.terminal_id) AS active_terminals, sum(a.heartbeats) AS heartbeats, sum(a.sessions) AS sessions,
+                   sum(a.interactions) AS interactions, sum(a.screen_on_seconds) / 3600.0 AS screen_on_hours
+              FROM mc.terminal_activity a LEFT JOIN mc.terminals t ON t.id = a.terminal_id
+             WHERE (@party::text IS NULL OR a.party_id = @party) AND a.day >= @from AND a.day < @until
+             GROUP BY 1, 2, 3
+             ORDER BY 1, 2, 3
+            """, new { party = partyId, from, until = to.AddMonths(1) }, cancellationToken: cancellationToken));
+        return rows.Select(r => new Dictionary<string, object?>
+        {
+            ["Month"] = r.Month.ToDateTime(TimeOnly.MinValue),
+            ["Party"] = r.PartyId,
+            ["Application"] = r.Application,
+            ["ActiveTerminals"] = r.ActiveTerminals,
+            ["Heartbeats"] = r.Heartbeats,
+            ["Sessions"] = r.Sessions,
+            ["Interactions"] = r.Interactions,
+            ["ScreenOnHours"] = Math.Round(r.ScreenOnHours, 2),
+        }).ToList();
+    }
+
+    private sealed class TerminalMonth
+    {
+        public DateOnly Month { get; init; }
+        public string PartyId { get; init; } = "";
+        public string Application { get; init; } = "";
+        public long ActiveTerminals { get; init; }
+        public long Heartbeats { get; init; }
+        public long Sessions { get; init; }
+        public long Interactions { get; init; }
+        public double ScreenOnHours { get; init; }
+    }
 
     private async Task<IReadOnlyList<string>> PartiesAsync(CancellationToken cancellationToken)
     {

@@ -102,8 +102,15 @@ public static class DomainNames
     /// <summary>Applications (接入应用).</summary>
     public const string Application = "application";
 
+    /// <summary>Indicator definitions (指标).</summary>
+    public const string Indicator = "indicator";
+
+    /// <summary>Rectifications (整改).</summary>
+    public const string Rectification = "rectification";
+
     /// <summary>Every domain with a typed event.</summary>
-    public static IReadOnlyList<string> All { get; } = [Article, Incident, HotEvent, Terminal, Patrol, Plan, Drill, Campaign, Staff, Ticket, Supervision, Application];
+    public static IReadOnlyList<string> All { get; } =
+        [Article, Incident, HotEvent, Terminal, Patrol, Plan, Drill, Campaign, Staff, Ticket, Supervision, Application, Indicator, Rectification];
 
     /// <summary>The event type of a domain (what its payloads are read back as).</summary>
     public static Type EventTypeOf(string domain) => domain switch
@@ -120,6 +127,8 @@ public static class DomainNames
         Ticket => typeof(TicketChanged),
         Supervision => typeof(SupervisionChanged),
         Application => typeof(ApplicationChanged),
+        Indicator => typeof(IndicatorChanged),
+        Rectification => typeof(RectificationChanged),
         _ => throw new ArgumentOutOfRangeException(nameof(domain), domain, "not a domain of the event log"),
     };
 }

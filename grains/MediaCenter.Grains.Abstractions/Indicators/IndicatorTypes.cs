@@ -135,6 +135,22 @@ public sealed record IndicatorView(
         comparison == IndicatorComparison.AtLeast ? value >= target : value <= target;
 }
 
+/// <summary>
+/// One move of an indicator definition, kept with it and appended to the event log (<c>IndicatorChanged</c>) with the definition as the
+/// move left it (<paramref name="After"/>), so the log says what was in force from when.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("mc.IndicatorHistoryEntry")]
+public sealed record IndicatorHistoryEntry(
+    [property: Id(0)] long Version,
+    [property: Id(1)] DateTimeOffset At,
+    [property: Id(2)] Guid? ActorId,
+    [property: Id(3)] string Actor,
+    [property: Id(4)] IndicatorCommandType Command,
+    [property: Id(5)] IndicatorState? From,
+    [property: Id(6)] IndicatorState To,
+    [property: Id(7)] string? Comment,
+    [property: Id(8)] IndicatorView After);
+
 /// <summary>The outcome of an indicator command.</summary>
 [GenerateSerializer, Immutable, Alias("mc.IndicatorResult")]
 public sealed record IndicatorResult(

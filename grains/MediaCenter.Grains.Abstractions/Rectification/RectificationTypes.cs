@@ -166,7 +166,11 @@ public sealed record RectificationHistoryEntry(
     [property: Id(3)] RectificationCommandType Command,
     [property: Id(4)] RectificationState? From,
     [property: Id(5)] RectificationState To,
-    [property: Id(6)] string? Comment);
+    [property: Id(6)] string? Comment)
+{
+    /// <summary>The account that made the move; null for the platform (a month close) or an entry written before it was kept.</summary>
+    [Id(7)] public Guid? ActorId { get; init; }
+}
 
 /// <summary>The outcome of a rectification command.</summary>
 [GenerateSerializer, Immutable, Alias("mc.RectificationResult")]

@@ -6,8 +6,11 @@ namespace MediaCenter.Grains.Indicators;
 /// </summary>
 public interface IIndicatorJournal
 {
-    /// <summary>Upserts a definition into the read table (an older version changes nothing).</summary>
-    Task RecordIndicatorAsync(IndicatorView indicator, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Upserts a definition into the read table (an older version changes nothing) and, with <paramref name="entry"/>, appends that move
+    /// to the event log (idempotent per version).
+    /// </summary>
+    Task RecordIndicatorAsync(IndicatorView indicator, IndicatorHistoryEntry? entry, CancellationToken cancellationToken = default);
 
     /// <summary>The indicators in force now.</summary>
     Task<IReadOnlyList<IndicatorView>> ActiveIndicatorsAsync(CancellationToken cancellationToken = default);

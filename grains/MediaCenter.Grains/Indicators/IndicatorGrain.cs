@@ -12,6 +12,9 @@ public sealed class IndicatorGrainState
 {
     [Id(0)] public IndicatorView? Indicator { get; set; }
     [Id(1)] public List<AppliedOperation<IndicatorResult>> Applied { get; set; } = [];
+
+    /// <summary>Every move, oldest first (definitions written before it was kept start with their next move).</summary>
+    [Id(2)] public List<IndicatorHistoryEntry> History { get; set; } = [];
 }
 
 /// <summary>One indicator definition; commands run through the command pipeline against <see cref="IndicatorWorkflow"/>.</summary>
@@ -27,6 +30,7 @@ internal sealed partial class IndicatorGrain : Grain, IIndicatorGrain
     private readonly IIndicatorJournal _journal;
     private readonly ILogger<IndicatorGrain> _logger;
     private readonly CommandPipeline<IndicatorGrainState, IndicatorState, IndicatorCommandType, OpsRole, IndicatorResult> _pipeline;
+    private readonly EventBacklog _events = new();
 
     public IndicatorGrain(
         [PersistentState("indicator", StorageNames.Main)] IPersistentState<IndicatorGrainState> state,
@@ -52,6 +56,7 @@ internal sealed partial class IndicatorGrain : Grain, IIndicatorGrain
             RefusalAsStored = r => Refuse(r.Outcome, r.Message ?? r.Outcome.ToString()),
             Announce = AnnounceAsync,
             AnnounceFailed = ex => LogBehind(_logger, Id, ex.Message),
+            Reread = OweHistory,
         });
     }
 
@@ -59,8 +64,16 @@ internal sealed partial class IndicatorGrain : Grain, IIndicatorGrain
 
     private string Id => this.GetPrimaryKeyString();
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken) =>
-        S.Indicator is null ? Task.CompletedTask : _pipeline.Announcer.RunAsync(cancellationToken);
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (S.Indicator is null)
+        {
+            return Task.CompletedTask;
+        }
+
+        OweHistory();
+        return _pipeline.Announcer.RunAsync(cancellationToken);
+    }
 
     public Task<IndicatorView?> GetAsync() => Task.FromResult(S.Indicator);
 
@@ -138,6 +151,9 @@ internal sealed partial class IndicatorGrain : Grain, IIndicatorGrain
         }
 
         S.Indicator = S.Indicator with { Version = S.Indicator.Version + 1, UpdatedAt = now };
+        S.History.Add(new IndicatorHistoryEntry(S.Indicator.Version, now, actor.UserId == Guid.Empty ? null : actor.UserId, actor.Name, command.Type, from,
+            S.Indicator.State, (command as RetireIndicator)?.Reason?.Trim(), S.Indicator));
+        _events.Owe(S.Indicator.Version);
         LogChanged(_logger, Id, command.Type.ToString(), from?.ToString() ?? "(new)", S.Indicator.State.ToString());
         return new IndicatorResult(OpsOutcome.Applied, null, S.Indicator.State, IndicatorWorkflow.Table.AllowedIn(S.Indicator.State), S.Indicator);
     }
@@ -210,8 +226,25 @@ internal sealed partial class IndicatorGrain : Grain, IIndicatorGrain
     private static List<string> Parties(List<string>? parties) =>
         parties is null ? [] : [.. parties.Select(p => p.Trim()).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
 
-    private Task AnnounceAsync(CancellationToken cancellationToken) =>
-        S.Indicator is { } indicator ? _journal.RecordIndicatorAsync(indicator, cancellationToken) : Task.CompletedTask;
+    private async Task AnnounceAsync(CancellationToken cancellationToken)
+    {
+        if (S.Indicator is not { } indicator)
+        {
+            return;
+        }
+
+        await _events.AppendAsync(S.History, h => h.Version, entry => _journal.RecordIndicatorAsync(indicator, entry, cancellationToken));
+        await _journal.RecordIndicatorAsync(indicator, null, cancellationToken);
+    }
+
+    /// <summary>After activation or a re-read the log may lack any of the history.</summary>
+    private void OweHistory()
+    {
+        if (S.History.Count > 0)
+        {
+            _events.Owe(S.History[0].Version);
+        }
+    }
 
     private IndicatorResult Invalid(string message) => Refuse(OpsOutcome.Invalid, message);
 

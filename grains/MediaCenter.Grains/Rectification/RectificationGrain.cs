@@ -38,6 +38,7 @@ internal sealed partial class RectificationGrain : Grain, IRectificationGrain, I
     private readonly IAlertCentreJournal _alerts;
     private readonly ILogger<RectificationGrain> _logger;
     private readonly CommandPipeline<RectificationGrainState, RectificationState, RectificationCommandType, OpsRole, RectificationResult> _pipeline;
+    private readonly EventBacklog _events = new();
 
     public RectificationGrain(
         [PersistentState("rectification", StorageNames.Main)] IPersistentState<RectificationGrainState> state,
@@ -66,6 +67,7 @@ internal sealed partial class RectificationGrain : Grain, IRectificationGrain, I
                 RefusalAsStored = r => Refuse(r.Outcome, r.Message ?? r.Outcome.ToString()),
                 Announce = AnnounceAsync,
                 AnnounceFailed = ex => LogBehind(_logger, Id, ex.Message),
+                Reread = OweHistory,
             });
     }
 
@@ -73,8 +75,16 @@ internal sealed partial class RectificationGrain : Grain, IRectificationGrain, I
 
     private string Id => this.GetPrimaryKeyString();
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken) =>
-        S.Rectification is null ? Task.CompletedTask : _pipeline.Announcer.RunAsync(cancellationToken);
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (S.Rectification is null)
+        {
+            return Task.CompletedTask;
+        }
+
+        OweHistory();
+        return _pipeline.Announcer.RunAsync(cancellationToken);
+    }
 
     public Task<RectificationView?> GetAsync() => Task.FromResult(S.Rectification);
 
@@ -245,7 +255,11 @@ internal sealed partial class RectificationGrain : Grain, IRectificationGrain, I
         }
 
         S.Rectification = S.Rectification with { Version = S.Rectification.Version + 1, UpdatedAt = now };
-        S.History.Add(new RectificationHistoryEntry(S.Rectification.Version, now, actor.Name, command.Type, from, S.Rectification.State, comment));
+        S.History.Add(new RectificationHistoryEntry(S.Rectification.Version, now, actor.Name, command.Type, from, S.Rectification.State, comment)
+        {
+            ActorId = actor.UserId == Guid.Empty ? null : actor.UserId,
+        });
+        _events.Owe(S.Rectification.Version);
         LogChanged(_logger, Id, command.Type.ToString(), from?.ToString() ?? "(new)", S.Rectification.State.ToString());
         return new RectificationResult(OpsOutcome.Applied, null, S.Rectification.State, RectificationWorkflow.Table.AllowedIn(S.Rectification.State),
             S.Rectification);
@@ -266,8 +280,25 @@ internal sealed partial class RectificationGrain : Grain, IRectificationGrain, I
         }
     }
 
-    private Task AnnounceAsync(CancellationToken cancellationToken) =>
-        S.Rectification is { } r ? _journal.RecordAsync(r, cancellationToken) : Task.CompletedTask;
+    private async Task AnnounceAsync(CancellationToken cancellationToken)
+    {
+        if (S.Rectification is not { } r)
+        {
+            return;
+        }
+
+        await _events.AppendAsync(S.History, h => h.Version, entry => _journal.RecordAsync(r, entry, cancellationToken));
+        await _journal.RecordAsync(r, null, cancellationToken);
+    }
+
+    /// <summary>After activation or a re-read the log may lack any of the history.</summary>
+    private void OweHistory()
+    {
+        if (S.History.Count > 0)
+        {
+            _events.Owe(S.History[0].Version);
+        }
+    }
 
     private DateOnly Today() =>
         DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(_time.GetUtcNow(), TimeZoneInfo.FindSystemTimeZoneById(Indicators.IndicatorMonths.TimeZone)).DateTime);

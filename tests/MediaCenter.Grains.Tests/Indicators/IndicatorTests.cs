@@ -270,4 +270,27 @@ public sealed class IndicatorTests(ClusterFixture fixture)
         Assert.Contains(says, Text.En(refused.Message), StringComparison.Ordinal);
         Assert.Null(refused.Indicator);
     }
+
+    [Fact]
+    public async Task Every_move_of_an_indicator_and_of_the_rectification_it_opened_reaches_the_event_log_once_in_order()
+    {
+        var party = Party("log");
+        var month = LastMonth;
+        var grain = await ActiveAsync(IndicatorMeasures.StoriesPublished, IndicatorComparison.AtLeast, 5, party);
+        var id = grain.GetPrimaryKeyString();
+        await Months().CloseAsync(month);
+        var rectification = fixture.Grains.GetGrain<IRectificationGrain>(RectificationWorkflow.ShortfallId(id, party, month));
+        var operation = Op();
+        Assert.True((await rectification.ExecuteAsync(new FileExplanation("频道改版停更"), PartyAdmin, operation)).Ok);
+        Assert.True((await rectification.ExecuteAsync(new FileExplanation("频道改版停更"), PartyAdmin, operation)).Replay);
+        Assert.True((await rectification.ExecuteAsync(new DecideExplanation(true, "同意报备"), Management, Op())).Ok);
+        Assert.True((await grain.ExecuteAsync(new RetireIndicator("口径调整"), Management, Op())).Ok);
+
+        // Reactivated grains owe nothing more: the log keeps one row per version.
+        await fixture.Grains.GetGrain<IRectificationGrain>(rectification.GetPrimaryKeyString()).GetAsync();
+        Assert.Equal(["Define", "Activate", "Retire"], Journal.LoggedMoves("indicator", id));
+        Assert.Equal(["Open", "File", "Accept"], Journal.LoggedMoves("rectification", rectification.GetPrimaryKeyString()));
+        var history = await rectification.GetHistoryAsync();
+        Assert.Equal([null, PartyAdmin.UserId, Management.UserId], history.Select(h => h.ActorId));
+    }
 }

@@ -17,6 +17,11 @@ public sealed class RecordingIndicatorJournal : IIndicatorJournal, IRectificatio
     private readonly ConcurrentDictionary<(string Indicator, string Party, string Application, DateOnly Month), IndicatorFigure> _figures = new();
     private readonly ConcurrentDictionary<(string Indicator, string Party, string Application, DateOnly Month), string> _reminders = new();
     private readonly ConcurrentDictionary<string, RectificationView> _rectifications = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string Domain, string Id, long Version), string> _logged = new();
+
+    /// <summary>The moves of an indicator or rectification the event log would hold, by version (one row per version, as its key makes it).</summary>
+    public IReadOnlyList<string> LoggedMoves(string domain, string id) =>
+        [.. _logged.Where(l => l.Key.Domain == domain && l.Key.Id == id).OrderBy(l => l.Key.Version).Select(l => l.Value)];
 
     /// <summary>Adds an access party.</summary>
     public void AddParty(string partyId) => _parties[partyId] = true;
@@ -39,8 +44,13 @@ public sealed class RecordingIndicatorJournal : IIndicatorJournal, IRectificatio
     /// <summary>The read-table row of a rectification.</summary>
     public RectificationView? RectificationRow(string id) => _rectifications.GetValueOrDefault(id);
 
-    public Task RecordIndicatorAsync(IndicatorView indicator, CancellationToken cancellationToken = default)
+    public Task RecordIndicatorAsync(IndicatorView indicator, IndicatorHistoryEntry? entry, CancellationToken cancellationToken = default)
     {
+        if (entry is not null)
+        {
+            _logged.TryAdd(("indicator", indicator.Id, entry.Version), entry.Command.ToString());
+        }
+
         _indicators.AddOrUpdate(indicator.Id, indicator, (_, known) => known.Version < indicator.Version ? indicator : known);
         return Task.CompletedTask;
     }
@@ -78,8 +88,13 @@ public sealed class RecordingIndicatorJournal : IIndicatorJournal, IRectificatio
         CancellationToken cancellationToken = default) =>
         Task.FromResult(_reminders.TryAdd((indicatorId, partyId, application, month), notificationId));
 
-    public Task RecordAsync(RectificationView rectification, CancellationToken cancellationToken = default)
+    public Task RecordAsync(RectificationView rectification, RectificationHistoryEntry? entry, CancellationToken cancellationToken = default)
     {
+        if (entry is not null)
+        {
+            _logged.TryAdd(("rectification", rectification.Id, entry.Version), entry.Command.ToString());
+        }
+
         _rectifications.AddOrUpdate(rectification.Id, rectification, (_, known) => known.Version < rectification.Version ? rectification : known);
         return Task.CompletedTask;
     }
