@@ -194,6 +194,23 @@ public sealed class IndicatorMonthTests(IntegrationFixture fixture)
               ('{a}-t2', '{Month.AddDays(9):yyyy-MM-dd}', '{a}', 20, 1, 5, 1800),
               ('{a}-t2', '{Month.AddMonths(1):yyyy-MM-dd}', '{a}', 999, 9, 99, 99999)
             """);
+        // Two incidents of the month in the read table: one acknowledged after 10 minutes, resolved after an hour, its root cause
+        // recorded; one still open.
+        await using (var connection = new NpgsqlConnection(shared.Deployment.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var insert = new NpgsqlCommand("""
+                INSERT INTO mc.incidents (id, stage, severity, source, dedup_key, title, party_id, reported_at, acknowledged_at, resolved_at, occurrences,
+                                          last_occurrence, escalation_level, snapshot, version)
+                VALUES (@a || '-inc1', 'Resolved', 'P2', 'Terminal', @a || '-k1', 't', @a, @r1, @r1 + interval '10 minutes', @r1 + interval '1 hour', 1,
+                        now(), 0, '{"rootCause": {"technical": "电源", "management": "巡检"}}', 3),
+                       (@a || '-inc2', 'Reported', 'P2', 'Terminal', @a || '-k2', 't', @a, @r2, NULL, NULL, 1, now(), 0, '{}', 1)
+                """, connection);
+            insert.Parameters.AddWithValue("a", a);
+            insert.Parameters.AddWithValue("r1", Local(Month.AddDays(2), 9).ToUniversalTime());
+            insert.Parameters.AddWithValue("r2", Local(Month.AddDays(3), 9).ToUniversalTime());
+            await insert.ExecuteNonQueryAsync();
+        }
         var onTime = await DefineAsync(people.Management, "派稿按时率", "100 * assignmentsOnTime / assignmentsSubmitted", "AtLeast", 80, a);
         var published = await DefineAsync(people.Management, "发布稿件数", "storiesPublished", "AtLeast", 1, a);
         await people.Management.MustAsync(HttpMethod.Post, $"/api/v1/indicators/months/{MonthName}/close", null, HttpStatusCode.OK);
@@ -204,7 +221,7 @@ public sealed class IndicatorMonthTests(IntegrationFixture fixture)
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         using var xlsx = new MemoryStream(await response.Content.ReadAsByteArrayAsync());
 
-        Assert.Equal(["Measures", "Indicators", "Rectifications", "Terminals"], MiniExcelLibs.MiniExcel.GetSheetNames(xlsx));
+        Assert.Equal(["Measures", "Indicators", "Rectifications", "Channels", "Incidents", "Terminals"], MiniExcelLibs.MiniExcel.GetSheetNames(xlsx));
         var measures = Assert.Single(Sheet(xlsx, "Measures"));
         Assert.Equal((new DateTime(Month.Year, Month.Month, 1), a), ((DateTime)measures["Month"]!, (string)measures["Party"]!));
         Assert.Equal(api[published].GetProperty("value").GetDouble(), Convert.ToDouble(measures["storiesPublished"], CultureInfo.InvariantCulture));
@@ -222,6 +239,15 @@ public sealed class IndicatorMonthTests(IntegrationFixture fixture)
             Assert.IsType<DateTime>(figures[id]["Month"]);
         }
 
+        var channel = Assert.Single(Sheet(xlsx, "Channels"));
+        Assert.Equal((a + "-home", 2.0, 3.0, 1.0, 3.0, 5.0), ((string)channel["Channel"]!, Number(channel["Published"]), Number(channel["AssignmentsSubmitted"]),
+            Number(channel["AssignmentsOnTime"]), Number(channel["ReviewsDone"]), Number(channel["ReviewMedianHours"])));
+        Assert.Equal(1.0 / 3, Number(channel["OnTimeRate"]), 6);
+        var incidents = Assert.Single(Sheet(xlsx, "Incidents"));
+        Assert.Equal(("Terminal", "P2", 2.0, 1.0, 1.0, 10.0, 60.0, 1.0), ((string)incidents["Source"]!, (string)incidents["Severity"]!, Number(incidents["Reported"]),
+            Number(incidents["Acknowledged"]), Number(incidents["Resolved"]), Number(incidents["MttaMinutes"]), Number(incidents["MttrMinutes"]),
+            Number(incidents["WithRootCause"])));
+
         var terminals = Assert.Single(Sheet(xlsx, "Terminals"));
         Assert.Equal((a, "default", 2.0, 170.0, 6.0, 55.0, 3.5), ((string)terminals["Party"]!, (string)terminals["Application"]!,
             Convert.ToDouble(terminals["ActiveTerminals"], CultureInfo.InvariantCulture), Convert.ToDouble(terminals["Heartbeats"], CultureInfo.InvariantCulture),
@@ -237,7 +263,7 @@ public sealed class IndicatorMonthTests(IntegrationFixture fixture)
         using (var zip = new System.IO.Compression.ZipArchive(xlsx, System.IO.Compression.ZipArchiveMode.Read, leaveOpen: true))
         {
             var sheets = zip.Entries.Where(e => e.FullName.StartsWith("xl/worksheets/sheet", StringComparison.Ordinal)).ToList();
-            Assert.Equal(4, sheets.Count);
+            Assert.Equal(6, sheets.Count);
             foreach (var entry in sheets)
             {
                 using var reader = new StreamReader(entry.Open());
@@ -311,6 +337,8 @@ public sealed class IndicatorMonthTests(IntegrationFixture fixture)
         await management.MustAsync(HttpMethod.Post, $"/api/v1/indicators/{id}/activate", null, HttpStatusCode.OK);
         return id;
     }
+
+    private static double Number(object? cell) => Convert.ToDouble(cell, CultureInfo.InvariantCulture);
 
     private static List<IDictionary<string, object?>> Sheet(Stream xlsx, string name)
     {
