@@ -130,7 +130,7 @@ public sealed class PeoplePageTests(BrowserFixture fixture)
         await admin.SelectOptionAsync("#people-register [name=post]", "Staff");
         await admin.ClickAsync("#people-register button[type=submit]");
         var owed = member.Locator("#training-obligations tr[data-person]", new() { HasText = "孙学员" });
-        await Assertions.Expect(owed).ToContainTextAsync("入职本岗位", Live);
+        await Assertions.Expect(owed).ToContainTextAsync("入职本岗位", new() { Timeout = 20_000 });
 
         await admin.FillAsync("#training-schedule-form [name=startsAt]", DateTime.Now.AddDays(1).ToString("yyyy-MM-dd'T'09:00"));
         await admin.FillAsync("#training-schedule-form [name=location]", "二楼培训室");

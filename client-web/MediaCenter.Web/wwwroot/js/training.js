@@ -47,10 +47,10 @@ export function trainingSection(org, isTrainer) {
   return el("section", { id: "people-training" },
     el("h2", { text: t("training.title") }),
     el("p", { id: "training-message", class: "error", role: "alert", hidden: true }),
-    el("h3", { text: t("training.obligations") }), el("div", { id: "training-obligations" }),
-    el("h3", { text: t("training.plans") }), el("div", { id: "training-plans" }),
+    el("h2", { text: t("training.obligations") }), el("div", { id: "training-obligations" }),
+    el("h2", { text: t("training.plans") }), el("div", { id: "training-plans" }),
     ...(trainer ? [planForm()] : []),
-    el("h3", { text: t("training.sessions") }), el("div", { id: "training-sessions" }),
+    el("h2", { text: t("training.sessions") }), el("div", { id: "training-sessions" }),
     ...(trainer ? [el("div", { id: "training-schedule" })] : []));
 }
 
