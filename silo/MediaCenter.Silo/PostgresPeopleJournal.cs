@@ -9,7 +9,8 @@ namespace MediaCenter.Silo;
 /// <summary>
 /// The read table of staff records (mc.staff) and their history in mc.event_log (<see cref="StaffChanged"/> through
 /// <see cref="PostgresEventLog"/>, in the same transaction, published after it commits). Idempotent: a history entry is
-/// unique per (person, version), and a row older than what the table holds changes nothing.
+/// unique per (person, version), and a row older than what the table holds changes nothing. The training read tables
+/// (mc.training_plans, mc.training_sessions, mc.training_obligations) are guarded the same way, by each row's version.
 /// </summary>
 internal sealed class PostgresPeopleJournal(NpgsqlDataSource db, PostgresEventLog events) : IPeopleJournal
 {
@@ -69,6 +70,7 @@ internal sealed class PostgresPeopleJournal(NpgsqlDataSource db, PostgresEventLo
             await events.PublishAsync(appended);
         }
     }
+
     public async Task RecordTrainingAsync(IReadOnlyList<TrainingPlan> plans, IReadOnlyList<TrainingSession> sessions, IReadOnlyList<TrainingObligation> obligations,
         CancellationToken cancellationToken = default)
     {
