@@ -643,22 +643,31 @@ internal sealed partial class TrainingGrain : Grain, ITrainingGrain, IRemindable
         if (S.ToRecord.Count > 0)
         {
             var done = new List<TrainingToRecord>();
-            foreach (var r in S.ToRecord)
+            try
             {
-                var result = await GrainFactory.GetGrain<IStaffGrain>(r.PersonId).ExecuteAsync(
-                    new RecordTraining(r.Kind, r.Title, r.CompletedOn, r.Score, r.PassMark),
-                    new StaffActor(r.ActorId, r.Actor, StaffRole.OrganisationAdmin), $"training:{Key}:{r.SessionId}:{r.PersonId}");
-                if (!result.Ok)
+                foreach (var r in S.ToRecord)
                 {
-                    // A person who left (or whose record is gone) keeps the pass here only.
-                    LogNotRecorded(_logger, Key, r.SessionId, r.PersonId, result.Outcome.ToString());
+                    var result = await GrainFactory.GetGrain<IStaffGrain>(r.PersonId).ExecuteAsync(
+                        new RecordTraining(r.Kind, r.Title, r.CompletedOn, r.Score, r.PassMark),
+                        new StaffActor(r.ActorId, r.Actor, StaffRole.OrganisationAdmin), $"training:{Key}:{r.SessionId}:{r.PersonId}");
+                    if (!result.Ok)
+                    {
+                        // A person who left (or whose record is gone) keeps the pass here only.
+                        LogNotRecorded(_logger, Key, r.SessionId, r.PersonId, result.Outcome.ToString());
+                    }
+
+                    done.Add(r);
                 }
-
-                done.Add(r);
             }
-
-            S.ToRecord.RemoveAll(done.Contains);
-            await _state.WriteStateAsync(cancellationToken);
+            finally
+            {
+                // What the records took is forgotten even when a later one failed: the retry sends only the rest.
+                if (done.Count > 0)
+                {
+                    S.ToRecord.RemoveAll(done.Contains);
+                    await _state.WriteStateAsync(cancellationToken);
+                }
+            }
         }
 
         var from = _journaled;
