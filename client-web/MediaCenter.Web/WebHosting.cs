@@ -117,6 +117,7 @@ public static class WebHosting
         app.MapEditorsApi();
         app.MapCockpitApi();
         app.MapStaffApi();
+        app.MapTrainingApi();
         app.MapIndicatorsApi();
         app.MapApplicationsApi();
         app.MapTicketsApi();

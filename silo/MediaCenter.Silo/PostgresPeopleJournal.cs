@@ -9,7 +9,8 @@ namespace MediaCenter.Silo;
 /// <summary>
 /// The read table of staff records (mc.staff) and their history in mc.event_log (<see cref="StaffChanged"/> through
 /// <see cref="PostgresEventLog"/>, in the same transaction, published after it commits). Idempotent: a history entry is
-/// unique per (person, version), and a row older than what the table holds changes nothing.
+/// unique per (person, version), and a row older than what the table holds changes nothing. The training read tables
+/// (mc.training_plans, mc.training_sessions, mc.training_obligations) are guarded the same way, by each row's version.
 /// </summary>
 internal sealed class PostgresPeopleJournal(NpgsqlDataSource db, PostgresEventLog events) : IPeopleJournal
 {
@@ -68,5 +69,87 @@ internal sealed class PostgresPeopleJournal(NpgsqlDataSource db, PostgresEventLo
         {
             await events.PublishAsync(appended);
         }
+    }
+
+    public async Task RecordTrainingAsync(IReadOnlyList<TrainingPlan> plans, IReadOnlyList<TrainingSession> sessions, IReadOnlyList<TrainingObligation> obligations,
+        CancellationToken cancellationToken = default)
+    {
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition("""
+            INSERT INTO mc.training_plans (organisation, id, post, kind, title, cadence, skills, pass_mark, state, version, created_at, updated_at)
+            VALUES (@Organisation, @Id, @Post, @Kind, @Title, @Cadence, @Skills, @PassMark, @State, @Version, @CreatedAt, @UpdatedAt)
+            ON CONFLICT (organisation, id) DO UPDATE SET
+                title = EXCLUDED.title, cadence = EXCLUDED.cadence, skills = EXCLUDED.skills, pass_mark = EXCLUDED.pass_mark, state = EXCLUDED.state,
+                version = EXCLUDED.version, updated_at = EXCLUDED.updated_at
+            WHERE mc.training_plans.version < EXCLUDED.version
+            """, plans.Select(p => new
+        {
+            p.Organisation,
+            p.Id,
+            Post = p.Post.ToString(),
+            Kind = p.Kind.ToString(),
+            p.Title,
+            Cadence = p.Cadence.ToString(),
+            Skills = SqlValue.Jsonb(p.Skills),
+            p.PassMark,
+            State = p.State.ToString(),
+            p.Version,
+            p.CreatedAt,
+            p.UpdatedAt,
+        }).ToList(), transaction, cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(new CommandDefinition("""
+            INSERT INTO mc.training_sessions (organisation, id, plan_id, title, external, provider, starts_at, location, materials, pass_mark, attendees, state,
+                version, updated_at, closed_on)
+            VALUES (@Organisation, @Id, @PlanId, @Title, @External, @Provider, @StartsAt, @Location, @Materials, @PassMark, @Attendees, @State, @Version,
+                @UpdatedAt, @ClosedOn)
+            ON CONFLICT (organisation, id) DO UPDATE SET
+                title = EXCLUDED.title, materials = EXCLUDED.materials, pass_mark = EXCLUDED.pass_mark, attendees = EXCLUDED.attendees, state = EXCLUDED.state,
+                version = EXCLUDED.version, updated_at = EXCLUDED.updated_at, closed_on = EXCLUDED.closed_on
+            WHERE mc.training_sessions.version < EXCLUDED.version
+            """, sessions.Select(x => new
+        {
+            x.Organisation,
+            x.Id,
+            x.PlanId,
+            x.Title,
+            x.External,
+            x.Provider,
+            x.StartsAt,
+            x.Location,
+            Materials = SqlValue.Jsonb(x.Materials),
+            x.PassMark,
+            Attendees = SqlValue.Jsonb(x.Attendees),
+            State = x.State.ToString(),
+            x.Version,
+            x.UpdatedAt,
+            ClosedOn = x.ClosedOn is { } d ? d.ToDateTime(TimeOnly.MinValue) : (DateTime?)null,
+        }).ToList(), transaction, cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(new CommandDefinition("""
+            INSERT INTO mc.training_obligations (organisation, id, person_id, person_name, plan_id, plan_title, reason, since, due, state, fulfilled_by,
+                fulfilled_on, reminded, version)
+            VALUES (@Organisation, @Id, @PersonId, @PersonName, @PlanId, @PlanTitle, @Reason, @Since, @Due, @State, @FulfilledBy, @FulfilledOn, @Reminded, @Version)
+            ON CONFLICT (organisation, id) DO UPDATE SET
+                person_name = EXCLUDED.person_name, state = EXCLUDED.state, fulfilled_by = EXCLUDED.fulfilled_by, fulfilled_on = EXCLUDED.fulfilled_on,
+                reminded = EXCLUDED.reminded, version = EXCLUDED.version
+            WHERE mc.training_obligations.version < EXCLUDED.version
+            """, obligations.Select(o => new
+        {
+            o.Organisation,
+            o.Id,
+            o.PersonId,
+            o.PersonName,
+            o.PlanId,
+            o.PlanTitle,
+            Reason = o.Reason.ToString(),
+            Since = o.Since.ToDateTime(TimeOnly.MinValue),
+            Due = o.Due.ToDateTime(TimeOnly.MinValue),
+            State = o.State.ToString(),
+            o.FulfilledBy,
+            FulfilledOn = o.FulfilledOn is { } d ? d.ToDateTime(TimeOnly.MinValue) : (DateTime?)null,
+            o.Reminded,
+            o.Version,
+        }).ToList(), transaction, cancellationToken: cancellationToken));
+        await transaction.CommitAsync(cancellationToken);
     }
 }

@@ -136,6 +136,7 @@ public static class SiloHosting
         services.AddSingleton<Grains.Applications.IApplicationJournal, PostgresApplicationJournal>();
         services.AddOptions<Grains.People.StaffOptions>().Bind(builder.Configuration.GetSection(Grains.People.EditorOptions.Section))
             .Validate(o => o.CertificateReminderDays is >= 1 and <= 365, "People:CertificateReminderDays must be between 1 and 365 (days).")
+            .Validate(o => o.RetrainingDueDays is >= 1 and <= 365, "People:RetrainingDueDays must be between 1 and 365 (days).")
             .Validate(o => o.ReviewEvery >= TimeSpan.FromMinutes(1), "People:ReviewEvery must be at least 00:01:00 (Orleans reminders run at most once a minute).")
             .Validate(o => TimeZoneInfo.TryFindSystemTimeZoneById(o.TimeZone, out _), "People:TimeZone must name a time zone of this machine (e.g. Asia/Shanghai).")
             .ValidateOnStart();

@@ -97,6 +97,69 @@ public sealed class PeoplePageTests(BrowserFixture fixture)
         Assert.False(overflow, "the people page scrolls sideways at 390 px");
     }
 
+    [Fact]
+    public async Task A_trainer_on_a_phone_runs_a_post_basics_session_and_an_open_page_sees_the_owed_training_fulfilled()
+    {
+        var party = "pt-" + Guid.NewGuid().ToString("N")[..6];
+        await fixture.Deployment.Identity.PartyAsync(party);
+        await fixture.Deployment.Identity.PartyUserAsync(party + "-admin", party, "party-admin");
+        await fixture.Deployment.Identity.PartyUserAsync(party + "-member", party, "party-member");
+        await using var adminContext = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            Locale = "zh-CN",
+            ViewportSize = new ViewportSize { Width = 390, Height = 844 },
+            IsMobile = true,
+            HasTouch = true,
+        });
+        await using var memberContext = await fixture.Browser.NewContextAsync(Desktop);
+        var admin = await OpenAsync(await fixture.SignedInPageAsync(adminContext, party + "-admin"));
+        var member = await OpenAsync(await fixture.SignedInPageAsync(memberContext, party + "-member"));
+        await Assertions.Expect(member.Locator("#training-plan-form")).ToHaveCountAsync(0);
+
+        await admin.FillAsync("#training-plan-form [name=title]", "工作人员岗位基础");
+        await admin.SelectOptionAsync("#training-plan-form [name=kind]", "PostBasics");
+        await admin.FillAsync("#training-plan-form [name=skills]", "内容审核流程，智能设备操作");
+        await admin.ClickAsync("#training-plan-form button[type=submit]");
+        var plan = admin.Locator("#training-plans tr[data-plan]", new() { HasText = "工作人员岗位基础" });
+        await Assertions.Expect(plan).ToHaveAttributeAsync("data-state", "Draft", Live);
+        await plan.GetByText("生效").ClickAsync();
+        await Assertions.Expect(member.Locator("#training-plans tr[data-plan]")).ToHaveAttributeAsync("data-state", "Active", Live);
+
+        // A newcomer to the post owes the plan, on every open page.
+        await admin.FillAsync("#people-register [name=name]", "孙学员");
+        await admin.SelectOptionAsync("#people-register [name=post]", "Staff");
+        await admin.ClickAsync("#people-register button[type=submit]");
+        var owed = member.Locator("#training-obligations tr[data-person]", new() { HasText = "孙学员" });
+        await Assertions.Expect(owed).ToContainTextAsync("入职本岗位", new() { Timeout = 20_000 });
+
+        await admin.FillAsync("#training-schedule-form [name=startsAt]", DateTime.Now.AddDays(1).ToString("yyyy-MM-dd'T'09:00"));
+        await admin.FillAsync("#training-schedule-form [name=location]", "二楼培训室");
+        await admin.ClickAsync("#training-schedule-form button[type=submit]");
+        var session = admin.Locator(".training-session").First;
+        await Assertions.Expect(session).ToHaveAttributeAsync("data-state", "Scheduled", Live);
+        await session.Locator("select[name=enrol]").SelectOptionAsync(new SelectOptionValue { Label = "孙学员" });
+        await session.GetByText("报名", new() { Exact = true }).ClickAsync();
+        var attendee = session.Locator("tr[data-person]", new() { HasText = "孙学员" });
+        await Assertions.Expect(attendee).ToHaveCountAsync(1, new() { Timeout = 20_000 });
+        await attendee.Locator("input[name=attended]").CheckAsync();
+        await session.GetByText("保存出勤").ClickAsync();
+        await Assertions.Expect(session).ToHaveAttributeAsync("data-state", "Held", Live);
+        await attendee.Locator("input[name=score]").FillAsync("80");
+        await attendee.Locator("input[name=skill][value=内容审核流程]").CheckAsync();
+        await session.GetByText("保存成绩").ClickAsync();
+        await Assertions.Expect(attendee.Locator("input[name=score]")).ToHaveValueAsync("80", new() { Timeout = 20_000 });
+        await session.GetByText("结束并记入档案").ClickAsync();
+
+        var closed = member.Locator(".training-session").First;
+        await Assertions.Expect(closed).ToHaveAttributeAsync("data-state", "Closed", Live);
+        await Assertions.Expect(closed).ToContainTextAsync("合格");
+        await Assertions.Expect(owed).ToHaveCountAsync(0, new() { Timeout = 20_000 });
+
+        var overflow = await admin.EvaluateAsync<bool>("() => document.documentElement.scrollWidth > window.innerWidth + 1");
+        Assert.False(overflow, "the training section scrolls sideways at 390 px");
+        await admin.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.Screenshots, "training-390.png"), FullPage = true });
+    }
+
     private static async Task<IPage> OpenAsync(IPage page)
     {
         await page.ClickAsync(".tab[data-view=people]");

@@ -7,7 +7,8 @@ namespace MediaCenter.Launcher;
 /// <summary>
 /// `up --demo`: a small staff for the demonstration party (demo-news), recorded through the real API by its admin: six
 /// people of whom three are certified — exactly at the 50 % line — and one certificate that expires in three weeks, so
-/// the people page shows the reminder and the forecast fall below half; one manager lacks a year of experience.
+/// the people page shows the reminder and the forecast fall below half; one manager lacks a year of experience. A staff
+/// post-basics training plan is in force before they are recorded (so the staff owe it) and a session of it is scheduled.
 /// Runs once, when the demonstration accounts are created (their password is known only then).
 /// </summary>
 internal sealed class PeopleDemo(Uri web, string password, TimeProvider time)
@@ -23,6 +24,19 @@ internal sealed class PeopleDemo(Uri web, string password, TimeProvider time)
         var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
         object Certificate(string number, DateOnly? validTo) =>
             new { type = "广播电视播音员主持人资格证", number, issuer = "国家广播电视总局", validFrom = today.AddYears(-2), validTo };
+        var plan = await SendAsync(http, HttpMethod.Post, "/api/v1/people/training/plans?organisation=party:demo-news", new
+        {
+            post = "Staff",
+            kind = "PostBasics",
+            title = "工作人员岗位基础培训",
+            cadence = "Once",
+            skills = new[] { "内容审核流程", "智能设备操作" },
+            passMark = 60,
+        }, "demo-training-plan", cancellationToken);
+        var planId = plan.GetProperty("id").GetString();
+        await SendAsync(http, HttpMethod.Post, $"/api/v1/people/training/plans/{planId}/activate?organisation=party:demo-news", new { },
+            "demo-training-activate", cancellationToken);
+
         var staff = new (string Name, string Post, string Education, int Years, object[] Certificates)[]
         {
             ("陈主任", "Manager", "Master", 12, [Certificate("DEMO-0001", today.AddYears(2))]),
@@ -47,12 +61,29 @@ internal sealed class PeopleDemo(Uri web, string password, TimeProvider time)
                     certificates,
                 }),
             };
-            // The name keys the command: a demo started again adds no second copy.
-            request.Headers.Add("Idempotency-Key", "demo-people-" + name);
+            // The name keys the command: a demo started again adds no second copy. Header values are ASCII only, hence hex.
+            request.Headers.Add("Idempotency-Key", "demo-people-" + Convert.ToHexStringLower(System.Text.Encoding.UTF8.GetBytes(name)));
             using var response = await http.SendAsync(request, cancellationToken);
             response.EnsureSuccessStatusCode();
         }
 
+        await SendAsync(http, HttpMethod.Post, "/api/v1/people/training/sessions?organisation=party:demo-news", new
+        {
+            planId,
+            startsAt = time.GetUtcNow().AddDays(7),
+            location = "二楼培训室",
+            materials = new[] { new { name = "工作人员岗位手册", link = (string?)null } },
+        }, "demo-training-session", cancellationToken);
         return staff.Length;
+    }
+
+    /// <summary>A command with a fixed Idempotency-Key: a demo started again repeats it harmlessly.</summary>
+    private static async Task<JsonElement> SendAsync(HttpClient http, HttpMethod method, string path, object body, string key, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(method, path) { Content = JsonContent.Create(body) };
+        request.Headers.Add("Idempotency-Key", key);
+        using var response = await http.SendAsync(request, cancellationToken);
+        response.EnsureSuccessStatusCode();
+        return await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
     }
 }

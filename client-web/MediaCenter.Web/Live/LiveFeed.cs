@@ -71,6 +71,10 @@ public sealed class LiveFeed(IClusterClient cluster, LiveSender sender, LivePush
                 // The operator's own staff is for platform staff and management; a party's roster for the party too.
                 await PartyAsync(Grains.People.Organisation.Parse(roster.Organisation)?.PartyId, "rosterChanged", roster, cancellationToken);
                 break;
+
+            case Grains.People.TrainingChanged { Overview: var training }:
+                await PartyAsync(Grains.People.Organisation.Parse(training.Organisation)?.PartyId, "trainingChanged", training, cancellationToken);
+                break;
         }
     }
 

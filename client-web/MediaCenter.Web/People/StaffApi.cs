@@ -189,7 +189,7 @@ internal static class StaffApi
     }
 
     /// <summary>The organisation the caller asks about, when they may see it (404 otherwise, like another party's things).</summary>
-    private static Organisation Readable(CurrentUser user, string? requested)
+    internal static Organisation Readable(CurrentUser user, string? requested)
     {
         var organisation = requested is null
             ? user.PartyId is { } own ? Organisation.Party(own) : Organisation.Operator

@@ -89,6 +89,9 @@ public enum StaffRole
 
     /// <summary>The organisation's admin: a party admin for a party, a platform administrator for the operator.</summary>
     OrganisationAdmin = 1,
+
+    /// <summary>Runs the organisation's training (plans, sessions): its admins, and the operators for the operator's own staff.</summary>
+    Trainer = 2,
 }
 
 /// <summary>How a staff command ended (the names match the other workflows', so one problem-details mapping serves all).</summary>
@@ -172,6 +175,18 @@ public enum TrainingKind
 
     /// <summary>运维能力: platform operations.</summary>
     PlatformOperations,
+
+    /// <summary>政务服务: the periodic government-service training of §9.5.1.</summary>
+    GovernmentService,
+
+    /// <summary>质量: the periodic quality training of §9.5.1.</summary>
+    Quality,
+
+    /// <summary>安全: the periodic security training of §9.5.1.</summary>
+    Security,
+
+    /// <summary>保密: the periodic confidentiality training of §9.5.1.</summary>
+    Confidentiality,
 }
 
 /// <summary>A training the person completed, for the post they held then, with its assessment.</summary>

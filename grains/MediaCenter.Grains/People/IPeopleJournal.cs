@@ -9,6 +9,13 @@ public interface IPeopleJournal
 {
     /// <summary>Brings the read table up to the record's version and appends the history entry when there is one.</summary>
     Task RecordStaffAsync(StaffView staff, StaffHistoryEntry? entry, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Brings the training read tables (<c>mc.training_plans</c>, <c>mc.training_sessions</c>, <c>mc.training_obligations</c>) up to
+    /// the rows given, each guarded by its own version.
+    /// </summary>
+    Task RecordTrainingAsync(IReadOnlyList<TrainingPlan> plans, IReadOnlyList<TrainingSession> sessions, IReadOnlyList<TrainingObligation> obligations,
+        CancellationToken cancellationToken = default);
 }
 
 /// <summary>Settings of the staff rules (section <c>People</c>, shared with <see cref="EditorOptions"/>).</summary>
@@ -22,4 +29,7 @@ public sealed class StaffOptions
 
     /// <summary>How often a roster checks itself again without any change (certificates expire on their own).</summary>
     public TimeSpan ReviewEvery { get; set; } = TimeSpan.FromHours(6);
+
+    /// <summary>How many days a re-training obligation gives before it is overdue (§8.1.5.5).</summary>
+    public int RetrainingDueDays { get; set; } = 30;
 }

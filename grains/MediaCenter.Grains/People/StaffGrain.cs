@@ -319,6 +319,10 @@ internal sealed partial class StaffGrain : Grain, IStaffGrain
         await _journal.RecordStaffAsync(staff, null, cancellationToken);
         await GrainFactory.GetGrain<IStaffRosterGrain>(staff.Organisation).HearAsync(new RosterEntry(staff.Id, staff.Name, staff.Post, staff.Education,
             staff.ExperienceYears, staff.Certificates, staff.State == StaffState.Active, staff.Version));
+
+        // One-way: the organisation's training may be waiting on this record (a closing session records its passes here).
+        await GrainFactory.GetGrain<ITrainingGrain>(staff.Organisation)
+            .HearPersonAsync(new TrainingPerson(staff.Id, staff.Name, staff.Post, staff.State == StaffState.Active, staff.Version));
     }
 
     /// <summary>The staff outcome of a pipeline refusal (the reserve plan's grain answers with the same outcomes).</summary>

@@ -16,6 +16,22 @@ public sealed class RecordingPeopleJournal : IPeopleJournal
     public IReadOnlyList<StaffHistoryEntry> HistoryOf(string personId) =>
         [.. _history.Where(h => h.Key.Person == personId).Select(h => h.Value).OrderBy(h => h.Version)];
 
+    private readonly ConcurrentDictionary<string, TrainingObligation> _obligations = new(StringComparer.Ordinal);
+
+    /// <summary>The obligation rows of a person, as the read table would hold them.</summary>
+    public IReadOnlyList<TrainingObligation> ObligationRowsOf(string personId) => [.. _obligations.Values.Where(o => o.PersonId == personId)];
+
+    public Task RecordTrainingAsync(IReadOnlyList<TrainingPlan> plans, IReadOnlyList<TrainingSession> sessions, IReadOnlyList<TrainingObligation> obligations,
+        CancellationToken cancellationToken = default)
+    {
+        foreach (var o in obligations)
+        {
+            _obligations.AddOrUpdate(o.Organisation + "/" + o.Id, o, (_, held) => held.Version >= o.Version ? held : o);
+        }
+
+        return Task.CompletedTask;
+    }
+
     public Task RecordStaffAsync(StaffView staff, StaffHistoryEntry? entry, CancellationToken cancellationToken = default)
     {
         if (entry is not null)

@@ -22,6 +22,7 @@ public sealed class AuthorizationMatrixTests(IntegrationFixture fixture)
     private static readonly string[] Operations = ["admin", "operator"];
     private static readonly string[] AuditRead = ["admin", "auditor"];
     private static readonly string[] PersonalData = ["admin", "party-admin"];
+    private static readonly string[] Trainers = ["admin", "operator", "party-admin", "other-party-admin"];
 
     // Newsroom moves need a channel role (chief, editor, reviewer of a level), which none of these callers hold;
     // stories are addressed by id and an unknown one is 404 for everyone. NewsroomFlowTests prove the channel roles.
@@ -204,6 +205,21 @@ public sealed class AuthorizationMatrixTests(IntegrationFixture fixture)
         ["PUT /api/v1/people/{id}/account"] = [],
         ["POST /api/v1/people/{id}/leave"] = [],
         ["POST /api/v1/people/{id}/rejoin"] = [],
+        // Training: read like the roster; trainers are the organisation's admins (the operator's: administrators and operators). Without an
+        // Idempotency-Key a trainer's command is 400; {planId}/{sessionId} are never reached.
+        ["GET /api/v1/people/training"] = [.. PartyRead, "other-party-admin"],
+        ["GET /api/v1/people/training/workflow"] = SignedIn,
+        ["GET /api/v1/people/training/obligations"] = [.. PartyRead, "other-party-admin"],
+        ["POST /api/v1/people/training/plans"] = Trainers,
+        ["PUT /api/v1/people/training/plans/{planId}"] = Trainers,
+        ["POST /api/v1/people/training/plans/{planId}/activate"] = Trainers,
+        ["POST /api/v1/people/training/plans/{planId}/retire"] = Trainers,
+        ["POST /api/v1/people/training/sessions"] = Trainers,
+        ["POST /api/v1/people/training/sessions/{sessionId}/enrolment"] = Trainers,
+        ["PUT /api/v1/people/training/sessions/{sessionId}/attendance"] = Trainers,
+        ["PUT /api/v1/people/training/sessions/{sessionId}/scores"] = Trainers,
+        ["POST /api/v1/people/training/sessions/{sessionId}/close"] = Trainers,
+        ["POST /api/v1/people/training/sessions/{sessionId}/cancel"] = Trainers,
 
         // Indicators and rectifications (docs/INDICATORS.md): management (administrators, operators, management) defines indicators and
         // closes months ({month} is no month here: 422 for them); lists are scoped to the caller's party. {id} is no indicator or

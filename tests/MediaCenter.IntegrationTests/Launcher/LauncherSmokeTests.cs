@@ -61,6 +61,15 @@ public sealed class LauncherSmokeTests : IAsyncLifetime
             Assert.Equal(2, (await management.GetFromJsonAsync<JsonElement>("/api/v1/indicators")).GetArrayLength());
         }
 
+        // And the demonstration staff owe the post-basics training in force, with a session scheduled.
+        using (var partyAdmin = await TestIdentity.SignInAsync(new Uri($"http://127.0.0.1:{_home.WebPort}"), "demo-party-admin", demoPassword))
+        {
+            var training = await Eventually.WaitAsync(() => partyAdmin.GetFromJsonAsync<JsonElement>("/api/v1/people/training?organisation=party:demo-news"),
+                t => t.GetProperty("obligations").GetArrayLength() == 3, TimeSpan.FromSeconds(60), "the demo staff's owed training");
+            Assert.Equal("Active", Assert.Single(training.GetProperty("plans").EnumerateArray()).GetProperty("state").GetString());
+            Assert.Equal("Scheduled", Assert.Single(training.GetProperty("sessions").EnumerateArray()).GetProperty("state").GetString());
+        }
+
         var pids = second.AllPids.Append(PostgresPid()).ToList();
         await second.StopAsync();
         Assert.All(pids, pid => Assert.False(LauncherHome.IsRunning(pid)));

@@ -385,6 +385,52 @@
     "people.rule.ManagerEducation": "Managers need a bachelor's degree or higher", "people.rule.ManagerExperience": "Managers need 3 years of relevant experience",
     "people.rule.StaffEducation": "Staff need junior college or higher", "people.rule.StaffExperience": "Staff need 1 year of relevant experience"
   });
+  // Training (人员培训, F8.2): plans, sessions, obligations (js/training.js, in the 人员 page).
+  Object.assign(messages["zh-CN"], {
+    "training.title": "人员培训", "training.obligations": "培训义务（逾期在前）", "training.plans": "培训计划", "training.sessions": "培训场次", "training.plan": "培训计划",
+    "training.reason": "原因", "training.due": "截止日期", "training.open": "待完成", "training.overdueDays": "已逾期 {days} 天",
+    "training.noObligations": "没有待完成的培训义务", "training.planTitle": "计划名称", "training.kind": "培训类别", "training.cadence": "周期", "training.skills": "技能",
+    "training.passMark": "合格分", "training.noPlans": "尚无培训计划", "training.activate": "生效", "training.retire": "停用", "training.editSkills": "修改技能",
+    "training.skillsPrompt": "技能（逗号分隔；已生效计划的技能变更会要求本岗位人员重新培训）", "training.newPlan": "新建培训计划", "training.skillsPlaceholder": "技能（逗号分隔）",
+    "training.noSessions": "尚无培训场次", "training.externalBy": "外部培训（{provider}）", "training.internal": "内部培训", "training.passMarkIs": "合格分 {mark}",
+    "training.materials": "资料", "training.attended": "出勤", "training.score": "成绩", "training.confirmedSkills": "确认的技能", "training.result": "结果",
+    "training.passed": "合格", "training.failed": "不合格", "training.noAttendees": "尚无报名人员", "training.enrol": "报名", "training.saveAttendance": "保存出勤",
+    "training.saveScores": "保存成绩", "training.close": "结束并记入档案", "training.cancel": "取消场次", "training.noActivePlan": "没有已生效的培训计划，无法安排场次",
+    "training.schedule": "安排场次", "training.sessionTitle": "场次名称（默认计划名称）", "training.startsAt": "开始时间", "training.location": "地点",
+    "training.external": "外部培训", "training.provider": "主办机构", "training.materialsPlaceholder": "资料：名称|链接，逗号分隔", "training.kind.PostBasics": "岗位基础",
+    "training.kind.OperatingSkills": "操作技能", "training.kind.PlatformOperations": "运维能力", "training.kind.GovernmentService": "政务服务",
+    "training.kind.Quality": "质量", "training.kind.Security": "安全", "training.kind.Confidentiality": "保密", "training.cadence.Once": "一次",
+    "training.cadence.Quarterly": "每季度", "training.cadence.HalfYearly": "每半年", "training.cadence.Yearly": "每年", "training.planState.Draft": "草稿",
+    "training.planState.Active": "已生效", "training.planState.Retired": "已停用", "training.sessionState.Scheduled": "已安排",
+    "training.sessionState.Held": "已举行", "training.sessionState.Closed": "已结束", "training.sessionState.Cancelled": "已取消",
+    "training.reason.Joined": "入职本岗位", "training.reason.PostChanged": "岗位变更", "training.reason.PlanActivated": "新计划生效",
+    "training.reason.PlanChanged": "岗位技能变更", "training.reason.Periodic": "定期复训"
+  });
+  Object.assign(messages["en"], {
+    "training.title": "Training", "training.obligations": "Training owed (overdue first)", "training.plans": "Training plans",
+    "training.sessions": "Sessions", "training.plan": "Plan", "training.reason": "Reason", "training.due": "Due", "training.open": "Open",
+    "training.overdueDays": "{days} days overdue", "training.noObligations": "No training owed", "training.planTitle": "Plan",
+    "training.kind": "Kind", "training.cadence": "Cadence", "training.skills": "Skills", "training.passMark": "Pass mark",
+    "training.noPlans": "No training plans yet", "training.activate": "Activate", "training.retire": "Retire", "training.editSkills": "Edit skills",
+    "training.skillsPrompt": "Skills (comma-separated; changing an active plan's skills asks its post to train again)",
+    "training.newPlan": "New training plan", "training.skillsPlaceholder": "Skills (comma-separated)", "training.noSessions": "No sessions yet",
+    "training.externalBy": "External ({provider})", "training.internal": "Internal", "training.passMarkIs": "pass mark {mark}",
+    "training.materials": "Materials", "training.attended": "Attended", "training.score": "Score", "training.confirmedSkills": "Skills confirmed",
+    "training.result": "Result", "training.passed": "Passed", "training.failed": "Failed", "training.noAttendees": "Nobody enrolled yet",
+    "training.enrol": "Enrol", "training.saveAttendance": "Save attendance", "training.saveScores": "Save scores",
+    "training.close": "Close and record", "training.cancel": "Cancel session", "training.noActivePlan": "No active plan: nothing can be scheduled",
+    "training.schedule": "Schedule a session", "training.sessionTitle": "Session title (default: the plan's)", "training.startsAt": "Starts at",
+    "training.location": "Place", "training.external": "External", "training.provider": "Provider",
+    "training.materialsPlaceholder": "Materials: name|link, comma-separated", "training.kind.PostBasics": "Post basics",
+    "training.kind.OperatingSkills": "Operating skills", "training.kind.PlatformOperations": "Platform operations",
+    "training.kind.GovernmentService": "Government service", "training.kind.Quality": "Quality", "training.kind.Security": "Security",
+    "training.kind.Confidentiality": "Confidentiality", "training.cadence.Once": "Once", "training.cadence.Quarterly": "Quarterly",
+    "training.cadence.HalfYearly": "Half-yearly", "training.cadence.Yearly": "Yearly", "training.planState.Draft": "Draft",
+    "training.planState.Active": "Active", "training.planState.Retired": "Retired", "training.sessionState.Scheduled": "Scheduled",
+    "training.sessionState.Held": "Held", "training.sessionState.Closed": "Closed", "training.sessionState.Cancelled": "Cancelled",
+    "training.reason.Joined": "Joined the post", "training.reason.PostChanged": "Post changed", "training.reason.PlanActivated": "New plan in force",
+    "training.reason.PlanChanged": "Post's skills changed", "training.reason.Periodic": "Periodic renewal"
+  });
   // Indicators and rectifications (指标、整改与报备, F9.4): js/indicators.js.
   Object.assign(messages["zh-CN"], {
     "nav.indicators": "指标", "ind.title": "指标与整改", "ind.list": "指标", "ind.trend": "月度趋势（虚线为目标）", "ind.figures": "月度数据",

@@ -2,6 +2,7 @@
 // certificates about to expire and the people below their post's entry conditions. Uses the shared module (js/lib.js).
 // Nothing polls: the roster grain pushes rosterChanged after every change, and the page re-reads the list.
 import { mc, t, $, h as el, tf, send, me, problemText as problem } from "./lib.js";
+import { trainingSection, refreshTraining, trainingPeople } from "./training.js";
 
 (function () {
   const posts = ["Manager", "Staff", "ServicePost"];
@@ -20,6 +21,9 @@ import { mc, t, $, h as el, tf, send, me, problemText as problem } from "./lib.j
     return ["admin", "operator"].some(r => u.platformRoles.includes(r)) || (organisation === "party:" + u.partyId && u.partyRole === "party-admin");
   }
 
+  // Trainers: the organisation's admins, and for the operator's own staff also its operators.
+  function isTrainer() { return isAdmin() || (organisation === "operator" && !!me()?.platformRoles.includes("operator")); }
+
   function message(text) { const p = $("people-message"); p.textContent = text || ""; p.hidden = !text; }
 
   function skeleton() {
@@ -37,7 +41,8 @@ import { mc, t, $, h as el, tf, send, me, problemText as problem } from "./lib.j
       el("h2", { text: t("people.reserve") }), el("div", { id: "people-reserve" }),
       ...(isAdmin() ? [el("div", { id: "people-reserve-edit" })] : []),
       el("h2", { text: t("people.list") }), el("div", { id: "people-list" }),
-      ...(isAdmin() ? [registerForm()] : []));
+      ...(isAdmin() ? [registerForm()] : []),
+      trainingSection(organisation, isTrainer()));
     $("people-org").addEventListener("change", () => { organisation = $("people-org").value.trim(); skeleton(); refresh(); });
   }
 
@@ -219,6 +224,7 @@ import { mc, t, $, h as el, tf, send, me, problemText as problem } from "./lib.j
       renderReserve();
       renderReserveForm();
       renderList();
+      await refreshTraining(people);
     } catch (err) { message(problem(err)); }
   }
 
@@ -236,7 +242,7 @@ import { mc, t, $, h as el, tf, send, me, problemText as problem } from "./lib.j
     roster = summary;
     renderRatio();
     renderReserve();
-    mc.api("/api/v1/people?organisation=" + encodeURIComponent(organisation)).then(list => { people = list; renderList(); }).catch(() => {});
+    mc.api("/api/v1/people?organisation=" + encodeURIComponent(organisation)).then(list => { people = list; renderList(); trainingPeople(list); }).catch(() => {});
   });
   mc.live.onReconnected(() => { if (started && !$("people").hidden) { refresh(); } });
 
@@ -249,5 +255,7 @@ import { mc, t, $, h as el, tf, send, me, problemText as problem } from "./lib.j
     document.querySelectorAll(".tab[data-role=people]").forEach(tab => { tab.hidden = true; });
   });
   document.addEventListener("mc:view", event => { if (event.detail === "people") { start(); } });
-  document.addEventListener("mc:language", () => { if (started && !$("people").hidden) { skeleton(); renderRatio(); renderReserve(); renderReserveForm(); renderList(); } });
+  document.addEventListener("mc:language", () => {
+    if (started && !$("people").hidden) { skeleton(); renderRatio(); renderReserve(); renderReserveForm(); renderList(); refreshTraining(people); }
+  });
 })();
