@@ -39,8 +39,9 @@ public sealed class InteractionGrainState
 /// vote is checked against the device ids already counted, added, written, and only then acknowledged: each device counts
 /// exactly once however many requests race, and a write that fails takes the vote back. Answers are taken while the story
 /// is published (asked of the story on each one); once it is seen withdrawn the interaction closes for good. Questions move
-/// through <see cref="QuestionWorkflow"/>. The read tables and the newsroom's live board follow, at most every
-/// <see cref="FollowEvery"/>, so a storm of votes costs one row update per interval rather than one per vote.
+/// through <see cref="QuestionWorkflow"/>. The read tables and the newsroom's live board follow in a turn of their own
+/// (a grain timer): while one follow-up writes, the votes arriving queue up and the next one covers them all, so a storm
+/// of votes costs far fewer row updates and live messages than votes.
 /// </summary>
 internal sealed partial class InteractionGrain(
     [PersistentState("interaction", StorageNames.Main)] IPersistentState<InteractionGrainState> state,
@@ -53,7 +54,6 @@ internal sealed partial class InteractionGrain(
     private const int MaxQuestions = InteractionLimits.MaxQuestions;
     private const int MaxDeviceId = 100;
     private const int RememberedOperations = 200;
-    private static readonly TimeSpan FollowEvery = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan RetryEvery = TimeSpan.FromSeconds(5);
 
     private readonly HashSet<string> _questionsBehind = new(StringComparer.Ordinal);
@@ -329,9 +329,14 @@ internal sealed partial class InteractionGrain(
         var space = false;
         foreach (var c in text.Normalize(NormalizationForm.FormC))
         {
-            if (char.IsWhiteSpace(c) || char.IsControl(c))
+            if (char.IsWhiteSpace(c))
             {
                 space = clean.Length > 0;
+                continue;
+            }
+
+            if (char.IsControl(c) || char.GetUnicodeCategory(c) == System.Globalization.UnicodeCategory.Format)
+            {
                 continue;
             }
 
@@ -368,7 +373,8 @@ internal sealed partial class InteractionGrain(
 
         _followArmed = true;
         _follow ??= this.RegisterGrainTimer(FollowAsync, new GrainTimerCreationOptions(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan));
-        _follow.Change(FollowEvery, Timeout.InfiniteTimeSpan);
+        // Due at once, yet after the current call: the calls queued meanwhile are all covered by the one follow-up.
+        _follow.Change(TimeSpan.Zero, Timeout.InfiniteTimeSpan);
     }
 
     private async Task FollowAsync(CancellationToken cancellationToken)
