@@ -162,11 +162,11 @@ internal static class InteractionsApi
     }
 
     /// <summary>What the public sees of the results.</summary>
-    public sealed record PublicResults(string ArticleId, InteractionType Type, string Question, List<string> Options, List<int> Counts, int Votes,
+    public sealed record PublicResults(string ArticleId, string Title, InteractionType Type, string Question, List<string> Options, List<int> Counts, int Votes,
         int ApprovedQuestions, bool Open, long Version, DateTimeOffset UpdatedAt, int? VotedOption = null);
 
     private static PublicResults Public(InteractionResults r) =>
-        new(r.ArticleId, r.Type, r.Question, r.Options, r.Counts, r.Votes, r.ApprovedQuestions, r.Open, r.Version, r.UpdatedAt);
+        new(r.ArticleId, r.Title, r.Type, r.Question, r.Options, r.Counts, r.Votes, r.ApprovedQuestions, r.Open, r.Version, r.UpdatedAt);
 
     /// <summary>The one mapping of a refused interaction command to problem details (status by outcome; <c>code</c> names it).</summary>
     public static IResult Answer(InteractionResult result) =>

@@ -118,6 +118,7 @@ public sealed record InteractionQuestion(
 /// <summary>The results of a published interactive story: per-option counts, questions by state, and whether it still takes answers.</summary>
 /// <param name="Counts">Votes per option, in the order of <see cref="Options"/>.</param>
 /// <param name="Open">False once the story was withdrawn (or before it is published).</param>
+/// <param name="Title">The story's headline as published.</param>
 [GenerateSerializer, Immutable, Alias("mc.InteractionResults")]
 public sealed record InteractionResults(
     [property: Id(0)] string ArticleId,
@@ -131,7 +132,8 @@ public sealed record InteractionResults(
     [property: Id(8)] int PendingQuestions,
     [property: Id(9)] bool Open,
     [property: Id(10)] long Version,
-    [property: Id(11)] DateTimeOffset UpdatedAt);
+    [property: Id(11)] DateTimeOffset UpdatedAt,
+    [property: Id(12)] string Title = "");
 
 /// <summary>The answer to an interaction command: the results after it (when the story is interactive) and the question it touched.</summary>
 /// <param name="Code">A stable reason code for the browser (the outcome, or a finer reason such as <c>questionsFull</c>).</param>

@@ -32,6 +32,9 @@ public sealed class InteractionGrainState
 
     /// <summary>When the story was seen withdrawn: no answers after it (a withdrawal is final).</summary>
     [Id(10)] public DateTimeOffset? ClosedAt { get; set; }
+
+    /// <summary>The story's headline as published.</summary>
+    [Id(11)] public string Title { get; set; } = "";
 }
 
 /// <summary>
@@ -268,6 +271,7 @@ internal sealed partial class InteractionGrain(
 
         // Kept in memory only until the first answer writes it: it can always be taken again from the story.
         S.Channel = view.Card.Channel;
+        S.Title = view.Draft.Title;
         S.Type = poll.Type;
         S.Question = poll.Question;
         S.Options = [.. poll.Options];
@@ -358,7 +362,7 @@ internal sealed partial class InteractionGrain(
 
     private InteractionResults Results() => new(Id, S.Channel ?? "", S.Type, S.Question, [.. S.Options], [.. S.Counts], S.Voters.Count,
         S.Questions.Count(q => q.State == QuestionState.Approved), S.Questions.Count(q => q.State == QuestionState.Submitted),
-        S.Channel is not null && S.ClosedAt is null, S.Version, S.UpdatedAt);
+        S.Channel is not null && S.ClosedAt is null, S.Version, S.UpdatedAt, S.Title);
 
     private InteractionResult Refuse(InteractionOutcome outcome, string message, int? voted = null, InteractionQuestion? question = null) =>
         new(outcome, message, S.Channel is null ? null : Results(), question, voted);
