@@ -63,6 +63,12 @@ internal static class InteractionsApi
 
         open.MapPost("/{id}/votes", async (string id, VoteBody? body, HttpContext http, DeviceTokens tokens, IClusterClient cluster, InteractionCache cache) =>
             {
+                // What is wrong with the story comes first (from the short cache): no token makes an unknown story answerable.
+                if (await cache.ResultsAsync(id) is { Ok: false } closed)
+                {
+                    return Answer(closed);
+                }
+
                 var device = tokens.DeviceOf(http.Request.Headers[DeviceHeader].ToString());
                 if (device is null)
                 {
@@ -81,8 +87,14 @@ internal static class InteractionsApi
             .WithSummary("One vote (option index from 0) per device token (X-Device-Token). A second vote from the same device is refused " +
                 "(409 AlreadyVoted, naming the option it chose) and adds nothing.");
 
-        open.MapPost("/{id}/questions", async (string id, QuestionBody? body, HttpContext http, DeviceTokens tokens, IClusterClient cluster) =>
+        open.MapPost("/{id}/questions", async (string id, QuestionBody? body, HttpContext http, DeviceTokens tokens, IClusterClient cluster,
+                InteractionCache cache) =>
             {
+                if (await cache.ResultsAsync(id) is { Ok: false } closed)
+                {
+                    return Answer(closed);
+                }
+
                 var device = tokens.DeviceOf(http.Request.Headers[DeviceHeader].ToString());
                 var key = http.Request.Headers["Idempotency-Key"].ToString();
                 if (device is null || key.Length is < 16 or > 100)
