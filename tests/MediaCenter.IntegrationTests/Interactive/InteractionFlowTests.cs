@@ -26,7 +26,10 @@ public sealed class InteractionFlowTests(IntegrationFixture fixture)
             baseVersion = 0,
             draft = new
             {
-                kind = "Interactive", title, summary = "投票", bodyHtml = "<p>说明</p>",
+                kind = "Interactive",
+                title,
+                summary = "投票",
+                bodyHtml = "<p>说明</p>",
                 interaction = new { type, question = "周末最想参加哪项活动？", options = new[] { "读书会", "音乐会", "非遗手作" } },
             },
         });
