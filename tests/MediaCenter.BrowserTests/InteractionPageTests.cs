@@ -56,6 +56,7 @@ public sealed class InteractionPageTests(BrowserFixture fixture)
         // The chief's open story follows without a reload.
         await Assertions.Expect(panel).ToHaveAttributeAsync("data-votes", "1", Live);
         await Assertions.Expect(panel.Locator("li[data-option='1']")).ToHaveAttributeAsync("data-count", "1");
+        Assert.DoesNotContain("null", await panel.InnerTextAsync(), StringComparison.Ordinal);
         await chief.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.Screenshots, "interaction-newsroom-live.png") });
 
         // The same phone cannot vote again: the page says so and the count stays.

@@ -35,13 +35,14 @@ function render() {
   root.dataset.version = String(r.version);
   root.dataset.votes = String(r.votes);
   root.dataset.open = String(r.open);
-  root.replaceChildren(
+  // Through h(): it leaves out what is null (a poll has no questions, most renders no error).
+  root.replaceChildren(h("div", {},
     h("h3", { text: t("ia.results") + " · " + t(r.open ? "ia.open" : "ia.closed") }),
     h("p", { class: "muted" }, tf("ia.votes", { n: r.votes }), " · ",
       h("a", { href: "/public/interact/?id=" + encodeURIComponent(r.articleId), target: "_blank", rel: "noopener", text: t("ia.publicLink") })),
     bars(r),
     r.type === "QnA" ? [h("h3", { text: t("ia.questions") }), h("p", { class: "muted", text: tf("ia.pending", { n: r.pendingQuestions, m: r.approvedQuestions }) }), questionList()] : null,
-    current.error ? h("p", { class: "error", role: "alert", text: current.error }) : null);
+    current.error ? h("p", { class: "error", role: "alert", text: current.error }) : null));
 }
 
 async function load() {
