@@ -258,7 +258,7 @@ public sealed class InteractionCache(IClusterClient cluster, TimeProvider time)
             }
 
             var view = await grain.GetAsync();
-            return (result, view?.Questions.Where(q => q.State == QuestionState.Approved).OrderBy(q => q.SubmittedAt).ToList() ?? []);
+            return (result, view?.Questions.Where(q => q.State == QuestionState.Approved).OrderBy(q => q.SubmittedAt).ThenBy(q => q.Id.Length).ThenBy(q => q.Id, StringComparer.Ordinal).ToList() ?? []);
         });
 
     /// <summary>Drops what is held of a story.</summary>

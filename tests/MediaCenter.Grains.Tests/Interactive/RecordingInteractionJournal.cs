@@ -14,7 +14,7 @@ public sealed class RecordingInteractionJournal : IInteractionJournal
 
     /// <summary>The question rows of a story.</summary>
     public IReadOnlyList<InteractionQuestion> QuestionsOf(string articleId) =>
-        [.. _questions.Where(q => q.Key.Article == articleId).Select(q => q.Value).OrderBy(q => q.SubmittedAt)];
+        [.. _questions.Where(q => q.Key.Article == articleId).Select(q => q.Value).OrderBy(q => q.Id.Length).ThenBy(q => q.Id, StringComparer.Ordinal)];
 
     public Task RecordAsync(InteractionResults results, IReadOnlyList<InteractionQuestion> questions, CancellationToken cancellationToken = default)
     {
