@@ -57,6 +57,7 @@ public static class WebHosting
         builder.AddPlansAndHotEvents();
         builder.AddTickets();
         builder.AddSupervision();
+        builder.AddInteractions();
         return builder;
     }
 
@@ -105,6 +106,7 @@ public static class WebHosting
         app.MapNewsroomApi();
         app.MapMediaApi(app.Configuration.GetValue<long?>("Newsroom:MaxUploadBytes") ?? MediaStore.DefaultMaxBytes);
         app.MapFeeds();
+        app.MapInteractionsApi();
         app.MapReprintApi();
         app.MapCollectionApi();
         app.MapIncidentsApi();

@@ -78,6 +78,9 @@ public sealed class ClusterFixture : IAsyncLifetime
     /// <summary>What application grains recorded, and the channels and terminals the tests give each application.</summary>
     public static MediaCenter.Grains.Tests.Applications.RecordingApplicationJournal Applications { get; } = new();
 
+    /// <summary>The interaction results and questions every silo of the cluster writes to.</summary>
+    public static MediaCenter.Grains.Tests.Interactive.RecordingInteractionJournal Interactions { get; } = new();
+
     public async Task InitializeAsync()
     {
         var builder = new TestClusterBuilder(initialSilosCount: 1);
@@ -136,6 +139,7 @@ public sealed class ClusterFixture : IAsyncLifetime
             siloBuilder.Services.AddSingleton<MediaCenter.Grains.Supervision.ISupervisionJournal>(Supervision);
             siloBuilder.Services.AddOptions<MediaCenter.Grains.Tickets.TicketOptions>();
             siloBuilder.Services.AddSingleton<MediaCenter.Grains.Applications.IApplicationJournal>(Applications);
+            siloBuilder.Services.AddSingleton<MediaCenter.Grains.Interactive.IInteractionJournal>(Interactions);
         }
     }
 

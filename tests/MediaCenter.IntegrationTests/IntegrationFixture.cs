@@ -37,6 +37,7 @@ public sealed class IntegrationFixture : IAsyncLifetime
                         ["Identity__SignInRatePerMinute"] = "100000",
                         ["Tickets__PublicPermits"] = "100000",
                         ["Surveys__PublicPermits"] = "100000",
+                        ["Interactions__PublicPermits"] = "100000",
                     });
                     _shared = new SharedDeployment(deployment, web);
                 }

@@ -10,7 +10,8 @@ internal static class GrainOutcomes
     /// <summary>The status and title of an outcome.</summary>
     public static (int Status, string Title) Describe(string outcome, string what) => (outcome switch
     {
-        "IllegalMove" or "VersionConflict" or "NotEffective" or "ChannelSuspended" or "AlreadyTaken" => StatusCodes.Status409Conflict,
+        "IllegalMove" or "VersionConflict" or "NotEffective" or "ChannelSuspended" or "AlreadyTaken"
+            or "AlreadyVoted" or "NotPublished" or "NotInteractive" => StatusCodes.Status409Conflict,
         "Forbidden" => StatusCodes.Status403Forbidden,
         "NotFound" => StatusCodes.Status404NotFound,
         "TooLarge" => StatusCodes.Status413PayloadTooLarge,

@@ -28,6 +28,10 @@ public sealed class LiveFeed(IClusterClient cluster, LiveSender sender, LivePush
                 await sender.SendAsync("collectionChanged", changed, cancellationToken, LiveHub.BoardGroupOf(changed.Channel));
                 break;
 
+            case Grains.Interactive.InteractionChanged { Results: var results }:
+                await sender.SendAsync("interactionChanged", results, cancellationToken, LiveHub.BoardGroupOf(results.Channel));
+                break;
+
             case IncidentCardChanged { Incident: var incident }:
                 await PartyAsync(incident.PartyId, "incidentChanged", incident, cancellationToken);
                 break;

@@ -29,6 +29,9 @@ internal static class FeedsApi
     private static readonly JsonSerializerOptions FeedJson =
         ReaderLanguage.OptionsFor(ChannelLanguage, o => o.Converters.Add(new JsonStringEnumConverter()));
 
+    /// <summary>The namespace of the RSS extension elements (an interactive story's poll and its counts).</summary>
+    public const string InteractionNamespace = "urn:mediacenter:interaction";
+
     /// <summary>Items in a feed.</summary>
     public const int Items = 50;
 
@@ -114,12 +117,22 @@ internal static class FeedsApi
                 ["authors"] = new[] { new { name = i.AuthorName } },
                 ["attachments"] = i.MediaIds.Select(id => new { url = $"{self}/api/v1/media/{id}", mime_type = "application/octet-stream" }).ToArray(),
                 ["external_url"] = i.SourceUrl,
-                ["_mediacenter"] = new { kind = i.Kind, video_url = i.VideoUrl, interaction = i.Interaction },
+                ["_mediacenter"] = new { kind = i.Kind, video_url = i.VideoUrl, interaction = i.Interaction, results = Tally(i.Tally) },
                 ["_source"] = i.SourceUrl is null ? null : new { name = i.SourceName, url = i.SourceUrl },
             }).ToArray(),
         };
         return Results.Json(feed, FeedJson, "application/feed+json; charset=utf-8");
     }
+
+    /// <summary>An interactive story's results so far (null before anyone answered it).</summary>
+    private static object? Tally(InteractionTally? tally) => tally is null ? null : new
+    {
+        counts = tally.Counts,
+        votes = tally.Votes,
+        approved_questions = tally.ApprovedQuestions,
+        open = tally.Open,
+        updated_at = tally.UpdatedAt.ToString("O", CultureInfo.InvariantCulture),
+    };
 
     /// <summary>The feed's title: the channel and the platform's name, in the channel's language.</summary>
     private static string Title(ChannelInfo channel, PublishTarget target) =>
@@ -133,6 +146,7 @@ internal static class FeedsApi
             xml.WriteStartDocument();
             xml.WriteStartElement("rss");
             xml.WriteAttributeString("version", "2.0");
+            xml.WriteAttributeString("xmlns", "mc", null, InteractionNamespace);
             xml.WriteStartElement("channel");
             xml.WriteElementString("title", Title(channel, target));
             xml.WriteElementString("link", self + "/");
@@ -155,6 +169,26 @@ internal static class FeedsApi
                 xml.WriteElementString("description", i.Summary.Length > 0 ? i.Summary : i.BodyHtml);
                 xml.WriteElementString("pubDate", i.PublishedAt.ToUniversalTime().ToString("R", CultureInfo.InvariantCulture));
                 xml.WriteElementString("category", i.Kind);
+                if (i.Interaction is { } poll)
+                {
+                    // RSS 2.0 carries extensions in their own namespace: the poll with its counts so far.
+                    xml.WriteStartElement("mc", "interaction", InteractionNamespace);
+                    xml.WriteAttributeString("type", poll.Type.ToString());
+                    xml.WriteAttributeString("votes", (i.Tally?.Votes ?? 0).ToString(CultureInfo.InvariantCulture));
+                    xml.WriteAttributeString("approvedQuestions", (i.Tally?.ApprovedQuestions ?? 0).ToString(CultureInfo.InvariantCulture));
+                    xml.WriteAttributeString("open", (i.Tally?.Open ?? true) ? "true" : "false");
+                    xml.WriteElementString("mc", "question", InteractionNamespace, poll.Question);
+                    for (var n = 0; n < poll.Options.Count; n++)
+                    {
+                        xml.WriteStartElement("mc", "option", InteractionNamespace);
+                        xml.WriteAttributeString("count", (i.Tally is { } t && n < t.Counts.Count ? t.Counts[n] : 0).ToString(CultureInfo.InvariantCulture));
+                        xml.WriteString(poll.Options[n]);
+                        xml.WriteEndElement();
+                    }
+
+                    xml.WriteEndElement();
+                }
+
                 if (i.SourceUrl is not null)
                 {
                     // A reprint names its origin as RSS 2.0 means <source>: the original's name, its address in url.

@@ -15,7 +15,10 @@ public sealed record DraftVersionContent(int Version, string Title, Guid SavedBy
 /// <summary>A published item as the feeds list it.</summary>
 public sealed record PublishedItem(string ArticleId, string Kind, string Title, string Summary, string BodyHtml, string AuthorName,
     IReadOnlyList<Guid> MediaIds, string? VideoUrl, Interaction? Interaction, DateTimeOffset PublishedAt, DateTimeOffset UpdatedAt,
-    string? SourceName = null, string? SourceUrl = null);
+    string? SourceName = null, string? SourceUrl = null, InteractionTally? Tally = null);
+
+/// <summary>What the public answered to an interactive story so far, as the feeds carry it (mc.interactions).</summary>
+public sealed record InteractionTally(IReadOnlyList<int> Counts, int Votes, int ApprovedQuestions, bool Open, DateTimeOffset UpdatedAt);
 
 /// <summary>Queries across stories (the read model article grains keep): versions, my tasks, feeds.</summary>
 public sealed class NewsroomReadModel(NpgsqlDataSource db)
@@ -62,7 +65,9 @@ public sealed class NewsroomReadModel(NpgsqlDataSource db)
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         var stamp = await connection.QuerySingleAsync<FeedStamp>(new CommandDefinition("""
-            SELECT max(updated_at) AS last_modified, count(*) AS row_count FROM mc.publications WHERE channel_code = @channel AND target = @target
+            SELECT greatest(max(p.updated_at), max(i.updated_at)) AS last_modified, count(*) AS row_count
+              FROM mc.publications p LEFT JOIN mc.interactions i ON i.article_id = p.article_id
+             WHERE p.channel_code = @channel AND p.target = @target
             """, new { channel, target = target.ToString() }, cancellationToken: cancellationToken));
         return (stamp.LastModified, stamp.RowCount);
     }
@@ -72,15 +77,17 @@ public sealed class NewsroomReadModel(NpgsqlDataSource db)
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync<PublicationRow>(new CommandDefinition("""
-            SELECT article_id, kind, title, summary, body_html, author_name, media_ids, video_url, interaction::text AS interaction, published_at, updated_at,
-                   source_name, source_url
-              FROM mc.publications
-             WHERE channel_code = @channel AND target = @target AND withdrawn_at IS NULL
-             ORDER BY published_at DESC, article_id
+            SELECT p.article_id, p.kind, p.title, p.summary, p.body_html, p.author_name, p.media_ids, p.video_url, p.interaction::text AS interaction,
+                   p.published_at, p.updated_at, p.source_name, p.source_url,
+                   i.counts AS tally_counts, i.votes AS tally_votes, i.approved_questions AS tally_approved, i.open AS tally_open, i.updated_at AS tally_at
+              FROM mc.publications p LEFT JOIN mc.interactions i ON i.article_id = p.article_id
+             WHERE p.channel_code = @channel AND p.target = @target AND p.withdrawn_at IS NULL
+             ORDER BY p.published_at DESC, p.article_id
              LIMIT @limit
             """, new { channel, target = target.ToString(), limit }, cancellationToken: cancellationToken));
         return rows.Select(r => new PublishedItem(r.ArticleId, r.Kind, r.Title, r.Summary, r.BodyHtml, r.AuthorName, r.MediaIds, r.VideoUrl,
-            r.Interaction is null ? null : PersistedJson.Deserialize<Interaction>(r.Interaction), r.PublishedAt, r.UpdatedAt, r.SourceName, r.SourceUrl)).ToList();
+            r.Interaction is null ? null : PersistedJson.Deserialize<Interaction>(r.Interaction), r.PublishedAt, r.UpdatedAt, r.SourceName, r.SourceUrl,
+            r.TallyCounts is null ? null : new InteractionTally(r.TallyCounts, r.TallyVotes ?? 0, r.TallyApproved ?? 0, r.TallyOpen ?? false, r.TallyAt ?? r.UpdatedAt))).ToList();
     }
 
     private sealed record StoredVersion
@@ -132,5 +139,15 @@ public sealed class NewsroomReadModel(NpgsqlDataSource db)
         public string? SourceName { get; init; }
 
         public string? SourceUrl { get; init; }
+
+        public int[]? TallyCounts { get; init; }
+
+        public int? TallyVotes { get; init; }
+
+        public int? TallyApproved { get; init; }
+
+        public bool? TallyOpen { get; init; }
+
+        public DateTimeOffset? TallyAt { get; init; }
     }
 }

@@ -112,6 +112,16 @@ public sealed class AuthorizationMatrixTests(IntegrationFixture fixture)
         ["GET /api/v1/me/tasks"] = SignedIn,
         ["GET /feeds/{code}/{target}.json"] = Everyone,
         ["GET /feeds/{code}/{target}.rss"] = Everyone,
+        // Interactive stories (docs/INTERACTION.md): a device token for anyone; {id} is no published interactive story here, so the
+        // public reads and answers are 404 for everyone (InteractionFlowTests answers a real one), and moderation needs a channel role.
+        ["POST /api/public/interactions/device"] = Everyone,
+        ["GET /api/public/interactions/{id}"] = [],
+        ["POST /api/public/interactions/{id}/votes"] = [],
+        ["POST /api/public/interactions/{id}/questions"] = [],
+        ["GET /api/public/interactions/{id}/questions"] = [],
+        ["GET /api/v1/articles/{id}/interaction"] = NewsroomOnly,
+        ["POST /api/v1/articles/{id}/interaction/questions/{questionId}/approve"] = NewsroomOnly,
+        ["POST /api/v1/articles/{id}/interaction/questions/{questionId}/reject"] = NewsroomOnly,
         // Plans, drills, campaigns, hot events (docs/OPERATIONS-PLANS.md). Creating is for users of an access party (other-party-admin
         // creates in its own party), and plans also for the operator (naming the party); things addressed by id do not exist here and
         // are 404 for everyone: OperationsPlansTests, OperationsCorrectionsTests and HotEventFlowTests prove who may act on real ones

@@ -61,6 +61,23 @@ public sealed class WorkflowDocsTests
         return text.ToString();
     }
 
+    /// <summary>The moderation of questions to an interactive story as Markdown.</summary>
+    public static string RenderQuestions()
+    {
+        var text = new StringBuilder("| from | command | who may | to |\n|---|---|---|---|\n");
+        foreach (var t in MediaCenter.Grains.Interactive.QuestionWorkflow.Table)
+        {
+            var roles = string.Join(", ", Enum.GetValues<MediaCenter.Grains.Interactive.InteractionRole>()
+                .Where(r => r != MediaCenter.Grains.Interactive.InteractionRole.None && t.Roles.HasFlag(r)));
+            text.Append($"| {t.From?.ToString() ?? "(new)"} | {t.Command} | {roles} | {t.To} |\n");
+        }
+
+        return text.ToString();
+    }
+
+    [Fact]
+    public void The_question_moderation_table_in_the_docs_is_the_one_the_grains_run() => Check("INTERACTION.md", RenderQuestions());
+
     [Fact]
     public void The_maintenance_window_table_in_the_docs_is_the_one_the_grains_run() =>
         Check("INCIDENTS.md", RenderMaintenance(), "<!-- maintenance-transitions:start -->", "<!-- maintenance-transitions:end -->");

@@ -5,6 +5,7 @@ import {
   mc, i18n, t, formatTime, $, h, tf, joined, keyed, send, slug, me, isPhone, field, onSubmit, localInput, navigate,
   problemText as problemParts, showError as showProblem, messageLine, dialogShell as openDialog,
 } from "./lib.js";
+import { interactionPanel } from "./interaction.js";
 
 (function () {
   // ---------------------------------------------------------------- small helpers
@@ -659,6 +660,7 @@ import {
         detailActions ? h("div", { id: "nr-detail-actions" }, detailActions) : null,
         pitchSection(article),
         detail.editor ? detail.editor.root : draftView(article.draft),
+        interactionPanel(card, article.draft, rolesIn(card.channel).chief || rolesIn(card.channel).editor),
         timelineSection(article.history),
         versionsSection()));
     if (detail.editor) { detail.editor.status(); }
