@@ -86,6 +86,8 @@ public sealed class WallDisplayTests(BrowserFixture fixture)
 
             // The same picture on a 1920×1080 screen.
             await page.SetViewportSizeAsync(1920, 1080);
+            // The wall scales itself on the window's resize event, which arrives after the viewport changed: wait for its zoom.
+            await page.WaitForFunctionAsync("() => document.body.style.zoom === String(Math.max(0.5, Math.min(innerWidth / 1600, innerHeight / 900)))");
             var small = await page.EvaluateAsync<int>(
                 "() => [...document.querySelectorAll('#cockpit .ck-panel')].filter(p => !p.hidden).filter(p => { const r = p.getBoundingClientRect(); return r.bottom > innerHeight + 1 || r.right > innerWidth + 1; }).length");
             Assert.Equal(0, small);
