@@ -315,17 +315,7 @@ public static class InteractionsHosting
             .ValidateOnStart();
         services.AddSingleton<DeviceTokens>();
         services.AddSingleton<InteractionCache>();
-        services.Configure<Microsoft.AspNetCore.RateLimiting.RateLimiterOptions>(options => options.AddPolicy(PublicRateLimit, context =>
-        {
-            var settings = context.RequestServices.GetRequiredService<IOptions<InteractionOptions>>().Value;
-            return System.Threading.RateLimiting.RateLimitPartition.GetFixedWindowLimiter(context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-                _ => new System.Threading.RateLimiting.FixedWindowRateLimiterOptions
-                {
-                    PermitLimit = settings.PublicPermits,
-                    Window = settings.PublicWindow,
-                    QueueLimit = 0,
-                });
-        }));
+        services.AddPerAddressRateLimit<InteractionOptions>(PublicRateLimit, o => (o.PublicPermits, o.PublicWindow));
         return builder;
     }
 }

@@ -80,17 +80,7 @@ public static class SupervisionHosting
             .Validate(o => o.PublicPermits is >= 1 and <= 1_000_000 && o.PublicWindow > TimeSpan.Zero, "Surveys: PublicPermits 1–1000000, PublicWindow > 0.")
             .ValidateOnStart();
         services.AddSingleton<SupervisionReadModel>();
-        services.Configure<Microsoft.AspNetCore.RateLimiting.RateLimiterOptions>(options => options.AddPolicy(PublicRateLimit, context =>
-        {
-            var settings = context.RequestServices.GetRequiredService<IOptions<SurveyOptions>>().Value;
-            return System.Threading.RateLimiting.RateLimitPartition.GetFixedWindowLimiter(context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-                _ => new System.Threading.RateLimiting.FixedWindowRateLimiterOptions
-                {
-                    PermitLimit = settings.PublicPermits,
-                    Window = settings.PublicWindow,
-                    QueueLimit = 0,
-                });
-        }));
+        services.AddPerAddressRateLimit<SurveyOptions>(PublicRateLimit, o => (o.PublicPermits, o.PublicWindow));
         return builder;
     }
 }

@@ -152,17 +152,7 @@ public static class TicketsHosting
         services.AddSingleton<IValidateOptions<TicketOptions>, TicketOptionsValidator>();
         services.AddSingleton<TicketReadModel>();
         services.AddSingleton<ProofOfWork>();
-        services.Configure<Microsoft.AspNetCore.RateLimiting.RateLimiterOptions>(options => options.AddPolicy(PublicRateLimit, context =>
-        {
-            var settings = context.RequestServices.GetRequiredService<IOptions<TicketOptions>>().Value;
-            return System.Threading.RateLimiting.RateLimitPartition.GetFixedWindowLimiter(context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-                _ => new System.Threading.RateLimiting.FixedWindowRateLimiterOptions
-                {
-                    PermitLimit = settings.PublicPermits,
-                    Window = settings.PublicWindow,
-                    QueueLimit = 0,
-                });
-        }));
+        services.AddPerAddressRateLimit<TicketOptions>(PublicRateLimit, o => (o.PublicPermits, o.PublicWindow));
         return builder;
     }
 }
