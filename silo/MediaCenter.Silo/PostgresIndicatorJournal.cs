@@ -132,6 +132,38 @@ internal sealed class PostgresIndicatorJournal(NpgsqlDataSource db, PostgresEven
              WHERE entity_type = 'terminal' AND payload ->> 'partyId' = @party AND occurred_at >= @from AND occurred_at < @to
                AND (@application::text IS NULL OR coalesce(payload ->> 'application', 'default') = @application)
             """, args, cancellationToken: cancellationToken));
+        // Availability: each terminal of the party (its application now) is in service from the later of the window's start and
+        // when it was first heard of (its first event or day of activity) until the window's end or now; it is out from each
+        // offline alert to the next recovery (or on, while none came). A terminal never heard of is not in service.
+        var availability = await connection.QuerySingleAsync<AvailabilityMeasures>(new CommandDefinition("""
+            WITH t AS (
+                SELECT t.id,
+                       least((SELECT min(e.occurred_at) FROM mc.event_log e WHERE e.entity_type = 'terminal' AND e.entity_id = t.id),
+                             (SELECT min(a.day)::timestamp AT TIME ZONE 'Asia/Shanghai' FROM mc.terminal_activity a WHERE a.terminal_id = t.id)) AS first_seen
+                  FROM mc.terminals t
+                 WHERE t.party_id = @party AND (@application::text IS NULL OR coalesce(t.application_code, 'default') = @application)),
+            s AS (
+                SELECT id, greatest(@from, first_seen) AS since, least(@to, now()) AS until
+                  FROM t WHERE first_seen IS NOT NULL AND greatest(@from, first_seen) < least(@to, now())),
+            o AS (
+                SELECT e.entity_id, e.event_type, e.occurred_at,
+                       lead(e.occurred_at) OVER (PARTITION BY e.entity_id ORDER BY e.occurred_at, e.version) AS next_at
+                  FROM mc.event_log e JOIN s ON s.id = e.entity_id
+                 WHERE e.entity_type = 'terminal' AND e.event_type IN ('terminal.offline', 'terminal.recovered') AND e.occurred_at < s.until)
+            SELECT coalesce((SELECT sum(extract(epoch FROM until - since)) FROM s), 0)::float8 AS service_seconds,
+                   coalesce((SELECT sum(greatest(0, extract(epoch FROM least(coalesce(o.next_at, 'infinity'::timestamptz), s.until) - greatest(o.occurred_at, s.since))))
+                               FROM o JOIN s ON s.id = o.entity_id WHERE o.event_type = 'terminal.offline'), 0)::float8 AS offline_seconds,
+                   (SELECT coalesce(sum(a.sessions), 0) FROM mc.terminal_activity a LEFT JOIN mc.terminals t ON t.id = a.terminal_id
+                     WHERE a.party_id = @party AND a.day >= (@from AT TIME ZONE 'Asia/Shanghai')::date AND a.day < (@to AT TIME ZONE 'Asia/Shanghai')::date
+                       AND (@application::text IS NULL OR coalesce(t.application_code, 'default') = @application))::float8 AS sessions,
+                   (SELECT coalesce(sum(a.interactions), 0) FROM mc.terminal_activity a LEFT JOIN mc.terminals t ON t.id = a.terminal_id
+                     WHERE a.party_id = @party AND a.day >= (@from AT TIME ZONE 'Asia/Shanghai')::date AND a.day < (@to AT TIME ZONE 'Asia/Shanghai')::date
+                       AND (@application::text IS NULL OR coalesce(t.application_code, 'default') = @application))::float8 AS interactions,
+                   (SELECT count(*) FROM mc.event_log WHERE entity_type = 'inspection' AND payload ->> 'partyId' = @party
+                       AND occurred_at >= @from AND occurred_at < @to AND (@application::text IS NULL OR payload ->> 'application' = @application))::float8 AS inspections,
+                   (SELECT count(*) FROM mc.event_log WHERE entity_type = 'inspection' AND payload ->> 'partyId' = @party AND (payload ->> 'onTime')::boolean
+                       AND occurred_at >= @from AND occurred_at < @to AND (@application::text IS NULL OR payload ->> 'application' = @application))::float8 AS inspections_on_time
+            """, args, cancellationToken: cancellationToken));
         return new Dictionary<string, double?>(StringComparer.Ordinal)
         {
             [IndicatorMeasures.StoriesPublished] = stories.Published,
@@ -144,6 +176,13 @@ internal sealed class PostgresIndicatorJournal(NpgsqlDataSource db, PostgresEven
             [IndicatorMeasures.IncidentMttaMinutes] = incidents.Mtta,
             [IndicatorMeasures.IncidentMttrMinutes] = incidents.Mttr,
             [IndicatorMeasures.TerminalAlerts] = alerts,
+            [IndicatorMeasures.TerminalAvailability] = availability.ServiceSeconds > 0
+                ? Math.Round(100.0 * (1 - (Math.Min(availability.OfflineSeconds, availability.ServiceSeconds) / availability.ServiceSeconds)), 3)
+                : null,
+            [IndicatorMeasures.TerminalSessions] = availability.Sessions,
+            [IndicatorMeasures.TerminalInteractions] = availability.Interactions,
+            [IndicatorMeasures.InspectionsDone] = availability.Inspections,
+            [IndicatorMeasures.InspectionsOnTime] = availability.InspectionsOnTime,
         };
     }
 
@@ -208,6 +247,16 @@ internal sealed class PostgresIndicatorJournal(NpgsqlDataSource db, PostgresEven
         public double OnTime { get; init; }
         public double Reviews { get; init; }
         public double? ReviewMedianHours { get; init; }
+    }
+
+    private sealed class AvailabilityMeasures
+    {
+        public double ServiceSeconds { get; init; }
+        public double OfflineSeconds { get; init; }
+        public double Sessions { get; init; }
+        public double Interactions { get; init; }
+        public double Inspections { get; init; }
+        public double InspectionsOnTime { get; init; }
     }
 
     private sealed class IncidentMeasures

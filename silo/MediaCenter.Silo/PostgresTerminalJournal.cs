@@ -62,6 +62,9 @@ internal sealed class PostgresTerminalJournal(NpgsqlDataSource db, PostgresEvent
             Application = e.Application,
         }, cancellationToken);
 
+    public Task RecordInspectionAsync(TerminalInspected inspection, CancellationToken cancellationToken = default) =>
+        events.AppendAsync(inspection, cancellationToken);
+
     public async Task RecordTelemetryAsync(TelemetryBucket b, CancellationToken cancellationToken = default)
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using MediaCenter.Grains;
+using MediaCenter.Grains.Events;
 using MediaCenter.Grains.Newsroom;
 using MediaCenter.Grains.Terminals;
 using Microsoft.Extensions.DependencyInjection;
@@ -206,6 +207,17 @@ public sealed class RecordingTerminalJournal : ITerminalJournal
     public Task RecordEventAsync(TerminalEvent terminalEvent, CancellationToken cancellationToken = default)
     {
         _events.Enqueue(terminalEvent);
+        return Task.CompletedTask;
+    }
+
+    private readonly ConcurrentQueue<TerminalInspected> _inspections = new();
+
+    /// <summary>Inspections appended for one terminal, in order.</summary>
+    public IReadOnlyList<TerminalInspected> InspectionsOf(string terminalId) => _inspections.Where(i => i.EntityId == terminalId).ToList();
+
+    public Task RecordInspectionAsync(TerminalInspected inspection, CancellationToken cancellationToken = default)
+    {
+        _inspections.Enqueue(inspection);
         return Task.CompletedTask;
     }
 }

@@ -23,6 +23,11 @@ public static class IndicatorMeasures
     public const string IncidentMttaMinutes = "incidentMttaMinutes";
     public const string IncidentMttrMinutes = "incidentMttrMinutes";
     public const string TerminalAlerts = "terminalAlerts";
+    public const string TerminalAvailability = "terminalAvailability";
+    public const string TerminalSessions = "terminalSessions";
+    public const string TerminalInteractions = "terminalInteractions";
+    public const string InspectionsDone = "inspectionsDone";
+    public const string InspectionsOnTime = "inspectionsOnTime";
 
     /// <summary>Every measure, in the order pages list them.</summary>
     public static IReadOnlyList<MeasureInfo> All { get; } =
@@ -37,6 +42,11 @@ public static class IndicatorMeasures
         new(IncidentMttaMinutes, "min", Msg.Of("indicator.measureIncidentMtta"), Msg.Of("indicator.measureIncidentMttaAbout")),
         new(IncidentMttrMinutes, "min", Msg.Of("indicator.measureIncidentMttr"), Msg.Of("indicator.measureIncidentMttrAbout")),
         new(TerminalAlerts, "count", Msg.Of("indicator.measureTerminalAlerts"), Msg.Of("indicator.measureTerminalAlertsAbout")),
+        new(TerminalAvailability, "%", Msg.Of("indicator.measureTerminalAvailability"), Msg.Of("indicator.measureTerminalAvailabilityAbout")),
+        new(TerminalSessions, "count", Msg.Of("indicator.measureTerminalSessions"), Msg.Of("indicator.measureTerminalSessionsAbout")),
+        new(TerminalInteractions, "count", Msg.Of("indicator.measureTerminalInteractions"), Msg.Of("indicator.measureTerminalInteractionsAbout")),
+        new(InspectionsDone, "count", Msg.Of("indicator.measureInspectionsDone"), Msg.Of("indicator.measureInspectionsDoneAbout")),
+        new(InspectionsOnTime, "count", Msg.Of("indicator.measureInspectionsOnTime"), Msg.Of("indicator.measureInspectionsOnTimeAbout")),
     ];
 
     /// <summary>True when the name is a measure of the catalogue.</summary>

@@ -1,3 +1,4 @@
+using MediaCenter.Grains.Events;
 using MediaCenter.Grains.Platform;
 using MediaCenter.Grains.Terminals;
 using Microsoft.Extensions.DependencyInjection;
@@ -186,11 +187,26 @@ internal sealed partial class TerminalGrain(
 
         if (!Applied(operationId))
         {
-            TerminalInspections.Record(state.State.Inspections, inspection);
-            state.State.Version++;
+            var s = state.State;
+            var (_, due) = TerminalInspections.Schedule(s.Inspections, s.RegisteredAt, Options.InspectionPeriod);
+            TerminalInspections.Record(s.Inspections, inspection);
+            s.Version++;
             Remember(operationId);
             await state.WriteStateAsync();
             await journal.RecordStateAsync(Snapshot());
+            await journal.RecordInspectionAsync(new TerminalInspected
+            {
+                EntityId = Id,
+                Version = s.Version,
+                At = time.GetUtcNow(),
+                PartyId = s.Registration!.PartyId,
+                Application = s.Registration.Application(),
+                InspectedAt = inspection.At,
+                DueAt = due,
+                OnTime = due is not { } d || inspection.At <= d,
+                Inspector = inspection.Inspector,
+                Passed = inspection.Passed,
+            });
         }
 
         return Snapshot();

@@ -1,3 +1,4 @@
+using MediaCenter.Grains.Events;
 using MediaCenter.Grains.Terminals;
 
 namespace MediaCenter.Grains.Terminals;
@@ -71,6 +72,9 @@ public interface ITerminalJournal
 
     /// <summary>Appends an event (alert, recovery) with the terminal's version.</summary>
     Task RecordEventAsync(TerminalEvent terminalEvent, CancellationToken cancellationToken = default);
+
+    /// <summary>Appends an inspection to the event log with the terminal's version (appending it again changes nothing).</summary>
+    Task RecordInspectionAsync(TerminalInspected inspection, CancellationToken cancellationToken = default);
 
     /// <summary>Stores a telemetry bucket (absolute values: writing it again replaces it).</summary>
     Task RecordTelemetryAsync(TelemetryBucket bucket, CancellationToken cancellationToken = default);

@@ -190,6 +190,28 @@ public sealed class TerminalGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task An_inspection_is_logged_once_with_when_it_was_due_and_whether_it_was_on_time()
+    {
+        var terminal = await RegisteredAsync();
+        var registered = Clock.GetUtcNow();
+        var firstDue = registered + TimeSpan.FromDays(182);
+
+        await terminal.RecordInspectionAsync(new InspectionRecord(registered + TimeSpan.FromDays(30), "李工", "正常", true), "inspect-a");
+        await terminal.RecordInspectionAsync(new InspectionRecord(registered + TimeSpan.FromDays(30), "李工", "重复提交", true), "inspect-a");
+        // The next was due 182 days after the first; made a day late, and failed.
+        var late = registered + TimeSpan.FromDays(30 + 183);
+        var snapshot = await terminal.RecordInspectionAsync(new InspectionRecord(late, "王工", "触控失灵", false), "inspect-b");
+
+        var logged = ClusterFixture.Journal.InspectionsOf(terminal.GetPrimaryKeyString());
+        Assert.Equal(2, logged.Count);
+        Assert.Equal((firstDue, true, true, "李工"), (logged[0].DueAt, logged[0].OnTime, logged[0].Passed, logged[0].Inspector));
+        Assert.Equal((registered + TimeSpan.FromDays(30 + 182), false, false, late), (logged[1].DueAt, logged[1].OnTime, logged[1].Passed, logged[1].InspectedAt));
+        Assert.Equal(snapshot.Version, logged[1].Version);
+        Assert.True(logged[0].Version < logged[1].Version);
+        Assert.Equal("default", logged[1].Application);
+    }
+
+    [Fact]
     public async Task Messages_for_an_unregistered_terminal_change_nothing()
     {
         var terminal = fixture.Grains.GetGrain<ITerminalGrain>("ghost-" + Guid.NewGuid().ToString("N")[..6]);

@@ -209,6 +209,14 @@ public sealed class TerminalFlowTests(IntegrationFixture fixture)
         var overdue = await Eventually.WaitAsync(() => setup.Admin.GetFromJsonAsync<JsonElement>("/api/terminals/inspections/overdue"),
             o => o.GetArrayLength() == 1, TimeSpan.FromSeconds(5), "one overdue terminal");
         Assert.Equal("tf-k4", overdue[0].GetProperty("id").GetString());
+
+        // Each inspection is in the event log with when it had been due: k3's first was on time, k4's back-dated one too (it was
+        // made before its registration's six months ran out), and both say they passed.
+        Assert.Equal(2L, await ScalarAsync(setup, """
+            SELECT count(*) FROM mc.event_log WHERE entity_type = 'inspection' AND entity_id IN ('tf-k3', 'tf-k4')
+               AND event_type = 'terminal.inspected' AND (payload ->> 'onTime')::boolean AND (payload ->> 'passed')::boolean
+               AND payload ->> 'dueAt' IS NOT NULL AND payload ->> 'application' = 'default'
+            """));
     }
 
     [Fact]
