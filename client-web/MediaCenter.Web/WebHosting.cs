@@ -46,9 +46,9 @@ public static class WebHosting
         services.AddHostedService(sp => sp.GetRequiredService<LiveFeed>());
         services.AddSingleton<Incidents.IncidentReadModel>();
         services.AddSingleton<StaffReadModel>();
-        services.AddSingleton<Indicators.IndicatorReadModel>();
+        services.AddSingleton<MediaCenter.Reports.IndicatorReadModel>();
         services.AddSingleton<Applications.ApplicationReadModel>();
-        services.AddSingleton<Indicators.ReportPack>();
+        services.AddSingleton<MediaCenter.Reports.ReportPack>();
         services.AddSingleton<TrainingGate>();
         services.AddSignalR().AddJsonProtocol(o =>
             o.PayloadSerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));

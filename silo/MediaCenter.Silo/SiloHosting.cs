@@ -57,6 +57,7 @@ public static class SiloHosting
             silo.AddStartupTask<StartClusterPulse>();
             silo.AddStartupTask<ScheduleDailyPatrol>();
             silo.AddStartupTask<ScheduleIndicatorMonthClose>();
+            silo.AddStartupTask<ScheduleReportArchive>();
             var tls = ClusterTlsSettings.From(builder.Configuration);
             if (tls.Enabled)
             {
@@ -132,6 +133,12 @@ public static class SiloHosting
         services.AddSingleton<Grains.People.IPeopleJournal, PostgresPeopleJournal>();
         services.AddSingleton<Grains.Indicators.IIndicatorJournal, PostgresIndicatorJournal>();
         services.AddOptions<Grains.Indicators.IndicatorOptions>().Bind(builder.Configuration.GetSection(Grains.Indicators.IndicatorOptions.Section));
+        services.AddOptions<Grains.Indicators.ReportArchiveOptions>().Bind(builder.Configuration.GetSection(Grains.Indicators.ReportArchiveOptions.Section))
+            .Validate(o => o.CheckEvery >= TimeSpan.FromMinutes(1), "Reports:CheckEvery must be at least 00:01:00 (Orleans reminders run at most once a minute).")
+            .ValidateOnStart();
+        services.AddSingleton<MediaCenter.Reports.IndicatorReadModel>();
+        services.AddSingleton<MediaCenter.Reports.ReportPack>();
+        services.AddSingleton<Grains.Indicators.IReportArchive, PostgresReportArchive>();
         services.AddSingleton<Grains.Rectification.IRectificationJournal, PostgresRectificationJournal>();
         services.AddSingleton<Grains.Applications.IApplicationJournal, PostgresApplicationJournal>();
         services.AddOptions<Grains.People.StaffOptions>().Bind(builder.Configuration.GetSection(Grains.People.EditorOptions.Section))
@@ -226,4 +233,11 @@ internal sealed class ScheduleIndicatorMonthClose(IGrainFactory grains) : IStart
 {
     public Task Execute(CancellationToken cancellationToken) =>
         grains.GetGrain<Grains.Indicators.IIndicatorMonthGrain>(Grains.Indicators.IIndicatorMonthGrain.DefaultKey).ScheduleAsync();
+}
+
+/// <summary>Makes sure the monthly report packs are scheduled once the silo is active.</summary>
+internal sealed class ScheduleReportArchive(IGrainFactory grains) : IStartupTask
+{
+    public Task Execute(CancellationToken cancellationToken) =>
+        grains.GetGrain<Grains.Indicators.IReportArchiveGrain>(Grains.Indicators.IReportArchiveGrain.DefaultKey).ScheduleAsync();
 }

@@ -45,6 +45,12 @@ public sealed class IndicatorsPageTests(BrowserFixture fixture)
         await Assertions.Expect(admin.Locator("#ind-rect-state")).ToHaveAttributeAsync("data-state", "Planned", new() { Timeout = 20_000 });
         Assert.Contains("/indicators/rectifications/rect-", admin.Url, StringComparison.Ordinal);
         await admin.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.Screenshots, "indicators-zh.png"), FullPage = true });
+
+        // Management keeps the month's packs; the list then offers the party's own and the one of all parties for download.
+        var month = await management.InputValueAsync("#ind-month");
+        await management.ClickAsync("#ind-archive");
+        await Assertions.Expect(management.Locator($"#ind-packs tr[data-pack='{month}/{party}'] a[download]")).ToHaveCountAsync(1, Live);
+        await Assertions.Expect(management.Locator($"#ind-packs tr[data-pack='{month}/all']")).ToHaveCountAsync(1);
     }
 
     private static async Task<IPage> OpenAsync(IPage page)

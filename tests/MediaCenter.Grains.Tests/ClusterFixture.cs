@@ -70,6 +70,8 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     /// <summary>What indicator, month and rectification grains recorded, and the measures they read (set by the tests).</summary>
     public static MediaCenter.Grains.Tests.Indicators.RecordingIndicatorJournal Indicators { get; } = new();
+
+    public static MediaCenter.Grains.Tests.Indicators.RecordingReportArchive ReportArchive { get; } = new();
     /// <summary>What ticket grains recorded (read table and history).</summary>
     public static MediaCenter.Grains.Tests.Tickets.RecordingTicketJournal Tickets { get; } = new();
 
@@ -131,6 +133,7 @@ public sealed class ClusterFixture : IAsyncLifetime
             siloBuilder.Services.AddOptions<MediaCenter.Grains.People.StaffOptions>();
             siloBuilder.Services.AddSingleton<MediaCenter.Grains.Indicators.IIndicatorJournal>(Indicators);
             siloBuilder.Services.AddSingleton<MediaCenter.Grains.Rectification.IRectificationJournal>(Indicators);
+            siloBuilder.Services.AddSingleton<MediaCenter.Grains.Indicators.IReportArchive>(ReportArchive);
             siloBuilder.Services.AddOptions<MediaCenter.Grains.Indicators.IndicatorOptions>().Configure(o =>
             {
                 o.FirstCheckAfter = TimeSpan.FromMilliseconds(200);

@@ -46,6 +46,8 @@ public sealed class Deployment(string connectionString, string? clusterId = null
         ["Pulse__Period"] = "00:00:02",
         ["Terminals__CheckpointInterval"] = "00:00:01",
         ["Terminals__TelemetryBucket"] = "00:00:02",
+        // Monthly report packs of every party would be made in any deployment that lives five minutes; the test of the archive turns them on.
+        ["Reports__KeepMonthlyPacks"] = "false",
     };
 
     /// <summary>Starts a silo and waits until it is ready.</summary>

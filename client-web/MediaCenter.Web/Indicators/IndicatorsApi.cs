@@ -3,6 +3,7 @@ using MediaCenter.Grains.Indicators;
 using MediaCenter.Grains.Operations;
 using MediaCenter.Grains.Rectification;
 using MediaCenter.Identity;
+using MediaCenter.Reports;
 using MediaCenter.Web.Api;
 using MediaCenter.Web.Operations;
 using MediaCenter.Web.Security;
@@ -216,6 +217,44 @@ internal static class IndicatorsApi
             .RequireAuthorization(Policies.PartyRead)
             .WithName("ReportPackCsv")
             .WithSummary("One section of the report pack (section = Measures, Indicators, Rectifications, Channels, Incidents, Terminals or Inspections) as CSV, for the same range and party.");
+
+        reports.MapGet("/archive", async (HttpContext http, IndicatorReadModel read) =>
+                Results.Ok(await read.KeptPacksAsync(PartyScope(http.CurrentUser()), http.RequestAborted)))
+            .RequireAuthorization(Policies.PartyRead)
+            .WithName("KeptReportPacks")
+            .WithSummary("The monthly report packs kept for download, newest first (partyId empty: the pack of all parties); a party's users see their own party's.");
+
+        reports.MapGet("/archive/progress", async (IClusterClient cluster) =>
+                Results.Ok(await cluster.GetGrain<IReportArchiveGrain>(IReportArchiveGrain.DefaultKey).GetProgressAsync()))
+            .RequireAuthorization(Policies.OperationsRead)
+            .WithName("ReportArchiveProgress")
+            .WithSummary("How far the monthly packs are: the last month kept, and the month being made with its packs done of all.");
+
+        reports.MapGet("/archive/{month}.xlsx", async (string month, string? partyId, HttpContext http, IndicatorReadModel read) =>
+            {
+                var first = Month(month, "month")!.Value;
+                var party = Scope.PartyFilter(http.CurrentUser(), partyId) ?? "";
+                var content = await read.KeptPackContentAsync(first, party, http.RequestAborted);
+                return content is null
+                    ? throw new IdentityProblem(ProblemKind.NotFound, Msg.Of("indicator.packNotKept", ("month", IndicatorMonths.Name(first))))
+                    : Results.File(content, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                        $"mediacenter-{(party.Length == 0 ? "all" : party)}-{IndicatorMonths.Name(first)}.xlsx");
+            })
+            .RequireAuthorization(Policies.PartyRead)
+            .WithName("KeptReportPack")
+            .WithSummary("A kept monthly pack as XLSX (yyyy-MM; partyId: a party's pack, none: all parties; a party's users get their own), byte for byte as it was made.");
+
+        reports.MapPost("/archive/{month}", async (string month, HttpContext http, IClusterClient cluster) =>
+            {
+                var first = Month(month, "month")!.Value;
+                // The grain refuses a month that has not ended on its own clock (400); packs already kept are not made again.
+                var packs = await cluster.GetGrain<IReportArchiveGrain>(IReportArchiveGrain.DefaultKey).ArchiveAsync(first);
+                http.Audit().Target = "report-month:" + IndicatorMonths.Name(first);
+                return Results.Ok(packs);
+            })
+            .RequireAuthorization(Policies.OperationsRead)
+            .WithName("ArchiveReportMonth")
+            .WithSummary("Makes an ended month's packs now (every party's and all parties') rather than at the next hourly check, closing its indicators first; kept packs stay as they are.");
 
         return endpoints;
     }

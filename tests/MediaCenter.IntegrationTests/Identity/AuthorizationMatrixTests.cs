@@ -256,6 +256,10 @@ public sealed class AuthorizationMatrixTests(IntegrationFixture fixture)
         ["POST /api/v1/rectifications/{id}/decision"] = [],
         ["GET /api/v1/reports/pack.xlsx"] = [.. PartyRead, "other-party-admin"],
         ["GET /api/v1/reports/pack.csv"] = [.. PartyRead, "other-party-admin"],
+        ["GET /api/v1/reports/archive"] = [.. PartyRead, "other-party-admin"],
+        ["GET /api/v1/reports/archive/{month}.xlsx"] = [.. PartyRead, "other-party-admin"],
+        ["GET /api/v1/reports/archive/progress"] = ["admin", "operator", "management"],
+        ["POST /api/v1/reports/archive/{month}"] = ["admin", "operator", "management"],
         // Tickets (docs/TICKETS.md). The public endpoints answer anonymous callers (an empty filing is 400/422); {code} and {id} are no
         // ticket here, so following one is 404 for everyone, and the grains' table decides the moves (TicketLifecycleTests, PublicTicketTests).
         ["GET /api/public/tickets/form"] = Everyone,

@@ -10,6 +10,7 @@ import { mc, t, tf, $, h as el, me, send, keyed, navigate, formatTime, problemTe
   let figures = [];
   let rectifications = [];
   let measures = [];
+  let packs = [];
   let detailId = null;
 
   const isManagement = () => { const u = me(); return !!u && ["admin", "operator", "management"].some(r => u.platformRoles.includes(r)); };
@@ -37,6 +38,7 @@ import { mc, t, tf, $, h as el, me, send, keyed, navigate, formatTime, problemTe
       el("p", null, el("a", { id: "ind-pack", href: "/api/v1/reports/pack.xlsx", download: "", text: t("ind.pack") }), " · ",
         el("a", { href: "/api/v1/reports/pack.csv?section=Indicators", download: "", text: "CSV" })),
       el("div", { id: "ind-figures" }),
+      el("h2", { text: t("ind.packs") }), el("div", { id: "ind-packs" }),
       el("h2", { text: t("ind.rectifications") }), el("div", { id: "ind-rects" }),
       el("div", { id: "ind-detail", hidden: true }));
   }
@@ -84,6 +86,10 @@ import { mc, t, tf, $, h as el, me, send, keyed, navigate, formatTime, problemTe
       } }),
       el("button", { type: "button", id: "ind-compute", class: "lang", text: t("ind.compute"), onclick: async () => {
         try { await send("POST", "/api/v1/indicators/months/current/compute", {}); await refresh(); } catch (err) { message(err); }
+      } }),
+      el("button", { type: "button", id: "ind-archive", class: "lang", text: t("ind.archive"), onclick: async () => {
+        try { const made = await send("POST", `/api/v1/reports/archive/${input.value}`, {}); message(tf("ind.archived", { month: input.value, n: made.length })); await refresh(); }
+        catch (err) { message(err); }
       } }));
   }
 
@@ -102,6 +108,22 @@ import { mc, t, tf, $, h as el, me, send, keyed, navigate, formatTime, problemTe
               const reason = prompt(t("ind.retireReason")); if (reason) { command(`/api/v1/indicators/${encodeURIComponent(i.id)}/retire`, { reason }); } } })
             : null))),
       t("ind.none")));
+  }
+
+  // Monthly packs kept by the platform (made after each month ends): the pack of all parties and each party's own.
+  function renderPacks() {
+    const box = $("ind-packs");
+    if (!box) { return; }
+    box.replaceChildren(table([t("ind.month"), t("ind.party"), t("ind.packMade"), t("ind.packSize"), ""],
+      packs.slice(0, 60).map(p => {
+        const month = p.month.slice(0, 7);
+        const href = `/api/v1/reports/archive/${month}.xlsx` + (p.partyId ? `?partyId=${encodeURIComponent(p.partyId)}` : "");
+        return el("tr", { "data-pack": `${month}/${p.partyId || "all"}` },
+          td(month, t("ind.month")), td(p.partyId || t("ind.allParties"), t("ind.party")), td(formatTime(p.madeAt), t("ind.packMade")),
+          td(`${Math.max(1, Math.round(p.bytes / 1024))} KB`, t("ind.packSize")),
+          el("td", null, el("a", { href, download: "", text: t("ind.packDownload") })));
+      }),
+      t("ind.packsNone")));
   }
 
   async function command(path, body, method = "POST") {
@@ -241,10 +263,12 @@ import { mc, t, tf, $, h as el, me, send, keyed, navigate, formatTime, problemTe
     try {
       const to = monthOf(new Date());
       const fromDate = new Date(); fromDate.setDate(1); fromDate.setMonth(fromDate.getMonth() - 12);
-      [indicators, figures, rectifications] = await Promise.all([
-        mc.api("/api/v1/indicators"), mc.api(`/api/v1/indicators/figures?from=${monthOf(fromDate)}&to=${to}`), mc.api("/api/v1/rectifications")]);
+      [indicators, figures, rectifications, packs] = await Promise.all([
+        mc.api("/api/v1/indicators"), mc.api(`/api/v1/indicators/figures?from=${monthOf(fromDate)}&to=${to}`), mc.api("/api/v1/rectifications"),
+        mc.api("/api/v1/reports/archive")]);
       renderList();
       renderFigures();
+      renderPacks();
       renderRectifications();
       if (detailId) { await showDetail(detailId); }
     } catch (err) { message(err); }

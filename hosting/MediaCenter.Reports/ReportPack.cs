@@ -1,12 +1,13 @@
 using System.Globalization;
 using Dapper;
 using MediaCenter.Grains.Indicators;
+using MediaCenter.Messages;
 using MiniExcelLibs;
 using MiniExcelLibs.Attributes;
 using MiniExcelLibs.OpenXml;
 using Npgsql;
 
-namespace MediaCenter.Web.Indicators;
+namespace MediaCenter.Reports;
 
 /// <summary>
 /// Report packs (数据分析报表, F8.6) for a range of months and one party or all: one section per sheet — the measures of the
@@ -15,7 +16,7 @@ namespace MediaCenter.Web.Indicators;
 /// severity, the terminals' use per application, and every terminal's inspection schedule. Cells are typed (numbers, dates, percentages,
 /// booleans), the header row is frozen, columns have widths. The same sections export as CSV one at a time.
 /// </summary>
-public sealed class ReportPack(NpgsqlDataSource db, IndicatorReadModel read, IClusterClient cluster)
+public sealed class ReportPack(NpgsqlDataSource db, IndicatorReadModel read, IGrainFactory grains)
 {
     /// <summary>The sections, as sheet names.</summary>
     public const string Measures = "Measures";
@@ -39,7 +40,7 @@ public sealed class ReportPack(NpgsqlDataSource db, IndicatorReadModel read, ICl
             months.Add(month);
         }
 
-        var grain = cluster.GetGrain<IIndicatorMonthGrain>(IIndicatorMonthGrain.DefaultKey);
+        var grain = grains.GetGrain<IIndicatorMonthGrain>(IIndicatorMonthGrain.DefaultKey);
         var measureRows = new List<Dictionary<string, object?>>();
         foreach (var party in parties)
         {

@@ -4,7 +4,7 @@ using MediaCenter.Grains.Indicators;
 using MediaCenter.Grains.Rectification;
 using Npgsql;
 
-namespace MediaCenter.Web.Indicators;
+namespace MediaCenter.Reports;
 
 /// <summary>Indicators, their figures and rectifications from the read tables the grains keep; read-only.</summary>
 public sealed class IndicatorReadModel(NpgsqlDataSource db)
@@ -106,5 +106,46 @@ public sealed class IndicatorReadModel(NpgsqlDataSource db)
         public bool Closed { get; init; }
         public bool Reminded { get; init; }
         public string Measures { get; init; } = "{}";
+    }
+
+    /// <summary>A monthly pack kept for download, as lists show it (the party is empty for the pack of all parties).</summary>
+    public sealed record KeptPack
+    {
+        public DateOnly Month { get; init; }
+        public string PartyId { get; init; } = "";
+        public DateTimeOffset MadeAt { get; init; }
+        public long Bytes { get; init; }
+        public string Sha256 { get; init; } = "";
+        public Dictionary<string, int> Sections { get; init; } = [];
+    }
+
+    /// <summary>The monthly packs kept, newest month first: every one, or only one party's.</summary>
+    public async Task<IReadOnlyList<KeptPack>> KeptPacksAsync(string? partyId, CancellationToken cancellationToken)
+    {
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<(DateTime Month, string PartyId, DateTime MadeAt, long Bytes, string Sha256, string Sections)>(new CommandDefinition("""
+            SELECT month, party_id, made_at, bytes, sha256, sections::text
+              FROM mc.report_packs
+             WHERE @party::text IS NULL OR party_id = @party
+             ORDER BY month DESC, party_id
+             LIMIT 1000
+            """, new { party = partyId }, cancellationToken: cancellationToken));
+        return rows.Select(r => new KeptPack
+        {
+            Month = DateOnly.FromDateTime(r.Month),
+            PartyId = r.PartyId,
+            MadeAt = new DateTimeOffset(DateTime.SpecifyKind(r.MadeAt, DateTimeKind.Utc)),
+            Bytes = r.Bytes,
+            Sha256 = r.Sha256,
+            Sections = System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, int>>(r.Sections) ?? [],
+        }).ToList();
+    }
+
+    /// <summary>The XLSX of a kept pack, or null when none is kept for that month and party.</summary>
+    public async Task<byte[]?> KeptPackContentAsync(DateOnly month, string partyId, CancellationToken cancellationToken)
+    {
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<byte[]?>(new CommandDefinition(
+            "SELECT content FROM mc.report_packs WHERE month = @month AND party_id = @party", new { month, party = partyId }, cancellationToken: cancellationToken));
     }
 }
