@@ -91,5 +91,21 @@ public sealed class TrainingApiTests(IntegrationFixture fixture)
             return await reader.ReadAsync() ? (reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1)) : (null, null);
         }, r => r.Item1 == "Closed", TimeSpan.FromSeconds(20), "the session's row");
         Assert.Equal("true", row.Item2);
+
+        // The party's report pack has its staff and training: one person on a staff post, uncertified (below the half), one session
+        // closed with one attendee who passed, nothing owed any more.
+        var now = DateTimeOffset.UtcNow;
+        var range = $"from={now.AddMonths(-1):yyyy-MM}&to={now.AddMonths(1):yyyy-MM}";
+        var staffRow = await Eventually.WaitAsync(async () =>
+        {
+            using var response = await people.PartyAdmin.GetAsync("/api/v1/reports/pack.xlsx?" + range);
+            using var xlsx = new MemoryStream(await response.Content.ReadAsByteArrayAsync());
+            return MiniExcelLibs.MiniExcel.Query(xlsx, useHeaderRow: true, sheetName: "Staff").Cast<IDictionary<string, object?>>().Single();
+        }, r => Convert.ToInt32(r["Total"], System.Globalization.CultureInfo.InvariantCulture) == 1, TimeSpan.FromSeconds(20), "the pack's staff row");
+        int Cell(string name) => Convert.ToInt32(staffRow[name], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(("party:" + people.PartyA, people.PartyA), ((string)staffRow["Organisation"]!, (string)staffRow["Party"]!));
+        Assert.Equal((1, 0, 0, 0), (Cell("StaffPosts"), Cell("Managers"), Cell("Certified"), Cell("CertifiedShare")));
+        Assert.False((bool)staffRow["MeetsRatio"]!);
+        Assert.Equal((1, 1, 1, 0), (Cell("SessionsClosed"), Cell("Attended"), Cell("Passed"), Cell("ObligationsOpen")));
     }
 }
