@@ -65,4 +65,21 @@ internal sealed class PostgresHotEventJournal(NpgsqlDataSource db, PostgresEvent
             updated = card.UpdatedAt,
         }, cancellationToken: cancellationToken));
     }
+
+    public async Task RecordTrafficAsync(string instance, IReadOnlyList<HotTrafficMinute> minutes, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition("""
+            INSERT INTO mc.hot_event_traffic (event_id, instance, kind, minute, requests)
+            SELECT * FROM unnest(@events::text[], @instances::text[], @kinds::text[], @minutes::timestamptz[], @requests::bigint[])
+            ON CONFLICT (event_id, instance, kind, minute) DO UPDATE SET requests = GREATEST(mc.hot_event_traffic.requests, EXCLUDED.requests)
+            """, new
+        {
+            events = minutes.Select(m => m.EventId).ToArray(),
+            instances = minutes.Select(_ => instance).ToArray(),
+            kinds = minutes.Select(m => m.Kind).ToArray(),
+            minutes = minutes.Select(m => m.Minute.ToUniversalTime()).ToArray(),
+            requests = minutes.Select(m => m.Requests).ToArray(),
+        }, cancellationToken: cancellationToken));
+    }
 }

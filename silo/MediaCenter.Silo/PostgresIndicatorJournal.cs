@@ -164,6 +164,16 @@ internal sealed class PostgresIndicatorJournal(NpgsqlDataSource db, PostgresEven
                    (SELECT count(*) FROM mc.event_log WHERE entity_type = 'inspection' AND payload ->> 'partyId' = @party AND (payload ->> 'onTime')::boolean
                        AND occurred_at >= @from AND occurred_at < @to AND (@application::text IS NULL OR payload ->> 'application' = @application))::float8 AS inspections_on_time
             """, args, cancellationToken: cancellationToken));
+        // Hot-event answers: the Q&A requests answered in the month for the party's hot events (for an application: events
+        // that name one of its channels), as the web instances counted them per minute.
+        var answers = await connection.ExecuteScalarAsync<double>(new CommandDefinition("""
+            SELECT coalesce(sum(t.requests), 0)::float8
+              FROM mc.hot_event_traffic t JOIN mc.hot_events h ON h.id = t.event_id
+             WHERE h.party_id = @party AND t.kind = 'qaServed' AND t.minute >= @from AND t.minute < @to
+               AND (@application::text IS NULL OR EXISTS (
+                    SELECT 1 FROM jsonb_array_elements_text(h.card -> 'channels') ch JOIN mc.channels c ON c.code = ch
+                     WHERE c.application_code = @application))
+            """, args, cancellationToken: cancellationToken));
         return new Dictionary<string, double?>(StringComparer.Ordinal)
         {
             [IndicatorMeasures.StoriesPublished] = stories.Published,
@@ -183,6 +193,7 @@ internal sealed class PostgresIndicatorJournal(NpgsqlDataSource db, PostgresEven
             [IndicatorMeasures.TerminalInteractions] = availability.Interactions,
             [IndicatorMeasures.InspectionsDone] = availability.Inspections,
             [IndicatorMeasures.InspectionsOnTime] = availability.InspectionsOnTime,
+            [IndicatorMeasures.HotEventAnswers] = answers,
         };
     }
 

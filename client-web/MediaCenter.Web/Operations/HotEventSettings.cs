@@ -24,6 +24,9 @@ public sealed class HotEventSettings
 
     /// <summary>Cache-Control max-age of the public Q&amp;A (never beyond the window's end).</summary>
     public int QaMaxAgeSeconds { get; set; } = 10;
+
+    /// <summary>How often this instance sends its per-minute hot-event counts to be kept (reports read them).</summary>
+    public TimeSpan TrafficFlushEvery { get; set; } = TimeSpan.FromSeconds(10);
 }
 
 internal sealed class HotEventSettingsValidator : IValidateOptions<HotEventSettings>
@@ -44,6 +47,11 @@ internal sealed class HotEventSettingsValidator : IValidateOptions<HotEventSetti
         if (options.RefreshInterval < TimeSpan.FromMilliseconds(100) || options.RefreshInterval > TimeSpan.FromMinutes(1))
         {
             errors.Add($"{HotEventSettings.Section}:RefreshInterval must be between 00:00:00.1 and 00:01:00 (was {options.RefreshInterval}).");
+        }
+
+        if (options.TrafficFlushEvery < TimeSpan.FromMilliseconds(100) || options.TrafficFlushEvery > TimeSpan.FromMinutes(HotTraffic.KeptMinutes - 1))
+        {
+            errors.Add($"{HotEventSettings.Section}:TrafficFlushEvery must be between 00:00:00.1 and 00:{HotTraffic.KeptMinutes - 1:00}:00 (was {options.TrafficFlushEvery}).");
         }
 
         if (options.QaMaxAgeSeconds is < 0 or > 3600)
@@ -72,6 +80,7 @@ public static class OperationsPlansHosting
         services.AddSingleton<HotModeCache>();
         services.AddHostedService(sp => sp.GetRequiredService<HotModeCache>());
         services.AddSingleton<HotTraffic>();
+        services.AddHostedService<HotTrafficFlush>();
         services.AddTransient<IStartupFilter, HotTrafficStartupFilter>();
         services.Configure<RateLimiterOptions>(options => options.AddPolicy(PublicRateLimit, context =>
         {

@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using MediaCenter.Grains.Operations;
+using Microsoft.Extensions.Options;
 using Prometheus;
 
 namespace MediaCenter.Web.Operations;
@@ -23,13 +25,40 @@ public sealed class HotTraffic(TimeProvider time)
 
     private readonly ConcurrentDictionary<string, Meter> _meters = new(StringComparer.Ordinal);
 
+    /// <summary>How many whole minutes back the per-minute counts are kept for <see cref="Minutes"/> (a silo unreachable for longer loses the oldest).</summary>
+    public const int KeptMinutes = 15;
+
+    private readonly ConcurrentDictionary<(string Event, string Kind, long Minute), long> _minutes = new();
+
     /// <summary>Counts one request for an event.</summary>
     public void Count(string eventId, string kind)
     {
         Requests.WithLabels(eventId, kind).Inc();
         var now = time.GetUtcNow();
         _meters.GetOrAdd(eventId, _ => new Meter(now)).Add(now.ToUnixTimeSeconds());
+        CountMinute(eventId, kind, now);
     }
+
+    /// <summary>Counts one answered request of an event's public Q&amp;A (kept per minute only).</summary>
+    public void Served(string eventId) => CountMinute(eventId, "qaServed", time.GetUtcNow());
+
+    /// <summary>
+    /// This instance's counts per event, kind and minute over the last <see cref="KeptMinutes"/> minutes, each its total so far
+    /// (older minutes are forgotten here; they were sent before).
+    /// </summary>
+    public List<HotTrafficMinute> Minutes()
+    {
+        var oldest = (time.GetUtcNow().ToUnixTimeSeconds() / 60) - KeptMinutes;
+        foreach (var key in _minutes.Keys.Where(k => k.Minute < oldest))
+        {
+            _minutes.TryRemove(key, out _);
+        }
+
+        return [.. _minutes.Select(m => new HotTrafficMinute(m.Key.Event, m.Key.Kind, DateTimeOffset.FromUnixTimeSeconds(m.Key.Minute * 60), m.Value))];
+    }
+
+    private void CountMinute(string eventId, string kind, DateTimeOffset now) =>
+        _minutes.AddOrUpdate((eventId, kind, now.ToUnixTimeSeconds() / 60), 1, (_, n) => n + 1);
 
     /// <summary>The traffic of an event as this instance saw it.</summary>
     public HotTrafficView Read(string eventId)
@@ -104,6 +133,7 @@ internal sealed class HotTrafficMiddleware(RequestDelegate next, HotTraffic traf
                 if (mode.Public(id) is not null)
                 {
                     traffic.Count(id, "qa");
+                    return AnsweredAsync(context, id);
                 }
             }
             else if (path.StartsWith("/feeds/", StringComparison.Ordinal))
@@ -120,6 +150,16 @@ internal sealed class HotTrafficMiddleware(RequestDelegate next, HotTraffic traf
         }
 
         return next(context);
+    }
+
+    // Of the Q&A asked, those answered (not refused by the rate limit, not failed) are counted too.
+    private async Task AnsweredAsync(HttpContext context, string id)
+    {
+        await next(context);
+        if (context.Response.StatusCode < StatusCodes.Status400BadRequest)
+        {
+            traffic.Served(id);
+        }
     }
 
     private static string Segment(string path, int start)
@@ -139,3 +179,52 @@ internal sealed class HotTrafficStartupFilter : IStartupFilter
     };
 }
 
+
+/// <summary>
+/// Sends this instance's per-minute hot-event counts to the cluster every <see cref="HotEventSettings.TrafficFlushEvery"/> and at
+/// shutdown, so reports can say what each hot event drew; a failed send is simply repeated by the next one (the counts are totals).
+/// </summary>
+internal sealed partial class HotTrafficFlush(HotTraffic traffic, IClusterClient cluster, IOptions<HotEventSettings> settings, ILogger<HotTrafficFlush> logger)
+    : BackgroundService
+{
+    /// <summary>This instance's name in the kept counts: host and process, so two instances on one host count apart.</summary>
+    public static string Instance { get; } = $"{Environment.MachineName}:{Environment.ProcessId}";
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(settings.Value.TrafficFlushEvery);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                await FlushAsync();
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+
+        await FlushAsync();
+    }
+
+    private async Task FlushAsync()
+    {
+        var minutes = traffic.Minutes();
+        if (minutes.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await cluster.GetGrain<IHotTrafficGrain>(0).RecordAsync(Instance, minutes);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            LogFlushFailed(logger, minutes.Count, e.Message);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Hot-event traffic ({Count} minute counts) not kept this time: {Reason}")]
+    private static partial void LogFlushFailed(ILogger logger, int count, string reason);
+}

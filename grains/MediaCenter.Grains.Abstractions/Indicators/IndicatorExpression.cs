@@ -28,6 +28,7 @@ public static class IndicatorMeasures
     public const string TerminalInteractions = "terminalInteractions";
     public const string InspectionsDone = "inspectionsDone";
     public const string InspectionsOnTime = "inspectionsOnTime";
+    public const string HotEventAnswers = "hotEventAnswers";
 
     /// <summary>Every measure, in the order pages list them.</summary>
     public static IReadOnlyList<MeasureInfo> All { get; } =
@@ -47,6 +48,7 @@ public static class IndicatorMeasures
         new(TerminalInteractions, "count", Msg.Of("indicator.measureTerminalInteractions"), Msg.Of("indicator.measureTerminalInteractionsAbout")),
         new(InspectionsDone, "count", Msg.Of("indicator.measureInspectionsDone"), Msg.Of("indicator.measureInspectionsDoneAbout")),
         new(InspectionsOnTime, "count", Msg.Of("indicator.measureInspectionsOnTime"), Msg.Of("indicator.measureInspectionsOnTimeAbout")),
+        new(HotEventAnswers, "count", Msg.Of("indicator.measureHotEventAnswers"), Msg.Of("indicator.measureHotEventAnswersAbout")),
     ];
 
     /// <summary>True when the name is a measure of the catalogue.</summary>

@@ -12,4 +12,7 @@ public interface IHotEventJournal
 
     /// <summary>Brings the read model up to the card's version.</summary>
     Task ProjectAsync(HotEventCard card, CancellationToken cancellationToken = default);
+
+    /// <summary>Stores a web instance's minute counts of hot-event traffic (a count never goes down: the larger one is kept).</summary>
+    Task RecordTrafficAsync(string instance, IReadOnlyList<HotTrafficMinute> minutes, CancellationToken cancellationToken = default);
 }

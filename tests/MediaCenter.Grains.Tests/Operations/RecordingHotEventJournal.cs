@@ -27,4 +27,19 @@ public sealed class RecordingHotEventJournal : IHotEventJournal
         _cards.AddOrUpdate(card.Id, card, (_, known) => card.Version >= known.Version ? card : known);
         return Task.CompletedTask;
     }
+
+    private readonly ConcurrentDictionary<(string Instance, string Event, string Kind, DateTimeOffset Minute), long> _traffic = new();
+
+    /// <summary>The requests kept for an event and kind, summed over instances and minutes.</summary>
+    public long TrafficOf(string eventId, string kind) => _traffic.Where(t => t.Key.Event == eventId && t.Key.Kind == kind).Sum(t => t.Value);
+
+    public Task RecordTrafficAsync(string instance, IReadOnlyList<HotTrafficMinute> minutes, CancellationToken cancellationToken = default)
+    {
+        foreach (var m in minutes)
+        {
+            _traffic.AddOrUpdate((instance, m.EventId, m.Kind, m.Minute), m.Requests, (_, known) => Math.Max(known, m.Requests));
+        }
+
+        return Task.CompletedTask;
+    }
 }

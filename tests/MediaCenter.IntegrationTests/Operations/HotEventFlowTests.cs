@@ -34,6 +34,7 @@ public sealed class HotEventFlowTests(IntegrationFixture fixture)
             ["HotEvents__NormalPermitsPerSecond"] = "1000",
             ["HotEvents__HotPermitsPerSecond"] = "5",
             ["HotEvents__RefreshInterval"] = "00:00:00.500",
+            ["HotEvents__TrafficFlushEvery"] = "00:00:01",
         });
         try
         {
@@ -150,6 +151,26 @@ public sealed class HotEventFlowTests(IntegrationFixture fixture)
             Assert.Equal(["Ended", "Expired"], list.EnumerateArray().OrderBy(e => e.Str("status")).Select(e => e.Str("status")).ToArray());
             Assert.DoesNotContain((await people.OtherParty.GetFromJsonAsync<JsonElement>("/api/v1/hot-events")).EnumerateArray(),
                 e => e.Str("partyId") == people.PartyA);
+
+            // The traffic is kept: the party's report pack has the event with the Q&A this web counted (it counts no more once the
+            // window closed), the answered ones among them, and the month's measure of answers served agrees.
+            var counted = (await member.GetFromJsonAsync<JsonElement>($"/api/v1/hot-events/{id}/traffic")).GetProperty("total").GetInt64();
+            var month = TimeZoneInfo.ConvertTime(starts, TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai")).ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
+            var row = await Eventually.WaitAsync(async () =>
+            {
+                using var response = await people.PartyAdmin.GetAsync($"/api/v1/reports/pack.xlsx?from={month}&to={month}");
+                using var xlsx = new MemoryStream(await response.Content.ReadAsByteArrayAsync());
+                return MiniExcelLibs.MiniExcel.Query(xlsx, useHeaderRow: true, sheetName: "HotEvents").Cast<IDictionary<string, object?>>()
+                    .SingleOrDefault(r => r["Id"] as string == id);
+            }, r => r is not null && Convert.ToInt64(r["QaRequests"], System.Globalization.CultureInfo.InvariantCulture) == counted,
+                TimeSpan.FromSeconds(20), "the pack's hot-event row with the counted traffic");
+            long Cell(string name) => Convert.ToInt64(row![name], System.Globalization.CultureInfo.InvariantCulture);
+            Assert.InRange(Cell("QaAnswered"), 2, counted);
+            Assert.Equal(("Ended", 10L, people.PartyA + "-home"), ((string)row!["Status"]!, Cell("DeclaredMultiple"), (string)row["Channels"]!));
+            Assert.True(Cell("PeakPerMinute") >= 1);
+            var measures = await people.PartyAdmin.MustAsync(HttpMethod.Get, $"/api/v1/applications/{people.PartyA}.default/measures?month={month}", null,
+                HttpStatusCode.OK);
+            Assert.Equal(Cell("QaAnswered"), (long)measures.GetProperty("measures").GetProperty("hotEventAnswers").GetDouble());
         }
         finally
         {
