@@ -24,15 +24,16 @@ import { mc, t, tf, $, h as el, send, me, navigate, formatTime, problemText as p
   function num(value) { return value === null || value === undefined ? "—" : String(value); }
   function grade(result) { return result ? t("ev.result." + result) : "—"; }
 
+  // The page's parts; a part the caller has no use for is left out (replaceChildren would write "null").
   function skeleton() {
-    $("evaluations").replaceChildren(
+    $("evaluations").replaceChildren(...[
       el("div", { class: "card-head" }, el("h1", { id: "evaluations-title", text: t("ev.title") })),
       el("p", { class: "muted", text: t("ev.hint") }),
       el("p", { id: "ev-message", class: "error", role: "alert", hidden: true }),
       el("div", { id: "ev-detail" }),
       runs() ? planForm() : null,
       el("div", { id: "ev-list" }),
-      el("section", { id: "ev-compare" }));
+      el("section", { id: "ev-compare" })].filter(Boolean));
   }
 
   function planForm() {
@@ -48,6 +49,7 @@ import { mc, t, tf, $, h as el, send, me, navigate, formatTime, problemText as p
       try {
         const r = await send("POST", "/api/v1/evaluations", { partyId: f.partyId.value, year: Number(f.year.value), title: f.title.value || null });
         form.reset();
+        f.year.value = new Date().getFullYear();
         message("");
         go("/evaluations/" + encodeURIComponent(r.id));
         refresh();
@@ -194,7 +196,7 @@ import { mc, t, tf, $, h as el, send, me, navigate, formatTime, problemText as p
     if (moves.includes("Close")) { parts.push(el("button", { type: "button", id: "ev-close", class: "lang", text: t("ev.cmd.Close"), onclick: () => act(e.id, "POST", "close") })); }
     parts.push(el("h3", { text: t("ev.history") }),
       el("ol", null, d.history.map(x => el("li", { text: `${formatTime(x.at)} ${x.actor}：${t("ev.cmd." + x.command)} → ${t("ev.state." + x.to)}${x.comment ? "（" + x.comment + "）" : ""}` }))));
-    $("ev-detail").replaceChildren(el("article", { class: "card", id: "ev-open", "data-evaluation": e.id, "data-state": e.state }, parts));
+    $("ev-detail").replaceChildren(el("article", { class: "card", id: "ev-open", "data-evaluation": e.id, "data-state": e.state, "data-version": e.version }, parts));
   }
 
   // Year over year: totals as a line, each criterion's combined score as bars per year (ECharts, loaded on demand); a
@@ -205,8 +207,8 @@ import { mc, t, tf, $, h as el, send, me, navigate, formatTime, problemText as p
     const c = await mc.api("/api/v1/evaluations/comparison?partyId=" + encodeURIComponent(partyId));
     const years = c.years.map(y => String(y.year));
     const codes = [...new Set(c.years.flatMap(y => y.criteria.map(x => x.code)))];
-    const totals = el("div", { class: "ev-chart", id: "ev-chart-totals", "data-totals": c.years.map(y => y.total ?? "").join(","), style: "height:220px;width:100%" });
-    const criteria = el("div", { class: "ev-chart", id: "ev-chart-criteria", style: "height:260px;width:100%" });
+    const totals = el("div", { class: "chart ev-chart", id: "ev-chart-totals", "data-totals": c.years.map(y => y.total ?? "").join(",") });
+    const criteria = el("div", { class: "chart ev-chart", id: "ev-chart-criteria" });
     const heads = [t("ev.year"), t("ev.total"), t("ev.resultLabel"), ...codes];
     box.replaceChildren(el("h2", { text: tf("ev.compareTitle", { party: c.partyId }) }), totals, criteria,
       table(heads, c.years.map(y => el("tr", { "data-year": y.year },
