@@ -166,8 +166,9 @@ internal sealed partial class EvaluationGrain : Grain, IEvaluationGrain
                         return Invalid(Msg.Of("evaluation.scoreRequired"));
                     }
 
-                    S.Evaluation = e with { Scores = WithScore(e.Scores, new EvaluationScore(party, c.Criterion!, Math.Round(score, 2, MidpointRounding.AwayFromZero),
-                        OpsGrainSupport.Optional(c.Comment), actor.Name, now, null)) };
+                    var entered = new EvaluationScore(party, c.Criterion!, Math.Round(score, 2, MidpointRounding.AwayFromZero), OpsGrainSupport.Optional(c.Comment),
+                        actor.Name, now, null);
+                    S.Evaluation = e with { Scores = WithScore(e.Scores, entered) };
                     comment = $"{party} {c.Criterion} {score.ToString(CultureInfo.InvariantCulture)}";
                     break;
                 }
