@@ -243,6 +243,24 @@ public sealed class EvaluationTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task Any_result_waits_for_its_rectifications_and_an_accepted_explanation_ends_one()
+    {
+        var grain = await StartedAsync();
+        await ScoredAsync(grain, 82m);
+        await MustAsync(grain, new AddEvaluationFinding("公开信息更新不及时", null), Operator);
+        var rectificationId = (await MustAsync(grain, new OpenEvaluationRectification(1, "张科长"), Operator)).Findings[0].RectificationId!;
+        Assert.Equal(EvaluationGrade.Good, (await MustAsync(grain, new ConcludeEvaluation(null, null, null), Management)).Result);
+        Assert.Equal(OpsOutcome.Invalid, (await grain.ExecuteAsync(new CloseEvaluation(null), Management, Op())).Outcome);
+
+        // The center explains instead of rectifying (报备); once management accepts, the evaluation closes.
+        var rectification = fixture.Grains.GetGrain<IRectificationGrain>(rectificationId);
+        Assert.True((await rectification.ExecuteAsync(new FileExplanation("信息系统迁移期间暂停更新，已恢复"), Center, Op())).Ok);
+        Assert.Equal(OpsOutcome.Invalid, (await grain.ExecuteAsync(new CloseEvaluation(null), Management, Op())).Outcome);
+        Assert.Equal(RectificationState.Accepted, (await rectification.ExecuteAsync(new DecideExplanation(true, null), Management, Op())).State);
+        Assert.Equal(EvaluationState.Closed, (await MustAsync(grain, new CloseEvaluation(null), Management)).State);
+    }
+
+    [Fact]
     public async Task An_excellent_result_records_the_reward_and_the_practice_to_promote()
     {
         var grain = await StartedAsync();
