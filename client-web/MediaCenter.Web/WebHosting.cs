@@ -1,6 +1,7 @@
 using MediaCenter.Web.Api;
 using MediaCenter.Web.Applications;
 using MediaCenter.Web.Cockpit;
+using MediaCenter.Web.Evaluation;
 using MediaCenter.Web.Governance;
 using MediaCenter.Web.Incidents;
 using MediaCenter.Web.Indicators;
@@ -57,6 +58,7 @@ public static class WebHosting
         builder.AddPlansAndHotEvents();
         builder.AddTickets();
         builder.AddSupervision();
+        builder.AddEvaluations();
         builder.AddInteractions();
         return builder;
     }
@@ -125,6 +127,7 @@ public static class WebHosting
         app.MapTicketsApi();
         app.MapPublicTicketsApi();
         app.MapSupervisionApi();
+        app.MapEvaluationsApi();
         app.MapPublicSurveysApi();
         app.MapDataDictionaryApi();
         // A connection ends when its session expires (the ticket carries the expiry), not only when it is revoked.

@@ -22,7 +22,7 @@ public sealed class OneLanguageTests(BrowserFixture fixture) : IAsyncLifetime
     private static readonly string[] Pages =
     [
         "/cockpit", "/system", "/terminals", "/audit", "/newsroom/" + Channel, "/incidents", "/ops", "/ops/plans", "/ops/campaigns",
-        "/people", "/indicators", "/tickets", "/supervision",
+        "/people", "/indicators", "/tickets", "/supervision", "/evaluations",
     ];
 
     private Deployment _deployment = null!;

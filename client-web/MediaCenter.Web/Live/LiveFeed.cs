@@ -79,6 +79,12 @@ public sealed class LiveFeed(IClusterClient cluster, LiveSender sender, LivePush
             case Grains.People.TrainingChanged { Overview: var training }:
                 await PartyAsync(Grains.People.Organisation.Parse(training.Organisation)?.PartyId, "trainingChanged", training, cancellationToken);
                 break;
+
+            case Grains.Evaluation.EvaluationViewChanged { Evaluation: var evaluation }:
+                // A small card: the page reloads the evaluation it shows and the comparison.
+                await PartyAsync(evaluation.PartyId, "evaluationChanged",
+                    new { evaluation.Id, evaluation.PartyId, evaluation.Year, evaluation.State, evaluation.Total, evaluation.Result, evaluation.Version }, cancellationToken);
+                break;
         }
     }
 

@@ -111,9 +111,12 @@ public static class DomainNames
     /// <summary>Terminal inspections (巡检): the entity is the terminal, the version the terminal's.</summary>
     public const string Inspection = "inspection";
 
+    /// <summary>Yearly evaluations (年度评价).</summary>
+    public const string Evaluation = "evaluation";
+
     /// <summary>Every domain with a typed event.</summary>
     public static IReadOnlyList<string> All { get; } =
-        [Article, Incident, HotEvent, Terminal, Patrol, Plan, Drill, Campaign, Staff, Ticket, Supervision, Application, Indicator, Rectification, Inspection];
+        [Article, Incident, HotEvent, Terminal, Patrol, Plan, Drill, Campaign, Staff, Ticket, Supervision, Application, Indicator, Rectification, Inspection, Evaluation];
 
     /// <summary>The event type of a domain (what its payloads are read back as).</summary>
     public static Type EventTypeOf(string domain) => domain switch
@@ -133,6 +136,7 @@ public static class DomainNames
         Indicator => typeof(IndicatorChanged),
         Rectification => typeof(RectificationChanged),
         Inspection => typeof(TerminalInspected),
+        Evaluation => typeof(EvaluationChanged),
         _ => throw new ArgumentOutOfRangeException(nameof(domain), domain, "not a domain of the event log"),
     };
 }

@@ -308,6 +308,26 @@ public sealed class AuthorizationMatrixTests(IntegrationFixture fixture)
         ["POST /api/v1/surveys/{id}/close"] = [],
         ["GET /api/public/surveys/{id}"] = [],
         ["POST /api/public/surveys/{id}/answers"] = [],
+
+        // Yearly evaluations (docs/EVALUATION.md). Operators and management plan them (an empty body is 422); lists and the comparison
+        // answer a party's users with their own center (platform staff without ?partyId= get 422 from the comparison). {id} is no
+        // evaluation here: 404 for everyone, and the grain's table decides the moves (EvaluationFlowTests).
+        ["GET /api/v1/evaluations"] = [.. PartyRead, "other-party-admin"],
+        ["GET /api/v1/evaluations/workflow"] = SignedIn,
+        ["GET /api/v1/evaluations/comparison"] = [.. PartyRead, "other-party-admin"],
+        ["POST /api/v1/evaluations"] = ["admin", "operator", "management"],
+        ["GET /api/v1/evaluations/{id}"] = [],
+        ["PUT /api/v1/evaluations/{id}/criteria"] = [],
+        ["POST /api/v1/evaluations/{id}/start"] = [],
+        ["POST /api/v1/evaluations/{id}/scores"] = [],
+        ["POST /api/v1/evaluations/{id}/survey"] = [],
+        ["POST /api/v1/evaluations/{id}/evidence"] = [],
+        ["POST /api/v1/evaluations/{id}/findings"] = [],
+        ["POST /api/v1/evaluations/{id}/findings/{number}/rectification"] = [],
+        ["POST /api/v1/evaluations/{id}/complete"] = [],
+        ["POST /api/v1/evaluations/{id}/reopen"] = [],
+        ["POST /api/v1/evaluations/{id}/conclude"] = [],
+        ["POST /api/v1/evaluations/{id}/close"] = [],
         ["GET /api/v1/data-dictionary"] = AuditRead,
 
         // Webhooks: operators, and a party's admins for their own party (an empty body is 400). {id} is no webhook here: 404.
