@@ -108,9 +108,12 @@ public static class DomainNames
     /// <summary>Rectifications (整改).</summary>
     public const string Rectification = "rectification";
 
+    /// <summary>Appraisals (考核).</summary>
+    public const string Appraisal = "appraisal";
+
     /// <summary>Every domain with a typed event.</summary>
     public static IReadOnlyList<string> All { get; } =
-        [Article, Incident, HotEvent, Terminal, Patrol, Plan, Drill, Campaign, Staff, Ticket, Supervision, Application, Indicator, Rectification];
+        [Article, Incident, HotEvent, Terminal, Patrol, Plan, Drill, Campaign, Staff, Ticket, Supervision, Application, Indicator, Rectification, Appraisal];
 
     /// <summary>The event type of a domain (what its payloads are read back as).</summary>
     public static Type EventTypeOf(string domain) => domain switch
@@ -129,6 +132,7 @@ public static class DomainNames
         Application => typeof(ApplicationChanged),
         Indicator => typeof(IndicatorChanged),
         Rectification => typeof(RectificationChanged),
+        Appraisal => typeof(AppraisalChanged),
         _ => throw new ArgumentOutOfRangeException(nameof(domain), domain, "not a domain of the event log"),
     };
 }
