@@ -46,6 +46,7 @@ public static class WebHosting
         services.AddHostedService(sp => sp.GetRequiredService<LiveFeed>());
         services.AddSingleton<Incidents.IncidentReadModel>();
         services.AddSingleton<StaffReadModel>();
+        services.AddSingleton<AppraisalReadModel>();
         services.AddSingleton<Indicators.IndicatorReadModel>();
         services.AddSingleton<Applications.ApplicationReadModel>();
         services.AddSingleton<Indicators.ReportPack>();
@@ -120,6 +121,7 @@ public static class WebHosting
         app.MapCockpitApi();
         app.MapStaffApi();
         app.MapTrainingApi();
+        app.MapAppraisalApi();
         app.MapIndicatorsApi();
         app.MapApplicationsApi();
         app.MapTicketsApi();

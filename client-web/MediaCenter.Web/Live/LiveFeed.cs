@@ -79,6 +79,12 @@ public sealed class LiveFeed(IClusterClient cluster, LiveSender sender, LivePush
             case Grains.People.TrainingChanged { Overview: var training }:
                 await PartyAsync(Grains.People.Organisation.Parse(training.Organisation)?.PartyId, "trainingChanged", training, cancellationToken);
                 break;
+
+            case Grains.People.AppraisalViewChanged appraisal:
+                // Only which appraisal moved: its figures and scores are for its appraisers and the person, who fetch it.
+                await PartyAsync(Grains.People.Organisation.Parse(appraisal.Organisation)?.PartyId, "appraisalChanged",
+                    new { appraisal.Id, appraisal.Organisation, appraisal.PersonId, appraisal.UserId, appraisal.State, appraisal.Version }, cancellationToken);
+                break;
         }
     }
 
