@@ -264,6 +264,68 @@ public sealed class AppraisalTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task Every_state_every_command_and_every_role_follow_the_table()
+    {
+        await SetSchemesAsync(StaffScheme());
+        var (person, account) = await RegisterAsync("全表");
+        var stranger = new StaffActor(Guid.NewGuid(), "旁人", StaffRole.Appraisee);
+        var nobody = new StaffActor(Guid.NewGuid(), "无角色", StaffRole.None);
+        AppraisalCommand Command(AppraisalCommandType type) => type switch
+        {
+            AppraisalCommandType.Open => new OpenAppraisal(),
+            AppraisalCommandType.Recompute => new RecomputeAppraisal(),
+            AppraisalCommandType.Score => new ScoreAppraisal([new("工作态度", 80)], null),
+            AppraisalCommandType.Acknowledge => new AcknowledgeAppraisal(),
+            AppraisalCommandType.Dispute => new DisputeAppraisal("理由"),
+            AppraisalCommandType.Close => new CloseAppraisal(),
+            AppraisalCommandType.RecordIncentive => new RecordIncentive(IncentiveKind.Commendation, null, "表彰"),
+            _ => new SetDevelopmentGoals([new DevelopmentGoal("目标", null)]),
+        };
+
+        // The way to each state from nothing.
+        var paths = new Dictionary<AppraisalState, (AppraisalCommandType Command, bool ByPerson)[]>
+        {
+            [AppraisalState.Draft] = [(AppraisalCommandType.Open, false)],
+            [AppraisalState.Scored] = [(AppraisalCommandType.Open, false), (AppraisalCommandType.Score, false)],
+            [AppraisalState.Disputed] = [(AppraisalCommandType.Open, false), (AppraisalCommandType.Score, false), (AppraisalCommandType.Dispute, true)],
+            [AppraisalState.Acknowledged] = [(AppraisalCommandType.Open, false), (AppraisalCommandType.Score, false), (AppraisalCommandType.Acknowledge, true)],
+            [AppraisalState.Closed] =
+                [(AppraisalCommandType.Open, false), (AppraisalCommandType.Score, false), (AppraisalCommandType.Acknowledge, true), (AppraisalCommandType.Close, false)],
+        };
+
+        var period = 0;
+        var failures = new List<string>();
+        foreach (AppraisalState? state in new AppraisalState?[] { null }.Concat(Enum.GetValues<AppraisalState>().Cast<AppraisalState?>()))
+        {
+            foreach (var type in Enum.GetValues<AppraisalCommandType>())
+            {
+                foreach (var (who, actor) in new[] { ("appraiser", Appraiser), ("person", account), ("stranger", stranger), ("nobody", nobody) })
+                {
+                    var grain = Appraisal(person, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{2010 + period / 12}-{period % 12 + 1:00}"));
+                    period++;
+                    foreach (var (step, byPerson) in state is { } s ? paths[s] : [])
+                    {
+                        await RunAsync(grain, Command(step), byPerson ? account : Appraiser);
+                    }
+
+                    var row = AppraisalWorkflow.Transitions.SingleOrDefault(t => t.From == state && t.Command == type);
+                    var expected = row is null ? state is null ? StaffOutcome.NotFound : StaffOutcome.IllegalMove
+                        : (row.Roles & actor.Roles) == 0 || row.Roles == StaffRole.Appraisee && actor != account ? StaffOutcome.Forbidden
+                        : StaffOutcome.Applied;
+                    var result = await grain.ExecuteAsync(Command(type), actor, Op());
+                    var after = (await grain.GetAsync())?.State;
+                    if (result.Outcome != expected || (expected == StaffOutcome.Applied ? after != row!.To : after != state))
+                    {
+                        failures.Add($"{state?.ToString() ?? "(new)"} {type} by {who}: {result.Outcome} → {after}, expected {expected}");
+                    }
+                }
+            }
+        }
+
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
+    }
+
+    [Fact]
     public void Periods_name_months_quarters_and_years()
     {
         Assert.Equal((new DateOnly(2026, 10, 1), new DateOnly(2027, 1, 1)), (AppraisalPeriod.Parse("2026-Q4")!.From, AppraisalPeriod.Parse("2026-Q4")!.To));
