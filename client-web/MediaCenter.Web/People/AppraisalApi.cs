@@ -137,7 +137,7 @@ internal static class AppraisalApi
             "The appraiser closes an acknowledged appraisal.");
         Command(appraisals.MapPost("/{id}/incentives", (string id, IncentiveBody? body, HttpContext http, IClusterClient cluster) =>
                 ExecuteAsync(id, new RecordIncentive(body?.Kind, body?.Amount, body?.Note), http, cluster)), "RecordAppraisalIncentive",
-            "Attaches an incentive (激励) to an acknowledged or closed appraisal: kind (Bonus, Commendation), amount (a bonus), note.");
+            "Attaches an incentive to an acknowledged or closed appraisal: kind (Bonus, Commendation), amount (a bonus), note.");
         Command(appraisals.MapPut("/{id}/goals", (string id, GoalsBody? body, HttpContext http, IClusterClient cluster) =>
                 ExecuteAsync(id, new SetDevelopmentGoals(body?.Goals), http, cluster)), "SetAppraisalGoals",
             "Sets the development goals (goals [{title, due}]) of a scored, acknowledged or closed appraisal.");
