@@ -48,6 +48,7 @@ public static class WebHosting
         services.AddSingleton<Incidents.IncidentReadModel>();
         services.AddSingleton<StaffReadModel>();
         services.AddSingleton<MediaCenter.Reports.IndicatorReadModel>();
+        services.AddSingleton<AppraisalReadModel>();
         services.AddSingleton<Applications.ApplicationReadModel>();
         services.AddSingleton<MediaCenter.Reports.ReportPack>();
         services.AddSingleton<TrainingGate>();
@@ -122,6 +123,7 @@ public static class WebHosting
         app.MapCockpitApi();
         app.MapStaffApi();
         app.MapTrainingApi();
+        app.MapAppraisalApi();
         app.MapIndicatorsApi();
         app.MapApplicationsApi();
         app.MapTicketsApi();

@@ -131,6 +131,7 @@ public static class SiloHosting
         services.AddSingleton<Grains.Incidents.IMaintenanceJournal, PostgresMaintenanceJournal>();
         services.AddSingleton<Grains.Newsroom.IMediaJournal, PostgresMediaJournal>();
         services.AddSingleton<Grains.People.IPeopleJournal, PostgresPeopleJournal>();
+        services.AddSingleton<Grains.People.IAppraisalJournal, PostgresAppraisalJournal>();
         services.AddSingleton<Grains.Indicators.IIndicatorJournal, PostgresIndicatorJournal>();
         services.AddOptions<Grains.Indicators.IndicatorOptions>().Bind(builder.Configuration.GetSection(Grains.Indicators.IndicatorOptions.Section));
         services.AddOptions<Grains.Indicators.ReportArchiveOptions>().Bind(builder.Configuration.GetSection(Grains.Indicators.ReportArchiveOptions.Section))

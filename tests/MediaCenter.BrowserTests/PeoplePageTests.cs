@@ -160,6 +160,61 @@ public sealed class PeoplePageTests(BrowserFixture fixture)
         await admin.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.Screenshots, "training-390.png"), FullPage = true });
     }
 
+    [Fact]
+    public async Task An_admin_on_a_phone_scores_an_appraisal_and_the_person_acknowledges_it_on_their_open_page()
+    {
+        var party = "pa-" + Guid.NewGuid().ToString("N")[..6];
+        await fixture.Deployment.Identity.PartyAsync(party);
+        await fixture.Deployment.Identity.PartyUserAsync(party + "-admin", party, "party-admin");
+        var account = await fixture.Deployment.Identity.PartyUserAsync(party + "-member", party, "party-member");
+        await using var adminContext = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            Locale = "zh-CN",
+            ViewportSize = new ViewportSize { Width = 390, Height = 844 },
+            IsMobile = true,
+            HasTouch = true,
+        });
+        await using var memberContext = await fixture.Browser.NewContextAsync(Desktop);
+        var admin = await OpenAsync(await fixture.SignedInPageAsync(adminContext, party + "-admin"));
+
+        // The member's record, linked to their account (the register form has no account field).
+        await admin.EvaluateAsync("""
+            ([party, user]) => window.mc.api("/api/v1/people", { method: "POST", headers: { "Idempotency-Key": crypto.randomUUID() },
+              body: JSON.stringify({ organisation: "party:" + party, name: "周记者", post: "Staff", education: "Bachelor", experienceYears: 2, userId: user }) })
+            """, new object[] { party, account.ToString() });
+        var member = await OpenAsync(await fixture.SignedInPageAsync(memberContext, party + "-member"));
+        await Assertions.Expect(member.Locator("#appraisal-mine")).ToContainTextAsync("暂无您的考核");
+        await Assertions.Expect(member.Locator("#appraisal-scheme-form")).ToHaveCountAsync(0);
+
+        // A staff scheme: pitches filed 60 points, attitude 40 by hand.
+        await admin.SelectOptionAsync("#appraisal-scheme-form [name=post]", "Staff");
+        await admin.Locator("#appraisal-scheme-form [data-measure=pitchesFiled] [name=weight]").FillAsync("60");
+        await admin.ClickAsync("#appraisal-scheme-form button[type=submit]");
+        await Assertions.Expect(admin.Locator("#appraisal-schemes [data-post=Staff]")).ToContainTextAsync("报题数 60", new() { Timeout = 20_000 });
+
+        await Assertions.Expect(admin.Locator("#appraisal-person option", new() { HasText = "周记者" })).ToHaveCountAsync(1, new() { Timeout = 20_000 });
+        await admin.SelectOptionAsync("#appraisal-person", new SelectOptionValue { Label = "周记者" });
+        await admin.ClickAsync("#appraisal-open-form button[type=submit]");
+        var detail = admin.Locator("#appraisal-detail [data-appraisal]");
+        await Assertions.Expect(detail).ToHaveAttributeAsync("data-state", "Draft", Live);
+        await detail.Locator("tr[data-item] input[name=score]").FillAsync("100");
+        await detail.GetByText("保存评分").ClickAsync();
+        await Assertions.Expect(detail).ToHaveAttributeAsync("data-state", "Scored", Live);
+        await Assertions.Expect(detail).ToContainTextAsync("等级");
+
+        // The person's open page shows it without a reload, and they acknowledge it; the admin's page follows.
+        var mine = member.Locator("#appraisal-mine tr[data-appraisal]");
+        await Assertions.Expect(mine).ToHaveAttributeAsync("data-state", "Scored", Live);
+        await mine.GetByText("查看").ClickAsync();
+        await member.Locator("#appraisal-detail").GetByText("确认考核结果").ClickAsync();
+        await Assertions.Expect(detail).ToHaveAttributeAsync("data-state", "Acknowledged", Live);
+        await Assertions.Expect(admin.Locator("#appraisal-list tr[data-appraisal]")).ToContainTextAsync("已确认", new() { Timeout = 20_000 });
+
+        var overflow = await admin.EvaluateAsync<bool>("() => document.documentElement.scrollWidth > window.innerWidth + 1");
+        Assert.False(overflow, "the appraisal section scrolls sideways at 390 px");
+        await admin.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.Screenshots, "appraisal-390.png"), FullPage = true });
+    }
+
     private static async Task<IPage> OpenAsync(IPage page)
     {
         await page.ClickAsync(".tab[data-view=people]");

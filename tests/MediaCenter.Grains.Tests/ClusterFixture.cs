@@ -68,6 +68,9 @@ public sealed class ClusterFixture : IAsyncLifetime
     /// <summary>What staff grains recorded (read table and history).</summary>
     public static MediaCenter.Grains.Tests.People.RecordingPeopleJournal People { get; } = new();
 
+    /// <summary>What appraisal grains recorded, and the figures they read (set by the tests).</summary>
+    public static MediaCenter.Grains.Tests.People.RecordingAppraisalJournal Appraisals { get; } = new();
+
     /// <summary>What indicator, month and rectification grains recorded, and the measures they read (set by the tests).</summary>
     public static MediaCenter.Grains.Tests.Indicators.RecordingIndicatorJournal Indicators { get; } = new();
 
@@ -134,6 +137,7 @@ public sealed class ClusterFixture : IAsyncLifetime
             siloBuilder.Services.AddSingleton<MediaCenter.Grains.Events.IEventLogReader>(EventLog);
             siloBuilder.Services.AddSingleton<MediaCenter.Grains.People.IPeopleJournal>(People);
             siloBuilder.Services.AddOptions<MediaCenter.Grains.People.StaffOptions>();
+            siloBuilder.Services.AddSingleton<MediaCenter.Grains.People.IAppraisalJournal>(Appraisals);
             siloBuilder.Services.AddSingleton<MediaCenter.Grains.Indicators.IIndicatorJournal>(Indicators);
             siloBuilder.Services.AddSingleton<MediaCenter.Grains.Rectification.IRectificationJournal>(Indicators);
             siloBuilder.Services.AddSingleton<MediaCenter.Grains.Indicators.IReportArchive>(ReportArchive);

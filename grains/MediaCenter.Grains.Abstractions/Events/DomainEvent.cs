@@ -114,9 +114,13 @@ public static class DomainNames
     /// <summary>Yearly evaluations (年度评价).</summary>
     public const string Evaluation = "evaluation";
 
+    /// <summary>Appraisals (考核).</summary>
+    public const string Appraisal = "appraisal";
+
     /// <summary>Every domain with a typed event.</summary>
     public static IReadOnlyList<string> All { get; } =
-        [Article, Incident, HotEvent, Terminal, Patrol, Plan, Drill, Campaign, Staff, Ticket, Supervision, Application, Indicator, Rectification, Inspection, Evaluation];
+        [Article, Incident, HotEvent, Terminal, Patrol, Plan, Drill, Campaign, Staff, Ticket, Supervision, Application, Indicator, Rectification, Inspection, Evaluation,
+            Appraisal];
 
     /// <summary>The event type of a domain (what its payloads are read back as).</summary>
     public static Type EventTypeOf(string domain) => domain switch
@@ -137,6 +141,7 @@ public static class DomainNames
         Rectification => typeof(RectificationChanged),
         Inspection => typeof(TerminalInspected),
         Evaluation => typeof(EvaluationChanged),
+        Appraisal => typeof(AppraisalChanged),
         _ => throw new ArgumentOutOfRangeException(nameof(domain), domain, "not a domain of the event log"),
     };
 }

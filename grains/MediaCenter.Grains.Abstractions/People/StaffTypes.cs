@@ -92,6 +92,12 @@ public enum StaffRole
 
     /// <summary>Runs the organisation's training (plans, sessions): its admins, and the operators for the operator's own staff.</summary>
     Trainer = 2,
+
+    /// <summary>Appraises the organisation's staff (schemes, scores, incentives): its admins.</summary>
+    Appraiser = 4,
+
+    /// <summary>The person an appraisal is about, through the account linked to their record (acknowledges or disputes).</summary>
+    Appraisee = 8,
 }
 
 /// <summary>How a staff command ended (the names match the other workflows', so one problem-details mapping serves all).</summary>

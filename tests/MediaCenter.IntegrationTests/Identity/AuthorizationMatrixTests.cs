@@ -23,6 +23,7 @@ public sealed class AuthorizationMatrixTests(IntegrationFixture fixture)
     private static readonly string[] AuditRead = ["admin", "auditor"];
     private static readonly string[] PersonalData = ["admin", "party-admin"];
     private static readonly string[] Trainers = ["admin", "operator", "party-admin", "other-party-admin"];
+    private static readonly string[] Appraisers = ["admin", "party-admin", "other-party-admin"];
 
     // Newsroom moves need a channel role (chief, editor, reviewer of a level), which none of these callers hold;
     // stories are addressed by id and an unknown one is 404 for everyone. NewsroomFlowTests prove the channel roles.
@@ -230,6 +231,23 @@ public sealed class AuthorizationMatrixTests(IntegrationFixture fixture)
         ["PUT /api/v1/people/training/sessions/{sessionId}/scores"] = Trainers,
         ["POST /api/v1/people/training/sessions/{sessionId}/close"] = Trainers,
         ["POST /api/v1/people/training/sessions/{sessionId}/cancel"] = Trainers,
+        // Appraisal: schemes read like the roster and set by the organisation's admins (the operator's: administrators); lists and opening
+        // are for those admins (without an Idempotency-Key, 400); "mine" for anyone signed in. {id} is no appraisal here: 404 for everyone.
+        ["GET /api/v1/people/appraisals"] = Appraisers,
+        ["POST /api/v1/people/appraisals"] = Appraisers,
+        ["GET /api/v1/people/appraisals/measures"] = SignedIn,
+        ["GET /api/v1/people/appraisals/workflow"] = SignedIn,
+        ["GET /api/v1/people/appraisals/mine"] = SignedIn,
+        ["GET /api/v1/people/appraisals/schemes"] = [.. PartyRead, "other-party-admin"],
+        ["PUT /api/v1/people/appraisals/schemes"] = Appraisers,
+        ["GET /api/v1/people/appraisals/{id}"] = [],
+        ["POST /api/v1/people/appraisals/{id}/recompute"] = [],
+        ["PUT /api/v1/people/appraisals/{id}/score"] = [],
+        ["POST /api/v1/people/appraisals/{id}/acknowledge"] = [],
+        ["POST /api/v1/people/appraisals/{id}/dispute"] = [],
+        ["POST /api/v1/people/appraisals/{id}/close"] = [],
+        ["POST /api/v1/people/appraisals/{id}/incentives"] = [],
+        ["PUT /api/v1/people/appraisals/{id}/goals"] = [],
 
         // Indicators and rectifications (docs/INDICATORS.md): management (administrators, operators, management) defines indicators and
         // closes months ({month} is no month here: 422 for them); lists are scoped to the caller's party. {id} is no indicator or

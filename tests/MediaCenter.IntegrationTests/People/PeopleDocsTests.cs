@@ -22,6 +22,14 @@ public sealed class PeopleDocsTests
     public void The_training_session_state_table_in_the_docs_is_the_one_the_grain_runs() =>
         Check("training-session", TrainingWorkflow.SessionRows().Select(r => (r.From, r.Command, r.Who, r.To, r.Note)));
 
+    [Fact]
+    public void The_appraisal_scheme_state_table_in_the_docs_is_the_one_the_grain_runs() =>
+        Check("appraisal-scheme", AppraisalWorkflow.SchemeRows().Select(r => (r.From, r.Command, r.Who, r.To, r.Note)));
+
+    [Fact]
+    public void The_appraisal_state_table_in_the_docs_is_the_one_the_grain_runs() =>
+        Check("appraisal", AppraisalWorkflow.Rows().Select(r => (r.From, r.Command, r.Who, r.To, r.Note)));
+
     private static void Check(string marker, IEnumerable<(string? From, string Command, string Who, string To, string Note)> rows)
     {
         var expected = new StringBuilder("| From | Command | Who | To | Note |\n|---|---|---|---|---|\n");

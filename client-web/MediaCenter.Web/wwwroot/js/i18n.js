@@ -437,6 +437,51 @@
     "training.reason.Joined": "Joined the post", "training.reason.PostChanged": "Post changed", "training.reason.PlanActivated": "New plan in force",
     "training.reason.PlanChanged": "Post's skills changed", "training.reason.Periodic": "Periodic renewal"
   });
+  // Appraisal (考核与激励, F8.3): schemes, appraisals, my appraisals (js/appraisal.js, in the 人员 page).
+  Object.assign(messages["zh-CN"], {
+    "appraisal.title": "考核与激励", "appraisal.manualDefault": "工作态度:40", "appraisal.bandsDefault": "优秀:90, 良好:75, 合格:60, 不合格:0",
+    "appraisal.mine": "我的考核", "appraisal.schemes": "考核方案", "appraisal.list": "本期考核", "appraisal.noneMine": "暂无您的考核（需要人员档案关联您的账号）",
+    "appraisal.noneListed": "本期尚无考核", "appraisal.noSchemes": "尚未设置考核方案", "appraisal.period": "考核期间", "appraisal.periodHint": "月 2026-11、季度 2026-Q4 或年 2026",
+    "appraisal.total": "总分", "appraisal.grade": "等级", "appraisal.view": "查看", "appraisal.show": "显示", "appraisal.open": "发起考核",
+    "appraisal.editScheme": "设置岗位方案", "appraisal.manualPlaceholder": "人工评分项 名称:权重，逗号分隔", "appraisal.bandsPlaceholder": "等级 名称:最低分，逗号分隔",
+    "appraisal.weight": "权重", "appraisal.target": "目标", "appraisal.atMost": "不超过", "appraisal.indicator": "量化指标", "appraisal.value": "实际",
+    "appraisal.points": "得分", "appraisal.manualItem": "人工评分项", "appraisal.score": "评分（0–100）", "appraisal.noIndicators": "无量化指标",
+    "appraisal.noManual": "无人工评分项", "appraisal.totalIs": "总分 {total} · 等级 {grade}", "appraisal.disputedBecause": "申诉：{reason}", "appraisal.comment": "考核评语",
+    "appraisal.recompute": "重新计算", "appraisal.saveScore": "保存评分", "appraisal.acknowledge": "确认考核结果", "appraisal.dispute": "申诉",
+    "appraisal.disputePrompt": "申诉理由", "appraisal.close": "归档", "appraisal.commend": "表彰", "appraisal.bonus": "奖金", "appraisal.notePrompt": "说明",
+    "appraisal.amountPrompt": "奖金金额（元）", "appraisal.setGoals": "发展目标", "appraisal.goalsPrompt": "发展目标（逗号分隔）", "appraisal.incentives": "激励",
+    "appraisal.goals": "发展目标", "appraisal.incentive.Bonus": "奖金", "appraisal.incentive.Commendation": "表彰", "appraisal.state.Draft": "待评分",
+    "appraisal.state.Scored": "待本人确认", "appraisal.state.Disputed": "申诉中", "appraisal.state.Acknowledged": "已确认", "appraisal.state.Closed": "已归档",
+    "appraisal.m.pitchesFiled": "报题数", "appraisal.m.pitchesSelected": "选题采用数", "appraisal.m.storiesPublished": "发布稿件数",
+    "appraisal.m.assignmentsSubmitted": "交稿数", "appraisal.m.assignmentOnTimeRate": "按时交稿率（%）", "appraisal.m.reviewsDone": "审核数",
+    "appraisal.m.reviewTurnaroundMedianHours": "审核时长中位数（小时）", "appraisal.m.incidentsAcknowledged": "故障响应数",
+    "appraisal.m.incidentsAcknowledgedInTarget": "按时响应故障数", "appraisal.m.incidentsResolved": "故障解决数", "appraisal.m.inspectionsDone": "巡检次数",
+    "appraisal.m.trainingsPassed": "培训合格数"
+  });
+  Object.assign(messages["en"], {
+    "appraisal.title": "Appraisal and incentives", "appraisal.manualDefault": "Attitude:40",
+    "appraisal.bandsDefault": "Excellent:90, Good:75, Pass:60, Fail:0", "appraisal.mine": "My appraisals", "appraisal.schemes": "Appraisal schemes",
+    "appraisal.list": "Appraisals of the period", "appraisal.noneMine": "No appraisals of yours (your account must be linked to a staff record)",
+    "appraisal.noneListed": "No appraisals in this period", "appraisal.noSchemes": "No appraisal schemes yet", "appraisal.period": "Period",
+    "appraisal.periodHint": "Month 2026-11, quarter 2026-Q4 or year 2026", "appraisal.total": "Total", "appraisal.grade": "Grade", "appraisal.view": "View",
+    "appraisal.show": "Show", "appraisal.open": "Open appraisal", "appraisal.editScheme": "Set a post's scheme",
+    "appraisal.manualPlaceholder": "Manual items name:weight, comma-separated", "appraisal.bandsPlaceholder": "Grades name:minimum, comma-separated",
+    "appraisal.weight": "Weight", "appraisal.target": "Target", "appraisal.atMost": "at most", "appraisal.indicator": "Indicator", "appraisal.value": "Actual",
+    "appraisal.points": "Points", "appraisal.manualItem": "Manual item", "appraisal.score": "Score (0–100)", "appraisal.noIndicators": "No indicators",
+    "appraisal.noManual": "No manual items", "appraisal.totalIs": "Total {total} · grade {grade}", "appraisal.disputedBecause": "Disputed: {reason}",
+    "appraisal.comment": "Comment", "appraisal.recompute": "Recompute", "appraisal.saveScore": "Save scores", "appraisal.acknowledge": "Acknowledge",
+    "appraisal.dispute": "Dispute", "appraisal.disputePrompt": "Reason for the dispute", "appraisal.close": "Close", "appraisal.commend": "Commend",
+    "appraisal.bonus": "Bonus", "appraisal.notePrompt": "Note", "appraisal.amountPrompt": "Bonus amount (CNY)", "appraisal.setGoals": "Development goals",
+    "appraisal.goalsPrompt": "Development goals (comma-separated)", "appraisal.incentives": "Incentives", "appraisal.goals": "Development goals",
+    "appraisal.incentive.Bonus": "Bonus", "appraisal.incentive.Commendation": "Commendation", "appraisal.state.Draft": "To score",
+    "appraisal.state.Scored": "Awaiting the person", "appraisal.state.Disputed": "Disputed", "appraisal.state.Acknowledged": "Acknowledged",
+    "appraisal.state.Closed": "Closed", "appraisal.m.pitchesFiled": "Pitches filed", "appraisal.m.pitchesSelected": "Pitches selected",
+    "appraisal.m.storiesPublished": "Stories published", "appraisal.m.assignmentsSubmitted": "Assignments submitted",
+    "appraisal.m.assignmentOnTimeRate": "On-time rate (%)", "appraisal.m.reviewsDone": "Reviews done",
+    "appraisal.m.reviewTurnaroundMedianHours": "Median review time (h)", "appraisal.m.incidentsAcknowledged": "Incidents acknowledged",
+    "appraisal.m.incidentsAcknowledgedInTarget": "Acknowledged within target", "appraisal.m.incidentsResolved": "Incidents resolved",
+    "appraisal.m.inspectionsDone": "Inspections done", "appraisal.m.trainingsPassed": "Trainings passed"
+  });
   // Indicators and rectifications (指标、整改与报备, F9.4): js/indicators.js.
   Object.assign(messages["zh-CN"], {
     "nav.indicators": "指标", "ind.title": "指标与整改", "ind.list": "指标", "ind.trend": "月度趋势（虚线为目标）", "ind.figures": "月度数据",

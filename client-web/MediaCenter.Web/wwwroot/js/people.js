@@ -3,6 +3,7 @@
 // Nothing polls: the roster grain pushes rosterChanged after every change, and the page re-reads the list.
 import { mc, t, $, h as el, tf, send, me, problemText as problem } from "./lib.js";
 import { trainingSection, refreshTraining, trainingPeople } from "./training.js";
+import { appraisalSection, refreshAppraisals, appraisalPeople } from "./appraisal.js";
 
 (function () {
   const posts = ["Manager", "Staff", "ServicePost"];
@@ -42,7 +43,8 @@ import { trainingSection, refreshTraining, trainingPeople } from "./training.js"
       ...(isAdmin() ? [el("div", { id: "people-reserve-edit" })] : []),
       el("h2", { text: t("people.list") }), el("div", { id: "people-list" }),
       ...(isAdmin() ? [registerForm()] : []),
-      trainingSection(organisation, isTrainer()));
+      trainingSection(organisation, isTrainer()),
+      appraisalSection(organisation, isAdmin()));
     $("people-org").addEventListener("change", () => { organisation = $("people-org").value.trim(); skeleton(); refresh(); });
   }
 
@@ -225,6 +227,7 @@ import { trainingSection, refreshTraining, trainingPeople } from "./training.js"
       renderReserveForm();
       renderList();
       await refreshTraining(people);
+      await refreshAppraisals(people);
     } catch (err) { message(problem(err)); }
   }
 
@@ -242,7 +245,7 @@ import { trainingSection, refreshTraining, trainingPeople } from "./training.js"
     roster = summary;
     renderRatio();
     renderReserve();
-    mc.api("/api/v1/people?organisation=" + encodeURIComponent(organisation)).then(list => { people = list; renderList(); trainingPeople(list); }).catch(() => {});
+    mc.api("/api/v1/people?organisation=" + encodeURIComponent(organisation)).then(list => { people = list; renderList(); trainingPeople(list); appraisalPeople(list); }).catch(() => {});
   });
   mc.live.onReconnected(() => { if (started && !$("people").hidden) { refresh(); } });
 
@@ -256,6 +259,6 @@ import { trainingSection, refreshTraining, trainingPeople } from "./training.js"
   });
   document.addEventListener("mc:view", event => { if (event.detail === "people") { start(); } });
   document.addEventListener("mc:language", () => {
-    if (started && !$("people").hidden) { skeleton(); renderRatio(); renderReserve(); renderReserveForm(); renderList(); refreshTraining(people); }
+    if (started && !$("people").hidden) { skeleton(); renderRatio(); renderReserve(); renderReserveForm(); renderList(); refreshTraining(people); refreshAppraisals(people); }
   });
 })();
