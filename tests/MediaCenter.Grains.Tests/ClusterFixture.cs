@@ -334,11 +334,29 @@ public sealed class RecordingIncidentJournal : MediaCenter.Grains.Incidents.IInc
     /// <summary>Notifications of one incident, in order.</summary>
     public IReadOnlyList<MediaCenter.Grains.Incidents.IncidentNotification> NotificationsOf(string id) => _notifications.Where(n => n.IncidentId == id).ToList();
 
-    public Task RecordAsync(MediaCenter.Grains.Incidents.IncidentSnapshot snapshot, MediaCenter.Grains.Incidents.IncidentTimelineEntry? entry,
+    private readonly ConcurrentDictionary<string, TaskCompletionSource> _holds = new();
+
+    /// <summary>Holds every write of an incident until <see cref="Release"/> (a slow database, for as long as a test needs).</summary>
+    public void Hold(string incidentId) => _holds.GetOrAdd(incidentId, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+
+    /// <summary>Lets the held writes of an incident through.</summary>
+    public void Release(string incidentId)
+    {
+        if (_holds.TryRemove(incidentId, out var hold))
+        {
+            hold.TrySetResult();
+        }
+    }
+
+    public async Task RecordAsync(MediaCenter.Grains.Incidents.IncidentSnapshot snapshot, MediaCenter.Grains.Incidents.IncidentTimelineEntry? entry,
         CancellationToken cancellationToken = default)
     {
+        if (_holds.TryGetValue(snapshot.Id, out var hold))
+        {
+            await hold.Task;
+        }
+
         _snapshots.AddOrUpdate(snapshot.Id, snapshot, (_, old) => old.Version > snapshot.Version ? old : snapshot);
-        return Task.CompletedTask;
     }
 
     public Task NotifyAsync(MediaCenter.Grains.Incidents.IncidentNotification notification, CancellationToken cancellationToken = default)
