@@ -81,6 +81,9 @@ public sealed class SupervisionPageTests(BrowserFixture fixture)
         await op.ReloadAsync();
         await Assertions.Expect(op.Locator("#sv-survey .sv-chart[data-question='1']")).ToHaveAttributeAsync("data-counts", "0,1,0", Slow);
         await Assertions.Expect(op.Locator("#sv-survey .sv-chart[data-question='2']")).ToHaveAttributeAsync("data-counts", "0,0,0,0,1", Slow);
+        // The charts are drawn with a height (the page's CSP refuses inline styles: the stylesheet sizes them).
+        await op.WaitForFunctionAsync("() => (document.querySelector(\"#sv-survey .sv-chart[data-question='1'] canvas\")?.getBoundingClientRect().height ?? 0) > 100",
+            null, new PageWaitForFunctionOptions { Timeout = 20_000 });
         await op.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.Screenshots, "supervision-survey-results.png"), FullPage = true });
     }
 }

@@ -33,7 +33,7 @@ import { mc, t, tf, $, h as el, me, send, keyed, navigate, formatTime, problemTe
       el("p", { id: "ind-message", class: "error", role: "alert", hidden: true }),
       ...(isManagement() ? [defineForm(), monthTools()] : []),
       el("h2", { text: t("ind.list") }), el("div", { id: "ind-list" }),
-      el("h2", { text: t("ind.trend") }), el("div", { id: "ind-chart", class: "chart", style: "height: 280px" }),
+      el("h2", { text: t("ind.trend") }), el("div", { id: "ind-chart", class: "chart" }),
       el("h2", { text: t("ind.figures") }),
       el("p", null, el("a", { id: "ind-pack", href: "/api/v1/reports/pack.xlsx", download: "", text: t("ind.pack") }), " · ",
         el("a", { href: "/api/v1/reports/pack.csv?section=Indicators", download: "", text: "CSV" })),

@@ -206,7 +206,7 @@ import { mc, t, tf, $, h as el, send, me, navigate, formatTime, problemText as p
         continue;
       }
       const labels = q.kind === "Rating" ? ["1", "2", "3", "4", "5"] : q.options;
-      const chart = el("div", { class: "sv-chart", "data-question": q.number, "data-counts": tally.counts.join(","), style: "height:180px;width:100%" });
+      const chart = el("div", { class: "sv-chart", "data-question": q.number, "data-counts": tally.counts.join(",") });
       box.append(head, chart);
       mc.loadEcharts().then(() => {
         const c = window.echarts.getInstanceByDom(chart) || window.echarts.init(chart);
