@@ -125,11 +125,13 @@ public sealed class IncidentBoardTests(BrowserFixture fixture)
         await detail.Locator("#inc-detail-actions [data-action=RecordRootCause]").ClickAsync();
         await op.FillAsync("#inc-technical", "终端电源适配器老化");
         await op.FillAsync("#inc-management", "巡检清单未覆盖电源");
+        await op.SelectOptionAsync("#inc-category", "Power");
         await op.FillAsync("#inc-action-description", "巡检清单加入电源检查");
         await op.FillAsync("#inc-action-owner", "运维组");
         await ActAsync(op, null);
         await Assertions.Expect(detail).ToHaveAttributeAsync("data-stage", "RootCauseRecorded", Live);
         await Assertions.Expect(detail.Locator(".inc-technical")).ToHaveTextAsync("终端电源适配器老化");
+        await Assertions.Expect(detail.Locator(".inc-category")).ToHaveTextAsync("供电");
         var action = detail.Locator("#inc-action-list li[data-number='1']");
         await Assertions.Expect(action).ToHaveAttributeAsync("data-done", "false");
         await action.Locator(".inc-action-done").ClickAsync();

@@ -16,7 +16,7 @@ internal static partial class IncidentsApi
 
     /// <summary>Arguments of an incident command (which matter depends on the command; CitePlan takes planId, its effective version is looked up).</summary>
     public sealed record CommandBody(string? Text, IncidentSeverity? Severity, string? Channel, string? Technical, string? Management, ActionBody? Action,
-        string? PlanId, int? PlanVersion);
+        string? PlanId, int? PlanVersion, RootCauseCategory? Category = null);
 
     public sealed record WebhookBody(string? Url, string? Audience, IReadOnlyList<string>? Kinds);
 
@@ -174,7 +174,9 @@ internal static partial class IncidentsApi
             IncidentCommandType.Resolve => new IncidentCommand.Resolve(),
             IncidentCommandType.RecordRootCause => new IncidentCommand.RecordRootCause
             {
-                RootCause = body.Technical is null && body.Management is null ? null : new RootCause(body.Technical ?? "", body.Management ?? ""),
+                RootCause = body.Technical is null && body.Management is null && body.Category is null
+                    ? null
+                    : new RootCause(body.Technical ?? "", body.Management ?? "", body.Category),
                 Action = action,
             },
             IncidentCommandType.UpdateAction => new IncidentCommand.UpdateAction { Action = action },

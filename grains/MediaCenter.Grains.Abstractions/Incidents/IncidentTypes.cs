@@ -197,9 +197,31 @@ public sealed record CorrectiveAction(
     [property: Id(3)] DateOnly Due,
     [property: Id(4)] DateTimeOffset? DoneAt);
 
-/// <summary>Technical and management causes (F9.2.3).</summary>
+/// <summary>
+/// What kind of cause an incident had, for reports that count causes (F8.6, F9.2.3): hardware, network, power, software,
+/// configuration, a third party's service, an operating mistake, the environment (heat, water, site), or management (a process
+/// that let it happen); <see cref="Unknown"/> when the analysis could not tell.
+/// </summary>
+public enum RootCauseCategory
+{
+    Hardware,
+    Network,
+    Power,
+    Software,
+    Configuration,
+    ThirdParty,
+    Operation,
+    Environment,
+    Management,
+    Unknown,
+}
+
+/// <summary>Technical and management causes (F9.2.3), and the category reports count them by (absent in causes recorded before categories).</summary>
 [GenerateSerializer, Alias("mc.RootCause")]
-public sealed record RootCause([property: Id(0)] string Technical, [property: Id(1)] string Management);
+public sealed record RootCause(
+    [property: Id(0)] string Technical,
+    [property: Id(1)] string Management,
+    [property: Id(2)] RootCauseCategory? Category = null);
 
 /// <summary>A read receipt of the feedback.</summary>
 [GenerateSerializer, Alias("mc.FeedbackReceipt")]

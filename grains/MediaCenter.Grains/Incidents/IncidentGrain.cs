@@ -361,7 +361,13 @@ internal sealed partial class IncidentGrain(
                     return Refuse(IncidentOutcome.Invalid, Msg.Of("incident.rootCauseRequired"));
                 }
 
-                S.RootCause = new RootCause(cause.Technical.Trim(), cause.Management.Trim());
+                if (cause.Category is not { } category || !Enum.IsDefined(category))
+                {
+                    return Refuse(IncidentOutcome.Invalid, Msg.Of("incident.rootCauseCategoryRequired",
+                        ("categories", string.Join(", ", Enum.GetNames<RootCauseCategory>()))));
+                }
+
+                S.RootCause = new RootCause(cause.Technical.Trim(), cause.Management.Trim(), category);
                 if (recorded.Action is { } first && AddAction(first, now) is { } bad)
                 {
                     return Refuse(IncidentOutcome.Invalid, bad);
@@ -523,7 +529,8 @@ internal sealed partial class IncidentGrain(
 
     private static string? ActionText(IncidentCommand c) => c switch
     {
-        IncidentCommand.RecordRootCause { RootCause: { } r } => Msg.Of("incident.timeline.rootCause", ("technical", r.Technical), ("management", r.Management)),
+        IncidentCommand.RecordRootCause { RootCause: { } r } => Msg.Of("incident.timeline.rootCause",
+            ("category", Msg.Of("incident.category." + (r.Category ?? RootCauseCategory.Unknown))), ("technical", r.Technical), ("management", r.Management)),
         IncidentCommand.UpdateAction { Action: { Number: 0 } a } => Msg.Of("incident.timeline.actionAdded", ("description", a.Description), ("owner", a.Owner), ("due", a.Due.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture))),
         IncidentCommand.UpdateAction update => Msg.Of("incident.timeline.actionDone", ("number", update.Action?.Number)),
         IncidentCommand.SetSeverity set => set.Severity?.ToString(),

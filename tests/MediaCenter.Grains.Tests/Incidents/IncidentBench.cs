@@ -190,7 +190,7 @@ public sealed class IncidentBench(IGrainFactory grains, string prefix)
         IncidentCommandType.ResumeService => new IncidentCommand.ResumeService { Text = "已验证：接口与页面数据恢复正确" },
         IncidentCommandType.Mitigate => new IncidentCommand.Mitigate { Text = "已切换至备用线路" },
         IncidentCommandType.Resolve => new IncidentCommand.Resolve { Text = "已更换故障交换机" },
-        IncidentCommandType.RecordRootCause => new IncidentCommand.RecordRootCause { RootCause = new RootCause("交换机固件缺陷", "变更未经评审") },
+        IncidentCommandType.RecordRootCause => new IncidentCommand.RecordRootCause { RootCause = new RootCause("交换机固件缺陷", "变更未经评审", RootCauseCategory.Software) },
         IncidentCommandType.UpdateAction => new IncidentCommand.UpdateAction { Action = new CorrectiveAction(0, "升级全部交换机固件", "网络组", new DateOnly(2026, 12, 31), null) },
         IncidentCommandType.SendFeedback => new IncidentCommand.SendFeedback { Text = "故障已处理：交换机固件缺陷，已升级并纳入变更评审" },
         IncidentCommandType.ReadFeedback => new IncidentCommand.ReadFeedback(),

@@ -122,25 +122,29 @@ public sealed class IncidentHandlingTests(ClusterFixture fixture) : IAsyncLifeti
     }
 
     [Fact]
-    public async Task The_root_cause_needs_both_the_technical_and_the_management_cause()
+    public async Task The_root_cause_needs_both_the_technical_and_the_management_cause_and_a_category()
     {
         var incident = await _bench.InStageAsync(IncidentStage.Resolved);
+        await RefusedAsync(incident, Command(IncidentCommandType.RecordRootCause, cause: new RootCause("交换机固件缺陷", "变更未经评审")), IncidentOutcome.Invalid,
+            "category");
+        await RefusedAsync(incident, Command(IncidentCommandType.RecordRootCause, cause: new RootCause("交换机固件缺陷", "变更未经评审", (RootCauseCategory)99)),
+            IncidentOutcome.Invalid, "category");
 
         await RefusedAsync(incident, Command(IncidentCommandType.RecordRootCause), IncidentOutcome.Invalid, "management");
-        await RefusedAsync(incident, Command(IncidentCommandType.RecordRootCause, cause: new RootCause("交换机固件缺陷", "")), IncidentOutcome.Invalid, "management");
-        await RefusedAsync(incident, Command(IncidentCommandType.RecordRootCause, cause: new RootCause(" ", "变更未经评审")), IncidentOutcome.Invalid, "technical");
+        await RefusedAsync(incident, Command(IncidentCommandType.RecordRootCause, cause: new RootCause("交换机固件缺陷", "", RootCauseCategory.Software)), IncidentOutcome.Invalid, "management");
+        await RefusedAsync(incident, Command(IncidentCommandType.RecordRootCause, cause: new RootCause(" ", "变更未经评审", RootCauseCategory.Software)), IncidentOutcome.Invalid, "technical");
 
-        var recorded = await IncidentBench.MustAsync(incident, Command(IncidentCommandType.RecordRootCause, cause: new RootCause(" 交换机固件缺陷 ", "变更未经评审"),
+        var recorded = await IncidentBench.MustAsync(incident, Command(IncidentCommandType.RecordRootCause, cause: new RootCause(" 交换机固件缺陷 ", "变更未经评审", RootCauseCategory.Software),
             action: new CorrectiveAction(0, "升级全部交换机固件", "网络组", new DateOnly(2026, 12, 31), null)), Responders.Operator);
 
         Assert.Equal(IncidentStage.RootCauseRecorded, recorded.Stage);
         var view = await IncidentBench.ViewAsync(incident);
-        Assert.Equal(new RootCause("交换机固件缺陷", "变更未经评审"), view.RootCause);
+        Assert.Equal(new RootCause("交换机固件缺陷", "变更未经评审", RootCauseCategory.Software), view.RootCause);
         var action = Assert.Single(view.Actions);
         Assert.Equal((1, "升级全部交换机固件", "网络组", new DateOnly(2026, 12, 31), (DateTimeOffset?)null), (action.Number, action.Description, action.Owner, action.Due, action.DoneAt));
 
         // It can be corrected while it is the latest word.
-        await IncidentBench.MustAsync(incident, Command(IncidentCommandType.RecordRootCause, cause: new RootCause("交换机固件缺陷（厂商确认）", "变更未经评审")), Responders.Operator);
+        await IncidentBench.MustAsync(incident, Command(IncidentCommandType.RecordRootCause, cause: new RootCause("交换机固件缺陷（厂商确认）", "变更未经评审", RootCauseCategory.Software)), Responders.Operator);
         Assert.Equal("交换机固件缺陷（厂商确认）", (await IncidentBench.ViewAsync(incident)).RootCause?.Technical);
     }
 

@@ -145,10 +145,12 @@ public sealed class IncidentFlowTests(IntegrationFixture fixture)
         {
             technical = "终端电源适配器老化",
             management = "巡检未覆盖电源",
+            category = "Power",
             action = new { description = "巡检清单加入电源检查", owner = "运维组", due = "2026-12-31" },
         });
         Assert.Equal("RootCauseRecorded", cause.Str("stage"));
-        Assert.Equal(("终端电源适配器老化", "巡检未覆盖电源"), (cause.GetProperty("rootCause").Str("technical"), cause.GetProperty("rootCause").Str("management")));
+        Assert.Equal(("终端电源适配器老化", "巡检未覆盖电源", "Power"),
+            (cause.GetProperty("rootCause").Str("technical"), cause.GetProperty("rootCause").Str("management"), cause.GetProperty("rootCause").Str("category")));
         Assert.Equal("巡检清单加入电源检查", Assert.Single(cause.GetProperty("actions").EnumerateArray()).Str("description"));
         var feedback = await operatorClient.IncidentOkAsync(id, "send-feedback", new { text = "终端电源老化导致离线，已更换并加入巡检" });
         Assert.Equal("FeedbackSent", feedback.Str("stage"));
@@ -179,6 +181,16 @@ public sealed class IncidentFlowTests(IntegrationFixture fixture)
             Assert.InRange(mtta, 0, 10);
             Assert.InRange(mttr, mtta, 10);
         }
+
+        // The report pack counts the party's incidents by their cause category (the incident's month).
+        var causes = await Eventually.WaitAsync(async () =>
+        {
+            using var pack = await operatorClient.GetAsync($"/api/v1/reports/pack.xlsx?from={month}&to={month}&partyId=ift");
+            using var xlsx = new MemoryStream(await pack.Content.ReadAsByteArrayAsync());
+            return MiniExcelLibs.MiniExcel.Query(xlsx, useHeaderRow: true, sheetName: "RootCauses").Cast<IDictionary<string, object?>>().ToList();
+        }, rows => rows.Any(r => r["Category"] as string == "Power"), TimeSpan.FromSeconds(10), "the pack's root-cause row");
+        var power = causes.Single(r => r["Category"] as string == "Power");
+        Assert.Equal(("ift", 1L, "Terminal"), ((string)power["Party"]!, Convert.ToInt64(power["Incidents"], System.Globalization.CultureInfo.InvariantCulture), (string)power["Sources"]!));
     }
 
     [Fact]

@@ -37,7 +37,7 @@ public sealed class IncidentRestartTests(IntegrationFixture fixture)
         await Step(op, $"/api/v1/incidents/{id}/resume-service", new { text = "验证通过" });
         await Step(op, $"/api/v1/incidents/{id}/resolve", new { text = "更换电源" });
         await Step(op, $"/api/v1/incidents/{id}/record-root-cause",
-            new { technical = "电源老化", management = "巡检漏项", action = new { description = "更换同批电源", owner = "设备组", due = "2026-12-31" } });
+            new { technical = "电源老化", management = "巡检漏项", category = "Power", action = new { description = "更换同批电源", owner = "设备组", due = "2026-12-31" } });
         await Step(op, $"/api/v1/incidents/{id}/send-feedback", new { text = "已处理完毕" });
         await Step(member, $"/api/v1/incidents/{id}/read-feedback", new { });
         var before = await op.GetFromJsonAsync<JsonElement>($"/api/v1/incidents/{id}");

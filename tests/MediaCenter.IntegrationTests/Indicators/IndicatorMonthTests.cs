@@ -221,7 +221,7 @@ public sealed class IndicatorMonthTests(IntegrationFixture fixture)
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         using var xlsx = new MemoryStream(await response.Content.ReadAsByteArrayAsync());
 
-        Assert.Equal(["Measures", "Indicators", "Rectifications", "Channels", "Incidents", "Terminals", "Inspections", "Staff", "HotEvents"], MiniExcelLibs.MiniExcel.GetSheetNames(xlsx));
+        Assert.Equal(["Measures", "Indicators", "Rectifications", "Channels", "Incidents", "RootCauses", "Terminals", "Inspections", "Staff", "HotEvents"], MiniExcelLibs.MiniExcel.GetSheetNames(xlsx));
         var measures = Assert.Single(Sheet(xlsx, "Measures"));
         Assert.Equal((new DateTime(Month.Year, Month.Month, 1), a), ((DateTime)measures["Month"]!, (string)measures["Party"]!));
         Assert.Equal(api[published].GetProperty("value").GetDouble(), Convert.ToDouble(measures["storiesPublished"], CultureInfo.InvariantCulture));
@@ -263,7 +263,7 @@ public sealed class IndicatorMonthTests(IntegrationFixture fixture)
         using (var zip = new System.IO.Compression.ZipArchive(xlsx, System.IO.Compression.ZipArchiveMode.Read, leaveOpen: true))
         {
             var sheets = zip.Entries.Where(e => e.FullName.StartsWith("xl/worksheets/sheet", StringComparison.Ordinal)).ToList();
-            Assert.Equal(9, sheets.Count);
+            Assert.Equal(10, sheets.Count);
             foreach (var entry in sheets)
             {
                 using var reader = new StreamReader(entry.Open());

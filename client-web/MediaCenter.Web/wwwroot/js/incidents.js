@@ -38,6 +38,8 @@ import {
 
   const STAGES = ["Reported", "Acknowledged", "ServiceSuspended", "Mitigated", "Resolved", "RootCauseRecorded", "FeedbackSent", "Closed"];
   const SEVERITIES = ["P1", "P2", "P3", "P4"];
+  // RootCauseCategory on the server; reports count causes by it.
+  const CAUSE_CATEGORIES = ["Hardware", "Network", "Power", "Software", "Configuration", "ThirdParty", "Operation", "Environment", "Management", "Unknown"];
 
   // The incident lifecycle as the server has it (GET /api/v1/incidents/workflow): in a stage, a command by one of the
   // roles leads to the next stage. The server refuses anything else (409/403).
@@ -349,7 +351,8 @@ import {
     if (!cause && actions.length === 0) { return null; }
     return h("section", { class: "nr-section", id: "inc-root-cause" },
       h("h3", { text: t("inc.rootCause") }),
-      cause ? h("dl", { class: "inc-facts" }, fact(t("inc.technical"), cause.technical, "inc-technical"), fact(t("inc.management"), cause.management, "inc-management")) : null,
+      cause ? h("dl", { class: "inc-facts" }, cause.category ? fact(t("inc.category"), t("inc.category." + cause.category), "inc-category") : null,
+        fact(t("inc.technical"), cause.technical, "inc-technical"), fact(t("inc.management"), cause.management, "inc-management")) : null,
       h("h3", { text: t("inc.actions") }),
       h("ul", { class: "inc-actions", id: "inc-action-list" },
         actions.length === 0 ? h("li", { class: "muted", text: t("inc.noActions") }) : actions.map(a => h("li", { dataset: { number: a.number, done: String(!!a.doneAt) }, class: a.doneAt ? "done" : "" },
@@ -512,12 +515,15 @@ import {
         break;
       }
       case "RecordRootCause": {
-        const cause = incident.rootCause || { technical: "", management: "" };
+        const cause = incident.rootCause || { technical: "", management: "", category: null };
+        fields.push(field(t("inc.category"), h("select", { name: "category", id: "inc-category", required: true },
+          h("option", { value: "", text: t("inc.categoryChoose") }),
+          CAUSE_CATEGORIES.map(c => h("option", { value: c, text: t("inc.category." + c), selected: cause.category === c })))));
         fields.push(field(t("inc.technical"), h("textarea", { name: "technical", id: "inc-technical", rows: "3", maxlength: "4000", required: true, value: cause.technical })));
         fields.push(field(t("inc.management"), h("textarea", { name: "management", id: "inc-management", rows: "3", maxlength: "4000", required: true, value: cause.management })));
         fields.push(actionFieldset(false));
         collect = () => {
-          const body = { technical: form.elements.technical.value.trim(), management: form.elements.management.value.trim() };
+          const body = { category: form.elements.category.value || null, technical: form.elements.technical.value.trim(), management: form.elements.management.value.trim() };
           const action = actionValue(form, false);
           if (action) { body.action = action; }
           return body;
