@@ -242,7 +242,11 @@ internal static class TerminalsApi
         return party;
     }
 
-    /// <summary>The caller's Idempotency-Key, or a fresh id when it sent none (then a retry is a new command).</summary>
+    /// <summary>
+    /// The operation id of a terminal command: the caller's Idempotency-Key scoped to the caller (two people who happen to send the
+    /// same key never replay each other's command), hashed so that the command id sent to the terminal stays short and does not
+    /// carry the key; a fresh id when the caller sent none (then a retry is a new command).
+    /// </summary>
     internal static string OperationId(HttpContext http) =>
-        http.Request.Headers["Idempotency-Key"].ToString() is { Length: > 0 and <= 100 } key ? key : Guid.NewGuid().ToString("N");
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(CommandIds.Optional(http))))[..32];
 }

@@ -243,14 +243,37 @@ public sealed class TerminalFlowTests(IntegrationFixture fixture)
         Assert.Equal(HttpStatusCode.Accepted, sent.StatusCode);
 
         var command = await received.Task.WaitAsync(TimeSpan.FromSeconds(10));
-        Assert.Equal("cmd-notice-1", command.GetProperty("id").GetString());
+        var commandId = command.GetProperty("id").GetString()!;
+        // The id names the command, not the caller's key, and stays within what an acknowledgement may carry.
+        Assert.Matches("^cmd-[0-9a-f]{32}$", commandId);
+        Assert.Equal((await sent.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString(), commandId);
         Assert.Equal("notice", command.GetProperty("type").GetString());
         Assert.Equal("今日 18:00 闭馆", command.GetProperty("text").GetString());
 
-        await terminal.PublishStringAsync("mc/t/tf-cmd/ack", "{\"v\":1,\"id\":\"cmd-notice-1\",\"ok\":true,\"message\":\"shown\"}", MqttQualityOfServiceLevel.AtLeastOnce);
+        // The same caller's retry is the same command; another person of the party sending the same key sends a command of their own.
+        Assert.Equal(commandId, (await (await SendNoticeAsync(setup.Admin, "notice-1")).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString());
+        await setup.Deployment.Identity.PartyUserAsync("tf-admin2", "tf-party", PartyRoles.Admin);
+        using var colleague = await TestIdentity.SignInAsync(setup.Web.Http, "tf-admin2");
+        var theirs = (await (await SendNoticeAsync(colleague, "notice-1")).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
+        Assert.NotEqual(commandId, theirs);
+
+        await terminal.PublishStringAsync("mc/t/tf-cmd/ack", $"{{\"v\":1,\"id\":\"{commandId}\",\"ok\":true,\"message\":\"shown\"}}", MqttQualityOfServiceLevel.AtLeastOnce);
         var settled = await Eventually.WaitAsync(() => TerminalAsync(setup, "tf-cmd"),
-            t => t.GetProperty("commands")[0].GetProperty("status").GetString() == "Acknowledged", TimeSpan.FromSeconds(10), "the command acknowledged");
-        Assert.Equal("shown", settled.GetProperty("commands")[0].GetProperty("message").GetString());
+            t => t.GetProperty("commands").EnumerateArray().Any(c => c.GetProperty("id").GetString() == commandId && c.GetProperty("status").GetString() == "Acknowledged"),
+            TimeSpan.FromSeconds(10), "the command acknowledged");
+        Assert.Equal("shown", settled.GetProperty("commands").EnumerateArray().Single(c => c.GetProperty("id").GetString() == commandId).GetProperty("message").GetString());
+    }
+
+    private static async Task<HttpResponseMessage> SendNoticeAsync(HttpClient client, string key)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/terminals/tf-cmd/commands")
+        {
+            Content = JsonContent.Create(new { type = "Notice", text = "今日 18:00 闭馆" }),
+        };
+        request.Headers.Add("Idempotency-Key", key);
+        var response = await client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        return response;
     }
 
     [Fact]
