@@ -30,6 +30,20 @@ public sealed class IdentitySettings
     /// <summary>The window for the two alert counts.</summary>
     public TimeSpan AlertWindow { get; set; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>
+    /// The wait before answering the second failed sign-in of a user name within <see cref="AlertWindow"/>; it doubles with each
+    /// further failure up to <see cref="SignInDelayMax"/> (zero turns the progressive delay off).
+    /// </summary>
+    public TimeSpan SignInDelayBase { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>The longest wait before answering a failed sign-in.</summary>
+    public TimeSpan SignInDelayMax { get; set; } = TimeSpan.FromSeconds(4);
+
+    /// <summary>The wait before answering the <paramref name="failures"/>-th failed sign-in of a user name within the window.</summary>
+    public TimeSpan SignInDelay(long failures) => failures < 2 || SignInDelayBase <= TimeSpan.Zero
+        ? TimeSpan.Zero
+        : TimeSpan.FromTicks(Math.Min(SignInDelayMax.Ticks, SignInDelayBase.Ticks << (int)Math.Min(failures - 2, 20)));
+
     /// <summary>Sign-in attempts per client address per minute before 429.</summary>
     public int SignInRatePerMinute { get; set; } = 20;
 

@@ -48,6 +48,8 @@ public sealed class Deployment(string connectionString, string? clusterId = null
         ["Terminals__TelemetryBucket"] = "00:00:02",
         // Monthly report packs of every party would be made in any deployment that lives five minutes; the test of the archive turns them on.
         ["Reports__KeepMonthlyPacks"] = "false",
+        // Failed sign-ins wait longer each time for the same user name; tests that fail on purpose would crawl. Its own test turns it on.
+        ["Identity__SignInDelayBase"] = "00:00:00",
     };
 
     /// <summary>Starts a silo and waits until it is ready.</summary>

@@ -128,17 +128,11 @@ internal sealed class SignIn(
         var now = time.GetUtcNow();
 
         string? failure = null;
-        if (account is null)
+        if (account is null || account.Disabled || account.LockedUntil > now)
         {
-            failure = "unknown-user";
-        }
-        else if (account.Disabled)
-        {
-            failure = "disabled";
-        }
-        else if (account.LockedUntil > now)
-        {
-            failure = "locked";
+            // As long as a real check: the time of the answer does not tell whether the user name exists.
+            Passwords.Verify(DummyHash.Value, password ?? "");
+            failure = account is null ? "unknown-user" : account.Disabled ? "disabled" : "locked";
         }
         else if (!Passwords.Verify(account.PasswordHash, password ?? ""))
         {
@@ -159,7 +153,13 @@ internal sealed class SignIn(
         }
 
         await audit.LoginAsync(new LoginEntry(name, account?.Id, false, failure, method, ip, agent), http.RequestAborted);
-        await WarnOnRepeatedFailuresAsync(name, ip);
+        var failures = await WarnOnRepeatedFailuresAsync(name, ip);
+
+        // Each further failure of the same user name within the window waits longer (known or not: the wait says nothing either).
+        if (settings.Value.SignInDelay(failures) is { } wait && wait > TimeSpan.Zero)
+        {
+            await Task.Delay(wait, time, http.RequestAborted);
+        }
 
         // The caller learns that the account is locked (so they wait) but not whether a user name exists.
         throw new SignInRefused(failure is "locked" or "wrong-password-locked"
@@ -167,7 +167,10 @@ internal sealed class SignIn(
             : Msg.Of("web.wrongCredentials"));
     }
 
-    private async Task WarnOnRepeatedFailuresAsync(string username, string? ip)
+    private static readonly Lazy<string> DummyHash = new(() => Passwords.Hash(Passwords.Generate()));
+
+    /// <summary>Raises the early warnings when a count reaches the threshold; returns the user name's failures within the window.</summary>
+    private async Task<long> WarnOnRepeatedFailuresAsync(string username, string? ip)
     {
         var s = settings.Value;
         var (forUser, fromAddress) = await audit.CountRecentFailuresAsync(username, ip, s.AlertWindow);
@@ -183,6 +186,8 @@ internal sealed class SignIn(
             await alerts.RaiseAsync("failed-sign-ins-address", ip,
                 Msg.Of("web.failedSignInsAddress", ("ip", ip), ("minutes", Math.Round(s.AlertWindow.TotalMinutes)), ("count", fromAddress)));
         }
+
+        return forUser;
     }
 }
 

@@ -46,6 +46,44 @@ public sealed class SignInTests(IntegrationFixture fixture)
     }
 
     [Fact]
+    public async Task Each_further_failure_of_a_user_name_waits_longer_whether_the_user_exists_or_not()
+    {
+        var shared = await fixture.SharedAsync();
+        await shared.Deployment.Identity.PlatformUserAsync("slow-down", "operator");
+        var web = await shared.Deployment.StartWebAsync("delay-web", new Dictionary<string, string>
+        {
+            ["Identity__SignInDelayBase"] = "00:00:00.400",
+            ["Identity__SignInRatePerMinute"] = "100000",
+        });
+        try
+        {
+            using var http = new HttpClient { BaseAddress = web.Http };
+            foreach (var name in new[] { "slow-down", "no-such-person" })
+            {
+                var took = new List<TimeSpan>();
+                for (var i = 0; i < 3; i++)
+                {
+                    var started = System.Diagnostics.Stopwatch.GetTimestamp();
+                    var wrong = await http.PostAsJsonAsync("/api/auth/tokens", new { username = name, password = "Wrong-passw0rd" });
+                    took.Add(System.Diagnostics.Stopwatch.GetElapsedTime(started));
+                    Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
+                }
+
+                // The second failure waits the base (400 ms), the third twice that; only lower bounds are certain on a shared machine.
+                Assert.True(took[1] >= TimeSpan.FromMilliseconds(400), $"{name}: {string.Join(", ", took)}");
+                Assert.True(took[2] >= TimeSpan.FromMilliseconds(800), $"{name}: {string.Join(", ", took)}");
+            }
+
+            // The right password still signs in at once after the failures (no lock below the threshold).
+            Assert.Equal(HttpStatusCode.OK, (await http.PostAsJsonAsync("/api/auth/tokens", new { username = "slow-down", password = TestIdentity.Password })).StatusCode);
+        }
+        finally
+        {
+            await web.Process.StopAsync(TimeSpan.FromSeconds(5));
+        }
+    }
+
+    [Fact]
     public async Task A_token_stops_working_when_it_expires_and_when_it_is_revoked_by_sign_out()
     {
         var shared = await fixture.SharedAsync();
