@@ -13,7 +13,7 @@
       phone: "咨询电话", email: "电子邮箱", supervisionPhone: "监督电话", staff: "工作人员", noStaff: "暂无公开的工作人员信息",
       evaluation: "年度评价", noEvaluation: "暂无已完成的年度评价", noProfile: "暂未发布机构信息", year: "{year} 年度", total: "总分 {total}",
       Manager: "管理人员", Staff: "工作人员", ServicePost: "服务岗位", Excellent: "优秀", Good: "良好", Pass: "合格", Fail: "不合格",
-      tooMany: "请求过于频繁，请稍后再试。", error: "错误 {status}",
+      person: "{name}（{post}）", tooMany: "请求过于频繁，请稍后再试。", error: "错误 {status}",
     },
     en: {
       title: "Public information", center: "Cultural media center", supervision: "Supervision and complaints",
@@ -22,7 +22,7 @@
       email: "E-mail", supervisionPhone: "Supervision line", staff: "Staff", noStaff: "No staff listed", evaluation: "Yearly evaluation",
       noEvaluation: "No concluded yearly evaluation yet", noProfile: "No profile published yet", year: "{year}", total: "Total {total}",
       Manager: "Manager", Staff: "Staff", ServicePost: "Service post", Excellent: "Excellent", Good: "Good", Pass: "Pass", Fail: "Fail",
-      tooMany: "Too many requests; try again shortly.", error: "Error {status}",
+      person: "{name} ({post})", tooMany: "Too many requests; try again shortly.", error: "Error {status}",
     },
   };
   const t = (key, args) => (texts[lang][key] || key).replace(/\{(\w+)\}/g, (_, k) => String((args || {})[k]));
@@ -43,7 +43,7 @@
       if (v === null || v === undefined || v === false) { continue; }
       if (k === "text") { node.textContent = v; } else { node.setAttribute(k, v === true ? "" : v); }
     }
-    node.append(...children.flat().filter(c => c !== null && c !== undefined));
+    node.append(...children.flat(Infinity).filter(c => c !== null && c !== undefined));
     return node;
   }
 
@@ -66,7 +66,7 @@
       ] : el("p", { class: "muted", text: t("noProfile") }),
       el("h3", { text: t("staff") }),
       o.staff.length
-        ? el("ul", { class: "pi-staff" }, o.staff.map(s => el("li", { text: `${s.name}（${t(s.post)}）` })))
+        ? el("ul", { class: "pi-staff" }, o.staff.map(s => el("li", { text: t("person", { name: s.name, post: t(s.post) }) })))
         : el("p", { class: "muted", text: t("noStaff") }),
       o.side === "Party" ? [
         el("h3", { text: t("evaluation") }),
