@@ -9,6 +9,7 @@ using MediaCenter.Web.Live;
 using MediaCenter.Web.Newsroom;
 using MediaCenter.Web.Operations;
 using MediaCenter.Web.People;
+using MediaCenter.Web.Public;
 using MediaCenter.Web.Security;
 using MediaCenter.Web.Supervision;
 using MediaCenter.Web.Terminals;
@@ -61,6 +62,7 @@ public static class WebHosting
         builder.AddSupervision();
         builder.AddEvaluations();
         builder.AddInteractions();
+        builder.AddPublicInfo();
         return builder;
     }
 
@@ -131,6 +133,7 @@ public static class WebHosting
         app.MapSupervisionApi();
         app.MapEvaluationsApi();
         app.MapPublicSurveysApi();
+        app.MapPublicInfoApi();
         app.MapDataDictionaryApi();
         // A connection ends when its session expires (the ticket carries the expiry), not only when it is revoked.
         app.MapHub<LiveHub>(LiveHub.Path, o => o.CloseOnAuthenticationExpiration = true);

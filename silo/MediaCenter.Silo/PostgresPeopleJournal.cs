@@ -34,14 +34,14 @@ internal sealed class PostgresPeopleJournal(NpgsqlDataSource db, PostgresEventLo
         }, connection, transaction, cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition("""
             INSERT INTO mc.staff (id, organisation, side, party_id, name, post, education, experience_years, skills, certificates, trainings, national_id_masked,
-                phone_masked, user_id, state, version, created_at, updated_at)
+                phone_masked, user_id, state, version, created_at, updated_at, publish_consent)
             VALUES (@id, @organisation, @side, @party, @name, @post, @education, @years, @skills, @certificates, @trainings, @nationalId, @phone, @userId, @state,
-                @version, @createdAt, @updatedAt)
+                @version, @createdAt, @updatedAt, @publishConsent)
             ON CONFLICT (id) DO UPDATE SET
                 name = EXCLUDED.name, post = EXCLUDED.post, education = EXCLUDED.education, experience_years = EXCLUDED.experience_years,
                 skills = EXCLUDED.skills, certificates = EXCLUDED.certificates, trainings = EXCLUDED.trainings, national_id_masked = EXCLUDED.national_id_masked,
                 phone_masked = EXCLUDED.phone_masked, user_id = EXCLUDED.user_id, state = EXCLUDED.state, version = EXCLUDED.version,
-                updated_at = EXCLUDED.updated_at
+                updated_at = EXCLUDED.updated_at, publish_consent = EXCLUDED.publish_consent
             WHERE mc.staff.version < EXCLUDED.version
             """, new
         {
@@ -63,6 +63,7 @@ internal sealed class PostgresPeopleJournal(NpgsqlDataSource db, PostgresEventLo
             version = s.Version,
             createdAt = s.CreatedAt,
             updatedAt = s.UpdatedAt,
+            publishConsent = s.PublishConsent,
         }, transaction, cancellationToken: cancellationToken));
         await transaction.CommitAsync(cancellationToken);
         if (appended is not null)

@@ -38,6 +38,7 @@ public sealed class IntegrationFixture : IAsyncLifetime
                         ["Tickets__PublicPermits"] = "100000",
                         ["Surveys__PublicPermits"] = "100000",
                         ["Interactions__PublicPermits"] = "100000",
+                        ["PublicInfo__PublicPermits"] = "100000",
                     });
                     _shared = new SharedDeployment(deployment, web);
                 }

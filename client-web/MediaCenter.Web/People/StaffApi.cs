@@ -29,7 +29,8 @@ internal static class StaffApi
         string? NationalId,
         string? Phone,
         Guid? UserId,
-        IReadOnlyList<CertificateBody>? Certificates);
+        IReadOnlyList<CertificateBody>? Certificates,
+        bool? PublishConsent = null);
 
     public sealed record AccountBody(Guid? UserId);
 
@@ -138,7 +139,7 @@ internal static class StaffApi
                 ExecuteAsync(id, new UpdateStaffRecord(Details(body, protector)), http, cluster))
             .RequireAuthorization(Policies.PartyRead)
             .WithName("UpdateStaff")
-            .WithSummary("Changes name, post, education, experienceYears, skills, nationalId or phone (fields left out stay). Requires an Idempotency-Key.");
+            .WithSummary("Changes name, post, education, experienceYears, skills, nationalId, phone or publishConsent (the person agreed to their name and post on the public information page) (fields left out stay). Requires an Idempotency-Key.");
 
         people.MapPost("/{id}/certificates", (string id, CertificateBody? body, HttpContext http, IClusterClient cluster) =>
                 ExecuteAsync(id, Certificate(body), http, cluster))
@@ -210,7 +211,7 @@ internal static class StaffApi
     }
 
     /// <summary>The caller as an admin of the organisation; 403 before anything else is asked of a caller who is not one.</summary>
-    private static StaffActor Admin(CurrentUser user, Organisation organisation)
+    internal static StaffActor Admin(CurrentUser user, Organisation organisation)
     {
         var actor = Actor(user, organisation);
         return actor.Roles.HasFlag(StaffRole.OrganisationAdmin)
@@ -229,7 +230,7 @@ internal static class StaffApi
 
     private static StaffDetails Details(StaffBody? body, PersonalDataProtector protector) =>
         new(body?.Name, body?.Post, body?.Education, body?.ExperienceYears, body?.Skills,
-            Protect(body?.NationalId, Masking.NationalId, protector), Protect(body?.Phone, Masking.Phone, protector));
+            Protect(body?.NationalId, Masking.NationalId, protector), Protect(body?.Phone, Masking.Phone, protector), body?.PublishConsent);
 
     private static ProtectedField? Protect(string? value, Func<string, string> mask, PersonalDataProtector protector)
     {

@@ -219,7 +219,8 @@ public sealed record StaffDetails(
     [property: Id(3)] int? ExperienceYears,
     [property: Id(4)] IReadOnlyList<string>? Skills,
     [property: Id(5)] ProtectedField? NationalId,
-    [property: Id(6)] ProtectedField? Phone);
+    [property: Id(6)] ProtectedField? Phone,
+    [property: Id(7)] bool? PublishConsent = null);
 
 /// <summary>A staff command: one typed record per command.</summary>
 [GenerateSerializer, Alias("mc.StaffCommand")]
@@ -334,7 +335,8 @@ public sealed record StaffView(
     [property: Id(14)] long Version,
     [property: Id(15)] DateTimeOffset CreatedAt,
     [property: Id(16)] DateTimeOffset UpdatedAt,
-    [property: Id(17)] IReadOnlyList<StaffTraining>? Trainings = null)
+    [property: Id(17)] IReadOnlyList<StaffTraining>? Trainings = null,
+    [property: Id(18)] bool PublishConsent = false)
 {
     /// <summary>
     /// True when the person passed the basic training (岗位基础) of the post they hold now: only then may they be given the

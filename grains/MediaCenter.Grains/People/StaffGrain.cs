@@ -148,7 +148,7 @@ internal sealed partial class StaffGrain : Grain, IStaffGrain
                     S.NationalId = d.NationalId;
                     S.Phone = d.Phone;
                     S.Staff = new StaffView(Id, organisation.Key, organisation.Side, organisation.PartyId?.Trim(), name, post, education, years, Skills(d.Skills),
-                        certificates.OrderBy(x => x.ValidFrom).ToList(), d.NationalId?.Masked, d.Phone?.Masked, c.UserId, to, 0, now, now, new List<StaffTraining>());
+                        certificates.OrderBy(x => x.ValidFrom).ToList(), d.NationalId?.Masked, d.Phone?.Masked, c.UserId, to, 0, now, now, new List<StaffTraining>(), d.PublishConsent == true);
                     break;
                 }
 
@@ -177,6 +177,7 @@ internal sealed partial class StaffGrain : Grain, IStaffGrain
                         Skills = d.Skills is null ? s.Skills : Skills(d.Skills),
                         NationalIdMasked = S.NationalId?.Masked,
                         PhoneMasked = S.Phone?.Masked,
+                        PublishConsent = d.PublishConsent ?? s.PublishConsent,
                     };
                     break;
                 }
