@@ -25,9 +25,8 @@ internal static class GrowthApi
                     ?? throw new IdentityProblem(ProblemKind.NotFound, Msg.Of("people.noLinkedRecord"));
                 var staff = await cluster.GetGrain<IStaffGrain>(id).GetAsync()
                     ?? throw new IdentityProblem(ProblemKind.NotFound, Msg.Of("people.noLinkedRecord"));
-                var training = cluster.GetGrain<ITrainingGrain>(staff.Organisation);
-                var obligations = await training.ObligationsOfAsync(staff.Id);
-                var sessions = (await training.GetAsync()).Sessions.Where(s => s.Attendees.Any(a => a.PersonId == staff.Id)).ToList();
+                var obligations = await cluster.GetGrain<ITrainingGrain>(staff.Organisation).ObligationsOfAsync(staff.Id);
+                var sessions = await read.SessionsOfAsync(staff, http.RequestAborted);
                 var growth = await read.GrowthAsync(staff, withAppraisals: true, http.RequestAborted);
                 return Results.Ok(new MyRecord(staff, obligations, sessions, await appraisals.MineAsync(user.Id, http.RequestAborted), growth));
             })
@@ -57,9 +56,21 @@ internal static class GrowthApi
 public sealed record MyRecord(
     StaffView Record,
     IReadOnlyList<TrainingObligationView> Obligations,
-    IReadOnlyList<TrainingSession> Sessions,
+    IReadOnlyList<MySession> Sessions,
     IReadOnlyList<AppraisalListItem> Appraisals,
     IReadOnlyList<GrowthEntry> Growth);
+
+/// <summary>A training session the person is enrolled in, with their own result only (the other attendees' are not theirs to see).</summary>
+public sealed record MySession(
+    string Id,
+    string Title,
+    DateTimeOffset StartsAt,
+    string? Location,
+    string State,
+    int PassMark,
+    bool Attended,
+    int? Score,
+    bool? Passed);
 
 /// <summary>What a growth record entry is.</summary>
 public enum GrowthKind
@@ -108,6 +119,9 @@ public sealed class GrowthReadModel(NpgsqlDataSource db, IConfiguration configur
 {
     internal sealed record HistoryRow(long Version, string EventType, DateTime OccurredAt, string? Post, string? ToState, string? Comment);
 
+    internal sealed record SessionRow(string Id, string Title, DateTime StartsAt, string? Location, string State, int PassMark, string? Attended, int? Score,
+        bool? Passed);
+
     internal sealed record AppraisalRow(string Id, string Period, double? Total, string? Grade, string State, DateTime? AcknowledgedAt, DateTime UpdatedAt);
 
     private readonly TimeZoneInfo _zone = TimeZoneInfo.FindSystemTimeZoneById(
@@ -119,6 +133,21 @@ public sealed class GrowthReadModel(NpgsqlDataSource db, IConfiguration configur
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         return await connection.QuerySingleOrDefaultAsync<string?>(new CommandDefinition(
             "SELECT id FROM mc.staff WHERE user_id = @userId ORDER BY state = 'Left', updated_at DESC LIMIT 1", new { userId }, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>The sessions a person is enrolled in (the read table mc.training_sessions), newest first.</summary>
+    public async Task<IReadOnlyList<MySession>> SessionsOfAsync(StaffView staff, CancellationToken cancellationToken)
+    {
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<SessionRow>(new CommandDefinition("""
+            SELECT s.id, s.title, s.starts_at, s.location, s.state, s.pass_mark, a.value ->> 'attended' AS attended,
+                   (a.value ->> 'score')::int AS score, (a.value ->> 'passed')::boolean AS passed
+              FROM mc.training_sessions s
+              CROSS JOIN LATERAL jsonb_array_elements(s.attendees) a
+             WHERE s.organisation = @organisation AND a.value ->> 'personId' = @id
+             ORDER BY s.starts_at DESC LIMIT 200
+            """, new { organisation = staff.Organisation, id = staff.Id }, cancellationToken: cancellationToken));
+        return [.. rows.Select(r => new MySession(r.Id, r.Title, Utc(r.StartsAt), r.Location, r.State, r.PassMark, r.Attended == "true", r.Score, r.Passed))];
     }
 
     /// <summary>The person's growth record, oldest first.</summary>

@@ -89,7 +89,9 @@ public sealed class GrowthApiTests(IntegrationFixture fixture)
         Assert.Equal((personId, "138****1234", "Manager"), (mine.GetProperty("record").Str("id"), mine.GetProperty("record").Str("phoneMasked"),
             mine.GetProperty("record").Str("post")));
         var attended = Assert.Single(mine.GetProperty("sessions").EnumerateArray());
-        Assert.Equal((session, 72), (attended.Str("id"), attended.GetProperty("attendees")[0].GetProperty("score").GetInt32()));
+        Assert.Equal((session, "Closed", 72, true), (attended.Str("id"), attended.Str("state"), attended.GetProperty("score").GetInt32(),
+            attended.GetProperty("passed").GetBoolean()));
+        Assert.False(attended.TryGetProperty("attendees", out _), "the other attendees' results are not the person's to see");
         Assert.Equal(appraisal, Assert.Single(mine.GetProperty("appraisals").EnumerateArray()).Str("id"));
         Assert.Equal(Entries(growth), Entries(mine.GetProperty("growth")));
         Assert.DoesNotContain("13800001234", mine.GetRawText(), StringComparison.Ordinal);

@@ -45,9 +45,8 @@ function render() {
     el("h2", { text: t("me.sessions") }),
     el("div", { id: "me-sessions" }, table([t("training.planTitle"), t("me.startsAt"), t("me.place"), t("people.state"), t("me.result")],
       record.sessions.map(s => {
-        const mine = s.attendees.find(a => a.personId === r.id);
-        const result = mine?.score === null || mine?.score === undefined ? "—"
-          : tf("growth.score", { score: mine.score, passMark: s.passMark }) + (mine.passed === null || mine.passed === undefined ? "" : " · " + t(mine.passed ? "growth.passed" : "growth.failed"));
+        const result = s.score === null || s.score === undefined ? "—"
+          : tf("growth.score", { score: s.score, passMark: s.passMark }) + (s.passed === null || s.passed === undefined ? "" : " · " + t(s.passed ? "growth.passed" : "growth.failed"));
         return el("tr", { "data-session": s.id }, td(s.title, t("training.planTitle")), td(new Date(s.startsAt).toLocaleString(), t("me.startsAt")),
           td(s.location, t("me.place")), td(t("training.sessionState." + s.state), t("people.state")), td(result, t("me.result")));
       }), t("me.noSessions"))),
