@@ -8,7 +8,7 @@ namespace MediaCenter.Web;
 public static class AppPages
 {
     /// <summary>First path segments that belong to the app (a new page adds its segment here and to app.js's views).</summary>
-    public static IReadOnlyList<string> Segments { get; } = ["cockpit", "system", "terminals", "audit", "newsroom", "incidents", "ops", "people", "indicators", "tickets", "supervision", "evaluations", "applications"];
+    public static IReadOnlyList<string> Segments { get; } = ["cockpit", "system", "terminals", "audit", "newsroom", "incidents", "ops", "people", "me", "indicators", "tickets", "supervision", "evaluations", "applications"];
 
     /// <summary>The app's address of an incident, or null for none.</summary>
     public static string? Incident(string? incidentId) =>

@@ -50,6 +50,7 @@ public static class WebHosting
         services.AddSingleton<StaffReadModel>();
         services.AddSingleton<MediaCenter.Reports.IndicatorReadModel>();
         services.AddSingleton<AppraisalReadModel>();
+        services.AddSingleton<GrowthReadModel>();
         services.AddSingleton<Applications.ApplicationReadModel>();
         services.AddSingleton<MediaCenter.Reports.ReportPack>();
         services.AddSingleton<TrainingGate>();
@@ -126,6 +127,7 @@ public static class WebHosting
         app.MapStaffApi();
         app.MapTrainingApi();
         app.MapAppraisalApi();
+        app.MapGrowthApi();
         app.MapIndicatorsApi();
         app.MapApplicationsApi();
         app.MapTicketsApi();

@@ -31,6 +31,7 @@ internal sealed class PostgresPeopleJournal(NpgsqlDataSource db, PostgresEventLo
             Organisation = s.Organisation,
             UserId = s.UserId,
             Comment = entry.Comment,
+            Post = entry.Post?.ToString(),
         }, connection, transaction, cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition("""
             INSERT INTO mc.staff (id, organisation, side, party_id, name, post, education, experience_years, skills, certificates, trainings, national_id_masked,

@@ -215,6 +215,68 @@ public sealed class PeoplePageTests(BrowserFixture fixture)
         await admin.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.Screenshots, "appraisal-390.png"), FullPage = true });
     }
 
+    [Fact]
+    public async Task A_member_on_a_phone_opens_my_record_and_sees_a_new_training_join_their_growth_record_without_a_reload()
+    {
+        var party = "pm-" + Guid.NewGuid().ToString("N")[..6];
+        await fixture.Deployment.Identity.PartyAsync(party);
+        await fixture.Deployment.Identity.PartyUserAsync(party + "-admin", party, "party-admin");
+        var account = await fixture.Deployment.Identity.PartyUserAsync(party + "-member", party, "party-member");
+        await using var adminContext = await fixture.Browser.NewContextAsync(Desktop);
+        await using var memberContext = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            Locale = "zh-CN",
+            ViewportSize = new ViewportSize { Width = 390, Height = 844 },
+            IsMobile = true,
+            HasTouch = true,
+        });
+        var admin = await OpenAsync(await fixture.SignedInPageAsync(adminContext, party + "-admin"));
+        var personId = await admin.EvaluateAsync<string>("""
+            async ([party, user]) => {
+              const key = () => ({ "Idempotency-Key": crypto.randomUUID() });
+              const person = await window.mc.api("/api/v1/people", { method: "POST", headers: key(),
+                body: JSON.stringify({ organisation: "party:" + party, name: "吴记者", post: "Staff", education: "Bachelor", experienceYears: 2,
+                  phone: "13900005678", userId: user }) });
+              await window.mc.api(`/api/v1/people/${person.id}/certificates`, { method: "POST", headers: key(),
+                body: JSON.stringify({ type: "广播电视编辑记者资格证", number: "PM-0001", issuer: "省广电局", validFrom: "2026-01-05" }) });
+              return person.id;
+            }
+            """, new object[] { party, account.ToString() });
+
+        // The member (no admin role) opens 我的档案 on a phone: their record masked, nothing owed, the growth record so far.
+        var member = await fixture.SignedInPageAsync(memberContext, party + "-member");
+        await member.ClickAsync(".tab[data-view=me]");
+        await Assertions.Expect(member).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/me$"));
+        var record = member.Locator("#me-record");
+        await Assertions.Expect(record).ToHaveAttributeAsync("data-person", personId, Live);
+        await Assertions.Expect(record).ToContainTextAsync("139****5678");
+        await Assertions.Expect(member.Locator("#me")).Not.ToContainTextAsync("13900005678");
+        await Assertions.Expect(member.Locator("#me-obligations")).ToContainTextAsync("没有待完成的培训义务");
+        await Assertions.Expect(member.Locator("#me-appraisals")).ToContainTextAsync("暂无您的考核");
+        var growth = member.Locator("#me-growth tr.growth-entry");
+        await Assertions.Expect(growth).ToHaveCountAsync(2);
+        await Assertions.Expect(growth.Nth(0)).ToHaveAttributeAsync("data-kind", "Certificate");
+        await Assertions.Expect(growth.Nth(1)).ToHaveAttributeAsync("data-kind", "Post");
+
+        // The admin records a failed training: the member's open page shows it without a reload.
+        await admin.EvaluateAsync("""
+            id => window.mc.api(`/api/v1/people/${id}/trainings`, { method: "POST", headers: { "Idempotency-Key": crypto.randomUUID() },
+              body: JSON.stringify({ kind: "OperatingSkills", title: "融媒体采编", completedOn: "2026-11-20", score: 55, passMark: 60 }) })
+            """, personId);
+        await Assertions.Expect(growth).ToHaveCountAsync(3, new() { Timeout = 20_000 });
+        var training = member.Locator("#me-growth tr.growth-entry[data-kind=Training]");
+        await Assertions.Expect(training).ToContainTextAsync("55 分（合格线 60）");
+        await Assertions.Expect(training).ToContainTextAsync("不合格");
+
+        var overflow = await member.EvaluateAsync<bool>("() => document.documentElement.scrollWidth > window.innerWidth + 1");
+        Assert.False(overflow, "my record scrolls sideways at 390 px");
+        await member.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.Screenshots, "my-record-390.png"), FullPage = true });
+
+        // The admin sees the same growth record on the person's row of the 人员 page.
+        await admin.Locator("#people-list tr[data-person]", new() { HasText = "吴记者" }).Locator(".people-growth").ClickAsync();
+        await Assertions.Expect(admin.Locator(".people-growth-row tr.growth-entry")).ToHaveCountAsync(3, new() { Timeout = 20_000 });
+    }
+
     private static async Task<IPage> OpenAsync(IPage page)
     {
         await page.ClickAsync(".tab[data-view=people]");

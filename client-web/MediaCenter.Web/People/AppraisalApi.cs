@@ -154,7 +154,8 @@ internal static class AppraisalApi
             ? new StaffActor(user.Id, user.DisplayName, StaffRole.Appraiser)
             : throw new IdentityProblem(ProblemKind.Forbidden, Msg.Of("appraisal.onlyAppraisers"));
 
-    private static bool IsAppraiser(CurrentUser user, Organisation organisation) =>
+    /// <summary>True for the organisation's appraisers (its admins), who see its appraisals.</summary>
+    internal static bool IsAppraiser(CurrentUser user, Organisation organisation) =>
         organisation.Side == OrganisationSide.Operator ? user.Is(PlatformRoles.Admin) : user.CanManageParty(organisation.PartyId!);
 
     /// <summary>The appraisal and the caller's roles on it; 404 for anyone who is neither its appraiser nor the person.</summary>

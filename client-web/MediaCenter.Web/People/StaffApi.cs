@@ -274,7 +274,8 @@ internal static class StaffApi
         return created ? Results.Created($"/api/v1/people/{staff.Id}", staff) : Results.Ok(staff);
     }
 
-    private static async Task<StaffView> VisibleAsync(string id, HttpContext http, IClusterClient cluster)
+    /// <summary>A staff record the caller may see (the party's people, platform staff); 404 otherwise, like another party's things.</summary>
+    internal static async Task<StaffView> VisibleAsync(string id, HttpContext http, IClusterClient cluster)
     {
         var staff = await cluster.GetGrain<IStaffGrain>(id).GetAsync();
         var organisation = staff is null ? null : Organisation.Parse(staff.Organisation);

@@ -24,6 +24,9 @@ public sealed record StaffChanged : DomainEvent
     /// <summary>The note given with the command (a certificate number, a reason).</summary>
     [Id(5)] public string? Comment { get; init; }
 
+    /// <summary>The post held after the command (the growth record's posts; absent from entries written before it was kept).</summary>
+    [Id(6)] public string? Post { get; init; }
+
     [JsonIgnore] public override string Domain => DomainNames.Staff;
 
     [JsonIgnore] public override string EventType => Command;

@@ -355,7 +355,8 @@ public sealed record StaffHistoryEntry(
     [property: Id(4)] StaffCommandType Command,
     [property: Id(5)] StaffState? From,
     [property: Id(6)] StaffState To,
-    [property: Id(7)] string? Comment);
+    [property: Id(7)] string? Comment,
+    [property: Id(8)] StaffPost? Post = null);
 
 /// <summary>The outcome of a staff command.</summary>
 [GenerateSerializer, Immutable, Alias("mc.StaffResult")]

@@ -258,7 +258,7 @@ internal sealed partial class StaffGrain : Grain, IStaffGrain
 
         var version = S.Staff.Version + 1;
         S.Staff = S.Staff with { Version = version, UpdatedAt = now };
-        var entry = new StaffHistoryEntry(version, now, actor.UserId, actor.Name, command.Type, from, S.Staff.State, comment);
+        var entry = new StaffHistoryEntry(version, now, actor.UserId, actor.Name, command.Type, from, S.Staff.State, comment, S.Staff.Post);
         S.History.Add(entry);
         _events.Owe(entry.Version);
         LogChanged(_logger, Id, command.Type.ToString(), from?.ToString() ?? "(new)", S.Staff.State.ToString());

@@ -240,6 +240,21 @@ public sealed class StaffRosterTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task Each_history_entry_keeps_the_post_held_after_it_so_the_growth_record_sees_a_change_of_post()
+    {
+        var person = await RegisterAsync("周九");
+        await person.ExecuteAsync(new RecordTraining(TrainingKind.PostBasics, "工作人员岗位基础", Today, 80, 60), Admin, Op());
+        await person.ExecuteAsync(new UpdateStaffRecord(new StaffDetails(null, StaffPost.Manager, null, null, null, null, null)), Admin, Op());
+        await person.ExecuteAsync(new UpdateStaffRecord(new StaffDetails(null, null, null, 5, null, null, null)), Admin, Op());
+
+        var history = ClusterFixture.People.HistoryOf(person.GetPrimaryKeyString());
+        Assert.Equal(
+            [(StaffCommandType.Register, StaffPost.Staff), (StaffCommandType.RecordTraining, StaffPost.Staff), (StaffCommandType.UpdateRecord, StaffPost.Manager),
+                (StaffCommandType.UpdateRecord, StaffPost.Manager)],
+            history.Select(h => (h.Command, h.Post!.Value)));
+    }
+
+    [Fact]
     public void The_ratio_rule_is_at_least_half_at_the_exact_boundary()
     {
         Assert.True(StaffRules.MeetsRatio(50, 100));

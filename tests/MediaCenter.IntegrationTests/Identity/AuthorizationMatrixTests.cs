@@ -219,6 +219,10 @@ public sealed class AuthorizationMatrixTests(IntegrationFixture fixture)
         ["PUT /api/v1/people/{id}/account"] = [],
         ["POST /api/v1/people/{id}/leave"] = [],
         ["POST /api/v1/people/{id}/rejoin"] = [],
+        // The growth record follows the record ({id} is no staff record here: 404); "me" is the caller's linked record, which none of these
+        // accounts has (404 for everyone; GrowthApiTests prove the linked person's).
+        ["GET /api/v1/people/{id}/growth"] = [],
+        ["GET /api/v1/people/me"] = [],
         // Training: read like the roster; trainers are the organisation's admins (the operator's: administrators and operators). Without an
         // Idempotency-Key a trainer's command is 400; {planId}/{sessionId} are never reached.
         ["GET /api/v1/people/training"] = [.. PartyRead, "other-party-admin"],

@@ -6,7 +6,7 @@
   let connection = null;
 
   const $ = id => document.getElementById(id);
-  const views = ["cockpit", "system", "audit", "fleet", "newsroom", "incidents", "ops", "people", "indicators", "tickets", "supervision", "evaluations", "applications"];
+  const views = ["cockpit", "system", "audit", "fleet", "newsroom", "incidents", "ops", "people", "me", "indicators", "tickets", "supervision", "evaluations", "applications"];
   function show(id) {
     if (!views.includes(id)) { shownView = null; }
     for (const s of ["sign-in", "change-password", ...views]) { $(s).hidden = s !== id; }

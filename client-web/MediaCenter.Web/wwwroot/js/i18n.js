@@ -445,6 +445,28 @@
     "training.reason.Joined": "Joined the post", "training.reason.PostChanged": "Post changed", "training.reason.PlanActivated": "New plan in force",
     "training.reason.PlanChanged": "Post's skills changed", "training.reason.Periodic": "Periodic renewal"
   });
+  // Growth record (成长档案, js/growth.js) and 我的档案 (js/mine.js): the person's own record, trainings, appraisals and growth.
+  Object.assign(messages["zh-CN"], {
+    "nav.me": "我的档案", "me.title": "我的档案", "me.none": "你的账号未关联人员档案，请联系本机构管理员。", "me.obligations": "我的培训义务",
+    "me.overdue": "已逾期", "me.sessions": "我参加的培训", "me.startsAt": "开始时间", "me.place": "地点", "me.result": "考核成绩",
+    "me.noSessions": "暂无报名的培训", "me.acknowledge": "确认", "me.dispute": "申诉", "me.disputeReason": "申诉理由",
+    "growth.title": "成长档案", "growth.show": "成长档案", "growth.hide": "收起", "growth.empty": "暂无记录", "growth.day": "日期",
+    "growth.what": "事项", "growth.detail": "详情", "growth.post": "任{post}岗位", "growth.training": "培训：{kind}「{title}」",
+    "growth.certificate": "取得证书：{type} {number}（{issuer}）", "growth.certificateRemoved": "证书撤销：{number}",
+    "growth.appraisal": "考核 {period}", "growth.until": "至 {day}", "growth.current": "至今", "growth.score": "{score} 分（合格线 {passMark}）",
+    "growth.passed": "合格", "growth.failed": "不合格", "growth.validTo": "有效期至 {day}", "growth.noEnd": "长期有效"
+  });
+  Object.assign(messages["en"], {
+    "nav.me": "My record", "me.title": "My record", "me.none": "Your account is not linked to a staff record; ask your organisation's admin.",
+    "me.obligations": "Training I owe", "me.overdue": "Overdue", "me.sessions": "My training sessions", "me.startsAt": "Starts",
+    "me.place": "Place", "me.result": "Assessment", "me.noSessions": "Not enrolled in any session", "me.acknowledge": "Acknowledge",
+    "me.dispute": "Dispute", "me.disputeReason": "Why do you dispute it?",
+    "growth.title": "Growth record", "growth.show": "Growth record", "growth.hide": "Hide", "growth.empty": "Nothing recorded yet", "growth.day": "Day",
+    "growth.what": "What", "growth.detail": "Detail", "growth.post": "Post: {post}", "growth.training": "Training: {kind} “{title}”",
+    "growth.certificate": "Certificate gained: {type} {number} ({issuer})", "growth.certificateRemoved": "Certificate removed: {number}",
+    "growth.appraisal": "Appraisal {period}", "growth.until": "until {day}", "growth.current": "to date", "growth.score": "{score} (pass mark {passMark})",
+    "growth.passed": "passed", "growth.failed": "failed", "growth.validTo": "valid until {day}", "growth.noEnd": "no end date"
+  });
   // Appraisal (考核与激励, F8.3): schemes, appraisals, my appraisals (js/appraisal.js, in the 人员 page).
   Object.assign(messages["zh-CN"], {
     "appraisal.title": "考核与激励", "appraisal.manualDefault": "工作态度:40", "appraisal.bandsDefault": "优秀:90, 良好:75, 合格:60, 不合格:0",

@@ -4,6 +4,7 @@
 import { mc, t, $, h as el, tf, send, me, problemText as problem } from "./lib.js";
 import { trainingSection, refreshTraining, trainingPeople } from "./training.js";
 import { appraisalSection, refreshAppraisals, appraisalPeople } from "./appraisal.js";
+import { growthList } from "./growth.js";
 
 (function () {
   const posts = ["Manager", "Staff", "ServicePost"];
@@ -208,10 +209,22 @@ import { appraisalSection, refreshAppraisals, appraisalPeople } from "./appraisa
             ? el("button", { type: "button", class: "lang people-add-cert", text: t("people.addCertificate"),
               onclick: event => { const tr = event.target.closest("tr"); if (!tr.nextSibling || !tr.nextSibling.classList?.contains("people-cert-row")) {
                 tr.after(el("tr", { class: "people-cert-row" }, el("td", { colspan: 9 }, certificateForm(p)))); } } })
-            : null));
+            : null,
+            el("button", { type: "button", class: "lang people-growth", text: t("growth.show"), onclick: event => toggleGrowth(event.target.closest("tr"), p) })));
         return row;
       }),
       t("people.empty")));
+  }
+
+  // The person's growth record (成长档案) in a row below theirs; a second click folds it away.
+  async function toggleGrowth(tr, person) {
+    const next = tr.nextSibling;
+    if (next?.classList?.contains("people-growth-row")) { next.remove(); return; }
+    try {
+      const entries = await mc.api(`/api/v1/people/${encodeURIComponent(person.id)}/growth`);
+      tr.after(el("tr", { class: "people-growth-row", "data-person": person.id },
+        el("td", { colspan: 9 }, el("strong", { text: t("growth.title") + " · " + person.name }), growthList(entries))));
+    } catch (err) { message(problem(err)); }
   }
 
   async function refresh() {
