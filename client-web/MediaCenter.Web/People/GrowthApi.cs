@@ -45,7 +45,7 @@ internal static class GrowthApi
             })
             .RequireAuthorization(Policies.PartyRead)
             .WithName("StaffGrowthRecord")
-            .WithSummary("A person's growth record (成长档案), oldest first: posts held (from, until), trainings with score and pass mark, certificates " +
+            .WithSummary("A person's growth record, oldest first: posts held (from, until), trainings with score and pass mark, certificates " +
                 "gained and removed, and acknowledged or closed appraisals (for the organisation's admins and the person) with total and grade.");
 
         return endpoints;
