@@ -22,6 +22,7 @@ public sealed class ReportPack(NpgsqlDataSource db, IndicatorReadModel read, IGr
     /// <summary>The sections, as sheet names.</summary>
     public const string Measures = "Measures";
     public const string Figures = "Indicators";
+    public const string Trends = "Trends";
     public const string Rectifications = "Rectifications";
     public const string Terminals = "Terminals";
     public const string Channels = "Channels";
@@ -100,6 +101,7 @@ public sealed class ReportPack(NpgsqlDataSource db, IndicatorReadModel read, IGr
         {
             [Measures] = Rows(measureRows, ["Month", "Party", .. IndicatorMeasures.All.Select(m => m.Name)]),
             [Figures] = Rows(figureRows, ["Month", "Indicator", "IndicatorId", "Party", "Application", "Value", "Comparison", "Target", "Met", "Closed", "Reminded"]),
+            [Trends] = Rows(ReportCharts.TrendRows(figureRows), ["Month"]),
             [Rectifications] = Rows(rectificationRows, ["Id", "Party", "Source", "Title", "State", "NextDue", "OpenedAt", "UpdatedAt"]),
             [Channels] = Rows(await ChannelRowsAsync(partyId, from, to, cancellationToken), ChannelColumns),
             [Incidents] = Rows(await IncidentRowsAsync(partyId, from, to, cancellationToken), IncidentColumns),
@@ -111,10 +113,21 @@ public sealed class ReportPack(NpgsqlDataSource db, IndicatorReadModel read, IGr
         };
     }
 
-    /// <summary>Writes the pack as XLSX, its text in the request's language.</summary>
-    public static Task WriteXlsxAsync(Stream stream, Dictionary<string, object> sections, CancellationToken cancellationToken) =>
-        stream.SaveAsAsync(sections.ToDictionary(s => s.Key, s => Rendered(s.Value)), printHeader: true, excelType: ExcelType.XLSX, configuration: Layout(),
+    /// <summary>Writes the pack as XLSX, its text in the request's language, with a line chart per indicator and scope on the Trends sheet.</summary>
+    public static async Task WriteXlsxAsync(Stream stream, Dictionary<string, object> sections, CancellationToken cancellationToken)
+    {
+        using var buffer = new MemoryStream();
+        await buffer.SaveAsAsync(sections.ToDictionary(s => s.Key, s => Rendered(s.Value)), printHeader: true, excelType: ExcelType.XLSX, configuration: Layout(),
             cancellationToken: cancellationToken);
+        if (sections.TryGetValue(Trends, out var trends) && trends is List<Dictionary<string, object?>> { Count: > 0 } rows && rows[0].Count > 1)
+        {
+            // After Month, each series has its value column, then its target column.
+            ReportCharts.Draw(buffer, Trends, rows.Count, [.. rows[0].Keys.Skip(1).Where((_, i) => i % 2 == 0)]);
+        }
+
+        buffer.Position = 0;
+        await buffer.CopyToAsync(stream, cancellationToken);
+    }
 
     /// <summary>Writes one section as CSV, its text in the request's language.</summary>
     public static Task WriteCsvAsync(Stream stream, object rows, CancellationToken cancellationToken) =>

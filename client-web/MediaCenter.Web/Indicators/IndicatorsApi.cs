@@ -202,7 +202,7 @@ internal static class IndicatorsApi
             })
             .RequireAuthorization(Policies.PartyRead)
             .WithName("ReportPackXlsx")
-            .WithSummary("A report pack for from–to (yyyy-MM, at most 24 months; default the previous month) and a party (a party's users: their own) as XLSX: Measures, Indicators, Rectifications, Channels, Incidents, RootCauses, Terminals, Inspections, Staff, HotEvents, one sheet each.");
+            .WithSummary("A report pack for from–to (yyyy-MM, at most 24 months; default the previous month) and a party (a party's users: their own) as XLSX: Measures, Indicators, Trends (with a line chart per indicator), Rectifications, Channels, Incidents, RootCauses, Terminals, Inspections, Staff, HotEvents, one sheet each.");
 
         reports.MapGet("/pack.csv", async (string? section, string? from, string? to, string? partyId, HttpContext http, ReportPack pack, TimeProvider time) =>
             {
@@ -216,7 +216,7 @@ internal static class IndicatorsApi
             })
             .RequireAuthorization(Policies.PartyRead)
             .WithName("ReportPackCsv")
-            .WithSummary("One section of the report pack (section = Measures, Indicators, Rectifications, Channels, Incidents, RootCauses, Terminals, Inspections, Staff or HotEvents) as CSV, for the same range and party.");
+            .WithSummary("One section of the report pack (section = Measures, Indicators, Trends, Rectifications, Channels, Incidents, RootCauses, Terminals, Inspections, Staff or HotEvents) as CSV, for the same range and party.");
 
         reports.MapGet("/archive", async (HttpContext http, IndicatorReadModel read) =>
                 Results.Ok(await read.KeptPacksAsync(PartyScope(http.CurrentUser()), http.RequestAborted)))

@@ -221,7 +221,7 @@ public sealed class IndicatorMonthTests(IntegrationFixture fixture)
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         using var xlsx = new MemoryStream(await response.Content.ReadAsByteArrayAsync());
 
-        Assert.Equal(["Measures", "Indicators", "Rectifications", "Channels", "Incidents", "RootCauses", "Terminals", "Inspections", "Staff", "HotEvents"], MiniExcelLibs.MiniExcel.GetSheetNames(xlsx));
+        Assert.Equal(["Measures", "Indicators", "Trends", "Rectifications", "Channels", "Incidents", "RootCauses", "Terminals", "Inspections", "Staff", "HotEvents"], MiniExcelLibs.MiniExcel.GetSheetNames(xlsx));
         var measures = Assert.Single(Sheet(xlsx, "Measures"));
         Assert.Equal((new DateTime(Month.Year, Month.Month, 1), a), ((DateTime)measures["Month"]!, (string)measures["Party"]!));
         Assert.Equal(api[published].GetProperty("value").GetDouble(), Convert.ToDouble(measures["storiesPublished"], CultureInfo.InvariantCulture));
@@ -237,6 +237,40 @@ public sealed class IndicatorMonthTests(IntegrationFixture fixture)
             Assert.Equal(figure.GetProperty("target").GetDouble(), Convert.ToDouble(figures[id]["Target"], CultureInfo.InvariantCulture));
             Assert.Equal(figure.GetProperty("met").GetBoolean(), (bool)figures[id]["Met"]!);
             Assert.IsType<DateTime>(figures[id]["Month"]);
+        }
+
+        // The Trends sheet holds each indicator's value and target for the month (columns by indicator name and party, in that
+        // order), and one line chart per indicator draws its two columns from those very cells.
+        var trend = Assert.Single(Sheet(xlsx, "Trends"));
+        Assert.Equal(api[published].GetProperty("value").GetDouble(), Number(trend[$"发布稿件数 · {a}"]));
+        Assert.Equal(1.0, Number(trend[$"发布稿件数 · {a} · target"]));
+        Assert.Equal(api[onTime].GetProperty("value").GetDouble(), Number(trend[$"派稿按时率 · {a}"]), 4);
+        Assert.Equal(80.0, Number(trend[$"派稿按时率 · {a} · target"]));
+        xlsx.Position = 0;
+        using (var zip = new System.IO.Compression.ZipArchive(xlsx, System.IO.Compression.ZipArchiveMode.Read, leaveOpen: true))
+        {
+            var charts = new List<string>();
+            foreach (var entry in zip.Entries.Where(e => e.FullName.Contains("/charts/chart", StringComparison.Ordinal) && e.FullName.EndsWith(".xml", StringComparison.Ordinal)).OrderBy(e => e.FullName, StringComparer.Ordinal))
+            {
+                using var reader = new StreamReader(entry.Open());
+                charts.Add(await reader.ReadToEndAsync());
+            }
+
+            Assert.True(charts.Count == 2, string.Join(", ", zip.Entries.Select(e => e.FullName)));
+            Assert.All(charts, c => Assert.Contains("'Trends'!$A$2:$A$2", c, StringComparison.Ordinal));
+            Assert.Contains(charts, c => c.Contains("'Trends'!$B$2:$B$2", StringComparison.Ordinal) && c.Contains("'Trends'!$C$2:$C$2", StringComparison.Ordinal)
+                && c.Contains($"发布稿件数 · {a}", StringComparison.Ordinal));
+            Assert.Contains(charts, c => c.Contains("'Trends'!$D$2:$D$2", StringComparison.Ordinal) && c.Contains("'Trends'!$E$2:$E$2", StringComparison.Ordinal));
+        }
+
+        // The drawing and its charts are valid against the Office schema (what Excel checks when it opens the file).
+        xlsx.Position = 0;
+        using (var document = DocumentFormat.OpenXml.Packaging.SpreadsheetDocument.Open(xlsx, isEditable: false))
+        {
+            var errors = new DocumentFormat.OpenXml.Validation.OpenXmlValidator().Validate(document)
+                .Where(e => e.Part?.Uri.ToString() is { } uri && (uri.Contains("chart", StringComparison.Ordinal) || uri.Contains("drawing", StringComparison.Ordinal)))
+                .Select(e => $"{e.Part?.Uri} {e.Path?.XPath}: {e.Description}").ToList();
+            Assert.True(errors.Count == 0, string.Join("\n", errors));
         }
 
         var channel = Assert.Single(Sheet(xlsx, "Channels"));
@@ -263,7 +297,7 @@ public sealed class IndicatorMonthTests(IntegrationFixture fixture)
         using (var zip = new System.IO.Compression.ZipArchive(xlsx, System.IO.Compression.ZipArchiveMode.Read, leaveOpen: true))
         {
             var sheets = zip.Entries.Where(e => e.FullName.StartsWith("xl/worksheets/sheet", StringComparison.Ordinal)).ToList();
-            Assert.Equal(10, sheets.Count);
+            Assert.Equal(11, sheets.Count);
             foreach (var entry in sheets)
             {
                 using var reader = new StreamReader(entry.Open());

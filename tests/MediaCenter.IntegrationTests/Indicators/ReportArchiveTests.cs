@@ -58,7 +58,7 @@ public sealed class ReportArchiveTests(IntegrationFixture fixture)
         Assert.Equal(own.Str("sha256"), Convert.ToHexStringLower(SHA256.HashData(bytes)));
         Assert.Equal(own.GetProperty("bytes").GetInt64(), bytes.LongLength);
         using var xlsx = new MemoryStream(bytes);
-        Assert.Equal(["Measures", "Indicators", "Rectifications", "Channels", "Incidents", "RootCauses", "Terminals", "Inspections", "Staff", "HotEvents"], MiniExcelLibs.MiniExcel.GetSheetNames(xlsx));
+        Assert.Equal(["Measures", "Indicators", "Trends", "Rectifications", "Channels", "Incidents", "RootCauses", "Terminals", "Inspections", "Staff", "HotEvents"], MiniExcelLibs.MiniExcel.GetSheetNames(xlsx));
         var measures = Assert.Single(MiniExcelLibs.MiniExcel.Query(xlsx, useHeaderRow: true, sheetName: "Measures").Cast<IDictionary<string, object?>>());
         Assert.Equal(a, measures["Party"]);
         Assert.Equal(1, own.GetProperty("sections").GetProperty("Measures").GetInt32());
