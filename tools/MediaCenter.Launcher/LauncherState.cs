@@ -88,6 +88,11 @@ public sealed class LauncherState
             }
 
             Posix.Signal(process.Pid, Posix.SigKill);
+            // Its ports are free only once it is gone: a process still alive after ten seconds of SIGTERM needs a moment to die.
+            for (var i = 0; i < 50 && Posix.Signal(process.Pid, 0) && !IsZombie(process.Pid); i++)
+            {
+                await Task.Delay(100);
+            }
         }
 
         File.Delete(file);

@@ -34,8 +34,11 @@ public interface IReportArchiveGrain : IGrainWithStringKey
     [Alias("Schedule")]
     Task ScheduleAsync();
 
-    /// <summary>Makes the packs of an ended month that are not kept yet (closing its indicators first); returns the month's packs.</summary>
-    [Alias("Archive")]
+    /// <summary>
+    /// Makes the packs of an ended month that are not kept yet (closing its indicators first); returns the month's packs. Every
+    /// party's pack is made in this one call, so it may take minutes where there are many parties.
+    /// </summary>
+    [Alias("Archive"), ResponseTimeout("00:10:00")]
     Task<List<ArchivedPack>> ArchiveAsync(DateOnly month);
 
     /// <summary>Where the archive is, answered even while packs are being made.</summary>
