@@ -23,18 +23,24 @@ public static class ReportCharts
     /// <summary>The trend table: months as rows; for each of at most <see cref="MaxCharts"/> series a value column and a target column.</summary>
     public static List<Dictionary<string, object?>> TrendRows(IEnumerable<Dictionary<string, object?>> figures)
     {
-        var rows = figures.ToList();
-        string Series(Dictionary<string, object?> f) =>
+        static string Series(Dictionary<string, object?> f) =>
             $"{f["Indicator"]} · {f["Party"]}{(f["Application"] is string { Length: > 0 } app ? "." + app : "")}";
-        var series = rows.Select(Series).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).Take(MaxCharts).ToList();
-        var months = rows.Select(f => (DateTime)f["Month"]!).Distinct().Order().ToList();
+        // One figure per month and series (the first, should a name repeat).
+        var byKey = new Dictionary<(DateTime Month, string Series), Dictionary<string, object?>>();
+        foreach (var f in figures)
+        {
+            byKey.TryAdd(((DateTime)f["Month"]!, Series(f)), f);
+        }
+
+        var series = byKey.Keys.Select(k => k.Series).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).Take(MaxCharts).ToList();
+        var months = byKey.Keys.Select(k => k.Month).Distinct().Order().ToList();
         var table = new List<Dictionary<string, object?>>();
         foreach (var month in months)
         {
             var row = new Dictionary<string, object?> { ["Month"] = month };
             foreach (var name in series)
             {
-                var figure = rows.FirstOrDefault(f => (DateTime)f["Month"]! == month && Series(f) == name);
+                var figure = byKey.GetValueOrDefault((month, name));
                 row[name] = figure?["Value"];
                 row[name + " · target"] = figure?["Target"];
             }

@@ -530,8 +530,11 @@ public sealed class ReportPack(NpgsqlDataSource db, IndicatorReadModel read, IGr
         var (start, end) = (IndicatorMonths.Window(from).From, IndicatorMonths.Window(to).To);
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync<HotEventTraffic>(new CommandDefinition("""
-            WITH t AS (
-                SELECT event_id, kind, minute, sum(requests) AS requests FROM mc.hot_event_traffic GROUP BY event_id, kind, minute),
+            WITH h AS (
+                SELECT * FROM mc.hot_events WHERE starts_at < @end AND ends_at >= @start AND (@party::text IS NULL OR party_id = @party)),
+            t AS (
+                SELECT event_id, kind, minute, sum(requests) AS requests FROM mc.hot_event_traffic
+                 WHERE event_id IN (SELECT id FROM h) GROUP BY event_id, kind, minute),
             peaks AS (
                 SELECT DISTINCT ON (event_id) event_id, minute, requests
                   FROM (SELECT event_id, minute, sum(requests) FILTER (WHERE kind <> 'qaServed') AS requests FROM t GROUP BY event_id, minute) m
@@ -542,8 +545,7 @@ public sealed class ReportPack(NpgsqlDataSource db, IndicatorReadModel read, IGr
                    coalesce((SELECT sum(requests) FROM t WHERE t.event_id = h.id AND kind = 'qaServed'), 0) AS qa_answered,
                    coalesce((SELECT sum(requests) FROM t WHERE t.event_id = h.id AND kind = 'feed'), 0) AS feed_requests,
                    p.requests AS peak_per_minute, p.minute AS peak_minute
-              FROM mc.hot_events h LEFT JOIN peaks p ON p.event_id = h.id
-             WHERE h.starts_at < @end AND h.ends_at >= @start AND (@party::text IS NULL OR h.party_id = @party)
+              FROM h LEFT JOIN peaks p ON p.event_id = h.id
              ORDER BY h.starts_at, h.id
             """, new { party = partyId, start = start.ToUniversalTime(), end = end.ToUniversalTime() }, cancellationToken: cancellationToken));
         return rows.Select(r => new Dictionary<string, object?>
@@ -582,7 +584,8 @@ public sealed class ReportPack(NpgsqlDataSource db, IndicatorReadModel read, IGr
         public DateTimeOffset? PeakMinute { get; init; }
     }
 
-    private async Task<IReadOnlyList<string>> PartiesAsync(CancellationToken cancellationToken)
+    /// <summary>Every access party, by id.</summary>
+    public async Task<IReadOnlyList<string>> PartiesAsync(CancellationToken cancellationToken)
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         return (await connection.QueryAsync<string>(new CommandDefinition("SELECT id FROM mc.access_parties ORDER BY id", cancellationToken: cancellationToken))).ToList();

@@ -153,16 +153,14 @@ internal sealed class PostgresIndicatorJournal(NpgsqlDataSource db, PostgresEven
             SELECT coalesce((SELECT sum(extract(epoch FROM until - since)) FROM s), 0)::float8 AS service_seconds,
                    coalesce((SELECT sum(greatest(0, extract(epoch FROM least(coalesce(o.next_at, 'infinity'::timestamptz), s.until) - greatest(o.occurred_at, s.since))))
                                FROM o JOIN s ON s.id = o.entity_id WHERE o.event_type = 'terminal.offline'), 0)::float8 AS offline_seconds,
-                   (SELECT coalesce(sum(a.sessions), 0) FROM mc.terminal_activity a LEFT JOIN mc.terminals t ON t.id = a.terminal_id
+                   act.sessions, act.interactions, ins.inspections, ins.inspections_on_time
+              FROM (SELECT coalesce(sum(a.sessions), 0)::float8 AS sessions, coalesce(sum(a.interactions), 0)::float8 AS interactions
+                      FROM mc.terminal_activity a LEFT JOIN mc.terminals t ON t.id = a.terminal_id
                      WHERE a.party_id = @party AND a.day >= (@from AT TIME ZONE 'Asia/Shanghai')::date AND a.day < (@to AT TIME ZONE 'Asia/Shanghai')::date
-                       AND (@application::text IS NULL OR coalesce(t.application_code, 'default') = @application))::float8 AS sessions,
-                   (SELECT coalesce(sum(a.interactions), 0) FROM mc.terminal_activity a LEFT JOIN mc.terminals t ON t.id = a.terminal_id
-                     WHERE a.party_id = @party AND a.day >= (@from AT TIME ZONE 'Asia/Shanghai')::date AND a.day < (@to AT TIME ZONE 'Asia/Shanghai')::date
-                       AND (@application::text IS NULL OR coalesce(t.application_code, 'default') = @application))::float8 AS interactions,
-                   (SELECT count(*) FROM mc.event_log WHERE entity_type = 'inspection' AND payload ->> 'partyId' = @party
-                       AND occurred_at >= @from AND occurred_at < @to AND (@application::text IS NULL OR payload ->> 'application' = @application))::float8 AS inspections,
-                   (SELECT count(*) FROM mc.event_log WHERE entity_type = 'inspection' AND payload ->> 'partyId' = @party AND (payload ->> 'onTime')::boolean
-                       AND occurred_at >= @from AND occurred_at < @to AND (@application::text IS NULL OR payload ->> 'application' = @application))::float8 AS inspections_on_time
+                       AND (@application::text IS NULL OR coalesce(t.application_code, 'default') = @application)) act,
+                   (SELECT count(*)::float8 AS inspections, (count(*) FILTER (WHERE (payload ->> 'onTime')::boolean))::float8 AS inspections_on_time
+                      FROM mc.event_log WHERE entity_type = 'inspection' AND payload ->> 'partyId' = @party
+                       AND occurred_at >= @from AND occurred_at < @to AND (@application::text IS NULL OR payload ->> 'application' = @application)) ins
             """, args, cancellationToken: cancellationToken));
         // Hot-event answers: the Q&A requests answered in the month for the party's hot events (for an application: events
         // that name one of its channels), as the web instances counted them per minute.

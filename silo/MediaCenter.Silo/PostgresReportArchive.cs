@@ -10,11 +10,7 @@ namespace MediaCenter.Silo;
 /// <summary>Makes monthly report packs with the same <see cref="ReportPack"/> the web serves on demand, and keeps them in mc.report_packs.</summary>
 internal sealed class PostgresReportArchive(NpgsqlDataSource db, ReportPack pack) : IReportArchive
 {
-    public async Task<IReadOnlyList<string>> PartiesAsync(CancellationToken cancellationToken = default)
-    {
-        await using var connection = await db.OpenConnectionAsync(cancellationToken);
-        return (await connection.QueryAsync<string>(new CommandDefinition("SELECT id FROM mc.access_parties ORDER BY id", cancellationToken: cancellationToken))).AsList();
-    }
+    public Task<IReadOnlyList<string>> PartiesAsync(CancellationToken cancellationToken = default) => pack.PartiesAsync(cancellationToken);
 
     public async Task<IReadOnlyList<ArchivedPack>> ListAsync(DateOnly month, CancellationToken cancellationToken = default)
     {

@@ -247,6 +247,5 @@ internal static class TerminalsApi
     /// same key never replay each other's command), hashed so that the command id sent to the terminal stays short and does not
     /// carry the key; a fresh id when the caller sent none (then a retry is a new command).
     /// </summary>
-    internal static string OperationId(HttpContext http) =>
-        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(CommandIds.Optional(http))))[..32];
+    internal static string OperationId(HttpContext http) => CommandIds.KeyFor("terminal", CommandIds.Optional(http)).ToString("N");
 }
