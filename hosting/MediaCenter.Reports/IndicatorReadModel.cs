@@ -141,11 +141,35 @@ public sealed class IndicatorReadModel(NpgsqlDataSource db)
         }).ToList();
     }
 
-    /// <summary>The XLSX of a kept pack, or null when none is kept for that month and party.</summary>
-    public async Task<byte[]?> KeptPackContentAsync(DateOnly month, string partyId, CancellationToken cancellationToken)
+    /// <summary>The XLSX of a kept pack, ready to be streamed, or null when none is kept for that month and party.</summary>
+    public Task<StoredFile?> KeptPackAsync(DateOnly month, string partyId, CancellationToken cancellationToken) =>
+        FileAsync("mc.report_packs", "month = @month AND party_id = @party", new { month, party = partyId }, cancellationToken);
+
+    /// <summary>The XLSX of a pack made on request, ready to be streamed, or null while it is not made.</summary>
+    public Task<StoredFile?> ExportedPackAsync(string id, CancellationToken cancellationToken) =>
+        FileAsync("mc.report_exports", "id = @id AND content IS NOT NULL", new { id }, cancellationToken);
+
+    private async Task<StoredFile?> FileAsync(string table, string where, object parameters, CancellationToken cancellationToken)
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
-        return await connection.ExecuteScalarAsync<byte[]?>(new CommandDefinition(
-            "SELECT content FROM mc.report_packs WHERE month = @month AND party_id = @party", new { month, party = partyId }, cancellationToken: cancellationToken));
+        var bytes = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+            $"SELECT octet_length(content) FROM {table} WHERE {where}", parameters, cancellationToken: cancellationToken));
+        return bytes is { } size ? new StoredFile(size, (target, token) => CopyAsync(table, where, parameters, target, token)) : null;
+    }
+
+    /// <summary>Copies a file from PostgreSQL to the target in pieces (sequential access): never held whole in memory.</summary>
+    private async Task CopyAsync(string table, string where, object parameters, Stream target, CancellationToken cancellationToken)
+    {
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(
+            $"SELECT content FROM {table} WHERE {where}", parameters, cancellationToken: cancellationToken), System.Data.CommandBehavior.SequentialAccess);
+        if (await reader.ReadAsync(cancellationToken))
+        {
+            await using var content = reader.GetStream(0);
+            await content.CopyToAsync(target, cancellationToken);
+        }
     }
 }
+
+/// <summary>A file kept in PostgreSQL: its size, and how to copy it out.</summary>
+public sealed record StoredFile(long Bytes, Func<Stream, CancellationToken, Task> CopyToAsync);

@@ -35,9 +35,28 @@ public sealed class ReportPack(NpgsqlDataSource db, IndicatorReadModel read, IGr
     /// <summary>At most this many months per pack.</summary>
     public const int MaxMonths = 24;
 
-    /// <summary>The rows of each section, in sheet order.</summary>
-    public async Task<Dictionary<string, object>> SectionsAsync(string? partyId, DateOnly from, DateOnly to, CancellationToken cancellationToken)
+    /// <summary>The sections in sheet order.</summary>
+    public static readonly IReadOnlyList<string> SectionNames =
+        [Measures, Figures, Trends, Rectifications, Channels, Incidents, RootCauses, Terminals, Inspections, Staff, HotEvents];
+
+    /// <summary>The step that follows the sections when a pack is made as a file.</summary>
+    public const string FileStep = "File";
+
+    /// <summary>Steps of making a pack as a file: each section read, then the file written.</summary>
+    public static int FileSteps => SectionNames.Count + 1;
+
+    /// <summary>The rows of each section, in sheet order; each section read is reported as a step of <paramref name="totalSteps"/>.</summary>
+    public async Task<Dictionary<string, object>> SectionsAsync(string? partyId, DateOnly from, DateOnly to, CancellationToken cancellationToken,
+        IProgress<ReportPackStep>? progress = null, int? totalSteps = null)
     {
+        var sections = new Dictionary<string, object>();
+        var total = totalSteps ?? SectionNames.Count;
+        void Add(string name, List<Dictionary<string, object?>> rows, string[] columns)
+        {
+            sections[name] = Rows(rows, columns);
+            progress?.Report(new ReportPackStep(name, sections.Count, total, rows.Count));
+        }
+
         var parties = partyId is not null ? [partyId] : await PartiesAsync(cancellationToken);
         var months = new List<DateOnly>();
         for (var month = from; month <= to && months.Count < MaxMonths; month = month.AddMonths(1))
@@ -64,6 +83,8 @@ public sealed class ReportPack(NpgsqlDataSource db, IndicatorReadModel read, IGr
             }
         }
 
+        Add(Measures, measureRows, ["Month", "Party", .. IndicatorMeasures.All.Select(m => m.Name)]);
+
         var indicators = (await read.IndicatorsAsync(null, cancellationToken)).ToDictionary(i => i.Id, i => i);
         var figureRows = (await read.FiguresAsync(null, partyId, from, to, cancellationToken))
             .Select(f => new Dictionary<string, object?>
@@ -81,6 +102,9 @@ public sealed class ReportPack(NpgsqlDataSource db, IndicatorReadModel read, IGr
                 ["Reminded"] = f.Reminded,
             }).ToList();
 
+        Add(Figures, figureRows, ["Month", "Indicator", "IndicatorId", "Party", "Application", "Value", "Comparison", "Target", "Met", "Closed", "Reminded"]);
+        Add(Trends, ReportCharts.TrendRows(figureRows), ["Month"]);
+
         // A shortfall's rectification is opened after its month has closed: what moved since the range began belongs to it.
         var first = from.ToDateTime(TimeOnly.MinValue);
         var rectificationRows = (await read.RectificationsAsync(partyId, null, cancellationToken))
@@ -97,36 +121,40 @@ public sealed class ReportPack(NpgsqlDataSource db, IndicatorReadModel read, IGr
                 ["UpdatedAt"] = r.UpdatedAt.UtcDateTime,
             }).ToList();
 
-        return new Dictionary<string, object>
-        {
-            [Measures] = Rows(measureRows, ["Month", "Party", .. IndicatorMeasures.All.Select(m => m.Name)]),
-            [Figures] = Rows(figureRows, ["Month", "Indicator", "IndicatorId", "Party", "Application", "Value", "Comparison", "Target", "Met", "Closed", "Reminded"]),
-            [Trends] = Rows(ReportCharts.TrendRows(figureRows), ["Month"]),
-            [Rectifications] = Rows(rectificationRows, ["Id", "Party", "Source", "Title", "State", "NextDue", "OpenedAt", "UpdatedAt"]),
-            [Channels] = Rows(await ChannelRowsAsync(partyId, from, to, cancellationToken), ChannelColumns),
-            [Incidents] = Rows(await IncidentRowsAsync(partyId, from, to, cancellationToken), IncidentColumns),
-            [RootCauses] = Rows(await RootCauseRowsAsync(partyId, from, to, cancellationToken), RootCauseColumns),
-            [Terminals] = Rows(await TerminalRowsAsync(partyId, from, to, cancellationToken), TerminalColumns),
-            [Inspections] = Rows(await InspectionRowsAsync(partyId, cancellationToken), InspectionColumns),
-            [Staff] = Rows(await StaffRowsAsync(partyId, from, to, cancellationToken), StaffColumns),
-            [HotEvents] = Rows(await HotEventRowsAsync(partyId, from, to, cancellationToken), HotEventColumns),
-        };
+        Add(Rectifications, rectificationRows, ["Id", "Party", "Source", "Title", "State", "NextDue", "OpenedAt", "UpdatedAt"]);
+        Add(Channels, await ChannelRowsAsync(partyId, from, to, cancellationToken), ChannelColumns);
+        Add(Incidents, await IncidentRowsAsync(partyId, from, to, cancellationToken), IncidentColumns);
+        Add(RootCauses, await RootCauseRowsAsync(partyId, from, to, cancellationToken), RootCauseColumns);
+        Add(Terminals, await TerminalRowsAsync(partyId, from, to, cancellationToken), TerminalColumns);
+        Add(Inspections, await InspectionRowsAsync(partyId, cancellationToken), InspectionColumns);
+        Add(Staff, await StaffRowsAsync(partyId, from, to, cancellationToken), StaffColumns);
+        Add(HotEvents, await HotEventRowsAsync(partyId, from, to, cancellationToken), HotEventColumns);
+        return sections;
     }
 
     /// <summary>Writes the pack as XLSX, its text in the request's language, with a line chart per indicator and scope on the Trends sheet.</summary>
+    /// <remarks>
+    /// The charts are drawn into the written workbook, so the target must be an empty stream that can be read and sought (a file,
+    /// or memory); anything else is written through a buffer in memory.
+    /// </remarks>
     public static async Task WriteXlsxAsync(Stream stream, Dictionary<string, object> sections, CancellationToken cancellationToken)
     {
-        using var buffer = new MemoryStream();
-        await buffer.SaveAsAsync(sections.ToDictionary(s => s.Key, s => Rendered(s.Value)), printHeader: true, excelType: ExcelType.XLSX, configuration: Layout(),
+        if (!stream.CanSeek || !stream.CanRead || stream.Length != 0)
+        {
+            using var buffer = new MemoryStream();
+            await WriteXlsxAsync(buffer, sections, cancellationToken);
+            buffer.Position = 0;
+            await buffer.CopyToAsync(stream, cancellationToken);
+            return;
+        }
+
+        await stream.SaveAsAsync(sections.ToDictionary(s => s.Key, s => Rendered(s.Value)), printHeader: true, excelType: ExcelType.XLSX, configuration: Layout(),
             cancellationToken: cancellationToken);
         if (sections.TryGetValue(Trends, out var trends) && trends is List<Dictionary<string, object?>> { Count: > 0 } rows && rows[0].Count > 1)
         {
             // After Month, each series has its value column, then its target column.
-            ReportCharts.Draw(buffer, Trends, rows.Count, [.. rows[0].Keys.Skip(1).Where((_, i) => i % 2 == 0)]);
+            ReportCharts.Draw(stream, Trends, rows.Count, [.. rows[0].Keys.Skip(1).Where((_, i) => i % 2 == 0)]);
         }
-
-        buffer.Position = 0;
-        await buffer.CopyToAsync(stream, cancellationToken);
     }
 
     /// <summary>Writes one section as CSV, its text in the request's language.</summary>

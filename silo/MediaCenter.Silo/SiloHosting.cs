@@ -140,6 +140,7 @@ public static class SiloHosting
         services.AddSingleton<MediaCenter.Reports.IndicatorReadModel>();
         services.AddSingleton<MediaCenter.Reports.ReportPack>();
         services.AddSingleton<Grains.Indicators.IReportArchive, PostgresReportArchive>();
+        services.AddSingleton<Grains.Indicators.IReportExports, PostgresReportExports>();
         services.AddSingleton<Grains.Rectification.IRectificationJournal, PostgresRectificationJournal>();
         services.AddSingleton<Grains.Applications.IApplicationJournal, PostgresApplicationJournal>();
         services.AddOptions<Grains.People.StaffOptions>().Bind(builder.Configuration.GetSection(Grains.People.EditorOptions.Section))

@@ -53,6 +53,42 @@ public sealed class IndicatorsPageTests(BrowserFixture fixture)
         await Assertions.Expect(management.Locator($"#ind-packs tr[data-pack='{month}/all']")).ToHaveCountAsync(1);
     }
 
+    [Fact]
+    public async Task A_party_admin_on_a_phone_makes_a_report_pack_sees_it_progress_live_and_downloads_it()
+    {
+        var party = "ix-" + Guid.NewGuid().ToString("N")[..6];
+        await fixture.Deployment.Identity.PartyAsync(party);
+        await fixture.Deployment.Identity.PartyUserAsync(party + "-admin", party, "party-admin");
+        await using var context = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            Locale = "zh-CN",
+            ViewportSize = new ViewportSize { Width = 390, Height = 844 },
+            AcceptDownloads = true,
+        });
+        var admin = await OpenAsync(await fixture.SignedInPageAsync(context, party + "-admin"));
+
+        var previous = DateTime.UtcNow.AddMonths(-1).ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
+        var earlier = DateTime.UtcNow.AddMonths(-3).ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
+        await admin.FillAsync("#ind-export-from", earlier);
+        await admin.FillAsync("#ind-export-to", previous);
+        await admin.ClickAsync("#ind-export");
+
+        // The steps arrive live; the bar ends full and the link to the pack appears without a reload.
+        var link = admin.Locator("#ind-export-download");
+        await Assertions.Expect(link).ToHaveCountAsync(1, Live);
+        Assert.Equal(await admin.Locator("#ind-export-progress").GetAttributeAsync("max"), await admin.Locator("#ind-export-progress").GetAttributeAsync("value"));
+        Assert.Equal("12", await admin.Locator("#ind-export-progress").GetAttributeAsync("max"));
+        Assert.Contains("下载报表包", await link.InnerTextAsync(), StringComparison.Ordinal);
+        var box = await admin.Locator("#ind-export-box").BoundingBoxAsync();
+        Assert.True(box is { Width: <= 390 }, "the export form fits a phone");
+
+        var download = await admin.RunAndWaitForDownloadAsync(() => link.ClickAsync());
+        var path = await download.PathAsync();
+        using var zip = System.IO.Compression.ZipFile.OpenRead(path);
+        Assert.Contains(zip.Entries, e => e.FullName == "xl/workbook.xml");
+        Assert.Equal(12 - 1, zip.Entries.Count(e => e.FullName.StartsWith("xl/worksheets/sheet", StringComparison.Ordinal)));
+    }
+
     private static async Task<IPage> OpenAsync(IPage page)
     {
         await page.ClickAsync(".tab[data-view=indicators]");

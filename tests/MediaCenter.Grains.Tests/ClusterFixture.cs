@@ -75,6 +75,9 @@ public sealed class ClusterFixture : IAsyncLifetime
     public static MediaCenter.Grains.Tests.Indicators.RecordingIndicatorJournal Indicators { get; } = new();
 
     public static MediaCenter.Grains.Tests.Indicators.RecordingReportArchive ReportArchive { get; } = new();
+
+    /// <summary>The on-demand report packs the export grains keep and make.</summary>
+    public static MediaCenter.Grains.Tests.Indicators.RecordingReportExports ReportExports { get; } = new();
     /// <summary>What ticket grains recorded (read table and history).</summary>
     public static MediaCenter.Grains.Tests.Tickets.RecordingTicketJournal Tickets { get; } = new();
 
@@ -141,6 +144,7 @@ public sealed class ClusterFixture : IAsyncLifetime
             siloBuilder.Services.AddSingleton<MediaCenter.Grains.Indicators.IIndicatorJournal>(Indicators);
             siloBuilder.Services.AddSingleton<MediaCenter.Grains.Rectification.IRectificationJournal>(Indicators);
             siloBuilder.Services.AddSingleton<MediaCenter.Grains.Indicators.IReportArchive>(ReportArchive);
+            siloBuilder.Services.AddSingleton<MediaCenter.Grains.Indicators.IReportExports>(ReportExports);
             siloBuilder.Services.AddOptions<MediaCenter.Grains.Indicators.IndicatorOptions>().Configure(o =>
             {
                 o.FirstCheckAfter = TimeSpan.FromMilliseconds(200);

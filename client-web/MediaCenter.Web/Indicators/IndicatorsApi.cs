@@ -234,11 +234,9 @@ internal static class IndicatorsApi
             {
                 var first = Month(month, "month")!.Value;
                 var party = Scope.PartyFilter(http.CurrentUser(), partyId) ?? "";
-                var content = await read.KeptPackContentAsync(first, party, http.RequestAborted);
-                return content is null
-                    ? throw new IdentityProblem(ProblemKind.NotFound, Msg.Of("indicator.packNotKept", ("month", IndicatorMonths.Name(first))))
-                    : Results.File(content, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                        $"mediacenter-{(party.Length == 0 ? "all" : party)}-{IndicatorMonths.Name(first)}.xlsx");
+                var file = await read.KeptPackAsync(first, party, http.RequestAborted)
+                    ?? throw new IdentityProblem(ProblemKind.NotFound, Msg.Of("indicator.packNotKept", ("month", IndicatorMonths.Name(first))));
+                return Streamed(http, file, $"mediacenter-{(party.Length == 0 ? "all" : party)}-{IndicatorMonths.Name(first)}.xlsx");
             })
             .RequireAuthorization(Policies.PartyRead)
             .WithName("KeptReportPack")
@@ -256,7 +254,69 @@ internal static class IndicatorsApi
             .WithName("ArchiveReportMonth")
             .WithSummary("Makes an ended month's packs now (every party's and all parties') rather than at the next hourly check, closing its indicators first; kept packs stay as they are.");
 
+        reports.MapPost("/exports", async (ExportBody? body, HttpContext http, IClusterClient cluster, TimeProvider time) =>
+            {
+                var (party, first, last) = PackRange(http, time, body?.From, body?.To, body?.PartyId);
+                // The caller's Idempotency-Key names the request: a retry answers where the same pack is instead of making another.
+                var id = CommandIds.KeyFor("report-export", CommandIds.Optional(http)).ToString("N");
+                var status = await cluster.GetGrain<IReportExportGrain>(id)
+                    .StartAsync(new ReportExportRequest(http.CurrentUser().Id, party, first, last, ReaderLanguage.Of(http.Request)));
+                http.Audit().Target = "report-export:" + id;
+                return Results.Accepted(ExportLink(id), ExportView.Of(status));
+            })
+            .RequireAuthorization(Policies.PartyRead)
+            .WithName("StartReportExport")
+            .WithSummary("Starts making a report pack for from–to (yyyy-MM, at most 24 months) and a party (a party's users: their own) in the background; answers 202 with where to follow it. Its progress is pushed live (reportExportChanged) to the person who asked; the pack is kept for a day.");
+
+        reports.MapGet("/exports/{id}", async (string id, HttpContext http, IClusterClient cluster) =>
+                Results.Ok(ExportView.Of(await OwnExportAsync(id, http, cluster))))
+            .RequireAuthorization(Policies.PartyRead)
+            .WithName("ReportExport")
+            .WithSummary("How far a requested report pack is: steps done of all (each section read, then the file written), rows read, and once made its size, hash and download link. Only the person who asked sees it.");
+
+        reports.MapGet("/exports/{id}/pack.xlsx", async (string id, HttpContext http, IClusterClient cluster, IndicatorReadModel read) =>
+            {
+                var status = await OwnExportAsync(id, http, cluster);
+                var file = status.State == ReportExportState.Done ? await read.ExportedPackAsync(id, http.RequestAborted) : null;
+                return file is null
+                    ? throw new IdentityProblem(ProblemKind.Conflict, Msg.Of("indicator.exportNotMade"))
+                    : Streamed(http, file, $"mediacenter-{status.Request.PartyId ?? "all"}-{IndicatorMonths.Name(status.Request.From)}-{IndicatorMonths.Name(status.Request.To)}.xlsx");
+            })
+            .RequireAuthorization(Policies.PartyRead)
+            .WithName("ReportExportFile")
+            .WithSummary("A requested report pack once made, streamed from where it is kept (409 while it is being made). Only the person who asked gets it.");
+
         return endpoints;
+    }
+
+    public sealed record ExportBody(string? From, string? To, string? PartyId);
+
+    /// <summary>A requested pack as the page follows it.</summary>
+    public sealed record ExportView(string Id, string State, int StepsDone, int StepsTotal, string? Step, long Rows, long? Bytes, string? Sha256, string? Error,
+        string? PartyId, string From, string To, DateTimeOffset StartedAt, DateTimeOffset? FinishedAt, string Link, string? Download)
+    {
+        public static ExportView Of(ReportExportStatus s) => new(s.Id, s.State.ToString(), s.StepsDone, s.StepsTotal, s.Step, s.Rows, s.Bytes, s.Sha256, s.Error,
+            s.Request.PartyId, IndicatorMonths.Name(s.Request.From), IndicatorMonths.Name(s.Request.To), s.StartedAt, s.FinishedAt, ExportLink(s.Id),
+            s.State == ReportExportState.Done ? ExportLink(s.Id) + "/pack.xlsx" : null);
+    }
+
+    private static string ExportLink(string id) => "/api/v1/reports/exports/" + id;
+
+    /// <summary>A requested pack of the caller's own; anybody else's (or none) is not found.</summary>
+    private static async Task<ReportExportStatus> OwnExportAsync(string id, HttpContext http, IClusterClient cluster)
+    {
+        var status = id.Length == 32 && id.All(char.IsAsciiHexDigitLower) ? await cluster.GetGrain<IReportExportGrain>(id).GetStatusAsync() : null;
+        return status is not null && status.Request.RequestedBy == http.CurrentUser().Id
+            ? status
+            : throw new IdentityProblem(ProblemKind.NotFound, Msg.Of("indicator.exportNotFound"));
+    }
+
+    /// <summary>An XLSX kept in PostgreSQL, copied to the response as it is read.</summary>
+    private static IResult Streamed(HttpContext http, StoredFile file, string name)
+    {
+        http.Response.ContentLength = file.Bytes;
+        return Results.Stream(body => file.CopyToAsync(body, http.RequestAborted),
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", name);
     }
 
     /// <summary>

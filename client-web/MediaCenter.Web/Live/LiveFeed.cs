@@ -85,6 +85,12 @@ public sealed class LiveFeed(IClusterClient cluster, LiveSender sender, LivePush
                 await PartyAsync(evaluation.PartyId, "evaluationChanged",
                     new { evaluation.Id, evaluation.PartyId, evaluation.Year, evaluation.State, evaluation.Total, evaluation.Result, evaluation.Version }, cancellationToken);
                 break;
+            case Grains.Indicators.ReportExportChanged { Export: var export }:
+                // Only the person who asked follows a pack made on request.
+                await sender.SendAsync("reportExportChanged", Indicators.IndicatorsApi.ExportView.Of(export), cancellationToken,
+                    LiveHub.UserGroupOf(export.Request.RequestedBy));
+                break;
+
             case Grains.People.AppraisalViewChanged appraisal:
                 // Only which appraisal moved: its figures and scores are for its appraisers and the person, who fetch it.
                 await PartyAsync(Grains.People.Organisation.Parse(appraisal.Organisation)?.PartyId, "appraisalChanged",

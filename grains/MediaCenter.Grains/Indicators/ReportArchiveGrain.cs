@@ -20,6 +20,9 @@ public sealed class ReportArchiveOptions
 
     /// <summary>The reminder's period: a month's packs are made at most this long after it ended.</summary>
     public TimeSpan CheckEvery { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>How long a pack made on request is kept for download after it was asked for.</summary>
+    public TimeSpan KeepExportsFor { get; set; } = TimeSpan.FromDays(1);
 }
 
 /// <summary>Stored state of the archive. The type name is stable: it is written into stored JSON.</summary>

@@ -285,6 +285,11 @@ public sealed class AuthorizationMatrixTests(IntegrationFixture fixture)
         ["GET /api/v1/reports/archive/{month}.xlsx"] = [.. PartyRead, "other-party-admin"],
         ["GET /api/v1/reports/archive/progress"] = ["admin", "operator", "management"],
         ["POST /api/v1/reports/archive/{month}"] = ["admin", "operator", "management"],
+        // A pack on request: anyone who reads reports asks (for the previous month when the body names none); {id} is nobody's
+        // request here, and a request is only ever its requester's, so following or downloading it is 404 (ReportExportTests).
+        ["POST /api/v1/reports/exports"] = [.. PartyRead, "other-party-admin"],
+        ["GET /api/v1/reports/exports/{id}"] = [],
+        ["GET /api/v1/reports/exports/{id}/pack.xlsx"] = [],
         // Tickets (docs/TICKETS.md). The public endpoints answer anonymous callers (an empty filing is 400/422); {code} and {id} are no
         // ticket here, so following one is 404 for everyone, and the grains' table decides the moves (TicketLifecycleTests, PublicTicketTests).
         ["GET /api/public/tickets/form"] = Everyone,

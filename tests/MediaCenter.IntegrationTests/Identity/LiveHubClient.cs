@@ -59,5 +59,13 @@ public sealed class LiveHubClient : IAsyncDisposable
         }
     }
 
+    /// <summary>Keeps every call of a client method from now on, in the order received.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<System.Text.Json.JsonElement> Record(string method)
+    {
+        var received = new System.Collections.Concurrent.ConcurrentQueue<System.Text.Json.JsonElement>();
+        _hub.On<System.Text.Json.JsonElement>(method, payload => received.Enqueue(payload));
+        return received;
+    }
+
     public ValueTask DisposeAsync() => _hub.DisposeAsync();
 }

@@ -527,7 +527,9 @@
     "ind.rect.decision": "管理方意见", "ind.rect.what": "措施", "ind.rect.owner": "责任人", "ind.rect.due": "完成日期", "ind.rect.done": "完成",
     "ind.rect.markDone": "标记完成", "ind.rect.noActions": "尚无整改措施", "ind.rect.file": "向管理方报备", "ind.rect.finish": "整改完成",
     "ind.rect.comment": "意见（驳回必填）", "ind.rect.accept": "接受报备", "ind.rect.reject": "驳回", "ind.rect.history": "经过",
-    "ind.rect.plan": "整改计划", "ind.rect.addAction": "增加一项", "ind.rect.submitPlan": "提交整改", "ind.pack": "下载上月报表（XLSX）"
+    "ind.rect.plan": "整改计划", "ind.rect.addAction": "增加一项", "ind.rect.submitPlan": "提交整改", "ind.export": "生成报表包（XLSX）", "ind.exportFrom": "起始月份", "ind.exportTo": "截止月份",
+    "ind.exportParty": "接入方（空为全部）", "ind.exportStep": "正在生成：第 {done}/{total} 步，已读 {rows} 行", "ind.exportDone": "下载报表包（{size} KB）",
+    "ind.exportFailed": "报表包生成失败"
   });
   Object.assign(messages["en"], {
     "nav.indicators": "Indicators", "ind.title": "Indicators and rectifications", "ind.list": "Indicators", "ind.trend": "Monthly trend (dashed: target)",
@@ -544,7 +546,9 @@
     "ind.rect.decision": "Management's comment", "ind.rect.what": "Action", "ind.rect.owner": "Owner", "ind.rect.due": "Due", "ind.rect.done": "Done",
     "ind.rect.markDone": "Mark done", "ind.rect.noActions": "No actions yet", "ind.rect.file": "File an explanation with management",
     "ind.rect.finish": "Rectification done", "ind.rect.comment": "Comment (required to reject)", "ind.rect.accept": "Accept", "ind.rect.reject": "Reject",
-    "ind.rect.history": "History", "ind.rect.plan": "Rectification plan", "ind.rect.addAction": "Add an action", "ind.rect.submitPlan": "Submit the plan", "ind.pack": "Download last month's report pack (XLSX)"
+    "ind.rect.history": "History", "ind.rect.plan": "Rectification plan", "ind.rect.addAction": "Add an action", "ind.rect.submitPlan": "Submit the plan", "ind.export": "Make a report pack (XLSX)", "ind.exportFrom": "From month", "ind.exportTo": "To month",
+    "ind.exportParty": "Access party (empty: all)", "ind.exportStep": "Making it: step {done} of {total}, {rows} rows read", "ind.exportDone": "Download the report pack ({size} KB)",
+    "ind.exportFailed": "The report pack could not be made"
   });
   // Intake (F7.2 one-click reprint, F7.3 directed collection): the reprint dialog and the collection inbox (js/newsroom.js).
   Object.assign(messages["zh-CN"], {

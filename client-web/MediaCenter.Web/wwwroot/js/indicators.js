@@ -35,13 +35,60 @@ import { mc, t, tf, $, h as el, me, send, keyed, navigate, formatTime, problemTe
       el("h2", { text: t("ind.list") }), el("div", { id: "ind-list" }),
       el("h2", { text: t("ind.trend") }), el("div", { id: "ind-chart", class: "chart" }),
       el("h2", { text: t("ind.figures") }),
-      el("p", null, el("a", { id: "ind-pack", href: "/api/v1/reports/pack.xlsx", download: "", text: t("ind.pack") }), " · ",
-        el("a", { href: "/api/v1/reports/pack.csv?section=Indicators", download: "", text: "CSV" })),
+      exportBox(),
       el("div", { id: "ind-figures" }),
       el("h2", { text: t("ind.packs") }), el("div", { id: "ind-packs" }),
       el("h2", { text: t("ind.rectifications") }), el("div", { id: "ind-rects" }),
       el("div", { id: "ind-detail", hidden: true }));
   }
+
+  // A report pack on request (any months, a party): made in the background; its steps arrive live (reportExportChanged) and the
+  // bar keeps the furthest one, since pushes may overtake each other. The last request is remembered for this page's life.
+  let exporting = null;
+  function exportBox() {
+    const previous = new Date(); previous.setDate(1); previous.setMonth(previous.getMonth() - 1);
+    const once = keyed();
+    const from = el("input", { id: "ind-export-from", type: "month", value: monthOf(previous), "aria-label": t("ind.exportFrom") });
+    const to = el("input", { id: "ind-export-to", type: "month", value: monthOf(previous), "aria-label": t("ind.exportTo") });
+    const party = isManagement() ? el("input", { id: "ind-export-party", placeholder: t("ind.exportParty"), "aria-label": t("ind.exportParty"), size: 12 }) : null;
+    const button = el("button", { type: "submit", id: "ind-export", class: "primary compact", text: t("ind.export") });
+    const form = el("form", { id: "ind-export-form", class: "ops-toolbar" },
+      el("label", { class: "nr-inline" }, el("span", { text: t("ind.exportFrom") }), from),
+      el("label", { class: "nr-inline" }, el("span", { text: t("ind.exportTo") }), to),
+      party, button,
+      el("a", { href: "/api/v1/reports/pack.csv?section=Indicators", download: "", text: "CSV" }));
+    form.addEventListener("submit", async event => {
+      event.preventDefault();
+      try {
+        button.disabled = true;
+        const body = { from: from.value, to: to.value };
+        if (party && party.value.trim()) { body.partyId = party.value.trim(); }
+        showExport(await once(key => send("POST", "/api/v1/reports/exports", body, key)));
+        message(null);
+      } catch (err) { message(err); } finally { button.disabled = false; }
+    });
+    return el("div", { id: "ind-export-box" }, form,
+      el("div", { id: "ind-export-state", class: "nr-inline", "aria-live": "polite" }));
+  }
+
+  function showExport(status) {
+    if (!status || (exporting && exporting.id === status.id && rank(status) < rank(exporting))) { return; }
+    exporting = status;
+    const box = $("ind-export-state");
+    if (!box) { return; }
+    const parts = [el("progress", { id: "ind-export-progress", max: String(Math.max(1, status.stepsTotal)), value: String(status.stepsDone), "aria-label": t("ind.export") })];
+    if (status.state === "Done") {
+      parts.push(el("a", { id: "ind-export-download", href: status.download, download: "", text: tf("ind.exportDone", { size: Math.max(1, Math.round(status.bytes / 1024)) }) }));
+    } else if (status.state === "Failed") {
+      parts.push(el("span", { class: "error", text: status.error || t("ind.exportFailed") }));
+    } else {
+      parts.push(el("span", { id: "ind-export-step", text: tf("ind.exportStep", { done: status.stepsDone, total: status.stepsTotal || "…", rows: status.rows }) }));
+    }
+    box.replaceChildren(...parts);
+  }
+
+  // Finished beats running; among running, more steps done is further.
+  function rank(s) { return s.state === "Running" ? s.stepsDone : 1000; }
 
   function defineForm() {
     const once = keyed();
@@ -290,7 +337,13 @@ import { mc, t, tf, $, h as el, me, send, keyed, navigate, formatTime, problemTe
     else { detailId = null; const box = $("ind-detail"); if (box) { box.hidden = true; } }
   });
   mc.live.on("notification", n => { if (started && !$("indicators").hidden && n && String(n.kind || "").startsWith("indicator")) { refresh(); } });
-  mc.live.onReconnected(() => { if (started && !$("indicators").hidden) { refresh(); } });
+  mc.live.on("reportExportChanged", status => { if (started && exporting && status && status.id === exporting.id) { showExport(status); } });
+  mc.live.onReconnected(async () => {
+    if (!started || $("indicators").hidden) { return; }
+    refresh();
+    // Pushes missed while away: the request says where it is now.
+    if (exporting && exporting.state === "Running") { try { showExport(await mc.api(exporting.link)); } catch { /* shown on the next push */ } }
+  });
   document.addEventListener("mc:signed-in", () => {
     started = false; detailId = null;
     document.querySelectorAll(".tab[data-role=indicators]").forEach(tab => { tab.hidden = !canSee(); });
@@ -300,5 +353,5 @@ import { mc, t, tf, $, h as el, me, send, keyed, navigate, formatTime, problemTe
     document.querySelectorAll(".tab[data-role=indicators]").forEach(tab => { tab.hidden = true; });
   });
   document.addEventListener("mc:view", event => { if (event.detail === "indicators") { start(); } });
-  document.addEventListener("mc:language", () => { if (started && !$("indicators").hidden) { skeleton(); renderList(); renderFigures(); renderRectifications(); if (detailId) { showDetail(detailId); } } });
+  document.addEventListener("mc:language", () => { if (started && !$("indicators").hidden) { skeleton(); renderList(); renderFigures(); renderRectifications(); if (exporting) { const e = exporting; exporting = null; showExport(e); } if (detailId) { showDetail(detailId); } } });
 })();
