@@ -51,12 +51,79 @@ public sealed class ReportPack(NpgsqlDataSource db, IndicatorReadModel read, IGr
     {
         var sections = new Dictionary<string, object>();
         var total = totalSteps ?? SectionNames.Count;
-        void Add(string name, List<Dictionary<string, object?>> rows, string[] columns)
+        List<Dictionary<string, object?>>? figures = null;
+        foreach (var name in SectionNames)
         {
-            sections[name] = Rows(rows, columns);
+            List<Dictionary<string, object?>> rows;
+            if (name == Figures || name == Trends)
+            {
+                // The trend table is the figures again, month by month: read once for both.
+                figures ??= await FigureRowsAsync(partyId, from, to, cancellationToken);
+                rows = name == Figures ? figures : ReportCharts.TrendRows(figures);
+            }
+            else
+            {
+                rows = await SectionRowsAsync(name, partyId, from, to, cancellationToken);
+            }
+
+            sections[name] = Rows(rows, ColumnsOf[name]);
             progress?.Report(new ReportPackStep(name, sections.Count, total, rows.Count));
         }
 
+        return sections;
+    }
+
+    /// <summary>One section's rows (its header alone when it has none), or null for a name that is no section.</summary>
+    public async Task<List<Dictionary<string, object?>>?> SectionAsync(string name, string? partyId, DateOnly from, DateOnly to, CancellationToken cancellationToken)
+    {
+        var section = SectionNames.FirstOrDefault(n => string.Equals(n, name, StringComparison.OrdinalIgnoreCase));
+        return section is null ? null : Rows(await SectionRowsAsync(section, partyId, from, to, cancellationToken), ColumnsOf[section]);
+    }
+
+    private async Task<List<Dictionary<string, object?>>> SectionRowsAsync(string name, string? partyId, DateOnly from, DateOnly to, CancellationToken cancellationToken) =>
+        name switch
+        {
+            Measures => await MeasureRowsAsync(partyId, from, to, cancellationToken),
+            Figures => await FigureRowsAsync(partyId, from, to, cancellationToken),
+            Trends => ReportCharts.TrendRows(await FigureRowsAsync(partyId, from, to, cancellationToken)),
+            Rectifications => await RectificationRowsAsync(partyId, from, cancellationToken),
+            Channels => await ChannelRowsAsync(partyId, from, to, cancellationToken),
+            Incidents => await IncidentRowsAsync(partyId, from, to, cancellationToken),
+            RootCauses => await RootCauseRowsAsync(partyId, from, to, cancellationToken),
+            Terminals => await TerminalRowsAsync(partyId, from, to, cancellationToken),
+            Inspections => await InspectionRowsAsync(partyId, cancellationToken),
+            Staff => await StaffRowsAsync(partyId, from, to, cancellationToken),
+            HotEvents => await HotEventRowsAsync(partyId, from, to, cancellationToken),
+            _ => throw new ArgumentOutOfRangeException(nameof(name), name, "not a section of the report pack"),
+        };
+
+    /// <summary>Each section's columns, in order: the header an empty section still has.</summary>
+    private static readonly Dictionary<string, string[]> ColumnsOf = new()
+    {
+        [Measures] = ["Month", "Party", .. IndicatorMeasures.All.Select(m => m.Name)],
+        [Figures] = ["Month", "Indicator", "IndicatorId", "Party", "Application", "Value", "Comparison", "Target", "Met", "Closed", "Reminded"],
+        [Trends] = ["Month"],
+        [Rectifications] = ["Id", "Party", "Source", "Title", "State", "NextDue", "OpenedAt", "UpdatedAt"],
+        [Channels] = ["Month", "Party", "Channel", "Application", "Published", "AssignmentsSubmitted", "AssignmentsOnTime", "OnTimeRate", "ReviewsDone", "ReviewMedianHours"],
+        [Incidents] = ["Month", "Party", "Source", "Severity", "Reported", "Acknowledged", "Resolved", "MttaMinutes", "MttrMinutes", "WithRootCause"],
+        [RootCauses] = ["Month", "Party", "Category", "Incidents", "MttrMinutes", "Sources"],
+        [Terminals] = ["Month", "Party", "Application", "ActiveTerminals", "Heartbeats", "Sessions", "Interactions", "ScreenOnHours"],
+        [Inspections] = ["Party", "Application", "Terminal", "Name", "Region", "Health", "LastInspection", "LastPassed", "InspectionDue", "Overdue"],
+        [Staff] =
+        [
+            "Organisation", "Party", "Total", "Managers", "StaffPosts", "ServicePosts", "Certified", "CertifiedShare", "MeetsRatio", "BelowHalfFrom",
+            "ExpiringCertificates", "EntryBreaches", "SessionsClosed", "Attended", "Passed", "ObligationsOpen", "ObligationsOverdue",
+        ],
+        [HotEvents] =
+        [
+            "Id", "Party", "Title", "Status", "StartsAt", "EndsAt", "DeclaredMultiple", "Channels", "QaRequests", "QaAnswered", "AnsweredShare",
+            "FeedRequests", "PeakPerMinute", "PeakMinute",
+        ],
+    };
+
+    /// <summary>Every measure of the catalogue per party and month, computed by the month grain (nothing stored).</summary>
+    private async Task<List<Dictionary<string, object?>>> MeasureRowsAsync(string? partyId, DateOnly from, DateOnly to, CancellationToken cancellationToken)
+    {
         var parties = partyId is not null ? [partyId] : await PartiesAsync(cancellationToken);
         var months = new List<DateOnly>();
         for (var month = from; month <= to && months.Count < MaxMonths; month = month.AddMonths(1))
@@ -83,10 +150,14 @@ public sealed class ReportPack(NpgsqlDataSource db, IndicatorReadModel read, IGr
             }
         }
 
-        Add(Measures, measureRows, ["Month", "Party", .. IndicatorMeasures.All.Select(m => m.Name)]);
+        return measureRows;
+    }
 
+    /// <summary>The kept figures of the indicators, with the indicator's name.</summary>
+    private async Task<List<Dictionary<string, object?>>> FigureRowsAsync(string? partyId, DateOnly from, DateOnly to, CancellationToken cancellationToken)
+    {
         var indicators = (await read.IndicatorsAsync(null, cancellationToken)).ToDictionary(i => i.Id, i => i);
-        var figureRows = (await read.FiguresAsync(null, partyId, from, to, cancellationToken))
+        return (await read.FiguresAsync(null, partyId, from, to, cancellationToken))
             .Select(f => new Dictionary<string, object?>
             {
                 ["Month"] = f.Month.ToDateTime(TimeOnly.MinValue),
@@ -101,13 +172,13 @@ public sealed class ReportPack(NpgsqlDataSource db, IndicatorReadModel read, IGr
                 ["Closed"] = f.Closed,
                 ["Reminded"] = f.Reminded,
             }).ToList();
+    }
 
-        Add(Figures, figureRows, ["Month", "Indicator", "IndicatorId", "Party", "Application", "Value", "Comparison", "Target", "Met", "Closed", "Reminded"]);
-        Add(Trends, ReportCharts.TrendRows(figureRows), ["Month"]);
-
-        // A shortfall's rectification is opened after its month has closed: what moved since the range began belongs to it.
+    /// <summary>Rectifications that moved since the range began (a shortfall's rectification is opened after its month has closed).</summary>
+    private async Task<List<Dictionary<string, object?>>> RectificationRowsAsync(string? partyId, DateOnly from, CancellationToken cancellationToken)
+    {
         var first = from.ToDateTime(TimeOnly.MinValue);
-        var rectificationRows = (await read.RectificationsAsync(partyId, null, cancellationToken))
+        return (await read.RectificationsAsync(partyId, null, cancellationToken))
             .Where(r => r.UpdatedAt.UtcDateTime >= first)
             .Select(r => new Dictionary<string, object?>
             {
@@ -120,16 +191,6 @@ public sealed class ReportPack(NpgsqlDataSource db, IndicatorReadModel read, IGr
                 ["OpenedAt"] = r.OpenedAt.UtcDateTime,
                 ["UpdatedAt"] = r.UpdatedAt.UtcDateTime,
             }).ToList();
-
-        Add(Rectifications, rectificationRows, ["Id", "Party", "Source", "Title", "State", "NextDue", "OpenedAt", "UpdatedAt"]);
-        Add(Channels, await ChannelRowsAsync(partyId, from, to, cancellationToken), ChannelColumns);
-        Add(Incidents, await IncidentRowsAsync(partyId, from, to, cancellationToken), IncidentColumns);
-        Add(RootCauses, await RootCauseRowsAsync(partyId, from, to, cancellationToken), RootCauseColumns);
-        Add(Terminals, await TerminalRowsAsync(partyId, from, to, cancellationToken), TerminalColumns);
-        Add(Inspections, await InspectionRowsAsync(partyId, cancellationToken), InspectionColumns);
-        Add(Staff, await StaffRowsAsync(partyId, from, to, cancellationToken), StaffColumns);
-        Add(HotEvents, await HotEventRowsAsync(partyId, from, to, cancellationToken), HotEventColumns);
-        return sections;
     }
 
     /// <summary>Writes the pack as XLSX, its text in the request's language, with a line chart per indicator and scope on the Trends sheet.</summary>
@@ -212,12 +273,6 @@ public sealed class ReportPack(NpgsqlDataSource db, IndicatorReadModel read, IGr
     private static List<Dictionary<string, object?>> Rows(List<Dictionary<string, object?>> rows, string[] columns) =>
         rows.Count > 0 ? rows : [columns.ToDictionary(c => c, _ => (object?)null)];
 
-    private static readonly string[] ChannelColumns =
-        ["Month", "Party", "Channel", "Application", "Published", "AssignmentsSubmitted", "AssignmentsOnTime", "OnTimeRate", "ReviewsDone", "ReviewMedianHours"];
-
-    private static readonly string[] IncidentColumns =
-        ["Month", "Party", "Source", "Severity", "Reported", "Acknowledged", "Resolved", "MttaMinutes", "MttrMinutes", "WithRootCause"];
-
     /// <summary>
     /// Newsroom throughput and timeliness per channel and month (the measures of the catalogue, by channel): stories published,
     /// assignments submitted and on time, reviews and their median turnaround, from mc.event_log.
@@ -290,8 +345,6 @@ public sealed class ReportPack(NpgsqlDataSource db, IndicatorReadModel read, IGr
         }).ToList();
     }
 
-    private static readonly string[] RootCauseColumns = ["Month", "Party", "Category", "Incidents", "MttrMinutes", "Sources"];
-
     /// <summary>
     /// Incidents reported in each month per party by the category of their recorded root cause (RootCauseCategory; causes recorded
     /// before categories existed count as Unrecorded, and so do incidents without a root cause yet), with the mean minutes to resolve
@@ -358,9 +411,6 @@ public sealed class ReportPack(NpgsqlDataSource db, IndicatorReadModel read, IGr
         public long WithRootCause { get; init; }
     }
 
-    private static readonly string[] TerminalColumns =
-        ["Month", "Party", "Application", "ActiveTerminals", "Heartbeats", "Sessions", "Interactions", "ScreenOnHours"];
-
     /// <summary>
     /// The terminals' use per party, application and month from the daily activity the terminal grains keep (mc.terminal_activity):
     /// how many terminals reported at all, with their heartbeats, sessions, interactions and screen-on hours. A terminal counts in the
@@ -402,9 +452,6 @@ public sealed class ReportPack(NpgsqlDataSource db, IndicatorReadModel read, IGr
         public long Interactions { get; init; }
         public double ScreenOnHours { get; init; }
     }
-
-    private static readonly string[] InspectionColumns =
-        ["Party", "Application", "Terminal", "Name", "Region", "Health", "LastInspection", "LastPassed", "InspectionDue", "Overdue"];
 
     /// <summary>
     /// Every terminal of the party (or all) with its inspection schedule as it stands when the pack is made (巡检, every six months):
@@ -452,12 +499,6 @@ public sealed class ReportPack(NpgsqlDataSource db, IndicatorReadModel read, IGr
         public DateTimeOffset? InspectionDue { get; init; }
         public bool Overdue { get; init; }
     }
-
-    private static readonly string[] StaffColumns =
-    [
-        "Organisation", "Party", "Total", "Managers", "StaffPosts", "ServicePosts", "Certified", "CertifiedShare", "MeetsRatio", "BelowHalfFrom",
-        "ExpiringCertificates", "EntryBreaches", "SessionsClosed", "Attended", "Passed", "ObligationsOpen", "ObligationsOverdue",
-    ];
 
     /// <summary>
     /// Staff and training per organisation (the operator's and each party's; a party's pack: its own): the active staff by post, the
@@ -541,12 +582,6 @@ public sealed class ReportPack(NpgsqlDataSource db, IndicatorReadModel read, IGr
         public long ObligationsOpen { get; init; }
         public long ObligationsOverdue { get; init; }
     }
-
-    private static readonly string[] HotEventColumns =
-    [
-        "Id", "Party", "Title", "Status", "StartsAt", "EndsAt", "DeclaredMultiple", "Channels", "QaRequests", "QaAnswered", "AnsweredShare",
-        "FeedRequests", "PeakPerMinute", "PeakMinute",
-    ];
 
     /// <summary>
     /// Hot events (热点事件) whose window meets the range, with their traffic as the web instances counted it and kept per minute: the

@@ -82,6 +82,15 @@ public sealed class IndicatorsPageTests(BrowserFixture fixture)
         var box = await admin.Locator("#ind-export-box").BoundingBoxAsync();
         Assert.True(box is { Width: <= 390 }, "the export form fits a phone");
 
+        // The same months as a page: every measure per month, a chart of the chosen figure, headers in Chinese.
+        await admin.SelectOptionAsync("#rep-section", "Measures");
+        await admin.ClickAsync("#rep-show");
+        await Assertions.Expect(admin.Locator("#rep-rows tbody tr")).ToHaveCountAsync(3, Live);
+        await Assertions.Expect(admin.Locator("#rep-rows thead th").First).ToHaveTextAsync("月份");
+        await Assertions.Expect(admin.Locator("#rep-chart canvas")).ToHaveCountAsync(1, Live);
+        await admin.Locator("#ind-export-box").ScrollIntoViewIfNeededAsync();
+        await admin.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.Screenshots, "indicators-report-phone-zh.png") });
+
         var download = await admin.RunAndWaitForDownloadAsync(() => link.ClickAsync());
         var path = await download.PathAsync();
         using var zip = System.IO.Compression.ZipFile.OpenRead(path);

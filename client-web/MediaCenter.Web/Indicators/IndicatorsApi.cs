@@ -207,16 +207,28 @@ internal static class IndicatorsApi
         reports.MapGet("/pack.csv", async (string? section, string? from, string? to, string? partyId, HttpContext http, ReportPack pack, TimeProvider time) =>
             {
                 var (party, first, last) = PackRange(http, time, from, to, partyId);
-                var sections = await pack.SectionsAsync(party, first, last, http.RequestAborted);
-                var name = sections.Keys.FirstOrDefault(k => string.Equals(k, section ?? ReportPack.Measures, StringComparison.OrdinalIgnoreCase))
-                    ?? throw new CommandRefused("Invalid", Msg.Of("indicator.sectionInvalid", ("sections", Msg.List(sections.Keys))), WhatIndicator);
-                using var buffer = new MemoryStream();
-                await ReportPack.WriteCsvAsync(buffer, sections[name], http.RequestAborted);
-                return Results.File(buffer.ToArray(), "text/csv; charset=utf-8", $"mediacenter-{name.ToLowerInvariant()}-{IndicatorMonths.Name(first)}.csv");
+                var name = section ?? ReportPack.Measures;
+                var rows = await pack.SectionAsync(name, party, first, last, http.RequestAborted) ?? throw SectionInvalid();
+                return Results.Stream(body => ReportPack.WriteCsvAsync(body, rows, http.RequestAborted), "text/csv; charset=utf-8",
+                    $"mediacenter-{name.ToLowerInvariant()}-{IndicatorMonths.Name(first)}.csv");
             })
             .RequireAuthorization(Policies.PartyRead)
             .WithName("ReportPackCsv")
             .WithSummary("One section of the report pack (section = Measures, Indicators, Trends, Rectifications, Channels, Incidents, RootCauses, Terminals, Inspections, Staff or HotEvents) as CSV, for the same range and party.");
+
+        reports.MapGet("/sections/{section}", async (string section, string? from, string? to, string? partyId, HttpContext http, ReportPack pack, TimeProvider time) =>
+            {
+                var (party, first, last) = PackRange(http, time, from, to, partyId);
+                var rows = await pack.SectionAsync(section, party, first, last, http.RequestAborted) ?? throw SectionInvalid();
+                var columns = rows.Count > 0 ? rows[0].Keys.ToList() : [];
+                // An empty section is its header alone: one row of nothing, which the page shows as no rows.
+                var values = rows.Where(r => r.Values.Any(v => v is not null)).Select(r => columns.Select(c => r.GetValueOrDefault(c)).ToList()).ToList();
+                return Results.Ok(new SectionView(ReportPack.SectionNames.First(n => string.Equals(n, section, StringComparison.OrdinalIgnoreCase)),
+                    IndicatorMonths.Name(first), IndicatorMonths.Name(last), party, columns, values));
+            })
+            .RequireAuthorization(Policies.PartyRead)
+            .WithName("ReportSection")
+            .WithSummary("One section of the report pack as rows for a page (columns in order, then each row's values in that order), for the same range and party rules.");
 
         reports.MapGet("/archive", async (HttpContext http, IndicatorReadModel read) =>
                 Results.Ok(await read.KeptPacksAsync(PartyScope(http.CurrentUser()), http.RequestAborted)))
@@ -290,6 +302,12 @@ internal static class IndicatorsApi
     }
 
     public sealed record ExportBody(string? From, string? To, string? PartyId);
+
+    /// <summary>A section of the report pack as a page shows it.</summary>
+    public sealed record SectionView(string Section, string From, string To, string? PartyId, List<string> Columns, List<List<object?>> Rows);
+
+    private static CommandRefused SectionInvalid() =>
+        new("Invalid", Msg.Of("indicator.sectionInvalid", ("sections", Msg.List(ReportPack.SectionNames))), WhatIndicator);
 
     /// <summary>A requested pack as the page follows it.</summary>
     public sealed record ExportView(string Id, string State, int StepsDone, int StepsTotal, string? Step, long Rows, long? Bytes, string? Sha256, string? Error,

@@ -281,6 +281,7 @@ public sealed class AuthorizationMatrixTests(IntegrationFixture fixture)
         ["POST /api/v1/rectifications/{id}/decision"] = [],
         ["GET /api/v1/reports/pack.xlsx"] = [.. PartyRead, "other-party-admin"],
         ["GET /api/v1/reports/pack.csv"] = [.. PartyRead, "other-party-admin"],
+        ["GET /api/v1/reports/sections/{section}"] = [.. PartyRead, "other-party-admin"],
         ["GET /api/v1/reports/archive"] = [.. PartyRead, "other-party-admin"],
         ["GET /api/v1/reports/archive/{month}.xlsx"] = [.. PartyRead, "other-party-admin"],
         ["GET /api/v1/reports/archive/progress"] = ["admin", "operator", "management"],

@@ -72,6 +72,15 @@ public sealed class ReportExportTests(IntegrationFixture fixture)
         Assert.Equal([people.PartyA, people.PartyA], measures.Select(r => (string)r["Party"]!));
         Assert.Equal(bytes.LongLength, await KeptBytesAsync(deployment.ConnectionString, id));
 
+        // The same section as a page reads it: the columns in order, then each row's values; an unknown section is refused.
+        var section = await people.PartyAdmin.MustAsync(HttpMethod.Get, $"/api/v1/reports/sections/measures?from={Name(first)}&to={Name(last)}", null, HttpStatusCode.OK);
+        Assert.Equal("Measures", section.Str("section"));
+        var columns = section.GetProperty("columns").EnumerateArray().Select(c => c.GetString()!).ToList();
+        Assert.Equal([.. measures[0].Keys], columns);
+        Assert.Equal(2, section.GetProperty("rows").GetArrayLength());
+        Assert.All(section.GetProperty("rows").EnumerateArray(), r => Assert.Equal(people.PartyA, r[1].GetString()));
+        await people.PartyAdmin.MustAsync(HttpMethod.Get, "/api/v1/reports/sections/nonsense", null, HttpStatusCode.UnprocessableEntity);
+
         // Nobody else sees it, not even management.
         Assert.Equal(HttpStatusCode.NotFound, await people.Management.StatusAsync(HttpMethod.Get, $"/api/v1/reports/exports/{id}"));
         Assert.Equal(HttpStatusCode.NotFound, await people.Member.StatusAsync(HttpMethod.Get, $"/api/v1/reports/exports/{id}/pack.xlsx"));

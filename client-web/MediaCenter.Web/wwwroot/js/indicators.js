@@ -36,6 +36,7 @@ import { mc, t, tf, $, h as el, me, send, keyed, navigate, formatTime, problemTe
       el("h2", { text: t("ind.trend") }), el("div", { id: "ind-chart", class: "chart" }),
       el("h2", { text: t("ind.figures") }),
       exportBox(),
+      el("h2", { text: t("rep.title") }), reportBox(),
       el("div", { id: "ind-figures" }),
       el("h2", { text: t("ind.packs") }), el("div", { id: "ind-packs" }),
       el("h2", { text: t("ind.rectifications") }), el("div", { id: "ind-rects" }),
@@ -85,6 +86,82 @@ import { mc, t, tf, $, h as el, me, send, keyed, navigate, formatTime, problemTe
       parts.push(el("span", { id: "ind-export-step", text: tf("ind.exportStep", { done: status.stepsDone, total: status.stepsTotal || "…", rows: status.rows }) }));
     }
     box.replaceChildren(...parts);
+  }
+
+  // The pack's sections as pages: one section at a time for the months and party of the form above, a chart of a chosen figure
+  // (summed by month, or by row where the section has no month) and the rows.
+  const sections = ["Channels", "Incidents", "RootCauses", "Terminals", "Inspections", "Staff", "HotEvents", "Measures", "Indicators", "Rectifications"];
+  const shares = new Set(["OnTimeRate", "CertifiedShare", "AnsweredShare"]);
+  const valueKeys = { Category: "inc.category.", Status: "hot.state.", State: "ind.rect.state." };
+  let report = null;
+
+  function reportBox() {
+    const section = el("select", { id: "rep-section", "aria-label": t("rep.section") }, sections.map(n => el("option", { value: n, text: t("rep.sec." + n) })));
+    const form = el("form", { id: "rep-form", class: "ops-toolbar" },
+      el("label", { class: "nr-inline" }, el("span", { text: t("rep.section") }), section),
+      el("button", { type: "submit", class: "lang", id: "rep-show", text: t("rep.show") }));
+    form.addEventListener("submit", async event => {
+      event.preventDefault();
+      const query = new URLSearchParams({ from: $("ind-export-from").value, to: $("ind-export-to").value });
+      const party = $("ind-export-party");
+      if (party && party.value.trim()) { query.set("partyId", party.value.trim()); }
+      try { report = await mc.api(`/api/v1/reports/sections/${section.value}?${query}`); message(null); renderReport(); } catch (err) { message(err); }
+    });
+    return el("div", { id: "rep-box" }, form, el("div", { id: "rep-figure-box" }), el("div", { id: "rep-chart", class: "chart", hidden: true }), el("div", { id: "rep-table" }));
+  }
+
+  function columnLabel(column) {
+    const measure = measures.find(m => m.name === column);
+    return measure ? measure.label : (t("rep.col." + column) === "rep.col." + column ? column : t("rep.col." + column));
+  }
+
+  function isShare(column) { return shares.has(column) || measures.some(m => m.name === column && m.unit === "%"); }
+
+  function cell(column, value) {
+    if (value === null || value === undefined) { return "—"; }
+    if (typeof value === "boolean") { return t(value ? "rep.yes" : "rep.no"); }
+    if (typeof value === "number") { return isShare(column) ? `${Math.round(value * 1000) / 10}%` : String(Math.round(value * 100) / 100); }
+    if (/^\d{4}-\d\d-\d\dT/.test(value)) { return column === "Month" ? value.slice(0, 7) : /T00:00:00/.test(value) ? value.slice(0, 10) : formatTime(value); }
+    const key = valueKeys[column] ? valueKeys[column] + value : null;
+    return key && t(key) !== key ? t(key) : value;
+  }
+
+  function renderReport() {
+    const box = $("rep-table");
+    if (!box || !report) { return; }
+    const columns = report.columns;
+    box.replaceChildren(report.rows.length === 0 ? el("p", { class: "muted", id: "rep-empty", text: t("rep.none") })
+      : el("table", { class: "silos", id: "rep-rows", "data-section": report.section },
+        el("thead", null, el("tr", null, columns.map(c => el("th", { text: columnLabel(c) })))),
+        el("tbody", null, report.rows.map(r => el("tr", null, r.map((v, i) => td(cell(columns[i], v), columnLabel(columns[i]))))))));
+    const numeric = columns.filter((c, i) => report.rows.some(r => typeof r[i] === "number"));
+    const pick = $("rep-figure-box");
+    pick.replaceChildren(numeric.length === 0 ? "" : el("label", { class: "nr-inline" }, el("span", { text: t("rep.figure") }),
+      el("select", { id: "rep-figure", "aria-label": t("rep.figure"), onchange: event => renderReportChart(event.target.value) },
+        numeric.map(c => el("option", { value: c, text: columnLabel(c) })))));
+    renderReportChart(numeric[0]);
+  }
+
+  async function renderReportChart(column) {
+    const box = $("rep-chart");
+    if (!box) { return; }
+    box.hidden = !column || report.rows.length === 0;
+    if (box.hidden) { return; }
+    try { await mc.loadEcharts(); } catch { return; }
+    const columns = report.columns;
+    const at = columns.indexOf(column);
+    const by = columns.includes("Month") ? columns.indexOf("Month") : columns.findIndex((c, i) => report.rows.every(r => typeof r[i] === "string"));
+    const sums = new Map();
+    for (const row of report.rows) {
+      const x = by < 0 ? "" : cell(columns[by], row[by]);
+      if (typeof row[at] === "number") { sums.set(x, (sums.get(x) || 0) + row[at]); }
+    }
+    const xs = [...sums.keys()].sort();
+    const chart = window.echarts.getInstanceByDom(box) || window.echarts.init(box);
+    chart.setOption({ animation: false, tooltip: { trigger: "axis" }, grid: { left: 56, right: 16, top: 24, bottom: 28 },
+      xAxis: { type: "category", data: xs }, yAxis: { type: "value" },
+      series: [{ name: columnLabel(column), type: columns.includes("Month") ? "line" : "bar",
+        data: xs.map(x => isShare(column) ? Math.round(sums.get(x) * 1000) / 10 : Math.round(sums.get(x) * 100) / 100) }] }, true);
   }
 
   // Finished beats running; among running, more steps done is further.
@@ -353,5 +430,5 @@ import { mc, t, tf, $, h as el, me, send, keyed, navigate, formatTime, problemTe
     document.querySelectorAll(".tab[data-role=indicators]").forEach(tab => { tab.hidden = true; });
   });
   document.addEventListener("mc:view", event => { if (event.detail === "indicators") { start(); } });
-  document.addEventListener("mc:language", () => { if (started && !$("indicators").hidden) { skeleton(); renderList(); renderFigures(); renderRectifications(); if (exporting) { const e = exporting; exporting = null; showExport(e); } if (detailId) { showDetail(detailId); } } });
+  document.addEventListener("mc:language", () => { if (started && !$("indicators").hidden) { skeleton(); renderList(); renderFigures(); renderRectifications(); if (exporting) { const e = exporting; exporting = null; showExport(e); } if (report) { renderReport(); } if (detailId) { showDetail(detailId); } } });
 })();
