@@ -95,6 +95,7 @@ public static class WebHosting
         app.UseMiddleware<AuditTrail>();
         app.UseMiddleware<PasswordChangeGate>();
         app.UseAuthorization();
+        app.UseMiddleware<AuditWriteAhead>();
         return app;
     }
 

@@ -11,13 +11,8 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
     {
         if (exception is IdentityProblem problem)
         {
-            return await WriteAsync(context, problem.Kind switch
-            {
-                ProblemKind.Invalid => StatusCodes.Status400BadRequest,
-                ProblemKind.Conflict => StatusCodes.Status409Conflict,
-                ProblemKind.NotFound => StatusCodes.Status404NotFound,
-                _ => StatusCodes.Status403Forbidden,
-            }, problem.Message, problem.Details.Count > 0 ? Msg.List(problem.Details) : null, problem.Details, exception);
+            return await WriteAsync(context, StatusOf(exception), problem.Message, problem.Details.Count > 0 ? Msg.List(problem.Details) : null, problem.Details,
+                exception);
         }
 
         if (exception is Operations.CommandRefused command)
@@ -29,21 +24,10 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
 
         if (exception is SignInRefused refused)
         {
-            return await WriteAsync(context, StatusCodes.Status401Unauthorized, refused.Message, null, [], exception);
+            return await WriteAsync(context, StatusOf(exception), refused.Message, null, [], exception);
         }
 
-        var (status, title) = exception switch
-        {
-            BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => (StatusCodes.Status413PayloadTooLarge, Msg.Of("web.requestTooLarge")),
-            BadHttpRequestException => (StatusCodes.Status400BadRequest, Msg.Of("web.requestMalformed")),
-            ArgumentException => (StatusCodes.Status400BadRequest, Msg.Of("web.requestInvalid")),
-            TimeoutException => (StatusCodes.Status503ServiceUnavailable, Msg.Of("web.timedOut")),
-            // The database is unreachable (an outage, a failover): nothing was acknowledged, the same request may be retried.
-            _ when IsDatabase(exception) => (StatusCodes.Status503ServiceUnavailable, Msg.Of("web.databaseUnavailable")),
-            OrleansException => (StatusCodes.Status503ServiceUnavailable, Msg.Of("web.serviceUnavailable")),
-            _ => (StatusCodes.Status500InternalServerError, Msg.Of("web.unexpectedError")),
-        };
-
+        var (status, title) = Unexpected(exception);
         if (status >= 500)
         {
             LogFailure(logger, context.Request.Method, context.Request.Path, exception);
@@ -56,6 +40,32 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
 
         return await WriteAsync(context, status, title, status < 500 ? exception.Message : null, [], exception);
     }
+
+    /// <summary>The status an exception is answered with (the operation log records it before the answer is written).</summary>
+    public static int StatusOf(Exception exception) => exception switch
+    {
+        IdentityProblem { Kind: ProblemKind.Invalid } => StatusCodes.Status400BadRequest,
+        IdentityProblem { Kind: ProblemKind.Conflict } => StatusCodes.Status409Conflict,
+        IdentityProblem { Kind: ProblemKind.NotFound } => StatusCodes.Status404NotFound,
+        IdentityProblem => StatusCodes.Status403Forbidden,
+        Operations.CommandRefused command => GrainOutcomes.Describe(command.Outcome, command.What).Status,
+        SignInRefused => StatusCodes.Status401Unauthorized,
+        _ => Unexpected(exception).Status,
+    };
+
+    private static (int Status, string Title) Unexpected(Exception exception) => exception switch
+    {
+        BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => (StatusCodes.Status413PayloadTooLarge, Msg.Of("web.requestTooLarge")),
+        BadHttpRequestException => (StatusCodes.Status400BadRequest, Msg.Of("web.requestMalformed")),
+        ArgumentException => (StatusCodes.Status400BadRequest, Msg.Of("web.requestInvalid")),
+        TimeoutException => (StatusCodes.Status503ServiceUnavailable, Msg.Of("web.timedOut")),
+        // The operation log could not take the entry of a change about to be made: the change is not made.
+        Security.AuditUnavailable => (StatusCodes.Status503ServiceUnavailable, Msg.Of("web.auditUnavailable")),
+        // The database is unreachable (an outage, a failover): nothing was acknowledged, the same request may be retried.
+        _ when IsDatabase(exception) => (StatusCodes.Status503ServiceUnavailable, Msg.Of("web.databaseUnavailable")),
+        OrleansException => (StatusCodes.Status503ServiceUnavailable, Msg.Of("web.serviceUnavailable")),
+        _ => (StatusCodes.Status500InternalServerError, Msg.Of("web.unexpectedError")),
+    };
 
     // A database error here, or one a grain raised that reached us as an exception Orleans could not carry as itself.
     private static bool IsDatabase(Exception exception) =>

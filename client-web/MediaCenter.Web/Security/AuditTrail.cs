@@ -8,6 +8,9 @@ namespace MediaCenter.Web.Security;
 /// <summary>What a handler adds to the operation log entry of its request (target, before/after summary).</summary>
 public sealed class AuditNotes
 {
+    /// <summary>Whether the request may change something: its attempt is logged before it runs (<see cref="AuditWriteAhead"/>).</summary>
+    public bool Changes { get; init; }
+
     /// <summary>The entity acted on, e.g. <c>user:…</c>; defaults to the route values.</summary>
     public string? Target { get; set; }
 
@@ -39,26 +42,42 @@ public sealed partial class AuditTrail(RequestDelegate next, ILogger<AuditTrail>
             return;
         }
 
-        var notes = new AuditNotes();
+        var notes = new AuditNotes { Changes = !read };
         if (readsLogs && request.QueryString.HasValue)
         {
             notes.Details["query"] = request.QueryString.Value;
         }
 
         context.Items[typeof(AuditNotes)] = notes;
+        Exception? failure = null;
         try
         {
             await next(context);
         }
+        catch (Exception e)
+        {
+            failure = e;
+            throw;
+        }
         finally
         {
-            await WriteAsync(context, notes, audit, alerts, settings.Value);
+            await WriteAsync(context, notes, failure, audit, alerts, settings.Value);
         }
     }
 
-    private async Task WriteAsync(HttpContext context, AuditNotes notes, AuditLog audit, SecurityAlerts alerts, IdentitySettings settings)
+    /// <summary>The action of a request as the log names it: the method and the route's pattern.</summary>
+    internal static string ActionOf(HttpContext context) => (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText is { } pattern
+        ? $"{context.Request.Method} {(pattern.Length > 1 ? pattern.TrimEnd('/') : pattern)}"
+        : $"{context.Request.Method} {context.Request.Path}";
+
+    /// <summary>What the request acted on, when its handler did not say: the route values.</summary>
+    internal static string? RouteTargetOf(HttpContext context) =>
+        string.Join(',', context.Request.RouteValues.Select(v => $"{v.Key}={v.Value}")) is { Length: > 0 } target ? target : null;
+
+    private async Task WriteAsync(HttpContext context, AuditNotes notes, Exception? failure, AuditLog audit, SecurityAlerts alerts, IdentitySettings settings)
     {
-        var status = context.Response.StatusCode;
+        // A refusal thrown by a handler is answered further out, after this entry is written: its status is the one it will get.
+        var status = failure is null ? context.Response.StatusCode : Api.ProblemExceptionHandler.StatusOf(failure);
         var result = status switch
         {
             < 400 => "ok",
@@ -66,18 +85,14 @@ public sealed partial class AuditTrail(RequestDelegate next, ILogger<AuditTrail>
             < 500 => "rejected",
             _ => "failed",
         };
-        var endpoint = context.GetEndpoint();
-        var action = (endpoint as RouteEndpoint)?.RoutePattern.RawText is { } pattern
-            ? $"{context.Request.Method} {(pattern.Length > 1 ? pattern.TrimEnd('/') : pattern)}"
-            : $"{context.Request.Method} {context.Request.Path}";
-        var target = notes.Target ?? string.Join(',', context.Request.RouteValues.Select(v => $"{v.Key}={v.Value}"));
+        var action = ActionOf(context);
+        var target = notes.Target ?? RouteTargetOf(context);
         var actor = context.CurrentUserOrNull()?.Username;
         notes.Details["method"] = context.Request.Method;
         notes.Details["status"] = status;
         try
         {
-            await audit.OperationAsync(context.OperationEntry(action, string.IsNullOrEmpty(target) ? null : target, result, notes.Details),
-                CancellationToken.None);
+            await audit.OperationAsync(context.OperationEntry(action, target, result, notes.Details), CancellationToken.None);
 
             if (actor is not null && result == "ok" && HttpMethods.IsDelete(context.Request.Method))
             {
@@ -91,7 +106,8 @@ public sealed partial class AuditTrail(RequestDelegate next, ILogger<AuditTrail>
         }
         catch (Exception ex)
         {
-            // The change itself is already stored; a lost log entry must be visible to operators.
+            // The attempt was logged before the change ran (AuditWriteAhead): the entry of its outcome is what is lost, and operators
+            // must see that.
             LogAuditFailed(logger, action, ex);
         }
     }
@@ -99,6 +115,43 @@ public sealed partial class AuditTrail(RequestDelegate next, ILogger<AuditTrail>
     [LoggerMessage(Level = LogLevel.Error, Message = "The operation log entry for {Action} could not be written")]
     private static partial void LogAuditFailed(ILogger logger, string action, Exception exception);
 }
+
+/// <summary>
+/// Logs the attempt of every state-changing call that authorization let through before it runs, and refuses the call (503, nothing
+/// done) when the operation log cannot take the entry: no change is made that the log does not know was tried. The outcome follows
+/// as its own entry (<see cref="AuditTrail"/>), with the same correlation id.
+/// </summary>
+public sealed partial class AuditWriteAhead(RequestDelegate next, ILogger<AuditWriteAhead> logger)
+{
+    /// <summary>The result of an attempt's entry.</summary>
+    public const string Attempt = "attempt";
+
+    public async Task InvokeAsync(HttpContext context, AuditLog audit)
+    {
+        if (context.Items[typeof(AuditNotes)] is AuditNotes { Changes: true })
+        {
+            var action = AuditTrail.ActionOf(context);
+            try
+            {
+                await audit.OperationAsync(context.OperationEntry(action, AuditTrail.RouteTargetOf(context), Attempt,
+                    new Dictionary<string, object?> { ["method"] = context.Request.Method }), CancellationToken.None);
+            }
+            catch (Exception ex)
+            {
+                LogRefused(logger, action, ex);
+                throw new AuditUnavailable(ex);
+            }
+        }
+
+        await next(context);
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Action} refused: the operation log could not take the entry of its attempt")]
+    private static partial void LogRefused(ILogger logger, string action, Exception exception);
+}
+
+/// <summary>The operation log could not take the entry of a change about to be made, so the change was not made.</summary>
+public sealed class AuditUnavailable(Exception inner) : Exception("The operation log is unavailable.", inner);
 
 /// <summary>Early warnings (预警): stored, written to the operation log, and pushed live to administrators and auditors.</summary>
 public sealed class SecurityAlerts(AuditLog audit, Live.LiveSender live)
