@@ -289,7 +289,8 @@ public sealed class LauncherCli
                 r.AddError($"--only names benchmarks B1 to B8 (unknown: {string.Join(", ", unknown)}).");
             }
         });
-        var bench = new Command("bench", "run the benchmarks (apart from the tests) and rewrite docs/BENCHMARKS.md (rows not run are kept)") { Options = { only } };
+        var tls = new Option<bool>("--b1-tls") { Description = "B1: the terminals connect to the gateway over TLS (a throw-away CA and certificate; the bare-broker baseline stays plain)" };
+        var bench = new Command("bench", "run the benchmarks (apart from the tests) and rewrite docs/BENCHMARKS.md (rows not run are kept)") { Options = { only, tls } };
         foreach (var (flag, description) in BenchOptions)
         {
             bench.Options.Add(new Option<int?>(flag) { Description = description, HelpName = "N", CustomParser = r => Whole(r, flag, 1, int.MaxValue, "a positive whole number") });
