@@ -51,6 +51,26 @@ public sealed class TestCertificates : IDisposable
         return certificates;
     }
 
+    /// <summary>
+    /// A self-issued certificate NAME.crt / NAME.key outside the authority, as docs/OPERATIONS.md makes the cluster's (pinned, not
+    /// chained; RSA, no key usage limits, so it serves both ends of mutual TLS).
+    /// </summary>
+    public static (string CertificatePath, string KeyPath) WriteSelfSigned(string dir, string name)
+    {
+        Directory.CreateDirectory(dir);
+        using var key = RSA.Create(2048);
+        var request = new CertificateRequest($"CN={name}", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        var names = new SubjectAlternativeNameBuilder();
+        names.AddDnsName(name);
+        request.CertificateExtensions.Add(names.Build());
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
+        var certificatePath = Path.Combine(dir, name + ".crt");
+        var keyPath = Path.Combine(dir, name + ".key");
+        File.WriteAllText(certificatePath, certificate.ExportCertificatePem());
+        File.WriteAllText(keyPath, key.ExportPkcs8PrivateKeyPem());
+        return (certificatePath, keyPath);
+    }
+
     /// <summary>Issues a client certificate NAME.crt / NAME.key, signed by the authority.</summary>
     public (string CertificatePath, string KeyPath) IssueClient(string name) => Issue(name, server: false);
 
