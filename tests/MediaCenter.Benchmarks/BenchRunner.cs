@@ -65,7 +65,8 @@ public static class BenchRunner
                 Silent: Math.Min(Option(args, "--b2-terminals", 200), terminals / 10),
                 Connections: Option(args, "--b3-connections", 1000),
                 ConnectionsPerAccount: Option(args, "--b3-connections-per-account", 10),
-                Staff: Option(args, "--b3-staff", 5));
+                Staff: Option(args, "--b3-staff", 5),
+                Tls: args.Contains("--b1-tls"));
             await StageAsync(["B1", "B2", "B3"], "heartbeat ingest, offline detection, live boards", async () =>
             {
                 await using var deployment = await ProductionLikeAsync(postgres);

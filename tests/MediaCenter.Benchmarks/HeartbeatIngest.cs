@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using MediaCenter.Grains.Terminals;
 using MediaCenter.Identity;
+using MediaCenter.Simulator;
 using MediaCenter.Testing;
 using MQTTnet.Protocol;
 using Npgsql;
@@ -24,8 +25,9 @@ namespace MediaCenter.Benchmarks;
 internal static class HeartbeatIngest
 {
     /// <summary>The sizes of the run.</summary>
+    /// <remarks>With <c>Tls</c> the terminals reach the gateway over TLS (a throw-away CA; the plain listener off); the bare-broker baseline stays plain.</remarks>
     public sealed record Options(int Terminals, double Rate, int Seconds, int Qos1Seconds, int BaselineSeconds, int Silent, int Connections,
-        int ConnectionsPerAccount, int Staff);
+        int ConnectionsPerAccount, int Staff, bool Tls = false);
 
     private const string TerminalParty = "b1";
     private const string NewsroomParty = "b3";
@@ -36,7 +38,16 @@ internal static class HeartbeatIngest
         Console.WriteLine($"B1/B3: {o.Terminals} terminals at {o.Rate:0}/s in all, {o.Seconds} s measured (QoS 0) and {o.Qos1Seconds} s (QoS 1); " +
             $"{o.Connections} SignalR connections; {o.Silent} of the terminals fall silent (B2) …");
         var silo = await deployment.StartSiloAsync("bench-silo");
-        var gateway = await deployment.StartGatewayAsync();
+        using var certificates = o.Tls ? TestCertificates.Create(Path.Combine(Path.GetTempPath(), "mc-bench-tls-" + Guid.NewGuid().ToString("N")[..8])) : null;
+        var tlsPort = FreePorts.Next();
+        var gateway = await deployment.StartGatewayAsync(settings: certificates is null ? null : new Dictionary<string, string>
+        {
+            ["Mqtt__PlainListener"] = "false",
+            ["Mqtt__Tls__CertificatePath"] = certificates.ServerCertificatePath,
+            ["Mqtt__Tls__KeyPath"] = certificates.ServerKeyPath,
+            ["Mqtt__Tls__Host"] = "127.0.0.1",
+            ["Mqtt__Tls__Port"] = tlsPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        });
         var web = await deployment.StartWebAsync("bench-web", new Dictionary<string, string> { ["Identity__SignInRatePerMinute"] = "100000" });
         var cluster = await deployment.ConnectClientAsync();
         await deployment.Identity.Directory.CreatePartyAsync(TerminalParty, "基准终端");
@@ -55,8 +66,10 @@ internal static class HeartbeatIngest
         var baseline = await BrokerBaselineAsync(fleet, o);
 
         // B1 on the product.
-        var mqttPort = int.Parse(gateway["Mqtt__Port"], System.Globalization.CultureInfo.InvariantCulture);
-        await fleet.ConnectAsync(mqttPort, "the gateway", subscribe: true);
+        var endpoint = certificates is null
+            ? new MqttEndpoint("127.0.0.1", int.Parse(gateway["Mqtt__Port"], System.Globalization.CultureInfo.InvariantCulture))
+            : new MqttEndpoint("127.0.0.1", tlsPort) { CaFile = certificates.CaPath };
+        await fleet.ConnectAsync(endpoint, certificates is null ? "the gateway" : "the gateway over TLS", subscribe: true);
         // The fleet comes up over 20 s (each terminal's first heartbeat brings it online: one state write each), then runs 10 s at
         // the full rate. The watchers connect meanwhile: from now on the generator never pauses for more than a moment, or every
         // terminal would miss its 3 s deadline.
@@ -164,7 +177,7 @@ internal static class HeartbeatIngest
         // Not subscribed to their command topics: the bare MQTTnet server routes every publish through all subscribed sessions,
         // and with 10,000 of them it received 10 messages/s (2026-11-29 08:45): no baseline at all. The gateway does not route
         // what it has taken in.
-        await fleet.ConnectAsync(port, "the bare broker", subscribe: false);
+        await fleet.ConnectAsync(new MqttEndpoint("127.0.0.1", port), "the bare broker", subscribe: false);
         var runs = new List<BaselineRun>();
         foreach (var qos in new[] { MqttQualityOfServiceLevel.AtMostOnce, MqttQualityOfServiceLevel.AtLeastOnce })
         {

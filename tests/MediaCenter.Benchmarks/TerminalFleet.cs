@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using MediaCenter.Grains.Terminals;
+using MediaCenter.Simulator;
 using MediaCenter.Testing;
 using MQTTnet;
 using MQTTnet.Protocol;
@@ -58,7 +59,7 @@ internal sealed class TerminalFleet : IDisposable
     /// Connects every terminal to a broker (new connections), with bounded parallelism; prints progress. With
     /// <paramref name="subscribe"/>, each also subscribes to its command topic, as a real terminal does (docs/MQTT.md).
     /// </summary>
-    public async Task ConnectAsync(int port, string what, bool subscribe)
+    public async Task ConnectAsync(MqttEndpoint broker, string what, bool subscribe)
     {
         DisposeClients();
         var factory = new MqttClientFactory();
@@ -69,7 +70,7 @@ internal sealed class TerminalFleet : IDisposable
         {
             var (id, secret) = _terminals[i];
             var client = factory.CreateMqttClient();
-            var options = new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", port).WithClientId(id).WithCredentials(id, secret)
+            var options = broker.Apply(new MqttClientOptionsBuilder()).WithClientId(id).WithCredentials(id, secret)
                 .WithKeepAlivePeriod(TimeSpan.FromSeconds(60)).WithTimeout(TimeSpan.FromSeconds(60)).Build();
             for (var attempt = 1; ; attempt++)
             {

@@ -191,7 +191,7 @@ public static class Commands
     }
 
     /// <summary>Runs simulated terminals against a running MediaCenter (see <see cref="TerminalSimulator"/>).</summary>
-    public static async Task<int> SimulateAsync(LauncherSettings settings, SimulationPlan plan, string? user, string? password, Uri? web)
+    public static async Task<int> SimulateAsync(LauncherSettings settings, SimulationPlan plan, string? user, string? password, Uri? web, MqttEndpoint? broker = null)
     {
         var username = user ?? Environment.GetEnvironmentVariable("MEDIACENTER_SIM_USER")
             ?? throw new LaunchRefusal("--user / MEDIACENTER_SIM_USER: give the account that registers the terminals (its password in MEDIACENTER_SIM_PASSWORD).");
@@ -201,7 +201,7 @@ public static class Commands
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.Cancel(); });
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
         using var http = new HttpClient { BaseAddress = web ?? new Uri($"http://127.0.0.1:{settings.WebPort}") };
-        var simulator = new TerminalSimulator(http, "127.0.0.1", settings.MqttPort, Console.Out);
+        var simulator = new TerminalSimulator(http, broker ?? new MqttEndpoint("127.0.0.1", settings.MqttPort), Console.Out);
         await simulator.SignInAsync(username, secret, stop.Token);
         await simulator.RunAsync(plan, stop.Token);
         return 0;

@@ -230,16 +230,40 @@ public sealed class LauncherCli
             CustomParser = r => PositiveSeconds(r, "--duration"),
         };
         var web = new Option<Uri?>("--web") { Description = "the web instance to register through (default http://127.0.0.1:WEB-PORT)", HelpName = "URL" };
+        var mqttHost = new Option<string>("--mqtt-host") { Description = "the broker's host (with TLS: a name its certificate carries)", HelpName = "HOST", DefaultValueFactory = _ => "127.0.0.1" };
+        var tls = new Option<bool>("--mqtt-tls") { Description = "connect over TLS (MQTT port 8883 by convention: give it with --mqtt-port); the broker's certificate must chain to a system root or --mqtt-ca" };
+        var ca = ExistingFile("--mqtt-ca", "PEM file of the CA the broker's certificate must chain to (implies --mqtt-tls)");
+        var clientCertificate = ExistingFile("--mqtt-client-cert", "PEM client certificate for brokers that require one (with --mqtt-client-key; implies --mqtt-tls)");
+        var clientKey = ExistingFile("--mqtt-client-key", "the client certificate's PEM private key");
         var simulate = new Command("simulate", "simulated terminals over real MQTT against a running system")
         {
-            Options = { terminals, interval, user, password, party, prefix, region, stop, stopAfter, flap, degrade, malformed, duration, web, _ports[PortSetting.Web], _ports[PortSetting.Mqtt] },
+            Options =
+            {
+                terminals, interval, user, password, party, prefix, region, stop, stopAfter, flap, degrade, malformed, duration, web, _ports[PortSetting.Web], _ports[PortSetting.Mqtt],
+                mqttHost, tls, ca, clientCertificate, clientKey,
+            },
         };
+        simulate.Validators.Add(r =>
+        {
+            if ((r.GetValue(clientCertificate) is null) != (r.GetValue(clientKey) is null))
+            {
+                r.AddError("--mqtt-client-cert and --mqtt-client-key go together.");
+            }
+        });
         simulate.SetAction((result, _) =>
         {
             var plan = new SimulationPlan(result.GetValue(terminals), TimeSpan.FromSeconds(result.GetValue(interval)), result.GetValue(party)!, result.GetValue(prefix)!,
                 result.GetValue(region)!, result.GetValue(stop), TimeSpan.FromSeconds(result.GetValue(stopAfter)), result.GetValue(flap), result.GetValue(degrade),
                 result.GetValue(malformed), result.GetValue(duration) is { } d ? TimeSpan.FromSeconds(d) : null);
-            return Commands.SimulateAsync(Settings(result, 1, 1), plan, result.GetValue(user), result.GetValue(password), result.GetValue(web));
+            var settings = Settings(result, 1, 1);
+            var broker = new MqttEndpoint(result.GetValue(mqttHost)!, settings.MqttPort)
+            {
+                Tls = result.GetValue(tls),
+                CaFile = result.GetValue(ca),
+                ClientCertificateFile = result.GetValue(clientCertificate),
+                ClientKeyFile = result.GetValue(clientKey),
+            };
+            return Commands.SimulateAsync(settings, plan, result.GetValue(user), result.GetValue(password), result.GetValue(web), broker);
         });
         return simulate;
     }
@@ -265,7 +289,8 @@ public sealed class LauncherCli
                 r.AddError($"--only names benchmarks B1 to B8 (unknown: {string.Join(", ", unknown)}).");
             }
         });
-        var bench = new Command("bench", "run the benchmarks (apart from the tests) and rewrite docs/BENCHMARKS.md (rows not run are kept)") { Options = { only } };
+        var tls = new Option<bool>("--b1-tls") { Description = "B1: the terminals connect to the gateway over TLS (a throw-away CA and certificate; the bare-broker baseline stays plain)" };
+        var bench = new Command("bench", "run the benchmarks (apart from the tests) and rewrite docs/BENCHMARKS.md (rows not run are kept)") { Options = { only, tls } };
         foreach (var (flag, description) in BenchOptions)
         {
             bench.Options.Add(new Option<int?>(flag) { Description = description, HelpName = "N", CustomParser = r => Whole(r, flag, 1, int.MaxValue, "a positive whole number") });
@@ -371,6 +396,22 @@ public sealed class LauncherCli
         HelpName = "K",
         DefaultValueFactory = _ => 0,
         CustomParser = r => Whole(r, flag, 0, 100_000) ?? 0,
+    };
+
+    private static Option<string?> ExistingFile(string flag, string description) => new(flag)
+    {
+        Description = description,
+        HelpName = "FILE",
+        CustomParser = r =>
+        {
+            var path = r.Tokens.Count == 0 ? null : r.Tokens[0].Value;
+            if (path is not null && !File.Exists(path))
+            {
+                r.AddError($"{flag} names no file ({path})");
+            }
+
+            return path;
+        },
     };
 
     private static Option<double> Seconds(string flag, string description, double fallback) => new(flag)

@@ -17,9 +17,15 @@ public sealed record SimulationPlan(
 /// API, then heartbeats, telemetry and usage events; some can stop (Last Will), flap, degrade or send
 /// malformed payloads. For demos, tests and benchmarks.
 /// </summary>
-public sealed class TerminalSimulator(HttpClient api, string mqttHost, int mqttPort, TextWriter output)
+public sealed class TerminalSimulator(HttpClient api, MqttEndpoint broker, TextWriter output)
 {
     private readonly Random _random = new(42);
+
+    /// <summary>Terminals on a plain-TCP broker at <paramref name="mqttHost"/>:<paramref name="mqttPort"/>.</summary>
+    public TerminalSimulator(HttpClient api, string mqttHost, int mqttPort, TextWriter output)
+        : this(api, new MqttEndpoint(mqttHost, mqttPort), output)
+    {
+    }
 
     /// <summary>Signs in with a user name and password (bearer token).</summary>
     public async Task SignInAsync(string username, string password, CancellationToken cancellationToken)
@@ -110,8 +116,7 @@ public sealed class TerminalSimulator(HttpClient api, string mqttHost, int mqttP
         while (!cancellationToken.IsCancellationRequested)
         {
             using var client = new MqttClientFactory().CreateMqttClient();
-            var options = new MqttClientOptionsBuilder()
-                .WithTcpServer(mqttHost, mqttPort)
+            var options = broker.Apply(new MqttClientOptionsBuilder())
                 .WithClientId(id)
                 .WithCredentials(id, secret)
                 .WithWillTopic($"mc/t/{id}/state").WithWillPayload("offline").WithWillRetain().WithWillQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
@@ -174,7 +179,8 @@ public sealed class TerminalSimulator(HttpClient api, string mqttHost, int mqttP
 
                 return;
             }
-            catch (Exception ex) when (ex is MQTTnet.Exceptions.MqttCommunicationException or MQTTnet.Adapter.MqttConnectingFailedException)
+            catch (Exception ex) when (ex is MQTTnet.Exceptions.MqttCommunicationException or MQTTnet.Adapter.MqttConnectingFailedException
+                or System.Security.Authentication.AuthenticationException)
             {
                 output.WriteLine($"simulator: {id}: {ex.Message}; reconnecting");
                 await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);

@@ -1,5 +1,7 @@
 using System.Reflection;
+using MediaCenter.Identity;
 using MediaCenter.Web.Live;
+using MediaCenter.Web.Security;
 
 namespace MediaCenter.Web.Api;
 
@@ -34,11 +36,14 @@ internal static class SystemApi
             .WithName("GetApiRoot")
             .WithSummary("Entry point of the REST API with links to its resources.");
 
-        api.MapGet("/system/status", async (SystemStatusReader reader, CancellationToken cancellationToken) =>
-                Results.Ok(await reader.ReadAsync(cancellationToken)))
+        api.MapGet("/system/status", async (HttpContext http, SystemStatusReader reader, CancellationToken cancellationToken) =>
+            {
+                var status = await reader.ReadAsync(cancellationToken);
+                return Results.Ok(http.CurrentUserOrNull()?.Is(PlatformRoles.Admin) == true ? status : status.WithoutAddresses());
+            })
             .RequireAuthorization(Security.Policies.SignedIn)
             .WithName("GetSystemStatus")
-            .WithSummary("Active silos and the cluster pulse: the snapshot that the live system status updates.");
+            .WithSummary("Active silos and the cluster pulse: the snapshot that the live system status updates (silo addresses for platform administrators only).");
 
         return endpoints;
     }

@@ -17,8 +17,11 @@ public sealed class LiveHub(PartyDirectory directory, LiveConnections connection
     /// <summary>Where the hub is mapped.</summary>
     public const string Path = "/hubs/live";
 
-    /// <summary>The group that receives system status.</summary>
+    /// <summary>The group that receives system status without silo addresses (everyone but platform administrators).</summary>
     public const string SystemGroup = "system";
+
+    /// <summary>The group that receives system status with silo addresses (platform administrators).</summary>
+    public const string SystemDetailGroup = "system-detail";
 
     /// <summary>The group that receives security alerts.</summary>
     public const string SecurityGroup = "security";
@@ -88,9 +91,10 @@ public sealed class LiveHub(PartyDirectory directory, LiveConnections connection
     /// <inheritdoc />
     public override async Task OnConnectedAsync()
     {
-        await JoinAsync(SystemGroup);
+        var caller = Context.GetHttpContext()?.CurrentUserOrNull();
+        await JoinAsync(caller?.Is(PlatformRoles.Admin) == true ? SystemDetailGroup : SystemGroup);
         await JoinAsync(AllGroup);
-        if (Context.GetHttpContext()?.CurrentUserOrNull() is { } user)
+        if (caller is { } user)
         {
             // Groups are fixed here: the connection is closed when its session ends (sign-out, expiry, password or role change,
             // disablement), and the client reconnects with what the person now holds.

@@ -9,10 +9,17 @@ public sealed record SystemStatus(
     DateTimeOffset At,
     IReadOnlyList<SiloInfo> Silos,
     ClusterPulseStatus? Pulse,
-    string WebInstance);
+    string WebInstance)
+{
+    /// <summary>
+    /// The status as everyone but platform administrators sees it: silos by name, health and count, without their network
+    /// addresses (where to aim at the cluster's ports is not a signed-in reader's business).
+    /// </summary>
+    public SystemStatus WithoutAddresses() => this with { Silos = Silos.Select(s => s with { Address = null }).ToList() };
+}
 
-/// <summary>One active silo.</summary>
-public sealed record SiloInfo(string Name, string Address, string Status, DateTimeOffset StartedAt);
+/// <summary>One active silo; <see cref="Address"/> is shown to platform administrators only.</summary>
+public sealed record SiloInfo(string Name, string? Address, string Status, DateTimeOffset StartedAt);
 
 /// <summary>Reads the system status through the cluster (membership and the pulse grain).</summary>
 public sealed class SystemStatusReader(IClusterClient client, TimeProvider time)

@@ -3,7 +3,10 @@ using Microsoft.Extensions.Options;
 
 namespace MediaCenter.Web.Live;
 
-/// <summary>Pushes the system status to every connected board whenever it changes (best-effort).</summary>
+/// <summary>
+/// Pushes the system status to every connected board whenever it changes (best-effort): with silo addresses to platform
+/// administrators, without to everyone else.
+/// </summary>
 internal sealed partial class SystemStatusBroadcaster(
     SystemStatusReader reader,
     LiveSender live,
@@ -21,7 +24,8 @@ internal sealed partial class SystemStatusBroadcaster(
                 var status = await reader.ReadAsync(stoppingToken);
                 if (status.Version != sentVersion)
                 {
-                    await live.SendAsync(LiveHub.SystemStatusMethod, status, stoppingToken, LiveHub.SystemGroup);
+                    await live.SendAsync(LiveHub.SystemStatusMethod, status, stoppingToken, LiveHub.SystemDetailGroup);
+                    await live.SendAsync(LiveHub.SystemStatusMethod, status.WithoutAddresses(), stoppingToken, LiveHub.SystemGroup);
                     sentVersion = status.Version;
                 }
             }

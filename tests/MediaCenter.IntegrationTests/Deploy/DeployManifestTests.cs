@@ -214,8 +214,8 @@ public sealed partial class DeployManifestTests
         // A secret key is read by the process whose container takes it (by the same name); keys no container names: the migrator's
         // MEDIACENTER_* and otherwise the silo's.
         var takenBy = KubernetesContainers().Where(c => ImageOf(c.Container.Str("image")) is not null)
-            .SelectMany(c => c.Container.Items("env").Select(e => (Key: e.Get("valueFrom").Get("secretKeyRef").Str("key"), Image: ImageOf(c.Container.Str("image"))!)))
-            .Where(x => x.Key is not null).ToLookup(x => x.Key!, x => x.Image);
+            .SelectMany(c => c.Container.Items("env").Select(e => (Key: e.Get("valueFrom").Get("secretKeyRef").Str("key"), Name: e.Str("name"), Image: ImageOf(c.Container.Str("image"))!)))
+            .Where(x => x.Key is not null && x.Key == x.Name).ToLookup(x => x.Key!, x => x.Image);
         given.AddRange(FlatMapping(secret.Get("stringData")).Keys.SelectMany(k => takenBy[k].Any()
             ? takenBy[k].Distinct().Select(image => ("secret.example.yaml", image, k))
             : [("secret.example.yaml", k.StartsWith("MEDIACENTER_", StringComparison.Ordinal) ? "migrator" : "silo", k)]));
@@ -309,15 +309,230 @@ public sealed partial class DeployManifestTests
         Assert.Equal("silo", budget.Get("spec").Get("selector").Get("matchLabels").Str("app.kubernetes.io/component"));
         Assert.True(int.Parse(deployments["silo"].Get("spec").Str("replicas")!) >= 2);
 
-        // Terminals reach the gateway's MQTT port from outside the cluster.
+        // Terminals reach the gateway's MQTT port from outside the cluster (over TLS: see the test below).
         var mqtt = objects.Single(o => o.Get("metadata").Str("name") == "gateway-mqtt");
         Assert.Contains(mqtt.Get("spec").Str("type"), new[] { "LoadBalancer", "NodePort" });
-        Assert.Equal("1883", mqtt.Get("spec").Items("ports").Single().Str("port"));
 
         var job = objects.Single(o => o.Str("kind") == "Job");
         var migrate = job.Get("spec").Get("template").Get("spec").Items("containers").Single();
         Assert.Equal(new[] { "db", "migrate", "--bootstrap-admin" }, migrate.Items("args").Select(a => ((YamlScalarNode)a).Value!));
     }
+
+    [Fact]
+    public void In_kubernetes_terminals_get_mqtt_over_tls_only_and_each_pod_reads_its_certificates_and_key_file_from_the_generated_secret()
+    {
+        var objects = KubernetesObjects().ToList();
+        var config = FlatMapping(objects.Single(o => o.Str("kind") == "ConfigMap").Get("data"));
+        var pods = objects.Where(o => o.Str("kind") is "Deployment" or "Job")
+            .ToDictionary(o => o.Get("metadata").Str("name")!, o => o.Get("spec").Get("template").Get("spec")!);
+        var gateway = pods["gateway"].Items("containers").Single();
+        var gatewayEnv = EnvOf(gateway);
+
+        // The Service exposes 8883 alone, leading to the embedded broker's TLS listener; the plain listener is off.
+        var service = objects.Single(o => o.Str("kind") == "Service" && o.Get("metadata").Str("name") == "gateway-mqtt");
+        var port = service.Get("spec").Items("ports").Single();
+        Assert.Equal("8883", port.Str("port"));
+        Assert.Equal("8883", gateway.Items("ports").Single(p => p.Str("name") == port.Str("targetPort")).Str("containerPort"));
+        Assert.Equal("8883", gatewayEnv["Mqtt__Tls__Port"]);
+        Assert.Equal("false", gatewayEnv["Mqtt__PlainListener"]);
+        Assert.DoesNotContain(objects.Where(o => o.Str("kind") == "Service").SelectMany(o => o.Get("spec").Items("ports")), p => p.Str("port") == "1883");
+        Assert.DoesNotContain(pods.Values.SelectMany(p => p.Items("containers")).SelectMany(c => c.Items("ports")), p => p.Str("containerPort") == "1883");
+
+        // Each file a setting names is an item of the generated Secret mounted in that pod.
+        Assert.Equal("mqtt-server.crt", SecretItem(pods["gateway"], gateway, gatewayEnv["Mqtt__Tls__CertificatePath"]));
+        Assert.Equal("mqtt-server.key", SecretItem(pods["gateway"], gateway, gatewayEnv["Mqtt__Tls__KeyPath"]));
+        foreach (var name in new[] { "silo", "web", "gateway" })
+        {
+            var container = pods[name].Items("containers").Single();
+            Assert.Contains(container.Items("envFrom"), e => e.Get("configMapRef").Str("name") == "mediacenter-config");
+            Assert.Equal("cluster.crt", SecretItem(pods[name], container, config["Cluster__Tls__CertificatePath"]));
+            Assert.Equal("cluster.key", SecretItem(pods[name], container, config["Cluster__Tls__KeyPath"]));
+            // The files are 0440 for the pod's group: the process runs as 1654, not root.
+            Assert.Equal("1654", pods[name].Get("securityContext").Str("fsGroup"));
+        }
+
+        var web = pods["web"].Items("containers").Single();
+        Assert.Equal("keyring.key", SecretItem(pods["web"], web, EnvOf(web)["Identity__KeyRingKeyFile"]));
+        // The migrator seals the first administrator's data with the same key file (it looks in DATA/secrets/keyring.key).
+        var migrate = pods["mediacenter-migrate"].Items("containers").Single();
+        Assert.Equal("keyring.key", SecretItem(pods["mediacenter-migrate"], migrate, EnvOf(migrate)["MEDIACENTER_DATA"] + "/secrets/keyring.key"));
+        // Only the processes that need a file get it: the silos see neither the MQTT key nor the key-ring key.
+        Assert.DoesNotContain(pods["silo"].Items("volumes").SelectMany(v => v.Get("secret").Items("items")), i => i.Str("key") is "mqtt-server.key" or "keyring.key");
+
+        // The Secret is made from files in secrets/ (kept out of git), and every item mounted is one of them.
+        var generator = LoadMapping(PathOf("k8s", "kustomization.yaml")).Items("secretGenerator").Single(g => g.Str("name") == "mediacenter-tls");
+        var files = generator.Items("files").Select(f => ((YamlScalarNode)f).Value!).ToList();
+        Assert.All(files, f => Assert.StartsWith("secrets/", f));
+        var mounted = pods.Values.SelectMany(p => p.Items("volumes")).Where(v => v.Get("secret").Str("secretName") == "mediacenter-tls")
+            .SelectMany(v => v.Get("secret").Items("items")).Select(i => i.Str("key")!).Distinct().Order();
+        Assert.Equal(files.Select(f => f["secrets/".Length..]).Order(), mounted);
+        Assert.Contains("deploy/k8s/secrets/", File.ReadAllLines(Path.Combine(Repo.Root, ".gitignore")));
+    }
+
+    [Fact]
+    public void In_kubernetes_a_network_policy_lets_only_silos_reach_the_silo_port_and_only_web_and_gateway_the_gateway_port()
+    {
+        var objects = KubernetesObjects().ToList();
+        var policies = objects.Where(o => o.Str("kind") == "NetworkPolicy").ToDictionary(o => o.Get("metadata").Str("name")!);
+        Assert.Equal(["alertmanager", "default-deny-ingress", "gateway", "silo", "web"], policies.Keys.Order());
+
+        // Nothing gets in unless a policy says so.
+        var deny = policies["default-deny-ingress"].Get("spec");
+        Assert.Empty(((YamlMappingNode)deny.Get("podSelector")!).Children);
+        Assert.Equal(["Ingress"], deny.Items("policyTypes").Select(t => ((YamlScalarNode)t).Value));
+        Assert.Empty(deny.Items("ingress"));
+
+        var deployments = objects.Where(o => o.Str("kind") == "Deployment").ToDictionary(o => o.Get("metadata").Str("name")!);
+        int PortOf(string deployment, string name) =>
+            int.Parse(deployments[deployment].Get("spec").Get("template").Get("spec").Items("containers").Single().Items("ports").Single(p => p.Str("name") == name).Str("containerPort")!);
+
+        // Each component's policy selects its pods, and opens exactly its ports.
+        foreach (var (name, deployment) in deployments)
+        {
+            var selector = policies[name].Get("spec").Get("podSelector").Get("matchLabels");
+            var labels = deployment.Get("spec").Get("template").Get("metadata").Get("labels");
+            Assert.Equal(name, selector.Str("app.kubernetes.io/component"));
+            Assert.All(((YamlMappingNode)selector!).Children, l => Assert.Equal(((YamlScalarNode)l.Value).Value, labels.Str(((YamlScalarNode)l.Key).Value!)));
+            var opened = policies[name].Get("spec").Items("ingress").SelectMany(r => r.Items("ports")).Select(p => int.Parse(p.Str("port")!)).Order();
+            var declared = deployment.Get("spec").Get("template").Get("spec").Items("containers").Single().Items("ports").Select(p => int.Parse(p.Str("containerPort")!)).Order();
+            Assert.Equal(declared, opened);
+        }
+
+        var rules = policies["silo"].Get("spec").Items("ingress").ToList();
+        YamlNode RuleFor(int port) => rules.Single(r => r.Items("ports").Any(p => p.Str("port") == port.ToString()));
+        IEnumerable<string> Components(YamlNode rule)
+        {
+            var peer = rule.Items("from").Single().Get("podSelector");
+            Assert.Null(rule.Items("from").Single().Get("namespaceSelector"));
+            return peer.Get("matchLabels").Str("app.kubernetes.io/component") is { } one
+                ? [one]
+                : peer.Items("matchExpressions").Single(e => e.Str("key") == "app.kubernetes.io/component").Items("values").Select(v => ((YamlScalarNode)v).Value!);
+        }
+
+        // Silo to silo: from silos only. The gateway port: from web and the devices gateway only.
+        var siloPort = PortOf("silo", "silo");
+        var gatewayPort = PortOf("silo", "gateway");
+        Assert.Equal(["silo"], Components(RuleFor(siloPort)));
+        Assert.Single(RuleFor(siloPort).Items("ports"));
+        Assert.Equal(["gateway", "web"], Components(RuleFor(gatewayPort)).Order());
+        Assert.Single(RuleFor(gatewayPort).Items("ports"));
+        // The silos' HTTP port (probes, metrics) is the one open to anyone.
+        var open = rules.Where(r => !r.Items("from").Any()).SelectMany(r => r.Items("ports")).Select(p => int.Parse(p.Str("port")!)).ToList();
+        Assert.Equal([PortOf("silo", "http")], open);
+    }
+
+    [Fact]
+    public void The_migrator_logs_in_as_the_owner_role_and_the_processes_as_the_application_role_in_compose_and_kubernetes()
+    {
+        // Kubernetes: two secret keys, two logins; the owner's reaches the migrator job only.
+        var secret = FlatMapping(LoadMapping(PathOf("k8s", "secret.example.yaml")).Get("stringData"));
+        var app = new Npgsql.NpgsqlConnectionStringBuilder(secret["ConnectionStrings__MediaCenter"]).Username;
+        var owner = new Npgsql.NpgsqlConnectionStringBuilder(secret["MEDIACENTER_DB"]).Username;
+        Assert.Equal(("mediacenter", "mediacenter_migrator"), (app, owner));
+        var takers = KubernetesContainers().Where(c => c.Container.Items("env").Any(e => e.Get("valueFrom").Get("secretKeyRef").Str("key") == "MEDIACENTER_DB"))
+            .Select(c => c.Container.Str("name")).ToList();
+        Assert.Equal(["migrate"], takers);
+
+        // Compose: the same two logins, each with its own password; the postgres image's init script makes them.
+        var compose = LoadMapping(PathOf("compose", "compose.yaml"));
+        var services = (YamlMappingNode)compose.Get("services")!;
+        var migrator = new Npgsql.NpgsqlConnectionStringBuilder(FlatMapping(services.Get("migrator").Get("environment"))["MEDIACENTER_DB"]);
+        Assert.Equal("mediacenter_migrator", migrator.Username);
+        foreach (var name in new[] { "silo-1", "silo-2", "web", "gateway" })
+        {
+            var processes = new Npgsql.NpgsqlConnectionStringBuilder(FlatMapping(services.Get(name).Get("environment"))["ConnectionStrings__MediaCenter"]);
+            Assert.Equal("mediacenter", processes.Username);
+            Assert.NotEqual(migrator.Password, processes.Password);
+            Assert.DoesNotContain("POSTGRES_PASSWORD", processes.Password);
+        }
+
+        Assert.DoesNotContain("POSTGRES_PASSWORD", migrator.Password);
+        Assert.Contains("./postgres/10-roles.sh:/docker-entrypoint-initdb.d/10-roles.sh:ro", services.Get("postgres").Items("volumes").Select(v => ((YamlScalarNode)v).Value));
+        var script = File.ReadAllText(PathOf("compose", "postgres", "10-roles.sh"));
+        Assert.Contains("${MEDIACENTER_MIGRATOR_LOGIN:-mediacenter_migrator}", script);
+        Assert.Contains("${MEDIACENTER_APP_LOGIN:-mediacenter}", script);
+        Assert.Contains("GRANT mediacenter_owner TO :\"migrator\"", script);
+        Assert.Contains("GRANT mediacenter_app TO :\"app\"", script);
+    }
+
+    [Fact]
+    public void In_compose_terminals_get_mqtt_over_tls_only_and_each_service_reads_its_certificates_and_key_file_from_secrets()
+    {
+        var compose = LoadMapping(PathOf("compose", "compose.yaml"));
+        var services = (YamlMappingNode)compose.Get("services")!;
+        var secrets = compose.Get("secrets");
+
+        // The embedded broker: TLS on 8883, the plain listener off, only 8883 published.
+        var gateway = services.Get("gateway");
+        var env = FlatMapping(gateway.Get("environment"));
+        Assert.Equal("false", env["Mqtt__PlainListener"]);
+        Assert.Equal("8883", env["Mqtt__Tls__Port"]);
+        Assert.Equal([8883], PublishedPorts(gateway));
+        Assert.Equal("./secrets/mqtt-server.crt", ComposeSecretFile(secrets, gateway, env["Mqtt__Tls__CertificatePath"]));
+        Assert.Equal("./secrets/mqtt-server.key", ComposeSecretFile(secrets, gateway, env["Mqtt__Tls__KeyPath"]));
+
+        // Cluster mutual TLS for every process of the cluster; the key-ring key file for web and the migrator.
+        foreach (var name in new[] { "silo-1", "silo-2", "web", "gateway" })
+        {
+            var service = services.Get(name);
+            var settings = FlatMapping(service.Get("environment"));
+            Assert.Equal("./secrets/cluster.crt", ComposeSecretFile(secrets, service, settings["Cluster__Tls__CertificatePath"]));
+            Assert.Equal("./secrets/cluster.key", ComposeSecretFile(secrets, service, settings["Cluster__Tls__KeyPath"]));
+        }
+
+        Assert.Equal("./secrets/keyring.key", ComposeSecretFile(secrets, services.Get("web"), FlatMapping(services.Get("web").Get("environment"))["Identity__KeyRingKeyFile"]));
+        var migrator = services.Get("migrator");
+        Assert.Equal("./secrets/keyring.key", ComposeSecretFile(secrets, migrator, FlatMapping(migrator.Get("environment"))["MEDIACENTER_DATA"] + "/secrets/keyring.key"));
+
+        // The Mosquitto override: its TLS listener published alone, the files its configuration names mounted from secrets/.
+        var mosquitto = ((YamlMappingNode)LoadMapping(PathOf("compose", "compose.mosquitto.yaml")).Get("services")!).Get("mosquitto");
+        Assert.Equal([8883], PublishedPorts(mosquitto));
+        var conf = File.ReadAllLines(PathOf("compose", "mosquitto", "mosquitto.conf")).Select(l => l.Split(' ', 2)).Where(p => p.Length == 2).ToList();
+        Assert.Equal(["1883", "8883"], conf.Where(p => p[0] == "listener").Select(p => p[1]));
+        var mounts = mosquitto.Items("volumes").Select(v => ((YamlScalarNode)v).Value!.Split(':')).ToDictionary(m => m[1], m => m[0]);
+        foreach (var (directive, file) in new[] { ("cafile", "./secrets/mqtt-ca.crt"), ("certfile", "./secrets/mqtt-server.crt"), ("keyfile", "./secrets/mqtt-server.key") })
+        {
+            Assert.Equal(file, mounts[conf.Single(p => p[0] == directive)[1]]);
+        }
+
+        // Nothing publishes plain MQTT, and the secrets folder stays out of git.
+        var all = services.Children.Values.Concat(((YamlMappingNode)LoadMapping(PathOf("compose", "compose.mosquitto.yaml")).Get("services")!).Children.Values);
+        Assert.DoesNotContain(all.SelectMany(PublishedPorts), p => p == 1883);
+        Assert.Contains("deploy/compose/secrets/", File.ReadAllLines(Path.Combine(Repo.Root, ".gitignore")));
+    }
+
+    private static Dictionary<string, string> EnvOf(YamlNode container) =>
+        container.Items("env").Where(e => e.Str("value") is not null).ToDictionary(e => e.Str("name")!, e => e.Str("value")!);
+
+    /// <summary>The key of the Secret mediacenter-tls that <paramref name="path"/> is, in this pod and container (fails if none).</summary>
+    private static string SecretItem(YamlNode pod, YamlNode container, string path)
+    {
+        var mount = container.Items("volumeMounts").SingleOrDefault(m => path.StartsWith(m.Str("mountPath") + "/", StringComparison.Ordinal))
+            ?? throw new Xunit.Sdk.XunitException($"{container.Str("name")}: nothing mounted at {path}");
+        Assert.Equal("true", mount.Str("readOnly"));
+        var secret = pod.Items("volumes").Single(v => v.Str("name") == mount.Str("name")).Get("secret");
+        Assert.Equal("mediacenter-tls", secret.Str("secretName"));
+        var relative = path[(mount.Str("mountPath")!.Length + 1)..];
+        return secret.Items("items").Single(i => i.Str("path") == relative).Str("key")!;
+    }
+
+    /// <summary>The host file behind <paramref name="path"/> in a compose service, through its secrets (fails if none).</summary>
+    private static string ComposeSecretFile(YamlNode? secrets, YamlNode? service, string path)
+    {
+        foreach (var entry in service.Items("secrets"))
+        {
+            var (source, target) = entry is YamlScalarNode name ? (name.Value!, "/run/secrets/" + name.Value) : (entry.Str("source")!, entry.Str("target")!);
+            if (target == path)
+            {
+                return secrets.Get(source).Str("file")!;
+            }
+        }
+
+        throw new Xunit.Sdk.XunitException($"no secret of the service is mounted at {path}");
+    }
+
+    private static IEnumerable<int> PublishedPorts(YamlNode? service) =>
+        service.Items("ports").Select(p => int.Parse(((YamlScalarNode)p).Value!.Split(':')[^1]));
 
     [Fact]
     public void Prometheus_scrapes_each_process_on_its_own_port_under_the_job_names_the_rules_use()
@@ -584,9 +799,45 @@ public sealed partial class DeployManifestTests
         }
 
         var parts = path.Split(':');
-        return parts.Length == 2 && sources.Any(s =>
+        if (parts.Length == 2 && sources.Any(s =>
             s.Contains($"Section = \"{parts[0]}\"", StringComparison.Ordinal) &&
-            Regex.IsMatch(s, $@"public [\w?<>]+ {Regex.Escape(parts[1])} {{ get; set; }}"));
+            Regex.IsMatch(s, $@"public [\w?<>]+ {Regex.Escape(parts[1])} {{ get; set; }}")))
+        {
+            return true;
+        }
+
+        // Longer keys: a section (Cluster:Tls), then properties, each nested object's class holding the next one (Mqtt → Tls → Port).
+        for (var k = 1; k < parts.Length; k++)
+        {
+            var types = SectionTypes(sources, string.Join(':', parts[..k])).ToList();
+            foreach (var part in parts[k..^1])
+            {
+                types = types.SelectMany(t => sources.Where(s => Regex.IsMatch(s, $@"\bclass {t}\b"))
+                    .Select(s => Regex.Match(s, $@"public (\w+)\?? {Regex.Escape(part)} {{ get; set; }}"))
+                    .Where(m => m.Success).Select(m => m.Groups[1].Value)).ToList();
+            }
+
+            if (types.Any(t => sources.Any(s => Regex.IsMatch(s, $@"\bclass {t}\b") &&
+                Regex.IsMatch(s, $@"public [\w?<>]+ {Regex.Escape(parts[^1])} {{ get; set; }}"))))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// The settings classes bound to <paramref name="section"/>: the first class of a file declaring <c>Section = "section"</c>,
+    /// and classes bound with <c>AddOptions&lt;T&gt;().BindConfiguration(S.Section)</c> to such a class's section.
+    /// </summary>
+    private static IEnumerable<string> SectionTypes(IReadOnlyList<string> sources, string section)
+    {
+        var declaring = sources.Where(s => s.Contains($"Section = \"{section}\"", StringComparison.Ordinal))
+            .Select(s => Regex.Match(s, @"\bclass (\w+)")).Where(m => m.Success).Select(m => m.Groups[1].Value).ToList();
+        var bound = sources.SelectMany(s => Regex.Matches(s, @"AddOptions<(\w+)>\(\)\.BindConfiguration\((\w+)\.Section\)"))
+            .Where(m => declaring.Contains(m.Groups[2].Value)).Select(m => m.Groups[1].Value);
+        return declaring.Concat(bound).Distinct();
     }
 
     [GeneratedRegex(@"\$\{([A-Z_]+)[:?}-]")]

@@ -20,7 +20,8 @@ public sealed partial class PublishedImageTests(IntegrationFixture fixture)
 {
     /// <summary>The compose settings that only make sense inside Docker's network, and what they become on loopback.</summary>
     private static readonly string[] LocalSettings =
-        ["ConnectionStrings__MediaCenter", "Cluster__ClusterId", "Urls", "Silo__AdvertisedAddress", "Silo__Port", "Silo__GatewayPort", "Mqtt__Host", "Mqtt__Port"];
+        ["ConnectionStrings__MediaCenter", "Cluster__ClusterId", "Urls", "Silo__AdvertisedAddress", "Silo__Port", "Silo__GatewayPort", "Mqtt__Host", "Mqtt__Port",
+            "Mqtt__Tls__Host", "Mqtt__Tls__Port"];
 
     [Fact]
     public async Task The_published_images_migrate_start_with_their_compose_settings_pass_their_healthcheck_and_expose_every_metric_alerts_and_dashboard_use()
@@ -39,10 +40,26 @@ public sealed partial class PublishedImageTests(IntegrationFixture fixture)
 
             Assert.True(File.Exists(Path.Combine(publish, "web", "wwwroot", "lib", "signalr.min.js")), "the web image needs the browser libraries");
 
+            // compose.yaml's secrets, made as docs/OPERATIONS.md makes them, in a local folder instead of ./secrets.
+            var compose = LoadMapping(PathOf("compose", "compose.yaml"));
+            var secrets = Path.Combine(publish, "secrets");
+            using var authority = TestCertificates.Create(Path.Combine(secrets, "mqtt"));
+            var cluster = TestCertificates.WriteSelfSigned(secrets, "mediacenter-cluster");
+            MediaCenter.Identity.KeyRingSeal.CreateFile(Path.Combine(secrets, "keyring.key"));
+            var secretFiles = new Dictionary<string, string>
+            {
+                ["./secrets/cluster.crt"] = cluster.CertificatePath,
+                ["./secrets/cluster.key"] = cluster.KeyPath,
+                ["./secrets/mqtt-server.crt"] = authority.ServerCertificatePath,
+                ["./secrets/mqtt-server.key"] = authority.ServerKeyPath,
+                ["./secrets/keyring.key"] = Path.Combine(secrets, "keyring.key"),
+            };
+            Assert.Equal(secretFiles.Keys.Order(), ((YamlMappingNode)compose.Get("secrets")!).Children.Values.Select(v => v.Str("file")!).Order());
+
             // The migrator as the compose service and the Kubernetes job run it, on a new empty database.
             var database = await fixture.Postgres.CreateDatabaseAsync("deploy");
-            var services = (YamlMappingNode)LoadMapping(PathOf("compose", "compose.yaml")).Get("services")!;
-            var migratorEnv = Resolve(FlatMapping(services.Get("migrator").Get("environment")));
+            var services = (YamlMappingNode)compose.Get("services")!;
+            var migratorEnv = WithSecrets(compose, services.Get("migrator")!, Resolve(FlatMapping(services.Get("migrator").Get("environment"))), secretFiles, publish);
             migratorEnv["MEDIACENTER_DB"] = database;
             migratorEnv["MEDIACENTER_BOOTSTRAP_ADMIN_PASSWORD"] = TestIdentity.Password;
             string[] migrate = ["mediacenter-launcher.dll", "db", "migrate", "--bootstrap-admin"];
@@ -60,7 +77,7 @@ public sealed partial class PublishedImageTests(IntegrationFixture fixture)
             {
                 var dockerfile = ReadDockerfile(PathOf("images", image + ".Dockerfile"));
                 var env = new Dictionary<string, string>(dockerfile.Env);
-                foreach (var (key, value) in Resolve(FlatMapping(services.Get(service).Get("environment"))))
+                foreach (var (key, value) in WithSecrets(compose, services.Get(service)!, Resolve(FlatMapping(services.Get(service).Get("environment"))), secretFiles, publish))
                 {
                     env[key] = value;
                 }
@@ -76,6 +93,8 @@ public sealed partial class PublishedImageTests(IntegrationFixture fixture)
                     ["Silo__GatewayPort"] = FreePorts.Next().ToString(),
                     ["Mqtt__Host"] = "127.0.0.1",
                     ["Mqtt__Port"] = FreePorts.Next().ToString(),
+                    ["Mqtt__Tls__Host"] = "127.0.0.1",
+                    ["Mqtt__Tls__Port"] = FreePorts.Next().ToString(),
                 };
                 foreach (var key in LocalSettings.Where(env.ContainsKey))
                 {
@@ -207,6 +226,37 @@ public sealed partial class PublishedImageTests(IntegrationFixture fixture)
                 Directory.Delete(publish, recursive: true);
             }
         }
+    }
+
+    /// <summary>
+    /// A service's settings with the files compose mounts for it (its <c>secrets:</c>, at /run/secrets/NAME or their target) replaced
+    /// by the local copies; a target under the migrator's MEDIACENTER_DATA becomes the same place under a local data folder.
+    /// </summary>
+    private static Dictionary<string, string> WithSecrets(YamlNode compose, YamlNode service, Dictionary<string, string> env, Dictionary<string, string> local, string scratch)
+    {
+        var result = new Dictionary<string, string>(env);
+        var data = env.GetValueOrDefault("MEDIACENTER_DATA");
+        var localData = Path.Combine(scratch, "data-" + Guid.NewGuid().ToString("N")[..6]);
+        foreach (var entry in service.Items("secrets"))
+        {
+            var (name, target) = entry is YamlScalarNode plain ? (plain.Value!, "/run/secrets/" + plain.Value) : (entry.Str("source")!, entry.Str("target")!);
+            var file = local[compose.Get("secrets").Get(name).Str("file")!];
+            foreach (var key in env.Where(e => e.Value == target).Select(e => e.Key))
+            {
+                result[key] = file;
+            }
+
+            if (data is not null && target.StartsWith(data + "/", StringComparison.Ordinal))
+            {
+                var copy = Path.Combine(localData, target[(data.Length + 1)..]);
+                Directory.CreateDirectory(Path.GetDirectoryName(copy)!);
+                File.Copy(file, copy);
+                result["MEDIACENTER_DATA"] = localData;
+            }
+        }
+
+        Assert.DoesNotContain(result.Values, v => v.StartsWith("/run/secrets/", StringComparison.Ordinal) || v.StartsWith("/var/lib/mediacenter", StringComparison.Ordinal));
+        return result;
     }
 
     /// <summary>Compose interpolation with the defaults: ${NAME:-default} → default, ${NAME:?message} → a placeholder.</summary>

@@ -44,6 +44,8 @@ public sealed class LauncherCommandLineTests : IAsyncLifetime
     [InlineData("up --web-port http", "--web-port must be a TCP port between 1 and 65535 (was 'http')")]
     [InlineData("simulate --terminals 10 --frob", "Unrecognized command or argument '--frob'")]
     [InlineData("simulate --interval 0", "--interval must be a positive number of seconds (was '0')")]
+    [InlineData("simulate --mqtt-ca /nowhere/ca.crt", "--mqtt-ca names no file (/nowhere/ca.crt)")]
+    [InlineData("simulate --mqtt-tls --mqtt-client-cert /etc/passwd", "--mqtt-client-cert and --mqtt-client-key go together")]
     [InlineData("bench --only B1,B9", "--only names benchmarks B1 to B8 (unknown: B9)")]
     [InlineData("bench --b1-sekonds 5", "Unrecognized command or argument '--b1-sekonds'")]
     [InlineData("test Integration Browser", "Unrecognized command or argument 'Browser'")]

@@ -5,6 +5,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using MediaCenter.Identity;
+using MediaCenter.Simulator;
 using MQTTnet;
 using MQTTnet.Protocol;
 
@@ -91,5 +92,62 @@ public sealed class MqttTlsTests(IntegrationFixture fixture)
         {
             Directory.Delete(dir, recursive: true);
         }
+    }
+
+    [Fact]
+    public async Task The_simulator_brings_its_terminals_online_over_tls_trusting_only_the_deployments_ca()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "mc-mqtt-tls-sim-" + Guid.NewGuid().ToString("N")[..8]);
+        using var certificates = TestCertificates.Create(dir);
+        using var stranger = TestCertificates.Create(Path.Combine(dir, "other"), "Someone else's CA");
+        try
+        {
+            await using var deployment = await fixture.NewDeploymentAsync();
+            await deployment.StartSiloAsync("silo");
+            var web = await deployment.StartWebAsync();
+            var tlsPort = FreePorts.Next();
+            await deployment.StartGatewayAsync(settings: new Dictionary<string, string>
+            {
+                ["Mqtt__PlainListener"] = "false",
+                ["Mqtt__Tls__CertificatePath"] = certificates.ServerCertificatePath,
+                ["Mqtt__Tls__KeyPath"] = certificates.ServerKeyPath,
+                ["Mqtt__Tls__Host"] = "127.0.0.1",
+                ["Mqtt__Tls__Port"] = tlsPort.ToString(),
+            });
+            await deployment.Identity.PartyAsync("sim-tls-party");
+            await deployment.Identity.PartyUserAsync("sim-tls-admin", "sim-tls-party", PartyRoles.Admin);
+            using var admin = await TestIdentity.SignInAsync(web.Http, "sim-tls-admin");
+
+            // Against a CA that did not issue the broker's certificate the simulator's terminals never get a session.
+            var wrongCa = await RunSimulatorAsync(web.Http, new MqttEndpoint("127.0.0.1", tlsPort) { CaFile = stranger.CaPath }, "simx", TimeSpan.FromSeconds(6));
+            Assert.Contains("simx-0001", wrongCa);
+            Assert.Contains("reconnecting", wrongCa);
+            var unseen = await admin.GetFromJsonAsync<JsonElement>("/api/terminals/simx-0001");
+            Assert.NotEqual("Online", unseen.GetProperty("health").GetString());
+
+            // With the deployment's CA file both terminals come online: heartbeats crossed the TLS listener.
+            var run = RunSimulatorAsync(web.Http, new MqttEndpoint("127.0.0.1", tlsPort) { CaFile = certificates.CaPath }, "sims", TimeSpan.FromSeconds(25));
+            foreach (var id in new[] { "sims-0001", "sims-0002" })
+            {
+                await Eventually.WaitAsync(() => admin.GetFromJsonAsync<JsonElement>($"/api/terminals/{id}"),
+                    t => t.GetProperty("health").GetString() == "Online", TimeSpan.FromSeconds(20), $"{id} online over TLS");
+            }
+
+            Assert.DoesNotContain("reconnecting", await run);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    private static async Task<string> RunSimulatorAsync(Uri web, MqttEndpoint broker, string prefix, TimeSpan duration)
+    {
+        using var http = new HttpClient { BaseAddress = web };
+        var output = new StringWriter();
+        var simulator = new TerminalSimulator(http, broker, TextWriter.Synchronized(output));
+        await simulator.SignInAsync("sim-tls-admin", TestIdentity.Password, CancellationToken.None);
+        await simulator.RunAsync(new SimulationPlan(2, TimeSpan.FromSeconds(1), "sim-tls-party", prefix, "东区", 0, TimeSpan.Zero, 0, 0, 0, duration), CancellationToken.None);
+        return output.ToString();
     }
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using MediaCenter.Identity;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
 
@@ -163,5 +164,80 @@ public sealed class WebTests(IntegrationFixture fixture)
         var names = pushed.GetProperty("silos").EnumerateArray().Select(s => s.GetProperty("name").GetString()).Order().ToList();
         Assert.Equal(["first", "second"], names);
         Assert.True(pushed.GetProperty("version").GetInt64() > snapshot.GetProperty("version").GetInt64());
+    }
+
+    [Fact]
+    public async Task Silo_addresses_reach_platform_administrators_only_in_the_snapshot_and_the_live_pushes()
+    {
+        await using var deployment = await fixture.NewDeploymentAsync();
+        await deployment.StartSiloAsync("first");
+        var web = await deployment.StartWebAsync(settings: new Dictionary<string, string> { ["Live__SystemStatusInterval"] = "00:00:00.5" });
+        await deployment.Identity.PlatformUserAsync("addr-admin", PlatformRoles.Admin);
+        await deployment.Identity.PlatformUserAsync("addr-operator", PlatformRoles.Operator);
+        await deployment.Identity.PartyAsync("addr-party");
+        await deployment.Identity.PartyUserAsync("addr-party-admin", "addr-party", PartyRoles.Admin);
+        var readers = new Dictionary<string, HttpClient>();
+        var pushed = new Dictionary<string, TaskCompletionSource<JsonElement>>();
+        var connections = new List<HubConnection>();
+        try
+        {
+            foreach (var name in new[] { "addr-admin", "addr-operator", "addr-party-admin" })
+            {
+                readers[name] = await TestIdentity.SignInAsync(web.Http, name);
+                var token = readers[name].DefaultRequestHeaders.Authorization!.Parameter!;
+                var two = pushed[name] = new TaskCompletionSource<JsonElement>(TaskCreationOptions.RunContinuationsAsynchronously);
+                var connection = new HubConnectionBuilder()
+                    .WithUrl(new Uri(web.Http, "/hubs/live"), HttpTransportType.WebSockets, o =>
+                    {
+                        o.SkipNegotiation = true;
+                        o.AccessTokenProvider = () => Task.FromResult<string?>(token);
+                    })
+                    .Build();
+                connection.On<JsonElement>("systemStatus", status =>
+                {
+                    if (status.GetProperty("silos").GetArrayLength() == 2)
+                    {
+                        two.TrySetResult(status);
+                    }
+                });
+                connections.Add(connection);
+                await connection.StartAsync();
+            }
+
+            await deployment.StartSiloAsync("second");
+
+            // The administrator sees where each silo listens; the others see the silos, their health and count, no address.
+            static List<string?> Addresses(JsonElement status) =>
+                status.GetProperty("silos").EnumerateArray().Select(s => s.GetProperty("address").GetString()).ToList();
+            var adminPush = await pushed["addr-admin"].Task.WaitAsync(TimeSpan.FromSeconds(30));
+            Assert.All(Addresses(adminPush), a => Assert.Matches(@"^\S+:\d+@\d+$", a));
+            foreach (var name in new[] { "addr-operator", "addr-party-admin" })
+            {
+                var push = await pushed[name].Task.WaitAsync(TimeSpan.FromSeconds(30));
+                Assert.Equal(["first", "second"], push.GetProperty("silos").EnumerateArray().Select(s => s.GetProperty("name").GetString()).Order());
+                Assert.All(Addresses(push), Assert.Null);
+                Assert.All(push.GetProperty("silos").EnumerateArray(), s => Assert.Equal("Active", s.GetProperty("status").GetString()));
+
+                var snapshot = await readers[name].GetFromJsonAsync<JsonElement>("/api/system/status");
+                Assert.Equal(2, snapshot.GetProperty("silos").GetArrayLength());
+                Assert.All(Addresses(snapshot), Assert.Null);
+                Assert.DoesNotContain(Addresses(adminPush)[0]!, JsonSerializer.Serialize(snapshot));
+            }
+
+            var full = await readers["addr-admin"].GetFromJsonAsync<JsonElement>("/api/system/status");
+            Assert.Equal(Addresses(adminPush).Order(), Addresses(full).Order());
+        }
+        finally
+        {
+            foreach (var connection in connections)
+            {
+                await connection.DisposeAsync();
+            }
+
+            foreach (var reader in readers.Values)
+            {
+                reader.Dispose();
+            }
+        }
     }
 }

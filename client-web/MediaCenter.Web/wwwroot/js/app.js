@@ -376,7 +376,7 @@
       const tr = document.createElement("tr");
       tr.dataset.silo = silo.name;
       const status = t("status." + silo.status);
-      tr.append(cell(silo.name, t("system.siloName")), cell(silo.address, t("system.siloAddress")),
+      tr.append(cell(silo.name, t("system.siloName")), cell(silo.address || "—", t("system.siloAddress")),
         cell(status === "status." + silo.status ? silo.status : status, t("system.siloStatus")),
         cell(formatTime(silo.startedAt), t("system.siloStarted")));
       rows.appendChild(tr);
