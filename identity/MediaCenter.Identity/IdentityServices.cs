@@ -18,6 +18,22 @@ public static class IdentityServices
     public static IServiceCollection AddMediaCenterIdentity(this IServiceCollection services)
     {
         services.TryAddSingleton(TimeProvider.System);
+        services.AddMediaCenterDataProtection();
+        services.AddSingleton<PersonalDataProtector>();
+        services.AddSingleton<UserStore>();
+        services.AddSingleton<SessionStore>();
+        services.AddSingleton<AuditLog>();
+        services.AddSingleton<PartyDirectory>();
+        services.AddSingleton<TerminalCredentialStore>();
+        return services;
+    }
+
+    /// <summary>
+    /// Data Protection on the one key ring every MediaCenter process shares: kept in PostgreSQL, sealed by the installation's key
+    /// file (<see cref="KeyRingSettings.KeyRingKeyFile"/>) when one is configured. Needs an <see cref="NpgsqlDataSource"/>.
+    /// </summary>
+    public static IServiceCollection AddMediaCenterDataProtection(this IServiceCollection services)
+    {
         services.AddDataProtection().SetApplicationName(ApplicationName);
         services.AddOptions<KeyRingSettings>().BindConfiguration(IdentitySettings.Section);
         services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(sp =>
@@ -27,12 +43,6 @@ public static class IdentityServices
                 o.XmlRepository = new PostgresXmlRepository(sp.GetRequiredService<NpgsqlDataSource>(),
                     string.IsNullOrWhiteSpace(keyFile) ? null : KeyRingSeal.FromFile(keyFile));
             }));
-        services.AddSingleton<PersonalDataProtector>();
-        services.AddSingleton<UserStore>();
-        services.AddSingleton<SessionStore>();
-        services.AddSingleton<AuditLog>();
-        services.AddSingleton<PartyDirectory>();
-        services.AddSingleton<TerminalCredentialStore>();
         return services;
     }
 

@@ -4,6 +4,7 @@ using MediaCenter.Grains;
 using MediaCenter.Grains.Platform;
 using MediaCenter.Hosting;
 using MediaCenter.Hosting.Outbound;
+using MediaCenter.Identity;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
@@ -58,6 +59,7 @@ public static class SiloHosting
             silo.AddStartupTask<ScheduleDailyPatrol>();
             silo.AddStartupTask<ScheduleIndicatorMonthClose>();
             silo.AddStartupTask<ScheduleReportArchive>();
+            silo.AddStartupTask<SealWebhookSecrets>();
             var tls = ClusterTlsSettings.From(builder.Configuration);
             if (tls.Enabled)
             {
@@ -128,6 +130,9 @@ public static class SiloHosting
         services.AddOptions<Grains.Incidents.IncidentGroupingOptions>().Bind(builder.Configuration.GetSection(Grains.Incidents.IncidentGroupingOptions.Section));
         services.AddSingleton<Grains.Incidents.IIncidentJournal, PostgresIncidentJournal>();
         services.AddSingleton<Grains.Incidents.IAlertCentreJournal, PostgresAlertCentreJournal>();
+        // The key ring the web's sessions and personal data use: webhook secrets are sealed with it.
+        services.AddMediaCenterDataProtection();
+        services.AddSingleton<Grains.Incidents.IWebhookSecrets, DataProtectionWebhookSecrets>();
         services.AddSingleton<Grains.Incidents.IMaintenanceJournal, PostgresMaintenanceJournal>();
         services.AddSingleton<Grains.Newsroom.IMediaJournal, PostgresMediaJournal>();
         services.AddSingleton<Grains.People.IPeopleJournal, PostgresPeopleJournal>();

@@ -44,7 +44,7 @@ public sealed class WebhookSettings
 /// attempt history shows is the kind of failure only (no exception text; no status or duration for a refused target).
 /// </summary>
 internal sealed partial class WebhookDispatcher(NpgsqlDataSource db, IHttpClientFactory clients, IOptions<WebhookSettings> options,
-    TimeProvider time, ILogger<WebhookDispatcher> logger) : BackgroundService
+    Grains.Incidents.IWebhookSecrets secrets, TimeProvider time, ILogger<WebhookDispatcher> logger) : BackgroundService
 {
     /// <summary>The HTTP client name.</summary>
     public const string Client = "webhooks";
@@ -132,7 +132,7 @@ internal sealed partial class WebhookDispatcher(NpgsqlDataSource db, IHttpClient
             request.Headers.Add("X-MediaCenter-Event", due.Kind);
             request.Headers.Add("X-MediaCenter-Delivery", due.Id.ToString(CultureInfo.InvariantCulture));
             request.Headers.Add("X-MediaCenter-Timestamp", timestamp);
-            request.Headers.Add("X-MediaCenter-Signature", "sha256=" + Sign(due.Secret, timestamp, payload));
+            request.Headers.Add("X-MediaCenter-Signature", "sha256=" + Sign(secrets.Open(due.Secret), timestamp, payload));
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(options.Value.Timeout);
             using var response = await clients.CreateClient(Client).SendAsync(request, timeout.Token);

@@ -132,6 +132,7 @@ public sealed class ClusterFixture : IAsyncLifetime
             siloBuilder.Services.AddSingleton<MediaCenter.Grains.Operations.IOperationsJournal>(Operations);
             siloBuilder.Services.AddOptions<TerminalOptions>();
             siloBuilder.Services.AddSingleton<MediaCenter.Grains.Incidents.IAlertCentreJournal>(AlertCentre);
+            siloBuilder.Services.AddSingleton<MediaCenter.Grains.Incidents.IWebhookSecrets, MediaCenter.Grains.Tests.Incidents.TestWebhookSecrets>();
             siloBuilder.Services.AddSingleton<MediaCenter.Grains.Incidents.IMaintenanceJournal>(Maintenance);
             siloBuilder.Services.AddSingleton<IMediaJournal>(Media);
             siloBuilder.Services.AddSingleton<MediaCenter.Grains.Intake.IWebIntake>(WebIntake);

@@ -11,6 +11,7 @@ public sealed class WebhookGrainState
 {
     /// <summary>The webhook; null until it is created.</summary>
     [Id(0)] public WebhookView? Hook { get; set; }
+    /// <summary>No longer kept (the secret is sealed in the answers kept for retries); cleared from state written before.</summary>
     [Id(1)] public string? Secret { get; set; }
     [Id(2)] public List<AppliedOperation<WebhookResult>> Applied { get; set; } = [];
 }
@@ -28,6 +29,7 @@ internal sealed partial class WebhookGrain : Grain, IWebhookGrain
     private readonly IPersistentState<WebhookGrainState> _state;
     private readonly TimeProvider _time;
     private readonly IAlertCentreJournal _journal;
+    private readonly IWebhookSecrets _secrets;
     private readonly ILogger<WebhookGrain> _logger;
     private readonly CommandPipeline<WebhookGrainState, WebhookState, WebhookCommandType, WebhookRole, WebhookResult> _pipeline;
 
@@ -35,12 +37,14 @@ internal sealed partial class WebhookGrain : Grain, IWebhookGrain
         [PersistentState("webhook", StorageNames.Main)] IPersistentState<WebhookGrainState> state,
         [FromKeyedServices(TimeProviderNames.Grains)] TimeProvider time,
         IAlertCentreJournal journal,
+        IWebhookSecrets secrets,
         Orleans.Serialization.DeepCopier<WebhookGrainState> copier,
         ILogger<WebhookGrain> logger)
     {
         _state = state;
         _time = time;
         _journal = journal;
+        _secrets = secrets;
         _logger = logger;
         _pipeline = CommandPipeline.For(this, state, new WorkflowSpec<WebhookGrainState, WebhookState, WebhookCommandType, WebhookRole, WebhookResult>
         {
@@ -60,14 +64,34 @@ internal sealed partial class WebhookGrain : Grain, IWebhookGrain
 
     public Task<WebhookView?> GetAsync() => Task.FromResult(S.Hook);
 
-    public Task<WebhookResult> CreateAsync(WebhookDraft draft, Guid createdBy, WebhookRole roles, string operationId) =>
-        _pipeline.ExecuteAsync(new WorkflowCall<WebhookState, WebhookCommandType, WebhookRole, WebhookResult>
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        // State written before secrets were sealed: the secret goes, and the answers kept for retries keep it sealed only.
+        var clear = S.Applied.Where(a => a.Result.Secret is { } s && !_secrets.IsSealed(s)).ToList();
+        if (S.Secret is not null || clear.Count > 0)
+        {
+            S.Secret = null;
+            foreach (var applied in clear)
+            {
+                S.Applied[S.Applied.IndexOf(applied)] = applied with { Result = applied.Result with { Secret = _secrets.Seal(applied.Result.Secret!) } };
+            }
+
+            await _state.WriteStateAsync(cancellationToken);
+        }
+    }
+
+    public async Task<WebhookResult> CreateAsync(WebhookDraft draft, Guid createdBy, WebhookRole roles, string operationId)
+    {
+        var result = await _pipeline.ExecuteAsync(new WorkflowCall<WebhookState, WebhookCommandType, WebhookRole, WebhookResult>
         {
             OperationId = operationId,
             Command = WebhookCommandType.Create,
             Roles = () => roles,
             Decide = _ => CreateAsync(draft, createdBy),
         });
+        // Kept sealed (for a retry's answer); the one who created it reads it in clear, once per asking.
+        return result.Secret is { } sealedSecret ? result with { Secret = _secrets.Open(sealedSecret) } : result;
+    }
 
     public async Task<WebhookResult> StopAsync(WebhookRole roles, string operationId)
     {
@@ -112,12 +136,12 @@ internal sealed partial class WebhookGrain : Grain, IWebhookGrain
 
         var hook = new WebhookView(this.GetPrimaryKey(), audience, party, url.ToString(), kinds, true, _time.GetUtcNow(), createdBy);
         var secret = "whsec_" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        var sealedSecret = _secrets.Seal(secret);
         // The delivery worker reads the table: the row exists before the caller hears of the webhook.
-        await _journal.SaveWebhookAsync(hook, secret);
+        await _journal.SaveWebhookAsync(hook, sealedSecret);
         S.Hook = hook;
-        S.Secret = secret;
         LogChanged(_logger, hook.Id, "created for " + audience);
-        return Applied() with { Secret = secret };
+        return Applied() with { Secret = sealedSecret };
     }
 
     private static WebhookState? StageOf(WebhookGrainState s) => s.Hook switch

@@ -23,7 +23,9 @@ public sealed class AlertCentreGrainTests(ClusterFixture fixture)
         Assert.True(created.Ok, created.Message);
         Assert.StartsWith("whsec_", created.Secret, StringComparison.Ordinal);
         Assert.NotNull(row);
-        Assert.Equal((created.Secret, true, "ops", Admin), (row.Value.Secret, row.Value.Hook.Active, row.Value.Hook.Audience, row.Value.Hook.CreatedBy));
+        Assert.Equal((true, "ops", Admin), (row.Value.Hook.Active, row.Value.Hook.Audience, row.Value.Hook.CreatedBy));
+        // The delivery table holds it sealed only; the creator (and a retry of the same creation) reads it in clear.
+        Assert.Equal(new TestWebhookSecrets().Seal(created.Secret!), row.Value.Secret);
         Assert.Equal(created.Secret, repeat.Secret);
         Assert.Equal((created.Hook!.Id, created.Hook.CreatedAt), (repeat.Hook!.Id, repeat.Hook.CreatedAt));
         Assert.Equal(["incidentOpened"], repeat.Hook.Kinds);

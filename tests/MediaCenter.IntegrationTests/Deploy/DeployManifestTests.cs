@@ -16,7 +16,7 @@ public sealed partial class DeployManifestTests
     /// <summary>The process in each image, with the source folders whose settings it reads.</summary>
     private static readonly Dictionary<string, string[]> ImageSources = new()
     {
-        ["silo"] = ["silo", "hosting", "grains"],
+        ["silo"] = ["silo", "hosting", "grains", "identity"],
         ["web"] = ["client-web", "hosting", "identity"],
         ["gateway"] = ["devices-gateway", "hosting", "identity"],
         ["migrator"] = ["tools/MediaCenter.Launcher", "hosting/MediaCenter.Database", "identity"],
@@ -353,11 +353,14 @@ public sealed partial class DeployManifestTests
 
         var web = pods["web"].Items("containers").Single();
         Assert.Equal("keyring.key", SecretItem(pods["web"], web, EnvOf(web)["Identity__KeyRingKeyFile"]));
+        // The silos seal webhook secrets with the key ring, so they open it with the same key file.
+        var silo = pods["silo"].Items("containers").Single();
+        Assert.Equal("keyring.key", SecretItem(pods["silo"], silo, EnvOf(silo)["Identity__KeyRingKeyFile"]));
         // The migrator seals the first administrator's data with the same key file (it looks in DATA/secrets/keyring.key).
         var migrate = pods["mediacenter-migrate"].Items("containers").Single();
         Assert.Equal("keyring.key", SecretItem(pods["mediacenter-migrate"], migrate, EnvOf(migrate)["MEDIACENTER_DATA"] + "/secrets/keyring.key"));
-        // Only the processes that need a file get it: the silos see neither the MQTT key nor the key-ring key.
-        Assert.DoesNotContain(pods["silo"].Items("volumes").SelectMany(v => v.Get("secret").Items("items")), i => i.Str("key") is "mqtt-server.key" or "keyring.key");
+        // Only the processes that need a file get it: the silos do not see the MQTT key.
+        Assert.DoesNotContain(pods["silo"].Items("volumes").SelectMany(v => v.Get("secret").Items("items")), i => i.Str("key") is "mqtt-server.key");
 
         // The Secret is made from files in secrets/ (kept out of git), and every item mounted is one of them.
         var generator = LoadMapping(PathOf("k8s", "kustomization.yaml")).Items("secretGenerator").Single(g => g.Str("name") == "mediacenter-tls");
@@ -471,7 +474,7 @@ public sealed partial class DeployManifestTests
         Assert.Equal("./secrets/mqtt-server.crt", ComposeSecretFile(secrets, gateway, env["Mqtt__Tls__CertificatePath"]));
         Assert.Equal("./secrets/mqtt-server.key", ComposeSecretFile(secrets, gateway, env["Mqtt__Tls__KeyPath"]));
 
-        // Cluster mutual TLS for every process of the cluster; the key-ring key file for web and the migrator.
+        // Cluster mutual TLS for every process of the cluster; the key-ring key file for web, the silos and the migrator.
         foreach (var name in new[] { "silo-1", "silo-2", "web", "gateway" })
         {
             var service = services.Get(name);
@@ -480,7 +483,11 @@ public sealed partial class DeployManifestTests
             Assert.Equal("./secrets/cluster.key", ComposeSecretFile(secrets, service, settings["Cluster__Tls__KeyPath"]));
         }
 
-        Assert.Equal("./secrets/keyring.key", ComposeSecretFile(secrets, services.Get("web"), FlatMapping(services.Get("web").Get("environment"))["Identity__KeyRingKeyFile"]));
+        foreach (var name in new[] { "web", "silo-1", "silo-2" })
+        {
+            Assert.Equal("./secrets/keyring.key", ComposeSecretFile(secrets, services.Get(name), FlatMapping(services.Get(name).Get("environment"))["Identity__KeyRingKeyFile"]));
+        }
+
         var migrator = services.Get("migrator");
         Assert.Equal("./secrets/keyring.key", ComposeSecretFile(secrets, migrator, FlatMapping(migrator.Get("environment"))["MEDIACENTER_DATA"] + "/secrets/keyring.key"));
 

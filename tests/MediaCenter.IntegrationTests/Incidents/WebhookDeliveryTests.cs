@@ -113,6 +113,62 @@ public sealed class WebhookDeliveryTests(IntegrationFixture fixture)
     }
 
     [Fact]
+    public async Task A_webhook_secret_is_nowhere_in_the_database_in_clear_and_one_stored_in_clear_before_is_sealed_when_a_silo_starts()
+    {
+        await using var deployment = await fixture.NewDeploymentAsync();
+        await deployment.StartSiloAsync("silo", LoopbackReceiversAllowed);
+        var web = await deployment.StartWebAsync(settings: LoopbackReceiversAllowed);
+        await deployment.Identity.PlatformUserAsync("ws-admin", PlatformRoles.Admin);
+        using var admin = await TestIdentity.SignInAsync(web.Http, "ws-admin");
+
+        var created = await admin.PostAsJsonAsync("/api/v1/webhooks", new { url = "http://127.0.0.1:9/hooks", audience = "ops" });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var hook = await created.Content.ReadFromJsonAsync<JsonElement>();
+        var secret = hook.Str("secret");
+        var id = Guid.Parse(hook.GetProperty("webhook").Str("id"));
+
+        // The delivery table holds it sealed; neither it, the grain's stored state, the event log nor the operation log holds it in clear.
+        await using var connection = new Npgsql.NpgsqlConnection(deployment.ConnectionString);
+        await connection.OpenAsync();
+        var stored = await ScalarAsync<string>(connection, "SELECT secret FROM mc.webhooks WHERE id = @id", ("id", id));
+        Assert.StartsWith("dp1:", stored, StringComparison.Ordinal);
+        Assert.DoesNotContain(secret, stored, StringComparison.Ordinal);
+        Assert.Equal(0L, await ScalarAsync<long>(connection, """
+            SELECT (SELECT count(*) FROM OrleansStorage WHERE position(convert_to(@s, 'UTF8') IN coalesce(PayloadBinary, ''::bytea)) > 0)
+                 + (SELECT count(*) FROM mc.event_log e WHERE e::text LIKE '%' || @s || '%')
+                 + (SELECT count(*) FROM mc.audit_log a WHERE a::text LIKE '%' || @s || '%')
+                 + (SELECT count(*) FROM mc.webhooks w WHERE w::text LIKE '%' || @s || '%')
+            """, ("s", secret)));
+
+        // A webhook whose secret an earlier version stored in clear: the next silo to start seals it.
+        var legacy = Guid.NewGuid();
+        await using (var insert = new Npgsql.NpgsqlCommand(
+            "INSERT INTO mc.webhooks (id, audience, url, secret, created_by) VALUES (@id, 'ops', 'http://127.0.0.1:9/old', 'whsec_legacy', @by)", connection))
+        {
+            insert.Parameters.AddWithValue("id", legacy);
+            insert.Parameters.AddWithValue("by", Guid.NewGuid());
+            await insert.ExecuteNonQueryAsync();
+        }
+
+        await deployment.StartSiloAsync("silo-2", LoopbackReceiversAllowed);
+        var sealedLegacy = await Eventually.WaitAsync(() => ScalarAsync<string>(connection, "SELECT secret FROM mc.webhooks WHERE id = @id", ("id", legacy)),
+            v => v.StartsWith("dp1:", StringComparison.Ordinal), TimeSpan.FromSeconds(60), "the legacy secret sealed");
+        Assert.DoesNotContain("whsec_legacy", sealedLegacy, StringComparison.Ordinal);
+        Assert.Equal(stored, await ScalarAsync<string>(connection, "SELECT secret FROM mc.webhooks WHERE id = @id", ("id", id)));
+    }
+
+    private static async Task<T> ScalarAsync<T>(Npgsql.NpgsqlConnection connection, string sql, params (string Name, object Value)[] parameters)
+    {
+        await using var command = new Npgsql.NpgsqlCommand(sql, connection);
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+
+        return (T)(await command.ExecuteScalarAsync())!;
+    }
+
+    [Fact]
     public async Task A_receiver_reads_the_notification_as_Chinese_sentences_never_as_encoded_messages_or_paired_with_English()
     {
         await using var deployment = await fixture.NewDeploymentAsync();
