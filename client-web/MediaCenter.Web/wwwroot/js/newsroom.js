@@ -654,6 +654,10 @@ import { interactionPanel } from "./interaction.js";
     const detailActions = actionButtons(card, ["SaveDraft"]);
     const facts = h("div", { class: "nr-facts", dataset: { stage: card.stage, due: card.dueAt, overdue: "false" } },
       line(t("nr.kind"), t("nr.kind." + card.kind)), cardFacts(card), line(t("nr.draftVersion"), card.draftVersion ? tf("nr.version", { n: card.draftVersion }) : t("nr.noDraft")));
+    // A live change re-renders the detail around the editor; whoever is writing in it keeps the focus and the cursor
+    // (moving the editor in the page would drop them, and the next keys would go nowhere).
+    const writing = detail.editor && detail.editor.root.contains(document.activeElement) ? document.activeElement : null;
+    const cursor = writing && detail.editor.quill.hasFocus() ? detail.editor.quill.getSelection() : null;
     panel.replaceChildren(
       detailHead(card),
       h("div", { class: "nr-detail-body" },
@@ -665,6 +669,7 @@ import { interactionPanel } from "./interaction.js";
         timelineSection(article.history),
         versionsSection()));
     if (detail.editor) { detail.editor.status(); }
+    if (cursor) { detail.editor.quill.setSelection(cursor, "silent"); } else if (writing && writing.isConnected) { writing.focus(); }
     updateClock();
   }
 
