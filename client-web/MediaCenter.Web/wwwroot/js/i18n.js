@@ -763,7 +763,7 @@
     "ap.state.Retired": "已停用", "ap.reason": "暂停原因（必填）", "ap.note": "说明（可选）",
     "ap.cmd.Create": "创建", "ap.cmd.Edit": "保存修改", "ap.cmd.Suspend": "暂停对外服务",
     "ap.cmd.Resume": "恢复服务", "ap.cmd.Retire": "停用", "ap.channelCode": "频道编码",
-    "ap.channelName": "频道名称", "ap.addChannel": "在此应用下新建频道", "ap.closeView": "返回列表",
+    "ap.channelName": "频道名称", "ap.feedLanguage": "稿件接口语言", "ap.feedLanguage.zh-CN": "中文", "ap.feedLanguage.en": "英文", "ap.addChannel": "在此应用下新建频道", "ap.closeView": "返回列表",
     "ap.suspendedReason": "暂停原因", "ap.channelsOf": "频道（{n}）", "ap.terminalsOf": "终端（{n}）",
     "ap.channel": "频道", "ap.terminal": "终端", "ap.region": "区域 · 状态",
     "ap.moveTo": "所属应用", "ap.history": "变更记录"
@@ -779,7 +779,7 @@
     "ap.state.Retired": "Retired", "ap.reason": "Reason for suspending (required)", "ap.note": "Note (optional)",
     "ap.cmd.Create": "Create", "ap.cmd.Edit": "Save changes", "ap.cmd.Suspend": "Suspend service",
     "ap.cmd.Resume": "Resume service", "ap.cmd.Retire": "Retire", "ap.channelCode": "Channel code",
-    "ap.channelName": "Channel name", "ap.addChannel": "New channel in this application", "ap.closeView": "Back to the list",
+    "ap.channelName": "Channel name", "ap.feedLanguage": "Feed language", "ap.feedLanguage.zh-CN": "Chinese", "ap.feedLanguage.en": "English", "ap.addChannel": "New channel in this application", "ap.closeView": "Back to the list",
     "ap.suspendedReason": "Suspended because", "ap.channelsOf": "Channels ({n})", "ap.terminalsOf": "Terminals ({n})",
     "ap.channel": "Channel", "ap.terminal": "Terminal", "ap.region": "Region · health",
     "ap.moveTo": "Application", "ap.history": "History"
