@@ -41,7 +41,7 @@ public sealed class NewsroomFlowTests(IntegrationFixture fixture)
     [Fact]
     public async Task A_channels_feeds_are_written_in_the_channels_language_with_chinese_characters_unescaped()
     {
-        var (shared, staff) = await StaffAsync("nrlang");
+        var (shared, staff) = await StaffAsync("nrfl");
         await using var _ = staff;
         var id = await ApprovedStoryAsync(staff, "城市夜读");
         await staff.Chief.OkAsync(id, "publish", new { targets = new[] { "Pc" } });
