@@ -305,6 +305,12 @@ public sealed class NewsroomBoardTests(BrowserFixture fixture)
         await page.ClickAsync("#nr-tool-link");
         await Assertions.Expect(body.Locator("a[href='https://example.org/plan']")).ToHaveTextAsync("改造方案");
 
+        // A picture uploaded to the story goes into the body where the cursor is.
+        await page.Keyboard.PressAsync("Control+End");
+        await page.SetInputFilesAsync("#nr-draft-media-file", new FilePayload { Name = "街景.png", MimeType = "image/png", Buffer = OnePixelPng });
+        await page.ClickAsync("#nr-draft-media .nr-insert-image");
+        await Assertions.Expect(body.Locator("img[src^='/api/v1/media/']")).ToHaveCountAsync(1);
+
         // Tab leaves the body for the next control instead of typing a tab.
         await body.FocusAsync();
         await page.Keyboard.PressAsync("Tab");
@@ -320,6 +326,7 @@ public sealed class NewsroomBoardTests(BrowserFixture fixture)
         AssertFormatted(stored);
         Assert.DoesNotContain("ql-", stored, StringComparison.Ordinal);
         Assert.DoesNotContain("&nbsp;", stored, StringComparison.Ordinal);
+        Assert.Matches("<img src=\"/api/v1/media/[0-9a-f-]{36}\"", stored);
 
         // Opened again after a reload, the editor shows the same formatting.
         await page.ReloadAsync();
@@ -361,6 +368,9 @@ public sealed class NewsroomBoardTests(BrowserFixture fixture)
         Assert.NotEmpty(scripts);
         Assert.All(scripts, file => Assert.DoesNotContain("execCommand", File.ReadAllText(file), StringComparison.Ordinal));
     }
+
+    private static readonly byte[] OnePixelPng = Convert.FromBase64String(
+        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==");
 
     private static void AssertFormatted(string html)
     {
