@@ -6,8 +6,11 @@ namespace MediaCenter.Identity;
 /// <summary>An access party (接入方).</summary>
 public sealed record AccessParty(string Id, string Name, DateTimeOffset CreatedAt);
 
-/// <summary>A registered channel, its owning access party and the party's application (接入应用) it belongs to.</summary>
-public sealed record ChannelInfo(string Code, string Name, string PartyId, DateTimeOffset CreatedAt, string ApplicationCode);
+/// <summary>
+/// A registered channel, its owning access party, the party's application (接入应用) it belongs to, and the language its feeds
+/// are written in.
+/// </summary>
+public sealed record ChannelInfo(string Code, string Name, string PartyId, DateTimeOffset CreatedAt, string ApplicationCode, string FeedLanguage);
 
 /// <summary>A member of a channel.</summary>
 public sealed record ChannelMember(Guid UserId, string Username, string DisplayName, string Role, int? ReviewLevel);
@@ -56,16 +59,21 @@ public sealed class PartyDirectory(NpgsqlDataSource db, TimeProvider time)
     /// Registers a channel owned by an access party, in one of its applications (its default one when none is named). The caller has
     /// asked the application whether it takes the channel; the foreign key refuses another party's application all the same.
     /// </summary>
-    public async Task CreateChannelAsync(string code, string name, string partyId, string? applicationCode = null, CancellationToken cancellationToken = default)
+    public async Task CreateChannelAsync(string code, string name, string partyId, string? applicationCode = null, CancellationToken cancellationToken = default,
+        string? feedLanguage = null)
     {
         ValidateCode(code, Msg.Of("identity.channelCode"));
         RequireName(name);
+        var language = FeedLanguage(feedLanguage);
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         try
         {
             await connection.ExecuteAsync(new CommandDefinition(
-                "INSERT INTO mc.channels (code, name, access_party_id, created_at, application_code) VALUES (@code, @name, @party, @now, @application)",
-                new { code, name = name.Trim(), party = partyId, now = time.GetUtcNow(), application = applicationCode ?? DefaultApplication },
+                """
+                INSERT INTO mc.channels (code, name, access_party_id, created_at, application_code, feed_language)
+                VALUES (@code, @name, @party, @now, @application, @language)
+                """,
+                new { code, name = name.Trim(), party = partyId, now = time.GetUtcNow(), application = applicationCode ?? DefaultApplication, language },
                 cancellationToken: cancellationToken));
         }
         catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)
@@ -85,7 +93,7 @@ public sealed class PartyDirectory(NpgsqlDataSource db, TimeProvider time)
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         var channels = await connection.QueryAsync<ChannelInfo>(new CommandDefinition("""
-            SELECT code, name, access_party_id AS party_id, created_at, application_code FROM mc.channels
+            SELECT code, name, access_party_id AS party_id, created_at, application_code, feed_language FROM mc.channels
              WHERE (@application::text IS NULL OR application_code = @application) AND (@party::text IS NULL OR access_party_id = @party) ORDER BY code
             """, new { party = partyId, application = applicationCode }, cancellationToken: cancellationToken));
         return channels.AsList();
@@ -135,11 +143,29 @@ public sealed class PartyDirectory(NpgsqlDataSource db, TimeProvider time)
         }
     }
 
+    /// <summary>Sets the language a channel's feeds are written in. Answers false when there is no such channel.</summary>
+    public async Task<bool> SetFeedLanguageAsync(string code, string? language, CancellationToken cancellationToken = default)
+    {
+        var checkedLanguage = FeedLanguage(language);
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE mc.channels SET feed_language = @language WHERE code = @code", new { code, language = checkedLanguage },
+            cancellationToken: cancellationToken)) == 1;
+    }
+
+    /// <summary>A feed language of <see cref="Languages.All"/> (none: Chinese), or a refusal naming the ones there are.</summary>
+    private static string FeedLanguage(string? language)
+    {
+        var chosen = string.IsNullOrWhiteSpace(language) ? Languages.Chinese : language.Trim();
+        return Languages.All.Contains(chosen, StringComparer.Ordinal) ? chosen
+            : throw new IdentityProblem(ProblemKind.Invalid, Msg.Of("identity.feedLanguage", ("language", chosen), ("allowed", Msg.List(Languages.All))));
+    }
+
     private async Task<ChannelInfo?> ReadChannelAsync(string code, CancellationToken cancellationToken)
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         return await connection.QuerySingleOrDefaultAsync<ChannelInfo>(new CommandDefinition(
-            "SELECT code, name, access_party_id AS party_id, created_at, application_code FROM mc.channels WHERE code = @code", new { code },
+            "SELECT code, name, access_party_id AS party_id, created_at, application_code, feed_language FROM mc.channels WHERE code = @code", new { code },
             cancellationToken: cancellationToken));
     }
 

@@ -11,10 +11,11 @@ internal sealed class PostgresAlertCentreJournal(NpgsqlDataSource db) : IAlertCe
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition("""
-            INSERT INTO mc.webhooks (id, audience, party_id, url, secret, kinds, active, created_by, created_at)
-            VALUES (@Id, @Audience, @PartyId, @Url, @Secret, @Kinds, @Active, @CreatedBy, @CreatedAt)
+            INSERT INTO mc.webhooks (id, audience, party_id, url, secret, kinds, active, created_by, created_at, language)
+            VALUES (@Id, @Audience, @PartyId, @Url, @Secret, @Kinds, @Active, @CreatedBy, @CreatedAt, @Language)
             ON CONFLICT (id) DO UPDATE SET audience = EXCLUDED.audience, party_id = EXCLUDED.party_id, url = EXCLUDED.url,
-                secret = EXCLUDED.secret, kinds = EXCLUDED.kinds, active = EXCLUDED.active, created_at = EXCLUDED.created_at
+                secret = EXCLUDED.secret, kinds = EXCLUDED.kinds, active = EXCLUDED.active, created_at = EXCLUDED.created_at,
+                language = EXCLUDED.language
             """,
             new
             {
@@ -27,6 +28,7 @@ internal sealed class PostgresAlertCentreJournal(NpgsqlDataSource db) : IAlertCe
                 hook.Active,
                 hook.CreatedBy,
                 CreatedAt = hook.CreatedAt.ToUniversalTime(),
+                Language = hook.PayloadLanguage,
             }, cancellationToken: cancellationToken));
     }
 
@@ -42,12 +44,12 @@ internal sealed class PostgresAlertCentreJournal(NpgsqlDataSource db) : IAlertCe
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         var row = await connection.QuerySingleOrDefaultAsync<WebhookRow>(new CommandDefinition("""
             SELECT id AS Id, audience AS Audience, party_id AS PartyId, url AS Url, kinds AS Kinds, active AS Active,
-                   created_by AS CreatedBy, created_at AS CreatedAt
+                   created_by AS CreatedBy, created_at AS CreatedAt, language AS Language
               FROM mc.webhooks WHERE id = @id
             """, new { id }, cancellationToken: cancellationToken));
         return row is null ? null
             : new WebhookView(row.Id, row.Audience, row.PartyId, row.Url, [.. row.Kinds], row.Active, new DateTimeOffset(row.CreatedAt, TimeSpan.Zero),
-                row.CreatedBy);
+                row.CreatedBy, row.Language);
     }
 
     public async Task<int> MarkReadAsync(Guid userId, IReadOnlyList<string> audiences, string? notificationId, CancellationToken cancellationToken = default)
@@ -90,5 +92,6 @@ internal sealed class PostgresAlertCentreJournal(NpgsqlDataSource db) : IAlertCe
         public bool Active { get; init; }
         public Guid CreatedBy { get; init; }
         public DateTime CreatedAt { get; init; }
+        public string Language { get; init; } = Languages.Chinese;
     }
 }

@@ -66,6 +66,8 @@ internal sealed partial class WebhookDispatcher(NpgsqlDataSource db, IHttpClient
         public required string Payload { get; init; }
 
         public required string Kind { get; init; }
+
+        public required string Language { get; init; }
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -102,7 +104,7 @@ internal sealed partial class WebhookDispatcher(NpgsqlDataSource db, IHttpClient
                 json_build_object('id', n.id, 'kind', n.kind, 'audience', n.audience, 'incidentId', n.incident_id, 'partyId', n.party_id,
                     'severity', n.severity, 'title', n.title, 'body', n.body, 'createdAt', n.created_at, 'group', n.group_digest,
                     'link', CASE WHEN n.incident_id IS NULL THEN NULL ELSE '/incidents/' || n.incident_id END)::text AS payload,
-                n.kind
+                n.kind, w.language
             """, cancellationToken: cancellationToken));
         return due.AsList();
     }
@@ -119,8 +121,8 @@ internal sealed partial class WebhookDispatcher(NpgsqlDataSource db, IHttpClient
     private async Task DeliverAsync(Due due, CancellationToken cancellationToken)
     {
         var attempt = due.Attempts + 1;
-        // The receiver reads sentences, not the catalogue's encoded messages: rendered in Chinese, the default language.
-        var payload = RenderPayload(due.Payload, Languages.Chinese);
+        // The receiver reads sentences, not the catalogue's encoded messages: rendered in the webhook's language.
+        var payload = RenderPayload(due.Payload, due.Language);
         var timestamp = time.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
         int? status = null;
         string? error = null;

@@ -41,6 +41,13 @@ public sealed class ApplicationsPageTests(BrowserFixture fixture)
 
         await page.ClickAsync("#ap-table tr[data-application='ui-party.kiosk'] a");
         await Assertions.Expect(page.Locator($"#ap-open[data-application='ui-party.kiosk'] #ap-channels tr[data-channel={Channel}]")).ToHaveCountAsync(1, Slow);
+
+        // Its feeds are written in Chinese until the admin chooses English for them.
+        var language = page.Locator($"#ap-channels tr[data-channel={Channel}] select[data-feed-language]");
+        await Assertions.Expect(language).ToHaveValueAsync("zh-CN");
+        await language.SelectOptionAsync("en");
+        await Assertions.Expect(page.Locator($"#ap-channels tr[data-channel={Channel}] select[data-feed-language='en']")).ToHaveCountAsync(1, Slow);
+        Assert.Equal("en", (await fixture.Deployment.Identity.Directory.ChannelFreshAsync(Channel))!.FeedLanguage);
         // The page fits the phone: nothing scrolls sideways.
         Assert.True(await page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= window.innerWidth"));
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.Screenshots, "applications-phone.png"), FullPage = true });

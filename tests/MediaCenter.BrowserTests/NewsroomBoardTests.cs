@@ -255,6 +255,158 @@ public sealed class NewsroomBoardTests(BrowserFixture fixture)
     }
 
     [Fact]
+    public async Task A_formatted_story_keeps_its_heading_bold_list_and_link_through_save_reload_and_publish()
+    {
+        // Arranged over the API: a pitch, confirmed and assigned to the editor.
+        using var editorApi = await TestIdentity.SignInAsync(fixture.Web.Http, "nr-editor");
+        using var chiefApi = await TestIdentity.SignInAsync(fixture.Web.Http, "nr-chief");
+        var title = "格式稿件 " + Guid.NewGuid().ToString("N")[..6];
+        var id = (await PostAsync<CardBody>(editorApi, $"/api/v1/channels/{Channel}/pitches", new { title, angle = "", kind = "ImageText" })).Id;
+        await PostAsync<CardBody>(chiefApi, $"/api/v1/articles/{id}/confirm", new { });
+        await PostAsync<CardBody>(chiefApi, $"/api/v1/articles/{id}/assign",
+            new { assignees = new[] { fixture.NewsPeople["nr-editor"] }, dueAt = DateTimeOffset.UtcNow.AddHours(2) });
+
+        // The page's own policy holds (no inline styles or scripts), and every call of execCommand is counted.
+        await using var context = await fixture.Browser.NewContextAsync(Desktop);
+        await context.AddInitScriptAsync(ExecCommandSpy);
+        var errors = ConsoleErrors(context);
+        var page = await fixture.SignedInPageAsync(context, "nr-editor");
+        var address = new Uri(fixture.Web.Http, $"/newsroom/{Channel}/{id}").ToString();
+        await page.GotoAsync(address);
+        await Assertions.Expect(page.Locator("#nr-editor")).ToBeVisibleAsync(Soon);
+
+        // Typed and formatted with the toolbar and the keyboard: a heading, bold words, a list, a link.
+        var body = page.Locator("#nr-draft-body");
+        await body.ClickAsync();
+        await page.Keyboard.TypeAsync("居民怎么说");
+        await page.ClickAsync("#nr-tool-heading");
+        await Assertions.Expect(page.Locator("#nr-tool-heading")).ToHaveAttributeAsync("aria-pressed", "true");
+        await page.Keyboard.PressAsync("Enter");
+        await page.Keyboard.TypeAsync("改造以后，");
+        await page.ClickAsync("#nr-tool-bold");
+        await page.Keyboard.TypeAsync("生活更方便了");
+        await page.Keyboard.PressAsync("Control+b");
+        await page.Keyboard.TypeAsync("。");
+        await page.Keyboard.PressAsync("Enter");
+        await page.ClickAsync("#nr-tool-list");
+        await page.Keyboard.TypeAsync("买菜近了");
+        await page.Keyboard.PressAsync("Enter");
+        await page.Keyboard.TypeAsync("路灯亮了");
+        await page.Keyboard.PressAsync("Enter");
+        await page.Keyboard.PressAsync("Enter");
+        await page.Keyboard.TypeAsync("详见改造方案");
+        for (var i = 0; i < 4; i++)
+        {
+            await page.Keyboard.PressAsync("Shift+ArrowLeft");
+        }
+
+        await page.ClickAsync("#nr-draft-link-url");
+        await page.FillAsync("#nr-draft-link-url", "https://example.org/plan");
+        await page.ClickAsync("#nr-tool-link");
+        await Assertions.Expect(body.Locator("a[href='https://example.org/plan']")).ToHaveTextAsync("改造方案");
+
+        // A picture uploaded to the story goes into the body where the cursor is.
+        await page.Keyboard.PressAsync("Control+End");
+        await page.SetInputFilesAsync("#nr-draft-media-file", new FilePayload { Name = "街景.png", MimeType = "image/png", Buffer = OnePixelPng });
+        await page.ClickAsync("#nr-draft-media .nr-insert-image");
+        await Assertions.Expect(body.Locator("img[src^='/api/v1/media/']")).ToHaveCountAsync(1);
+
+        // Tab leaves the body for the next control instead of typing a tab.
+        await body.FocusAsync();
+        await page.Keyboard.PressAsync("Tab");
+        Assert.NotEqual("nr-draft-body", await page.EvaluateAsync<string>("document.activeElement.id"));
+        Assert.DoesNotContain("\t", await body.InnerTextAsync(), StringComparison.Ordinal);
+
+        await page.ClickAsync("#nr-draft-save");
+        await Assertions.Expect(page.Locator("#nr-draft-status")).ToHaveAttributeAsync("data-draft-version", "1", Live);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Shot("newsroom-editor-formatted.png") });
+
+        // Stored as plain semantic HTML that the sanitiser keeps: no editor classes, real lists.
+        var stored = (await editorApi.GetFromJsonAsync<ArticleBody>($"/api/v1/articles/{id}", Json))!.Draft!.BodyHtml;
+        AssertFormatted(stored);
+        Assert.DoesNotContain("ql-", stored, StringComparison.Ordinal);
+        Assert.DoesNotContain("&nbsp;", stored, StringComparison.Ordinal);
+        Assert.Matches("<img src=\"/api/v1/media/[0-9a-f-]{36}\"", stored);
+
+        // Opened again after a reload, the editor shows the same formatting.
+        await page.ReloadAsync();
+        await Assertions.Expect(page.Locator("#nr-editor")).ToBeVisibleAsync(Soon);
+        await Assertions.Expect(body.Locator("h3")).ToHaveTextAsync("居民怎么说");
+        await Assertions.Expect(body.Locator("strong")).ToHaveTextAsync("生活更方便了");
+        await Assertions.Expect(body.Locator("li")).ToHaveTextAsync(["买菜近了", "路灯亮了"]);
+        await Assertions.Expect(body.Locator("a[href='https://example.org/plan']")).ToHaveTextAsync("改造方案");
+        Assert.Equal(0, await page.EvaluateAsync<int>("window.mcExecCommands.length"));
+
+        // The editor (toolbar, body, link field) passes the accessibility check.
+        await using (var checking = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions { Locale = "zh-CN", ViewportSize = Desktop.ViewportSize, BypassCSP = true }))
+        {
+            var check = await fixture.SignedInPageAsync(checking, "nr-editor");
+            await check.GotoAsync(address);
+            await Assertions.Expect(check.Locator("#nr-draft-body h3")).ToBeVisibleAsync(Soon);
+            var violations = await AccessibilityCheck.SeriousViolationsAsync(check);
+            Assert.True(violations.Length == 0, "Serious accessibility violations in the editor:\n" + string.Join("\n", violations));
+        }
+
+        // Reviewed and published: the feed carries the same formatting.
+        var card = await PostAsync<CardBody>(editorApi, $"/api/v1/articles/{id}/submit", new { });
+        while (card.Stage == "InReview")
+        {
+            using var reviewer = await TestIdentity.SignInAsync(fixture.Web.Http, "nr-reviewer" + card.ReviewLevel.ToString(CultureInfo.InvariantCulture));
+            card = await PostAsync<CardBody>(reviewer, $"/api/v1/articles/{id}/approve", new { comment = "同意" });
+        }
+
+        var board = (await chiefApi.GetFromJsonAsync<BoardBody>($"/api/v1/channels/{Channel}/board", Json))!;
+        card = await PostAsync<CardBody>(chiefApi, $"/api/v1/articles/{id}/publish", new { targets = board.Policy.Targets });
+        Assert.Equal("Published", card.Stage);
+        using var http = new HttpClient { BaseAddress = fixture.Web.Http };
+        var feed = await http.GetFromJsonAsync<FeedBody>($"/feeds/{Channel}/{board.Policy.Targets[0].ToLowerInvariant()}.json", Json);
+        AssertFormatted(Assert.Single(feed!.Items, i => i.Id == id).ContentHtml);
+
+        Assert.Empty(errors);
+        // No page script of ours calls the deprecated command either.
+        var scripts = Directory.GetFiles(Path.Combine(Repo.Root, "client-web", "MediaCenter.Web", "wwwroot", "js"), "*.js");
+        Assert.NotEmpty(scripts);
+        Assert.All(scripts, file => Assert.DoesNotContain("execCommand", File.ReadAllText(file), StringComparison.Ordinal));
+    }
+
+    private static readonly byte[] OnePixelPng = Convert.FromBase64String(
+        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==");
+
+    private static void AssertFormatted(string html)
+    {
+        Assert.Contains("<h3>居民怎么说</h3>", html, StringComparison.Ordinal);
+        Assert.Contains("<strong>生活更方便了</strong>", html, StringComparison.Ordinal);
+        Assert.Contains("<ul><li>买菜近了</li><li>路灯亮了</li></ul>", html, StringComparison.Ordinal);
+        Assert.Matches("<a href=\"https://example.org/plan\"[^>]*>改造方案</a>", html);
+    }
+
+    // Counts calls of document.execCommand in the page's own world (and still runs them, so nothing else changes).
+    private const string ExecCommandSpy = """
+        (() => {
+          const original = Document.prototype.execCommand;
+          window.mcExecCommands = [];
+          Document.prototype.execCommand = function (...args) { window.mcExecCommands.push(args[0]); return original.apply(this, args); };
+        })();
+        """;
+
+    /// <summary>Errors the page logs (script errors, Content-Security-Policy refusals); the signed-out shell's 401 from /api/auth/me is expected.</summary>
+    private static List<string> ConsoleErrors(IBrowserContext context)
+    {
+        var errors = new List<string>();
+        context.Console += (_, message) =>
+        {
+            if (message.Type == "error" && !(message.Text.Contains("401", StringComparison.Ordinal) && message.Location.Contains("/api/auth/me", StringComparison.Ordinal)))
+            {
+                lock (errors)
+                {
+                    errors.Add(message.Text + " @ " + message.Location);
+                }
+            }
+        };
+        return errors;
+    }
+
+    [Fact]
     public async Task The_chief_sets_review_levels_and_targets_and_the_editors_board_follows()
     {
         // A channel of its own, so the policy change touches no other test.
@@ -447,7 +599,21 @@ public sealed class NewsroomBoardTests(BrowserFixture fixture)
         return System.Text.Json.JsonSerializer.Deserialize<T>(text, new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web))!;
     }
 
-    private sealed record CardBody(string Id, string Stage, int DraftVersion);
+    private static readonly System.Text.Json.JsonSerializerOptions Json = new(System.Text.Json.JsonSerializerDefaults.Web);
+
+    private sealed record CardBody(string Id, string Stage, int DraftVersion, int ReviewLevel);
+
+    private sealed record ArticleBody(DraftBody? Draft);
+
+    private sealed record DraftBody(string BodyHtml);
+
+    private sealed record BoardBody(PolicyBody Policy);
+
+    private sealed record PolicyBody(string[] Targets);
+
+    private sealed record FeedBody(FeedItem[] Items);
+
+    private sealed record FeedItem(string Id, [property: System.Text.Json.Serialization.JsonPropertyName("content_html")] string ContentHtml);
 
     private sealed record VersionBody(int Version, string Title);
 }

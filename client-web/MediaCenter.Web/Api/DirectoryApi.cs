@@ -9,7 +9,10 @@ internal static class DirectoryApi
 {
     public sealed record CreateParty(string? Id, string? Name);
 
-    public sealed record CreateChannel(string? Code, string? Name, string? PartyId, string? Application = null);
+    public sealed record CreateChannel(string? Code, string? Name, string? PartyId, string? Application = null, string? FeedLanguage = null);
+
+    /// <summary>The language a channel's feeds are written in: zh-CN or en.</summary>
+    public sealed record FeedLanguageRequest(string? Language);
 
     public sealed record ChannelRoleRequest(int? ReviewLevel);
 
@@ -52,7 +55,7 @@ internal static class DirectoryApi
                 Scope.RequireManageable(caller, party, Msg.Of("web.whatParty"));
                 var application = Applications.ApplicationsApi.Target(body.Application, party);
                 var suspension = await Applications.ApplicationsApi.AdmitAsync(cluster, application, party);
-                await directory.CreateChannelAsync(body.Code ?? "", body.Name ?? "", party, application.Code, http.RequestAborted);
+                await directory.CreateChannelAsync(body.Code ?? "", body.Name ?? "", party, application.Code, http.RequestAborted, body.FeedLanguage);
                 if (suspension is not null)
                 {
                     // A channel born into a suspended application gives no service until the application resumes.
@@ -65,7 +68,8 @@ internal static class DirectoryApi
             })
             .RequireAuthorization(Policies.PartyManage)
             .WithName("CreateChannel")
-            .WithSummary("Registers a channel for an access party, in one of its applications (application: a code; its default application when none is named).");
+            .WithSummary("Registers a channel for an access party, in one of its applications (application: a code; its default application when none is named) "
+                + "and with the language its feeds are written in (feedLanguage: zh-CN, the default, or en).");
         channels.MapGet("/{code}", async (string code, HttpContext http, PartyDirectory directory) =>
             {
                 await VisibleChannelAsync(code, http, directory);
@@ -74,6 +78,18 @@ internal static class DirectoryApi
             .RequireAuthorization(Policies.PartyRead)
             .WithName("GetChannel")
             .WithSummary("One channel.");
+        channels.MapPut("/{code}/feed-language", async (string code, FeedLanguageRequest body, HttpContext http, PartyDirectory directory) =>
+            {
+                var channel = await VisibleChannelAsync(code, http, directory);
+                Scope.RequireManageable(http.CurrentUser(), channel.PartyId, Msg.Of("web.whatChannel"));
+                await directory.SetFeedLanguageAsync(code, body.Language, http.RequestAborted);
+                http.Audit().Target = "channel:" + code;
+                http.Audit().Details["after"] = new { feedLanguage = body.Language };
+                return Results.Ok(await directory.ChannelFreshAsync(code, http.RequestAborted));
+            })
+            .RequireAuthorization(Policies.PartyManage)
+            .WithName("SetChannelFeedLanguage")
+            .WithSummary("Sets the language the channel's feeds are written in (zh-CN or en).");
         channels.MapGet("/{code}/members", async (string code, HttpContext http, PartyDirectory directory) =>
             {
                 await VisibleChannelAsync(code, http, directory);

@@ -83,20 +83,20 @@ internal static class AlertCentreApi
 
                 var operation = CommandIds.Optional(http);
                 var result = await cluster.GetGrain<IWebhookGrain>(CommandIds.KeyFor("webhook", operation))
-                    .CreateAsync(new WebhookDraft(audience, url.ToString(), [.. body.Kinds ?? []]), caller.Id, WebhookRole.Manager, operation);
+                    .CreateAsync(new WebhookDraft(audience, url.ToString(), [.. body.Kinds ?? []], body.Language), caller.Id, WebhookRole.Manager, operation);
                 if (!result.Ok || result.Hook is not { } hook || result.Secret is not { } secret)
                 {
                     return GrainOutcomes.Problem(result.Outcome.ToString(), result.Message, result.State?.ToString(), result.AllowedMoves, Msg.Of("what.webhook"));
                 }
 
                 http.Audit().Target = "webhook:" + hook.Id;
-                http.Audit().Details["after"] = new { hook.Audience, hook.Url, hook.Kinds };
+                http.Audit().Details["after"] = new { hook.Audience, hook.Url, hook.Kinds, Language = hook.PayloadLanguage };
                 return Results.Created($"/api/v1/webhooks/{hook.Id}", new IncidentsApi.CreatedWebhook(
-                    new WebhookRow(hook.Id, hook.Audience, hook.PartyId, hook.Url, hook.Kinds, hook.Active, hook.CreatedAt), secret));
+                    new WebhookRow(hook.Id, hook.Audience, hook.PartyId, hook.Url, hook.Kinds, hook.Active, hook.CreatedAt, hook.PayloadLanguage), secret));
             })
             .RequireAuthorization(Policies.PartyManage)
             .WithName("CreateWebhook")
-            .WithSummary("Attaches a webhook: signed JSON POSTs (X-MediaCenter-Signature: sha256=HMAC of \"{timestamp}.{body}\"), retried with backoff. The secret is shown once.");
+            .WithSummary("Attaches a webhook: signed JSON POSTs (X-MediaCenter-Signature: sha256=HMAC of \"{timestamp}.{body}\"), retried with backoff; their titles and bodies in the webhook's language (language: zh-CN, the default, or en). The secret is shown once.");
 
         hooks.MapDelete("/{id:guid}", async (Guid id, HttpContext http, IncidentReadModel read, IClusterClient cluster) =>
             {

@@ -18,7 +18,8 @@ public sealed record NotificationRow(string Id, string Audience, string Kind, st
 }
 
 /// <summary>A webhook, never with its secret.</summary>
-public sealed record WebhookRow(Guid Id, string Audience, string? PartyId, string Url, IReadOnlyList<string> Kinds, bool Active, DateTimeOffset CreatedAt);
+public sealed record WebhookRow(Guid Id, string Audience, string? PartyId, string Url, IReadOnlyList<string> Kinds, bool Active, DateTimeOffset CreatedAt,
+    string Language);
 
 /// <summary>A webhook delivery with its attempts.</summary>
 public sealed record DeliveryRow(long Id, string NotificationId, string Status, int Attempts, DateTimeOffset NextAttemptAt, DateTimeOffset? DeliveredAt,
@@ -127,10 +128,10 @@ public sealed class IncidentReadModel(NpgsqlDataSource db)
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync<StoredWebhook>(new CommandDefinition("""
-            SELECT id, audience, party_id, url, kinds, active, created_at FROM mc.webhooks
+            SELECT id, audience, party_id, url, kinds, active, created_at, language FROM mc.webhooks
              WHERE @party::text IS NULL OR party_id = @party ORDER BY created_at
             """, new { party = partyId }, cancellationToken: cancellationToken));
-        return rows.Select(w => new WebhookRow(w.Id, w.Audience, w.PartyId, w.Url, w.Kinds, w.Active, w.CreatedAt)).ToList();
+        return rows.Select(w => new WebhookRow(w.Id, w.Audience, w.PartyId, w.Url, w.Kinds, w.Active, w.CreatedAt, w.Language)).ToList();
     }
 
     /// <summary>A webhook's latest deliveries, each with its attempts.</summary>
@@ -198,6 +199,8 @@ public sealed class IncidentReadModel(NpgsqlDataSource db)
         public required string[] Kinds { get; init; }
 
         public required bool Active { get; init; }
+
+        public required string Language { get; init; }
 
         public required DateTimeOffset CreatedAt { get; init; }
     }

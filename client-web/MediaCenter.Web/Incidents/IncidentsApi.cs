@@ -18,7 +18,8 @@ internal static partial class IncidentsApi
     public sealed record CommandBody(string? Text, IncidentSeverity? Severity, string? Channel, string? Technical, string? Management, ActionBody? Action,
         string? PlanId, int? PlanVersion, RootCauseCategory? Category = null);
 
-    public sealed record WebhookBody(string? Url, string? Audience, IReadOnlyList<string>? Kinds);
+    /// <summary>A webhook to attach; <c>language</c> (zh-CN, the default, or en) is the language its payloads' texts are written in.</summary>
+    public sealed record WebhookBody(string? Url, string? Audience, IReadOnlyList<string>? Kinds, string? Language = null);
 
     public sealed record CreatedWebhook(WebhookRow Webhook, string Secret);
 

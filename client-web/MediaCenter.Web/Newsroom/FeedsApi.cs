@@ -16,18 +16,12 @@ namespace MediaCenter.Web.Newsroom;
 /// </summary>
 internal static class FeedsApi
 {
-    /// <summary>
-    /// The language a channel's feeds are written in. A feed is public and read by machines, not by one reader: it is
-    /// written in the channel's language, never the requester's. Channels hold no language of their own yet, and the
-    /// newsroom publishes in Chinese.
-    /// </summary>
-    public const string ChannelLanguage = Languages.Chinese;
-
-    // A feed is read by people debugging it and by readers in the channel's language: Chinese stays as it is (a third of
-    // the size of \uXXXX escapes); characters that matter to HTML are still escaped. Messages in it are rendered in the
-    // channel's language.
-    private static readonly JsonSerializerOptions FeedJson =
-        ReaderLanguage.OptionsFor(ChannelLanguage, o => o.Converters.Add(new JsonStringEnumConverter()));
+    // A feed is public and read by machines, not by one reader: it is written in the channel's language (set on the channel),
+    // never the requester's. It is read by people debugging it and by readers in that language: Chinese stays as it is (a
+    // third of the size of \uXXXX escapes); characters that matter to HTML are still escaped. Messages in it are rendered in
+    // the channel's language.
+    private static readonly Dictionary<string, JsonSerializerOptions> FeedJson = Languages.All.ToDictionary(l => l,
+        l => ReaderLanguage.OptionsFor(l, o => o.Converters.Add(new JsonStringEnumConverter())), StringComparer.Ordinal);
 
     /// <summary>The namespace of the RSS extension elements (an interactive story's poll and its counts).</summary>
     public const string InteractionNamespace = "urn:mediacenter:interaction";
@@ -53,7 +47,8 @@ internal static class FeedsApi
     private static async Task<IResult> ServeAsync(string code, string targetName, bool json, HttpContext http, PartyDirectory directory,
         IClusterClient cluster, NewsroomReadModel read)
     {
-        var channel = await directory.ChannelAsync(code, http.RequestAborted);
+        // As stored now: the channel's feed language may have just changed (on any web instance).
+        var channel = await directory.ChannelFreshAsync(code, http.RequestAborted);
         if (channel is null || !Enum.TryParse<PublishTarget>(targetName, ignoreCase: true, out var target) || !Enum.IsDefined(target))
         {
             throw new IdentityProblem(ProblemKind.NotFound, Msg.Of("newsroom.noSuchFeed"));
@@ -74,7 +69,7 @@ internal static class FeedsApi
         }
 
         var (lastModified, rows) = await read.FeedStampAsync(code, target, http.RequestAborted);
-        var etag = $"\"{(json ? "j" : "r")}{rows}-{lastModified?.UtcTicks ?? 0}\"";
+        var etag = $"\"{(json ? "j" : "r")}{rows}-{lastModified?.UtcTicks ?? 0}-{channel.FeedLanguage}\"";
         var modified = lastModified is { } lm ? new DateTimeOffset(lm.UtcTicks / TimeSpan.TicksPerSecond * TimeSpan.TicksPerSecond, TimeSpan.Zero) : (DateTimeOffset?)null;
         var headers = http.Response.Headers;
         headers.ETag = etag;
@@ -105,7 +100,7 @@ internal static class FeedsApi
             ["title"] = Title(channel, target),
             ["home_page_url"] = self + "/",
             ["feed_url"] = $"{self}/feeds/{channel.Code}/{target.ToString().ToLowerInvariant()}.json",
-            ["language"] = ChannelLanguage,
+            ["language"] = channel.FeedLanguage,
             ["items"] = items.Select(i => new Dictionary<string, object?>
             {
                 ["id"] = i.ArticleId,
@@ -121,7 +116,7 @@ internal static class FeedsApi
                 ["_source"] = i.SourceUrl is null ? null : new { name = i.SourceName, url = i.SourceUrl },
             }).ToArray(),
         };
-        return Results.Json(feed, FeedJson, "application/feed+json; charset=utf-8");
+        return Results.Json(feed, FeedJson[channel.FeedLanguage], "application/feed+json; charset=utf-8");
     }
 
     /// <summary>An interactive story's results so far (null before anyone answered it).</summary>
@@ -136,7 +131,7 @@ internal static class FeedsApi
 
     /// <summary>The feed's title: the channel and the platform's name, in the channel's language.</summary>
     private static string Title(ChannelInfo channel, PublishTarget target) =>
-        MessageCatalog.Render(Msg.Of("newsroom.feedTitle", ("channel", channel.Name), ("target", Msg.Of("newsroom.target." + target))), ChannelLanguage);
+        MessageCatalog.Render(Msg.Of("newsroom.feedTitle", ("channel", channel.Name), ("target", Msg.Of("newsroom.target." + target))), channel.FeedLanguage);
 
     private static IResult Rss(ChannelInfo channel, PublishTarget target, IReadOnlyList<PublishedItem> items, string self, DateTimeOffset? modified)
     {
@@ -151,8 +146,8 @@ internal static class FeedsApi
             xml.WriteElementString("title", Title(channel, target));
             xml.WriteElementString("link", self + "/");
             xml.WriteElementString("description", MessageCatalog.Render(
-                Msg.Of("newsroom.feedDescription", ("channel", channel.Name), ("target", Msg.Of("newsroom.target." + target))), ChannelLanguage));
-            xml.WriteElementString("language", ChannelLanguage.ToLowerInvariant());
+                Msg.Of("newsroom.feedDescription", ("channel", channel.Name), ("target", Msg.Of("newsroom.target." + target))), channel.FeedLanguage));
+            xml.WriteElementString("language", channel.FeedLanguage.ToLowerInvariant());
             if (modified is { } m)
             {
                 xml.WriteElementString("lastBuildDate", m.ToString("R", CultureInfo.InvariantCulture));

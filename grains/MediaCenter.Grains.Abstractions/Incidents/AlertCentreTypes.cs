@@ -73,11 +73,20 @@ public sealed record WebhookView(
     [property: Id(4)] List<string> Kinds,
     [property: Id(5)] bool Active,
     [property: Id(6)] DateTimeOffset CreatedAt,
-    [property: Id(7)] Guid CreatedBy);
+    [property: Id(7)] Guid CreatedBy,
+    [property: Id(8)] string? Language = null)
+{
+    /// <summary>The language its payloads are rendered in (a webhook stored before webhooks had one: Chinese).</summary>
+    public string PayloadLanguage => Language ?? Languages.Chinese;
+}
 
-/// <summary>What a webhook is to be: where it posts, for which audience, and which kinds (none: every kind).</summary>
+/// <summary>
+/// What a webhook is to be: where it posts, for which audience, which kinds (none: every kind), and the language its
+/// payloads' texts are rendered in (one of <c>Languages.All</c>; none: Chinese).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("mc.WebhookDraft")]
-public sealed record WebhookDraft([property: Id(0)] string Audience, [property: Id(1)] string Url, [property: Id(2)] List<string> Kinds);
+public sealed record WebhookDraft([property: Id(0)] string Audience, [property: Id(1)] string Url, [property: Id(2)] List<string> Kinds,
+    [property: Id(3)] string? Language = null);
 
 /// <summary>The answer to a webhook command; <see cref="Secret"/> only in the answer to its creation.</summary>
 [GenerateSerializer, Immutable, Alias("mc.WebhookResult")]

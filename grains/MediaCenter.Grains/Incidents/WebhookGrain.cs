@@ -134,7 +134,13 @@ internal sealed partial class WebhookGrain : Grain, IWebhookGrain
             return Invalid(Msg.Of("incident.webhookKinds", ("max", MaxKinds), ("length", MaxKind)));
         }
 
-        var hook = new WebhookView(this.GetPrimaryKey(), audience, party, url.ToString(), kinds, true, _time.GetUtcNow(), createdBy);
+        var language = string.IsNullOrWhiteSpace(draft.Language) ? Languages.Chinese : draft.Language.Trim();
+        if (!Languages.All.Contains(language, StringComparer.Ordinal))
+        {
+            return Invalid(Msg.Of("incident.webhookLanguage", ("language", language), ("allowed", Msg.List(Languages.All))));
+        }
+
+        var hook = new WebhookView(this.GetPrimaryKey(), audience, party, url.ToString(), kinds, true, _time.GetUtcNow(), createdBy, language);
         var secret = "whsec_" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
         var sealedSecret = _secrets.Seal(secret);
         // The delivery worker reads the table: the row exists before the caller hears of the webhook.

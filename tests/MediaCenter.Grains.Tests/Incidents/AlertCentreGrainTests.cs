@@ -1,4 +1,5 @@
 using MediaCenter.Grains.Incidents;
+using MediaCenter.Messages;
 
 namespace MediaCenter.Grains.Tests.Incidents;
 
@@ -46,6 +47,38 @@ public sealed class AlertCentreGrainTests(ClusterFixture fixture)
         Assert.Equal(AlertCentreOutcome.Invalid, everyone.Outcome);
         Assert.Equal(AlertCentreOutcome.Forbidden, nobody.Outcome);
         Assert.Equal(AlertCentreOutcome.Invalid, noKey.Outcome);
+        Assert.Equal(writes, ClusterFixture.AlertCentre.WebhookWrites);
+    }
+
+    [Fact]
+    public async Task A_webhook_keeps_the_language_it_was_created_with_and_is_chinese_when_none_is_given()
+    {
+        var english = Guid.NewGuid();
+        var chinese = Guid.NewGuid();
+
+        var en = await fixture.Grains.GetGrain<IWebhookGrain>(english).CreateAsync(Draft() with { Language = "en" }, Admin, WebhookRole.Manager, "op-en");
+        var zh = await fixture.Grains.GetGrain<IWebhookGrain>(chinese).CreateAsync(Draft(), Admin, WebhookRole.Manager, "op-zh");
+
+        Assert.True(en.Ok, en.Message);
+        Assert.True(zh.Ok, zh.Message);
+        Assert.Equal("en", en.Hook!.PayloadLanguage);
+        Assert.Equal("zh-CN", zh.Hook!.PayloadLanguage);
+        Assert.Equal("en", ClusterFixture.AlertCentre.RowOf(english)!.Value.Hook.PayloadLanguage);
+        Assert.Equal("zh-CN", ClusterFixture.AlertCentre.RowOf(chinese)!.Value.Hook.PayloadLanguage);
+        Assert.Equal("en", (await fixture.Grains.GetGrain<IWebhookGrain>(english).GetAsync())!.PayloadLanguage);
+    }
+
+    [Fact]
+    public async Task A_webhook_in_a_language_the_catalogue_does_not_hold_is_refused_and_nothing_is_written()
+    {
+        var writes = ClusterFixture.AlertCentre.WebhookWrites;
+
+        var french = await fixture.Grains.GetGrain<IWebhookGrain>(Guid.NewGuid())
+            .CreateAsync(Draft() with { Language = "fr" }, Admin, WebhookRole.Manager, "op-fr");
+
+        Assert.Equal(AlertCentreOutcome.Invalid, french.Outcome);
+        Assert.Equal("incident.webhookLanguage", Msg.KeyOf(french.Message));
+        Assert.Null(french.Hook);
         Assert.Equal(writes, ClusterFixture.AlertCentre.WebhookWrites);
     }
 

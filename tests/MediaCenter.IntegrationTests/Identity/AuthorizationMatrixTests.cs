@@ -387,6 +387,7 @@ public sealed class AuthorizationMatrixTests(IntegrationFixture fixture)
         ["POST /api/v1/applications/{id}/resume"] = [],
         ["POST /api/v1/applications/{id}/retire"] = [],
         ["PUT /api/channels/{code}/application"] = PartyManage,
+        ["PUT /api/channels/{code}/feed-language"] = PartyManage,
         ["PUT /api/terminals/{id}/application"] = PartyManage,
 
         // Alertmanager's own bearer token, never a user's (and absent unless configured).

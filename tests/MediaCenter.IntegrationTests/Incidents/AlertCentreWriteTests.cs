@@ -30,7 +30,7 @@ public sealed class AlertCentreWriteTests(IntegrationFixture fixture)
         var second = await repeated.Content.ReadFromJsonAsync<JsonElement>();
         var id = first.GetProperty("webhook").Str("id");
         Assert.Equal((id, first.Str("secret")), (second.GetProperty("webhook").Str("id"), second.Str("secret")));
-        Assert.Equal(["id", "audience", "partyId", "url", "kinds", "active", "createdAt"], first.GetProperty("webhook").EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["id", "audience", "partyId", "url", "kinds", "active", "createdAt", "language"], first.GetProperty("webhook").EnumerateObject().Select(p => p.Name));
         Assert.Equal($"/api/v1/webhooks/{id}", created.Headers.Location?.ToString());
 
         Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync($"/api/v1/webhooks/{id}")).StatusCode);

@@ -192,4 +192,43 @@ public sealed class WebhookDeliveryTests(IntegrationFixture fixture)
         // Signed over what was sent, not over what was stored.
         Assert.Equal(Signature(secret, delivery.Header("X-MediaCenter-Timestamp")!, delivery.Body), delivery.Header("X-MediaCenter-Signature"));
     }
+
+    [Fact]
+    public async Task Each_receiver_reads_the_notification_in_its_webhooks_language_and_an_unknown_language_is_refused()
+    {
+        await using var deployment = await fixture.NewDeploymentAsync();
+        await deployment.StartSiloAsync("silo", new Dictionary<string, string>(LoopbackReceiversAllowed) { ["Webhooks__PollInterval"] = "00:00:00.200" });
+        var web = await deployment.StartWebAsync(settings: LoopbackReceiversAllowed);
+        await deployment.Identity.PlatformUserAsync("whlang-admin", PlatformRoles.Admin);
+        using var admin = await TestIdentity.SignInAsync(web.Http, "whlang-admin");
+        await using var english = HookReceiver.Start(failFirst: 0);
+        await using var chinese = HookReceiver.Start(failFirst: 0);
+
+        var en = await admin.PostAsJsonAsync("/api/v1/webhooks", new { url = new Uri(english.Url, "hooks/en").ToString(), audience = "ops", language = "en" });
+        var zh = await admin.PostAsJsonAsync("/api/v1/webhooks", new { url = new Uri(chinese.Url, "hooks/zh").ToString(), audience = "ops", language = "zh-CN" });
+        var french = await admin.PostAsJsonAsync("/api/v1/webhooks", new { url = new Uri(chinese.Url, "hooks/fr").ToString(), audience = "ops", language = "fr" });
+        Assert.Equal(HttpStatusCode.Created, en.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, zh.StatusCode);
+        Assert.Equal("en", (await en.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("webhook").Str("language"));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, french.StatusCode);
+        var refusal = await french.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("Invalid", refusal.Str("code"));
+        Assert.Contains("fr", refusal.Str("detail"), StringComparison.Ordinal);
+        var listed = await admin.GetFromJsonAsync<JsonElement>("/api/v1/webhooks");
+        Assert.Equal(["en", "zh-CN"], listed.EnumerateArray().Select(h => h.Str("language")).Order(StringComparer.Ordinal));
+
+        await admin.ReportAsync(new { title = "稿件接口超时", detail = "网关 502 比例 12%", severity = "P2" });
+        await Eventually.WaitAsync(() => Task.FromResult(english.Received.Count + chinese.Received.Count), n => n >= 2, TimeSpan.FromSeconds(20), "both deliveries");
+
+        // The same notification, its sentence in each webhook's language (the person's title and detail as they wrote them).
+        var inEnglish = JsonDocument.Parse(english.Received[0].Text).RootElement;
+        var inChinese = JsonDocument.Parse(chinese.Received[0].Text).RootElement;
+        Assert.Equal(inChinese.Str("id"), inEnglish.Str("id"));
+        Assert.Equal("P2 稿件接口超时: 网关 502 比例 12%", inEnglish.Str("body"));
+        Assert.Equal("P2 稿件接口超时：网关 502 比例 12%", inChinese.Str("body"));
+        foreach (var delivery in new[] { english.Received[0], chinese.Received[0] })
+        {
+            Assert.DoesNotContain(delivery.Text, c => c is >= '\uE000' and <= '\uE003');
+        }
+    }
 }

@@ -35,6 +35,48 @@ public sealed class NewsroomFlowTests(IntegrationFixture fixture)
         return id;
     }
 
+    // A Chinese character written as a \uXXXX escape (characters that matter to HTML are escaped on purpose).
+    private const string EscapedChinese = @"\\u[4-9][0-9A-Fa-f]{3}";
+
+    [Fact]
+    public async Task A_channels_feeds_are_written_in_the_channels_language_with_chinese_characters_unescaped()
+    {
+        var (shared, staff) = await StaffAsync("nrfl");
+        await using var _ = staff;
+        var id = await ApprovedStoryAsync(staff, "城市夜读");
+        await staff.Chief.OkAsync(id, "publish", new { targets = new[] { "Pc" } });
+        var name = (await staff.Operator.GetFromJsonAsync<JsonElement>($"/api/channels/{staff.Channel}")).GetProperty("name").GetString()!;
+        using var anonymous = shared.Anonymous();
+
+        // Chinese until the channel says otherwise.
+        var chineseRaw = await anonymous.GetStringAsync($"/feeds/{staff.Channel}/pc.json");
+        var chinese = JsonDocument.Parse(chineseRaw).RootElement;
+        Assert.Equal("zh-CN", chinese.GetProperty("language").GetString());
+        Assert.Equal($"{name} · PC 网站", chinese.GetProperty("title").GetString());
+        Assert.Contains("\"城市夜读\"", chineseRaw, StringComparison.Ordinal);
+        Assert.DoesNotMatch(EscapedChinese, chineseRaw);
+
+        // Only the party's managers set it, and only to a language the catalogue holds.
+        var french = await staff.Operator.PutAsJsonAsync($"/api/channels/{staff.Channel}/feed-language", new { language = "fr" });
+        Assert.Equal(HttpStatusCode.BadRequest, french.StatusCode);
+        Assert.Contains("fr", (await french.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("title").GetString(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Forbidden, (await staff.Chief.PutAsJsonAsync($"/api/channels/{staff.Channel}/feed-language", new { language = "en" })).StatusCode);
+        var set = await staff.Operator.PutAsJsonAsync($"/api/channels/{staff.Channel}/feed-language", new { language = "en" });
+        Assert.Equal(HttpStatusCode.OK, set.StatusCode);
+        Assert.Equal("en", (await set.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("feedLanguage").GetString());
+
+        // In English: the feed's own words in English, people's text (the channel's name, the story) as written, unescaped.
+        var englishRaw = await anonymous.GetStringAsync($"/feeds/{staff.Channel}/pc.json");
+        var english = JsonDocument.Parse(englishRaw).RootElement;
+        Assert.Equal("en", english.GetProperty("language").GetString());
+        Assert.Equal($"{name} · PC web", english.GetProperty("title").GetString());
+        Assert.Contains("\"城市夜读\"", englishRaw, StringComparison.Ordinal);
+        Assert.DoesNotMatch(EscapedChinese, englishRaw);
+        var rss = XDocument.Parse(await anonymous.GetStringAsync($"/feeds/{staff.Channel}/pc.rss")).Root!.Element("channel")!;
+        Assert.Equal("en", rss.Element("language")!.Value);
+        Assert.Equal($"Published items of {name} (PC web)", rss.Element("description")!.Value);
+    }
+
     [Fact]
     public async Task A_story_goes_from_pitch_through_three_reviews_to_the_feeds_and_out_again()
     {

@@ -125,16 +125,28 @@ import { mc, t, tf, $, h as el, send, me, navigate, formatTime, problemText as p
     return form;
   }
 
+  // The language a channel's feeds are written in (zh-CN or en); people who manage the party change it.
+  const feedLanguages = ["zh-CN", "en"];
+  function feedLanguageSelect(current, onChange, name) {
+    const select = el("select", { "aria-label": t("ap.feedLanguage"), "data-feed-language": current || "zh-CN", name, disabled: !canManage() },
+      feedLanguages.map(l => el("option", { value: l, selected: l === (current || "zh-CN"), text: t("ap.feedLanguage." + l) })));
+    if (onChange) {
+      select.addEventListener("change", () => onChange(select.value).catch(err => { select.value = current; message(problem(err)); }));
+    }
+    return select;
+  }
+
   function channelForm(app) {
     const form = el("form", { id: "ap-new-channel", class: "ops-toolbar" },
       el("input", { name: "code", placeholder: t("ap.channelCode"), required: true, maxlength: 63, autocapitalize: "off" }),
       el("input", { name: "name", placeholder: t("ap.channelName"), required: true, maxlength: 200 }),
+      feedLanguageSelect("zh-CN", null, "feedLanguage"),
       el("button", { type: "submit", class: "primary compact", text: t("ap.addChannel") }));
     form.addEventListener("submit", async event => {
       event.preventDefault();
       try {
         await mc.api("/api/channels", { method: "POST", body: JSON.stringify({ code: form.elements.code.value, name: form.elements.name.value,
-          partyId: app.partyId, application: app.code }) });
+          partyId: app.partyId, application: app.code, feedLanguage: form.elements.feedLanguage.value }) });
         message("");
         await refresh();
         await show(app.id);
@@ -152,6 +164,7 @@ import { mc, t, tf, $, h as el, send, me, navigate, formatTime, problemText as p
       const row = (label, value) => el("div", null, el("dt", { text: label }), el("dd", null, value ?? "—"));
       const reload = async () => { message(""); await refresh(); await show(a.id); };
       const moveChannel = code => async to => { await send("PUT", `/api/channels/${encodeURIComponent(code)}/application`, { application: to }); await reload(); };
+      const setFeedLanguage = code => async language => { await send("PUT", `/api/channels/${encodeURIComponent(code)}/feed-language`, { language }); await reload(); };
       const moveTerminal = tid => async to => { await send("PUT", `/api/terminals/${encodeURIComponent(tid)}/application`, { application: to }); await reload(); };
       box.replaceChildren(el("article", { class: "card", id: "ap-open", "data-application": a.id, "data-state": a.state },
         el("div", { class: "card-head" }, el("h2", { text: `${a.name} · ${a.code}` }),
@@ -166,7 +179,8 @@ import { mc, t, tf, $, h as el, send, me, navigate, formatTime, problemText as p
         el("table", { class: "silos", id: "ap-channels" },
           el("tbody", null, channels.map(c => el("tr", { "data-channel": c.code },
             td(`${c.name} (${c.code})`, t("ap.channel")),
-            td(moveSelect(a.partyId, a.code, moveChannel(c.code), t("ap.moveTo")), t("ap.moveTo")))))),
+            td(moveSelect(a.partyId, a.code, moveChannel(c.code), t("ap.moveTo")), t("ap.moveTo")),
+            td(feedLanguageSelect(c.feedLanguage, setFeedLanguage(c.code)), t("ap.feedLanguage")))))),
         canManage() && a.state !== "Retired" ? channelForm(a) : null,
         el("h3", { text: tf("ap.terminalsOf", { n: terminals.length }) }),
         el("table", { class: "silos", id: "ap-terminals" },

@@ -137,3 +137,22 @@ export function day(offsetDays) {
 }
 
 export const iso = value => value ? new Date(value).toISOString() : null;
+
+// ---------------------------------------------------------------- libraries loaded on first use
+
+const loading = new Map();
+
+// A browser library from wwwroot/lib (copied there from npm by the build), loaded once when a page first needs it:
+// its script (a global) and its stylesheet, both from this host as the page's policy asks.
+export function loadLibrary(script, stylesheet) {
+  if (!loading.has(script)) {
+    if (stylesheet) { document.head.appendChild(h("link", { rel: "stylesheet", href: stylesheet })); }
+    loading.set(script, new Promise((resolve, reject) => {
+      const el = h("script", { src: script });
+      el.onload = resolve;
+      el.onerror = () => { loading.delete(script); el.remove(); reject(new Error(script)); };
+      document.head.appendChild(el);
+    }));
+  }
+  return loading.get(script);
+}

@@ -3,7 +3,7 @@
 // Addresses: /newsroom/{channel} (the board) and /newsroom/{channel}/{story} (the story open over it).
 import {
   mc, i18n, t, formatTime, $, h, tf, joined, keyed, send, slug, me, isPhone, field, onSubmit, localInput, navigate,
-  problemText as problemParts, showError as showProblem, messageLine, dialogShell as openDialog,
+  problemText as problemParts, showError as showProblem, messageLine, dialogShell as openDialog, loadLibrary,
 } from "./lib.js";
 import { interactionPanel } from "./interaction.js";
 
@@ -588,7 +588,8 @@ import { interactionPanel } from "./interaction.js";
     panel.dataset.id = id;
     document.body.classList.add("nr-detail-open");
     try {
-      const article = await mc.api("/api/v1/articles/" + encodeURIComponent(id));
+      // The editor's library comes with the first story opened (a story that cannot be edited is shown without it).
+      const [article] = await Promise.all([mc.api("/api/v1/articles/" + encodeURIComponent(id)), loadEditor().catch(() => null)]);
       if (token !== detailToken) { return; }
       detail = { id, view: article, card: article.card, editor: null, dirty: false, baseVersion: article.card.draftVersion, versions: null, save: keyed() };
       renderDetail();
@@ -642,7 +643,7 @@ import { interactionPanel } from "./interaction.js";
     panel.dataset.version = String(card.version);
     panel.dataset.draftVersion = String(card.draftVersion);
     if (!editable) { detail.editor = null; }
-    if (editable && !detail.editor) {
+    if (editable && !detail.editor && window.Quill) {
       // The editor always starts from the story's current draft, and saves on top of that version.
       detail.editor = buildEditor(article.draft, card);
       detail.baseVersion = article.card.draftVersion;
@@ -653,6 +654,10 @@ import { interactionPanel } from "./interaction.js";
     const detailActions = actionButtons(card, ["SaveDraft"]);
     const facts = h("div", { class: "nr-facts", dataset: { stage: card.stage, due: card.dueAt, overdue: "false" } },
       line(t("nr.kind"), t("nr.kind." + card.kind)), cardFacts(card), line(t("nr.draftVersion"), card.draftVersion ? tf("nr.version", { n: card.draftVersion }) : t("nr.noDraft")));
+    // A live change re-renders the detail around the editor; whoever is writing in it keeps the focus and the cursor
+    // (moving the editor in the page would drop them, and the next keys would go nowhere).
+    const writing = detail.editor && detail.editor.root.contains(document.activeElement) ? document.activeElement : null;
+    const cursor = writing && detail.editor.quill.hasFocus() ? detail.editor.quill.getSelection() : null;
     panel.replaceChildren(
       detailHead(card),
       h("div", { class: "nr-detail-body" },
@@ -664,6 +669,7 @@ import { interactionPanel } from "./interaction.js";
         timelineSection(article.history),
         versionsSection()));
     if (detail.editor) { detail.editor.status(); }
+    if (cursor) { detail.editor.quill.setSelection(cursor, "silent"); } else if (writing && writing.isConnected) { writing.focus(); }
     updateClock();
   }
 
@@ -696,48 +702,102 @@ import { interactionPanel } from "./interaction.js";
         h("ol", {}, draft.interaction.options.map(o => h("li", { text: o })))) : null);
   }
 
-  // The draft editor: kind, headline, summary, rich body (contenteditable with a few commands), video, interaction.
+  // The story body: Quill (npm quill, copied into wwwroot/lib by the build) with our own toolbar, so its labels are ours
+  // (i18n.js) and its buttons are plain buttons in the tab order. Its formats are exactly what the server's sanitiser
+  // keeps (RichText.cs removes class and style): headings, bold, italic, lists, quotes, links and images; alignment,
+  // indents, colours and fonts would arrive as classes or styles and be dropped, so they are not offered, and pasted
+  // text is cut down to the same formats.
+  const loadEditor = () => loadLibrary("/lib/quill.js", "/lib/quill.snow.css");
+  const bodyFormats = ["header", "bold", "italic", "list", "blockquote", "link", "image"];
+
+  function richBody(html, markDirty) {
+    const tool = (id, label, format, value) => h("button", {
+      type: "button", class: "nr-tool ql-" + format, id, value, text: label, title: label, "aria-label": label,
+      onmousedown: e => e.preventDefault(),
+    });
+    const linkUrl = h("input", { id: "nr-draft-link-url", type: "url", placeholder: t("nr.linkUrl"), "aria-label": t("nr.linkUrl"), class: "nr-link-input" });
+    const link = h("button", { type: "button", class: "nr-tool", id: "nr-tool-link", text: t("nr.addLinkRich"), title: t("nr.addLinkRich") });
+    const toolbar = h("div", { class: "nr-toolbar-rich", role: "toolbar", "aria-label": t("nr.toolbar"), "aria-controls": "nr-draft-body" },
+      tool("nr-tool-heading", t("nr.heading"), "header", "3"),
+      tool("nr-tool-bold", t("nr.bold"), "bold"),
+      tool("nr-tool-italic", t("nr.italic"), "italic"),
+      tool("nr-tool-list", t("nr.list"), "list", "bullet"),
+      tool("nr-tool-ordered", t("nr.orderedList"), "list", "ordered"),
+      tool("nr-tool-quote", t("nr.quote"), "blockquote"),
+      linkUrl, link);
+    const holder = h("div", { class: "nr-rich nr-editable" });
+    const quill = new window.Quill(holder, {
+      formats: bodyFormats,
+      placeholder: t("nr.bodyPlaceholder"),
+      modules: {
+        toolbar: { container: toolbar },
+        // Tab leaves the body for the next control, as everywhere else on the page (Quill would type a tab or indent).
+        keyboard: { bindings: { tab: null, "remove tab": null, indent: null, outdent: null, "indent code-block": null, "outdent code-block": null } },
+      },
+    });
+    quill.setContents(quill.clipboard.convert({ html }), "silent");
+    quill.history.clear();
+    const root = quill.root;
+    root.id = "nr-draft-body";
+    root.setAttribute("role", "textbox");
+    root.setAttribute("aria-multiline", "true");
+    root.setAttribute("aria-label", t("nr.body"));
+    quill.on("text-change", (delta, old, source) => { if (source === "user") { markDirty(); } });
+
+    // A link on the text chosen in the body (the address field takes the focus, Quill keeps the choice); with nothing
+    // chosen, the address itself goes in as the link's text.
+    const addLink = () => {
+      const url = linkUrl.value.trim();
+      if (!/^https?:\/\//i.test(url)) { linkUrl.focus(); return; }
+      const range = quill.getSelection(true);
+      if (range.length > 0) { quill.formatText(range.index, range.length, "link", url, "user"); }
+      else { quill.insertText(range.index, url, "link", url, "user"); quill.setSelection(range.index + url.length, 0, "user"); }
+      linkUrl.value = "";
+    };
+    // Quill reads the browser's selection a moment after it changes; pressing into the address field right after choosing
+    // the text must not lose the last step of the choice, so the selection is read once more before the field takes focus.
+    linkUrl.addEventListener("pointerdown", () => quill.getSelection());
+    link.addEventListener("click", addLink);
+    linkUrl.addEventListener("keydown", e => { if (e.key === "Enter") { e.preventDefault(); addLink(); } });
+    return { toolbar, quill };
+  }
+
+  // What is stored: Quill's semantic HTML (real <ul>/<ol>, no editor classes). Quill 2.0.3 writes every space of the
+  // text as &nbsp;, which would keep lines from wrapping on a phone; plain spaces are what was typed.
+  function bodyHtmlOf(quill) {
+    if (quill.getLength() <= 1 && quill.getText().trim() === "" && !quill.root.querySelector("img")) { return ""; }
+    return quill.getSemanticHTML().replaceAll("&nbsp;", " ");
+  }
+
+  // The draft editor: kind, headline, summary, rich body (Quill), video, interaction.
   function buildEditor(draft, card) {
     const d = draft || { kind: card.kind, title: card.title, summary: "", bodyHtml: "", mediaIds: [], videoUrl: null, interaction: null };
     const mediaIds = [...(d.mediaIds || [])];
     const mediaNames = new Map();
+    const mediaImages = new Set();
     const markDirty = () => { if (detail) { detail.dirty = true; } status(); };
 
     const kind = h("select", { id: "nr-draft-kind", name: "kind" },
       ["ImageText", "Video", "Interactive"].map(k => h("option", { value: k, selected: k === d.kind, text: t("nr.kind." + k) })));
     const title = h("input", { id: "nr-draft-title", maxlength: "200", value: d.title || "", required: true });
     const summary = h("textarea", { id: "nr-draft-summary", rows: "2", maxlength: "2000", value: d.summary || "" });
-    const body = h("div", { id: "nr-draft-body", class: "nr-rich nr-editable", contenteditable: "true", role: "textbox", "aria-multiline": "true", "aria-label": t("nr.body") });
-    body.innerHTML = d.bodyHtml || "";
-
-    // Toolbar commands apply to the selection last made in the body (the link field takes the focus away).
-    const restore = () => {
-      body.focus();
-      if (editorRange && body.contains(editorRange.startContainer)) {
-        const selection = document.getSelection(); selection.removeAllRanges(); selection.addRange(editorRange);
-      }
-    };
-    const exec = (cmd, value) => { restore(); document.execCommand(cmd, false, value); markDirty(); };
-    const linkUrl = h("input", { id: "nr-draft-link-url", type: "url", placeholder: t("nr.linkUrl"), class: "nr-link-input" });
-    const tool = (id, label, action) => h("button", { type: "button", class: "nr-tool", id, text: label, onmousedown: e => e.preventDefault(), onclick: action });
-    const toolbar = h("div", { class: "nr-toolbar-rich", role: "toolbar" },
-      tool("nr-tool-bold", t("nr.bold"), () => exec("bold")),
-      tool("nr-tool-heading", t("nr.heading"), () => exec("formatBlock", "h3")),
-      tool("nr-tool-list", t("nr.list"), () => exec("insertUnorderedList")),
-      linkUrl,
-      tool("nr-tool-link", t("nr.addLinkRich"), () => {
-        const url = linkUrl.value.trim();
-        if (/^https?:\/\//i.test(url)) { exec("createLink", url); linkUrl.value = ""; }
-      }));
-    body.addEventListener("input", markDirty);
+    const { toolbar, quill } = richBody(d.bodyHtml || "", markDirty);
 
     const videoUrl = h("input", { id: "nr-draft-video-url", type: "url", placeholder: "https://", value: d.videoUrl || "" });
     const mediaList = h("ul", { class: "nr-materials", id: "nr-draft-media" });
+    // A picture uploaded here can also go into the body, where the cursor is (the media store serves it).
+    const insertImage = (m, name) => {
+      const range = quill.getSelection(true);
+      quill.insertEmbed(range.index, "image", "/api/v1/media/" + m, "user");
+      quill.setSelection(range.index + 1, 0, "user");
+      if (name) { quill.root.querySelector(`img[src="/api/v1/media/${m}"]:not([alt])`)?.setAttribute("alt", name); }
+    };
     const renderMedia = () => mediaList.replaceChildren(...mediaIds.map((m, i) => h("li", { dataset: { mediaId: m } },
       h("a", { href: "/api/v1/media/" + m, target: "_blank", rel: "noopener", text: mediaNames.get(m) || "#" + (i + 1) }),
+      mediaImages.has(m) ? h("button", { type: "button", class: "link-button nr-insert-image", text: t("nr.insertImage"), onclick: () => insertImage(m, mediaNames.get(m)) }) : null,
       h("button", { type: "button", class: "link-button", text: t("nr.remove"), onclick: () => { mediaIds.splice(i, 1); renderMedia(); markDirty(); } }))));
     renderMedia();
-    const mediaFile = h("input", { id: "nr-draft-media-file", type: "file", multiple: true });
+    const mediaFile = h("input", { id: "nr-draft-media-file", type: "file", multiple: true, "aria-label": t("nr.media") });
     const mediaState = h("span", { class: "muted" });
     mediaFile.addEventListener("change", async () => {
       const chosen = [...mediaFile.files];
@@ -747,6 +807,7 @@ import { interactionPanel } from "./interaction.js";
         try {
           const info = await upload(card.channel, file);
           mediaIds.push(info.id); mediaNames.set(info.id, info.fileName);
+          if ((info.contentType || "").startsWith("image/")) { mediaImages.add(info.id); }
           renderMedia(); markDirty();
           mediaState.textContent = "";
         } catch (err) { mediaState.textContent = ""; showError(error, err); }
@@ -809,15 +870,15 @@ import { interactionPanel } from "./interaction.js";
         field(t("nr.kind"), kind),
         field(t("nr.title.field"), title),
         field(t("nr.summary"), summary),
-        h("div", { class: "nr-body-field" }, h("span", { class: "nr-label", text: t("nr.body") }), toolbar, body),
+        h("div", { class: "nr-body-field" }, h("span", { class: "nr-label", text: t("nr.body") }), toolbar, quill.container),
         video, media, interactive,
         conflict, error, state,
         h("div", { class: "nr-buttons" }, save, submit)));
 
     return {
-      root, status, body,
+      root, status, quill,
       collect: () => ({
-        kind: kind.value, title: title.value.trim(), summary: summary.value.trim(), bodyHtml: body.innerHTML, mediaIds: [...mediaIds],
+        kind: kind.value, title: title.value.trim(), summary: summary.value.trim(), bodyHtml: bodyHtmlOf(quill), mediaIds: [...mediaIds],
         videoUrl: kind.value === "Video" ? videoUrl.value.trim() || null : null,
         interaction: kind.value === "Interactive"
           ? { type: pollType.value, question: question.value.trim(), options: options.value.split("\n").map(o => o.trim()).filter(Boolean) } : null,
@@ -835,13 +896,6 @@ import { interactionPanel } from "./interaction.js";
       clear: () => { error.hidden = true; conflict.hidden = true; },
     };
   }
-
-  let editorRange = null;
-  document.addEventListener("selectionchange", () => {
-    const body = detail && detail.editor && detail.editor.body;
-    const selection = document.getSelection();
-    if (body && selection.rangeCount && body.contains(selection.anchorNode)) { editorRange = selection.getRangeAt(0).cloneRange(); }
-  });
 
   // SaveDraft with the version the editor started from: a stale one is a conflict the person resolves.
   async function saveDraft() {
