@@ -52,4 +52,45 @@ public sealed class ApplicationsPageTests(BrowserFixture fixture)
         Assert.True(await page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= window.innerWidth"));
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.Screenshots, "applications-phone.png"), FullPage = true });
     }
+
+    [Fact]
+    public async Task A_party_admin_on_a_phone_registers_an_alert_push_in_english_keeps_its_secret_once_and_stops_it()
+    {
+        await using var context = await fixture.Browser.NewContextAsync(Phone);
+        var page = await fixture.SignedInPageAsync(context, "fleet-admin");
+        await page.GotoAsync(new Uri(fixture.Web.Http, "/applications").ToString());
+        await Assertions.Expect(page.Locator("#wh-create")).ToHaveCountAsync(1, Slow);
+        // A party's administrator pushes their own party's notifications only: no audience to choose.
+        await Assertions.Expect(page.Locator("#wh-create [name=audience]")).ToHaveCountAsync(0);
+
+        // Loopback's discard port: nothing listens, and nothing here may reach another address.
+        var url = $"http://127.0.0.1:9/hooks/{Guid.NewGuid():N}";
+        await page.FillAsync("#wh-create [name=url]", url);
+        await page.SelectOptionAsync("#wh-create [name=language]", "en");
+        await page.ClickAsync("#wh-create button[type=submit]");
+
+        // The secret is shown once; the list has the push, for the party, in English, active.
+        await Assertions.Expect(page.Locator("#wh-secret-value")).ToHaveCountAsync(1, Slow);
+        var secret = await page.Locator("#wh-secret-value").InnerTextAsync();
+        Assert.StartsWith("whsec_", secret, StringComparison.Ordinal);
+        var row = page.Locator("#wh-list tr[data-webhook]", new() { HasText = url });
+        await Assertions.Expect(row).ToHaveCountAsync(1, Slow);
+        await Assertions.Expect(row).ToContainTextAsync("接入方 ui-party");
+        await Assertions.Expect(row).ToContainTextAsync("英文");
+        await Assertions.Expect(row).ToHaveAttributeAsync("data-active", "true");
+        await page.ClickAsync("#wh-secret button:has-text('我已保存')");
+        await Assertions.Expect(page.Locator("#wh-secret-value")).ToHaveCountAsync(0);
+        Assert.DoesNotContain(secret, await page.ContentAsync(), StringComparison.Ordinal);
+
+        await row.Locator("[data-action=deliveries]").ClickAsync();
+        await Assertions.Expect(page.Locator("#wh-deliveries-none")).ToHaveCountAsync(1, Slow);
+
+        page.Dialog += (_, dialog) => dialog.AcceptAsync();
+        await row.Locator("[data-action=stop]").ClickAsync();
+        await Assertions.Expect(page.Locator("#wh-list tr[data-webhook][data-active=false]", new() { HasText = url })).ToHaveCountAsync(1, Slow);
+        await Assertions.Expect(page.Locator("#wh-list tr[data-webhook]", new() { HasText = url }).Locator("[data-action=stop]")).ToHaveCountAsync(0);
+        Assert.True(await page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= window.innerWidth"));
+        await page.Locator("#webhooks").ScrollIntoViewIfNeededAsync();
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.Screenshots, "webhooks-phone-zh.png") });
+    }
 }

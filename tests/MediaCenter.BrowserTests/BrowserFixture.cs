@@ -31,17 +31,26 @@ public sealed class BrowserFixture : IAsyncLifetime
     /// <summary>Where screenshots go (tests/TestResults/screenshots), for a person to look at.</summary>
     public static string Screenshots { get; } = Path.Combine(Repo.Root, "tests", "TestResults", "screenshots");
 
+    private static readonly Dictionary<string, string> LoopbackOutbound = new()
+    {
+        ["Outbound__AllowHttp"] = "true",
+        ["Outbound__AllowedNetworks__0"] = "127.0.0.1/32",
+    };
+
     public async Task InitializeAsync()
     {
         _postgres = await TestPostgres.StartAsync();
         Deployment = await _postgres.NewDeploymentAsync("ui");
-        await Deployment.StartSiloAsync("silo-a");
+        // Webhooks registered on the pages point at loopback (nothing here may reach another address): both processes allow it.
+        await Deployment.StartSiloAsync("silo-a", LoopbackOutbound);
         // Many people sign in from one address here (the newsroom tests alone sign in a dozen times); the limit
         // itself is tested in the integration tests.
         Web = await Deployment.StartWebAsync(settings: new Dictionary<string, string>
         {
             ["Live__SystemStatusInterval"] = "00:00:00.5",
             ["Identity__SignInRatePerMinute"] = "1000",
+            ["Outbound__AllowHttp"] = "true",
+            ["Outbound__AllowedNetworks__0"] = "127.0.0.1/32",
         });
         await Deployment.Identity.PlatformUserAsync("operator1", "operator");
         await Deployment.Identity.PlatformUserAsync("auditor1", "auditor");

@@ -2,6 +2,7 @@
 // channels and terminals each holds; one application with its moves (edit, suspend with a reason, resume, retire), its channels
 // and terminals, each movable to another application of the same party, and a new channel registered straight into it.
 import { mc, t, tf, $, h as el, send, me, navigate, formatTime, problemText as problem } from "./lib.js";
+import { webhooksPanel } from "./webhooks.js";
 
 (function () {
   const kinds = ["Web", "Wap", "App", "Terminal"];
@@ -26,7 +27,8 @@ import { mc, t, tf, $, h as el, send, me, navigate, formatTime, problemText as p
       el("p", { id: "ap-message", class: "error", role: "alert", hidden: true }),
       el("div", { id: "ap-detail" }),
       el("div", { id: "ap-list" }),
-      canManage() ? createForm() : null);
+      canManage() ? createForm() : null,
+      canManage() ? webhooksPanel() : null);
   }
 
   function createForm() {
