@@ -52,8 +52,12 @@ public static class Commands
             var (simulatorAccount, demoPassword) = await SeedAccountsAsync(connectionString, settings.KeyRingKeyFile, settings.Demo, settings.BootstrapAdminPassword,
                 stop.Token);
 
+            // The processes log in as a member of the application role, never as the server's administrator: they cannot rewrite the
+            // logs or the schema (docs/SECURITY.md, "Database roles"). An external database's connection is the operator's choice.
+            var processes = settings.ExternalDatabase is null ? await ProcessesLoginAsync(settings, connectionString, stop.Token) : connectionString;
+
             // Bound each pool, so silos, web and gateway instances together stay under the server's connection limit.
-            var pooled = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+            var pooled = new Npgsql.NpgsqlConnectionStringBuilder(processes);
             if (!connectionString.Contains("Maximum Pool Size", StringComparison.OrdinalIgnoreCase) && !connectionString.Contains("MaxPoolSize", StringComparison.OrdinalIgnoreCase))
             {
                 pooled.MaxPoolSize = 20;
@@ -435,6 +439,28 @@ public static class Commands
         var started = await cluster.StartAsync();
         Console.WriteLine($"database: private PostgreSQL on 127.0.0.1:{cluster.Port} ({(reused ? "existing data" : "new cluster")}) under {cluster.Root}");
         return (cluster.ConnectionString, started || own ? cluster : null);
+    }
+
+    /// <summary>The login of the processes on the private server.</summary>
+    internal const string ProcessesLogin = "mediacenter_processes";
+
+    /// <summary>
+    /// Makes sure the private server has the processes' login (a member of the application role) with the password kept in
+    /// DATA/secrets/db-processes.password (created once, owner-only), and answers its connection string.
+    /// </summary>
+    private static async Task<string> ProcessesLoginAsync(LauncherSettings settings, string adminConnectionString, CancellationToken cancellationToken)
+    {
+        var file = Path.Combine(settings.DataDir, "secrets", "db-processes.password");
+        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+        if (!File.Exists(file))
+        {
+            await File.WriteAllTextAsync(file, Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(18)) + "\n", cancellationToken);
+            File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+
+        var password = (await File.ReadAllTextAsync(file, cancellationToken)).Trim();
+        await DatabaseRoles.EnsureApplicationLoginAsync(adminConnectionString, ProcessesLogin, password, cancellationToken);
+        return new Npgsql.NpgsqlConnectionStringBuilder(adminConnectionString) { Username = ProcessesLogin, Password = password }.ConnectionString;
     }
 
     private static string Numbered(string name, int index) => index == 0 ? name : $"{name}{index + 1}";

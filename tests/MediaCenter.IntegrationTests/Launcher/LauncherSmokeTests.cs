@@ -26,6 +26,17 @@ public sealed class LauncherSmokeTests : IAsyncLifetime
             Assert.True(response.IsSuccessStatusCode, $"port {port}: {(int)response.StatusCode}");
         }
 
+        // The processes log in as the application role's member, with a password kept owner-only beside the key file, never as the
+        // server's administrator (who could rewrite the logs).
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(_home.Data, "secrets", "db-processes.password")));
+        foreach (var (name, pid) in first.Pids)
+        {
+            var environment = File.ReadAllText($"/proc/{pid}/environ").Split('\0');
+            var connection = new Npgsql.NpgsqlConnectionStringBuilder(
+                environment.Single(e => e.StartsWith("ConnectionStrings__MediaCenter=", StringComparison.Ordinal))["ConnectionStrings__MediaCenter=".Length..]);
+            Assert.True(connection.Username == "mediacenter_processes", $"{name} logs in as {connection.Username}");
+        }
+
         var children = first.AllPids.Append(PostgresPid()).ToList();
         Assert.Equal(4, children.Count);
         await first.StopAsync();
