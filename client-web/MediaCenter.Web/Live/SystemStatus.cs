@@ -13,9 +13,14 @@ public sealed record SystemStatus(
 {
     /// <summary>
     /// The status as everyone but platform administrators sees it: silos by name, health and count, without their network
-    /// addresses (where to aim at the cluster's ports is not a signed-in reader's business).
+    /// addresses (where to aim at the cluster's ports is not a signed-in reader's business), and this web instance as an opaque
+    /// name instead of its host name and process id (the page only tells instances apart).
     /// </summary>
-    public SystemStatus WithoutAddresses() => this with { Silos = Silos.Select(s => s with { Address = null }).ToList() };
+    public SystemStatus WithoutAddresses() => this with
+    {
+        Silos = Silos.Select(s => s with { Address = null }).ToList(),
+        WebInstance = "web-" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(WebInstance)).AsSpan(0, 6)),
+    };
 }
 
 /// <summary>One active silo; <see cref="Address"/> is shown to platform administrators only.</summary>

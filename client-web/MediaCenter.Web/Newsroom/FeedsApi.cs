@@ -14,7 +14,7 @@ namespace MediaCenter.Web.Newsroom;
 /// items, newest first. Anonymous and cache-friendly: ETag and Last-Modified change whenever an item is
 /// published or withdrawn, and conditional requests answer 304. A suspended channel answers 503.
 /// </summary>
-internal static class FeedsApi
+internal static partial class FeedsApi
 {
     // A feed is public and read by machines, not by one reader: it is written in the channel's language (set on the channel),
     // never the requester's. It is read by people debugging it and by readers in that language: Chinese stays as it is (a
@@ -92,6 +92,15 @@ internal static class FeedsApi
         return json ? JsonFeed(channel, target, items, self) : Rss(channel, target, items, self, modified);
     }
 
+    /// <summary>
+    /// A body as a feed reader elsewhere reads it: our own media addresses (/api/v1/media/…, as the editor inserts them) made
+    /// absolute on this host, or the reader cannot fetch the pictures.
+    /// </summary>
+    internal static string Absolute(string html, string self) => OwnMedia().Replace(html, m => m.Groups[1].Value + self + "/api/v1/media/");
+
+    [System.Text.RegularExpressions.GeneratedRegex("""(\s(?:src|href)=["'])/api/v1/media/""", System.Text.RegularExpressions.RegexOptions.IgnoreCase)]
+    private static partial System.Text.RegularExpressions.Regex OwnMedia();
+
     private static IResult JsonFeed(ChannelInfo channel, PublishTarget target, IReadOnlyList<PublishedItem> items, string self)
     {
         var feed = new Dictionary<string, object?>
@@ -106,7 +115,7 @@ internal static class FeedsApi
                 ["id"] = i.ArticleId,
                 ["title"] = i.Title,
                 ["summary"] = i.Summary,
-                ["content_html"] = i.BodyHtml,
+                ["content_html"] = Absolute(i.BodyHtml, self),
                 ["date_published"] = i.PublishedAt.ToString("O", CultureInfo.InvariantCulture),
                 ["date_modified"] = i.UpdatedAt.ToString("O", CultureInfo.InvariantCulture),
                 ["authors"] = new[] { new { name = i.AuthorName } },
@@ -161,7 +170,7 @@ internal static class FeedsApi
                 xml.WriteAttributeString("isPermaLink", "false");
                 xml.WriteString(i.ArticleId);
                 xml.WriteEndElement();
-                xml.WriteElementString("description", i.Summary.Length > 0 ? i.Summary : i.BodyHtml);
+                xml.WriteElementString("description", i.Summary.Length > 0 ? i.Summary : Absolute(i.BodyHtml, self));
                 xml.WriteElementString("pubDate", i.PublishedAt.ToUniversalTime().ToString("R", CultureInfo.InvariantCulture));
                 xml.WriteElementString("category", i.Kind);
                 if (i.Interaction is { } poll)

@@ -377,7 +377,8 @@ public sealed class NewsroomFlowTests(IntegrationFixture fixture)
         Assert.Equal(HttpStatusCode.UnprocessableEntity, badLink.StatusCode);
         await staff.Chief.OkAsync(id, "confirm");
         await staff.Chief.OkAsync(id, "assign", new { assignees = new[] { staff.IdOf("editor") }, dueAt = DateTimeOffset.UtcNow.AddDays(1) });
-        await staff.Editor.OkAsync(id, "save-draft", new { baseVersion = 0, draft = new { kind = "ImageText", title = "带图", summary = "", bodyHtml = "<p>图</p>", mediaIds = new[] { mediaId } } });
+        await staff.Editor.OkAsync(id, "save-draft", new { baseVersion = 0, draft = new { kind = "ImageText", title = "带图", summary = "",
+            bodyHtml = $"<p>图</p><p><img src=\"/api/v1/media/{mediaId}\"></p>", mediaIds = new[] { mediaId } } });
         await staff.Editor.OkAsync(id, "submit");
         for (var level = 1; level <= 3; level++)
         {
@@ -386,6 +387,11 @@ public sealed class NewsroomFlowTests(IntegrationFixture fixture)
 
         await staff.Chief.OkAsync(id, "publish");
         Assert.Equal(png, await anonymous.GetByteArrayAsync($"/api/v1/media/{mediaId}"));
+
+        // A feed reader elsewhere gets the picture's address on this host, not a path of ours it cannot resolve.
+        var feed = System.Text.Json.JsonDocument.Parse(await anonymous.GetStringAsync($"/feeds/{staff.Channel}/pc.json")).RootElement;
+        var html = feed.GetProperty("items").EnumerateArray().Single(i => i.GetProperty("title").GetString() == "带图").GetProperty("content_html").GetString()!;
+        Assert.Contains($"src=\"{anonymous.BaseAddress!.GetLeftPart(UriPartial.Authority)}/api/v1/media/{mediaId}\"", html, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -222,10 +222,14 @@ public sealed class WebTests(IntegrationFixture fixture)
                 Assert.Equal(2, snapshot.GetProperty("silos").GetArrayLength());
                 Assert.All(Addresses(snapshot), Assert.Null);
                 Assert.DoesNotContain(Addresses(adminPush)[0]!, JsonSerializer.Serialize(snapshot));
+                // The web instance too is only a name to tell instances apart: not its host name and process id.
+                Assert.Matches("^web-[0-9a-f]{12}$", snapshot.GetProperty("webInstance").GetString());
+                Assert.Equal(snapshot.GetProperty("webInstance").GetString(), push.GetProperty("webInstance").GetString());
             }
 
             var full = await readers["addr-admin"].GetFromJsonAsync<JsonElement>("/api/system/status");
             Assert.Equal(Addresses(adminPush).Order(), Addresses(full).Order());
+            Assert.Matches(@"^\S+:\d+$", full.GetProperty("webInstance").GetString());
         }
         finally
         {
