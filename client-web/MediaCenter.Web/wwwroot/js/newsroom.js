@@ -1079,7 +1079,8 @@ import { interactionPanel } from "./interaction.js";
     const search = h("input", { id: "nr-collection-search", type: "search", value: collection.text, placeholder: t("intake.search"),
       onchange: e => { collection.text = e.target.value.trim(); renderCollection(); } });
     const items = [...collection.items.values()]
-      .filter(i => !collection.filter || i.state === collection.filter)
+      // An item being taken stays under "new" (with its pending mark) until it is filed or fails.
+      .filter(i => !collection.filter || i.state === collection.filter || (collection.filter === "New" && i.state === "Taking"))
       .filter(i => !collection.text || (i.title + " " + i.summary + " " + i.sourceName).includes(collection.text))
       .sort((a, b) => Date.parse(b.collectedAt) - Date.parse(a.collectedAt));
     const itemRows = items.length === 0 ? [h("li", { class: "muted", text: t("intake.noItems") })] : items.map(i =>
@@ -1087,11 +1088,17 @@ import { interactionPanel } from "./interaction.js";
         h("strong", { text: i.title }), " ", h("span", { class: "chip", text: t("intake.item." + i.state) }), h("br"),
         h("span", { class: "muted", text: [i.sourceName, ...(i.alsoFrom || [])].join(" · ") + " · " + formatTime(i.publishedAt || i.collectedAt) }),
         i.summary ? h("p", { text: i.summary }) : null,
+        i.state === "Taking" ? h("p", { class: "muted nr-taking", role: "status", text: t("intake.takingNote") }) : null,
+        i.lastError ? h("p", { class: "error", text: tf("intake.takeFailed", { error: i.lastError }) }) : null,
         i.articleId ? h("a", { href: "/newsroom/" + encodeURIComponent(code) + "/" + encodeURIComponent(i.articleId), "data-route": "", text: tf("intake.wentTo", { id: i.articleId }) }) : null,
         editor && i.state === "New" ? h("span", {},
           h("button", { type: "button", class: "link-button", text: t("intake.take"), disabled: !i.link,
+            // Answered at once (202, the item Taking); the fetch goes on in the silo and the item moves on by collectionChanged.
             onclick: () => send("POST", "/api/v1/channels/" + encodeURIComponent(code) + "/collection/" + encodeURIComponent(i.id) + "/take", { mode: "Pitch" })
-              .then(loadCollection).catch(err => message(reprintProblem(err))) }),
+              .then(answer => {
+                // Unless a live push already moved the item on (a fast fetch), show it Taking.
+                if (collection.items.get(i.id) === i && answer && answer.item) { onCollectionChanged({ channel: code, item: answer.item }); }
+              }).catch(err => message(reprintProblem(err))) }),
           h("button", { type: "button", class: "link-button", text: t("intake.dismiss"),
             onclick: () => act("/collection/" + encodeURIComponent(i.id) + "/dismiss") })) : null));
 
