@@ -1103,7 +1103,7 @@ import { interactionPanel } from "./interaction.js";
             onclick: () => act("/collection/" + encodeURIComponent(i.id) + "/dismiss") })) : null));
 
     root.replaceChildren(
-      h("h2", { text: t("intake.sources") }), h("ul", { class: "nr-sources", id: "nr-sources" }, sourceRows), addForm,
+      h("h2", { text: t("intake.sources") }), h("ul", { class: "nr-sources", id: "nr-sources" }, sourceRows), ...(addForm ? [addForm] : []),
       h("h2", { text: t("intake.inbox") }), h("div", { class: "nr-toolbar" }, field(t("intake.show"), filter), search),
       h("ul", { class: "nr-collected-list", id: "nr-collected" }, itemRows));
   }
