@@ -253,7 +253,7 @@ public interface ICollectionInboxGrain : IGrainWithStringKey
     /// is fetched by an <see cref="IInboxTakeGrain"/>, so the inbox answers other commands meanwhile; the item moves on live when done.
     /// </summary>
     [Alias("Take")]
-    Task<InboxResult> TakeAsync(string itemId, ReprintMode mode, NewsroomActor actor, string operationId);
+    Task<InboxResult> TakeAsync(string itemId, ReprintMode mode, NewsroomActor actor, string operationId, string? party = null);
 
     /// <summary>The background take of an item ended (from its <see cref="IInboxTakeGrain"/>): filed, already taken, or failed.</summary>
     [Alias("EndTake")]
@@ -277,7 +277,7 @@ public interface IInboxTakeGrain : IGrainWithStringKey
 {
     /// <summary>Starts the take in a timer turn of its own (interleaved) and answers at once; a second start while one runs is ignored.</summary>
     [Alias("Start")]
-    Task StartAsync(string link, ReprintMode mode, NewsroomActor actor, string operationId);
+    Task StartAsync(string link, ReprintMode mode, NewsroomActor actor, string operationId, string? party);
 }
 
 /// <summary>The collection desk of a channel changed: an item or a source (published on the channel's board topic).</summary>

@@ -119,7 +119,7 @@ internal sealed partial class CollectionInboxGrain(
         await PublishAsync(null, source);
     }
 
-    public async Task<InboxResult> TakeAsync(string itemId, ReprintMode mode, NewsroomActor actor, string operationId)
+    public async Task<InboxResult> TakeAsync(string itemId, ReprintMode mode, NewsroomActor actor, string operationId, string? party = null)
     {
         var result = await ExecuteAsync(itemId, CollectedItemCommandType.Take, Roles(actor), operationId, item =>
             item.Link is null || ReprintKeys.Normalize(item.Link) is null
@@ -130,7 +130,7 @@ internal sealed partial class CollectionInboxGrain(
         // The fetch runs in a grain of its own: this inbox answers other takes, dismissals and offers while the page loads.
         if (result.Ok && S.Items.Find(i => i.Id == itemId) is { State: CollectedItemState.Taking, Link: { } link })
         {
-            await GrainFactory.GetGrain<IInboxTakeGrain>($"{Channel}/{itemId}").StartAsync(link, mode, actor, operationId);
+            await GrainFactory.GetGrain<IInboxTakeGrain>($"{Channel}/{itemId}").StartAsync(link, mode, actor, operationId, party);
         }
 
         return result;

@@ -12,7 +12,7 @@ internal sealed partial class InboxTakeGrain(ILogger<InboxTakeGrain> logger) : G
 {
     private IGrainTimer? _run;
 
-    public Task StartAsync(string link, ReprintMode mode, NewsroomActor actor, string operationId)
+    public Task StartAsync(string link, ReprintMode mode, NewsroomActor actor, string operationId, string? party)
     {
         if (_run is not null)
         {
@@ -31,7 +31,7 @@ internal sealed partial class InboxTakeGrain(ILogger<InboxTakeGrain> logger) : G
                 {
                     var normalized = ReprintKeys.Normalize(link) ?? link;
                     reprint = await GrainFactory.GetGrain<IReprintGrain>(ReprintKeys.For(channel, normalized))
-                        .TakeAsync(new ReprintRequest(channel, link, mode), actor, operationId + ":reprint");
+                        .TakeAsync(new ReprintRequest(channel, link, mode, party), actor, operationId + ":reprint");
                 }
                 catch (Exception ex) when (ex is TimeoutException or OrleansException)
                 {
