@@ -120,10 +120,13 @@ internal sealed partial class ReprintGrain : Grain, IReprintGrain
     /// <summary>The party-wide key of a page's content: its title and opening text, as the inbox hashes a feed entry.</summary>
     internal static string ContentKey(string title, string excerpt) => "hash:" + CollectionInboxGrain.ContentHash(title, excerpt);
 
-    private ReprintResult Elsewhere(IntakeClaim held) =>
-        Refuse(ReprintOutcome.TakenElsewhere, held.ArticleId is { } story
+    private ReprintResult Elsewhere(IntakeClaim held)
+    {
+        var message = held.ArticleId is { } story
             ? Msg.Of("intake.takenElsewhere", ("channel", held.Channel), ("articleId", story), ("at", held.At.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)))
-            : Msg.Of("intake.beingTakenElsewhere", ("channel", held.Channel))) with { Elsewhere = held };
+            : Msg.Of("intake.beingTakenElsewhere", ("channel", held.Channel));
+        return Refuse(ReprintOutcome.TakenElsewhere, message) with { Elsewhere = held };
+    }
 
     private async Task<ReprintResult> FetchAndFileClaimedAsync(ReprintRequest request, NewsroomActor actor, string operationId, Uri url, string normalized,
         IIntakeRegistryGrain? registry, IntakeClaim claim)
