@@ -17,23 +17,30 @@ internal sealed class IntakeRegistryGrain(
 {
     internal const int MaxKeys = 20_000;
 
+    /// <summary>A claim with no story after this long belongs to a reprint that died mid-way (its fetch budget is 90 s): it lapses.</summary>
+    internal static readonly TimeSpan PendingFor = TimeSpan.FromMinutes(10);
+
     private IntakeRegistryState S => state.State;
 
     public async Task<IntakeClaim?> ClaimAsync(List<string> keys, IntakeClaim claim)
     {
         foreach (var key in keys)
         {
-            if (S.Claims.TryGetValue(key, out var held) && held.Reprint != claim.Reprint)
+            if (S.Claims.TryGetValue(key, out var held) && held.Reprint != claim.Reprint && (held.ArticleId is not null || claim.At - held.At < PendingFor))
             {
                 return held;
             }
         }
 
         var changed = false;
-        foreach (var key in keys.Where(k => !S.Claims.ContainsKey(k)))
+        foreach (var key in keys.Where(k => !S.Claims.TryGetValue(k, out var held) || held.Reprint != claim.Reprint))
         {
+            if (!S.Claims.ContainsKey(key))
+            {
+                S.Order.Add(key);
+            }
+
             S.Claims[key] = claim;
-            S.Order.Add(key);
             changed = true;
         }
 

@@ -108,7 +108,15 @@ internal sealed partial class ReprintGrain : Grain, IReprintGrain
         var result = await FetchAndFileClaimedAsync(request, actor, operationId, url, normalized, registry, claim);
         if (registry is not null)
         {
-            await (result.Ok ? registry.ConfirmAsync(claim.Reprint, result.Record!.ArticleId) : registry.ReleaseAsync(claim.Reprint));
+            try
+            {
+                await (result.Ok ? registry.ConfirmAsync(claim.Reprint, result.Record!.ArticleId) : registry.ReleaseAsync(claim.Reprint));
+            }
+            catch (Exception ex) when (ex is TimeoutException or OrleansException)
+            {
+                // The story is filed (or not) either way; an unconfirmed claim lapses after IntakeRegistryGrain.PendingFor.
+                LogRegistryFailed(_logger, request.Party!, ex.GetType().Name);
+            }
         }
 
         return result;
@@ -342,4 +350,7 @@ internal sealed partial class ReprintGrain : Grain, IReprintGrain
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Reprint {Url} taken as {ArticleId}: {Images} images stored, {Failures} failed")]
     private static partial void LogTaken(ILogger logger, string url, string articleId, int images, int failures);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Reprint: the intake registry of party {Party} could not be updated ({Kind})")]
+    private static partial void LogRegistryFailed(ILogger logger, string party, string kind);
 }

@@ -24,11 +24,17 @@ public sealed class IntakeRegistryTests(ClusterFixture fixture)
         Assert.Null(await registry.ClaimAsync(["url:a"], second));
         await registry.ConfirmAsync("sports/r2", "a-42");
         await registry.ReleaseAsync("sports/r2");
-        var taken = await registry.ClaimAsync(["url:a"], first);
+        var taken = await registry.ClaimAsync(["url:a"], first with { At = at.AddHours(1) });
+        // A claim left without a story (its reprint died mid-way) lapses after a while; a fresh one does not.
+        Assert.Null(await registry.ClaimAsync(["url:c"], new IntakeClaim("home", null, "t", at, "home/r3")));
+        var fresh = await registry.ClaimAsync(["url:c"], second with { At = at.AddMinutes(5) });
+        var lapsed = await registry.ClaimAsync(["url:c"], second with { At = at.AddMinutes(11) });
 
         Assert.Equal(("home", null), (pending!.Channel, pending.ArticleId));
         // Confirmed claims stay: releasing only drops claims that never filed a story.
         Assert.Equal(("sports", "a-42"), (taken!.Channel, taken.ArticleId));
+        Assert.Equal("home/r3", fresh!.Reprint);
+        Assert.Null(lapsed);
     }
 
     [Fact]
