@@ -40,7 +40,11 @@ public sealed class IntakePageTests(BrowserFixture fixture)
         await editor.ClickAsync("#nr-reprint-open");
         await editor.FillAsync("#nr-reprint-url", new Uri(news, $"news/{run}-jsonld.html?utm_source=wechat").ToString());
         await editor.ScreenshotAsync(new PageScreenshotOptions { Path = Shot("intake-1-reprint-dialog.png") });
+        // The page answers slowly: the dialog says it is fetching, then the story opens.
+        var slowArticle = site.Hold($"/news/{run}-jsonld.html");
         await editor.ClickAsync("#nr-reprint-form button[type=submit]");
+        await Assertions.Expect(editor.Locator("#nr-reprint-status")).ToBeVisibleAsync();
+        slowArticle.SetResult();
         var detail = editor.Locator("#nr-detail");
         await Assertions.Expect(detail).ToBeVisibleAsync(new() { Timeout = 60_000 });
         await Assertions.Expect(detail).ToContainTextAsync("江城日报", new() { Timeout = 30_000 });

@@ -992,12 +992,18 @@ import { interactionPanel } from "./interaction.js";
       roles.chief && roles.editor ? h("option", { value: "Draft", text: t("intake.mode.Draft") }) : null);
     const error = h("p", { class: "error", role: "alert", hidden: true });
     const submit = h("button", { type: "submit", class: "primary", text: t("intake.reprint") });
+    // The silo fetches the page and its images (up to 90 s on a slow site): say so while the request runs.
+    const status = h("p", { class: "muted", id: "nr-reprint-status", role: "status", hidden: true, text: t("intake.fetching") });
     const form = h("form", { id: "nr-reprint-form", class: "nr-form" },
       h("p", { class: "muted", text: t("intake.reprintHint") }),
-      field(t("intake.url"), url), field(t("intake.mode"), mode), error,
+      field(t("intake.url"), url), field(t("intake.mode"), mode), error, status,
       h("div", { class: "nr-dialog-actions" }, h("button", { type: "button", class: "lang", text: t("nr.cancel"), onclick: () => $("nr-dialog").close() }), submit));
     onSubmit(form, { error, submit, describe: reprintProblem }, async once => {
-      const record = await once(key => send("POST", "/api/v1/channels/" + encodeURIComponent(code) + "/reprints", { url: url.value.trim(), mode: mode.value }, key));
+      status.hidden = false;
+      let record;
+      try {
+        record = await once(key => send("POST", "/api/v1/channels/" + encodeURIComponent(code) + "/reprints", { url: url.value.trim(), mode: mode.value }, key));
+      } finally { status.hidden = true; }
       $("nr-dialog").close();
       const failed = (record.source.imageFailures || []).length;
       message(failed ? tf("intake.imagesFailed", { n: failed }) : null);
