@@ -31,26 +31,32 @@ public sealed class BrowserFixture : IAsyncLifetime
     /// <summary>Where screenshots go (tests/TestResults/screenshots), for a person to look at.</summary>
     public static string Screenshots { get; } = Path.Combine(Repo.Root, "tests", "TestResults", "screenshots");
 
-    private static readonly Dictionary<string, string> LoopbackOutbound = new()
+    /// <summary>The host name of the fixture news site (intake tests), pinned to 127.0.0.1 for the outbound guard of both processes.</summary>
+    public const string NewsHost = "news.browser.test";
+
+    /// <summary>
+    /// The outbound guard's test allow-list, as the intake integration tests set it: plain http and 127.0.0.1 only, and the fixture
+    /// site's name pinned there. Nothing is fetched from anywhere else.
+    /// </summary>
+    private static Dictionary<string, string> LoopbackAllowed() => new()
     {
         ["Outbound__AllowHttp"] = "true",
         ["Outbound__AllowedNetworks__0"] = "127.0.0.1/32",
+        [$"Outbound__Hosts__{NewsHost}"] = "127.0.0.1",
     };
 
     public async Task InitializeAsync()
     {
         _postgres = await TestPostgres.StartAsync();
         Deployment = await _postgres.NewDeploymentAsync("ui");
-        // Webhooks registered on the pages point at loopback (nothing here may reach another address): both processes allow it.
-        await Deployment.StartSiloAsync("silo-a", LoopbackOutbound);
+        // Webhooks registered on the pages and the intake fixtures are on loopback: both processes allow it, nothing else.
+        await Deployment.StartSiloAsync("silo-a", LoopbackAllowed());
         // Many people sign in from one address here (the newsroom tests alone sign in a dozen times); the limit
         // itself is tested in the integration tests.
-        Web = await Deployment.StartWebAsync(settings: new Dictionary<string, string>
+        Web = await Deployment.StartWebAsync(settings: new Dictionary<string, string>(LoopbackAllowed())
         {
             ["Live__SystemStatusInterval"] = "00:00:00.5",
             ["Identity__SignInRatePerMinute"] = "1000",
-            ["Outbound__AllowHttp"] = "true",
-            ["Outbound__AllowedNetworks__0"] = "127.0.0.1/32",
         });
         await Deployment.Identity.PlatformUserAsync("operator1", "operator");
         await Deployment.Identity.PlatformUserAsync("auditor1", "auditor");

@@ -65,6 +65,48 @@ public sealed class InteractionPageTests(BrowserFixture fixture)
         await Assertions.Expect(phone.Locator("#ia-vote-form")).ToBeHiddenAsync();
     }
 
+    [Fact]
+    public async Task A_vote_on_one_public_page_is_pushed_to_another_public_page_without_a_reload_or_a_timer()
+    {
+        var title = "公共页推送 " + Guid.NewGuid().ToString("N")[..6];
+        var id = await PublishPollAsync(title);
+        var address = new Uri(fixture.Web.Http, "/public/interact/?id=" + Uri.EscapeDataString(id)).ToString();
+        var resultsPath = "/api/public/interactions/" + Uri.EscapeDataString(id);
+
+        // Two phones, no account. The watcher counts its reads of the results: one on load, then only the pushed stream.
+        await using var watcherContext = await fixture.Browser.NewContextAsync(Phone);
+        var watcher = await watcherContext.NewPageAsync();
+        var reads = 0;
+        watcher.Request += (_, request) =>
+        {
+            if (request.Method == "GET" && new Uri(request.Url).AbsolutePath == resultsPath)
+            {
+                Interlocked.Increment(ref reads);
+            }
+        };
+        await watcher.GotoAsync(address);
+        await Assertions.Expect(watcher.Locator("#ia-title")).ToHaveTextAsync(title, new() { Timeout = 20_000 });
+        await Assertions.Expect(watcher.Locator("body")).ToHaveAttributeAsync("data-live", "true", Live);
+        await Assertions.Expect(watcher.Locator("#ia-results li[data-option='2']")).ToHaveAttributeAsync("data-count", "0");
+
+        await using var voterContext = await fixture.Browser.NewContextAsync(Phone);
+        var voter = await voterContext.NewPageAsync();
+        await voter.GotoAsync(address);
+        await Assertions.Expect(voter.Locator("#ia-options input[type=radio]")).ToHaveCountAsync(3, new() { Timeout = 20_000 });
+        await voter.CheckAsync("#ia-options input[value='2']");
+        await voter.ClickAsync("#ia-vote");
+        await Assertions.Expect(voter.Locator("#ia-voted")).ToContainTextAsync("非遗手作", new() { Timeout = 20_000 });
+
+        // The watcher's page follows by itself.
+        await Assertions.Expect(watcher.Locator("#ia-results li[data-option='2']")).ToHaveAttributeAsync("data-count", "1", Live);
+        await Assertions.Expect(watcher.Locator("#ia-total")).ToContainTextAsync("1");
+        await watcher.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.Screenshots, "interaction-public-pushed.png"), FullPage = true });
+
+        // Longer than the old 5-second timer: still the one read on load.
+        await watcher.WaitForTimeoutAsync(6_000);
+        Assert.Equal(1, Volatile.Read(ref reads));
+    }
+
     /// <summary>A poll published through the newsroom API by the channel's people (three review levels).</summary>
     private async Task<string> PublishPollAsync(string title)
     {

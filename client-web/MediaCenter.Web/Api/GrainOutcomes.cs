@@ -10,7 +10,7 @@ internal static class GrainOutcomes
     /// <summary>The status and title of an outcome.</summary>
     public static (int Status, string Title) Describe(string outcome, string what) => (outcome switch
     {
-        "IllegalMove" or "VersionConflict" or "NotEffective" or "ChannelSuspended" or "AlreadyTaken"
+        "IllegalMove" or "VersionConflict" or "NotEffective" or "ChannelSuspended" or "AlreadyTaken" or "TakenElsewhere"
             or "AlreadyVoted" or "NotPublished" or "NotInteractive" => StatusCodes.Status409Conflict,
         "Forbidden" => StatusCodes.Status403Forbidden,
         "NotFound" => StatusCodes.Status404NotFound,

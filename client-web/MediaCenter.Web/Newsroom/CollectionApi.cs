@@ -82,25 +82,19 @@ internal static class CollectionApi
 
         v1.MapPost("/collection/{id}/take", async (string code, string id, TakeBody? body, HttpContext http, PartyDirectory directory, IClusterClient cluster) =>
             {
-                var actor = await EditorAsync(code, http, directory);
-                var result = await cluster.GetGrain<ICollectionInboxGrain>(code).TakeAsync(id, body?.Mode ?? ReprintMode.Pitch, actor, CommandIds.Required(http));
+                var (actor, party) = await EditorAsync(code, http, directory);
+                var result = await cluster.GetGrain<ICollectionInboxGrain>(code).TakeAsync(id, body?.Mode ?? ReprintMode.Pitch, actor, CommandIds.Required(http), party);
                 http.Audit().Target = $"collected:{code}/{id}";
-                if (result.Reprint is { Ok: false, Outcome: not ReprintOutcome.AlreadyTaken } reprint)
-                {
-                    // The reprint's own failure kind (unreachable, not an article …), through the one mapping.
-                    return GrainOutcomes.Problem(reprint.Outcome.ToString(), reprint.Message, result.Item?.State.ToString(), CollectionWorkflow.Items.AllowedIn(result.Item?.State),
-                        Msg.Of("what.item"));
-                }
-
-                return Answer(result);
+                // The page is fetched in the background: 202 with the item Taking; it moves on live (collectionChanged) when filed or failed.
+                return result.Ok ? Results.Accepted($"/api/v1/channels/{code}/collection", new { result.Item }) : Answer(result);
             })
             .RequireAuthorization(Policies.PartyRead)
             .WithName("TakeCollectedItem")
-            .WithSummary("Turns an inbox item into a pitch or draft through the reprint path (editor of the channel). Requires an Idempotency-Key.");
+            .WithSummary("Starts turning an inbox item into a pitch or draft through the reprint path (editor of the channel): 202 with the item Taking; when the page is fetched and filed it becomes Taken (or New with lastError), pushed live as collectionChanged. Requires an Idempotency-Key.");
 
         v1.MapPost("/collection/{id}/dismiss", async (string code, string id, HttpContext http, PartyDirectory directory, IClusterClient cluster) =>
             {
-                var actor = await EditorAsync(code, http, directory);
+                var (actor, _) = await EditorAsync(code, http, directory);
                 var result = await cluster.GetGrain<ICollectionInboxGrain>(code).DismissAsync(id, actor, CommandIds.Required(http));
                 http.Audit().Target = $"collected:{code}/{id}";
                 return Answer(result);
@@ -124,16 +118,16 @@ internal static class CollectionApi
         return channel;
     }
 
-    private static async Task<NewsroomActor> EditorAsync(string code, HttpContext http, PartyDirectory directory)
+    private static async Task<(NewsroomActor Actor, string Party)> EditorAsync(string code, HttpContext http, PartyDirectory directory)
     {
-        await NewsroomAccess.VisibleChannelAsync(code, http, directory);
+        var channel = await NewsroomAccess.VisibleChannelAsync(code, http, directory);
         var actor = NewsroomAccess.Actor(http.CurrentUser(), code);
         if (!actor.Editor && !actor.Chief)
         {
             throw new IdentityProblem(ProblemKind.Forbidden, Msg.Of("intake.inboxForbidden"));
         }
 
-        return actor;
+        return (actor, channel.PartyId);
     }
 
     private static async Task<(string Operation, FeedSourceSettings Settings)> SourceArgumentsAsync(string code, SourceBody body, HttpContext http,

@@ -61,6 +61,21 @@ internal static class InteractionsApi
             .WithName("PublicInteractionResults")
             .WithSummary("The results of a published interactive story: question, options, votes per option, approved questions; cached for a few seconds.");
 
+        open.MapGet("/{id}/events", async (string id, HttpContext http, InteractionCache cache, InteractionStreams streams) =>
+            {
+                // A story that is not (or no longer) answerable is refused as the results are, instead of a stream that never speaks.
+                if (await cache.ResultsAsync(id) is { Ok: false } refused)
+                {
+                    return Answer(refused);
+                }
+
+                await streams.StreamAsync(id, http.Response, http.RequestAborted);
+                return Results.Empty;
+            })
+            .WithName("PublicInteractionEvents")
+            .WithSummary("Live results for the public page (text/event-stream): an event `results` {results, questions} now and whenever the results " +
+                "move, at most once per cache interval per story; comment lines keep the stream open.");
+
         open.MapPost("/{id}/votes", async (string id, VoteBody? body, HttpContext http, DeviceTokens tokens, IClusterClient cluster, InteractionCache cache) =>
             {
                 // What is wrong with the story comes first (from the short cache): no token makes an unknown story answerable.
@@ -315,6 +330,7 @@ public static class InteractionsHosting
             .ValidateOnStart();
         services.AddSingleton<DeviceTokens>();
         services.AddSingleton<InteractionCache>();
+        services.AddSingleton<InteractionStreams>();
         services.AddPerAddressRateLimit<InteractionOptions>(PublicRateLimit, o => (o.PublicPermits, o.PublicWindow));
         return builder;
     }

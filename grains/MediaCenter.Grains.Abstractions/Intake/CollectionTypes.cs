@@ -42,6 +42,9 @@ public enum CollectionRole
 
     /// <summary>The channel's chief or the party's administrator: manages the sources.</summary>
     Manager = 2,
+
+    /// <summary>The system itself: ends a take when the page behind an item has been fetched and filed (or failed).</summary>
+    System = 4,
 }
 
 /// <summary>Where a collected item is.</summary>
@@ -55,6 +58,9 @@ public enum CollectedItemState
 
     /// <summary>Dismissed by an editor.</summary>
     Dismissed,
+
+    /// <summary>An editor took it; its page is being fetched and filed in the background (the inbox stays free meanwhile).</summary>
+    Taking,
 }
 
 /// <summary>What an editor does with a collected item.</summary>
@@ -65,6 +71,12 @@ public enum CollectedItemCommandType
 
     /// <summary>Dismisses it.</summary>
     Dismiss,
+
+    /// <summary>The background take filed the story (or found it already taken): the item points at it.</summary>
+    Complete,
+
+    /// <summary>The background take failed (unreachable, not an article …): the item is new again with the reason.</summary>
+    Fail,
 }
 
 /// <summary>The tables of directed collection (F7.3).</summary>
@@ -83,8 +95,12 @@ public static class CollectionWorkflow
     /// <summary>A collected item's life in the inbox.</summary>
     public static WorkflowTable<CollectedItemState, CollectedItemCommandType, CollectionRole> Items { get; } = new(
     [
-        new(CollectedItemState.New, CollectedItemCommandType.Take, CollectionRole.Editor, CollectedItemState.Taken),
         new(CollectedItemState.New, CollectedItemCommandType.Dismiss, CollectionRole.Editor, CollectedItemState.Dismissed),
+        new(CollectedItemState.New, CollectedItemCommandType.Take, CollectionRole.Editor, CollectedItemState.Taking),
+        // A take whose background work was lost (a silo went down) can be started again; the reprint grain files nothing twice.
+        new(CollectedItemState.Taking, CollectedItemCommandType.Take, CollectionRole.Editor, CollectedItemState.Taking),
+        new(CollectedItemState.Taking, CollectedItemCommandType.Complete, CollectionRole.System, CollectedItemState.Taken),
+        new(CollectedItemState.Taking, CollectedItemCommandType.Fail, CollectionRole.System, CollectedItemState.New),
     ]);
 }
 
@@ -186,7 +202,8 @@ public sealed record CollectedItem(
     [property: Id(8)] CollectedItemState State,
     [property: Id(9)] string? ArticleId,
     [property: Id(10)] Person? HandledBy,
-    [property: Id(11)] List<string> AlsoFrom);
+    [property: Id(11)] List<string> AlsoFrom,
+    [property: Id(12)] string? LastError = null);
 
 /// <summary>An entry as a source offers it to the inbox: the feed's own id and the content the hash is taken of.</summary>
 [GenerateSerializer, Immutable, Alias("mc.OfferedItem")]
@@ -231,9 +248,16 @@ public interface ICollectionInboxGrain : IGrainWithStringKey
     [Alias("SourceChanged")]
     Task SourceChangedAsync(FeedSourceView source);
 
-    /// <summary>Takes an item into the workflow through the reprint path (pitch or draft).</summary>
-    [Alias("Take"), ResponseTimeout("00:02:00")]
-    Task<InboxResult> TakeAsync(string itemId, ReprintMode mode, NewsroomActor actor, string operationId);
+    /// <summary>
+    /// Starts taking an item into the workflow through the reprint path (pitch or draft): the item is <c>Taking</c> at once and the page
+    /// is fetched by an <see cref="IInboxTakeGrain"/>, so the inbox answers other commands meanwhile; the item moves on live when done.
+    /// </summary>
+    [Alias("Take")]
+    Task<InboxResult> TakeAsync(string itemId, ReprintMode mode, NewsroomActor actor, string operationId, string? party = null);
+
+    /// <summary>The background take of an item ended (from its <see cref="IInboxTakeGrain"/>): filed, already taken, or failed.</summary>
+    [Alias("EndTake")]
+    Task<InboxResult> EndTakeAsync(string itemId, ReprintResult reprint, string operationId);
 
     /// <summary>Dismisses an item.</summary>
     [Alias("Dismiss")]
@@ -242,6 +266,18 @@ public interface ICollectionInboxGrain : IGrainWithStringKey
     /// <summary>Sources and items now.</summary>
     [Alias("Get"), Orleans.Concurrency.ReadOnly]
     Task<CollectionSnapshot> GetAsync();
+}
+
+/// <summary>
+/// The background work of one take of an inbox item (key <c>{channel}/{item id}</c>): fetches and files the item's page through the reprint
+/// grain, then tells the inbox how it ended. No state: a take lost with its silo leaves the item <c>Taking</c>, and an editor takes it again.
+/// </summary>
+[Alias("mc.IInboxTakeGrain")]
+public interface IInboxTakeGrain : IGrainWithStringKey
+{
+    /// <summary>Starts the take in a timer turn of its own (interleaved) and answers at once; a second start while one runs is ignored.</summary>
+    [Alias("Start")]
+    Task StartAsync(string link, ReprintMode mode, NewsroomActor actor, string operationId, string? party);
 }
 
 /// <summary>The collection desk of a channel changed: an item or a source (published on the channel's board topic).</summary>

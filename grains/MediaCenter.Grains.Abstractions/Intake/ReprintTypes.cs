@@ -85,11 +85,21 @@ public enum ReprintOutcome
 
     /// <summary>The article's own workflow refused the filing (its outcome is in the message).</summary>
     Rejected,
+
+    /// <summary>
+    /// The same page (normalised URL, or the same title and opening text) was already taken into another channel of the party: the
+    /// answer names the channel and the story, and nothing is filed (409).
+    /// </summary>
+    TakenElsewhere,
 }
 
-/// <summary>A reprint request: the channel, the URL as pasted, and how it should enter the channel.</summary>
+/// <summary>
+/// A reprint request: the channel, the URL as pasted, how it should enter the channel, and the channel's party (its repeats across
+/// channels are checked in the party's <see cref="IIntakeRegistryGrain"/>; none when null).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("mc.ReprintRequest")]
-public sealed record ReprintRequest([property: Id(0)] string Channel, [property: Id(1)] string Url, [property: Id(2)] ReprintMode Mode);
+public sealed record ReprintRequest([property: Id(0)] string Channel, [property: Id(1)] string Url, [property: Id(2)] ReprintMode Mode,
+    [property: Id(3)] string? Party = null);
 
 /// <summary>What a reprint filed: the story, its attribution, the images stored and those that failed.</summary>
 [GenerateSerializer, Alias("mc.ReprintRecord")]
@@ -112,7 +122,8 @@ public sealed record ReprintResult(
     [property: Id(1)] string? Message,
     [property: Id(2)] ReprintStage? Stage,
     [property: Id(3)] List<ReprintCommandType> AllowedMoves,
-    [property: Id(4)] ReprintRecord? Record)
+    [property: Id(4)] ReprintRecord? Record,
+    [property: Id(5)] IntakeClaim? Elsewhere = null)
 {
     /// <summary>True when the page was filed now (or this is a repeat of the operation that filed it).</summary>
     public bool Ok => Outcome == ReprintOutcome.Applied;
@@ -165,4 +176,37 @@ public static class ReprintKeys
     /// <summary>The grain key of a normalised URL in a channel (hashed: URLs can be long).</summary>
     public static string For(string channel, string normalizedUrl) =>
         $"{channel}/{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(normalizedUrl)))[..32]}";
+}
+
+/// <summary>Where a page already went in a party: the channel and story (null while that channel's reprint is still running).</summary>
+[GenerateSerializer, Immutable, Alias("mc.IntakeClaim")]
+public sealed record IntakeClaim(
+    [property: Id(0)] string Channel,
+    [property: Id(1)] string? ArticleId,
+    [property: Id(2)] string Title,
+    [property: Id(3)] DateTimeOffset At,
+    [property: Id(4)] string Reprint);
+
+/// <summary>
+/// What a party has taken in (key: party id): each reprint's normalised URL and the hash of its content (title and opening text), so
+/// the same page reprinted or collected into a second channel of the party is named as a repeat ("already taken in channel X as story Y")
+/// instead of being filed twice. Claims are made before filing, confirmed with the story, and released when the filing fails.
+/// </summary>
+[Alias("mc.IIntakeRegistryGrain")]
+public interface IIntakeRegistryGrain : IGrainWithStringKey
+{
+    /// <summary>
+    /// Claims the keys (<c>url:…</c>, <c>hash:…</c>) for a reprint; answers the claim that already holds one of them for another reprint
+    /// (null when the keys are now this reprint's).
+    /// </summary>
+    [Alias("Claim")]
+    Task<IntakeClaim?> ClaimAsync(List<string> keys, IntakeClaim claim);
+
+    /// <summary>The reprint filed its story: its claims name it.</summary>
+    [Alias("Confirm")]
+    Task ConfirmAsync(string reprint, string articleId);
+
+    /// <summary>The reprint filed nothing: its claims go.</summary>
+    [Alias("Release")]
+    Task ReleaseAsync(string reprint);
 }

@@ -28,7 +28,8 @@ public sealed class CollectionInboxState
 /// A channel's collection inbox (采集箱). Entries offered by the sources are new only when neither their entry id nor the hash of their
 /// normalised title and opening text was seen before (the same story through two bridges has two ids and one hash; it is noted as
 /// also coming from the second source). Take and dismiss are checked against <see cref="CollectionWorkflow.Items"/>, remembered per
-/// operation id and written before the answer; taking goes through the reprint grain, so images are localised and attribution kept.
+/// operation id and written before the answer; taking marks the item Taking and leaves the fetch to an <see cref="IInboxTakeGrain"/> (through the
+/// reprint grain, so images are localised and attribution kept), which ends the take here when done.
 /// Every change is published on the channel's board topic.
 /// </summary>
 internal sealed partial class CollectionInboxGrain(
@@ -118,33 +119,48 @@ internal sealed partial class CollectionInboxGrain(
         await PublishAsync(null, source);
     }
 
-    public Task<InboxResult> TakeAsync(string itemId, ReprintMode mode, NewsroomActor actor, string operationId) =>
-        ExecuteAsync(itemId, CollectedItemCommandType.Take, actor, operationId, async item =>
-        {
-            if (item.Link is not { } link || ReprintKeys.Normalize(link) is not { } normalized)
-            {
-                return (null, new InboxResult(CollectionOutcome.Invalid, Msg.Of("intake.itemHasNoLink"), item, null));
-            }
+    public async Task<InboxResult> TakeAsync(string itemId, ReprintMode mode, NewsroomActor actor, string operationId, string? party = null)
+    {
+        var result = await ExecuteAsync(itemId, CollectedItemCommandType.Take, Roles(actor), operationId, item =>
+            item.Link is null || ReprintKeys.Normalize(item.Link) is null
+                ? Task.FromResult<(CollectedItem?, InboxResult)>((null, new InboxResult(CollectionOutcome.Invalid, Msg.Of("intake.itemHasNoLink"), item, null)))
+                : Task.FromResult<(CollectedItem?, InboxResult)>((item with { State = CollectedItemState.Taking, HandledBy = actor.Person, LastError = null },
+                    new InboxResult(CollectionOutcome.Applied, null, null, null))));
 
-            var reprint = await GrainFactory.GetGrain<IReprintGrain>(ReprintKeys.For(Channel, normalized))
-                .TakeAsync(new ReprintRequest(Channel, link, mode), actor, operationId + ":reprint");
-            // Already taken (by hand, or from another item) still means the story is in the workflow: the item points at it.
-            var article = reprint.Ok || reprint.Outcome == ReprintOutcome.AlreadyTaken ? reprint.Record?.ArticleId : null;
-            return article is null
-                ? (null, new InboxResult(CollectionOutcome.Invalid, reprint.Message, item, reprint))
-                : (item with { State = CollectedItemState.Taken, ArticleId = article, HandledBy = actor.Person }, new InboxResult(CollectionOutcome.Applied, reprint.Message, null, reprint));
-        });
+        // The fetch runs in a grain of its own: this inbox answers other takes, dismissals and offers while the page loads.
+        if (result.Ok && S.Items.Find(i => i.Id == itemId) is { State: CollectedItemState.Taking, Link: { } link })
+        {
+            await GrainFactory.GetGrain<IInboxTakeGrain>($"{Channel}/{itemId}").StartAsync(link, mode, actor, operationId, party);
+        }
+
+        return result;
+    }
+
+    public Task<InboxResult> EndTakeAsync(string itemId, ReprintResult reprint, string operationId)
+    {
+        // Already taken (by hand, or from another item) still means the story is in the workflow: the item points at it.
+        var article = reprint.Ok || reprint.Outcome == ReprintOutcome.AlreadyTaken ? reprint.Record?.ArticleId : null;
+        return ExecuteAsync(itemId, article is null ? CollectedItemCommandType.Fail : CollectedItemCommandType.Complete, CollectionRole.System,
+            operationId + ":end", item => Task.FromResult<(CollectedItem?, InboxResult)>(article is null
+                ? (item with { State = CollectedItemState.New, HandledBy = null, LastError = reprint.Message ?? reprint.Outcome.ToString() },
+                    new InboxResult(CollectionOutcome.Applied, reprint.Message, null, reprint))
+                : (item with { State = CollectedItemState.Taken, ArticleId = article, LastError = null },
+                    new InboxResult(CollectionOutcome.Applied, reprint.Message, null, reprint))));
+    }
 
     public Task<InboxResult> DismissAsync(string itemId, NewsroomActor actor, string operationId) =>
-        ExecuteAsync(itemId, CollectedItemCommandType.Dismiss, actor, operationId, item =>
+        ExecuteAsync(itemId, CollectedItemCommandType.Dismiss, Roles(actor), operationId, item =>
             Task.FromResult<(CollectedItem?, InboxResult)>((item with { State = CollectedItemState.Dismissed, HandledBy = actor.Person },
                 new InboxResult(CollectionOutcome.Applied, null, null, null))));
+
+    private static CollectionRole Roles(NewsroomActor actor) =>
+        (actor.Editor ? CollectionRole.Editor : CollectionRole.None) | (actor.Chief ? CollectionRole.Manager : CollectionRole.None);
 
     /// <summary>
     /// The item commands' path: operation id (a repeat answers the first result), the item, the table (state, then role), the decision,
     /// the write, and only then the answer and the live push.
     /// </summary>
-    private async Task<InboxResult> ExecuteAsync(string itemId, CollectedItemCommandType command, NewsroomActor actor, string operationId,
+    private async Task<InboxResult> ExecuteAsync(string itemId, CollectedItemCommandType command, CollectionRole roles, string operationId,
         Func<CollectedItem, Task<(CollectedItem? After, InboxResult Result)>> decide)
     {
         if (string.IsNullOrWhiteSpace(operationId))
@@ -171,7 +187,6 @@ internal sealed partial class CollectionInboxGrain(
                 item, null);
         }
 
-        var roles = (actor.Editor ? CollectionRole.Editor : CollectionRole.None) | (actor.Chief ? CollectionRole.Manager : CollectionRole.None);
         if (!transition.AllowsAny(roles))
         {
             return new InboxResult(CollectionOutcome.Forbidden, Msg.Of("workflow.roleNeeded", ("command", command), ("roles", transition.Roles), ("hint", "")), item, null);

@@ -64,7 +64,7 @@ internal sealed partial class ReprintGrain : Grain, IReprintGrain
                 _ => Refuse(ReprintOutcome.Invalid, message),
             },
             NotFoundMessage = Msg.Of("common.notFound", ("what", Msg.Of("what.reprint"))),
-            RefusalAsStored = r => Refuse(r.Outcome, r.Message ?? r.Outcome.ToString()),
+            RefusalAsStored = r => Refuse(r.Outcome, r.Message ?? r.Outcome.ToString()) with { Elsewhere = r.Elsewhere },
         });
     }
 
@@ -97,8 +97,57 @@ internal sealed partial class ReprintGrain : Grain, IReprintGrain
             return Refuse(ReprintOutcome.Invalid, Msg.Of("intake.urlNotThisReprint"));
         }
 
+        // The party's other channels first: a page taken there is named, not fetched again.
+        var registry = request.Party is { Length: > 0 } party ? GrainFactory.GetGrain<IIntakeRegistryGrain>(party) : null;
+        var claim = new IntakeClaim(request.Channel, null, request.Url.Trim(), _time.GetUtcNow(), this.GetPrimaryKeyString());
+        if (registry is not null && await registry.ClaimAsync([UrlKey(normalized)], claim) is { } urlHeld)
+        {
+            return Elsewhere(urlHeld);
+        }
+
+        var result = await FetchAndFileClaimedAsync(request, actor, operationId, url, normalized, registry, claim);
+        if (registry is not null)
+        {
+            try
+            {
+                await (result.Ok ? registry.ConfirmAsync(claim.Reprint, result.Record!.ArticleId) : registry.ReleaseAsync(claim.Reprint));
+            }
+            catch (Exception ex) when (ex is TimeoutException or OrleansException)
+            {
+                // The story is filed (or not) either way; an unconfirmed claim lapses after IntakeRegistryGrain.PendingFor.
+                LogRegistryFailed(_logger, request.Party!, ex.GetType().Name);
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>The party-wide key of a normalised URL.</summary>
+    internal static string UrlKey(string normalized) => "url:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(normalized)))[..32];
+
+    /// <summary>The party-wide key of a page's content: its title and opening text, as the inbox hashes a feed entry.</summary>
+    internal static string ContentKey(string title, string excerpt) => "hash:" + CollectionInboxGrain.ContentHash(title, excerpt);
+
+    private ReprintResult Elsewhere(IntakeClaim held)
+    {
+        var message = held.ArticleId is { } story
+            ? Msg.Of("intake.takenElsewhere", ("channel", held.Channel), ("articleId", story), ("at", held.At.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)))
+            : Msg.Of("intake.beingTakenElsewhere", ("channel", held.Channel));
+        return Refuse(ReprintOutcome.TakenElsewhere, message) with { Elsewhere = held };
+    }
+
+    private async Task<ReprintResult> FetchAndFileClaimedAsync(ReprintRequest request, NewsroomActor actor, string operationId, Uri url, string normalized,
+        IIntakeRegistryGrain? registry, IntakeClaim claim)
+    {
         using var budget = new CancellationTokenSource(Budget);
         var page = await _intake.FetchArticleAsync(url, budget.Token);
+        if (page.Article is { } fetched && registry is not null
+            && await registry.ClaimAsync([ContentKey(fetched.Title, fetched.Excerpt)], claim with { Title = fetched.Title }) is { } contentHeld)
+        {
+            // The same article under another address (a mobile page, a syndicated copy) is a repeat too.
+            return Elsewhere(contentHeld);
+        }
+
         if (page.Article is not { } article)
         {
             LogFetchFailed(_logger, url.IdnHost, page.Failure, page.Detail);
@@ -301,4 +350,7 @@ internal sealed partial class ReprintGrain : Grain, IReprintGrain
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Reprint {Url} taken as {ArticleId}: {Images} images stored, {Failures} failed")]
     private static partial void LogTaken(ILogger logger, string url, string articleId, int images, int failures);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Reprint: the intake registry of party {Party} could not be updated ({Kind})")]
+    private static partial void LogRegistryFailed(ILogger logger, string party, string kind);
 }

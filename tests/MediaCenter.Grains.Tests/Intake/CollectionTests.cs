@@ -156,4 +156,56 @@ public sealed class CollectionTests(ClusterFixture fixture)
         Assert.Equal(CollectionOutcome.NotFound, missing.Outcome);
         Assert.Equal(0, await inbox.OfferAsync("s", "桥接", [new OfferedItem("x-1", "江城图书馆延长冬季开放时间", null, "每天开放至晚上九点。", null)]));
     }
+
+    [Fact]
+    public async Task A_take_answers_at_once_with_the_item_taking_other_items_stay_workable_while_the_page_loads_and_a_failed_fetch_makes_it_new_again()
+    {
+        var channel = "tk-" + Guid.NewGuid().ToString("N")[..6];
+        var slow = $"http://slow.test/{channel}/a.html";
+        var gate = ClusterFixture.WebIntake.HoldArticle(slow);
+        var inbox = fixture.Grains.GetGrain<ICollectionInboxGrain>(channel);
+        Assert.Equal(2, await inbox.OfferAsync("s", "桥接", [
+            new OfferedItem("x-1", "冬季新增三十条定制公交线路", slow, "全市将新增三十条定制公交线路。", null),
+            new OfferedItem("x-2", "江城图书馆延长冬季开放时间", $"http://slow.test/{channel}/b.html", "每天开放至晚上九点。", null)]));
+        var items = (await inbox.GetAsync()).Items;
+        var bus = items.Single(i => i.Link == slow);
+        var library = items.Single(i => i.Link != slow);
+
+        var take = await inbox.TakeAsync(bus.Id, ReprintMode.Pitch, Editor, "t-slow").WaitAsync(TimeSpan.FromSeconds(5));
+        await UntilAsync(() => Task.FromResult(ClusterFixture.WebIntake.ArticleFetches.Contains(slow)), seen => seen);
+        // The page is still loading: the inbox answers a dismissal of another item, a snapshot and a repeat of the take at once.
+        var dismissed = await inbox.DismissAsync(library.Id, Editor, "d-other").WaitAsync(TimeSpan.FromSeconds(5));
+        var during = await inbox.GetAsync().WaitAsync(TimeSpan.FromSeconds(5));
+        var byReviewer = await inbox.TakeAsync(bus.Id, ReprintMode.Pitch, Reviewer, "t-reviewer").WaitAsync(TimeSpan.FromSeconds(5));
+        var dismissWhileTaking = await inbox.DismissAsync(bus.Id, Editor, "d-taking").WaitAsync(TimeSpan.FromSeconds(5));
+
+        Assert.Equal((CollectionOutcome.Applied, CollectedItemState.Taking, Editor.UserId), (take.Outcome, take.Item!.State, take.Item.HandledBy!.Id));
+        Assert.Equal((CollectionOutcome.Applied, CollectedItemState.Dismissed), (dismissed.Outcome, dismissed.Item!.State));
+        Assert.Equal(CollectedItemState.Taking, during.Items.Single(i => i.Id == bus.Id).State);
+        Assert.Equal(CollectionOutcome.Forbidden, byReviewer.Outcome);
+        Assert.Equal(CollectionOutcome.IllegalMove, dismissWhileTaking.Outcome);
+
+        gate.SetResult();
+        var after = await UntilAsync(async () => (await inbox.GetAsync()).Items.Single(i => i.Id == bus.Id), item => item.State != CollectedItemState.Taking);
+        Assert.Equal(CollectedItemState.New, after.State);
+        Assert.Null(after.ArticleId);
+        Assert.False(string.IsNullOrEmpty(after.LastError));
+        // New again: it can be taken once more (the site may answer later) or dismissed.
+        Assert.Equal(CollectedItemState.Taking, (await inbox.TakeAsync(bus.Id, ReprintMode.Pitch, Editor, "t-again")).Item!.State);
+    }
+
+    private static async Task<T> UntilAsync<T>(Func<Task<T>> read, Func<T, bool> done)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (true)
+        {
+            var value = await read();
+            if (done(value) || DateTime.UtcNow > deadline)
+            {
+                return value;
+            }
+
+            await Task.Delay(50);
+        }
+    }
 }

@@ -11,6 +11,15 @@ public sealed class ScriptedWebIntake : IWebIntake
 {
     private readonly ConcurrentDictionary<string, ConcurrentQueue<FeedFetch>> _answers = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<(string Url, string? ETag, string? LastModified)> _polls = new();
+    private readonly ConcurrentDictionary<string, TaskCompletionSource> _held = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<string> _articleFetches = new();
+
+    /// <summary>Fetches of this article page wait until the returned source is completed (a slow site); then it answers unreachable.</summary>
+    public TaskCompletionSource HoldArticle(string url) =>
+        _held.GetOrAdd(url, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+
+    /// <summary>Article pages asked for, in order.</summary>
+    public IReadOnlyList<string> ArticleFetches => [.. _articleFetches];
 
     /// <summary>Queues answers for a feed URL.</summary>
     public void Script(string url, params FeedFetch[] answers)
@@ -37,8 +46,16 @@ public sealed class ScriptedWebIntake : IWebIntake
         return Task.FromResult(answer);
     }
 
-    public Task<PageFetch> FetchArticleAsync(Uri url, CancellationToken cancellationToken) =>
-        Task.FromResult(new PageFetch(null, FetchFailure.Unreachable, "not scripted"));
+    public async Task<PageFetch> FetchArticleAsync(Uri url, CancellationToken cancellationToken)
+    {
+        _articleFetches.Enqueue(url.ToString());
+        if (_held.TryGetValue(url.ToString(), out var gate))
+        {
+            await gate.Task.WaitAsync(cancellationToken);
+        }
+
+        return new PageFetch(null, FetchFailure.Unreachable, "not scripted");
+    }
 
     public Task<FileFetch> FetchFileAsync(Uri url, CancellationToken cancellationToken) =>
         Task.FromResult(new FileFetch(null, "file", FetchFailure.Unreachable, "not scripted"));

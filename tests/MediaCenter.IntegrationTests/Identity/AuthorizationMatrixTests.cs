@@ -120,6 +120,7 @@ public sealed class AuthorizationMatrixTests(IntegrationFixture fixture)
         ["POST /api/public/interactions/{id}/votes"] = [],
         ["POST /api/public/interactions/{id}/questions"] = [],
         ["GET /api/public/interactions/{id}/questions"] = [],
+        ["GET /api/public/interactions/{id}/events"] = [],
         ["GET /api/v1/articles/{id}/interaction"] = NewsroomOnly,
         ["POST /api/v1/articles/{id}/interaction/questions/{questionId}/approve"] = NewsroomOnly,
         ["POST /api/v1/articles/{id}/interaction/questions/{questionId}/reject"] = NewsroomOnly,

@@ -92,18 +92,32 @@ public sealed class CollectionFlowTests(IntegrationFixture fixture)
         Assert.Contains("HTTP 500", failing.GetProperty("lastError").GetString(), StringComparison.Ordinal);
 
         var bus = items.Single(i => i.GetProperty("title").GetString() == "冬季新增三十条定制公交线路");
-        var taken = await OkAsync(await staff.Editor.SendAsync(HttpMethod.Post,
-            $"/api/v1/channels/{staff.Channel}/collection/{bus.GetProperty("id").GetString()}/take", new { mode = "Pitch" }, Guid.NewGuid().ToString()));
-        Assert.Equal("Taken", taken.GetProperty("item").GetProperty("state").GetString());
-        var articleId = taken.GetProperty("item").GetProperty("articleId").GetString()!;
+        // The article behind the item loads slowly: the take answers at once and the inbox stays workable meanwhile.
+        var slowPage = site.Hold(new Uri(bus.GetProperty("link").GetString()!).AbsolutePath);
+        var takeAnswer = await staff.Editor.SendAsync(HttpMethod.Post,
+            $"/api/v1/channels/{staff.Channel}/collection/{bus.GetProperty("id").GetString()}/take", new { mode = "Pitch" }, Guid.NewGuid().ToString())
+            .WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(HttpStatusCode.Accepted, takeAnswer.StatusCode);
+        Assert.Equal("Taking", (await OkAsync(takeAnswer)).GetProperty("item").GetProperty("state").GetString());
+        var library = items.Single(i => i.GetProperty("title").GetString() == "江城图书馆延长冬季开放时间");
+        var dismissed = await OkAsync(await staff.Editor.SendAsync(HttpMethod.Post,
+            $"/api/v1/channels/{staff.Channel}/collection/{library.GetProperty("id").GetString()}/dismiss", null, Guid.NewGuid().ToString())
+            .WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal("Dismissed", dismissed.GetProperty("item").GetProperty("state").GetString());
+        var whileLoading = await OkAsync(await staff.Editor.GetAsync($"/api/v1/channels/{staff.Channel}/collection").WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal("Taking", whileLoading.GetProperty("items").EnumerateArray().Single(i => i.GetProperty("id").GetString() == bus.GetProperty("id").GetString())
+            .GetProperty("state").GetString());
+        slowPage.SetResult();
+        // The page is fetched and filed in the background; the item moves on by itself.
+        var taken = await Eventually.WaitAsync(async () => (await OkAsync(await staff.Editor.GetAsync($"/api/v1/channels/{staff.Channel}/collection")))
+                .GetProperty("items").EnumerateArray().Single(i => i.GetProperty("id").GetString() == bus.GetProperty("id").GetString()),
+            item => item.GetProperty("state").GetString() != "Taking", TimeSpan.FromSeconds(20), "the take to end");
+        Assert.Equal("Taken", taken.GetProperty("state").GetString());
+        var articleId = taken.GetProperty("articleId").GetString()!;
         var story = JsonDocument.Parse(await staff.Editor.GetStringAsync($"/api/v1/articles/{articleId}")).RootElement;
         Assert.Equal("Pitched", story.GetProperty("card").GetProperty("stage").GetString());
         Assert.Contains("来源：江城交通", story.GetProperty("angle").GetString(), StringComparison.Ordinal);
 
-        var library = items.Single(i => i.GetProperty("title").GetString() == "江城图书馆延长冬季开放时间");
-        var dismissed = await OkAsync(await staff.Editor.SendAsync(HttpMethod.Post,
-            $"/api/v1/channels/{staff.Channel}/collection/{library.GetProperty("id").GetString()}/dismiss", null, Guid.NewGuid().ToString()));
-        Assert.Equal("Dismissed", dismissed.GetProperty("item").GetProperty("state").GetString());
         var twice = await staff.Editor.SendAsync(HttpMethod.Post,
             $"/api/v1/channels/{staff.Channel}/collection/{library.GetProperty("id").GetString()}/dismiss", null, Guid.NewGuid().ToString());
         Assert.Equal(HttpStatusCode.Conflict, twice.StatusCode);

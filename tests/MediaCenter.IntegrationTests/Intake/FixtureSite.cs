@@ -22,6 +22,7 @@ public sealed class FixtureSite : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly ConcurrentDictionary<string, (byte[] Body, string Type)> _served = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, int> _failing = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, TaskCompletionSource> _held = new(StringComparer.Ordinal);
 
     private FixtureSite(WebApplication app) => _app = app;
 
@@ -53,6 +54,10 @@ public sealed class FixtureSite : IAsyncDisposable
     /// <summary>Serves these bytes at a path from now on.</summary>
     public void Serve(string path, byte[] body, string type) => _served[path] = (body, type);
 
+    /// <summary>Requests of a path wait until the returned source is completed (a slow site).</summary>
+    public TaskCompletionSource Hold(string path) =>
+        _held.GetOrAdd(path, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+
     /// <summary>Answers a path with this status from now on (0 stops failing).</summary>
     public void Fail(string path, int status)
     {
@@ -72,6 +77,11 @@ public sealed class FixtureSite : IAsyncDisposable
         var ifNoneMatch = http.Request.Headers.IfNoneMatch.ToString() is { Length: > 0 } inm ? inm : null;
         var ifModified = http.Request.Headers.IfModifiedSince.ToString() is { Length: > 0 } ims ? ims : null;
         void Seen(int status) => Requests.Enqueue(new SiteRequest(path, ifNoneMatch, ifModified, status.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+
+        if (_held.TryGetValue(path, out var gate))
+        {
+            await gate.Task.WaitAsync(http.RequestAborted);
+        }
 
         if (_failing.TryGetValue(path, out var failure))
         {

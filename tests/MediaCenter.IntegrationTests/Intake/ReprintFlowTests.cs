@@ -86,6 +86,68 @@ public sealed class ReprintFlowTests(IntegrationFixture fixture)
     }
 
     [Fact]
+    public async Task A_page_taken_in_one_channel_is_named_as_a_repeat_in_another_channel_of_the_party_by_address_by_content_and_from_the_inbox()
+    {
+        await using var site = await FixtureSite.StartAsync();
+        await using var deployment = await fixture.NewDeploymentAsync();
+        await deployment.StartSiloAsync("silo", SiteAllowed());
+        var web = await deployment.StartWebAsync(settings: SiteAllowed());
+        await using var staff = await NewsroomStaff.CreateAsync(deployment, web.Http, "rx");
+        var news = site.Named(ArticleIntakeTests.NewsHost);
+        // A second channel of the same party, where editor2 is editor and chief.
+        var sports = "rx-sports";
+        await deployment.Identity.Directory.CreateChannelAsync(sports, "体育", "rx");
+        await deployment.Identity.Users.AddChannelRoleAsync(sports, staff.IdOf("editor2"), ChannelRoles.Editor, null);
+        await deployment.Identity.Users.AddChannelRoleAsync(sports, staff.IdOf("editor2"), ChannelRoles.Chief, null);
+        using var sportsEditor = await TestIdentity.SignInAsync(web.Http, "rx-editor2");
+
+        var article = new Uri(news, "news/article-jsonld.html").ToString();
+        var (status, record) = await ReprintAsync(staff.Editor, staff.Channel, article);
+        Assert.True(status == HttpStatusCode.Created, $"{status}: {record}");
+        var story = record.GetProperty("articleId").GetString()!;
+        var fetched = site.Requests.Count(r => r.Path == "/news/article-jsonld.html");
+
+        // The same address (tracking parameters aside) in the other channel: named, not fetched again, nothing filed.
+        var (again, repeat) = await ReprintAsync(sportsEditor, sports, article + "?utm_source=weibo#top");
+        Assert.Equal((HttpStatusCode.Conflict, "TakenElsewhere"), (again, repeat.GetProperty("code").GetString()));
+        Assert.Equal((staff.Channel, story), (repeat.GetProperty("channel").GetString(), repeat.GetProperty("articleId").GetString()));
+        Assert.Contains(story, repeat.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(fetched, site.Requests.Count(r => r.Path == "/news/article-jsonld.html"));
+
+        // The same article at another address (a syndicated copy): named by its content.
+        site.Serve("/mirror/copy.html", await File.ReadAllBytesAsync(Path.Combine(FixtureSite.Fixtures, "article-jsonld.html")), "text/html; charset=utf-8");
+        var (copy, copyRepeat) = await ReprintAsync(sportsEditor, sports, new Uri(news, "mirror/copy.html").ToString());
+        Assert.Equal((HttpStatusCode.Conflict, "TakenElsewhere"), (copy, copyRepeat.GetProperty("code").GetString()));
+        Assert.Equal(story, copyRepeat.GetProperty("articleId").GetString());
+
+        // From the other channel's inbox: the take ends with the item new again, saying where the story went.
+        site.Serve("/feeds/sports.xml", System.Text.Encoding.UTF8.GetBytes(
+            "<?xml version=\"1.0\" encoding=\"utf-8\"?><rss version=\"2.0\"><channel><title>体育桥接</title><link>http://bridge.test/</link><description>d</description>" +
+            "<item><guid>s-1</guid><title>同一篇文章</title><link>/news/article-jsonld.html?from=timeline</link><description>转发。</description></item>" +
+            "</channel></rss>"), "application/rss+xml; charset=utf-8");
+        var added = await sportsEditor.SendAsync(HttpMethod.Post, $"/api/v1/channels/{sports}/sources",
+            new { name = "体育桥接", url = new Uri(news, "feeds/sports.xml").ToString(), intervalMinutes = 1440 }, Guid.NewGuid().ToString());
+        Assert.True(added.IsSuccessStatusCode, await added.Content.ReadAsStringAsync());
+        var sourceId = JsonDocument.Parse(await added.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString()!;
+        Assert.True((await sportsEditor.SendAsync(HttpMethod.Post, $"/api/v1/channels/{sports}/sources/{sourceId}/poll", null, null)).IsSuccessStatusCode);
+        var inbox = JsonDocument.Parse(await sportsEditor.GetStringAsync($"/api/v1/channels/{sports}/collection")).RootElement;
+        var item = Assert.Single(inbox.GetProperty("items").EnumerateArray());
+        var itemId = item.GetProperty("id").GetString()!;
+        var take = await sportsEditor.SendAsync(HttpMethod.Post, $"/api/v1/channels/{sports}/collection/{itemId}/take", new { mode = "Pitch" }, Guid.NewGuid().ToString());
+        Assert.Equal(HttpStatusCode.Accepted, take.StatusCode);
+        var ended = await Eventually.WaitAsync(async () => JsonDocument.Parse(await sportsEditor.GetStringAsync($"/api/v1/channels/{sports}/collection")).RootElement
+                .GetProperty("items").EnumerateArray().Single(),
+            i => i.GetProperty("state").GetString() != "Taking", TimeSpan.FromSeconds(20), "the take to end");
+        Assert.Equal("New", ended.GetProperty("state").GetString());
+        Assert.Contains(story, ended.GetProperty("lastError").GetString(), StringComparison.Ordinal);
+
+        // Nothing was filed in the other channel.
+        var board = JsonDocument.Parse(await sportsEditor.GetStringAsync($"/api/v1/channels/{sports}/board")).RootElement;
+        Assert.DoesNotContain(story, board.ToString(), StringComparison.Ordinal);
+        Assert.Equal(0, board.GetProperty("cards").GetArrayLength());
+    }
+
+    [Fact]
     public async Task A_chief_who_edits_takes_a_page_straight_to_a_draft_and_every_failure_has_its_own_answer()
     {
         await using var site = await FixtureSite.StartAsync();

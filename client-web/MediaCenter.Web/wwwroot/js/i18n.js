@@ -816,7 +816,8 @@
     "intake.lastError": "失败 {n} 次（自 {since}）：{error}", "intake.turnOn": "启用", "intake.turnOff": "停用", "intake.pollNow": "立即采集",
     "intake.addSource": "添加采集源", "intake.sourceName": "名称", "intake.feedUrl": "订阅地址（RSS/Atom/JSON Feed）", "intake.intervalMinutes": "间隔（分钟）",
     "intake.show": "显示", "intake.all": "全部", "intake.search": "筛选标题、摘要、来源", "intake.item.New": "待处理", "intake.item.Taken": "已转入",
-    "intake.item.Dismissed": "已忽略", "intake.take": "转为报题", "intake.dismiss": "忽略", "intake.wentTo": "已转入 {id}"
+    "intake.item.Dismissed": "已忽略", "intake.item.Taking": "转入中", "intake.fetching": "正在抓取原文并保存图片，网站较慢时最长约 90 秒……", "intake.takingNote": "正在抓取原文并转为报题，完成后自动更新；其他条目可照常处理。",
+    "intake.takeFailed": "未能转入：{error}", "intake.take": "转为报题", "intake.dismiss": "忽略", "intake.wentTo": "已转入 {id}"
   });
   Object.assign(messages["en"], {
     "intake.reprint": "Reprint", "intake.reprintHint": "Paste an article's URL: its title, body, source, author, editor and publish time are taken, its images stored here.",
@@ -827,7 +828,8 @@
     "intake.lastError": "{n} failures since {since}: {error}", "intake.turnOn": "Turn on", "intake.turnOff": "Turn off", "intake.pollNow": "Poll now",
     "intake.addSource": "Add source", "intake.sourceName": "Name", "intake.feedUrl": "Feed URL (RSS/Atom/JSON Feed)", "intake.intervalMinutes": "Interval (minutes)",
     "intake.show": "Show", "intake.all": "All", "intake.search": "Filter title, summary, source", "intake.item.New": "New", "intake.item.Taken": "Taken",
-    "intake.item.Dismissed": "Dismissed", "intake.take": "Make a pitch", "intake.dismiss": "Dismiss", "intake.wentTo": "Went to {id}"
+    "intake.item.Dismissed": "Dismissed", "intake.item.Taking": "Taking", "intake.fetching": "Fetching the page and storing its images; up to about 90 s on a slow site…", "intake.takingNote": "Fetching the page and filing it; this updates by itself, and other items can be handled meanwhile.",
+    "intake.takeFailed": "Not taken: {error}", "intake.take": "Make a pitch", "intake.dismiss": "Dismiss", "intake.wentTo": "Went to {id}"
   });
   // Tickets (投诉、咨询、建议, F11.1): the list with each ticket's clock, one ticket's moves, staff-recorded calls (js/tickets.js).
   Object.assign(messages["zh-CN"], {

@@ -1046,12 +1046,18 @@ import { interactionPanel } from "./interaction.js";
       roles.chief && roles.editor ? h("option", { value: "Draft", text: t("intake.mode.Draft") }) : null);
     const error = h("p", { class: "error", role: "alert", hidden: true });
     const submit = h("button", { type: "submit", class: "primary", text: t("intake.reprint") });
+    // The silo fetches the page and its images (up to 90 s on a slow site): say so while the request runs.
+    const status = h("p", { class: "muted", id: "nr-reprint-status", role: "status", hidden: true, text: t("intake.fetching") });
     const form = h("form", { id: "nr-reprint-form", class: "nr-form" },
       h("p", { class: "muted", text: t("intake.reprintHint") }),
-      field(t("intake.url"), url), field(t("intake.mode"), mode), error,
+      field(t("intake.url"), url), field(t("intake.mode"), mode), error, status,
       h("div", { class: "nr-dialog-actions" }, h("button", { type: "button", class: "lang", text: t("nr.cancel"), onclick: () => $("nr-dialog").close() }), submit));
     onSubmit(form, { error, submit, describe: reprintProblem }, async once => {
-      const record = await once(key => send("POST", "/api/v1/channels/" + encodeURIComponent(code) + "/reprints", { url: url.value.trim(), mode: mode.value }, key));
+      status.hidden = false;
+      let record;
+      try {
+        record = await once(key => send("POST", "/api/v1/channels/" + encodeURIComponent(code) + "/reprints", { url: url.value.trim(), mode: mode.value }, key));
+      } finally { status.hidden = true; }
       $("nr-dialog").close();
       const failed = (record.source.imageFailures || []).length;
       message(failed ? tf("intake.imagesFailed", { n: failed }) : null);
@@ -1133,7 +1139,8 @@ import { interactionPanel } from "./interaction.js";
     const search = h("input", { id: "nr-collection-search", type: "search", value: collection.text, placeholder: t("intake.search"),
       onchange: e => { collection.text = e.target.value.trim(); renderCollection(); } });
     const items = [...collection.items.values()]
-      .filter(i => !collection.filter || i.state === collection.filter)
+      // An item being taken stays under "new" (with its pending mark) until it is filed or fails.
+      .filter(i => !collection.filter || i.state === collection.filter || (collection.filter === "New" && i.state === "Taking"))
       .filter(i => !collection.text || (i.title + " " + i.summary + " " + i.sourceName).includes(collection.text))
       .sort((a, b) => Date.parse(b.collectedAt) - Date.parse(a.collectedAt));
     const itemRows = items.length === 0 ? [h("li", { class: "muted", text: t("intake.noItems") })] : items.map(i =>
@@ -1141,16 +1148,22 @@ import { interactionPanel } from "./interaction.js";
         h("strong", { text: i.title }), " ", h("span", { class: "chip", text: t("intake.item." + i.state) }), h("br"),
         h("span", { class: "muted", text: [i.sourceName, ...(i.alsoFrom || [])].join(" · ") + " · " + formatTime(i.publishedAt || i.collectedAt) }),
         i.summary ? h("p", { text: i.summary }) : null,
+        i.state === "Taking" ? h("p", { class: "muted nr-taking", role: "status", text: t("intake.takingNote") }) : null,
+        i.lastError ? h("p", { class: "error", text: tf("intake.takeFailed", { error: i.lastError }) }) : null,
         i.articleId ? h("a", { href: "/newsroom/" + encodeURIComponent(code) + "/" + encodeURIComponent(i.articleId), "data-route": "", text: tf("intake.wentTo", { id: i.articleId }) }) : null,
         editor && i.state === "New" ? h("span", {},
           h("button", { type: "button", class: "link-button", text: t("intake.take"), disabled: !i.link,
+            // Answered at once (202, the item Taking); the fetch goes on in the silo and the item moves on by collectionChanged.
             onclick: () => send("POST", "/api/v1/channels/" + encodeURIComponent(code) + "/collection/" + encodeURIComponent(i.id) + "/take", { mode: "Pitch" })
-              .then(loadCollection).catch(err => message(reprintProblem(err))) }),
+              .then(answer => {
+                // Unless a live push already moved the item on (a fast fetch), show it Taking.
+                if (collection.items.get(i.id) === i && answer && answer.item) { onCollectionChanged({ channel: code, item: answer.item }); }
+              }).catch(err => message(reprintProblem(err))) }),
           h("button", { type: "button", class: "link-button", text: t("intake.dismiss"),
             onclick: () => act("/collection/" + encodeURIComponent(i.id) + "/dismiss") })) : null));
 
     root.replaceChildren(
-      h("h2", { text: t("intake.sources") }), h("ul", { class: "nr-sources", id: "nr-sources" }, sourceRows), addForm,
+      h("h2", { text: t("intake.sources") }), h("ul", { class: "nr-sources", id: "nr-sources" }, sourceRows), ...(addForm ? [addForm] : []),
       h("h2", { text: t("intake.inbox") }), h("div", { class: "nr-toolbar" }, field(t("intake.show"), filter), search),
       h("ul", { class: "nr-collected-list", id: "nr-collected" }, itemRows));
   }

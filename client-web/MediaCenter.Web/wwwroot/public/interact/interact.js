@@ -109,9 +109,7 @@
 
   async function loadQuestions() {
     if (!results || results.type !== "QnA") { return; }
-    const questions = await call("GET", "/api/public/interactions/" + encodeURIComponent(id) + "/questions");
-    $("ia-questions").replaceChildren(...(questions.length ? questions.map(q => el("li", { "data-id": q.id, text: q.text }))
-      : [el("li", { class: "muted", text: t("noQuestions") })]));
+    showQuestions(await call("GET", "/api/public/interactions/" + encodeURIComponent(id) + "/questions"));
   }
 
   async function load() {
@@ -171,7 +169,28 @@
     }
   });
 
-  load();
-  // The results are cached on the server for a few seconds; asking more often would gain nothing.
-  setInterval(() => { if (!document.hidden) { load(); } }, 5000);
+  function showQuestions(questions) {
+    $("ia-questions").replaceChildren(...(questions.length ? questions.map(q => el("li", { "data-id": q.id, text: q.text }))
+      : [el("li", { class: "muted", text: t("noQuestions") })]));
+  }
+
+  // Live results pushed by the server (Server-Sent Events): one cached payload per story per few seconds, whatever the votes.
+  // EventSource reconnects by itself; on each (re)connection the server sends the current results first.
+  function listen() {
+    if (!window.EventSource) { return; }
+    const stream = new EventSource("/api/public/interactions/" + encodeURIComponent(id) + "/events?lang=" + encodeURIComponent(lang));
+    stream.addEventListener("open", () => { document.body.dataset.live = "true"; });
+    stream.addEventListener("error", () => { document.body.dataset.live = "false"; });
+    stream.addEventListener("results", event => {
+      const pushed = JSON.parse(event.data);
+      // A vote answered on this page may be newer than a payload still on its way.
+      if (results && pushed.results.version < results.version) { return; }
+      results = pushed.results;
+      $("ia-missing").hidden = true;
+      render();
+      if (results.type === "QnA") { showQuestions(pushed.questions || []); }
+    });
+  }
+
+  load().then(listen);
 })();
