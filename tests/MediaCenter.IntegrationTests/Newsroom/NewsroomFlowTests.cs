@@ -377,8 +377,18 @@ public sealed class NewsroomFlowTests(IntegrationFixture fixture)
         Assert.Equal(HttpStatusCode.UnprocessableEntity, badLink.StatusCode);
         await staff.Chief.OkAsync(id, "confirm");
         await staff.Chief.OkAsync(id, "assign", new { assignees = new[] { staff.IdOf("editor") }, dueAt = DateTimeOffset.UtcNow.AddDays(1) });
-        await staff.Editor.OkAsync(id, "save-draft", new { baseVersion = 0, draft = new { kind = "ImageText", title = "带图", summary = "",
-            bodyHtml = $"<p>图</p><p><img src=\"/api/v1/media/{mediaId}\"></p>", mediaIds = new[] { mediaId } } });
+        await staff.Editor.OkAsync(id, "save-draft", new
+        {
+            baseVersion = 0,
+            draft = new
+            {
+                kind = "ImageText",
+                title = "带图",
+                summary = "",
+                bodyHtml = $"<p>图</p><p><img src=\"/api/v1/media/{mediaId}\"></p>",
+                mediaIds = new[] { mediaId }
+            }
+        });
         await staff.Editor.OkAsync(id, "submit");
         for (var level = 1; level <= 3; level++)
         {
