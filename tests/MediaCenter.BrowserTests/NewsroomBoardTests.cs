@@ -255,6 +255,46 @@ public sealed class NewsroomBoardTests(BrowserFixture fixture)
     }
 
     [Fact]
+    public async Task A_body_with_a_table_keeps_the_table_when_it_is_edited_and_saved()
+    {
+        // A reprinted article arrives with a table; the editor adds a line and saves.
+        using var editorApi = await TestIdentity.SignInAsync(fixture.Web.Http, "nr-editor");
+        using var chiefApi = await TestIdentity.SignInAsync(fixture.Web.Http, "nr-chief");
+        var title = "表格稿件 " + Guid.NewGuid().ToString("N")[..6];
+        var id = (await PostAsync<CardBody>(editorApi, $"/api/v1/channels/{Channel}/pitches", new { title, angle = "", kind = "ImageText" })).Id;
+        await PostAsync<CardBody>(chiefApi, $"/api/v1/articles/{id}/confirm", new { });
+        await PostAsync<CardBody>(chiefApi, $"/api/v1/articles/{id}/assign",
+            new { assignees = new[] { fixture.NewsPeople["nr-editor"] }, dueAt = DateTimeOffset.UtcNow.AddHours(2) });
+        await PostAsync<CardBody>(editorApi, $"/api/v1/articles/{id}/save-draft", new
+        {
+            baseVersion = 0,
+            draft = new
+            {
+                kind = "ImageText",
+                title,
+                summary = "",
+                bodyHtml = "<p>各区名额如下：</p><table><tbody><tr><td>区县</td><td>名额</td></tr><tr><td>江北</td><td>120</td></tr></tbody></table><p>完。</p>",
+            },
+        });
+
+        await using var context = await fixture.Browser.NewContextAsync(Desktop);
+        var page = await fixture.SignedInPageAsync(context, "nr-editor");
+        await page.GotoAsync(new Uri(fixture.Web.Http, $"/newsroom/{Channel}/{id}").ToString());
+        var body = page.Locator("#nr-draft-body");
+        await Assertions.Expect(body.Locator("td")).ToHaveCountAsync(4, new() { Timeout = 15_000 });
+        await body.Locator("p", new() { HasText = "完。" }).ClickAsync();
+        await page.Keyboard.PressAsync("End");
+        await page.Keyboard.TypeAsync("（据区教育局）");
+        await page.ClickAsync("#nr-draft-save");
+        await Assertions.Expect(page.Locator("#nr-draft-status")).ToHaveAttributeAsync("data-draft-version", "2", Live);
+
+        var stored = (await editorApi.GetFromJsonAsync<ArticleBody>($"/api/v1/articles/{id}", Json))!.Draft!.BodyHtml;
+        Assert.Contains("（据区教育局）", stored, StringComparison.Ordinal);
+        Assert.Equal(2, System.Text.RegularExpressions.Regex.Matches(stored, "<tr[ >]").Count);
+        Assert.Matches("<td[^>]*>江北</td>\\s*<td[^>]*>120</td>", stored);
+    }
+
+    [Fact]
     public async Task A_formatted_story_keeps_its_heading_bold_list_and_link_through_save_reload_and_publish()
     {
         // Arranged over the API: a pitch, confirmed and assigned to the editor.

@@ -708,7 +708,8 @@ import { interactionPanel } from "./interaction.js";
   // indents, colours and fonts would arrive as classes or styles and be dropped, so they are not offered, and pasted
   // text is cut down to the same formats.
   const loadEditor = () => loadLibrary("/lib/quill.js", "/lib/quill.snow.css");
-  const bodyFormats = ["header", "bold", "italic", "list", "blockquote", "link", "image"];
+  // Tables are kept (a reprinted policy document often has one) but not drawn from the toolbar.
+  const bodyFormats = ["header", "bold", "italic", "list", "blockquote", "link", "image", "table"];
 
   function richBody(html, markDirty) {
     const tool = (id, label, format, value) => h("button", {
@@ -731,6 +732,7 @@ import { interactionPanel } from "./interaction.js";
       placeholder: t("nr.bodyPlaceholder"),
       modules: {
         toolbar: { container: toolbar },
+        table: true,
         // Tab leaves the body for the next control, as everywhere else on the page (Quill would type a tab or indent).
         keyboard: { bindings: { tab: null, "remove tab": null, indent: null, outdent: null, "indent code-block": null, "outdent code-block": null } },
       },
