@@ -16,7 +16,7 @@ namespace MediaCenter.Web.People;
 /// </summary>
 internal static class AppraisalApi
 {
-    public sealed record SchemesBody(IReadOnlyList<AppraisalScheme>? Schemes);
+    public sealed record SchemesBody(IReadOnlyList<AppraisalScheme>? Schemes, AppraisalPeriodKind? Cadence = null);
 
     public sealed record OpenBody(string? PersonId, string? Period);
 
@@ -58,7 +58,7 @@ internal static class AppraisalApi
                 var target = StaffApi.Readable(http.CurrentUser(), organisation);
                 var actor = Appraiser(http.CurrentUser(), target);
                 var operation = CommandIds.Required(http);
-                var result = await cluster.GetGrain<IAppraisalSchemeGrain>(target.Key).SetAsync(new SetAppraisalSchemes(body?.Schemes), actor, operation);
+                var result = await cluster.GetGrain<IAppraisalSchemeGrain>(target.Key).SetAsync(new SetAppraisalSchemes(body?.Schemes, body?.Cadence), actor, operation);
                 http.Audit().Target = "appraisal-schemes:" + target.Key;
                 if (!result.Ok)
                 {
@@ -72,7 +72,8 @@ internal static class AppraisalApi
             .RequireAuthorization(Policies.PartyRead)
             .WithName("SetAppraisalSchemes")
             .WithSummary("Sets the schemes whole (the organisation's admins): schemes [{post, indicators [{measure, weight, target, lowerIsBetter}], " +
-                "manualItems [{name, weight}], bands [{grade, minTotal}]}], the weights of each post adding up to 100. Requires an Idempotency-Key.");
+                "manualItems [{name, weight}], bands [{grade, minTotal}]}], the weights of each post adding up to 100; cadence (Monthly, Quarterly, Yearly; none: " +
+                "opened by hand only) opens everyone's appraisal of each ended period by itself (an hourly look). Requires an Idempotency-Key.");
 
         appraisals.MapGet("/", async (string? organisation, string? period, HttpContext http, AppraisalReadModel read) =>
             {

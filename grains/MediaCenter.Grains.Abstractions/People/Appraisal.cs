@@ -47,6 +47,20 @@ public sealed record AppraisalPeriod([property: Id(0)] string Name, [property: I
 
         return null;
     }
+
+    /// <summary>The last period of a kind that has ended on <paramref name="today"/> (the previous month, quarter or year).</summary>
+    public static AppraisalPeriod LastEnded(AppraisalPeriodKind kind, DateOnly today)
+    {
+        var name = kind switch
+        {
+            AppraisalPeriodKind.Yearly => (today.Year - 1).ToString(CultureInfo.InvariantCulture),
+            AppraisalPeriodKind.Quarterly => today.Month <= 3
+                ? $"{today.Year - 1}-Q4"
+                : $"{today.Year}-Q{((today.Month - 1) / 3)}",
+            _ => new DateOnly(today.Year, today.Month, 1).AddMonths(-1).ToString("yyyy-MM", CultureInfo.InvariantCulture),
+        };
+        return Parse(name)!;
+    }
 }
 
 /// <summary>
@@ -127,11 +141,16 @@ public sealed record AppraisalSchemes(
     [property: Id(1)] IReadOnlyList<AppraisalScheme> Schemes,
     [property: Id(2)] long Version,
     [property: Id(3)] DateTimeOffset UpdatedAt,
-    [property: Id(4)] string UpdatedBy);
+    [property: Id(4)] string UpdatedBy,
+    [property: Id(5)] AppraisalPeriodKind? Cadence = null,
+    [property: Id(6)] string? LastOpened = null);
 
-/// <summary>Sets an organisation's schemes whole.</summary>
+/// <summary>
+/// Sets an organisation's schemes whole; with a cadence, the appraisals of everyone whose post has a scheme are opened by themselves
+/// after each period of that kind ends.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("mc.SetAppraisalSchemes")]
-public sealed record SetAppraisalSchemes([property: Id(0)] IReadOnlyList<AppraisalScheme>? Schemes);
+public sealed record SetAppraisalSchemes([property: Id(0)] IReadOnlyList<AppraisalScheme>? Schemes, [property: Id(1)] AppraisalPeriodKind? Cadence = null);
 
 /// <summary>The outcome of a scheme command.</summary>
 [GenerateSerializer, Immutable, Alias("mc.AppraisalSchemeResult")]
@@ -163,13 +182,20 @@ public enum AppraisalSchemeCommandType
 [Alias("mc.IAppraisalSchemeGrain")]
 public interface IAppraisalSchemeGrain : IGrainWithStringKey
 {
-    /// <summary>The schemes in force; null until set.</summary>
-    [Alias("Get"), Orleans.Concurrency.ReadOnly]
+    /// <summary>The schemes in force; null until set. Answered at once, also while the schemes open appraisals (which ask for them).</summary>
+    [Alias("Get"), Orleans.Concurrency.ReadOnly, Orleans.Concurrency.AlwaysInterleave]
     Task<AppraisalSchemes?> GetAsync();
 
     /// <summary>Replaces the schemes (idempotent per operation id).</summary>
     [Alias("Set")]
     Task<AppraisalSchemeResult> SetAsync(SetAppraisalSchemes command, StaffActor actor, string operationId);
+
+    /// <summary>
+    /// With a cadence: opens the appraisals of the last ended period for every active person whose post has a scheme, unless that
+    /// period's were opened already; answers how many were opened now. The schemes' reminder calls it every hour.
+    /// </summary>
+    [Alias("OpenDue"), ResponseTimeout("00:05:00")]
+    Task<int> OpenDueAsync();
 }
 
 /// <summary>The state of an appraisal. See <see cref="AppraisalWorkflow.Transitions"/>.</summary>

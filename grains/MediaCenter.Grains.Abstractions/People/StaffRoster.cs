@@ -192,6 +192,10 @@ public interface IStaffRosterGrain : IGrainWithStringKey
     [Alias("GetSummary"), Orleans.Concurrency.ReadOnly]
     Task<RosterSummary> GetSummaryAsync();
 
+    /// <summary>Everyone the roster holds (active or not), as the staff records told it.</summary>
+    [Alias("Entries"), Orleans.Concurrency.ReadOnly]
+    Task<IReadOnlyList<RosterEntry>> GetEntriesAsync();
+
     /// <summary>Takes the organisation's reserve plan (an older version than the one held changes nothing) and announces the roster.</summary>
     [Alias("HearPlan")]
     Task HearPlanAsync(ReservePlan plan);

@@ -1,6 +1,7 @@
 using MediaCenter.Grains.Workflow;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace MediaCenter.Grains.People;
 
@@ -20,8 +21,10 @@ public sealed class AppraisalSchemeGrainState
 /// against <see cref="AppraisalWorkflow.SchemeTransitions"/>; an appraisal copies its scheme when opened, so a later change
 /// does not move appraisals already made.
 /// </summary>
-internal sealed partial class AppraisalSchemeGrain : Grain, IAppraisalSchemeGrain
+internal sealed partial class AppraisalSchemeGrain : Grain, IAppraisalSchemeGrain, IRemindable
 {
+    internal const string OpenReminder = "open-appraisals";
+
     private const int MaxText = 100;
     private const int MaxItems = 20;
     private const int MaxBands = 10;
@@ -32,6 +35,7 @@ internal sealed partial class AppraisalSchemeGrain : Grain, IAppraisalSchemeGrai
 
     private readonly IPersistentState<AppraisalSchemeGrainState> _state;
     private readonly TimeProvider _time;
+    private readonly IOptions<StaffOptions> _options;
     private readonly ILogger<AppraisalSchemeGrain> _logger;
     private readonly CommandPipeline<AppraisalSchemeGrainState, AppraisalSchemeState, AppraisalSchemeCommandType, StaffRole, AppraisalSchemeResult> _pipeline;
 
@@ -39,10 +43,12 @@ internal sealed partial class AppraisalSchemeGrain : Grain, IAppraisalSchemeGrai
         [PersistentState("appraisal-schemes", StorageNames.Main)] IPersistentState<AppraisalSchemeGrainState> state,
         [FromKeyedServices(TimeProviderNames.Grains)] TimeProvider time,
         Orleans.Serialization.DeepCopier<AppraisalSchemeGrainState> copier,
+        IOptions<StaffOptions> options,
         ILogger<AppraisalSchemeGrain> logger)
     {
         _state = state;
         _time = time;
+        _options = options;
         _logger = logger;
         _pipeline = CommandPipeline.For(this, state,
             new WorkflowSpec<AppraisalSchemeGrainState, AppraisalSchemeState, AppraisalSchemeCommandType, StaffRole, AppraisalSchemeResult>
@@ -63,14 +69,77 @@ internal sealed partial class AppraisalSchemeGrain : Grain, IAppraisalSchemeGrai
 
     public Task<AppraisalSchemes?> GetAsync() => Task.FromResult(_state.State.Schemes);
 
-    public Task<AppraisalSchemeResult> SetAsync(SetAppraisalSchemes command, StaffActor actor, string operationId) =>
-        _pipeline.ExecuteAsync(new WorkflowCall<AppraisalSchemeState, AppraisalSchemeCommandType, StaffRole, AppraisalSchemeResult>
+    public async Task<AppraisalSchemeResult> SetAsync(SetAppraisalSchemes command, StaffActor actor, string operationId)
+    {
+        var result = await _pipeline.ExecuteAsync(new WorkflowCall<AppraisalSchemeState, AppraisalSchemeCommandType, StaffRole, AppraisalSchemeResult>
         {
             OperationId = operationId,
             Command = AppraisalSchemeCommandType.SetSchemes,
             Roles = () => actor.Roles,
             Decide = _ => Task.FromResult(Decide(command, actor)),
         });
+        if (result.Ok)
+        {
+            // With a cadence, an hourly look opens each ended period's appraisals; without, nothing is opened by itself.
+            if (_state.State.Schemes?.Cadence is not null)
+            {
+                await this.RegisterOrUpdateReminder(OpenReminder, TimeSpan.FromMinutes(1), TimeSpan.FromHours(1));
+            }
+            else if (await this.GetReminder(OpenReminder) is { } reminder)
+            {
+                await this.UnregisterReminder(reminder);
+            }
+        }
+
+        return result;
+    }
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName == OpenReminder)
+        {
+            await OpenDueAsync();
+        }
+    }
+
+    public async Task<int> OpenDueAsync()
+    {
+        if (_state.State.Schemes is not { Cadence: { } cadence } schemes)
+        {
+            return 0;
+        }
+
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(_options.Value.TimeZone);
+        var period = AppraisalPeriod.LastEnded(cadence, DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(_time.GetUtcNow(), zone).DateTime));
+        if (schemes.LastOpened == period.Name)
+        {
+            return 0;
+        }
+
+        var posts = schemes.Schemes.Select(x => x.Post).ToHashSet();
+        var people = (await GrainFactory.GetGrain<IStaffRosterGrain>(Key).GetEntriesAsync()).Where(e => e.Active && posts.Contains(e.Post)).ToList();
+        var scheduler = new StaffActor(Guid.Empty, Msg.Of("appraisal.scheduler"), StaffRole.Appraiser);
+        var opened = 0;
+        foreach (var person in people)
+        {
+            var key = AppraisalWorkflow.KeyOf(person.PersonId, period.Name);
+            // The operation id is the appraisal's own: a second look, or an appraiser who opened it by hand first, opens nothing more.
+            var result = await GrainFactory.GetGrain<IAppraisalGrain>(key).ExecuteAsync(new OpenAppraisal(), scheduler, "scheduled:" + key);
+            if (result.Ok && !result.Replay)
+            {
+                opened++;
+            }
+            else if (!result.Ok)
+            {
+                LogNotOpened(_logger, key, result.Message ?? result.Outcome.ToString());
+            }
+        }
+
+        _state.State.Schemes = schemes with { LastOpened = period.Name };
+        await _state.WriteStateAsync();
+        LogOpened(_logger, Key, period.Name, opened, people.Count);
+        return opened;
+    }
 
     /// <summary>What is wrong with a scheme, or null when it can be used.</summary>
     internal static string? Problem(AppraisalScheme scheme)
@@ -126,6 +195,11 @@ internal sealed partial class AppraisalSchemeGrain : Grain, IAppraisalSchemeGrai
         }
 
         var schemes = command.Schemes ?? [];
+        if (command.Cadence is { } cadence && !Enum.IsDefined(cadence))
+        {
+            return Invalid(Msg.Of("appraisal.cadenceInvalid"));
+        }
+
         if (schemes.Select(s => s.Post).Distinct().Count() != schemes.Count)
         {
             return Invalid(Msg.Of("appraisal.schemePostsInvalid"));
@@ -144,12 +218,18 @@ internal sealed partial class AppraisalSchemeGrain : Grain, IAppraisalSchemeGrai
             [.. schemes.OrderBy(x => x.Post).Select(x => new AppraisalScheme(x.Post, [.. x.Indicators ?? []],
                 [.. (x.ManualItems ?? []).Select(m => m with { Name = m.Name.Trim() })],
                 [.. (x.Bands ?? []).Select(b => b with { Grade = b.Grade.Trim() }).OrderByDescending(b => b.MinTotal)]))],
-            (s.Schemes?.Version ?? 0) + 1, _time.GetUtcNow(), actor.Name);
+            (s.Schemes?.Version ?? 0) + 1, _time.GetUtcNow(), actor.Name, command.Cadence, s.Schemes?.LastOpened);
         LogSet(_logger, Key, s.Schemes.Version, schemes.Count);
         return new AppraisalSchemeResult(StaffOutcome.Applied, null, s.Schemes);
     }
 
     private AppraisalSchemeResult Invalid(string message) => new(StaffOutcome.Invalid, message, _state.State.Schemes);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Appraisals of {Organisation} for {Period}: {Opened} opened now, {People} people with a scheme")]
+    private static partial void LogOpened(ILogger logger, string organisation, string period, int opened, int people);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Appraisal {Key} was not opened by the schedule: {Reason}")]
+    private static partial void LogNotOpened(ILogger logger, string key, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Appraisal schemes {Organisation}: version {Version}, {Schemes} posts")]
     private static partial void LogSet(ILogger logger, string organisation, long version, int schemes);

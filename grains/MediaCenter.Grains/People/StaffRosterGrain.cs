@@ -49,6 +49,9 @@ internal sealed partial class StaffRosterGrain(
 
     private TimeZoneInfo Zone => _zone ??= TimeZoneInfo.FindSystemTimeZoneById(options.Value.TimeZone);
 
+    public Task<IReadOnlyList<RosterEntry>> GetEntriesAsync() =>
+        Task.FromResult<IReadOnlyList<RosterEntry>>([.. state.State.Entries.Values.OrderBy(e => e.PersonId, StringComparer.Ordinal)]);
+
     public async Task HearAsync(RosterEntry entry)
     {
         if (!S.Entries.TryGetValue(entry.PersonId, out var held) || held.Version < entry.Version)

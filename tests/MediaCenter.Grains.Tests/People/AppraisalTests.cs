@@ -54,6 +54,55 @@ public sealed class AppraisalTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task With_a_cadence_each_ended_period_opens_the_appraisal_of_everyone_whose_post_has_a_scheme_once()
+    {
+        var set = await Schemes.SetAsync(new SetAppraisalSchemes([StaffScheme()], AppraisalPeriodKind.Monthly), Appraiser, Op());
+        Assert.True(set.Ok, Text.En(set.Message));
+        Assert.Equal(AppraisalPeriodKind.Monthly, set.Schemes!.Cadence);
+        var (first, _) = await RegisterAsync("王记者");
+        var (second, _) = await RegisterAsync("赵记者");
+        var (manager, _) = await RegisterAsync("钱主任", StaffPost.Manager);
+
+        // The grains' clock stands in November (Shanghai): the ended month is October. One was opened by hand already.
+        const string October = "2026-10";
+        await RunAsync(Appraisal(second, October), new OpenAppraisal(), Appraiser);
+        var opened = await Schemes.OpenDueAsync();
+
+        Assert.Equal(1, opened);
+        Assert.Equal(AppraisalState.Draft, (await Appraisal(first, October).GetAsync())!.State);
+        Assert.Equal(AppraisalState.Draft, (await Appraisal(second, October).GetAsync())!.State);
+        Assert.Null(await Appraisal(manager, October).GetAsync());
+        Assert.Equal(October, (await Schemes.GetAsync())!.LastOpened);
+        // A second look, or setting the schemes again, opens nothing more for the same period.
+        Assert.Equal(0, await Schemes.OpenDueAsync());
+        Assert.True((await Schemes.SetAsync(new SetAppraisalSchemes([StaffScheme()], AppraisalPeriodKind.Monthly), Appraiser, Op())).Ok);
+        Assert.Equal(0, await Schemes.OpenDueAsync());
+    }
+
+    [Fact]
+    public async Task Without_a_cadence_nothing_opens_by_itself_and_an_unknown_cadence_is_refused()
+    {
+        await SetSchemesAsync(StaffScheme());
+        var (person, _) = await RegisterAsync("孙编辑");
+
+        Assert.Equal(0, await Schemes.OpenDueAsync());
+        Assert.Null(await Appraisal(person, "2026-10").GetAsync());
+        var refused = await Schemes.SetAsync(new SetAppraisalSchemes([StaffScheme()], (AppraisalPeriodKind)7), Appraiser, Op());
+        Assert.Equal(StaffOutcome.Invalid, refused.Outcome);
+        Assert.Null((await Schemes.GetAsync())!.Cadence);
+    }
+
+    [Theory]
+    [InlineData(AppraisalPeriodKind.Monthly, "2026-01-01", "2025-12")]
+    [InlineData(AppraisalPeriodKind.Monthly, "2026-11-30", "2026-10")]
+    [InlineData(AppraisalPeriodKind.Quarterly, "2026-03-31", "2025-Q4")]
+    [InlineData(AppraisalPeriodKind.Quarterly, "2026-04-01", "2026-Q1")]
+    [InlineData(AppraisalPeriodKind.Quarterly, "2026-12-31", "2026-Q3")]
+    [InlineData(AppraisalPeriodKind.Yearly, "2026-12-31", "2025")]
+    public void The_last_ended_period_is_the_one_before_the_day(AppraisalPeriodKind kind, string day, string expected) =>
+        Assert.Equal(expected, AppraisalPeriod.LastEnded(kind, DateOnly.Parse(day, System.Globalization.CultureInfo.InvariantCulture)).Name);
+
+    [Fact]
     public async Task Opened_appraisal_computes_the_figures_of_the_ended_month_with_the_scheme_of_the_post()
     {
         await SetSchemesAsync(StaffScheme());

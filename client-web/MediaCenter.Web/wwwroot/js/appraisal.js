@@ -100,7 +100,15 @@ function rows(items, empty) {
 function renderSchemes() {
   const box = $("appraisal-schemes");
   const all = schemes?.schemes || [];
-  box.replaceChildren(all.length === 0 ? el("p", { class: "muted", text: t("appraisal.noSchemes") }) : el("div", null, ...all.map(s =>
+  const cadence = el("select", { id: "appraisal-cadence", "aria-label": t("appraisal.cadence") },
+    ["", "Monthly", "Quarterly", "Yearly"].map(c => el("option", { value: c, text: t("appraisal.cadence." + (c || "none")) })));
+  cadence.value = schemes?.cadence || "";
+  cadence.addEventListener("change", async () => {
+    if (await run("PUT", base + "/schemes" + query(), { schemes: schemes?.schemes || [], cadence: cadence.value || null })) { await refreshAppraisals(); }
+  });
+  const schedule = el("p", { id: "appraisal-schedule", class: "nr-inline" }, el("label", { class: "nr-inline" }, el("span", { text: t("appraisal.cadence") }), cadence),
+    schemes?.lastOpened ? el("span", { class: "muted", text: tf("appraisal.lastOpened", { period: schemes.lastOpened }) }) : null);
+  box.replaceChildren(schedule, all.length === 0 ? el("p", { class: "muted", text: t("appraisal.noSchemes") }) : el("div", null, ...all.map(s =>
     el("p", { "data-post": s.post },
       el("strong", { text: t("people.post." + s.post) + "：" }),
       el("span", { text: [
@@ -135,7 +143,7 @@ function schemeForm() {
       bands: pairs(f.bands.value).map(([grade, min]) => ({ grade, minTotal: Number(min) })),
     };
     const others = (schemes?.schemes || []).filter(s => s.post !== scheme.post);
-    if (await run("PUT", base + "/schemes" + query(), { schemes: [...others, scheme] })) { await refreshAppraisals(); }
+    if (await run("PUT", base + "/schemes" + query(), { schemes: [...others, scheme], cadence: schemes?.cadence || null })) { await refreshAppraisals(); }
   });
   return form;
 }

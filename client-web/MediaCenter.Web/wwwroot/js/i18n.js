@@ -470,7 +470,7 @@
   // Appraisal (考核与激励, F8.3): schemes, appraisals, my appraisals (js/appraisal.js, in the 人员 page).
   Object.assign(messages["zh-CN"], {
     "appraisal.title": "考核与激励", "appraisal.manualDefault": "工作态度:40", "appraisal.bandsDefault": "优秀:90, 良好:75, 合格:60, 不合格:0",
-    "appraisal.mine": "我的考核", "appraisal.schemes": "考核方案", "appraisal.list": "本期考核", "appraisal.noneMine": "暂无您的考核（需要人员档案关联您的账号）",
+    "appraisal.mine": "我的考核", "appraisal.schemes": "考核方案", "appraisal.cadence": "自动开启考核", "appraisal.cadence.none": "不自动（手动开启）", "appraisal.cadence.Monthly": "每月", "appraisal.cadence.Quarterly": "每季度", "appraisal.cadence.Yearly": "每年", "appraisal.lastOpened": "已自动开启至 {period}", "appraisal.list": "本期考核", "appraisal.noneMine": "暂无您的考核（需要人员档案关联您的账号）",
     "appraisal.noneListed": "本期尚无考核", "appraisal.noSchemes": "尚未设置考核方案", "appraisal.period": "考核期间", "appraisal.periodHint": "月 2026-11、季度 2026-Q4 或年 2026",
     "appraisal.total": "总分", "appraisal.grade": "等级", "appraisal.view": "查看", "appraisal.show": "显示", "appraisal.open": "发起考核",
     "appraisal.editScheme": "设置岗位方案", "appraisal.manualPlaceholder": "人工评分项 名称:权重，逗号分隔", "appraisal.bandsPlaceholder": "等级 名称:最低分，逗号分隔",
@@ -490,7 +490,7 @@
   });
   Object.assign(messages["en"], {
     "appraisal.title": "Appraisal and incentives", "appraisal.manualDefault": "Attitude:40",
-    "appraisal.bandsDefault": "Excellent:90, Good:75, Pass:60, Fail:0", "appraisal.mine": "My appraisals", "appraisal.schemes": "Appraisal schemes",
+    "appraisal.bandsDefault": "Excellent:90, Good:75, Pass:60, Fail:0", "appraisal.mine": "My appraisals", "appraisal.schemes": "Appraisal schemes", "appraisal.cadence": "Open appraisals by themselves", "appraisal.cadence.none": "No (opened by hand)", "appraisal.cadence.Monthly": "Monthly", "appraisal.cadence.Quarterly": "Quarterly", "appraisal.cadence.Yearly": "Yearly", "appraisal.lastOpened": "opened by themselves up to {period}",
     "appraisal.list": "Appraisals of the period", "appraisal.noneMine": "No appraisals of yours (your account must be linked to a staff record)",
     "appraisal.noneListed": "No appraisals in this period", "appraisal.noSchemes": "No appraisal schemes yet", "appraisal.period": "Period",
     "appraisal.periodHint": "Month 2026-11, quarter 2026-Q4 or year 2026", "appraisal.total": "Total", "appraisal.grade": "Grade", "appraisal.view": "View",
