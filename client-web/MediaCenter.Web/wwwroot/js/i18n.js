@@ -1142,6 +1142,19 @@
     "reason.maintenance": "maintenance started", "reason.maintenance-ended": "maintenance ended", "reason.cpu": "CPU high", "reason.memory": "memory low",
     "reason.disk": "disk low", "reason.temperature": "temperature high", "reason.errors": "too many errors"
   });
+  // Data governance (F10.3): the patrol's data-quality check and the lineage block on records (来源与变更).
+  Object.assign(messages["zh-CN"], {
+    "check.dataQuality": "数据质量",
+    "lin.title": "来源与变更", "lin.origin": "来源", "lin.changes": "变更记录", "lin.none": "没有变更记录", "lin.error": "无法读取来源：",
+    "lin.type.user": "由 {actor} 创建", "lin.type.public": "公众提交（{actor}）", "lin.type.reprint": "转载自 {url}",
+    "lin.type.terminal": "由终端产生", "lin.type.system": "由平台产生", "lin.type.import": "导入", "lin.system": "平台"
+  });
+  Object.assign(messages.en, {
+    "check.dataQuality": "Data quality",
+    "lin.title": "Origin and changes", "lin.origin": "Origin", "lin.changes": "Changes", "lin.none": "No changes recorded", "lin.error": "Could not read the origin: ",
+    "lin.type.user": "Created by {actor}", "lin.type.public": "Filed by the public ({actor})", "lin.type.reprint": "Reprinted from {url}",
+    "lin.type.terminal": "Made by a terminal", "lin.type.system": "Made by the platform", "lin.type.import": "Imported", "lin.system": "platform"
+  });
   const stored = localStorage.getItem("mc.lang");
   let lang = stored && messages[stored] ? stored : "zh-CN";
   if (!document.cookie.split("; ").includes("mc.lang=" + lang)) { remember(); }
