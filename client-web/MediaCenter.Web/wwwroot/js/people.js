@@ -210,7 +210,15 @@ import { growthList } from "./growth.js";
               onclick: event => { const tr = event.target.closest("tr"); if (!tr.nextSibling || !tr.nextSibling.classList?.contains("people-cert-row")) {
                 tr.after(el("tr", { class: "people-cert-row" }, el("td", { colspan: 9 }, certificateForm(p)))); } } })
             : null,
-            el("button", { type: "button", class: "lang people-growth", text: t("growth.show"), onclick: event => toggleGrowth(event.target.closest("tr"), p) })));
+            el("button", { type: "button", class: "lang people-growth", text: t("growth.show"), onclick: event => toggleGrowth(event.target.closest("tr"), p) }),
+            admin ? el("label", { class: "people-consent", title: t("people.publishConsentHint") },
+              el("input", { type: "checkbox", name: "publishConsent", checked: !!p.publishConsent, onchange: async event => {
+                const box = event.target;
+                box.disabled = true;
+                try { await send("PUT", `/api/v1/people/${encodeURIComponent(p.id)}`, { publishConsent: box.checked }); message(""); }
+                catch (err) { box.checked = !box.checked; message(problem(err)); }
+                finally { box.disabled = false; }
+              } }), " ", t("people.publishConsent")) : null));
         return row;
       }),
       t("people.empty")));
