@@ -57,6 +57,7 @@ public static class SiloHosting
             silo.AddMemoryStreams(Grains.Events.DomainStreams.Provider, streams => streams.ConfigureStreamPubSub(Orleans.Streams.StreamPubSubType.ImplicitOnly));
             silo.AddStartupTask<StartClusterPulse>();
             silo.AddStartupTask<ScheduleDailyPatrol>();
+            silo.AddStartupTask<ScheduleRetention>();
             silo.AddStartupTask<ScheduleIndicatorMonthClose>();
             silo.AddStartupTask<ScheduleReportArchive>();
             silo.AddStartupTask<SealWebhookSecrets>();
@@ -123,6 +124,7 @@ public static class SiloHosting
         services.AddSingleton<Grains.Terminals.ITerminalMetrics, PrometheusTerminalMetrics>();
         services.AddSingleton<Grains.Operations.IPatrolProbes, PostgresPatrolProbes>();
         services.AddSingleton<Grains.Operations.IPatrolFlowProbes, PostgresPatrolFlows>();
+        services.AddSingleton<Grains.Operations.IDataGovernanceStore, PostgresDataGovernance>();
         services.AddSingleton<Grains.Newsroom.INewsroomJournal, PostgresNewsroomJournal>();
         services.AddSingleton<Grains.Operations.IHotEventJournal, PostgresHotEventJournal>();
         services.AddSingleton<Grains.Operations.IOperationsJournal, PostgresOperationsJournal>();
@@ -234,6 +236,13 @@ internal sealed class ScheduleDailyPatrol(IGrainFactory grains, IOptions<PatrolS
 {
     public Task Execute(CancellationToken cancellationToken) =>
         grains.GetGrain<Grains.Operations.IPatrolGrain>(Grains.Operations.IPatrolGrain.DefaultKey).ScheduleAsync(settings.Value.TimeOfDay, settings.Value.TimeZone);
+}
+
+/// <summary>Makes sure the daily retention job is scheduled once the silo is active.</summary>
+internal sealed class ScheduleRetention(IGrainFactory grains) : IStartupTask
+{
+    public Task Execute(CancellationToken cancellationToken) =>
+        grains.GetGrain<Grains.Operations.IRetentionGrain>(Grains.Operations.IRetentionGrain.DefaultKey).ScheduleAsync();
 }
 
 /// <summary>Makes sure the indicators' month close is scheduled once the silo is active.</summary>

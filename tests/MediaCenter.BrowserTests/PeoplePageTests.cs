@@ -277,6 +277,44 @@ public sealed class PeoplePageTests(BrowserFixture fixture)
         await Assertions.Expect(admin.Locator(".people-growth-row tr.growth-entry")).ToHaveCountAsync(3, new() { Timeout = 20_000 });
     }
 
+    [Fact]
+    public async Task On_a_phone_an_admin_ticks_a_persons_publish_consent_and_the_public_information_page_lists_them()
+    {
+        var party = "pc-" + Guid.NewGuid().ToString("N")[..6];
+        var name = "公开" + Guid.NewGuid().ToString("N")[..4];
+        await fixture.Deployment.Identity.PartyAsync(party);
+        await fixture.Deployment.Identity.PartyUserAsync(party + "-admin", party, "party-admin");
+        await using var phoneContext = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            Locale = "zh-CN",
+            ViewportSize = new ViewportSize { Width = 390, Height = 844 },
+            IsMobile = true,
+            HasTouch = true,
+        });
+        var admin = await OpenAsync(await fixture.SignedInPageAsync(phoneContext, party + "-admin"));
+        await admin.FillAsync("#people-register [name=name]", name);
+        await admin.ClickAsync("#people-register button[type=submit]");
+        var row = admin.Locator("#people-list tr[data-person]", new() { HasText = name });
+        var consent = row.Locator("input[name=publishConsent]");
+        await Assertions.Expect(consent).Not.ToBeCheckedAsync(new() { Timeout = 20_000 });
+
+        // Off by default: the public page does not name them; ticked, it does (the page is rebuilt every few seconds).
+        var info = await phoneContext.NewPageAsync();
+        await info.GotoAsync(new Uri(fixture.Web.Http, "/public/info/").ToString());
+        await Assertions.Expect(info.Locator($".pi-org[data-org='party:{party}']")).ToBeVisibleAsync(new() { Timeout = 20_000 });
+        Assert.DoesNotContain(name, await info.Locator("body").InnerTextAsync(), StringComparison.Ordinal);
+        await consent.CheckAsync();
+        await Assertions.Expect(consent).ToBeEnabledAsync(new() { Timeout = 20_000 });
+        await Assertions.Expect(consent).ToBeCheckedAsync();
+        for (var attempt = 0; attempt < 20 && !(await info.Locator("body").InnerTextAsync()).Contains(name, StringComparison.Ordinal); attempt++)
+        {
+            await Task.Delay(1000);
+            await info.ReloadAsync();
+        }
+
+        await Assertions.Expect(info.Locator($".pi-org[data-org='party:{party}']")).ToContainTextAsync(name);
+    }
+
     private static async Task<IPage> OpenAsync(IPage page)
     {
         await page.ClickAsync(".tab[data-view=people]");

@@ -48,6 +48,10 @@ public sealed class TicketPagesTests(BrowserFixture fixture)
         await op.FillAsync("#tk-open form[data-move=Assign] [name=assignee]", "party:ui-party");
         await op.ClickAsync("#tk-open form[data-move=Assign] button");
         await Assertions.Expect(op.Locator("#tk-open")).ToHaveAttributeAsync("data-state", "Assigned", Slow);
+        // Its 来源与变更 block (F10.3): filed by the public through the web page, then accepted and assigned by the operator.
+        await op.ClickAsync("#tk-open details.lineage summary");
+        await Assertions.Expect(op.Locator("#tk-open .lineage-origin")).ToContainTextAsync("公众提交", new LocatorAssertionsToContainTextOptions { Timeout = 10_000 });
+        await Assertions.Expect(op.Locator("#tk-open .lineage-changes li[data-event=Assign]")).ToBeVisibleAsync();
 
         // The party handles and replies.
         await using var partyContext = await fixture.Browser.NewContextAsync(Desktop);

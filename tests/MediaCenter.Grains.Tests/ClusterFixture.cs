@@ -32,6 +32,8 @@ public sealed class ClusterFixture : IAsyncLifetime
     /// <summary>The data-flow figures the patrol reads, set by the tests.</summary>
     public static MediaCenter.Grains.Tests.Operations.FakePatrolFlowProbes Flows { get; } = new();
 
+    public static MediaCenter.Grains.Tests.Operations.FakeDataGovernanceStore Governance { get; } = new();
+
     /// <summary>What incident grains recorded and notified.</summary>
     public static RecordingIncidentJournal Incidents { get; } = new();
 
@@ -128,6 +130,7 @@ public sealed class ClusterFixture : IAsyncLifetime
             siloBuilder.Services.AddOptions<MediaCenter.Grains.Incidents.IncidentGroupingOptions>();
             siloBuilder.Services.AddSingleton<MediaCenter.Grains.Operations.IPatrolProbes>(Probes);
             siloBuilder.Services.AddSingleton<MediaCenter.Grains.Operations.IPatrolFlowProbes>(Flows);
+            siloBuilder.Services.AddSingleton<MediaCenter.Grains.Operations.IDataGovernanceStore>(Governance);
             siloBuilder.Services.AddSingleton<MediaCenter.Grains.Operations.IHotEventJournal>(HotEvents);
             siloBuilder.Services.AddSingleton<MediaCenter.Grains.Operations.IOperationsJournal>(Operations);
             siloBuilder.Services.AddOptions<TerminalOptions>();

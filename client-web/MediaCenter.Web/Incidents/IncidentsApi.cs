@@ -201,7 +201,7 @@ internal static partial class IncidentsApi
         return GrainOutcomes.Problem(result.Outcome.ToString(), result.Message, result.Stage?.ToString(), result.AllowedMoves, Msg.Of("what.incident"));
     }
 
-    private static async Task<IncidentSnapshot> VisibleAsync(string id, HttpContext http, IClusterClient cluster)
+    internal static async Task<IncidentSnapshot> VisibleAsync(string id, HttpContext http, IClusterClient cluster)
     {
         var caller = http.CurrentUser();
         var incident = await cluster.GetGrain<IIncidentGrain>(id).GetAsync();

@@ -254,7 +254,7 @@ internal static partial class NewsroomApi
         return NewsroomAccess.Answer(result);
     }
 
-    private static async Task<ArticleView> VisibleArticleAsync(string id, HttpContext http, PartyDirectory directory, IClusterClient cluster)
+    internal static async Task<ArticleView> VisibleArticleAsync(string id, HttpContext http, PartyDirectory directory, IClusterClient cluster)
     {
         var view = await cluster.GetGrain<IArticleGrain>(id).GetAsync()
             ?? throw new IdentityProblem(ProblemKind.NotFound, Msg.Of("newsroom.storyNotFound", ("id", id)));

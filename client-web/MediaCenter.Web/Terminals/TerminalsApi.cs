@@ -231,7 +231,7 @@ internal static class TerminalsApi
     private static async Task ManageableAsync(string id, HttpContext http, TerminalDirectory directory) =>
         Scope.RequireManageable(http.CurrentUser(), await VisibleAsync(id, http, directory), Msg.Of("terminal.what.terminal"));
 
-    private static async Task<string> VisibleAsync(string id, HttpContext http, TerminalDirectory directory)
+    internal static async Task<string> VisibleAsync(string id, HttpContext http, TerminalDirectory directory)
     {
         var party = await directory.PartyOfAsync(id, http.RequestAborted);
         if (party is null || !http.CurrentUser().CanSeeParty(party))

@@ -197,7 +197,7 @@ internal static class TicketsApi
         : new TicketActor(user.Id, user.DisplayName, TicketActorKind.PartyUser, user.PartyId);
 
     /// <summary>A ticket the caller may see (404 otherwise, like another party's things).</summary>
-    private static async Task<(TicketView Ticket, ITicketGrain Grain)> VisibleAsync(string id, HttpContext http, IClusterClient cluster)
+    internal static async Task<(TicketView Ticket, ITicketGrain Grain)> VisibleAsync(string id, HttpContext http, IClusterClient cluster)
     {
         var user = http.CurrentUser();
         var code = TicketHttp.NormalizeCode(id);

@@ -39,6 +39,7 @@ internal sealed partial class PatrolGrain(
     [PersistentState("patrol", StorageNames.Main)] IPersistentState<PatrolState> state,
     IPatrolProbes probes,
     IPatrolFlowProbes flows,
+    IDataGovernanceStore governance,
     TimeProvider time,
     ILogger<PatrolGrain> logger) : Grain, IPatrolGrain, IRemindable
 {
@@ -135,6 +136,7 @@ internal sealed partial class PatrolGrain(
         checks.Add(await Guard("feeds", async () => PatrolFlows.Feeds(await flows.FeedsAsync(started, timeout.Token))));
         checks.Add(await Guard("webhooks", async () => PatrolFlows.Webhooks(await flows.WebhookBacklogAsync(started, timeout.Token))));
         checks.Add(await Guard("collection", () => Intake.CollectionPatrol.CheckAsync(GrainFactory, started)));
+        checks.Add(await Guard("dataQuality", async () => DataQualityCheck.Of(await governance.CountAsync(started, timeout.Token))));
 
         var status = checks.Max(c => c.Status);
         var report = new PatrolReport(0, started, time.GetUtcNow(), trigger, status, checks);

@@ -48,8 +48,10 @@ public sealed record StaffRow
 
     public required DateTimeOffset UpdatedAt { get; init; }
 
+    public bool PublishConsent { get; init; }
+
     public StaffView ToView() =>
         new(Id, Organisation, Side, PartyId, Name, Post, Education, ExperienceYears, PersistedJson.Deserialize<List<string>>(SkillsText) ?? [],
             PersistedJson.Deserialize<List<StaffCertificate>>(CertificatesText) ?? [], NationalIdMasked, PhoneMasked, UserId, State, Version, CreatedAt,
-            UpdatedAt, PersistedJson.Deserialize<List<StaffTraining>>(TrainingsText) ?? []);
+            UpdatedAt, PersistedJson.Deserialize<List<StaffTraining>>(TrainingsText) ?? [], PublishConsent);
 }

@@ -15,7 +15,7 @@ public sealed class PatrolGrainTests(ClusterFixture fixture)
 
         var report = await patrol.RunAsync("on-demand");
 
-        Assert.Equal(["database", "silos", "scheduler", "terminals", "ingest", "inspections", "security", "web", "gateways", "publishing", "feeds", "webhooks", "collection"],
+        Assert.Equal(["database", "silos", "scheduler", "terminals", "ingest", "inspections", "security", "web", "gateways", "publishing", "feeds", "webhooks", "collection", "dataQuality"],
             report.Checks.Select(c => c.Name));
         Assert.Equal(PatrolStatus.Ok, report.Checks.Single(c => c.Name == "silos").Status);
         Assert.Equal(PatrolStatus.Warning, report.Checks.Single(c => c.Name == "terminals").Status);

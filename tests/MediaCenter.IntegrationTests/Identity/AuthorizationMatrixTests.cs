@@ -361,6 +361,7 @@ public sealed class AuthorizationMatrixTests(IntegrationFixture fixture)
         ["POST /api/v1/evaluations/{id}/conclude"] = [],
         ["POST /api/v1/evaluations/{id}/close"] = [],
         ["GET /api/v1/data-dictionary"] = AuditRead,
+        ["GET /api/v1/lineage/{kind}/{id}"] = PartyRead,
 
         // Webhooks: operators, and a party's admins for their own party (an empty body is 400). {id} is no webhook here: 404.
         ["GET /api/v1/webhooks"] = [.. PartyManage, "other-party-admin"],
@@ -468,7 +469,8 @@ public sealed class AuthorizationMatrixTests(IntegrationFixture fixture)
         Guid target, SharedDeployment shared)
     {
         var (method, template) = (endpoint[..endpoint.IndexOf(' ')], endpoint[(endpoint.IndexOf(' ') + 1)..]);
-        var path = template.StartsWith("/api/terminals/{id}", StringComparison.Ordinal) ? template.Replace("{id}", "mx-a-term") : template;
+        var path = template.StartsWith("/api/terminals/{id}", StringComparison.Ordinal) ? template.Replace("{id}", "mx-a-term")
+            : template.StartsWith("/api/v1/lineage/", StringComparison.Ordinal) ? template.Replace("{kind}", "terminal").Replace("{id}", "mx-a-term") : template;
         path = path.Replace("{id}", target.ToString()).Replace("{userId}", target.ToString()).Replace("{code}", "mx-a-home")
             .Replace("{role}", ChannelRoles.Editor).Replace("{target}", "pc").Replace("{version}", "1").Replace("{terminalId}", "mx-a-t1").Replace("{year}", "2099");
 

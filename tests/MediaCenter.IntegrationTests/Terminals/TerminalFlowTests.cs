@@ -329,6 +329,8 @@ public sealed class TerminalFlowTests(IntegrationFixture fixture)
             checks["publishing"].GetProperty("figures").GetProperty("scheduledLate").GetInt32()));
         Assert.Equal(("Ok", 0), (checks["feeds"].GetProperty("status").GetString(), checks["feeds"].GetProperty("figures").GetProperty("notServed").GetInt32()));
         Assert.Equal(("Ok", 0), (checks["webhooks"].GetProperty("status").GetString(), checks["webhooks"].GetProperty("figures").GetProperty("overdue").GetInt32()));
+        // Data quality (F10.3) runs its queries on the real schema under the application's role: nothing is orphaned or expired here.
+        Assert.Equal(("Ok", 0), (checks["dataQuality"].GetProperty("status").GetString(), checks["dataQuality"].GetProperty("figures").GetProperty("orphans").GetInt32()));
 
         var stored = await operatorClient.GetFromJsonAsync<JsonElement>("/api/patrol/reports");
         Assert.Equal(report.GetProperty("id").GetInt64(), stored[0].GetProperty("id").GetInt64());

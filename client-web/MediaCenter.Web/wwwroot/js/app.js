@@ -205,6 +205,8 @@
       }
       panel.appendChild(form);
     }
+    // The 来源与变更 block comes from the page modules' shared library (this shell is a classic script, so it loads it on demand).
+    import("/js/lib.js").then(lib => { if (panel.contains(dl)) { panel.appendChild(lib.lineageBlock("terminal", id)); } }).catch(() => {});
     panel.hidden = false;
   }
 

@@ -1216,6 +1216,27 @@
     "reason.maintenance": "maintenance started", "reason.maintenance-ended": "maintenance ended", "reason.cpu": "CPU high", "reason.memory": "memory low",
     "reason.disk": "disk low", "reason.temperature": "temperature high", "reason.errors": "too many errors"
   });
+  // Data governance (F10.3): the patrol's data-quality check and the lineage block on records (来源与变更).
+  Object.assign(messages["zh-CN"], {
+    "check.dataQuality": "数据质量",
+    "lin.title": "来源与变更", "lin.origin": "来源", "lin.changes": "变更记录", "lin.none": "没有变更记录", "lin.error": "无法读取来源：",
+    "lin.type.user": "由 {actor} 创建", "lin.type.public": "公众提交（{actor}）", "lin.type.reprint": "转载自 {url}",
+    "lin.type.terminal": "由终端产生", "lin.type.system": "由平台产生", "lin.type.import": "导入", "lin.system": "平台",
+    "lin.event.Submit": "提交", "lin.event.Register": "登记", "lin.event.UpdateRecord": "修改档案", "lin.event.Leave": "离职",
+    "lin.event.RecordCertificate": "登记证书", "lin.event.RemoveCertificate": "移除证书", "lin.event.LinkAccount": "关联账号",
+    "lin.event.RecordTraining": "记录培训", "lin.event.Rejoin": "重新入职",
+    "people.publishConsent": "同意公开", "people.publishConsentHint": "本人同意在公开信息页展示姓名和岗位"
+  });
+  Object.assign(messages.en, {
+    "check.dataQuality": "Data quality",
+    "lin.title": "Origin and changes", "lin.origin": "Origin", "lin.changes": "Changes", "lin.none": "No changes recorded", "lin.error": "Could not read the origin: ",
+    "lin.type.user": "Created by {actor}", "lin.type.public": "Filed by the public ({actor})", "lin.type.reprint": "Reprinted from {url}",
+    "lin.type.terminal": "Made by a terminal", "lin.type.system": "Made by the platform", "lin.type.import": "Imported", "lin.system": "platform",
+    "lin.event.Submit": "Filed", "lin.event.Register": "Registered", "lin.event.UpdateRecord": "Record changed", "lin.event.Leave": "Left",
+    "lin.event.RecordCertificate": "Certificate recorded", "lin.event.RemoveCertificate": "Certificate removed", "lin.event.LinkAccount": "Account linked",
+    "lin.event.RecordTraining": "Training recorded", "lin.event.Rejoin": "Rejoined",
+    "people.publishConsent": "Publish", "people.publishConsentHint": "The person agreed to their name and post on the public information page"
+  });
   const stored = localStorage.getItem("mc.lang");
   let lang = stored && messages[stored] ? stored : "zh-CN";
   if (!document.cookie.split("; ").includes("mc.lang=" + lang)) { remember(); }

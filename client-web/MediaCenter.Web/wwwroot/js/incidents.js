@@ -4,7 +4,7 @@
 // notifications. Addresses: /incidents and /incidents/{id}.
 import {
   mc, t, formatTime, $, h, tf, joined, newKey, post, slug, me, isPhone, field, onSubmit, day as today,
-  problemText as problemParts, showError as showProblem, messageLine, dialogShell as openDialog, pad, navigate,
+  problemText as problemParts, showError as showProblem, messageLine, dialogShell as openDialog, pad, navigate, lineageBlock,
 } from "./lib.js";
 
 (function () {
@@ -283,6 +283,15 @@ import {
     return [h("dt", { text: label }), h("dd", { class: className || null }, value instanceof Node ? value : String(value))];
   }
 
+  // The 来源与变更 block, fetched again only when the incident has a new version.
+  function incidentLineage(incident) {
+    if (!detail.lineage || detail.lineage.dataset.version !== String(incident.version)) {
+      detail.lineage = lineageBlock("incident", incident.id);
+      detail.lineage.dataset.version = String(incident.version);
+    }
+    return detail.lineage;
+  }
+
   function renderDetail() {
     const panel = $("inc-detail");
     const incident = detail.incident;
@@ -315,7 +324,8 @@ import {
         actionsBlock(incident),
         rootCauseSection(incident),
         feedbackSection(incident),
-        timelineSection(incident.timeline || [])));
+        timelineSection(incident.timeline || []),
+        incidentLineage(incident)));
     tick();
   }
 

@@ -156,3 +156,38 @@ export function loadLibrary(script, stylesheet) {
   }
   return loading.get(script);
 }
+
+// ---------------------------------------------------------------- lineage (F10.3)
+
+// The "来源与变更" block of a record: where it came from and every change with its actor (GET /api/v1/lineage/{kind}/{id}).
+// kind: story, incident, ticket, terminal, staff. Loads on its own; a record the caller may not read shows the problem text.
+const lineagePrefixes = { story: ["nr.cmd."], ticket: ["tk.cmd."], incident: ["inc.cmd."], terminal: ["alert."], staff: [] };
+
+// An event of the log in the reader's words: the page's own name for the command when it has one, else the event's name.
+function lineageEvent(kind, event) {
+  const name = kind === "incident" ? event.replace(/^incident\./, "") : event;
+  for (const key of [...(lineagePrefixes[kind] || []).map(p => p + name), "lin.event." + name]) {
+    const text = t(key);
+    if (text !== key) { return text; }
+  }
+  return event;
+}
+
+export function lineageBlock(kind, id) {
+  const body = h("div", { class: "lineage-body", text: t("system.loading") });
+  const block = h("details", { class: "lineage", dataset: { lineage: kind } }, h("summary", { text: t("lin.title") }), body);
+  api(`/api/v1/lineage/${encodeURIComponent(kind)}/${encodeURIComponent(id)}`).then(lineage => {
+    const o = lineage.origin;
+    const origin = o ? tf("lin.type." + o.type, { actor: o.actor || t("lin.system"), url: o.url || "" }) : t("lin.type.system");
+    const changes = lineage.changes.length === 0 ? h("p", { class: "muted", text: t("lin.none") })
+      : h("ol", { class: "lineage-changes" }, lineage.changes.map(c =>
+        h("li", { dataset: { event: c.event } }, h("time", { text: formatTime(c.at) }), " ", h("span", { text: lineageEvent(kind, c.event) }), " · ",
+          h("span", { text: c.actor || t("lin.system") }))));
+    body.replaceChildren(
+      h("p", { class: "lineage-origin" }, h("strong", { text: t("lin.origin") + "：" }),
+        o && o.url ? h("a", { href: o.url, rel: "noopener noreferrer", target: "_blank", text: origin }) : origin,
+        o && o.at ? h("span", { class: "muted", text: " · " + formatTime(o.at) }) : null),
+      h("p", { text: t("lin.changes") }), changes);
+  }).catch(err => body.replaceChildren(h("p", { class: "error", text: t("lin.error") + problemText(err) })));
+  return block;
+}

@@ -3,7 +3,7 @@
 // Addresses: /newsroom/{channel} (the board) and /newsroom/{channel}/{story} (the story open over it).
 import {
   mc, i18n, t, formatTime, $, h, tf, joined, keyed, send, slug, me, isPhone, field, onSubmit, localInput, navigate,
-  problemText as problemParts, showError as showProblem, messageLine, dialogShell as openDialog, loadLibrary,
+  problemText as problemParts, showError as showProblem, messageLine, dialogShell as openDialog, loadLibrary, lineageBlock,
 } from "./lib.js";
 import { interactionPanel } from "./interaction.js";
 
@@ -667,6 +667,7 @@ import { interactionPanel } from "./interaction.js";
         detail.editor ? detail.editor.root : draftView(article.draft),
         interactionPanel(card, article.draft, rolesIn(card.channel).chief || rolesIn(card.channel).editor),
         timelineSection(article.history),
+        storyLineage(card),
         versionsSection()));
     if (detail.editor) { detail.editor.status(); }
     if (cursor) { detail.editor.quill.setSelection(cursor, "silent"); } else if (writing && writing.isConnected) { writing.focus(); }
@@ -932,6 +933,16 @@ import { interactionPanel } from "./interaction.js";
   }
 
   // The history's reviewLevel is the level a review decision was taken at, or for a submission the level it waits at.
+  // The 来源与变更 block, fetched again only when the story has a new version (live changes re-render the detail often).
+  function storyLineage(card) {
+    if (!detail.lineage || detail.lineage.dataset.story !== card.id || detail.lineage.dataset.version !== String(card.version)) {
+      detail.lineage = lineageBlock("story", card.id);
+      detail.lineage.dataset.story = card.id;
+      detail.lineage.dataset.version = String(card.version);
+    }
+    return detail.lineage;
+  }
+
   function timelineSection(history) {
     const items = history.map(entry => {
       const decision = entry.command === "Approve" || entry.command === "Reject";

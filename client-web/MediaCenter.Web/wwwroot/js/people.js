@@ -1,7 +1,7 @@
 // People (人员管理, F8.1): an organisation's staff with the standard's checks — the certified share (持证上岗 ≥ 50 %), the
 // certificates about to expire and the people below their post's entry conditions. Uses the shared module (js/lib.js).
 // Nothing polls: the roster grain pushes rosterChanged after every change, and the page re-reads the list.
-import { mc, t, $, h as el, tf, send, me, problemText as problem } from "./lib.js";
+import { mc, t, $, h as el, tf, send, me, problemText as problem, lineageBlock } from "./lib.js";
 import { trainingSection, refreshTraining, trainingPeople } from "./training.js";
 import { appraisalSection, refreshAppraisals, appraisalPeople } from "./appraisal.js";
 import { growthList } from "./growth.js";
@@ -210,7 +210,15 @@ import { growthList } from "./growth.js";
               onclick: event => { const tr = event.target.closest("tr"); if (!tr.nextSibling || !tr.nextSibling.classList?.contains("people-cert-row")) {
                 tr.after(el("tr", { class: "people-cert-row" }, el("td", { colspan: 9 }, certificateForm(p)))); } } })
             : null,
-            el("button", { type: "button", class: "lang people-growth", text: t("growth.show"), onclick: event => toggleGrowth(event.target.closest("tr"), p) })));
+            el("button", { type: "button", class: "lang people-growth", text: t("growth.show"), onclick: event => toggleGrowth(event.target.closest("tr"), p) }),
+            admin ? el("label", { class: "people-consent", title: t("people.publishConsentHint") },
+              el("input", { type: "checkbox", name: "publishConsent", checked: !!p.publishConsent, onchange: async event => {
+                const box = event.target;
+                box.disabled = true;
+                try { await send("PUT", `/api/v1/people/${encodeURIComponent(p.id)}`, { publishConsent: box.checked }); message(""); }
+                catch (err) { box.checked = !box.checked; message(problem(err)); }
+                finally { box.disabled = false; }
+              } }), " ", t("people.publishConsent")) : null));
         return row;
       }),
       t("people.empty")));
@@ -223,7 +231,7 @@ import { growthList } from "./growth.js";
     try {
       const entries = await mc.api(`/api/v1/people/${encodeURIComponent(person.id)}/growth`);
       tr.after(el("tr", { class: "people-growth-row", "data-person": person.id },
-        el("td", { colspan: 9 }, el("strong", { text: t("growth.title") + " · " + person.name }), growthList(entries))));
+        el("td", { colspan: 9 }, el("strong", { text: t("growth.title") + " · " + person.name }), growthList(entries), lineageBlock("staff", person.id))));
     } catch (err) { message(problem(err)); }
   }
 

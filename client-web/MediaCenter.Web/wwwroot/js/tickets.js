@@ -1,7 +1,7 @@
 // Tickets (投诉、咨询、建议, F11.1): the list with every ticket's clock, one ticket with the moves the caller may make now,
 // and the record of a phone call or an e-mail. Uses the shared module (js/lib.js). Nothing polls: the page reads again
 // when the alert centre pushes a ticket notification (new, assigned, overdue, dissatisfied) and after each own move.
-import { mc, t, tf, $, h as el, send, me, navigate, formatTime, problemText as problem } from "./lib.js";
+import { mc, t, tf, $, h as el, send, me, navigate, formatTime, problemText as problem, lineageBlock } from "./lib.js";
 
 (function () {
   const kinds = ["Complaint", "Consultation", "Suggestion"];
@@ -161,7 +161,8 @@ import { mc, t, tf, $, h as el, send, me, navigate, formatTime, problemText as p
             if (!confirm(t("tk.eraseConfirm"))) { return; }
             try { await send("DELETE", `/api/v1/tickets/${encodeURIComponent(x.id)}/personal-data`); await show(x.id); } catch (err) { message(problem(err)); }
           } })
-          : null));
+          : null,
+        lineageBlock("ticket", x.id)));
     } catch (err) { box.replaceChildren(); message(problem(err)); }
   }
 

@@ -1,0 +1,104 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using MediaCenter.IntegrationTests.Intake;
+using MediaCenter.IntegrationTests.Newsroom;
+using MediaCenter.IntegrationTests.Operations;
+
+namespace MediaCenter.IntegrationTests.Governance;
+
+/// <summary>
+/// Lineage on records (F10.3) through the HTTP API on real processes: a story filed by a person, a ticket filed by the public and a
+/// terminal registered by a party's administrator say where they came from, when, and every change with its actor; only those
+/// who may read the record see it.
+/// </summary>
+[Collection(IntegrationCollection.Name)]
+public sealed class LineageTests(IntegrationFixture fixture)
+{
+    private static async Task<string> FilePublicTicketAsync(HttpClient anonymous)
+    {
+        var issued = await anonymous.GetFromJsonAsync<JsonElement>("/api/public/tickets/challenge");
+        var challenge = issued.Str("challenge");
+        var bits = issued.GetProperty("bits").GetInt32();
+        var nonce = Enumerable.Range(0, int.MaxValue).Select(n => n.ToString(System.Globalization.CultureInfo.InvariantCulture)).First(n =>
+        {
+            var hash = SHA256.HashData(Encoding.UTF8.GetBytes(challenge + ":" + n));
+            return Enumerable.Range(0, bits).All(i => (hash[i / 8] & (0x80 >> (i % 8))) == 0);
+        });
+        var filed = await anonymous.MustAsync(HttpMethod.Post, "/api/public/tickets", new
+        {
+            kind = "Complaint",
+            subject = "来源测试",
+            content = "大屏太亮。",
+            phone = "139-1234-5678",
+            consent = true,
+            challenge,
+            nonce,
+        }, HttpStatusCode.Created, Guid.NewGuid().ToString("N"));
+        return filed.Str("code");
+    }
+
+    private static List<(string Event, string? Actor)> Changes(JsonElement lineage) =>
+        [.. lineage.GetProperty("changes").EnumerateArray().Select(c => (c.Str("event"), c.GetProperty("actor").GetString()))];
+
+    [Fact]
+    public async Task A_story_a_public_ticket_and_a_terminal_show_where_they_came_from_and_who_changed_them()
+    {
+        var shared = await fixture.SharedAsync();
+        await using var staff = await NewsroomStaff.CreateAsync(shared.Deployment, shared.Web.Http, "lgn");
+        await using var people = await OpsPeople.CreateAsync(shared.Deployment, shared.Web.Http, "lgo");
+
+        // A story filed and confirmed by people: its origin is the editor, its changes carry their names.
+        var story = await staff.Editor.FileAsync(staff.Channel, "来源与变更测试稿");
+        await staff.Chief.OkAsync(story, "confirm");
+        var lineage = await staff.Chief.MustAsync(HttpMethod.Get, $"/api/v1/lineage/story/{story}", null, HttpStatusCode.OK);
+        var origin = lineage.GetProperty("origin");
+        Assert.Equal(("user", "lgn-editor"), (origin.Str("type"), origin.GetProperty("actor").GetString()));
+        Assert.Equal(JsonValueKind.Null, origin.GetProperty("url").ValueKind);
+        Assert.Equal([("File", "lgn-editor"), ("Confirm", "lgn-chief")], Changes(lineage));
+        // Whoever may not read the story may not read its lineage.
+        Assert.Equal(HttpStatusCode.NotFound, await staff.Stranger.StatusAsync(HttpMethod.Get, $"/api/v1/lineage/story/{story}"));
+
+        // A ticket filed by the public through the web API.
+        using var anonymous = shared.Anonymous();
+        var code = await FilePublicTicketAsync(anonymous);
+        await people.Operator.MustAsync(HttpMethod.Post, $"/api/v1/tickets/{code}/accept", new { }, HttpStatusCode.OK);
+        var ticket = await people.Operator.MustAsync(HttpMethod.Get, $"/api/v1/lineage/ticket/{code}", null, HttpStatusCode.OK);
+        Assert.Equal(("public", "Web"), (ticket.GetProperty("origin").Str("type"), ticket.GetProperty("origin").GetProperty("actor").GetString()));
+        Assert.Equal(["Submit", "Accept"], Changes(ticket).Select(c => c.Event));
+        Assert.Equal(HttpStatusCode.NotFound, await people.Member.StatusAsync(HttpMethod.Get, $"/api/v1/lineage/ticket/{code}"));
+        Assert.Equal(HttpStatusCode.Unauthorized, await anonymous.StatusAsync(HttpMethod.Get, $"/api/v1/lineage/ticket/{code}"));
+
+        // A terminal registered by the party's administrator: the credential says who and when.
+        await people.PartyAdmin.MustAsync(HttpMethod.Post, "/api/terminals",
+            new { id = "lgo-t1", name = "来源终端", kind = "Kiosk", region = "北区", heartbeatIntervalSeconds = 30 }, HttpStatusCode.OK, "register-lgo-t1");
+        var terminal = await people.Member.MustAsync(HttpMethod.Get, "/api/v1/lineage/terminal/lgo-t1", null, HttpStatusCode.OK);
+        Assert.Equal(("user", "lgo-padmin"), (terminal.GetProperty("origin").Str("type"), terminal.GetProperty("origin").GetProperty("actor").GetString()));
+        Assert.True(terminal.GetProperty("origin").TryGetProperty("at", out var at) && at.ValueKind == JsonValueKind.String);
+        Assert.Equal(HttpStatusCode.NotFound, await people.OtherParty.StatusAsync(HttpMethod.Get, "/api/v1/lineage/terminal/lgo-t1"));
+        Assert.Equal(HttpStatusCode.NotFound, await people.Member.StatusAsync(HttpMethod.Get, "/api/v1/lineage/nonsense/lgo-t1"));
+    }
+
+    [Fact]
+    public async Task A_reprinted_story_names_the_url_it_came_from()
+    {
+        await using var site = await FixtureSite.StartAsync();
+        await using var deployment = await fixture.NewDeploymentAsync();
+        await deployment.StartSiloAsync("silo", ReprintFlowTests.SiteAllowed());
+        var web = await deployment.StartWebAsync();
+        await using var staff = await NewsroomStaff.CreateAsync(deployment, web.Http, "lgr");
+        var url = new Uri(site.Named(ArticleIntakeTests.NewsHost), "news/article-jsonld.html").ToString();
+
+        var record = await staff.Editor.MustAsync(HttpMethod.Post, $"/api/v1/channels/{staff.Channel}/reprints", new { url, mode = "Pitch" }, HttpStatusCode.Created,
+            Guid.NewGuid().ToString());
+        var id = record.Str("articleId");
+
+        var lineage = await staff.Chief.MustAsync(HttpMethod.Get, $"/api/v1/lineage/story/{id}", null, HttpStatusCode.OK);
+        var origin = lineage.GetProperty("origin");
+        Assert.Equal(("reprint", "lgr-editor"), (origin.Str("type"), origin.GetProperty("actor").GetString()));
+        Assert.Equal(url, origin.Str("url"));
+        Assert.Equal("File", Changes(lineage)[0].Event);
+    }
+}
