@@ -63,16 +63,18 @@ public sealed class AppraisalTests(ClusterFixture fixture)
         var (second, _) = await RegisterAsync("赵记者");
         var (manager, _) = await RegisterAsync("钱主任", StaffPost.Manager);
 
-        // The grains' clock stands in November (Shanghai): the ended month is October. One was opened by hand already.
-        const string October = "2026-10";
-        await RunAsync(Appraisal(second, October), new OpenAppraisal(), Appraiser);
+        // The month that has ended on the grains' clock (other tests move it on), in Shanghai. One was opened by hand already.
+        var shanghai = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
+        var ended = AppraisalPeriod.LastEnded(AppraisalPeriodKind.Monthly,
+            DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(ClusterFixture.GrainClock.GetUtcNow(), shanghai).DateTime)).Name;
+        await RunAsync(Appraisal(second, ended), new OpenAppraisal(), Appraiser);
         var opened = await Schemes.OpenDueAsync();
 
         Assert.Equal(1, opened);
-        Assert.Equal(AppraisalState.Draft, (await Appraisal(first, October).GetAsync())!.State);
-        Assert.Equal(AppraisalState.Draft, (await Appraisal(second, October).GetAsync())!.State);
-        Assert.Null(await Appraisal(manager, October).GetAsync());
-        Assert.Equal(October, (await Schemes.GetAsync())!.LastOpened);
+        Assert.Equal(AppraisalState.Draft, (await Appraisal(first, ended).GetAsync())!.State);
+        Assert.Equal(AppraisalState.Draft, (await Appraisal(second, ended).GetAsync())!.State);
+        Assert.Null(await Appraisal(manager, ended).GetAsync());
+        Assert.Equal(ended, (await Schemes.GetAsync())!.LastOpened);
         // A second look, or setting the schemes again, opens nothing more for the same period.
         Assert.Equal(0, await Schemes.OpenDueAsync());
         Assert.True((await Schemes.SetAsync(new SetAppraisalSchemes([StaffScheme()], AppraisalPeriodKind.Monthly), Appraiser, Op())).Ok);
