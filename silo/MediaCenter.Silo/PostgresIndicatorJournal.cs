@@ -172,8 +172,25 @@ internal sealed class PostgresIndicatorJournal(NpgsqlDataSource db, PostgresEven
                     SELECT 1 FROM jsonb_array_elements_text(h.card -> 'channels') ch JOIN mc.channels c ON c.code = ch
                      WHERE c.application_code = @application))
             """, args, cancellationToken: cancellationToken));
+        // Complaints assigned to the party and closed in the month, and those closed without a deadline of theirs (acknowledge,
+        // reply, return visit) having passed first: an Escalate event marks each deadline passed. Tickets belong to no application.
+        var complaints = application is not null ? (Closed: (double?)null, OnTime: (double?)null)
+            : await connection.QuerySingleAsync<(double? Closed, double? OnTime)>(new CommandDefinition("""
+            SELECT count(*)::float8 AS closed,
+                   (count(*) FILTER (WHERE NOT EXISTS (
+                        SELECT 1 FROM mc.event_log x
+                         WHERE x.entity_type = 'ticket' AND x.entity_id = c.entity_id AND x.event_type = 'Escalate' AND x.occurred_at <= c.occurred_at)))::float8 AS on_time
+              FROM (SELECT DISTINCT ON (entity_id) entity_id, occurred_at
+                      FROM mc.event_log
+                     WHERE entity_type = 'ticket' AND event_type = 'Close' AND payload ->> 'kind' = 'Complaint'
+                       AND payload ->> 'assignee' = 'party:' || @party AND occurred_at >= @from AND occurred_at < @to
+                     ORDER BY entity_id, occurred_at) c
+            """, args, cancellationToken: cancellationToken));
         return new Dictionary<string, double?>(StringComparer.Ordinal)
         {
+            [IndicatorMeasures.ComplaintsClosed] = complaints.Closed,
+            [IndicatorMeasures.ComplaintsClosedOnTime] = complaints.OnTime,
+            [IndicatorMeasures.ComplaintOnTimeRate] = complaints.Closed > 0 ? 100.0 * complaints.OnTime / complaints.Closed : null,
             [IndicatorMeasures.StoriesPublished] = stories.Published,
             [IndicatorMeasures.AssignmentsSubmitted] = stories.Submitted,
             [IndicatorMeasures.AssignmentsOnTime] = stories.OnTime,

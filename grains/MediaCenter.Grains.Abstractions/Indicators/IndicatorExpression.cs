@@ -29,6 +29,9 @@ public static class IndicatorMeasures
     public const string InspectionsDone = "inspectionsDone";
     public const string InspectionsOnTime = "inspectionsOnTime";
     public const string HotEventAnswers = "hotEventAnswers";
+    public const string ComplaintsClosed = "complaintsClosed";
+    public const string ComplaintsClosedOnTime = "complaintsClosedOnTime";
+    public const string ComplaintOnTimeRate = "complaintOnTimeRate";
 
     /// <summary>Every measure, in the order pages list them.</summary>
     public static IReadOnlyList<MeasureInfo> All { get; } =
@@ -49,6 +52,9 @@ public static class IndicatorMeasures
         new(InspectionsDone, "count", Msg.Of("indicator.measureInspectionsDone"), Msg.Of("indicator.measureInspectionsDoneAbout")),
         new(InspectionsOnTime, "count", Msg.Of("indicator.measureInspectionsOnTime"), Msg.Of("indicator.measureInspectionsOnTimeAbout")),
         new(HotEventAnswers, "count", Msg.Of("indicator.measureHotEventAnswers"), Msg.Of("indicator.measureHotEventAnswersAbout")),
+        new(ComplaintsClosed, "count", Msg.Of("indicator.measureComplaintsClosed"), Msg.Of("indicator.measureComplaintsClosedAbout")),
+        new(ComplaintsClosedOnTime, "count", Msg.Of("indicator.measureComplaintsClosedOnTime"), Msg.Of("indicator.measureComplaintsClosedOnTimeAbout")),
+        new(ComplaintOnTimeRate, "%", Msg.Of("indicator.measureComplaintOnTimeRate"), Msg.Of("indicator.measureComplaintOnTimeRateAbout")),
     ];
 
     /// <summary>True when the name is a measure of the catalogue.</summary>

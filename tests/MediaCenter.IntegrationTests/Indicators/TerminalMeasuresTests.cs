@@ -117,7 +117,7 @@ public sealed class TerminalMeasuresTests(IntegrationFixture fixture)
         await command.ExecuteNonQueryAsync();
     }
 
-    private static Task EventAsync(NpgsqlConnection connection, string type, string id, long version, string name, DateTimeOffset at, object payload) =>
+    internal static Task EventAsync(NpgsqlConnection connection, string type, string id, long version, string name, DateTimeOffset at, object payload) =>
         ExecuteAsync(connection, """
             INSERT INTO mc.event_log (entity_type, entity_id, version, event_type, occurred_at, payload)
             VALUES (@type, @id, @version, @event, @at, @payload::jsonb)
