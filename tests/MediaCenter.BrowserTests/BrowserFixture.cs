@@ -38,7 +38,7 @@ public sealed class BrowserFixture : IAsyncLifetime
     /// The outbound guard's test allow-list, as the intake integration tests set it: plain http and 127.0.0.1 only, and the fixture
     /// site's name pinned there. Nothing is fetched from anywhere else.
     /// </summary>
-    private static Dictionary<string, string> LoopbackAllowed() => new()
+    internal static Dictionary<string, string> LoopbackAllowed() => new()
     {
         ["Outbound__AllowHttp"] = "true",
         ["Outbound__AllowedNetworks__0"] = "127.0.0.1/32",
