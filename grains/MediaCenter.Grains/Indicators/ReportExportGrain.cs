@@ -25,6 +25,7 @@ internal sealed partial class ReportExportGrain(
     private ReportExportStatus? _status;
     private bool _loaded;
     private IGrainTimer? _making;
+    private bool _starting;
     private CancellationTokenSource? _stop;
 
     public async Task<ReportExportStatus> StartAsync(ReportExportRequest request)
@@ -35,7 +36,7 @@ internal sealed partial class ReportExportGrain(
             await RunAsync(new ReportExportStatus(this.GetPrimaryKeyString(), request, ReportExportState.Running, 0, 0, null, 0, null, null, null,
                 time.GetUtcNow(), null));
         }
-        else if (status.State == ReportExportState.Failed || (status.State == ReportExportState.Running && _making is null))
+        else if (status.State == ReportExportState.Failed || (status.State == ReportExportState.Running && !Making))
         {
             // A retry of a request that failed, or whose making was lost with a silo: it starts over.
             await RunAsync(status with { State = ReportExportState.Running, StepsDone = 0, Step = null, Rows = 0, Error = null, FinishedAt = null });
@@ -47,7 +48,7 @@ internal sealed partial class ReportExportGrain(
     public async Task<ReportExportStatus?> GetStatusAsync()
     {
         var status = await LoadAsync();
-        if (status is { State: ReportExportState.Running } && _making is null)
+        if (status is { State: ReportExportState.Running } && !Making)
         {
             await RunAsync(status with { StepsDone = 0, Step = null, Rows = 0 });
         }
@@ -60,6 +61,9 @@ internal sealed partial class ReportExportGrain(
         _stop?.Cancel();
         return Task.CompletedTask;
     }
+
+    // Set before the first await of a start, so a question interleaved with it does not start a second making.
+    private bool Making => _making is not null || _starting;
 
     private async Task<ReportExportStatus?> LoadAsync()
     {
@@ -74,7 +78,16 @@ internal sealed partial class ReportExportGrain(
 
     private async Task RunAsync(ReportExportStatus running)
     {
-        await MoveAsync(running);
+        _starting = true;
+        try
+        {
+            await MoveAsync(running);
+        }
+        finally
+        {
+            _starting = false;
+        }
+
         _stop = new CancellationTokenSource();
         var stop = _stop.Token;
         // One shot, at once; interleaved so that progress is answered while the pack is made, kept alive until it is done.
