@@ -1,5 +1,6 @@
 using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Spreadsheet;
+using MediaCenter.Messages;
 using A = DocumentFormat.OpenXml.Drawing;
 using C = DocumentFormat.OpenXml.Drawing.Charts;
 using Xdr = DocumentFormat.OpenXml.Drawing.Spreadsheet;
@@ -34,15 +35,17 @@ public static class ReportCharts
 
         var series = byKey.Keys.Select(k => k.Series).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).Take(MaxCharts).ToList();
         var months = byKey.Keys.Select(k => k.Month).Distinct().Order().ToList();
+        // The target column is named in the pack's language, as every text of the pack is.
+        var headers = series.Select(name => (Name: name, Target: MessageCatalog.Render(Msg.Of("indicator.trendTarget", ("series", name)))!)).ToList();
         var table = new List<Dictionary<string, object?>>();
         foreach (var month in months)
         {
             var row = new Dictionary<string, object?> { ["Month"] = month };
-            foreach (var name in series)
+            foreach (var (name, target) in headers)
             {
                 var figure = byKey.GetValueOrDefault((month, name));
                 row[name] = figure?["Value"];
-                row[name + " · target"] = figure?["Target"];
+                row[target] = figure?["Target"];
             }
 
             table.Add(row);

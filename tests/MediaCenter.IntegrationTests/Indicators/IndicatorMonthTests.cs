@@ -243,9 +243,9 @@ public sealed class IndicatorMonthTests(IntegrationFixture fixture)
         // order), and one line chart per indicator draws its two columns from those very cells.
         var trend = Assert.Single(Sheet(xlsx, "Trends"));
         Assert.Equal(api[published].GetProperty("value").GetDouble(), Number(trend[$"发布稿件数 · {a}"]));
-        Assert.Equal(1.0, Number(trend[$"发布稿件数 · {a} · target"]));
+        Assert.Equal(1.0, Number(trend[$"发布稿件数 · {a} · 目标"]));
         Assert.Equal(api[onTime].GetProperty("value").GetDouble(), Number(trend[$"派稿按时率 · {a}"]), 4);
-        Assert.Equal(80.0, Number(trend[$"派稿按时率 · {a} · target"]));
+        Assert.Equal(80.0, Number(trend[$"派稿按时率 · {a} · 目标"]));
         xlsx.Position = 0;
         using (var zip = new System.IO.Compression.ZipArchive(xlsx, System.IO.Compression.ZipArchiveMode.Read, leaveOpen: true))
         {
