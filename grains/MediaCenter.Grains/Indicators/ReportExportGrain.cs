@@ -22,7 +22,8 @@ internal sealed partial class ReportExportGrain(
         [ReportExportState.Done] = [],
     };
 
-    private ReportExportStatus? _status;
+    // Written by the maker's progress from any thread as well as on the grain's turn; a reference, so read whole.
+    private volatile ReportExportStatus? _status;
     private bool _loaded;
     private IGrainTimer? _making;
     private bool _starting;
@@ -133,7 +134,13 @@ internal sealed partial class ReportExportGrain(
         }
     }
 
-    private async Task MoveAsync(ReportExportStatus next)
+    private Task MoveAsync(ReportExportStatus next)
+    {
+        Become(next);
+        return KeepAsync(next);
+    }
+
+    private void Become(ReportExportStatus next)
     {
         if (_status is { } current && !Moves[current.State].Contains(next.State))
         {
@@ -141,23 +148,43 @@ internal sealed partial class ReportExportGrain(
         }
 
         _status = next;
-        await exports.SaveAsync(next);
-        await GrainFactory.PublishLiveAsync(LiveTopic.Operations, new ReportExportChanged(next));
     }
 
-    /// <summary>Each step reported by the maker becomes the grain's status, written and pushed in order on the grain's turn.</summary>
+    private async Task KeepAsync(ReportExportStatus status)
+    {
+        await exports.SaveAsync(status);
+        await GrainFactory.PublishLiveAsync(LiveTopic.Operations, new ReportExportChanged(status));
+    }
+
+    /// <summary>
+    /// Each step reported by the maker becomes the grain's status at once, so a question asked after the report sees it; the
+    /// steps are then written and pushed in order on the grain's turn.
+    /// </summary>
     /// <remarks>Made on the grain's turn: its scheduler is kept, since the maker may report from any thread.</remarks>
     private sealed class StepProgress(ReportExportGrain grain) : IProgress<ReportPackStep>
     {
         private readonly TaskScheduler _grainScheduler = TaskScheduler.Current;
+        private readonly Lock _order = new();
         private Task _last = Task.CompletedTask;
 
-        public void Report(ReportPackStep value) =>
-            _last = _last.ContinueWith(
-                _ => grain.MoveAsync(grain._status! with { StepsDone = value.Done, StepsTotal = value.Total, Step = value.Step, Rows = grain._status.Rows + value.Rows }),
-                CancellationToken.None, TaskContinuationOptions.None, _grainScheduler).Unwrap();
+        public void Report(ReportPackStep value)
+        {
+            lock (_order)
+            {
+                var status = grain._status!;
+                var next = status with { StepsDone = value.Done, StepsTotal = value.Total, Step = value.Step, Rows = status.Rows + value.Rows };
+                grain.Become(next);
+                _last = _last.ContinueWith(_ => grain.KeepAsync(next), CancellationToken.None, TaskContinuationOptions.None, _grainScheduler).Unwrap();
+            }
+        }
 
-        public Task FlushAsync() => _last;
+        public Task FlushAsync()
+        {
+            lock (_order)
+            {
+                return _last;
+            }
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Report pack {Id} made: party {Party}, {From} to {To}, {Bytes} bytes")]
