@@ -43,6 +43,7 @@ public static class WebHosting
         services.AddSingleton<Terminals.TerminalDirectory>();
         services.AddHostedService<Terminals.FleetFeed>();
         services.AddSingleton<Newsroom.NewsroomReadModel>();
+        services.AddSingleton<Newsroom.FeedCache>();
         services.AddSingleton<Newsroom.MediaStore>();
         services.AddSingleton<LiveFeed>();
         services.AddHostedService(sp => sp.GetRequiredService<LiveFeed>());

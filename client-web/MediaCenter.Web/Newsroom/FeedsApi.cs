@@ -33,23 +33,29 @@ internal static partial class FeedsApi
     {
         // Public: under the public rate limit, which switches to the hot profile during a hot event.
         var feeds = endpoints.MapGroup("/feeds").WithTags("feeds").AllowAnonymous().RequireRateLimiting(Operations.OperationsPlansHosting.PublicRateLimit);
-        feeds.MapGet("/{code}/{target}.json", (string code, string target, HttpContext http, PartyDirectory directory, IClusterClient cluster,
-                NewsroomReadModel read) => ServeAsync(code, target, json: true, http, directory, cluster, read))
+        feeds.MapGet("/{code}/{target}.json", (string code, string target, HttpContext http, IClusterClient cluster,
+                NewsroomReadModel read, FeedCache cache) => ServeAsync(code, target, json: true, http, cluster, read, cache))
             .WithName("JsonFeed")
             .WithSummary("JSON Feed 1.1 of a channel's live items on a target (pc, wap, app).");
-        feeds.MapGet("/{code}/{target}.rss", (string code, string target, HttpContext http, PartyDirectory directory, IClusterClient cluster,
-                NewsroomReadModel read) => ServeAsync(code, target, json: false, http, directory, cluster, read))
+        feeds.MapGet("/{code}/{target}.rss", (string code, string target, HttpContext http, IClusterClient cluster,
+                NewsroomReadModel read, FeedCache cache) => ServeAsync(code, target, json: false, http, cluster, read, cache))
             .WithName("RssFeed")
             .WithSummary("RSS 2.0 of a channel's live items on a target (pc, wap, app).");
         return endpoints;
     }
 
-    private static async Task<IResult> ServeAsync(string code, string targetName, bool json, HttpContext http, PartyDirectory directory,
-        IClusterClient cluster, NewsroomReadModel read)
+    private static async Task<IResult> ServeAsync(string code, string targetName, bool json, HttpContext http, IClusterClient cluster,
+        NewsroomReadModel read, FeedCache cache)
     {
-        // As stored now: the channel's feed language may have just changed (on any web instance).
-        var channel = await directory.ChannelFreshAsync(code, http.RequestAborted);
-        if (channel is null || !Enum.TryParse<PublishTarget>(targetName, ignoreCase: true, out var target) || !Enum.IsDefined(target))
+        if (!Enum.TryParse<PublishTarget>(targetName, ignoreCase: true, out var target) || !Enum.IsDefined(target))
+        {
+            throw new IdentityProblem(ProblemKind.NotFound, Msg.Of("newsroom.noSuchFeed"));
+        }
+
+        // The channel as stored now (its feed language may have just changed on any web instance) and the feed's stamp, in one
+        // query; only a channel that exists is asked for its policy (no grain is woken for a made-up code).
+        var head = await read.FeedHeadAsync(code, target, http.RequestAborted);
+        if (head is null)
         {
             throw new IdentityProblem(ProblemKind.NotFound, Msg.Of("newsroom.noSuchFeed"));
         }
@@ -68,28 +74,34 @@ internal static partial class FeedsApi
             throw new IdentityProblem(ProblemKind.NotFound, Msg.Of("newsroom.feedTargetOff"));
         }
 
-        var (lastModified, rows) = await read.FeedStampAsync(code, target, http.RequestAborted);
-        var etag = $"\"{(json ? "j" : "r")}{rows}-{lastModified?.UtcTicks ?? 0}-{channel.FeedLanguage}\"";
-        var modified = lastModified is { } lm ? new DateTimeOffset(lm.UtcTicks / TimeSpan.TicksPerSecond * TimeSpan.TicksPerSecond, TimeSpan.Zero) : (DateTimeOffset?)null;
+        var channel = head.Channel;
+        var etag = $"\"{(json ? "j" : "r")}{head.Rows}-{head.LastModified?.UtcTicks ?? 0}-{channel.FeedLanguage}\"";
+        var modified = head.LastModified is { } lm ? new DateTimeOffset(lm.UtcTicks / TimeSpan.TicksPerSecond * TimeSpan.TicksPerSecond, TimeSpan.Zero) : (DateTimeOffset?)null;
         var headers = http.Response.Headers;
-        headers.ETag = etag;
         headers.CacheControl = "public, max-age=30";
         if (modified is { } m)
         {
             headers.LastModified = m.ToString("R", CultureInfo.InvariantCulture);
         }
 
-        var request = http.Request.GetTypedHeaders();
-        if (request.IfNoneMatch.Count > 0
-            ? request.IfNoneMatch.Any(t => t.Tag.ToString() == etag || t.Tag == "*")
-            : request.IfModifiedSince is { } since && modified is { } mod && mod <= since)
+        if (http.Request.Headers.IfNoneMatch.Count > 0
+            ? GzipBodies.NotModified(http.Request, etag)
+            : http.Request.GetTypedHeaders().IfModifiedSince is { } since && modified is { } mod && mod <= since)
         {
+            headers.Vary = "Accept-Encoding";
+            headers.ETag = GzipBodies.Accepted(http.Request) ? GzipBodies.Tag(etag) : etag;
             return Results.StatusCode(StatusCodes.Status304NotModified);
         }
 
-        var items = await read.FeedAsync(code, target, Items, http.RequestAborted);
         var self = $"{http.Request.Scheme}://{http.Request.Host}";
-        return json ? JsonFeed(channel, target, items, self) : Rss(channel, target, items, self, modified);
+        var feed = await cache.GetAsync(code, target, json, self, etag + "|" + channel.Name, async cancellationToken =>
+        {
+            var items = await read.FeedAsync(code, target, Items, cancellationToken);
+            return json ? JsonFeed(channel, target, items, self) : Rss(channel, target, items, self, modified);
+        }, http.RequestAborted);
+        // The gzip copy is another representation: it has its own ETag, and either one names this version.
+        return GzipBodies.Answer(http, etag, feed.Body, () => feed.GzipBody,
+            json ? "application/feed+json; charset=utf-8" : "application/rss+xml; charset=utf-8");
     }
 
     /// <summary>
@@ -101,7 +113,7 @@ internal static partial class FeedsApi
     [System.Text.RegularExpressions.GeneratedRegex("""(\s(?:src|href)=["'])/api/v1/media/""", System.Text.RegularExpressions.RegexOptions.IgnoreCase)]
     private static partial System.Text.RegularExpressions.Regex OwnMedia();
 
-    private static IResult JsonFeed(ChannelInfo channel, PublishTarget target, IReadOnlyList<PublishedItem> items, string self)
+    private static byte[] JsonFeed(ChannelInfo channel, PublishTarget target, IReadOnlyList<PublishedItem> items, string self)
     {
         var feed = new Dictionary<string, object?>
         {
@@ -125,7 +137,7 @@ internal static partial class FeedsApi
                 ["_source"] = i.SourceUrl is null ? null : new { name = i.SourceName, url = i.SourceUrl },
             }).ToArray(),
         };
-        return Results.Json(feed, FeedJson[channel.FeedLanguage], "application/feed+json; charset=utf-8");
+        return JsonSerializer.SerializeToUtf8Bytes(feed, FeedJson[channel.FeedLanguage]);
     }
 
     /// <summary>An interactive story's results so far (null before anyone answered it).</summary>
@@ -142,7 +154,7 @@ internal static partial class FeedsApi
     private static string Title(ChannelInfo channel, PublishTarget target) =>
         MessageCatalog.Render(Msg.Of("newsroom.feedTitle", ("channel", channel.Name), ("target", Msg.Of("newsroom.target." + target))), channel.FeedLanguage);
 
-    private static IResult Rss(ChannelInfo channel, PublishTarget target, IReadOnlyList<PublishedItem> items, string self, DateTimeOffset? modified)
+    private static byte[] Rss(ChannelInfo channel, PublishTarget target, IReadOnlyList<PublishedItem> items, string self, DateTimeOffset? modified)
     {
         var buffer = new MemoryStream();
         using (var xml = XmlWriter.Create(buffer, new XmlWriterSettings { Encoding = new UTF8Encoding(false), Indent = true }))
@@ -209,6 +221,6 @@ internal static partial class FeedsApi
             xml.WriteEndDocument();
         }
 
-        return Results.Bytes(buffer.ToArray(), "application/rss+xml; charset=utf-8");
+        return buffer.ToArray();
     }
 }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Dapper;
 using MediaCenter.Database.Data;
 using MediaCenter.Grains.Newsroom;
+using MediaCenter.Identity;
 using Npgsql;
 
 namespace MediaCenter.Web.Newsroom;
@@ -19,6 +20,9 @@ public sealed record PublishedItem(string ArticleId, string Kind, string Title, 
 
 /// <summary>What the public answered to an interactive story so far, as the feeds carry it (mc.interactions).</summary>
 public sealed record InteractionTally(IReadOnlyList<int> Counts, int Votes, int ApprovedQuestions, bool Open, DateTimeOffset UpdatedAt);
+
+/// <summary>A feed's channel as stored now, and what its feed changes with.</summary>
+public sealed record FeedHead(ChannelInfo Channel, DateTimeOffset? LastModified, long Rows);
 
 /// <summary>Queries across stories (the read model article grains keep): versions, my tasks, feeds.</summary>
 public sealed class NewsroomReadModel(NpgsqlDataSource db)
@@ -60,16 +64,26 @@ public sealed class NewsroomReadModel(NpgsqlDataSource db)
         return cards.Select(card => PersistedJson.Deserialize<ArticleCard>(card)!).ToList();
     }
 
-    /// <summary>What a feed changes with: the newest change of any item (withdrawals included) and the number of rows.</summary>
-    public async Task<(DateTimeOffset? LastModified, long Rows)> FeedStampAsync(string channel, PublishTarget target, CancellationToken cancellationToken)
+    /// <summary>
+    /// A feed's channel as stored now (its feed language may have just changed on any web instance) and what the feed changes with:
+    /// the newest change of any item (withdrawals included) and the number of rows. One query; null when there is no such channel.
+    /// </summary>
+    public async Task<FeedHead?> FeedHeadAsync(string channel, PublishTarget target, CancellationToken cancellationToken)
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
-        var stamp = await connection.QuerySingleAsync<FeedStamp>(new CommandDefinition("""
-            SELECT greatest(max(p.updated_at), max(i.updated_at)) AS last_modified, count(*) AS row_count
-              FROM mc.publications p LEFT JOIN mc.interactions i ON i.article_id = p.article_id
-             WHERE p.channel_code = @channel AND p.target = @target
+        var head = await connection.QuerySingleOrDefaultAsync<FeedHeadRow>(new CommandDefinition("""
+            SELECT c.code, c.name, c.access_party_id AS party_id, c.created_at, c.application_code, c.feed_language, s.last_modified, s.row_count
+              FROM mc.channels c
+             CROSS JOIN LATERAL (
+                   SELECT greatest(max(p.updated_at), max(i.updated_at)) AS last_modified, count(*) AS row_count
+                     FROM mc.publications p LEFT JOIN mc.interactions i ON i.article_id = p.article_id
+                    WHERE p.channel_code = c.code AND p.target = @target) s
+             WHERE c.code = @channel
             """, new { channel, target = target.ToString() }, cancellationToken: cancellationToken));
-        return (stamp.LastModified, stamp.RowCount);
+        return head is null
+            ? null
+            : new FeedHead(new ChannelInfo(head.Code, head.Name, head.PartyId, head.CreatedAt, head.ApplicationCode, head.FeedLanguage), head.LastModified,
+                head.RowCount);
     }
 
     /// <summary>The live (not withdrawn) items of a feed, newest first.</summary>
@@ -105,8 +119,20 @@ public sealed class NewsroomReadModel(NpgsqlDataSource db)
         public required string Content { get; init; }
     }
 
-    private sealed record FeedStamp
+    private sealed record FeedHeadRow
     {
+        public required string Code { get; init; }
+
+        public required string Name { get; init; }
+
+        public required string PartyId { get; init; }
+
+        public required DateTimeOffset CreatedAt { get; init; }
+
+        public required string ApplicationCode { get; init; }
+
+        public required string FeedLanguage { get; init; }
+
         public DateTimeOffset? LastModified { get; init; }
 
         public required long RowCount { get; init; }

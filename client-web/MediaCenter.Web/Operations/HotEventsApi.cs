@@ -155,17 +155,18 @@ internal static class HotEventsApi
 
                 var left = (int)Math.Floor((script.EndsAt - time.GetUtcNow()).TotalSeconds);
                 var headers = http.Response.Headers;
-                headers.ETag = script.ETag;
                 headers.CacheControl = $"public, max-age={Math.Clamp(left, 0, settings.Value.QaMaxAgeSeconds).ToString(CultureInfo.InvariantCulture)}";
-                if (http.Request.GetTypedHeaders().IfNoneMatch.Any(t => t.Tag.ToString() == script.ETag || t.Tag == "*"))
+                if (GzipBodies.NotModified(http.Request, script.ETag))
                 {
+                    headers.Vary = "Accept-Encoding";
+                    headers.ETag = GzipBodies.Accepted(http.Request) ? GzipBodies.Tag(script.ETag) : script.ETag;
                     return Results.StatusCode(StatusCodes.Status304NotModified);
                 }
 
-                return Results.Bytes(script.Body, "application/json; charset=utf-8");
+                return GzipBodies.Answer(http, script.ETag, script.Body, () => script.GzipBody, "application/json; charset=utf-8");
             })
             .WithName("PublicHotEventQa")
-            .WithSummary("The Q&A script of an acknowledged or active event, anonymous: served from memory, ETag and Cache-Control public (304 on If-None-Match); 404 otherwise.");
+            .WithSummary("The Q&A script of an acknowledged or active event, anonymous: served from memory (gzip-compressed once per version for readers that take it), ETag and Cache-Control public (304 on If-None-Match); 404 otherwise.");
     }
 
     private static async Task<IReadOnlyList<HotEventCard>> ListAsync(NpgsqlDataSource db, string? partyId, DateTimeOffset from, DateTimeOffset? to,

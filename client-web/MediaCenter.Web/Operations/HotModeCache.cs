@@ -8,7 +8,13 @@ using Microsoft.Extensions.Options;
 namespace MediaCenter.Web.Operations;
 
 /// <summary>A public Q&amp;A script, serialised once per version.</summary>
-public sealed record CachedScript(string Id, long Version, byte[] Body, string ETag, DateTimeOffset EndsAt);
+public sealed record CachedScript(string Id, long Version, byte[] Body, string ETag, DateTimeOffset EndsAt)
+{
+    private byte[]? _gzip;
+
+    /// <summary>The body gzip-compressed, once per version (two readers at the first moment may both compress it; either copy is kept).</summary>
+    public byte[] GzipBody => _gzip ??= Api.GzipBodies.Compress(Body);
+}
 
 /// <summary>
 /// This web instance's copy of the hot-event mode (<see cref="IHotModeGrain"/>): taken from every

@@ -78,6 +78,72 @@ public sealed class NewsroomFlowTests(IntegrationFixture fixture)
     }
 
     [Fact]
+    public async Task A_feed_is_written_out_once_per_version_served_from_memory_until_a_story_changes_it_and_gzipped_for_readers_that_take_it()
+    {
+        var (shared, staff) = await StaffAsync("nrfc");
+        await using var _ = staff;
+        var first = await ApprovedStoryAsync(staff, "缓存第一篇");
+        await staff.Chief.OkAsync(first, "publish", new { targets = new[] { "Pc" } });
+        using var anonymous = shared.Anonymous();
+        var path = $"/feeds/{staff.Channel}/pc.json";
+
+        var (rendersBefore, hitsBefore) = await FeedCountersAsync(anonymous);
+        var plain = await anonymous.GetAsync(path);
+        var again = await anonymous.GetAsync(path);
+        var bytes = await plain.Content.ReadAsByteArrayAsync();
+        Assert.Equal(bytes, await again.Content.ReadAsByteArrayAsync());
+        Assert.Equal(plain.Headers.ETag, again.Headers.ETag);
+        Assert.Contains("Accept-Encoding", plain.Headers.Vary);
+
+        // A reader that takes gzip gets the same bytes compressed, under the version's gzip tag, which answers 304 as well.
+        using var zipped = new HttpRequestMessage(HttpMethod.Get, path);
+        zipped.Headers.AcceptEncoding.Add(new StringWithQualityHeaderValue("gzip"));
+        var gzip = await anonymous.SendAsync(zipped);
+        Assert.Equal(["gzip"], gzip.Content.Headers.ContentEncoding);
+        var compressed = await gzip.Content.ReadAsByteArrayAsync();
+        Assert.True(compressed.Length < bytes.Length, $"gzip {compressed.Length} bytes, plain {bytes.Length}");
+        await using (var unzip = new System.IO.Compression.GZipStream(new MemoryStream(compressed), System.IO.Compression.CompressionMode.Decompress))
+        {
+            using var unzipped = new MemoryStream();
+            await unzip.CopyToAsync(unzipped);
+            Assert.Equal(bytes, unzipped.ToArray());
+        }
+
+        Assert.NotEqual(plain.Headers.ETag, gzip.Headers.ETag);
+        using var revalidate = new HttpRequestMessage(HttpMethod.Get, path);
+        revalidate.Headers.AcceptEncoding.Add(new StringWithQualityHeaderValue("gzip"));
+        revalidate.Headers.IfNoneMatch.Add(gzip.Headers.ETag!);
+        Assert.Equal(HttpStatusCode.NotModified, (await anonymous.SendAsync(revalidate)).StatusCode);
+        using var refused = new HttpRequestMessage(HttpMethod.Get, path);
+        refused.Headers.AcceptEncoding.Add(new StringWithQualityHeaderValue("gzip", 0));
+        Assert.Empty((await anonymous.SendAsync(refused)).Content.Headers.ContentEncoding);
+
+        // Four answers, one writing out.
+        var (renders, hits) = await FeedCountersAsync(anonymous);
+        Assert.Equal((1d, 3d), (renders - rendersBefore, hits - hitsBefore));
+
+        // A story published since is in the very next answer: the version is asked of the database on every request.
+        var second = await ApprovedStoryAsync(staff, "缓存第二篇");
+        await staff.Chief.OkAsync(second, "publish", new { targets = new[] { "Pc" } });
+        var changed = await anonymous.GetFromJsonAsync<JsonElement>(path);
+        Assert.Equal([second, first], changed.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetString()!).ToArray());
+        Assert.Equal(renders + 1, (await FeedCountersAsync(anonymous)).Renders);
+    }
+
+    /// <summary>The web instance's feed writings out and answers from memory (JSON feeds), from its /metrics.</summary>
+    private static async Task<(double Renders, double Hits)> FeedCountersAsync(HttpClient http)
+    {
+        var metrics = await http.GetStringAsync("/metrics");
+        static double Read(string text, string name)
+        {
+            var match = System.Text.RegularExpressions.Regex.Match(text, "(?m)^" + name + @"\{format=""json""\} (\S+)$");
+            return match.Success ? double.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : 0;
+        }
+
+        return (Read(metrics, "mediacenter_feed_renders_total"), Read(metrics, "mediacenter_feed_cache_hits_total"));
+    }
+
+    [Fact]
     public async Task A_story_goes_from_pitch_through_three_reviews_to_the_feeds_and_out_again()
     {
         var (shared, staff) = await StaffAsync("nrf");
