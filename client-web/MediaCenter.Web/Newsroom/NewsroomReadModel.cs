@@ -66,18 +66,19 @@ public sealed class NewsroomReadModel(NpgsqlDataSource db)
 
     /// <summary>
     /// A feed's channel as stored now (its feed language may have just changed on any web instance) and what the feed changes with:
-    /// the newest change of any item (withdrawals included) and the number of rows. One query; null when there is no such channel.
+    /// the newest change of any item (withdrawals included) or of any of the channel's interactive stories' tallies, and the number
+    /// of rows. One query over indexes (no join per item: it is asked on every feed request); null when there is no such channel.
     /// </summary>
     public async Task<FeedHead?> FeedHeadAsync(string channel, PublishTarget target, CancellationToken cancellationToken)
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         var head = await connection.QuerySingleOrDefaultAsync<FeedHeadRow>(new CommandDefinition("""
-            SELECT c.code, c.name, c.access_party_id AS party_id, c.created_at, c.application_code, c.feed_language, s.last_modified, s.row_count
+            SELECT c.code, c.name, c.access_party_id AS party_id, c.created_at, c.application_code, c.feed_language,
+                   greatest(p.last_modified, i.last_modified) AS last_modified, p.row_count
               FROM mc.channels c
-             CROSS JOIN LATERAL (
-                   SELECT greatest(max(p.updated_at), max(i.updated_at)) AS last_modified, count(*) AS row_count
-                     FROM mc.publications p LEFT JOIN mc.interactions i ON i.article_id = p.article_id
-                    WHERE p.channel_code = c.code AND p.target = @target) s
+             CROSS JOIN LATERAL (SELECT max(updated_at) AS last_modified, count(*) AS row_count
+                                   FROM mc.publications WHERE channel_code = c.code AND target = @target) p
+             CROSS JOIN LATERAL (SELECT max(updated_at) AS last_modified FROM mc.interactions WHERE channel_code = c.code) i
              WHERE c.code = @channel
             """, new { channel, target = target.ToString() }, cancellationToken: cancellationToken));
         return head is null
