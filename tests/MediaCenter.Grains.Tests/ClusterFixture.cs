@@ -113,11 +113,16 @@ public sealed class ClusterFixture : IAsyncLifetime
         }
     }
 
+    private const string HeldStorage = "main-memory";
+
     private sealed class SiloConfigurator : ISiloConfigurator
     {
         public void Configure(ISiloBuilder siloBuilder)
         {
-            siloBuilder.AddMemoryGrainStorage(StorageNames.Main);
+            // Memory storage whose writes of a held incident wait, as its journal's do (a slow database under the grain's state).
+            siloBuilder.AddMemoryGrainStorage(HeldStorage);
+            siloBuilder.Services.AddKeyedSingleton<Orleans.Storage.IGrainStorage>(StorageNames.Main,
+                (services, _) => new HoldingGrainStorage(services.GetRequiredKeyedService<Orleans.Storage.IGrainStorage>(HeldStorage), Incidents));
             siloBuilder.UseInMemoryReminderService();
             siloBuilder.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromMilliseconds(200));
             siloBuilder.Services.AddSingleton(TimeProvider.System);
@@ -327,6 +332,24 @@ public sealed class FakePatrolProbes : MediaCenter.Grains.Operations.IPatrolProb
     }
 }
 
+/// <summary>The grain storage of the test cluster: memory storage whose state writes wait while the grain's key is held by the incident journal.</summary>
+public sealed class HoldingGrainStorage(Orleans.Storage.IGrainStorage inner, RecordingIncidentJournal holds) : Orleans.Storage.IGrainStorage
+{
+    public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) => inner.ReadStateAsync(stateName, grainId, grainState);
+
+    public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        if (holds.HoldOf(grainId.Key.ToString()!) is { } hold)
+        {
+            await hold;
+        }
+
+        await inner.WriteStateAsync(stateName, grainId, grainState);
+    }
+
+    public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) => inner.ClearStateAsync(stateName, grainId, grainState);
+}
+
 /// <summary>An in-memory incident journal: the latest snapshot per incident and every notification, in order.</summary>
 public sealed class RecordingIncidentJournal : MediaCenter.Grains.Incidents.IIncidentJournal
 {
@@ -344,8 +367,14 @@ public sealed class RecordingIncidentJournal : MediaCenter.Grains.Incidents.IInc
 
     private readonly ConcurrentDictionary<string, TaskCompletionSource> _holds = new();
 
-    /// <summary>Holds every write of an incident until <see cref="Release"/> (a slow database, for as long as a test needs).</summary>
+    /// <summary>
+    /// Holds every write of an incident, to its read model here and of its grain state (<see cref="HoldingGrainStorage"/>), until
+    /// <see cref="Release"/> (a slow database, for as long as a test needs).
+    /// </summary>
     public void Hold(string incidentId) => _holds.GetOrAdd(incidentId, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+
+    /// <summary>The hold on an incident's writes, or null.</summary>
+    internal Task? HoldOf(string incidentId) => _holds.TryGetValue(incidentId, out var hold) ? hold.Task : null;
 
     /// <summary>Lets the held writes of an incident through.</summary>
     public void Release(string incidentId)

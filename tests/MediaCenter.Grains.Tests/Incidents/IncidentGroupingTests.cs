@@ -327,7 +327,8 @@ public sealed class IncidentGroupingTests(ClusterFixture fixture) : IAsyncLifeti
         var incident = _bench.Incident(first);
         var before = (await IncidentBench.ViewAsync(incident)).Version;
 
-        // The incident's writes are slow (held for half a second): members arriving meanwhile wait behind the write in flight.
+        // The incident's writes, of its state as of its read model, are slow (held for half a second): members arriving meanwhile wait
+        // behind the write in flight.
         ClusterFixture.Incidents.Hold(incident.GetPrimaryKeyString());
         string[] ids;
         try
