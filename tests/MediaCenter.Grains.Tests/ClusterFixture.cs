@@ -333,12 +333,19 @@ public sealed class FakePatrolProbes : MediaCenter.Grains.Operations.IPatrolProb
 }
 
 /// <summary>The grain storage of the test cluster: memory storage whose state writes wait while the grain's key is held by the incident journal.</summary>
+/// <remarks>It also counts the state writes of every grain (<see cref="WritesOf"/>).</remarks>
 public sealed class HoldingGrainStorage(Orleans.Storage.IGrainStorage inner, RecordingIncidentJournal holds) : Orleans.Storage.IGrainStorage
 {
+    private static readonly ConcurrentDictionary<GrainId, int> Writes = new();
+
+    /// <summary>How many times a grain's state was written in this test run.</summary>
+    public static int WritesOf(GrainId grain) => Writes.GetValueOrDefault(grain);
+
     public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) => inner.ReadStateAsync(stateName, grainId, grainState);
 
     public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
+        Writes.AddOrUpdate(grainId, 1, (_, n) => n + 1);
         if (holds.HoldOf(grainId.Key.ToString()!) is { } hold)
         {
             await hold;

@@ -12,61 +12,95 @@ public sealed class ChannelState
     [Id(0)] public ChannelPolicy Policy { get; set; } = ChannelPolicy.Default;
     [Id(1)] public long NextNumber { get; set; }
     [Id(2)] public List<KeyValuePair<string, string>> Allocations { get; set; } = [];
+    /// <summary>No longer written: the board index is held in memory and read from the read model (kept so that stored states still read).</summary>
     [Id(3)] public Dictionary<string, ArticleCard> Cards { get; set; } = new(StringComparer.Ordinal);
     [Id(4)] public long BoardVersion { get; set; }
     [Id(5)] public List<string> AppliedOperations { get; set; } = [];
 }
 
-/// <summary>A channel's newsroom: policy, suspension, story ids, and the board index (one card per live story).</summary>
+/// <summary>
+/// A channel's newsroom: policy, suspension, story ids, and the board index (one card per live story). The stored state is what
+/// the channel is (policy, numbering, operations applied); the board index is held in memory only, read from the read model
+/// (<c>mc.articles</c>, which each story writes before it tells its channel) when the grain activates, so a story's move never
+/// rewrites a document of every card.
+/// </summary>
 internal sealed partial class ChannelGrain(
     [PersistentState("channel", StorageNames.Main)] IPersistentState<ChannelState> state,
     [FromKeyedServices(TimeProviderNames.Grains)] TimeProvider time,
     INewsroomJournal journal,
     ILogger<ChannelGrain> logger) : Grain, IChannelGrain
 {
-    /// <summary>How long board changes may stay unwritten (the board index is derivable from the read model).</summary>
-    internal static readonly TimeSpan BoardCheckpoint = TimeSpan.FromMilliseconds(500);
-    private IGrainTimer? _checkpoint;
-    private bool _dirty;
+    private readonly Dictionary<string, ArticleCard> _cards = new(StringComparer.Ordinal);
+    private bool _cardsLoaded;
+    private long _writtenBoardVersion;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _checkpoint = this.RegisterGrainTimer(CheckpointAsync, new GrainTimerCreationOptions(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan));
-
-        // Cards changed after the last checkpoint (a crash) are in the read model: take any newer than what is stored.
-        try
-        {
-            var merged = 0;
-            foreach (var card in await journal.BoardCardsAsync(Code, cancellationToken))
-            {
-                if (!state.State.Cards.TryGetValue(card.Id, out var known) || known.Version < card.Version)
-                {
-                    state.State.Cards[card.Id] = card;
-                    merged++;
-                }
-            }
-
-            if (merged > 0)
-            {
-                Prune(state.State.Cards);
-                state.State.Cards = state.State.Cards.Where(c => c.Value.Stage != ArticleStage.Deleted).ToDictionary(StringComparer.Ordinal);
-                // A jump: boards holding an older version see a gap on the next delta and reload.
-                state.State.BoardVersion += merged + 1;
-                MarkDirty();
-            }
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            LogRebuildFailed(logger, Code, ex.Message);
-        }
+        // A state written before the index left it carries cards: they are not read, and the next write drops them.
+        state.State.Cards.Clear();
+        // Board versions continue above anything a board may hold from an earlier activation, written or not: boards holding an
+        // older version see a gap on the next delta and reload.
+        state.State.BoardVersion = Math.Max(state.State.BoardVersion + 1, time.GetUtcNow().ToUnixTimeMilliseconds() * 1000);
+        _writtenBoardVersion = state.State.BoardVersion;
+        await TryLoadCardsAsync(cancellationToken);
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        if (_dirty)
+        if (state.State.BoardVersion != _writtenBoardVersion)
         {
-            await CheckpointAsync(cancellationToken);
+            // The version reached, so that the next activation starts above it even on a clock that stood still.
+            try
+            {
+                await WriteAsync(cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LogRebuildFailed(logger, Code, "version: " + ex.Message);
+            }
         }
+    }
+
+    /// <summary>Reads the board index from the read model once per activation; false (logged) while it cannot be read.</summary>
+    private async Task<bool> TryLoadCardsAsync(CancellationToken cancellationToken)
+    {
+        if (_cardsLoaded)
+        {
+            return true;
+        }
+
+        try
+        {
+            foreach (var card in await journal.BoardCardsAsync(Code, cancellationToken))
+            {
+                // A card pushed while the index could not be read is kept when it is newer.
+                if (!_cards.TryGetValue(card.Id, out var known) || known.Version < card.Version)
+                {
+                    _cards[card.Id] = card;
+                }
+            }
+
+            foreach (var deleted in _cards.Values.Where(c => c.Stage == ArticleStage.Deleted).Select(c => c.Id).ToList())
+            {
+                _cards.Remove(deleted);
+            }
+
+            Prune(_cards);
+            _cardsLoaded = true;
+            state.State.BoardVersion++;
+            return true;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogRebuildFailed(logger, Code, ex.Message);
+            return false;
+        }
+    }
+
+    private async Task WriteAsync(CancellationToken cancellationToken = default)
+    {
+        await state.WriteStateAsync(cancellationToken);
+        _writtenBoardVersion = state.State.BoardVersion;
     }
 
     /// <summary>Published and withdrawn stories the board keeps (the most recent).</summary>
@@ -93,7 +127,7 @@ internal sealed partial class ChannelGrain(
             state.State.Allocations.RemoveAt(0);
         }
 
-        await state.WriteStateAsync();
+        await WriteAsync();
         return allocated;
     }
 
@@ -158,61 +192,41 @@ internal sealed partial class ChannelGrain(
 
     public async Task UpdateCardAsync(ArticleCard card)
     {
-        var cards = state.State.Cards;
-        if (cards.TryGetValue(card.Id, out var known) && known.Version >= card.Version)
+        // Read first when it could not be read at activation; applied either way (the read model has it for the next reading).
+        await TryLoadCardsAsync(CancellationToken.None);
+        if (_cards.TryGetValue(card.Id, out var known) && known.Version >= card.Version)
         {
             return;
         }
 
         if (card.Stage == ArticleStage.Deleted)
         {
-            if (!cards.Remove(card.Id))
+            if (!_cards.Remove(card.Id))
             {
                 return;
             }
         }
         else
         {
-            cards[card.Id] = card;
-            Prune(cards);
+            _cards[card.Id] = card;
+            Prune(_cards);
         }
 
-        // The board changes at once and its boards hear of it at once; the index is written on a short cadence.
+        // The board changes at once and its boards hear of it at once; nothing is written (the read model is the record).
         state.State.BoardVersion++;
-        MarkDirty();
         await GrainFactory.PublishLiveAsync(LiveTopic.Board(Code), new BoardChanged(new BoardDelta(Code, state.State.BoardVersion, card, null, time.GetUtcNow())));
     }
 
-    private void MarkDirty()
+    public async Task<BoardSnapshot> GetBoardAsync()
     {
-        if (!_dirty)
+        if (!await TryLoadCardsAsync(CancellationToken.None))
         {
-            _dirty = true;
-            _checkpoint?.Change(BoardCheckpoint, Timeout.InfiniteTimeSpan);
+            // An empty board would say the channel has no stories: the caller is told it cannot be read now.
+            throw new InvalidOperationException(Msg.Of("newsroom.boardUnavailable"));
         }
+
+        return new BoardSnapshot(Code, state.State.BoardVersion, state.State.Policy, [.. _cards.Values.OrderByDescending(c => c.UpdatedAt)]);
     }
-
-    private async Task CheckpointAsync(CancellationToken cancellationToken)
-    {
-        if (!_dirty)
-        {
-            return;
-        }
-
-        _dirty = false;
-        try
-        {
-            await state.WriteStateAsync(cancellationToken);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            LogRebuildFailed(logger, Code, "checkpoint: " + ex.Message);
-            MarkDirty();
-        }
-    }
-
-    public Task<BoardSnapshot> GetBoardAsync() =>
-        Task.FromResult(new BoardSnapshot(Code, state.State.BoardVersion, state.State.Policy, [.. state.State.Cards.Values.OrderByDescending(c => c.UpdatedAt)]));
 
     private static void Prune(Dictionary<string, ArticleCard> cards)
     {
@@ -240,8 +254,7 @@ internal sealed partial class ChannelGrain(
             }
         }
 
-        _dirty = false;
-        await state.WriteStateAsync();
+        await WriteAsync();
         var delta = card is null
             ? new BoardDelta(Code, state.State.BoardVersion, null, state.State.Policy, time.GetUtcNow())
             : new BoardDelta(Code, state.State.BoardVersion, card, null, time.GetUtcNow());

@@ -1,3 +1,4 @@
+using Orleans.Core.Internal;
 using MediaCenter.Grains.Newsroom;
 
 namespace MediaCenter.Grains.Tests.Newsroom;
@@ -43,6 +44,38 @@ public sealed class ChannelBoardTests(ClusterFixture fixture)
         }
 
         Assert.Equal(ArticleStage.Withdrawn, Assert.Single((await desk.ChannelGrain.GetBoardAsync()).Cards).Stage);
+    }
+
+    [Fact]
+    public async Task A_story_moving_writes_nothing_of_its_channel_and_a_channel_woken_again_reads_its_board_above_every_version_shown()
+    {
+        var desk = await Desk.Fresh(fixture.Grains, "bw").WithPolicyAsync(1);
+        var story = desk.NewStory();
+        var id = story.GetPrimaryKeyString();
+        await Desk.MustAsync(story, await desk.ValidForAsync(story, ArticleCommandType.File), Staff.Author);
+        await BoardAsync(desk, b => b.Cards.Any(c => c.Id == id));
+        var channel = desk.ChannelGrain.GetGrainId();
+        var written = HoldingGrainStorage.WritesOf(channel);
+
+        ArticleCard card = null!;
+        foreach (var (command, actor) in new (ArticleCommandType, NewsroomActor)[]
+                 {
+                     (ArticleCommandType.Confirm, Staff.Chief), (ArticleCommandType.Assign, Staff.Chief), (ArticleCommandType.SaveDraft, Staff.Writer),
+                 })
+        {
+            card = await Desk.MustAsync(story, await desk.ValidForAsync(story, command), actor);
+        }
+
+        var shown = await BoardAsync(desk, b => b.Cards.Any(c => c.Id == id && c.Version == card.Version));
+        // Longer than the half-second checkpoint the board index once had: the channel's state is what the channel is, not its cards.
+        await Task.Delay(TimeSpan.FromMilliseconds(800));
+        Assert.Equal(written, HoldingGrainStorage.WritesOf(channel));
+
+        await desk.ChannelGrain.Cast<IGrainManagementExtension>().DeactivateOnIdle();
+        var again = await BoardAsync(desk, b => b.Version != shown.Version);
+        Assert.True(again.Version > shown.Version, $"woken again at board version {again.Version}, after {shown.Version} was shown");
+        var read = Assert.Single(again.Cards);
+        Assert.Equal((id, card.Stage, card.Version), (read.Id, read.Stage, read.Version));
     }
 
     private static async Task<BoardSnapshot> BoardAsync(Desk desk, Func<BoardSnapshot, bool> done)
