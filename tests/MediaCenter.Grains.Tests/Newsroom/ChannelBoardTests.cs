@@ -1,5 +1,5 @@
-using Orleans.Core.Internal;
 using MediaCenter.Grains.Newsroom;
+using Orleans.Core.Internal;
 
 namespace MediaCenter.Grains.Tests.Newsroom;
 
