@@ -418,7 +418,8 @@
     "training.planState.Active": "已生效", "training.planState.Retired": "已停用", "training.sessionState.Scheduled": "已安排",
     "training.sessionState.Held": "已举行", "training.sessionState.Closed": "已结束", "training.sessionState.Cancelled": "已取消",
     "training.reason.Joined": "入职本岗位", "training.reason.PostChanged": "岗位变更", "training.reason.PlanActivated": "新计划生效",
-    "training.reason.PlanChanged": "岗位技能变更", "training.reason.Periodic": "定期复训"
+    "training.reason.PlanChanged": "岗位技能变更", "training.reason.Periodic": "定期复训",
+    "training.reason.BusinessChanged": "岗位业务变更（新增审核级别）"
   });
   Object.assign(messages["en"], {
     "training.title": "Training", "training.obligations": "Training owed (overdue first)", "training.plans": "Training plans",
@@ -443,7 +444,8 @@
     "training.planState.Active": "Active", "training.planState.Retired": "Retired", "training.sessionState.Scheduled": "Scheduled",
     "training.sessionState.Held": "Held", "training.sessionState.Closed": "Closed", "training.sessionState.Cancelled": "Cancelled",
     "training.reason.Joined": "Joined the post", "training.reason.PostChanged": "Post changed", "training.reason.PlanActivated": "New plan in force",
-    "training.reason.PlanChanged": "Post's skills changed", "training.reason.Periodic": "Periodic renewal"
+    "training.reason.PlanChanged": "Post's skills changed", "training.reason.Periodic": "Periodic renewal",
+    "training.reason.BusinessChanged": "Post's business changed (a new review level)"
   });
   // Growth record (成长档案, js/growth.js) and 我的档案 (js/mine.js): the person's own record, trainings, appraisals and growth.
   Object.assign(messages["zh-CN"], {
