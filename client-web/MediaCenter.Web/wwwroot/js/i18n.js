@@ -488,7 +488,8 @@
     "appraisal.m.assignmentsSubmitted": "交稿数", "appraisal.m.assignmentOnTimeRate": "按时交稿率（%）", "appraisal.m.reviewsDone": "审核数",
     "appraisal.m.reviewTurnaroundMedianHours": "审核时长中位数（小时）", "appraisal.m.incidentsAcknowledged": "故障响应数",
     "appraisal.m.incidentsAcknowledgedInTarget": "按时响应故障数", "appraisal.m.incidentsResolved": "故障解决数", "appraisal.m.inspectionsDone": "巡检次数",
-    "appraisal.m.trainingsPassed": "培训合格数"
+    "appraisal.m.trainingsPassed": "培训合格数", "appraisal.m.complaintsClosed": "涉及本人的投诉办结数",
+    "appraisal.m.complaintSatisfactionRate": "涉及本人投诉的满意率（%）"
   });
   Object.assign(messages["en"], {
     "appraisal.title": "Appraisal and incentives", "appraisal.manualDefault": "Attitude:40",
@@ -512,7 +513,8 @@
     "appraisal.m.assignmentOnTimeRate": "On-time rate (%)", "appraisal.m.reviewsDone": "Reviews done",
     "appraisal.m.reviewTurnaroundMedianHours": "Median review time (h)", "appraisal.m.incidentsAcknowledged": "Incidents acknowledged",
     "appraisal.m.incidentsAcknowledgedInTarget": "Acknowledged within target", "appraisal.m.incidentsResolved": "Incidents resolved",
-    "appraisal.m.inspectionsDone": "Inspections done", "appraisal.m.trainingsPassed": "Trainings passed"
+    "appraisal.m.inspectionsDone": "Inspections done", "appraisal.m.trainingsPassed": "Trainings passed",
+    "appraisal.m.complaintsClosed": "Complaints about them closed", "appraisal.m.complaintSatisfactionRate": "Satisfaction with complaints about them (%)"
   });
   // Indicators and rectifications (指标、整改与报备, F9.4): js/indicators.js.
   Object.assign(messages["zh-CN"], {
