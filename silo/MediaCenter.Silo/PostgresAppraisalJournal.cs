@@ -30,6 +30,26 @@ internal sealed class PostgresAppraisalJournal(NpgsqlDataSource db, PostgresEven
                AND (t ->> 'score')::int >= (t ->> 'passMark')::int
             """, new { person = personId, first = firstDay, end = endDay }, cancellationToken: cancellationToken));
         var figures = new Dictionary<string, double?>(StringComparer.Ordinal) { [AppraisalMeasures.TrainingsPassed] = trainings };
+
+        // Complaints about the person's work: the Close events of complaint tickets naming their staff record, with the satisfaction
+        // the ticket held when it was closed.
+        var complaints = await connection.QuerySingleAsync<Complaints>(new CommandDefinition("""
+            SELECT count(*)::float8 AS closed,
+                   count(*) FILTER (WHERE payload ->> 'satisfaction' IS NOT NULL)::float8 AS rated,
+                   count(*) FILTER (WHERE (payload ->> 'satisfaction')::int > @dissatisfied)::float8 AS satisfied
+              FROM mc.event_log
+             WHERE entity_type = @ticket AND event_type = 'Close' AND payload ->> 'kind' = 'Complaint'
+               AND payload ->> 'concernedStaffId' = @person AND occurred_at >= @from AND occurred_at < @to
+            """, new
+        {
+            ticket = DomainNames.Ticket,
+            person = personId,
+            dissatisfied = Grains.Tickets.TicketView.DissatisfiedAtMost,
+            from = from.ToUniversalTime(),
+            to = to.ToUniversalTime(),
+        }, cancellationToken: cancellationToken));
+        figures[AppraisalMeasures.ComplaintsClosed] = complaints.Closed;
+        figures[AppraisalMeasures.ComplaintSatisfactionRate] = complaints.Rated > 0 ? Math.Round(100.0 * complaints.Satisfied / complaints.Rated, 2) : null;
         if (userId is not { } user)
         {
             return figures;
@@ -187,5 +207,14 @@ internal sealed class PostgresAppraisalJournal(NpgsqlDataSource db, PostgresEven
         public double Resolved { get; init; }
 
         public double Inspections { get; init; }
+    }
+
+    private sealed class Complaints
+    {
+        public double Closed { get; init; }
+
+        public double Rated { get; init; }
+
+        public double Satisfied { get; init; }
     }
 }

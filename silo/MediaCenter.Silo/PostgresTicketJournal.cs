@@ -29,6 +29,8 @@ internal sealed class PostgresTicketJournal(NpgsqlDataSource db, PostgresEventLo
             Kind = t.Kind.ToString(),
             Assignee = t.Assignee,
             Comment = entry.Comment,
+            ConcernedStaffId = t.ConcernedStaffId,
+            Satisfaction = t.Satisfaction,
         }, connection, transaction, cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition("""
             INSERT INTO mc.tickets (id, kind, priority, source, subject, state, assignee, party_id, name_masked, phone_masked, email_masked,

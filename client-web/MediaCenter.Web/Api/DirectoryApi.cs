@@ -115,7 +115,7 @@ internal static class DirectoryApi
                     throw new IdentityProblem(ProblemKind.Invalid, Msg.Of("web.channelRoleOutsider"));
                 }
 
-                if (await training.RefusalAsync(userId, http.RequestAborted) is { } untrained)
+                if (await training.RefusalAsync(userId, member.DisplayName, http.RequestAborted) is { } untrained)
                 {
                     throw new IdentityProblem(ProblemKind.Conflict, untrained);
                 }
@@ -128,7 +128,8 @@ internal static class DirectoryApi
             })
             .RequireAuthorization(Policies.PartyManage)
             .WithName("GrantChannelRole")
-            .WithSummary("Gives a user of the channel's access party a newsroom role (chief, editor, reviewer with level 1–3); never to the caller. The user signs in again.");
+            .WithSummary("Gives a user of the channel's access party a newsroom role (chief, editor, reviewer with level 1–3); never to the caller; only to an account "
+                + "linked to a staff record that passed its post's basic training (409 with the reason otherwise). The user signs in again.");
         channels.MapDelete("/{code}/members/{userId:guid}/{role}", async (string code, Guid userId, string role,
                 HttpContext http, PartyDirectory directory, UserStore users, LiveConnections live) =>
             {

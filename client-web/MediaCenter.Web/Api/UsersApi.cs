@@ -1,3 +1,4 @@
+using MediaCenter.Grains.People;
 using MediaCenter.Identity;
 using MediaCenter.Web.Security;
 
@@ -10,7 +11,7 @@ namespace MediaCenter.Web.Api;
 internal static class UsersApi
 {
     public sealed record CreateUser(string? Username, string? DisplayName, string? Password, string? PartyId, string? PartyRole,
-        IReadOnlyList<string>? PlatformRoles, string? Phone, string? Email, string? NationalId);
+        IReadOnlyList<string>? PlatformRoles, string? Phone, string? Email, string? NationalId, string? StaffId = null);
 
     public sealed record PasswordReset(string? NewPassword);
 
@@ -30,7 +31,7 @@ internal static class UsersApi
             .WithName("ListUsers")
             .WithSummary("Accounts the caller may see (its own access party, or all for platform staff); personal data masked.");
 
-        users.MapPost("/", async (CreateUser body, HttpContext http, UserStore store) =>
+        users.MapPost("/", async (CreateUser body, HttpContext http, UserStore store, People.TrainingGate training, IClusterClient cluster) =>
             {
                 var caller = http.CurrentUser();
                 if (body.PartyId is null)
@@ -49,8 +50,35 @@ internal static class UsersApi
                     }
                 }
 
+                // A post's platform roles (§8.1.5.4) go only to a person of the organisation who passed the post's basic training: the
+                // account is created on that person's staff record and linked to it.
+                var organisation = body.PartyId is null ? Organisation.Operator : Organisation.Party(body.PartyId);
+                var gated = (body.PlatformRoles ?? []).Intersect(People.TrainingGate.GatedPlatformRoles, StringComparer.Ordinal).ToList();
+                if (gated.Count > 0 && await training.RefusalForNewAccountAsync(body.StaffId, organisation, gated) is { } untrained)
+                {
+                    throw new IdentityProblem(ProblemKind.Conflict, untrained);
+                }
+
+                var staff = string.IsNullOrWhiteSpace(body.StaffId) ? null : await People.StaffApi.VisibleAsync(body.StaffId, http, cluster);
+                if (staff is not null && (staff.Organisation != organisation.Key || staff.UserId is not null))
+                {
+                    throw new IdentityProblem(ProblemKind.Conflict, Msg.Of("people.staffRecordTaken", ("name", staff.Name)));
+                }
+
+                var linker = staff is null ? null : People.StaffApi.Admin(caller, organisation);
                 var id = await store.CreateAsync(new NewUser(body.Username ?? "", body.DisplayName ?? "", body.Password ?? "", body.PartyId,
                     body.PartyRole, body.PlatformRoles, new PersonalData(body.Phone, body.Email, body.NationalId)), http.RequestAborted);
+                if (staff is not null && linker is not null)
+                {
+                    // The operation id is the new account's: a repeat of this link (there is none: the account is new) would replay.
+                    var linked = await cluster.GetGrain<IStaffGrain>(staff.Id).ExecuteAsync(new LinkStaffAccount(id), linker, "account:" + id);
+                    http.Audit().Details["staff"] = staff.Id;
+                    if (!linked.Ok)
+                    {
+                        throw new IdentityProblem(ProblemKind.Conflict, linked.Message ?? Msg.Of("people.staffRecordTaken", ("name", staff.Name)));
+                    }
+                }
+
                 var created = await store.GetAsync(id, http.RequestAborted);
                 http.Audit().Target = "user:" + id;
                 http.Audit().Details["after"] = new { created!.Username, created.PartyId, created.PartyRole, created.PlatformRoles };
@@ -58,7 +86,9 @@ internal static class UsersApi
             })
             .RequireAuthorization(Policies.PartyManage)
             .WithName("CreateUser")
-            .WithSummary("Creates an account (platform accounts and party administrators: platform administrators only; other party accounts: that party's managers).");
+            .WithSummary("Creates an account (platform accounts and party administrators: platform administrators only; other party accounts: that party's managers). "
+                + "staffId links the account to a person's staff record of the same organisation; the platform roles admin and operator need one "
+                + "whose post's basic training is passed (409 with the reason otherwise).");
 
         users.MapGet("/{id:guid}", async (Guid id, HttpContext http, UserStore store) =>
                 Results.Ok(await VisibleUserAsync(id, http, store)))

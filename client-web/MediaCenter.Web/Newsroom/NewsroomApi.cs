@@ -73,8 +73,13 @@ internal static partial class NewsroomApi
 
                 try
                 {
+                    var before = await cluster.GetGrain<IChannelGrain>(code).GetPolicyAsync();
                     var policy = await cluster.GetGrain<IChannelGrain>(code).ConfigureAsync(body.ReviewLevels.Value, body.Targets, CommandIds.Required(http));
+                    // §8.1.5.5: a new review level is new business for the party's newsroom posts, who owe their training again.
+                    var owed = await cluster.GetGrain<Grains.People.ITrainingGrain>(Grains.People.Organisation.Party(channel.PartyId).Key)
+                        .HearReviewLevelsAsync(code, before.ReviewLevels, policy.ReviewLevels);
                     http.Audit().Target = "channel:" + code;
+                    http.Audit().Details["retrainingOwed"] = owed;
                     http.Audit().Details["after"] = new { policy.ReviewLevels, Targets = policy.Targets.Select(t => t.ToString()) };
                     return Results.Ok(policy);
                 }
@@ -85,7 +90,8 @@ internal static partial class NewsroomApi
             })
             .RequireAuthorization(Policies.PartyRead)
             .WithName("SetChannelPolicy")
-            .WithSummary("Sets the channel's review levels (1–3: first, second and final review) and publishing targets (chief or party admin).");
+            .WithSummary("Sets the channel's review levels (1–3: first, second and final review) and publishing targets (chief or party admin). "
+                + "A new review level owes the party's newsroom posts their post-basics and operating-skills training again (§8.1.5.5).");
 
         v1.MapPut("/channels/{code}/suspension", async (string code, SuspensionBody body, HttpContext http, PartyDirectory directory, IClusterClient cluster) =>
             {

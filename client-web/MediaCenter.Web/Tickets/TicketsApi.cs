@@ -22,7 +22,7 @@ internal static class TicketsApi
 
     public sealed record AssignBody(string? Assignee, string? Note);
 
-    public sealed record HandleBody(string? Note, string? RectificationRequested);
+    public sealed record HandleBody(string? Note, string? RectificationRequested, string? ConcernedStaffId = null);
 
     public sealed record ReplyBody(string? Text);
 
@@ -151,8 +151,9 @@ internal static class TicketsApi
         Command(tickets, "/{id}/assign", "AssignTicket", "Hands an accepted ticket to operator or party:{id} (again to reassign).",
             (AssignBody? b) => new AssignTicket(b?.Assignee, b?.Note));
         Command(tickets, "/{id}/handle", "HandleTicket",
-            "The assignee records the handling; rectificationRequested notes why a rectification was asked for.",
-            (HandleBody? b) => new HandleTicket(b?.Note, b?.RectificationRequested));
+            "The assignee records the handling; rectificationRequested notes why a rectification was asked for; concernedStaffId names the "
+            + "staff record (of the assignee's organisation) of the person whose work it concerns, counted in their appraisal.",
+            (HandleBody? b) => new HandleTicket(b?.Note, b?.RectificationRequested, b?.ConcernedStaffId));
         Command(tickets, "/{id}/reply", "ReplyTicket", "The reply the submitter sees; starts the return-visit limit.",
             (ReplyBody? b) => new ReplyTicket(b?.Text));
         Command(tickets, "/{id}/return-visit", "RecordTicketReturnVisit", "Staff record the return visit with the satisfaction given (1–5).",

@@ -24,6 +24,12 @@ public sealed record TicketChanged : DomainEvent
     /// <summary>The note given with the command (a reason, a deadline escalated); never a contact.</summary>
     [Id(5)] public string? Comment { get; init; }
 
+    /// <summary>The staff record of the person whose work the ticket concerns, after the change (an id, no personal data).</summary>
+    [Id(6)] public string? ConcernedStaffId { get; init; }
+
+    /// <summary>The satisfaction (1–5) the ticket holds after the change, if rated.</summary>
+    [Id(7)] public int? Satisfaction { get; init; }
+
     [JsonIgnore] public override string Domain => DomainNames.Ticket;
 
     [JsonIgnore] public override string EventType => Command;

@@ -105,11 +105,18 @@ public static class AppraisalMeasures
     /// <summary>Trainings on the person's record completed in the period at or above their pass mark.</summary>
     public const string TrainingsPassed = "trainingsPassed";
 
+    /// <summary>Complaints about the person's work closed in the period (the ticket names their staff record).</summary>
+    public const string ComplaintsClosed = "complaintsClosed";
+
+    /// <summary>100 × of those closed with a rating, the satisfied ones (above dissatisfied) / rated; absent without a rated one.</summary>
+    public const string ComplaintSatisfactionRate = "complaintSatisfactionRate";
+
     /// <summary>Every measure of the catalogue, in the order pages list them.</summary>
     public static IReadOnlyList<string> All { get; } =
     [
         PitchesFiled, PitchesSelected, StoriesPublished, AssignmentsSubmitted, AssignmentOnTimeRate, ReviewsDone, ReviewTurnaroundMedianHours,
-        IncidentsAcknowledged, IncidentsAcknowledgedInTarget, IncidentsResolved, InspectionsDone, TrainingsPassed,
+        IncidentsAcknowledged, IncidentsAcknowledgedInTarget, IncidentsResolved, InspectionsDone, TrainingsPassed, ComplaintsClosed,
+        ComplaintSatisfactionRate,
     ];
 }
 

@@ -102,6 +102,9 @@ public enum ObligationReason
 
     /// <summary>The last pass aged past the plan's cadence.</summary>
     Periodic,
+
+    /// <summary>The post's business changed: a channel of the organisation took on a new review level.</summary>
+    BusinessChanged,
 }
 
 /// <summary>The state of a re-training obligation.</summary>
@@ -381,6 +384,15 @@ public interface ITrainingGrain : IGrainWithStringKey
     /// <summary>Raises what is due as of now: periodic obligations, reminders of overdue ones (idempotent).</summary>
     [Alias("Review")]
     Task<TrainingOverview> ReviewAsync();
+
+    /// <summary>
+    /// A channel of the organisation now has <paramref name="levels"/> review levels, <paramref name="before"/> before the change
+    /// (§8.1.5.5: a new review level is a change of the newsroom posts' business). More levels than before owe the newsroom
+    /// posts' active post-basics and operating-skills plans again (not where one is open already); the same or fewer change
+    /// nothing. Answers how many obligations were opened.
+    /// </summary>
+    [Alias("HearReviewLevels")]
+    Task<int> HearReviewLevelsAsync(string channel, int before, int levels);
 }
 
 /// <summary>An organisation's training changed: the overview, whole.</summary>

@@ -47,9 +47,14 @@ public sealed record AssignTicket([property: Id(0)] string? Assignee, [property:
     public override TicketCommandType Type => TicketCommandType.Assign;
 }
 
-/// <summary>Records the handling; <paramref name="RectificationRequested"/> notes why a rectification was asked for.</summary>
+/// <summary>
+/// Records the handling; <paramref name="RectificationRequested"/> notes why a rectification was asked for;
+/// <paramref name="ConcernedStaffId"/> names the staff record of the person whose work it concerns (of the assignee's organisation;
+/// left out, the one named before stays), which feeds their appraisal's complaint figures.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("mc.HandleTicket")]
-public sealed record HandleTicket([property: Id(0)] string? Note, [property: Id(1)] string? RectificationRequested) : TicketCommand
+public sealed record HandleTicket([property: Id(0)] string? Note, [property: Id(1)] string? RectificationRequested,
+    [property: Id(2)] string? ConcernedStaffId = null) : TicketCommand
 {
     /// <inheritdoc />
     public override TicketCommandType Type => TicketCommandType.Handle;

@@ -245,6 +245,7 @@ public sealed record TicketClock(
 /// <param name="RectificationRequested">Why a rectification (整改) was asked for while handling it; the rectification itself is tracked elsewhere.</param>
 /// <param name="Rectifications">The rectifications this ticket opened (ids of the general rectification grain), oldest first.</param>
 /// <param name="Satisfaction">1 (very dissatisfied) to 5 (very satisfied), from the rating or the return visit.</param>
+/// <param name="ConcernedStaffId">The staff record (of the assignee's organisation) of the person whose work it concerns, named while handling it.</param>
 [GenerateSerializer, Immutable, Alias("mc.TicketView")]
 public sealed record TicketView(
     [property: Id(0)] string Id,
@@ -272,7 +273,8 @@ public sealed record TicketView(
     [property: Id(22)] DateTimeOffset CreatedAt,
     [property: Id(23)] DateTimeOffset UpdatedAt,
     [property: Id(24)] string? CloseReason = null,
-    [property: Id(25)] List<string>? Rectifications = null)
+    [property: Id(25)] List<string>? Rectifications = null,
+    [property: Id(26)] string? ConcernedStaffId = null)
 {
     /// <summary>Ratings at or below this are dissatisfied: the ticket goes back to its assignee, or is closed only with a reason.</summary>
     public const int DissatisfiedAtMost = 2;

@@ -69,6 +69,8 @@ internal sealed partial class TrainingGrain : Grain, ITrainingGrain, IRemindable
     private const int MaxClosedObligations = 2000;
     private const int DefaultPassMark = 60;
 
+    private static readonly StaffPost[] NewsroomPosts = [StaffPost.Manager, StaffPost.Staff];
+
     private static readonly WorkflowTable<TrainingPlanState, TrainingPlanCommandType, StaffRole> PlanTable = new(
         TrainingWorkflow.PlanTransitions.Select(t => new Transition<TrainingPlanState, TrainingPlanCommandType, StaffRole>(t.From, t.Command, t.Roles, t.To)));
 
@@ -241,6 +243,36 @@ internal sealed partial class TrainingGrain : Grain, ITrainingGrain, IRemindable
         await _state.WriteStateAsync();
         await ReviewAsync();
         await EnsureReminderAsync();
+    }
+
+    public async Task<int> HearReviewLevelsAsync(string channel, int before, int levels)
+    {
+        if (levels <= before)
+        {
+            return 0;
+        }
+
+        // The newsroom's posts (managers lead the channels, staff edit and review); a service post does no newsroom work.
+        var today = Today;
+        var from = S.Version;
+        foreach (var post in NewsroomPosts)
+        {
+            foreach (var plan in ActivePlansOf(post).Where(p => p.Kind is TrainingKind.PostBasics or TrainingKind.OperatingSkills))
+            {
+                foreach (var person in ActivePeopleOf(post))
+                {
+                    Owe(person, plan, ObligationReason.BusinessChanged, today);
+                }
+            }
+        }
+
+        var opened = S.Obligations.Count(o => o.Version > from);
+        LogBusinessChanged(_logger, Key, channel, before, levels, opened);
+        S.Version++;
+        await _state.WriteStateAsync();
+        await ReviewAsync();
+        await EnsureReminderAsync();
+        return opened;
     }
 
     public async Task<TrainingOverview> ReviewAsync()
@@ -738,6 +770,9 @@ internal sealed partial class TrainingGrain : Grain, ITrainingGrain, IRemindable
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Training {Organisation}: reminded of overdue obligation {ObligationId}")]
     private static partial void LogReminded(ILogger logger, string organisation, string obligationId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Training {Organisation}: channel {Channel} review levels {Before} -> {Levels}, {Opened} obligations opened")]
+    private static partial void LogBusinessChanged(ILogger logger, string organisation, string channel, int before, int levels, int opened);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Training {Organisation}: session {SessionId} not recorded on {PersonId}: {Outcome}")]
     private static partial void LogNotRecorded(ILogger logger, string organisation, string sessionId, string personId, string outcome);

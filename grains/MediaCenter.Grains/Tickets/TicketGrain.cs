@@ -280,8 +280,25 @@ internal sealed partial class TicketGrain : Grain, ITicketGrain, IRemindable
                         return Invalid(Msg.Of("ticket.handlingNoteRequired", ("maxContent", MaxContent), ("maxText", MaxText)));
                     }
 
+                    var concerned = Text(c.ConcernedStaffId, MaxText);
+                    if (concerned is not null)
+                    {
+                        // Only a person of the organisation handling it: a party cannot name another's staff, nor the operator's.
+                        var person = await GrainFactory.GetGrain<People.IStaffGrain>(concerned).GetAsync();
+                        if (person is null || person.Organisation != S.Ticket!.Assignee)
+                        {
+                            return Invalid(Msg.Of("ticket.concernedNotOfAssignee", ("id", concerned)));
+                        }
+                    }
+
                     var rectification = Text(c.RectificationRequested, MaxText);
-                    S.Ticket = S.Ticket! with { State = to, HandlingNote = note, RectificationRequested = rectification ?? S.Ticket.RectificationRequested };
+                    S.Ticket = S.Ticket! with
+                    {
+                        State = to,
+                        HandlingNote = note,
+                        RectificationRequested = rectification ?? S.Ticket.RectificationRequested,
+                        ConcernedStaffId = concerned ?? S.Ticket.ConcernedStaffId,
+                    };
                     comment = rectification is null ? null : Msg.Of("ticket.rectificationRequested", ("reason", rectification));
                     break;
                 }

@@ -146,6 +146,46 @@ public sealed class TrainingTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_new_review_level_asks_the_newsroom_posts_to_train_again_and_hearing_the_same_levels_again_does_not()
+    {
+        var basics = await ActivePlanAsync(StaffPost.Staff);
+        var skills = await ActivePlanAsync(StaffPost.Staff, TrainingKind.OperatingSkills, TrainingCadence.Once, "稿件审核");
+        var security = await ActivePlanAsync(StaffPost.Staff, TrainingKind.Security, TrainingCadence.Yearly);
+        var service = await ActivePlanAsync(StaffPost.ServicePost);
+        var (_, editor) = await RegisterAsync("吴编辑");
+        var (_, clerk) = await RegisterAsync("郑服务", StaffPost.ServicePost);
+        await ObligationsAsync(editor, l => Open(l).Count() == 3);
+        await ObligationsAsync(clerk, l => Open(l).Any());
+        await HoldAsync(basics, (editor, 90));
+        await HoldAsync(skills, (editor, 90));
+        await HoldAsync(security, (editor, 90));
+        await HoldAsync(service, (clerk, 90));
+        Assert.Empty(Open(await Training.ObligationsOfAsync(editor)));
+
+        // The same levels, or fewer, are no new business.
+        Assert.Equal(0, await Training.HearReviewLevelsAsync("trn-home", 2, 2));
+        Assert.Equal(0, await Training.HearReviewLevelsAsync("trn-home", 2, 1));
+        Assert.Empty(Open(await Training.ObligationsOfAsync(editor)));
+
+        // A third level: the newsroom post owes its basics and operating skills again, within thirty days; the service post nothing.
+        Assert.Equal(2, await Training.HearReviewLevelsAsync("trn-home", 1, 3));
+        var owed = Open(await Training.ObligationsOfAsync(editor)).OrderBy(o => o.PlanId == skills).ToList();
+        Assert.Equal([(basics, ObligationReason.BusinessChanged, Today.AddDays(30)), (skills, ObligationReason.BusinessChanged, Today.AddDays(30))],
+            owed.Select(o => (o.PlanId, o.Reason, o.Due)).ToList());
+        Assert.Empty(Open(await Training.ObligationsOfAsync(clerk)));
+
+        // Heard again (a retried request sees the levels already set): nothing more; a further new level while owed keeps the due
+        // dates; once the basics are passed again, the next new level owes them again.
+        Assert.Equal(0, await Training.HearReviewLevelsAsync("trn-home", 3, 3));
+        Assert.Equal(0, await Training.HearReviewLevelsAsync("trn-home", 2, 3));
+        await HoldAsync(basics, (editor, 80));
+        Assert.Equal([skills], Open(await Training.ObligationsOfAsync(editor)).Select(o => o.PlanId).ToList());
+        Assert.Equal(1, await Training.HearReviewLevelsAsync("trn-home", 2, 3));
+        Assert.Equal(new[] { basics, skills }.Order(StringComparer.Ordinal),
+            Open(await Training.ObligationsOfAsync(editor)).Select(o => o.PlanId).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task An_overdue_obligation_is_flagged_and_reminded_to_the_organisations_admins_once()
     {
         await ActivePlanAsync(StaffPost.Staff, TrainingKind.Security);

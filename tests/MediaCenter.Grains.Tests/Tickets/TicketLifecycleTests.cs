@@ -47,6 +47,43 @@ public sealed class TicketLifecycleTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task Handling_a_complaint_names_the_person_of_the_assignees_staff_whose_work_it_concerns_and_no_one_elses()
+    {
+        async Task<string> PersonAsync(Organisation organisation)
+        {
+            var id = "st-" + Guid.NewGuid().ToString("N");
+            var admin = new StaffActor(Guid.NewGuid(), "机构管理员", StaffRole.OrganisationAdmin);
+            var registered = await fixture.Grains.GetGrain<IStaffGrain>(id).ExecuteAsync(
+                new RegisterStaff(organisation, new StaffDetails("王值守", StaffPost.ServicePost, EducationLevel.Secondary, 1, [], null, null), null), admin, Op());
+            Assert.True(registered.Ok, registered.Message);
+            return id;
+        }
+
+        var ours = await PersonAsync(Organisation.Party(_party));
+        var theirs = await PersonAsync(Organisation.Party(_party + "-x"));
+        var operatorStaff = await PersonAsync(Organisation.Operator);
+        var ticket = NewTicket();
+        await MustAsync(ticket, Complaint(), TicketActor.Public);
+        await MustAsync(ticket, new AcceptTicket(), Staff);
+        await MustAsync(ticket, new AssignTicket("party:" + _party, null), Staff);
+
+        foreach (var other in new[] { theirs, operatorStaff, "st-nobody" })
+        {
+            var refused = await ticket.ExecuteAsync(new HandleTicket("已处理", null, other), PartyUser, Op());
+            Assert.Equal(TicketOutcome.Invalid, refused.Outcome);
+            Assert.Null((await ticket.GetAsync())!.ConcernedStaffId);
+        }
+
+        Assert.Equal(ours, (await MustAsync(ticket, new HandleTicket("已约谈值守人员", null, ours), PartyUser)).ConcernedStaffId);
+        await MustAsync(ticket, new ReplyTicket("已处理。"), PartyUser);
+        await MustAsync(ticket, new RateTicket(1, "不满意"), TicketActor.Public);
+        await MustAsync(ticket, new ReopenTicket("再核查"), Staff);
+
+        // Handled again without naming anyone: the person named stays.
+        Assert.Equal(ours, (await MustAsync(ticket, new HandleTicket("再次核查", null), PartyUser)).ConcernedStaffId);
+    }
+
+    [Fact]
     public async Task A_complaint_goes_from_receipt_to_closed_with_each_role_doing_its_part()
     {
         var ticket = NewTicket();

@@ -62,6 +62,7 @@ public sealed class AccountAdministrationTests(IntegrationFixture fixture)
         }
 
         Assert.Empty(await SignInTests.ScalarListAsync(shared, $"SELECT role FROM mc.channel_members WHERE user_id = '{self}'"));
+        await People.TrainedStaff.RecordAsync(partyAdmin, "party:aa-self", colleague);
         Assert.Equal(HttpStatusCode.NoContent, (await partyAdmin.PutAsJsonAsync($"/api/channels/aa-self-home/members/{colleague}/editor", new { })).StatusCode);
     }
 }

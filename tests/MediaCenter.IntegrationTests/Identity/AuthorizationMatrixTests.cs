@@ -417,6 +417,8 @@ public sealed class AuthorizationMatrixTests(IntegrationFixture fixture)
             var registered = await setup.PostAsJsonAsync("/api/terminals",
                 new { id = "mx-a-term", name = "矩阵终端", kind = "Screen", region = "东区", partyId = "mx-a", heartbeatIntervalSeconds = 30 });
             Assert.Equal(HttpStatusCode.OK, registered.StatusCode);
+            // The target holds the post's basic training, so granting it a newsroom role is refused only for the caller's role.
+            await People.TrainedStaff.RecordAsync(setup, "party:mx-a", target);
         }
 
         using var anonymous = shared.Anonymous();

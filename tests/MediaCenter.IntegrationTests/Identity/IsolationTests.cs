@@ -46,9 +46,11 @@ public sealed class IsolationTests(IntegrationFixture fixture)
         Assert.Equal(HttpStatusCode.NotFound, (await a.PostAsJsonAsync("/api/users",
             new { username = "iso-sneak", displayName = "x", password = TestIdentity.Password, partyId = "iso-b", partyRole = "party-member" })).StatusCode);
 
-        // Its own party it manages: a user, a channel role, a terminal credential.
+        // Its own party it manages: a user (on a trained person's staff record, so a post's role may be given), a channel role, a
+        // terminal credential.
+        var staffId = await People.TrainedStaff.RecordAsync(a, "party:iso-a", null, "编辑甲");
         var created = await a.PostAsJsonAsync("/api/users",
-            new { username = "iso-a-editor", displayName = "编辑甲", password = TestIdentity.Password, partyId = "iso-a", partyRole = "party-member" });
+            new { username = "iso-a-editor", displayName = "编辑甲", password = TestIdentity.Password, partyId = "iso-a", partyRole = "party-member", staffId });
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var editorId = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
         Assert.Equal(HttpStatusCode.NoContent, (await a.PutAsJsonAsync($"/api/channels/iso-a-home/members/{editorId}/editor", new { })).StatusCode);

@@ -99,8 +99,10 @@ public sealed partial class ReaderLanguageTests(IntegrationFixture fixture)
         admin.DefaultRequestHeaders.AcceptLanguage.ParseAdd("en");
         var forged = "\uE000outcome.Forbidden\uE001 张\uE002三\uE003";
 
+        var staffId = await People.TrainedStaff.RecordAsync(admin, "operator", null, "运营人员");
         var response = await admin.PostAsJsonAsync("/api/users", new
         {
+            staffId,
             username = "rl-forger",
             displayName = forged,
             password = TestIdentity.Password,

@@ -121,6 +121,7 @@ public sealed class SessionEndTests(IntegrationFixture fixture)
         await identity.PartyUserAsync("se-roles-admin", "se-roles", PartyRoles.Admin);
         var member = await identity.PartyUserAsync("se-roles-member", "se-roles", PartyRoles.Member);
         using var manager = await shared.SignInAsync("se-roles-admin");
+        await People.TrainedStaff.RecordAsync(manager, "party:se-roles", member);
 
         foreach (var change in new Func<Task<HttpResponseMessage>>[]
         {

@@ -79,6 +79,13 @@ public sealed class LauncherSmokeTests : IAsyncLifetime
                 t => t.GetProperty("obligations").GetArrayLength() == 3, TimeSpan.FromSeconds(60), "the demo staff's owed training");
             Assert.Equal("Active", Assert.Single(training.GetProperty("plans").EnumerateArray()).GetProperty("state").GetString());
             Assert.Equal("Scheduled", Assert.Single(training.GetProperty("sessions").EnumerateArray()).GetProperty("state").GetString());
+
+            // And last month's appraisals: the editor's in draft, the director's scored.
+            var appraisals = await Eventually.WaitAsync(
+                () => partyAdmin.GetFromJsonAsync<JsonElement>("/api/v1/people/appraisals?organisation=party:demo-news"),
+                a => a.GetArrayLength() == 2 && a.EnumerateArray().Any(x => x.GetProperty("state").GetString() == "Scored"), TimeSpan.FromSeconds(60),
+                "the demo appraisals");
+            Assert.Equal(["Draft", "Scored"], appraisals.EnumerateArray().Select(a => a.GetProperty("state").GetString()).Order());
         }
 
         var pids = second.AllPids.Append(PostgresPid()).ToList();

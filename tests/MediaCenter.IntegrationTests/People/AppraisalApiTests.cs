@@ -99,6 +99,94 @@ public sealed class AppraisalApiTests(IntegrationFixture fixture)
         Assert.Equal(2, list.GetArrayLength());
     }
 
+    [Fact]
+    public async Task Complaint_figures_of_a_seeded_month_equal_a_count_of_the_closed_complaints_naming_the_person()
+    {
+        var shared = await fixture.SharedAsync();
+        await using var people = await OpsPeople.CreateAsync(shared.Deployment, shared.Web.Http, "aprc");
+        var identity = shared.Deployment.Identity;
+        var p1 = await RegisterAsync(people.PartyAdmin, "褚值守", await identity.PartyUserAsync("aprc-p1", people.PartyA, MediaCenter.Identity.PartyRoles.Member));
+        var p2 = await RegisterAsync(people.PartyAdmin, "卫前台", await identity.PartyUserAsync("aprc-p2", people.PartyA, MediaCenter.Identity.PartyRoles.Member));
+        object Ticket(string command, string kind, string? concerned, int? satisfaction) =>
+            new { command, kind, to = command == "Close" ? "Closed" : "Handled", assignee = "party:" + people.PartyA, concernedStaffId = concerned, satisfaction };
+        var rows = new (string Id, long Version, string Event, DateTimeOffset At, object Payload)[]
+        {
+            // Person 1: three complaints closed in the month (satisfied, dissatisfied at 2, never rated), one at 00:30 on the next
+            // month's first day and one at 23:30 on the last day of the month before (local), a suggestion, and a handling.
+            ("t1", 9, "Close", Local(9, 1, 0, 30), Ticket("Close", "Complaint", p1, 4)),
+            ("t2", 9, "Close", Local(9, 15, 10), Ticket("Close", "Complaint", p1, 2)),
+            ("t3", 9, "Close", Local(9, 30, 23, 30), Ticket("Close", "Complaint", p1, null)),
+            ("t4", 9, "Close", Local(10, 1, 0, 30), Ticket("Close", "Complaint", p1, 5)),
+            ("t5", 9, "Close", Local(8, 31, 23, 30), Ticket("Close", "Complaint", p1, 5)),
+            ("t6", 9, "Close", Local(9, 16, 10), Ticket("Close", "Suggestion", p1, 1)),
+            ("t7", 4, "Handle", Local(9, 17, 10), Ticket("Handle", "Complaint", p1, null)),
+            // Person 2: one satisfied; a complaint naming nobody.
+            ("t8", 9, "Close", Local(9, 20, 10), Ticket("Close", "Complaint", p2, 5)),
+            ("t9", 9, "Close", Local(9, 21, 10), Ticket("Close", "Complaint", null, 1)),
+        };
+        await using (var connection = new NpgsqlConnection(shared.Deployment.ConnectionString))
+        {
+            await connection.OpenAsync();
+            foreach (var row in rows)
+            {
+                await using var insert = new NpgsqlCommand("""
+                    INSERT INTO mc.event_log (entity_type, entity_id, version, event_type, occurred_at, payload)
+                    VALUES ('ticket', @id, @version, @event, @at, @payload::jsonb)
+                    """, connection);
+                insert.Parameters.AddWithValue("id", $"aprc-{row.Id}");
+                insert.Parameters.AddWithValue("version", row.Version);
+                insert.Parameters.AddWithValue("event", row.Event);
+                insert.Parameters.AddWithValue("at", row.At.ToUniversalTime());
+                insert.Parameters.AddWithValue("payload", JsonSerializer.Serialize(row.Payload, JsonSerializerOptions.Web));
+                await insert.ExecuteNonQueryAsync();
+            }
+        }
+
+        await people.PartyAdmin.MustAsync(HttpMethod.Put, "/api/v1/people/appraisals/schemes", new
+        {
+            schemes = new[]
+            {
+                new
+                {
+                    post = "Staff",
+                    indicators = new object[]
+                    {
+                        new { measure = "complaintsClosed", weight = 40, target = 1.0, lowerIsBetter = true },
+                        new { measure = "complaintSatisfactionRate", weight = 60, target = 90.0, lowerIsBetter = false },
+                    },
+                    manualItems = Array.Empty<object>(),
+                    bands = new[] { new { grade = "合格", minTotal = 60.0 }, new { grade = "不合格", minTotal = 0.0 } },
+                },
+            },
+        }, HttpStatusCode.OK);
+        var opened1 = Figures(await people.PartyAdmin.MustAsync(HttpMethod.Post, "/api/v1/people/appraisals", new { personId = p1, period = Period }, HttpStatusCode.Created));
+        var opened2 = Figures(await people.PartyAdmin.MustAsync(HttpMethod.Post, "/api/v1/people/appraisals", new { personId = p2, period = Period }, HttpStatusCode.Created));
+
+        // An independent count: containment on the payload, the month's bounds as literals.
+        async Task<(double Closed, double? Rate)> CountAsync(string person)
+        {
+            await using var connection = new NpgsqlConnection(shared.Deployment.ConnectionString);
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand("""
+                SELECT count(*), count(payload -> 'satisfaction') FILTER (WHERE jsonb_typeof(payload -> 'satisfaction') = 'number'),
+                       count(*) FILTER (WHERE CASE jsonb_typeof(payload -> 'satisfaction') WHEN 'number' THEN (payload -> 'satisfaction')::text::int >= 3 ELSE false END)
+                  FROM mc.event_log
+                 WHERE entity_type = 'ticket' AND event_type = 'Close' AND payload @> jsonb_build_object('kind', 'Complaint', 'concernedStaffId', @p::text)
+                   AND occurred_at >= timestamptz '2026-09-01 00:00:00+08' AND occurred_at < timestamptz '2026-10-01 00:00:00+08'
+                """, connection);
+            command.Parameters.AddWithValue("p", person);
+            await using var reader = await command.ExecuteReaderAsync();
+            Assert.True(await reader.ReadAsync());
+            var (closed, rated, satisfied) = (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2));
+            return (closed, rated > 0 ? Math.Round(100.0 * satisfied / rated, 2) : null);
+        }
+
+        Assert.Equal(await CountAsync(p1), (opened1["complaintsClosed"]!.Value, opened1["complaintSatisfactionRate"]));
+        Assert.Equal(await CountAsync(p2), (opened2["complaintsClosed"]!.Value, opened2["complaintSatisfactionRate"]));
+        Assert.Equal((3.0, (double?)50), (opened1["complaintsClosed"]!.Value, opened1["complaintSatisfactionRate"]));
+        Assert.Equal((1.0, (double?)100), (opened2["complaintsClosed"]!.Value, opened2["complaintSatisfactionRate"]));
+    }
+
     private static async Task<string> RegisterAsync(HttpClient admin, string name, Guid account) =>
         (await admin.MustAsync(HttpMethod.Post, "/api/v1/people", new { name, post = "Staff", education = "Bachelor", experienceYears = 3, userId = account },
             HttpStatusCode.Created)).Str("id");

@@ -161,7 +161,74 @@ public sealed class StaffApiTests(IntegrationFixture fixture)
         }, HttpStatusCode.OK);
         Assert.Equal(HttpStatusCode.NoContent, await people.PartyAdmin.StatusAsync(HttpMethod.Put, $"/api/channels/{channel}/members/{trainee}/editor", new { }));
 
-        // Accounts without a staff record are not gated (they predate the records).
-        Assert.Equal(HttpStatusCode.NoContent, await people.PartyAdmin.StatusAsync(HttpMethod.Put, $"/api/channels/{channel}/members/{untracked}/editor", new { }));
+        // An account without a staff record gets no post's role either: the person is recorded and trained first.
+        var unrecorded = await people.PartyAdmin.MustAsync(HttpMethod.Put, $"/api/channels/{channel}/members/{untracked}/reviewer", new { reviewLevel = 2 },
+            HttpStatusCode.Conflict);
+        Assert.Contains("人员档案", unrecorded.GetProperty("title").GetString(), StringComparison.Ordinal);
+        Assert.Empty(await ChannelRolesAsync(shared, untracked));
+        await TrainedStaff.RecordAsync(people.PartyAdmin, "party:" + people.PartyA, untracked, "钱审核");
+        Assert.Equal(HttpStatusCode.NoContent, await people.PartyAdmin.StatusAsync(HttpMethod.Put, $"/api/channels/{channel}/members/{untracked}/reviewer", new { reviewLevel = 2 }));
     }
+
+    [Fact]
+    public async Task An_operator_account_is_created_only_on_the_record_of_a_person_who_passed_the_posts_basic_training()
+    {
+        var shared = await fixture.SharedAsync();
+        var identity = shared.Deployment.Identity;
+        await identity.PlatformUserAsync("pgop-admin", MediaCenter.Identity.PlatformRoles.Admin);
+        using var admin = await shared.SignInAsync("pgop-admin");
+        admin.DefaultRequestHeaders.AcceptLanguage.ParseAdd("en");
+        object Account(string username, string? staffId, string role = "operator") =>
+            new { username, displayName = username, password = TestIdentity.Password, platformRoles = new[] { role }, staffId };
+
+        // No record named: refused with the reason, in the caller's language; nothing created.
+        var bare = await admin.MustAsync(HttpMethod.Post, "/api/users", Account("pgop-bare", null), HttpStatusCode.Conflict);
+        Assert.Contains("staff record", bare.GetProperty("title").GetString(), StringComparison.Ordinal);
+        Assert.Null(await identity.Users.FindForSignInAsync("pgop-bare"));
+
+        // A record whose basic training is not passed (failed: 59 of 60): refused, for administrators too.
+        var record = await admin.MustAsync(HttpMethod.Post, "/api/v1/people", new
+        {
+            organisation = "operator",
+            name = "孙运维",
+            post = "Staff",
+            education = "JuniorCollege",
+            experienceYears = 1,
+        }, HttpStatusCode.Created);
+        var id = record.Str("id");
+        await admin.MustAsync(HttpMethod.Post, $"/api/v1/people/{id}/trainings", new
+        {
+            kind = "PostBasics",
+            title = "运维岗位基础",
+            completedOn = DateOnly.FromDateTime(DateTime.UtcNow),
+            score = 59,
+            passMark = 60,
+        }, HttpStatusCode.OK);
+        foreach (var role in new[] { "operator", "admin" })
+        {
+            var untrained = await admin.MustAsync(HttpMethod.Post, "/api/users", Account("pgop-" + role, id, role), HttpStatusCode.Conflict);
+            Assert.Contains("basic training", untrained.GetProperty("title").GetString(), StringComparison.Ordinal);
+        }
+
+        // Roles that are no post of the operator's staff (the supervising authority) are not gated.
+        await admin.MustAsync(HttpMethod.Post, "/api/users", Account("pgop-management", null, "management"), HttpStatusCode.Created);
+
+        // Passed: the account is created and linked to the record; the same record cannot carry a second account.
+        await admin.MustAsync(HttpMethod.Post, $"/api/v1/people/{id}/trainings", new
+        {
+            kind = "PostBasics",
+            title = "运维岗位基础（补考）",
+            completedOn = DateOnly.FromDateTime(DateTime.UtcNow),
+            score = 60,
+            passMark = 60,
+        }, HttpStatusCode.OK);
+        var created = await admin.MustAsync(HttpMethod.Post, "/api/users", Account("pgop-operator", id), HttpStatusCode.Created);
+        var staff = await admin.MustAsync(HttpMethod.Get, $"/api/v1/people/{id}", null, HttpStatusCode.OK);
+        Assert.Equal(created.Str("id"), staff.Str("userId"));
+        await admin.MustAsync(HttpMethod.Post, "/api/users", Account("pgop-second", id), HttpStatusCode.Conflict);
+        Assert.Null(await identity.Users.FindForSignInAsync("pgop-second"));
+    }
+
+    private static async Task<List<string>> ChannelRolesAsync(SharedDeployment shared, Guid user) =>
+        (await MediaCenter.IntegrationTests.Identity.SignInTests.ScalarListAsync(shared, $"SELECT role FROM mc.channel_members WHERE user_id = '{user}'")).ToList();
 }

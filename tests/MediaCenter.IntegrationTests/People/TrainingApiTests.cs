@@ -108,4 +108,59 @@ public sealed class TrainingApiTests(IntegrationFixture fixture)
         Assert.False((bool)staffRow["MeetsRatio"]!);
         Assert.Equal((1, 1, 1, 0), (Cell("SessionsClosed"), Cell("Attended"), Cell("Passed"), Cell("ObligationsOpen")));
     }
+
+    [Fact]
+    public async Task A_new_review_level_on_a_channel_owes_the_partys_newsroom_staff_their_training_again()
+    {
+        var shared = await fixture.SharedAsync();
+        await using var people = await OpsPeople.CreateAsync(shared.Deployment, shared.Web.Http, "trnlv");
+        var channel = "trnlv-home";
+        await shared.Deployment.Identity.Directory.CreateChannelAsync(channel, "首页", people.PartyA);
+        var plan = await people.PartyAdmin.MustAsync(HttpMethod.Post, "/api/v1/people/training/plans", new
+        {
+            post = "Staff",
+            kind = "OperatingSkills",
+            title = "稿件审核操作",
+            cadence = "Once",
+            skills = new[] { "审核流程" },
+            passMark = 60,
+        }, HttpStatusCode.Created);
+        var planId = plan.Str("id");
+        await people.PartyAdmin.MustAsync(HttpMethod.Post, $"/api/v1/people/training/plans/{planId}/activate", new { }, HttpStatusCode.OK);
+        var personId = await TrainedStaff.RecordAsync(people.PartyAdmin, "party:" + people.PartyA, null, "冯审核");
+        var obligations = $"/api/v1/people/training/obligations?person={personId}";
+        await Eventually.WaitAsync(() => people.Member.MustAsync(HttpMethod.Get, obligations, null, HttpStatusCode.OK),
+            list => list.GetArrayLength() == 1, TimeSpan.FromSeconds(20), "the newcomer's obligation");
+        var session = await people.PartyAdmin.MustAsync(HttpMethod.Post, "/api/v1/people/training/sessions", new
+        {
+            planId,
+            external = false,
+            startsAt = DateTimeOffset.UtcNow.AddHours(1),
+            location = "二楼培训室",
+        }, HttpStatusCode.Created);
+        var path = $"/api/v1/people/training/sessions/{session.Str("id")}";
+        await people.PartyAdmin.MustAsync(HttpMethod.Post, path + "/enrolment", new { personIds = new[] { personId } }, HttpStatusCode.OK);
+        await people.PartyAdmin.MustAsync(HttpMethod.Put, path + "/attendance", new { personIds = new[] { personId } }, HttpStatusCode.OK);
+        await people.PartyAdmin.MustAsync(HttpMethod.Put, path + "/scores", new { scores = new[] { new { personId, score = 80 } } }, HttpStatusCode.OK);
+        await people.PartyAdmin.MustAsync(HttpMethod.Post, path + "/close", new { }, HttpStatusCode.OK);
+        static IEnumerable<JsonElement> Open(JsonElement list) =>
+            list.EnumerateArray().Select(v => v.GetProperty("obligation")).Where(o => o.Str("state") == "Open");
+        Assert.Empty(Open(await people.Member.MustAsync(HttpMethod.Get, obligations, null, HttpStatusCode.OK)));
+
+        // Fewer levels (a new channel has all three), or the same again, are no new business; one more level is.
+        foreach (var fewer in new[] { 1, 1 })
+        {
+            await people.PartyAdmin.MustAsync(HttpMethod.Put, $"/api/v1/channels/{channel}/policy", new { reviewLevels = fewer, targets = new[] { "Pc" } },
+                HttpStatusCode.OK);
+        }
+
+        Assert.Empty(Open(await people.Member.MustAsync(HttpMethod.Get, obligations, null, HttpStatusCode.OK)));
+        await people.PartyAdmin.MustAsync(HttpMethod.Put, $"/api/v1/channels/{channel}/policy", new { reviewLevels = 2, targets = new[] { "Pc" } },
+            HttpStatusCode.OK);
+
+        var owed = Assert.Single(Open(await people.Member.MustAsync(HttpMethod.Get, obligations, null, HttpStatusCode.OK)));
+        Assert.Equal((planId, "BusinessChanged"), (owed.Str("planId"), owed.Str("reason")));
+        Assert.Equal(DateOnly.Parse(owed.Str("since"), System.Globalization.CultureInfo.InvariantCulture).AddDays(30),
+            DateOnly.Parse(owed.Str("due"), System.Globalization.CultureInfo.InvariantCulture));
+    }
 }

@@ -80,8 +80,15 @@ public sealed class PublicTicketTests(IntegrationFixture fixture)
         Assert.Equal(("139****5678", "王**"), (seen.GetProperty("ticket").Str("phoneMasked"), seen.GetProperty("ticket").Str("nameMasked")));
         Assert.Contains("Handle", seen.GetProperty("allowedMoves").EnumerateArray().Select(m => m.GetString()));
 
-        await people.Member.MustAsync(HttpMethod.Post, $"/api/v1/tickets/{code}/handle", new { note = "已调低夜间亮度", rectificationRequested = "夜间亮度策略未执行" },
-            HttpStatusCode.OK);
+        // The handling names the person of the party whose work the complaint concerns (their appraisal counts it); another party's is refused.
+        var concerned = (await people.PartyAdmin.MustAsync(HttpMethod.Post, "/api/v1/people",
+            new { name = "蒋运维", post = "ServicePost", education = "Secondary", experienceYears = 1 }, HttpStatusCode.Created)).Str("id");
+        var elsewhere = (await people.OtherParty.MustAsync(HttpMethod.Post, "/api/v1/people",
+            new { name = "沈运维", post = "ServicePost", education = "Secondary", experienceYears = 1 }, HttpStatusCode.Created)).Str("id");
+        await people.Member.MustAsync(HttpMethod.Post, $"/api/v1/tickets/{code}/handle", new { note = "x", concernedStaffId = elsewhere },
+            HttpStatusCode.UnprocessableEntity);
+        await people.Member.MustAsync(HttpMethod.Post, $"/api/v1/tickets/{code}/handle",
+            new { note = "已调低夜间亮度", rectificationRequested = "夜间亮度策略未执行", concernedStaffId = concerned }, HttpStatusCode.OK);
         await people.Member.MustAsync(HttpMethod.Post, $"/api/v1/tickets/{code}/reply", new { text = "已将夜间亮度调至 30%，感谢监督。" }, HttpStatusCode.OK);
 
         // The submitter follows with the code and the phone (in any spelling); a wrong contact is the same 404 as a wrong code.
@@ -121,6 +128,16 @@ public sealed class PublicTicketTests(IntegrationFixture fixture)
         {
             events.Parameters.AddWithValue("id", code);
             Assert.Equal("Submit,Accept,Assign,Handle,Reply,Rate,Close", (string)(await events.ExecuteScalarAsync())!);
+        }
+
+        await using (var closing = new NpgsqlCommand(
+            "SELECT payload ->> 'concernedStaffId', payload ->> 'satisfaction' FROM mc.event_log WHERE entity_type = 'ticket' AND entity_id = @id AND event_type = 'Close'",
+            connection))
+        {
+            closing.Parameters.AddWithValue("id", code);
+            await using var reader = await closing.ExecuteReaderAsync();
+            Assert.True(await reader.ReadAsync());
+            Assert.Equal((concerned, "5"), (reader.GetString(0), reader.GetString(1)));
         }
     }
 

@@ -418,7 +418,8 @@
     "training.planState.Active": "已生效", "training.planState.Retired": "已停用", "training.sessionState.Scheduled": "已安排",
     "training.sessionState.Held": "已举行", "training.sessionState.Closed": "已结束", "training.sessionState.Cancelled": "已取消",
     "training.reason.Joined": "入职本岗位", "training.reason.PostChanged": "岗位变更", "training.reason.PlanActivated": "新计划生效",
-    "training.reason.PlanChanged": "岗位技能变更", "training.reason.Periodic": "定期复训"
+    "training.reason.PlanChanged": "岗位技能变更", "training.reason.Periodic": "定期复训",
+    "training.reason.BusinessChanged": "岗位业务变更（新增审核级别）"
   });
   Object.assign(messages["en"], {
     "training.title": "Training", "training.obligations": "Training owed (overdue first)", "training.plans": "Training plans",
@@ -443,7 +444,8 @@
     "training.planState.Active": "Active", "training.planState.Retired": "Retired", "training.sessionState.Scheduled": "Scheduled",
     "training.sessionState.Held": "Held", "training.sessionState.Closed": "Closed", "training.sessionState.Cancelled": "Cancelled",
     "training.reason.Joined": "Joined the post", "training.reason.PostChanged": "Post changed", "training.reason.PlanActivated": "New plan in force",
-    "training.reason.PlanChanged": "Post's skills changed", "training.reason.Periodic": "Periodic renewal"
+    "training.reason.PlanChanged": "Post's skills changed", "training.reason.Periodic": "Periodic renewal",
+    "training.reason.BusinessChanged": "Post's business changed (a new review level)"
   });
   // Growth record (成长档案, js/growth.js) and 我的档案 (js/mine.js): the person's own record, trainings, appraisals and growth.
   Object.assign(messages["zh-CN"], {
@@ -486,7 +488,8 @@
     "appraisal.m.assignmentsSubmitted": "交稿数", "appraisal.m.assignmentOnTimeRate": "按时交稿率（%）", "appraisal.m.reviewsDone": "审核数",
     "appraisal.m.reviewTurnaroundMedianHours": "审核时长中位数（小时）", "appraisal.m.incidentsAcknowledged": "故障响应数",
     "appraisal.m.incidentsAcknowledgedInTarget": "按时响应故障数", "appraisal.m.incidentsResolved": "故障解决数", "appraisal.m.inspectionsDone": "巡检次数",
-    "appraisal.m.trainingsPassed": "培训合格数"
+    "appraisal.m.trainingsPassed": "培训合格数", "appraisal.m.complaintsClosed": "涉及本人的投诉办结数",
+    "appraisal.m.complaintSatisfactionRate": "涉及本人投诉的满意率（%）"
   });
   Object.assign(messages["en"], {
     "appraisal.title": "Appraisal and incentives", "appraisal.manualDefault": "Attitude:40",
@@ -510,7 +513,8 @@
     "appraisal.m.assignmentOnTimeRate": "On-time rate (%)", "appraisal.m.reviewsDone": "Reviews done",
     "appraisal.m.reviewTurnaroundMedianHours": "Median review time (h)", "appraisal.m.incidentsAcknowledged": "Incidents acknowledged",
     "appraisal.m.incidentsAcknowledgedInTarget": "Acknowledged within target", "appraisal.m.incidentsResolved": "Incidents resolved",
-    "appraisal.m.inspectionsDone": "Inspections done", "appraisal.m.trainingsPassed": "Trainings passed"
+    "appraisal.m.inspectionsDone": "Inspections done", "appraisal.m.trainingsPassed": "Trainings passed",
+    "appraisal.m.complaintsClosed": "Complaints about them closed", "appraisal.m.complaintSatisfactionRate": "Satisfaction with complaints about them (%)"
   });
   // Indicators and rectifications (指标、整改与报备, F9.4): js/indicators.js.
   Object.assign(messages["zh-CN"], {
