@@ -79,6 +79,17 @@ internal sealed partial class PostgresEventLog(NpgsqlDataSource db, IServiceProv
         return payload is null ? null : Read<T>(payload);
     }
 
+    /// <summary>Every event of an entity, oldest first (rows written before the typed events are left out).</summary>
+    public async Task<IReadOnlyList<T>> HistoryAsync<T>(string domain, string entityId, CancellationToken cancellationToken = default)
+        where T : DomainEvent
+    {
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        var payloads = await connection.QueryAsync<string>(new CommandDefinition("""
+            SELECT payload::text FROM mc.event_log WHERE entity_type = @domain AND entity_id = @entity ORDER BY version
+            """, new { domain, entity = entityId }, cancellationToken: cancellationToken));
+        return payloads.Select(Read<T>).OfType<T>().ToList();
+    }
+
     public async Task<EventLogPage> ReadAsync(Guid person, IReadOnlyList<string> domains, LogPosition from, int max,
         CancellationToken cancellationToken = default)
     {

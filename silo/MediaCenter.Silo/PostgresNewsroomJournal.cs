@@ -53,6 +53,12 @@ internal sealed class PostgresNewsroomJournal(NpgsqlDataSource db, PostgresEvent
         }, cancellationToken);
     }
 
+    public async Task<IReadOnlyList<ArticleHistoryEntry>> HistoryAsync(string articleId, CancellationToken cancellationToken = default) =>
+        (await events.HistoryAsync<ArticleChanged>(DomainNames.Article, articleId, cancellationToken))
+        .Select(e => new ArticleHistoryEntry(e.Version, e.At, new Person(e.ActorId ?? Guid.Empty, e.ActorName ?? ""), e.Command, e.From, e.To, e.Comment,
+            e.ReviewLevel))
+        .ToList();
+
     public async Task<IReadOnlyList<ArticleCard>> BoardCardsAsync(string channel, CancellationToken cancellationToken = default)
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);

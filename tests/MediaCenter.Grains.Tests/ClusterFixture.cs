@@ -284,6 +284,11 @@ public sealed class RecordingNewsroomJournal : INewsroomJournal
         return Task.CompletedTask;
     }
 
+    public Task<IReadOnlyList<ArticleHistoryEntry>> HistoryAsync(string articleId, CancellationToken cancellationToken = default) =>
+        // As the log holds them: one entry per version (a replay changes nothing), oldest first.
+        Task.FromResult<IReadOnlyList<ArticleHistoryEntry>>(_events.Where(e => e.Card.Id == articleId).Select(e => e.Entry)
+            .GroupBy(e => e.Version).Select(g => g.First()).OrderBy(e => e.Version).ToList());
+
     public Task<IReadOnlyList<ArticleCard>> BoardCardsAsync(string channel, CancellationToken cancellationToken = default) =>
         Task.FromResult<IReadOnlyList<ArticleCard>>(_projections.Values.Where(p => p.Card.Channel == channel && p.Card.Stage != ArticleStage.Deleted)
             .Select(p => p.Card).ToList());
@@ -343,9 +348,18 @@ public sealed class HoldingGrainStorage(Orleans.Storage.IGrainStorage inner, Rec
 
     public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) => inner.ReadStateAsync(stateName, grainId, grainState);
 
+    private static readonly ConcurrentDictionary<GrainId, ArticleState> Articles = new();
+
+    /// <summary>A story's state as last written (a copy), or null.</summary>
+    public static ArticleState? WrittenArticle(GrainId grain) => Articles.GetValueOrDefault(grain);
+
     public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         Writes.AddOrUpdate(grainId, 1, (_, n) => n + 1);
+        if (grainState.State is ArticleState article)
+        {
+            Articles[grainId] = System.Text.Json.JsonSerializer.Deserialize<ArticleState>(System.Text.Json.JsonSerializer.Serialize(article))!;
+        }
         if (holds.HoldOf(grainId.Key.ToString()!) is { } hold)
         {
             await hold;

@@ -35,6 +35,10 @@ public sealed class ArticleState
     [Id(16)] public List<PublishTarget> ScheduledTargets { get; set; } = [];
     [Id(17)] public List<TargetState> Targets { get; set; } = [];
     [Id(18)] public string? LastComment { get; set; }
+    /// <summary>
+    /// The timeline entries the event log may not hold yet (the last one at least): the timeline lives in the log, and the grain
+    /// keeps only what it still owes it.
+    /// </summary>
     [Id(19)] public List<ArticleHistoryEntry> History { get; set; } = [];
     [Id(20)] public long Version { get; set; }
     [Id(21)] public DateTimeOffset UpdatedAt { get; set; }
@@ -42,6 +46,18 @@ public sealed class ArticleState
 
     /// <summary>The due time whose passing was already announced to the assignees and the chief (once per due time).</summary>
     [Id(23)] public DateTimeOffset? OverdueRemindedFor { get; set; }
+
+    /// <summary>Everyone who saved a draft of the story (they never approve it).</summary>
+    [Id(24)] public List<Guid> Drafters { get; set; } = [];
+
+    /// <summary>Every approval given: who, at which review level (one person approves at most one level).</summary>
+    [Id(25)] public List<KeyValuePair<Guid, int>> Approvals { get; set; } = [];
+
+    /// <summary>Who saved the current draft version.</summary>
+    [Id(26)] public Person? LastDraftBy { get; set; }
+
+    /// <summary>True once <see cref="Drafters"/>, <see cref="Approvals"/> and <see cref="LastDraftBy"/> were taken from the whole timeline.</summary>
+    [Id(27)] public bool FactsKept { get; set; }
 }
 
 /// <summary>
@@ -80,6 +96,17 @@ internal sealed partial class ArticleGrain(
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        if (!S.FactsKept)
+        {
+            // A state written while the whole timeline was kept in it: what the rules need is taken from it once.
+            foreach (var entry in S.History)
+            {
+                Remember(entry);
+            }
+
+            S.FactsKept = true;
+        }
+
         if (S.Channel is not null)
         {
             // A write may have been acknowledged while the board, the read model or the reminder table was unreachable.
@@ -90,8 +117,19 @@ internal sealed partial class ArticleGrain(
 
     public Task<ArticleCard?> GetCardAsync() => Task.FromResult(S.Channel is null ? null : Card());
 
-    public Task<ArticleView?> GetAsync() =>
-        Task.FromResult(S.Channel is null ? null : new ArticleView(Card(), S.Angle, S.Materials, S.Draft, S.ProgressNote, S.History));
+    public async Task<ArticleView?> GetAsync()
+    {
+        if (S.Channel is null)
+        {
+            return null;
+        }
+
+        var view = new ArticleView(Card(), S.Angle, S.Materials, S.Draft, S.ProgressNote, []);
+        // The timeline is the event log's, with the entries the grain still owes it after the last one it holds.
+        var logged = await journal.HistoryAsync(Id);
+        var last = logged.Count > 0 ? logged[^1].Version : 0;
+        return view with { History = [.. logged, .. S.History.Where(h => h.Version > last)] };
+    }
 
     public Task<CommandResult> ExecuteAsync(ArticleCommand command, NewsroomActor actor, string operationId)
     {
@@ -158,6 +196,7 @@ internal sealed partial class ArticleGrain(
             : S.Stage == ArticleStage.InReview ? S.ReviewLevel : null;
         var entry = new ArticleHistoryEntry(S.Version, now, actor.Person, command.Type, before, S.Stage, command.Comment?.Trim() is { Length: > 0 } c ? c : null, level);
         S.History.Add(entry);
+        Remember(entry);
         var card = Card();
         if (command.Type is ArticleCommandType.Publish or ArticleCommandType.FireSchedule or ArticleCommandType.Withdraw)
         {
@@ -367,6 +406,25 @@ internal sealed partial class ArticleGrain(
         return roles;
     }
 
+    /// <summary>What the rules need of a timeline entry, kept apart from the timeline (which the event log holds).</summary>
+    private void Remember(ArticleHistoryEntry entry)
+    {
+        if (entry.Command == ArticleCommandType.SaveDraft)
+        {
+            if (!S.Drafters.Contains(entry.Actor.Id))
+            {
+                S.Drafters.Add(entry.Actor.Id);
+            }
+
+            S.LastDraftBy = entry.Actor;
+        }
+        else if (entry.Command == ArticleCommandType.Approve && entry.ReviewLevel is { } level
+                 && !S.Approvals.Contains(new KeyValuePair<Guid, int>(entry.Actor.Id, level)))
+        {
+            S.Approvals.Add(new(entry.Actor.Id, level));
+        }
+    }
+
     /// <summary>
     /// 三审 means three different people (separation of duties): whoever wrote the story — its author, an assignee,
     /// anyone who saved a draft of it — never approves it, and one person approves at most one review level of it,
@@ -374,15 +432,18 @@ internal sealed partial class ArticleGrain(
     /// </summary>
     private string? ReviewConflict(NewsroomActor actor)
     {
-        if (S.Author?.Id == actor.UserId || S.Assignees.Any(a => a.Id == actor.UserId)
-            || S.History.Any(h => h.Command == ArticleCommandType.SaveDraft && h.Actor.Id == actor.UserId))
+        if (S.Author?.Id == actor.UserId || S.Assignees.Any(a => a.Id == actor.UserId) || S.Drafters.Contains(actor.UserId))
         {
             return Msg.Of("newsroom.writerNeverApproves");
         }
 
-        var approved = S.History.FirstOrDefault(h => h.Command == ArticleCommandType.Approve && h.Actor.Id == actor.UserId && h.ReviewLevel != S.ReviewLevel);
-        if (approved?.ReviewLevel is { } level)
+        foreach (var (approver, level) in S.Approvals)
         {
+            if (approver != actor.UserId || level == S.ReviewLevel)
+            {
+                continue;
+            }
+
             return Msg.Of("newsroom.oneLevelPerPerson", ("approvedLevel", level), ("approvedLevelName", ArticleWorkflow.LevelName(level)),
                 ("level", S.ReviewLevel), ("levelName", ArticleWorkflow.LevelName(S.ReviewLevel)));
         }
@@ -477,9 +538,8 @@ internal sealed partial class ArticleGrain(
 
                 if (save.BaseVersion != S.DraftVersion)
                 {
-                    var last = S.History.LastOrDefault(h => h.Command == ArticleCommandType.SaveDraft);
                     return Refuse(CommandOutcome.VersionConflict,
-                        Msg.Of("newsroom.draftVersionConflict", ("by", last?.Actor.Name), ("version", S.DraftVersion), ("edited", save.BaseVersion)));
+                        Msg.Of("newsroom.draftVersionConflict", ("by", S.LastDraftBy?.Name), ("version", S.DraftVersion), ("edited", save.BaseVersion)));
                 }
 
                 if (DraftProblem(draft) is { } bad)
@@ -712,6 +772,11 @@ internal sealed partial class ArticleGrain(
 
         var card = Card();
         await _events.AppendAsync(S.History, h => h.Version, entry => journal.RecordEventAsync(card, entry, cancellationToken));
+        if (S.History.Count > 1)
+        {
+            // The log holds them now: the state keeps the last one only (the next write stores it so).
+            S.History.RemoveRange(0, S.History.Count - 1);
+        }
 
         if (_reminderBehind)
         {

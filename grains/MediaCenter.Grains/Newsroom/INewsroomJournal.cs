@@ -13,6 +13,9 @@ public interface INewsroomJournal
     /// <summary>Appends a timeline entry to the event log.</summary>
     Task RecordEventAsync(ArticleCard card, ArticleHistoryEntry entry, CancellationToken cancellationToken = default);
 
+    /// <summary>A story's timeline as the event log holds it, oldest first (entries not yet appended are the grain's to add).</summary>
+    Task<IReadOnlyList<ArticleHistoryEntry>> HistoryAsync(string articleId, CancellationToken cancellationToken = default);
+
     /// <summary>The cards of a channel's board as the read model has them (live stories and the 100 latest finished ones).</summary>
     Task<IReadOnlyList<ArticleCard>> BoardCardsAsync(string channel, CancellationToken cancellationToken = default);
 

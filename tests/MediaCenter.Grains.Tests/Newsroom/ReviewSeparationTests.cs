@@ -1,4 +1,5 @@
 using MediaCenter.Grains.Newsroom;
+using Orleans.Core.Internal;
 
 namespace MediaCenter.Grains.Tests.Newsroom;
 
@@ -57,6 +58,29 @@ public sealed class ReviewSeparationTests(ClusterFixture fixture)
 
         await AssertRefusedAsync(story, Staff.Writer with { ReviewLevels = [1] }, "The author or a writer of a story never approves it.");
         Assert.Equal(ArticleStage.Approved, (await Desk.MustAsync(story, Approve, Staff.Reviewer(1))).Stage);
+    }
+
+    [Fact]
+    public async Task The_timeline_lives_in_the_log_and_who_wrote_and_who_approved_are_remembered_when_the_story_wakes_again()
+    {
+        var desk = await DeskAsync(3);
+        var story = await desk.StoryInAsync(ArticleStage.InReview);
+        var twoLevels = Staff.Reviewer(1) with { ReviewLevels = [1, 3] };
+        Assert.Equal(2, (await Desk.MustAsync(story, Approve, twoLevels)).ReviewLevel);
+        var moves = (await Desk.ViewAsync(story)).History;
+
+        // The state keeps what the log may still be owed (the entry before and this one), not the timeline.
+        Assert.Equal(3, (await Desk.MustAsync(story, Approve, Staff.Reviewer(2))).ReviewLevel);
+        var written = HoldingGrainStorage.WrittenArticle(story.GetGrainId())!;
+        Assert.Equal([moves[^1].Version, moves[^1].Version + 1], written.History.Select(h => h.Version).ToArray());
+
+        await story.Cast<IGrainManagementExtension>().DeactivateOnIdle();
+        var woken = await Desk.ViewAsync(story);
+        Assert.Equal([.. moves.Select(m => m.Version), moves[^1].Version + 1], woken.History.Select(h => h.Version).ToArray());
+        Assert.Equal(ArticleCommandType.Approve, woken.History[^1].Command);
+        await AssertRefusedAsync(story, Staff.Writer with { ReviewLevels = [3] }, "The author or a writer of a story never approves it.");
+        await AssertRefusedAsync(story, twoLevels, "you approved level 1 (first review), this is level 3 (final review)");
+        Assert.Equal(ArticleStage.Approved, (await Desk.MustAsync(story, Approve, Staff.Reviewer(3))).Stage);
     }
 
     [Fact]
