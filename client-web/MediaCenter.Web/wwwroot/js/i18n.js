@@ -939,6 +939,7 @@
     "tk.rectTitle": "整改事项",
     "tk.rectDetail": "说明",
     "tk.rectifications": "整改",
+    "tk.attachments": "附件",
     "ind.rect.source": "来源"
   });
   Object.assign(messages["en"], {
@@ -1011,6 +1012,7 @@
     "tk.rectTitle": "What to rectify",
     "tk.rectDetail": "Detail",
     "tk.rectifications": "Rectifications",
+    "tk.attachments": "Attachments",
     "ind.rect.source": "Source"
   });
   // Applications (接入应用).
