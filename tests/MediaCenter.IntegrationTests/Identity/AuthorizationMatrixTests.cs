@@ -362,6 +362,8 @@ public sealed class AuthorizationMatrixTests(IntegrationFixture fixture)
         ["POST /api/v1/evaluations/{id}/conclude"] = [],
         ["POST /api/v1/evaluations/{id}/close"] = [],
         ["GET /api/v1/data-dictionary"] = AuditRead,
+        ["GET /api/v1/retention/runs"] = ["admin", "operator", "management"],
+        ["POST /api/v1/retention/runs"] = Operations,
         ["GET /api/v1/lineage/{kind}/{id}"] = PartyRead,
 
         // Webhooks: operators, and a party's admins for their own party (an empty body is 400). {id} is no webhook here: 404.
