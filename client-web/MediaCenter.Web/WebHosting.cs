@@ -139,6 +139,7 @@ public static class WebHosting
         app.MapPublicSurveysApi();
         app.MapPublicInfoApi();
         app.MapDataDictionaryApi();
+        app.MapRetentionApi();
         app.MapLineageApi();
         // A connection ends when its session expires (the ticket carries the expiry), not only when it is revoked.
         app.MapHub<LiveHub>(LiveHub.Path, o => o.CloseOnAuthenticationExpiration = true);

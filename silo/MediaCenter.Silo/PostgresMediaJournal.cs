@@ -12,14 +12,15 @@ internal sealed class PostgresMediaJournal(NpgsqlDataSource db) : IMediaJournal
         // The same id always carries the same checked bytes: a repeat after a lost acknowledgement changes nothing.
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition("""
-            INSERT INTO mc.media (id, channel_code, file_name, content_type, size_bytes, sha256, data, uploaded_by, uploaded_at)
-            VALUES (@Id, @Channel, @FileName, @ContentType, @SizeBytes, @Sha256, @Data, @UploadedBy, @UploadedAt)
+            INSERT INTO mc.media (id, channel_code, ticket_id, file_name, content_type, size_bytes, sha256, data, uploaded_by, uploaded_at)
+            VALUES (@Id, @Channel, @Ticket, @FileName, @ContentType, @SizeBytes, @Sha256, @Data, @UploadedBy, @UploadedAt)
             ON CONFLICT (id) DO NOTHING
             """,
             new
             {
                 info.Id,
-                info.Channel,
+                Channel = info.Ticket is null ? info.Channel : null,
+                info.Ticket,
                 info.FileName,
                 info.ContentType,
                 info.SizeBytes,
@@ -28,5 +29,12 @@ internal sealed class PostgresMediaJournal(NpgsqlDataSource db) : IMediaJournal
                 UploadedBy = uploadedBy,
                 UploadedAt = info.UploadedAt.ToUniversalTime(),
             }, cancellationToken: cancellationToken));
+    }
+
+    public async Task EraseTicketFilesAsync(string ticketId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition("DELETE FROM mc.media WHERE ticket_id = @ticketId", new { ticketId },
+            cancellationToken: cancellationToken));
     }
 }

@@ -159,6 +159,7 @@ public static class SiloHosting
         services.AddSingleton<Grains.Tickets.ITicketJournal, PostgresTicketJournal>();
         services.AddSingleton<Grains.Supervision.ISupervisionJournal, PostgresSupervisionJournal>();
         services.AddSingleton<Grains.Evaluation.IEvaluationJournal, PostgresEvaluationJournal>();
+        services.AddSingleton<Grains.Public.IPublicProfileJournal, PostgresPublicProfileJournal>();
         services.AddSingleton<Grains.Interactive.IInteractionJournal, PostgresInteractionJournal>();
         services.AddSingleton<IValidateOptions<Grains.Tickets.TicketOptions>, Hosting.Tickets.TicketOptionsValidator>();
         services.AddOptions<Grains.Tickets.TicketOptions>().Bind(builder.Configuration.GetSection(Grains.Tickets.TicketOptions.Section))

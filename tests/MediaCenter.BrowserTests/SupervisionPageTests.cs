@@ -41,6 +41,10 @@ public sealed class SupervisionPageTests(BrowserFixture fixture)
         await Assertions.Expect(record).ToHaveAttributeAsync("data-state", "Done", Slow);
         await op.ClickAsync("#sv-findings li[data-finding='1'] .sv-open-rect");
         await Assertions.Expect(op.Locator("#sv-findings li[data-finding='1'] [data-rect-state]")).ToHaveAttributeAsync("data-rect-state", "Open", Slow);
+        // Its 来源与变更 block (F10.3): made by the operator, then recorded.
+        await op.ClickAsync("#sv-open details.lineage summary");
+        await Assertions.Expect(op.Locator("#sv-open .lineage-origin")).ToContainTextAsync("创建", new LocatorAssertionsToContainTextOptions { Timeout = 10_000 });
+        await Assertions.Expect(op.Locator("#sv-open .lineage-changes li[data-event=Record]")).ToBeVisibleAsync();
 
         // The rectification page links back to the record.
         await op.ClickAsync("#sv-findings li[data-finding='1'] a[data-route]");

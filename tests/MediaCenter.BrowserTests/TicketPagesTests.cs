@@ -31,6 +31,13 @@ public sealed class TicketPagesTests(BrowserFixture fixture)
         await phone.FillAsync("#file-form [name=content]", "晚上九点后广场大屏的音量仍然很大。");
         await phone.FillAsync("#file-form [name=phone]", "13712345678");
         await phone.CheckAsync("#file-form [name=consent]");
+        // A photo attached from the phone (a PNG's signature is all the type check needs).
+        await phone.SetInputFilesAsync("#files", new FilePayload
+        {
+            Name = "大屏.png",
+            MimeType = "image/png",
+            Buffer = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, (byte)'I', (byte)'H', (byte)'D', (byte)'R', 1, 1, 1],
+        });
         await phone.ClickAsync("#file-submit");
         var codeBox = phone.Locator("#filed-code");
         await Assertions.Expect(codeBox).ToBeVisibleAsync(new LocatorAssertionsToBeVisibleOptions { Timeout = 30_000 });
@@ -43,6 +50,7 @@ public sealed class TicketPagesTests(BrowserFixture fixture)
         // The operator acknowledges and assigns it to the party.
         await using var operatorContext = await fixture.Browser.NewContextAsync(Desktop);
         var op = await OpenAsync(await fixture.SignedInPageAsync(operatorContext), code);
+        await Assertions.Expect(op.Locator("#tk-files li a")).ToHaveTextAsync("大屏.png");
         await op.ClickAsync("#tk-open form[data-move=Accept] button");
         await Assertions.Expect(op.Locator("#tk-open")).ToHaveAttributeAsync("data-state", "Accepted", Slow);
         await op.FillAsync("#tk-open form[data-move=Assign] [name=assignee]", "party:ui-party");
@@ -68,6 +76,7 @@ public sealed class TicketPagesTests(BrowserFixture fixture)
         await phone.ClickAsync("#follow-form button[type=submit]");
         await Assertions.Expect(phone.Locator("#t-state")).ToHaveAttributeAsync("data-state", "Replied", Slow);
         await Assertions.Expect(phone.Locator("#t-reply")).ToHaveTextAsync("已将晚上九点后的音量调至 30%。");
+        await Assertions.Expect(phone.Locator("#t-files")).ToHaveTextAsync("大屏.png");
         await phone.SelectOptionAsync("#rate-form [name=satisfaction]", "5");
         await phone.ClickAsync("#rate-submit");
         await Assertions.Expect(phone.Locator("#t-state")).ToHaveAttributeAsync("data-state", "ReturnVisited", Slow);

@@ -89,6 +89,8 @@ public sealed class ClusterFixture : IAsyncLifetime
     /// <summary>The evaluations every silo of the cluster writes to.</summary>
     public static MediaCenter.Grains.Tests.Evaluation.RecordingEvaluationJournal Evaluations { get; } = new();
 
+    public static MediaCenter.Grains.Tests.Public.RecordingPublicProfileJournal PublicProfiles { get; } = new();
+
     /// <summary>What application grains recorded, and the channels and terminals the tests give each application.</summary>
     public static MediaCenter.Grains.Tests.Applications.RecordingApplicationJournal Applications { get; } = new();
 
@@ -162,6 +164,7 @@ public sealed class ClusterFixture : IAsyncLifetime
             siloBuilder.Services.AddSingleton<MediaCenter.Grains.Tickets.ITicketJournal>(Tickets);
             siloBuilder.Services.AddSingleton<MediaCenter.Grains.Supervision.ISupervisionJournal>(Supervision);
             siloBuilder.Services.AddSingleton<MediaCenter.Grains.Evaluation.IEvaluationJournal>(Evaluations);
+            siloBuilder.Services.AddSingleton<MediaCenter.Grains.Public.IPublicProfileJournal>(PublicProfiles);
             siloBuilder.Services.AddOptions<MediaCenter.Grains.Tickets.TicketOptions>();
             siloBuilder.Services.AddSingleton<MediaCenter.Grains.Applications.IApplicationJournal>(Applications);
             siloBuilder.Services.AddSingleton<MediaCenter.Grains.Interactive.IInteractionJournal>(Interactions);

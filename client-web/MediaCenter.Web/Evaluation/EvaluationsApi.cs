@@ -196,7 +196,7 @@ internal static class EvaluationsApi
     }
 
     /// <summary>An evaluation the caller may see (404 otherwise, like another party's things).</summary>
-    private static async Task<(EvaluationView Evaluation, IEvaluationGrain Grain)> VisibleAsync(string id, HttpContext http, IClusterClient cluster)
+    internal static async Task<(EvaluationView Evaluation, IEvaluationGrain Grain)> VisibleAsync(string id, HttpContext http, IClusterClient cluster)
     {
         var user = http.CurrentUser();
         var grain = cluster.GetGrain<IEvaluationGrain>(id);

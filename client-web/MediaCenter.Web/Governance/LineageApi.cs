@@ -21,7 +21,8 @@ public sealed record LineageChange(long Version, string Event, string? Actor, Da
 public sealed record Lineage(string Kind, string Id, LineageOrigin? Origin, IReadOnlyList<LineageChange> Changes);
 
 /// <summary>
-/// Lineage on records (F10.3): <c>GET /api/v1/lineage/{kind}/{id}</c> for stories, incidents, tickets, terminals and staff records,
+/// Lineage on records (F10.3): <c>GET /api/v1/lineage/{kind}/{id}</c> for stories, incidents, tickets, terminals, staff records,
+/// supervision records, yearly evaluations and rectifications,
 /// read from mc.event_log plus what each domain keeps of a record's source. Whoever may read the record may read its lineage: each
 /// kind asks the same visibility check as its own detail endpoint.
 /// </summary>
@@ -35,6 +36,9 @@ internal static class LineageApi
         ["ticket"] = ["ticket"],
         ["terminal"] = ["terminal", "inspection"],
         ["staff"] = ["staff"],
+        ["supervision"] = ["supervision"],
+        ["evaluation"] = ["evaluation"],
+        ["rectification"] = ["rectification"],
     };
 
     /// <summary>The end of an encoded message (its URL argument runs up to it).</summary>
@@ -67,6 +71,15 @@ internal static class LineageApi
                     case "terminal":
                         await TerminalsApi.VisibleAsync(id, http, terminals);
                         break;
+                    case "supervision":
+                        await Supervision.SupervisionApi.VisibleAsync(id, http, cluster);
+                        break;
+                    case "evaluation":
+                        await Evaluation.EvaluationsApi.VisibleAsync(id, http, cluster);
+                        break;
+                    case "rectification":
+                        await Indicators.IndicatorsApi.VisibleRectificationAsync(id, http, cluster);
+                        break;
                     default:
                         await People.StaffApi.VisibleAsync(id, http, cluster);
                         break;
@@ -86,7 +99,7 @@ internal static class LineageApi
             .WithTags("governance")
             .WithName("GetLineage")
             .WithSummary("Where a record came from (user, public, reprint URL, terminal, system) and when, and every change with its actor from mc.event_log; " +
-                "kind: story, incident, ticket, terminal, staff. Answered to whoever may read the record.");
+                "kind: story, incident, ticket, terminal, staff, supervision, evaluation, rectification. Answered to whoever may read the record.");
         return endpoints;
     }
 

@@ -438,7 +438,7 @@ internal static class IndicatorsApi
         return Results.Ok(result.Rectification);
     }
 
-    private static async Task<RectificationView> VisibleRectificationAsync(string id, HttpContext http, IClusterClient cluster)
+    internal static async Task<RectificationView> VisibleRectificationAsync(string id, HttpContext http, IClusterClient cluster)
     {
         var view = await cluster.GetGrain<IRectificationGrain>(id).GetAsync();
         return view is not null && http.CurrentUser().CanSeeParty(view.PartyId)

@@ -22,9 +22,19 @@ public sealed class MediaStore(NpgsqlDataSource db)
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         var row = await connection.QuerySingleOrDefaultAsync<StoredMedia>(new CommandDefinition(
-            "SELECT id, channel_code, file_name, content_type, size_bytes, sha256, uploaded_at FROM mc.media WHERE id = @id",
+            "SELECT id, channel_code, file_name, content_type, size_bytes, sha256, uploaded_at FROM mc.media WHERE id = @id AND channel_code IS NOT NULL",
             new { id }, cancellationToken: cancellationToken));
-        return row is null ? null : new MediaInfo(row.Id, row.ChannelCode, row.FileName, row.ContentType, row.SizeBytes, row.Sha256, row.UploadedAt);
+        return row is null ? null : new MediaInfo(row.Id, row.ChannelCode!, row.FileName, row.ContentType, row.SizeBytes, row.Sha256, row.UploadedAt);
+    }
+
+    /// <summary>A file attached to a ticket (never answered by <see cref="InfoAsync"/>: a ticket's files are not a channel's).</summary>
+    public async Task<MediaInfo?> TicketFileAsync(string ticketId, Guid id, CancellationToken cancellationToken)
+    {
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<StoredMedia>(new CommandDefinition(
+            "SELECT id, channel_code, file_name, content_type, size_bytes, sha256, uploaded_at FROM mc.media WHERE id = @id AND ticket_id = @ticketId",
+            new { id, ticketId }, cancellationToken: cancellationToken));
+        return row is null ? null : new MediaInfo(row.Id, "", row.FileName, row.ContentType, row.SizeBytes, row.Sha256, row.UploadedAt, ticketId);
     }
 
     /// <summary>A file's bytes as a stream that reads them a slice at a time, when they are asked for.</summary>
@@ -42,7 +52,7 @@ public sealed class MediaStore(NpgsqlDataSource db)
     {
         public required Guid Id { get; init; }
 
-        public required string ChannelCode { get; init; }
+        public string? ChannelCode { get; init; }
 
         public required string FileName { get; init; }
 

@@ -196,7 +196,7 @@ internal static class SupervisionApi
     }
 
     /// <summary>A record the caller may see (404 otherwise, like another party's things and an open mystery visit).</summary>
-    private static async Task<(SupervisionRecordView Record, ISupervisionRecordGrain Grain)> VisibleAsync(string id, HttpContext http, IClusterClient cluster)
+    internal static async Task<(SupervisionRecordView Record, ISupervisionRecordGrain Grain)> VisibleAsync(string id, HttpContext http, IClusterClient cluster)
     {
         var user = http.CurrentUser();
         var grain = cluster.GetGrain<ISupervisionRecordGrain>(id);

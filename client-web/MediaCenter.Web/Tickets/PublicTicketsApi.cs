@@ -17,7 +17,10 @@ internal static class PublicTicketsApi
     public const string Path = "/api/public/tickets";
 
     public sealed record SubmitBody(TicketKind? Kind, string? Subject, string? Content, string? Name, string? Phone, string? Email, bool? Consent,
-        TicketSource? Source, string? Challenge, string? Nonce);
+        TicketSource? Source, string? Challenge, string? Nonce, List<AttachmentBody>? Attachments);
+
+    /// <summary>A file attached to a filing: its name and its bytes (base64 in JSON).</summary>
+    public sealed record AttachmentBody(string? FileName, byte[]? Data);
 
     public sealed record ProofBody(string? Contact);
 
@@ -27,6 +30,9 @@ internal static class PublicTicketsApi
 
     public static IEndpointRouteBuilder MapPublicTicketsApi(this IEndpointRouteBuilder endpoints)
     {
+        // A filing carries its attachments base64-encoded (4 characters per 3 bytes) next to the text fields.
+        var settings = endpoints.ServiceProvider.GetRequiredService<IOptions<TicketOptions>>().Value;
+        var filingBodyBytes = (settings.MaxAttachments * settings.MaxAttachmentBytes * 4 / 3) + (64 * 1024);
         var open = endpoints.MapGroup(Path).WithTags("public").AllowAnonymous().RequireRateLimiting(TicketsHosting.PublicRateLimit);
 
         open.MapGet("/form", (IOptions<TicketOptions> options, ProofOfWork work) => Results.Ok(new
@@ -35,6 +41,9 @@ internal static class PublicTicketsApi
             Consent = new { options.Value.ConsentPurpose, options.Value.RetentionDays, options.Value.PolicyVersion },
             MaxSubject = 100,
             MaxContent = 2000,
+            options.Value.MaxAttachments,
+            options.Value.MaxAttachmentBytes,
+            AttachmentTypes = new[] { "image/jpeg", "image/png", "image/gif", "image/webp", "application/pdf" },
             ProofOfWorkBits = work.Bits,
         }))
             .WithName("PublicTicketForm")
@@ -80,13 +89,22 @@ internal static class PublicTicketsApi
 
                 var contact = TicketHttp.Contact(body?.Name, body?.Phone, body?.Email, protector);
                 var source = body?.Source == TicketSource.Api ? TicketSource.Api : TicketSource.Web;
-                var command = new SubmitTicket(body?.Kind, TicketPriority.Normal, source, body?.Subject, body?.Content, contact, TicketHttp.Consent(options.Value, time));
+                var attachments = body?.Attachments?.Select(a => new TicketUpload(a.FileName, a.Data)).ToList();
+                var command = new SubmitTicket(body?.Kind, TicketPriority.Normal, source, body?.Subject, body?.Content, contact, TicketHttp.Consent(options.Value, time),
+                    attachments is { Count: > 0 } ? attachments : null);
                 var result = await grain.ExecuteAsync(command, TicketActor.Public, operation);
+                if (attachments is { Count: > 0 })
+                {
+                    http.Audit().Details["attachments"] = result.Ticket?.Attachments?.Select(a => new { a.ContentType, a.SizeBytes }).ToList() ?? [];
+                }
+
                 return TicketHttp.Answer(http, result, PublicTicketView.Of, created: true);
             })
+            .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(filingBodyBytes))
             .WithName("SubmitPublicTicket")
             .WithSummary("Files a complaint, consultation or suggestion without an account: kind, subject, content, name (optional), phone and/or e-mail, " +
-                "consent=true, the solved challenge and nonce. Answers the follow-up code (`code`). Requires an Idempotency-Key (random, 16–100 characters).");
+                "consent=true, the solved challenge and nonce, and up to `maxAttachments` files (`attachments`: fileName, data in base64; images or PDF judged by " +
+                "their bytes, each at most `maxAttachmentBytes`; a refused one answers 422 naming the file and why). Answers the follow-up code (`code`). Requires an Idempotency-Key (random, 16–100 characters).");
 
         open.MapPost("/{code}/view", async (string code, ProofBody? body, HttpContext http, IClusterClient cluster, PersonalDataProtector protector) =>
             {
@@ -119,11 +137,11 @@ internal static class PublicTicketsApi
             {
                 var (_, grain) = await ProvenAsync(code, body?.Contact, cluster, protector);
                 var result = await grain.ExecuteAsync(new EraseTicketPersonalData(), TicketActor.Public, PublicOperation(http));
-                http.Audit().Details["erased"] = new[] { "name", "phone", "email" };
+                http.Audit().Details["erased"] = new[] { "name", "phone", "email", "attachments" };
                 return TicketHttp.Answer(http, result, PublicTicketView.Of);
             })
             .WithName("ErasePublicTicketPersonalData")
-            .WithSummary("Deletion on request by the submitter: name, phone and e-mail are removed for good (the ticket can no longer be followed); " +
+            .WithSummary("Deletion on request by the submitter: name, phone, e-mail and attachments are removed for good (the ticket can no longer be followed); " +
                 "the anonymous ticket stays. Requires an Idempotency-Key.");
 
         return endpoints;

@@ -131,6 +131,27 @@ internal static class TicketsApi
             .WithName("GetTicket")
             .WithSummary("A ticket with its clock, the rectifications it opened (and their state) and the moves the caller may make now; contact masked.");
 
+        tickets.MapGet("/{id}/attachments/{attachment:guid}", async (string id, Guid attachment, HttpContext http, IClusterClient cluster,
+                Newsroom.MediaStore store) =>
+            {
+                var (ticket, _) = await VisibleAsync(id, http, cluster);
+                var notFound = new IdentityProblem(ProblemKind.NotFound, Msg.Of("common.notFound", ("what", Msg.Of("what.attachment"))));
+                if (ticket.Attachments?.Any(a => a.Id == attachment) != true
+                    || await store.TicketFileAsync(ticket.Id, attachment, http.RequestAborted) is not { } info)
+                {
+                    throw notFound;
+                }
+
+                // Attachments are the public's files: never cached by shared caches, never rendered as the site's own content.
+                http.Response.Headers.CacheControl = "private, no-store";
+                http.Response.Headers["X-Content-Type-Options"] = "nosniff";
+                var inline = info.ContentType.StartsWith("image/", StringComparison.Ordinal);
+                return Results.File(store.Open(info), info.ContentType, inline ? null : info.FileName);
+            })
+            .RequireAuthorization(Policies.PartyRead)
+            .WithName("GetTicketAttachment")
+            .WithSummary("A file the submitter attached (an image or a PDF), for whoever may see the ticket.");
+
         tickets.MapGet("/{id}/contact", async (string id, HttpContext http, IClusterClient cluster, PersonalDataProtector protector) =>
             {
                 var (_, grain) = await VisibleAsync(id, http, cluster);
@@ -170,12 +191,12 @@ internal static class TicketsApi
             {
                 var (_, grain) = await VisibleAsync(id, http, cluster);
                 var result = await grain.ExecuteAsync(new EraseTicketPersonalData(), Actor(http.CurrentUser()), CommandIds.Required(http));
-                http.Audit().Details["erased"] = new[] { "name", "phone", "email" };
+                http.Audit().Details["erased"] = new[] { "name", "phone", "email", "attachments" };
                 return TicketHttp.Answer(http, result, t => t);
             })
             .RequireAuthorization(Policies.PartyRead)
             .WithName("EraseTicketPersonalData")
-            .WithSummary("Deletion on request: removes the submitter's name, phone and e-mail for good; the anonymous ticket stays. Requires an Idempotency-Key.");
+            .WithSummary("Deletion on request: removes the submitter's name, phone, e-mail and attachments for good; the anonymous ticket stays. Requires an Idempotency-Key.");
 
         return endpoints;
     }

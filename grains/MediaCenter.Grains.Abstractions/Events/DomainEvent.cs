@@ -117,10 +117,13 @@ public static class DomainNames
     /// <summary>Appraisals (考核).</summary>
     public const string Appraisal = "appraisal";
 
+    /// <summary>Organisations' public profiles (公开信息); the entity is the organisation key.</summary>
+    public const string PublicProfile = "public-profile";
+
     /// <summary>Every domain with a typed event.</summary>
     public static IReadOnlyList<string> All { get; } =
         [Article, Incident, HotEvent, Terminal, Patrol, Plan, Drill, Campaign, Staff, Ticket, Supervision, Application, Indicator, Rectification, Inspection, Evaluation,
-            Appraisal];
+            Appraisal, PublicProfile];
 
     /// <summary>The event type of a domain (what its payloads are read back as).</summary>
     public static Type EventTypeOf(string domain) => domain switch
@@ -142,6 +145,7 @@ public static class DomainNames
         Inspection => typeof(TerminalInspected),
         Evaluation => typeof(EvaluationChanged),
         Appraisal => typeof(AppraisalChanged),
+        PublicProfile => typeof(PublicProfileChanged),
         _ => throw new ArgumentOutOfRangeException(nameof(domain), domain, "not a domain of the event log"),
     };
 }

@@ -25,6 +25,9 @@ public enum MediaRole
 
     /// <summary>A member of the channel (or an administrator of its party).</summary>
     Member = 1,
+
+    /// <summary>A ticket storing the attachments filed with it (their types and sizes are checked by the ticket first).</summary>
+    Ticket = 2,
 }
 
 /// <summary>The life of an uploaded file as a table.</summary>
@@ -33,7 +36,7 @@ public static class MediaWorkflow
     /// <summary>Every allowed move.</summary>
     public static WorkflowTable<MediaState, MediaCommandType, MediaRole> Transitions { get; } = new(
     [
-        new(null, MediaCommandType.Upload, MediaRole.Member, MediaState.Stored),
+        new(null, MediaCommandType.Upload, MediaRole.Member | MediaRole.Ticket, MediaState.Stored),
     ]);
 }
 
@@ -62,7 +65,7 @@ public enum MediaOutcome
     NotFound,
 }
 
-/// <summary>An uploaded file's description.</summary>
+/// <summary>An uploaded file's description: a channel's material, or (with <paramref name="Ticket"/>, and an empty channel) a ticket's attachment.</summary>
 [GenerateSerializer, Immutable, Alias("mc.MediaInfo")]
 public sealed record MediaInfo(
     [property: Id(0)] Guid Id,
@@ -71,12 +74,13 @@ public sealed record MediaInfo(
     [property: Id(3)] string ContentType,
     [property: Id(4)] long SizeBytes,
     [property: Id(5)] string Sha256,
-    [property: Id(6)] DateTimeOffset UploadedAt);
+    [property: Id(6)] DateTimeOffset UploadedAt,
+    [property: Id(7)] string? Ticket = null);
 
-/// <summary>A file to upload: its channel, name as the client gave it, and bytes.</summary>
+/// <summary>A file to upload: its channel (or the ticket it is attached to), name as the client gave it, and bytes.</summary>
 [GenerateSerializer, Immutable, Alias("mc.MediaUpload")]
 public sealed record MediaUpload([property: Id(0)] string Channel, [property: Id(1)] string FileName, [property: Id(2)] byte[] Data,
-    [property: Id(3)] Guid UploadedBy);
+    [property: Id(3)] Guid UploadedBy, [property: Id(4)] string? Ticket = null);
 
 /// <summary>The answer to an upload.</summary>
 [GenerateSerializer, Immutable, Alias("mc.MediaResult")]

@@ -18,6 +18,13 @@ public interface IRetentionGrain : IGrainWithStringKey
     /// <summary>Runs the job now; running it again removes nothing more.</summary>
     [Alias("Run"), ResponseTimeout("00:02:00")]
     Task<RetentionRun> RunAsync(string trigger);
+
+    /// <summary>
+    /// A run asked for by a person (trigger <c>on-demand:{requestedBy}</c>), recorded like the scheduled ones. The operation id
+    /// is remembered with the run: a retry of the same request answers that run and starts no second one.
+    /// </summary>
+    [Alias("RunOnDemand"), ResponseTimeout("00:02:00")]
+    Task<RetentionRun> RunOnDemandAsync(string operationId, string requestedBy);
 }
 
 /// <summary>What one run removed: rows deleted per table, and <c>tickets.anonymised</c>; kept in mc.retention_runs.</summary>

@@ -21,6 +21,16 @@ public sealed record PublicProfile(
     [property: Id(9)] DateTimeOffset UpdatedAt,
     [property: Id(10)] string UpdatedBy);
 
+/// <summary>One change of a public profile as its history keeps it: the version it made, who, when, and which fields changed.</summary>
+[GenerateSerializer, Immutable, Alias("mc.PublicProfileChange")]
+public sealed record PublicProfileChange(
+    [property: Id(0)] string Organisation,
+    [property: Id(1)] long Version,
+    [property: Id(2)] DateTimeOffset At,
+    [property: Id(3)] Guid? ActorId,
+    [property: Id(4)] string Actor,
+    [property: Id(5)] IReadOnlyList<string> Changed);
+
 /// <summary>Sets an organisation's public profile whole; empty fields are published as absent.</summary>
 [GenerateSerializer, Immutable, Alias("mc.SetPublicProfile")]
 public sealed record SetPublicProfile(

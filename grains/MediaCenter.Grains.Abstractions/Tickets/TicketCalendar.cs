@@ -106,6 +106,12 @@ public sealed class TicketOptions
     /// <summary>The window of <see cref="PublicPermits"/>.</summary>
     public TimeSpan PublicWindow { get; set; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>How many files a filing may attach (images and PDF, typed from their bytes).</summary>
+    public int MaxAttachments { get; set; } = 3;
+
+    /// <summary>The largest attachment accepted, in bytes.</summary>
+    public long MaxAttachmentBytes { get; set; } = 5 * 1024 * 1024;
+
     /// <summary>Leading zero bits the public proof-of-work asks for (0 switches it off).</summary>
     public int ProofOfWorkBits { get; set; } = 16;
 
@@ -147,6 +153,12 @@ public sealed class TicketOptions
         Check(nameof(RetentionDays), RetentionDays, 1, 3650);
         Check(nameof(PublicPermits), PublicPermits, 1, 1_000_000);
         Check(nameof(ProofOfWorkBits), ProofOfWorkBits, 0, 24);
+        Check(nameof(MaxAttachments), MaxAttachments, 0, 10);
+        if (MaxAttachmentBytes is < 1024 or > 20 * 1024 * 1024)
+        {
+            problems.Add(string.Create(CultureInfo.InvariantCulture, $"{Section}:MaxAttachmentBytes must be between 1024 and 20971520 (was {MaxAttachmentBytes})."));
+        }
+
         if (PublicWindow < TimeSpan.FromSeconds(1))
         {
             problems.Add($"{Section}:PublicWindow must be at least 00:00:01.");

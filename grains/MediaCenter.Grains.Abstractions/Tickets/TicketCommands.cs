@@ -17,11 +17,16 @@ public sealed record SubmitTicket(
     [property: Id(3)] string? Subject,
     [property: Id(4)] string? Content,
     [property: Id(5)] TicketContact? Contact,
-    [property: Id(6)] TicketConsent? Consent) : TicketCommand
+    [property: Id(6)] TicketConsent? Consent,
+    [property: Id(7)] List<TicketUpload>? Attachments = null) : TicketCommand
 {
     /// <inheritdoc />
     public override TicketCommandType Type => TicketCommandType.Submit;
 }
+
+/// <summary>A file attached to a filing: its name as the client gave it and its bytes (the type is judged from the bytes).</summary>
+[GenerateSerializer, Immutable, Alias("mc.TicketUpload")]
+public sealed record TicketUpload([property: Id(0)] string? FileName, [property: Id(1)] byte[]? Data);
 
 /// <summary>Acknowledges the ticket.</summary>
 [GenerateSerializer, Immutable, Alias("mc.AcceptTicket")]

@@ -274,7 +274,8 @@ public sealed record TicketView(
     [property: Id(23)] DateTimeOffset UpdatedAt,
     [property: Id(24)] string? CloseReason = null,
     [property: Id(25)] List<string>? Rectifications = null,
-    [property: Id(26)] string? ConcernedStaffId = null)
+    [property: Id(26)] string? ConcernedStaffId = null,
+    [property: Id(27)] List<TicketAttachment>? Attachments = null)
 {
     /// <summary>Ratings at or below this are dissatisfied: the ticket goes back to its assignee, or is closed only with a reason.</summary>
     public const int DissatisfiedAtMost = 2;
@@ -298,12 +299,22 @@ public sealed record PublicTicketView(
     [property: Id(6)] int? Satisfaction,
     [property: Id(7)] TicketClock Clock,
     [property: Id(8)] bool PersonalDataErased,
-    [property: Id(9)] DateTimeOffset CreatedAt)
+    [property: Id(9)] DateTimeOffset CreatedAt,
+    [property: Id(10)] List<string>? Attachments = null)
 {
-    /// <summary>The public part of a ticket.</summary>
+    /// <summary>The public part of a ticket: of its attachments, only their names.</summary>
     public static PublicTicketView Of(TicketView t) =>
-        new(t.Id, t.Kind, t.Subject, t.State, t.RejectReason, t.Reply, t.Satisfaction, t.Clock, t.PersonalDataErasedAt is not null, t.CreatedAt);
+        new(t.Id, t.Kind, t.Subject, t.State, t.RejectReason, t.Reply, t.Satisfaction, t.Clock, t.PersonalDataErasedAt is not null, t.CreatedAt,
+            [.. (t.Attachments ?? []).Select(a => a.FileName)]);
 }
+
+/// <summary>A file the submitter attached (kept in the media store, owned by the ticket; deleted with the personal data).</summary>
+[GenerateSerializer, Immutable, Alias("mc.TicketAttachment")]
+public sealed record TicketAttachment(
+    [property: Id(0)] Guid Id,
+    [property: Id(1)] string FileName,
+    [property: Id(2)] string ContentType,
+    [property: Id(3)] long SizeBytes);
 
 /// <summary>One entry of a ticket's history (no personal data: it goes to the event log).</summary>
 [GenerateSerializer, Immutable, Alias("mc.TicketHistoryEntry")]

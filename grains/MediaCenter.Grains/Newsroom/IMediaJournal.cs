@@ -5,4 +5,7 @@ public interface IMediaJournal
 {
     /// <summary>Stores a checked file with its description.</summary>
     Task StoreAsync(MediaInfo info, byte[] data, Guid uploadedBy, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes every file attached to the ticket (deletion of its personal data on request or after retention); nothing left is fine.</summary>
+    Task EraseTicketFilesAsync(string ticketId, CancellationToken cancellationToken = default);
 }

@@ -78,7 +78,8 @@ internal sealed partial class MediaGrain : Grain, IMediaGrain
     private async Task<MediaResult> StoreAsync(MediaUpload upload)
     {
         var max = _options.Value.MaxUploadBytes;
-        if (string.IsNullOrWhiteSpace(upload.Channel) || upload.Data is not { Length: > 0 } data)
+        var ticket = string.IsNullOrWhiteSpace(upload.Ticket) ? null : upload.Ticket;
+        if ((ticket is null && string.IsNullOrWhiteSpace(upload.Channel)) || upload.Data is not { Length: > 0 } data)
         {
             return Refuse(MediaOutcome.Invalid, Msg.Of("newsroom.noFile"));
         }
@@ -96,8 +97,8 @@ internal sealed partial class MediaGrain : Grain, IMediaGrain
                 Msg.Of("newsroom.acceptedTypes"));
         }
 
-        var info = new MediaInfo(this.GetPrimaryKey(), upload.Channel, name, type, data.LongLength, Convert.ToHexStringLower(SHA256.HashData(data)),
-            _time.GetUtcNow());
+        var info = new MediaInfo(this.GetPrimaryKey(), ticket is null ? upload.Channel : "", name, type, data.LongLength,
+            Convert.ToHexStringLower(SHA256.HashData(data)), _time.GetUtcNow(), ticket);
         await _journal.StoreAsync(info, data, upload.UploadedBy);
         S.Info = info;
         LogStored(_logger, info.Id, info.Channel, info.ContentType, info.SizeBytes);

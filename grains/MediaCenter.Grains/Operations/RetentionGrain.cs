@@ -11,7 +11,14 @@ public sealed class RetentionState
 {
     [Id(0)] public DateTimeOffset? LastRunAt { get; set; }
     [Id(1)] public long LastRunId { get; set; }
+
+    /// <summary>The latest on-demand requests (operation id → the run they started), oldest first.</summary>
+    [Id(2)] public List<RetentionRequest> Requests { get; set; } = [];
 }
+
+/// <summary>An on-demand run's operation id and the run it started. The type name is stable: it is written into stored JSON.</summary>
+[GenerateSerializer, Immutable, Alias("mc.RetentionRequest")]
+public sealed record RetentionRequest([property: Id(0)] string OperationId, [property: Id(1)] RetentionRun Run);
 
 internal sealed partial class RetentionGrain(
     [PersistentState("retention", StorageNames.Main)] IPersistentState<RetentionState> state,
@@ -20,6 +27,28 @@ internal sealed partial class RetentionGrain(
     ILogger<RetentionGrain> logger) : Grain, IRetentionGrain, IRemindable
 {
     internal const string ReminderName = "daily-retention";
+    private const int KeepRequests = 50;
+
+    public async Task<RetentionRun> RunOnDemandAsync(string operationId, string requestedBy)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(operationId);
+        if (state.State.Requests.FirstOrDefault(r => r.OperationId == operationId) is { } done)
+        {
+            return done.Run;
+        }
+
+        // RunAsync writes the state with the run; the request is remembered in a second write. Should that one fail, a retry
+        // runs the job again, which deletes nothing more (the job is idempotent) and records a second run.
+        var run = await RunAsync("on-demand:" + requestedBy);
+        state.State.Requests.Add(new RetentionRequest(operationId, run));
+        if (state.State.Requests.Count > KeepRequests)
+        {
+            state.State.Requests.RemoveRange(0, state.State.Requests.Count - KeepRequests);
+        }
+
+        await state.WriteStateAsync();
+        return run;
+    }
 
     public async Task ScheduleAsync()
     {

@@ -1,5 +1,8 @@
 using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
 using MediaCenter.Grains.Incidents;
+using MediaCenter.Grains.Newsroom;
 using MediaCenter.Grains.People;
 using MediaCenter.Grains.Platform;
 using MediaCenter.Grains.Workflow;
@@ -53,6 +56,7 @@ internal sealed partial class TicketGrain : Grain, ITicketGrain, IRemindable
     private readonly TimeProvider _time;
     private readonly ITicketJournal _journal;
     private readonly IAlertCentreJournal _alerts;
+    private readonly IMediaJournal _media;
     private readonly IOptions<TicketOptions> _options;
     private readonly ILogger<TicketGrain> _logger;
     private readonly CommandPipeline<TicketGrainState, TicketState, TicketCommandType, TicketRole, TicketResult> _pipeline;
@@ -65,6 +69,7 @@ internal sealed partial class TicketGrain : Grain, ITicketGrain, IRemindable
         [FromKeyedServices(TimeProviderNames.Grains)] TimeProvider time,
         ITicketJournal journal,
         IAlertCentreJournal alerts,
+        IMediaJournal media,
         IOptions<TicketOptions> options,
         Orleans.Serialization.DeepCopier<TicketGrainState> copier,
         ILogger<TicketGrain> logger)
@@ -73,6 +78,7 @@ internal sealed partial class TicketGrain : Grain, ITicketGrain, IRemindable
         _time = time;
         _journal = journal;
         _alerts = alerts;
+        _media = media;
         _options = options;
         _logger = logger;
         _pipeline = CommandPipeline.For(this, state, new WorkflowSpec<TicketGrainState, TicketState, TicketCommandType, TicketRole, TicketResult>
@@ -217,6 +223,17 @@ internal sealed partial class TicketGrain : Grain, ITicketGrain, IRemindable
                         return Invalid(Msg.Of("ticket.consentRequired"));
                     }
 
+                    if (VetAttachments(c.Attachments) is { } refusal)
+                    {
+                        return Invalid(refusal);
+                    }
+
+                    var (attachments, notStored) = await StoreAttachmentsAsync(c.Attachments);
+                    if (notStored is not null)
+                    {
+                        return Invalid(notStored);
+                    }
+
                     var priority = c.Priority ?? TicketPriority.Normal;
                     var limits = Options.LimitsFor(kind, priority);
                     var calendar = await CalendarAsync();
@@ -224,7 +241,8 @@ internal sealed partial class TicketGrain : Grain, ITicketGrain, IRemindable
                         calendar.AddWorkingDays(now, limits.ReplyWorkingDays, Zone), null, null, null, null, []);
                     S.Contact = contact;
                     S.Ticket = new TicketView(Id, kind, priority, c.Source, subject, content, to, null, contact?.Name?.Masked, contact?.Phone?.Masked,
-                        contact?.Email?.Masked, contact is null ? null : c.Consent, null, null, null, null, null, null, null, clock, 0, 0, now, now);
+                        contact?.Email?.Masked, contact is null ? null : c.Consent, null, null, null, null, null, null, null, clock, 0, 0, now, now,
+                        Attachments: attachments.Count == 0 ? null : attachments);
                     comment = c.Source.ToString();
                     Notify(Ops, "ticketReceived", null, Msg.Of("ticket.received", ("kind", KindText(kind)), ("subject", subject)),
                         Msg.Of("ticket.acknowledgeBy", ("id", Id), ("due", Due(clock.AcknowledgeBy))), now);
@@ -451,8 +469,18 @@ internal sealed partial class TicketGrain : Grain, ITicketGrain, IRemindable
             case EraseTicketPersonalData:
                 {
                     // A second request finds nothing left to forget; it is recorded all the same, with the time of the first kept.
+                    // The attachments (photos, documents) go with the contact: they are deleted before the erasure is written, so a
+                    // failed write leaves them gone and the retry finds nothing more to delete.
+                    await _media.EraseTicketFilesAsync(Id);
                     S.Contact = null;
-                    S.Ticket = S.Ticket! with { NameMasked = null, PhoneMasked = null, EmailMasked = null, PersonalDataErasedAt = S.Ticket.PersonalDataErasedAt ?? now };
+                    S.Ticket = S.Ticket! with
+                    {
+                        NameMasked = null,
+                        PhoneMasked = null,
+                        EmailMasked = null,
+                        Attachments = null,
+                        PersonalDataErasedAt = S.Ticket.PersonalDataErasedAt ?? now,
+                    };
                     break;
                 }
 
@@ -467,6 +495,74 @@ internal sealed partial class TicketGrain : Grain, ITicketGrain, IRemindable
         _events.Owe(entry.Version);
         LogChanged(_logger, Id, command.Type.ToString(), from?.ToString() ?? "(new)", S.Ticket.State.ToString());
         return new TicketResult(TicketOutcome.Applied, null, S.Ticket.State, Table.AllowedIn(S.Ticket.State), S.Ticket);
+    }
+
+    /// <summary>Why the attachments of a filing are refused, judged before any is stored: count, size, type from the bytes.</summary>
+    private string? VetAttachments(List<TicketUpload>? uploads)
+    {
+        if (uploads is not { Count: > 0 })
+        {
+            return null;
+        }
+
+        if (uploads.Count > Options.MaxAttachments)
+        {
+            return Msg.Of("ticket.tooManyAttachments", ("max", Options.MaxAttachments));
+        }
+
+        foreach (var upload in uploads)
+        {
+            var name = AttachmentName(upload.FileName);
+            if (upload.Data is not { Length: > 0 } data)
+            {
+                return Msg.Of("ticket.attachmentEmpty", ("name", name));
+            }
+
+            if (data.LongLength > Options.MaxAttachmentBytes)
+            {
+                return Msg.Of("ticket.attachmentTooLarge", ("name", name), ("maxMb", Math.Max(1, Options.MaxAttachmentBytes / 1024 / 1024)));
+            }
+
+            var type = MediaRules.Sniff(data.AsSpan(0, Math.Min(data.Length, MediaRules.HeadLength)), name);
+            if (type is null || !(type.StartsWith("image/", StringComparison.Ordinal) || type == "application/pdf"))
+            {
+                return Msg.Of("ticket.attachmentType", ("name", name));
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Stores each attachment through the media grains, keyed by the ticket and its position, so a retried filing reaches the
+    /// same files (and a second write of a stored file changes nothing).
+    /// </summary>
+    private async Task<(List<TicketAttachment> Stored, string? Refusal)> StoreAttachmentsAsync(List<TicketUpload>? uploads)
+    {
+        var stored = new List<TicketAttachment>();
+        for (var i = 0; i < (uploads?.Count ?? 0); i++)
+        {
+            var upload = uploads![i];
+            var name = AttachmentName(upload.FileName);
+            var operation = $"ticket:{Id}:attachment:{i}";
+            var key = new Guid(SHA256.HashData(Encoding.UTF8.GetBytes(operation)).AsSpan(0, 16));
+            var result = await GrainFactory.GetGrain<IMediaGrain>(key)
+                .UploadAsync(new MediaUpload("", name, upload.Data!, Guid.Empty, Id), MediaRole.Ticket, operation);
+            if (!result.Ok || result.Info is not { } info)
+            {
+                return ([], Msg.Of("ticket.attachmentNotStored", ("name", name), ("reason", result.Message ?? result.Outcome.ToString())));
+            }
+
+            stored.Add(new TicketAttachment(info.Id, info.FileName, info.ContentType, info.SizeBytes));
+        }
+
+        return (stored, null);
+    }
+
+    private static string AttachmentName(string? fileName)
+    {
+        var name = Path.GetFileName(fileName ?? "").Trim();
+        return name.Length == 0 ? "file" : name.Length > 120 ? name[..120] : name;
     }
 
     private async Task<TicketClock> AcknowledgedAsync(TicketView t, TicketPriority priority, DateTimeOffset now)

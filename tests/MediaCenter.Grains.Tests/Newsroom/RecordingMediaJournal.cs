@@ -21,4 +21,14 @@ public sealed class RecordingMediaJournal : IMediaJournal
         _files.TryAdd(info.Id, (info, data, uploadedBy));
         return Task.CompletedTask;
     }
+
+    public Task EraseTicketFilesAsync(string ticketId, CancellationToken cancellationToken = default)
+    {
+        foreach (var file in _files.Values.Where(f => f.Info.Ticket == ticketId).ToList())
+        {
+            _files.TryRemove(file.Info.Id, out _);
+        }
+
+        return Task.CompletedTask;
+    }
 }

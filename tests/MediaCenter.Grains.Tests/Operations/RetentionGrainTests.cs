@@ -48,6 +48,27 @@ public sealed class RetentionGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_run_asked_for_now_is_recorded_like_the_scheduled_ones_and_a_retried_request_starts_no_second_run()
+    {
+        var job = fixture.Grains.GetGrain<IRetentionGrain>("retention-" + Guid.NewGuid());
+        var before = ClusterFixture.Governance.Runs.Count;
+        var operation = Guid.NewGuid().ToString("N");
+
+        var run = await job.RunOnDemandAsync(operation, "admin1");
+        var retried = await job.RunOnDemandAsync(operation, "admin1");
+
+        Assert.Equal("on-demand:admin1", run.Trigger);
+        Assert.Equal((run.Id, run.StartedAt, run.Trigger), (retried.Id, retried.StartedAt, retried.Trigger));
+        Assert.Equal(before + 1, ClusterFixture.Governance.Runs.Count);
+        Assert.Contains(ClusterFixture.Governance.Runs, r => r.Trigger == "on-demand:admin1" && r.StartedAt == run.StartedAt);
+
+        // Another request is another run.
+        var next = await job.RunOnDemandAsync(Guid.NewGuid().ToString("N"), "admin1");
+        Assert.NotEqual(run.Id, next.Id);
+        Assert.Equal(before + 2, ClusterFixture.Governance.Runs.Count);
+    }
+
+    [Fact]
     public async Task The_patrol_reports_data_quality_counts_and_warns_when_any_is_found()
     {
         ClusterFixture.Governance.Figures = new() { ["orphans"] = 2, ["impossibleDates"] = 1, ["expiredConsentsHeld"] = 0, ["pastRetention"] = 4 };

@@ -38,6 +38,22 @@ public sealed class PublicProfileTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task Each_change_goes_to_the_event_log_once_with_who_made_it_and_which_fields_changed()
+    {
+        var op = Op();
+        await Profile.SetAsync(Hours("9:00"), Admin, op);
+        await Profile.SetAsync(Hours("9:00"), Admin, op);
+        await Profile.SetAsync(Hours("10:00"), Admin, Op());
+        await Profile.SetAsync(Hours("10:00"), Member, Op());
+
+        var history = ClusterFixture.PublicProfiles.HistoryOf(Organisation.Party(_party).Key);
+        Assert.Equal([1L, 2L], history.Select(c => c.Version));
+        Assert.All(history, c => Assert.Equal((Admin.UserId, Admin.Name), (c.ActorId!.Value, c.Actor)));
+        Assert.Equal(["introduction", "services", "openingHours", "phone"], history[0].Changed);
+        Assert.Equal(["openingHours"], history[1].Changed);
+    }
+
+    [Fact]
     public async Task A_profile_too_long_is_refused_and_the_published_one_stays()
     {
         await Profile.SetAsync(Hours("9:00"), Admin, Op());

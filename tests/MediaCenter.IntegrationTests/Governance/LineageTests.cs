@@ -101,4 +101,38 @@ public sealed class LineageTests(IntegrationFixture fixture)
         Assert.Equal(url, origin.Str("url"));
         Assert.Equal("File", Changes(lineage)[0].Event);
     }
+
+    [Fact]
+    public async Task A_supervision_record_and_the_rectification_it_opened_show_who_made_them_and_every_change_to_whoever_may_read_them()
+    {
+        var shared = await fixture.SharedAsync();
+        await using var people = await OpsPeople.CreateAsync(shared.Deployment, shared.Web.Http, "lsv");
+        var id = (await people.Management.MustAsync(HttpMethod.Post, "/api/v1/supervision",
+            new { kind = "ManagerVisit", title = "走访服务大厅", partyId = people.PartyA }, HttpStatusCode.Created)).Str("id");
+        await people.Operator.MustAsync(HttpMethod.Post, $"/api/v1/supervision/{id}/record",
+            new { summary = "引导标识不清", findings = new[] { "入口缺少指引牌" } }, HttpStatusCode.OK);
+        var opened = await people.Operator.MustAsync(HttpMethod.Post, $"/api/v1/supervision/{id}/findings/1/rectification", new { }, HttpStatusCode.OK);
+        var rectification = opened.GetProperty("findings")[0].Str("rectificationId");
+
+        var record = await people.Management.MustAsync(HttpMethod.Get, $"/api/v1/lineage/supervision/{id}", null, HttpStatusCode.OK);
+        Assert.Equal("user", record.GetProperty("origin").Str("type"));
+        Assert.False(string.IsNullOrEmpty(record.GetProperty("origin").GetProperty("actor").GetString()));
+        var changes = Changes(record);
+        Assert.True(changes.Count >= 3, string.Join(",", changes));
+        Assert.All(changes, c => Assert.False(string.IsNullOrEmpty(c.Actor)));
+        Assert.Equal(HttpStatusCode.NotFound, await people.OtherParty.StatusAsync(HttpMethod.Get, $"/api/v1/lineage/supervision/{id}"));
+
+        var rect = await people.PartyAdmin.MustAsync(HttpMethod.Get, $"/api/v1/lineage/rectification/{rectification}", null, HttpStatusCode.OK);
+        Assert.NotEmpty(Changes(rect));
+        Assert.NotNull(rect.GetProperty("origin").GetProperty("at").GetString());
+        Assert.Equal(HttpStatusCode.NotFound, await people.OtherParty.StatusAsync(HttpMethod.Get, $"/api/v1/lineage/rectification/{rectification}"));
+
+        // A yearly evaluation planned by the operator: its plan is its origin; the center evaluated sees it, another does not.
+        var evaluation = (await people.Operator.MustAsync(HttpMethod.Post, "/api/v1/evaluations", new { partyId = people.PartyA, year = 2031 }, HttpStatusCode.Created))
+            .Str("id");
+        var planned = await people.PartyAdmin.MustAsync(HttpMethod.Get, $"/api/v1/lineage/evaluation/{evaluation}", null, HttpStatusCode.OK);
+        Assert.Equal("user", planned.GetProperty("origin").Str("type"));
+        Assert.Equal("Plan", Changes(planned)[0].Event);
+        Assert.Equal(HttpStatusCode.NotFound, await people.OtherParty.StatusAsync(HttpMethod.Get, $"/api/v1/lineage/evaluation/{evaluation}"));
+    }
 }

@@ -308,6 +308,7 @@ public sealed class AuthorizationMatrixTests(IntegrationFixture fixture)
         ["POST /api/v1/tickets"] = Operations,
         ["GET /api/v1/tickets/{id}"] = [],
         ["GET /api/v1/tickets/{id}/contact"] = [],
+        ["GET /api/v1/tickets/{id}/attachments/{attachment}"] = [],
         ["POST /api/v1/tickets/{id}/accept"] = [],
         ["POST /api/v1/tickets/{id}/reject"] = [],
         ["POST /api/v1/tickets/{id}/assign"] = [],
@@ -361,6 +362,8 @@ public sealed class AuthorizationMatrixTests(IntegrationFixture fixture)
         ["POST /api/v1/evaluations/{id}/conclude"] = [],
         ["POST /api/v1/evaluations/{id}/close"] = [],
         ["GET /api/v1/data-dictionary"] = AuditRead,
+        ["GET /api/v1/retention/runs"] = ["admin", "operator", "management"],
+        ["POST /api/v1/retention/runs"] = Operations,
         ["GET /api/v1/lineage/{kind}/{id}"] = PartyRead,
 
         // Webhooks: operators, and a party's admins for their own party (an empty body is 400). {id} is no webhook here: 404.
@@ -474,7 +477,8 @@ public sealed class AuthorizationMatrixTests(IntegrationFixture fixture)
         var path = template.StartsWith("/api/terminals/{id}", StringComparison.Ordinal) ? template.Replace("{id}", "mx-a-term")
             : template.StartsWith("/api/v1/lineage/", StringComparison.Ordinal) ? template.Replace("{kind}", "terminal").Replace("{id}", "mx-a-term") : template;
         path = path.Replace("{id}", target.ToString()).Replace("{userId}", target.ToString()).Replace("{code}", "mx-a-home")
-            .Replace("{role}", ChannelRoles.Editor).Replace("{target}", "pc").Replace("{version}", "1").Replace("{terminalId}", "mx-a-t1").Replace("{year}", "2099");
+            .Replace("{role}", ChannelRoles.Editor).Replace("{target}", "pc").Replace("{version}", "1").Replace("{terminalId}", "mx-a-t1").Replace("{year}", "2099")
+            .Replace("{attachment}", target.ToString());
 
         var client = clients[role];
         if (endpoint == "POST /api/auth/sign-out" && role != Anonymous)

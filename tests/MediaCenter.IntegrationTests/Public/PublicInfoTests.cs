@@ -16,6 +16,28 @@ public sealed class PublicInfoTests(IntegrationFixture fixture)
     private static readonly object[] Criteria = [new { code = "service", name = "服务质量", weight = 60 }, new { code = "content", name = "内容建设", weight = 40 }];
 
     [Fact]
+    public async Task Each_profile_change_is_in_the_event_log_with_its_author_and_the_fields_it_changed()
+    {
+        var shared = await fixture.SharedAsync();
+        await using var people = await OpsPeople.CreateAsync(shared.Deployment, shared.Web.Http, "pfh");
+        var key = Guid.NewGuid().ToString("N");
+        var first = new { introduction = "社区融媒体中心。", services = new[] { "新闻发布" }, openingHours = "9:00–17:00" };
+        await people.PartyAdmin.MustAsync(HttpMethod.Put, "/api/v1/public-profile", first, HttpStatusCode.OK, key);
+        await people.PartyAdmin.MustAsync(HttpMethod.Put, "/api/v1/public-profile", first, HttpStatusCode.OK, key);
+        await people.PartyAdmin.MustAsync(HttpMethod.Put, "/api/v1/public-profile", first with { openingHours = "8:30–17:30" }, HttpStatusCode.OK);
+
+        await using var connection = new Npgsql.NpgsqlConnection(shared.Deployment.ConnectionString);
+        await connection.OpenAsync();
+        await using var history = new Npgsql.NpgsqlCommand("""
+            SELECT string_agg(version || ':' || event_type || ':' || (actor IS NOT NULL) || ':' || (payload -> 'changed')::text, ' | ' ORDER BY version)
+              FROM mc.event_log WHERE entity_type = 'public-profile' AND entity_id = @org
+            """, connection);
+        history.Parameters.AddWithValue("org", "party:" + people.PartyA);
+        Assert.Equal("""1:SetProfile:true:["introduction", "services", "openingHours"] | 2:SetProfile:true:["openingHours"]""",
+            (string?)await history.ExecuteScalarAsync());
+    }
+
+    [Fact]
     public async Task The_public_sees_the_profile_consenting_staff_and_the_concluded_evaluation_but_never_a_draft_or_a_person_who_did_not_consent()
     {
         var shared = await fixture.SharedAsync();

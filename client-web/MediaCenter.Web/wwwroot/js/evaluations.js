@@ -2,7 +2,7 @@
 // local authority, the public (a survey's mean rating) and the center itself; evidence, findings and the rectifications they
 // open; the result by bands; the year-over-year comparison of totals and per-criterion scores (ECharts). Addresses:
 // /evaluations, /evaluations/{id}. Live: the grain pushes evaluationChanged after every change. Uses js/lib.js.
-import { mc, t, tf, $, h as el, send, me, navigate, formatTime, problemText as problem } from "./lib.js";
+import { mc, t, tf, $, h as el, send, me, navigate, formatTime, problemText as problem, lineageBlock } from "./lib.js";
 
 (function () {
   const parties = ["Authority", "Public", "Center"];
@@ -196,6 +196,7 @@ import { mc, t, tf, $, h as el, send, me, navigate, formatTime, problemText as p
     if (moves.includes("Close")) { parts.push(el("button", { type: "button", id: "ev-close", class: "lang", text: t("ev.cmd.Close"), onclick: () => act(e.id, "POST", "close") })); }
     parts.push(el("h3", { text: t("ev.history") }),
       el("ol", null, d.history.map(x => el("li", { text: `${formatTime(x.at)} ${x.actor}：${t("ev.cmd." + x.command)} → ${t("ev.state." + x.to)}${x.comment ? "（" + x.comment + "）" : ""}` }))));
+    parts.push(lineageBlock("evaluation", e.id));
     $("ev-detail").replaceChildren(el("article", { class: "card", id: "ev-open", "data-evaluation": e.id, "data-state": e.state, "data-version": e.version }, parts));
   }
 

@@ -15,6 +15,17 @@
       "audit.operations": "操作日志", "audit.logins": "登录日志", "audit.from": "开始", "audit.to": "结束", "audit.actor": "操作人",
       "audit.action": "操作", "audit.result": "结果", "audit.any": "全部", "audit.search": "查询", "audit.alerts": "安全预警",
       "audit.time": "时间", "audit.target": "对象", "audit.noAlerts": "暂无预警", "audit.none": "没有符合条件的记录",
+      "dd.open": "数据字典", "dd.title": "数据字典", "dd.back": "返回日志审计", "dd.filter": "筛选", "dd.personalOnly": "仅个人信息",
+      "dd.about": "所有存储的表和列：含义、类型、所属领域、是否个人信息、保存期限。由数据库结构和迁移旁的注释生成，与 docs/DATA_DICTIONARY.md 同源。",
+      "dd.count": "{tables} 张表，{columns} 列", "dd.none": "没有符合条件的表或列", "dd.domain": "所属领域", "dd.retention": "保存期限",
+      "dd.column": "列", "dd.type": "类型", "dd.nullable": "可为空", "dd.personal": "个人信息", "dd.meaning": "含义", "dd.yes": "是", "dd.no": "否",
+      "dd.personal.masked": "掩码副本", "dd.personal.encrypted": "加密", "dd.personal.hashed": "哈希", "dd.personal.plain": "原样（限制访问）",
+      "rt.title": "保留期限清理", "rt.run": "立即清理", "rt.at": "时间", "rt.trigger": "触发", "rt.counts": "清理结果", "rt.none": "尚无清理记录",
+      "rt.about": "每天自动删除已过保存期限的数据（审计日志除外），并删除同意期满的工单联系方式；也可立即执行一次。",
+      "pp.title": "公开信息", "pp.about": "公众在“公开信息”页面看到的本机构介绍、服务、开放时间和联系方式；每次修改都记录在案。", "pp.introduction": "机构介绍",
+      "pp.services": "服务项目", "pp.servicesHint": "每行一项", "pp.openingHours": "开放时间", "pp.address": "地址", "pp.phone": "咨询电话", "pp.email": "电子邮箱",
+      "pp.supervisionPhone": "监督电话", "pp.save": "保存并公开", "pp.none": "尚未设置公开信息", "pp.version": "第 {version} 版 · {at} · {by}",
+      "rt.scheduled": "定时", "rt.onDemand": "手动（{user}）", "rt.nothing": "无可清理", "rt.rows": "{table}：{n} 行", "rt.anonymised": "工单去标识 {n}", "rt.left": "未完成 {n}",
       "nav.fleet": "智能终端", "fleet.title": "智能终端运行监控", "fleet.total": "终端总数", "fleet.health": "状态", "fleet.region": "区域",
       "fleet.search": "搜索", "fleet.id": "终端", "fleet.name": "名称", "fleet.lastSeen": "最近心跳", "fleet.none": "没有终端",
       "fleet.deadline": "离线判定时间", "fleet.telemetry": "遥测", "fleet.degradedBecause": "降级原因", "fleet.inspectionDue": "下次巡检",
@@ -43,6 +54,17 @@
       "audit.operations": "Operations", "audit.logins": "Sign-ins", "audit.from": "From", "audit.to": "To", "audit.actor": "Actor",
       "audit.action": "Action", "audit.result": "Result", "audit.any": "Any", "audit.search": "Search", "audit.alerts": "Security alerts",
       "audit.time": "Time", "audit.target": "Target", "audit.noAlerts": "No alerts", "audit.none": "No matching entries",
+      "dd.open": "Data dictionary", "dd.title": "Data dictionary", "dd.back": "Back to the audit log", "dd.filter": "Filter", "dd.personalOnly": "Personal data only",
+      "dd.about": "Every stored table and column: meaning, type, owning domain, personal data or not, retention. Generated from the schema and the annotations next to the migrations, the same source as docs/DATA_DICTIONARY.md.",
+      "dd.count": "{tables} tables, {columns} columns", "dd.none": "No table or column matches", "dd.domain": "Domain", "dd.retention": "Retention",
+      "dd.column": "Column", "dd.type": "Type", "dd.nullable": "Nullable", "dd.personal": "Personal data", "dd.meaning": "Meaning", "dd.yes": "yes", "dd.no": "no",
+      "dd.personal.masked": "masked copy", "dd.personal.encrypted": "encrypted", "dd.personal.hashed": "hashed", "dd.personal.plain": "plain (access restricted)",
+      "rt.title": "Retention", "rt.run": "Run now", "rt.at": "Time", "rt.trigger": "Started by", "rt.counts": "Removed", "rt.none": "No run yet",
+      "rt.about": "Every day, data past its retention is deleted (never the audit logs) and ticket contacts whose consent has expired are removed; it can also run now.",
+      "pp.title": "Public information", "pp.about": "What the public information page shows about this organisation: introduction, services, opening hours and contacts; every change is recorded.", "pp.introduction": "Introduction",
+      "pp.services": "Services", "pp.servicesHint": "one per line", "pp.openingHours": "Opening hours", "pp.address": "Address", "pp.phone": "Enquiries phone", "pp.email": "E-mail",
+      "pp.supervisionPhone": "Supervision phone", "pp.save": "Save and publish", "pp.none": "No public information set yet", "pp.version": "version {version} · {at} · {by}",
+      "rt.scheduled": "schedule", "rt.onDemand": "on demand ({user})", "rt.nothing": "nothing to remove", "rt.rows": "{table}: {n} rows", "rt.anonymised": "tickets anonymised {n}", "rt.left": "not done {n}",
       "nav.fleet": "Terminals", "fleet.title": "Smart terminal monitoring", "fleet.total": "Terminals", "fleet.health": "Health", "fleet.region": "Region",
       "fleet.search": "Search", "fleet.id": "Terminal", "fleet.name": "Name", "fleet.lastSeen": "Last heartbeat", "fleet.none": "No terminals",
       "fleet.deadline": "Offline at", "fleet.telemetry": "Telemetry", "fleet.degradedBecause": "Degraded because", "fleet.inspectionDue": "Next inspection",
@@ -943,6 +965,7 @@
     "tk.rectTitle": "整改事项",
     "tk.rectDetail": "说明",
     "tk.rectifications": "整改",
+    "tk.attachments": "附件",
     "ind.rect.source": "来源"
   });
   Object.assign(messages["en"], {
@@ -1015,6 +1038,7 @@
     "tk.rectTitle": "What to rectify",
     "tk.rectDetail": "Detail",
     "tk.rectifications": "Rectifications",
+    "tk.attachments": "Attachments",
     "ind.rect.source": "Source"
   });
   // Applications (接入应用).

@@ -2,7 +2,7 @@
 // decides on explanations; an access party sees its monthly figures against the targets (ECharts trends) and answers a
 // shortfall with a rectification (整改) or an explanation (报备). Addresses: /indicators, /indicators/rectifications/{id}.
 // Nothing polls: a missed target arrives as a notification (indicatorMissed), which makes the page read again.
-import { mc, t, tf, $, h as el, me, send, keyed, navigate, formatTime, problemText as problem } from "./lib.js";
+import { mc, t, tf, $, h as el, me, send, keyed, navigate, formatTime, problemText as problem, lineageBlock } from "./lib.js";
 
 (function () {
   let started = false;
@@ -335,7 +335,8 @@ import { mc, t, tf, $, h as el, me, send, keyed, navigate, formatTime, problemTe
           el("button", { type: "button", id: "ind-reject", class: "lang", text: t("ind.rect.reject"), onclick: () => rectCommand(id, "decision", { accepted: false, comment: comment.value }) })));
       }
       parts.push(el("h3", { text: t("ind.rect.history") }),
-        el("ol", null, d.history.map(e => el("li", { text: `${formatTime(e.at)} ${e.actor}：${e.command} → ${t("ind.rect.state." + e.to)}${e.comment ? "（" + e.comment + "）" : ""}` }))));
+        el("ol", null, d.history.map(e => el("li", { text: `${formatTime(e.at)} ${e.actor}：${e.command} → ${t("ind.rect.state." + e.to)}${e.comment ? "（" + e.comment + "）" : ""}` }))),
+        lineageBlock("rectification", r.id));
       box.replaceChildren(...parts.filter(Boolean));
       box.hidden = false;
     } catch (err) { message(err); box.hidden = true; }

@@ -160,8 +160,9 @@ export function loadLibrary(script, stylesheet) {
 // ---------------------------------------------------------------- lineage (F10.3)
 
 // The "来源与变更" block of a record: where it came from and every change with its actor (GET /api/v1/lineage/{kind}/{id}).
-// kind: story, incident, ticket, terminal, staff. Loads on its own; a record the caller may not read shows the problem text.
-const lineagePrefixes = { story: ["nr.cmd."], ticket: ["tk.cmd."], incident: ["inc.cmd."], terminal: ["alert."], staff: [] };
+// kind: story, incident, ticket, terminal, staff, supervision, evaluation, rectification. Loads on its own; a record the caller may not read shows the problem text.
+const lineagePrefixes = { story: ["nr.cmd."], ticket: ["tk.cmd."], incident: ["inc.cmd."], terminal: ["alert."], staff: [], supervision: ["sv.cmd."],
+  evaluation: ["ev.cmd."], rectification: [] };
 
 // An event of the log in the reader's words: the page's own name for the command when it has one, else the event's name.
 function lineageEvent(kind, event) {

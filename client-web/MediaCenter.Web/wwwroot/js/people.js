@@ -5,6 +5,7 @@ import { mc, t, $, h as el, tf, send, me, problemText as problem, lineageBlock }
 import { trainingSection, refreshTraining, trainingPeople } from "./training.js";
 import { appraisalSection, refreshAppraisals, appraisalPeople } from "./appraisal.js";
 import { growthList } from "./growth.js";
+import { profileSection } from "./profile.js";
 
 (function () {
   const posts = ["Manager", "Staff", "ServicePost"];
@@ -21,6 +22,12 @@ import { growthList } from "./growth.js";
     if (!u || !organisation) { return false; }
     if (organisation === "operator") { return u.platformRoles.includes("admin"); }
     return ["admin", "operator"].some(r => u.platformRoles.includes(r)) || (organisation === "party:" + u.partyId && u.partyRole === "party-admin");
+  }
+
+  // The public profile: the party's administrators, platform administrators (for every organisation, as the API allows).
+  function editsProfile() {
+    const u = me();
+    return !!u && !!organisation && (u.platformRoles.includes("admin") || (organisation === "party:" + u.partyId && u.partyRole === "party-admin"));
   }
 
   // Trainers: the organisation's admins, and for the operator's own staff also its operators.
@@ -45,7 +52,8 @@ import { growthList } from "./growth.js";
       el("h2", { text: t("people.list") }), el("div", { id: "people-list" }),
       ...(isAdmin() ? [registerForm()] : []),
       trainingSection(organisation, isTrainer()),
-      appraisalSection(organisation, isAdmin()));
+      appraisalSection(organisation, isAdmin()),
+      profileSection(organisation, editsProfile()));
     $("people-org").addEventListener("change", () => { organisation = $("people-org").value.trim(); skeleton(); refresh(); });
   }
 

@@ -2,7 +2,7 @@
 // and public supervision, each with its findings and the rectifications they opened; and the survey builder, with each
 // survey's public link and its answers charted per question. Addresses: /supervision, /supervision/{id},
 // /supervision/surveys/{id}. Uses the shared module (js/lib.js).
-import { mc, t, tf, $, h as el, send, me, navigate, formatTime, problemText as problem } from "./lib.js";
+import { mc, t, tf, $, h as el, send, me, navigate, formatTime, problemText as problem, lineageBlock } from "./lib.js";
 
 (function () {
   const kinds = ["TelephoneVisit", "OnlineSurvey", "ReturnVisit", "ManagerVisit", "MysteryVisit", "PublicSupervision"];
@@ -124,6 +124,7 @@ import { mc, t, tf, $, h as el, send, me, navigate, formatTime, problemText as p
     if (d.survey) { parts.push(el("h3", { text: t("sv.surveyResults") }), results(d.survey)); }
     parts.push(el("h3", { text: t("sv.history") }),
       el("ol", null, d.history.map(e => el("li", { text: `${formatTime(e.at)} ${e.actor}：${t("sv.cmd." + e.command)} → ${t("sv.state." + e.to)}${e.comment ? "（" + e.comment + "）" : ""}` }))));
+    parts.push(lineageBlock("supervision", r.id));
     box.replaceChildren(el("article", { class: "card", id: "sv-open", "data-record": r.id, "data-state": r.state }, parts));
   }
 

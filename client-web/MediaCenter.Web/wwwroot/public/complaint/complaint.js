@@ -45,7 +45,28 @@
       const form = await call("GET", base + "/form");
       $("consent-purpose").textContent = form.consent.consentPurpose.split(" / ")[0];
       $("consent-days").textContent = form.consent.retentionDays;
+      limits = { files: form.maxAttachments, bytes: form.maxAttachmentBytes };
+      $("max-files").textContent = limits.files;
+      $("max-mb").textContent = Math.max(1, Math.floor(limits.bytes / 1048576));
+      $("files").hidden = limits.files === 0;
     } catch { /* the page's own text stands */ }
+  }
+
+  let limits = { files: 3, bytes: 5 * 1048576 };
+
+  // The files as the API takes them (name and base64 bytes). Checked here only to spare a long upload: the server judges the type
+  // from the bytes and refuses with the file's name.
+  async function attachments(input) {
+    const files = Array.from(input.files || []);
+    if (files.length > limits.files) { throw new Error(`最多可附 ${limits.files} 个文件。`); }
+    const big = files.find(f => f.size > limits.bytes);
+    if (big) { throw new Error(`附件 ${big.name} 超过 ${Math.max(1, Math.floor(limits.bytes / 1048576))} MB。`); }
+    return Promise.all(files.map(file => new Promise((resolve, reject) => {
+      const reader = new FileReader();
+      reader.onload = () => resolve({ fileName: file.name, data: String(reader.result).split(",", 2)[1] || "" });
+      reader.onerror = () => reject(new Error(`无法读取附件 ${file.name}。`));
+      reader.readAsDataURL(file);
+    })));
   }
 
   let fileKey = null;
@@ -56,6 +77,7 @@
     if (!f.phone.value.trim() && !f.email.value.trim()) { show($("file-error"), "请填写手机号或电子邮箱。"); return; }
     $("file-submit").disabled = true;
     try {
+      const files = await attachments(f.files);
       fileKey ??= newKey();
       $("file-status").textContent = "正在验证…";
       const { challenge, bits } = await call("GET", base + "/challenge");
@@ -64,6 +86,7 @@
       const ticket = await call("POST", base, {
         kind: f.kind.value, subject: f.subject.value, content: f.content.value, name: f.name.value || null,
         phone: f.phone.value || null, email: f.email.value || null, consent: f.consent.checked, source: "Web", challenge, nonce,
+        attachments: files.length ? files : null,
       }, fileKey);
       fileKey = null;
       $("filed-code").textContent = ticket.code;
@@ -88,6 +111,7 @@
     const limit = running[t.state];
     $("t-clock").textContent = limit ? `${time(t.clock[limit[0]])} 前${limit[1]}` : t.clock.repliedAt ? `${time(t.clock.repliedAt)} 已答复` : "—";
     $("t-reply").textContent = t.reply || "—";
+    $("t-files").textContent = (t.attachments || []).length ? t.attachments.join("、") : "—";
     $("rate-form").hidden = t.state !== "Replied";
     $("reopen-form").hidden = !(t.state === "ReturnVisited" && t.satisfaction <= 2);
   }
@@ -119,7 +143,7 @@
   followUp($("reopen-form"), "reopen", f => ({ reason: f.reason.value || null }));
 
   $("erase").addEventListener("click", async () => {
-    if (!followed || !confirm("删除您的姓名、电话和邮箱？删除后将无法再查询此工单。")) { return; }
+    if (!followed || !confirm("删除您的姓名、电话、邮箱和附件？删除后将无法再查询此工单。")) { return; }
     try {
       await call("POST", `${base}/${encodeURIComponent(followed.code)}/erasure`, { contact: followed.contact }, newKey());
       $("ticket").hidden = true;

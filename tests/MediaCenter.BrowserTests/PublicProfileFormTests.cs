@@ -1,0 +1,49 @@
+using Microsoft.Playwright;
+
+namespace MediaCenter.BrowserTests;
+
+/// <summary>The public profile form (公开信息, F12.4.1) on the people page: a party's administrator edits it on a phone and the public page shows it.</summary>
+[Collection(BrowserCollection.Name)]
+public sealed class PublicProfileFormTests(BrowserFixture fixture)
+{
+    private static readonly BrowserNewContextOptions Phone = new()
+    {
+        Locale = "zh-CN",
+        ViewportSize = new ViewportSize { Width = 390, Height = 844 },
+        IsMobile = true,
+        HasTouch = true,
+    };
+
+    [Fact]
+    public async Task A_party_admin_sets_the_opening_hours_and_the_public_information_page_shows_them()
+    {
+        await using var context = await fixture.Browser.NewContextAsync(Phone);
+        var page = await fixture.SignedInPageAsync(context, "fleet-admin");
+        await page.GotoAsync(new Uri(fixture.Web.Http, "/people").ToString());
+        var form = page.Locator("#pp-form");
+        await Assertions.Expect(form.Locator("button[type=submit]")).ToBeVisibleAsync(new LocatorAssertionsToBeVisibleOptions { Timeout = 15_000 });
+
+        // Filled in once the current profile has been read (it would overwrite what is typed before).
+        await Assertions.Expect(page.Locator("#pp-form[data-loaded=true]")).ToHaveCountAsync(1, new() { Timeout = 15_000 });
+        var version = int.Parse((await form.GetAttributeAsync("data-version"))!, System.Globalization.CultureInfo.InvariantCulture);
+        var hours = "周二至周日 9:30–17:30 · " + Guid.NewGuid().ToString("N")[..6];
+        await form.Locator("[name=introduction]").FillAsync("东区融媒体服务中心");
+        await form.Locator("[name=services]").FillAsync("新闻发布\n政策咨询");
+        await form.Locator("[name=openingHours]").FillAsync(hours);
+        await form.Locator("button[type=submit]").ClickAsync();
+
+        await Assertions.Expect(form).ToHaveAttributeAsync("data-version", (version + 1).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            new() { Timeout = 15_000 });
+        await Assertions.Expect(page.Locator("#pp-error")).ToBeHiddenAsync();
+        await Assertions.Expect(form.Locator("[name=openingHours]")).ToHaveValueAsync(hours);
+        await Assertions.Expect(page.Locator("#pp-status")).ToContainTextAsync("fleet-admin", new LocatorAssertionsToContainTextOptions { Timeout = 15_000 });
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.Screenshots, "public-profile-form.png"), FullPage = true });
+        Assert.True(await page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= window.innerWidth"));
+
+        // The public page (no account) shows it once its short cache has turned over.
+        await using var publicContext = await fixture.Browser.NewContextAsync(Phone);
+        var visitor = await publicContext.NewPageAsync();
+        await visitor.GotoAsync(new Uri(fixture.Web.Http, "/public/info/").ToString());
+        await Assertions.Expect(visitor.Locator(".pi-org[data-org='party:ui-party']")).ToContainTextAsync(hours, new() { Timeout = 20_000 });
+    }
+}
