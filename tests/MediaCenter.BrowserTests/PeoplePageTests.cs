@@ -360,6 +360,11 @@ public sealed class PeoplePageTests(BrowserFixture fixture)
             await link.GetAttributeAsync("href"));
         Assert.Equal("200 image/png", fetched);
 
+        // The person finds it on 我的档案 too.
+        await member.ClickAsync(".tab[data-view=me]");
+        await Assertions.Expect(member.Locator("#me-certificates .people-cert[data-number='PS-0001'] .people-scan-link")).ToHaveTextAsync("查看扫描件",
+            new() { Timeout = 20_000 });
+
         var overflow = await admin.EvaluateAsync<bool>("() => document.documentElement.scrollWidth > window.innerWidth + 1");
         Assert.False(overflow, "the people page scrolls sideways at 390 px");
         await admin.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.Screenshots, "people-scan-390.png"), FullPage = true });
