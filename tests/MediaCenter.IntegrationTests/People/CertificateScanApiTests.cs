@@ -47,7 +47,7 @@ public sealed class CertificateScanApiTests(IntegrationFixture fixture)
     }
 
     [Fact]
-    public async Task A_pdf_or_png_scan_is_accepted_and_stored_encrypted_and_an_html_file_named_pdf_or_a_too_large_one_is_refused()
+    public async Task A_pdf_or_png_scan_is_accepted_and_stored_encrypted_and_an_html_file_named_pdf_or_one_over_5_mb_is_refused()
     {
         var shared = await fixture.SharedAsync();
         await using var people = await OpsPeople.CreateAsync(shared.Deployment, shared.Web.Http, "scn");
@@ -63,6 +63,10 @@ public sealed class CertificateScanApiTests(IntegrationFixture fixture)
         var tooLarge = await UploadAsync(people.PartyAdmin, path, large, "大.pdf");
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, tooLarge.StatusCode);
         Assert.Contains("5 MB", await tooLarge.Content.ReadAsStringAsync());
+
+        // Exactly 5 MB is accepted (and travels to the grain and PostgreSQL encrypted).
+        var atLimit = await UploadAsync(people.PartyAdmin, path, large[..(5 * 1024 * 1024)], "满.pdf");
+        Assert.Equal(HttpStatusCode.OK, atLimit.StatusCode);
 
         var noKey = await UploadAsync(people.PartyAdmin, path, Pdf, "证书.pdf", key: "");
         Assert.Equal(HttpStatusCode.BadRequest, noKey.StatusCode);
@@ -95,7 +99,7 @@ public sealed class CertificateScanApiTests(IntegrationFixture fixture)
             }
         }
 
-        Assert.Equal(["application/pdf", "image/png"], rows.Select(r => r.Type));
+        Assert.Equal(["application/pdf", "application/pdf", "image/png"], rows.Select(r => r.Type));
         Assert.DoesNotContain(rows, r => r.Data.AsSpan().IndexOf(Png.AsSpan(1, 3)) >= 0 || r.Data.AsSpan().IndexOf("%PDF"u8) >= 0);
     }
 
