@@ -49,6 +49,7 @@ public static class WebHosting
         services.AddHostedService(sp => sp.GetRequiredService<LiveFeed>());
         services.AddSingleton<Incidents.IncidentReadModel>();
         services.AddSingleton<StaffReadModel>();
+        services.AddSingleton<StaffDocuments>();
         services.AddSingleton<MediaCenter.Reports.IndicatorReadModel>();
         services.AddSingleton<AppraisalReadModel>();
         services.AddSingleton<GrowthReadModel>();

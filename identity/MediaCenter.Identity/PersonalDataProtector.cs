@@ -12,4 +12,10 @@ public sealed class PersonalDataProtector(IDataProtectionProvider provider)
 
     /// <summary>Decrypts a stored value.</summary>
     public string Unprotect(string stored) => _protector.Unprotect(stored);
+
+    /// <summary>Encrypts a document's bytes for storage (a certificate scan).</summary>
+    public byte[] Protect(byte[] value) => _protector.Protect(value);
+
+    /// <summary>Decrypts a stored document.</summary>
+    public byte[] Unprotect(byte[] stored) => _protector.Unprotect(stored);
 }

@@ -73,6 +73,32 @@ internal sealed class PostgresPeopleJournal(NpgsqlDataSource db, PostgresEventLo
         }
     }
 
+    public async Task StoreCertificateScanAsync(string personId, string organisation, string certificateNumber, CertificateScan scan, byte[] protectedData,
+        Guid uploadedBy, CancellationToken cancellationToken = default)
+    {
+        // The same id always carries the same bytes (it is derived from the person and the operation): a repeat changes nothing.
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition("""
+            INSERT INTO mc.staff_documents (id, person_id, organisation, certificate_number, file_name, content_type, size_bytes, sha256, data, uploaded_by,
+                uploaded_at)
+            VALUES (@id, @personId, @organisation, @certificateNumber, @fileName, @contentType, @sizeBytes, @sha256, @data, @uploadedBy, @uploadedAt)
+            ON CONFLICT (id) DO NOTHING
+            """, new
+        {
+            id = scan.Id,
+            personId,
+            organisation,
+            certificateNumber,
+            fileName = scan.FileName,
+            contentType = scan.ContentType,
+            sizeBytes = scan.SizeBytes,
+            sha256 = scan.Sha256,
+            data = protectedData,
+            uploadedBy,
+            uploadedAt = scan.UploadedAt.ToUniversalTime(),
+        }, cancellationToken: cancellationToken));
+    }
+
     public async Task RecordTrainingAsync(IReadOnlyList<TrainingPlan> plans, IReadOnlyList<TrainingSession> sessions, IReadOnlyList<TrainingObligation> obligations,
         CancellationToken cancellationToken = default)
     {

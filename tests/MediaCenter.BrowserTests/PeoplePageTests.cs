@@ -315,6 +315,61 @@ public sealed class PeoplePageTests(BrowserFixture fixture)
         await Assertions.Expect(info.Locator($".pi-org[data-org='party:{party}']")).ToContainTextAsync(name);
     }
 
+    [Fact]
+    public async Task On_a_phone_an_admin_uploads_a_certificate_scan_and_the_person_sees_the_link_to_it_live()
+    {
+        var party = "ps-" + Guid.NewGuid().ToString("N")[..6];
+        await fixture.Deployment.Identity.PartyAsync(party);
+        await fixture.Deployment.Identity.PartyUserAsync(party + "-admin", party, "party-admin");
+        var account = await fixture.Deployment.Identity.PartyUserAsync(party + "-member", party, "party-member");
+        await using var phoneContext = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            Locale = "zh-CN",
+            ViewportSize = new ViewportSize { Width = 390, Height = 844 },
+            IsMobile = true,
+            HasTouch = true,
+        });
+        await using var memberContext = await fixture.Browser.NewContextAsync(Desktop);
+        var admin = await OpenAsync(await fixture.SignedInPageAsync(phoneContext, party + "-admin"));
+        await admin.EvaluateAsync("""
+            async ([party, user]) => {
+              const key = () => ({ "Idempotency-Key": crypto.randomUUID() });
+              await window.mc.api("/api/v1/people", { method: "POST", headers: key(),
+                body: JSON.stringify({ organisation: "party:" + party, name: "郑持证", post: "Staff", education: "Bachelor", experienceYears: 2, userId: user,
+                  certificates: [{ type: "广播电视编辑记者资格证", number: "PS-0001", issuer: "省广电局", validFrom: "2026-01-05" }] }) });
+            }
+            """, new object[] { party, account.ToString() });
+        var member = await OpenAsync(await fixture.SignedInPageAsync(memberContext, party + "-member"));
+        var adminCert = admin.Locator("#people-list tr[data-person] .people-cert[data-number='PS-0001']");
+        var memberCert = member.Locator("#people-list tr[data-person] .people-cert[data-number='PS-0001']");
+        await Assertions.Expect(adminCert.Locator(".people-scan-upload")).ToContainTextAsync("上传扫描件", new() { Timeout = 20_000 });
+        await Assertions.Expect(memberCert).ToBeVisibleAsync(new() { Timeout = 20_000 });
+        await Assertions.Expect(memberCert.Locator(".people-scan-upload")).ToHaveCountAsync(0);
+
+        // An HTML file named .png is refused with the reason; a PNG is stored, and both pages show the link without a reload.
+        var upload = adminCert.Locator(".people-scan-upload input[type=file]");
+        await upload.SetInputFilesAsync(new FilePayload { Name = "证书.png", MimeType = "image/png", Buffer = "<html><body>x</body></html>"u8.ToArray() });
+        await Assertions.Expect(admin.Locator("#people-message")).ToContainTextAsync("PDF、JPEG 或 PNG", new() { Timeout = 20_000 });
+        var png = Convert.FromBase64String("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==");
+        await upload.SetInputFilesAsync(new FilePayload { Name = "证书.png", MimeType = "image/png", Buffer = png });
+        await Assertions.Expect(adminCert.Locator(".people-scan-link")).ToHaveTextAsync("查看扫描件", new() { Timeout = 20_000 });
+        await Assertions.Expect(adminCert.Locator(".people-scan-upload")).ToContainTextAsync("更换扫描件");
+        var link = memberCert.Locator(".people-scan-link");
+        await Assertions.Expect(link).ToBeVisibleAsync(new() { Timeout = 20_000 });
+        var fetched = await member.EvaluateAsync<string>("href => fetch(href).then(r => r.status + ' ' + r.headers.get('content-type'))",
+            await link.GetAttributeAsync("href"));
+        Assert.Equal("200 image/png", fetched);
+
+        // The person finds it on 我的档案 too.
+        await member.ClickAsync(".tab[data-view=me]");
+        await Assertions.Expect(member.Locator("#me-certificates .people-cert[data-number='PS-0001'] .people-scan-link")).ToHaveTextAsync("查看扫描件",
+            new() { Timeout = 20_000 });
+
+        var overflow = await admin.EvaluateAsync<bool>("() => document.documentElement.scrollWidth > window.innerWidth + 1");
+        Assert.False(overflow, "the people page scrolls sideways at 390 px");
+        await admin.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.Screenshots, "people-scan-390.png"), FullPage = true });
+    }
+
     private static async Task<IPage> OpenAsync(IPage page)
     {
         await page.ClickAsync(".tab[data-view=people]");

@@ -61,12 +61,21 @@ public sealed class TicketPagesTests(BrowserFixture fixture)
         await Assertions.Expect(op.Locator("#tk-open .lineage-origin")).ToContainTextAsync("公众提交", new LocatorAssertionsToContainTextOptions { Timeout = 10_000 });
         await Assertions.Expect(op.Locator("#tk-open .lineage-changes li[data-event=Assign]")).ToBeVisibleAsync();
 
-        // The party handles and replies.
+        // A person on the party's staff (certified, so the party's ratio stays met) whose work the complaint concerns.
+        var staffId = await op.EvaluateAsync<string>("""
+            async number => (await window.mc.api("/api/v1/people", { method: "POST", headers: { "Idempotency-Key": crypto.randomUUID() },
+              body: JSON.stringify({ organisation: "party:ui-party", name: "钱经办", post: "ServicePost", education: "JuniorCollege", experienceYears: 1,
+                certificates: [{ type: "服务资格证", number, issuer: "省广电局", validFrom: "2026-01-05" }] }) })).id
+            """, "UI-TK-" + code);
+
+        // The party handles, naming that person, and replies.
         await using var partyContext = await fixture.Browser.NewContextAsync(Desktop);
         var party = await OpenAsync(await fixture.SignedInPageAsync(partyContext, "fleet-admin"), code);
         await party.FillAsync("#tk-open form[data-move=Handle] [name=note]", "已将夜间音量调低");
+        await party.SelectOptionAsync("#tk-open form[data-move=Handle] [name=concernedStaffId]", staffId);
         await party.ClickAsync("#tk-open form[data-move=Handle] button");
         await Assertions.Expect(party.Locator("#tk-open")).ToHaveAttributeAsync("data-state", "Handled", Slow);
+        Assert.Equal(staffId, await party.EvaluateAsync<string>("id => window.mc.api('/api/v1/tickets/' + id).then(r => r.ticket.concernedStaffId)", code));
         await party.FillAsync("#tk-open form[data-move=Reply] [name=text]", "已将晚上九点后的音量调至 30%。");
         await party.ClickAsync("#tk-open form[data-move=Reply] button");
         await Assertions.Expect(party.Locator("#tk-open")).ToHaveAttributeAsync("data-state", "Replied", Slow);

@@ -1,10 +1,13 @@
+using System.Security.Cryptography;
 using Dapper;
+using MediaCenter.Grains.Newsroom;
 using MediaCenter.Grains.People;
 using MediaCenter.Hosting.Data;
 using MediaCenter.Identity;
 using MediaCenter.Web.Api;
 using MediaCenter.Web.Operations;
 using MediaCenter.Web.Security;
+using Microsoft.AspNetCore.Mvc;
 using Npgsql;
 
 namespace MediaCenter.Web.People;
@@ -154,6 +157,84 @@ internal static class StaffApi
             .WithName("RemoveCertificate")
             .WithSummary("Takes a certificate off the record (revoked, recorded by mistake). Requires an Idempotency-Key.");
 
+        people.MapPost("/{id}/certificates/{number}/scan", async (string id, string number, HttpContext http, IClusterClient cluster,
+                PersonalDataProtector protector) =>
+            {
+                var staff = await VisibleAsync(id, http, cluster);
+                var actor = Admin(http.CurrentUser(), Organisation.Parse(staff.Organisation)!);
+                var operation = CommandIds.Required(http);
+                http.Audit().Target = "staff:" + id;
+                if (!http.Request.HasFormContentType
+                    || (await http.Request.ReadFormAsync(http.RequestAborted)).Files.GetFile("file") is not { Length: > 0 } file)
+                {
+                    throw new IdentityProblem(ProblemKind.Invalid, Msg.Of("people.scanMissing"));
+                }
+
+                // Refused before the bytes are read (the request limit refuses larger bodies earlier still); the grain checks again.
+                if (file.Length > CertificateScanRules.MaxBytes)
+                {
+                    return GrainOutcomes.Problem<string>("TooLarge", Msg.Of("people.scanTooLarge", ("maxMb", CertificateScanRules.MaxBytes / 1024 / 1024)),
+                        null, [], What);
+                }
+
+                using var buffer = new MemoryStream((int)file.Length);
+                await file.CopyToAsync(buffer, http.RequestAborted);
+                var data = buffer.ToArray();
+
+                // Typed from the plain bytes, never from the name or the client's claim: the grain only ever sees them encrypted.
+                if (MediaRules.Sniff(data.AsSpan(0, Math.Min(data.Length, MediaRules.HeadLength)), file.FileName) is not { } type
+                    || !CertificateScanRules.AcceptedTypes.Contains(type))
+                {
+                    return GrainOutcomes.Problem<string>("UnsupportedType", Msg.Of("people.scanType"), null, [], What);
+                }
+
+                var sha = Convert.ToHexStringLower(SHA256.HashData(data));
+                var result = await cluster.GetGrain<IStaffGrain>(id).ExecuteAsync(
+                    new AttachCertificateScan(number, file.FileName, type, data.LongLength, sha, protector.Protect(data)), actor, operation);
+                http.Audit().Details["scan"] = new { number, type, size = data.LongLength, sha256 = sha };
+                return Answer(http, result, created: false);
+            })
+            .WithMetadata(new RequestSizeLimitAttribute(CertificateScanRules.MaxBytes + 64 * 1024))
+            .DisableAntiforgery()
+            .RequireAuthorization(Policies.PartyRead)
+            .WithName("AttachCertificateScan")
+            .WithSummary("The organisation's admin uploads the scan of a held certificate (multipart field `file`): PDF, JPEG or PNG judged from its " +
+                "bytes, at most 5 MB; stored encrypted with the personal-data key, replacing an earlier scan. Requires an Idempotency-Key.");
+
+        people.MapGet("/{id}/certificates/{number}/scan", async (string id, string number, HttpContext http, IClusterClient cluster,
+                PersonalDataProtector protector, StaffDocuments documents) =>
+            {
+                var caller = http.CurrentUser();
+                var staff = await cluster.GetGrain<IStaffGrain>(id).GetAsync();
+                var organisation = staff is null ? null : Organisation.Parse(staff.Organisation);
+                var self = staff?.UserId is { } account && account == caller.Id;
+                if (organisation is null || (!self && !MaySee(caller, organisation)))
+                {
+                    throw new IdentityProblem(ProblemKind.NotFound, Msg.Of("people.notFoundId", ("id", id)));
+                }
+
+                if (!self && !Actor(caller, organisation).Roles.HasFlag(StaffRole.OrganisationAdmin))
+                {
+                    throw new IdentityProblem(ProblemKind.Forbidden, Msg.Of("people.scanViewForbidden"));
+                }
+
+                var scan = staff!.Certificates.FirstOrDefault(c => c.Number == number)?.Scan
+                    ?? throw new IdentityProblem(ProblemKind.NotFound, Msg.Of("people.noScan", ("number", number)));
+                var stored = await documents.ReadAsync(scan.Id, http.RequestAborted)
+                    ?? throw new IdentityProblem(ProblemKind.NotFound, Msg.Of("people.noScan", ("number", number)));
+                http.Audit().Target = "staff:" + id;
+                http.Response.Headers.CacheControl = "private, no-store";
+                var disposition = new Microsoft.Net.Http.Headers.ContentDispositionHeaderValue("inline");
+                disposition.SetHttpFileName(scan.FileName);
+                http.Response.Headers.ContentDisposition = disposition.ToString();
+                return Results.File(protector.Unprotect(stored), scan.ContentType);
+            })
+            .AddEndpointFilter<AuditedRead>()
+            .RequireAuthorization(Policies.SignedIn)
+            .WithName("GetCertificateScan")
+            .WithSummary("The scan of a certificate, for the organisation's admins and the person themself (403 for others who see the " +
+                "organisation, 404 for the rest); every view is written to the operation log.");
+
         people.MapPost("/{id}/trainings", (string id, TrainingBody? body, HttpContext http, IClusterClient cluster) =>
                 ExecuteAsync(id, new RecordTraining(body?.Kind, body?.Title, body?.CompletedOn, body?.Score, body?.PassMark), http, cluster))
             .RequireAuthorization(Policies.PartyRead)
@@ -295,6 +376,18 @@ public sealed class StaffReadModel(NpgsqlDataSource db)
             StaffRow.Select + " WHERE organisation = @organisation ORDER BY state = 'Left', name, id LIMIT 5000", new { organisation },
             cancellationToken: cancellationToken));
         return rows.Select(r => r.ToView()).ToList();
+    }
+}
+
+/// <summary>The stored (encrypted) bytes of staff documents, read-only; the staff grains write them.</summary>
+public sealed class StaffDocuments(NpgsqlDataSource db)
+{
+    /// <summary>A document's encrypted bytes, or null when there is none.</summary>
+    public async Task<byte[]?> ReadAsync(Guid id, CancellationToken cancellationToken)
+    {
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<byte[]?>(new CommandDefinition(
+            "SELECT data FROM mc.staff_documents WHERE id = @id", new { id }, cancellationToken: cancellationToken));
     }
 }
 

@@ -78,6 +78,9 @@ public enum StaffCommandType
 
     /// <summary>A person who left comes back.</summary>
     Rejoin,
+
+    /// <summary>A scan of a held certificate (PDF, JPEG or PNG) is attached; a later scan replaces it.</summary>
+    AttachCertificateScan,
 }
 
 /// <summary>Who may give a staff command (flags, so a caller may hold several).</summary>
@@ -164,10 +167,35 @@ public sealed record StaffCertificate(
     [property: Id(1)] string Number,
     [property: Id(2)] string Issuer,
     [property: Id(3)] DateOnly ValidFrom,
-    [property: Id(4)] DateOnly? ValidTo)
+    [property: Id(4)] DateOnly? ValidTo,
+    [property: Id(5)] CertificateScan? Scan = null)
 {
     /// <summary>True when the certificate is valid on the day.</summary>
     public bool ValidOn(DateOnly day) => ValidFrom <= day && (ValidTo is not { } to || day <= to);
+}
+
+/// <summary>
+/// The description of a certificate's scan (证书扫描件). The bytes are personal data: encrypted by the web host with the
+/// personal-data key and kept in <c>mc.staff_documents</c> under <paramref name="Id"/>, never in grain state or lists.
+/// </summary>
+/// <param name="Sha256">Of the plain bytes, lower-case hex.</param>
+[GenerateSerializer, Immutable, Alias("mc.CertificateScan")]
+public sealed record CertificateScan(
+    [property: Id(0)] Guid Id,
+    [property: Id(1)] string FileName,
+    [property: Id(2)] string ContentType,
+    [property: Id(3)] long SizeBytes,
+    [property: Id(4)] string Sha256,
+    [property: Id(5)] DateTimeOffset UploadedAt);
+
+/// <summary>What a certificate scan may be: its type decided from its bytes (<see cref="Newsroom.MediaRules"/>), its size limited.</summary>
+public static class CertificateScanRules
+{
+    /// <summary>The largest scan accepted (5 MB).</summary>
+    public const long MaxBytes = 5 * 1024 * 1024;
+
+    /// <summary>The types a scan may have.</summary>
+    public static IReadOnlyList<string> AcceptedTypes { get; } = ["application/pdf", "image/jpeg", "image/png"];
 }
 
 /// <summary>The standard's kinds of post training (§8.1.5).</summary>
@@ -295,6 +323,23 @@ public sealed record RecordTraining(
     public override StaffCommandType Type => StaffCommandType.RecordTraining;
 }
 
+/// <summary>
+/// Attaches a scan to the held certificate <paramref name="Number"/>. The web host has typed it from its plain bytes and
+/// encrypted them (<paramref name="ProtectedData"/>); the grain stores them before it records the scan on the certificate.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("mc.AttachCertificateScan")]
+public sealed record AttachCertificateScan(
+    [property: Id(0)] string? Number,
+    [property: Id(1)] string? FileName,
+    [property: Id(2)] string? ContentType,
+    [property: Id(3)] long SizeBytes,
+    [property: Id(4)] string? Sha256,
+    [property: Id(5)] byte[]? ProtectedData) : StaffCommand
+{
+    /// <inheritdoc />
+    public override StaffCommandType Type => StaffCommandType.AttachCertificateScan;
+}
+
 /// <summary>The person leaves the organisation.</summary>
 [GenerateSerializer, Immutable, Alias("mc.StaffLeave")]
 public sealed record StaffLeave([property: Id(0)] string? Reason) : StaffCommand
@@ -408,6 +453,7 @@ public static class StaffWorkflow
         new(StaffState.Active, StaffCommandType.RemoveCertificate, Admin, StaffState.Active, "by number"),
         new(StaffState.Active, StaffCommandType.LinkAccount, Admin, StaffState.Active, "null unlinks"),
         new(StaffState.Active, StaffCommandType.RecordTraining, Admin, StaffState.Active, "for the current post; score and pass mark"),
+        new(StaffState.Active, StaffCommandType.AttachCertificateScan, Admin, StaffState.Active, "PDF, JPEG or PNG up to 5 MB, stored encrypted; replaces the previous scan"),
         new(StaffState.Active, StaffCommandType.Leave, Admin, StaffState.Left, "no longer counted in the ratio"),
         new(StaffState.Left, StaffCommandType.Rejoin, Admin, StaffState.Active, "counted again"),
         new(StaffState.Left, StaffCommandType.LinkAccount, Admin, StaffState.Left, "null unlinks"),

@@ -11,6 +11,13 @@ public interface IPeopleJournal
     Task RecordStaffAsync(StaffView staff, StaffHistoryEntry? entry, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Stores a certificate scan's encrypted bytes with its description in <c>mc.staff_documents</c>. Writing the same id
+    /// again changes nothing (a retry after a lost acknowledgement).
+    /// </summary>
+    Task StoreCertificateScanAsync(string personId, string organisation, string certificateNumber, CertificateScan scan, byte[] protectedData, Guid uploadedBy,
+        CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Brings the training read tables (<c>mc.training_plans</c>, <c>mc.training_sessions</c>, <c>mc.training_obligations</c>) up to
     /// the rows given, each guarded by its own version.
     /// </summary>

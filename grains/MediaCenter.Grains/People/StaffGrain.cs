@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using MediaCenter.Grains.Workflow;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -99,10 +101,12 @@ internal sealed partial class StaffGrain : Grain, IStaffGrain
             OperationId = operationId,
             Command = command.Type,
             Roles = () => actor.Roles,
-            Decide = transition => Task.FromResult(Decide(command, actor, transition.To!.Value)),
+            Decide = async transition => command is AttachCertificateScan scan
+                ? await AttachScanAsync(scan, actor, operationId, transition.To!.Value)
+                : Decide(command, actor, transition.To!.Value),
         });
 
-    private StaffResult Decide(StaffCommand command, StaffActor actor, StaffState to)
+    private StaffResult Decide(StaffCommand command, StaffActor actor, StaffState to, CertificateScan? scan = null)
     {
         var now = _time.GetUtcNow();
         var from = S.Staff?.State;
@@ -234,6 +238,17 @@ internal sealed partial class StaffGrain : Grain, IStaffGrain
                     break;
                 }
 
+            case AttachCertificateScan c when scan is not null:
+                {
+                    // Checked and stored by AttachScanAsync; here the description goes on the certificate.
+                    S.Staff = S.Staff! with
+                    {
+                        Certificates = S.Staff.Certificates.Select(x => x.Number == c.Number ? x with { Scan = scan } : x).ToList(),
+                    };
+                    comment = c.Number + ": " + scan.FileName;
+                    break;
+                }
+
             case LinkStaffAccount c:
                 S.Staff = S.Staff! with { UserId = c.UserId == Guid.Empty ? null : c.UserId };
                 break;
@@ -263,6 +278,44 @@ internal sealed partial class StaffGrain : Grain, IStaffGrain
         _events.Owe(entry.Version);
         LogChanged(_logger, Id, command.Type.ToString(), from?.ToString() ?? "(new)", S.Staff.State.ToString());
         return new StaffResult(StaffOutcome.Applied, null, S.Staff.State, Table.AllowedIn(S.Staff.State), S.Staff);
+    }
+
+    private const int MaxFileName = 255;
+
+    /// <summary>
+    /// A scan is checked, then its (encrypted) bytes are stored before the state is written, like the media store: a retry
+    /// of the same operation stores the same bytes under the same id again, which changes nothing.
+    /// </summary>
+    private async Task<StaffResult> AttachScanAsync(AttachCertificateScan c, StaffActor actor, string operationId, StaffState to)
+    {
+        var number = c.Number?.Trim();
+        if (string.IsNullOrEmpty(number) || S.Staff!.Certificates.All(x => x.Number != number))
+        {
+            return Invalid(Msg.Of("people.noSuchCertificate", ("number", number)));
+        }
+
+        if (c.ProtectedData is not { Length: > 0 } data || c.SizeBytes <= 0 || c.Sha256 is not { Length: 64 } sha)
+        {
+            return Invalid(Msg.Of("people.scanMissing"));
+        }
+
+        if (c.SizeBytes > CertificateScanRules.MaxBytes)
+        {
+            return Invalid(Msg.Of("people.scanTooLarge", ("maxMb", CertificateScanRules.MaxBytes / 1024 / 1024)));
+        }
+
+        if (c.ContentType is not { } type || !CertificateScanRules.AcceptedTypes.Contains(type))
+        {
+            return Invalid(Msg.Of("people.scanType"));
+        }
+
+        var name = Path.GetFileName(c.FileName ?? "").Trim();
+        name = name.Length == 0 ? "scan" : name.Length > MaxFileName ? name[..MaxFileName] : name;
+        // The same person and operation always name the same stored scan.
+        var id = new Guid(SHA256.HashData(Encoding.UTF8.GetBytes(Id + "\n" + operationId)).AsSpan(0, 16));
+        var scan = new CertificateScan(id, name, type, c.SizeBytes, sha.ToLowerInvariant(), _time.GetUtcNow());
+        await _journal.StoreCertificateScanAsync(Id, S.Staff.Organisation, number, scan, data, actor.UserId);
+        return Decide(c with { Number = number }, actor, to, scan);
     }
 
     private static string? CheckDetails(StaffDetails d)

@@ -21,6 +21,19 @@ public sealed class RecordingPeopleJournal : IPeopleJournal
     /// <summary>The obligation rows of a person, as the read table would hold them.</summary>
     public IReadOnlyList<TrainingObligation> ObligationRowsOf(string personId) => [.. _obligations.Values.Where(o => o.PersonId == personId)];
 
+    private readonly ConcurrentDictionary<Guid, (string Person, string Number, CertificateScan Scan, byte[] Data)> _scans = new();
+
+    /// <summary>The stored scans of a person.</summary>
+    public IReadOnlyList<(string Number, CertificateScan Scan, byte[] Data)> ScansOf(string personId) =>
+        [.. _scans.Values.Where(s => s.Person == personId).Select(s => (s.Number, s.Scan, s.Data))];
+
+    public Task StoreCertificateScanAsync(string personId, string organisation, string certificateNumber, CertificateScan scan, byte[] protectedData,
+        Guid uploadedBy, CancellationToken cancellationToken = default)
+    {
+        _scans.TryAdd(scan.Id, (personId, certificateNumber, scan, protectedData));
+        return Task.CompletedTask;
+    }
+
     public Task RecordTrainingAsync(IReadOnlyList<TrainingPlan> plans, IReadOnlyList<TrainingSession> sessions, IReadOnlyList<TrainingObligation> obligations,
         CancellationToken cancellationToken = default)
     {

@@ -216,6 +216,10 @@ public sealed class AuthorizationMatrixTests(IntegrationFixture fixture)
         ["PUT /api/v1/people/{id}"] = [],
         ["POST /api/v1/people/{id}/certificates"] = [],
         ["DELETE /api/v1/people/{id}/certificates/{number}"] = [],
+        // Certificate scans: uploading is for the organisation's admins, viewing also for the person themself (CertificateScanApiTests
+        // prove both on real records); {id} is no staff record here: 404 for everyone.
+        ["POST /api/v1/people/{id}/certificates/{number}/scan"] = [],
+        ["GET /api/v1/people/{id}/certificates/{number}/scan"] = [],
         ["POST /api/v1/people/{id}/trainings"] = [],
         ["PUT /api/v1/people/{id}/account"] = [],
         ["POST /api/v1/people/{id}/leave"] = [],

@@ -34,7 +34,12 @@ function render() {
       fact(t("people.name"), r.name), fact(t("people.post"), t("people.post." + r.post)), fact(t("people.education"), t("people.edu." + r.education)),
       fact(t("people.years"), String(r.experienceYears)), fact(t("people.nationalId"), r.nationalIdMasked), fact(t("people.phone"), r.phoneMasked),
       fact(t("people.state"), t("people.state." + r.state)),
-      fact(t("people.certificates"), r.certificates.length === 0 ? t("people.none") : r.certificates.map(c => `${c.type} ${c.number}${c.validTo ? " → " + c.validTo : ""}`).join("；"))),
+      el("div", { class: "stat", id: "me-certificates" }, el("div", { class: "stat-label", text: t("people.certificates") }),
+        el("div", { class: "stat-value small" }, r.certificates.length === 0 ? t("people.none") : r.certificates.map(c => el("div", { class: "people-cert", "data-number": c.number },
+          el("span", { text: `${c.type} ${c.number}${c.validTo ? " → " + c.validTo : ""}` }),
+          // Their own scan: the server lets the person see it, and writes the view to the operation log.
+          c.scan ? el("a", { class: "people-scan-link", target: "_blank", rel: "noopener", title: c.scan.fileName, text: t("people.scanView"),
+            href: `/api/v1/people/${encodeURIComponent(r.id)}/certificates/${encodeURIComponent(c.number)}/scan` }) : null))))),
     el("h2", { text: t("me.obligations") }),
     el("div", { id: "me-obligations" }, table([t("training.plan"), t("training.reason"), t("training.due"), t("people.state")],
       record.obligations.filter(o => o.obligation.state === "Open").sort((a, b) => Number(b.overdue) - Number(a.overdue))

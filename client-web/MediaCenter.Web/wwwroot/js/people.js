@@ -1,7 +1,7 @@
 // People (人员管理, F8.1): an organisation's staff with the standard's checks — the certified share (持证上岗 ≥ 50 %), the
 // certificates about to expire and the people below their post's entry conditions. Uses the shared module (js/lib.js).
 // Nothing polls: the roster grain pushes rosterChanged after every change, and the page re-reads the list.
-import { mc, t, $, h as el, tf, send, me, problemText as problem, lineageBlock } from "./lib.js";
+import { mc, t, $, h as el, tf, send, me, newKey, problemText as problem, lineageBlock } from "./lib.js";
 import { trainingSection, refreshTraining, trainingPeople } from "./training.js";
 import { appraisalSection, refreshAppraisals, appraisalPeople } from "./appraisal.js";
 import { growthList } from "./growth.js";
@@ -210,8 +210,7 @@ import { profileSection } from "./profile.js";
         const valid = p.certificates.filter(c => c.validFrom <= today && (!c.validTo || c.validTo >= today));
         const row = el("tr", { "data-person": p.id },
           td(p.name), td(t("people.post." + p.post)), td(t("people.edu." + p.education)), td(String(p.experienceYears)),
-          td(p.certificates.length === 0 ? t("people.none") : p.certificates.map(c => `${c.type} ${c.number}${c.validTo ? " → " + c.validTo : ""}`).join("；")
-            + (valid.length > 0 ? " ✓" : "")),
+          certificatesCell(p, admin, valid.length > 0),
           td(p.nationalIdMasked), td(p.phoneMasked), td(t("people.state." + p.state)),
           el("td", null, admin && p.state === "Active"
             ? el("button", { type: "button", class: "lang people-add-cert", text: t("people.addCertificate"),
@@ -230,6 +229,41 @@ import { profileSection } from "./profile.js";
         return row;
       }),
       t("people.empty")));
+  }
+
+  // Each certificate on its own line, with its scan (证书扫描件): a link for the organisation's admins and the person themself
+  // (the server decides again and writes every view to the operation log), an upload control for the admins.
+  function certificatesCell(p, admin, certified) {
+    if (p.certificates.length === 0) { return td(t("people.none"), t("people.certificates")); }
+    const self = !!p.userId && p.userId === me()?.id;
+    const path = c => `/api/v1/people/${encodeURIComponent(p.id)}/certificates/${encodeURIComponent(c.number)}/scan`;
+    return el("td", { "data-label": t("people.certificates") },
+      p.certificates.map(c => el("div", { class: "people-cert", "data-number": c.number },
+        el("span", { text: `${c.type} ${c.number}${c.validTo ? " → " + c.validTo : ""}` }),
+        c.scan && (admin || self)
+          ? el("a", { class: "people-scan-link", href: path(c), target: "_blank", rel: "noopener", title: c.scan.fileName, text: t("people.scanView") })
+          : c.scan ? el("span", { class: "muted", text: t("people.scanHeld") }) : null,
+        admin && p.state === "Active"
+          ? el("label", { class: "people-scan-upload lang", title: t("people.scanHint") },
+            el("span", { text: c.scan ? t("people.scanReplace") : t("people.scanUpload") }),
+            el("input", { type: "file", accept: ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png", onchange: event => uploadScan(event.target, path(c)) }))
+          : null)),
+      certified ? el("span", { class: "people-certified", text: "✓" }) : null);
+  }
+
+  async function uploadScan(input, path) {
+    const file = input.files && input.files[0];
+    if (!file) { return; }
+    if (file.size > 5 * 1024 * 1024) { message(t("people.scanTooLarge")); input.value = ""; return; }
+    const form = new FormData();
+    form.append("file", file);
+    input.disabled = true;
+    try {
+      // The list follows through rosterChanged, like every other change of the record.
+      await mc.api(path, { method: "POST", body: form, headers: { "Idempotency-Key": newKey() } });
+      message("");
+    } catch (err) { message(problem(err)); }
+    finally { input.disabled = false; input.value = ""; }
   }
 
   // The person's growth record (成长档案) in a row below theirs; a second click folds it away.

@@ -109,16 +109,32 @@ import { mc, t, tf, $, h as el, send, me, navigate, formatTime, problemText as p
     OpenRectification: { path: "rectifications", fields: [["title", "tk.rectTitle", true], ["detail", "tk.rectDetail"]] },
   };
 
+  // The person whose work the ticket concerns (counted in their appraisal): the active staff of the assigned organisation.
+  // A handler who may not list that staff simply gets no choice (the ticket is handled without one).
+  function concernedSelect(organisation) {
+    const select = el("select", { name: "concernedStaffId", "aria-label": t("tk.concerned"), hidden: true },
+      el("option", { value: "", text: t("tk.concernedNone") }));
+    mc.api("/api/v1/people?organisation=" + encodeURIComponent(organisation))
+      .then(people => {
+        select.append(...people.filter(p => p.state === "Active").map(p => el("option", { value: p.id, text: p.name })));
+        select.hidden = false;
+      })
+      .catch(() => { });
+    return select;
+  }
+
   function moveForm(ticket, command) {
     const move = moves[command];
     const form = el("form", { class: "ops-toolbar tk-move", "data-move": command },
       move.fields.map(([name, label, required, type]) => el("input", { name, placeholder: t(label), required: !!required, type: type || "text",
         min: type === "number" ? 1 : null, max: type === "number" ? 5 : null, value: name === "assignee" ? (ticket.assignee || "") : null })),
+      command === "Handle" && ticket.assignee ? concernedSelect(ticket.assignee) : null,
       el("button", { type: "submit", class: "primary compact", text: t("tk.cmd." + command) }));
     form.addEventListener("submit", async event => {
       event.preventDefault();
       const body = {};
       for (const [name, , , type] of move.fields) { const v = form.elements[name].value; body[name] = v === "" ? null : type === "number" ? Number(v) : v; }
+      if (form.elements.concernedStaffId) { body.concernedStaffId = form.elements.concernedStaffId.value || null; }
       try {
         await send("POST", `/api/v1/tickets/${encodeURIComponent(ticket.id)}/${move.path}`, body);
         message("");
