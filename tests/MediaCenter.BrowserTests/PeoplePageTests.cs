@@ -370,6 +370,49 @@ public sealed class PeoplePageTests(BrowserFixture fixture)
         await admin.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.Screenshots, "people-scan-390.png"), FullPage = true });
     }
 
+    [Fact]
+    public async Task On_a_phone_an_admin_sees_a_persons_id_number_in_full_and_erases_it_on_request_and_an_open_page_sees_it_gone()
+    {
+        var party = "pe-" + Guid.NewGuid().ToString("N")[..6];
+        await fixture.Deployment.Identity.PartyAsync(party);
+        await fixture.Deployment.Identity.PartyUserAsync(party + "-admin", party, "party-admin");
+        await using var phoneContext = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            Locale = "zh-CN",
+            ViewportSize = new ViewportSize { Width = 390, Height = 844 },
+            IsMobile = true,
+            HasTouch = true,
+        });
+        await using var deskContext = await fixture.Browser.NewContextAsync(Desktop);
+        var admin = await OpenAsync(await fixture.SignedInPageAsync(phoneContext, party + "-admin"));
+        await admin.EvaluateAsync("""
+            async party => {
+              await window.mc.api("/api/v1/people", { method: "POST", headers: { "Idempotency-Key": crypto.randomUUID() },
+                body: JSON.stringify({ organisation: "party:" + party, name: "何删除", post: "Staff", education: "Bachelor", experienceYears: 2,
+                  nationalId: "110101199003070022", phone: "13800000022" }) });
+            }
+            """, party);
+        var desk = await OpenAsync(await fixture.SignedInPageAsync(deskContext, party + "-admin"));
+        var row = admin.Locator("#people-list tr[data-person]", new() { HasText = "何删除" });
+        var deskRow = desk.Locator("#people-list tr[data-person]", new() { HasText = "何删除" });
+        await Assertions.Expect(row.Locator(".people-national-id")).Not.ToContainTextAsync("110101199003070022", new() { Timeout = 20_000 });
+        await Assertions.Expect(deskRow.Locator(".people-phone")).Not.ToHaveTextAsync("—", new() { Timeout = 20_000 });
+
+        // Shown in full on request (the server writes the view to the operation log).
+        await row.Locator(".people-personal-show").ClickAsync();
+        await Assertions.Expect(row.Locator(".people-national-id")).ToHaveTextAsync("110101199003070022", new() { Timeout = 20_000 });
+        await Assertions.Expect(row.Locator(".people-phone")).ToHaveTextAsync("13800000022");
+
+        // Erased on request after a confirmation: both pages show nothing left, without a reload.
+        admin.Dialog += (_, dialog) => _ = dialog.AcceptAsync();
+        await row.Locator(".people-personal-erase").ClickAsync();
+        await Assertions.Expect(deskRow.Locator(".people-national-id")).ToHaveTextAsync("—", new() { Timeout = 20_000 });
+        await Assertions.Expect(deskRow.Locator(".people-phone")).ToHaveTextAsync("—");
+        await Assertions.Expect(row.Locator(".people-personal-erase")).ToHaveCountAsync(0, new() { Timeout = 20_000 });
+        var overflow = await admin.EvaluateAsync<bool>("() => document.documentElement.scrollWidth > window.innerWidth + 1");
+        Assert.False(overflow, "the people page scrolls sideways at 390 px");
+    }
+
     private static async Task<IPage> OpenAsync(IPage page)
     {
         await page.ClickAsync(".tab[data-view=people]");

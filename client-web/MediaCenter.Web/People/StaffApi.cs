@@ -204,21 +204,8 @@ internal static class StaffApi
         people.MapGet("/{id}/certificates/{number}/scan", async (string id, string number, HttpContext http, IClusterClient cluster,
                 PersonalDataProtector protector, StaffDocuments documents) =>
             {
-                var caller = http.CurrentUser();
-                var staff = await cluster.GetGrain<IStaffGrain>(id).GetAsync();
-                var organisation = staff is null ? null : Organisation.Parse(staff.Organisation);
-                var self = staff?.UserId is { } account && account == caller.Id;
-                if (organisation is null || (!self && !MaySee(caller, organisation)))
-                {
-                    throw new IdentityProblem(ProblemKind.NotFound, Msg.Of("people.notFoundId", ("id", id)));
-                }
-
-                if (!self && !Actor(caller, organisation).Roles.HasFlag(StaffRole.OrganisationAdmin))
-                {
-                    throw new IdentityProblem(ProblemKind.Forbidden, Msg.Of("people.scanViewForbidden"));
-                }
-
-                var scan = staff!.Certificates.FirstOrDefault(c => c.Number == number)?.Scan
+                var staff = await PersonalDataReaderAsync(id, http, cluster, Msg.Of("people.scanViewForbidden"));
+                var scan = staff.Certificates.FirstOrDefault(c => c.Number == number)?.Scan
                     ?? throw new IdentityProblem(ProblemKind.NotFound, Msg.Of("people.noScan", ("number", number)));
                 var stored = await documents.ReadAsync(scan.Id, http.RequestAborted)
                     ?? throw new IdentityProblem(ProblemKind.NotFound, Msg.Of("people.noScan", ("number", number)));
@@ -234,6 +221,34 @@ internal static class StaffApi
             .WithName("GetCertificateScan")
             .WithSummary("The scan of a certificate, for the organisation's admins and the person themself (403 for others who see the " +
                 "organisation, 404 for the rest); every view is written to the operation log.");
+
+        people.MapGet("/{id}/personal-data", async (string id, HttpContext http, IClusterClient cluster, PersonalDataProtector protector) =>
+            {
+                await PersonalDataReaderAsync(id, http, cluster, Msg.Of("people.personalDataForbidden"));
+                var fields = await cluster.GetGrain<IStaffGrain>(id).GetProtectedAsync();
+                http.Audit().Target = "staff:" + id;
+                http.Response.Headers.CacheControl = "private, no-store";
+                return Results.Ok(new
+                {
+                    nationalId = fields?.NationalId is { } n ? protector.Unprotect(n.Protected) : null,
+                    phone = fields?.Phone is { } p ? protector.Unprotect(p.Protected) : null,
+                });
+            })
+            .AddEndpointFilter<AuditedRead>()
+            .RequireAuthorization(Policies.SignedIn)
+            .WithName("GetStaffPersonalData")
+            .WithSummary("The full ID number and phone of a staff record, for the organisation's admins and the person themself (403 for others who " +
+                "see the organisation, 404 for the rest); every view is written to the operation log.");
+
+        people.MapDelete("/{id}/personal-data", (string id, string? reason, HttpContext http, IClusterClient cluster) =>
+            {
+                http.Audit().Details["erased"] = new[] { "nationalId", "phone", "certificateScans" };
+                return ExecuteAsync(id, new ErasePersonalData(reason), http, cluster);
+            })
+            .RequireAuthorization(Policies.PartyRead)
+            .WithName("EraseStaffPersonalData")
+            .WithSummary("Deletion on request: removes the record's ID number, phone and certificate scans irreversibly (the organisation's admins); " +
+                "the record stays. Requires an Idempotency-Key.");
 
         people.MapPost("/{id}/trainings", (string id, TrainingBody? body, HttpContext http, IClusterClient cluster) =>
                 ExecuteAsync(id, new RecordTraining(body?.Kind, body?.Title, body?.CompletedOn, body?.Score, body?.PassMark), http, cluster))
@@ -268,6 +283,29 @@ internal static class StaffApi
             .WithSummary("A person who left comes back. Requires an Idempotency-Key.");
 
         return endpoints;
+    }
+
+    /// <summary>
+    /// Checks that the caller may read the record's personal data in full: its organisation's admins and the person themself (403 for
+    /// others who see the organisation, 404 for everyone else, as for a record that does not exist).
+    /// </summary>
+    private static async Task<StaffView> PersonalDataReaderAsync(string id, HttpContext http, IClusterClient cluster, string forbidden)
+    {
+        var caller = http.CurrentUser();
+        var staff = await cluster.GetGrain<IStaffGrain>(id).GetAsync();
+        var organisation = staff is null ? null : Organisation.Parse(staff.Organisation);
+        var self = staff?.UserId is { } account && account == caller.Id;
+        if (organisation is null || (!self && !MaySee(caller, organisation)))
+        {
+            throw new IdentityProblem(ProblemKind.NotFound, Msg.Of("people.notFoundId", ("id", id)));
+        }
+
+        if (!self && !Actor(caller, organisation).Roles.HasFlag(StaffRole.OrganisationAdmin))
+        {
+            throw new IdentityProblem(ProblemKind.Forbidden, forbidden);
+        }
+
+        return staff!;
     }
 
     /// <summary>The organisation the caller asks about, when they may see it (404 otherwise, like another party's things).</summary>

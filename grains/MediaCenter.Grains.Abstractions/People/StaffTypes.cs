@@ -81,6 +81,9 @@ public enum StaffCommandType
 
     /// <summary>A scan of a held certificate (PDF, JPEG or PNG) is attached; a later scan replaces it.</summary>
     AttachCertificateScan,
+
+    /// <summary>Deletion on request: the ID number, the phone and every certificate scan are removed for good; the record stays.</summary>
+    ErasePersonalData,
 }
 
 /// <summary>Who may give a staff command (flags, so a caller may hold several).</summary>
@@ -340,6 +343,14 @@ public sealed record AttachCertificateScan(
     public override StaffCommandType Type => StaffCommandType.AttachCertificateScan;
 }
 
+/// <summary>Deletion on request (GB/T 35273): the person's ID number, phone and certificate scans are removed irreversibly.</summary>
+[GenerateSerializer, Immutable, Alias("mc.ErasePersonalData")]
+public sealed record ErasePersonalData([property: Id(0)] string? Reason) : StaffCommand
+{
+    /// <inheritdoc />
+    public override StaffCommandType Type => StaffCommandType.ErasePersonalData;
+}
+
 /// <summary>The person leaves the organisation.</summary>
 [GenerateSerializer, Immutable, Alias("mc.StaffLeave")]
 public sealed record StaffLeave([property: Id(0)] string? Reason) : StaffCommand
@@ -431,7 +442,15 @@ public interface IStaffGrain : IGrainWithStringKey
     /// <summary>The record, or null when there is none.</summary>
     [Alias("Get"), Orleans.Concurrency.ReadOnly]
     Task<StaffView?> GetAsync();
+
+    /// <summary>The personal fields as stored (encrypted; the web host opens them for an audited view), or null when there is no record.</summary>
+    [Alias("GetProtected"), Orleans.Concurrency.ReadOnly]
+    Task<StaffProtectedFields?> GetProtectedAsync();
 }
+
+/// <summary>A staff record's personal fields as stored: encrypted with the personal-data key, each with its masked form.</summary>
+[GenerateSerializer, Immutable, Alias("mc.StaffProtectedFields")]
+public sealed record StaffProtectedFields([property: Id(0)] ProtectedField? NationalId, [property: Id(1)] ProtectedField? Phone);
 
 /// <summary>One allowed move of a staff record.</summary>
 public sealed record StaffTransition(StaffState? From, StaffCommandType Command, StaffRole Roles, StaffState To, string Note);
@@ -454,9 +473,11 @@ public static class StaffWorkflow
         new(StaffState.Active, StaffCommandType.LinkAccount, Admin, StaffState.Active, "null unlinks"),
         new(StaffState.Active, StaffCommandType.RecordTraining, Admin, StaffState.Active, "for the current post; score and pass mark"),
         new(StaffState.Active, StaffCommandType.AttachCertificateScan, Admin, StaffState.Active, "PDF, JPEG or PNG up to 5 MB, stored encrypted; replaces the previous scan"),
+        new(StaffState.Active, StaffCommandType.ErasePersonalData, Admin, StaffState.Active, "deletion on request: ID number, phone and certificate scans removed for good"),
         new(StaffState.Active, StaffCommandType.Leave, Admin, StaffState.Left, "no longer counted in the ratio"),
         new(StaffState.Left, StaffCommandType.Rejoin, Admin, StaffState.Active, "counted again"),
         new(StaffState.Left, StaffCommandType.LinkAccount, Admin, StaffState.Left, "null unlinks"),
+        new(StaffState.Left, StaffCommandType.ErasePersonalData, Admin, StaffState.Left, "deletion on request, also after leaving"),
     ];
 
     /// <summary>The table as the API serves it.</summary>

@@ -14,6 +14,9 @@ public interface IPeopleJournal
     /// Stores a certificate scan's encrypted bytes with its description in <c>mc.staff_documents</c>. Writing the same id
     /// again changes nothing (a retry after a lost acknowledgement).
     /// </summary>
+    /// <summary>Deletes every certificate scan stored for a person (deletion on request); deleting none is no error.</summary>
+    Task DeleteCertificateScansAsync(string personId, CancellationToken cancellationToken = default);
+
     Task StoreCertificateScanAsync(string personId, string organisation, string certificateNumber, CertificateScan scan, byte[] protectedData, Guid uploadedBy,
         CancellationToken cancellationToken = default);
 

@@ -95,15 +95,21 @@ internal sealed partial class StaffGrain : Grain, IStaffGrain
 
     public Task<StaffView?> GetAsync() => Task.FromResult(S.Staff);
 
+    public Task<StaffProtectedFields?> GetProtectedAsync() =>
+        Task.FromResult(S.Staff is null ? null : new StaffProtectedFields(S.NationalId, S.Phone));
+
     public Task<StaffResult> ExecuteAsync(StaffCommand command, StaffActor actor, string operationId) =>
         _pipeline.ExecuteAsync(new WorkflowCall<StaffState, StaffCommandType, StaffRole, StaffResult>
         {
             OperationId = operationId,
             Command = command.Type,
             Roles = () => actor.Roles,
-            Decide = async transition => command is AttachCertificateScan scan
-                ? await AttachScanAsync(scan, actor, operationId, transition.To!.Value)
-                : Decide(command, actor, transition.To!.Value),
+            Decide = async transition => command switch
+            {
+                AttachCertificateScan scan => await AttachScanAsync(scan, actor, operationId, transition.To!.Value),
+                ErasePersonalData erase => await EraseAsync(erase, actor, transition.To!.Value),
+                _ => Decide(command, actor, transition.To!.Value),
+            },
         });
 
     private StaffResult Decide(StaffCommand command, StaffActor actor, StaffState to, CertificateScan? scan = null)
@@ -249,6 +255,26 @@ internal sealed partial class StaffGrain : Grain, IStaffGrain
                     break;
                 }
 
+            case ErasePersonalData c:
+                {
+                    if (c.Reason is { } why && why.Trim().Length > MaxText)
+                    {
+                        return Invalid(Msg.Of("people.reasonTooLong", ("max", MaxText)));
+                    }
+
+                    // The scans' bytes were deleted by EraseAsync; the record keeps who the person is in the organisation, not how to reach them.
+                    S.NationalId = null;
+                    S.Phone = null;
+                    S.Staff = S.Staff! with
+                    {
+                        NationalIdMasked = null,
+                        PhoneMasked = null,
+                        Certificates = S.Staff.Certificates.Select(x => x with { Scan = null }).ToList(),
+                    };
+                    comment = string.IsNullOrWhiteSpace(c.Reason) ? null : c.Reason.Trim();
+                    break;
+                }
+
             case LinkStaffAccount c:
                 S.Staff = S.Staff! with { UserId = c.UserId == Guid.Empty ? null : c.UserId };
                 break;
@@ -316,6 +342,13 @@ internal sealed partial class StaffGrain : Grain, IStaffGrain
         var scan = new CertificateScan(id, name, type, c.SizeBytes, sha.ToLowerInvariant(), _time.GetUtcNow());
         await _journal.StoreCertificateScanAsync(Id, S.Staff.Organisation, number, scan, data, actor.UserId);
         return Decide(c with { Number = number }, actor, to, scan);
+    }
+
+    /// <summary>Deletion on request: the scans' bytes go before the state is written, so an acknowledged erasure has left nothing behind.</summary>
+    private async Task<StaffResult> EraseAsync(ErasePersonalData c, StaffActor actor, StaffState to)
+    {
+        await _journal.DeleteCertificateScansAsync(Id);
+        return Decide(c, actor, to);
     }
 
     private static string? CheckDetails(StaffDetails d)

@@ -27,6 +27,16 @@ public sealed class RecordingPeopleJournal : IPeopleJournal
     public IReadOnlyList<(string Number, CertificateScan Scan, byte[] Data)> ScansOf(string personId) =>
         [.. _scans.Values.Where(s => s.Person == personId).Select(s => (s.Number, s.Scan, s.Data))];
 
+    public Task DeleteCertificateScansAsync(string personId, CancellationToken cancellationToken = default)
+    {
+        foreach (var id in _scans.Where(s => s.Value.Person == personId).Select(s => s.Key).ToList())
+        {
+            _scans.TryRemove(id, out _);
+        }
+
+        return Task.CompletedTask;
+    }
+
     public Task StoreCertificateScanAsync(string personId, string organisation, string certificateNumber, CertificateScan scan, byte[] protectedData,
         Guid uploadedBy, CancellationToken cancellationToken = default)
     {

@@ -192,7 +192,7 @@ public sealed class StaffRosterTests(ClusterFixture fixture)
         var refused = await leaver.ExecuteAsync(new RecordCertificate("证", "X-1", "机关", Today, null), Admin, Op());
 
         Assert.Equal((StaffOutcome.IllegalMove, StaffState.Left), (refused.Outcome, refused.State));
-        Assert.Equal([StaffCommandType.Rejoin, StaffCommandType.LinkAccount], refused.AllowedMoves);
+        Assert.Equal([StaffCommandType.Rejoin, StaffCommandType.LinkAccount, StaffCommandType.ErasePersonalData], refused.AllowedMoves);
         Assert.Equal((2, 1, true), ((await Roster.GetSummaryAsync()).Total, (await Roster.GetSummaryAsync()).Certified, (await Roster.GetSummaryAsync()).MeetsRatio));
     }
 

@@ -220,6 +220,9 @@ public sealed class AuthorizationMatrixTests(IntegrationFixture fixture)
         // prove both on real records); {id} is no staff record here: 404 for everyone.
         ["POST /api/v1/people/{id}/certificates/{number}/scan"] = [],
         ["GET /api/v1/people/{id}/certificates/{number}/scan"] = [],
+        // The full personal data and its erasure, the same way (CertificateScanApiTests prove them on a real record).
+        ["GET /api/v1/people/{id}/personal-data"] = [],
+        ["DELETE /api/v1/people/{id}/personal-data"] = [],
         ["POST /api/v1/people/{id}/trainings"] = [],
         ["PUT /api/v1/people/{id}/account"] = [],
         ["POST /api/v1/people/{id}/leave"] = [],

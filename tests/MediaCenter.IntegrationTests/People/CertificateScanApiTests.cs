@@ -135,4 +135,70 @@ public sealed class CertificateScanApiTests(IntegrationFixture fixture)
         command.Parameters.AddWithValue("t", "staff:" + id);
         Assert.Equal(2L, (long)(await command.ExecuteScalarAsync())!);
     }
+
+    [Fact]
+    public async Task The_full_id_number_and_phone_are_for_the_admin_and_the_person_each_view_audited_and_erasure_removes_them_with_the_scans()
+    {
+        var shared = await fixture.SharedAsync();
+        await using var people = await OpsPeople.CreateAsync(shared.Deployment, shared.Web.Http, "spd");
+        var account = await shared.Deployment.Identity.PartyUserAsync("spd-person", people.PartyA, PartyRoles.Member);
+        var record = await people.PartyAdmin.MustAsync(HttpMethod.Post, "/api/v1/people", new
+        {
+            name = "林个人",
+            post = "Staff",
+            education = "Bachelor",
+            experienceYears = 2,
+            userId = account,
+            nationalId = "110101199003070011",
+            phone = "13800000011",
+            certificates = new[] { new { type = "广播电视编辑记者资格证", number = "SC-1", issuer = "国家广播电视总局", validFrom = DateOnly.FromDateTime(DateTime.UtcNow).AddYears(-1), validTo = (DateOnly?)null } },
+        }, HttpStatusCode.Created);
+        var id = record.Str("id");
+        Assert.Equal(HttpStatusCode.OK, (await UploadAsync(people.PartyAdmin, $"/api/v1/people/{id}/certificates/SC-1/scan", Png, "证书.png")).StatusCode);
+        var path = $"/api/v1/people/{id}/personal-data";
+        using var person = await TestIdentity.SignInAsync(shared.Web.Http, "spd-person");
+
+        foreach (var allowed in new[] { people.PartyAdmin, person })
+        {
+            var full = await allowed.MustAsync(HttpMethod.Get, path, null, HttpStatusCode.OK);
+            Assert.Equal(("110101199003070011", "13800000011"), (full.Str("nationalId"), full.Str("phone")));
+        }
+
+        Assert.Equal(HttpStatusCode.NotFound, await people.OtherParty.StatusAsync(HttpMethod.Get, path));
+        Assert.Equal(HttpStatusCode.Forbidden, await people.Member.StatusAsync(HttpMethod.Get, path));
+        await using var connection = new NpgsqlConnection(shared.Deployment.ConnectionString);
+        await connection.OpenAsync();
+        Assert.Equal(2L, await ScalarAsync<long>(connection, "SELECT count(*) FROM mc.audit_log WHERE action = 'VIEW ' || @p AND target = @t", path, "staff:" + id));
+
+        // Deletion on request: only the admin; then nothing of it is left, in the record, the read table or the documents.
+        Assert.Equal(HttpStatusCode.Forbidden, await person.StatusAsync(HttpMethod.Delete, path));
+        var erased = await people.PartyAdmin.MustAsync(HttpMethod.Delete, path + "?reason=" + Uri.EscapeDataString("本人申请删除"), null, HttpStatusCode.OK);
+        Assert.Equal(JsonValueKind.Null, erased.GetProperty("phoneMasked").ValueKind);
+        var after = await people.PartyAdmin.MustAsync(HttpMethod.Get, path, null, HttpStatusCode.OK);
+        Assert.Equal((JsonValueKind.Null, JsonValueKind.Null), (after.GetProperty("nationalId").ValueKind, after.GetProperty("phone").ValueKind));
+        Assert.Equal(HttpStatusCode.NotFound, await people.PartyAdmin.StatusAsync(HttpMethod.Get, $"/api/v1/people/{id}/certificates/SC-1/scan"));
+        Assert.Equal(0L, await ScalarAsync<long>(connection, "SELECT count(*) FROM mc.staff_documents WHERE person_id = @p", id, null));
+        // The read table follows the record.
+        for (var i = 0; i < 50 && await ScalarAsync<long>(connection,
+                 "SELECT count(*) FROM mc.staff WHERE id = @p AND (national_id_masked IS NOT NULL OR phone_masked IS NOT NULL)", id, null) > 0; i++)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.Equal(0L, await ScalarAsync<long>(connection,
+            "SELECT count(*) FROM mc.staff WHERE id = @p AND (national_id_masked IS NOT NULL OR phone_masked IS NOT NULL)", id, null));
+        Assert.Equal("林个人", (await people.PartyAdmin.MustAsync(HttpMethod.Get, $"/api/v1/people/{id}", null, HttpStatusCode.OK)).Str("name"));
+    }
+
+    private static async Task<T> ScalarAsync<T>(NpgsqlConnection connection, string sql, string p, string? t)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        command.Parameters.AddWithValue("p", p);
+        if (t is not null)
+        {
+            command.Parameters.AddWithValue("t", t);
+        }
+
+        return (T)(await command.ExecuteScalarAsync())!;
+    }
 }

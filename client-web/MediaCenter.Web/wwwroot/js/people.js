@@ -211,13 +211,15 @@ import { profileSection } from "./profile.js";
         const row = el("tr", { "data-person": p.id },
           td(p.name), td(t("people.post." + p.post)), td(t("people.edu." + p.education)), td(String(p.experienceYears)),
           certificatesCell(p, admin, valid.length > 0),
-          td(p.nationalIdMasked), td(p.phoneMasked), td(t("people.state." + p.state)),
+          el("td", { class: "people-national-id", "data-label": t("people.nationalId"), text: p.nationalIdMasked ?? "—" }),
+          el("td", { class: "people-phone", "data-label": t("people.phone"), text: p.phoneMasked ?? "—" }), td(t("people.state." + p.state)),
           el("td", null, admin && p.state === "Active"
             ? el("button", { type: "button", class: "lang people-add-cert", text: t("people.addCertificate"),
               onclick: event => { const tr = event.target.closest("tr"); if (!tr.nextSibling || !tr.nextSibling.classList?.contains("people-cert-row")) {
                 tr.after(el("tr", { class: "people-cert-row" }, el("td", { colspan: 9 }, certificateForm(p)))); } } })
             : null,
             el("button", { type: "button", class: "lang people-growth", text: t("growth.show"), onclick: event => toggleGrowth(event.target.closest("tr"), p) }),
+            personalButtons(p, admin),
             admin ? el("label", { class: "people-consent", title: t("people.publishConsentHint") },
               el("input", { type: "checkbox", name: "publishConsent", checked: !!p.publishConsent, onchange: async event => {
                 const box = event.target;
@@ -229,6 +231,33 @@ import { profileSection } from "./profile.js";
         return row;
       }),
       t("people.empty")));
+  }
+
+  // The personal fields in full (the organisation's admins and the person themself; every view is written to the operation log),
+  // and their deletion on request (admins; the ID number, the phone and the certificate scans go, the record stays).
+  function personalButtons(p, admin) {
+    const self = !!p.userId && p.userId === me()?.id;
+    const held = !!(p.nationalIdMasked || p.phoneMasked || p.certificates.some(c => c.scan));
+    if (!held || !(admin || self)) { return null; }
+    const path = `/api/v1/people/${encodeURIComponent(p.id)}/personal-data`;
+    return [
+      p.nationalIdMasked || p.phoneMasked ? el("button", { type: "button", class: "lang people-personal-show", text: t("people.personalShow"),
+        onclick: async event => {
+          const tr = event.target.closest("tr");
+          try {
+            const full = await mc.api(path);
+            tr.querySelector(".people-national-id").textContent = full.nationalId ?? "—";
+            tr.querySelector(".people-phone").textContent = full.phone ?? "—";
+            event.target.disabled = true;
+          } catch (err) { message(problem(err)); }
+        } }) : null,
+      admin ? el("button", { type: "button", class: "lang people-personal-erase", text: t("people.personalErase"),
+        onclick: async () => {
+          if (!confirm(t("people.personalEraseConfirm"))) { return; }
+          // The list follows through rosterChanged.
+          try { await send("DELETE", path); message(""); } catch (err) { message(problem(err)); }
+        } }) : null,
+    ];
   }
 
   // Each certificate on its own line, with its scan (证书扫描件): a link for the organisation's admins and the person themself
