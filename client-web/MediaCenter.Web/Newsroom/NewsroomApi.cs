@@ -73,13 +73,11 @@ internal static partial class NewsroomApi
 
                 try
                 {
-                    var before = await cluster.GetGrain<IChannelGrain>(code).GetPolicyAsync();
-                    var policy = await cluster.GetGrain<IChannelGrain>(code).ConfigureAsync(body.ReviewLevels.Value, body.Targets, CommandIds.Required(http));
-                    // §8.1.5.5: a new review level is new business for the party's newsroom posts, who owe their training again.
-                    var owed = await cluster.GetGrain<Grains.People.ITrainingGrain>(Grains.People.Organisation.Party(channel.PartyId).Key)
-                        .HearReviewLevelsAsync(code, before.ReviewLevels, policy.ReviewLevels);
+                    // §8.1.5.5: a new review level is new business for the party's newsroom posts, who owe their training again; the
+                    // channel tells the party's training grain from its own stored state.
+                    var policy = await cluster.GetGrain<IChannelGrain>(code).ConfigureAsync(body.ReviewLevels.Value, body.Targets, CommandIds.Required(http),
+                        channel.PartyId);
                     http.Audit().Target = "channel:" + code;
-                    http.Audit().Details["retrainingOwed"] = owed;
                     http.Audit().Details["after"] = new { policy.ReviewLevels, Targets = policy.Targets.Select(t => t.ToString()) };
                     return Results.Ok(policy);
                 }

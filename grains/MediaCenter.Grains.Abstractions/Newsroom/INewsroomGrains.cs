@@ -29,9 +29,13 @@ public interface IChannelGrain : IGrainWithStringKey
     [Alias("GetPolicy"), Orleans.Concurrency.ReadOnly]
     Task<ChannelPolicy> GetPolicyAsync();
 
-    /// <summary>Sets review levels (1–3) and the enabled targets.</summary>
+    /// <summary>
+    /// Sets review levels (1–3) and the enabled targets. With the channel's <paramref name="party"/>, a raised number of levels is
+    /// new business for the party's newsroom posts (§8.1.5.5): the channel tells the party's training grain, at least once, from
+    /// its own stored state (again after a retry or on its next activation when the training grain could not be told).
+    /// </summary>
     [Alias("Configure")]
-    Task<ChannelPolicy> ConfigureAsync(int reviewLevels, IReadOnlyList<PublishTarget> targets, string operationId);
+    Task<ChannelPolicy> ConfigureAsync(int reviewLevels, IReadOnlyList<PublishTarget> targets, string operationId, string? party = null);
 
     /// <summary>Suspends the channel's outward service (publishing refused, feeds 503) or reopens it.</summary>
     [Alias("SetSuspended")]

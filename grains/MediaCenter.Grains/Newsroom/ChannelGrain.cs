@@ -16,7 +16,14 @@ public sealed class ChannelState
     [Id(3)] public Dictionary<string, ArticleCard> Cards { get; set; } = new(StringComparer.Ordinal);
     [Id(4)] public long BoardVersion { get; set; }
     [Id(5)] public List<string> AppliedOperations { get; set; } = [];
+
+    /// <summary>Raised review levels the party's training grain has not yet heard of (told at least once).</summary>
+    [Id(6)] public ReviewLevelsRaised? LevelsRaised { get; set; }
 }
+
+/// <summary>A channel's review levels were raised: the party's newsroom posts owe their training again (§8.1.5.5).</summary>
+[GenerateSerializer, Immutable, Alias("mc.ReviewLevelsRaised")]
+public sealed record ReviewLevelsRaised([property: Id(0)] string Party, [property: Id(1)] int Before, [property: Id(2)] int Levels);
 
 /// <summary>
 /// A channel's newsroom: policy, suspension, story ids, and the board index (one card per live story). The stored state is what
@@ -43,6 +50,27 @@ internal sealed partial class ChannelGrain(
         state.State.BoardVersion = Math.Max(state.State.BoardVersion + 1, time.GetUtcNow().ToUnixTimeMilliseconds() * 1000);
         _writtenBoardVersion = state.State.BoardVersion;
         await TryLoadCardsAsync(cancellationToken);
+        await TellTrainingAsync();
+    }
+
+    /// <summary>Tells the party's training grain of raised review levels not yet heard; kept (and logged) while it cannot be told.</summary>
+    private async Task TellTrainingAsync()
+    {
+        if (state.State.LevelsRaised is not { } raised)
+        {
+            return;
+        }
+
+        try
+        {
+            await GrainFactory.GetGrain<People.ITrainingGrain>(People.Organisation.Party(raised.Party).Key).HearReviewLevelsAsync(Code, raised.Before, raised.Levels);
+            state.State.LevelsRaised = null;
+            await WriteAsync();
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogRebuildFailed(logger, Code, "review levels not yet told to training: " + ex.Message);
+        }
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -133,10 +161,12 @@ internal sealed partial class ChannelGrain(
 
     public Task<ChannelPolicy> GetPolicyAsync() => Task.FromResult(state.State.Policy);
 
-    public async Task<ChannelPolicy> ConfigureAsync(int reviewLevels, IReadOnlyList<PublishTarget> targets, string operationId)
+    public async Task<ChannelPolicy> ConfigureAsync(int reviewLevels, IReadOnlyList<PublishTarget> targets, string operationId, string? party = null)
     {
         if (state.State.AppliedOperations.Contains(operationId))
         {
+            // A retry: whatever the first call could not tell the training grain is told now.
+            await TellTrainingAsync();
             return state.State.Policy;
         }
 
@@ -150,8 +180,18 @@ internal sealed partial class ChannelGrain(
             throw new ArgumentException(Msg.Of("newsroom.targetsRequired"));
         }
 
+        var before = state.State.Policy.ReviewLevels;
         state.State.Policy = state.State.Policy with { ReviewLevels = reviewLevels, Targets = targets.Distinct().Order().ToList() };
+        if (party is not null && reviewLevels > before)
+        {
+            // Written with the policy, so the raise is told even if this activation ends before it could be.
+            state.State.LevelsRaised = state.State.LevelsRaised is { } pending && pending.Party == party
+                ? pending with { Levels = reviewLevels }
+                : new ReviewLevelsRaised(party, before, reviewLevels);
+        }
+
         await ChangedAsync(operationId, null);
+        await TellTrainingAsync();
         return state.State.Policy;
     }
 

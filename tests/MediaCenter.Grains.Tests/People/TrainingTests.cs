@@ -186,6 +186,29 @@ public sealed class TrainingTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_channel_raising_its_review_levels_tells_its_partys_training_from_its_own_state_and_a_retry_opens_nothing_more()
+    {
+        var basics = await ActivePlanAsync(StaffPost.Staff);
+        var (_, editor) = await RegisterAsync("王审核");
+        await ObligationsAsync(editor, l => Open(l).Any());
+        await HoldAsync(basics, (editor, 90));
+        Assert.Empty(Open(await Training.ObligationsOfAsync(editor)));
+        var channel = fixture.Grains.GetGrain<MediaCenter.Grains.Newsroom.IChannelGrain>(_party + "-news");
+        await channel.ConfigureAsync(1, [MediaCenter.Grains.Newsroom.PublishTarget.Pc], Op(), _party);
+        Assert.Empty(Open(await Training.ObligationsOfAsync(editor)));
+
+        // Two levels where there was one: told by the channel, not by whoever asked it.
+        var op = Op();
+        Assert.Equal(2, (await channel.ConfigureAsync(2, [MediaCenter.Grains.Newsroom.PublishTarget.Pc], op, _party)).ReviewLevels);
+        var owed = Assert.Single(Open(await Training.ObligationsOfAsync(editor)));
+        Assert.Equal((basics, ObligationReason.BusinessChanged), (owed.PlanId, owed.Reason));
+
+        // The same request again (an answer lost on the way): the training heard it once; the obligation stays the one opened.
+        await channel.ConfigureAsync(2, [MediaCenter.Grains.Newsroom.PublishTarget.Pc], op, _party);
+        Assert.Equal([owed.Id], Open(await Training.ObligationsOfAsync(editor)).Select(o => o.Id).ToArray());
+    }
+
+    [Fact]
     public async Task An_overdue_obligation_is_flagged_and_reminded_to_the_organisations_admins_once()
     {
         await ActivePlanAsync(StaffPost.Staff, TrainingKind.Security);
