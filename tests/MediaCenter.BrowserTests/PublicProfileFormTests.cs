@@ -46,4 +46,41 @@ public sealed class PublicProfileFormTests(BrowserFixture fixture)
         await visitor.GotoAsync(new Uri(fixture.Web.Http, "/public/info/").ToString());
         await Assertions.Expect(visitor.Locator(".pi-org[data-org='party:ui-party']")).ToContainTextAsync(hours, new() { Timeout = 20_000 });
     }
+
+    [Fact]
+    public async Task The_centers_admin_publishes_the_complaint_channels_and_dispute_rules_and_the_complaint_page_shows_them_on_a_phone()
+    {
+        await fixture.Deployment.Identity.PlatformUserAsync("pp-admin", "admin");
+        await using var context = await fixture.Browser.NewContextAsync(Phone);
+        var page = await fixture.SignedInPageAsync(context, "pp-admin");
+        await page.GotoAsync(new Uri(fixture.Web.Http, "/people").ToString());
+        var form = page.Locator("#pp-form");
+        await Assertions.Expect(page.Locator("#pp-form[data-loaded=true]")).ToHaveCountAsync(1, new() { Timeout = 15_000 });
+        var version = int.Parse((await form.GetAttributeAsync("data-version"))!, System.Globalization.CultureInfo.InvariantCulture);
+        var rules = "对处理结果有异议的，可在收到答复后 15 日内申请复核 · " + Guid.NewGuid().ToString("N")[..6];
+        await form.Locator("[name=complaintChannels]").FillAsync("网页：本页在线提交\n电话：010-12345678（工作日 9:00–17:00）");
+        await form.Locator("[name=disputeRules]").FillAsync(rules);
+        await form.Locator("[name=supervisionPhone]").FillAsync("010-87654321");
+        await form.Locator("button[type=submit]").ClickAsync();
+        await Assertions.Expect(form).ToHaveAttributeAsync("data-version", (version + 1).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            new() { Timeout = 15_000 });
+        await Assertions.Expect(page.Locator("#pp-error")).ToBeHiddenAsync();
+
+        // The public complaint page (no account) shows the center's channels and rules once the public information's short cache turned over.
+        await using var publicContext = await fixture.Browser.NewContextAsync(Phone);
+        var visitor = await publicContext.NewPageAsync();
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        do
+        {
+            await visitor.GotoAsync(new Uri(fixture.Web.Http, "/public/complaint/").ToString());
+            await visitor.WaitForTimeoutAsync(500);
+        }
+        while (await visitor.Locator("#rules-disputes").TextContentAsync() != rules && DateTime.UtcNow < deadline);
+
+        await Assertions.Expect(visitor.Locator("#rules")).ToBeVisibleAsync();
+        await Assertions.Expect(visitor.Locator("#rules-disputes")).ToHaveTextAsync(rules);
+        await Assertions.Expect(visitor.Locator("#rules-channels")).ToContainTextAsync("010-12345678");
+        await Assertions.Expect(visitor.Locator("#rules-supervision-phone")).ToHaveAttributeAsync("href", "tel:010-87654321");
+        Assert.True(await visitor.EvaluateAsync<bool>("document.documentElement.scrollWidth <= window.innerWidth"));
+    }
 }

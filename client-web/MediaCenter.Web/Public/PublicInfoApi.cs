@@ -24,7 +24,7 @@ namespace MediaCenter.Web.Public;
 internal static class PublicInfoApi
 {
     public sealed record ProfileBody(string? Introduction, List<string>? Services, string? OpeningHours, string? Address, string? Phone, string? Email,
-        string? SupervisionPhone);
+        string? SupervisionPhone, string? ComplaintChannels = null, string? DisputeRules = null);
 
     public static IEndpointRouteBuilder MapPublicInfoApi(this IEndpointRouteBuilder endpoints)
     {
@@ -61,7 +61,8 @@ internal static class PublicInfoApi
                 var target = StaffApi.Readable(http.CurrentUser(), organisation);
                 var actor = StaffApi.Admin(http.CurrentUser(), target);
                 var result = await cluster.GetGrain<IPublicProfileGrain>(target.Key).SetAsync(
-                    new SetPublicProfile(body?.Introduction, body?.Services, body?.OpeningHours, body?.Address, body?.Phone, body?.Email, body?.SupervisionPhone),
+                    new SetPublicProfile(body?.Introduction, body?.Services, body?.OpeningHours, body?.Address, body?.Phone, body?.Email, body?.SupervisionPhone,
+                        body?.ComplaintChannels, body?.DisputeRules),
                     actor, CommandIds.Required(http));
                 http.Audit().Target = "public-profile:" + target.Key;
                 if (!result.Ok)
@@ -78,7 +79,8 @@ internal static class PublicInfoApi
             .RequireAuthorization(Policies.PartyRead)
             .WithName("SetPublicProfile")
             .WithSummary("Sets the organisation's public profile whole (its admins only): introduction, services, openingHours, address, phone, email, " +
-                "supervisionPhone. Nothing personal belongs here: staff appear on the public page only by their own consent on the staff record. " +
+                "supervisionPhone, and the complaint channels and dispute-resolution rules the public pages publish (complaintChannels, disputeRules; " +
+                "§11.1.1, §11.2.1). Nothing personal belongs here: staff appear on the public page only by their own consent on the staff record. " +
                 "Requires an Idempotency-Key.");
 
         return endpoints;
@@ -168,7 +170,7 @@ public sealed class PublicInfoCache(NpgsqlDataSource db, PartyDirectory director
                 o.Organisation.PartyId,
                 o.Name,
                 Profile = profiles[i] is { } p
-                    ? new { p.Introduction, p.Services, p.OpeningHours, p.Address, p.Phone, p.Email, p.SupervisionPhone, p.UpdatedAt }
+                    ? new { p.Introduction, p.Services, p.OpeningHours, p.Address, p.Phone, p.Email, p.SupervisionPhone, p.ComplaintChannels, p.DisputeRules, p.UpdatedAt }
                     : null,
                 Staff = staff.Where(s => s.Organisation == o.Organisation.Key).Select(s => new { s.Name, s.Post }).ToList(),
                 Evaluation = evaluations.FirstOrDefault(e => o.Organisation.PartyId is { } party && e.PartyId == party) is { } e

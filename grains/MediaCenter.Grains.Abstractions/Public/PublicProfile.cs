@@ -4,8 +4,9 @@ namespace MediaCenter.Grains.Public;
 
 /// <summary>
 /// What an organisation publishes about itself (公开信息, standard §12.4.1): a short introduction, its services, opening
-/// hours, address and the contacts for enquiries and supervision. Everything here is meant for the public page
-/// /public/info; nothing personal belongs in it. <see cref="Version"/> grows with every change.
+/// hours, address and the contacts for enquiries and supervision, and how complaints reach it and how disputes are settled
+/// (§11.1.1, §11.2.1: the channels and the rules published). Everything here is meant for the public pages /public/info and
+/// /public/complaint; nothing personal belongs in it. <see cref="Version"/> grows with every change.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("mc.PublicProfile")]
 public sealed record PublicProfile(
@@ -19,7 +20,9 @@ public sealed record PublicProfile(
     [property: Id(7)] string? SupervisionPhone,
     [property: Id(8)] long Version,
     [property: Id(9)] DateTimeOffset UpdatedAt,
-    [property: Id(10)] string UpdatedBy);
+    [property: Id(10)] string UpdatedBy,
+    [property: Id(11)] string? ComplaintChannels = null,
+    [property: Id(12)] string? DisputeRules = null);
 
 /// <summary>One change of a public profile as its history keeps it: the version it made, who, when, and which fields changed.</summary>
 [GenerateSerializer, Immutable, Alias("mc.PublicProfileChange")]
@@ -40,7 +43,9 @@ public sealed record SetPublicProfile(
     [property: Id(3)] string? Address,
     [property: Id(4)] string? Phone,
     [property: Id(5)] string? Email,
-    [property: Id(6)] string? SupervisionPhone);
+    [property: Id(6)] string? SupervisionPhone,
+    [property: Id(7)] string? ComplaintChannels = null,
+    [property: Id(8)] string? DisputeRules = null);
 
 /// <summary>The state of a public profile: it exists once set, and each change replaces it whole.</summary>
 public enum PublicProfileState

@@ -87,7 +87,8 @@ internal sealed partial class PublicProfileGrain : Grain, IPublicProfileGrain
 
         var services = (command.Services ?? []).Select(s => s?.Trim()).Where(s => !string.IsNullOrEmpty(s)).Select(s => s!).Distinct(StringComparer.Ordinal).ToList();
         var fields = new[] { command.OpeningHours, command.Address, command.Phone, command.Email, command.SupervisionPhone };
-        if ((command.Introduction?.Trim().Length ?? 0) > PublicProfileWorkflow.MaxIntroduction || services.Count > PublicProfileWorkflow.MaxServices
+        var texts = new[] { command.Introduction, command.ComplaintChannels, command.DisputeRules };
+        if (texts.Any(t => (t?.Trim().Length ?? 0) > PublicProfileWorkflow.MaxIntroduction) || services.Count > PublicProfileWorkflow.MaxServices
             || services.Any(s => s.Length > PublicProfileWorkflow.MaxField) || fields.Any(f => (f?.Trim().Length ?? 0) > PublicProfileWorkflow.MaxField))
         {
             return Invalid(Msg.Of("public.profileTooLong", ("intro", PublicProfileWorkflow.MaxIntroduction), ("services", PublicProfileWorkflow.MaxServices),
@@ -96,7 +97,8 @@ internal sealed partial class PublicProfileGrain : Grain, IPublicProfileGrain
 
         var before = S.Profile;
         S.Profile = new PublicProfile(Key, Clean(command.Introduction), services, Clean(command.OpeningHours), Clean(command.Address), Clean(command.Phone),
-            Clean(command.Email), Clean(command.SupervisionPhone), (S.Profile?.Version ?? 0) + 1, _time.GetUtcNow(), actor.Name);
+            Clean(command.Email), Clean(command.SupervisionPhone), (S.Profile?.Version ?? 0) + 1, _time.GetUtcNow(), actor.Name,
+            Clean(command.ComplaintChannels), Clean(command.DisputeRules));
         S.LastChange = new PublicProfileChange(Key, S.Profile.Version, S.Profile.UpdatedAt, actor.UserId == Guid.Empty ? null : actor.UserId, actor.Name,
             ChangedFields(before, S.Profile));
         LogSet(_logger, Key, S.Profile.Version);
@@ -126,6 +128,8 @@ internal sealed partial class PublicProfileGrain : Grain, IPublicProfileGrain
         Compare("phone", before?.Phone, after.Phone);
         Compare("email", before?.Email, after.Email);
         Compare("supervisionPhone", before?.SupervisionPhone, after.SupervisionPhone);
+        Compare("complaintChannels", before?.ComplaintChannels, after.ComplaintChannels);
+        Compare("disputeRules", before?.DisputeRules, after.DisputeRules);
         return changed;
     }
 

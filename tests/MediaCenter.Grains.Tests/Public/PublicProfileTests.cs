@@ -45,9 +45,12 @@ public sealed class PublicProfileTests(ClusterFixture fixture)
         await Profile.SetAsync(Hours("9:00"), Admin, op);
         await Profile.SetAsync(Hours("10:00"), Admin, Op());
         await Profile.SetAsync(Hours("10:00"), Member, Op());
+        var rules = await Profile.SetAsync(Hours("10:00") with { DisputeRules = "对答复有异议的，15 日内可申请复核。" }, Admin, Op());
+        Assert.Equal("对答复有异议的，15 日内可申请复核。", rules.Profile!.DisputeRules);
 
         var history = ClusterFixture.PublicProfiles.HistoryOf(Organisation.Party(_party).Key);
-        Assert.Equal([1L, 2L], history.Select(c => c.Version));
+        Assert.Equal([1L, 2L, 3L], history.Select(c => c.Version));
+        Assert.Equal(["disputeRules"], history[2].Changed);
         Assert.All(history, c => Assert.Equal((Admin.UserId, Admin.Name), (c.ActorId!.Value, c.Actor)));
         Assert.Equal(["introduction", "services", "openingHours", "phone"], history[0].Changed);
         Assert.Equal(["openingHours"], history[1].Changed);
@@ -59,6 +62,8 @@ public sealed class PublicProfileTests(ClusterFixture fixture)
         await Profile.SetAsync(Hours("9:00"), Admin, Op());
         var refused = await Profile.SetAsync(Hours(new string('时', PublicProfileWorkflow.MaxField + 1)), Admin, Op());
         Assert.Equal(StaffOutcome.Invalid, refused.Outcome);
+        var rulesTooLong = await Profile.SetAsync(Hours("9:00") with { ComplaintChannels = new string('渠', PublicProfileWorkflow.MaxIntroduction + 1) }, Admin, Op());
+        Assert.Equal(StaffOutcome.Invalid, rulesTooLong.Outcome);
         Assert.Equal("9:00", (await Profile.GetAsync())!.OpeningHours);
     }
 

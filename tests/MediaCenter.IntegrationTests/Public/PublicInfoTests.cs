@@ -51,6 +51,8 @@ public sealed class PublicInfoTests(IntegrationFixture fixture)
             address = "文化路 1 号",
             phone = "010-12345678",
             supervisionPhone = "010-87654321",
+            complaintChannels = "网页投诉：/public/complaint/\n来电：010-12345678（工作日 9:00–17:00）",
+            disputeRules = "对处理结果有异议的，可在收到答复后 15 日内申请复核，由中心监督科在 5 个工作日内答复。",
         };
 
         // Only the organisation's admins set its profile; another party does not even see it.
@@ -89,6 +91,8 @@ public sealed class PublicInfoTests(IntegrationFixture fixture)
             TimeSpan.FromSeconds(20), "the party's public information");
 
         Assert.Equal(("周一至周五 9:00–17:00", "010-87654321"), (org.GetProperty("profile").Str("openingHours"), org.GetProperty("profile").Str("supervisionPhone")));
+        // The complaint channels and the dispute-resolution rules are published with the profile (§11.1.1, §11.2.1).
+        Assert.Equal((profile.complaintChannels, profile.disputeRules), (org.GetProperty("profile").Str("complaintChannels"), org.GetProperty("profile").Str("disputeRules")));
         var listed = Assert.Single(org.GetProperty("staff").EnumerateArray());
         Assert.Equal(("公开的甲", "Staff"), (listed.Str("name"), listed.Str("post")));
         Assert.DoesNotContain("未同意的乙", body, StringComparison.Ordinal);

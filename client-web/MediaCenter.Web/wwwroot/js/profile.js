@@ -6,6 +6,8 @@
 import { t, tf, h as el, api, keyed, formatTime, problemText as problem } from "./lib.js";
 
 const fields = [["openingHours", 200], ["address", 200], ["phone", 200], ["email", 200], ["supervisionPhone", 200]];
+// Published on /public/info and /public/complaint (§11.1.1, §11.2.1): how complaints reach the organisation, how disputes are settled.
+const texts = ["complaintChannels", "disputeRules"];
 
 export function profileSection(organisation, canEdit) {
   const status = el("p", { id: "pp-status", class: "muted", role: "status" });
@@ -15,6 +17,8 @@ export function profileSection(organisation, canEdit) {
       el("textarea", { name: "introduction", rows: 3, maxlength: 2000, readonly: !canEdit })),
     el("label", null, el("span", { text: t("pp.services") }),
       el("textarea", { name: "services", rows: 3, placeholder: t("pp.servicesHint"), readonly: !canEdit })),
+    texts.map(name => el("label", null, el("span", { text: t("pp." + name) }),
+      el("textarea", { name, rows: 3, maxlength: 2000, placeholder: t("pp." + name + "Hint"), readonly: !canEdit }))),
     fields.map(([name, max]) => el("label", null, el("span", { text: t("pp." + name) }), el("input", { name, maxlength: max, readonly: !canEdit }))),
     canEdit ? el("button", { type: "submit", class: "primary compact", text: t("pp.save") }) : null,
     error);
@@ -26,6 +30,7 @@ export function profileSection(organisation, canEdit) {
     f.introduction.value = profile?.introduction || "";
     f.services.value = (profile?.services || []).join("\n");
     for (const [name] of fields) { f[name].value = profile?.[name] || ""; }
+    for (const name of texts) { f[name].value = profile?.[name] || ""; }
     status.textContent = profile ? tf("pp.version", { version: profile.version, at: formatTime(profile.updatedAt), by: profile.updatedBy }) : t("pp.none");
     form.dataset.version = profile ? profile.version : 0;
     form.dataset.loaded = "true";
@@ -36,6 +41,7 @@ export function profileSection(organisation, canEdit) {
     const f = form.elements;
     const body = { introduction: f.introduction.value, services: f.services.value.split("\n").map(s => s.trim()).filter(Boolean) };
     for (const [name] of fields) { body[name] = f[name].value; }
+    for (const name of texts) { body[name] = f[name].value; }
     error.hidden = true;
     try {
       const result = await once(key => api("/api/v1/public-profile" + query, { method: "PUT", body: JSON.stringify(body), headers: { "Idempotency-Key": key } }));

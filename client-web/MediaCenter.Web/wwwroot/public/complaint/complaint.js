@@ -151,5 +151,24 @@
     } catch (err) { show($("ticket-error"), err.message); }
   });
 
+  // The center's published complaint channels and dispute-resolution rules (§11.1.1, §11.2.1), from its public profile.
+  async function loadRules() {
+    try {
+      const response = await fetch("/api/public/info", { credentials: "omit" });
+      if (!response.ok) { return; }
+      const center = (await response.json()).organisations.find(o => o.side === "Operator")?.profile;
+      if (!center || !(center.complaintChannels || center.disputeRules || center.supervisionPhone)) { return; }
+      $("rules-channels").textContent = center.complaintChannels || "—";
+      $("rules-disputes").textContent = center.disputeRules || "—";
+      if (center.supervisionPhone) {
+        $("rules-supervision-phone").textContent = center.supervisionPhone;
+        $("rules-supervision-phone").href = "tel:" + center.supervisionPhone;
+        $("rules-supervision").hidden = false;
+      }
+      $("rules").hidden = false;
+    } catch { /* the rules are an addition; the form works without them */ }
+  }
+
   loadForm();
+  loadRules();
 })();

@@ -10,7 +10,7 @@
     "zh-CN": {
       title: "公开信息", center: "文化传媒中心", supervision: "监督与投诉", complaint: "投诉、咨询、建议（在线提交并查询进度）", surveys: "问卷调查",
       noSurveys: "暂无进行中的问卷", updated: "数据更新于", intro: "机构简介", services: "服务项目", hours: "开放时间", address: "地址",
-      phone: "咨询电话", email: "电子邮箱", supervisionPhone: "监督电话", staff: "工作人员", noStaff: "暂无公开的工作人员信息",
+      phone: "咨询电话", email: "电子邮箱", supervisionPhone: "监督电话", complaintChannels: "投诉受理渠道", disputeRules: "争议处理规则", staff: "工作人员", noStaff: "暂无公开的工作人员信息",
       evaluation: "年度评价", noEvaluation: "暂无已完成的年度评价", noProfile: "暂未发布机构信息", year: "{year} 年度", total: "总分 {total}",
       Manager: "管理人员", Staff: "工作人员", ServicePost: "服务岗位", Excellent: "优秀", Good: "良好", Pass: "合格", Fail: "不合格",
       person: "{name}（{post}）", tooMany: "请求过于频繁，请稍后再试。", error: "错误 {status}",
@@ -19,7 +19,7 @@
       title: "Public information", center: "Cultural media center", supervision: "Supervision and complaints",
       complaint: "Complaints, enquiries and suggestions (file online and follow up)", surveys: "Surveys", noSurveys: "No open surveys",
       updated: "Data as of", intro: "About", services: "Services", hours: "Opening hours", address: "Address", phone: "Enquiries",
-      email: "E-mail", supervisionPhone: "Supervision line", staff: "Staff", noStaff: "No staff listed", evaluation: "Yearly evaluation",
+      email: "E-mail", supervisionPhone: "Supervision line", complaintChannels: "Complaint channels", disputeRules: "Dispute-resolution rules", staff: "Staff", noStaff: "No staff listed", evaluation: "Yearly evaluation",
       noEvaluation: "No concluded yearly evaluation yet", noProfile: "No profile published yet", year: "{year}", total: "Total {total}",
       Manager: "Manager", Staff: "Staff", ServicePost: "Service post", Excellent: "Excellent", Good: "Good", Pass: "Pass", Fail: "Fail",
       person: "{name} ({post})", tooMany: "Too many requests; try again shortly.", error: "Error {status}",
@@ -63,6 +63,7 @@
         p.services.length ? [el("h3", { text: t("services") }), el("ul", { class: "pi-services" }, p.services.map(s => el("li", { text: s })))] : null,
         el("dl", {}, row("hours", p.openingHours), row("address", p.address), row("phone", p.phone, p.phone && "tel:" + p.phone),
           row("email", p.email, p.email && "mailto:" + p.email), row("supervisionPhone", p.supervisionPhone, p.supervisionPhone && "tel:" + p.supervisionPhone)),
+        ["complaintChannels", "disputeRules"].map(k => p[k] ? [el("h3", { text: t(k) }), el("p", { class: "intro pi-" + k, text: p[k] })] : null),
       ] : el("p", { class: "muted", text: t("noProfile") }),
       el("h3", { text: t("staff") }),
       o.staff.length
