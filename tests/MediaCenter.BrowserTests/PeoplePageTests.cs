@@ -10,6 +10,14 @@ public sealed class PeoplePageTests(BrowserFixture fixture)
     private static readonly LocatorAssertionsToHaveAttributeOptions Live = new() { Timeout = 20_000 };
     private static readonly BrowserNewContextOptions Desktop = new() { Locale = "zh-CN", ViewportSize = new ViewportSize { Width = 1400, Height = 1000 } };
 
+    private static readonly BrowserNewContextOptions Phone = new()
+    {
+        Locale = "zh-CN",
+        ViewportSize = new ViewportSize { Width = 390, Height = 844 },
+        IsMobile = true,
+        HasTouch = true,
+    };
+
     [Fact]
     public async Task A_recorded_certificate_changes_the_ratio_on_every_open_page_without_a_reload()
     {
@@ -59,13 +67,7 @@ public sealed class PeoplePageTests(BrowserFixture fixture)
         await fixture.Deployment.Identity.PartyAsync(party);
         await fixture.Deployment.Identity.PartyUserAsync(party + "-admin", party, "party-admin");
         await fixture.Deployment.Identity.PartyUserAsync(party + "-member", party, "party-member");
-        await using var adminContext = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions
-        {
-            Locale = "zh-CN",
-            ViewportSize = new ViewportSize { Width = 390, Height = 844 },
-            IsMobile = true,
-            HasTouch = true,
-        });
+        await using var adminContext = await fixture.Browser.NewContextAsync(Phone);
         await using var memberContext = await fixture.Browser.NewContextAsync(Desktop);
         var admin = await OpenAsync(await fixture.SignedInPageAsync(adminContext, party + "-admin"));
         var member = await OpenAsync(await fixture.SignedInPageAsync(memberContext, party + "-member"));
@@ -104,13 +106,7 @@ public sealed class PeoplePageTests(BrowserFixture fixture)
         await fixture.Deployment.Identity.PartyAsync(party);
         await fixture.Deployment.Identity.PartyUserAsync(party + "-admin", party, "party-admin");
         await fixture.Deployment.Identity.PartyUserAsync(party + "-member", party, "party-member");
-        await using var adminContext = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions
-        {
-            Locale = "zh-CN",
-            ViewportSize = new ViewportSize { Width = 390, Height = 844 },
-            IsMobile = true,
-            HasTouch = true,
-        });
+        await using var adminContext = await fixture.Browser.NewContextAsync(Phone);
         await using var memberContext = await fixture.Browser.NewContextAsync(Desktop);
         var admin = await OpenAsync(await fixture.SignedInPageAsync(adminContext, party + "-admin"));
         var member = await OpenAsync(await fixture.SignedInPageAsync(memberContext, party + "-member"));
@@ -167,13 +163,7 @@ public sealed class PeoplePageTests(BrowserFixture fixture)
         await fixture.Deployment.Identity.PartyAsync(party);
         await fixture.Deployment.Identity.PartyUserAsync(party + "-admin", party, "party-admin");
         var account = await fixture.Deployment.Identity.PartyUserAsync(party + "-member", party, "party-member");
-        await using var adminContext = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions
-        {
-            Locale = "zh-CN",
-            ViewportSize = new ViewportSize { Width = 390, Height = 844 },
-            IsMobile = true,
-            HasTouch = true,
-        });
+        await using var adminContext = await fixture.Browser.NewContextAsync(Phone);
         await using var memberContext = await fixture.Browser.NewContextAsync(Desktop);
         var admin = await OpenAsync(await fixture.SignedInPageAsync(adminContext, party + "-admin"));
 
@@ -223,13 +213,7 @@ public sealed class PeoplePageTests(BrowserFixture fixture)
         await fixture.Deployment.Identity.PartyUserAsync(party + "-admin", party, "party-admin");
         var account = await fixture.Deployment.Identity.PartyUserAsync(party + "-member", party, "party-member");
         await using var adminContext = await fixture.Browser.NewContextAsync(Desktop);
-        await using var memberContext = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions
-        {
-            Locale = "zh-CN",
-            ViewportSize = new ViewportSize { Width = 390, Height = 844 },
-            IsMobile = true,
-            HasTouch = true,
-        });
+        await using var memberContext = await fixture.Browser.NewContextAsync(Phone);
         var admin = await OpenAsync(await fixture.SignedInPageAsync(adminContext, party + "-admin"));
         var personId = await admin.EvaluateAsync<string>("""
             async ([party, user]) => {
@@ -284,13 +268,7 @@ public sealed class PeoplePageTests(BrowserFixture fixture)
         var name = "公开" + Guid.NewGuid().ToString("N")[..4];
         await fixture.Deployment.Identity.PartyAsync(party);
         await fixture.Deployment.Identity.PartyUserAsync(party + "-admin", party, "party-admin");
-        await using var phoneContext = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions
-        {
-            Locale = "zh-CN",
-            ViewportSize = new ViewportSize { Width = 390, Height = 844 },
-            IsMobile = true,
-            HasTouch = true,
-        });
+        await using var phoneContext = await fixture.Browser.NewContextAsync(Phone);
         var admin = await OpenAsync(await fixture.SignedInPageAsync(phoneContext, party + "-admin"));
         await admin.FillAsync("#people-register [name=name]", name);
         await admin.ClickAsync("#people-register button[type=submit]");
@@ -322,13 +300,7 @@ public sealed class PeoplePageTests(BrowserFixture fixture)
         await fixture.Deployment.Identity.PartyAsync(party);
         await fixture.Deployment.Identity.PartyUserAsync(party + "-admin", party, "party-admin");
         var account = await fixture.Deployment.Identity.PartyUserAsync(party + "-member", party, "party-member");
-        await using var phoneContext = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions
-        {
-            Locale = "zh-CN",
-            ViewportSize = new ViewportSize { Width = 390, Height = 844 },
-            IsMobile = true,
-            HasTouch = true,
-        });
+        await using var phoneContext = await fixture.Browser.NewContextAsync(Phone);
         await using var memberContext = await fixture.Browser.NewContextAsync(Desktop);
         var admin = await OpenAsync(await fixture.SignedInPageAsync(phoneContext, party + "-admin"));
         await admin.EvaluateAsync("""
@@ -376,13 +348,7 @@ public sealed class PeoplePageTests(BrowserFixture fixture)
         var party = "pe-" + Guid.NewGuid().ToString("N")[..6];
         await fixture.Deployment.Identity.PartyAsync(party);
         await fixture.Deployment.Identity.PartyUserAsync(party + "-admin", party, "party-admin");
-        await using var phoneContext = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions
-        {
-            Locale = "zh-CN",
-            ViewportSize = new ViewportSize { Width = 390, Height = 844 },
-            IsMobile = true,
-            HasTouch = true,
-        });
+        await using var phoneContext = await fixture.Browser.NewContextAsync(Phone);
         await using var deskContext = await fixture.Browser.NewContextAsync(Desktop);
         var admin = await OpenAsync(await fixture.SignedInPageAsync(phoneContext, party + "-admin"));
         await admin.EvaluateAsync("""

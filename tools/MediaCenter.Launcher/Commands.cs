@@ -381,7 +381,7 @@ public static class Commands
         try
         {
             var count = await new PeopleDemo(new Uri($"http://127.0.0.1:{settings.WebPort}"), password, TimeProvider.System).SeedAsync(cancellationToken);
-            Console.WriteLine($"demo: {count} staff records in demo-news, half of them certified, one certificate expiring in 21 days, the staff owing a post-basics training with a session next week, last month's appraisals of an editor (draft) and the director (scored) (sign in as demo-party-admin, tab 人员)");
+            Console.WriteLine($"demo: {count} staff records in demo-news, half of them certified, one certificate expiring in 21 days, the staff owing a post-basics training with a session next week, last month's appraisals of an editor (draft) and the director (scored) (sign in as demo-party-admin, page /people)");
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -395,7 +395,7 @@ public static class Commands
         try
         {
             var count = await new IndicatorDemo(new Uri($"http://127.0.0.1:{settings.WebPort}"), password, TimeProvider.System).SeedAsync(cancellationToken);
-            Console.WriteLine($"demo: {count} indicators in force for demo-news and demo-culture, last month closed (sign in as demo-management or demo-party-admin, tab 指标)");
+            Console.WriteLine($"demo: {count} indicators in force for demo-news and demo-culture, last month closed (sign in as demo-management or demo-party-admin, page /indicators)");
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

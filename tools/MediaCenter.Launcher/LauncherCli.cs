@@ -160,7 +160,7 @@ public sealed class LauncherCli
             HelpName = "PORT",
             CustomParser = r => Whole(r, "--standby-port", 1, 65535, "a TCP port between 1 and 65535"),
         };
-        var standby = new Command("standby", "a streaming-replication standby of the private PostgreSQL (主备), started, read-only") { Options = { directory, standbyPort } };
+        var standby = new Command("standby", "a streaming-replication standby of the private PostgreSQL, started, read-only") { Options = { directory, standbyPort } };
         DatabaseOptions(standby);
         standby.SetAction((result, _) => StandbyCommands.StandbyAsync(Settings(result, 1, 1), result.GetValue(directory)!, result.GetValue(standbyPort)));
 

@@ -187,23 +187,7 @@ public sealed class StaffApiTests(IntegrationFixture fixture)
         Assert.Null(await identity.Users.FindForSignInAsync("pgop-bare"));
 
         // A record whose basic training is not passed (failed: 59 of 60): refused, for administrators too.
-        var record = await admin.MustAsync(HttpMethod.Post, "/api/v1/people", new
-        {
-            organisation = "operator",
-            name = "孙运维",
-            post = "Staff",
-            education = "JuniorCollege",
-            experienceYears = 1,
-        }, HttpStatusCode.Created);
-        var id = record.Str("id");
-        await admin.MustAsync(HttpMethod.Post, $"/api/v1/people/{id}/trainings", new
-        {
-            kind = "PostBasics",
-            title = "运维岗位基础",
-            completedOn = DateOnly.FromDateTime(DateTime.UtcNow),
-            score = 59,
-            passMark = 60,
-        }, HttpStatusCode.OK);
+        var id = await TrainedStaff.RecordAsync(admin, "operator", null, "孙运维", score: 59);
         foreach (var role in new[] { "operator", "admin" })
         {
             var untrained = await admin.MustAsync(HttpMethod.Post, "/api/users", Account("pgop-" + role, id, role), HttpStatusCode.Conflict);
@@ -214,14 +198,7 @@ public sealed class StaffApiTests(IntegrationFixture fixture)
         await admin.MustAsync(HttpMethod.Post, "/api/users", Account("pgop-management", null, "management"), HttpStatusCode.Created);
 
         // Passed: the account is created and linked to the record; the same record cannot carry a second account.
-        await admin.MustAsync(HttpMethod.Post, $"/api/v1/people/{id}/trainings", new
-        {
-            kind = "PostBasics",
-            title = "运维岗位基础（补考）",
-            completedOn = DateOnly.FromDateTime(DateTime.UtcNow),
-            score = 60,
-            passMark = 60,
-        }, HttpStatusCode.OK);
+        await TrainedStaff.BasicsAsync(admin, id, 60);
         var created = await admin.MustAsync(HttpMethod.Post, "/api/users", Account("pgop-operator", id), HttpStatusCode.Created);
         var staff = await admin.MustAsync(HttpMethod.Get, $"/api/v1/people/{id}", null, HttpStatusCode.OK);
         Assert.Equal(created.Str("id"), staff.Str("userId"));

@@ -9,8 +9,12 @@ namespace MediaCenter.IntegrationTests.People;
 /// </summary>
 public static class TrainedStaff
 {
-    /// <summary>Records the person (linked to <paramref name="userId"/> when given) and their passed post basics; the record's id.</summary>
-    public static async Task<string> RecordAsync(HttpClient admin, string organisation, Guid? userId, string name = "受训人员", string post = "Staff")
+    /// <summary>
+    /// Records the person (linked to <paramref name="userId"/> when given) and their post basics with <paramref name="score"/> out of a
+    /// pass mark of 60 (passed by default); the record's id.
+    /// </summary>
+    public static async Task<string> RecordAsync(HttpClient admin, string organisation, Guid? userId, string name = "受训人员", string post = "Staff",
+        int score = 80)
     {
         var record = await admin.MustAsync(HttpMethod.Post, "/api/v1/people", new
         {
@@ -22,14 +26,18 @@ public static class TrainedStaff
             userId,
         }, HttpStatusCode.Created);
         var id = record.Str("id");
-        await admin.MustAsync(HttpMethod.Post, $"/api/v1/people/{id}/trainings", new
+        await BasicsAsync(admin, id, score);
+        return id;
+    }
+
+    /// <summary>Records a post-basics training of the person with <paramref name="score"/> out of a pass mark of 60.</summary>
+    public static Task BasicsAsync(HttpClient admin, string id, int score) =>
+        admin.MustAsync(HttpMethod.Post, $"/api/v1/people/{id}/trainings", new
         {
             kind = "PostBasics",
             title = "岗位基础",
             completedOn = DateOnly.FromDateTime(DateTime.UtcNow),
-            score = 80,
+            score,
             passMark = 60,
         }, HttpStatusCode.OK);
-        return id;
-    }
 }
