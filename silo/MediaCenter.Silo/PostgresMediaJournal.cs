@@ -12,8 +12,8 @@ internal sealed class PostgresMediaJournal(NpgsqlDataSource db) : IMediaJournal
         // The same id always carries the same checked bytes: a repeat after a lost acknowledgement changes nothing.
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition("""
-            INSERT INTO mc.media (id, channel_code, ticket_id, file_name, content_type, size_bytes, sha256, data, uploaded_by, uploaded_at)
-            VALUES (@Id, @Channel, @Ticket, @FileName, @ContentType, @SizeBytes, @Sha256, @Data, @UploadedBy, @UploadedAt)
+            INSERT INTO mc.media (id, channel_code, ticket_id, file_name, content_type, size_bytes, sha256, data, uploaded_by, uploaded_at, source_url)
+            VALUES (@Id, @Channel, @Ticket, @FileName, @ContentType, @SizeBytes, @Sha256, @Data, @UploadedBy, @UploadedAt, @SourceUrl)
             ON CONFLICT (id) DO NOTHING
             """,
             new
@@ -28,6 +28,7 @@ internal sealed class PostgresMediaJournal(NpgsqlDataSource db) : IMediaJournal
                 Data = data,
                 UploadedBy = uploadedBy,
                 UploadedAt = info.UploadedAt.ToUniversalTime(),
+                info.SourceUrl,
             }, cancellationToken: cancellationToken));
     }
 

@@ -185,6 +185,15 @@ public sealed class OperationsPageTests(BrowserFixture fixture)
         await Assertions.Expect(party.Locator("#ops-dialog")).ToBeHiddenAsync(new() { Timeout = 15_000 });
         await Assertions.Expect(detail.Locator("#plan-drills li[data-state=Completed]")).ToContainTextAsync("备用服务器切换用时超出预期", new() { Timeout = 15_000 });
         await Shot(party, "ops-plan-4-drill.png", fullPage: true);
+
+        // Where the plan and the drill came from, and every change with who made it (来源与变更, F10.3).
+        await detail.Locator("details.lineage[data-lineage=plan] summary").ClickAsync();
+        var planLineage = detail.Locator("details.lineage[data-lineage=plan]");
+        await Assertions.Expect(planLineage.Locator(".lineage-origin")).ToContainTextAsync("创建", new() { Timeout = 15_000 });
+        await Assertions.Expect(planLineage.Locator(".lineage-changes li[data-event=Approve]")).ToContainTextAsync("批准");
+        var drillLineage = detail.Locator("#plan-drills li[data-state=Completed] details.lineage[data-lineage=drill]");
+        await drillLineage.Locator("summary").ClickAsync();
+        await Assertions.Expect(drillLineage.Locator(".lineage-changes li[data-event=Record]")).ToContainTextAsync("记录演练结果", new() { Timeout = 15_000 });
         Assert.True(errors.Count == 0, string.Join("\n", errors));
     }
 

@@ -225,6 +225,13 @@ internal static class ApplicationsApi
         return Answer(http, result, created: false);
     }
 
+    /// <summary>The application when the caller may see it; 404 otherwise (as for an id that is none).</summary>
+    internal static async Task<ApplicationView> VisibleAsync(string id, HttpContext http, IClusterClient cluster)
+    {
+        Visible(id, http);
+        return await cluster.GetGrain<IApplicationGrain>(id).GetAsync() ?? throw NotFound();
+    }
+
     /// <summary>The application's party and code; 404 when the id is none or the caller may not see the party.</summary>
     private static (string PartyId, string Code) Visible(string id, HttpContext http)
     {

@@ -22,7 +22,7 @@ public sealed record Lineage(string Kind, string Id, LineageOrigin? Origin, IRea
 
 /// <summary>
 /// Lineage on records (F10.3): <c>GET /api/v1/lineage/{kind}/{id}</c> for stories, incidents, tickets, terminals, staff records,
-/// supervision records, yearly evaluations and rectifications,
+/// supervision records, yearly evaluations, rectifications, emergency plans, drills, campaigns, hot events, applications and uploaded media,
 /// read from mc.event_log plus what each domain keeps of a record's source. Whoever may read the record may read its lineage: each
 /// kind asks the same visibility check as its own detail endpoint.
 /// </summary>
@@ -39,6 +39,14 @@ internal static class LineageApi
         ["supervision"] = ["supervision"],
         ["evaluation"] = ["evaluation"],
         ["rectification"] = ["rectification"],
+        ["plan"] = ["plan"],
+        ["drill"] = ["drill"],
+        ["campaign"] = ["campaign"],
+        ["hot-event"] = ["hot-event"],
+        ["application"] = ["application"],
+
+        // A file never changes once stored: its lineage is its upload (or the page it was fetched from).
+        ["media"] = [],
     };
 
     /// <summary>The end of an encoded message (its URL argument runs up to it).</summary>
@@ -50,7 +58,7 @@ internal static class LineageApi
     public static IEndpointRouteBuilder MapLineageApi(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapGet("/api/v1/lineage/{kind}/{id}", async (string kind, string id, HttpContext http, IClusterClient cluster, PartyDirectory parties,
-                TerminalDirectory terminals, NpgsqlDataSource db) =>
+                TerminalDirectory terminals, MediaStore media, NpgsqlDataSource db) =>
             {
                 if (!Domains.TryGetValue(kind, out var domains))
                 {
@@ -80,6 +88,33 @@ internal static class LineageApi
                     case "rectification":
                         await Indicators.IndicatorsApi.VisibleRectificationAsync(id, http, cluster);
                         break;
+                    case "plan":
+                        await Operations.PlansApi.VisiblePlanAsync(id, http, cluster);
+                        break;
+                    case "drill":
+                        await Operations.PlansApi.VisibleDrillAsync(id, http, cluster);
+                        break;
+                    case "campaign":
+                        await Operations.CampaignsApi.VisibleAsync(id, http, cluster);
+                        break;
+                    case "hot-event":
+                        await Operations.HotEventsApi.VisibleAsync(id, http, cluster);
+                        break;
+                    case "application":
+                        await Applications.ApplicationsApi.VisibleAsync(id, http, cluster);
+                        break;
+                    case "media":
+                        // A channel's file, for people who may see the channel (published or not: its origin is the newsroom's
+                        // business); a ticket's attachment is part of the ticket's lineage and looks absent here.
+                        var file = Guid.TryParse(id, out var mediaId) ? await media.InfoAsync(mediaId, http.RequestAborted) : null;
+                        if (file is null)
+                        {
+                            throw new IdentityProblem(ProblemKind.NotFound, Msg.Of("common.notFound", ("what", Msg.Of("what.file"))));
+                        }
+
+                        await NewsroomAccess.VisibleChannelAsync(file.Channel, http, parties);
+                        id = file.Id.ToString();
+                        break;
                     default:
                         await People.StaffApi.VisibleAsync(id, http, cluster);
                         break;
@@ -99,7 +134,8 @@ internal static class LineageApi
             .WithTags("governance")
             .WithName("GetLineage")
             .WithSummary("Where a record came from (user, public, reprint URL, terminal, system) and when, and every change with its actor from mc.event_log; " +
-                "kind: story, incident, ticket, terminal, staff, supervision, evaluation, rectification. Answered to whoever may read the record.");
+                "kind: story, incident, ticket, terminal, staff, supervision, evaluation, rectification, plan, drill, campaign, hot-event, application, media. " +
+                "Answered to whoever may read the record.");
         return endpoints;
     }
 
@@ -132,6 +168,12 @@ internal static class LineageApi
                     "SELECT source AS Source, created_at AS CreatedAt FROM mc.tickets WHERE id = @id", new { id }, cancellationToken: cancellationToken));
                 return ticket is { Source: "Web" or "Api" } t ? new LineageOrigin("public", t.Source, t.CreatedAt, null)
                     : ticket is { } s ? new LineageOrigin("user", first?.Actor, s.CreatedAt, null) : ByFirst();
+            case "media":
+                var file = await connection.QueryFirstOrDefaultAsync<MediaRow>(new CommandDefinition("""
+                    SELECT u.display_name AS By, m.uploaded_at AS At, m.source_url AS Url FROM mc.media m LEFT JOIN mc.users u ON u.id = m.uploaded_by
+                     WHERE m.id = @id::uuid
+                    """, new { id }, cancellationToken: cancellationToken));
+                return file is null ? ByFirst() : new LineageOrigin(file.Url is null ? "user" : "reprint", file.By, file.At, file.Url);
             case "terminal":
                 var issued = await connection.QueryFirstOrDefaultAsync<IssuedRow>(new CommandDefinition("""
                     SELECT u.display_name AS By, c.issued_at AS At FROM mc.terminal_credentials c LEFT JOIN mc.users u ON u.id = c.issued_by WHERE c.terminal_id = @id
@@ -147,4 +189,6 @@ internal static class LineageApi
     private sealed record TicketRow(string Source, DateTimeOffset CreatedAt);
 
     private sealed record IssuedRow(string? By, DateTimeOffset At);
+
+    private sealed record MediaRow(string? By, DateTimeOffset At, string? Url);
 }

@@ -108,7 +108,7 @@ internal static class CampaignsApi
         return created ? Results.Created($"/api/v1/campaigns/{campaign.Id}", campaign) : Results.Ok(campaign);
     }
 
-    private static async Task<CampaignView> VisibleAsync(string id, HttpContext http, IClusterClient cluster)
+    internal static async Task<CampaignView> VisibleAsync(string id, HttpContext http, IClusterClient cluster)
     {
         var campaign = await cluster.GetGrain<ICampaignGrain>(id).GetAsync();
         if (campaign is null || !http.CurrentUser().CanSeeParty(campaign.PartyId))

@@ -195,7 +195,7 @@ internal static class HotEventsApi
     }
 
     /// <summary>The event when the caller may see it; 404 otherwise (another party's event looks absent).</summary>
-    private static async Task<HotEventView> VisibleAsync(string id, HttpContext http, IClusterClient cluster)
+    internal static async Task<HotEventView> VisibleAsync(string id, HttpContext http, IClusterClient cluster)
     {
         // Ids are ours ("he-" and 20 hex digits): anything else is not looked up at all.
         if (id.Length != 23 || !id.StartsWith("he-", StringComparison.Ordinal) || !id.AsSpan(3).ContainsOnlyHexLower())

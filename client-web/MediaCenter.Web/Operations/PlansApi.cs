@@ -259,7 +259,7 @@ internal static class PlansApi
     }
 
     /// <summary>The plan when the caller may see it; 404 otherwise (another party's plan looks absent).</summary>
-    private static async Task<PlanDetail> VisiblePlanAsync(string id, HttpContext http, IClusterClient cluster)
+    internal static async Task<PlanDetail> VisiblePlanAsync(string id, HttpContext http, IClusterClient cluster)
     {
         var plan = await cluster.GetGrain<IPlanGrain>(id).GetAsync();
         if (plan is null || !http.CurrentUser().CanSeeParty(plan.Plan.PartyId))
@@ -270,7 +270,7 @@ internal static class PlansApi
         return plan;
     }
 
-    private static async Task<DrillView> VisibleDrillAsync(string id, HttpContext http, IClusterClient cluster)
+    internal static async Task<DrillView> VisibleDrillAsync(string id, HttpContext http, IClusterClient cluster)
     {
         var drill = await cluster.GetGrain<IDrillGrain>(id).GetAsync();
         if (drill is null || !http.CurrentUser().CanSeeParty(drill.PartyId))

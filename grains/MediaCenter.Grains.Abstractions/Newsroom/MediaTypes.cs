@@ -66,6 +66,7 @@ public enum MediaOutcome
 }
 
 /// <summary>An uploaded file's description: a channel's material, or (with <paramref name="Ticket"/>, and an empty channel) a ticket's attachment.</summary>
+/// <param name="SourceUrl">Where the platform fetched it (a reprinted page's image), for its lineage; null for an upload.</param>
 [GenerateSerializer, Immutable, Alias("mc.MediaInfo")]
 public sealed record MediaInfo(
     [property: Id(0)] Guid Id,
@@ -75,12 +76,14 @@ public sealed record MediaInfo(
     [property: Id(4)] long SizeBytes,
     [property: Id(5)] string Sha256,
     [property: Id(6)] DateTimeOffset UploadedAt,
-    [property: Id(7)] string? Ticket = null);
+    [property: Id(7)] string? Ticket = null,
+    [property: Id(8)] string? SourceUrl = null);
 
-/// <summary>A file to upload: its channel (or the ticket it is attached to), name as the client gave it, and bytes.</summary>
+/// <summary>A file to upload: its channel (or the ticket it is attached to), name as the client gave it, and bytes; <paramref name="SourceUrl"/>
+/// when the platform fetched it from a page someone reprinted.</summary>
 [GenerateSerializer, Immutable, Alias("mc.MediaUpload")]
 public sealed record MediaUpload([property: Id(0)] string Channel, [property: Id(1)] string FileName, [property: Id(2)] byte[] Data,
-    [property: Id(3)] Guid UploadedBy, [property: Id(4)] string? Ticket = null);
+    [property: Id(3)] Guid UploadedBy, [property: Id(4)] string? Ticket = null, [property: Id(5)] string? SourceUrl = null);
 
 /// <summary>The answer to an upload.</summary>
 [GenerateSerializer, Immutable, Alias("mc.MediaResult")]

@@ -236,7 +236,7 @@ internal sealed partial class ReprintGrain : Grain, IReprintGrain
         }
 
         var key = new Guid(SHA256.HashData(Encoding.UTF8.GetBytes(operationId)).AsSpan(0, 16));
-        var stored = await GrainFactory.GetGrain<IMediaGrain>(key).UploadAsync(new MediaUpload(channel, fetched.FileName, data, actor.UserId), MediaRole.Member,
+        var stored = await GrainFactory.GetGrain<IMediaGrain>(key).UploadAsync(new MediaUpload(channel, fetched.FileName, data, actor.UserId, SourceUrl: image), MediaRole.Member,
             operationId);
         return stored.Ok && stored.Info is { } info ? (info.Id, null) : (null, stored.Message ?? stored.Outcome.ToString());
     }

@@ -98,7 +98,7 @@ internal sealed partial class MediaGrain : Grain, IMediaGrain
         }
 
         var info = new MediaInfo(this.GetPrimaryKey(), ticket is null ? upload.Channel : "", name, type, data.LongLength,
-            Convert.ToHexStringLower(SHA256.HashData(data)), _time.GetUtcNow(), ticket);
+            Convert.ToHexStringLower(SHA256.HashData(data)), _time.GetUtcNow(), ticket, ticket is null ? upload.SourceUrl : null);
         await _journal.StoreAsync(info, data, upload.UploadedBy);
         S.Info = info;
         LogStored(_logger, info.Id, info.Channel, info.ContentType, info.SizeBytes);

@@ -135,4 +135,83 @@ public sealed class LineageTests(IntegrationFixture fixture)
         Assert.Equal("Plan", Changes(planned)[0].Event);
         Assert.Equal(HttpStatusCode.NotFound, await people.OtherParty.StatusAsync(HttpMethod.Get, $"/api/v1/lineage/evaluation/{evaluation}"));
     }
+
+    [Fact]
+    public async Task Plans_drills_campaigns_hot_events_and_applications_show_who_made_and_changed_them_to_their_party_only()
+    {
+        var shared = await fixture.SharedAsync();
+        await using var people = await OpsPeople.CreateAsync(shared.Deployment, shared.Web.Http, "lop");
+
+        var plan = (await people.Member.MustAsync(HttpMethod.Post, "/api/v1/plans", new { title = "停电应急预案", scenario = "停电", content = OperationsCorrectionsTests.Content() }, HttpStatusCode.Created))
+            .GetProperty("plan").Str("id");
+        await people.Member.MustAsync(HttpMethod.Post, $"/api/v1/plans/{plan}/submit", null, HttpStatusCode.OK);
+        await people.Management.MustAsync(HttpMethod.Post, $"/api/v1/plans/{plan}/approve", new { }, HttpStatusCode.OK);
+        var drill = (await people.Member.MustAsync(HttpMethod.Post, "/api/v1/drills",
+            new { planId = plan, scenario = "停电疏散", scheduledAt = DateTimeOffset.UtcNow.AddDays(3) }, HttpStatusCode.Created)).Str("id");
+        await people.PartyAdmin.MustAsync(HttpMethod.Post, $"/api/v1/drills/{drill}/cancel", new { reason = "场馆检修" }, HttpStatusCode.OK);
+        var campaign = (await people.Member.MustAsync(HttpMethod.Post, "/api/v1/campaigns",
+            new { title = "元宵灯会", kind = "Holiday", startsOn = "2028-02-10", endsOn = "2028-02-12", description = "线上直播" }, HttpStatusCode.Created)).Str("id");
+        await people.Operator.MustAsync(HttpMethod.Put, $"/api/v1/campaigns/{campaign}/support", new { supported = true }, HttpStatusCode.OK);
+        var starts = DateTimeOffset.UtcNow.AddDays(5);
+        var hot = (await people.Member.MustAsync(HttpMethod.Post, "/api/v1/hot-events", new
+        {
+            title = "来源测试政策发布",
+            policy = "政策内容",
+            startsAt = starts,
+            endsAt = starts.AddHours(2),
+            trafficMultiple = 3,
+            qa = new[] { new { question = "问", answer = "答" } },
+        }, HttpStatusCode.Created)).Str("id");
+        var application = (await people.PartyAdmin.MustAsync(HttpMethod.Post, "/api/v1/applications",
+            new { code = "wap", name = "来源 WAP", kind = "Wap", owner = "王五" }, HttpStatusCode.Created)).Str("id");
+        await people.PartyAdmin.MustAsync(HttpMethod.Post, $"/api/v1/applications/{application}/suspend", new { reason = "改版" }, HttpStatusCode.OK);
+
+        var expected = new (string Kind, string Id, string Creator, string[] Events)[]
+        {
+            ("plan", plan, "lop-member", ["Create", "Submit", "Approve"]),
+            ("drill", drill, "lop-member", ["Schedule", "Cancel"]),
+            ("campaign", campaign, "lop-member", ["Register", "Support"]),
+            ("hot-event", hot, "lop-member", ["Register"]),
+            ("application", application, "lop-padmin", ["Create", "Suspend"]),
+        };
+        foreach (var (kind, id, creator, events) in expected)
+        {
+            var lineage = await people.Member.MustAsync(HttpMethod.Get, $"/api/v1/lineage/{kind}/{id}", null, HttpStatusCode.OK);
+            var origin = lineage.GetProperty("origin");
+            Assert.Equal((kind, "user", creator), (kind, origin.Str("type"), origin.GetProperty("actor").GetString()));
+            Assert.Equal(JsonValueKind.String, origin.GetProperty("at").ValueKind);
+            var changes = Changes(lineage);
+            Assert.Equal((kind, string.Join(",", events)), (kind, string.Join(",", changes.Select(c => c.Event))));
+            Assert.All(changes, c => Assert.False(string.IsNullOrEmpty(c.Actor), kind));
+            Assert.Equal((kind, HttpStatusCode.NotFound), (kind, await people.OtherParty.StatusAsync(HttpMethod.Get, $"/api/v1/lineage/{kind}/{id}")));
+        }
+
+        // An id that is none looks like one the caller may not see.
+        Assert.Equal(HttpStatusCode.NotFound, await people.Member.StatusAsync(HttpMethod.Get, $"/api/v1/lineage/application/{people.PartyA}.none"));
+        Assert.Equal(HttpStatusCode.NotFound, await people.Member.StatusAsync(HttpMethod.Get, "/api/v1/lineage/plan/no-such-plan"));
+    }
+
+    [Fact]
+    public async Task An_uploaded_file_names_its_uploader_to_people_who_may_see_its_channel()
+    {
+        var shared = await fixture.SharedAsync();
+        await using var staff = await NewsroomStaff.CreateAsync(shared.Deployment, shared.Web.Http, "lmd");
+        var png = Convert.FromBase64String("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==");
+        using var form = new MultipartFormDataContent();
+        var file = new ByteArrayContent(png);
+        file.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/octet-stream");
+        form.Add(file, "file", "现场.png");
+        var uploaded = await staff.Editor.PostAsync($"/api/v1/channels/{staff.Channel}/media", form);
+        Assert.Equal(HttpStatusCode.Created, uploaded.StatusCode);
+        var mediaId = (await uploaded.Content.ReadFromJsonAsync<JsonElement>()).Str("id");
+
+        var lineage = await staff.Chief.MustAsync(HttpMethod.Get, $"/api/v1/lineage/media/{mediaId}", null, HttpStatusCode.OK);
+        var origin = lineage.GetProperty("origin");
+        Assert.Equal(("user", "lmd-editor", JsonValueKind.Null), (origin.Str("type"), origin.GetProperty("actor").GetString(), origin.GetProperty("url").ValueKind));
+        Assert.Equal(JsonValueKind.String, origin.GetProperty("at").ValueKind);
+        Assert.Empty(Changes(lineage));
+        Assert.Equal(HttpStatusCode.NotFound, await staff.Stranger.StatusAsync(HttpMethod.Get, $"/api/v1/lineage/media/{mediaId}"));
+        Assert.Equal(HttpStatusCode.NotFound, await staff.Chief.StatusAsync(HttpMethod.Get, $"/api/v1/lineage/media/{Guid.NewGuid()}"));
+        Assert.Equal(HttpStatusCode.NotFound, await staff.Chief.StatusAsync(HttpMethod.Get, "/api/v1/lineage/media/not-a-guid"));
+    }
 }

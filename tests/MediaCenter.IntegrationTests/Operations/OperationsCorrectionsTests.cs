@@ -13,7 +13,7 @@ namespace MediaCenter.IntegrationTests.Operations;
 [Collection(IntegrationCollection.Name)]
 public sealed class OperationsCorrectionsTests(IntegrationFixture fixture)
 {
-    private static object Content(int? drillEveryDays = null) => new
+    internal static object Content(int? drillEveryDays = null) => new
     {
         organisation = new[] { new { role = "总指挥", person = "王主任", duties = "决定启动与终止响应", contact = "值班电话" } },
         resources = new[] { new { name = "备用发布服务器", kind = "设备", quantity = "2 台", location = "二号机房", custodian = "李工" } },

@@ -1,7 +1,7 @@
 // Applications (接入应用): the services an access party runs (its site, its app, its kiosk service). The list with how many
 // channels and terminals each holds; one application with its moves (edit, suspend with a reason, resume, retire), its channels
 // and terminals, each movable to another application of the same party, and a new channel registered straight into it.
-import { mc, t, tf, $, h as el, send, me, navigate, formatTime, problemText as problem } from "./lib.js";
+import { mc, t, tf, $, h as el, send, me, navigate, formatTime, problemText as problem, lineageBlock } from "./lib.js";
 import { webhooksPanel } from "./webhooks.js";
 
 (function () {
@@ -190,7 +190,8 @@ import { webhooksPanel } from "./webhooks.js";
             td(`${x.name} (${x.id})`, t("ap.terminal")), td(`${x.region} · ${x.health}`, t("ap.region")),
             td(moveSelect(a.partyId, a.code, moveTerminal(x.id), t("ap.moveTo")), t("ap.moveTo")))))),
         el("h3", { text: t("ap.history") }),
-        el("ul", { class: "ck-list" }, history.map(e => el("li", { text: `${formatTime(e.at)} · ${e.actor} · ${t("ap.cmd." + e.command)}${e.comment ? " · " + e.comment : ""}` })))));
+        el("ul", { class: "ck-list" }, history.map(e => el("li", { text: `${formatTime(e.at)} · ${e.actor} · ${t("ap.cmd." + e.command)}${e.comment ? " · " + e.comment : ""}` }))),
+        lineageBlock("application", a.id)));
     } catch (err) { box.replaceChildren(); message(problem(err)); }
   }
 

@@ -1260,7 +1260,8 @@
     "lin.type.terminal": "由终端产生", "lin.type.system": "由平台产生", "lin.type.import": "导入", "lin.system": "平台",
     "lin.event.Submit": "提交", "lin.event.Register": "登记", "lin.event.UpdateRecord": "修改档案", "lin.event.Leave": "离职",
     "lin.event.RecordCertificate": "登记证书", "lin.event.RemoveCertificate": "移除证书", "lin.event.LinkAccount": "关联账号",
-    "lin.event.RecordTraining": "记录培训", "lin.event.Rejoin": "重新入职",
+    "lin.event.RecordTraining": "记录培训", "lin.event.Rejoin": "重新入职", "lin.event.Edit": "修改", "lin.event.Schedule": "安排演练",
+    "lin.event.Record": "记录演练结果", "lin.event.Cancel": "取消", "lin.event.Support": "支持", "lin.event.Decline": "不支持", "lin.event.Withdraw": "撤回",
     "people.publishConsent": "同意公开", "people.publishConsentHint": "本人同意在公开信息页展示姓名和岗位"
   });
   Object.assign(messages.en, {
@@ -1270,7 +1271,9 @@
     "lin.type.terminal": "Made by a terminal", "lin.type.system": "Made by the platform", "lin.type.import": "Imported", "lin.system": "platform",
     "lin.event.Submit": "Filed", "lin.event.Register": "Registered", "lin.event.UpdateRecord": "Record changed", "lin.event.Leave": "Left",
     "lin.event.RecordCertificate": "Certificate recorded", "lin.event.RemoveCertificate": "Certificate removed", "lin.event.LinkAccount": "Account linked",
-    "lin.event.RecordTraining": "Training recorded", "lin.event.Rejoin": "Rejoined",
+    "lin.event.RecordTraining": "Training recorded", "lin.event.Rejoin": "Rejoined", "lin.event.Edit": "Edited", "lin.event.Schedule": "Drill scheduled",
+    "lin.event.Record": "Drill result recorded", "lin.event.Cancel": "Cancelled", "lin.event.Support": "Supported", "lin.event.Decline": "Declined",
+    "lin.event.Withdraw": "Withdrawn",
     "people.publishConsent": "Publish", "people.publishConsentHint": "The person agreed to their name and post on the public information page"
   });
   const stored = localStorage.getItem("mc.lang");

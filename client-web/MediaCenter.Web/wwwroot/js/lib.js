@@ -160,9 +160,10 @@ export function loadLibrary(script, stylesheet) {
 // ---------------------------------------------------------------- lineage (F10.3)
 
 // The "来源与变更" block of a record: where it came from and every change with its actor (GET /api/v1/lineage/{kind}/{id}).
-// kind: story, incident, ticket, terminal, staff, supervision, evaluation, rectification. Loads on its own; a record the caller may not read shows the problem text.
+// kind: story, incident, ticket, terminal, staff, supervision, evaluation, rectification, plan, drill, campaign, hot-event, application, media.
+// Loads on its own; a record the caller may not read shows the problem text.
 const lineagePrefixes = { story: ["nr.cmd."], ticket: ["tk.cmd."], incident: ["inc.cmd."], terminal: ["alert."], staff: [], supervision: ["sv.cmd."],
-  evaluation: ["ev.cmd."], rectification: [] };
+  evaluation: ["ev.cmd."], rectification: [], plan: ["plan.cmd."], drill: [], campaign: [], "hot-event": ["hot.cmd."], application: ["ap.cmd."], media: [] };
 
 // An event of the log in the reader's words: the page's own name for the command when it has one, else the event's name.
 function lineageEvent(kind, event) {
@@ -174,9 +175,15 @@ function lineageEvent(kind, event) {
   return event;
 }
 
-export function lineageBlock(kind, id) {
+// Read when first opened (a list of cards may carry one each), and again on each later opening: changes keep coming.
+// label: what the block is about when a record shows several (a story's files).
+export function lineageBlock(kind, id, label) {
   const body = h("div", { class: "lineage-body", text: t("system.loading") });
-  const block = h("details", { class: "lineage", dataset: { lineage: kind } }, h("summary", { text: t("lin.title") }), body);
+  const block = h("details", { class: "lineage", dataset: { lineage: kind, id } }, h("summary", { text: label ? t("lin.title") + " · " + label : t("lin.title") }), body);
+  block.addEventListener("toggle", () => { if (block.open) { load(); } });
+  return block;
+
+  function load() {
   api(`/api/v1/lineage/${encodeURIComponent(kind)}/${encodeURIComponent(id)}`).then(lineage => {
     const o = lineage.origin;
     const origin = o ? tf("lin.type." + o.type, { actor: o.actor || t("lin.system"), url: o.url || "" }) : t("lin.type.system");
@@ -190,5 +197,5 @@ export function lineageBlock(kind, id) {
         o && o.at ? h("span", { class: "muted", text: " · " + formatTime(o.at) }) : null),
       h("p", { text: t("lin.changes") }), changes);
   }).catch(err => body.replaceChildren(h("p", { class: "error", text: t("lin.error") + problemText(err) })));
-  return block;
+  }
 }

@@ -680,13 +680,15 @@ import { interactionPanel } from "./interaction.js";
       article.materials.length ? h("h3", { text: t("nr.materials") }) : null,
       article.materials.length ? h("ul", { class: "nr-materials" }, article.materials.map(m => h("li", { dataset: { kind: m.kind } },
         m.kind === "Link" ? h("a", { href: m.url, target: "_blank", rel: "noopener noreferrer", text: m.text || m.url })
-          : m.kind === "File" ? h("a", { href: "/api/v1/media/" + m.mediaId, target: "_blank", rel: "noopener", text: m.text || m.mediaId })
+          : m.kind === "File" ? [h("a", { href: "/api/v1/media/" + m.mediaId, target: "_blank", rel: "noopener", text: m.text || m.mediaId }),
+            lineageBlock("media", m.mediaId, m.text || m.mediaId)]
             : m.text))) : null);
   }
 
   function draftView(draft) {
     if (!draft) { return h("section", { class: "nr-section", id: "nr-draft-view" }, h("h3", { text: t("nr.draft") }), h("p", { class: "muted", text: t("nr.noDraft") })); }
-    return h("section", { class: "nr-section", id: "nr-draft-view" }, h("h3", { text: t("nr.draft") }), draftPreview(draft));
+    return h("section", { class: "nr-section", id: "nr-draft-view" }, h("h3", { text: t("nr.draft") }), draftPreview(draft),
+      (draft.mediaIds || []).length ? h("div", { class: "nr-media-lineage" }, draft.mediaIds.map((m, i) => lineageBlock("media", m, t("nr.media") + " #" + (i + 1)))) : null);
   }
 
   function draftPreview(draft) {

@@ -5,7 +5,7 @@
 // after a reconnect).
 import {
   mc, t, formatTime, $, h, tf, send, me, isPhone, field, onSubmit, localInput as localMinutes, day, iso, navigate,
-  problemText as problemParts, showError as showProblem, messageLine,
+  problemText as problemParts, showError as showProblem, messageLine, lineageBlock,
 } from "./lib.js";
 
 (function () {
@@ -220,6 +220,7 @@ import {
           h("ol", { class: "nr-timeline" }, data.history.slice().reverse().map(x => h("li", {},
             h("time", { class: "muted", text: formatTime(x.at) }), " ", h("strong", { text: x.actor.name }), " ",
             t("hot.cmd." + x.command) + " → " + t("hot.state." + x.to), x.comment ? h("div", { class: "nr-comment", text: "“" + x.comment + "”" }) : null)))),
+        lineageBlock("hot-event", card.id),
       ]);
       $("ops-detail").dataset.id = id;
       $("ops-detail").dataset.status = card.status;
@@ -303,6 +304,7 @@ import {
         c.description ? h("p", { class: "ops-line inc-text", text: c.description }) : null,
         c.supportNote || c.supportedBy ? h("div", { class: "ops-line nr-comment", text: (c.supportedBy ? c.supportedBy + "：" : "") + (c.supportNote || "") }) : null,
         c.withdrawReason ? h("div", { class: "ops-line nr-comment", text: "“" + c.withdrawReason + "”" }) : null,
+        lineageBlock("campaign", c.id),
         c.state !== "Withdrawn" && (isOperator() || isPartyUser(c.partyId)) ? h("div", { class: "nr-actions" },
           isOperator() ? h("button", { type: "button", class: "nr-act main", dataset: { action: "Support" }, text: t("camp.support"), onclick: () => supportDialog(c, true) }) : null,
           isOperator() ? h("button", { type: "button", class: "nr-act danger", dataset: { action: "Decline" }, text: t("camp.decline"), onclick: () => supportDialog(c, false) }) : null,
@@ -461,6 +463,7 @@ import {
           v.returnReason ? h("div", { class: "nr-comment", text: "“" + v.returnReason + "”" }) : null,
           h("button", { type: "button", class: "link-button", text: t("plan.viewVersion"), onclick: () => showVersion(p.id, v.version) }))))),
       drillsSection(p, drills),
+      lineageBlock("plan", p.id),
     ]);
   }
 
@@ -609,6 +612,7 @@ import {
           d.followUps.length ? h("div", {}, t("drill.followUps"), "：", d.followUps.map(f => f.action + " · " + (f.owner || "") + (f.dueOn ? " · " + f.dueOn : "")).join("；")) : null,
           d.summary ? h("p", { class: "inc-text", text: d.summary }) : null) : null,
         d.cancelReason ? h("div", { class: "nr-comment", text: "“" + d.cancelReason + "”" }) : null,
+        lineageBlock("drill", d.id),
         mine && d.state === "Scheduled" ? h("div", { class: "nr-actions" },
           h("button", { type: "button", class: "nr-act main", dataset: { action: "Record" }, text: t("drill.record"), onclick: () => recordDrill(plan, d) }),
           h("button", { type: "button", class: "nr-act danger", dataset: { action: "Cancel" }, text: t("drill.cancel"),
