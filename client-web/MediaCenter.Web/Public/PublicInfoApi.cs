@@ -46,6 +46,13 @@ internal static class PublicInfoApi
                 "contacts), staff who consented to be listed (name, post), the latest concluded or closed yearly evaluation (year, result, total, " +
                 "summary), published surveys and the complaint page. Cached for a few seconds; ETag and If-None-Match answer 304.");
 
+        endpoints.MapGet("/api/public/info/events", (HttpContext http, PublicInfoStreams streams) =>
+                streams.StreamAsync(PublicInfoStreams.Topic, http.Response, http.RequestAborted))
+            .WithTags("public").AllowAnonymous().RequireRateLimiting(PublicInfoHosting.PublicRateLimit)
+            .WithName("PublicInfoEvents")
+            .WithSummary("The public information pushed live (text/event-stream): an event `info` with the same body as GET /api/public/info " +
+                "now and whenever it changes, at most once per cache interval; comment lines keep the stream open.");
+
         var staff = endpoints.MapGroup("/api/v1/public-profile").WithTags("public");
         staff.MapGet("/", async (string? organisation, HttpContext http, IClusterClient cluster) =>
             {
@@ -187,6 +194,25 @@ public sealed class PublicInfoCache(NpgsqlDataSource db, PartyDirectory director
     }
 }
 
+/// <summary>
+/// The public information pushed to open pages: one topic, read through <see cref="PublicInfoCache"/> once per
+/// <see cref="PublicInfoCache.Fresh"/> while anyone listens on this instance, an event <c>info</c> (the GET's body) when its ETag
+/// moved. A profile saved, a person's consent, an evaluation concluded or a survey published reach every open page within seconds.
+/// </summary>
+public sealed class PublicInfoStreams(PublicInfoCache cache, TimeProvider time, ILogger<PublicInfoStreams> logger) : EventStreams(time, logger)
+{
+    /// <summary>The one topic: everybody sees the same information.</summary>
+    public const string Topic = "info";
+
+    protected override TimeSpan Interval => PublicInfoCache.Fresh;
+
+    protected override async Task<(string Frame, object Mark)?> NextAsync(string topic, object? sent)
+    {
+        var info = await cache.GetAsync(CancellationToken.None);
+        return sent is string etag && etag == info.ETag ? null : (Frame("info", System.Text.Encoding.UTF8.GetString(info.Body)), info.ETag);
+    }
+}
+
 /// <summary>Settings of the public information endpoint (section <c>PublicInfo</c>).</summary>
 public sealed class PublicInfoOptions
 {
@@ -214,6 +240,7 @@ public static class PublicInfoHosting
             .Validate(o => o.PublicPermits is >= 1 and <= 1_000_000 && o.PublicWindow > TimeSpan.Zero, "PublicInfo: PublicPermits 1–1000000, PublicWindow > 0.")
             .ValidateOnStart();
         services.AddSingleton<PublicInfoCache>();
+        services.AddSingleton<PublicInfoStreams>();
         services.AddPerAddressRateLimit<PublicInfoOptions>(PublicRateLimit, o => (o.PublicPermits, o.PublicWindow));
         return builder;
     }

@@ -209,6 +209,7 @@ public sealed class AuthorizationMatrixTests(IntegrationFixture fixture)
         ["GET /api/v1/public-profile"] = [.. PartyRead, "other-party-admin"],
         ["PUT /api/v1/public-profile"] = ["admin", "party-admin", "other-party-admin"],
         ["GET /api/public/info"] = Everyone,
+        ["GET /api/public/info/events"] = Everyone,
         ["GET /api/v1/people/rules"] = SignedIn,
         ["GET /api/v1/people/workflow"] = SignedIn,
         ["POST /api/v1/people"] = ["admin", "party-admin", "other-party-admin"],
@@ -505,7 +506,8 @@ public sealed class AuthorizationMatrixTests(IntegrationFixture fixture)
             request.Content = JsonContent.Create(new { });
         }
 
-        using var response = await client.SendAsync(request);
+        // Headers only: a live stream (text/event-stream) answers its status and never ends; disposing the response closes it.
+        using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
         if (endpoint is "POST /api/auth/sign-in" or "POST /api/auth/tokens" && response.StatusCode == HttpStatusCode.Unauthorized)
         {
             // An empty sign-in is refused for its credentials, not for the caller's role: it reached the endpoint.

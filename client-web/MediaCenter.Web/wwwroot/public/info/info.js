@@ -87,7 +87,10 @@
       error.hidden = false;
       return;
     }
-    const info = await response.json();
+    show(await response.json());
+  }
+
+  function show(info) {
     const orgs = info.organisations.filter(o => !only || o.key === only);
     $("pi-orgs").replaceChildren(...orgs.map(organisation));
     $("pi-surveys").replaceChildren(...(info.surveys.length
@@ -97,7 +100,19 @@
     $("pi-error").hidden = true;
   }
 
+  // The page stays current while open (a kiosk, a shared link left on screen): the server pushes the information whenever it
+  // changes (and once on each (re)connection; EventSource reconnects by itself). Without EventSource, or while the stream is
+  // refused, it asks again every minute (cheap: cached, 304 when unchanged).
+  function listen() {
+    if (!window.EventSource) { return false; }
+    const stream = new EventSource("/api/public/info/events");
+    stream.addEventListener("open", () => { document.body.dataset.live = "true"; });
+    stream.addEventListener("error", () => { document.body.dataset.live = "false"; });
+    stream.addEventListener("info", event => show(JSON.parse(event.data)));
+    return true;
+  }
+
   load();
-  // The page stays current while open (a kiosk, a shared link left on screen): the answer is cheap (cached, 304 when unchanged).
-  setInterval(() => { if (!document.hidden) { load(); } }, 60_000);
+  listen();
+  setInterval(() => { if (!document.hidden && document.body.dataset.live !== "true") { load(); } }, 60_000);
 })();
