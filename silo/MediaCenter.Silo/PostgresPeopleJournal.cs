@@ -73,11 +73,11 @@ internal sealed class PostgresPeopleJournal(NpgsqlDataSource db, PostgresEventLo
         }
     }
 
-    public async Task DeleteCertificateScansAsync(string personId, CancellationToken cancellationToken = default)
+    public async Task DeleteCertificateScansAsync(string personId, IReadOnlyCollection<Guid>? keep = null, CancellationToken cancellationToken = default)
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition("DELETE FROM mc.staff_documents WHERE person_id = @personId", new { personId },
-            cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(new CommandDefinition("DELETE FROM mc.staff_documents WHERE person_id = @personId AND NOT (id = ANY(@keep))",
+            new { personId, keep = (keep ?? []).ToArray() }, cancellationToken: cancellationToken));
     }
 
     public async Task StoreCertificateScanAsync(string personId, string organisation, string certificateNumber, CertificateScan scan, byte[] protectedData,

@@ -11,12 +11,16 @@ public interface IPeopleJournal
     Task RecordStaffAsync(StaffView staff, StaffHistoryEntry? entry, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Deletes the certificate scans stored for a person, except those in <paramref name="keep"/>: every one on deletion on
+    /// request (null), the ones no certificate shows any more after a scan was replaced or a certificate removed. Deleting none is
+    /// no error.
+    /// </summary>
+    Task DeleteCertificateScansAsync(string personId, IReadOnlyCollection<Guid>? keep = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Stores a certificate scan's encrypted bytes with its description in <c>mc.staff_documents</c>. Writing the same id
     /// again changes nothing (a retry after a lost acknowledgement).
     /// </summary>
-    /// <summary>Deletes every certificate scan stored for a person (deletion on request); deleting none is no error.</summary>
-    Task DeleteCertificateScansAsync(string personId, CancellationToken cancellationToken = default);
-
     Task StoreCertificateScanAsync(string personId, string organisation, string certificateNumber, CertificateScan scan, byte[] protectedData, Guid uploadedBy,
         CancellationToken cancellationToken = default);
 

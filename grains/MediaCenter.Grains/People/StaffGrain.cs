@@ -110,7 +110,24 @@ internal sealed partial class StaffGrain : Grain, IStaffGrain
                 ErasePersonalData erase => await EraseAsync(erase, actor, transition.To!.Value),
                 _ => Decide(command, actor, transition.To!.Value),
             },
+            AfterWrite = result => result.Ok && command is AttachCertificateScan or RemoveCertificate ? SweepScansAsync() : Task.CompletedTask,
         });
+
+    /// <summary>
+    /// Deletes the stored scans no certificate shows any more (a replaced scan, a removed certificate's), once the record that
+    /// stops showing them is written. A failure is logged and left to the next sweep (the next scan or removal, or the erasure).
+    /// </summary>
+    private async Task SweepScansAsync()
+    {
+        try
+        {
+            await _journal.DeleteCertificateScansAsync(Id, [.. S.Staff!.Certificates.Select(c => c.Scan?.Id).OfType<Guid>()]);
+        }
+        catch (Exception ex)
+        {
+            LogSweepFailed(_logger, Id, ex.Message);
+        }
+    }
 
     private StaffResult Decide(StaffCommand command, StaffActor actor, StaffState to, CertificateScan? scan = null)
     {
@@ -425,6 +442,9 @@ internal sealed partial class StaffGrain : Grain, IStaffGrain
 
     private StaffResult Refuse(StaffOutcome outcome, string message) =>
         new(outcome, message, S.Staff?.State, Table.AllowedIn(S.Staff?.State), S.Staff);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Staff {PersonId}: could not delete replaced certificate scans yet: {Reason}")]
+    private static partial void LogSweepFailed(ILogger logger, string personId, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Staff {PersonId}: {Command} {From} -> {To}")]
     private static partial void LogChanged(ILogger logger, string personId, string command, string from, string to);

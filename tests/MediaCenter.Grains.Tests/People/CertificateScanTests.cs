@@ -62,6 +62,26 @@ public sealed class CertificateScanTests(ClusterFixture fixture)
         Assert.NotEqual(first.Staff!.Certificates[0].Scan!.Id, scan.Id);
     }
 
+    [Fact]
+    public async Task A_replaced_scan_and_a_removed_certificates_scan_are_deleted_from_the_store()
+    {
+        var person = await RegisterAsync();
+        var id = person.GetPrimaryKeyString();
+        Assert.True((await person.ExecuteAsync(new RecordCertificate("计算机技术资格证", "JS-002", "人社部", new DateOnly(2024, 6, 1), null), Admin, Op())).Ok);
+        Assert.True((await person.ExecuteAsync(Scan(), Admin, Op())).Ok);
+        Assert.True((await person.ExecuteAsync(Scan("JS-002"), Admin, Op())).Ok);
+
+        // The newer scan of BJ-001 replaces the older one on the record, and in the store.
+        var replaced = await person.ExecuteAsync(Scan(type: "image/png"), Admin, Op());
+        var current = replaced.Staff!.Certificates.Single(c => c.Number == "BJ-001").Scan!.Id;
+        Assert.Equal([("BJ-001", current), ("JS-002", replaced.Staff.Certificates.Single(c => c.Number == "JS-002").Scan!.Id)],
+            ClusterFixture.People.ScansOf(id).Select(s => (s.Number, s.Scan.Id)).Order());
+
+        // A removed certificate takes its scan with it; the other stays.
+        Assert.True((await person.ExecuteAsync(new RemoveCertificate("JS-002", "证书过期"), Admin, Op())).Ok);
+        Assert.Equal([("BJ-001", current)], ClusterFixture.People.ScansOf(id).Select(s => (s.Number, s.Scan.Id)));
+    }
+
     [Theory]
     [InlineData("NO-SUCH", "application/pdf", 2048L)]
     [InlineData("BJ-001", "text/html", 2048L)]

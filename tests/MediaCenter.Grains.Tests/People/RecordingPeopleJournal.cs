@@ -27,9 +27,9 @@ public sealed class RecordingPeopleJournal : IPeopleJournal
     public IReadOnlyList<(string Number, CertificateScan Scan, byte[] Data)> ScansOf(string personId) =>
         [.. _scans.Values.Where(s => s.Person == personId).Select(s => (s.Number, s.Scan, s.Data))];
 
-    public Task DeleteCertificateScansAsync(string personId, CancellationToken cancellationToken = default)
+    public Task DeleteCertificateScansAsync(string personId, IReadOnlyCollection<Guid>? keep = null, CancellationToken cancellationToken = default)
     {
-        foreach (var id in _scans.Where(s => s.Value.Person == personId).Select(s => s.Key).ToList())
+        foreach (var id in _scans.Where(s => s.Value.Person == personId && !(keep ?? []).Contains(s.Key)).Select(s => s.Key).ToList())
         {
             _scans.TryRemove(id, out _);
         }
