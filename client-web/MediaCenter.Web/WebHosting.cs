@@ -44,6 +44,7 @@ public static class WebHosting
         services.AddHostedService<Terminals.FleetFeed>();
         services.AddSingleton<Newsroom.NewsroomReadModel>();
         services.AddSingleton<Newsroom.FeedCache>();
+        services.AddSingleton<Newsroom.FeedHeads>();
         services.AddSingleton<Newsroom.MediaStore>();
         services.AddSingleton<LiveFeed>();
         services.AddHostedService(sp => sp.GetRequiredService<LiveFeed>());
@@ -98,6 +99,7 @@ public static class WebHosting
         app.UseMiddleware<PasswordChangeGate>();
         app.UseAuthorization();
         app.UseMiddleware<AuditWriteAhead>();
+        app.UseMiddleware<Newsroom.FeedHeadsInvalidation>();
         return app;
     }
 

@@ -88,3 +88,88 @@ public sealed class FeedCache
         public Task<RenderedFeed>? Made { get; set; }
     }
 }
+
+/// <summary>What a feed request needs to know before it answers: the channel and the feed's stamp (null: no such channel), and the
+/// channel's policy (null with no channel).</summary>
+public sealed record FeedState(FeedHead? Head, ChannelPolicy? Policy);
+
+/// <summary>
+/// The feeds' heads held by this web instance for at most <see cref="Fresh"/> (#21): under a public spike every feed request asked
+/// PostgreSQL for the stamp and the channel grain for its policy; now one request per feed and interval does, and the readers
+/// arriving meanwhile share its answer. Feeds tell clients they may keep an answer 30 s (max-age), so a second of staleness is
+/// within what they promise; a change made through this instance (any successful write outside /api/public) is seen at once,
+/// because <see cref="Forget"/> starts a new generation and a head read under an older one is never served again.
+/// </summary>
+public sealed class FeedHeads(NewsroomReadModel read, IClusterClient cluster, TimeProvider time)
+{
+    /// <summary>How long a head is served from memory.</summary>
+    public static readonly TimeSpan Fresh = TimeSpan.FromSeconds(1);
+
+    private static readonly Counter Reads = Metrics.CreateCounter("mediacenter_feed_head_reads_total",
+        "Feed heads (the channel, the feed's stamp and the channel's policy) read by this web instance; the other feed requests shared one.");
+
+    private readonly ConcurrentDictionary<(string Channel, PublishTarget Target), Held> _held = new();
+    private long _generation;
+
+    /// <summary>The feed's head, read at most <see cref="Fresh"/> ago in the current generation.</summary>
+    public Task<FeedState> GetAsync(string channel, PublishTarget target, CancellationToken cancellationToken)
+    {
+        if (_held.Count >= FeedCache.MaxSlots)
+        {
+            _held.Clear();
+        }
+
+        var now = time.GetUtcNow();
+        var generation = Interlocked.Read(ref _generation);
+        var key = (channel, target);
+        while (true)
+        {
+            if (_held.TryGetValue(key, out var held) && held.Generation == generation && now - held.At < Fresh && !held.State.IsFaulted && !held.State.IsCanceled)
+            {
+                return held.State.WaitAsync(cancellationToken);
+            }
+
+            // One reader starts the read; the others that raced it take its answer.
+            var fresh = new Held(now, generation, new Lazy<Task<FeedState>>(() => ReadAsync(channel, target)));
+            if (held is null ? _held.TryAdd(key, fresh) : _held.TryUpdate(key, fresh, held))
+            {
+                return fresh.State.WaitAsync(cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>Starts a new generation: every head held now is read again by its next request.</summary>
+    public void Forget() => Interlocked.Increment(ref _generation);
+
+    private async Task<FeedState> ReadAsync(string channel, PublishTarget target)
+    {
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        Reads.Inc();
+        // Only a channel that exists is asked for its policy (no grain is woken for a made-up code).
+        var head = await read.FeedHeadAsync(channel, target, limit.Token);
+        return new FeedState(head, head is null ? null : await cluster.GetGrain<IChannelGrain>(channel).GetPolicyAsync());
+    }
+
+    private sealed class Held(DateTimeOffset at, long generation, Lazy<Task<FeedState>> state)
+    {
+        public DateTimeOffset At { get; } = at;
+
+        public long Generation { get; } = generation;
+
+        public Task<FeedState> State => state.Value;
+    }
+}
+
+/// <summary>Ends the feeds' held heads on this instance after every successful write outside the public endpoints.</summary>
+public sealed class FeedHeadsInvalidation(RequestDelegate next, FeedHeads heads)
+{
+    public async Task InvokeAsync(HttpContext context)
+    {
+        await next(context);
+        if (!HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method) && !HttpMethods.IsOptions(context.Request.Method)
+            && context.Response.StatusCode < 400 && !context.Request.Path.StartsWithSegments("/api/public"))
+        {
+            heads.Forget();
+        }
+    }
+}

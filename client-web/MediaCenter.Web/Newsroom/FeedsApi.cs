@@ -33,18 +33,18 @@ internal static partial class FeedsApi
     {
         // Public: under the public rate limit, which switches to the hot profile during a hot event.
         var feeds = endpoints.MapGroup("/feeds").WithTags("feeds").AllowAnonymous().RequireRateLimiting(Operations.OperationsPlansHosting.PublicRateLimit);
-        feeds.MapGet("/{code}/{target}.json", (string code, string target, HttpContext http, IClusterClient cluster,
-                NewsroomReadModel read, FeedCache cache) => ServeAsync(code, target, json: true, http, cluster, read, cache))
+        feeds.MapGet("/{code}/{target}.json", (string code, string target, HttpContext http, FeedHeads heads,
+                NewsroomReadModel read, FeedCache cache) => ServeAsync(code, target, json: true, http, heads, read, cache))
             .WithName("JsonFeed")
             .WithSummary("JSON Feed 1.1 of a channel's live items on a target (pc, wap, app).");
-        feeds.MapGet("/{code}/{target}.rss", (string code, string target, HttpContext http, IClusterClient cluster,
-                NewsroomReadModel read, FeedCache cache) => ServeAsync(code, target, json: false, http, cluster, read, cache))
+        feeds.MapGet("/{code}/{target}.rss", (string code, string target, HttpContext http, FeedHeads heads,
+                NewsroomReadModel read, FeedCache cache) => ServeAsync(code, target, json: false, http, heads, read, cache))
             .WithName("RssFeed")
             .WithSummary("RSS 2.0 of a channel's live items on a target (pc, wap, app).");
         return endpoints;
     }
 
-    private static async Task<IResult> ServeAsync(string code, string targetName, bool json, HttpContext http, IClusterClient cluster,
+    private static async Task<IResult> ServeAsync(string code, string targetName, bool json, HttpContext http, FeedHeads heads,
         NewsroomReadModel read, FeedCache cache)
     {
         if (!Enum.TryParse<PublishTarget>(targetName, ignoreCase: true, out var target) || !Enum.IsDefined(target))
@@ -52,15 +52,14 @@ internal static partial class FeedsApi
             throw new IdentityProblem(ProblemKind.NotFound, Msg.Of("newsroom.noSuchFeed"));
         }
 
-        // The channel as stored now (its feed language may have just changed on any web instance) and the feed's stamp, in one
-        // query; only a channel that exists is asked for its policy (no grain is woken for a made-up code).
-        var head = await read.FeedHeadAsync(code, target, http.RequestAborted);
-        if (head is null)
+        // The channel as stored (its feed language may have changed on any web instance), the feed's stamp and the channel's
+        // policy, read at most a second ago (at once after a change made through this instance).
+        var (head, held) = await heads.GetAsync(code, target, http.RequestAborted);
+        if (head is null || held is not { } policy)
         {
             throw new IdentityProblem(ProblemKind.NotFound, Msg.Of("newsroom.noSuchFeed"));
         }
 
-        var policy = await cluster.GetGrain<IChannelGrain>(code).GetPolicyAsync();
         if (policy.IsOutOfService())
         {
             http.Response.Headers.RetryAfter = "300";
