@@ -40,13 +40,18 @@ public sealed class IntakePageTests(BrowserFixture fixture)
         await editor.ClickAsync("#nr-reprint-open");
         await editor.FillAsync("#nr-reprint-url", new Uri(news, $"news/{run}-jsonld.html?utm_source=wechat").ToString());
         await editor.ScreenshotAsync(new PageScreenshotOptions { Path = Shot("intake-1-reprint-dialog.png") });
-        // The page answers slowly: the dialog says it is fetching, then the story opens.
+        // The page answers slowly: the dialog closes at once saying it is being fetched; the result arrives live and the story opens.
         var slowArticle = site.Hold($"/news/{run}-jsonld.html");
         await editor.ClickAsync("#nr-reprint-form button[type=submit]");
-        await Assertions.Expect(editor.Locator("#nr-reprint-status")).ToBeVisibleAsync();
+        await Assertions.Expect(editor.Locator("#nr-dialog")).Not.ToBeVisibleAsync();
+        var notice = editor.Locator("#nr-reprint-notice");
+        await Assertions.Expect(notice).ToContainTextAsync("正在抓取");
+        await Assertions.Expect(notice).ToContainTextAsync($"{run}-jsonld.html");
+        await Assertions.Expect(editor.Locator("#nr-detail")).Not.ToBeVisibleAsync();
         slowArticle.SetResult();
         var detail = editor.Locator("#nr-detail");
         await Assertions.Expect(detail).ToBeVisibleAsync(new() { Timeout = 60_000 });
+        await Assertions.Expect(notice).ToContainTextAsync("已转载");
         await Assertions.Expect(detail).ToContainTextAsync("江城日报", new() { Timeout = 30_000 });
         await Assertions.Expect(editor.Locator("#nr-detail-stage")).ToHaveTextAsync("报题");
         var reprinted = await editor.EvaluateAsync<string>("location.pathname.split('/').pop()");
