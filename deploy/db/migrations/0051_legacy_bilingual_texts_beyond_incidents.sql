@@ -1,5 +1,5 @@
 -- One language system (issue 22), the rest of 0045: the texts the newsroom, the intake (reprints, feed sources, the
--- collection patrol), tickets, people, indicators and rectifications, hot events and the security notices stored as
+-- collection patrol, a reprint's refusal kept as an inbox item's last error), tickets, people, indicators and rectifications, hot events and the security notices stored as
 -- "中文 / English" before each area wrote catalogue messages (git 1afb947, 53f909d, 8ac1243) become the catalogue
 -- messages those grains store today: U+E000 key (U+E002 name U+E003 value)* U+E001, as MediaCenter.Messages.Msg encodes
 -- them. People's own text inside them (titles, subjects, names, addresses, excerpts) becomes the arguments, unchanged.
@@ -81,6 +81,11 @@ DECLARE
         ['无法连接 / could not connect', 'intake.couldNotConnect'],
         ['图片过大 / the image is too large', 'intake.imageTooLarge'],
         ['不是图片 / not an image', 'intake.notAnImage'],
+        ['该地址不可用：需要公网地址 / This address cannot be used: it must reach a public address.', 'intake.pageAddressRefused'],
+        ['页面过大 / The page is larger than the size limit.', 'intake.pageTooLarge'],
+        ['对方网站未及时响应 / The site did not answer in time.', 'intake.pageTimedOut'],
+        ['该页面不是文章（没有可读的正文）/ The page holds no article (no readable body).', 'intake.pageNotAnArticle'],
+        ['无法访问该页面 / The page could not be reached.', 'intake.pageUnreachable'],
         ['仅用于受理、答复和回访本次投诉、咨询或建议 / only to handle, reply to and follow up this ticket', 'ticket.consentPurpose']];
     i int;
     rounds int := 0;
@@ -107,6 +112,14 @@ BEGIN
         m := regexp_match(t, '(对方返回 (HTTP [^/"\\]*?) / the feed answered \2)');
         IF m IS NOT NULL THEN
             t := replace(t, m[1], pg_temp.mc_msg('intake.feedAnswered', 'status', m[2])); CONTINUE;
+        END IF;
+        m := regexp_match(t, '(无法访问该页面（(HTTP [^）"\\]*)） / The page could not be reached\.)');
+        IF m IS NOT NULL THEN
+            t := replace(t, m[1], pg_temp.mc_msg('intake.pageAnswered', 'status', m[2])); CONTINUE;
+        END IF;
+        m := regexp_match(t, '(已转载为稿件 ([^（"\\]+)（([^，"\\]+)，([0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}) UTC）/ already taken as story \2 by \3)');
+        IF m IS NOT NULL THEN
+            t := replace(t, m[1], pg_temp.mc_msg('intake.alreadyTaken', 'articleId', m[2], 'by', m[3], 'at', m[4])); CONTINUE;
         END IF;
         m := regexp_match(t, '(无法下载 / could not be fetched \((HTTP [^)"\\]*)\))');
         IF m IS NOT NULL THEN

@@ -101,6 +101,10 @@ public sealed class LegacyAreaTextMigrationTests(IntegrationFixture fixture)
 
         // Grain state: a ticket (its submitter, and the system named with the incidents' key by 0045) and a feed source.
         await InsertStateAsync(db, "ticket", 1, """{"$type":"TicketState","history":[{"by":"公众 / public"},{"by":"%SYS%"}]}""".Replace("%SYS%", Msg.Of("incident.systemActor"), StringComparison.Ordinal));
+        await InsertStateAsync(db, "collectioninbox", 3, """
+            {"$type":"CollectionInboxState","items":[{"lastError":"已转载为稿件 a-1（张三，2026-03-01 08:00 UTC）/ already taken as story a-1 by 张三"},
+            {"lastError":"无法访问该页面（HTTP 404） / The page could not be reached."},{"lastError":"该地址不可用：需要公网地址 / This address cannot be used: it must reach a public address."}]}
+            """);
         await InsertStateAsync(db, "feedsource", 2, """{"$type":"FeedSourceState","lastError":"对方返回 HTTP 503 / the feed answered HTTP 503"}""");
         await ExecuteAsync(db, """
             INSERT INTO mc.event_log (entity_type, entity_id, version, event_type, actor, occurred_at, payload)
@@ -151,6 +155,12 @@ public sealed class LegacyAreaTextMigrationTests(IntegrationFixture fixture)
         Assert.DoesNotContain("incident.systemActor", ticketState, StringComparison.Ordinal);
         Assert.StartsWith("{\"$type\":\"TicketState\"", ticketState, StringComparison.Ordinal);
         Assert.Contains(Msg.Of("intake.feedAnswered", ("status", "HTTP 503")).ToString(), await StateAsync(db, "feedsource"), StringComparison.Ordinal);
+
+        var inbox = await StateAsync(db, "collectioninbox");
+        Assert.Contains(Msg.Of("intake.alreadyTaken", ("articleId", "a-1"), ("by", "张三"), ("at", "2026-03-01 08:00")).ToString(), inbox, StringComparison.Ordinal);
+        Assert.Contains(Msg.Of("intake.pageAnswered", ("status", "HTTP 404")).ToString(), inbox, StringComparison.Ordinal);
+        Assert.Contains(Msg.Of("intake.pageAddressRefused").ToString(), inbox, StringComparison.Ordinal);
+        Assert.DoesNotContain("/ ", inbox, StringComparison.Ordinal);
 
         // The records stay as they were written: the event log, and the append-only security alerts.
         Assert.Equal(LegacyAlert, await ScalarAsync<string>(db, "SELECT message FROM mc.security_alerts WHERE kind = 'lat-signin'"));
