@@ -59,6 +59,15 @@ public sealed class IntakePageTests(BrowserFixture fixture)
         await editor.ClickAsync("#nr-detail-close");
         await Assertions.Expect(Card(editor, reprinted)).ToHaveAttributeAsync("data-stage", "Pitched", Live);
 
+        // An address the outbound guard refuses: accepted at once, then the failure and its reason arrive live; no story opens.
+        await editor.ClickAsync("#nr-reprint-open");
+        await editor.FillAsync("#nr-reprint-url", $"http://127.0.0.2:{site.Url.Port}/news/{run}-jsonld.html");
+        await editor.ClickAsync("#nr-reprint-form button[type=submit]");
+        await Assertions.Expect(editor.Locator("#nr-dialog")).Not.ToBeVisibleAsync();
+        await Assertions.Expect(notice).ToContainTextAsync("未能转载", new() { Timeout = 30_000 });
+        await Assertions.Expect(notice).ToContainTextAsync("该地址不可用：需要公网地址");
+        await Assertions.Expect(editor.Locator("#nr-detail")).Not.ToBeVisibleAsync();
+
         // The editor watches the 采集箱 while the chief adds the feed in the chief's own browser.
         await editor.ClickAsync(".nr-view[data-nr-view=collection]");
         await Assertions.Expect(editor.Locator("#nr-collection-view")).ToBeVisibleAsync();
