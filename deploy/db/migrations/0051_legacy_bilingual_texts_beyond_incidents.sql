@@ -170,6 +170,9 @@ BEGIN
     -- newsroom
     m := regexp_match(t, '^定时发布失败：(.*) / scheduled publishing failed$');
     IF m IS NOT NULL THEN RETURN pg_temp.mc_msg('newsroom.scheduledPublishingFailed', 'title', m[1]); END IF;
+    -- A scheduled publication refused by a suspended channel: the refusal is the notice's body.
+    m := regexp_match(t, '^频道已暂停对外服务，不能发布：(.*) / the channel is suspended and refuses publishing: \1$');
+    IF m IS NOT NULL THEN RETURN pg_temp.mc_msg('newsroom.suspendedRefusesPublishing', 'reason', m[1]); END IF;
     m := regexp_match(t, '^稿件已超过截止时间：(.*) / Assignment past its due time: \1$');
     IF m IS NOT NULL THEN RETURN pg_temp.mc_msg('newsroom.overdueTitle', 'title', m[1]); END IF;
     m := regexp_match(t, '^截止 ([0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}) \(UTC\)，仍为 ([A-Za-z0-9]+)；写稿人：(.*) / due \1 UTC, still \2; assigned to .*$');

@@ -21,6 +21,8 @@ public sealed class LegacyAreaTextMigrationTests(IntegrationFixture fixture)
         ("截止 2026-03-01 08:00 (UTC)，仍为 Drafting；写稿人：张三、李四 / due 2026-03-01 08:00 UTC, still Drafting; assigned to 张三, 李四",
             Msg.Of("newsroom.overdueBody", ("due", "2026-03-01 08:00"), ("stage", "Drafting"), ("assignees", Msg.List(["张三", "李四"])))),
         ("定时发布失败：两会特稿 / scheduled publishing failed", Msg.Of("newsroom.scheduledPublishingFailed", ("title", "两会特稿"))),
+        ("频道已暂停对外服务，不能发布：大屏黑屏 / the channel is suspended and refuses publishing: 大屏黑屏",
+            Msg.Of("newsroom.suspendedRefusesPublishing", ("reason", "大屏黑屏"))),
         ($"新投诉：{Subject} / New complaint: {Subject}", Msg.Of("ticket.received", ("kind", Msg.Of("ticket.kindComplaint")), ("subject", Subject))),
         ("T-20260301-0001，2026-03-02 08:00 前受理 / T-20260301-0001, to acknowledge by 2026-03-02 08:00",
             Msg.Of("ticket.acknowledgeBy", ("id", "T-20260301-0001"), ("due", "2026-03-02 08:00"))),
