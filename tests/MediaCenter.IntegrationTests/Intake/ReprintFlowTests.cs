@@ -162,6 +162,48 @@ public sealed class ReprintFlowTests(IntegrationFixture fixture)
     }
 
     [Fact]
+    public async Task A_paste_whose_only_silo_dies_during_the_fetch_is_filed_by_the_next_silo_from_its_reminder()
+    {
+        await using var site = await FixtureSite.StartAsync();
+        await using var deployment = await fixture.NewDeploymentAsync();
+        var silo = await deployment.StartSiloAsync("rk-1", SiteAllowed());
+        var web = await deployment.StartWebAsync();
+        await using var staff = await NewsroomStaff.CreateAsync(deployment, web.Http, "rk");
+        var url = new Uri(site.Named(ArticleIntakeTests.NewsHost), "news/article-lines.html").ToString();
+
+        var held = site.Hold("/news/article-lines.html");
+        using var accepted = await staff.Editor.SendAsync(HttpMethod.Post, $"/api/v1/channels/{staff.Channel}/reprints", new { url, mode = "Pitch" },
+            Guid.NewGuid().ToString());
+        Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+        var location = accepted.Headers.Location!.ToString();
+        await Eventually.WaitAsync(() => Task.FromResult(site.Arrivals.Count(p => p == "/news/article-lines.html")), n => n >= 1,
+            TimeSpan.FromSeconds(30), "the fetch to reach the site");
+        Assert.Equal(1L, await ScalarAsync<long>(deployment, "SELECT count(*) FROM OrleansRemindersTable WHERE ReminderName = 'resume'"));
+
+        // The silo dies mid-fetch; the next one is started and nobody asks for the request: its reminder brings it back.
+        silo.Kill();
+        held.SetResult();
+        await deployment.StartSiloAsync("rk-2", SiteAllowed());
+        var board = await Eventually.WaitAsync(
+            async () => JsonDocument.Parse(await staff.Editor.GetStringAsync($"/api/v1/channels/{staff.Channel}/board")).RootElement.GetProperty("cards"),
+            cards => cards.GetArrayLength() > 0, TimeSpan.FromSeconds(120), "the story filed from the resumed request");
+
+        var request = JsonDocument.Parse(await staff.Editor.GetStringAsync(location)).RootElement;
+        Assert.Equal("Filed", request.GetProperty("state").GetString());
+        Assert.Equal(request.GetProperty("articleId").GetString(), Assert.Single(board.EnumerateArray()).GetProperty("id").GetString());
+        await Eventually.WaitAsync(() => ScalarAsync<long>(deployment, "SELECT count(*) FROM OrleansRemindersTable WHERE ReminderName = 'resume'"), n => n == 0,
+            TimeSpan.FromSeconds(30), "the resume reminder to go");
+    }
+
+    private static async Task<T> ScalarAsync<T>(MediaCenter.Testing.Deployment deployment, string sql)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(deployment.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand(sql, connection);
+        return (T)(await command.ExecuteScalarAsync())!;
+    }
+
+    [Fact]
     public async Task A_page_taken_in_one_channel_is_named_as_a_repeat_in_another_channel_of_the_party_by_address_by_content_and_from_the_inbox()
     {
         await using var site = await FixtureSite.StartAsync();
