@@ -1043,6 +1043,9 @@ import { interactionPanel } from "./interaction.js";
     // Another person's sources and inbox must not stay on the page after a sign-out.
     Object.assign(collection, { code: null, sources: new Map(), items: new Map() });
     $("nr-collection-view").replaceChildren();
+    reprints.pending.clear();
+    reprints.seen.clear();
+    reprintNotice(null);
     view = "board";
     message(null);
   }
