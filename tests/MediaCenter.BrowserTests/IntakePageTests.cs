@@ -40,19 +40,33 @@ public sealed class IntakePageTests(BrowserFixture fixture)
         await editor.ClickAsync("#nr-reprint-open");
         await editor.FillAsync("#nr-reprint-url", new Uri(news, $"news/{run}-jsonld.html?utm_source=wechat").ToString());
         await editor.ScreenshotAsync(new PageScreenshotOptions { Path = Shot("intake-1-reprint-dialog.png") });
-        // The page answers slowly: the dialog says it is fetching, then the story opens.
+        // The page answers slowly: the dialog closes at once saying it is being fetched; the result arrives live and the story opens.
         var slowArticle = site.Hold($"/news/{run}-jsonld.html");
         await editor.ClickAsync("#nr-reprint-form button[type=submit]");
-        await Assertions.Expect(editor.Locator("#nr-reprint-status")).ToBeVisibleAsync();
+        await Assertions.Expect(editor.Locator("#nr-dialog")).Not.ToBeVisibleAsync();
+        var notice = editor.Locator("#nr-reprint-notice");
+        await Assertions.Expect(notice).ToContainTextAsync("正在抓取");
+        await Assertions.Expect(notice).ToContainTextAsync($"{run}-jsonld.html");
+        await Assertions.Expect(editor.Locator("#nr-detail")).Not.ToBeVisibleAsync();
         slowArticle.SetResult();
         var detail = editor.Locator("#nr-detail");
         await Assertions.Expect(detail).ToBeVisibleAsync(new() { Timeout = 60_000 });
+        await Assertions.Expect(notice).ToContainTextAsync("已转载");
         await Assertions.Expect(detail).ToContainTextAsync("江城日报", new() { Timeout = 30_000 });
         await Assertions.Expect(editor.Locator("#nr-detail-stage")).ToHaveTextAsync("报题");
         var reprinted = await editor.EvaluateAsync<string>("location.pathname.split('/').pop()");
         await editor.ScreenshotAsync(new PageScreenshotOptions { Path = Shot("intake-2-reprinted-pitch.png") });
         await editor.ClickAsync("#nr-detail-close");
         await Assertions.Expect(Card(editor, reprinted)).ToHaveAttributeAsync("data-stage", "Pitched", Live);
+
+        // An address the outbound guard refuses: accepted at once, then the failure and its reason arrive live; no story opens.
+        await editor.ClickAsync("#nr-reprint-open");
+        await editor.FillAsync("#nr-reprint-url", $"http://127.0.0.2:{site.Url.Port}/news/{run}-jsonld.html");
+        await editor.ClickAsync("#nr-reprint-form button[type=submit]");
+        await Assertions.Expect(editor.Locator("#nr-dialog")).Not.ToBeVisibleAsync();
+        await Assertions.Expect(notice).ToContainTextAsync("未能转载", new() { Timeout = 30_000 });
+        await Assertions.Expect(notice).ToContainTextAsync("该地址不可用：需要公网地址");
+        await Assertions.Expect(editor.Locator("#nr-detail")).Not.ToBeVisibleAsync();
 
         // The editor watches the 采集箱 while the chief adds the feed in the chief's own browser.
         await editor.ClickAsync(".nr-view[data-nr-view=collection]");

@@ -28,6 +28,10 @@ public sealed class LiveFeed(IClusterClient cluster, LiveSender sender, LivePush
                 await sender.SendAsync("collectionChanged", changed, cancellationToken, LiveHub.BoardGroupOf(changed.Channel));
                 break;
 
+            case Grains.Intake.ReprintRequestChanged { Request: var request }:
+                await sender.SendAsync("reprintChanged", request, cancellationToken, LiveHub.BoardGroupOf(request.Channel));
+                break;
+
             case Grains.Interactive.InteractionChanged { Results: var results }:
                 await sender.SendAsync("interactionChanged", results, cancellationToken, LiveHub.BoardGroupOf(results.Channel));
                 break;

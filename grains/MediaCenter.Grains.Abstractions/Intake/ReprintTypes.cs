@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using MediaCenter.Grains.Newsroom;
+using MediaCenter.Grains.Platform;
 using MediaCenter.Grains.Workflow;
 
 namespace MediaCenter.Grains.Intake;
@@ -146,6 +147,99 @@ public interface IReprintGrain : IGrainWithStringKey
     Task<ReprintRecord?> GetAsync();
 }
 
+/// <summary>Where an editor's pasted reprint request is: its page is fetched after the answer, then it is filed or it failed.</summary>
+public enum ReprintRequestState
+{
+    /// <summary>Accepted; the page and its images are being fetched (the request resumes after a silo loss).</summary>
+    Fetching,
+
+    /// <summary>Filed into the channel: the request names the story.</summary>
+    Filed,
+
+    /// <summary>Nothing was filed: the request names the outcome and the reason.</summary>
+    Failed,
+}
+
+/// <summary>What happens to a reprint request.</summary>
+public enum ReprintRequestCommandType
+{
+    /// <summary>Accept the request; the fetch starts after the answer.</summary>
+    Start,
+
+    /// <summary>The reprint filed the story.</summary>
+    Complete,
+
+    /// <summary>The reprint filed nothing (or the fetch could not be finished).</summary>
+    Fail,
+}
+
+/// <summary>The life of a reprint request as a table: the editor starts it, the system ends it once.</summary>
+public static class ReprintRequestWorkflow
+{
+    /// <summary>Every allowed move.</summary>
+    public static WorkflowTable<ReprintRequestState, ReprintRequestCommandType, ReprintRole> Transitions { get; } = new(
+    [
+        new(null, ReprintRequestCommandType.Start, ReprintRole.Editor, ReprintRequestState.Fetching),
+        new(ReprintRequestState.Fetching, ReprintRequestCommandType.Complete, ReprintRole.Editor, ReprintRequestState.Filed),
+        new(ReprintRequestState.Fetching, ReprintRequestCommandType.Fail, ReprintRole.Editor, ReprintRequestState.Failed),
+    ]);
+}
+
+/// <summary>
+/// A pasted reprint request as its status resource shows it: fetching, then filed (the story and what the reprint recorded) or failed
+/// (the outcome, the reason as a catalogue message, and where the page went when it was taken before).
+/// </summary>
+[GenerateSerializer, Alias("mc.ReprintRequestView")]
+public sealed record ReprintRequestView(
+    [property: Id(0)] string Key,
+    [property: Id(1)] string Channel,
+    [property: Id(2)] string Url,
+    [property: Id(3)] ReprintMode Mode,
+    [property: Id(4)] ReprintRequestState State,
+    [property: Id(5)] Person RequestedBy,
+    [property: Id(6)] DateTimeOffset RequestedAt,
+    [property: Id(7)] DateTimeOffset? EndedAt = null,
+    [property: Id(8)] string? ArticleId = null,
+    [property: Id(9)] ReprintOutcome? Outcome = null,
+    [property: Id(10)] string? Reason = null,
+    [property: Id(11)] ReprintRecord? Record = null,
+    [property: Id(12)] IntakeClaim? Elsewhere = null,
+    [property: Id(13)] long Version = 1);
+
+/// <summary>The answer to starting a reprint request: the request (accepted now or by an earlier try of the same operation), or a refusal.</summary>
+[GenerateSerializer, Alias("mc.ReprintRequestAnswer")]
+public sealed record ReprintRequestAnswer([property: Id(0)] ReprintRequestView? Request, [property: Id(1)] ReprintResult? Refusal);
+
+/// <summary>
+/// An editor's pasted reprint (一键转载) as a request of its own (key: <c>{channel}/{request key}</c>, <see cref="ReprintRequestKeys.For"/>):
+/// starting it checks what can be answered at once (the role, the mode, a page taken before in this channel or in another channel of
+/// the party), writes the request and answers; the page is fetched and filed by the <see cref="IReprintGrain"/> in a timer turn after
+/// the answer, and the request ends Filed or Failed, published live on the channel's board. A reminder resumes a fetch a silo loss cut.
+/// </summary>
+[Alias("mc.IReprintRequestGrain")]
+public interface IReprintRequestGrain : IGrainWithStringKey
+{
+    /// <summary>Accepts the request and answers at once (a repeat of the operation answers the same request), or refuses it.</summary>
+    [Alias("Start")]
+    Task<ReprintRequestAnswer> StartAsync(ReprintRequest request, NewsroomActor actor, string operationId);
+
+    /// <summary>The request, or null when there is none under this key.</summary>
+    [Alias("Get"), Orleans.Concurrency.ReadOnly]
+    Task<ReprintRequestView?> GetAsync();
+}
+
+/// <summary>The request key of a pasted reprint: the caller's operation (Idempotency-Key scoped to the caller) in the channel, hashed.</summary>
+public static class ReprintRequestKeys
+{
+    /// <summary>The key the status resource names (<c>/api/v1/channels/{channel}/reprints/{key}</c>).</summary>
+    public static string For(string channel, string operationId) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(channel + "\n" + operationId)))[..32];
+}
+
+/// <summary>A pasted reprint request moved (started, filed or failed): published on the channel's board topic.</summary>
+[GenerateSerializer, Alias("mc.live.ReprintRequestChanged")]
+public sealed record ReprintRequestChanged([property: Id(0)] ReprintRequestView Request) : LiveEvent;
+
 /// <summary>Normalised URLs and the reprint grain's key.</summary>
 public static class ReprintKeys
 {
@@ -201,6 +295,10 @@ public interface IIntakeRegistryGrain : IGrainWithStringKey
     /// </summary>
     [Alias("Claim")]
     Task<IntakeClaim?> ClaimAsync(List<string> keys, IntakeClaim claim);
+
+    /// <summary>The claim another reprint holds on a key now, or null (a pending claim older than its lapse does not count).</summary>
+    [Alias("Find"), Orleans.Concurrency.ReadOnly]
+    Task<IntakeClaim?> FindAsync(string key, string reprint, DateTimeOffset now);
 
     /// <summary>The reprint filed its story: its claims name it.</summary>
     [Alias("Confirm")]

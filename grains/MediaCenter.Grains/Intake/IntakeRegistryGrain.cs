@@ -22,6 +22,11 @@ internal sealed class IntakeRegistryGrain(
 
     private IntakeRegistryState S => state.State;
 
+    public Task<IntakeClaim?> FindAsync(string key, string reprint, DateTimeOffset now) =>
+        Task.FromResult(S.Claims.TryGetValue(key, out var held) && held.Reprint != reprint && (held.ArticleId is not null || now - held.At < PendingFor)
+            ? held
+            : null);
+
     public async Task<IntakeClaim?> ClaimAsync(List<string> keys, IntakeClaim claim)
     {
         foreach (var key in keys)

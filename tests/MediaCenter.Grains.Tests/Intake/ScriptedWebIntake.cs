@@ -13,6 +13,10 @@ public sealed class ScriptedWebIntake : IWebIntake
     private readonly ConcurrentQueue<(string Url, string? ETag, string? LastModified)> _polls = new();
     private readonly ConcurrentDictionary<string, TaskCompletionSource> _held = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<string> _articleFetches = new();
+    private readonly ConcurrentDictionary<string, int> _faults = new(StringComparer.Ordinal);
+
+    /// <summary>The next fetches of this article page throw (a fault while the page loads), this many times.</summary>
+    public void FaultArticle(string url, int times) => _faults[url] = times;
 
     /// <summary>Fetches of this article page wait until the returned source is completed (a slow site); then it answers unreachable.</summary>
     public TaskCompletionSource HoldArticle(string url) =>
@@ -49,6 +53,11 @@ public sealed class ScriptedWebIntake : IWebIntake
     public async Task<PageFetch> FetchArticleAsync(Uri url, CancellationToken cancellationToken)
     {
         _articleFetches.Enqueue(url.ToString());
+        if (_faults.TryGetValue(url.ToString(), out var faults) && faults > 0 && _faults.TryUpdate(url.ToString(), faults - 1, faults))
+        {
+            throw new InvalidOperationException("scripted fault");
+        }
+
         if (_held.TryGetValue(url.ToString(), out var gate))
         {
             await gate.Task.WaitAsync(cancellationToken);

@@ -91,9 +91,7 @@ public sealed class LineageTests(IntegrationFixture fixture)
         await using var staff = await NewsroomStaff.CreateAsync(deployment, web.Http, "lgr");
         var url = new Uri(site.Named(ArticleIntakeTests.NewsHost), "news/article-jsonld.html").ToString();
 
-        var record = await staff.Editor.MustAsync(HttpMethod.Post, $"/api/v1/channels/{staff.Channel}/reprints", new { url, mode = "Pitch" }, HttpStatusCode.Created,
-            Guid.NewGuid().ToString());
-        var id = record.Str("articleId");
+        var id = Intake.ReprintFlowTests.Filed(await Intake.ReprintFlowTests.ReprintAsync(staff.Editor, staff.Channel, url)).Str("articleId");
 
         var lineage = await staff.Chief.MustAsync(HttpMethod.Get, $"/api/v1/lineage/story/{id}", null, HttpStatusCode.OK);
         var origin = lineage.GetProperty("origin");

@@ -82,6 +82,7 @@ public sealed class AuthorizationMatrixTests(IntegrationFixture fixture)
         ["PUT /api/v1/channels/{code}/suspension"] = Operations,
         ["POST /api/v1/channels/{code}/pitches"] = NewsroomOnly,
         ["POST /api/v1/channels/{code}/reprints"] = NewsroomOnly,
+        ["GET /api/v1/channels/{code}/reprints/{key}"] = NewsroomOnly,
         ["GET /api/v1/channels/{code}/collection"] = PartyRead,
         ["POST /api/v1/channels/{code}/sources"] = PartyManage,
         ["PUT /api/v1/channels/{code}/sources/{id}"] = PartyManage,

@@ -32,6 +32,9 @@ public sealed class FixtureSite : IAsyncDisposable
     /// <summary>Every request in arrival order.</summary>
     public ConcurrentQueue<SiteRequest> Requests { get; } = new();
 
+    /// <summary>The path of every request as it arrives (before a hold; <see cref="Requests"/> records them as answered).</summary>
+    public ConcurrentQueue<string> Arrivals { get; } = new();
+
     /// <summary>The fixtures directory (copied beside the test assembly).</summary>
     public static string Fixtures => Path.Combine(AppContext.BaseDirectory, "Intake", "Fixtures");
 
@@ -74,6 +77,7 @@ public sealed class FixtureSite : IAsyncDisposable
     private async Task ServeAsync(HttpContext http)
     {
         var path = http.Request.Path.Value ?? "/";
+        Arrivals.Enqueue(path);
         var ifNoneMatch = http.Request.Headers.IfNoneMatch.ToString() is { Length: > 0 } inm ? inm : null;
         var ifModified = http.Request.Headers.IfModifiedSince.ToString() is { Length: > 0 } ims ? ims : null;
         void Seen(int status) => Requests.Enqueue(new SiteRequest(path, ifNoneMatch, ifModified, status.ToString(System.Globalization.CultureInfo.InvariantCulture)));

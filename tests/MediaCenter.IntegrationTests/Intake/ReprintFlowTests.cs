@@ -21,12 +21,34 @@ public sealed class ReprintFlowTests(IntegrationFixture fixture)
         ["Outbound__Hosts__intranet.jiangcheng.test"] = "10.20.30.40",
     };
 
-    private static async Task<(HttpStatusCode Status, JsonElement Body)> ReprintAsync(HttpClient client, string channel, string url, string mode = "Pitch",
+    /// <summary>
+    /// Pastes a URL: a refusal answered at once comes back as it is (status and problem); an accepted request (202) is followed at its
+    /// Location until it is no longer Fetching, and comes back as the request (Filed with its record, or Failed with outcome and reason).
+    /// </summary>
+    internal static async Task<(HttpStatusCode Status, JsonElement Body)> ReprintAsync(HttpClient client, string channel, string url, string mode = "Pitch",
         string? key = null)
     {
         var response = await client.SendAsync(HttpMethod.Post, $"/api/v1/channels/{channel}/reprints", new { url, mode }, key ?? Guid.NewGuid().ToString());
         var text = await response.Content.ReadAsStringAsync();
-        return (response.StatusCode, text.Length == 0 ? default : JsonDocument.Parse(text).RootElement);
+        var body = text.Length == 0 ? default : JsonDocument.Parse(text).RootElement;
+        if (response.StatusCode != HttpStatusCode.Accepted)
+        {
+            return (response.StatusCode, body);
+        }
+
+        var location = response.Headers.Location!.ToString();
+        Assert.Equal($"/api/v1/channels/{channel}/reprints/{body.GetProperty("key").GetString()}", location);
+        var ended = await Eventually.WaitAsync(async () => JsonDocument.Parse(await client.GetStringAsync(location)).RootElement,
+            r => r.GetProperty("state").GetString() != "Fetching", TimeSpan.FromSeconds(120), "the reprint request to end");
+        return (response.StatusCode, ended);
+    }
+
+    /// <summary>The record of a request that was accepted and filed.</summary>
+    internal static JsonElement Filed((HttpStatusCode Status, JsonElement Body) answer)
+    {
+        Assert.True(answer.Status == HttpStatusCode.Accepted && answer.Body.GetProperty("state").GetString() == "Filed", $"{answer.Status}: {answer.Body}");
+        Assert.Equal(answer.Body.GetProperty("articleId").GetString(), answer.Body.GetProperty("record").GetProperty("articleId").GetString());
+        return answer.Body.GetProperty("record");
     }
 
     [Fact]
@@ -39,8 +61,7 @@ public sealed class ReprintFlowTests(IntegrationFixture fixture)
         await using var staff = await NewsroomStaff.CreateAsync(deployment, web.Http, "rp");
         var news = site.Named(ArticleIntakeTests.NewsHost);
 
-        var (status, record) = await ReprintAsync(staff.Editor, staff.Channel, new Uri(news, "news/article-jsonld.html?utm_source=wechat#top").ToString());
-        Assert.True(status == HttpStatusCode.Created, $"{status}: {record}");
+        var record = Filed(await ReprintAsync(staff.Editor, staff.Channel, new Uri(news, "news/article-jsonld.html?utm_source=wechat#top").ToString()));
         var id = record.GetProperty("articleId").GetString()!;
         var source = record.GetProperty("source");
         Assert.Equal("江城日报", source.GetProperty("source").GetString());
@@ -75,14 +96,111 @@ public sealed class ReprintFlowTests(IntegrationFixture fixture)
         Assert.Equal(id, taken.GetProperty("articleId").GetString());
         Assert.Contains(id, taken.GetProperty("detail").GetString(), StringComparison.Ordinal);
 
-        // A repeat of the first request (same Idempotency-Key) answers the first result, not a conflict.
+        // A repeat of the first request (same Idempotency-Key) answers the same request, not a conflict.
         var key = Guid.NewGuid().ToString();
         var lines = new Uri(news, "news/article-lines.html").ToString();
         var first = await ReprintAsync(staff.Editor, staff.Channel, lines, key: key);
         var repeat = await ReprintAsync(staff.Editor, staff.Channel, lines, key: key);
-        Assert.Equal((HttpStatusCode.Created, HttpStatusCode.Created), (first.Status, repeat.Status));
-        Assert.Equal(first.Body.GetProperty("articleId").GetString(), repeat.Body.GetProperty("articleId").GetString());
+        Assert.Equal(Filed(first).GetProperty("articleId").GetString(), Filed(repeat).GetProperty("articleId").GetString());
+        Assert.Equal(first.Body.GetProperty("key").GetString(), repeat.Body.GetProperty("key").GetString());
         Assert.Equal(1, site.Requests.Count(r => r.Path == "/news/article-lines.html"));
+    }
+
+    [Fact]
+    public async Task A_pasted_address_is_answered_at_once_and_its_request_ends_filed_or_failed_with_its_reason_and_a_retry_is_the_same_request()
+    {
+        await using var site = await FixtureSite.StartAsync();
+        await using var deployment = await fixture.NewDeploymentAsync();
+        await deployment.StartSiloAsync("silo", SiteAllowed());
+        var web = await deployment.StartWebAsync();
+        await using var staff = await NewsroomStaff.CreateAsync(deployment, web.Http, "ra");
+        var news = site.Named(ArticleIntakeTests.NewsHost);
+
+        // The site holds the page: the answer does not wait for it.
+        var held = site.Hold("/news/article-lines.html");
+        var key = Guid.NewGuid().ToString();
+        var url = new Uri(news, "news/article-lines.html").ToString();
+        using var accepted = await staff.Editor.SendAsync(HttpMethod.Post, $"/api/v1/channels/{staff.Channel}/reprints", new { url, mode = "Pitch" }, key);
+        Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+        var request = JsonDocument.Parse(await accepted.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal(("Fetching", url), (request.GetProperty("state").GetString(), request.GetProperty("url").GetString()));
+        var location = accepted.Headers.Location!.ToString();
+        Assert.Equal("Fetching", JsonDocument.Parse(await staff.Editor2.GetStringAsync(location)).RootElement.GetProperty("state").GetString());
+
+        // A retry with the same key while it is fetching is the same request, and fetches nothing more.
+        using var retried = await staff.Editor.SendAsync(HttpMethod.Post, $"/api/v1/channels/{staff.Channel}/reprints", new { url, mode = "Pitch" }, key);
+        Assert.Equal(HttpStatusCode.Accepted, retried.StatusCode);
+        Assert.Equal(location, retried.Headers.Location!.ToString());
+
+        held.SetResult();
+        var filed = await Eventually.WaitAsync(async () => JsonDocument.Parse(await staff.Editor.GetStringAsync(location)).RootElement,
+            r => r.GetProperty("state").GetString() != "Fetching", TimeSpan.FromSeconds(60), "the request to end");
+        Assert.Equal(("Filed", "Applied"), (filed.GetProperty("state").GetString(), filed.GetProperty("outcome").GetString()));
+        var story = filed.GetProperty("articleId").GetString()!;
+        var card = JsonDocument.Parse(await staff.Editor.GetStringAsync($"/api/v1/articles/{story}")).RootElement.GetProperty("card");
+        Assert.Equal("Pitched", card.GetProperty("stage").GetString());
+        Assert.Equal(1, site.Requests.Count(r => r.Path == "/news/article-lines.html"));
+
+        // After the end, the same key still answers the same request (filed), not a conflict; another key is told it was taken.
+        var again = await ReprintAsync(staff.Editor, staff.Channel, url, key: key);
+        Assert.Equal(story, Filed(again).GetProperty("articleId").GetString());
+        var (conflict, problem) = await ReprintAsync(staff.Editor, staff.Channel, url);
+        Assert.Equal((HttpStatusCode.Conflict, "AlreadyTaken", story), (conflict, problem.GetProperty("code").GetString(), problem.GetProperty("articleId").GetString()));
+
+        // An address the outbound guard refuses: accepted, then failed with the reason, in the reader's language.
+        var refused = await ReprintAsync(staff.Editor, staff.Channel, $"http://intranet.jiangcheng.test:{site.Url.Port}/news/article-jsonld.html");
+        Assert.Equal((HttpStatusCode.Accepted, "Failed", "Refused"),
+            (refused.Status, refused.Body.GetProperty("state").GetString(), refused.Body.GetProperty("outcome").GetString()));
+        var refusedAt = $"/api/v1/channels/{staff.Channel}/reprints/{refused.Body.GetProperty("key").GetString()}";
+        Assert.Equal("该地址不可用：需要公网地址", refused.Body.GetProperty("reason").GetString());
+        Assert.Equal("This address cannot be used: it must reach a public address.",
+            JsonDocument.Parse(await staff.Editor.GetStringAsync(refusedAt + "?lang=en")).RootElement.GetProperty("reason").GetString());
+
+        // Another key is not a request; nor is a key in another channel.
+        using var unknown = await staff.Editor.GetAsync($"/api/v1/channels/{staff.Channel}/reprints/{new string('0', 32)}");
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_paste_whose_only_silo_dies_during_the_fetch_is_filed_by_the_next_silo_from_its_reminder()
+    {
+        await using var site = await FixtureSite.StartAsync();
+        await using var deployment = await fixture.NewDeploymentAsync();
+        var silo = await deployment.StartSiloAsync("rk-1", SiteAllowed());
+        var web = await deployment.StartWebAsync();
+        await using var staff = await NewsroomStaff.CreateAsync(deployment, web.Http, "rk");
+        var url = new Uri(site.Named(ArticleIntakeTests.NewsHost), "news/article-lines.html").ToString();
+
+        var held = site.Hold("/news/article-lines.html");
+        using var accepted = await staff.Editor.SendAsync(HttpMethod.Post, $"/api/v1/channels/{staff.Channel}/reprints", new { url, mode = "Pitch" },
+            Guid.NewGuid().ToString());
+        Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+        var location = accepted.Headers.Location!.ToString();
+        await Eventually.WaitAsync(() => Task.FromResult(site.Arrivals.Count(p => p == "/news/article-lines.html")), n => n >= 1,
+            TimeSpan.FromSeconds(30), "the fetch to reach the site");
+        Assert.Equal(1L, await ScalarAsync<long>(deployment, "SELECT count(*) FROM OrleansRemindersTable WHERE ReminderName = 'resume'"));
+
+        // The silo dies mid-fetch; the next one is started and nobody asks for the request: its reminder brings it back.
+        silo.Kill();
+        held.SetResult();
+        await deployment.StartSiloAsync("rk-2", SiteAllowed());
+        var board = await Eventually.WaitAsync(
+            async () => JsonDocument.Parse(await staff.Editor.GetStringAsync($"/api/v1/channels/{staff.Channel}/board")).RootElement.GetProperty("cards"),
+            cards => cards.GetArrayLength() > 0, TimeSpan.FromSeconds(120), "the story filed from the resumed request");
+
+        var request = JsonDocument.Parse(await staff.Editor.GetStringAsync(location)).RootElement;
+        Assert.Equal("Filed", request.GetProperty("state").GetString());
+        Assert.Equal(request.GetProperty("articleId").GetString(), Assert.Single(board.EnumerateArray()).GetProperty("id").GetString());
+        await Eventually.WaitAsync(() => ScalarAsync<long>(deployment, "SELECT count(*) FROM OrleansRemindersTable WHERE ReminderName = 'resume'"), n => n == 0,
+            TimeSpan.FromSeconds(30), "the resume reminder to go");
+    }
+
+    private static async Task<T> ScalarAsync<T>(MediaCenter.Testing.Deployment deployment, string sql)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(deployment.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand(sql, connection);
+        return (T)(await command.ExecuteScalarAsync())!;
     }
 
     [Fact]
@@ -102,9 +220,7 @@ public sealed class ReprintFlowTests(IntegrationFixture fixture)
         using var sportsEditor = await TestIdentity.SignInAsync(web.Http, "rx-editor2");
 
         var article = new Uri(news, "news/article-jsonld.html").ToString();
-        var (status, record) = await ReprintAsync(staff.Editor, staff.Channel, article);
-        Assert.True(status == HttpStatusCode.Created, $"{status}: {record}");
-        var story = record.GetProperty("articleId").GetString()!;
+        var story = Filed(await ReprintAsync(staff.Editor, staff.Channel, article)).GetProperty("articleId").GetString()!;
         var fetched = site.Requests.Count(r => r.Path == "/news/article-jsonld.html");
 
         // The same address (tracking parameters aside) in the other channel: named, not fetched again, nothing filed.
@@ -114,11 +230,13 @@ public sealed class ReprintFlowTests(IntegrationFixture fixture)
         Assert.Contains(story, repeat.GetProperty("detail").GetString(), StringComparison.Ordinal);
         Assert.Equal(fetched, site.Requests.Count(r => r.Path == "/news/article-jsonld.html"));
 
-        // The same article at another address (a syndicated copy): named by its content.
+        // The same article at another address (a syndicated copy): named by its content once fetched, so the request fails saying where.
         site.Serve("/mirror/copy.html", await File.ReadAllBytesAsync(Path.Combine(FixtureSite.Fixtures, "article-jsonld.html")), "text/html; charset=utf-8");
         var (copy, copyRepeat) = await ReprintAsync(sportsEditor, sports, new Uri(news, "mirror/copy.html").ToString());
-        Assert.Equal((HttpStatusCode.Conflict, "TakenElsewhere"), (copy, copyRepeat.GetProperty("code").GetString()));
-        Assert.Equal(story, copyRepeat.GetProperty("articleId").GetString());
+        Assert.Equal((HttpStatusCode.Accepted, "Failed", "TakenElsewhere"),
+            (copy, copyRepeat.GetProperty("state").GetString(), copyRepeat.GetProperty("outcome").GetString()));
+        Assert.Equal(story, copyRepeat.GetProperty("elsewhere").GetProperty("articleId").GetString());
+        Assert.Contains(story, copyRepeat.GetProperty("reason").GetString(), StringComparison.Ordinal);
 
         // From the other channel's inbox: the take ends with the item new again, saying where the story went.
         site.Serve("/feeds/sports.xml", System.Text.Encoding.UTF8.GetBytes(
@@ -166,8 +284,7 @@ public sealed class ReprintFlowTests(IntegrationFixture fixture)
         await deployment.Identity.Users.AddChannelRoleAsync(staff.Channel, staff.IdOf("chief"), ChannelRoles.Editor, null);
         // A role change ends the person's sessions: the chief signs in again.
         using var chief = await TestIdentity.SignInAsync(web.Http, "rd-chief");
-        var (status, record) = await ReprintAsync(chief, staff.Channel, gbk, "Draft");
-        Assert.True(status == HttpStatusCode.Created, $"{status}: {record}");
+        var record = Filed(await ReprintAsync(chief, staff.Channel, gbk, "Draft"));
         var story = JsonDocument.Parse(await chief.GetStringAsync($"/api/v1/articles/{record.GetProperty("articleId").GetString()}")).RootElement;
         Assert.Equal("Drafting", story.GetProperty("card").GetProperty("stage").GetString());
         var draft = story.GetProperty("draft");
@@ -191,19 +308,22 @@ public sealed class ReprintFlowTests(IntegrationFixture fixture)
         var rss = await anonymous.GetStringAsync($"/feeds/{staff.Channel}/pc.rss");
         Assert.Contains($"<source url=\"{gbk}\">江城晚报</source>", rss, StringComparison.Ordinal);
 
-        async Task FailsAsync(string url, HttpStatusCode expected, string code)
+        // Each failure after the answer ends the request Failed with its own outcome and a reason.
+        async Task FailsAsync(string url, string code)
         {
-            var (failed, problem) = await ReprintAsync(staff.Editor, staff.Channel, url);
-            Assert.True(failed == expected, $"{url}: {failed} {problem}");
-            Assert.Equal(code, problem.GetProperty("code").GetString());
+            var (accepted, request) = await ReprintAsync(staff.Editor, staff.Channel, url);
+            Assert.True(accepted == HttpStatusCode.Accepted && request.GetProperty("state").GetString() == "Failed", $"{url}: {accepted} {request}");
+            Assert.Equal(code, request.GetProperty("outcome").GetString());
+            Assert.False(string.IsNullOrWhiteSpace(request.GetProperty("reason").GetString()));
+            Assert.Equal(JsonValueKind.Null, request.GetProperty("articleId").ValueKind);
         }
 
-        await FailsAsync(new Uri(news, "news/not-an-article.html").ToString(), HttpStatusCode.UnprocessableEntity, "NotAnArticle");
-        await FailsAsync(new Uri(news, "news/gone.html").ToString(), HttpStatusCode.BadGateway, "Unreachable");
-        await FailsAsync(new Uri(news, "big.html").ToString(), HttpStatusCode.RequestEntityTooLarge, "TooLarge");
+        await FailsAsync(new Uri(news, "news/not-an-article.html").ToString(), "NotAnArticle");
+        await FailsAsync(new Uri(news, "news/gone.html").ToString(), "Unreachable");
+        await FailsAsync(new Uri(news, "big.html").ToString(), "TooLarge");
         var before = site.Requests.Count;
-        await FailsAsync($"http://intranet.jiangcheng.test:{site.Url.Port}/news/article-jsonld.html", HttpStatusCode.UnprocessableEntity, "Refused");
-        await FailsAsync($"http://127.0.0.2:{site.Url.Port}/news/article-jsonld.html", HttpStatusCode.UnprocessableEntity, "Refused");
+        await FailsAsync($"http://intranet.jiangcheng.test:{site.Url.Port}/news/article-jsonld.html", "Refused");
+        await FailsAsync($"http://127.0.0.2:{site.Url.Port}/news/article-jsonld.html", "Refused");
         Assert.Equal(before, site.Requests.Count);
         Assert.Equal(HttpStatusCode.BadRequest, (await ReprintAsync(staff.Editor, staff.Channel, "ftp://news.example/a")).Status);
     }

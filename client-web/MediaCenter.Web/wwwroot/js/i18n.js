@@ -844,25 +844,25 @@
   Object.assign(messages["zh-CN"], {
     "intake.reprint": "一键转载", "intake.reprintHint": "粘贴文章网址：系统抓取标题、正文、来源、作者、责任编辑和发布时间，图片存到本地。",
     "intake.url": "文章网址", "intake.mode": "转入方式", "intake.mode.Pitch": "报题", "intake.mode.Draft": "稿件（指派给我）",
-    "intake.imagesFailed": "已转载；{n} 张图片未能本地化，见稿件素材", "intake.alreadyTaken": "该网址已转载为稿件 {id}（{by}）",
+    "intake.imagesFailed": "已转载；{n} 张图片未能本地化，见稿件素材", "intake.fetchingStarted": "正在抓取 {url}，完成后在此显示结果；可以继续其他工作。", "intake.reprintFiled": "已转载为稿件 {id}", "intake.reprintFailed": "未能转载 {url}：{reason}", "intake.alreadyTaken": "该网址已转载为稿件 {id}（{by}）",
     "intake.inbox": "采集箱", "intake.sources": "采集源", "intake.noSources": "尚无采集源", "intake.noItems": "没有条目",
     "intake.state.On": "采集中", "intake.state.Off": "已停用", "intake.sourceStatus": "上次 {polled} · 下次 {next} · 已采 {items} 条 · 负责人 {owner}",
     "intake.lastError": "失败 {n} 次（自 {since}）：{error}", "intake.turnOn": "启用", "intake.turnOff": "停用", "intake.pollNow": "立即采集",
     "intake.addSource": "添加采集源", "intake.sourceName": "名称", "intake.feedUrl": "订阅地址（RSS/Atom/JSON Feed）", "intake.intervalMinutes": "间隔（分钟）",
     "intake.show": "显示", "intake.all": "全部", "intake.search": "筛选标题、摘要、来源", "intake.item.New": "待处理", "intake.item.Taken": "已转入",
-    "intake.item.Dismissed": "已忽略", "intake.item.Taking": "转入中", "intake.fetching": "正在抓取原文并保存图片，网站较慢时最长约 90 秒……", "intake.takingNote": "正在抓取原文并转为报题，完成后自动更新；其他条目可照常处理。",
+    "intake.item.Dismissed": "已忽略", "intake.item.Taking": "转入中", "intake.takingNote": "正在抓取原文并转为报题，完成后自动更新；其他条目可照常处理。",
     "intake.takeFailed": "未能转入：{error}", "intake.take": "转为报题", "intake.dismiss": "忽略", "intake.wentTo": "已转入 {id}"
   });
   Object.assign(messages["en"], {
     "intake.reprint": "Reprint", "intake.reprintHint": "Paste an article's URL: its title, body, source, author, editor and publish time are taken, its images stored here.",
     "intake.url": "Article URL", "intake.mode": "Enter as", "intake.mode.Pitch": "Pitch", "intake.mode.Draft": "Draft (assigned to me)",
-    "intake.imagesFailed": "Reprinted; {n} images could not be stored here, see the story's materials", "intake.alreadyTaken": "This URL was already taken as story {id} ({by})",
+    "intake.imagesFailed": "Reprinted; {n} images could not be stored here, see the story's materials", "intake.fetchingStarted": "Fetching {url}; the result shows here when it is done, carry on meanwhile.", "intake.reprintFiled": "Reprinted as story {id}", "intake.reprintFailed": "Could not reprint {url}: {reason}", "intake.alreadyTaken": "This URL was already taken as story {id} ({by})",
     "intake.inbox": "Inbox", "intake.sources": "Feed sources", "intake.noSources": "No feed sources yet", "intake.noItems": "No items",
     "intake.state.On": "On", "intake.state.Off": "Off", "intake.sourceStatus": "Last {polled} · next {next} · {items} collected · owner {owner}",
     "intake.lastError": "{n} failures since {since}: {error}", "intake.turnOn": "Turn on", "intake.turnOff": "Turn off", "intake.pollNow": "Poll now",
     "intake.addSource": "Add source", "intake.sourceName": "Name", "intake.feedUrl": "Feed URL (RSS/Atom/JSON Feed)", "intake.intervalMinutes": "Interval (minutes)",
     "intake.show": "Show", "intake.all": "All", "intake.search": "Filter title, summary, source", "intake.item.New": "New", "intake.item.Taken": "Taken",
-    "intake.item.Dismissed": "Dismissed", "intake.item.Taking": "Taking", "intake.fetching": "Fetching the page and storing its images; up to about 90 s on a slow site…", "intake.takingNote": "Fetching the page and filing it; this updates by itself, and other items can be handled meanwhile.",
+    "intake.item.Dismissed": "Dismissed", "intake.item.Taking": "Taking", "intake.takingNote": "Fetching the page and filing it; this updates by itself, and other items can be handled meanwhile.",
     "intake.takeFailed": "Not taken: {error}", "intake.take": "Make a pitch", "intake.dismiss": "Dismiss", "intake.wentTo": "Went to {id}"
   });
   // Tickets (投诉、咨询、建议, F11.1): the list with each ticket's clock, one ticket's moves, staff-recorded calls (js/tickets.js).

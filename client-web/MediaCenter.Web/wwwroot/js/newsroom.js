@@ -1045,6 +1045,9 @@ import { interactionPanel } from "./interaction.js";
     // Another person's sources and inbox must not stay on the page after a sign-out.
     Object.assign(collection, { code: null, sources: new Map(), items: new Map() });
     $("nr-collection-view").replaceChildren();
+    reprints.pending.clear();
+    reprints.seen.clear();
+    reprintNotice(null);
     view = "board";
     message(null);
   }
@@ -1061,25 +1064,56 @@ import { interactionPanel } from "./interaction.js";
       roles.chief && roles.editor ? h("option", { value: "Draft", text: t("intake.mode.Draft") }) : null);
     const error = h("p", { class: "error", role: "alert", hidden: true });
     const submit = h("button", { type: "submit", class: "primary", text: t("intake.reprint") });
-    // The silo fetches the page and its images (up to 90 s on a slow site): say so while the request runs.
-    const status = h("p", { class: "muted", id: "nr-reprint-status", role: "status", hidden: true, text: t("intake.fetching") });
     const form = h("form", { id: "nr-reprint-form", class: "nr-form" },
       h("p", { class: "muted", text: t("intake.reprintHint") }),
-      field(t("intake.url"), url), field(t("intake.mode"), mode), error, status,
+      field(t("intake.url"), url), field(t("intake.mode"), mode), error,
       h("div", { class: "nr-dialog-actions" }, h("button", { type: "button", class: "lang", text: t("nr.cancel"), onclick: () => $("nr-dialog").close() }), submit));
     onSubmit(form, { error, submit, describe: reprintProblem }, async once => {
-      status.hidden = false;
-      let record;
-      try {
-        record = await once(key => send("POST", "/api/v1/channels/" + encodeURIComponent(code) + "/reprints", { url: url.value.trim(), mode: mode.value }, key));
-      } finally { status.hidden = true; }
+      // Answered at once (202, the request Fetching): the silo fetches the page and its images after the answer (up to 90 s on a
+      // slow site), and the request's end arrives live (reprintChanged); the dialog closes and the page says so meanwhile.
+      const request = await once(key => send("POST", "/api/v1/channels/" + encodeURIComponent(code) + "/reprints", { url: url.value.trim(), mode: mode.value }, key));
       $("nr-dialog").close();
-      const failed = (record.source.imageFailures || []).length;
-      message(failed ? tf("intake.imagesFailed", { n: failed }) : null);
-      navigate("/newsroom/" + encodeURIComponent(code) + "/" + encodeURIComponent(record.articleId));
+      reprints.pending.set(request.key, code);
+      reprintNotice(tf("intake.fetchingStarted", { url: request.url }));
+      const ended = reprints.seen.get(request.key);
+      if (ended) { onReprintChanged(ended); }
     });
     openDialog("nr-dialog", t("intake.reprint"), form);
     url.focus();
+  }
+
+  // Pasted reprints this page waits for (request key → channel), and the latest ends seen live (an end may beat the answer here).
+  const reprints = { pending: new Map(), seen: new Map() };
+
+  function reprintNotice(text) {
+    const notice = $("nr-reprint-notice");
+    notice.textContent = text || "";
+    notice.hidden = !text;
+  }
+
+  function onReprintChanged(request) {
+    if (request.state === "Fetching") { return; }
+    reprints.seen.set(request.key, request);
+    if (reprints.seen.size > 50) { reprints.seen.delete(reprints.seen.keys().next().value); }
+    const code = reprints.pending.get(request.key);
+    if (!code) { return; }
+    reprints.pending.delete(request.key);
+    if (request.state !== "Filed") {
+      reprintNotice(tf("intake.reprintFailed", { url: request.url, reason: request.reason || request.outcome }));
+      return;
+    }
+
+    const failed = ((request.record && request.record.source && request.record.source.imageFailures) || []).length;
+    reprintNotice(failed ? tf("intake.imagesFailed", { n: failed }) : tf("intake.reprintFiled", { id: request.articleId }));
+    // The story opens unless the editor went to another story or channel meanwhile.
+    if (code === board.code && !route.story) { navigate("/newsroom/" + encodeURIComponent(code) + "/" + encodeURIComponent(request.articleId)); }
+  }
+
+  // After a lost connection the ends it missed are asked for.
+  function recheckReprints() {
+    for (const [key, code] of reprints.pending) {
+      mc.api("/api/v1/channels/" + encodeURIComponent(code) + "/reprints/" + encodeURIComponent(key)).then(onReprintChanged).catch(() => {});
+    }
   }
 
   // A reprint refused because the page was taken before names the story it went to.
@@ -1184,9 +1218,10 @@ import { interactionPanel } from "./interaction.js";
   }
 
   mc.live.on("collectionChanged", onCollectionChanged);
+  mc.live.on("reprintChanged", onReprintChanged);
 
   mc.live.on("boardChanged", onBoardChanged);
-  mc.live.onReconnected(() => rewatch().catch(err => message(err)));
+  mc.live.onReconnected(() => { rewatch().catch(err => message(err)); recheckReprints(); });
 
   // The address decides the board and the open story (back and forward included).
   let route = { channel: null, story: null };
