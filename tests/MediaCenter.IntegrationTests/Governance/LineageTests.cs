@@ -91,13 +91,26 @@ public sealed class LineageTests(IntegrationFixture fixture)
         await using var staff = await NewsroomStaff.CreateAsync(deployment, web.Http, "lgr");
         var url = new Uri(site.Named(ArticleIntakeTests.NewsHost), "news/article-jsonld.html").ToString();
 
-        var id = Intake.ReprintFlowTests.Filed(await Intake.ReprintFlowTests.ReprintAsync(staff.Editor, staff.Channel, url)).Str("articleId");
+        var record = Intake.ReprintFlowTests.Filed(await Intake.ReprintFlowTests.ReprintAsync(staff.Editor, staff.Channel, url));
+        var id = record.Str("articleId");
 
         var lineage = await staff.Chief.MustAsync(HttpMethod.Get, $"/api/v1/lineage/story/{id}", null, HttpStatusCode.OK);
         var origin = lineage.GetProperty("origin");
         Assert.Equal(("reprint", "lgr-editor"), (origin.Str("type"), origin.GetProperty("actor").GetString()));
         Assert.Equal(url, origin.Str("url"));
         Assert.Equal("File", Changes(lineage)[0].Event);
+
+        // Its images were fetched from the page: each names its own address on it and the editor who reprinted.
+        var images = new List<string?>();
+        foreach (var media in record.GetProperty("mediaIds").EnumerateArray())
+        {
+            var file = (await staff.Chief.MustAsync(HttpMethod.Get, $"/api/v1/lineage/media/{media.GetGuid()}", null, HttpStatusCode.OK)).GetProperty("origin");
+            Assert.Equal(("reprint", "lgr-editor"), (file.Str("type"), file.GetProperty("actor").GetString()));
+            images.Add(file.Str("url"));
+        }
+
+        Assert.Equal(["/img/photo-river.png", "/news/img/photo-bridge.png"], images.Select(u => new Uri(u!).AbsolutePath).Order());
+        Assert.All(images, u => Assert.StartsWith(new Uri(url).GetLeftPart(UriPartial.Authority), u, StringComparison.Ordinal));
     }
 
     [Fact]
