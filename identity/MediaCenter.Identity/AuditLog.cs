@@ -110,7 +110,11 @@ public sealed class AuditLog(NpgsqlDataSource db, TimeProvider time)
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         var alerts = await connection.QueryAsync<SecurityAlert>(new CommandDefinition(
-            "SELECT id, occurred_at AS at, kind, subject, message FROM mc.security_alerts ORDER BY id DESC LIMIT @limit",
+            // An alert written before the catalogue reads as mc.security_alert_display keeps it for people (migration 0051).
+            """
+            SELECT a.id, a.occurred_at AS at, a.kind, a.subject, coalesce(d.message, a.message) AS message
+              FROM mc.security_alerts a LEFT JOIN mc.security_alert_display d ON d.id = a.id ORDER BY a.id DESC LIMIT @limit
+            """,
             new { limit = Math.Clamp(limit, 1, 1000) }, cancellationToken: cancellationToken));
         return alerts.AsList();
     }

@@ -72,9 +72,9 @@ internal sealed partial class PostgresEventLog(NpgsqlDataSource db, IServiceProv
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         var payload = await connection.ExecuteScalarAsync<string?>(new CommandDefinition("""
-            SELECT payload::text FROM mc.event_log
-            WHERE entity_type = @domain AND entity_id = @entity AND version < @version
-            ORDER BY version DESC LIMIT 1
+            SELECT coalesce(d.payload, e.payload)::text FROM mc.event_log e LEFT JOIN mc.event_log_display d ON d.id = e.id
+            WHERE e.entity_type = @domain AND e.entity_id = @entity AND e.version < @version
+            ORDER BY e.version DESC LIMIT 1
             """, new { domain, entity = entityId, version }, cancellationToken: cancellationToken));
         return payload is null ? null : Read<T>(payload);
     }
@@ -84,8 +84,10 @@ internal sealed partial class PostgresEventLog(NpgsqlDataSource db, IServiceProv
         where T : DomainEvent
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        // An entry written before its area wrote catalogue messages is read as mc.event_log_display keeps it for people (0051).
         var payloads = await connection.QueryAsync<string>(new CommandDefinition("""
-            SELECT payload::text FROM mc.event_log WHERE entity_type = @domain AND entity_id = @entity ORDER BY version
+            SELECT coalesce(d.payload, e.payload)::text FROM mc.event_log e LEFT JOIN mc.event_log_display d ON d.id = e.id
+             WHERE e.entity_type = @domain AND e.entity_id = @entity ORDER BY e.version
             """, new { domain, entity = entityId }, cancellationToken: cancellationToken));
         return payloads.Select(Read<T>).OfType<T>().ToList();
     }

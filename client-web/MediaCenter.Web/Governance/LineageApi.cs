@@ -122,10 +122,11 @@ internal static class LineageApi
 
                 await using var connection = await db.OpenConnectionAsync(http.RequestAborted);
                 var changes = (await connection.QueryAsync<LineageChange>(new CommandDefinition("""
-                    SELECT version AS Version, event_type AS Event, coalesce(actor, CASE WHEN entity_type = 'terminal' THEN 'terminal:' || entity_id END) AS Actor,
-                           occurred_at AS At
-                      FROM mc.event_log WHERE entity_type = ANY(@domains) AND entity_id = @id
-                     ORDER BY occurred_at, id
+                    SELECT e.version AS Version, e.event_type AS Event,
+                           coalesce(d.actor, e.actor, CASE WHEN e.entity_type = 'terminal' THEN 'terminal:' || e.entity_id END) AS Actor, e.occurred_at AS At
+                      FROM mc.event_log e LEFT JOIN mc.event_log_display d ON d.id = e.id
+                     WHERE e.entity_type = ANY(@domains) AND e.entity_id = @id
+                     ORDER BY e.occurred_at, e.id
                     """, new { domains, id }, cancellationToken: http.RequestAborted))).ToList();
                 var origin = await OriginAsync(connection, kind, id, changes, http.RequestAborted);
                 return Results.Ok(new Lineage(kind, id, origin, changes));
@@ -150,7 +151,8 @@ internal static class LineageApi
                 // A reprint (一键转载, or a collected item taken through the reprint path) is filed with the reprint comment naming the
                 // URL; people's text never carries message markers, so only the reprint path writes it. A draft also keeps the source.
                 var comment = await connection.ExecuteScalarAsync<string?>(new CommandDefinition("""
-                    SELECT payload ->> 'comment' FROM mc.event_log WHERE entity_type = 'article' AND entity_id = @id ORDER BY version LIMIT 1
+                    SELECT coalesce(d.payload, e.payload) ->> 'comment' FROM mc.event_log e LEFT JOIN mc.event_log_display d ON d.id = e.id
+                     WHERE e.entity_type = 'article' AND e.entity_id = @id ORDER BY e.version LIMIT 1
                     """, new { id }, cancellationToken: cancellationToken));
                 if (comment is not null && comment.StartsWith(ReprintComment, StringComparison.Ordinal)
                     && comment.IndexOf(MessageEnd, ReprintComment.Length) is var end and > 0)

@@ -11,8 +11,10 @@
 -- backslash, except the reprint's angle and its note of images not stored, whose lines were joined by newlines.
 -- The actor names ("系统 / system", "公众 / public", "平台 / platform") become the key of the area that wrote them; in
 -- grain state 0045 already made "系统 / system" the incidents' key everywhere, so outside the incidents it becomes the
--- area's own. Running it again changes nothing. The records are left as they were written: mc.event_log, and the
--- append-only logs (mc.audit_log, mc.login_log, mc.security_alerts, whose triggers refuse any update).
+-- area's own. Running it again changes nothing. The records are left as they were written: mc.event_log (its entries'
+-- rewritten texts are kept beside it in mc.event_log_display, which the history readers prefer), and the append-only logs
+-- (mc.audit_log, mc.login_log, mc.security_alerts, whose triggers refuse any update; an old security alert's message is
+-- kept beside it in mc.security_alert_display, which the alert list prefers).
 
 CREATE FUNCTION pg_temp.mc_msg(key text, VARIADIC args text[] DEFAULT '{}') RETURNS text LANGUAGE plpgsql IMMUTABLE AS $$
 DECLARE
@@ -310,6 +312,39 @@ UPDATE orleansstorage s
    AND s.grainidhash = r.grainidhash AND s.grainidn0 = r.grainidn0 AND s.grainidn1 = r.grainidn1 AND s.graintypehash = r.graintypehash
    AND s.graintypestring = r.graintypestring AND s.serviceid = r.serviceid
    AND s.grainidextensionstring IS NOT DISTINCT FROM r.grainidextensionstring;
+
+-- The event log stays as written: it is the record. What people read of an old entry (a story's timeline, a record's
+-- lineage: its actor and its comment) is kept beside it, rewritten the same way, one row per entry that had such a text;
+-- the readers of history take it instead of the entry's payload and actor.
+CREATE TABLE IF NOT EXISTS mc.event_log_display
+(
+    id      bigint PRIMARY KEY REFERENCES mc.event_log (id),
+    actor   text  NULL,
+    payload jsonb NOT NULL
+);
+
+INSERT INTO mc.event_log_display (id, actor, payload)
+SELECT r.id, r.actor, r.payload::jsonb
+  FROM (SELECT e.id, pg_temp.mc_state(e.payload::text, e.entity_type) AS payload, e.payload::text AS original,
+               pg_temp.mc_state(e.actor, e.entity_type) AS actor, e.actor AS original_actor
+          FROM mc.event_log e
+         WHERE e.entity_type <> 'incident' AND (strpos(e.payload::text, '/ ') > 0 OR strpos(e.actor, '/ ') > 0)) r
+ WHERE r.payload <> r.original OR r.actor IS DISTINCT FROM r.original_actor
+ON CONFLICT (id) DO NOTHING;
+
+-- The security alerts are append-only (their trigger refuses any update): an old alert's message is kept beside it the same
+-- way, and the alert list prefers it.
+CREATE TABLE IF NOT EXISTS mc.security_alert_display
+(
+    id      bigint PRIMARY KEY REFERENCES mc.security_alerts (id),
+    message text NOT NULL
+);
+
+INSERT INTO mc.security_alert_display (id, message)
+SELECT r.id, r.message
+  FROM (SELECT a.id, pg_temp.mc_sentence(a.message) AS message, a.message AS original FROM mc.security_alerts a WHERE strpos(a.message, '/ ') > 0) r
+ WHERE r.message <> r.original
+ON CONFLICT (id) DO NOTHING;
 
 DROP FUNCTION pg_temp.mc_state(text, text);
 DROP FUNCTION pg_temp.mc_utf8(bytea);

@@ -110,7 +110,9 @@ public sealed class LegacyAreaTextMigrationTests(IntegrationFixture fixture)
         await InsertStateAsync(db, "feedsource", 2, """{"$type":"FeedSourceState","lastError":"对方返回 HTTP 503 / the feed answered HTTP 503"}""");
         await ExecuteAsync(db, """
             INSERT INTO mc.event_log (entity_type, entity_id, version, event_type, actor, occurred_at, payload)
-            VALUES ('lat', 'lat-story', 1, 'Commented', '系统 / system', now(), '{"text": "一键转载 / reprinted from https://news.example/a"}')
+            VALUES ('article', 'lat-story', 1, 'File', '系统 / system', now(),
+                    '{"actorName": "系统 / system", "comment": "一键转载 / reprinted from https://news.example/a"}'),
+                   ('article', 'lat-story', 2, 'Confirm', '主编', now(), '{"actorName": "主编", "comment": "写得好 / 再改改"}')
             """);
 
         await RunMigrationAsync(db);
@@ -166,14 +168,27 @@ public sealed class LegacyAreaTextMigrationTests(IntegrationFixture fixture)
 
         // The records stay as they were written: the event log, and the append-only security alerts.
         Assert.Equal(LegacyAlert, await ScalarAsync<string>(db, "SELECT message FROM mc.security_alerts WHERE kind = 'lat-signin'"));
-        Assert.Equal("一键转载 / reprinted from https://news.example/a",
-            await ScalarAsync<string>(db, "SELECT payload ->> 'text' FROM mc.event_log WHERE entity_id = 'lat-story'"));
+        Assert.Equal("6 failed sign-ins for lat-user within 15 minutes", MessageCatalog.Render(await ScalarAsync<string>(db,
+            "SELECT d.message FROM mc.security_alert_display d JOIN mc.security_alerts a ON a.id = d.id WHERE a.kind = 'lat-signin'"), Languages.English));
+        Assert.Equal("系统 / system|一键转载 / reprinted from https://news.example/a", await ScalarAsync<string>(db,
+            "SELECT actor || '|' || (payload ->> 'comment') FROM mc.event_log WHERE entity_id = 'lat-story' AND version = 1"));
+
+        // What people read of an old entry is kept beside it, in the catalogue's form; an entry with people's text only has none.
+        var system = Msg.Of("newsroom.system").ToString();
+        Assert.Equal($"{system}|{system}|{Msg.Of("intake.reprintComment", ("url", "https://news.example/a"))}", await ScalarAsync<string>(db, """
+            SELECT d.actor || '|' || (d.payload ->> 'actorName') || '|' || (d.payload ->> 'comment')
+              FROM mc.event_log_display d JOIN mc.event_log e ON e.id = d.id WHERE e.entity_id = 'lat-story' AND e.version = 1
+            """));
+        Assert.Equal(0L, await ScalarAsync<long>(db,
+            "SELECT count(*) FROM mc.event_log_display d JOIN mc.event_log e ON e.id = d.id WHERE e.entity_id = 'lat-story' AND e.version = 2"));
 
         // Once rewritten, nothing is left for it to do.
         const string Everything = """
             SELECT concat_ws('|', (SELECT string_agg(id || title || body, '|' ORDER BY id) FROM mc.notifications),
                                   (SELECT string_agg(content::text || saved_by_name, '|') FROM mc.article_versions),
                                   (SELECT string_agg(checks::text, '|') FROM mc.patrol_reports),
+                                  (SELECT string_agg(id || coalesce(actor, '') || payload::text, '|' ORDER BY id) FROM mc.event_log_display),
+                                  (SELECT string_agg(id || message, '|' ORDER BY id) FROM mc.security_alert_display),
                                   (SELECT string_agg(convert_from(payloadbinary, 'UTF8'), '|' ORDER BY graintypestring) FROM orleansstorage))
             """;
         var before = await ScalarAsync<string>(db, Everything);
