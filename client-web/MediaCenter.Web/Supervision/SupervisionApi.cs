@@ -18,7 +18,10 @@ namespace MediaCenter.Web.Supervision;
 /// </summary>
 internal static class SupervisionApi
 {
-    public sealed record PlanBody(SupervisionKind? Kind, string? Title, string? PartyId, string? Channel, DateOnly? PlannedFor, string? Detail);
+    public sealed record PlanBody(SupervisionKind? Kind, string? Title, string? PartyId, string? Channel, DateOnly? PlannedFor, string? Detail,
+        Guid? ResponsibleId = null);
+
+    public sealed record ScheduleBody(DateOnly? PlannedFor, Guid? ResponsibleId);
 
     public sealed record RecordBody(DateOnly? DoneOn, string? Summary, List<string>? Findings);
 
@@ -55,17 +58,19 @@ internal static class SupervisionApi
             .WithName("SupervisionWorkflow")
             .WithSummary("The supervision state table (state × command × who → next state).");
 
-        records.MapPost("/", async (PlanBody? body, HttpContext http, IClusterClient cluster) =>
+        records.MapPost("/", async (PlanBody? body, HttpContext http, IClusterClient cluster, UserStore users) =>
             {
                 var operation = CommandIds.Required(http);
-                var command = new PlanSupervision(body?.Kind, body?.Title, body?.PartyId, body?.Channel, body?.PlannedFor, body?.Detail);
+                var responsible = await ResponsibleAsync(body?.ResponsibleId, http, users);
+                var command = new PlanSupervision(body?.Kind, body?.Title, body?.PartyId, body?.Channel, body?.PlannedFor, body?.Detail, responsible);
                 var result = await cluster.GetGrain<ISupervisionRecordGrain>(IdFor("sup", operation)).ExecuteAsync(command, Actor(http.CurrentUser()), operation);
                 return Answer(http, result, created: true);
             })
             .RequireAuthorization(Policies.OperationsRead)
             .WithName("PlanSupervision")
             .WithSummary("Operators and management plan a supervision activity: kind (TelephoneVisit, OnlineSurvey, ReturnVisit, ManagerVisit, " +
-                "MysteryVisit, PublicSupervision), title, the access party and channel concerned, the day planned. Requires an Idempotency-Key.");
+                "MysteryVisit, PublicSupervision), title, the access party and channel concerned, the day planned, the person responsible " +
+                "(responsibleId: an operator, admin or management account; the planner by default), reminded the day before. Requires an Idempotency-Key.");
 
         records.MapGet("/{id}", async (string id, HttpContext http, IClusterClient cluster) =>
             {
@@ -85,6 +90,18 @@ internal static class SupervisionApi
             .WithName("GetSupervision")
             .WithSummary("A record with its findings (and how far each one's rectification got), the linked survey's results, its history and the caller's moves.");
 
+        records.MapPost("/{id}/schedule", async (string id, ScheduleBody? body, HttpContext http, IClusterClient cluster, UserStore users) =>
+            {
+                var (record, _) = await VisibleAsync(id, http, cluster);
+                // A record planned without anyone responsible gets the person who schedules it.
+                var responsible = body?.ResponsibleId is null && record.ResponsibleId is not null ? null : await ResponsibleAsync(body?.ResponsibleId, http, users);
+                return await ExecuteAsync(id, new ScheduleSupervision(body?.PlannedFor, responsible), http, cluster);
+            })
+            .RequireAuthorization(Policies.PartyRead)
+            .WithName("ScheduleSupervision")
+            .WithSummary("Sets or moves a planned activity's day (plannedFor) and the person responsible (responsibleId; kept when absent, the caller " +
+                "when the record has none). The person is told the day before; when the day ends without the activity recorded the record is " +
+                "flagged overdue. Requires an Idempotency-Key.");
         Command(records, "/{id}/record", "RecordSupervision", "Records the activity as carried out: doneOn (default today), summary, findings (texts).",
             (RecordBody? b) => new RecordSupervision(b?.DoneOn, b?.Summary, b?.Findings));
         Command(records, "/{id}/findings", "AddSupervisionFinding", "Adds a finding to a record carried out.",
@@ -140,6 +157,21 @@ internal static class SupervisionApi
     /// <summary>An id derived from the operation, so a retried creation reaches the same grain.</summary>
     internal static string IdFor(string prefix, string operationId) =>
         prefix + "-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(prefix + "\n" + operationId)).AsSpan(0, 8));
+
+    /// <summary>The person responsible: the account named (platform staff who supervise, active), or the caller when none is named.</summary>
+    private static async Task<Grains.Newsroom.Person> ResponsibleAsync(Guid? id, HttpContext http, UserStore users)
+    {
+        var caller = http.CurrentUser();
+        if (id is not { } named || named == caller.Id)
+        {
+            return new Grains.Newsroom.Person(caller.Id, caller.DisplayName);
+        }
+
+        var user = await users.GetAsync(named, http.RequestAborted);
+        var supervises = user is { Disabled: false } && user.PlatformRoles.Any(r => r is PlatformRoles.Admin or PlatformRoles.Operator or PlatformRoles.Management);
+        return supervises ? new Grains.Newsroom.Person(user!.Id, user.DisplayName)
+            : throw new IdentityProblem(ProblemKind.Invalid, Msg.Of("supervision.responsibleInvalid"));
+    }
 
     private static bool SeesAll(CurrentUser user) => user.SpansAllParties || user.Is(PlatformRoles.Management);
 

@@ -334,6 +334,7 @@ public sealed class AuthorizationMatrixTests(IntegrationFixture fixture)
         ["GET /api/v1/supervision/workflow"] = SignedIn,
         ["POST /api/v1/supervision"] = ["admin", "operator", "management"],
         ["GET /api/v1/supervision/{id}"] = [],
+        ["POST /api/v1/supervision/{id}/schedule"] = [],
         ["POST /api/v1/supervision/{id}/record"] = [],
         ["POST /api/v1/supervision/{id}/findings"] = [],
         ["POST /api/v1/supervision/{id}/findings/{number}/rectification"] = [],
