@@ -344,6 +344,8 @@ public sealed class AuthorizationMatrixTests(IntegrationFixture fixture)
         ["GET /api/v1/surveys/workflow"] = SignedIn,
         ["POST /api/v1/surveys"] = ["admin", "operator", "management"],
         ["GET /api/v1/surveys/{id}"] = [],
+        ["GET /api/v1/surveys/{id}/answers.xlsx"] = [],
+        ["GET /api/v1/surveys/{id}/answers.csv"] = [],
         ["PUT /api/v1/surveys/{id}"] = [],
         ["POST /api/v1/surveys/{id}/publish"] = [],
         ["POST /api/v1/surveys/{id}/close"] = [],

@@ -206,6 +206,9 @@ import { mc, t, tf, $, h as el, send, me, navigate, formatTime, problemText as p
       el("div", { class: "card-head" }, el("h2", { text: s.title }), el("button", { type: "button", class: "lang", text: t("sv.back"), onclick: () => go("/supervision") })),
       el("p", null, el("span", { class: "badge", text: t("sv.survey." + s.state) }), " ", tf("sv.responsesN", { n: s.responses }), " · ", el("code", { text: s.id })),
       s.state === "Published" ? el("p", null, t("sv.publicLink"), " ", el("a", { id: "sv-public-link", href: publicLink(s.id), target: "_blank", rel: "noopener", text: publicLink(s.id) })) : null,
+      s.state !== "Draft" ? el("p", { class: "ops-toolbar", id: "sv-export" },
+        el("a", { id: "sv-export-xlsx", href: `/api/v1/surveys/${encodeURIComponent(s.id)}/answers.xlsx`, download: "", text: t("sv.exportXlsx") }), " ",
+        el("a", { id: "sv-export-csv", href: `/api/v1/surveys/${encodeURIComponent(s.id)}/answers.csv`, download: "", text: t("sv.exportCsv") })) : null,
       s.state === "Draft" ? el("button", { type: "button", id: "sv-publish", class: "primary compact", text: t("sv.publish"), onclick: () => command("publish") }) : null,
       s.state === "Published" ? el("button", { type: "button", id: "sv-survey-close", class: "lang", text: t("sv.closeSurvey"), onclick: () => command("close") }) : null,
       results(s)));
