@@ -360,6 +360,7 @@ public sealed class AuthorizationMatrixTests(IntegrationFixture fixture)
         ["GET /api/v1/evaluations/comparison"] = [.. PartyRead, "other-party-admin"],
         ["POST /api/v1/evaluations"] = ["admin", "operator", "management"],
         ["GET /api/v1/evaluations/{id}"] = [],
+        ["GET /api/v1/evaluations/{id}/export.xlsx"] = [],
         ["PUT /api/v1/evaluations/{id}/criteria"] = [],
         ["POST /api/v1/evaluations/{id}/start"] = [],
         ["POST /api/v1/evaluations/{id}/scores"] = [],

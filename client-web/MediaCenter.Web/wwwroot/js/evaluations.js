@@ -139,6 +139,7 @@ import { mc, t, tf, $, h as el, send, me, navigate, formatTime, problemText as p
         row(t("ev.total"), num(e.total ?? d.total)), row(t("ev.resultLabel"), grade(e.result)),
         row(t("ev.bands"), `${e.bands.excellent} / ${e.bands.good} / ${e.bands.pass}`),
         row(t("ev.summary"), e.summary), row(t("ev.reward"), e.reward), row(t("ev.practice"), e.practice), row(t("ev.createdBy"), e.createdBy)),
+      el("p", null, el("a", { id: "ev-export", href: `/api/v1/evaluations/${encodeURIComponent(e.id)}/export.xlsx`, download: "", text: t("ev.export") })),
       el("h3", { text: t("ev.criteria") }), scoresTable(d)];
     if (e.survey) {
       parts.push(el("p", { id: "ev-survey" }, tf("ev.surveyLine", { survey: e.survey.surveyId, criterion: e.survey.criterion, mean: e.survey.meanRating, n: e.survey.ratings, score: e.survey.score })));
