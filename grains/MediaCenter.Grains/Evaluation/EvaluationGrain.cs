@@ -227,6 +227,12 @@ internal sealed partial class EvaluationGrain : Grain, IEvaluationGrain
                         return Invalid(Msg.Of("evaluation.noSuchEvidence", ("kind", kind), ("reference", reference)));
                     }
 
+                    // A ticket is evidence about a center only when it was assigned to that center (not another's, not the operator's).
+                    if (kind == EvaluationEvidenceKind.Ticket && (await GrainFactory.GetGrain<ITicketGrain>(reference).GetAsync())?.PartyId != e.PartyId)
+                    {
+                        return Invalid(Msg.Of("evaluation.ticketOfAnotherCenter", ("reference", reference), ("party", e.PartyId)));
+                    }
+
                     var number = e.Evidence.Count + 1;
                     S.Evaluation = e with { Evidence = [.. e.Evidence, new EvaluationEvidence(number, kind, reference, OpsGrainSupport.Optional(c.Note), actor.Name, now)] };
                     comment = $"{kind} {reference}";
