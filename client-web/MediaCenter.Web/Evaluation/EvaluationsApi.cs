@@ -177,28 +177,10 @@ internal static class EvaluationsApi
 
     /// <summary>
     /// Platform staff run evaluations as operator and management, management as management; the evaluated center's
-    /// administrators act as the center (its self-assessment, its evidence); its members only read.
+    /// administrators act as the center (its self-assessment, its evidence); its members only read. On the operator's own
+    /// evaluation (party <c>operator</c>) platform administrators act as the center and only management judges.
     /// </summary>
-    private static OpsActor Actor(CurrentUser user, string? partyId)
-    {
-        var roles = OpsRole.None;
-        if (partyId is not null && user.PartyId == partyId && user.PartyRole == PartyRoles.Admin)
-        {
-            roles |= OpsRole.Party;
-        }
-
-        if (user.SpansAllParties)
-        {
-            roles |= OpsRole.Operator | OpsRole.Management;
-        }
-
-        if (user.Is(PlatformRoles.Management))
-        {
-            roles |= OpsRole.Management;
-        }
-
-        return new OpsActor(user.Id, user.DisplayName, roles);
-    }
+    private static OpsActor Actor(CurrentUser user, string? partyId) => OrganisationActor.Of(user, partyId);
 
     private static void Command<TBody>(RouteGroupBuilder group, string pattern, string name, string summary, Func<TBody?, EvaluationCommand> make)
         where TBody : class =>

@@ -227,8 +227,8 @@ internal sealed partial class EvaluationGrain : Grain, IEvaluationGrain
                         return Invalid(Msg.Of("evaluation.noSuchEvidence", ("kind", kind), ("reference", reference)));
                     }
 
-                    // A ticket is evidence about a center only when it was assigned to that center (not another's, not the operator's).
-                    if (kind == EvaluationEvidenceKind.Ticket && (await GrainFactory.GetGrain<ITicketGrain>(reference).GetAsync())?.PartyId != e.PartyId)
+                    // A ticket is evidence about a center only when it was assigned to that center (the operator's: to the operator).
+                    if (kind == EvaluationEvidenceKind.Ticket && !AssignedTo(await GrainFactory.GetGrain<ITicketGrain>(reference).GetAsync(), e.PartyId))
                     {
                         return Invalid(Msg.Of("evaluation.ticketOfAnotherCenter", ("reference", reference), ("party", e.PartyId)));
                     }
@@ -406,6 +406,10 @@ internal sealed partial class EvaluationGrain : Grain, IEvaluationGrain
         var sum = criteria.Sum(c => c.Weight);
         return sum == 100 ? null : Msg.Of("evaluation.weightsMustSum", ("sum", sum));
     }
+
+    /// <summary>Whether the ticket was assigned to the organisation evaluated: an access party, or the operator itself.</summary>
+    private static bool AssignedTo(TicketView? ticket, string partyId) =>
+        ticket is not null && (partyId == People.Organisation.OperatorKey ? ticket.Assignee == People.Organisation.OperatorKey : ticket.PartyId == partyId);
 
     private static List<EvaluationScore> WithScore(List<EvaluationScore> scores, EvaluationScore score) =>
         [.. scores.Where(s => s.Party != score.Party || s.Criterion != score.Criterion), score];
