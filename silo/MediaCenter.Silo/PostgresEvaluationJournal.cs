@@ -38,11 +38,12 @@ internal sealed class PostgresEvaluationJournal(NpgsqlDataSource db, PostgresEve
         }, connection, transaction, cancellationToken);
         var criteria = e.Criteria.Select(c => new CriterionScore(c.Code, c.Name, c.Weight, EvaluationScoring.CriterionScore(e, c.Code))).ToList();
         await connection.ExecuteAsync(new CommandDefinition("""
-            INSERT INTO mc.evaluations (id, party_id, year, state, title, total, result, criterion_scores, findings, version, created_at, updated_at, view)
-            VALUES (@id, @party, @year, @state, @title, @total, @result, @criteria, @findings, @version, @createdAt, @updatedAt, @view)
+            INSERT INTO mc.evaluations (id, party_id, year, state, title, total, result, criterion_scores, findings, version, created_at, updated_at, view,
+                ticket_refs)
+            VALUES (@id, @party, @year, @state, @title, @total, @result, @criteria, @findings, @version, @createdAt, @updatedAt, @view, @tickets)
             ON CONFLICT (id) DO UPDATE SET state = EXCLUDED.state, title = EXCLUDED.title, total = EXCLUDED.total, result = EXCLUDED.result,
                 criterion_scores = EXCLUDED.criterion_scores, findings = EXCLUDED.findings, version = EXCLUDED.version,
-                updated_at = EXCLUDED.updated_at, view = EXCLUDED.view
+                updated_at = EXCLUDED.updated_at, view = EXCLUDED.view, ticket_refs = EXCLUDED.ticket_refs
             WHERE mc.evaluations.version < EXCLUDED.version
             """, new
         {
@@ -59,6 +60,7 @@ internal sealed class PostgresEvaluationJournal(NpgsqlDataSource db, PostgresEve
             createdAt = e.CreatedAt.ToUniversalTime(),
             updatedAt = e.UpdatedAt.ToUniversalTime(),
             view = SqlValue.Jsonb(e),
+            tickets = e.Evidence.Where(x => x.Kind == EvaluationEvidenceKind.Ticket).Select(x => x.Reference).Distinct(StringComparer.Ordinal).ToArray(),
         }, transaction, cancellationToken: cancellationToken));
         await transaction.CommitAsync(cancellationToken);
         if (appended is not null)

@@ -34,10 +34,12 @@ internal sealed class PostgresSupervisionJournal(NpgsqlDataSource db, PostgresEv
         }, connection, transaction, cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition("""
             INSERT INTO mc.supervision_records (id, kind, state, title, party_id, channel, planned_for, done_on, done_by, findings, survey_id,
-                version, created_at, updated_at, view)
+                version, created_at, updated_at, view, responsible_id, responsible, overdue)
             VALUES (@id, @kind, @state, @title, @party, @channel, @plannedFor, @doneOn, @doneBy, @findings, @survey, @version, @createdAt,
-                @updatedAt, @view)
+                @updatedAt, @view, @responsibleId, @responsible, @overdue)
             ON CONFLICT (id) DO UPDATE SET state = EXCLUDED.state, done_on = EXCLUDED.done_on, done_by = EXCLUDED.done_by,
+                planned_for = EXCLUDED.planned_for, responsible_id = EXCLUDED.responsible_id, responsible = EXCLUDED.responsible,
+                overdue = EXCLUDED.overdue,
                 findings = EXCLUDED.findings, survey_id = EXCLUDED.survey_id, version = EXCLUDED.version, updated_at = EXCLUDED.updated_at,
                 view = EXCLUDED.view
             WHERE mc.supervision_records.version < EXCLUDED.version
@@ -58,6 +60,9 @@ internal sealed class PostgresSupervisionJournal(NpgsqlDataSource db, PostgresEv
             createdAt = r.CreatedAt.ToUniversalTime(),
             updatedAt = r.UpdatedAt.ToUniversalTime(),
             view = SqlValue.Jsonb(r),
+            responsibleId = r.ResponsibleId,
+            responsible = r.Responsible,
+            overdue = r.Overdue,
         }, transaction, cancellationToken: cancellationToken));
         await transaction.CommitAsync(cancellationToken);
         if (appended is not null)

@@ -29,6 +29,20 @@ public sealed class EvaluationReadModel(NpgsqlDataSource db)
 {
     private sealed record YearRow(int Year, string Id, string State, decimal? Total, string? Result, string CriterionScores);
 
+    /// <summary>The evaluations citing a ticket as evidence (of every center, or of one), newest year first.</summary>
+    public async Task<IReadOnlyList<EvaluationRow>> CitingTicketAsync(string ticketId, string? partyId, bool all, CancellationToken cancellationToken)
+    {
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<EvaluationRow>(new CommandDefinition("""
+            SELECT id, party_id, year, state, title, total, result, findings, updated_at
+              FROM mc.evaluations
+             WHERE ticket_refs @> ARRAY[@ticketId]::text[] AND (@all OR party_id = @partyId)
+             ORDER BY year DESC, id
+             LIMIT 50
+            """, new { ticketId, partyId, all }, cancellationToken: cancellationToken));
+        return rows.ToList();
+    }
+
     /// <summary>The latest evaluations: all, or one party's.</summary>
     public async Task<IReadOnlyList<EvaluationRow>> ListAsync(string? partyId, int? year, CancellationToken cancellationToken)
     {

@@ -117,6 +117,25 @@ internal static class EvaluationsApi
             .WithName("GetEvaluation")
             .WithSummary("An evaluation with each criterion's combined score, the running total, its findings (and how far each one's rectification got), its history and the caller's moves.");
 
+        group.MapGet("/{id}/export.xlsx", async (string id, HttpContext http, IClusterClient cluster) =>
+            {
+                var (evaluation, _) = await VisibleAsync(id, http, cluster);
+                var states = new Dictionary<string, RectificationState?>(StringComparer.Ordinal);
+                foreach (var r in evaluation.Findings.Select(f => f.RectificationId).OfType<string>())
+                {
+                    states[r] = (await cluster.GetGrain<IRectificationGrain>(r).GetAsync())?.State;
+                }
+
+                using var buffer = new MemoryStream();
+                await Reports.ReportPack.WriteXlsxAsync(buffer, EvaluationExport.Sections(evaluation, states), http.RequestAborted);
+                return Results.File(buffer.ToArray(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", $"{evaluation.Id}.xlsx");
+            })
+            .RequireAuthorization(Policies.PartyRead)
+            .WithName("ExportEvaluation")
+            .WithSummary("An evaluation as XLSX, for whoever may see it: a summary (center, year, state, total, result, bands, conclusion, reward, " +
+                "practice), the criteria with weights and each party's and the combined score, the evidence, and the findings with their " +
+                "rectification and its state; sheet names and headers in the caller's language.");
+
         group.MapPut("/{id}/criteria", (string id, CriteriaBody? b, HttpContext http, IClusterClient cluster) =>
                 ExecuteAsync(id, new DefineEvaluation(b?.Criteria, b?.Bands), http, cluster))
             .RequireAuthorization(Policies.PartyRead)
@@ -158,28 +177,10 @@ internal static class EvaluationsApi
 
     /// <summary>
     /// Platform staff run evaluations as operator and management, management as management; the evaluated center's
-    /// administrators act as the center (its self-assessment, its evidence); its members only read.
+    /// administrators act as the center (its self-assessment, its evidence); its members only read. On the operator's own
+    /// evaluation (party <c>operator</c>) platform administrators act as the center and only management judges.
     /// </summary>
-    private static OpsActor Actor(CurrentUser user, string? partyId)
-    {
-        var roles = OpsRole.None;
-        if (partyId is not null && user.PartyId == partyId && user.PartyRole == PartyRoles.Admin)
-        {
-            roles |= OpsRole.Party;
-        }
-
-        if (user.SpansAllParties)
-        {
-            roles |= OpsRole.Operator | OpsRole.Management;
-        }
-
-        if (user.Is(PlatformRoles.Management))
-        {
-            roles |= OpsRole.Management;
-        }
-
-        return new OpsActor(user.Id, user.DisplayName, roles);
-    }
+    private static OpsActor Actor(CurrentUser user, string? partyId) => OrganisationActor.Of(user, partyId);
 
     private static void Command<TBody>(RouteGroupBuilder group, string pattern, string name, string summary, Func<TBody?, EvaluationCommand> make)
         where TBody : class =>

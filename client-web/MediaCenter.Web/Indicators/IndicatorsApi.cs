@@ -339,28 +339,10 @@ internal static class IndicatorsApi
 
     /// <summary>
     /// The caller's roles on a party's indicators and rectifications: platform administrators, operators and management
-    /// act as management; a party's administrators answer for it; its members only read.
+    /// act as management; a party's administrators answer for it; its members only read. The operator's own rectifications
+    /// (party <c>operator</c>) are answered by platform administrators and judged by management.
     /// </summary>
-    private static OpsActor Actor(CurrentUser user, string? partyId)
-    {
-        var roles = OpsRole.None;
-        if (partyId is not null && user.PartyId == partyId && user.PartyRole == PartyRoles.Admin)
-        {
-            roles |= OpsRole.Party;
-        }
-
-        if (user.SpansAllParties)
-        {
-            roles |= OpsRole.Operator | OpsRole.Management;
-        }
-
-        if (user.Is(PlatformRoles.Management))
-        {
-            roles |= OpsRole.Management;
-        }
-
-        return new OpsActor(user.Id, user.DisplayName, roles);
-    }
+    private static OpsActor Actor(CurrentUser user, string? partyId) => OrganisationActor.Of(user, partyId);
 
     private static (string? Party, DateOnly From, DateOnly To) PackRange(HttpContext http, TimeProvider time, string? from, string? to, string? partyId)
     {

@@ -89,6 +89,13 @@ public sealed class LiveFeed(IClusterClient cluster, LiveSender sender, LivePush
                 await PartyAsync(evaluation.PartyId, "evaluationChanged",
                     new { evaluation.Id, evaluation.PartyId, evaluation.Year, evaluation.State, evaluation.Total, evaluation.Result, evaluation.Version }, cancellationToken);
                 break;
+            case Grains.Supervision.SupervisionViewChanged { Record: var record }:
+                // A small card; an open mystery visit only reaches platform staff and management, never the party visited.
+                await PartyAsync(record.VisibleToParty ? record.PartyId : null, "supervisionChanged",
+                    new { record.Id, PartyId = record.VisibleToParty ? record.PartyId : null, record.State, record.Overdue, record.PlannedFor, record.Version },
+                    cancellationToken);
+                break;
+
             case Grains.Indicators.ReportExportChanged { Export: var export }:
                 // Only the person who asked follows a pack made on request.
                 await sender.SendAsync("reportExportChanged", Indicators.IndicatorsApi.ExportView.Of(export), cancellationToken,

@@ -80,6 +80,7 @@ public static class SupervisionHosting
             .Validate(o => o.PublicPermits is >= 1 and <= 1_000_000 && o.PublicWindow > TimeSpan.Zero, "Surveys: PublicPermits 1–1000000, PublicWindow > 0.")
             .ValidateOnStart();
         services.AddSingleton<SupervisionReadModel>();
+        services.AddSingleton<SurveyExport>();
         services.AddPerAddressRateLimit<SurveyOptions>(PublicRateLimit, o => (o.PublicPermits, o.PublicWindow));
         return builder;
     }

@@ -18,7 +18,10 @@ namespace MediaCenter.Web.Supervision;
 /// </summary>
 internal static class SupervisionApi
 {
-    public sealed record PlanBody(SupervisionKind? Kind, string? Title, string? PartyId, string? Channel, DateOnly? PlannedFor, string? Detail);
+    public sealed record PlanBody(SupervisionKind? Kind, string? Title, string? PartyId, string? Channel, DateOnly? PlannedFor, string? Detail,
+        Guid? ResponsibleId = null);
+
+    public sealed record ScheduleBody(DateOnly? PlannedFor, Guid? ResponsibleId);
 
     public sealed record RecordBody(DateOnly? DoneOn, string? Summary, List<string>? Findings);
 
@@ -55,17 +58,19 @@ internal static class SupervisionApi
             .WithName("SupervisionWorkflow")
             .WithSummary("The supervision state table (state × command × who → next state).");
 
-        records.MapPost("/", async (PlanBody? body, HttpContext http, IClusterClient cluster) =>
+        records.MapPost("/", async (PlanBody? body, HttpContext http, IClusterClient cluster, UserStore users) =>
             {
                 var operation = CommandIds.Required(http);
-                var command = new PlanSupervision(body?.Kind, body?.Title, body?.PartyId, body?.Channel, body?.PlannedFor, body?.Detail);
+                var responsible = await ResponsibleAsync(body?.ResponsibleId, http, users);
+                var command = new PlanSupervision(body?.Kind, body?.Title, body?.PartyId, body?.Channel, body?.PlannedFor, body?.Detail, responsible);
                 var result = await cluster.GetGrain<ISupervisionRecordGrain>(IdFor("sup", operation)).ExecuteAsync(command, Actor(http.CurrentUser()), operation);
                 return Answer(http, result, created: true);
             })
             .RequireAuthorization(Policies.OperationsRead)
             .WithName("PlanSupervision")
             .WithSummary("Operators and management plan a supervision activity: kind (TelephoneVisit, OnlineSurvey, ReturnVisit, ManagerVisit, " +
-                "MysteryVisit, PublicSupervision), title, the access party and channel concerned, the day planned. Requires an Idempotency-Key.");
+                "MysteryVisit, PublicSupervision), title, the access party and channel concerned, the day planned, the person responsible " +
+                "(responsibleId: an operator, admin or management account; the planner by default), reminded the day before. Requires an Idempotency-Key.");
 
         records.MapGet("/{id}", async (string id, HttpContext http, IClusterClient cluster) =>
             {
@@ -85,6 +90,18 @@ internal static class SupervisionApi
             .WithName("GetSupervision")
             .WithSummary("A record with its findings (and how far each one's rectification got), the linked survey's results, its history and the caller's moves.");
 
+        records.MapPost("/{id}/schedule", async (string id, ScheduleBody? body, HttpContext http, IClusterClient cluster, UserStore users) =>
+            {
+                var (record, _) = await VisibleAsync(id, http, cluster);
+                // A record planned without anyone responsible gets the person who schedules it.
+                var responsible = body?.ResponsibleId is null && record.ResponsibleId is not null ? null : await ResponsibleAsync(body?.ResponsibleId, http, users);
+                return await ExecuteAsync(id, new ScheduleSupervision(body?.PlannedFor, responsible), http, cluster);
+            })
+            .RequireAuthorization(Policies.PartyRead)
+            .WithName("ScheduleSupervision")
+            .WithSummary("Sets or moves a planned activity's day (plannedFor) and the person responsible (responsibleId; kept when absent, the caller " +
+                "when the record has none). The person is told the day before; when the day ends without the activity recorded the record is " +
+                "flagged overdue. Requires an Idempotency-Key.");
         Command(records, "/{id}/record", "RecordSupervision", "Records the activity as carried out: doneOn (default today), summary, findings (texts).",
             (RecordBody? b) => new RecordSupervision(b?.DoneOn, b?.Summary, b?.Findings));
         Command(records, "/{id}/findings", "AddSupervisionFinding", "Adds a finding to a record carried out.",
@@ -130,6 +147,31 @@ internal static class SupervisionApi
             .WithName("GetSurvey")
             .WithSummary("A survey with its questions and per-question results (counts per option or rating, the latest texts).");
 
+        surveys.MapGet("/{id}/answers.xlsx", async (string id, HttpContext http, IClusterClient cluster, SurveyExport export) =>
+            {
+                var (survey, rows) = await ExportAsync(id, http, cluster, export);
+                using var buffer = new MemoryStream();
+                await Reports.ReportPack.WriteXlsxAsync(buffer, new Dictionary<string, object> { [MessageCatalog.Render(Msg.Of("supervision.export.sheet"), MessageCatalog.CurrentLanguage)] = rows }, http.RequestAborted);
+                return Results.File(buffer.ToArray(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", $"{survey.Id}-answers.xlsx");
+            })
+            .AddEndpointFilter<AuditedRead>()
+            .RequireAuthorization(Policies.OperationsRead)
+            .WithName("ExportSurveyAnswersXlsx")
+            .WithSummary("A survey's answers as XLSX: one row per answer (number, time in Asia/Shanghai, one column per question), headers in the " +
+                "caller's language; phone numbers and e-mail addresses in text answers masked except for platform administrators; every export is " +
+                "written to the operation log.");
+
+        surveys.MapGet("/{id}/answers.csv", async (string id, HttpContext http, IClusterClient cluster, SurveyExport export) =>
+            {
+                var (survey, rows) = await ExportAsync(id, http, cluster, export);
+                return Results.Stream(body => Reports.ReportPack.WriteCsvAsync(body, rows, http.RequestAborted), "text/csv; charset=utf-8",
+                    $"{survey.Id}-answers.csv");
+            })
+            .AddEndpointFilter<AuditedRead>()
+            .RequireAuthorization(Policies.OperationsRead)
+            .WithName("ExportSurveyAnswersCsv")
+            .WithSummary("The same answers as CSV.");
+
         SurveyCommand(surveys, "/{id}", "EditSurvey", "Rewrites a draft survey.", (SurveyBody? b) => new DefineSurvey(b?.Title, b?.Intro, b?.Questions, b?.ConsentText), put: true);
         SurveyCommand(surveys, "/{id}/publish", "PublishSurvey", "Publishes a draft: the public link answers.", (NoteBody? _) => new PublishSurvey());
         SurveyCommand(surveys, "/{id}/close", "CloseSurvey", "Closes a published survey: no more answers.", (NoteBody? _) => new CloseSurvey());
@@ -140,6 +182,34 @@ internal static class SupervisionApi
     /// <summary>An id derived from the operation, so a retried creation reaches the same grain.</summary>
     internal static string IdFor(string prefix, string operationId) =>
         prefix + "-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(prefix + "\n" + operationId)).AsSpan(0, 8));
+
+    /// <summary>The person responsible: the account named (platform staff who supervise, active), or the caller when none is named.</summary>
+    private static async Task<Grains.Newsroom.Person> ResponsibleAsync(Guid? id, HttpContext http, UserStore users)
+    {
+        var caller = http.CurrentUser();
+        if (id is not { } named || named == caller.Id)
+        {
+            return new Grains.Newsroom.Person(caller.Id, caller.DisplayName);
+        }
+
+        var user = await users.GetAsync(named, http.RequestAborted);
+        var supervises = user is { Disabled: false } && user.PlatformRoles.Any(r => r is PlatformRoles.Admin or PlatformRoles.Operator or PlatformRoles.Management);
+        return supervises ? new Grains.Newsroom.Person(user!.Id, user.DisplayName)
+            : throw new IdentityProblem(ProblemKind.Invalid, Msg.Of("supervision.responsibleInvalid"));
+    }
+
+    /// <summary>The survey and its answers for an export; a platform administrator sees personal data in full, and that is audited.</summary>
+    private static async Task<(SurveyView Survey, List<Dictionary<string, object?>> Rows)> ExportAsync(string id, HttpContext http, IClusterClient cluster,
+        SurveyExport export)
+    {
+        var survey = await cluster.GetGrain<ISurveyGrain>(id).GetAsync()
+            ?? throw new IdentityProblem(ProblemKind.NotFound, Msg.Of("common.notFound", ("what", WhatSurvey)));
+        var full = http.CurrentUser().Is(PlatformRoles.Admin);
+        http.Audit().Target = "survey:" + survey.Id;
+        http.Audit().Details["answers"] = survey.Responses;
+        http.Audit().Details["personalData"] = full ? "full" : "masked";
+        return (survey, await export.RowsAsync(survey, full, http.RequestAborted));
+    }
 
     private static bool SeesAll(CurrentUser user) => user.SpansAllParties || user.Is(PlatformRoles.Management);
 

@@ -17,6 +17,8 @@ public sealed record SupervisionRow
     public string? DoneBy { get; init; }
     public required int Findings { get; init; }
     public string? SurveyId { get; init; }
+    public string? Responsible { get; init; }
+    public required bool Overdue { get; init; }
     public required DateTimeOffset UpdatedAt { get; init; }
 }
 
@@ -42,7 +44,7 @@ public sealed class SupervisionReadModel(NpgsqlDataSource db)
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync<SupervisionRow>(new CommandDefinition("""
-            SELECT id, kind, state, title, party_id, channel, planned_for, done_on, done_by, findings, survey_id, updated_at
+            SELECT id, kind, state, title, party_id, channel, planned_for, done_on, done_by, findings, survey_id, responsible, overdue, updated_at
               FROM mc.supervision_records
              WHERE (@all OR (party_id = @partyId AND (kind <> 'MysteryVisit' OR state = 'Closed')))
                AND (@kind::text IS NULL OR kind = @kind)

@@ -115,9 +115,11 @@ internal static class TicketsApi
             .WithSummary("Staff record a phone call or an e-mail as a ticket: kind, priority, source (Phone, Email), subject, content, and the caller's " +
                 "name/phone/email with consent (stored encrypted, answered masked). Requires an Idempotency-Key.");
 
-        tickets.MapGet("/{id}", async (string id, HttpContext http, IClusterClient cluster) =>
+        tickets.MapGet("/{id}", async (string id, HttpContext http, IClusterClient cluster, Evaluation.EvaluationReadModel evaluations) =>
             {
                 var (ticket, grain) = await VisibleAsync(id, http, cluster);
+                var user = http.CurrentUser();
+                var citing = await evaluations.CitingTicketAsync(ticket.Id, user.PartyId, user.SpansAllParties || user.Is(PlatformRoles.Management), http.RequestAborted);
                 var rectifications = new List<object>();
                 foreach (var r in ticket.Rectifications ?? [])
                 {
@@ -125,11 +127,18 @@ internal static class TicketsApi
                     rectifications.Add(new { Id = r, view?.Source.Title, view?.State, view?.UpdatedAt });
                 }
 
-                return Results.Ok(new { Ticket = ticket, AllowedMoves = await grain.AllowedForAsync(Actor(http.CurrentUser())), Rectifications = rectifications });
+                return Results.Ok(new
+                {
+                    Ticket = ticket,
+                    AllowedMoves = await grain.AllowedForAsync(Actor(http.CurrentUser())),
+                    Rectifications = rectifications,
+                    Evaluations = citing.Select(e => new { e.Id, e.PartyId, e.Year, e.Title, e.State, e.Result }),
+                });
             })
             .RequireAuthorization(Policies.PartyRead)
             .WithName("GetTicket")
-            .WithSummary("A ticket with its clock, the rectifications it opened (and their state) and the moves the caller may make now; contact masked.");
+            .WithSummary("A ticket with its clock, the rectifications it opened (and their state), the yearly evaluations citing it as evidence " +
+                "and the moves the caller may make now; contact masked.");
 
         tickets.MapGet("/{id}/attachments/{attachment:guid}", async (string id, Guid attachment, HttpContext http, IClusterClient cluster,
                 Newsroom.MediaStore store) =>

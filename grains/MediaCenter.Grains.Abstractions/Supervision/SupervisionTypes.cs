@@ -1,3 +1,4 @@
+using MediaCenter.Grains.Newsroom;
 using MediaCenter.Grains.Operations;
 using MediaCenter.Grains.Workflow;
 
@@ -58,6 +59,15 @@ public enum SupervisionCommandType
 
     /// <summary>Closes the record.</summary>
     Close,
+
+    /// <summary>Sets a planned activity's day and the person responsible for it.</summary>
+    Schedule,
+
+    /// <summary>
+    /// Not a command anyone sends: the history entry the record's reminder writes when the planned day passed without the
+    /// activity being recorded (it raises <see cref="SupervisionRecordView.Overdue"/>).
+    /// </summary>
+    MarkOverdue,
 }
 
 /// <summary>One finding of an activity, and the rectification it opened, if any.</summary>
@@ -72,6 +82,8 @@ public sealed record SupervisionFinding(
 /// <summary>A supervision record (监督记录).</summary>
 /// <param name="PartyId">The access party the activity concerns; null when it concerns the operator itself.</param>
 /// <param name="Channel">The channel or service visited, when the activity concerns one.</param>
+/// <param name="ResponsibleId">The person responsible for carrying out a planned activity (reminded the day before).</param>
+/// <param name="Overdue">The planned day passed without the activity being recorded (cleared by rescheduling or recording it).</param>
 [GenerateSerializer, Immutable, Alias("mc.SupervisionRecordView")]
 public sealed record SupervisionRecordView(
     [property: Id(0)] string Id,
@@ -90,7 +102,10 @@ public sealed record SupervisionRecordView(
     [property: Id(13)] string CreatedBy,
     [property: Id(14)] long Version,
     [property: Id(15)] DateTimeOffset CreatedAt,
-    [property: Id(16)] DateTimeOffset UpdatedAt)
+    [property: Id(16)] DateTimeOffset UpdatedAt,
+    [property: Id(17)] Guid? ResponsibleId = null,
+    [property: Id(18)] string? Responsible = null,
+    [property: Id(19)] bool Overdue = false)
 {
     /// <summary>
     /// Whether the party concerned may see the record: always, except a mystery visit before it is closed (the party must
@@ -107,7 +122,7 @@ public abstract record SupervisionCommand
     public abstract SupervisionCommandType Type { get; }
 }
 
-/// <summary>Plans an activity.</summary>
+/// <summary>Plans an activity; <paramref name="Responsible"/> is who carries it out (the web defaults it to the planner).</summary>
 [GenerateSerializer, Immutable, Alias("mc.PlanSupervision")]
 public sealed record PlanSupervision(
     [property: Id(0)] SupervisionKind? Kind,
@@ -115,7 +130,8 @@ public sealed record PlanSupervision(
     [property: Id(2)] string? PartyId,
     [property: Id(3)] string? Channel,
     [property: Id(4)] DateOnly? PlannedFor,
-    [property: Id(5)] string? Detail) : SupervisionCommand
+    [property: Id(5)] string? Detail,
+    [property: Id(6)] Person? Responsible = null) : SupervisionCommand
 {
     /// <inheritdoc />
     public override SupervisionCommandType Type => SupervisionCommandType.Plan;
@@ -152,6 +168,14 @@ public sealed record LinkSupervisionSurvey([property: Id(0)] string? SurveyId) :
 {
     /// <inheritdoc />
     public override SupervisionCommandType Type => SupervisionCommandType.LinkSurvey;
+}
+
+/// <summary>Sets (or moves) a planned activity's day and, when given, the person responsible; moving the day clears the overdue flag.</summary>
+[GenerateSerializer, Immutable, Alias("mc.ScheduleSupervision")]
+public sealed record ScheduleSupervision([property: Id(0)] DateOnly? PlannedFor, [property: Id(1)] Person? Responsible) : SupervisionCommand
+{
+    /// <inheritdoc />
+    public override SupervisionCommandType Type => SupervisionCommandType.Schedule;
 }
 
 /// <summary>Closes the record.</summary>
@@ -203,6 +227,13 @@ public interface ISupervisionRecordGrain : IGrainWithStringKey
     /// <summary>With its history.</summary>
     [Alias("History"), Orleans.Concurrency.ReadOnly]
     Task<List<SupervisionHistoryEntry>> GetHistoryAsync();
+
+    /// <summary>
+    /// What the schedule reminder does on each tick (callable, so a check can be forced): the day-before notice to the person
+    /// responsible, or the overdue flag once the planned day is over. Returns how many notifications it stored.
+    /// </summary>
+    [Alias("CheckSchedule")]
+    Task<int> CheckScheduleAsync();
 }
 
 /// <summary>
@@ -219,6 +250,7 @@ public static class SupervisionWorkflow
     [
         new(null, SupervisionCommandType.Plan, Supervisor, SupervisionState.Planned),
         new(SupervisionState.Planned, SupervisionCommandType.LinkSurvey, Supervisor, SupervisionState.Planned),
+        new(SupervisionState.Planned, SupervisionCommandType.Schedule, Supervisor, SupervisionState.Planned),
         new(SupervisionState.Planned, SupervisionCommandType.Record, Supervisor, SupervisionState.Done),
         new(SupervisionState.Done, SupervisionCommandType.AddFinding, Supervisor, SupervisionState.Done),
         new(SupervisionState.Done, SupervisionCommandType.OpenRectification, Supervisor, SupervisionState.Done),
@@ -234,3 +266,7 @@ public static class SupervisionWorkflow
     public static string RectificationId(string recordId, int finding) =>
         string.Create(System.Globalization.CultureInfo.InvariantCulture, $"rect-{recordId}-f{finding}");
 }
+
+/// <summary>A supervision record changed (on the operations live topic), for the 监督 page to redraw.</summary>
+[GenerateSerializer, Alias("mc.live.SupervisionViewChanged")]
+public sealed record SupervisionViewChanged([property: Id(0)] SupervisionRecordView Record) : Platform.LiveEvent;

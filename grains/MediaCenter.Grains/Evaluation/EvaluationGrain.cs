@@ -1,4 +1,5 @@
 using System.Globalization;
+using MediaCenter.Grains.Incidents;
 using MediaCenter.Grains.Indicators;
 using MediaCenter.Grains.Operations;
 using MediaCenter.Grains.Platform;
@@ -25,7 +26,8 @@ public sealed class EvaluationGrainState
 /// <see cref="EvaluationWorkflow"/>. A finding opens a rectification of the center on the general rectification grain (with
 /// this evaluation as its source and a person responsible recorded here); a failing result cannot be concluded without one,
 /// and no evaluation closes while one is not done. The read table and the event log follow through
-/// <see cref="IEvaluationJournal"/>; every change is also pushed live on the operations topic.
+/// <see cref="IEvaluationJournal"/>; every change is also pushed live on the operations topic. Once the evaluation is closed,
+/// management is told (once) to plan the center's evaluation of the next year, unless it is planned already.
 /// </summary>
 internal sealed partial class EvaluationGrain : Grain, IEvaluationGrain
 {
@@ -36,10 +38,12 @@ internal sealed partial class EvaluationGrain : Grain, IEvaluationGrain
     private const int MaxItems = 100;
     private const int FirstYear = 2000;
     private const int LastYear = 2100;
+    internal const string PlanNextKind = "evaluationPlanNext";
 
     private readonly IPersistentState<EvaluationGrainState> _state;
     private readonly TimeProvider _time;
     private readonly IEvaluationJournal _journal;
+    private readonly IAlertCentreJournal _alerts;
     private readonly ILogger<EvaluationGrain> _logger;
     private readonly CommandPipeline<EvaluationGrainState, EvaluationState, EvaluationCommandType, OpsRole, EvaluationResult> _pipeline;
     private readonly EventBacklog _events = new();
@@ -48,12 +52,14 @@ internal sealed partial class EvaluationGrain : Grain, IEvaluationGrain
         [PersistentState("evaluation", StorageNames.Main)] IPersistentState<EvaluationGrainState> state,
         [FromKeyedServices(TimeProviderNames.Grains)] TimeProvider time,
         IEvaluationJournal journal,
+        IAlertCentreJournal alerts,
         Orleans.Serialization.DeepCopier<EvaluationGrainState> copier,
         ILogger<EvaluationGrain> logger)
     {
         _state = state;
         _time = time;
         _journal = journal;
+        _alerts = alerts;
         _logger = logger;
         _pipeline = CommandPipeline.For(this, state,
             new WorkflowSpec<EvaluationGrainState, EvaluationState, EvaluationCommandType, OpsRole, EvaluationResult>
@@ -219,6 +225,12 @@ internal sealed partial class EvaluationGrain : Grain, IEvaluationGrain
                     if (!await EvidenceExistsAsync(kind, reference))
                     {
                         return Invalid(Msg.Of("evaluation.noSuchEvidence", ("kind", kind), ("reference", reference)));
+                    }
+
+                    // A ticket is evidence about a center only when it was assigned to that center (the operator's: to the operator).
+                    if (kind == EvaluationEvidenceKind.Ticket && !AssignedTo(await GrainFactory.GetGrain<ITicketGrain>(reference).GetAsync(), e.PartyId))
+                    {
+                        return Invalid(Msg.Of("evaluation.ticketOfAnotherCenter", ("reference", reference), ("party", e.PartyId)));
                     }
 
                     var number = e.Evidence.Count + 1;
@@ -395,6 +407,10 @@ internal sealed partial class EvaluationGrain : Grain, IEvaluationGrain
         return sum == 100 ? null : Msg.Of("evaluation.weightsMustSum", ("sum", sum));
     }
 
+    /// <summary>Whether the ticket was assigned to the organisation evaluated: an access party, or the operator itself.</summary>
+    private static bool AssignedTo(TicketView? ticket, string partyId) =>
+        ticket is not null && (partyId == People.Organisation.OperatorKey ? ticket.Assignee == People.Organisation.OperatorKey : ticket.PartyId == partyId);
+
     private static List<EvaluationScore> WithScore(List<EvaluationScore> scores, EvaluationScore score) =>
         [.. scores.Where(s => s.Party != score.Party || s.Criterion != score.Criterion), score];
 
@@ -426,6 +442,33 @@ internal sealed partial class EvaluationGrain : Grain, IEvaluationGrain
         await _events.AppendAsync(S.History, h => h.Version, entry => _journal.RecordAsync(evaluation, entry, cancellationToken));
         await _journal.RecordAsync(evaluation, null, cancellationToken);
         await GrainFactory.PublishLiveAsync(LiveTopic.Operations, new EvaluationViewChanged(evaluation));
+        if (evaluation.State == EvaluationState.Closed)
+        {
+            await RemindToPlanNextAsync(evaluation);
+        }
+    }
+
+    /// <summary>
+    /// Management is told to plan next year's evaluation of the center. Part of announcing the close, so it is retried with it
+    /// (and on the next activation) until stored; the notification's id is the evaluation's, so it is stored once.
+    /// </summary>
+    private async Task RemindToPlanNextAsync(EvaluationView evaluation)
+    {
+        var next = evaluation.Year + 1;
+        if (next > LastYear || await GrainFactory.GetGrain<IEvaluationGrain>(EvaluationWorkflow.IdOf(evaluation.PartyId, next)).GetAsync() is not null)
+        {
+            return;
+        }
+
+        var id = $"eval:{Id}:plan-next";
+        var now = _time.GetUtcNow();
+        string title = Msg.Of("evaluation.planNextTitle", ("party", evaluation.PartyId), ("year", next));
+        string body = Msg.Of("evaluation.planNextBody", ("party", evaluation.PartyId), ("year", evaluation.Year), ("next", next),
+            ("result", evaluation.Result?.ToString() ?? "—"));
+        if (await _alerts.NotifyAsync(new AlertNotification(id, "management", PlanNextKind, evaluation.PartyId, title, body, now)))
+        {
+            await GrainFactory.PublishLiveAsync(LiveTopic.Notifications, new NotificationRaised(id, "management", PlanNextKind, null, evaluation.PartyId, null, title, body, now));
+        }
     }
 
     private EvaluationResult Invalid(string message) => Refuse(OpsOutcome.Invalid, message);

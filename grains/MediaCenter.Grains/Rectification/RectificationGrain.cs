@@ -124,7 +124,8 @@ internal sealed partial class RectificationGrain : Grain, IRectificationGrain, I
         {
             // The notification is stored before the mark: a crash between them repeats the call, and the id stores it once.
             var id = $"rect:{Id}:overdue:{action.Number}";
-            var audience = "party:" + rectification.PartyId;
+            // The operator's own rectifications (of its yearly evaluation) are answered by its administrators.
+            var audience = rectification.PartyId == People.Organisation.OperatorKey ? "role:admin" : "party:" + rectification.PartyId;
             var now = _time.GetUtcNow();
             string title = Msg.Of("indicator.actionOverdue", ("what", action.What));
             string body = Msg.Of("indicator.actionOverdueBody", ("source", rectification.Source.Title), ("number", action.Number), ("owner", action.Owner),

@@ -1,9 +1,15 @@
 using System.Globalization;
+using MediaCenter.Grains.Incidents;
+using MediaCenter.Grains.Newsroom;
 using MediaCenter.Grains.Operations;
+using MediaCenter.Grains.Platform;
 using MediaCenter.Grains.Rectification;
 using MediaCenter.Grains.Workflow;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
+using Orleans.Runtime;
 
 namespace MediaCenter.Grains.Supervision;
 
@@ -14,16 +20,26 @@ public sealed class SupervisionRecordState
     [Id(0)] public SupervisionRecordView? Record { get; set; }
     [Id(1)] public List<SupervisionHistoryEntry> History { get; set; } = [];
     [Id(2)] public List<AppliedOperation<SupervisionResult>> Applied { get; set; } = [];
+
+    /// <summary>The planned day the responsible person was reminded of (once per day planned).</summary>
+    [Id(3)] public DateOnly? RemindedFor { get; set; }
 }
 
 /// <summary>
 /// One supervision activity (F11.2, §11.2.2). Commands run through the command pipeline against
 /// <see cref="SupervisionWorkflow"/>; a finding opens a rectification of the party on the general rectification grain, with
 /// this record as its source, so the party answers it like any other and the record shows how far it got. The read table
-/// and the event log follow through <see cref="ISupervisionJournal"/>.
+/// and the event log follow through <see cref="ISupervisionJournal"/>. While a planned activity has a day, a durable reminder
+/// tells the person responsible the day before (09:00, Asia/Shanghai) and, when the day ends without the activity recorded,
+/// raises the overdue flag (a history entry, so the list and the page follow) and tells them and management.
 /// </summary>
-internal sealed partial class SupervisionRecordGrain : Grain, ISupervisionRecordGrain
+internal sealed partial class SupervisionRecordGrain : Grain, ISupervisionRecordGrain, IRemindable
 {
+    internal const string ScheduleReminder = "schedule";
+    internal const string DueKind = "supervisionDue";
+    internal const string OverdueKind = "supervisionOverdue";
+    private static readonly TimeSpan RemindAtHour = TimeSpan.FromHours(9);
+
     private const int MaxTitle = 200;
     private const int MaxText = 4000;
     private const int MaxShort = 100;
@@ -32,6 +48,8 @@ internal sealed partial class SupervisionRecordGrain : Grain, ISupervisionRecord
     private readonly IPersistentState<SupervisionRecordState> _state;
     private readonly TimeProvider _time;
     private readonly ISupervisionJournal _journal;
+    private readonly IAlertCentreJournal _alerts;
+    private readonly IOptions<ReminderOptions> _reminders;
     private readonly ILogger<SupervisionRecordGrain> _logger;
     private readonly CommandPipeline<SupervisionRecordState, SupervisionState, SupervisionCommandType, OpsRole, SupervisionResult> _pipeline;
     private readonly EventBacklog _events = new();
@@ -40,12 +58,16 @@ internal sealed partial class SupervisionRecordGrain : Grain, ISupervisionRecord
         [PersistentState("supervision", StorageNames.Main)] IPersistentState<SupervisionRecordState> state,
         [FromKeyedServices(TimeProviderNames.Grains)] TimeProvider time,
         ISupervisionJournal journal,
+        IAlertCentreJournal alerts,
+        IOptions<ReminderOptions> reminders,
         Orleans.Serialization.DeepCopier<SupervisionRecordState> copier,
         ILogger<SupervisionRecordGrain> logger)
     {
         _state = state;
         _time = time;
         _journal = journal;
+        _alerts = alerts;
+        _reminders = reminders;
         _logger = logger;
         _pipeline = CommandPipeline.For(this, state,
             new WorkflowSpec<SupervisionRecordState, SupervisionState, SupervisionCommandType, OpsRole, SupervisionResult>
@@ -92,7 +114,119 @@ internal sealed partial class SupervisionRecordGrain : Grain, ISupervisionRecord
             Command = command.Type,
             Roles = () => actor.Roles,
             Decide = transition => DecideAsync(command, actor, transition.To!.Value),
+            AfterWrite = _ => KeepReminderAsync(),
         });
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName == ScheduleReminder)
+        {
+            await CheckScheduleAsync();
+        }
+    }
+
+    /// <summary>
+    /// Runs on each tick of the schedule reminder: the day-before notice once per planned day, then the overdue flag once the
+    /// day is over. Notifications carry ids made of the record and the day, so a tick repeated after a failed write stores
+    /// nothing twice.
+    /// </summary>
+    public async Task<int> CheckScheduleAsync()
+    {
+        if (S.Record is not { State: SupervisionState.Planned, PlannedFor: { } day } record)
+        {
+            await KeepReminderAsync();
+            return 0;
+        }
+
+        var stored = 0;
+        var now = _time.GetUtcNow();
+        var (remindAt, overdueAt) = Moments(day);
+        var audience = record.ResponsibleId is { } who ? "user:" + who.ToString("N") : "management";
+        var party = record.VisibleToParty ? record.PartyId : null;
+        if (now >= overdueAt && !record.Overdue)
+        {
+            string title = Msg.Of("supervision.overdueTitle", ("title", record.Title));
+            string body = Msg.Of("supervision.overdueBody", ("day", Day(day)), ("responsible", record.Responsible ?? "—"));
+            foreach (var to in new[] { audience, "management" }.Distinct(StringComparer.Ordinal))
+            {
+                stored += await NotifyAsync($"sup:{Id}:overdue:{Day(day)}:{to}", to, OverdueKind, party, title, body, now);
+            }
+
+            S.Record = record with { Overdue = true, Version = record.Version + 1, UpdatedAt = now };
+            S.RemindedFor = day;
+            S.History.Add(new SupervisionHistoryEntry(S.Record.Version, now, Guid.Empty, "system", SupervisionCommandType.MarkOverdue, record.State,
+                record.State, Day(day)));
+            _events.Owe(S.Record.Version);
+            await _state.WriteStateAsync();
+            LogChanged(_logger, Id, nameof(SupervisionCommandType.MarkOverdue), record.State.ToString(), record.State.ToString());
+            await _pipeline.Announcer.RunAsync(CancellationToken.None);
+        }
+        else if (now >= remindAt && now < overdueAt && S.RemindedFor != day)
+        {
+            string title = Msg.Of("supervision.dueTitle", ("title", record.Title));
+            string body = Msg.Of("supervision.dueBody", ("day", Day(day)), ("party", record.PartyId ?? "—"));
+            stored += await NotifyAsync($"sup:{Id}:due:{Day(day)}", audience, DueKind, party, title, body, now);
+            S.RemindedFor = day;
+            await _state.WriteStateAsync();
+        }
+
+        await KeepReminderAsync();
+        return stored;
+    }
+
+    private async Task<int> NotifyAsync(string id, string audience, string kind, string? partyId, string title, string body, DateTimeOffset now)
+    {
+        // Only supervisors are told (a person responsible or management, never the party): a mystery visit stays hidden.
+        if (await _alerts.NotifyAsync(new AlertNotification(id, audience, kind, partyId, title, body, now)))
+        {
+            await GrainFactory.PublishLiveAsync(LiveTopic.Notifications, new NotificationRaised(id, audience, kind, null, partyId, null, title, body, now));
+            return 1;
+        }
+
+        return 0;
+    }
+
+    /// <summary>The next moment the schedule needs looking at, or null when nothing is left to do for the planned day.</summary>
+    private DateTimeOffset? NextCheck()
+    {
+        if (S.Record is not { State: SupervisionState.Planned, PlannedFor: { } day } record || record.Overdue)
+        {
+            return null;
+        }
+
+        var (remindAt, overdueAt) = Moments(day);
+        return S.RemindedFor == day || _time.GetUtcNow() >= overdueAt ? overdueAt : remindAt;
+    }
+
+    /// <summary>Keeps the schedule reminder registered exactly while a planned day has a notice or a flag still to come.</summary>
+    private async Task KeepReminderAsync()
+    {
+        if (NextCheck() is { } next)
+        {
+            var due = next - _time.GetUtcNow();
+            var period = _reminders.Value.MinimumReminderPeriod > TimeSpan.Zero ? _reminders.Value.MinimumReminderPeriod : TimeSpan.FromMinutes(1);
+            await this.RegisterOrUpdateReminder(ScheduleReminder, due < TimeSpan.Zero ? TimeSpan.Zero : due, period);
+        }
+        else if (await this.GetReminder(ScheduleReminder) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+        }
+    }
+
+    /// <summary>09:00 the day before, and the end of the planned day (Asia/Shanghai).</summary>
+    private static (DateTimeOffset RemindAt, DateTimeOffset OverdueAt) Moments(DateOnly day)
+    {
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(Indicators.IndicatorMonths.TimeZone);
+        DateTimeOffset At(DateOnly d, TimeSpan time)
+        {
+            var local = d.ToDateTime(TimeOnly.FromTimeSpan(time));
+            return new DateTimeOffset(local, zone.GetUtcOffset(local));
+        }
+
+        return (At(day.AddDays(-1), RemindAtHour), At(day.AddDays(1), TimeSpan.Zero));
+    }
+
+    private static string Day(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     private async Task<SupervisionResult> DecideAsync(SupervisionCommand command, OpsActor actor, SupervisionState to)
     {
@@ -110,8 +244,14 @@ internal sealed partial class SupervisionRecordGrain : Grain, ISupervisionRecord
                         return Invalid(Msg.Of("supervision.planRequired", ("max", MaxTitle)));
                     }
 
+                    if (c.Responsible is { } person && (person.Id == Guid.Empty || OpsGrainSupport.Required(person.Name, MaxShort) is null))
+                    {
+                        return Invalid(Msg.Of("supervision.responsibleInvalid"));
+                    }
+
                     S.Record = new SupervisionRecordView(Id, kind, to, title, OpsGrainSupport.Optional(c.PartyId), OpsGrainSupport.Optional(c.Channel),
-                        c.PlannedFor, OpsGrainSupport.Optional(c.Detail), null, null, null, [], null, actor.Name, 0, now, now);
+                        c.PlannedFor, OpsGrainSupport.Optional(c.Detail), null, null, null, [], null, actor.Name, 0, now, now,
+                        c.Responsible?.Id, c.Responsible?.Name.Trim());
                     comment = kind.ToString();
                     break;
                 }
@@ -125,7 +265,15 @@ internal sealed partial class SupervisionRecordGrain : Grain, ISupervisionRecord
                     }
 
                     var numbered = findings.Select((f, i) => new SupervisionFinding(i + 1, f, null, now, actor.Name)).ToList();
-                    S.Record = S.Record! with { State = to, DoneOn = c.DoneOn ?? Today(now), DoneBy = actor.Name, Summary = summary, Findings = numbered };
+                    S.Record = S.Record! with
+                    {
+                        State = to,
+                        DoneOn = c.DoneOn ?? Today(now),
+                        DoneBy = actor.Name,
+                        Summary = summary,
+                        Findings = numbered,
+                        Overdue = false,
+                    };
                     comment = numbered.Count.ToString(CultureInfo.InvariantCulture);
                     break;
                 }
@@ -200,6 +348,30 @@ internal sealed partial class SupervisionRecordGrain : Grain, ISupervisionRecord
                     break;
                 }
 
+            case ScheduleSupervision c:
+                {
+                    if (c.PlannedFor is not { } day)
+                    {
+                        return Invalid(Msg.Of("supervision.dayRequired"));
+                    }
+
+                    if (c.Responsible is { } person && (person.Id == Guid.Empty || OpsGrainSupport.Required(person.Name, MaxShort) is null))
+                    {
+                        return Invalid(Msg.Of("supervision.responsibleInvalid"));
+                    }
+
+                    var r = S.Record!;
+                    S.Record = r with
+                    {
+                        PlannedFor = day,
+                        ResponsibleId = c.Responsible?.Id ?? r.ResponsibleId,
+                        Responsible = c.Responsible?.Name.Trim() ?? r.Responsible,
+                        Overdue = r.Overdue && r.PlannedFor == day,
+                    };
+                    comment = Day(day) + (S.Record.Responsible is { } name ? " · " + name : "");
+                    break;
+                }
+
             case CloseSupervision c:
                 if (!OpsGrainSupport.FitsOptional(c.Note, MaxText))
                 {
@@ -239,6 +411,7 @@ internal sealed partial class SupervisionRecordGrain : Grain, ISupervisionRecord
 
         await _events.AppendAsync(S.History, h => h.Version, entry => _journal.RecordAsync(record, entry, cancellationToken));
         await _journal.RecordAsync(record, null, cancellationToken);
+        await GrainFactory.PublishLiveAsync(LiveTopic.Operations, new SupervisionViewChanged(record));
     }
 
     private static DateOnly Today(DateTimeOffset now) =>

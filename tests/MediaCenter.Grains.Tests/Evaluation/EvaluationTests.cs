@@ -2,6 +2,7 @@ using MediaCenter.Grains.Evaluation;
 using MediaCenter.Grains.Operations;
 using MediaCenter.Grains.Rectification;
 using MediaCenter.Grains.Supervision;
+using MediaCenter.Grains.Tickets;
 
 namespace MediaCenter.Grains.Tests.Evaluation;
 
@@ -323,5 +324,41 @@ public sealed class EvaluationTests(ClusterFixture fixture)
         await MustAsync(grain, new AddEvaluationEvidence(EvaluationEvidenceKind.Supervision, record.GetPrimaryKeyString(), "管理者走访"), Operator);
         var view = await MustAsync(grain, new AddEvaluationEvidence(EvaluationEvidenceKind.Report, "/api/v1/reports/pack.xlsx?from=2026-01&to=2026-12", null), Center);
         Assert.Equal([(1, EvaluationEvidenceKind.Supervision), (2, EvaluationEvidenceKind.Report)], view.Evidence.Select(e => (e.Number, e.Kind)));
+    }
+
+    [Fact]
+    public async Task A_ticket_is_evidence_only_about_the_center_it_was_assigned_to()
+    {
+        var grain = Grain();
+        await MustAsync(grain, new PlanEvaluation(_party, Year, "年度评价"), Operator);
+        var mine = await TicketAsync("party:" + _party);
+        var others = await TicketAsync("party:" + _party + "-other");
+        var operators = await TicketAsync(MediaCenter.Grains.People.Organisation.OperatorKey);
+        var unassigned = await TicketAsync(null);
+
+        foreach (var foreign in new[] { others, operators, unassigned })
+        {
+            var refused = await grain.ExecuteAsync(new AddEvaluationEvidence(EvaluationEvidenceKind.Ticket, foreign, null), Operator, Op());
+            Assert.Equal(OpsOutcome.Invalid, refused.Outcome);
+            Assert.Contains(foreign, Text.En(refused.Message), StringComparison.Ordinal);
+        }
+
+        var cited = await MustAsync(grain, new AddEvaluationEvidence(EvaluationEvidenceKind.Ticket, mine, "投诉处理"), Center);
+        Assert.Equal((EvaluationEvidenceKind.Ticket, mine), (Assert.Single(cited.Evidence).Kind, cited.Evidence[0].Reference));
+    }
+
+    /// <summary>A ticket accepted and, when <paramref name="assignee"/> is given, assigned to it.</summary>
+    private async Task<string> TicketAsync(string? assignee)
+    {
+        var staff = new TicketActor(Guid.NewGuid(), "受理员", TicketActorKind.PlatformStaff);
+        var ticket = fixture.Grains.GetGrain<ITicketGrain>("T" + Guid.NewGuid().ToString("N")[..10].ToUpperInvariant());
+        Assert.True((await ticket.ExecuteAsync(new SubmitTicket(TicketKind.Complaint, null, TicketSource.Phone, "大屏过亮", "晚上太亮", null, null), staff, Op())).Ok);
+        Assert.True((await ticket.ExecuteAsync(new AcceptTicket(), staff, Op())).Ok);
+        if (assignee is not null)
+        {
+            Assert.True((await ticket.ExecuteAsync(new AssignTicket(assignee, null), staff, Op())).Ok);
+        }
+
+        return ticket.GetPrimaryKeyString();
     }
 }

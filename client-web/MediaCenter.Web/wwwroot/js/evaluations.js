@@ -36,10 +36,14 @@ import { mc, t, tf, $, h as el, send, me, navigate, formatTime, problemText as p
       el("section", { id: "ev-compare" })].filter(Boolean));
   }
 
+  // The operator's own evaluation has the party "operator" (运营方).
+  function partyName(id) { return id === "operator" ? t("ev.operatorParty") : id; }
+
   function planForm() {
     const form = el("form", { id: "ev-plan", class: "ops-toolbar" },
       el("strong", { text: t("ev.plan") }),
-      el("input", { name: "partyId", placeholder: t("ev.party"), required: true, "aria-label": t("ev.party") }),
+      el("input", { name: "partyId", placeholder: t("ev.party"), required: true, "aria-label": t("ev.party"), list: "ev-parties" }),
+      el("datalist", { id: "ev-parties" }, el("option", { value: "operator", text: t("ev.operatorParty") })),
       el("input", { name: "year", type: "number", min: 2000, max: 2100, value: new Date().getFullYear(), required: true, "aria-label": t("ev.year") }),
       el("input", { name: "title", placeholder: t("ev.titleField"), maxlength: 200, "aria-label": t("ev.titleField") }),
       el("button", { type: "submit", class: "primary compact", text: t("ev.save") }));
@@ -65,7 +69,7 @@ import { mc, t, tf, $, h as el, send, me, navigate, formatTime, problemText as p
       if (!box) { return; }
       const heads = [t("ev.titleField"), t("ev.party"), t("ev.year"), t("ev.state"), t("ev.total"), t("ev.resultLabel")];
       box.replaceChildren(el("h2", { text: t("ev.list") }), table(heads, rows.map(r => el("tr", { "data-evaluation": r.id, "data-state": r.state },
-        td(link("/evaluations/" + encodeURIComponent(r.id), r.title), heads[0]), td(r.partyId, heads[1]), td(String(r.year), heads[2]),
+        td(link("/evaluations/" + encodeURIComponent(r.id), r.title), heads[0]), td(partyName(r.partyId), heads[1]), td(String(r.year), heads[2]),
         td(t("ev.state." + r.state), heads[3]), td(num(r.total), heads[4]), td(grade(r.result), heads[5]))), t("ev.empty"), "ev-table"));
       // The comparison follows the center on screen, else the first one listed (a center's own users see only theirs).
       const party = shown ? shown.partyId : rows[0]?.partyId;
@@ -135,10 +139,11 @@ import { mc, t, tf, $, h as el, send, me, navigate, formatTime, problemText as p
       el("div", { class: "card-head" }, el("h2", { text: e.title }),
         el("button", { type: "button", class: "lang", text: t("ev.back"), onclick: () => go("/evaluations") })),
       el("dl", { class: "tk-fields" },
-        row(t("ev.state"), t("ev.state." + e.state)), row(t("ev.party"), e.partyId), row(t("ev.year"), String(e.year)),
+        row(t("ev.state"), t("ev.state." + e.state)), row(t("ev.party"), partyName(e.partyId)), row(t("ev.year"), String(e.year)),
         row(t("ev.total"), num(e.total ?? d.total)), row(t("ev.resultLabel"), grade(e.result)),
         row(t("ev.bands"), `${e.bands.excellent} / ${e.bands.good} / ${e.bands.pass}`),
         row(t("ev.summary"), e.summary), row(t("ev.reward"), e.reward), row(t("ev.practice"), e.practice), row(t("ev.createdBy"), e.createdBy)),
+      el("p", null, el("a", { id: "ev-export", href: `/api/v1/evaluations/${encodeURIComponent(e.id)}/export.xlsx`, download: "", text: t("ev.export") })),
       el("h3", { text: t("ev.criteria") }), scoresTable(d)];
     if (e.survey) {
       parts.push(el("p", { id: "ev-survey" }, tf("ev.surveyLine", { survey: e.survey.surveyId, criterion: e.survey.criterion, mean: e.survey.meanRating, n: e.survey.ratings, score: e.survey.score })));
@@ -211,7 +216,7 @@ import { mc, t, tf, $, h as el, send, me, navigate, formatTime, problemText as p
     const totals = el("div", { class: "chart ev-chart", id: "ev-chart-totals", "data-totals": c.years.map(y => y.total ?? "").join(",") });
     const criteria = el("div", { class: "chart ev-chart", id: "ev-chart-criteria" });
     const heads = [t("ev.year"), t("ev.total"), t("ev.resultLabel"), ...codes];
-    box.replaceChildren(el("h2", { text: tf("ev.compareTitle", { party: c.partyId }) }), totals, criteria,
+    box.replaceChildren(el("h2", { text: tf("ev.compareTitle", { party: partyName(c.partyId) }) }), totals, criteria,
       table(heads, c.years.map(y => el("tr", { "data-year": y.year },
         td(String(y.year), heads[0]), td(num(y.total), heads[1]), td(grade(y.result), heads[2]),
         codes.map((code, i) => td(num(y.criteria.find(x => x.code === code)?.score), heads[3 + i])))), t("ev.empty"), "ev-compare-table"));

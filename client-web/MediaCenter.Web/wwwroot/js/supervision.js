@@ -1,7 +1,7 @@
 // Supervision (监督, F11.2): the records of telephone visits, online surveys, return visits, managers' visits, mystery visits
 // and public supervision, each with its findings and the rectifications they opened; and the survey builder, with each
 // survey's public link and its answers charted per question. Addresses: /supervision, /supervision/{id},
-// /supervision/surveys/{id}. Uses the shared module (js/lib.js).
+// /supervision/surveys/{id}. Live: the record grains push supervisionChanged. Uses the shared module (js/lib.js).
 import { mc, t, tf, $, h as el, send, me, navigate, formatTime, problemText as problem, lineageBlock } from "./lib.js";
 
 (function () {
@@ -61,13 +61,16 @@ import { mc, t, tf, $, h as el, send, me, navigate, formatTime, problemText as p
       const rows = await mc.api("/api/v1/supervision");
       const box = $("sv-list");
       if (!box) { return; }
-      const heads = [t("sv.titleField"), t("sv.kind"), t("sv.state"), t("sv.party"), t("sv.doneOn"), t("sv.findings")];
-      box.replaceChildren(table(heads, rows.map(r => el("tr", { "data-record": r.id, "data-state": r.state },
-        td(link("/supervision/" + encodeURIComponent(r.id), r.title), heads[0]), td(t("sv.kind." + r.kind), heads[1]), td(t("sv.state." + r.state), heads[2]),
-        td(r.partyId, heads[3]), td(r.doneOn, heads[4]), td(String(r.findings), heads[5]))), t("sv.empty")));
+      const heads = [t("sv.titleField"), t("sv.kind"), t("sv.state"), t("sv.party"), t("sv.plannedFor"), t("sv.responsible"), t("sv.doneOn"), t("sv.findings")];
+      box.replaceChildren(table(heads, rows.map(r => el("tr", { "data-record": r.id, "data-state": r.state, "data-overdue": String(!!r.overdue) },
+        td(link("/supervision/" + encodeURIComponent(r.id), r.title), heads[0]), td(t("sv.kind." + r.kind), heads[1]),
+        td(el("span", null, t("sv.state." + r.state), r.overdue ? " " : null, r.overdue ? overdueBadge() : null), heads[2]),
+        td(r.partyId, heads[3]), td(r.plannedFor, heads[4]), td(r.responsible, heads[5]), td(r.doneOn, heads[6]), td(String(r.findings), heads[7]))), t("sv.empty")));
       if (supervises()) { await refreshSurveys(); }
     } catch (err) { message(problem(err)); }
   }
+
+  function overdueBadge() { return el("span", { class: "badge badge-bad sv-overdue", text: t("sv.overdue") }); }
 
   async function act(id, path, body) {
     try {
@@ -91,10 +94,10 @@ import { mc, t, tf, $, h as el, send, me, navigate, formatTime, problemText as p
     const moves = d.allowedMoves;
     const row = (label, value) => el("div", null, el("dt", { text: label }), el("dd", { text: value ?? "—" }));
     const parts = [
-      el("div", { class: "card-head" }, el("h2", { text: `${t("sv.kind." + r.kind)} · ${r.title}` }),
+      el("div", { class: "card-head" }, el("h2", null, `${t("sv.kind." + r.kind)} · ${r.title}`, r.overdue ? " " : null, r.overdue ? overdueBadge() : null),
         el("button", { type: "button", class: "lang", text: t("sv.back"), onclick: () => go("/supervision") })),
       el("dl", { class: "tk-fields" },
-        row(t("sv.state"), t("sv.state." + r.state)), row(t("sv.party"), r.partyId), row(t("sv.channel"), r.channel), row(t("sv.plannedFor"), r.plannedFor),
+        row(t("sv.state"), t("sv.state." + r.state)), row(t("sv.party"), r.partyId), row(t("sv.channel"), r.channel), row(t("sv.plannedFor"), r.plannedFor), row(t("sv.responsible"), r.responsible),
         row(t("sv.doneOn"), r.doneOn), row(t("sv.doneBy"), r.doneBy), row(t("sv.summary"), r.summary), row(t("sv.createdBy"), r.createdBy)),
       el("h3", { text: t("sv.findings") }),
       el("ol", { id: "sv-findings" }, d.findings.map(f => el("li", { "data-finding": f.finding.number },
@@ -105,6 +108,18 @@ import { mc, t, tf, $, h as el, send, me, navigate, formatTime, problemText as p
           : moves.includes("OpenRectification") && r.partyId
             ? el("button", { type: "button", class: "lang sv-open-rect", text: t("sv.openRectification"), onclick: () => act(r.id, `findings/${f.finding.number}/rectification`) })
             : null)))];
+    if (moves.includes("Schedule")) {
+      const form = el("form", { id: "sv-schedule", class: "ops-toolbar" },
+        el("input", { name: "plannedFor", type: "date", required: true, value: r.plannedFor || "", "aria-label": t("sv.plannedFor") }),
+        el("label", { class: "nr-inline" }, el("input", { name: "takeOver", type: "checkbox", checked: !r.responsibleId }), el("span", { text: t("sv.takeOver") })),
+        el("button", { type: "submit", class: "primary compact", text: t("sv.schedule") }));
+      form.addEventListener("submit", event => {
+        event.preventDefault();
+        const f = form.elements;
+        act(r.id, "schedule", { plannedFor: f.plannedFor.value, responsibleId: f.takeOver.checked ? me().id : null });
+      });
+      parts.push(form);
+    }
     if (moves.includes("Record")) {
       const form = el("form", { id: "sv-record", class: "ops-toolbar" },
         el("input", { name: "doneOn", type: "date", "aria-label": t("sv.doneOn") }),
@@ -191,6 +206,9 @@ import { mc, t, tf, $, h as el, send, me, navigate, formatTime, problemText as p
       el("div", { class: "card-head" }, el("h2", { text: s.title }), el("button", { type: "button", class: "lang", text: t("sv.back"), onclick: () => go("/supervision") })),
       el("p", null, el("span", { class: "badge", text: t("sv.survey." + s.state) }), " ", tf("sv.responsesN", { n: s.responses }), " · ", el("code", { text: s.id })),
       s.state === "Published" ? el("p", null, t("sv.publicLink"), " ", el("a", { id: "sv-public-link", href: publicLink(s.id), target: "_blank", rel: "noopener", text: publicLink(s.id) })) : null,
+      s.state !== "Draft" ? el("p", { class: "ops-toolbar", id: "sv-export" },
+        el("a", { id: "sv-export-xlsx", href: `/api/v1/surveys/${encodeURIComponent(s.id)}/answers.xlsx`, download: "", text: t("sv.exportXlsx") }), " ",
+        el("a", { id: "sv-export-csv", href: `/api/v1/surveys/${encodeURIComponent(s.id)}/answers.csv`, download: "", text: t("sv.exportCsv") })) : null,
       s.state === "Draft" ? el("button", { type: "button", id: "sv-publish", class: "primary compact", text: t("sv.publish"), onclick: () => command("publish") }) : null,
       s.state === "Published" ? el("button", { type: "button", id: "sv-survey-close", class: "lang", text: t("sv.closeSurvey"), onclick: () => command("close") }) : null,
       results(s)));
@@ -249,4 +267,11 @@ import { mc, t, tf, $, h as el, send, me, navigate, formatTime, problemText as p
   });
   document.addEventListener("mc:view", event => { if (event.detail === "supervision") { start(); } });
   document.addEventListener("mc:language", () => { if (started && !$("supervision").hidden) { skeleton(); refresh(); show(); } });
+  // Live: a record changed (planned, scheduled, flagged overdue, recorded …): the list follows, and the record if it is open.
+  mc.live.on("supervisionChanged", card => {
+    if (!started || $("supervision").hidden) { return; }
+    refresh();
+    if (card && route[0] === card.id) { show(); }
+  });
+  mc.live.onReconnected(() => { if (started && !$("supervision").hidden) { refresh(); show(); } });
 })();

@@ -149,7 +149,7 @@ import { mc, t, tf, $, h as el, send, me, navigate, formatTime, problemText as p
     if (!box) { return; }
     if (!id) { box.replaceChildren(); return; }
     try {
-      const { ticket: x, allowedMoves, rectifications } = await mc.api("/api/v1/tickets/" + encodeURIComponent(id));
+      const { ticket: x, allowedMoves, rectifications, evaluations = [] } = await mc.api("/api/v1/tickets/" + encodeURIComponent(id));
       const c = x.clock;
       const row = (label, value) => el("div", null, el("dt", { text: label }), el("dd", { text: value ?? "—" }));
       box.replaceChildren(el("article", { class: "card tk-ticket", id: "tk-open", "data-ticket": x.id, "data-state": x.state },
@@ -175,6 +175,11 @@ import { mc, t, tf, $, h as el, send, me, navigate, formatTime, problemText as p
             el("a", { href: "/indicators/rectifications/" + encodeURIComponent(r.id), "data-route": "", text: r.title || r.id,
               onclick: e => { e.preventDefault(); navigate("/indicators/rectifications/" + encodeURIComponent(r.id)); } }),
             " ", el("span", { class: "badge", text: t("ind.rect.state." + (r.state || "Open")) }))))) : null,
+        evaluations.length ? el("div", { id: "tk-evaluations" }, el("strong", { text: t("tk.citedBy") }),
+          el("ul", null, evaluations.map(e => el("li", { "data-evaluation": e.id },
+            el("a", { href: "/evaluations/" + encodeURIComponent(e.id), "data-route": "", text: `${e.year} · ${e.title}`,
+              onclick: ev => { ev.preventDefault(); navigate("/evaluations/" + encodeURIComponent(e.id)); } }),
+            " ", el("span", { class: "badge", text: t("ev.state." + e.state) }))))) : null,
         allowedMoves.filter(m => moves[m]).map(m => moveForm(x, m)),
         allowedMoves.includes("ErasePersonalData") && !x.personalDataErasedAt && isStaff()
           ? el("button", { type: "button", class: "lang", id: "tk-erase", text: t("tk.cmd.ErasePersonalData"), onclick: async () => {
