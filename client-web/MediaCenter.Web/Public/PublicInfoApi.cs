@@ -180,7 +180,8 @@ public sealed class PublicInfoCache(NpgsqlDataSource db, PartyDirectory director
                     ? new { p.Introduction, p.Services, p.OpeningHours, p.Address, p.Phone, p.Email, p.SupervisionPhone, p.ComplaintChannels, p.DisputeRules, p.UpdatedAt }
                     : null,
                 Staff = staff.Where(s => s.Organisation == o.Organisation.Key).Select(s => new { s.Name, s.Post }).ToList(),
-                Evaluation = evaluations.FirstOrDefault(e => o.Organisation.PartyId is { } party && e.PartyId == party) is { } e
+                // The operator's own yearly evaluation is kept under its key, a center's under its party.
+                Evaluation = evaluations.FirstOrDefault(e => e.PartyId == (o.Organisation.PartyId ?? Organisation.OperatorKey)) is { } e
                     ? new { e.Year, e.Title, e.State, e.Total, e.Result, e.Summary, e.UpdatedAt }
                     : null,
             }).ToList(),

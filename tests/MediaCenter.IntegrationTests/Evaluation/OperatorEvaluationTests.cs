@@ -39,5 +39,14 @@ public sealed class OperatorEvaluationTests(IntegrationFixture fixture)
 
         // A center's users do not see the operator's evaluation.
         Assert.Equal(HttpStatusCode.NotFound, await people.PartyAdmin.StatusAsync(HttpMethod.Get, $"/api/v1/evaluations/{id}"));
+
+        // Concluded, it is the center's latest evaluation on the public information page (no account), with its result.
+        using var anonymous = shared.Anonymous();
+        var published = await Eventually.WaitAsync(async () =>
+                System.Text.Json.JsonDocument.Parse(await anonymous.GetStringAsync("/api/public/info")).RootElement.GetProperty("organisations")
+                    .EnumerateArray().First(o => o.Str("key") == "operator").GetProperty("evaluation").Clone(),
+            e => e.ValueKind == System.Text.Json.JsonValueKind.Object && e.GetProperty("year").GetInt32() == year, TimeSpan.FromSeconds(20),
+            "the operator's concluded evaluation on the public information");
+        Assert.Equal(("Good", "良好"), (published.Str("result"), published.Str("summary")));
     }
 }

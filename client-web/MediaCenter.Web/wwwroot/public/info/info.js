@@ -69,14 +69,14 @@
       o.staff.length
         ? el("ul", { class: "pi-staff" }, o.staff.map(s => el("li", { text: t("person", { name: s.name, post: t(s.post) }) })))
         : el("p", { class: "muted", text: t("noStaff") }),
-      o.side === "Party" ? [
+      [
         el("h3", { text: t("evaluation") }),
         e ? el("div", { class: "pi-evaluation" },
           el("p", {}, el("span", { text: t("year", { year: e.year }) + " · " }), el("span", { class: "pi-grade", text: t(e.result || "") }),
             e.total === null || e.total === undefined ? null : el("span", { text: " · " + t("total", { total: e.total }) })),
           e.summary ? el("p", { class: "intro", text: e.summary }) : null)
           : el("p", { class: "muted", text: t("noEvaluation") }),
-      ] : null);
+      ]);
   }
 
   async function load() {
