@@ -318,7 +318,7 @@ UPDATE orleansstorage s
 -- the readers of history take it instead of the entry's payload and actor.
 CREATE TABLE IF NOT EXISTS mc.event_log_display
 (
-    id      bigint PRIMARY KEY REFERENCES mc.event_log (id),
+    id      bigint PRIMARY KEY,
     actor   text  NULL,
     payload jsonb NOT NULL
 );
@@ -333,10 +333,11 @@ SELECT r.id, r.actor, r.payload::jsonb
 ON CONFLICT (id) DO NOTHING;
 
 -- The security alerts are append-only (their trigger refuses any update): an old alert's message is kept beside it the same
--- way, and the alert list prefers it.
+-- way, and the alert list prefers it. Neither table declares a foreign key to the log it accompanies: a reference would make
+-- PostgreSQL refuse a TRUNCATE of that log for the reference before the log's own append-only trigger could refuse it.
 CREATE TABLE IF NOT EXISTS mc.security_alert_display
 (
-    id      bigint PRIMARY KEY REFERENCES mc.security_alerts (id),
+    id      bigint PRIMARY KEY,
     message text NOT NULL
 );
 
