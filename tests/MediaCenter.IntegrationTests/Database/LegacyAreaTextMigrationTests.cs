@@ -54,30 +54,30 @@ public sealed class LegacyAreaTextMigrationTests(IntegrationFixture fixture)
         var newForm = Msg.Of("ticket.reopened", ("subject", Subject)).ToString();
         for (var i = 0; i < Notices.Length; i++)
         {
-            await ExecuteAsync(db, """
+            await MigrationSql.ExecuteAsync(db, """
                 INSERT INTO mc.notifications (id, audience, kind, title, body, created_at) VALUES (@id, 'ops', 'legacy', @text, @text, now())
                 """, ("id", $"lat:{i}"), ("text", Notices[i].Legacy));
         }
 
-        await ExecuteAsync(db, """
+        await MigrationSql.ExecuteAsync(db, """
             INSERT INTO mc.notifications (id, audience, kind, title, body, created_at) VALUES
                 ('lat:new', 'ops', 'ticketReopened', @new, @new, now()), ('lat:own', 'ops', 'incident.reported', @own, @own, now())
             """, ("new", newForm), ("own", PeoplesOwnText));
-        await ExecuteAsync(db, """
+        await MigrationSql.ExecuteAsync(db, """
             INSERT INTO mc.notifications (id, audience, kind, title, body, created_at) VALUES
                 ('lat:signin', 'role:admin', 'security', 'lat', '账户 lat-user 在 15 分钟内登录失败 6 次 / 6 failed sign-ins for lat-user within 15 minutes', now()),
                 ('lat:delete', 'role:admin', 'security', 'lat', 'lat-admin 在 15 分钟内删除了 40 项 / lat-admin deleted 40 items within 15 minutes', now())
             """);
         const string LegacyAlert = "账户 lat-user 在 15 分钟内登录失败 6 次 / 6 failed sign-ins for lat-user within 15 minutes";
-        await ExecuteAsync(db, "INSERT INTO mc.security_alerts (kind, subject, message) VALUES ('lat-signin', 'lat-user', @message)", ("message", LegacyAlert));
-        await ExecuteAsync(db, """
+        await MigrationSql.ExecuteAsync(db, "INSERT INTO mc.security_alerts (kind, subject, message) VALUES ('lat-signin', 'lat-user', @message)", ("message", LegacyAlert));
+        await MigrationSql.ExecuteAsync(db, """
             INSERT INTO mc.tickets (id, kind, priority, source, subject, state, consent_purpose, acknowledge_by, reply_by, version, created_at, updated_at)
             VALUES ('lat-ticket', 'Complaint', 'Normal', 'Web', @subject, 'Received',
                     '仅用于受理、答复和回访本次投诉、咨询或建议 / only to handle, reply to and follow up this ticket', now(), now(), 1, now(), now())
             """, ("subject", Subject));
 
         // A reprinted story's version, the collection patrol, a hot event's card and a rectification's view (JSON).
-        await ExecuteAsync(db, """
+        await MigrationSql.ExecuteAsync(db, """
             INSERT INTO mc.article_versions (article_id, version, title, content, saved_by, saved_by_name, saved_at) VALUES
                 ('lat-story', 1, '两会特稿', @content::jsonb, '00000000-0000-0000-0000-000000000000', '系统 / system', now())
             """, ("content", """
@@ -87,16 +87,16 @@ public sealed class LegacyAreaTextMigrationTests(IntegrationFixture fixture)
                                {"kind": "Note", "text": "未能本地化的图片 / images not stored locally:\nhttps://news.example/1.png — 超时 / timed out\nhttps://news.example/2.png — 无法下载 / could not be fetched (HTTP 404)"},
                                {"kind": "Note", "text": "演播厅 A / B 区大屏"}]}
                 """));
-        await ExecuteAsync(db, """
+        await MigrationSql.ExecuteAsync(db, """
             INSERT INTO mc.patrol_reports (started_at, finished_at, trigger, status, checks) VALUES (now(), now(), 'lat', 'warning', @checks::jsonb)
             """, ("checks", """
                 [{"name": "collection", "detail": "采集源失败超过一天 / feed sources failing for more than a day: news/新华 (超时 / timed out); news/人民 (对方返回 HTTP 500 / the feed answered HTTP 500)"}]
                 """));
-        await ExecuteAsync(db, """
+        await MigrationSql.ExecuteAsync(db, """
             INSERT INTO mc.hot_events (id, party_id, title, status, starts_at, ends_at, card, version, updated_at)
             VALUES ('lat-hot', 'lat-party', '元宵晚会', 'Registered', now(), now(), '{"history": [{"actor": "系统 / system"}]}', 1, now())
             """);
-        await ExecuteAsync(db, """
+        await MigrationSql.ExecuteAsync(db, """
             INSERT INTO mc.rectifications (id, party_id, source_kind, source_ref, title, state, version, opened_at, updated_at, view)
             VALUES ('lat-rect', 'lat-party', 'Indicator', 'x', '指标整改', 'Open', 1, now(), now(), '{"openedBy": "平台 / platform"}')
             """);
@@ -108,7 +108,7 @@ public sealed class LegacyAreaTextMigrationTests(IntegrationFixture fixture)
             {"lastError":"无法访问该页面（HTTP 404） / The page could not be reached."},{"lastError":"该地址不可用：需要公网地址 / This address cannot be used: it must reach a public address."}]}
             """);
         await InsertStateAsync(db, "feedsource", 2, """{"$type":"FeedSourceState","lastError":"对方返回 HTTP 503 / the feed answered HTTP 503"}""");
-        await ExecuteAsync(db, """
+        await MigrationSql.ExecuteAsync(db, """
             INSERT INTO mc.event_log (entity_type, entity_id, version, event_type, actor, occurred_at, payload)
             VALUES ('article', 'lat-story', 1, 'File', '系统 / system', now(),
                     '{"actorName": "系统 / system", "comment": "一键转载 / reprinted from https://news.example/a"}'),
@@ -119,39 +119,39 @@ public sealed class LegacyAreaTextMigrationTests(IntegrationFixture fixture)
 
         for (var i = 0; i < Notices.Length; i++)
         {
-            Assert.Equal(Notices[i].Expected, await ScalarAsync<string>(db, "SELECT title FROM mc.notifications WHERE id = @id", ("id", $"lat:{i}")));
-            Assert.Equal(Notices[i].Expected, await ScalarAsync<string>(db, "SELECT body FROM mc.notifications WHERE id = @id", ("id", $"lat:{i}")));
+            Assert.Equal(Notices[i].Expected, await MigrationSql.ScalarAsync<string>(db, "SELECT title FROM mc.notifications WHERE id = @id", ("id", $"lat:{i}")));
+            Assert.Equal(Notices[i].Expected, await MigrationSql.ScalarAsync<string>(db, "SELECT body FROM mc.notifications WHERE id = @id", ("id", $"lat:{i}")));
         }
 
-        Assert.Equal(newForm, await ScalarAsync<string>(db, "SELECT body FROM mc.notifications WHERE id = 'lat:new'"));
-        Assert.Equal(PeoplesOwnText, await ScalarAsync<string>(db, "SELECT body FROM mc.notifications WHERE id = 'lat:own'"));
+        Assert.Equal(newForm, await MigrationSql.ScalarAsync<string>(db, "SELECT body FROM mc.notifications WHERE id = 'lat:new'"));
+        Assert.Equal(PeoplesOwnText, await MigrationSql.ScalarAsync<string>(db, "SELECT body FROM mc.notifications WHERE id = 'lat:own'"));
         Assert.Equal("6 failed sign-ins for lat-user within 15 minutes",
-            MessageCatalog.Render(await ScalarAsync<string>(db, "SELECT body FROM mc.notifications WHERE id = 'lat:signin'"), Languages.English));
+            MessageCatalog.Render(await MigrationSql.ScalarAsync<string>(db, "SELECT body FROM mc.notifications WHERE id = 'lat:signin'"), Languages.English));
         Assert.Equal(Msg.Of("web.bulkDeletion", ("actor", "lat-admin"), ("minutes", 15), ("count", 40)).ToString(),
-            await ScalarAsync<string>(db, "SELECT body FROM mc.notifications WHERE id = 'lat:delete'"));
-        Assert.Equal(Msg.Of("ticket.consentPurpose").ToString(), await ScalarAsync<string>(db, "SELECT consent_purpose FROM mc.tickets WHERE id = 'lat-ticket'"));
+            await MigrationSql.ScalarAsync<string>(db, "SELECT body FROM mc.notifications WHERE id = 'lat:delete'"));
+        Assert.Equal(Msg.Of("ticket.consentPurpose").ToString(), await MigrationSql.ScalarAsync<string>(db, "SELECT consent_purpose FROM mc.tickets WHERE id = 'lat-ticket'"));
 
-        Assert.Equal(Msg.Of("newsroom.system").ToString(), await ScalarAsync<string>(db, "SELECT saved_by_name FROM mc.article_versions WHERE article_id = 'lat-story'"));
+        Assert.Equal(Msg.Of("newsroom.system").ToString(), await MigrationSql.ScalarAsync<string>(db, "SELECT saved_by_name FROM mc.article_versions WHERE article_id = 'lat-story'"));
         Assert.Equal(Msg.Of("intake.reprintAngle", ("attribution", "来源：新华网 https://news.example/a"), ("excerpt", "正文摘录 / 第一段")).ToString(),
-            await ScalarAsync<string>(db, "SELECT content ->> 'angle' FROM mc.article_versions WHERE article_id = 'lat-story'"));
+            await MigrationSql.ScalarAsync<string>(db, "SELECT content ->> 'angle' FROM mc.article_versions WHERE article_id = 'lat-story'"));
         Assert.Equal(Msg.Of("intake.reprintComment", ("url", "https://news.example/a")).ToString(),
-            await ScalarAsync<string>(db, "SELECT content ->> 'comment' FROM mc.article_versions WHERE article_id = 'lat-story'"));
+            await MigrationSql.ScalarAsync<string>(db, "SELECT content ->> 'comment' FROM mc.article_versions WHERE article_id = 'lat-story'"));
         Assert.Equal(Msg.Of("intake.reprintImage", ("number", 1)).ToString(),
-            await ScalarAsync<string>(db, "SELECT content -> 'materials' -> 0 ->> 'text' FROM mc.article_versions WHERE article_id = 'lat-story'"));
-        var imagesNote = await ScalarAsync<string>(db, "SELECT content -> 'materials' -> 1 ->> 'text' FROM mc.article_versions WHERE article_id = 'lat-story'");
+            await MigrationSql.ScalarAsync<string>(db, "SELECT content -> 'materials' -> 0 ->> 'text' FROM mc.article_versions WHERE article_id = 'lat-story'"));
+        var imagesNote = await MigrationSql.ScalarAsync<string>(db, "SELECT content -> 'materials' -> 1 ->> 'text' FROM mc.article_versions WHERE article_id = 'lat-story'");
         Assert.Equal("Images not stored locally:\nhttps://news.example/1.png — Timed out.\nhttps://news.example/2.png — Could not be fetched (HTTP 404).",
             MessageCatalog.Render(imagesNote, Languages.English));
         Assert.Equal("未能本地化的图片：\nhttps://news.example/1.png — 超时\nhttps://news.example/2.png — 无法下载（HTTP 404）",
             MessageCatalog.Render(imagesNote, Languages.Chinese));
-        Assert.Equal(PeoplesOwnText, await ScalarAsync<string>(db, "SELECT content -> 'materials' -> 2 ->> 'text' FROM mc.article_versions WHERE article_id = 'lat-story'"));
+        Assert.Equal(PeoplesOwnText, await MigrationSql.ScalarAsync<string>(db, "SELECT content -> 'materials' -> 2 ->> 'text' FROM mc.article_versions WHERE article_id = 'lat-story'"));
 
-        var patrol = await ScalarAsync<string>(db, "SELECT checks -> 0 ->> 'detail' FROM mc.patrol_reports WHERE trigger = 'lat'");
+        var patrol = await MigrationSql.ScalarAsync<string>(db, "SELECT checks -> 0 ->> 'detail' FROM mc.patrol_reports WHERE trigger = 'lat'");
         Assert.Equal(Msg.Of("intake.patrolFailing", ("sources", Msg.List([
                 Msg.Of("intake.failingSource", ("channel", "news"), ("name", "新华"), ("error", Msg.Of("intake.timedOut"))),
                 Msg.Of("intake.failingSource", ("channel", "news"), ("name", "人民"), ("error", Msg.Of("intake.feedAnswered", ("status", "HTTP 500")))),
             ]))).ToString(), patrol);
-        Assert.Equal(Msg.Of("ops.systemActor").ToString(), await ScalarAsync<string>(db, "SELECT card -> 'history' -> 0 ->> 'actor' FROM mc.hot_events WHERE id = 'lat-hot'"));
-        Assert.Equal(Msg.Of("indicator.actorPlatform").ToString(), await ScalarAsync<string>(db, "SELECT view ->> 'openedBy' FROM mc.rectifications WHERE id = 'lat-rect'"));
+        Assert.Equal(Msg.Of("ops.systemActor").ToString(), await MigrationSql.ScalarAsync<string>(db, "SELECT card -> 'history' -> 0 ->> 'actor' FROM mc.hot_events WHERE id = 'lat-hot'"));
+        Assert.Equal(Msg.Of("indicator.actorPlatform").ToString(), await MigrationSql.ScalarAsync<string>(db, "SELECT view ->> 'openedBy' FROM mc.rectifications WHERE id = 'lat-rect'"));
 
         var ticketState = await StateAsync(db, "ticket");
         Assert.Contains(Msg.Of("ticket.actorPublic").ToString(), ticketState, StringComparison.Ordinal);
@@ -167,19 +167,19 @@ public sealed class LegacyAreaTextMigrationTests(IntegrationFixture fixture)
         Assert.DoesNotContain("/ ", inbox, StringComparison.Ordinal);
 
         // The records stay as they were written: the event log, and the append-only security alerts.
-        Assert.Equal(LegacyAlert, await ScalarAsync<string>(db, "SELECT message FROM mc.security_alerts WHERE kind = 'lat-signin'"));
-        Assert.Equal("6 failed sign-ins for lat-user within 15 minutes", MessageCatalog.Render(await ScalarAsync<string>(db,
+        Assert.Equal(LegacyAlert, await MigrationSql.ScalarAsync<string>(db, "SELECT message FROM mc.security_alerts WHERE kind = 'lat-signin'"));
+        Assert.Equal("6 failed sign-ins for lat-user within 15 minutes", MessageCatalog.Render(await MigrationSql.ScalarAsync<string>(db,
             "SELECT d.message FROM mc.security_alert_display d JOIN mc.security_alerts a ON a.id = d.id WHERE a.kind = 'lat-signin'"), Languages.English));
-        Assert.Equal("系统 / system|一键转载 / reprinted from https://news.example/a", await ScalarAsync<string>(db,
+        Assert.Equal("系统 / system|一键转载 / reprinted from https://news.example/a", await MigrationSql.ScalarAsync<string>(db,
             "SELECT actor || '|' || (payload ->> 'comment') FROM mc.event_log WHERE entity_id = 'lat-story' AND version = 1"));
 
         // What people read of an old entry is kept beside it, in the catalogue's form; an entry with people's text only has none.
         var system = Msg.Of("newsroom.system").ToString();
-        Assert.Equal($"{system}|{system}|{Msg.Of("intake.reprintComment", ("url", "https://news.example/a"))}", await ScalarAsync<string>(db, """
+        Assert.Equal($"{system}|{system}|{Msg.Of("intake.reprintComment", ("url", "https://news.example/a"))}", await MigrationSql.ScalarAsync<string>(db, """
             SELECT d.actor || '|' || (d.payload ->> 'actorName') || '|' || (d.payload ->> 'comment')
               FROM mc.event_log_display d JOIN mc.event_log e ON e.id = d.id WHERE e.entity_id = 'lat-story' AND e.version = 1
             """));
-        Assert.Equal(0L, await ScalarAsync<long>(db,
+        Assert.Equal(0L, await MigrationSql.ScalarAsync<long>(db,
             "SELECT count(*) FROM mc.event_log_display d JOIN mc.event_log e ON e.id = d.id WHERE e.entity_id = 'lat-story' AND e.version = 2"));
 
         // Once rewritten, nothing is left for it to do.
@@ -191,45 +191,18 @@ public sealed class LegacyAreaTextMigrationTests(IntegrationFixture fixture)
                                   (SELECT string_agg(id || message, '|' ORDER BY id) FROM mc.security_alert_display),
                                   (SELECT string_agg(convert_from(payloadbinary, 'UTF8'), '|' ORDER BY graintypestring) FROM orleansstorage))
             """;
-        var before = await ScalarAsync<string>(db, Everything);
+        var before = await MigrationSql.ScalarAsync<string>(db, Everything);
         await RunMigrationAsync(db);
-        Assert.Equal(before, await ScalarAsync<string>(db, Everything));
+        Assert.Equal(before, await MigrationSql.ScalarAsync<string>(db, Everything));
     }
 
-    private static Task InsertStateAsync(NpgsqlDataSource db, string grainType, int n, string json) => ExecuteAsync(db, """
+    private static Task InsertStateAsync(NpgsqlDataSource db, string grainType, int n, string json) => MigrationSql.ExecuteAsync(db, """
         INSERT INTO orleansstorage (serviceid, graintypestring, graintypehash, grainidhash, grainidn0, grainidn1, grainidextensionstring, payloadbinary, version)
         VALUES ('lat', @type, @n, @n, @n, 0, 'lat-' || @type, convert_to(@json, 'UTF8'), 1)
         """, ("type", grainType), ("n", n), ("json", json));
 
     private static Task<string> StateAsync(NpgsqlDataSource db, string grainType) =>
-        ScalarAsync<string>(db, "SELECT convert_from(payloadbinary, 'UTF8') FROM orleansstorage WHERE serviceid = 'lat' AND graintypestring = @type", ("type", grainType));
+        MigrationSql.ScalarAsync<string>(db, "SELECT convert_from(payloadbinary, 'UTF8') FROM orleansstorage WHERE serviceid = 'lat' AND graintypestring = @type", ("type", grainType));
 
-    private static async Task RunMigrationAsync(NpgsqlDataSource db)
-    {
-        var migration = Migration.All.Single(m => m.Version == 51);
-        await using var command = db.CreateCommand(migration.Sql);
-        await command.ExecuteNonQueryAsync();
-    }
-
-    private static async Task<int> ExecuteAsync(NpgsqlDataSource db, string sql, params (string Name, object Value)[] args)
-    {
-        await using var command = db.CreateCommand(sql);
-        foreach (var (name, value) in args)
-        {
-            command.Parameters.AddWithValue(name, value);
-        }
-
-        return await command.ExecuteNonQueryAsync();
-    }
-
-    private static async Task<T> ScalarAsync<T>(NpgsqlDataSource db, string sql, params (string Name, object Value)[] args)
-    {
-        await using var command = db.CreateCommand(sql);
-        foreach (var (name, value) in args)
-        {
-            command.Parameters.AddWithValue(name, value);
-        }
-
-        return (T)(await command.ExecuteScalarAsync())!;
-    }
+    private static Task RunMigrationAsync(NpgsqlDataSource db) => MigrationSql.RunAsync(db, 51);
 }

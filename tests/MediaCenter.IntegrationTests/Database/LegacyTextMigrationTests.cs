@@ -37,15 +37,15 @@ public sealed class LegacyTextMigrationTests(IntegrationFixture fixture)
         // The incident as an earlier version stored it: its title bilingual in the read row, the snapshot and the grain's
         // state, with bilingual notifications beside it; and a text of people's own with " / " in it that must stay.
         await using var db = NpgsqlDataSource.Create(deployment.ConnectionString);
-        Assert.Equal(1, await ExecuteAsync(db, """
+        Assert.Equal(1, await MigrationSql.ExecuteAsync(db, """
             UPDATE mc.incidents SET title = replace(title, @placeholder, @legacy), snapshot = replace(snapshot::text, @placeholder, @legacy)::jsonb
              WHERE id = @id
             """, ("placeholder", Placeholder), ("legacy", LegacyTitle), ("id", id)));
-        Assert.Equal(1, await ExecuteAsync(db, """
+        Assert.Equal(1, await MigrationSql.ExecuteAsync(db, """
             UPDATE orleansstorage SET payloadbinary = convert_to(replace(convert_from(payloadbinary, 'UTF8'), @placeholder, @legacy), 'UTF8')
              WHERE position(convert_to(@placeholder, 'UTF8') IN payloadbinary) > 0
             """, ("placeholder", Placeholder), ("legacy", LegacyTitle)));
-        await ExecuteAsync(db, """
+        await MigrationSql.ExecuteAsync(db, """
             INSERT INTO mc.notifications (id, audience, kind, incident_id, party_id, severity, title, body, created_at) VALUES
                 (@id || ':old:1', 'ops', 'incident.escalated', @id, NULL, 'P2', @title, @escalation, now()),
                 (@id || ':old:2', 'management', 'incident.suspended', @id, NULL, 'P2', @title, @suspension, now()),
@@ -57,16 +57,16 @@ public sealed class LegacyTextMigrationTests(IntegrationFixture fixture)
         await RunMigrationAsync(db);
 
         var title = Msg.Of("terminal.offlineTitle", ("name", "模拟终端 sim-0001"), ("id", "sim-0001")).ToString();
-        Assert.Equal(title, await ScalarAsync<string>(db, "SELECT title FROM mc.incidents WHERE id = @id", ("id", id)));
-        Assert.Equal(title, await ScalarAsync<string>(db, "SELECT snapshot ->> 'title' FROM mc.incidents WHERE id = @id", ("id", id)));
+        Assert.Equal(title, await MigrationSql.ScalarAsync<string>(db, "SELECT title FROM mc.incidents WHERE id = @id", ("id", id)));
+        Assert.Equal(title, await MigrationSql.ScalarAsync<string>(db, "SELECT snapshot ->> 'title' FROM mc.incidents WHERE id = @id", ("id", id)));
         Assert.Equal(Msg.Of("incident.notice.escalated", ("level", 2), ("severity", "P2"), ("title", title)).ToString(),
-            await ScalarAsync<string>(db, "SELECT body FROM mc.notifications WHERE id = @id || ':old:1'", ("id", id)));
+            await MigrationSql.ScalarAsync<string>(db, "SELECT body FROM mc.notifications WHERE id = @id || ':old:1'", ("id", id)));
         Assert.Equal(Msg.Of("incident.notice.suspended", ("channel", "lbt-home"), ("reason", "大屏黑屏")).ToString(),
-            await ScalarAsync<string>(db, "SELECT body FROM mc.notifications WHERE id = @id || ':old:2'", ("id", id)));
+            await MigrationSql.ScalarAsync<string>(db, "SELECT body FROM mc.notifications WHERE id = @id || ':old:2'", ("id", id)));
         Assert.Equal(Msg.Of("terminal.backOnline", ("reason", Msg.List([Msg.Of("terminal.reason.heartbeat")]))).ToString(),
-            await ScalarAsync<string>(db, "SELECT body FROM mc.notifications WHERE id = @id || ':old:3'", ("id", id)));
-        Assert.Equal(PeoplesOwnText, await ScalarAsync<string>(db, "SELECT body FROM mc.notifications WHERE id = @id || ':old:4'", ("id", id)));
-        Assert.Equal(0, await ScalarAsync<long>(db, """
+            await MigrationSql.ScalarAsync<string>(db, "SELECT body FROM mc.notifications WHERE id = @id || ':old:3'", ("id", id)));
+        Assert.Equal(PeoplesOwnText, await MigrationSql.ScalarAsync<string>(db, "SELECT body FROM mc.notifications WHERE id = @id || ':old:4'", ("id", id)));
+        Assert.Equal(0, await MigrationSql.ScalarAsync<long>(db, """
             SELECT count(*) FROM orleansstorage WHERE position(convert_to(' / terminal offline', 'UTF8') IN payloadbinary) > 0
             """));
 
@@ -85,40 +85,13 @@ public sealed class LegacyTextMigrationTests(IntegrationFixture fixture)
 
         using var acknowledge = await admin.SendAsync(HttpMethod.Post, $"/api/v1/incidents/{id}/acknowledge", new { }, Guid.NewGuid().ToString());
         Assert.True(acknowledge.IsSuccessStatusCode, await acknowledge.Content.ReadAsStringAsync());
-        Assert.Equal(title, await ScalarAsync<string>(db, "SELECT title FROM mc.incidents WHERE id = @id AND stage = 'Acknowledged'", ("id", id)));
+        Assert.Equal(title, await MigrationSql.ScalarAsync<string>(db, "SELECT title FROM mc.incidents WHERE id = @id AND stage = 'Acknowledged'", ("id", id)));
 
         // Once rewritten, nothing is left for it to do.
-        var before = await ScalarAsync<string>(db, "SELECT string_agg(id || title || body, '|' ORDER BY id) FROM mc.notifications");
+        var before = await MigrationSql.ScalarAsync<string>(db, "SELECT string_agg(id || title || body, '|' ORDER BY id) FROM mc.notifications");
         await RunMigrationAsync(db);
-        Assert.Equal(before, await ScalarAsync<string>(db, "SELECT string_agg(id || title || body, '|' ORDER BY id) FROM mc.notifications"));
+        Assert.Equal(before, await MigrationSql.ScalarAsync<string>(db, "SELECT string_agg(id || title || body, '|' ORDER BY id) FROM mc.notifications"));
     }
 
-    private static async Task RunMigrationAsync(NpgsqlDataSource db)
-    {
-        var migration = Migration.All.Single(m => m.Version == 45);
-        await using var command = db.CreateCommand(migration.Sql);
-        await command.ExecuteNonQueryAsync();
-    }
-
-    private static async Task<int> ExecuteAsync(NpgsqlDataSource db, string sql, params (string Name, object Value)[] args)
-    {
-        await using var command = db.CreateCommand(sql);
-        foreach (var (name, value) in args)
-        {
-            command.Parameters.AddWithValue(name, value);
-        }
-
-        return await command.ExecuteNonQueryAsync();
-    }
-
-    private static async Task<T> ScalarAsync<T>(NpgsqlDataSource db, string sql, params (string Name, object Value)[] args)
-    {
-        await using var command = db.CreateCommand(sql);
-        foreach (var (name, value) in args)
-        {
-            command.Parameters.AddWithValue(name, value);
-        }
-
-        return (T)(await command.ExecuteScalarAsync())!;
-    }
+    private static Task RunMigrationAsync(NpgsqlDataSource db) => MigrationSql.RunAsync(db, 45);
 }

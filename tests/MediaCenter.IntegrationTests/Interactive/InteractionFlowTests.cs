@@ -131,62 +131,26 @@ public sealed class InteractionFlowTests(IntegrationFixture fixture)
         Assert.Equal(HttpStatusCode.NotFound, (await anonymous.GetAsync(Public + "no-such-story/events")).StatusCode);
 
         // Two phones listen; each keeps the data lines of the "results" events it receives.
-        async Task<(HttpResponseMessage Response, List<string> Events, Task Reading)> ListenAsync()
-        {
-            var response = await streaming.SendAsync(new HttpRequestMessage(HttpMethod.Get, Public + id + "/events"), HttpCompletionOption.ResponseHeadersRead, stop.Token);
-            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-            Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
-            var events = new List<string>();
-            var reading = Task.Run(async () =>
-            {
-                using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(stop.Token));
-                string? kind = null;
-                while (await reader.ReadLineAsync(stop.Token) is { } line)
-                {
-                    if (line.StartsWith("event: ", StringComparison.Ordinal))
-                    {
-                        kind = line["event: ".Length..];
-                    }
-                    else if (line.StartsWith("data: ", StringComparison.Ordinal) && kind == "results")
-                    {
-                        lock (events)
-                        {
-                            events.Add(line["data: ".Length..]);
-                        }
-                    }
-                }
-            });
-            return (response, events, reading);
-        }
-
-        static List<string> Seen(List<string> events)
-        {
-            lock (events)
-            {
-                return [.. events];
-            }
-        }
+        Task<EventStreamListener> ListenAsync() => EventStreamListener.OpenAsync(streaming, Public + id + "/events", "results", stop.Token);
 
         static int Votes(string data) => JsonDocument.Parse(data).RootElement.GetProperty("results").GetProperty("votes").GetInt32();
 
-        var a = await ListenAsync();
-        var b = await ListenAsync();
-        await Eventually.WaitAsync(() => Task.FromResult(Seen(a.Events).Count + Seen(b.Events).Count), n => Seen(a.Events).Count > 0 && Seen(b.Events).Count > 0,
+        using var a = await ListenAsync();
+        using var b = await ListenAsync();
+        await Eventually.WaitAsync(() => Task.FromResult(a.Seen().Count + b.Seen().Count), n => a.Seen().Count > 0 && b.Seen().Count > 0,
             TimeSpan.FromSeconds(10), "the current results on both streams");
-        Assert.Equal(0, Votes(Seen(a.Events)[0]));
+        Assert.Equal(0, Votes(a.Seen()[0]));
 
         var tokens = await Task.WhenAll(Enumerable.Range(0, 30).Select(_ => TokenAsync(anonymous)));
         var votes = await Task.WhenAll(tokens.Select((token, n) => VoteAsync(anonymous, id, token, n % 3)));
         Assert.All(votes, v => Assert.Equal(HttpStatusCode.OK, v.StatusCode));
-        await Eventually.WaitAsync(() => Task.FromResult((A: Seen(a.Events), B: Seen(b.Events))),
+        await Eventually.WaitAsync(() => Task.FromResult((A: a.Seen(), B: b.Seen())),
             seen => Votes(seen.A[^1]) == 30 && Votes(seen.B[^1]) == 30, TimeSpan.FromSeconds(15), "30 votes pushed to both streams");
         await stop.CancelAsync();
-        await Task.WhenAll(a.Reading, b.Reading).ContinueWith(_ => { }, TaskScheduler.Default);
-        a.Response.Dispose();
-        b.Response.Dispose();
+        await Task.WhenAll(a.StoppedAsync(), b.StoppedAsync());
 
         // 30 votes, a handful of pushes: one per interval in which the results moved, the same payload to both listeners.
-        var (pushedA, pushedB) = (Seen(a.Events), Seen(b.Events));
+        var (pushedA, pushedB) = (a.Seen(), b.Seen());
         Assert.InRange(pushedA.Count, 2, 6);
         Assert.Equal(pushedA.Where(e => Votes(e) == 30), pushedB.Where(e => Votes(e) == 30));
         Assert.Equal(pushedA.Select(Votes).Order(), pushedA.Select(Votes));

@@ -125,65 +125,22 @@ public sealed class PublicInfoTests(IntegrationFixture fixture)
         await using var people = await OpsPeople.CreateAsync(shared.Deployment, shared.Web.Http, "pis");
         using var streaming = new HttpClient { BaseAddress = shared.Web.Http, Timeout = Timeout.InfiniteTimeSpan };
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        using var response = await streaming.SendAsync(new HttpRequestMessage(HttpMethod.Get, "/api/public/info/events"), HttpCompletionOption.ResponseHeadersRead,
-            stop.Token);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
 
         // Each "info" event carries the whole public information, as GET /api/public/info answers it.
-        var events = new List<JsonElement>();
-        var reading = Task.Run(async () =>
-        {
-            using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(stop.Token));
-            string? kind = null;
-            while (await reader.ReadLineAsync(stop.Token) is { } line)
-            {
-                if (line.StartsWith("event: ", StringComparison.Ordinal))
-                {
-                    kind = line["event: ".Length..];
-                }
-                else if (line.StartsWith("data: ", StringComparison.Ordinal) && kind == "info")
-                {
-                    var info = JsonDocument.Parse(line["data: ".Length..]).RootElement.Clone();
-                    lock (events)
-                    {
-                        events.Add(info);
-                    }
-                }
-            }
-        });
+        using var listener = await EventStreamListener.OpenAsync(streaming, "/api/public/info/events", "info", stop.Token);
+        List<JsonElement> Events() => [.. listener.Seen().Select(data => JsonDocument.Parse(data).RootElement.Clone())];
 
-        int Count()
-        {
-            lock (events)
-            {
-                return events.Count;
-            }
-        }
-
-        await Eventually.WaitAsync(() => Task.FromResult(Count()), n => n > 0, TimeSpan.FromSeconds(15), "the information on opening the stream");
+        await Eventually.WaitAsync(() => Task.FromResult(listener.Seen().Count), n => n > 0, TimeSpan.FromSeconds(15), "the information on opening the stream");
         var hours = "周三 9:00–12:00 · " + Guid.NewGuid().ToString("N")[..6];
         await people.PartyAdmin.MustAsync(HttpMethod.Put, "/api/v1/public-profile", new { introduction = "推送测试", openingHours = hours }, HttpStatusCode.OK);
 
         bool Shows(JsonElement info) => info.GetProperty("organisations").EnumerateArray()
             .Any(o => o.Str("key") == "party:" + people.PartyA && o.GetProperty("profile").ValueKind == JsonValueKind.Object
                 && o.GetProperty("profile").Str("openingHours") == hours);
-        await Eventually.WaitAsync(() => Task.FromResult(Count()), _ =>
-            {
-                lock (events)
-                {
-                    return events.Any(Shows);
-                }
-            }, TimeSpan.FromSeconds(15), "the changed profile pushed on the open stream");
+        await Eventually.WaitAsync(() => Task.FromResult(Events()), events => events.Any(Shows), TimeSpan.FromSeconds(15),
+            "the changed profile pushed on the open stream");
         await stop.CancelAsync();
-        try
-        {
-            await reading;
-        }
-        catch (Exception ex) when (ex is OperationCanceledException or IOException)
-        {
-            // The stream was closed by the test.
-        }
+        await listener.StoppedAsync();
     }
 
     [Fact]
