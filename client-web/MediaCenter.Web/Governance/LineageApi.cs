@@ -121,7 +121,8 @@ internal static class LineageApi
                 }
 
                 await using var connection = await db.OpenConnectionAsync(http.RequestAborted);
-                var changes = (await connection.QueryAsync<LineageChange>(new CommandDefinition("""
+                // A kind with no event-log domain (a file) has no changes to read.
+                var changes = domains.Length == 0 ? [] : (await connection.QueryAsync<LineageChange>(new CommandDefinition("""
                     SELECT e.version AS Version, e.event_type AS Event,
                            coalesce(d.actor, e.actor, CASE WHEN e.entity_type = 'terminal' THEN 'terminal:' || e.entity_id END) AS Actor, e.occurred_at AS At
                       FROM mc.event_log e LEFT JOIN mc.event_log_display d ON d.id = e.id
