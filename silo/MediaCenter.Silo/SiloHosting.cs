@@ -114,6 +114,8 @@ public static class SiloHosting
             o.TableRefreshTimeout = TimeSpan.FromSeconds(10);
         });
         services.Configure<ClusterMembershipOptions>(builder.Configuration.GetSection("ClusterTuning:Membership"));
+        services.AddOptions<Orleans.Serialization.OrleansJsonSerializerOptions>()
+            .PostConfigure<IOptions<SiloSettings>>((o, s) => GrainStateJson.Apply(o.JsonSerializerSettings, s.Value.CompactGrainState));
         services.Configure<ReminderOptions>(builder.Configuration.GetSection("ClusterTuning:Reminders"));
 
         services.AddSingleton<PostgresEventLog>();

@@ -28,6 +28,13 @@ public sealed class SiloSettings
     /// are not used then.
     /// </summary>
     public bool Kubernetes { get; set; }
+
+    /// <summary>
+    /// How grain state is written as JSON: <c>true</c> (the default) names a type only where the declared type does not say it and
+    /// writes shared objects once per place; <c>false</c> writes Orleans' own default (a type name and a reference id on every
+    /// object), the format of every state written before 2026-12-06. Either reads both (see <see cref="GrainStateJson"/>).
+    /// </summary>
+    public bool CompactGrainState { get; set; } = true;
 }
 
 /// <summary>The cluster pulse (see IClusterPulseGrain). Bound from the <c>Pulse</c> section.</summary>
