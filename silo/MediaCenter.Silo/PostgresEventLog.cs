@@ -96,16 +96,17 @@ internal sealed partial class PostgresEventLog(NpgsqlDataSource db, IServiceProv
         CancellationToken cancellationToken = default)
     {
         // Settled: written by a transaction older than every transaction still running (pg_snapshot_xmin), so no row can
-        // still appear at a position below the end of what this returns.
+        // still appear at a position below the end of what this returns. The person's own events only, one index range of
+        // mc.event_log_people (migration 0057).
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync<LogRow>(new CommandDefinition("""
             WITH settled AS (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS horizon)
             SELECT s.horizon, e.tx, e.id, e.entity_type, e.payload::text AS payload
             FROM settled s
             LEFT JOIN LATERAL (
-                SELECT tx, id, entity_type, payload FROM mc.event_log
-                WHERE people @> ARRAY[@person] AND entity_type = ANY(@domains) AND (tx, id) >= (@tx, @id) AND tx < s.horizon
-                ORDER BY tx, id
+                SELECT l.tx, l.id, l.entity_type, l.payload FROM mc.event_log_people p JOIN mc.event_log l ON l.id = p.id
+                WHERE p.person = @person AND p.entity_type = ANY(@domains) AND (p.tx, p.id) >= (@tx, @id) AND p.tx < s.horizon
+                ORDER BY p.tx, p.id
                 LIMIT @max) e ON true
             """, new { person, domains = domains.ToArray(), tx = SqlValue.As(from.Tx, NpgsqlDbType.Xid8), id = from.Id, max },
             cancellationToken: cancellationToken));
