@@ -97,7 +97,8 @@ public static class BenchRunner
             await StageAsync(["B5"], "public reads during a hot event", async () =>
             {
                 await using var deployment = await ProductionLikeAsync(postgres);
-                return [await PublicReads.RunAsync(deployment, Option(args, "--b5-staff", 10), Option(args, "--b5-addresses", 1_000), Option(args, "--b5-step-seconds", 10))];
+                return [await PublicReads.RunAsync(deployment, Option(args, "--b5-staff", 50),
+                    TimeSpan.FromMilliseconds(Option(args, "--b5-staff-pace-ms", 5_000)), Option(args, "--b5-addresses", 1_000), Option(args, "--b5-step-seconds", 10))];
             });
         }
 
