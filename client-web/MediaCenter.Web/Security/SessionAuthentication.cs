@@ -8,7 +8,7 @@ namespace MediaCenter.Web.Security;
 
 /// <summary>
 /// One scheme for browsers and apps: a session token from the session cookie (see <see cref="SessionCookie"/>) or from
-/// <c>Authorization: Bearer</c>, checked against PostgreSQL on every request (so revocation and role
+/// <c>Authorization: Bearer</c>, checked against PostgreSQL on every request, session and account in one statement (so revocation and role
 /// changes apply at once). The caller's roles are loaded fresh into the principal; the ticket carries the session's expiry, at
 /// which the live hub closes the connection.
 /// </summary>
@@ -17,7 +17,6 @@ public sealed class SessionAuthenticationHandler(
     ILoggerFactory logger,
     UrlEncoder encoder,
     SessionStore sessions,
-    UserStore users,
     SessionCookie cookie) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     /// <summary>The scheme name.</summary>
@@ -40,16 +39,9 @@ public sealed class SessionAuthenticationHandler(
             return AuthenticateResult.NoResult();
         }
 
-        var session = await sessions.AuthenticateAsync(token, Context.RequestAborted);
-        if (session is null)
+        if (await sessions.AuthenticateAsync(token, Context.RequestAborted) is not var (session, user))
         {
-            return AuthenticateResult.Fail("The session is unknown, expired or revoked.");
-        }
-
-        var user = await users.LoadCurrentAsync(session.UserId, Context.RequestAborted);
-        if (user is null)
-        {
-            return AuthenticateResult.Fail("The account is disabled.");
+            return AuthenticateResult.Fail("The session is unknown, expired or revoked, or the account is disabled.");
         }
 
         Context.Items[typeof(CurrentUser)] = user;
