@@ -88,7 +88,8 @@ public static class BenchRunner
             await StageAsync(["B4"], "newsroom transitions", async () =>
             {
                 await using var deployment = await ProductionLikeAsync(postgres);
-                return [await ArticleTransitions.RunAsync(deployment, b4Users, TimeSpan.FromSeconds(b4Seconds))];
+                return [await ArticleTransitions.RunAsync(deployment, b4Users, TimeSpan.FromSeconds(b4Seconds),
+                    TimeSpan.FromSeconds(Option(args, "--b4-warmup-seconds", 30)))];
             });
         }
 

@@ -313,6 +313,7 @@ public sealed class LauncherCli
         ("--b3-staff", "B3: staff making changes (5)"),
         ("--b4-users", "B4: concurrent newsroom users (50)"),
         ("--b4-seconds", "B4: measured seconds (30)"),
+        ("--b4-warmup-seconds", "B4: seconds of the full load before the measured window, not measured (30)"),
         ("--b5-staff", "B5: staff working during the public reads (50)"),
         ("--b5-staff-pace-ms", "B5: milliseconds between one staff member's transitions (5000: a newsroom's pace)"),
         ("--b5-addresses", "B5: readers, each on its own loopback address (1000)"),
