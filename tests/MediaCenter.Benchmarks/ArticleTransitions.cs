@@ -142,8 +142,21 @@ internal static class ArticleTransitions
             stop.CancelAfter(duration);
         }
 
-        var workers = staff.Users.Select(async s =>
+        var workers = staff.Users.Select(async (s, i) =>
         {
+            if (pace > TimeSpan.Zero && !once)
+            {
+                // Staff at a pace are not in step: each starts at its own offset within the pace, so their requests spread over it
+                // instead of arriving together every pace.
+                try
+                {
+                    await Task.Delay(pace * i / staff.Users.Count, stop.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                }
+            }
+
             do
             {
                 try

@@ -383,7 +383,9 @@ public static class BenchRunner
             revalidating with If-None-Match) and steps 1,000, 2,000, 4,000, 6,000, 8,000 and 10,000/s, ten seconds each; a
             step is served when ≥ 99 % of what fell due was answered 200/304 with p99 ≤ 100 ms and no 5xx, and the knee is the
             last step served in a row. The baseline runs first, on the same readers and steps: Kestrel answering the same bytes
-            from memory with no middleware. Staff move stories throughout (ten accounts; alone first, for their own baseline).
+            from memory with no middleware. The newsroom works throughout at its own pace: 50 staff accounts, each making one story
+            transition every 5 s (`--b5-staff`, `--b5-staff-pace-ms`), alone first for their own baseline; their p99 under the load is
+            also #21's B4 target at a newsroom's rate (≤ 50 ms).
 
             How B7 measures. Two deployments of their own, one after the other, on the same build: the baseline with alert grouping
             switched off (`Incidents:Grouping:Window` 0, so every terminal's alert is its own incident, as before grouping existed),
