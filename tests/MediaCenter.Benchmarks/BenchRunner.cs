@@ -446,6 +446,27 @@ public static class BenchRunner
               on this machine: not within reach of this design on two cores. Next steps in order of expected gain: Orleans' binary
               serializer for grain state (keeping JSON readable for the few states operators edit), the board index as per-card rows
               instead of one document, sessions cached per web host with revocation pushed.
+            - B4 again on 2026-12-06 (runs of `--only B4` and two full runs; this machine's single-row baseline moved between 11,445
+              and 19,879 upserts/s from run to run, so only ratios and shares within a run compare). Four changes: grain state is
+              written as compact JSON (a story's state 14.1 → 5.9 KB, docs/OPERATIONS.md, Database); each person's consumer reads the
+              event log through `mc.event_log_people` (migration 0057) instead of walking everyone's events from its checkpoint (that
+              read was the busiest statement, 25 % of the database's time at 7.2 ms each; now 0.7 ms and 3 %, while the event
+              append, which now writes the person rows, went from 0.10 to 0.18–0.26 ms); a signed-in request reads session,
+              account and channel roles in one statement instead of three; and B4 measures after 30 s of the same load, because
+              perf (20 s at 499 Hz, in the first minute of a run) found the silo spending 27 % of its samples in the runtime's
+              background JIT compiler. The same profile, of the rest: the silo in Orleans' runtime and serializer (19 %), the
+              thread pool and async machinery (10 %), Npgsql (9 %), Newtonsoft (6 %), our own code (6 %) and the kernel's network
+              path (12 %); the web in ASP.NET Core (14 %), Npgsql (14 %), the thread pool (15 %) and the kernel (19 %). Nothing
+              dominates. Result: 0.04–0.05 × baseline (610–789 transitions/s), p99 134–167 ms; the machine at 1.96–1.99 of 2
+              cores, PostgreSQL about half of it. The editors' read-back (B8) went from 4,210 to 23,786 events/s and an idle read from
+              p99 43.5 to 1.1 ms. A transition still runs about nine statements (the state write, the operation
+              log's attempt and outcome, the event append, the read model, the session check, a transaction, and on some steps
+              the draft version, the publications or a history read); at the baseline's own cost per statement (the machine runs
+              19,000 a second: 53 µs of the whole machine each) those alone take 0.47 ms, more than twice the 0.21 ms per transition
+              that 0.25 × baseline (4,744/s) allows, before HTTP, the grain calls and the JSON. So B4's ratio is not reachable by tuning on two cores;
+              it needs fewer round trips per transition (the state, the event, the read model and the operation log written in
+              one), which is the next step. At a newsroom's pace (50 staff, one transition every 5 s each) a transition takes
+              p99 19–26 ms with B5's 10,000 public reads a second running (B5's row), within #21's 50 ms.
 
             Load average when this was written: {File.ReadAllText("/proc/loadavg").Trim()} (other work on a shared machine shows here).
 
