@@ -49,6 +49,40 @@ internal sealed partial class PostgresEventLog(NpgsqlDataSource db, IServiceProv
         CancellationToken cancellationToken = default) =>
         InsertAsync(e, connection, transaction, cancellationToken);
 
+    /// <summary>
+    /// The append of <paramref name="e"/> as one command of the caller's batch (which runs in one transaction); its result
+    /// is read by <see cref="AppendedAsync"/>. The caller publishes what was appended once the batch committed.
+    /// </summary>
+    public static NpgsqlBatchCommand AppendCommand(DomainEvent e)
+    {
+        var command = new NpgsqlBatchCommand(AppendSql);
+        command.Parameters.Add(new NpgsqlParameter("domain", e.Domain));
+        command.Parameters.Add(new NpgsqlParameter("entity", e.EntityId));
+        command.Parameters.Add(new NpgsqlParameter("version", e.Version));
+        command.Parameters.Add(new NpgsqlParameter("type", e.EventType));
+        command.Parameters.Add(new NpgsqlParameter("actor", NpgsqlDbType.Text) { Value = (object?)e.ActorName ?? DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter("at", e.At));
+        command.Parameters.Add(new NpgsqlParameter("payload", NpgsqlDbType.Jsonb) { Value = PersistedJson.Serialize(e) });
+        command.Parameters.Add(new NpgsqlParameter("people", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = e.People.ToArray() });
+        return command;
+    }
+
+    /// <summary>
+    /// The result of an <see cref="AppendCommand"/> the reader is at: the event with its position, or null when the log held it
+    /// already. Moves the reader on to the next command's result.
+    /// </summary>
+    public static async Task<DomainEvent?> AppendedAsync(DomainEvent e, NpgsqlDataReader reader, CancellationToken cancellationToken)
+    {
+        DomainEvent? appended = null;
+        if (await reader.ReadAsync(cancellationToken))
+        {
+            appended = e with { Position = new LogPosition(reader.GetFieldValue<ulong>(0), reader.GetInt64(1)) };
+        }
+
+        await reader.NextResultAsync(cancellationToken);
+        return appended;
+    }
+
     /// <summary>Publishes an appended event on its entity stream and on the people stream of everyone it concerns.</summary>
     public async Task PublishAsync(DomainEvent e)
     {

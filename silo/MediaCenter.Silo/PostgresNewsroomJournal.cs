@@ -3,6 +3,7 @@ using MediaCenter.Database.Data;
 using MediaCenter.Grains.Events;
 using MediaCenter.Grains.Newsroom;
 using Npgsql;
+using NpgsqlTypes;
 
 namespace MediaCenter.Silo;
 
@@ -23,15 +24,82 @@ internal sealed class PostgresNewsroomJournal(NpgsqlDataSource db, PostgresEvent
             cancellationToken: cancellationToken));
     }
 
-    public async Task RecordEventAsync(ArticleCard card, ArticleHistoryEntry entry, CancellationToken cancellationToken = default)
+    public async Task FollowAsync(ArticleCard card, IReadOnlyList<OwedArticleEntry> owed, DraftContent? draft, bool project,
+        CancellationToken cancellationToken = default)
     {
-        // The timeline entry says what happened; who lost an assignment and since when a decision was waiting, the entry
-        // before it says (reviews wait from the entry that brought the story to the level decided at).
+        var changes = new List<ArticleChanged>(owed.Count);
+        foreach (var entry in owed)
+        {
+            changes.Add(await ChangeOfAsync(card, entry, cancellationToken));
+        }
+
+        if (changes.Count == 0 && !project)
+        {
+            return;
+        }
+
+        // One batch is one round trip and, without a transaction of its own, one implicit transaction: the events, the read
+        // model and the publications are written together or not at all.
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        await using var batch = connection.CreateBatch();
+        foreach (var change in changes)
+        {
+            batch.BatchCommands.Add(PostgresEventLog.AppendCommand(change));
+        }
+
+        if (project)
+        {
+            AddProjection(batch, card, draft);
+        }
+
+        var appended = new List<DomainEvent>(changes.Count);
+        await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
+        {
+            foreach (var change in changes)
+            {
+                if (await PostgresEventLog.AppendedAsync(change, reader, cancellationToken) is { } written)
+                {
+                    appended.Add(written);
+                }
+            }
+
+            // The projection's results (and any error of theirs) are read before anything is published.
+            while (await reader.NextResultAsync(cancellationToken))
+            {
+            }
+        }
+
+        foreach (var e in appended)
+        {
+            await events.PublishAsync(e);
+        }
+    }
+
+    /// <summary>
+    /// The event of a timeline entry. What happened the entry says; who lost an assignment and since when a decision was waiting,
+    /// the entry before it says (reviews wait from the entry that brought the story to the level decided at): the story's own
+    /// memory of it when it has one, else the log.
+    /// </summary>
+    private async Task<ArticleChanged> ChangeOfAsync(ArticleCard card, OwedArticleEntry owed, CancellationToken cancellationToken)
+    {
+        var entry = owed.Entry;
         var review = entry.Command is ArticleCommandType.Approve or ArticleCommandType.Reject;
-        var previous = entry.Command == ArticleCommandType.Assign || review
-            ? await events.PreviousAsync<ArticleChanged>(DomainNames.Article, card.Id, entry.Version, cancellationToken)
-            : null;
-        await events.AppendAsync(new ArticleChanged
+        var assign = entry.Command == ArticleCommandType.Assign;
+        IReadOnlyList<Person> previousAssignees = [];
+        DateTimeOffset? reviewRequestedAt = null;
+        if ((assign && owed.AssigneesBefore is null) || (review && owed.Previous?.Version != entry.Version - 1))
+        {
+            var previous = await events.PreviousAsync<ArticleChanged>(DomainNames.Article, card.Id, entry.Version, cancellationToken);
+            previousAssignees = assign && previous is not null ? previous.Assignees : [];
+            reviewRequestedAt = review && previous?.Version == entry.Version - 1 ? previous.At : null;
+        }
+        else
+        {
+            previousAssignees = assign ? owed.AssigneesBefore! : [];
+            reviewRequestedAt = review ? owed.Previous!.At : null;
+        }
+
+        return new ArticleChanged
         {
             EntityId = card.Id,
             Version = entry.Version,
@@ -45,12 +113,12 @@ internal sealed class PostgresNewsroomJournal(NpgsqlDataSource db, PostgresEvent
             Title = card.Title,
             Author = card.Author,
             Assignees = card.Assignees,
-            PreviousAssignees = entry.Command == ArticleCommandType.Assign && previous is not null ? previous.Assignees : [],
+            PreviousAssignees = previousAssignees,
             DueAt = card.DueAt,
             ReviewLevel = entry.ReviewLevel,
             Comment = entry.Comment,
-            ReviewRequestedAt = review && previous?.Version == entry.Version - 1 ? previous.At : null,
-        }, cancellationToken);
+            ReviewRequestedAt = reviewRequestedAt,
+        };
     }
 
     public async Task<IReadOnlyList<ArticleHistoryEntry>> HistoryAsync(string articleId, CancellationToken cancellationToken = default) =>
@@ -81,8 +149,15 @@ internal sealed class PostgresNewsroomJournal(NpgsqlDataSource db, PostgresEvent
     public async Task ProjectAsync(ArticleCard card, DraftContent? draft, CancellationToken cancellationToken = default)
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition("""
+        await using var batch = connection.CreateBatch();
+        AddProjection(batch, card, draft);
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>The read model's row and one row per publishing target, each written only over an older version.</summary>
+    private static void AddProjection(NpgsqlBatch batch, ArticleCard card, DraftContent? draft)
+    {
+        var row = new NpgsqlBatchCommand("""
             INSERT INTO mc.articles (id, channel_code, stage, kind, title, author_id, assignee_ids, due_at, scheduled_at, card, version, updated_at)
             VALUES (@id, @channel, @stage, @kind, @title, @author, @assignees, @due, @scheduled, @card, @version, @updated)
             ON CONFLICT (id) DO UPDATE SET
@@ -90,25 +165,24 @@ internal sealed class PostgresNewsroomJournal(NpgsqlDataSource db, PostgresEvent
                 due_at = EXCLUDED.due_at, scheduled_at = EXCLUDED.scheduled_at, card = EXCLUDED.card,
                 version = EXCLUDED.version, updated_at = EXCLUDED.updated_at
             WHERE mc.articles.version <= EXCLUDED.version
-            """, new
-        {
-            id = card.Id,
-            channel = card.Channel,
-            stage = card.Stage.ToString(),
-            kind = card.Kind.ToString(),
-            title = card.Title,
-            author = card.Author.Id,
-            assignees = card.Assignees.Select(a => a.Id).ToArray(),
-            due = card.DueAt,
-            scheduled = card.ScheduledAt,
-            card = SqlValue.Jsonb(card),
-            version = card.Version,
-            updated = card.UpdatedAt,
-        }, transaction, cancellationToken: cancellationToken));
+            """);
+        row.Parameters.Add(new NpgsqlParameter("id", card.Id));
+        row.Parameters.Add(new NpgsqlParameter("channel", card.Channel));
+        row.Parameters.Add(new NpgsqlParameter("stage", card.Stage.ToString()));
+        row.Parameters.Add(new NpgsqlParameter("kind", card.Kind.ToString()));
+        row.Parameters.Add(new NpgsqlParameter("title", card.Title));
+        row.Parameters.Add(new NpgsqlParameter("author", card.Author.Id));
+        row.Parameters.Add(new NpgsqlParameter("assignees", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = card.Assignees.Select(a => a.Id).ToArray() });
+        row.Parameters.Add(Nullable("due", card.DueAt, NpgsqlDbType.TimestampTz));
+        row.Parameters.Add(Nullable("scheduled", card.ScheduledAt, NpgsqlDbType.TimestampTz));
+        row.Parameters.Add(new NpgsqlParameter("card", NpgsqlDbType.Jsonb) { Value = PersistedJson.Serialize(card) });
+        row.Parameters.Add(new NpgsqlParameter("version", card.Version));
+        row.Parameters.Add(new NpgsqlParameter("updated", card.UpdatedAt));
+        batch.BatchCommands.Add(row);
 
         foreach (var target in card.Targets)
         {
-            await connection.ExecuteAsync(new CommandDefinition("""
+            var publication = new NpgsqlBatchCommand("""
                 INSERT INTO mc.publications (article_id, target, channel_code, kind, title, summary, body_html, author_name, media_ids,
                     video_url, interaction, published_at, withdrawn_at, version, updated_at, source_name, source_url)
                 VALUES (@id, @target, @channel, @kind, @title, @summary, @body, @author, @media, @video, @interaction, @published, @withdrawn,
@@ -119,27 +193,27 @@ internal sealed class PostgresNewsroomJournal(NpgsqlDataSource db, PostgresEvent
                     interaction = EXCLUDED.interaction, published_at = EXCLUDED.published_at, withdrawn_at = EXCLUDED.withdrawn_at,
                     version = EXCLUDED.version, updated_at = clock_timestamp(), source_name = EXCLUDED.source_name, source_url = EXCLUDED.source_url
                 WHERE mc.publications.version < EXCLUDED.version
-                """, new
-            {
-                id = card.Id,
-                target = target.Target.ToString(),
-                channel = card.Channel,
-                kind = card.Kind.ToString(),
-                title = draft?.Title ?? card.Title,
-                summary = draft?.Summary ?? "",
-                body = draft?.BodyHtml ?? "",
-                author = string.Join("、", card.Assignees.Select(a => a.Name).DefaultIfEmpty(card.Author.Name)),
-                media = (draft?.MediaIds ?? []).ToArray(),
-                video = draft?.VideoUrl,
-                interaction = SqlValue.Jsonb(draft?.Interaction),
-                published = target.PublishedAt,
-                withdrawn = target.WithdrawnAt,
-                version = card.Version,
-                sourceName = draft?.Source is { } reprinted ? reprinted.Source ?? reprinted.SiteName ?? reprinted.Url : null,
-                sourceUrl = draft?.Source?.Url,
-            }, transaction, cancellationToken: cancellationToken));
+                """);
+            publication.Parameters.Add(new NpgsqlParameter("id", card.Id));
+            publication.Parameters.Add(new NpgsqlParameter("target", target.Target.ToString()));
+            publication.Parameters.Add(new NpgsqlParameter("channel", card.Channel));
+            publication.Parameters.Add(new NpgsqlParameter("kind", card.Kind.ToString()));
+            publication.Parameters.Add(new NpgsqlParameter("title", draft?.Title ?? card.Title));
+            publication.Parameters.Add(new NpgsqlParameter("summary", draft?.Summary ?? ""));
+            publication.Parameters.Add(new NpgsqlParameter("body", draft?.BodyHtml ?? ""));
+            publication.Parameters.Add(new NpgsqlParameter("author", string.Join("、", card.Assignees.Select(a => a.Name).DefaultIfEmpty(card.Author.Name))));
+            publication.Parameters.Add(new NpgsqlParameter("media", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = (draft?.MediaIds ?? []).ToArray() });
+            publication.Parameters.Add(Nullable("video", draft?.VideoUrl, NpgsqlDbType.Text));
+            publication.Parameters.Add(Nullable("interaction", draft?.Interaction is { } interaction ? PersistedJson.Serialize(interaction) : null, NpgsqlDbType.Jsonb));
+            publication.Parameters.Add(Nullable("published", target.PublishedAt, NpgsqlDbType.TimestampTz));
+            publication.Parameters.Add(Nullable("withdrawn", target.WithdrawnAt, NpgsqlDbType.TimestampTz));
+            publication.Parameters.Add(new NpgsqlParameter("version", card.Version));
+            publication.Parameters.Add(Nullable("sourceName", draft?.Source is { } reprinted ? reprinted.Source ?? reprinted.SiteName ?? reprinted.Url : null, NpgsqlDbType.Text));
+            publication.Parameters.Add(Nullable("sourceUrl", draft?.Source?.Url, NpgsqlDbType.Text));
+            batch.BatchCommands.Add(publication);
         }
-
-        await transaction.CommitAsync(cancellationToken);
     }
+
+    /// <summary>A parameter of a stated type whose value may be SQL NULL.</summary>
+    private static NpgsqlParameter Nullable(string name, object? value, NpgsqlDbType type) => new(name, type) { Value = value ?? DBNull.Value };
 }

@@ -281,10 +281,27 @@ public sealed class RecordingNewsroomJournal : INewsroomJournal
         return Task.CompletedTask;
     }
 
-    public Task RecordEventAsync(ArticleCard card, ArticleHistoryEntry entry, CancellationToken cancellationToken = default)
+    private readonly ConcurrentQueue<(string ArticleId, OwedArticleEntry Owed)> _owed = new();
+
+    /// <summary>The entries a story handed over with what it knew of the moment before each, in order.</summary>
+    public IReadOnlyList<OwedArticleEntry> OwedOf(string articleId) => [.. _owed.Where(o => o.ArticleId == articleId).Select(o => o.Owed)];
+
+    public Task FollowAsync(ArticleCard card, IReadOnlyList<OwedArticleEntry> owed, DraftContent? draft, bool project,
+        CancellationToken cancellationToken = default)
     {
-        _events.Enqueue((card, entry));
-        return Task.CompletedTask;
+        // One transaction: nothing of it is kept when the projection cannot be written.
+        if (project && FailProjections)
+        {
+            throw new InvalidOperationException("the feeds' table cannot be written (test)");
+        }
+
+        foreach (var entry in owed)
+        {
+            _events.Enqueue((card, entry.Entry));
+            _owed.Enqueue((card.Id, entry));
+        }
+
+        return project ? ProjectAsync(card, draft, cancellationToken) : Task.CompletedTask;
     }
 
     public Task<IReadOnlyList<ArticleHistoryEntry>> HistoryAsync(string articleId, CancellationToken cancellationToken = default) =>

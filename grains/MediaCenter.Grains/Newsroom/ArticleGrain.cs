@@ -90,6 +90,9 @@ internal sealed partial class ArticleGrain(
     private bool _dueBehind;
     private readonly EventBacklog _events = new();
 
+    /// <summary>Who was assigned before each assignment the log is still owed, by the version it made (this activation's only).</summary>
+    private readonly Dictionary<long, IReadOnlyList<Person>> _assigneesBefore = [];
+
     private ArticleState S => state.State;
 
     private string Id => this.GetPrimaryKeyString();
@@ -182,6 +185,7 @@ internal sealed partial class ArticleGrain(
     {
         var before = transition.From ?? ArticleStage.Pitched;
         var levelBefore = S.ReviewLevel;
+        IReadOnlyList<Person>? assigneesBefore = command.Type == ArticleCommandType.Assign ? [.. S.Assignees] : null;
         var refusal = await ApplyAsync(command, actor, transition);
         if (refusal is not null)
         {
@@ -190,6 +194,11 @@ internal sealed partial class ArticleGrain(
 
         var now = time.GetUtcNow();
         S.Version++;
+        if (assigneesBefore is not null)
+        {
+            _assigneesBefore[S.Version] = assigneesBefore;
+        }
+
         S.UpdatedAt = now;
         // The level a review decision was taken at; for a submission, the level it now waits at.
         int? level = command.Type is ArticleCommandType.Approve or ArticleCommandType.Reject ? levelBefore
@@ -771,7 +780,18 @@ internal sealed partial class ArticleGrain(
         }
 
         var card = Card();
-        await _events.AppendAsync(S.History, h => h.Version, entry => journal.RecordEventAsync(card, entry, cancellationToken));
+        var owed = _events.Owed(S.History, h => h.Version);
+        if (owed.Count > 0 || _projectionBehind)
+        {
+            // The log's entries, the read model and the feeds in one transaction; the entry before each owed one and who was
+            // assigned before are taken from what this activation still holds, so recording needs no read of the log.
+            await journal.FollowAsync(card, [.. owed.Select(entry => new OwedArticleEntry(entry,
+                S.History.LastOrDefault(h => h.Version == entry.Version - 1), _assigneesBefore.GetValueOrDefault(entry.Version)))],
+                S.Draft, _projectionBehind, cancellationToken);
+            _events.Settle();
+            _assigneesBefore.Clear();
+        }
+
         if (S.History.Count > 1)
         {
             // The log holds them now: the state keeps the last one only (the next write stores it so).
@@ -792,7 +812,6 @@ internal sealed partial class ArticleGrain(
 
         if (_projectionBehind)
         {
-            await journal.ProjectAsync(card, S.Draft, cancellationToken);
             await Channel().UpdateCardAsync(card);
             _projectionBehind = false;
         }

@@ -10,8 +10,11 @@ public interface INewsroomJournal
     /// <summary>Stores a draft version (before the grain acknowledges it).</summary>
     Task SaveDraftAsync(string articleId, int version, DraftContent draft, Person by, DateTimeOffset at, CancellationToken cancellationToken = default);
 
-    /// <summary>Appends a timeline entry to the event log.</summary>
-    Task RecordEventAsync(ArticleCard card, ArticleHistoryEntry entry, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Appends the timeline entries the event log is owed (oldest first) and, when <paramref name="project"/>, brings the read model
+    /// and the publications up to the card: all in one transaction, sent as one batch. Either all of it is written or none.
+    /// </summary>
+    Task FollowAsync(ArticleCard card, IReadOnlyList<OwedArticleEntry> owed, DraftContent? draft, bool project, CancellationToken cancellationToken = default);
 
     /// <summary>A story's timeline as the event log holds it, oldest first (entries not yet appended are the grain's to add).</summary>
     Task<IReadOnlyList<ArticleHistoryEntry>> HistoryAsync(string articleId, CancellationToken cancellationToken = default);
@@ -22,3 +25,9 @@ public interface INewsroomJournal
     /// <summary>Brings the read model and the publications (what the feeds list) up to the card's version.</summary>
     Task ProjectAsync(ArticleCard card, DraftContent? draft, CancellationToken cancellationToken = default);
 }
+
+/// <summary>
+/// A timeline entry the event log is owed, with what the story still knew of the moment before it: the entry before it and, for an
+/// assignment, who was assigned before. What is not known (null) the journal reads from the log.
+/// </summary>
+public sealed record OwedArticleEntry(ArticleHistoryEntry Entry, ArticleHistoryEntry? Previous, IReadOnlyList<Person>? AssigneesBefore);

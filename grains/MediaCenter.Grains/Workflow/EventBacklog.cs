@@ -20,6 +20,13 @@ internal sealed class EventBacklog
         }
     }
 
+    /// <summary>What is owed, oldest first: for a caller that appends it all at once and then says so (<see cref="Settle"/>).</summary>
+    public IReadOnlyList<TEntry> Owed<TEntry>(IEnumerable<TEntry> history, Func<TEntry, long> version) =>
+        _from is { } from ? [.. history.Where(h => version(h) >= from)] : [];
+
+    /// <summary>Everything <see cref="Owed"/> returned is in the log.</summary>
+    public void Settle() => _from = null;
+
     /// <summary>
     /// Appends what is owed, oldest first, through <paramref name="record"/>, which must be idempotent per version (replaying an
     /// entry the log already holds changes nothing). An entry that fails stays owed with everything after it.

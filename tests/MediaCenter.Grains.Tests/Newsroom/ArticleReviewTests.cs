@@ -45,6 +45,33 @@ public sealed class ArticleReviewTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_story_hands_its_journal_the_move_before_each_entry_and_who_was_assigned_before_so_the_log_is_not_read()
+    {
+        var desk = await DeskAsync(2);
+        var story = await desk.StoryInAsync(ArticleStage.Assigned);
+        await Desk.MustAsync(story, new ArticleCommand.Assign { Assignees = [Staff.OtherEditor.Person], DueAt = Desk.Now.AddDays(3) }, Staff.Chief);
+        await Desk.MustAsync(story, desk.Valid(ArticleCommandType.SaveDraft), Staff.OtherEditor);
+        await Desk.MustAsync(story, desk.Valid(ArticleCommandType.Submit), Staff.OtherEditor);
+        await Desk.MustAsync(story, Approve, Staff.Reviewer(1));
+        await Desk.MustAsync(story, Approve, Staff.Reviewer(2));
+        var id = story.GetPrimaryKeyString();
+        // The log is written after the answer.
+        await Desk.EventuallyAsync(story, _ => ClusterFixture.Newsroom.OwedOf(id).Any(o => o.Entry.Version == 8));
+        var owed = ClusterFixture.Newsroom.OwedOf(id);
+
+        // Every entry after the first came with the one before it; the reassignment with the writers it took the story from.
+        Assert.Equal(Enumerable.Range(1, 8).Select(v => (long)v), owed.Select(o => o.Entry.Version));
+        Assert.All(owed.Skip(1), o => Assert.Equal(o.Entry.Version - 1, o.Previous?.Version));
+        var assignments = owed.Where(o => o.Entry.Command == ArticleCommandType.Assign).ToList();
+        Assert.Equal(2, assignments.Count);
+        Assert.Empty(assignments[0].AssigneesBefore!);
+        Assert.Equal([Staff.Writer.Person, Staff.CoWriter.Person], assignments[1].AssigneesBefore);
+        Assert.All(owed.Where(o => o.Entry.Command != ArticleCommandType.Assign), o => Assert.Null(o.AssigneesBefore));
+        var reviews = owed.Where(o => o.Entry.Command == ArticleCommandType.Approve).ToList();
+        Assert.Equal([ArticleCommandType.Submit, ArticleCommandType.Approve], reviews.Select(o => o.Previous!.Command));
+    }
+
+    [Fact]
     public async Task A_reviewer_of_several_levels_approves_one_of_them_and_another_reviewer_the_next()
     {
         var desk = await DeskAsync(2);

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Xml.Linq;
+using Npgsql;
 
 namespace MediaCenter.IntegrationTests.Newsroom;
 
@@ -33,6 +34,81 @@ public sealed class NewsroomFlowTests(IntegrationFixture fixture)
         }
 
         return id;
+    }
+
+    [Fact]
+    public async Task A_storys_events_say_who_was_assigned_before_and_since_when_each_review_waited_and_its_board_row_and_feed_follow()
+    {
+        var (shared, staff) = await StaffAsync("nrev");
+        await using var _ = staff;
+        var id = await staff.Editor.FileAsync(staff.Channel, "社区图书馆夜间开放");
+        await staff.Chief.OkAsync(id, "confirm");
+        var due = DateTimeOffset.UtcNow.AddDays(1);
+        await staff.Chief.OkAsync(id, "assign", new { assignees = new[] { staff.IdOf("editor") }, dueAt = due });
+        await staff.Chief.OkAsync(id, "assign", new { assignees = new[] { staff.IdOf("editor2") }, dueAt = due });
+        await staff.Editor2.OkAsync(id, "save-draft", new
+        {
+            baseVersion = 0,
+            draft = new { kind = "ImageText", title = "社区图书馆夜间开放", summary = "摘要", bodyHtml = "<p>正文</p>" },
+        });
+        await staff.Editor2.OkAsync(id, "submit");
+        for (var level = 1; level <= 3; level++)
+        {
+            await staff.Reviewer(level).OkAsync(id, "approve", new { comment = "同意" });
+        }
+
+        await staff.Chief.OkAsync(id, "publish", new { targets = new[] { "Pc" } });
+
+        // The story appends its events after it answers: all ten, in order, each once.
+        await using var connection = new NpgsqlConnection(shared.Deployment.ConnectionString);
+        await connection.OpenAsync();
+        var events = await Eventually.WaitAsync(async () =>
+        {
+            var rows = new List<(long Version, string Command, JsonElement Payload)>();
+            await using var read = new NpgsqlCommand(
+                "SELECT version, event_type, payload::text FROM mc.event_log WHERE entity_type = 'article' AND entity_id = @id ORDER BY version",
+                connection);
+            read.Parameters.AddWithValue("id", id);
+            await using var reader = await read.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                rows.Add((reader.GetInt64(0), reader.GetString(1), JsonDocument.Parse(reader.GetString(2)).RootElement.Clone()));
+            }
+
+            return rows;
+        }, rows => rows.Count == 10, TimeSpan.FromSeconds(15), "the story's ten events in the log");
+        Assert.Equal(Enumerable.Range(1, 10).Select(v => (long)v), events.Select(e => e.Version));
+        Assert.Equal(["File", "Confirm", "Assign", "Assign", "SaveDraft", "Submit", "Approve", "Approve", "Approve", "Publish"], events.Select(e => e.Command));
+
+        static Guid[] People(JsonElement payload, string property) =>
+            [.. payload.GetProperty(property).EnumerateArray().Select(p => p.GetProperty("id").GetGuid())];
+
+        // The first assignment took it from nobody, the second from the first editor.
+        Assert.Empty(People(events[2].Payload, "previousAssignees"));
+        Assert.Equal([staff.IdOf("editor")], People(events[3].Payload, "previousAssignees"));
+        Assert.Equal([staff.IdOf("editor2")], People(events[3].Payload, "assignees"));
+
+        // Each review waited from the move that brought the story to its level: the submission, then the approval before it.
+        for (var i = 6; i <= 8; i++)
+        {
+            Assert.Equal(events[i - 1].Payload.GetProperty("at").GetDateTimeOffset(), events[i].Payload.GetProperty("reviewRequestedAt").GetDateTimeOffset());
+        }
+
+        Assert.False(events[5].Payload.TryGetProperty("reviewRequestedAt", out var notReview) && notReview.ValueKind != JsonValueKind.Null);
+
+        // Written in the same transaction as the last event: the read model at the last version, and the feed's row.
+        await using var row = new NpgsqlCommand(
+            "SELECT a.version, a.stage, p.version, p.title FROM mc.articles a JOIN mc.publications p ON p.article_id = a.id AND p.target = 'Pc' WHERE a.id = @id",
+            connection);
+        row.Parameters.AddWithValue("id", id);
+        await using (var reader = await row.ExecuteReaderAsync())
+        {
+            Assert.True(await reader.ReadAsync());
+            Assert.Equal(10, reader.GetInt64(0));
+            Assert.Equal("Published", reader.GetString(1));
+            Assert.Equal(10, reader.GetInt64(2));
+            Assert.Equal("社区图书馆夜间开放", reader.GetString(3));
+        }
     }
 
     // A Chinese character written as a \uXXXX escape (characters that matter to HTML are escaped on purpose).
