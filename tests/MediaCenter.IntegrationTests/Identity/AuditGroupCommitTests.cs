@@ -14,7 +14,7 @@ namespace MediaCenter.IntegrationTests.Identity;
 /// Each test has a database of its own, written as the application role (as the web process does).
 /// </summary>
 [Collection(IntegrationCollection.Name)]
-public sealed class OperationLogGroupCommitTests(IntegrationFixture fixture)
+public sealed class AuditGroupCommitTests(IntegrationFixture fixture)
 {
     [Fact]
     public async Task Concurrent_operations_are_committed_together_in_order_and_each_caller_waits_for_its_row()
