@@ -68,8 +68,11 @@ internal sealed class OperationLogWriter : IAsyncDisposable
                 }
             }
 
-            await WriteBatchAsync(batch);
-            batch.Clear();
+            if (batch.Count > 0)
+            {
+                await WriteBatchAsync(batch);
+                batch.Clear();
+            }
         }
     }
 
