@@ -1,9 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Dapper;
-using MediaCenter.Database.Data;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace MediaCenter.Identity;
 
@@ -29,8 +27,10 @@ public sealed record SecurityAlert(long Id, DateTimeOffset At, string Kind, stri
 public sealed record AuditQuery(DateTimeOffset? From, DateTimeOffset? To, string? Actor, string? Action, string? Target, string? Result, int Limit = 200);
 
 /// <summary>The login log, the operation log and early warnings (日志审计), append-only in PostgreSQL.</summary>
-public sealed class AuditLog(NpgsqlDataSource db, TimeProvider time)
+public sealed class AuditLog(NpgsqlDataSource db, TimeProvider time) : IAsyncDisposable, IDisposable
 {
+    private readonly OperationLogWriter _operations = new(db);
+
     /// <summary>Appends a sign-in attempt.</summary>
     public async Task LoginAsync(LoginEntry entry, CancellationToken cancellationToken = default)
     {
@@ -51,28 +51,23 @@ public sealed class AuditLog(NpgsqlDataSource db, TimeProvider time)
         }, cancellationToken: cancellationToken));
     }
 
-    /// <summary>Appends an operation.</summary>
-    public async Task OperationAsync(OperationEntry entry, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await db.OpenConnectionAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition("""
-            INSERT INTO mc.audit_log (occurred_at, actor, action, target, result, correlation_id, client_ip, user_agent, details)
-            VALUES (@at, @actor, @action, @target, @result, @correlation, @ip, @ua, @details)
-            """, new
-        {
-            at = time.GetUtcNow(),
-            actor = entry.Actor,
-            action = entry.Action,
-            target = entry.Target,
-            result = entry.Result,
-            correlation = entry.CorrelationId,
-            ip = entry.ClientIp,
-            ua = Truncate(entry.UserAgent, 500),
+    /// <summary>
+    /// Appends an operation; returns once its row is committed (group commit: rows queued meanwhile share one INSERT, in the order
+    /// they were queued), and fails when the log did not take it.
+    /// </summary>
+    public async Task OperationAsync(OperationEntry entry, CancellationToken cancellationToken = default) =>
+        // Queued when called (before the first await), so rows are numbered in the order callers called.
+        await _operations.WriteAsync(new NewOperationRow(time.GetUtcNow(), entry.Actor, entry.Action, entry.Target, entry.Result,
+            entry.CorrelationId, entry.ClientIp, Truncate(entry.UserAgent, 500),
             // The operation log's details keep the shape they have always had (.NET property names as they are, not the
             // persisted-JSON camelCase): auditors and exports read old and new entries alike.
-            details = SqlValue.As(JsonSerializer.Serialize(entry.Details ?? new Dictionary<string, object?>()), NpgsqlDbType.Jsonb),
-        }, cancellationToken: cancellationToken));
-    }
+            JsonSerializer.Serialize(entry.Details ?? new Dictionary<string, object?>())), cancellationToken);
+
+    /// <summary>Writes the operations still queued, then refuses new ones (the container disposes it when the host stops).</summary>
+    public ValueTask DisposeAsync() => _operations.DisposeAsync();
+
+    /// <inheritdoc cref="DisposeAsync"/>
+    public void Dispose() => _operations.DisposeAsync().AsTask().GetAwaiter().GetResult();
 
     /// <summary>Failed sign-ins within the window for the account and from the address.</summary>
     public async Task<(long ForUser, long FromAddress)> CountRecentFailuresAsync(string username, string? ip, TimeSpan window, CancellationToken cancellationToken = default)
