@@ -10,6 +10,26 @@ namespace MediaCenter.Silo;
 /// <summary>Writes draft versions, the story timeline, the read model and the publications the feeds read.</summary>
 internal sealed class PostgresNewsroomJournal(NpgsqlDataSource db, PostgresEventLog events) : INewsroomJournal
 {
+    public async Task<string> AllocateArticleIdAsync(string channel, string operationId, long number, string articleId,
+        CancellationToken cancellationToken = default)
+    {
+        // A retried operation finds its row: the no-op update makes RETURNING give the story recorded first.
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<string>(new CommandDefinition("""
+            INSERT INTO mc.article_allocations (channel_code, operation_id, article_id, number) VALUES (@channel, @operationId, @articleId, @number)
+            ON CONFLICT (channel_code, operation_id) DO UPDATE SET operation_id = EXCLUDED.operation_id
+            RETURNING article_id
+            """, new { channel, operationId, articleId, number }, cancellationToken: cancellationToken)) ?? articleId;
+    }
+
+    public async Task<long> LastArticleNumberAsync(string channel, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "SELECT coalesce(max(number), 0) FROM mc.article_allocations WHERE channel_code = @channel", new { channel },
+            cancellationToken: cancellationToken));
+    }
+
     public async Task SaveDraftAsync(string articleId, int version, DraftContent draft, Person by, DateTimeOffset at, CancellationToken cancellationToken = default)
     {
         // A version number the grain never acknowledged (its state write failed) is reused: the newer content wins.

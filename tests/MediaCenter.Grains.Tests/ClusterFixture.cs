@@ -274,6 +274,27 @@ public sealed class RecordingNewsroomJournal : INewsroomJournal
     /// <summary>The latest projected card and draft of a story, or null when none was projected.</summary>
     public Projection? ProjectionOf(string articleId) => _projections.GetValueOrDefault(articleId);
 
+    private readonly ConcurrentDictionary<(string Channel, string Operation), (long Number, string ArticleId)> _allocations = new();
+
+    /// <summary>How many allocations a channel recorded.</summary>
+    public int AllocationsOf(string channel) => _allocations.Keys.Count(k => k.Channel == channel);
+
+    public Task<string> AllocateArticleIdAsync(string channel, string operationId, long number, string articleId, CancellationToken cancellationToken = default)
+    {
+        lock (_allocations)
+        {
+            if (_allocations.Any(a => a.Key.Channel == channel && a.Key.Operation != operationId && a.Value.Number == number))
+            {
+                throw new InvalidOperationException($"number {number} of {channel} is taken (unique, as in PostgreSQL)");
+            }
+
+            return Task.FromResult(_allocations.GetOrAdd((channel, operationId), (number, articleId)).ArticleId);
+        }
+    }
+
+    public Task<long> LastArticleNumberAsync(string channel, CancellationToken cancellationToken = default) =>
+        Task.FromResult(_allocations.Where(a => a.Key.Channel == channel).Select(a => a.Value.Number).DefaultIfEmpty(0).Max());
+
     public Task SaveDraftAsync(string articleId, int version, DraftContent draft, Person by, DateTimeOffset at, CancellationToken cancellationToken = default)
     {
         // Idempotent per (story, version): a replay of a stored version changes nothing.
@@ -366,9 +387,31 @@ public sealed class HoldingGrainStorage(Orleans.Storage.IGrainStorage inner, Rec
     /// <summary>How many times a grain's state was written in this test run.</summary>
     public static int WritesOf(GrainId grain) => Writes.GetValueOrDefault(grain);
 
-    public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) => inner.ReadStateAsync(stateName, grainId, grainState);
+    private static readonly ConcurrentDictionary<GrainId, object> Stored = new();
+
+    /// <summary>Stores a state as an earlier build wrote it: the grain's first read finds it.</summary>
+    public static void Store<T>(GrainId grain, T state) where T : class => Stored[grain] = state;
+
+    public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        if (Stored.TryRemove(grainId, out var stored))
+        {
+            grainState.State = (T)stored;
+            grainState.RecordExists = true;
+            grainState.ETag = null;
+            await inner.WriteStateAsync(stateName, grainId, grainState);
+            return;
+        }
+
+        await inner.ReadStateAsync(stateName, grainId, grainState);
+    }
 
     private static readonly ConcurrentDictionary<GrainId, ArticleState> Articles = new();
+
+    private static readonly ConcurrentDictionary<GrainId, ChannelState> Channels = new();
+
+    /// <summary>A channel's state as last written (the same object the grain holds, so read it between calls), or null.</summary>
+    public static ChannelState? WrittenChannel(GrainId grain) => Channels.GetValueOrDefault(grain);
 
     /// <summary>A story's state as last written (a copy), or null.</summary>
     public static ArticleState? WrittenArticle(GrainId grain) => Articles.GetValueOrDefault(grain);
@@ -376,6 +419,11 @@ public sealed class HoldingGrainStorage(Orleans.Storage.IGrainStorage inner, Rec
     public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         Writes.AddOrUpdate(grainId, 1, (_, n) => n + 1);
+        if (grainState.State is ChannelState channel)
+        {
+            Channels[grainId] = channel;
+        }
+
         if (grainState.State is ArticleState article)
         {
             Articles[grainId] = System.Text.Json.JsonSerializer.Deserialize<ArticleState>(System.Text.Json.JsonSerializer.Serialize(article))!;

@@ -10,7 +10,10 @@ namespace MediaCenter.Grains.Newsroom;
 public sealed class ChannelState
 {
     [Id(0)] public ChannelPolicy Policy { get; set; } = ChannelPolicy.Default;
+    /// <summary>The last story number allocated while the state kept them; numbering continues above it and above mc.article_allocations.</summary>
     [Id(1)] public long NextNumber { get; set; }
+
+    /// <summary>No longer written: allocations are rows of mc.article_allocations; a stored state's are moved there on activation.</summary>
     [Id(2)] public List<KeyValuePair<string, string>> Allocations { get; set; } = [];
     /// <summary>No longer written: the board index is held in memory and read from the read model (kept so that stored states still read).</summary>
     [Id(3)] public Dictionary<string, ArticleCard> Cards { get; set; } = new(StringComparer.Ordinal);
@@ -39,6 +42,7 @@ internal sealed partial class ChannelGrain(
 {
     private readonly Dictionary<string, ArticleCard> _cards = new(StringComparer.Ordinal);
     private bool _cardsLoaded;
+    private long? _lastNumber;
     private long _writtenBoardVersion;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
@@ -137,26 +141,48 @@ internal sealed partial class ChannelGrain(
 
     private string Code => this.GetPrimaryKeyString();
 
+    /// <summary>
+    /// The story id of a filing: a new number for a new operation, the same story for a retried one. Each allocation is one row of
+    /// the journal's (the channel's state is not rewritten per story).
+    /// </summary>
     public async Task<string> AllocateArticleIdAsync(string operationId)
     {
-        foreach (var (op, id) in state.State.Allocations)
+        var number = await LastNumberAsync() + 1;
+        var proposed = $"{Code}-{number:D4}";
+        var allocated = await journal.AllocateArticleIdAsync(Code, operationId, number, proposed);
+        if (allocated == proposed)
         {
-            if (op == operationId)
-            {
-                return id;
-            }
+            _lastNumber = number;
         }
 
-        state.State.NextNumber++;
-        var allocated = $"{Code}-{state.State.NextNumber:D4}";
-        state.State.Allocations.Add(new(operationId, allocated));
-        if (state.State.Allocations.Count > RememberedOperations)
-        {
-            state.State.Allocations.RemoveAt(0);
-        }
-
-        await WriteAsync();
         return allocated;
+    }
+
+    /// <summary>The last number allocated, read once per activation (after moving a stored state's allocations to the journal).</summary>
+    private async Task<long> LastNumberAsync()
+    {
+        if (_lastNumber is { } known)
+        {
+            return known;
+        }
+
+        if (state.State.Allocations.Count > 0)
+        {
+            foreach (var (operation, id) in state.State.Allocations)
+            {
+                if (id.StartsWith(Code + "-", StringComparison.Ordinal) && long.TryParse(id.AsSpan(Code.Length + 1), out var number))
+                {
+                    await journal.AllocateArticleIdAsync(Code, operation, number, id);
+                }
+            }
+
+            state.State.Allocations.Clear();
+            await WriteAsync();
+        }
+
+        var last = Math.Max(state.State.NextNumber, await journal.LastArticleNumberAsync(Code));
+        _lastNumber = last;
+        return last;
     }
 
     public Task<ChannelPolicy> GetPolicyAsync() => Task.FromResult(state.State.Policy);

@@ -7,6 +7,16 @@ namespace MediaCenter.Grains.Newsroom;
 /// </summary>
 public interface INewsroomJournal
 {
+    /// <summary>
+    /// Records that the channel's filing <paramref name="operationId"/> gets story <paramref name="articleId"/> (number
+    /// <paramref name="number"/> of the channel) and returns the story the operation has: the one given, or the one an earlier
+    /// call recorded for it.
+    /// </summary>
+    Task<string> AllocateArticleIdAsync(string channel, string operationId, long number, string articleId, CancellationToken cancellationToken = default);
+
+    /// <summary>The highest story number the channel allocated (0 when none).</summary>
+    Task<long> LastArticleNumberAsync(string channel, CancellationToken cancellationToken = default);
+
     /// <summary>Stores a draft version (before the grain acknowledges it).</summary>
     Task SaveDraftAsync(string articleId, int version, DraftContent draft, Person by, DateTimeOffset at, CancellationToken cancellationToken = default);
 

@@ -152,6 +152,41 @@ public sealed class ChannelBoardTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_filing_retried_after_the_channel_moved_on_gets_its_story_and_numbering_continues()
+    {
+        var desk = Desk.Fresh(fixture.Grains, "idr");
+        var first = await desk.ChannelGrain.AllocateArticleIdAsync("file-1");
+        var second = await desk.ChannelGrain.AllocateArticleIdAsync("file-2");
+
+        // A new activation knows nothing of them but what the journal recorded.
+        await desk.ChannelGrain.Cast<IGrainManagementExtension>().DeactivateOnIdle();
+        await Task.Delay(200);
+        Assert.Equal(second, await desk.ChannelGrain.AllocateArticleIdAsync("file-2"));
+        Assert.Equal(first, await desk.ChannelGrain.AllocateArticleIdAsync("file-1"));
+        Assert.Equal($"{desk.Channel}-0003", await desk.ChannelGrain.AllocateArticleIdAsync("file-3"));
+        Assert.Equal(3, ClusterFixture.Newsroom.AllocationsOf(desk.Channel));
+    }
+
+    [Fact]
+    public async Task Allocations_a_stored_channel_state_still_holds_move_to_the_journal_and_leave_the_state()
+    {
+        var desk = Desk.Fresh(fixture.Grains, "idl");
+        var grain = desk.ChannelGrain.GetGrainId();
+        HoldingGrainStorage.Store(grain, new ChannelState
+        {
+            NextNumber = 7,
+            Allocations = [new("file-6", $"{desk.Channel}-0006"), new("file-7", $"{desk.Channel}-0007")],
+        });
+
+        Assert.Equal($"{desk.Channel}-0007", await desk.ChannelGrain.AllocateArticleIdAsync("file-7"));
+        Assert.Equal($"{desk.Channel}-0006", await desk.ChannelGrain.AllocateArticleIdAsync("file-6"));
+        Assert.Equal($"{desk.Channel}-0008", await desk.ChannelGrain.AllocateArticleIdAsync("file-8"));
+        Assert.Equal(3, ClusterFixture.Newsroom.AllocationsOf(desk.Channel));
+        Assert.Empty(HoldingGrainStorage.WrittenChannel(grain)!.Allocations);
+        Assert.Equal(7, HoldingGrainStorage.WrittenChannel(grain)!.NextNumber);
+    }
+
+    [Fact]
     public async Task Channel_policy_changes_are_validated_and_idempotent_per_operation_id()
     {
         var desk = Desk.Fresh(fixture.Grains, "pol");
