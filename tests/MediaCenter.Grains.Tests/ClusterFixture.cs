@@ -416,8 +416,18 @@ public sealed class HoldingGrainStorage(Orleans.Storage.IGrainStorage inner, Rec
     /// <summary>A story's state as last written (a copy), or null.</summary>
     public static ArticleState? WrittenArticle(GrainId grain) => Articles.GetValueOrDefault(grain);
 
+    private static int _failNextIncidentWrite;
+
+    /// <summary>The next state write of an incident fails (its silo lost before the state was stored).</summary>
+    public static void FailNextIncidentWrite() => Interlocked.Exchange(ref _failNextIncidentWrite, 1);
+
     public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
+        if (grainState.State is MediaCenter.Grains.Incidents.IncidentState && Interlocked.Exchange(ref _failNextIncidentWrite, 0) == 1)
+        {
+            throw new InvalidOperationException("the incident's state could not be written (test)");
+        }
+
         Writes.AddOrUpdate(grainId, 1, (_, n) => n + 1);
         if (grainState.State is ChannelState channel)
         {

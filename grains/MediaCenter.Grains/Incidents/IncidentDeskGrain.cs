@@ -23,6 +23,13 @@ internal sealed class IncidentDeskGrain(
         {
             if (op == operationId)
             {
+                // The id is remembered before the incident is made: when that call failed (its silo lost, its state not
+                // written), the retry makes it now, under the same operation, instead of answering with an incident that is not there.
+                if (await GrainFactory.GetGrain<IIncidentGrain>(id).GetAsync() is null)
+                {
+                    await OpenAsync(id, report, actor, operationId);
+                }
+
                 return id;
             }
         }
@@ -39,17 +46,26 @@ internal sealed class IncidentDeskGrain(
         state.State.OpenIncidentId = incidentId;
         Remember(operationId, incidentId);
         await state.WriteStateAsync();
+        await OpenAsync(incidentId, report, actor, operationId);
+        return incidentId;
+    }
+
+    /// <summary>Makes the incident the desk allocated; a refused report is forgotten and its reason thrown.</summary>
+    private async Task OpenAsync(string incidentId, IncidentReport report, IncidentActor actor, string operationId)
+    {
         var result = await GrainFactory.GetGrain<IIncidentGrain>(incidentId).ExecuteAsync(
             new IncidentCommand.Report { Fault = report with { DedupKey = this.GetPrimaryKeyString() } }, actor, operationId);
         if (!result.Ok)
         {
-            state.State.OpenIncidentId = null;
+            if (state.State.OpenIncidentId == incidentId)
+            {
+                state.State.OpenIncidentId = null;
+            }
+
             state.State.Applied.RemoveAll(a => a.Value == incidentId);
             await state.WriteStateAsync();
             throw new ArgumentException(result.Message);
         }
-
-        return incidentId;
     }
 
     private void Remember(string operationId, string incidentId)

@@ -63,6 +63,23 @@ public sealed class IncidentDeskTests(ClusterFixture fixture) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_report_retried_after_its_incident_was_never_stored_makes_the_incident_under_the_same_id()
+    {
+        var desk = _bench.NewDesk();
+        var report = Offline(desk);
+        HoldingGrainStorage.FailNextIncidentWrite();
+        await Assert.ThrowsAnyAsync<Exception>(() => desk.ReportAsync(report, IncidentActor.System, "lost-1"));
+
+        var id = await desk.ReportAsync(report, IncidentActor.System, "lost-1");
+
+        var incident = await IncidentBench.ViewAsync(_bench.Incident(id));
+        Assert.Equal((IncidentStage.Reported, 1), (incident.Stage, incident.Occurrences));
+        Assert.Equal(id, await desk.OpenIncidentAsync());
+        Assert.Equal(id, await desk.ReportAsync(report, IncidentActor.System, "lost-1"));
+        Assert.Equal(1, (await IncidentBench.ViewAsync(_bench.Incident(id))).Occurrences);
+    }
+
+    [Fact]
     public async Task A_report_after_the_incident_is_closed_opens_a_new_incident()
     {
         var desk = _bench.NewDesk();
