@@ -86,13 +86,13 @@ public sealed class AuditProtectionTests(IntegrationFixture fixture)
     public async Task Every_table_belongs_to_the_owner_role_and_the_processes_log_in_as_the_application_role()
     {
         var shared = await fixture.SharedAsync();
-        Assert.Empty(await ScalarListAsync(shared.Deployment.ConnectionString, $"""
+        Assert.Empty(await Sql.ColumnAsync(shared.Deployment.ConnectionString, $"""
             SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
              WHERE n.nspname IN ('mc', 'public') AND c.relkind IN ('r', 'p') AND c.relowner <> '{DatabaseRoles.Owner}'::regrole
             """));
 
         // Every connection the running silo and web hold (the test's own are the administrator's) is the application role's.
-        var logins = await ScalarListAsync(shared.Deployment.ConnectionString, """
+        var logins = await Sql.ColumnAsync(shared.Deployment.ConnectionString, """
             SELECT DISTINCT a.usename || ':' || r.rolsuper || ':' || pg_has_role(a.usename, 'mediacenter_app', 'MEMBER') || ':'
                    || pg_has_role(a.usename, 'mediacenter_owner', 'MEMBER')
               FROM pg_stat_activity a JOIN pg_roles r ON r.rolname = a.usename
@@ -114,18 +114,4 @@ public sealed class AuditProtectionTests(IntegrationFixture fixture)
         Assert.False(status.IsCurrent);
     }
 
-    private static async Task<List<string>> ScalarListAsync(string connectionString, string sql)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        await using var reader = await command.ExecuteReaderAsync();
-        var list = new List<string>();
-        while (await reader.ReadAsync())
-        {
-            list.Add(reader.GetValue(0)?.ToString() ?? "");
-        }
-
-        return list;
-    }
 }

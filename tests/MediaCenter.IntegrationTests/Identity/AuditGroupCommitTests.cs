@@ -33,24 +33,24 @@ public sealed class AuditGroupCommitTests(IntegrationFixture fixture)
             {
                 await audit.OperationAsync(Entry("group", n, new Dictionary<string, object?> { ["method"] = "POST", ["Username"] = "u" + n }));
                 // Returned: the row is there for anyone to read.
-                return await CountAsync(owner, $"SELECT count(*) FROM mc.audit_log WHERE actor = 'group' AND target = '{n}'");
+                return await Sql.LongAsync(owner, $"SELECT count(*) FROM mc.audit_log WHERE actor = 'group' AND target = '{n}'");
             }).ToArray();
 
             await Task.Delay(500);
             Assert.DoesNotContain(callers, c => c.IsCompleted);
-            Assert.Equal(0, await CountAsync(owner, "SELECT count(*) FROM mc.audit_log"));
+            Assert.Equal(0, await Sql.LongAsync(owner, "SELECT count(*) FROM mc.audit_log"));
         }
 
         Assert.All(await Task.WhenAll(callers), found => Assert.Equal(1, found));
         Assert.Equal(Enumerable.Range(0, Callers).Select(n => n.ToString(CultureInfo.InvariantCulture)),
-            await ListAsync(owner, "SELECT target FROM mc.audit_log WHERE actor = 'group' ORDER BY id"));
+            await Sql.ColumnAsync(owner, "SELECT target FROM mc.audit_log WHERE actor = 'group' ORDER BY id"));
         // The first row on its own, the other 199 in one transaction (one INSERT): far fewer commits than rows.
-        var transactions = await CountAsync(owner, "SELECT count(DISTINCT xmin::text) FROM mc.audit_log WHERE actor = 'group'");
+        var transactions = await Sql.LongAsync(owner, "SELECT count(DISTINCT xmin::text) FROM mc.audit_log WHERE actor = 'group'");
         Assert.InRange(transactions, 1, 2);
         Assert.Equal(transactions, await MetricAsync("mediacenter_audit_batch_rows_count") - batchesBefore);
         // The details are written as they always were: the dictionary as System.Text.Json writes it, .NET names kept.
         Assert.Equal(["{\"method\": \"POST\", \"Username\": \"u7\"}"],
-            await ListAsync(owner, "SELECT details::text FROM mc.audit_log WHERE actor = 'group' AND target = '7'"));
+            await Sql.ColumnAsync(owner, "SELECT details::text FROM mc.audit_log WHERE actor = 'group' AND target = '7'"));
     }
 
     [Fact]
@@ -65,7 +65,7 @@ public sealed class AuditGroupCommitTests(IntegrationFixture fixture)
         var failedBefore = await MetricAsync("mediacenter_audit_failed_total");
 
         // The log's database takes no connections: every row queued fails, and each caller is told.
-        await ExecuteAsync(server, $"ALTER DATABASE \"{name}\" WITH ALLOW_CONNECTIONS false");
+        await Sql.ExecuteAsync(server, $"ALTER DATABASE \"{name}\" WITH ALLOW_CONNECTIONS false");
         const int Callers = 50;
         var callers = Enumerable.Range(0, Callers).Select(n => audit.OperationAsync(Entry("down", n))).ToArray();
         foreach (var caller in callers)
@@ -77,16 +77,16 @@ public sealed class AuditGroupCommitTests(IntegrationFixture fixture)
         Assert.Equal(Callers, await MetricAsync("mediacenter_audit_failed_total") - failedBefore);
 
         // With the database back the writer goes on by itself: the next row is written, none of the failed ones is.
-        await ExecuteAsync(server, $"ALTER DATABASE \"{name}\" WITH ALLOW_CONNECTIONS true");
+        await Sql.ExecuteAsync(server, $"ALTER DATABASE \"{name}\" WITH ALLOW_CONNECTIONS true");
         await audit.OperationAsync(Entry("up", 0));
-        Assert.Equal(["up"], await ListAsync(owner, "SELECT actor FROM mc.audit_log"));
+        Assert.Equal(["up"], await Sql.ColumnAsync(owner, "SELECT actor FROM mc.audit_log"));
     }
 
     [Fact]
     public async Task A_row_the_database_refuses_fails_only_its_caller_and_its_batch_mates_are_written()
     {
         var owner = await fixture.Postgres.CreateMigratedDatabaseAsync("audit_refuse");
-        await ExecuteAsync(owner, """
+        await Sql.ExecuteAsync(owner, """
             CREATE FUNCTION mc.refuse_mallory() RETURNS trigger LANGUAGE plpgsql AS $$
             BEGIN
                 IF NEW.actor = 'mallory' THEN RAISE EXCEPTION 'not this one'; END IF;
@@ -118,7 +118,7 @@ public sealed class AuditGroupCommitTests(IntegrationFixture fixture)
         }
 
         Assert.Equal(Enumerable.Range(0, 21).Where(n => n is not (5 or 12)).Select(n => n.ToString(CultureInfo.InvariantCulture)),
-            await ListAsync(owner, "SELECT target FROM mc.audit_log ORDER BY id"));
+            await Sql.ColumnAsync(owner, "SELECT target FROM mc.audit_log ORDER BY id"));
     }
 
     [Fact]
@@ -144,7 +144,7 @@ public sealed class AuditGroupCommitTests(IntegrationFixture fixture)
         }
 
         await Task.WhenAll(first, second, third);
-        Assert.Equal(["0", "2", "3"], await ListAsync(owner, "SELECT target FROM mc.audit_log ORDER BY id"));
+        Assert.Equal(["0", "2", "3"], await Sql.ColumnAsync(owner, "SELECT target FROM mc.audit_log ORDER BY id"));
     }
 
     [Fact]
@@ -170,9 +170,9 @@ public sealed class AuditGroupCommitTests(IntegrationFixture fixture)
 
         // Stopped: every queued row is committed by then, and each caller is told its row was written.
         await stopped;
-        Assert.Equal(Callers, await CountAsync(owner, "SELECT count(*) FROM mc.audit_log WHERE actor = 'stop'"));
+        Assert.Equal(Callers, await Sql.LongAsync(owner, "SELECT count(*) FROM mc.audit_log WHERE actor = 'stop'"));
         await Task.WhenAll(callers);
-        Assert.Equal(0, await CountAsync(owner, "SELECT count(*) FROM mc.audit_log WHERE actor = 'late'"));
+        Assert.Equal(0, await Sql.LongAsync(owner, "SELECT count(*) FROM mc.audit_log WHERE actor = 'late'"));
     }
 
     private static OperationEntry Entry(string actor, int n, IReadOnlyDictionary<string, object?>? details = null) =>
@@ -195,36 +195,5 @@ public sealed class AuditGroupCommitTests(IntegrationFixture fixture)
         await Metrics.DefaultRegistry.CollectAndExportAsTextAsync(text);
         var line = System.Text.Encoding.UTF8.GetString(text.ToArray()).Split('\n').FirstOrDefault(l => l.StartsWith(name + " ", StringComparison.Ordinal));
         return line is null ? 0 : double.Parse(line[(name.Length + 1)..], CultureInfo.InvariantCulture);
-    }
-
-    private static async Task<long> CountAsync(string connectionString, string sql)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        return Convert.ToInt64(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
-    }
-
-    private static async Task<List<string>> ListAsync(string connectionString, string sql)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        await using var reader = await command.ExecuteReaderAsync();
-        var list = new List<string>();
-        while (await reader.ReadAsync())
-        {
-            list.Add(reader.GetValue(0).ToString() ?? "");
-        }
-
-        return list;
-    }
-
-    private static async Task ExecuteAsync(string connectionString, string sql)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
     }
 }

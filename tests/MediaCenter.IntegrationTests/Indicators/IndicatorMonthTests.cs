@@ -103,7 +103,7 @@ public sealed class IndicatorMonthTests(IntegrationFixture fixture)
         Assert.Equal(figures.ToDictionary(f => f.Key, f => f.Value.GetProperty("value").GetRawText()),
             refigured.ToDictionary(f => f.Key, f => f.Value.GetProperty("value").GetRawText()));
         Assert.Equal(missed.Select(m => $"indicator:{m.Item1}:{m.Item2}:{MonthName}").Order(), await RemindersOfTheMonthAsync(deployment.ConnectionString));
-        Assert.Equal(3L, await ScalarAsync(deployment.ConnectionString,
+        Assert.Equal(3L, await Sql.LongAsync(deployment.ConnectionString,
             $"SELECT count(*) FROM mc.indicator_reminders WHERE month = '{Month.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}'"));
 
         // The party sees its own figures only, and its reminder in the alert centre.
@@ -187,7 +187,7 @@ public sealed class IndicatorMonthTests(IntegrationFixture fixture)
         var a = people.PartyA;
         await SeedAsync(shared.Deployment.ConnectionString, a);
         // Two terminals' days in the month and one the day after it (not counted).
-        await ExecuteAsync(shared.Deployment.ConnectionString, $"""
+        await Sql.ExecuteAsync(shared.Deployment.ConnectionString, $"""
             INSERT INTO mc.terminal_activity (terminal_id, day, party_id, heartbeats, sessions, interactions, screen_on_seconds) VALUES
               ('{a}-t1', '{Month:yyyy-MM-dd}', '{a}', 100, 3, 40, 7200),
               ('{a}-t1', '{Month.AddDays(1):yyyy-MM-dd}', '{a}', 50, 2, 10, 3600),
@@ -413,22 +413,6 @@ public sealed class IndicatorMonthTests(IntegrationFixture fixture)
         }
 
         return ids;
-    }
-
-    private static async Task ExecuteAsync(string connectionString, string sql)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
-    }
-
-    private static async Task<long> ScalarAsync(string connectionString, string sql)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        return (long)(await command.ExecuteScalarAsync())!;
     }
 
     /// <summary>A month of a party's work as the grains would have logged it, with events just outside the month on both sides.</summary>
