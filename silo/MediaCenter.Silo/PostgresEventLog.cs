@@ -164,10 +164,18 @@ internal sealed partial class PostgresEventLog(NpgsqlDataSource db, IServiceProv
     private static async Task<DomainEvent?> InsertAsync(DomainEvent e, NpgsqlConnection connection, NpgsqlTransaction? transaction,
         CancellationToken cancellationToken)
     {
-        // The same command a caller's batch carries (AppendCommand), as a batch of one.
-        await using var batch = new NpgsqlBatch(connection, transaction) { BatchCommands = { AppendCommand(e) } };
-        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
-        return await AppendedAsync(e, reader, cancellationToken);
+        var position = await connection.QuerySingleOrDefaultAsync<Appended>(new CommandDefinition(AppendSql, new
+        {
+            domain = e.Domain,
+            entity = e.EntityId,
+            version = e.Version,
+            type = e.EventType,
+            actor = e.ActorName,
+            at = e.At,
+            payload = SqlValue.Jsonb(e),
+            people = e.People.ToArray(),
+        }, transaction, cancellationToken: cancellationToken));
+        return position is null ? null : e with { Position = new LogPosition(position.Tx, position.Id) };
     }
 
     private static T? Read<T>(string payload) where T : DomainEvent
@@ -181,6 +189,13 @@ internal sealed partial class PostgresEventLog(NpgsqlDataSource db, IServiceProv
             // Rows written before the typed events carry a smaller payload: they say nothing the caller could use.
             return null;
         }
+    }
+
+    private sealed record Appended
+    {
+        public required ulong Tx { get; init; }
+
+        public required long Id { get; init; }
     }
 
     /// <summary>The settled horizon, and one event when there is one (the lateral join leaves its columns null otherwise).</summary>
