@@ -78,16 +78,37 @@
   const fleet = new Map();
   let fleetLoaded = false;
   let reloadTimer = null;
+  // The latest push of every terminal, whenever it came: a snapshot read before a push arrived (a reload in flight) must not
+  // take the board back to older health. Each push is numbered in the order it arrived.
+  const latest = new Map();
+  let pushes = 0;
+  let snapshots = 0;
 
   function canSeeFleet() { return me && !(me.platformRoles.length === 1 && me.platformRoles[0] === "auditor"); }
 
   async function loadFleet() {
+    const before = pushes;
     const data = await api("/api/terminals");
     fleet.clear();
     for (const row of data.terminals) { fleet.set(row.id, row); }
+    // Pushes newer than the snapshot's rows win; a terminal pushed while the snapshot was read but missing from it needs another.
+    let missing = false;
+    for (const [id, { change, n }] of latest) {
+      const row = fleet.get(id);
+      if (row) { if (change.version > row.version) { apply(row, change); } }
+      else if (n > before) { missing = true; }
+    }
     fleetLoaded = true;
     renderFleet();
+    $("fleet-rows").dataset.snapshots = String(++snapshots);
+    if (missing) { reloadSoon(); }
     await loadFleetAlerts();
+  }
+
+  function apply(row, change) { row.health = change.health; row.lastSeen = change.lastSeen; row.version = change.version; }
+
+  function reloadSoon() {
+    if (!reloadTimer) { reloadTimer = setTimeout(() => { reloadTimer = null; loadFleet().catch(() => {}); }, 1000); }
   }
 
   // The server sends why as codes (comma-separated for several thresholds); each is shown in the reader's language.
@@ -109,15 +130,19 @@
   }
 
   function applyTerminalChanges(changes) {
+    for (const change of changes) {
+      const known = latest.get(change.id);
+      if (!known || change.version >= known.change.version) { latest.set(change.id, { change, n: ++pushes }); }
+    }
     if (!fleetLoaded) { return; }
     let unknown = false;
     for (const change of changes) {
       const row = fleet.get(change.id);
       if (!row) { unknown = true; continue; }
       if (change.version < row.version) { continue; }
-      row.health = change.health; row.lastSeen = change.lastSeen; row.version = change.version;
+      apply(row, change);
     }
-    if (unknown && !reloadTimer) { reloadTimer = setTimeout(() => { reloadTimer = null; loadFleet().catch(() => {}); }, 1000); }
+    if (unknown) { reloadSoon(); }
     // Health changes may have raised alerts: refresh the feed, at most once a second.
     if (!alertsTimer) { alertsTimer = setTimeout(() => { alertsTimer = null; loadFleetAlerts().catch(() => {}); }, 1000); }
     renderFleet();
@@ -482,6 +507,7 @@
   async function signedOut() {
     me = null;
     if (connection) { const c = connection; connection = null; await c.stop().catch(() => {}); }
+    latest.clear();
     $("user-name").hidden = true;
     $("sign-out").hidden = true;
     setConnection("disconnected");
