@@ -35,8 +35,8 @@ internal static class ArticleTransitions
         var silo = await deployment.StartSiloAsync("bench-silo");
         var web = await deployment.StartWebAsync("bench-web", new Dictionary<string, string> { ["Identity__SignInRatePerMinute"] = "100000" });
         using var staff = await StaffAsync(deployment, web, users);
-        var baseline = await UpsertBaselineAsync(deployment.ConnectionString, users, TimeSpan.FromSeconds(10));
-        Console.WriteLine($"B4 baseline: {baseline:0} single-row upserts/s with {users} connections");
+        var (baseline, baselineCpu) = await UpsertBaselineAsync(deployment.ConnectionString, users, TimeSpan.FromSeconds(10));
+        Console.WriteLine($"B4 baseline: {baseline:0} single-row upserts/s with {users} connections, {PerOperation(baselineCpu, baseline)} per upsert");
 
         // Warm-up: one story per user (grain activation, pools), then the full load until the runtime has compiled the hot paths
         // at their final tier (right after start the silo spends about a quarter of its CPU in the JIT's background compiler), not measured.
@@ -66,7 +66,9 @@ internal static class ArticleTransitions
         var clock = Stopwatch.StartNew();
         var failures = await LoadAsync(staff, duration, latencies, CancellationToken.None);
         var elapsed = clock.Elapsed.TotalSeconds;
-        var cpu = CpuUse.Between(cpuBefore, CpuUse.Read(pids), clock.Elapsed);
+        var cpuAfter = CpuUse.Read(pids);
+        var cpu = CpuUse.Between(cpuBefore, cpuAfter, clock.Elapsed);
+        var machine = CpuUse.Machine(cpuBefore, cpuAfter, clock.Elapsed);
         Console.WriteLine($"B4: CPU in cores: {cpu}");
         var top = statements ? await StatementStatistics.TopAsync(deployment.ConnectionString, 12, latencies.Count) : [];
         if (top.Count > 0)
@@ -90,12 +92,12 @@ internal static class ArticleTransitions
         var p99 = Pct(sorted, 0.99);
         var ratio = rate / baseline;
         var verdict = ratio >= 0.25 && p99 <= 100 && failures == 0 ? "met" : "not met";
-        Console.WriteLine($"B4: {sorted.Count} transitions in {elapsed:0.0} s = {rate:0}/s ({ratio:0.00} × baseline), p50 {p50:0.0} ms, p99 {p99:0.0} ms, {failures} failed");
+        Console.WriteLine($"B4: {sorted.Count} transitions in {elapsed:0.0} s = {rate:0}/s ({ratio:0.00} × baseline), p50 {p50:0.0} ms, p99 {p99:0.0} ms, {failures} failed, {PerOperation(machine, rate)} per transition");
         return ["B4", $"story transitions through the API ({string.Join(" → ", Steps)}), {users} concurrent users, {duration.TotalSeconds:0} s " +
                 $"after {warmup.TotalSeconds:0} s of the same load",
-            $"{baseline:0} single-row upserts/s (Npgsql, {users} connections, same database)",
+            $"{baseline:0} single-row upserts/s (Npgsql, {users} connections, same database); {PerOperation(baselineCpu, baseline)} per upsert",
             $"{rate:0} transitions/s = {ratio:0.00} × baseline; p50 {p50:0.0} ms, p99 {p99:0.0} ms; {failures} failed. One user alone: p50 " +
-            $"{Pct(aloneSorted, 0.5):0.0} ms, p99 {Pct(aloneSorted, 0.99):0.0} ms. CPU in cores over the window: {cpu}. Database execution time " +
+            $"{Pct(aloneSorted, 0.5):0.0} ms, p99 {Pct(aloneSorted, 0.99):0.0} ms. {PerOperation(machine, rate)} per transition. CPU in cores over the window: {cpu}. Database execution time " +
             $"(pg_stat_statements): {(top.Count == 0 ? "not available" : string.Join(", ", top.Take(5).Select(t => t.Short())))}; " +
             $"{(sizes.Count > 0 ? "grain state " + sizes[0] : "")}",
             "≥ 0.25 × baseline with p99 ≤ 100 ms (and at a newsroom's pace during B5, p99 ≤ 50 ms: B5's staff)", verdict];
@@ -222,7 +224,12 @@ internal static class ArticleTransitions
         return JsonDocument.Parse(text).RootElement;
     }
 
-    private static async Task<double> UpsertBaselineAsync(string connectionString, int concurrency, TimeSpan duration)
+    /// <summary>The machine's CPU per operation, as "machine CPU 0.10 ms (kernel 43 %)".</summary>
+    private static string PerOperation((double All, double Kernel) cores, double perSecond) =>
+        $"machine CPU {cores.All * 1000 / perSecond:0.00} ms (kernel {(cores.All > 0 ? cores.Kernel / cores.All : 0):0 %})";
+
+    /// <summary>Single-row upserts per second over <paramref name="duration"/>, and the cores the machine used meanwhile.</summary>
+    private static async Task<(double PerSecond, (double All, double Kernel) Cores)> UpsertBaselineAsync(string connectionString, int concurrency, TimeSpan duration)
     {
         var builder = new NpgsqlConnectionStringBuilder(connectionString) { MaxPoolSize = concurrency + 5 };
         await using var db = NpgsqlDataSource.Create(builder.ConnectionString);
@@ -233,6 +240,7 @@ internal static class ArticleTransitions
 
         long count = 0;
         using var stop = new CancellationTokenSource(duration);
+        var before = CpuUse.Read(new Dictionary<string, int>());
         var clock = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async worker =>
         {
@@ -247,7 +255,8 @@ internal static class ArticleTransitions
                 Interlocked.Increment(ref count);
             }
         }));
-        return count / clock.Elapsed.TotalSeconds;
+        var elapsed = clock.Elapsed;
+        return (count / elapsed.TotalSeconds, CpuUse.Machine(before, CpuUse.Read(new Dictionary<string, int>()), elapsed));
     }
 
     internal static double Pct(List<double> sorted, double p) => sorted.Count == 0 ? double.NaN : sorted[(int)Math.Min(sorted.Count - 1, Math.Floor(p * sorted.Count))];

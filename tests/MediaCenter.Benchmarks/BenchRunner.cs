@@ -484,6 +484,12 @@ public static class BenchRunner
               the load generator, the web, the silo and PostgreSQL, the target is out of reach; a second machine for the load
               generator and PostgreSQL's own cores would be the next measurement. perf of the silo during B4 (15 s at 499 Hz) is
               flat: no symbol above 1.3 %, the kernel's scheduler and network path about a fifth.
+            - B4's row now gives the machine's CPU per upsert and per transition, and the kernel's part (from /proc; each
+              process's CPU too). `--only B4` at 09:10 on 2026-12-06: 0.10 ms per upsert (kernel 45 %) at 20,134/s; 1.57 ms per
+              transition (kernel 25 %) at 1,254/s = 0.06 ×, p99 75.7 ms. Per transition PostgreSQL used 0.76 ms (its kernel part
+              0.18), the silo 0.45 ms, the web 0.26 ms, the load generator 0.07 ms. So PostgreSQL alone spends about eight upserts'
+              worth on a transition and the silo and the web together seven more: the gap to 0.25 × is in every process, not in
+              one hot spot or in the kernel.
 
             Load average when this was written: {File.ReadAllText("/proc/loadavg").Trim()} (other work on a shared machine shows here).
 
