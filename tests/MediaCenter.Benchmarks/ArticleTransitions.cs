@@ -224,9 +224,9 @@ internal static class ArticleTransitions
         return JsonDocument.Parse(text).RootElement;
     }
 
-    /// <summary>The machine's CPU per operation, as "machine CPU 0.10 ms (kernel 43 %)".</summary>
+    /// <summary>The machine's CPU per operation, as "0.10 ms of machine CPU (kernel 43 %)".</summary>
     private static string PerOperation((double All, double Kernel) cores, double perSecond) =>
-        $"machine CPU {cores.All * 1000 / perSecond:0.00} ms (kernel {(cores.All > 0 ? cores.Kernel / cores.All : 0):0 %})";
+        $"{cores.All * 1000 / perSecond:0.00} ms of machine CPU (kernel {(cores.All > 0 ? cores.Kernel / cores.All : 0):0 %})";
 
     /// <summary>Single-row upserts per second over <paramref name="duration"/>, and the cores the machine used meanwhile.</summary>
     private static async Task<(double PerSecond, (double All, double Kernel) Cores)> UpsertBaselineAsync(string connectionString, int concurrency, TimeSpan duration)

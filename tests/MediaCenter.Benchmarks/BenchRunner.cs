@@ -490,6 +490,10 @@ public static class BenchRunner
               0.18), the silo 0.45 ms, the web 0.26 ms, the load generator 0.07 ms. So PostgreSQL alone spends about eight upserts'
               worth on a transition and the silo and the web together seven more: the gap to 0.25 × is in every process, not in
               one hot spot or in the kernel.
+            - Reading the CPU figures: each process's figure is its run time as the scheduler counts it; the machine's is
+              /proc/stat, counted in timer ticks. In B1 the machine's reads below the sum of its processes (09:36 run: machine
+              1.08, processes 1.46 cores), most likely because ticks miss the many short wake-ups of 10,000 connections; in B4
+              the two agree (1.97 and 1.90). Read the processes' figures.
 
             Load average when this was written: {File.ReadAllText("/proc/loadavg").Trim()} (other work on a shared machine shows here).
 
