@@ -274,6 +274,11 @@ public sealed class RecordingNewsroomJournal : INewsroomJournal
     /// <summary>The latest projected card and draft of a story, or null when none was projected.</summary>
     public Projection? ProjectionOf(string articleId) => _projections.GetValueOrDefault(articleId);
 
+    private readonly ConcurrentQueue<(string ArticleId, long Version)> _projected = new();
+
+    /// <summary>How many times a story's version was projected (before the answer or with its events).</summary>
+    public int ProjectionsOf(string articleId, long version) => _projected.Count(p => p.ArticleId == articleId && p.Version == version);
+
     private readonly ConcurrentDictionary<(string Channel, string Operation), (long Number, string ArticleId)> _allocations = new();
 
     /// <summary>How many allocations a channel recorded.</summary>
@@ -341,6 +346,7 @@ public sealed class RecordingNewsroomJournal : INewsroomJournal
             throw new InvalidOperationException("the feeds' table cannot be written (test)");
         }
 
+        _projected.Enqueue((card.Id, card.Version));
         _projections.AddOrUpdate(card.Id, new Projection(card, draft),
             (_, known) => card.Version > known.Card.Version ? new Projection(card, draft) : known);
         return Task.CompletedTask;

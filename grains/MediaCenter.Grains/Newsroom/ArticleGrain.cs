@@ -86,6 +86,9 @@ internal sealed partial class ArticleGrain(
     private const int MaxAssignees = 10;
     private ArticlePipeline? _pipeline;
     private bool _projectionBehind;
+
+    /// <summary>The version this activation brought the read model and the feeds to before an answer (publishing), -1 when none.</summary>
+    private long _projectedVersion = -1;
     private bool _reminderBehind;
     private bool _dueBehind;
     private readonly EventBacklog _events = new();
@@ -211,6 +214,7 @@ internal sealed partial class ArticleGrain(
         {
             // The feeds must hold what is acknowledged: project first; a failure here refuses the command.
             await journal.ProjectAsync(card, S.Draft);
+            _projectedVersion = card.Version;
         }
 
         return (new CommandResult(CommandOutcome.Applied, null, S.Stage, ArticleWorkflow.AllowedIn(S.Stage), card), entry);
@@ -255,6 +259,7 @@ internal sealed partial class ArticleGrain(
     private void Behind()
     {
         _projectionBehind = true;
+        _projectedVersion = -1;
         _reminderBehind = S.Stage == ArticleStage.Scheduled;
         _dueBehind = OverduePending;
         if (S.History.Count > 0)
@@ -781,13 +786,15 @@ internal sealed partial class ArticleGrain(
 
         var card = Card();
         var owed = _events.Owed(S.History, h => h.Version);
-        if (owed.Count > 0 || _projectionBehind)
+        // A publication was projected before its answer: the follow-up has only its event to write, not the same rows again.
+        var project = _projectionBehind && card.Version != _projectedVersion;
+        if (owed.Count > 0 || project)
         {
             // The log's entries, the read model and the feeds in one transaction; the entry before each owed one and who was
             // assigned before are taken from what this activation still holds, so recording needs no read of the log.
             await journal.FollowAsync(card, [.. owed.Select(entry => new OwedArticleEntry(entry,
                 S.History.LastOrDefault(h => h.Version == entry.Version - 1), _assigneesBefore.GetValueOrDefault(entry.Version)))],
-                S.Draft, _projectionBehind, cancellationToken);
+                S.Draft, project, cancellationToken);
             _events.Settle();
             _assigneesBefore.Clear();
         }

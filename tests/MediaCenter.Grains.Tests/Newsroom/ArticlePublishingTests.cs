@@ -69,6 +69,27 @@ public sealed class ArticlePublishingTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_publication_reaches_the_feeds_once_and_its_follow_up_writes_only_the_event()
+    {
+        var desk = await DeskAsync();
+        var story = await desk.StoryInAsync(ArticleStage.Approved);
+        var id = story.GetPrimaryKeyString();
+
+        var published = await Desk.MustAsync(story, Publish, Staff.Chief);
+        await Desk.EventuallyAsync(story, _ => ClusterFixture.Newsroom.EventsOf(id).Any(e => e.Version == published.Version));
+
+        // Projected before the answer; the follow-up logged the event and left the rows it had already written alone.
+        Assert.Equal(1, ClusterFixture.Newsroom.ProjectionsOf(id, published.Version));
+        Assert.Equal((ArticleStage.Published, published.Version), (ClusterFixture.Newsroom.ProjectionOf(id)!.Card.Stage, ClusterFixture.Newsroom.ProjectionOf(id)!.Card.Version));
+
+        // Withdrawing also reaches the feeds before its answer, and also once.
+        var withdrawn = await Desk.MustAsync(story, new ArticleCommand.Withdraw { Comment = "撤稿" }, Staff.Chief);
+        await Desk.EventuallyAsync(story, _ => ClusterFixture.Newsroom.EventsOf(id).Any(e => e.Version == withdrawn.Version));
+        Assert.Equal(1, ClusterFixture.Newsroom.ProjectionsOf(id, withdrawn.Version));
+        Assert.Equal(withdrawn.Version, ClusterFixture.Newsroom.ProjectionOf(id)!.Card.Version);
+    }
+
+    [Fact]
     public async Task Publishing_to_chosen_targets_keeps_a_state_per_target()
     {
         var desk = await DeskAsync();
