@@ -494,6 +494,10 @@ public static class BenchRunner
               /proc/stat, counted in timer ticks. In B1 the machine's reads below the sum of its processes (09:36 run: machine
               1.08, processes 1.46 cores), most likely because ticks miss the many short wake-ups of 10,000 connections; in B4
               the two agree (1.97 and 1.90). Read the processes' figures.
+            - A publication or withdrawal is projected before its answer; its follow-up no longer projects it again (7893d9b).
+              `--only B4` at 10:01: per transition `mc.articles` 1.11 → 1.00 statements, `mc.publications` 0.66 → 0.33; 1,140/s =
+              0.08 × 14,188 (a low baseline in that run), p99 95.2 ms, 1.73 ms of machine CPU per transition: within this machine's
+              spread from run to run (1.57–1.73 ms today), so no gain is claimed beyond the statements.
 
             Load average when this was written: {File.ReadAllText("/proc/loadavg").Trim()} (other work on a shared machine shows here).
 
