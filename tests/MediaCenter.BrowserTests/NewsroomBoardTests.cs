@@ -578,6 +578,39 @@ public sealed class NewsroomBoardTests(BrowserFixture fixture)
 
     private static ILocator Card(IPage page, string id) => page.Locator($"#nr-board .nr-card[data-id='{id}']");
 
+    /// <summary>
+    /// A channel with no story yet: its board is wider than the screen (a column per stage) and holds nothing focusable, so the
+    /// board itself takes the keyboard's focus to scroll (axe: scrollable-region-focusable).
+    /// </summary>
+    [Fact]
+    public async Task An_empty_board_wider_than_the_screen_can_be_scrolled_from_the_keyboard()
+    {
+        var party = "nb-" + Guid.NewGuid().ToString("N")[..6];
+        var identity = fixture.Deployment.Identity;
+        await identity.PartyAsync(party);
+        var editor = party + "-editor";
+        var id = await identity.PartyUserAsync(editor, party, "party-member");
+        await identity.Users.AddChannelRoleAsync(party + "-home", id, "editor", null);
+        await using var context = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            Locale = "zh-CN",
+            ViewportSize = Desktop.ViewportSize,
+            BypassCSP = true,
+        });
+        var page = await OpenBoardAsync(await fixture.SignedInPageAsync(context, editor), party + "-home");
+        var board = page.Locator("#nr-board");
+        await Assertions.Expect(board.Locator(".nr-card")).ToHaveCountAsync(0);
+        Assert.True(await board.EvaluateAsync<bool>("b => b.scrollWidth > b.clientWidth"), "the empty board fits the screen: nothing to scroll");
+
+        var violations = await AccessibilityCheck.SeriousViolationsAsync(page);
+        Assert.True(violations.Length == 0, "Serious accessibility violations on the empty board:\n" + string.Join("\n", violations));
+        // Named after its view, and the arrow keys scroll it.
+        await Assertions.Expect(board).ToHaveAccessibleNameAsync("看板");
+        await board.FocusAsync();
+        await page.Keyboard.PressAsync("ArrowRight");
+        await page.WaitForFunctionAsync("() => document.getElementById('nr-board').scrollLeft > 0", null, new PageWaitForFunctionOptions { Timeout = 5_000 });
+    }
+
     private static async Task<IPage> OpenBoardAsync(IPage page, string channel = Channel)
     {
         await page.ClickAsync(".tab[data-view=newsroom]");
